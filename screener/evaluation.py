@@ -1,0 +1,376 @@
+"""Evaluating one person's answers against a rulebook, as of a date.
+
+Everything is three-valued: an unanswered question is unknown, and so is anything that needs it.
+A pathway is eligible only when every requirement in force is met by known answers, ineligible as
+soon as one is known to fail, and incomplete otherwise. Along the way each unknown result remembers
+which unanswered questions kept it unknown; `open_questions` turns that into the next thing to ask.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from screener import expressions as ex
+from screener.answers import read_answers
+from screener.model import Derived, Question, Requirement, Score, Table, TableRow
+from screener.report import (
+    FlagResult,
+    NextStepResult,
+    Outcome,
+    PathwayResult,
+    Report,
+    RequirementResult,
+    RoundBand,
+    ScoreGroupResult,
+    ScoreLineResult,
+    ScoreResult,
+    Status,
+)
+from screener.rulebook import CompiledText, Rulebook
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+class Evaluation(ex.Environment):
+    """One person's typed answers in one rulebook on one date, with memoized derived values."""
+
+    def __init__(self, rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date) -> None:
+        self.rulebook = rulebook
+        self.values = values
+        self.as_of = as_of
+        self.memo: dict[str, ex.Result] = {}
+        self.score_memo: dict[str, ScoreResult] = {}
+
+    # -- names and tables
+
+    def lookup(self, name: str) -> ex.Result:
+        if name in self.memo:
+            return self.memo[name]
+        rulebook = self.rulebook
+        if name in rulebook.questions:
+            value = self.values.get(name)
+            result: ex.Result = (value, ex.EMPTY) if value is not None else (None, frozenset([name]))
+        elif name in rulebook.derived:
+            result = self.derived(rulebook.derived[name])
+        elif name in rulebook.scores:
+            score = self.score(name)
+            result = (score.value, ex.EMPTY if score.value is not None else frozenset(score.missing))
+        elif name == "as_of":
+            result = (self.as_of, ex.EMPTY)
+        else:  # pragma: no cover - the loader rejects unknown names
+            raise KeyError(name)
+        self.memo[name] = result
+        return result
+
+    def derived(self, value: Derived) -> ex.Result:
+        if value.versions is None:
+            return self.run(("derived", value.id))
+        for index, version in enumerate(value.versions):
+            if version.in_force(self.as_of):
+                return self.run(("derived", value.id, str(index)))
+        return None, ex.EMPTY
+
+    def table(self, name: str, key: Any, column: str) -> Any:
+        table = self.rulebook.tables[name]
+        row = matching_row(table, key, self.as_of)
+        if row is None:
+            return table.default
+        return row.cells.get(column)
+
+    def run(self, key: tuple[str, ...]) -> ex.Result:
+        return ex.evaluate(self.rulebook.expressions[key].node, self)
+
+    def value(self, key: tuple[str, ...]) -> Any:
+        return self.run(key)[0]
+
+    def render(self, text: CompiledText | None) -> str | None:
+        if text is None:
+            return None
+        out = []
+        for literal, compiled in text.parts:
+            out.append(literal)
+            if compiled is not None:
+                value, _ = ex.evaluate(compiled.node, self)
+                out.append("unknown" if value is None else display(value))
+        return "".join(out)
+
+    # -- scores
+
+    def score(self, score_id: str) -> ScoreResult:
+        if score_id in self.score_memo:
+            return self.score_memo[score_id]
+        score = self.rulebook.scores[score_id]
+        lines: list[ScoreLineResult] = []
+        for line in score.lines:
+            if not line.in_force(self.as_of):
+                continue
+            points, blockers = self.run(("score", score_id, line.id))
+            lines.append(ScoreLineResult(line.id, line.text, line.group, _number(points), sorted(blockers)))
+        result = ScoreResult(
+            id=score_id, title=score.title, value=None, max=score.max, lines=lines,
+            groups=[], recent_rounds=recent_rounds(score, self.as_of),
+            reference=score.reference, source=score.source,
+        )
+        result.groups, result.value = total(score, lines)
+        self.score_memo[score_id] = result
+        return result
+
+
+def total(score: Score, lines: list[ScoreLineResult]) -> tuple[list[ScoreGroupResult], int | float | None]:
+    """Group subtotals (each capped at its max) and the capped total; unknown if any line is unknown."""
+    unknown = any(line.points is None for line in lines)
+    sums: dict[str | None, float] = {}
+    for line in lines:
+        sums[line.group] = sums.get(line.group, 0) + (line.points or 0)
+    results: dict[str, ScoreGroupResult] = {}
+
+    def subtotal(group_id: str) -> float:
+        if group_id in results:
+            return results[group_id].points or 0
+        group = next(g for g in score.groups if g.id == group_id)
+        raw = sums.get(group_id, 0) + sum(subtotal(g.id) for g in score.groups if g.parent == group_id)
+        capped = min(raw, group.max) if group.max is not None else raw
+        results[group_id] = ScoreGroupResult(
+            group.id, group.title, group.parent, group.max,
+            None if unknown else _number(capped), None if unknown else _number(raw),
+        )
+        return capped
+
+    overall = sum(subtotal(g.id) for g in score.groups if g.parent is None) + sums.get(None, 0)
+    if score.max is not None:
+        overall = min(overall, score.max)
+    ordered = [results[g.id] for g in score.groups if g.id in results]
+    return ordered, None if unknown else _number(overall)
+
+
+def recent_rounds(score: Score, as_of: dt.date) -> list[RoundBand]:
+    if score.cutoffs is None:
+        return []
+    start = as_of - dt.timedelta(days=score.cutoffs.window_days)
+    bands: dict[str, RoundBand] = {}
+    for round_ in sorted(score.cutoffs.rounds, key=lambda r: r.date):
+        if not (start <= round_.date <= as_of):
+            continue
+        band = bands.get(round_.type)
+        if band is None:
+            bands[round_.type] = RoundBand(round_.type, round_.cutoff, round_.cutoff, 1, round_.date)
+        else:
+            band.low, band.high = min(band.low, round_.cutoff), max(band.high, round_.cutoff)
+            band.rounds += 1
+            band.latest = round_.date
+    return sorted(bands.values(), key=lambda b: b.latest, reverse=True)
+
+
+def matching_row(table: Table, key: Any, as_of: dt.date) -> TableRow | None:
+    for row in table.rows:
+        if not row.in_force(as_of) or not row_matches(row, key):
+            continue
+        return row
+    return None
+
+
+def row_matches(row: TableRow, key: Any) -> bool:
+    if row.at is not None:
+        return _same(row.at, key)
+    if row.in_ is not None:
+        return any(_same(option, key) for option in row.in_)
+    if row.from_ is not None and key < row.from_:
+        return False
+    return not (row.to is not None and key > row.to)
+
+
+def _same(option: Any, key: Any) -> bool:
+    if isinstance(option, str) and isinstance(key, str):
+        return option.lower() == key.lower()
+    return bool(option == key)
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def display(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if not value.is_integer() else f"{int(value)}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ", ".join(display(v) for v in value)
+    return str(value)
+
+
+# ------------------------------------------------------------------------------- requirements
+
+
+def requirement_result(state: Evaluation, pathway_id: str, requirement: Requirement) -> RequirementResult:
+    rulebook = state.rulebook
+    value, blockers = state.run(("requirement", pathway_id, requirement.id))
+    status: Status = "unknown" if value is None else ("met" if value else "failed")
+    actual, needed = explain(state, pathway_id, requirement)
+    advice = state.render(rulebook.texts.get(("advice", pathway_id, requirement.id))) if status == "failed" else None
+    text = state.render(rulebook.texts.get(("requirement_text", pathway_id, requirement.id))) or requirement.text
+    return RequirementResult(
+        id=requirement.id, status=status, text=text, actual=actual, needed=needed,
+        reference=requirement.reference, source=requirement.source, advice=advice,
+        missing=sorted(blockers) if status == "unknown" else [],
+    )
+
+
+def explain(state: Evaluation, pathway_id: str, requirement: Requirement) -> tuple[Any, Any]:
+    """Actual value vs what is needed: explicit `actual`/`needed`, else the sides of a comparison."""
+    key = ("actual", pathway_id, requirement.id)
+    node = state.rulebook.expressions[("requirement", pathway_id, requirement.id)].node
+    actual: Any = None
+    needed: Any = requirement.needed
+    if key in state.rulebook.expressions:
+        actual = state.value(key)
+    elif isinstance(node, ex.Compare):
+        actual = ex.evaluate(node.left, state)[0]
+        if needed is None:
+            if isinstance(node.right, ex.ListOf):
+                options = [item.value for item in node.right.items]
+                needed = options if node.op == "in" else "not " + ", ".join(map(str, options))
+            else:
+                right = ex.evaluate(node.right, state)[0]
+                symbol = {"==": "", ">=": "≥ ", "<=": "≤ ", ">": "> ", "<": "< ", "!=": "not "}[node.op]
+                needed = right if symbol == "" or right is None else f"{symbol}{display(right)}"
+    elif isinstance(node, ex.Name):
+        actual, needed = ex.evaluate(node, state)[0], needed if needed is not None else True
+    elif isinstance(node, ex.Not) and isinstance(node.operand, ex.Name):
+        actual, needed = ex.evaluate(node.operand, state)[0], needed if needed is not None else False
+    return actual, needed
+
+
+def outcome_of(statuses: Iterable[Status]) -> Outcome:
+    seen = set(statuses)
+    if "failed" in seen:
+        return "ineligible"
+    if "unknown" in seen:
+        return "incomplete"
+    return "eligible"
+
+
+# ----------------------------------------------------------------------------------------- API
+
+
+def evaluate(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Report:
+    """Screen one person. Raw answers are coerced (AnswerError lists any that cannot be read)."""
+    as_of = as_of or today()
+    values = read_answers(rulebook.questions, answers)
+    state = Evaluation(rulebook, values, as_of)
+    pathways: dict[str, PathwayResult] = {}
+    for pathway_id, pathway in rulebook.pathways.items():
+        requirements = [
+            requirement_result(state, pathway_id, requirement)
+            for requirement in pathway.requirements
+            if requirement.in_force(as_of)
+        ]
+        outcome = outcome_of(r.status for r in requirements)
+        steps = []
+        if outcome == "eligible":
+            for index, step in enumerate(pathway.next_steps):
+                condition = ("step", pathway_id, str(index))
+                if step.in_force(as_of) and (condition not in rulebook.expressions or state.value(condition)):
+                    text = state.render(rulebook.texts[("step_text", pathway_id, str(index))]) or step.text
+                    steps.append(NextStepResult(text, step.url))
+        notes = [state.render(rulebook.texts[("note", pathway_id, str(i))]) or note
+                 for i, note in enumerate(pathway.notes)]
+        pathways[pathway_id] = PathwayResult(
+            id=pathway_id, title=pathway.title, kind=pathway.kind, rank=pathway.rank, summary=pathway.summary,
+            outcome=outcome, requirements=requirements, next_steps=steps, notes=notes, scores=pathway.scores,
+            reference=pathway.reference, source=pathway.source,
+        )
+    scores = {score_id: state.score(score_id) for score_id in rulebook.scores}
+    flags = [
+        FlagResult(flag.id, flag.severity, flag.title,
+                   state.render(rulebook.texts[("flag_text", flag_id)]) or flag.text, flag.reference, flag.source)
+        for flag_id, flag in rulebook.flags.items()
+        if flag.in_force(as_of) and state.value(("flag", flag_id)) is True
+    ]
+    return Report(
+        rulebook_id=rulebook.info.id, version=rulebook.version, as_of=as_of,
+        disclaimer=rulebook.info.disclaimer, pathways=pathways, scores=scores, flags=flags,
+        warnings=rulebook.stale(as_of),
+    )
+
+
+def open_questions(
+    rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | None = None, skip: Iterable[str] = ()
+) -> list[Question]:
+    """Relevant unanswered questions that could still change an undecided outcome, score or flag.
+
+    A score counts only while some pathway that shows it is still open (not ineligible). Questions
+    come in interview order (topics, then file order); `skip` holds questions the person declined.
+    """
+    as_of = as_of or today()
+    values = read_answers(rulebook.questions, answers)
+    state = Evaluation(rulebook, values, as_of)
+    needed: set[str] = set()
+    pathway_open: dict[str, bool] = {}
+    for pathway_id, pathway in rulebook.pathways.items():
+        statuses: list[Status] = []
+        blockers: set[str] = set()
+        for requirement in pathway.requirements:
+            if not requirement.in_force(as_of):
+                continue
+            value, why = state.run(("requirement", pathway_id, requirement.id))
+            statuses.append("unknown" if value is None else ("met" if value else "failed"))
+            blockers |= why
+        outcome = outcome_of(statuses)
+        pathway_open[pathway_id] = outcome != "ineligible"
+        if outcome == "incomplete":
+            needed |= blockers
+    for score_id in rulebook.scores:
+        shown_by = [p for p, pathway in rulebook.pathways.items() if score_id in pathway.scores]
+        if any(pathway_open[p] for p in shown_by) or not shown_by:
+            score = state.score(score_id)
+            if score.value is None:
+                needed |= set(score.missing)
+    if any(open_ for open_ in pathway_open.values()):
+        for flag_id, flag in rulebook.flags.items():
+            if flag.in_force(as_of):
+                value, why = state.run(("flag", flag_id))
+                if value is None:
+                    needed |= why
+    skipped = set(skip)
+    askable = _relevant(state, needed, skipped)
+    return [q for q in rulebook.question_order() if q.id in askable and q.id not in values]
+
+
+def _relevant(state: Evaluation, wanted: set[str], skipped: set[str]) -> set[str]:
+    """Replace questions whose relevance is still unknown by the questions that decide it."""
+    result: set[str] = set()
+    seen: set[str] = set()
+    pending = list(wanted)
+    while pending:
+        question_id = pending.pop()
+        if question_id in seen or question_id in skipped:
+            continue
+        seen.add(question_id)
+        key = ("question", question_id, "relevant_if")
+        if key not in state.rulebook.expressions:
+            result.add(question_id)
+            continue
+        relevant, why = state.run(key)
+        if relevant is True:
+            result.add(question_id)
+        elif relevant is None:
+            pending.extend(why)
+    return result
+
+
+def is_relevant(rulebook: Rulebook, question: Question, answers: Mapping[str, Any], as_of: dt.date) -> bool | None:
+    key = ("question", question.id, "relevant_if")
+    if key not in rulebook.expressions:
+        return True
+    state = Evaluation(rulebook, read_answers(rulebook.questions, answers), as_of)
+    value = state.value(key)
+    return None if value is None else bool(value)

@@ -1,0 +1,261 @@
+"""The rulebook format as pydantic models: what a lawyer may write, and nothing else.
+
+Every model forbids unknown keys, so a misspelled `refrence:` is an error instead of a silently
+dropped value (the failure OpenFisca and PolicyEngine users keep reporting). Expressions are kept as
+text here; `screener.rulebook` parses and type-checks them once everything is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+Expression = Annotated[str, StringConstraints(min_length=1)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Scalar = str | int | float | bool
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Dated(Strict):
+    """Anything that exists only between two dates (both inclusive)."""
+
+    effective_from: dt.date | None = None
+    effective_until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Dated:
+        if self.effective_from and self.effective_until and self.effective_until < self.effective_from:
+            raise ValueError("effective_until is before effective_from")
+        return self
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_until is None or on <= self.effective_until
+        )
+
+
+class Cited(Strict):
+    reference: Text | None = None
+    source: Text | None = None
+
+
+class RulebookInfo(Strict):
+    id: Identifier
+    title: Text
+    version: Text
+    jurisdiction: Text | None = None
+    disclaimer: Text
+    review_by: dt.date | None = None
+
+
+class Topic(Strict):
+    id: Identifier
+    title: Text
+
+
+class Choice(Strict):
+    value: Text
+    label: Text | None = None
+
+
+class Question(Strict):
+    id: Identifier
+    type: Literal["yes_no", "int", "money", "choice", "date"]
+    prompt: Text
+    help: Text | None = None
+    topic: Identifier
+    min: float | None = None
+    max: float | None = None
+    choices: list[Choice] | None = None
+    relevant_if: Expression | None = None
+
+    @field_validator("choices", mode="before")
+    @classmethod
+    def _plain_choices(cls, value: object) -> object:
+        """`choices: [a, b]` is short for `choices: [{value: a}, {value: b}]`."""
+        if isinstance(value, list):
+            return [{"value": str(item)} if isinstance(item, str | int) else item for item in value]
+        return value
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> Question:
+        if self.type == "choice" and not self.choices:
+            raise ValueError("a choice question needs 'choices'")
+        if self.type != "choice" and self.choices is not None:
+            raise ValueError(f"only choice questions have 'choices' (this one is {self.type})")
+        if self.type not in ("int", "money") and (self.min is not None or self.max is not None):
+            raise ValueError(f"only int and money questions have 'min'/'max' (this one is {self.type})")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is greater than max")
+        return self
+
+    @property
+    def choice_values(self) -> list[str]:
+        return [choice.value for choice in self.choices or []]
+
+    def choice_label(self, value: str) -> str:
+        for choice in self.choices or []:
+            if choice.value == value:
+                return choice.label or value
+        return value
+
+
+class DerivedVersion(Dated, Cited):
+    expr: Expression
+    review_by: dt.date | None = None
+
+
+class Derived(Cited):
+    id: Identifier
+    text: Text | None = None
+    expr: Expression | None = None
+    versions: list[DerivedVersion] | None = None
+
+    @model_validator(mode="after")
+    def _expr_or_versions(self) -> Derived:
+        if (self.expr is None) == (self.versions is None):
+            raise ValueError("a derived value needs exactly one of 'expr' or 'versions'")
+        if self.versions is not None and not self.versions:
+            raise ValueError("'versions' is empty")
+        return self
+
+
+class TableRow(Dated):
+    """One row: how it matches (at / in / from-to) and its cells (column name -> number)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    at: Scalar | None = None
+    in_: list[Scalar] | None = Field(default=None, alias="in")
+    from_: float | None = Field(default=None, alias="from")
+    to: float | None = None
+
+    @property
+    def cells(self) -> dict[str, object]:
+        return dict(self.model_extra or {})
+
+
+class Table(Cited):
+    id: Identifier
+    title: Text
+    key: Literal["number", "text"]
+    columns: list[Identifier] | None = None
+    default: float | None = None
+    review_by: dt.date | None = None
+    rows: list[TableRow] = Field(min_length=1)
+
+
+class ScoreGroup(Strict):
+    id: Identifier
+    title: Text
+    max: float | None = None
+    parent: Identifier | None = None
+
+
+class ScoreLine(Dated):
+    id: Identifier
+    text: Text
+    points: Expression
+    group: Identifier | None = None
+
+
+class Round(Strict):
+    date: dt.date
+    type: Text
+    cutoff: int
+    invitations: int | None = None
+    source: Text | None = None
+
+
+class Cutoffs(Strict):
+    review_by: dt.date | None = None
+    window_days: int = 365
+    rounds: list[Round]
+
+
+class Score(Cited):
+    id: Identifier
+    title: Text
+    max: float | None = None
+    groups: list[ScoreGroup] = []
+    lines: list[ScoreLine] = Field(min_length=1)
+    cutoffs: Cutoffs | None = None
+
+
+class Requirement(Dated, Cited):
+    id: Identifier
+    text: Text
+    condition: Expression
+    advice: Text | None = None
+    actual: Expression | None = None
+    needed: Scalar | None = None
+
+
+class NextStep(Dated):
+    text: Text
+    url: Text | None = None
+    only_if: Expression | None = None
+
+
+class Pathway(Cited):
+    id: Identifier
+    title: Text
+    kind: Literal["citizenship", "permanent_residence", "temporary_residence", "protection"]
+    rank: int = 100
+    summary: Text
+    scores: list[Identifier] = []
+    requirements: list[Requirement] = Field(min_length=1)
+    next_steps: list[NextStep] = []
+    notes: list[Text] = []
+
+
+class Flag(Dated, Cited):
+    id: Identifier
+    severity: Literal["serious", "warning", "info"]
+    title: Text
+    condition: Expression
+    text: Text
+
+
+class RuleFile(Strict):
+    """The top level of one rule file: any of the sections."""
+
+    rulebook: RulebookInfo | None = None
+    topics: list[Topic] = []
+    questions: list[Question] = []
+    derived: list[Derived] = []
+    tables: list[Table] = []
+    scores: list[Score] = []
+    pathways: list[Pathway] = []
+    flags: list[Flag] = []
+
+
+SECTIONS = tuple(RuleFile.model_fields)
+
+
+# ------------------------------------------------------------------ test cases (rules/tests/*.yaml)
+
+
+class Expectation(Strict):
+    pathways: dict[str, Literal["eligible", "ineligible", "incomplete"]] = {}
+    scores: dict[str, float | None] = {}
+    score_lines: dict[str, dict[str, float | None]] = {}
+    flags: list[str] | None = None
+    best_pathway: str | None = None
+
+
+class Case(Strict):
+    name: Text
+    source: Text
+    as_of: dt.date | None = None
+    answers: dict[str, Scalar | None] = {}
+    expect: Expectation
+
+
+class CaseFile(Strict):
+    tests: list[Case] = Field(min_length=1)

@@ -1,0 +1,33 @@
+"""Consoles configured once: stderr for messages, stdout for results; colour only where it helps."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from rich.console import Console
+from rich.markup import escape
+
+
+def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
+    """A console that respects NO_COLOR and keeps 80 columns when output is not a terminal."""
+    stream = sys.stderr if stderr else sys.stdout
+    is_tty = stream.isatty()
+    if width is None and not is_tty:
+        width = int(os.environ.get("COLUMNS", "80") or 80)
+    return Console(
+        file=stream,
+        width=width,
+        no_color="NO_COLOR" in os.environ or not is_tty,
+        highlight=False,
+        soft_wrap=False,
+        emoji=False,
+    )
+
+
+def print_error(message: str, details: list[str] | None = None) -> None:
+    """`Error: message` on one line, then any detail lines (e.g. file:line:col problems)."""
+    console = make_console(stderr=True)
+    console.print(f"[bold red]Error:[/] {escape(message)}", soft_wrap=True)
+    for line in details or []:
+        console.print(f"  {escape(line)}", soft_wrap=True, highlight=False)

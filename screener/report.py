@@ -1,0 +1,202 @@
+"""The result of screening one person: plain data, serializable to the JSON report of the contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Outcome = Literal["eligible", "ineligible", "incomplete"]
+Status = Literal["met", "failed", "unknown"]
+
+
+@dataclass
+class RequirementResult:
+    id: str
+    status: Status
+    text: str
+    actual: Any
+    needed: Any
+    reference: str | None
+    source: str | None
+    advice: str | None
+    missing: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = {
+            "id": self.id, "status": self.status, "text": self.text, "actual": _json(self.actual),
+            "needed": _json(self.needed), "reference": self.reference, "source": self.source,
+        }
+        if self.status == "failed" and self.advice:
+            data["advice"] = self.advice
+        if self.missing:
+            data["missing"] = self.missing
+        return data
+
+
+@dataclass
+class NextStepResult:
+    text: str
+    url: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "url": self.url}
+
+
+@dataclass
+class PathwayResult:
+    id: str
+    title: str
+    kind: str
+    rank: int
+    summary: str
+    outcome: Outcome
+    requirements: list[RequirementResult]
+    next_steps: list[NextStepResult]
+    notes: list[str]
+    scores: list[str]
+    reference: str | None = None
+    source: str | None = None
+
+    @property
+    def failed(self) -> list[RequirementResult]:
+        return [r for r in self.requirements if r.status == "failed"]
+
+    @property
+    def unknown(self) -> list[RequirementResult]:
+        return [r for r in self.requirements if r.status == "unknown"]
+
+    @property
+    def reason(self) -> str:
+        """One line saying why the pathway has its outcome."""
+        if self.outcome == "ineligible":
+            return "Not met: " + self.failed[0].text
+        if self.outcome == "incomplete":
+            missing = sorted({name for r in self.unknown for name in r.missing})
+            return "Needs an answer: " + ", ".join(missing) if missing else "Not decided: " + self.unknown[0].text
+        return self.summary
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title, "kind": self.kind, "outcome": self.outcome, "reason": self.reason,
+            "requirements": [r.to_json() for r in self.requirements],
+            "next_steps": [s.text + (f" ({s.url})" if s.url else "") for s in self.next_steps],
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class ScoreLineResult:
+    id: str
+    text: str
+    group: str | None
+    points: float | int | None
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ScoreGroupResult:
+    id: str
+    title: str
+    parent: str | None
+    max: float | None
+    points: float | int | None
+    uncapped: float | int | None
+
+
+@dataclass
+class RoundBand:
+    type: str
+    low: int
+    high: int
+    rounds: int
+    latest: dt.date
+
+
+@dataclass
+class ScoreResult:
+    id: str
+    title: str
+    value: int | float | None
+    max: float | None
+    lines: list[ScoreLineResult]
+    groups: list[ScoreGroupResult]
+    recent_rounds: list[RoundBand]
+    reference: str | None = None
+    source: str | None = None
+
+    @property
+    def missing(self) -> list[str]:
+        return sorted({name for line in self.lines for name in line.missing})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title, "value": _json(self.value), "max": _json(self.max),
+            "lines": [{"id": line.id, "text": line.text, "group": line.group, "points": _json(line.points)}
+                      for line in self.lines],
+            "groups": [{"id": g.id, "title": g.title, "points": _json(g.points), "max": _json(g.max)}
+                       for g in self.groups],
+            "recent_rounds": [{"type": b.type, "low": b.low, "high": b.high, "rounds": b.rounds,
+                               "latest": b.latest.isoformat()} for b in self.recent_rounds],
+            "missing": self.missing,
+        }
+
+
+@dataclass
+class FlagResult:
+    id: str
+    severity: str
+    title: str
+    text: str
+    reference: str | None
+    source: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "severity": self.severity, "title": self.title, "text": self.text,
+                "reference": self.reference, "source": self.source}
+
+
+@dataclass
+class Report:
+    rulebook_id: str
+    version: str
+    as_of: dt.date
+    disclaimer: str
+    pathways: dict[str, PathwayResult]
+    scores: dict[str, ScoreResult]
+    flags: list[FlagResult]
+    warnings: list[str]
+
+    @property
+    def best_pathway(self) -> str | None:
+        """The eligible pathway with the best (lowest) rank; None when nothing is open yet."""
+        eligible = [p for p in self.pathways.values() if p.outcome == "eligible"]
+        return min(eligible, key=lambda p: p.rank).id if eligible else None
+
+    def outcomes(self) -> dict[str, Outcome]:
+        return {pathway_id: result.outcome for pathway_id, result in self.pathways.items()}
+
+    def score_values(self) -> dict[str, int | float | None]:
+        return {score_id: result.value for score_id, result in self.scores.items()}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rulebook": {"id": self.rulebook_id, "version": self.version, "as_of": self.as_of.isoformat()},
+            "pathways": {pathway_id: result.to_json() for pathway_id, result in self.pathways.items()},
+            "scores": {score_id: _json(value) for score_id, value in self.score_values().items()},
+            "score_details": {score_id: result.to_json() for score_id, result in self.scores.items()},
+            "flags": [flag.to_json() for flag in self.flags],
+            "best_pathway": self.best_pathway,
+            "warnings": self.warnings,
+            "disclaimer": self.disclaimer,
+        }
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list | tuple):
+        return [_json(item) for item in value]
+    return value
