@@ -8,11 +8,9 @@ applicants' answers). Heavy libraries are imported inside the commands that need
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
-from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import NoReturn
 
 import typer
 
@@ -28,56 +26,8 @@ app = typer.Typer(
 rules_app = typer.Typer(help="Tools for the people who maintain the rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
-RulesOption = Annotated[
-    Path | None,
-    typer.Option("--rules", help="Rulebook folder (default: $SCREENER_RULES, else the built-in rules).",
-                 show_default=False),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option("--as-of", metavar="DATE", help="Apply the rules in force on this date (YYYY-MM-DD).",
-                 show_default=False),
-]
-
-
-def parse_as_of(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ScreenerError(f"--as-of: '{value}' is not a date (YYYY-MM-DD)", exit_code=2) from None
-
-
-@rules_app.command("validate")
-def rules_validate(
-    directory: Annotated[Path | None, typer.Argument(help="Rulebook folder to check.", show_default=False)] = None,
-    rules: RulesOption = None,
-) -> None:
-    """Check a rulebook: exit 0 with a one-screen summary, or exit 1 listing every problem as file:line:col.
-
-    \b
-    Example:
-        screener rules validate rules/
-    """
-    from screener.render.console import make_console
-    from screener.rulebook import load_cases, load_rulebook, resolve_rules_path
-
-    rulebook = load_rulebook(resolve_rules_path(directory or rules))
-    cases = load_cases(rulebook.path)
-    console = make_console()
-    info = rulebook.info
-    console.print(f"[bold green]OK[/] {rulebook.path}: {info.title}, version {info.version}")
-    counts = {
-        "questions": len(rulebook.questions), "derived values": len(rulebook.derived),
-        "tables": len(rulebook.tables), "scores": len(rulebook.scores),
-        "pathways": len(rulebook.pathways), "flags": len(rulebook.flags), "test cases": len(cases),
-    }
-    console.print("  " + ", ".join(f"{count} {name}" for name, count in counts.items()))
-    for pathway in rulebook.pathways.values():
-        console.print(f"  {pathway.id:<26} {len(pathway.requirements):>2} requirements  {pathway.title}")
-    for warning in rulebook.stale(dt.date.today()):
-        console.print(f"  [yellow]warning:[/] {warning}")
+# Each command lives in its own module and registers itself on `app` / `rules_app`.
+from screener.commands import batch, check, rules  # noqa: E402,F401
 
 
 def main() -> NoReturn:
