@@ -1,0 +1,210 @@
+"""Running a rulebook's YAML test cases (`<rulebook>/tests/*.yaml`) and saying exactly what differed.
+
+A case gives answers, an as-of date and the outcomes, scores, score lines, flags and best pathway it
+expects; only the keys it lists are checked. The runner returns plain data — per case, each
+difference as expected vs got, with the requirements that decided an outcome and the line-by-line
+breakdown of a score — so `screener rules test`, pytest and editors can all present it their way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from screener.errors import ScreenerError
+from screener.evaluation import display, today
+from screener.model import Case
+from screener.report import PathwayResult, Report, RequirementResult, ScoreResult
+from screener.rulebook import Rulebook, load_cases
+from screener.source import Position
+
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One expected value that did not come out: where (`key` path under `expect`), expected, got, why."""
+
+    key: tuple[str, ...]  # e.g. ("pathways", "express_entry_fsw") or ("score_lines", "fsw_points", "age")
+    expected: Any
+    got: Any
+    why: tuple[str, ...] = ()  # the requirements that decided it, or the score's breakdown
+    updatable: bool = True  # False when `got` is not a value the case could expect (e.g. no such pathway)
+
+    @property
+    def label(self) -> str:
+        return ".".join(self.key)
+
+
+@dataclass
+class CaseResult:
+    file: str
+    name: str
+    position: Position
+    case: Case
+    as_of: dt.date
+    differences: list[Difference] = field(default_factory=list)
+    error: str | None = None  # the case could not run (e.g. an answer is not a question of the rulebook)
+    error_details: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and not self.differences
+
+
+@dataclass
+class CaseRun:
+    rulebook: Rulebook
+    results: list[CaseResult]
+
+    @property
+    def failed(self) -> list[CaseResult]:
+        return [result for result in self.results if not result.passed]
+
+    @property
+    def passed(self) -> list[CaseResult]:
+        return [result for result in self.results if result.passed]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+# ------------------------------------------------------------------------------------- explaining
+
+
+def fmt(value: Any) -> str:
+    """A value as the case file would write it (null for unknown)."""
+    if value is None:
+        return "null"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(fmt(item) for item in value) + "]"
+    return display(value)
+
+
+def requirement_line(requirement: RequirementResult) -> str:
+    """`language: failed — CLB 7 or higher … (actual 5, needed ≥ 7) [IRPR s.75(2)(d)]`."""
+    line = f"{requirement.id}: {requirement.status} — {requirement.text}"
+    if requirement.actual is not None or requirement.needed is not None:
+        line += f" (actual {fmt(requirement.actual)}, needed {fmt(requirement.needed)})"
+    if requirement.missing:
+        line += f" (needs an answer: {', '.join(requirement.missing)})"
+    if requirement.reference:
+        line += f" [{requirement.reference}]"
+    return line
+
+
+def deciding_requirements(result: PathwayResult) -> tuple[str, ...]:
+    """The requirements that made the outcome: the failed ones, else the unknown ones, else all met."""
+    if result.outcome == "ineligible":
+        return tuple(requirement_line(r) for r in result.failed)
+    if result.outcome == "incomplete":
+        return tuple(requirement_line(r) for r in result.unknown)
+    return (f"all {len(result.requirements)} requirements in force are met",)
+
+
+def score_breakdown(score: ScoreResult) -> tuple[str, ...]:
+    """Each line's points (unknown lines name the answers they need), then capped groups."""
+    lines = []
+    for line in score.lines:
+        text = f"{line.id}: {fmt(line.points)}"
+        if line.points is None and line.missing:
+            text += f" (needs an answer: {', '.join(line.missing)})"
+        lines.append(text)
+    for group in score.groups:
+        if group.max is not None and group.uncapped is not None and group.uncapped != group.points:
+            lines.append(f"group {group.id}: {fmt(group.uncapped)} capped at {fmt(group.max)}")
+    return tuple(lines)
+
+
+def _same_number(expected: float | None, got: Any) -> bool:
+    if expected is None or got is None:
+        return expected is None and got is None
+    return abs(float(expected) - float(got)) <= TOLERANCE
+
+
+# ------------------------------------------------------------------------------------ comparing
+
+
+def compare(case: Case, report: Report) -> list[Difference]:
+    """Every difference between what `case` expects and `report`; only the keys the case lists."""
+    expect = case.expect
+    differences: list[Difference] = []
+    for pathway_id, wanted in expect.pathways.items():
+        pathway = report.pathways.get(pathway_id)
+        if pathway is None:
+            differences.append(Difference(("pathways", pathway_id), wanted, "no such pathway",
+                                          (f"pathways are: {', '.join(report.pathways)}",), updatable=False))
+        elif pathway.outcome != wanted:
+            differences.append(Difference(("pathways", pathway_id), wanted, pathway.outcome,
+                                          deciding_requirements(pathway)))
+    for score_id, wanted_score in expect.scores.items():
+        score = report.scores.get(score_id)
+        if score is None:
+            differences.append(Difference(("scores", score_id), wanted_score, "no such score",
+                                          (f"scores are: {', '.join(report.scores)}",), updatable=False))
+        elif not _same_number(wanted_score, score.value):
+            differences.append(Difference(("scores", score_id), wanted_score, score.value, score_breakdown(score)))
+    for score_id, wanted_lines in expect.score_lines.items():
+        score = report.scores.get(score_id)
+        if score is None:
+            differences.append(Difference(("score_lines", score_id), wanted_lines, "no such score",
+                                          (f"scores are: {', '.join(report.scores)}",), updatable=False))
+            continue
+        by_id = {line.id: line for line in score.lines}
+        for line_id, wanted_points in wanted_lines.items():
+            line = by_id.get(line_id)
+            if line is None:
+                differences.append(Difference(
+                    ("score_lines", score_id, line_id), wanted_points, "no such line in force",
+                    (f"lines in force on {report.as_of.isoformat()}: {', '.join(by_id)}",), updatable=False))
+            elif not _same_number(wanted_points, line.points):
+                why: tuple[str, ...] = (f"needs an answer: {', '.join(line.missing)}",) if line.missing else ()
+                differences.append(Difference(("score_lines", score_id, line_id), wanted_points, line.points, why))
+    if expect.flags is not None:
+        got_flags = sorted(flag.id for flag in report.flags)
+        if sorted(expect.flags) != got_flags:
+            missing = sorted(set(expect.flags) - set(got_flags))
+            extra = sorted(set(got_flags) - set(expect.flags))
+            flag_why = tuple(
+                [f"not shown: {flag}" for flag in missing] + [f"also shown: {flag}" for flag in extra])
+            differences.append(Difference(("flags",), list(expect.flags), got_flags, flag_why))
+    if "best_pathway" in expect.model_fields_set and expect.best_pathway != report.best_pathway:
+        eligible = sorted((p for p in report.pathways.values() if p.outcome == "eligible"), key=lambda p: p.rank)
+        best_why = tuple(f"eligible: {p.id} (rank {p.rank})" for p in eligible) or ("no pathway is eligible",)
+        differences.append(Difference(("best_pathway",), expect.best_pathway, report.best_pathway, best_why))
+    return differences
+
+
+def run_case(rulebook: Rulebook, file: str, case: Case, position: Position) -> CaseResult:
+    """Screen the case's answers as of its date (today when it has none) and compare."""
+    as_of = case.as_of or today()
+    result = CaseResult(file=file, name=case.name, position=position, case=case, as_of=as_of)
+    try:
+        report = rulebook.evaluate(case.answers, as_of=as_of)
+    except ScreenerError as error:
+        result.error, result.error_details = error.message, list(error.details)
+        return result
+    result.differences = compare(case, report)
+    return result
+
+
+def run_cases(
+    rulebook: Rulebook, cases: Iterable[tuple[str, Case, Position]] | None = None
+) -> CaseRun:
+    """Run `cases` (default: every case under the rulebook's tests/ folder) against `rulebook`."""
+    selected = load_cases(rulebook.path) if cases is None else cases
+    return CaseRun(rulebook, [run_case(rulebook, file, case, position) for file, case, position in selected])
+
+
+def failure_lines(result: CaseResult) -> list[str]:
+    """A failed case as OpenFisca prints it: what differed, expected vs got, then why (indented)."""
+    if result.error is not None:
+        return [f"could not run: {result.error}", *(f"  {detail}" for detail in result.error_details)]
+    lines = []
+    for difference in result.differences:
+        lines.append(f"{difference.label}: expected {fmt(difference.expected)}, got {fmt(difference.got)}")
+        lines.extend(f"  {why}" for why in difference.why)
+    return lines

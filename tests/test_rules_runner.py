@@ -1,0 +1,166 @@
+"""The YAML case runner (screener.ruletests): what it reports when a case passes and when it does not."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from screener.rulebook import load_cases, load_rulebook
+from screener.ruletests import CaseRun, failure_lines, run_cases
+
+MINI = Path(__file__).parent / "fixtures" / "lawyer" / "mini"
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    """An editable copy of the mini rulebook."""
+    target = tmp_path / "mini"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"fixture changed: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def run(book: Path) -> CaseRun:
+    return run_cases(load_rulebook(book))
+
+
+def write_case(book: Path, body: str) -> None:
+    (book / "tests" / "extra.yaml").write_text(body)
+
+
+def test_the_shipped_fixture_passes(book: Path) -> None:
+    result = run(book)
+    assert [r.name for r in result.results] == ["Young graduate, CLB 9", "Older, weak English"]
+    assert result.ok and not result.failed
+
+
+def test_raised_threshold_names_the_deciding_requirement(book: Path) -> None:
+    edit(book / "pathways.yaml", "condition: english_clb >= 7", "condition: english_clb >= 10")
+    result = run(book)
+    [failed] = result.failed
+    assert failed.name == "Young graduate, CLB 9"
+    [difference] = [d for d in failed.differences if d.key == ("pathways", "skilled")]
+    assert (difference.expected, difference.got) == ("eligible", "ineligible")
+    assert any(line.startswith("language: failed") and "actual 9" in line and "≥ 10" in line
+               for line in difference.why)
+    lines = failure_lines(failed)
+    assert lines[0] == "pathways.skilled: expected eligible, got ineligible"
+    # best_pathway moves too: it is listed, with the eligible pathways as the reason
+    best = next(d for d in failed.differences if d.key == ("best_pathway",))
+    assert (best.expected, best.got) == ("skilled", "working_holiday")
+
+
+def test_a_changed_table_row_shows_the_score_breakdown(book: Path) -> None:
+    edit(book / "tables.yaml", "{at: bachelors, points: 15}", "{at: bachelors, points: 18}")
+    [failed] = run(book).failed
+    score = next(d for d in failed.differences if d.key == ("scores", "grid"))
+    assert (score.expected, score.got) == (37, 40)
+    assert "education: 18" in score.why
+    line = next(d for d in failed.differences if d.key == ("score_lines", "grid", "education"))
+    assert (line.expected, line.got) == (15, 18)
+
+
+def test_unknown_is_reported_with_the_missing_answers(book: Path) -> None:
+    write_case(book, """tests:
+  - name: Nothing answered
+    source: none
+    as_of: 2026-01-01
+    answers: {}
+    expect:
+      pathways: {skilled: eligible}
+      scores: {grid: 0}
+""")
+    [failed] = run(book).failed
+    outcome, score = failed.differences
+    assert outcome.got == "incomplete"
+    assert any("language: unknown" in why and "needs an answer: english_clb" in why for why in outcome.why)
+    assert score.got is None and any("needs an answer: age" in why for why in score.why)
+    assert failure_lines(failed)[0] == "pathways.skilled: expected eligible, got incomplete"
+
+
+def test_best_pathway_null_is_checked_but_absent_is_not(book: Path) -> None:
+    answers = "age: 30\n      english_clb: 9\n      education: bachelors\n      criminal_record: no"
+    write_case(book, f"""tests:
+  - name: null means none
+    source: s
+    as_of: 2026-01-01
+    answers:
+      {answers}
+    expect:
+      best_pathway: null
+  - name: absent means unchecked
+    source: s
+    as_of: 2026-01-01
+    answers:
+      {answers}
+    expect:
+      flags: []
+""")
+    failed = run(book).failed
+    assert [f.name for f in failed] == ["null means none"]
+    assert failed[0].differences[0].got == "skilled"
+
+
+def test_flags_are_compared_as_a_set(book: Path) -> None:
+    write_case(book, """tests:
+  - name: flag expected but not shown
+    source: s
+    as_of: 2026-01-01
+    answers: {criminal_record: no}
+    expect:
+      flags: [criminality]
+""")
+    [failed] = run(book).failed
+    [difference] = failed.differences
+    assert (difference.expected, difference.got) == (["criminality"], [])
+    assert difference.why == ("not shown: criminality",)
+
+
+def test_mistakes_in_a_case_are_failures_not_crashes(book: Path) -> None:
+    write_case(book, """tests:
+  - name: typo in an answer
+    source: s
+    answers: {agee: 30}
+    expect: {pathways: {skilled: eligible}}
+  - name: typo in a pathway and a line
+    source: s
+    as_of: 2026-01-01
+    answers: {age: 30}
+    expect:
+      pathways: {skiled: eligible}
+      score_lines: {grid: {offer: 0}}
+""")
+    typo_answer, typo_ids = run(book).failed
+    assert typo_answer.error == "1 answer could not be read"
+    assert "agee: not a question of this rulebook (did you mean 'age'?)" in typo_answer.error_details
+    assert failure_lines(typo_answer)[0] == "could not run: 1 answer could not be read"
+    pathway, line = typo_ids.differences
+    assert pathway.got == "no such pathway" and not pathway.updatable
+    assert line.got == "no such line in force" and "offer" not in line.why[0].split(": ", 1)[1]
+
+
+def test_the_case_date_selects_the_rules_in_force(book: Path) -> None:
+    write_case(book, """tests:
+  - name: before the offer line ended
+    source: s
+    as_of: 2025-01-01
+    answers: {age: 30, english_clb: 9, education: bachelors, job_offer: yes}
+    expect:
+      scores: {grid: 47}
+      score_lines: {grid: {offer: 10}}
+""")
+    result = run(book)
+    assert result.ok, [failure_lines(r) for r in result.failed]
+
+
+def test_cases_keep_their_file_and_line(book: Path) -> None:
+    cases = load_cases(book)
+    result = run_cases(load_rulebook(book), cases)
+    assert [(r.file.endswith("cases.yaml"), r.position.line) for r in result.results] == [(True, 3), (True, 19)]
