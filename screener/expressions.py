@@ -260,8 +260,10 @@ class _Parser:
             if not isinstance(item, Literal_):
                 raise ExpressionError("a list may hold only plain values", _offset(item))
             items.append(item)
-            if not self.at_op("]"):
-                self.expect_op(",")
+            if not self.at_op("]") and not self.at_op(","):
+                raise ExpressionError(f"expected ',' or ']' {self.describe_current()}", self.current.offset)
+            if self.at_op(","):
+                self.advance()
         self.advance()
         if not items:
             raise ExpressionError("empty list", start.offset)
@@ -325,8 +327,10 @@ class _Parser:
         args: list[Node] = []
         while not self.at_op(")"):
             args.append(self.parse_or())
-            if not self.at_op(")"):
-                self.expect_op(",")
+            if not self.at_op(")") and not self.at_op(","):
+                raise ExpressionError(f"expected ',' or ')' {self.describe_current()}", self.current.offset)
+            if self.at_op(","):
+                self.advance()
         self.advance()
         if name.text == "date":
             if len(args) != 1 or not isinstance(args[0], Literal_) or not isinstance(args[0].value, str):

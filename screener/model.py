@@ -10,10 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
-Expression = Annotated[str, StringConstraints(min_length=1)]
+
+
+def _expression_text(value: object) -> object:
+    """`points: 5` and `condition: true` are expressions too."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+Expression = Annotated[str, BeforeValidator(_expression_text), StringConstraints(min_length=1)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Scalar = str | int | float | bool
 

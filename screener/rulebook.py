@@ -257,8 +257,8 @@ class _Loader:
             sections[section] = good
         return RuleFile.model_construct(**sections)
 
-    def position(self, file: str, path: tuple[int | str, ...]) -> Position:
-        return position_of(self.raw[file], path, Position(file, 1, 1))
+    def position(self, file: str, path: tuple[int | str, ...], *, at_key: bool = False) -> Position:
+        return position_of(self.raw[file], path, Position(file, 1, 1), at_key=at_key)
 
     # -- expressions
 
@@ -406,7 +406,7 @@ class _Loader:
             for index, note in enumerate(pathway.notes):
                 add_text(("note", pid, str(index)), note, file, (*path, "notes", index))
             for score_id in pathway.scores:
-                if score_id not in scores:
+                if score_id not in scores and score_id not in self.broken:
                     self.error(self.position(file, (*path, "scores")),
                                f"unknown score '{score_id}'{did_you_mean(score_id, scores)}")
         for fid, (flag, file, path) in items["flags"].items():
@@ -434,7 +434,7 @@ class _Loader:
                 if cell not in columns:
                     hint = did_you_mean(cell, [*columns, "at", "in", "from", "to", "effective_from",
                                                 "effective_until"])
-                    self.error(self.position(file, (*rpath, cell)), f"unknown column '{cell}'{hint}")
+                    self.error(self.position(file, (*rpath, cell), at_key=True), f"unknown column '{cell}'{hint}")
                 elif isinstance(value, bool) or not isinstance(value, int | float):
                     self.error(self.position(file, (*rpath, cell)), f"'{cell}' must be a number")
             for column in columns:
@@ -498,6 +498,7 @@ class _Loader:
                 members = frozenset(cycle)
                 if members not in reported:
                     reported.add(members)
+                    self.broken.update(members)  # their types cannot be inferred: no follow-on errors
                     self.error(names[name], "cycle among derived values: " + " → ".join(cycle))
                 return
             state[name] = 1
@@ -599,7 +600,8 @@ def validate_model(model: type[M], data: Any, file: str, errors: list[LoadError]
     except ValidationError as exc:
         for problem in exc.errors(include_url=False):
             loc = tuple(problem["loc"])
-            position = position_of(data, loc, getattr(data, "position", Position(file, 1, 1)))
+            position = position_of(data, loc, getattr(data, "position", Position(file, 1, 1)),
+                                   at_key=problem["type"] == "extra_forbidden")
             errors.append(LoadError(position, _describe(model, problem, loc)))
         return None
 

@@ -128,11 +128,19 @@ def load_yaml_file(path: Path, display_name: str) -> Any:
     return load_yaml_text(text, display_name)
 
 
-def position_of(container: Any, path: tuple[int | str, ...], fallback: Position) -> Position:
-    """The most precise known position for a pydantic-style location path inside `container`."""
+def position_of(
+    container: Any, path: tuple[int | str, ...], fallback: Position, *, at_key: bool = False
+) -> Position:
+    """The most precise known position for a pydantic-style location path inside `container`.
+
+    With `at_key`, a path ending in a mapping key points at the key rather than at its value.
+    """
     best = getattr(container, "position", fallback)
     node = container
-    for step in path:
+    for index, step in enumerate(path):
+        last = index == len(path) - 1
+        if at_key and last and isinstance(node, LocatedDict) and isinstance(step, str) and step in node:
+            return node.key_positions.get(step, best)
         if isinstance(node, LocatedDict) and isinstance(step, str) and step in node:
             best = node.value_positions.get(step, best)
             node = node[step]
