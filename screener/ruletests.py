@@ -208,3 +208,107 @@ def failure_lines(result: CaseResult) -> list[str]:
         lines.append(f"{difference.label}: expected {fmt(difference.expected)}, got {fmt(difference.got)}")
         lines.extend(f"  {why}" for why in difference.why)
     return lines
+
+
+# ---------------------------------------------------------------------------------------- updating
+
+
+@dataclass
+class FileUpdate:
+    """The new text of one case file, and the differences that could not be written into it."""
+
+    file: str
+    old: str
+    new: str
+    changed: int
+    skipped: list[tuple[CaseResult, Difference]]
+
+    def diff(self) -> str:
+        import difflib
+
+        return "".join(difflib.unified_diff(
+            self.old.splitlines(keepends=True), self.new.splitlines(keepends=True),
+            fromfile=f"{self.file} (before)", tofile=f"{self.file} (updated)"))
+
+
+def _yaml_scalar(value: Any, style: str | None) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int | float):
+        return repr(value)
+    text = str(value)
+    if style in ("'", '"'):
+        return f"{style}{text}{style}"
+    return text
+
+
+def _child(node: Any, key: str) -> Any:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node
+    return None
+
+
+def _replacement(node: Any, value: Any, text: str) -> tuple[int, int, str]:
+    """(start, end, new text) replacing `node` by `value`, keeping quoting and block/flow style."""
+    import yaml
+
+    if isinstance(node, yaml.SequenceNode):
+        items = list(value)
+        if node.flow_style or not node.value or not items:
+            return node.start_mark.index, _end(node, text), "[" + ", ".join(map(str, items)) + "]"
+        indent = " " * node.start_mark.column
+        return node.start_mark.index, _end(node, text), ("\n" + indent).join(f"- {item}" for item in items)
+    return node.start_mark.index, node.end_mark.index, _yaml_scalar(value, getattr(node, "style", None))
+
+
+def _end(node: Any, text: str) -> int:
+    """Where a sequence really ends: block sequences' end marks run on past trailing comments."""
+    if node.flow_style or not node.value:
+        return int(node.end_mark.index)
+    return int(node.value[-1].end_mark.index)
+
+
+def update_file(file: str, text: str, results: Iterable[CaseResult]) -> FileUpdate:
+    """Write each failed case's `got` values over its expected values, touching nothing else."""
+    import yaml
+
+    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    tests = _child(root, "tests")
+    items = {(item.start_mark.line + 1, item.start_mark.column + 1): item
+             for item in (tests.value if isinstance(tests, yaml.SequenceNode) else [])}
+    edits: list[tuple[int, int, str]] = []
+    skipped: list[tuple[CaseResult, Difference]] = []
+    for result in results:
+        item = items.get((result.position.line, result.position.column))
+        for difference in result.differences:
+            node = _child(item, "expect")
+            for step in difference.key:
+                node = _child(node, step)
+            if node is None or not difference.updatable:
+                skipped.append((result, difference))
+                continue
+            edits.append(_replacement(node, difference.got, text))
+    new = text
+    for start, end, replacement in sorted(edits, reverse=True):
+        new = new[:start] + replacement + new[end:]
+    return FileUpdate(file=file, old=text, new=new, changed=len(edits), skipped=skipped)
+
+
+def update_expectations(run: CaseRun) -> list[FileUpdate]:
+    """The updated text of every case file with a failed case (nothing is written here)."""
+    from pathlib import Path
+
+    by_file: dict[str, list[CaseResult]] = {}
+    for result in run.failed:
+        if result.error is None:
+            by_file.setdefault(result.file, []).append(result)
+    return [update_file(file, Path(file).read_text(encoding="utf-8"), results)
+            for file, results in by_file.items()]

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from screener.cli import rules_app
 from screener.commands import RulesOption
+from screener.errors import ScreenerError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from screener.model import Case
+    from screener.rulebook import Rulebook
+    from screener.source import Position
 
 
 @rules_app.command("validate")
@@ -39,5 +48,63 @@ def rules_validate(
     console.print("  " + ", ".join(f"{count} {name}" for name, count in counts.items()))
     for pathway in rulebook.pathways.values():
         console.print(f"  {pathway.id:<26} {len(pathway.requirements):>2} requirements  {pathway.title}")
+    _warn_stale(console, rulebook)
+
+
+def _warn_stale(console: Console, rulebook: Rulebook) -> None:
     for warning in rulebook.stale(dt.date.today()):
-        console.print(f"  [yellow]warning:[/] {warning}")
+        console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
+
+
+def _select(cases: list[tuple[str, Case, Position]], match: str | None) -> list[tuple[str, Case, Position]]:
+    return cases if match is None else [entry for entry in cases if match.lower() in entry[1].name.lower()]
+
+
+@rules_app.command("test")
+def rules_test(
+    directory: Annotated[Path | None, typer.Argument(help="Rulebook folder (its tests/ folder holds the cases).",
+                                                     show_default=False)] = None,
+    rules: RulesOption = None,
+    update: Annotated[bool, typer.Option("--update", help="Rewrite failing expected values in place to what "
+                                         "the rules now give, and print the diff for review.")] = False,
+    match: Annotated[str | None, typer.Option("-k", "--match", metavar="TEXT",
+                                              help="Run only the cases whose name contains TEXT.",
+                                              show_default=False)] = None,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="List passing cases too.")] = False,
+) -> None:
+    """Run the rulebook's test cases (tests/*.yaml): exit 0 when all pass, 1 listing what differed.
+
+    Each failure names the file, the case, and every expected value that did not come out (expected
+    vs got), with the requirement that decided the outcome or the score's line-by-line breakdown.
+
+    \b
+    Examples:
+        screener rules test rules/
+        screener rules test rules/ -k "CLB 9"
+        screener rules test rules/ --update      # accept the new results, review the diff
+    """
+    from screener.render.console import make_console
+    from screener.render.rules_test import render_run, render_updates
+    from screener.rulebook import load_cases, load_rulebook, resolve_rules_path
+    from screener.ruletests import run_cases, update_expectations
+
+    rulebook = load_rulebook(resolve_rules_path(directory or rules))
+    cases = _select(load_cases(rulebook.path), match)
+    console = make_console()
+    _warn_stale(console, rulebook)
+    if not cases:
+        raise ScreenerError(f"no test cases{f' matching {match!r}' if match else ''} in "
+                            f"{rulebook.path / 'tests'} (see docs/rules.md, 'Test cases')")
+    run = run_cases(rulebook, cases)
+    render_run(console, run, verbose=verbose)
+    if update and not run.ok:
+        updates = update_expectations(run)
+        for file_update in updates:
+            if file_update.changed:
+                Path(file_update.file).write_text(file_update.new, encoding="utf-8")
+        render_updates(console, updates)
+        run = run_cases(rulebook, _select(load_cases(rulebook.path), match))
+        if not run.ok:
+            console.print(f"[bold red]{len(run.failed)} case(s) still fail[/] (see 'not updated' above)")
+    if not run.ok:
+        raise typer.Exit(1)
