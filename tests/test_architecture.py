@@ -1,0 +1,36 @@
+"""The layering the project promises: a pure engine, safe loaders, and a fast command start."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parent.parent / "screener"
+ENGINE = ["screener.rulebook", "screener.evaluation", "screener.expressions", "screener.answers",
+          "screener.model", "screener.report", "screener.source"]
+
+
+@pytest.mark.parametrize("module", ENGINE)
+def test_engine_modules_import_neither_typer_nor_rich(module: str) -> None:
+    code = (f"import sys, {module}; "
+            "bad = [m for m in ('typer', 'rich', 'polars') if m in sys.modules]; print(','.join(bad))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_no_eval_exec_or_unsafe_yaml_in_the_package() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for forbidden in ("eval(", "exec(", "yaml.unsafe_load", "yaml.full_load", "pickle"):
+            assert forbidden not in text.replace("evaluate(", "").replace("_eval(", ""), (path, forbidden)
+        if "yaml.load(" in text:
+            assert "SafeLoader" in text, path
+
+
+def test_the_command_line_starts_without_polars() -> None:
+    code = "import sys, screener.cli; print('polars' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
