@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -108,3 +109,33 @@ def rules_test(
             console.print(f"[bold red]{len(run.failed)} case(s) still fail[/] (see 'not updated' above)")
     if not run.ok:
         raise typer.Exit(1)
+
+
+@rules_app.command("schema")
+def rules_schema(
+    cases: Annotated[bool, typer.Option("--cases", help="The schema of test-case files (tests/*.yaml) instead.")]
+    = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.",
+                                                show_default=False)] = None,
+) -> None:
+    """Print the JSON Schema of the rulebook format, for editors to autocomplete and flag mistakes.
+
+    \b
+    Example (VS Code with the YAML extension, in .vscode/settings.json):
+        screener rules schema -o rulebook.schema.json
+        screener rules schema --cases -o cases.schema.json
+        "yaml.schemas": {"rulebook.schema.json": ["rules/**/*.yaml", "!rules/tests/**"],
+                         "cases.schema.json": ["rules/tests/*.yaml"]}
+    """
+    import json
+
+    from screener.schema import cases_schema, rulebook_schema
+
+    text = json.dumps(cases_schema() if cases else rulebook_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ScreenerError(f"cannot write {output}: {error.strerror}") from None
