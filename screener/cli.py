@@ -1,22 +1,43 @@
 """The `screener` command: thin typer commands over the library.
 
 Each command parses its options, calls the library, and renders. Domain errors (a broken rulebook,
-unreadable answers, a bad file) are turned into a one-line message and an exit code in one place,
-`main()`; tracebacks never reach the user, and rich never shows local variables (they would hold
-applicants' answers). Heavy libraries are imported inside the commands that need them.
+unreadable answers, a bad file) become a one-line message and an exit code in one place,
+`ErrorBoundary`; `main()` adds the last resort for interrupts and internal errors. Tracebacks never
+reach the user, and rich never shows local variables (they would hold applicants' answers). Heavy
+libraries are imported inside the commands that need them.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from screener.errors import ScreenerError
 
+
+class ErrorBoundary(TyperGroup):
+    """The one place where a domain error becomes `Error: …` on stderr and an exit code.
+
+    It sits inside the click command, so tests driving the app with CliRunner see exactly what a
+    person at the terminal sees.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ScreenerError as error:
+            from screener.render.console import print_error
+
+            print_error(error.message, details=error.details)
+            raise typer.Exit(error.exit_code) from None
+
+
 app = typer.Typer(
+    cls=ErrorBoundary,
     help="Can I move to Canada, and how? Screens answers against Canada's immigration rules.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
