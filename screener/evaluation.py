@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from screener import expressions as ex
@@ -35,6 +36,17 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+@dataclass(frozen=True)
+class TableHit:
+    """One table lookup: which row matched (None: no row, the default was used) and the value read."""
+
+    table: str
+    key: Any
+    column: str
+    row: int | None
+    value: Any
+
+
 class Evaluation(ex.Environment):
     """One person's typed answers in one rulebook on one date, with memoized derived values."""
 
@@ -44,6 +56,7 @@ class Evaluation(ex.Environment):
         self.as_of = as_of
         self.memo: dict[str, ex.Result] = {}
         self.score_memo: dict[str, ScoreResult] = {}
+        self.trace: list[TableHit] | None = None  # set to a list to record every table lookup
 
     # -- names and tables
 
@@ -77,9 +90,11 @@ class Evaluation(ex.Environment):
     def table(self, name: str, key: Any, column: str) -> Any:
         table = self.rulebook.tables[name]
         row = matching_row(table, key, self.as_of)
-        if row is None:
-            return table.default
-        return row.cells.get(column)
+        value = table.default if row is None else row.cells.get(column)
+        if self.trace is not None:
+            index = None if row is None else next(i for i, r in enumerate(table.rows) if r is row)
+            self.trace.append(TableHit(name, key, column, index, value))
+        return value
 
     def run(self, key: tuple[str, ...]) -> ex.Result:
         return ex.evaluate(self.rulebook.expressions[key].node, self)
@@ -261,11 +276,18 @@ def outcome_of(statuses: Iterable[Status]) -> Outcome:
 # ----------------------------------------------------------------------------------------- API
 
 
-def evaluate(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Report:
-    """Screen one person. Raw answers are coerced (AnswerError lists any that cannot be read)."""
+def evaluate(
+    rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | None = None,
+    trace: list[TableHit] | None = None,
+) -> Report:
+    """Screen one person. Raw answers are coerced (AnswerError lists any that cannot be read).
+
+    `trace`, when given, receives every table lookup made (for `rules diff` to name the row that changed).
+    """
     as_of = as_of or today()
     values = read_answers(rulebook.questions, answers)
     state = Evaluation(rulebook, values, as_of)
+    state.trace = trace
     pathways: dict[str, PathwayResult] = {}
     for pathway_id, pathway in rulebook.pathways.items():
         requirements = [
