@@ -85,6 +85,12 @@ class Question(Strict):
     max: float | None = None
     choices: list[Choice] | None = None
     relevant_if: Expression | None = None
+    label: Text | None = None  # a short name for summaries ("English writing (CLB)"); default: the id in words
+    what_if: bool | Text = False  # something a person can change; a text groups questions changed together
+
+    @property
+    def short_label(self) -> str:
+        return self.label or self.id.replace("_", " ")
 
     @field_validator("choices", mode="before")
     @classmethod

@@ -2,4 +2,121 @@
 
 from __future__ import annotations
 
-from screener.cli import app  # noqa: F401
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from screener.cli import app
+from screener.commands import AsOfOption, RulesOption, parse_as_of
+
+if TYPE_CHECKING:  # imported lazily at run time: `screener --help` stays fast
+    from rich.console import Console
+
+    from screener.interview import Interview
+
+
+@app.command("check")
+def check(
+    answers: Annotated[Path | None, typer.Option(
+        "--answers", metavar="FILE", help="Pre-fill answers from a YAML or JSON file; only the rest are asked.",
+        show_default=False)] = None,
+    save: Annotated[Path | None, typer.Option(
+        "--save", metavar="FILE", help="Write your answers to FILE (readable only by you), to reuse with --answers.",
+        show_default=False)] = None,
+    no_input: Annotated[bool, typer.Option(
+        "--no-input", help="Never ask: questions not answered in --answers stay unknown.")] = False,
+    as_of: AsOfOption = None,
+    rules: RulesOption = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the JSON report (and nothing else) on standard output.")] = False,
+) -> None:
+    """Can I move to Canada, and how? Answer a few questions and get a verdict on every pathway.
+
+    Only questions that can still change a result are asked. Type ? for help on a question, back to
+    change your previous answer, skip if you don't know (unknown is never taken as no).
+
+    \b
+    Examples:
+        screener check
+        screener check --save me.yaml
+        screener check --answers me.yaml --no-input --json
+    """
+    import datetime as dt
+
+    from screener.answerfile import read_answer_file
+    from screener.interview import Interview
+    from screener.rulebook import load_rulebook, resolve_rules_path
+
+    when = parse_as_of(as_of) or dt.date.today()
+    rulebook = load_rulebook(resolve_rules_path(rules))
+    prefilled = read_answer_file(answers) if answers is not None else None
+    values = rulebook.read_answers(prefilled.answers) if prefilled else {}
+    declined = {q for q in (prefilled.declined if prefilled else set()) if q in rulebook.questions}
+    interview = Interview.start(rulebook, when, values, declined)
+
+    if not no_input:
+        _interview(interview, save, quiet_stdout=as_json)
+    if save is not None:
+        _save(interview, save)
+
+    from screener.evaluation import evaluate
+    from screener.whatif import what_if
+
+    report = evaluate(rulebook, interview.answers, when)
+    suggestions = what_if(rulebook, interview.answers, report)
+    if as_json:
+        data = report.to_json()
+        data["what_if"] = suggestions.to_json()
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    from screener.render.console import make_console
+    from screener.render.verdict import print_verdict
+
+    print_verdict(make_console(), report, rulebook.questions, suggestions)
+
+
+def _interview(interview: Interview, save: Path | None, *, quiet_stdout: bool) -> None:
+    """Run the questions at the terminal; on Ctrl-C or end of input, offer to save and exit cleanly."""
+    from screener.render.console import make_console
+    from screener.render.prompt import run_interview
+
+    console = make_console(stderr=quiet_stdout)
+    try:
+        run_interview(interview, console, input)
+    except (KeyboardInterrupt, EOFError) as stop:
+        interrupted = isinstance(stop, KeyboardInterrupt)
+        console.print("\nInterrupted." if interrupted else "\nEnd of input: the interview stopped before the verdict.")
+        _offer_save(interview, save, console)
+        raise typer.Exit(130 if interrupted else 1) from None
+
+
+def _offer_save(interview: Interview, save: Path | None, console: Console) -> None:
+    """Keep what was answered so far: to --save if given, else ask for a file name on a terminal."""
+    if not interview.answers and not interview.declined:
+        return
+    if save is None:
+        if not sys.stdin.isatty():
+            return
+        try:
+            console.print("Save your answers to continue later? File name (Enter to leave without saving): ", end="")
+            name = input().strip()
+        except (KeyboardInterrupt, EOFError):
+            console.print()
+            return
+        if not name:
+            return
+        save = Path(name).expanduser()
+    _save(interview, save, console)
+    console.print(f"Continue with: screener check --answers {save}")
+
+
+def _save(interview: Interview, path: Path, console: Console | None = None) -> None:
+    from screener.answerfile import write_answer_file
+    from screener.render.console import make_console
+
+    write_answer_file(path, interview.answers, interview.declined)
+    out = console or make_console(stderr=True)
+    out.print(f"Answers saved to {path} (readable only by you).")

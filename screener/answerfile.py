@@ -1,0 +1,133 @@
+"""Answer files: what `screener check --answers` reads and `--save` writes.
+
+A person's answers are private, so reading never echoes them back in errors (only the field that
+failed and why), and writing goes to a new owner-only (0600) file that replaces the old one in a
+single rename, so a crash never leaves half a file or a moment where others could read it.
+
+Format: a mapping of question id -> answer, in YAML or JSON (chosen by the `.json` suffix; anything
+else is read as YAML, which also reads JSON). An empty answer is unknown and will be asked; an
+explicit `null` means "I don't know" and is not asked again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from screener.errors import ScreenerError
+from screener.source import DuplicateKeyError, YamlSyntaxError, load_yaml_text
+
+MAX_BYTES = 1_000_000  # an answer file is a few hundred bytes; refuse anything absurd before parsing
+OWNER_ONLY = 0o600
+
+
+@dataclass
+class AnswerFile:
+    """Raw answers (still text or plain values) and the questions the person declined (`null`)."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    declined: set[str] = field(default_factory=set)
+
+
+def read_answer_file(path: Path) -> AnswerFile:
+    """Read an answer file; ScreenerError (exit 2) with one line saying what is wrong, never its content."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ScreenerError(f"--answers: {path} is too large to be an answer file ({size} bytes)", exit_code=2)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScreenerError(f"--answers: no such file: {path}", exit_code=2) from None
+    except IsADirectoryError:
+        raise ScreenerError(f"--answers: {path} is a folder, not a file", exit_code=2) from None
+    except OSError as exc:
+        raise ScreenerError(f"--answers: cannot read {path} ({exc.strerror})", exit_code=2) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScreenerError(f"--answers: {path} is not UTF-8 text", exit_code=2) from None
+    data = _parse(text, path)
+    if data is None:
+        return AnswerFile()
+    if not isinstance(data, Mapping):
+        raise ScreenerError(
+            f"--answers: {path} must be a mapping of question id to answer (like 'age: 30')", exit_code=2)
+    result = AnswerFile()
+    for key, value in data.items():
+        name = str(key)
+        if value is None:
+            result.declined.add(name)
+        elif isinstance(value, Mapping | list):
+            # Reported by name only: the value could be anything the person wrote.
+            raise ScreenerError(f"--answers: {path}: '{name}' must be a single value, not a list or mapping",
+                                exit_code=2)
+        else:
+            result.answers[name] = value
+    return result
+
+
+def _parse(text: str, path: Path) -> Any:
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ScreenerError(f"--answers: {path}:{exc.lineno}:{exc.colno}: invalid JSON ({exc.msg})",
+                                exit_code=2) from None
+    try:
+        return load_yaml_text(text, str(path))
+    except (YamlSyntaxError, DuplicateKeyError) as exc:
+        # Positions and the parser's own words only; no excerpt of the file.
+        raise ScreenerError(f"--answers: {exc.position}: {exc}", exit_code=2) from None
+
+
+def answers_for_file(values: Mapping[str, Any], declined: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Typed answers as plain, re-readable values: yes/no as text, numbers as numbers, declined as null."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, bool):
+            out[key] = "yes" if value else "no"
+        elif isinstance(value, dt.date):
+            out[key] = value.isoformat()
+        else:
+            out[key] = value
+    for key in sorted(declined):
+        out.setdefault(key, None)
+    return out
+
+
+def dump_answers(plain: Mapping[str, Any], json_format: bool) -> str:
+    """The text of an answer file. YAML is written by hand so yes/no and ids are always quoted safely."""
+    if json_format:
+        return json.dumps(dict(plain), indent=2, ensure_ascii=False) + "\n"
+    lines = ["# screener answers: edit freely; an empty value is asked again, null means \"I don't know\"."]
+    for key, value in plain.items():
+        lines.append(f"{key}: {'null' if value is None else json.dumps(value, ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"
+
+
+def write_answer_file(path: Path, values: Mapping[str, Any], declined: set[str] | frozenset[str] = frozenset()) -> None:
+    """Write answers atomically to a new owner-only file (0600), replacing `path` in one rename."""
+    text = dump_answers(answers_for_file(values, declined), path.suffix.lower() == ".json")
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise ScreenerError(f"--save: cannot write in {directory} ({exc.strerror})", exit_code=1) from None
+    try:
+        os.fchmod(handle, OWNER_ONLY)  # mkstemp already uses 0600; say so explicitly
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise ScreenerError(f"--save: cannot write {path} ({exc.strerror})", exit_code=1) from None

@@ -1,0 +1,188 @@
+"""The interview as pure logic: which question comes next, what a reply means, and going back.
+
+No input or output happens here, so the whole flow is testable without a terminal; the terminal
+loop lives in `screener.render.prompt`. After every answer the next question is
+`rulebook.open_questions(answers, as_of, skip=declined)`: only questions that can still change an
+undecided outcome, a score or a flag are asked, and the interview ends when none is left. A person
+may decline a question ("skip"); it stays unknown (unknown is not no) and is not asked again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from screener.answers import coerce, normalize_choice
+from screener.model import Question
+from screener.rulebook import Rulebook
+
+HELP_WORDS = frozenset({"?", "help", "h"})
+BACK_WORDS = frozenset({"back", "b", "<"})
+SKIP_WORDS = frozenset({"skip", "s", "don't know", "dont know", "do not know", "idk", "-"})
+
+
+@dataclass(frozen=True)
+class Answer:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class Back:
+    pass
+
+
+@dataclass(frozen=True)
+class Skip:
+    pass
+
+
+@dataclass(frozen=True)
+class Invalid:
+    reason: str
+
+
+Reply = Answer | Help | Back | Skip | Invalid
+
+
+def parse_reply(question: Question, text: str) -> Reply:
+    """What a typed reply means for this question: an answer, a command, or why it cannot be read.
+
+    Choices accept their number in the list or their value (a choice value always wins over a
+    command word, so a rulebook may have a choice called "skip").
+    """
+    word = text.strip()
+    lowered = " ".join(word.lower().replace("’", "'").split())
+    if question.type == "choice":
+        values = question.choice_values
+        if lowered.isdigit() and 1 <= int(lowered) <= len(values):
+            return Answer(values[int(lowered) - 1])
+        if any(normalize_choice(value) == normalize_choice(word) for value in values if word):
+            return Answer(coerce(question, word))
+    if lowered in HELP_WORDS:
+        return Help()
+    if lowered in BACK_WORDS:
+        return Back()
+    if lowered in SKIP_WORDS:
+        return Skip()
+    if not word:
+        return Invalid("please type an answer (or ? for help, skip if you don't know)")
+    if question.type == "choice" and lowered.isdigit():
+        return Invalid(f"type a number from 1 to {len(question.choice_values)}")
+    try:
+        return Answer(coerce(question, word))
+    except ValueError as exc:
+        return Invalid(str(exc))
+
+
+@dataclass
+class Step:
+    """One thing the person did, so `back` can undo it."""
+
+    question_id: str
+    previous: Any  # the answer it replaced (None when there was none)
+    was_declined: bool
+
+
+@dataclass
+class Interview:
+    """The state of one interview: typed answers, declined questions, and the history for `back`.
+
+    `answers` may start pre-filled (from --answers); those are never asked, and `back` only walks
+    through what was answered in this session.
+    """
+
+    rulebook: Rulebook
+    as_of: dt.date
+    answers: dict[str, Any] = field(default_factory=dict)
+    declined: set[str] = field(default_factory=set)
+    history: list[Step] = field(default_factory=list)
+    _open: list[Question] | None = None
+
+    @classmethod
+    def start(
+        cls, rulebook: Rulebook, as_of: dt.date, answers: Mapping[str, Any] | None = None,
+        declined: set[str] | None = None,
+    ) -> Interview:
+        """An interview over already typed answers (use `rulebook.read_answers` on raw ones first)."""
+        return cls(rulebook, as_of, dict(answers or {}), set(declined or ()))
+
+    def open_questions(self) -> list[Question]:
+        """Questions that still matter, in interview order (topic, then rulebook order)."""
+        if self._open is None:
+            self._open = [] if self.settled() else self.rulebook.open_questions(
+                self.answers, self.as_of, skip=self.declined)
+        return self._open
+
+    def settled(self) -> bool:
+        """True when a citizenship pathway is already eligible: a citizen needs proof, not immigration.
+
+        Uses only the pathway `kind` of the rulebook format, never a pathway id.
+        """
+        citizenship = [p for p in self.rulebook.pathways.values() if p.kind == "citizenship"]
+        if not citizenship:
+            return False
+        report = self.rulebook.evaluate(self.answers, self.as_of)
+        return any(report.pathways[p.id].outcome == "eligible" for p in citizenship)
+
+    def next_question(self) -> Question | None:
+        pending = self.open_questions()
+        return pending[0] if pending else None
+
+    @property
+    def done(self) -> bool:
+        return self.next_question() is None
+
+    def answer(self, question: Question, value: Any) -> None:
+        """Record a typed answer (from `parse_reply`)."""
+        self.history.append(Step(question.id, self.answers.get(question.id), question.id in self.declined))
+        self.declined.discard(question.id)
+        self.answers[question.id] = value
+        self._open = None
+
+    def decline(self, question: Question) -> None:
+        """The person does not know: the answer stays unknown and the question is not asked again."""
+        self.history.append(Step(question.id, self.answers.get(question.id), question.id in self.declined))
+        self.answers.pop(question.id, None)
+        self.declined.add(question.id)
+        self._open = None
+
+    def back(self) -> Question | None:
+        """Undo the last answer of this session and return its question to ask again (None at the start)."""
+        if not self.history:
+            return None
+        step = self.history.pop()
+        if step.previous is None:
+            self.answers.pop(step.question_id, None)
+        else:
+            self.answers[step.question_id] = step.previous
+        if step.was_declined:
+            self.declined.add(step.question_id)
+        else:
+            self.declined.discard(step.question_id)
+        self._open = None
+        return self.rulebook.questions[step.question_id]
+
+    def progress(self) -> Progress:
+        """How far along: answered so far in this session and the questions that may still come."""
+        pending = self.open_questions()
+        current = pending[0] if pending else None
+        topic = next((t.title for t in self.rulebook.topics if current and t.id == current.topic), "")
+        return Progress(answered=len(self.history), remaining=len(pending), topic=topic)
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    remaining: int  # an upper bound: later answers usually make some of these unnecessary
+    topic: str
+
+    def line(self) -> str:
+        left = "1 question at most" if self.remaining == 1 else f"at most {self.remaining} questions"
+        return f"{self.topic} · {self.answered} answered, {left} to go"

@@ -1,0 +1,80 @@
+"""The interview at a terminal: one question at a time, typed prompts, help, back and skip.
+
+All decisions (what to ask, what a reply means) are in `screener.interview`; this module only prints
+and reads. Ctrl-C and end of input propagate (KeyboardInterrupt / EOFError) for the command to handle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.text import Text
+
+from screener.evaluation import display
+from screener.interview import Answer, Back, Help, Interview, Invalid, Skip, parse_reply
+from screener.model import Question
+
+Reader = Callable[[], str]
+
+INTRO = ("Answer each question and press Enter. Type ? for help, back to change your previous answer, "
+         "skip if you don't know. Ctrl-C stops.")
+
+
+def hint(question: Question) -> str:
+    """What kind of answer is expected, in words."""
+    if question.type == "yes_no":
+        return "yes or no"
+    if question.type == "int":
+        if question.min is not None and question.max is not None:
+            return f"a whole number from {display(question.min)} to {display(question.max)}"
+        return "a whole number"
+    if question.type == "money":
+        return "an amount in Canadian dollars, like $15,263"
+    if question.type == "date":
+        return "a date, YYYY-MM-DD"
+    return f"a number from 1 to {len(question.choice_values)}"
+
+
+def ask(console: Console, question: Question) -> None:
+    console.print(Text(question.prompt, style="bold"))
+    if question.type == "choice":
+        for number, choice in enumerate(question.choices or [], start=1):
+            console.print(Text(f"  {number}. {choice.label or choice.value.replace('_', ' ')}"))
+    console.print(Text(f"({hint(question)})", style="dim"))
+
+
+def run_interview(interview: Interview, console: Console, read: Reader) -> None:
+    """Ask until nothing that matters is left. `read` returns one line (raising EOFError at the end)."""
+    console.print(Text(INTRO, style="dim"))
+    topic: str | None = None
+    while (question := interview.next_question()) is not None:
+        progress = interview.progress()
+        if question.topic != topic:
+            topic = question.topic
+            console.print(Text("\n" + progress.topic, style="bold underline"))
+        console.print(Text(progress.line(), style="dim"))
+        ask(console, question)
+        while True:
+            console.print("> ", end="")
+            reply = parse_reply(question, read())
+            if isinstance(reply, Help):
+                console.print(Text(question.help or "No more help for this question.", style="cyan"))
+                console.print(Text(f"({hint(question)}; or skip if you don't know)", style="dim"))
+                continue
+            if isinstance(reply, Invalid):
+                console.print(Text(f"Sorry: {reply.reason}. Please try again.", style="red"))
+                continue
+            if isinstance(reply, Back):
+                previous = interview.back()
+                if previous is None:
+                    console.print(Text("This is the first question; there is nothing to go back to.", style="red"))
+                    continue
+                console.print(Text(f"Going back to: {previous.prompt}", style="dim"))
+            elif isinstance(reply, Skip):
+                interview.decline(question)
+                console.print(Text("Skipped: this stays unknown.", style="dim"))
+            elif isinstance(reply, Answer):
+                interview.answer(question, reply.value)
+            break
+    console.print()

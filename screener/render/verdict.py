@@ -1,0 +1,252 @@
+"""The verdict screen: what is possible, why, and what to do tomorrow.
+
+Written for a worried person at 2 a.m. and checked by a lawyer: best options first, every outcome in
+words (never colour alone, so it reads the same with NO_COLOR and when piped), failed requirements with
+what the person has against what is needed, and the rule reference behind each. Fits 80 columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from screener.evaluation import display
+from screener.model import Question
+from screener.report import PathwayResult, Report, RequirementResult, ScoreResult
+from screener.whatif import WhatIf
+
+OUTCOME_WORDS = {"eligible": "eligible", "ineligible": "not eligible", "incomplete": "undecided"}
+OUTCOME_STYLE = {"eligible": "bold green", "ineligible": "red", "incomplete": "yellow"}
+OUTCOME_ORDER = {"eligible": 0, "incomplete": 1, "ineligible": 2}
+SEVERITY_WORDS = {"serious": "SERIOUS", "warning": "WARNING", "info": "NOTE"}
+
+
+def ordered(report: Report) -> list[PathwayResult]:
+    """Best options first: eligible, then undecided, then not eligible; by the rulebook's rank within each."""
+    return sorted(report.pathways.values(), key=lambda p: (OUTCOME_ORDER[p.outcome], p.rank, p.id))
+
+
+def labels(questions: dict[str, Question], ids: Iterable[str]) -> str:
+    return ", ".join(questions[q].short_label if q in questions else q for q in ids)
+
+
+def reason(pathway: PathwayResult, questions: dict[str, Question]) -> str:
+    """The one-line reason, with question labels instead of ids for undecided pathways."""
+    if pathway.outcome == "incomplete":
+        missing = sorted({name for r in pathway.unknown for name in r.missing})
+        if missing:
+            return "Needs: " + labels(questions, missing)
+    return pathway.reason
+
+
+def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf | None = None) -> RenderableType:
+    """The whole screen as one renderable."""
+    parts: list[RenderableType] = [_headline(report), _table(report, questions)]
+    parts += _eligible(report)
+    parts += _ineligible(report)
+    parts += _undecided(report, questions)
+    parts += _scores(report, questions)
+    if suggestions is not None:
+        parts += _what_if(report, suggestions, questions)
+    parts += _flags(report)
+    parts += _footer(report)
+    return Group(*parts)
+
+
+def print_verdict(console: Console, report: Report, questions: dict[str, Question],
+                  suggestions: WhatIf | None = None) -> None:
+    console.print(verdict(report, questions, suggestions))
+
+
+def _heading(title: str) -> Text:
+    return Text("\n" + title, style="bold underline")
+
+
+def _headline(report: Report) -> Text:
+    best = report.best_pathway
+    text = Text()
+    if best is not None:
+        pathway = report.pathways[best]
+        text.append("Your best option: ", style="bold")
+        text.append(pathway.title, style="bold green")
+        text.append(" (eligible on your answers)")
+    else:
+        undecided = any(p.outcome == "incomplete" for p in report.pathways.values())
+        text.append("No pathway is open on your answers yet", style="bold")
+        text.append(": some are undecided; see what they need below." if undecided
+                    else ". See below what would change that.")
+    return text
+
+
+def _table(report: Report, questions: dict[str, Question]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
+    table.add_column("Pathway", ratio=3)
+    table.add_column("Outcome", no_wrap=True)
+    table.add_column("Why", ratio=4)
+    for pathway in ordered(report):
+        table.add_row(pathway.title, Text(OUTCOME_WORDS[pathway.outcome], style=OUTCOME_STYLE[pathway.outcome]),
+                      reason(pathway, questions))
+    return table
+
+
+def _eligible(report: Report) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    for pathway in ordered(report):
+        if pathway.outcome != "eligible" or not pathway.next_steps:
+            continue
+        if not parts:
+            parts.append(_heading("What to do next"))
+        parts.append(Text(pathway.title, style="bold green"))
+        for number, step in enumerate(pathway.next_steps, start=1):
+            line = Text(f"{number}. {step.text}")
+            if step.url:
+                line.append(f"\n   {step.url}", style="blue")
+            parts.append(Padding(line, (0, 0, 0, 2), expand=False))
+        for note in pathway.notes:
+            parts.append(Padding(Text("Note: " + note, style="dim"), (0, 0, 0, 2), expand=False))
+    return parts
+
+
+def _requirement(requirement: RequirementResult) -> RenderableType:
+    line = Text("✗ ", style="red")
+    line.append(requirement.text)
+    if requirement.needed is not None:
+        line.append(f"\n  you: {_value(requirement.actual)}; needed: {_value(requirement.needed)}", style="bold")
+    elif requirement.actual is not None:
+        line.append(f"\n  you: {_value(requirement.actual)}", style="bold")
+    if requirement.advice:
+        line.append(f"\n  {requirement.advice}")
+    if requirement.reference:
+        line.append(f"\n  ({requirement.reference})", style="dim")
+    return Padding(line, (0, 0, 0, 2), expand=False)
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, str):
+        return value.replace("_", " ")
+    return display(value)
+
+
+def _ineligible(report: Report) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    for pathway in ordered(report):
+        if pathway.outcome != "ineligible":
+            continue
+        if not parts:
+            parts.append(_heading("Why some pathways are closed"))
+        parts.append(Text(pathway.title, style="bold"))
+        parts += [_requirement(r) for r in pathway.failed]
+    return parts
+
+
+def _undecided(report: Report, questions: dict[str, Question]) -> list[RenderableType]:
+    waiting = [p for p in ordered(report) if p.outcome == "incomplete"]
+    missing = sorted({name for p in waiting for r in p.unknown for name in r.missing})
+    if not missing:
+        return []
+    text = Text("Answering these would decide the undecided pathways: ")
+    text.append(labels(questions, missing))
+    text.append(". Rerun screener check to answer them.", style="dim")
+    return [_heading("Still undecided"), text]
+
+
+def _scores(report: Report, questions: dict[str, Question]) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    for score in report.scores.values():
+        if not any(score.id in p.scores and p.outcome != "ineligible" for p in report.pathways.values()) \
+                and score.value is None:
+            continue
+        parts.append(_heading(score.title))
+        parts += _score(score, questions)
+    return parts
+
+
+def _score(score: ScoreResult, questions: dict[str, Question]) -> list[RenderableType]:
+    out_of = f" out of {display(score.max)}" if score.max is not None else ""
+    if score.value is None:
+        return [Text(f"Cannot be computed yet: it needs {labels(questions, score.missing)}.")]
+    parts: list[RenderableType] = [Text(f"Your score: {display(score.value)}{out_of}", style="bold")]
+    breakdown = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
+    breakdown.add_column("part")
+    breakdown.add_column("points", justify="right")
+    top = [g for g in score.groups if g.parent is None]
+    if top:
+        for group in top:
+            cap = f" (max {display(group.max)})" if group.max is not None else ""
+            breakdown.add_row(group.title + cap, display(group.points or 0))
+        for line in score.lines:
+            if line.group is None and line.points:
+                breakdown.add_row(line.text, display(line.points))
+    else:
+        for line in score.lines:
+            if line.points:
+                breakdown.add_row(line.text, display(line.points))
+    parts.append(Padding(breakdown, (0, 0, 0, 2), expand=False))
+    for band in score.recent_rounds:
+        where = _against(score.value, band.low, band.high)
+        span = f"{band.low}" if band.low == band.high else f"{band.low}–{band.high}"
+        rounds = "1 round" if band.rounds == 1 else f"{band.rounds} rounds"
+        parts.append(Padding(Text(f"{band.type}: cut-off {span} ({rounds}, latest {band.latest.isoformat()}) — "
+                                  f"{where}"), (0, 0, 0, 2), expand=False))
+    if score.recent_rounds:
+        parts.insert(2, Text("Recent invitation rounds:"))
+    return parts
+
+
+def _against(value: float, low: int, high: int) -> str:
+    if value >= high:
+        return "you are above every cut-off"
+    if value >= low:
+        return "you are within the range"
+    return f"you are {display(low - value)} below the lowest"
+
+
+def _what_if(report: Report, suggestions: WhatIf, questions: dict[str, Question]) -> list[RenderableType]:
+    if not suggestions.flips and not suggestions.gains:
+        return []
+    parts: list[RenderableType] = [_heading("What would change the outcome")]
+    for flip in suggestions.flips:
+        title = report.pathways[flip.pathway_id].title
+        if flip.outcome == "eligible":
+            effect = f"makes you eligible for {title}"
+        else:
+            effect = f"opens {title}, then it depends on {labels(questions, flip.missing) or 'more answers'}"
+        parts.append(Padding(Text(f"• {flip.change.text}: {effect}"), (0, 0, 0, 2), expand=False))
+    for gain in suggestions.gains:
+        title = report.scores[gain.score_id].title
+        parts.append(Padding(Text(f"• {gain.change.text}: +{display(gain.points)} {title} "
+                                  f"(to {display(gain.new_value)})"), (0, 0, 0, 2), expand=False))
+    return parts
+
+
+def _flags(report: Report) -> list[RenderableType]:
+    parts: list[RenderableType] = [_heading("Admissibility")]
+    if not report.flags:
+        parts.append(Text("Nothing in your answers raises an admissibility concern."))
+        return parts
+    for flag in report.flags:
+        line = Text(f"{SEVERITY_WORDS.get(flag.severity, flag.severity.upper())}: ",
+                    style="bold red" if flag.severity == "serious" else "bold yellow")
+        line.append(flag.title, style="bold")
+        line.append("\n" + flag.text)
+        if flag.reference:
+            line.append(f"\n({flag.reference})", style="dim")
+        parts.append(Padding(line, (0, 0, 0, 2), expand=False))
+    return parts
+
+
+def _footer(report: Report) -> list[RenderableType]:
+    parts: list[RenderableType] = [Text("")]
+    for warning in report.warnings:
+        parts.append(Text(f"Warning: {warning}", style="yellow"))
+    parts.append(Text(f"Rules {report.rulebook_id} version {report.version}, as of {report.as_of.isoformat()}.",
+                      style="dim"))
+    parts.append(Text(" ".join(report.disclaimer.split()), style="italic"))
+    return parts

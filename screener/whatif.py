@@ -1,0 +1,282 @@
+"""What-if: the smallest single changes to a person's answers that open a pathway or add points.
+
+Nothing here is written per pathway: suggestions come from re-evaluating the rulebook on changed
+answers. Only questions the rulebook marks `what_if` (things a person can change: a test score, a
+degree, years of work, a job offer) are changed, and only in the direction a person can move them:
+numbers go up, choices try every other value, yes/no flips. Questions that share a `what_if` text
+are also raised together ("English test: all abilities CLB 7"). Unknown answers are never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from screener import expressions as ex
+from screener.evaluation import Evaluation, display, outcome_of
+from screener.model import Question
+from screener.report import Outcome, Report, Status
+from screener.rulebook import Rulebook
+
+MAX_FLIPS_PER_PATHWAY = 3
+MAX_GAINS_PER_SCORE = 5
+MONEY_CEILING = 10_000_000  # the highest amount tried when searching for a funds threshold
+
+
+@dataclass(frozen=True)
+class Change:
+    """New values for one or more questions, and how to say it."""
+
+    label: str
+    before: str
+    after: str
+    values: tuple[tuple[str, Any], ...]
+    distance: float  # how big a step this is, to prefer the smallest
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}: {self.before} → {self.after}"
+
+
+@dataclass(frozen=True)
+class Flip:
+    pathway_id: str
+    change: Change
+    outcome: Outcome
+    missing: tuple[str, ...]  # for an incomplete outcome: the questions it would then depend on
+
+    def to_json(self) -> dict[str, Any]:
+        return {"pathway": self.pathway_id, "change": self.change.text, "answers": dict(self.change.values),
+                "outcome": self.outcome, "missing": list(self.missing)}
+
+
+@dataclass(frozen=True)
+class Gain:
+    score_id: str
+    change: Change
+    points: int | float
+    new_value: int | float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"score": self.score_id, "change": self.change.text, "answers": dict(self.change.values),
+                "points": self.points, "new_value": self.new_value}
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    flips: list[Flip]
+    gains: list[Gain]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"flips": [f.to_json() for f in self.flips], "gains": [g.to_json() for g in self.gains]}
+
+
+# ------------------------------------------------------------------------------- dependencies
+
+
+class Dependencies:
+    """Which questions each expression, derived value or score reads, transitively (memoized)."""
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        self.rulebook = rulebook
+        self.memo: dict[str, frozenset[str]] = {}
+        self.by_name: dict[str, list[tuple[str, ...]]] = {}
+        for key in rulebook.expressions:
+            if key[0] in ("derived", "score"):
+                self.by_name.setdefault(key[1], []).append(key)
+
+    def of_key(self, key: tuple[str, ...]) -> frozenset[str]:
+        return self.of_names(ex.names_in(self.rulebook.expressions[key].node))
+
+    def of_names(self, names: set[str]) -> frozenset[str]:
+        found: set[str] = set()
+        for name in names:
+            found |= self.of_name(name)
+        return frozenset(found)
+
+    def of_name(self, name: str) -> frozenset[str]:
+        if name in self.memo:
+            return self.memo[name]
+        if name in self.rulebook.questions:
+            return frozenset([name])
+        self.memo[name] = frozenset()  # cycles are rejected by the loader; this only stops recursion
+        found: set[str] = set()
+        for key in self.by_name.get(name, []):
+            found |= self.of_key(key)
+        self.memo[name] = frozenset(found)
+        return self.memo[name]
+
+
+# ------------------------------------------------------------------------------------ changes
+
+
+def changes(rulebook: Rulebook, values: Mapping[str, Any]) -> list[Change]:
+    """Every candidate change to the answered `what_if` questions, smallest steps first per question."""
+    result: list[Change] = []
+    groups: dict[str, list[Question]] = {}
+    for question in rulebook.questions.values():
+        if question.what_if is False or values.get(question.id) is None:
+            continue
+        result.extend(_single(question, values[question.id]))
+        if isinstance(question.what_if, str) and question.type == "int":
+            groups.setdefault(question.what_if, []).append(question)
+    for label, members in groups.items():
+        if len(members) > 1:
+            result.extend(_together(label, members, values))
+    return result
+
+
+def _single(question: Question, current: Any) -> Iterator[Change]:
+    label = question.short_label
+    if question.type == "yes_no":
+        yield Change(label, display(current), display(not current), ((question.id, not current),), 1)
+    elif question.type == "choice":
+        options = question.choice_values
+        here = options.index(current) if current in options else len(options)
+        ordered = options[here + 1:] + options[:here][::-1]  # later values first: lists run low to high
+        for step, option in enumerate(ordered, start=1):
+            yield Change(label, _words(current), _words(option), ((question.id, option),), step)
+    elif question.type == "int":
+        top = int(question.max) if question.max is not None else int(current) + 10
+        for number in range(int(current) + 1, top + 1):
+            yield Change(label, str(current), str(number), ((question.id, number),), number - current)
+
+
+def _together(label: str, members: list[Question], values: Mapping[str, Any]) -> Iterator[Change]:
+    currents = [values[q.id] for q in members]
+    low = min(currents)
+    tops = [int(q.max) if q.max is not None else int(low) + 10 for q in members]
+    for target in range(int(low) + 1, min(tops) + 1):
+        new = tuple((q.id, max(values[q.id], target)) for q in members)
+        if all(value == values[q.id] for q, (_, value) in zip(members, new, strict=True)):
+            continue
+        yield Change(label, f"lowest {low}", f"all at least {target}", new, target - low)
+
+
+def _words(value: Any) -> str:
+    return str(value).replace("_", " ")
+
+
+# ----------------------------------------------------------------------------------- outcomes
+
+
+def pathway_outcome(
+    rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, pathway_id: str
+) -> tuple[Outcome, frozenset[str]]:
+    """One pathway's outcome on typed answers (cheaper than a full report), with its blockers."""
+    state = Evaluation(rulebook, values, as_of)
+    statuses: list[Status] = []
+    blockers: set[str] = set()
+    for requirement in rulebook.pathways[pathway_id].requirements:
+        if requirement.in_force(as_of):
+            value, why = state.run(("requirement", pathway_id, requirement.id))
+            statuses.append("unknown" if value is None else ("met" if value else "failed"))
+            blockers |= why
+    return outcome_of(statuses), frozenset(blockers)
+
+
+def score_value(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, score_id: str) -> Any:
+    return Evaluation(rulebook, values, as_of).score(score_id).value
+
+
+def _apply(values: Mapping[str, Any], change: Change) -> dict[str, Any]:
+    changed = dict(values)
+    changed.update(change.values)
+    return changed
+
+
+def what_if(rulebook: Rulebook, values: Mapping[str, Any], report: Report) -> WhatIf:
+    """Suggestions for `report`, the evaluation of the typed answers `values`."""
+    as_of = report.as_of
+    deps = Dependencies(rulebook)
+    candidates = changes(rulebook, values)
+    money = [q for q in rulebook.questions.values()
+             if q.what_if is not False and q.type == "money" and values.get(q.id) is not None]
+    flips: list[Flip] = []
+    for pathway_id, result in report.pathways.items():
+        if result.outcome != "ineligible":
+            continue
+        # A single change must touch every failed requirement, or it cannot open the pathway.
+        needed = [deps.of_key(("requirement", pathway_id, r.id)) for r in result.failed]
+        found: dict[tuple[str, ...], Flip] = {}
+        for change in candidates:
+            ids = tuple(sorted(qid for qid, _ in change.values))
+            if ids in found or not all(set(ids) & need for need in needed):
+                continue
+            outcome, blockers = pathway_outcome(rulebook, _apply(values, change), as_of, pathway_id)
+            if outcome != "ineligible":
+                found[ids] = Flip(pathway_id, change, outcome, tuple(sorted(blockers)))
+        for question in money:
+            if all(question.id in need for need in needed):
+                flip = _money_flip(rulebook, values, as_of, pathway_id, question)
+                if flip is not None:
+                    found[(question.id,)] = flip
+        ranked = sorted(found.values(), key=lambda f: (f.outcome != "eligible", f.change.distance, f.change.label))
+        flips.extend(ranked[:MAX_FLIPS_PER_PATHWAY])
+    return WhatIf(flips, _gains(rulebook, values, report, deps, candidates))
+
+
+def _money_flip(
+    rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, pathway_id: str, question: Question
+) -> Flip | None:
+    """The smallest amount that opens the pathway, by bisection (more money never hurts)."""
+    current = values[question.id]
+    ceiling = int(question.max) if question.max is not None else MONEY_CEILING
+
+    def opens(amount: int) -> tuple[Outcome, frozenset[str]]:
+        return pathway_outcome(rulebook, {**values, question.id: amount}, as_of, pathway_id)
+
+    if ceiling <= current or opens(ceiling)[0] == "ineligible":
+        return None
+    low, high = int(current), ceiling  # low fails, high opens
+    while high - low > 1:
+        middle = (low + high) // 2
+        if opens(middle)[0] == "ineligible":
+            low = middle
+        else:
+            high = middle
+    outcome, blockers = opens(high)
+    change = Change(question.short_label, f"${current:,.0f}", f"${high:,}", ((question.id, high),), high - current)
+    return Flip(pathway_id, change, outcome, tuple(sorted(blockers)))
+
+
+def _gains(
+    rulebook: Rulebook, values: Mapping[str, Any], report: Report, deps: Dependencies, candidates: list[Change]
+) -> list[Gain]:
+    """Per score and per question (or group), the change with the most points per step."""
+    gains: list[Gain] = []
+    for score_id, score in report.scores.items():
+        if score.value is None:
+            continue
+        relevant = deps.of_names({score_id})
+        best: dict[tuple[str, ...], Gain] = {}
+        for change in candidates:
+            ids = tuple(sorted(qid for qid, _ in change.values))
+            if not set(ids) & relevant:
+                continue
+            new_value = score_value(rulebook, _apply(values, change), report.as_of, score_id)
+            if new_value is None or new_value <= score.value:
+                continue
+            gain = Gain(score_id, change, _round(new_value - score.value), new_value)
+            held = best.get(ids)
+            if held is None or _per_step(gain) > _per_step(held):
+                best[ids] = gain
+        ranked = sorted(best.values(), key=lambda g: (-g.points, len(g.change.values), g.change.distance))
+        kept: list[Gain] = []
+        for gain in ranked:
+            # Raising a whole group is only worth saying when it beats changing one of its questions.
+            changed = {qid for qid, _ in gain.change.values}
+            if not any(k.points >= gain.points and {q for q, _ in k.change.values} <= changed for k in kept):
+                kept.append(gain)
+        gains.extend(kept[:MAX_GAINS_PER_SCORE])
+    return gains
+
+
+def _per_step(gain: Gain) -> float:
+    return gain.points / max(gain.change.distance, 1)
+
+
+def _round(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 2)
