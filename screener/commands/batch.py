@@ -2,4 +2,72 @@
 
 from __future__ import annotations
 
-from screener.cli import app  # noqa: F401
+from typing import Annotated
+
+import typer
+
+from screener.cli import app
+from screener.commands import AsOfOption, RulesOption, parse_as_of
+from screener.errors import ScreenerError
+
+PROGRESS_MIN_BYTES = 5_000_000
+
+
+@app.command("batch")
+def batch(
+    input: Annotated[str, typer.Argument(metavar="INPUT", help="Intake CSV ('-' reads stdin).")],
+    output: Annotated[str, typer.Option("--output", "-o", metavar="OUTPUT",
+                                        help="Where to write the results ('-' writes stdout).")],
+    output_format: Annotated[str, typer.Option("--format", metavar="csv|jsonl",
+                                               help="csv (one row per input row) or jsonl (full report per row).")]
+    = "csv",
+    columns: Annotated[str | None, typer.Option("--columns", metavar="MAP.yaml",
+                                                help="YAML mapping your header names to field ids.",
+                                                show_default=False)] = None,
+    rules: RulesOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Screen every row of an intake CSV: one output row per input row, in order, with outcomes and errors.
+
+    Reads UTF-8 CSV (BOM, CRLF, ',' or ';' are fine); headers match field ids ignoring case and spaces.
+    Writes every input column, then one column per pathway, crs_score, fsw_points, flags, best_pathway
+    and error. A summary goes to stderr.
+
+    \b
+    Example:
+        screener batch intake.csv -o screened.csv
+    """
+    import datetime as dt
+    import sys
+
+    from screener.batch import load_column_map, run_batch
+    from screener.csvio import atomic_output, open_input
+    from screener.render.batch_summary import render_summary
+    from screener.render.console import make_console
+    from screener.rulebook import load_rulebook, resolve_rules_path
+
+    if output_format not in ("csv", "jsonl"):
+        raise ScreenerError(f"--format: '{output_format}' is not csv or jsonl", exit_code=2)
+    day = parse_as_of(as_of) or dt.date.today()
+    column_map = load_column_map(columns) if columns else None
+    rulebook = load_rulebook(resolve_rules_path(rules))
+    console = make_console(stderr=True)
+    for warning in rulebook.stale(day):
+        console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+
+    def warn(message: str) -> None:
+        console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+
+    with open_input(input) as (source, size), atomic_output(output) as sink:
+        if sys.stderr.isatty() and size is not None and size >= PROGRESS_MIN_BYTES:
+            from rich.progress import Progress
+
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task("Screening", total=size)
+                summary = run_batch(rulebook, source, sink, as_of=day, column_map=column_map,
+                                    output_format=output_format, warn=warn,
+                                    progress=lambda done: bar.update(task, completed=done))
+        else:
+            summary = run_batch(rulebook, source, sink, as_of=day, column_map=column_map,
+                                output_format=output_format, warn=warn)
+    render_summary(console, summary)

@@ -1,0 +1,216 @@
+"""Screening a whole intake file: read in chunks, coerce and evaluate column by column, write row for row.
+
+Memory stays flat whatever the file size (one chunk at a time), every input row gives exactly one
+output row in input order, and a row that cannot be read keeps its cells and says why in `error`.
+The CSV path is columnar (`screener.columnar`); `--format jsonl` writes the full JSON report per row
+through `rulebook.evaluate`, since the report's explanations are per person anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import IO
+
+import polars as pl
+
+from screener import columnar
+from screener.answers import AnswerError, normalize_choice
+from screener.csvio import PROBLEM, CsvReader, escape_formulas, header_line
+from screener.errors import ScreenerError
+from screener.model import Question
+from screener.rulebook import Rulebook
+from screener.suggest import did_you_mean
+
+OUTCOMES = ("eligible", "ineligible", "incomplete")
+CRS_BANDS = (0, 300, 350, 400, 450, 500, 550, 600)
+
+
+@dataclass
+class BatchSummary:
+    """What a run saw: counts only, never an applicant's answers."""
+
+    pathways: list[str]
+    score: str | None
+    rows: int = 0
+    error_rows: int = 0
+    outcomes: dict[str, dict[str, int]] = field(default_factory=dict)
+    bands: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, frame: pl.DataFrame) -> None:
+        """Count a chunk of output rows (outcomes are null on error rows)."""
+        self.rows += frame.height
+        self.error_rows += frame.height - frame[columnar.ERROR].null_count()
+        for pathway in self.pathways:
+            counts = self.outcomes.setdefault(pathway, dict.fromkeys(OUTCOMES, 0))
+            for value, number in frame[pathway].value_counts().iter_rows():
+                if value is not None:
+                    counts[value] = counts.get(value, 0) + number
+        if self.score is not None:
+            labels = band_labels()
+            scores = frame.filter(pl.col(columnar.ERROR).is_null())[self.score]
+            self.bands["unknown"] = self.bands.get("unknown", 0) + scores.null_count()
+            index = scores.drop_nulls().cut(list(CRS_BANDS[1:]), labels=labels, left_closed=True)
+            for label, number in index.value_counts().iter_rows():
+                self.bands[str(label)] = self.bands.get(str(label), 0) + number
+
+
+def band_labels() -> list[str]:
+    edges = list(CRS_BANDS)
+    return [f"{low}–{high - 1}" for low, high in itertools.pairwise(edges)] + [f"{edges[-1]}+"]
+
+
+def match_columns(
+    header: list[str], rulebook: Rulebook, column_map: Mapping[str, str] | None = None
+) -> tuple[dict[str, int], list[str]]:
+    """Question id -> input column index, and the questions with no column (unknown for every row).
+
+    Headers match a field id ignoring case and spaces (`English CLB Reading` is `english_clb_reading`);
+    `column_map` maps a firm's own header names to field ids first.
+    """
+    wanted = {normalize_choice(qid): qid for qid in rulebook.questions}
+    renamed: dict[str, str] = {}
+    for name, target in (column_map or {}).items():
+        if target not in rulebook.questions:
+            raise ScreenerError(f"--columns: '{target}' is not a field of the rulebook"
+                                f"{did_you_mean(target, rulebook.questions)}", exit_code=2)
+        renamed[normalize_choice(name)] = target
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = normalize_choice(name)
+        qid: str | None = renamed.get(key) or wanted.get(key)
+        if qid is None:
+            continue
+        if qid in found:
+            raise ScreenerError(f"columns '{header[found[qid]]}' and '{name}' both hold the field '{qid}'",
+                                exit_code=2)
+        found[qid] = index
+    missing = [qid for qid in rulebook.questions if qid not in found]
+    return found, missing
+
+
+def output_header(header: list[str], compiled: columnar.Compiled) -> list[str]:
+    return [*header, *compiled.pathways, *compiled.scores, columnar.FLAGS, columnar.BEST, columnar.ERROR]
+
+
+def run_batch(
+    rulebook: Rulebook,
+    source: IO[bytes],
+    sink: IO[bytes],
+    *,
+    as_of: dt.date,
+    column_map: Mapping[str, str] | None = None,
+    output_format: str = "csv",
+    progress: Callable[[int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> BatchSummary:
+    """Screen every row of `source` into `sink`; returns the run's summary."""
+    reader = CsvReader(source)
+    found, missing = match_columns(reader.header, rulebook, column_map)
+    compiled = columnar.compile_rulebook(rulebook, as_of)
+    score = "crs_score" if "crs_score" in compiled.scores else (compiled.scores[0] if compiled.scores else None)
+    summary = BatchSummary(pathways=compiled.pathways, score=score)
+    if missing:
+        summary.warnings.append(
+            f"{len(missing)} field{'s' if len(missing) != 1 else ''} not in the input, treated as unknown: "
+            + ", ".join(missing))
+        if warn is not None:
+            warn(summary.warnings[-1])
+    cells = {qid: reader.columns[index] for qid, index in found.items()}
+    questions = list(rulebook.questions.values())
+    if output_format == "csv":
+        sink.write(header_line(output_header(reader.header, compiled), reader.delimiter))
+    row_number = 0
+    for chunk in reader.chunks():
+        frame = chunk.frame
+        if output_format == "csv":
+            out = screen_chunk(compiled, questions, frame, cells, reader.columns)
+            out.write_csv(sink, include_header=False, separator=reader.delimiter)
+            summary.add(out)
+        else:
+            summary.add(write_jsonl(rulebook, frame, cells, sink, as_of, row_number, compiled))
+        row_number += frame.height
+        if progress is not None:
+            progress(chunk.bytes_read)
+    return summary
+
+
+def screen_chunk(
+    compiled: columnar.Compiled,
+    questions: list[Question],
+    frame: pl.DataFrame,
+    cells: Mapping[str, str],
+    columns: list[str],
+) -> pl.DataFrame:
+    """The output rows of one chunk: input cells (escaped), outcomes, scores, flags, best pathway, error."""
+    typed, reasons = columnar.coerce_frame(questions, frame, dict(cells))
+    results = compiled.evaluate(typed)
+    error = frame.select(pl.coalesce(pl.col(PROBLEM), pl.lit(reasons)).alias(columnar.ERROR))[columnar.ERROR]
+    ok = error.is_null()
+    data = frame.select([escape_formulas(pl.col(name).replace("", None)).alias(f"in{i}")
+                         for i, name in enumerate(columns)])
+    outputs = results.with_columns(ok=ok).select(
+        [pl.when(pl.col("ok")).then(pl.col(p)).alias(p) for p in compiled.pathways]
+        + [pl.when(pl.col("ok")).then(columnar.number_text(pl.col(s))).alias(s) for s in compiled.scores]
+        + [pl.when(pl.col("ok")).then(pl.col(name).replace("", None)).alias(name)
+           for name in (columnar.FLAGS, columnar.BEST)]
+    )
+    escaped = error.to_frame().select(escape_formulas(pl.col(columnar.ERROR)).alias(columnar.ERROR))
+    return pl.concat([data, outputs, escaped],
+                     how="horizontal")
+
+
+def write_jsonl(
+    rulebook: Rulebook,
+    frame: pl.DataFrame,
+    cells: Mapping[str, str],
+    sink: IO[bytes],
+    as_of: dt.date,
+    first_row: int,
+    compiled: columnar.Compiled,
+) -> pl.DataFrame:
+    """One JSON report per row (via `rulebook.evaluate`), or {"row": n, "error": ...}; returns summary rows."""
+    names = list(cells)
+    records = frame.select([pl.col(cells[q]) for q in names] + [pl.col(PROBLEM)]).rows()
+    summary_rows: list[dict[str, object]] = []
+    for offset, record in enumerate(records):
+        row = first_row + offset + 1
+        problem = record[-1]
+        data: dict[str, object]
+        result: dict[str, object] = {}
+        try:
+            if problem is not None:
+                raise AnswerError({})
+            report = rulebook.evaluate(dict(zip(names, record[:-1], strict=True)), as_of=as_of)
+            data = {"row": row, **report.to_json()}
+            result = {**report.outcomes(), **report.score_values()}
+            result[columnar.ERROR] = None
+        except AnswerError as error:
+            message = problem or "; ".join(error.details)
+            data = {"row": row, "error": message}
+            result = {columnar.ERROR: message}
+        summary_rows.append(result)
+        sink.write(json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n")
+    schema = {**dict.fromkeys(compiled.pathways, pl.String), **dict.fromkeys(compiled.scores, pl.Float64),
+              columnar.ERROR: pl.String}
+    return pl.DataFrame(summary_rows, schema=schema)
+
+
+def load_column_map(path: str) -> dict[str, str]:
+    """`--columns MAP.yaml`: a mapping of the firm's header names to field ids."""
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as stream:
+            data = yaml.safe_load(stream)
+    except FileNotFoundError:
+        raise ScreenerError(f"--columns: {path}: no such file", exit_code=2) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ScreenerError(f"--columns: {path} is not valid YAML ({type(error).__name__})", exit_code=2) from None
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise ScreenerError(f"--columns: {path} must map header names to field ids, like `Age: age`", exit_code=2)
+    return data

@@ -1,0 +1,347 @@
+"""Reading intake CSVs the way firms really export them, and writing results that cannot hurt.
+
+Reading: UTF-8 with or without BOM, CRLF or LF, `,` or `;` (sniffed from the header). The file is read
+in blocks of whole lines and each block becomes a frame of text cells: blocks without quotes are split
+by polars, blocks with well-formed quoted lines are parsed by polars' CSV reader, and only blocks with
+a broken line fall back to Python, which recovers record by record, so a short row, a long row or an
+unterminated quote becomes one error row and every other row stays intact. Blank lines are skipped
+(as `csv.DictReader` does); every other line is exactly one row, in order.
+
+Writing: atomically (a temporary file in the same folder, then `os.replace`), so an interrupted run
+never leaves a half file that looks complete; cells a spreadsheet would execute (`=`, `+`, `-`, `@`,
+tab, carriage return at the start) get a leading `'`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import polars as pl
+
+from screener.errors import ScreenerError
+
+BOM = b"\xef\xbb\xbf"
+BLOCK_BYTES = 8 * 1024 * 1024
+MAX_RECORD_LINES = 20  # a quoted cell may span lines, but not more than this many
+LINE, PROBLEM = "__line", "__problem"
+FORMULA_START = r"^[=+\-@\t\r]"
+_FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CsvError(ScreenerError):
+    """The input cannot be read as a CSV at all (no header, not UTF-8 in the header)."""
+
+    exit_code = 2
+
+
+@dataclass
+class Chunk:
+    """Rows of text cells (columns c0…), each with its line number and a reason if it is malformed."""
+
+    frame: pl.DataFrame
+    bytes_read: int
+
+
+def cell_columns(count: int) -> list[str]:
+    return [f"c{i}" for i in range(count)]
+
+
+def sniff_delimiter(header: str) -> str:
+    """`,` or `;` (or a tab), whichever splits the header line into the most cells outside quotes."""
+    counts = {sep: 0 for sep in (",", ";", "\t")}
+    quoted = False
+    for char in header:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
+
+
+class CsvReader:
+    """Streams an intake CSV as frames of text cells, one row per non-blank input line or record."""
+
+    def __init__(self, stream: IO[bytes], block_bytes: int = BLOCK_BYTES) -> None:
+        self.stream = stream
+        self.block_bytes = block_bytes
+        first = stream.read(block_bytes)
+        if first.startswith(BOM):
+            first = first[len(BOM):]
+        while b"\n" not in first:
+            more = stream.read(block_bytes)
+            if not more:
+                break
+            first += more
+        header_bytes, _, self.rest = first.partition(b"\n")
+        try:
+            header_line = header_bytes.decode("utf-8").removesuffix("\r")
+        except UnicodeDecodeError:
+            raise CsvError("the input is not UTF-8 text (save it as 'CSV UTF-8')") from None
+        if not header_line.strip():
+            raise CsvError("the input is empty: the first line must name the columns")
+        self.delimiter = sniff_delimiter(header_line)
+        self.header = next(csv.reader([header_line], delimiter=self.delimiter))
+        self.columns = cell_columns(len(self.header))
+        self.bytes_read = len(first)
+
+    def chunks(self) -> Iterator[Chunk]:
+        """Frames of whole records, in input order."""
+        carry = self.rest
+        line_number = 2
+        eof = False
+        while not eof:
+            block = self.stream.read(self.block_bytes)
+            self.bytes_read += len(block)
+            eof = not block
+            data = carry + block
+            if not eof:
+                cut = data.rfind(b"\n")
+                if cut < 0:
+                    carry = data
+                    continue
+                data, carry = data[:cut + 1], data[cut + 1:]
+            else:
+                carry = b""
+            if not data:
+                continue
+            frame, leftover = self.parse(data, line_number, eof)
+            line_number += data.count(b"\n", 0, len(data) - len(leftover))
+            carry = leftover + carry
+            if frame.height:
+                yield Chunk(frame, self.bytes_read)
+
+    # -- one block of whole lines
+
+    def parse(self, data: bytes, first_line: int, eof: bool) -> tuple[pl.DataFrame, bytes]:
+        """The rows of `data` and the bytes of a record that may continue in the next block."""
+        try:
+            text = data.decode("utf-8")
+            undecodable: set[int] = set()
+        except UnicodeDecodeError:
+            parts = data.split(b"\n")
+            undecodable = set()
+            decoded = []
+            for index, part in enumerate(parts):
+                try:
+                    decoded.append(part.decode("utf-8"))
+                except UnicodeDecodeError:
+                    undecodable.add(index)
+                    decoded.append(part.decode("utf-8", errors="replace"))
+            text = "\n".join(decoded)
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        if '"' not in text and not undecodable:
+            return self.split_plain(lines, first_line), b""
+        if not undecodable:
+            frame = self.parse_quoted(lines, first_line)
+            if frame is not None:
+                return frame, b""
+        frame, stop = self.recover(lines, first_line, eof, undecodable)
+        if stop is None:
+            return frame, b""
+        offset = 0
+        for _ in range(stop):
+            offset = data.index(b"\n", offset) + 1
+        return frame, data[offset:]
+
+    def numbered(self, lines: list[str], first_line: int) -> pl.DataFrame:
+        frame = pl.DataFrame({"text": pl.Series(lines, dtype=pl.String)}).with_columns(
+            pl.col("text").str.strip_suffix("\r"),
+            pl.int_range(first_line, first_line + len(lines), dtype=pl.Int64).alias(LINE),
+        )
+        return frame.filter(pl.col("text") != "")
+
+    def split_plain(self, lines: list[str], first_line: int) -> pl.DataFrame:
+        """Lines without any quote: split by polars; a line with the wrong number of cells is an error row."""
+        frame = self.numbered(lines, first_line)
+        count = len(self.columns)
+        fields = pl.col("text").str.count_matches(self.delimiter, literal=True) + 1
+        return frame.select(
+            pl.col("text").str.splitn(self.delimiter, count).struct.rename_fields(self.columns).alias("cells"),
+            pl.col(LINE),
+            _field_count_problem(fields, count).alias(PROBLEM),
+        ).unnest("cells").select([*self.columns, LINE, PROBLEM])
+
+    def parse_quoted(self, lines: list[str], first_line: int) -> pl.DataFrame | None:
+        """Well-formed quoted lines, parsed by polars; None when some line needs Python's recovery."""
+        frame = self.numbered(lines, first_line)
+        unquoted = pl.col("text").str.replace_all(r'"[^"]*"', "")
+        checks = frame.select(
+            odd=(pl.col("text").str.count_matches('"', literal=True) % 2 == 1).any(),
+            ragged=(unquoted.str.count_matches(self.delimiter, literal=True) + 1 != len(self.columns)).any(),
+        )
+        if checks["odd"][0] or checks["ragged"][0]:
+            return None
+        try:
+            cells = pl.read_csv(
+                io.BytesIO("\n".join(frame["text"].to_list()).encode("utf-8")), has_header=False,
+                separator=self.delimiter, quote_char='"', schema=dict.fromkeys(self.columns, pl.String),
+                empty_string_is_null=False,
+            )
+        except pl.exceptions.PolarsError:
+            return None
+        if cells.height != frame.height:
+            return None
+        return cells.with_columns(frame[LINE], pl.lit(None, dtype=pl.String).alias(PROBLEM))
+
+    def recover(
+        self, lines: list[str], first_line: int, eof: bool, undecodable: set[int]
+    ) -> tuple[pl.DataFrame, int | None]:
+        """Record by record in Python: each broken line becomes its own error row, the rest stay intact."""
+        rows: list[list[str | None]] = []
+        numbers: list[int] = []
+        problems: list[str | None] = []
+        index = 0
+        while index < len(lines):
+            line = lines[index].removesuffix("\r")
+            number = first_line + index
+            if line == "":
+                index += 1
+                continue
+            if index in undecodable:
+                rows.append(self.naive(line))
+                numbers.append(number)
+                problems.append(f"line {number}: not UTF-8 text")
+                index += 1
+                continue
+            used, cells, problem = self.record(lines, index)
+            if used == 0:  # the record may continue past this block
+                if not eof:
+                    return self.frame(rows, numbers, problems), index
+                used, cells, problem = 1, self.naive(line), "unterminated quote"
+            rows.append(cells)
+            numbers.append(number)
+            problems.append(f"line {number}: {problem}" if problem else None)
+            index += used
+        return self.frame(rows, numbers, problems), None
+
+    def record(self, lines: list[str], start: int) -> tuple[int, list[str | None], str | None]:
+        """(lines used, cells, problem) for the record starting at `start`; 0 lines: needs more input."""
+        count = len(self.columns)
+        line = lines[start].removesuffix("\r")
+        if line.count('"') % 2 == 0:
+            cells = self.split(line)
+            if cells is None:
+                return 1, self.naive(line), "broken quotes"
+            return 1, _fit(cells, count, self.delimiter), _field_count_message(len(cells), count)
+        for end in range(start + 1, min(start + MAX_RECORD_LINES, len(lines))):
+            joined = "\n".join(part.removesuffix("\r") for part in lines[start:end + 1])
+            if joined.count('"') % 2 == 0:
+                cells = self.split(joined)
+                if cells is not None and len(cells) == count:
+                    return end - start + 1, list(cells), None
+                break
+        else:
+            if start + MAX_RECORD_LINES > len(lines):
+                return 0, [], None
+        return 1, self.naive(line), "unterminated quote"
+
+    def split(self, text: str) -> list[str] | None:
+        try:
+            return next(csv.reader([text], delimiter=self.delimiter, strict=True))
+        except (csv.Error, StopIteration):
+            return None
+
+    def naive(self, line: str) -> list[str | None]:
+        """The cells of a broken line, split without quote rules, so its text is kept."""
+        return _fit(line.split(self.delimiter), len(self.columns), self.delimiter)
+
+    def frame(self, rows: list[list[str | None]], numbers: list[int], problems: list[str | None]) -> pl.DataFrame:
+        data: dict[str, pl.Series] = {
+            name: pl.Series(name, [row[i] for row in rows], dtype=pl.String) for i, name in enumerate(self.columns)
+        }
+        data[LINE] = pl.Series(LINE, numbers, dtype=pl.Int64)
+        data[PROBLEM] = pl.Series(PROBLEM, problems, dtype=pl.String)
+        return pl.DataFrame(data)
+
+
+def _fit(cells: list[str], count: int, delimiter: str) -> list[str | None]:
+    """Exactly `count` cells: short rows padded with empty cells, extra cells kept in the last one."""
+    if len(cells) > count:
+        return [*cells[:count - 1], delimiter.join(cells[count - 1:])] if count else []
+    return [*cells, *([None] * (count - len(cells)))]
+
+
+def _field_count_message(found: int, count: int) -> str | None:
+    return None if found == count else f"{found} cells, expected {count} (the header's)"
+
+
+def _field_count_problem(fields: pl.Expr, count: int) -> pl.Expr:
+    return pl.when(fields != count).then(
+        pl.format("line {}: {} cells, expected {} (the header's)", pl.col(LINE), fields, pl.lit(count)))
+
+
+# ------------------------------------------------------------------------------------ writing
+
+
+def escape_formula(text: str) -> str:
+    """A cell a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    return "'" + text if text.startswith(_FORMULA_CHARS) else text
+
+
+def escape_formulas(column: pl.Expr) -> pl.Expr:
+    return pl.when(column.str.contains(FORMULA_START)).then(pl.lit("'") + column).otherwise(column)
+
+
+def header_line(names: list[str], delimiter: str) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerow([escape_formula(n) for n in names])
+    return buffer.getvalue().encode("utf-8")
+
+
+@contextlib.contextmanager
+def atomic_output(path: str) -> Iterator[IO[bytes]]:
+    """A binary stream to `path` that appears only when complete ('-' is stdout, written directly)."""
+    import sys
+
+    if path == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise ScreenerError(f"{path}: is a folder; give a file name for the output", exit_code=2)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise ScreenerError(f"{path}: the folder {folder} does not exist", exit_code=2)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".partial")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def open_input(path: str) -> Iterator[tuple[IO[bytes], int | None]]:
+    """The input as a binary stream, with its size when known ('-' is stdin)."""
+    import sys
+
+    if path == "-":
+        yield sys.stdin.buffer, None
+        return
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        raise ScreenerError(f"{path}: no such file", exit_code=2) from None
+    except IsADirectoryError:
+        raise ScreenerError(f"{path}: is a folder, not a CSV file", exit_code=2) from None
+    except PermissionError:
+        raise ScreenerError(f"{path}: permission denied", exit_code=2) from None
+    with stream:
+        yield stream, os.fstat(stream.fileno()).st_size
