@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from lawyer_kit import copy_book, edit
 
 from screener.rulebook import load_cases, load_rulebook
 from screener.ruletests import CaseRun, failure_lines, run_cases
 
-MINI = Path(__file__).parent / "fixtures" / "lawyer" / "mini"
-
 
 @pytest.fixture
 def book(tmp_path: Path) -> Path:
-    """An editable copy of the mini rulebook."""
-    target = tmp_path / "mini"
-    shutil.copytree(MINI, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"fixture changed: {old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1))
+    return copy_book(tmp_path)
 
 
 def run(book: Path) -> CaseRun:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-MINI = Path(__file__).parent / "fixtures" / "lawyer" / "mini"
+from lawyer_kit import copy_book, edit
 
 
 def screener(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -23,15 +21,7 @@ def screener(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
 
 @pytest.fixture
 def book(tmp_path: Path) -> Path:
-    target = tmp_path / "mini"
-    shutil.copytree(MINI, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
+    return copy_book(tmp_path)
 
 
 def test_passing_cases_exit_0(book: Path) -> None:

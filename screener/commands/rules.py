@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from screener.cli import rules_app
-from screener.commands import RulesOption
+from screener.commands import AsOfOption, RulesOption, parse_as_of
 from screener.errors import ScreenerError
 
 if TYPE_CHECKING:
@@ -139,3 +139,53 @@ def rules_schema(
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         raise ScreenerError(f"cannot write {output}: {error.strerror}") from None
+
+
+@rules_app.command("diff")
+def rules_diff(
+    old: Annotated[Path, typer.Argument(help="The rulebook as it is now (folder).", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The rulebook with your change (folder).", show_default=False)],
+    answers: Annotated[Path, typer.Option("--answers", metavar="FILE.csv", show_default=False,
+                                          help="Intake CSV: one row per person, one column per field id.")],
+    as_of: AsOfOption = None,
+    new_as_of: Annotated[str | None, typer.Option("--new-as-of", metavar="DATE", show_default=False,
+                                                  help="Apply NEW as of this date instead (e.g. the day a "
+                                                       "rule ends).")] = None,
+    id_column: Annotated[str | None, typer.Option("--id", metavar="COLUMN", show_default=False,
+                                                  help="CSV column that names each row (e.g. client_id).")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Changed rows to list in detail (0: all).")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    """Score the same intake under two rulebooks: whose outcomes or scores change, and why.
+
+    Prints, per pathway and score, how many rows change (eligible → ineligible: 3), then each changed
+    row with the requirement or table row that caused it. OLD and NEW may be the same folder with
+    --new-as-of to see what a dated change does.
+
+    \b
+    Examples:
+        screener rules init proposal/ && $EDITOR proposal/tables/crs.yaml
+        screener rules diff rules/ proposal/ --answers intake.csv --id client_id
+        screener rules diff rules/ rules/ --answers intake.csv --as-of 2025-03-24 --new-as-of 2025-03-25
+    """
+    from screener.evaluation import today
+    from screener.impact import compare_rulebooks, impact_json, read_intake
+    from screener.render.console import make_console
+    from screener.render.rules_diff import render_impact
+    from screener.rulebook import load_rulebook
+
+    old_book, new_book = load_rulebook(old), load_rulebook(new)
+    rows = read_intake(answers)
+    if id_column is not None and rows and id_column not in rows[0]:
+        raise ScreenerError(f"--id: no column '{id_column}' in {answers}")
+    date = parse_as_of(as_of) or today()
+    impact = compare_rulebooks(old_book, new_book, rows, date, parse_as_of(new_as_of) or date, id_column)
+    if as_json:
+        import json
+
+        sys.stdout.write(json.dumps(impact_json(impact), indent=2, ensure_ascii=False, default=str) + "\n")
+        return
+    console = make_console()
+    for book in [old_book] if old_book.path.resolve() == new_book.path.resolve() else [old_book, new_book]:
+        _warn_stale(console, book)
+    render_impact(console, impact, str(answers), limit)
