@@ -149,9 +149,9 @@ def _together(label: str, members: list[Question], values: Mapping[str, Any]) ->
     low = min(currents)
     tops = [int(q.max) if q.max is not None else int(low) + 10 for q in members]
     for target in range(int(low) + 1, min(tops) + 1):
-        new = tuple((q.id, max(values[q.id], target)) for q in members)
-        if all(value == values[q.id] for q, (_, value) in zip(members, new, strict=True)):
-            continue
+        new = tuple((q.id, target) for q in members if values[q.id] < target)
+        if len(new) < 2:
+            continue  # one question raised alone is already a single change
         yield Change(label, f"lowest {low}", f"all at least {target}", new, target - low)
 
 
@@ -213,7 +213,8 @@ def what_if(rulebook: Rulebook, values: Mapping[str, Any], report: Report) -> Wh
                 flip = _money_flip(rulebook, values, as_of, pathway_id, question)
                 if flip is not None:
                     found[(question.id,)] = flip
-        ranked = sorted(found.values(), key=lambda f: (f.outcome != "eligible", f.change.distance, f.change.label))
+        ranked = sorted(found.values(), key=lambda f: (
+            f.outcome != "eligible", f.change.distance, len(f.change.values), f.change.label))
         flips.extend(ranked[:MAX_FLIPS_PER_PATHWAY])
     return WhatIf(flips, _gains(rulebook, values, report, deps, candidates))
 

@@ -31,8 +31,14 @@ def ordered(report: Report) -> list[PathwayResult]:
     return sorted(report.pathways.values(), key=lambda p: (OUTCOME_ORDER[p.outcome], p.rank, p.id))
 
 
-def labels(questions: dict[str, Question], ids: Iterable[str]) -> str:
-    return ", ".join(questions[q].short_label if q in questions else q for q in ids)
+def labels(questions: dict[str, Question], ids: Iterable[str], limit: int | None = None) -> str:
+    """Question ids as short labels; past `limit`, the rest are counted instead of listed."""
+    position = {qid: index for index, qid in enumerate(questions)}
+    ordered_ids = sorted(ids, key=lambda q: (position.get(q, len(position)), q))  # the rulebook's order
+    names = [questions[q].short_label if q in questions else q for q in ordered_ids]
+    if limit is not None and len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    return ", ".join(names)
 
 
 def reason(pathway: PathwayResult, questions: dict[str, Question]) -> str:
@@ -40,7 +46,7 @@ def reason(pathway: PathwayResult, questions: dict[str, Question]) -> str:
     if pathway.outcome == "incomplete":
         missing = sorted({name for r in pathway.unknown for name in r.missing})
         if missing:
-            return "Needs: " + labels(questions, missing)
+            return "Needs: " + labels(questions, missing, limit=3)
     return pathway.reason
 
 
@@ -151,8 +157,12 @@ def _undecided(report: Report, questions: dict[str, Question]) -> list[Renderabl
     missing = sorted({name for p in waiting for r in p.unknown for name in r.missing})
     if not missing:
         return []
+    best = report.best_pathway
+    if best is not None and report.pathways[best].kind == "citizenship":
+        return [_heading("Still undecided"), Text(
+            "As a Canadian citizen you would not need the other pathways, so they were not screened.")]
     text = Text("Answering these would decide the undecided pathways: ")
-    text.append(labels(questions, missing))
+    text.append(labels(questions, missing, limit=8))
     text.append(". Rerun screener check to answer them.", style="dim")
     return [_heading("Still undecided"), text]
 
@@ -171,7 +181,7 @@ def _scores(report: Report, questions: dict[str, Question]) -> list[RenderableTy
 def _score(score: ScoreResult, questions: dict[str, Question]) -> list[RenderableType]:
     out_of = f" out of {display(score.max)}" if score.max is not None else ""
     if score.value is None:
-        return [Text(f"Cannot be computed yet: it needs {labels(questions, score.missing)}.")]
+        return [Text(f"Cannot be computed yet: it needs {labels(questions, score.missing, limit=8)}.")]
     parts: list[RenderableType] = [Text(f"Your score: {display(score.value)}{out_of}", style="bold")]
     breakdown = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
     breakdown.add_column("part")

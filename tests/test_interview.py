@@ -1,0 +1,131 @@
+"""The interview as logic: replies by question type, what is asked next, skip and back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from screener.interview import Answer, Back, Help, Interview, Invalid, Skip, parse_reply
+from screener.rulebook import Rulebook, load_rulebook
+
+RULES = Path(__file__).parent / "fixtures" / "check" / "rules"
+AS_OF = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def book() -> Rulebook:
+    return load_rulebook(RULES)
+
+
+def test_yes_no_replies(book: Rulebook) -> None:
+    question = book.questions["job_offer"]
+    assert parse_reply(question, " Yes ") == Answer(True)
+    assert parse_reply(question, "n") == Answer(False)
+    reply = parse_reply(question, "maybe")
+    assert isinstance(reply, Invalid) and "not yes or no" in reply.reason
+
+
+def test_numbers_are_range_checked(book: Rulebook) -> None:
+    question = book.questions["age"]
+    assert parse_reply(question, " 45 ") == Answer(45)
+    too_old = parse_reply(question, "130")
+    assert isinstance(too_old, Invalid) and "between 0 and 120" in too_old.reason
+    assert isinstance(parse_reply(question, "forty"), Invalid)
+
+
+def test_money_accepts_dollars_and_commas(book: Rulebook) -> None:
+    question = book.questions["settlement_funds_cad"]
+    assert parse_reply(question, "$15,263") == Answer(15263)
+    assert parse_reply(question, "15263.50") == Answer(15263.5)
+    assert isinstance(parse_reply(question, "lots"), Invalid)
+
+
+def test_choices_by_number_or_value(book: Rulebook) -> None:
+    question = book.questions["canadian_parent"]
+    assert parse_reply(question, "1") == Answer("born_or_naturalized")
+    assert parse_reply(question, "By descent") == Answer("by_descent")
+    assert parse_reply(question, "no") == Answer("no")  # a choice value wins over any command word
+    out_of_list = parse_reply(question, "9")
+    assert isinstance(out_of_list, Invalid) and "1 to 4" in out_of_list.reason
+    assert isinstance(parse_reply(question, "grandma"), Invalid)
+
+
+@pytest.mark.parametrize(("text", "kind"), [("?", Help), ("help", Help), ("back", Back), ("skip", Skip),
+                                             ("Don't know", Skip), ("", Invalid)])
+def test_commands(book: Rulebook, text: str, kind: type) -> None:
+    assert isinstance(parse_reply(book.questions["age"], text), kind)
+
+
+def test_first_questions_follow_topics_and_relevance(book: Rulebook) -> None:
+    interview = Interview.start(book, AS_OF)
+    assert interview.next_question() is not None
+    assert interview.next_question().id == "canadian_citizen"  # type: ignore[union-attr]
+    interview.answer(book.questions["canadian_citizen"], "no")
+    assert interview.next_question().id == "born_in_canada"  # type: ignore[union-attr]
+    interview.answer(book.questions["born_in_canada"], False)
+    assert interview.next_question().id == "canadian_parent"  # type: ignore[union-attr]
+
+
+def test_a_child_of_a_canadian_parent_is_done_in_three_questions(book: Rulebook) -> None:
+    interview = Interview.start(book, AS_OF)
+    for reply in ("unsure", "no", "1"):
+        question = interview.next_question()
+        assert question is not None
+        answer = parse_reply(question, reply)
+        assert isinstance(answer, Answer)
+        interview.answer(question, answer.value)
+    assert interview.done
+    assert book.evaluate(interview.answers, AS_OF).outcomes()["citizenship_by_descent"] == "eligible"
+
+
+def test_partner_question_only_with_a_partner(book: Rulebook) -> None:
+    answers = {"canadian_citizen": "no", "born_in_canada": False, "canadian_parent": "no", "age": 30,
+               "criminal_record": False}
+    single = Interview.start(book, AS_OF, {**answers, "marital_status": "single"})
+    married = Interview.start(book, AS_OF, {**answers, "marital_status": "married"})
+    assert "partner_status" not in [q.id for q in single.open_questions()]
+    assert married.next_question().id == "partner_status"  # type: ignore[union-attr]
+
+
+def test_skip_keeps_the_answer_unknown_and_is_not_asked_again(book: Rulebook) -> None:
+    interview = Interview.start(book, AS_OF, {"canadian_citizen": "no", "born_in_canada": False})
+    question = interview.next_question()
+    assert question is not None and question.id == "canadian_parent"
+    interview.decline(question)
+    assert "canadian_parent" not in interview.answers
+    assert interview.next_question().id != "canadian_parent"  # type: ignore[union-attr]
+    assert book.evaluate(interview.answers, AS_OF).outcomes()["citizenship_by_descent"] == "incomplete"
+
+
+def test_back_undoes_the_last_answer_and_asks_it_again(book: Rulebook) -> None:
+    interview = Interview.start(book, AS_OF)
+    first = interview.next_question()
+    assert first is not None
+    interview.answer(first, "no")
+    second = interview.next_question()
+    assert second is not None
+    interview.answer(second, True)  # born in Canada: citizenship decided, spousal etc. still open
+    assert interview.answers == {"canadian_citizen": "no", "born_in_canada": True}
+    previous = interview.back()
+    assert previous is not None and previous.id == "born_in_canada"
+    assert interview.answers == {"canadian_citizen": "no"}
+    assert interview.next_question() == previous
+    assert interview.back() == first
+    assert interview.back() is None  # nothing before the first question
+
+
+def test_back_restores_a_prefilled_answer_that_was_changed(book: Rulebook) -> None:
+    interview = Interview.start(book, AS_OF, {"age": 30})
+    interview.answer(book.questions["age"], 31)
+    interview.back()
+    assert interview.answers["age"] == 30
+
+
+def test_progress_names_the_topic_and_counts(book: Rulebook) -> None:
+    interview = Interview.start(book, AS_OF)
+    progress = interview.progress()
+    assert progress.topic == "About you"
+    assert progress.answered == 0 and progress.remaining >= 3
+    assert "About you" in progress.line()
