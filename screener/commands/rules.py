@@ -189,3 +189,76 @@ def rules_diff(
     for book in [old_book] if old_book.path.resolve() == new_book.path.resolve() else [old_book, new_book]:
         _warn_stale(console, book)
     render_impact(console, impact, str(answers), limit)
+
+
+@rules_app.command("explain")
+def rules_explain(
+    pathway: Annotated[str | None, typer.Argument(help="Pathway id (omit to list them).", show_default=False)]
+    = None,
+    rules: RulesOption = None,
+    as_of: AsOfOption = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown (to save, diff or review).")]
+    = False,
+) -> None:
+    """Explain a pathway as the rulebook understands the law: requirements, tables, next steps, references.
+
+    \b
+    Examples:
+        screener rules explain                       # list the pathways
+        screener rules explain express_entry_fsw
+        screener rules explain express_entry_fsw --markdown > fsw.md
+    """
+    from screener.evaluation import today
+    from screener.render.console import make_console
+    from screener.render.rules_explain import pathway_list_markdown, pathway_markdown
+    from screener.rulebook import load_rulebook
+    from screener.suggest import did_you_mean
+
+    rulebook = load_rulebook(rules)
+    if pathway is not None and pathway not in rulebook.pathways:
+        raise ScreenerError(f"no pathway '{pathway}' in {rulebook.path}{did_you_mean(pathway, rulebook.pathways)}",
+                            details=["pathways: " + ", ".join(rulebook.pathways)])
+    text = (pathway_list_markdown(rulebook) if pathway is None
+            else pathway_markdown(rulebook, pathway, parse_as_of(as_of) or today(), today()))
+    if markdown:
+        sys.stdout.write(text)
+        return
+    from rich.markdown import Markdown
+
+    console = make_console()
+    _warn_stale(console, rulebook)
+    console.print(Markdown(text, hyperlinks=False))
+
+
+@rules_app.command("init")
+def rules_init(
+    directory: Annotated[Path, typer.Argument(help="New folder for your copy of the rulebook.", show_default=False)],
+    rules: RulesOption = None,
+) -> None:
+    """Copy the rulebook (the built-in one, or --rules / $SCREENER_RULES) to a new folder to edit.
+
+    \b
+    Example:
+        screener rules init my-rules/
+        export SCREENER_RULES=my-rules/      # every command now uses your copy
+    """
+    import shutil
+
+    from screener.rulebook import resolve_rules_path, rule_files
+
+    source = resolve_rules_path(rules)
+    if not source.is_dir() or not rule_files(source):
+        raise ScreenerError(f"{source}: not a rulebook folder (no *.yaml files)")
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise ScreenerError(f"{directory} already exists and is not empty; choose a new folder")
+    try:
+        shutil.copytree(source, directory, dirs_exist_ok=True, copy_function=shutil.copyfile,
+                        ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    except OSError as error:
+        raise ScreenerError(f"cannot copy to {directory}: {error.strerror or error}") from None
+    count = sum(1 for _ in directory.rglob("*.yaml"))
+    console_out = sys.stdout
+    console_out.write(f"Copied {count} rule and test files from {source} to {directory}.\n"
+                      f"Next: edit them, then  screener rules validate {directory}  and  "
+                      f"screener rules test {directory}\n"
+                      f"Use it everywhere with  --rules {directory}  or  export SCREENER_RULES={directory}\n")
