@@ -57,7 +57,8 @@ def _render_row(console: Console, changes: list[Change]) -> None:
     label = first.label if first.label == f"row {first.row}" else f"row {first.row} ({first.label})"
     console.print(f"  [bold]{escape(label)}[/]")
     for change in changes:
-        console.print(f"    {escape(change.id)}: {escape(_value(change.old))} → {escape(_value(change.new))}",
-                      soft_wrap=True)
+        before, after = (("none" if v is None else _value(v)) if change.kind == "best_pathway" else _value(v)
+                         for v in (change.old, change.new))
+        console.print(f"    {escape(change.id)}: {escape(before)} → {escape(after)}", soft_wrap=True)
         for cause in change.causes:
             console.print(f"      {escape(cause)}", soft_wrap=True)
