@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,13 @@ def test_cases_keep_their_file_and_line(book: Path) -> None:
     cases = load_cases(book)
     result = run_cases(load_rulebook(book), cases)
     assert [(r.file.endswith("cases.yaml"), r.position.line) for r in result.results] == [(True, 3), (True, 19)]
+
+
+def test_every_verdict_carries_past_due_warnings(book: Path) -> None:
+    edit(book / "tables.yaml", "review_by: 2030-01-01", "review_by: 2026-06-30")
+    rulebook = load_rulebook(book)
+    before = rulebook.evaluate({"age": 30}, as_of=dt.date(2026, 6, 30))
+    after = rulebook.evaluate({"age": 30}, as_of=dt.date(2026, 7, 1))
+    assert before.warnings == []
+    assert after.warnings == ["Table 'age_points' (Points for age) was due for review on 2026-06-30"]
+    assert after.to_json()["warnings"] == after.warnings
