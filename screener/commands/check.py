@@ -95,8 +95,8 @@ def _interview(interview: Interview, save: Path | None, *, quiet_stdout: bool) -
 
 def _offer_save(interview: Interview, save: Path | None, console: Console) -> None:
     """Keep what was answered so far: to --save if given, else ask for a file name on a terminal."""
-    if not interview.answers and not interview.declined:
-        return
+    if not interview.history:
+        return  # nothing new since the answers file (if any)
     if save is None:
         if not sys.stdin.isatty():
             return

@@ -1,0 +1,198 @@
+"""`screener check` in a real terminal (pexpect): whole interviews, help, back, bad input, Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+ROOT = Path(__file__).parent.parent
+FIXTURE = Path(__file__).parent / "fixtures" / "check" / "rules"
+REAL = ROOT / "rules"
+PROMPT = "> "
+
+
+def spawn(*args: str, rules: Path = FIXTURE, cwd: Path | None = None) -> pexpect.spawn:
+    env = {**os.environ, "COLUMNS": "100", "LINES": "50", "NO_COLOR": "1"}
+    env.pop("SCREENER_RULES", None)
+    executable = shutil.which("screener") or sys.executable
+    lead = [] if executable.endswith("screener") else ["-m", "screener"]
+    child = pexpect.spawn(executable, [*lead, "check", "--rules", str(rules), "--as-of", "2026-11-25", *args],
+                          env=env, encoding="utf-8", timeout=20, dimensions=(50, 100), cwd=str(cwd or ROOT))
+    return child
+
+
+def answer(child: pexpect.spawn, question: str, reply: str) -> None:
+    child.expect_exact(question)
+    child.expect_exact(PROMPT)
+    child.sendline(reply)
+
+
+def finish(child: pexpect.spawn) -> str:
+    """Everything printed until the command ends, without styles (NO_COLOR keeps bold and dim)."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return re.sub(r"\x1b\[[0-9;]*m", "", str(child.before))
+
+
+def test_child_of_a_canadian_parent_is_done_in_three_questions() -> None:
+    child = spawn()
+    answer(child, "Are you already a Canadian citizen?", "3")
+    answer(child, "Were you born in Canada?", "no")
+    answer(child, "When you were born, was either of your parents a Canadian citizen?", "1")
+    child.expect_exact("Your best option:")
+    rest = finish(child)
+    assert child.exitstatus == 0
+    assert rest.startswith(" You may already be a Canadian citizen (eligible on your answers)")
+    assert "Apply for a citizenship certificate." in rest
+    assert PROMPT not in rest  # no fourth question
+
+
+def test_spouse_of_a_canadian_citizen() -> None:
+    child = spawn()
+    answer(child, "Are you already a Canadian citizen?", "no")
+    answer(child, "Were you born in Canada?", "n")
+    answer(child, "When you were born, was either of your parents a Canadian citizen?", "no")
+    answer(child, "How old are you today?", "34")
+    child.expect_exact("Your history")  # a new topic gets a heading
+    answer(child, "Have you ever been arrested", "no")
+    child.expect_exact("Your family")
+    answer(child, "What is your marital status?", "2")
+    answer(child, "What is your spouse's or partner's status in Canada?", "1")
+    # Spousal sponsorship is decided; the skilled-worker questions are still asked, and declined here.
+    for _ in range(8):
+        index = child.expect_exact([PROMPT, "Your best option:"])
+        if index == 1:
+            break
+        child.sendline("skip")
+    else:
+        child.expect_exact("Your best option:")
+    rest = finish(child)
+    assert rest.startswith(" Spousal sponsorship (eligible")
+    assert child.exitstatus == 0
+    assert "Your spouse applies to sponsor you." in rest
+
+
+def test_scientist_of_45_with_a_job_offer_help_back_and_invalid_input(tmp_path: Path) -> None:
+    saved = tmp_path / "scientist.yaml"
+    child = spawn("--save", str(saved))
+    answer(child, "Are you already a Canadian citizen?", "No")
+    answer(child, "Were you born in Canada?", "no")
+    answer(child, "When you were born, was either of your parents a Canadian citizen?", "3")
+    answer(child, "How old are you today?", "forty-five")
+    child.expect_exact("is not a whole number")
+    child.expect_exact(PROMPT)
+    child.sendline("450")
+    child.expect_exact("must be between 0 and 120")
+    child.expect_exact(PROMPT)
+    child.sendline("?")
+    child.expect_exact("Your age in whole years today.")
+    child.expect_exact(PROMPT)
+    child.sendline("54")  # a slip, corrected with back on the next question
+    answer(child, "Have you ever been arrested", "back")
+    child.expect_exact("Going back to: How old are you today?")
+    answer(child, "How old are you today?", "45")
+    answer(child, "Have you ever been arrested", "no")
+    answer(child, "What is your marital status?", "single")
+    answer(child, "Your English reading level (CLB)?", "9")
+    answer(child, "Your English writing level (CLB)?", "9")
+    answer(child, "Your French reading level (NCLC)?", "0")
+    answer(child, "Your French writing level (NCLC)?", "0")
+    answer(child, "What is your highest completed education?", "4")
+    answer(child, "Years of skilled work outside Canada?", "10")
+    answer(child, "Do you have a job offer from a Canadian employer?", "yes")
+    # With a job offer the funds requirement is met, so the amount is never asked.
+    child.expect_exact("Your best option:")
+    rest = finish(child)
+    assert child.exitstatus == 0
+    assert rest.startswith(" Work permit with a job offer (eligible")
+    assert "How much money" not in rest
+    # The fixture grid: age 45 -> 2, English CLB 9 -> 24, doctoral 25, 10 years -> 15: one short of 67.
+    assert "Your score: 66 out of 100" in rest
+    assert "you: 66; needed: ≥ 67" in rest
+    # CRS: 2*9 + 9*20 + 25*6 = 348; a French test at NCLC 7 adds the fixture's 50-point bonus.
+    assert "Your score: 348 out of 1200" in rest
+    assert "French test (NCLC): lowest 0 → all at least 7: +50 CRS score (to 398)" in rest
+    assert stat.S_IMODE(os.stat(saved).st_mode) == 0o600
+    text = saved.read_text()
+    assert "age: 45" in text and 'job_offer: "yes"' in text
+
+
+def test_ctrl_c_offers_to_save_and_exits_130(tmp_path: Path) -> None:
+    child = spawn(cwd=tmp_path)
+    answer(child, "Are you already a Canadian citizen?", "no")
+    child.expect_exact("Were you born in Canada?")
+    child.expect_exact(PROMPT)
+    child.sendintr()
+    child.expect_exact("Interrupted.")
+    child.expect_exact("File name (Enter to leave without saving):")
+    child.sendline("later.yaml")
+    child.expect_exact("Continue with: screener check --answers later.yaml")
+    rest = finish(child)
+    assert child.exitstatus == 130
+    assert "Traceback" not in rest
+    saved = tmp_path / "later.yaml"
+    assert stat.S_IMODE(os.stat(saved).st_mode) == 0o600
+    assert 'canadian_citizen: "no"' in saved.read_text()
+
+
+def test_ctrl_c_before_any_answer_just_exits() -> None:
+    child = spawn()
+    child.expect_exact(PROMPT)
+    child.sendintr()
+    child.expect_exact("Interrupted.")
+    rest = finish(child)
+    assert child.exitstatus == 130
+    assert "Save your answers" not in rest and "Traceback" not in rest
+
+
+def test_end_of_input_exits_cleanly() -> None:
+    child = spawn()
+    answer(child, "Are you already a Canadian citizen?", "no")
+    child.expect_exact("Were you born in Canada?")
+    child.expect_exact(PROMPT)
+    child.sendeof()
+    child.expect_exact("End of input")
+    child.expect_exact("File name (Enter to leave without saving):")
+    child.sendeof()
+    rest = finish(child)
+    assert child.exitstatus == 1
+    assert "Traceback" not in rest
+
+
+def test_answers_file_prefills_and_only_the_rest_is_asked(tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text('canadian_citizen: "no"\nborn_in_canada: no\ncanadian_parent: "no"\nage: 30\n')
+    child = spawn("--answers", str(answers))
+    child.expect_exact("Have you ever been arrested")
+    assert "How old are you" not in str(child.before)
+    child.sendintr()
+    finish(child)
+    assert child.exitstatus == 130
+
+
+@pytest.mark.parametrize("reply", ["1", "yes"])
+def test_dual_citizen_on_the_real_rules_is_done_at_once(reply: str) -> None:
+    child = spawn(rules=REAL)
+    answer(child, "Are you already a Canadian citizen?", reply)
+    child.expect_exact("Your best option:")
+    rest = finish(child)
+    assert child.exitstatus == 0
+    assert "passport" in rest
+
+
+def test_child_of_a_canadian_parent_on_the_real_rules() -> None:
+    child = spawn(rules=REAL)
+    answer(child, "Are you already a Canadian citizen?", "3")
+    answer(child, "Were you born in Canada?", "no")
+    answer(child, "When you were born, was either of your parents a Canadian citizen?", "1")
+    child.expect_exact("Your best option:")
+    rest = finish(child)
+    assert child.exitstatus == 0
+    assert "citizenship certificate" in rest
