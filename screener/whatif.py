@@ -253,6 +253,7 @@ def _gains(
             continue
         relevant = deps.of_names({score_id})
         best: dict[tuple[str, ...], Gain] = {}
+        most: dict[tuple[str, ...], float] = {}  # the most points any change of these questions gives
         for change in candidates:
             ids = tuple(sorted(qid for qid, _ in change.values))
             if not set(ids) & relevant:
@@ -261,15 +262,16 @@ def _gains(
             if new_value is None or new_value <= score.value:
                 continue
             gain = Gain(score_id, change, _round(new_value - score.value), new_value)
+            most[ids] = max(most.get(ids, 0), gain.points)
             held = best.get(ids)
             if held is None or _per_step(gain) > _per_step(held):
                 best[ids] = gain
         ranked = sorted(best.values(), key=lambda g: (-g.points, len(g.change.values), g.change.distance))
         kept: list[Gain] = []
         for gain in ranked:
-            # Raising a whole group is only worth saying when it beats changing one of its questions.
+            # Raising a whole group is only worth saying when it beats changing fewer of its questions.
             changed = {qid for qid, _ in gain.change.values}
-            if not any(k.points >= gain.points and {q for q, _ in k.change.values} <= changed for k in kept):
+            if not any(points >= gain.points and set(ids) < changed for ids, points in most.items()):
                 kept.append(gain)
         gains.extend(kept[:MAX_GAINS_PER_SCORE])
     return gains

@@ -48,10 +48,11 @@ def check(
 
     from screener.answerfile import read_answer_file
     from screener.interview import Interview
-    from screener.rulebook import load_rulebook, resolve_rules_path
+    from screener.rulebook import resolve_rules_path
+    from screener.rulecache import load_rulebook_cached
 
     when = parse_as_of(as_of) or dt.date.today()
-    rulebook = load_rulebook(resolve_rules_path(rules))
+    rulebook = load_rulebook_cached(resolve_rules_path(rules))
     prefilled = read_answer_file(answers) if answers is not None else None
     values = rulebook.read_answers(prefilled.answers) if prefilled else {}
     declined = {q for q in (prefilled.declined if prefilled else set()) if q in rulebook.questions}
