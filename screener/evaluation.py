@@ -213,8 +213,12 @@ def _number(value: Any) -> Any:
 def display(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, float):
-        return f"{value:,.2f}" if not value.is_integer() else f"{int(value)}"
+        return f"{value:,.2f}"
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return f"{value:,}"  # amounts of money read better as 15,263
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -245,6 +249,8 @@ def explain(state: Evaluation, pathway_id: str, requirement: Requirement) -> tup
     node = state.rulebook.expressions[("requirement", pathway_id, requirement.id)].node
     actual: Any = None
     needed: Any = requirement.needed
+    if isinstance(needed, str):
+        needed = state.render(state.rulebook.texts.get(("needed", pathway_id, requirement.id))) or needed
     if key in state.rulebook.expressions:
         actual = state.value(key)
     elif isinstance(node, ex.Compare):

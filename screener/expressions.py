@@ -555,7 +555,8 @@ class _Checker:
         if key is not None:
             if key.kind != table.key.kind:
                 self.error(f"table '{node.function}' is looked up by {table.key}, not {key}", node.args[0].offset)
-            elif key.kind == "text" and key.values is not None and table.key.values is not None:
+            elif (key.kind == "text" and key.values is not None and table.key.values is not None
+                  and not isinstance(node.args[0], Literal_)):  # a fixed key may pick one row on purpose
                 for value in sorted(table.key.values - key.values):
                     self.context.errors.append(
                         ExpressionError(

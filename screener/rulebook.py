@@ -398,6 +398,8 @@ class _Loader:
                 add(("requirement", pid, requirement.id), requirement.condition, file, (*rpath, "condition"))
                 add(("actual", pid, requirement.id), requirement.actual, file, (*rpath, "actual"))
                 add_text(("advice", pid, requirement.id), requirement.advice, file, (*rpath, "advice"))
+                if isinstance(requirement.needed, str):
+                    add_text(("needed", pid, requirement.id), requirement.needed, file, (*rpath, "needed"))
                 add_text(("requirement_text", pid, requirement.id), requirement.text, file, (*rpath, "text"))
             for index, step in enumerate(pathway.next_steps):
                 spath = (*path, "next_steps", index)

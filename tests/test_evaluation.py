@@ -56,7 +56,7 @@ def test_incomplete_names_the_missing_answers(rulebook: Rulebook) -> None:
 def test_actual_versus_needed_and_advice(rulebook: Rulebook) -> None:
     report = rulebook.evaluate({**COMPLETE, "funds": "10,500"}, as_of=TODAY)
     money = report.pathways["worker"].requirements[2]
-    assert (money.status, money.actual, money.needed) == ("failed", 10500, "≥ 11000")
+    assert (money.status, money.actual, money.needed) == ("failed", 10500, "≥ 11,000")
     assert money.advice == "Save 500 more."
     degree = report.pathways["worker"].requirements[1]
     assert (degree.actual, degree.needed) == ("masters", ["bachelors", "masters"])
