@@ -54,9 +54,10 @@ class BatchSummary:
             labels = band_labels()
             scores = frame.filter(pl.col(columnar.ERROR).is_null())[self.score]
             self.bands["unknown"] = self.bands.get("unknown", 0) + scores.null_count()
-            index = scores.drop_nulls().cut(list(CRS_BANDS[1:]), labels=labels, left_closed=True)
-            for label, number in index.value_counts().iter_rows():
-                self.bands[str(label)] = self.bands.get(str(label), 0) + number
+            known = scores.drop_nulls()
+            for label, low, high in zip(labels, CRS_BANDS, [*CRS_BANDS[1:], None], strict=True):
+                inside = known >= low if high is None else (known >= low) & (known < high)
+                self.bands[label] = self.bands.get(label, 0) + int(inside.sum())
 
 
 def band_labels() -> list[str]:
