@@ -20,7 +20,7 @@ from screener.suggest import did_you_mean
 Kind = Literal["bool", "number", "text", "date", "list"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Type:
     """The static type of an expression; text may carry its set of allowed values."""
 
@@ -53,45 +53,45 @@ class ExpressionError(Exception):
 # Syntax tree
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Literal_:
     value: Any
     type: Type
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Name:
     name: str
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ListOf:
     items: tuple[Literal_, ...]
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Not:
     operand: Node
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Negate:
     operand: Node
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Logic:
     op: Literal["and", "or"]
     operands: tuple[Node, ...]
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Compare:
     op: str  # == != < <= > >= in "not in"
     left: Node
@@ -99,7 +99,7 @@ class Compare:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Arith:
     op: str  # + - * /
     left: Node
@@ -107,7 +107,7 @@ class Arith:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Call:
     function: str
     args: tuple[Node, ...]
@@ -133,7 +133,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Token:
     kind: str  # number string name op end
     text: str

@@ -30,7 +30,9 @@ Scalar = str | int | float | bool
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: validators are built on first validation, so a cached load (model_construct)
+    # never pays for them
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Dated(Strict):
@@ -146,7 +148,7 @@ class Derived(Cited):
 class TableRow(Dated):
     """One row: how it matches (at / in / from-to) and its cells (column name -> number)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
     at: Scalar | None = None
     in_: list[Scalar] | None = Field(default=None, alias="in")
     from_: float | None = Field(default=None, alias="from")

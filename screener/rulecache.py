@@ -1,27 +1,38 @@
-"""A per-user cache of compiled rulebooks, so `screener check` does not re-parse YAML on every run.
+"""A per-user cache of checked rulebooks, so `screener check` starts fast.
 
-Parsing and checking the default rulebook costs more than the rest of a `check --json` run. The
-compiled form is pickled into the user's own cache folder (0700, files 0600) under the SHA-256 of
-every rule file's path and content plus the screener and Python versions: any edit to the rules is a
-new key, so a stale entry is never used. Pickle runs code on load, so a cache file is only read when
-it is a regular file owned by this user and not writable by anyone else; anything odd (or any error)
-falls back to loading the YAML, which is always correct. SCREENER_CACHE_DIR=off disables the cache.
+Reading the YAML and validating it with pydantic costs more than the rest of a `check --json` run.
+After a rulebook has loaded cleanly once, its *validated content* is written as JSON — plain data,
+never code, so reading the cache cannot run anything — together with the file positions the loader
+looked up. The next run rebuilds the same models from that JSON without re-parsing YAML or
+re-validating (pydantic's `model_construct`), then compiles and type-checks the expressions exactly
+as a fresh load does. The key is the SHA-256 of every rule file plus the screener code, so an edited
+rulebook or a new screener never meets a stale entry. Anything odd falls back to a full load.
+The cache lives in `$SCREENER_CACHE_DIR`, else `$XDG_CACHE_HOME/screener`, else `~/.cache/screener`
+(folder 0700, files 0600); `SCREENER_CACHE_DIR=off` disables it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
+import json
 import os
-import pickle
 import stat
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, TypeVar, get_args, get_origin
 
-from screener.rulebook import Rulebook, content_hash, load_rulebook, resolve_rules_path
+from pydantic import BaseModel
 
-FORMAT = "1"
+from screener.model import RuleFile
+from screener.rulebook import Rulebook, _Loader, content_hash, load_rulebook, resolve_rules_path
+from screener.source import Position
+
+FORMAT = "json-1"
+M = TypeVar("M", bound=BaseModel)
+PositionKey = tuple[str, tuple[int | str, ...], bool]
 
 
 def cache_dir() -> Path | None:
@@ -32,65 +43,140 @@ def cache_dir() -> Path | None:
     return Path(base) / "screener"
 
 
-def _key(root: Path) -> str:
-    # content_hash covers every rule file; the engine modules' sizes and mtimes cover a new screener.
-    engine = Path(__file__).parent
-    stamps = ",".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(engine.glob("*.py")))
-    text = "|".join([FORMAT, sys.version, str(root.resolve()), content_hash(root), stamps])
+def cache_key(root: Path) -> str:
+    """Rule files' content, the screener code that reads them, and the Python version."""
+    code = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.rglob("*.py")):
+        code.update(source.read_bytes())
+    text = "|".join([FORMAT, sys.version, content_hash(root), code.hexdigest()])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _trusted(path: Path) -> bool:
-    """Only our own, private, regular file may be unpickled."""
-    try:
-        info = path.lstat()
-    except OSError:
-        return False
-    return (stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid()
-            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
-
-
 def load_rulebook_cached(path: str | os.PathLike[str] | None = None) -> Rulebook:
-    """`load_rulebook`, reusing this user's cached compiled form when the rule files are unchanged."""
+    """`load_rulebook`, reusing this user's cached content when the rule files are unchanged."""
     root = resolve_rules_path(path)
     folder = cache_dir()
     if folder is None or not root.is_dir():
         return load_rulebook(root)
     try:
-        entry = folder / f"rulebook-{_key(root)}.pickle"
+        entry = folder / f"rulebook-{cache_key(root)}.json"
     except OSError:
         return load_rulebook(root)
-    if entry.exists() and _private_folder(folder) and _trusted(entry):
+    if _private(folder, directory=True) and _private(entry, directory=False):
         try:
-            with entry.open("rb") as stream:
-                cached = pickle.load(stream)
-            if isinstance(cached, Rulebook):
-                cached.path = root
-                return cached
-        except Exception:  # a corrupt or foreign entry: ignore it and rebuild
+            return _CachedLoader(root, json.loads(entry.read_text(encoding="utf-8"))).load()
+        except Exception:  # a damaged or foreign entry: rebuild from the YAML
             pass
-    rulebook = load_rulebook(root)
-    with contextlib.suppress(OSError, pickle.PicklingError, RecursionError):
-        _write(folder, entry, rulebook)
+    recorder = _RecordingLoader(root)
+    rulebook = recorder.load()  # raises RulebookError for a broken rulebook: nothing is cached
+    with contextlib.suppress(OSError, TypeError, ValueError):
+        _write(folder, entry, recorder.snapshot())
     return rulebook
 
 
-def _private_folder(folder: Path) -> bool:
+# ------------------------------------------------------------------------------ the two loaders
+
+
+class _RecordingLoader(_Loader):
+    """A normal load that also remembers the validated files and every position it looked up."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.files: list[tuple[str, RuleFile]] = []
+        self.seen: dict[PositionKey, Position] = {}
+
+    def read_files(self) -> list[tuple[str, RuleFile]]:
+        self.files = super().read_files()
+        return self.files
+
+    def position(self, file: str, path: tuple[int | str, ...], *, at_key: bool = False) -> Position:
+        found = super().position(file, path, at_key=at_key)
+        self.seen[(file, path, at_key)] = found
+        return found
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "files": [[name, model.model_dump(mode="json", by_alias=True, exclude_unset=True)]
+                      for name, model in self.files],
+            "positions": [[file, list(path), at_key, pos.file, pos.line, pos.column]
+                          for (file, path, at_key), pos in self.seen.items()],
+        }
+
+
+class _CachedLoader(_Loader):
+    """A load whose files and positions come from a snapshot instead of YAML."""
+
+    def __init__(self, root: Path, snapshot: dict[str, Any]) -> None:
+        super().__init__(root)
+        if snapshot.get("format") != FORMAT:
+            raise ValueError("another cache format")
+        self.snapshot = snapshot
+        self.known: dict[PositionKey, Position] = {
+            (file, tuple(path), bool(at_key)): Position(name, line, column)
+            for file, path, at_key, name, line, column in snapshot["positions"]
+        }
+
+    def read_files(self) -> list[tuple[str, RuleFile]]:
+        return [(name, construct(RuleFile, data)) for name, data in self.snapshot["files"]]
+
+    def position(self, file: str, path: tuple[int | str, ...], *, at_key: bool = False) -> Position:
+        return self.known.get((file, path, at_key)) or Position(file, 1, 1)
+
+
+# ----------------------------------------------------- validated JSON back into models, no checks
+
+
+def construct(model: type[M], data: dict[str, Any]) -> M:
+    """Rebuild a model from its own `model_dump(mode="json")` without validating it again."""
+    names = {info.alias or name: name for name, info in model.model_fields.items()}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        name = names.get(key)
+        values[key] = _value(model.model_fields[name].annotation, value) if name else value
+    return model.model_construct(**values)
+
+
+def _value(annotation: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = get_origin(annotation)
+    options = get_args(annotation) if origin is not None and origin is not list and origin is not dict else ()
+    for option in options or (annotation,):
+        if option is dt.date and isinstance(value, str):
+            return dt.date.fromisoformat(value)
+        if isinstance(option, type) and issubclass(option, BaseModel) and isinstance(value, dict):
+            return construct(option, value)
+        if get_origin(option) is list and isinstance(value, list):
+            (item,) = get_args(option)
+            return [_value(item, element) for element in value]
+        if get_origin(option) is dict and isinstance(value, dict):
+            _, item = get_args(option)
+            return {key: _value(item, element) for key, element in value.items()}
+    return value
+
+
+# -------------------------------------------------------------------------------- private files
+
+
+def _private(path: Path, *, directory: bool) -> bool:
+    """Ours, of the expected kind, and writable by nobody else."""
     try:
-        info = folder.lstat()
+        info = path.lstat()
     except OSError:
         return False
-    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+    kind = stat.S_ISDIR(info.st_mode) if directory else stat.S_ISREG(info.st_mode)
+    return kind and info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
-def _write(folder: Path, entry: Path, rulebook: Rulebook) -> None:
+def _write(folder: Path, entry: Path, snapshot: dict[str, Any]) -> None:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not _private_folder(folder):
+    if not _private(folder, directory=True):
         return
-    handle, temporary = tempfile.mkstemp(prefix=".rulebook-", dir=folder)
+    handle, temporary = tempfile.mkstemp(prefix=".rulebook-", dir=folder)  # created 0600
     try:
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(rulebook, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(snapshot, stream, separators=(",", ":"))
         os.replace(temporary, entry)
     finally:
         with contextlib.suppress(FileNotFoundError):

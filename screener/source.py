@@ -10,14 +10,14 @@ so only `true`/`false` are booleans here.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,25 +47,34 @@ class LocatedList(list[Any]):
     item_positions: list[Position]
 
 
-def _loader_class(filename: str) -> type[yaml.SafeLoader]:
-    class Loader(_SafeLoader):  # type: ignore[valid-type,misc]
-        pass
+@functools.cache
+def _loader_class() -> type[yaml.SafeLoader]:
+    """PyYAML's safe loader (C-accelerated when available), with located containers and strict booleans.
+
+    Built on first use: a run that reads no YAML (a cached rulebook) never imports PyYAML.
+    """
+    import yaml
+
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[valid-type,misc]
+        filename = ""
 
     # Only true/false are booleans: drop the YAML 1.1 resolver and add a strict one.
     Loader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
+        for first, resolvers in base.yaml_implicit_resolvers.items()
     }
     Loader.add_implicit_resolver(
         "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
     )
 
-    def at(node: yaml.Node) -> Position:
-        return Position(filename, node.start_mark.line + 1, node.start_mark.column + 1)
+    def at(loader: Loader, node: yaml.Node) -> Position:
+        return Position(loader.filename, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LocatedDict:
+    def construct_mapping(loader: Loader, node: yaml.MappingNode) -> LocatedDict:
         result = LocatedDict()
-        result.position = at(node)
+        result.position = at(loader, node)
         result.key_positions = {}
         result.value_positions = {}
         loader.flatten_mapping(node)
@@ -74,16 +83,16 @@ def _loader_class(filename: str) -> type[yaml.SafeLoader]:
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
-                raise DuplicateKeyError(at(key_node), key)
+                raise DuplicateKeyError(at(loader, key_node), key)
             result[key] = loader.construct_object(value_node, deep=True)
-            result.key_positions[key] = at(key_node)
-            result.value_positions[key] = at(value_node)
+            result.key_positions[key] = at(loader, key_node)
+            result.value_positions[key] = at(loader, value_node)
         return result
 
-    def construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LocatedList:
+    def construct_sequence(loader: Loader, node: yaml.SequenceNode) -> LocatedList:
         result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
-        result.position = at(node)
-        result.item_positions = [at(child) for child in node.value]
+        result.position = at(loader, node)
+        result.item_positions = [at(loader, child) for child in node.value]
         return result
 
     Loader.add_constructor("tag:yaml.org,2002:map", construct_mapping)
@@ -107,8 +116,12 @@ class YamlSyntaxError(Exception):
 
 def load_yaml_text(text: str, filename: str) -> Any:
     """Parse one YAML document; raise YamlSyntaxError/DuplicateKeyError with a position."""
+    import yaml
+
+    loader: Any = _loader_class()(text)
+    loader.filename = filename
     try:
-        return yaml.load(text, Loader=_loader_class(filename))
+        return loader.get_single_data()
     except DuplicateKeyError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -118,6 +131,8 @@ def load_yaml_text(text: str, filename: str) -> Any:
         raise YamlSyntaxError(Position(filename, line, column), message) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(Position(filename, 1, 1), str(exc)) from None
+    finally:
+        loader.dispose()
 
 
 def load_yaml_file(path: Path, display_name: str) -> Any:
