@@ -109,10 +109,10 @@ def _eligible(report: Report) -> list[RenderableType]:
             parts.append(_heading("What to do next"))
         parts.append(Text(pathway.title, style="bold green"))
         for number, step in enumerate(pathway.next_steps, start=1):
-            line = Text(f"{number}. {step.text}")
-            if step.url:
-                line.append(f"\n   {step.url}", style="blue")
-            parts.append(Padding(line, (0, 0, 0, 2), expand=False))
+            parts.append(Padding(Text(f"{number}. {step.text}"), (0, 0, 0, 2), expand=False))
+            if step.url:  # never wrapped: a link must survive copy and paste
+                parts.append(Padding(Text(step.url, style="blue", no_wrap=True, overflow="ignore"),
+                                     (0, 0, 0, 5), expand=False))
         for note in pathway.notes:
             parts.append(Padding(Text("Note: " + note, style="dim"), (0, 0, 0, 2), expand=False))
     return parts
@@ -207,14 +207,16 @@ def _score(score: ScoreResult, questions: dict[str, Question]) -> list[Renderabl
                                   f"{where}"), (0, 0, 0, 2), expand=False))
     if score.recent_rounds:
         parts.insert(2, Text("Recent invitation rounds:"))
+        parts.append(Padding(Text("Category rounds invite only people who qualify for the category.", style="dim"),
+                             (0, 0, 0, 2), expand=False))
     return parts
 
 
 def _against(value: float, low: int, high: int) -> str:
     if value >= high:
-        return "you are above every cut-off"
+        return "your score is above it"
     if value >= low:
-        return "you are within the range"
+        return "your score is within the range"
     return f"you are {display(low - value)} below the lowest"
 
 
