@@ -34,6 +34,7 @@ def rules_validate(
         screener rules validate rules/
     """
     from screener.render.console import make_console
+    from screener.render.rules_summary import pathway_summary
     from screener.rulebook import load_cases, load_rulebook, resolve_rules_path
 
     rulebook = load_rulebook(resolve_rules_path(directory or rules))
@@ -46,9 +47,8 @@ def rules_validate(
         "tables": len(rulebook.tables), "scores": len(rulebook.scores),
         "pathways": len(rulebook.pathways), "flags": len(rulebook.flags), "test cases": len(cases),
     }
-    console.print("  " + ", ".join(f"{count} {name}" for name, count in counts.items()))
-    for pathway in rulebook.pathways.values():
-        console.print(f"  {pathway.id:<26} {len(pathway.requirements):>2} requirements  {pathway.title}")
+    console.print("  " + ", ".join(f"{count} {name}" for name, count in counts.items()), soft_wrap=True)
+    console.print(pathway_summary(rulebook))
     _warn_stale(console, rulebook)
 
 
