@@ -56,6 +56,7 @@ class Evaluation(ex.Environment):
         self.as_of = as_of
         self.memo: dict[str, ex.Result] = {}
         self.score_memo: dict[str, ScoreResult] = {}
+        self.line_memo: dict[tuple[str, ...], ex.Result] = {}  # score lines, reusable across what-if variations
         self.trace: list[TableHit] | None = None  # set to a list to record every table lookup
 
     # -- names and tables
@@ -123,7 +124,10 @@ class Evaluation(ex.Environment):
         for line in score.lines:
             if not line.in_force(self.as_of):
                 continue
-            points, blockers = self.run(("score", score_id, line.id))
+            key = ("score", score_id, line.id)
+            if key not in self.line_memo:
+                self.line_memo[key] = self.run(key)
+            points, blockers = self.line_memo[key]
             lines.append(ScoreLineResult(line.id, line.text, line.group, _number(points), sorted(blockers)))
         result = ScoreResult(
             id=score_id, title=score.title, value=None, max=score.max, lines=lines,

@@ -162,35 +162,58 @@ def _words(value: Any) -> str:
 # ----------------------------------------------------------------------------------- outcomes
 
 
-def pathway_outcome(
-    rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, pathway_id: str
-) -> tuple[Outcome, frozenset[str]]:
-    """One pathway's outcome on typed answers (cheaper than a full report), with its blockers."""
-    state = Evaluation(rulebook, values, as_of)
-    statuses: list[Status] = []
-    blockers: set[str] = set()
-    for requirement in rulebook.pathways[pathway_id].requirements:
-        if requirement.in_force(as_of):
-            value, why = state.run(("requirement", pathway_id, requirement.id))
-            statuses.append("unknown" if value is None else ("met" if value else "failed"))
-            blockers |= why
-    return outcome_of(statuses), frozenset(blockers)
+class Variations:
+    """Evaluations of changed answers that reuse every result a change cannot affect.
 
+    What-if re-evaluates the rulebook hundreds of times, each time changing one or a few answers.
+    A derived value or score whose questions are untouched keeps the value it had for the real
+    answers, so each variation only recomputes what depends on what changed.
+    """
 
-def score_value(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, score_id: str) -> Any:
-    return Evaluation(rulebook, values, as_of).score(score_id).value
+    def __init__(self, rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, deps: Dependencies) -> None:
+        self.rulebook, self.values, self.as_of, self.deps = rulebook, values, as_of, deps
+        self.base = Evaluation(rulebook, values, as_of)
+        for score_id in rulebook.scores:
+            self.base.score(score_id)
+        self.reads = {name: deps.of_name(name) for name in [*self.base.memo, *self.base.score_memo]}
+        self.line_reads = {key: deps.of_key(key) for key in self.base.line_memo}
+        self.kept: dict[frozenset[str], tuple[set[str], set[tuple[str, ...]]]] = {}
 
+    def evaluation(self, changed: Mapping[str, Any]) -> Evaluation:
+        touched = frozenset(changed)
+        if touched not in self.kept:
+            self.kept[touched] = (
+                {name for name, reads in self.reads.items() if not reads & touched},
+                {key for key, reads in self.line_reads.items() if not reads & touched},
+            )
+        names, lines = self.kept[touched]
+        state = Evaluation(self.rulebook, {**self.values, **changed}, self.as_of)
+        state.memo = {name: result for name, result in self.base.memo.items() if name in names}
+        state.score_memo = {name: result for name, result in self.base.score_memo.items() if name in names}
+        state.line_memo = {key: result for key, result in self.base.line_memo.items() if key in lines}
+        return state
 
-def _apply(values: Mapping[str, Any], change: Change) -> dict[str, Any]:
-    changed = dict(values)
-    changed.update(change.values)
-    return changed
+    def outcome(self, changed: Mapping[str, Any], pathway_id: str) -> tuple[Outcome, frozenset[str]]:
+        """One pathway's outcome (cheaper than a full report), with the questions it still needs."""
+        state = self.evaluation(changed)
+        statuses: list[Status] = []
+        blockers: set[str] = set()
+        for requirement in self.rulebook.pathways[pathway_id].requirements:
+            if requirement.in_force(self.as_of):
+                value, why = state.run(("requirement", pathway_id, requirement.id))
+                statuses.append("unknown" if value is None else ("met" if value else "failed"))
+                blockers |= why
+        return outcome_of(statuses), frozenset(blockers)
+
+    def score(self, changed: Mapping[str, Any], score_id: str) -> Any:
+        return self.evaluation(changed).score(score_id).value
 
 
 def what_if(rulebook: Rulebook, values: Mapping[str, Any], report: Report) -> WhatIf:
     """Suggestions for `report`, the evaluation of the typed answers `values`."""
     as_of = report.as_of
     deps = Dependencies(rulebook)
+    variations = Variations(rulebook, values, as_of, deps)
     candidates = changes(rulebook, values)
     money = [q for q in rulebook.questions.values()
              if q.what_if is not False and q.type == "money" and values.get(q.id) is not None]
@@ -205,29 +228,27 @@ def what_if(rulebook: Rulebook, values: Mapping[str, Any], report: Report) -> Wh
             ids = tuple(sorted(qid for qid, _ in change.values))
             if ids in found or not all(set(ids) & need for need in needed):
                 continue
-            outcome, blockers = pathway_outcome(rulebook, _apply(values, change), as_of, pathway_id)
+            outcome, blockers = variations.outcome(dict(change.values), pathway_id)
             if outcome != "ineligible":
                 found[ids] = Flip(pathway_id, change, outcome, tuple(sorted(blockers)))
         for question in money:
             if all(question.id in need for need in needed):
-                flip = _money_flip(rulebook, values, as_of, pathway_id, question)
+                flip = _money_flip(variations, pathway_id, question)
                 if flip is not None:
                     found[(question.id,)] = flip
         ranked = sorted(found.values(), key=lambda f: (
             f.outcome != "eligible", f.change.distance, len(f.change.values), f.change.label))
         flips.extend(ranked[:MAX_FLIPS_PER_PATHWAY])
-    return WhatIf(flips, _gains(rulebook, values, report, deps, candidates))
+    return WhatIf(flips, _gains(variations, report, candidates))
 
 
-def _money_flip(
-    rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, pathway_id: str, question: Question
-) -> Flip | None:
+def _money_flip(variations: Variations, pathway_id: str, question: Question) -> Flip | None:
     """The smallest amount that opens the pathway, by bisection (more money never hurts)."""
-    current = values[question.id]
+    current = variations.values[question.id]
     ceiling = int(question.max) if question.max is not None else MONEY_CEILING
 
     def opens(amount: int) -> tuple[Outcome, frozenset[str]]:
-        return pathway_outcome(rulebook, {**values, question.id: amount}, as_of, pathway_id)
+        return variations.outcome({question.id: amount}, pathway_id)
 
     if ceiling <= current or opens(ceiling)[0] == "ineligible":
         return None
@@ -243,22 +264,20 @@ def _money_flip(
     return Flip(pathway_id, change, outcome, tuple(sorted(blockers)))
 
 
-def _gains(
-    rulebook: Rulebook, values: Mapping[str, Any], report: Report, deps: Dependencies, candidates: list[Change]
-) -> list[Gain]:
+def _gains(variations: Variations, report: Report, candidates: list[Change]) -> list[Gain]:
     """Per score and per question (or group), the change with the most points per step."""
     gains: list[Gain] = []
     for score_id, score in report.scores.items():
         if score.value is None:
             continue
-        relevant = deps.of_names({score_id})
+        relevant = variations.deps.of_names({score_id})
         best: dict[tuple[str, ...], Gain] = {}
         most: dict[tuple[str, ...], float] = {}  # the most points any change of these questions gives
         for change in candidates:
             ids = tuple(sorted(qid for qid, _ in change.values))
             if not set(ids) & relevant:
                 continue
-            new_value = score_value(rulebook, _apply(values, change), report.as_of, score_id)
+            new_value = variations.score(dict(change.values), score_id)
             if new_value is None or new_value <= score.value:
                 continue
             gain = Gain(score_id, change, _round(new_value - score.value), new_value)
