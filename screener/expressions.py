@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from screener.suggest import did_you_mean
 
@@ -50,65 +50,56 @@ class ExpressionError(Exception):
 
 
 # ---------------------------------------------------------------------------------------------
-# Syntax tree
+# Syntax tree (named tuples: immutable, cheap to create, and quick to import)
 
 
-@dataclass(frozen=True)
-class Literal_:
+class Literal_(NamedTuple):
     value: Any
     type: Type
     offset: int
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(NamedTuple):
     name: str
     offset: int
 
 
-@dataclass(frozen=True)
-class ListOf:
+class ListOf(NamedTuple):
     items: tuple[Literal_, ...]
     offset: int
 
 
-@dataclass(frozen=True)
-class Not:
+class Not(NamedTuple):
     operand: Node
     offset: int
 
 
-@dataclass(frozen=True)
-class Negate:
+class Negate(NamedTuple):
     operand: Node
     offset: int
 
 
-@dataclass(frozen=True)
-class Logic:
+class Logic(NamedTuple):
     op: Literal["and", "or"]
     operands: tuple[Node, ...]
     offset: int
 
 
-@dataclass(frozen=True)
-class Compare:
+class Compare(NamedTuple):
     op: str  # == != < <= > >= in "not in"
     left: Node
     right: Node
     offset: int
 
 
-@dataclass(frozen=True)
-class Arith:
+class Arith(NamedTuple):
     op: str  # + - * /
     left: Node
     right: Node
     offset: int
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     function: str
     args: tuple[Node, ...]
     offset: int
@@ -133,8 +124,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # number string name op end
     text: str
     offset: int

@@ -5,8 +5,6 @@ dropped value (the failure OpenFisca and PolicyEngine users keep reporting). Exp
 text here; `screener.rulebook` parses and type-checks them once everything is loaded.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Literal
 
@@ -42,7 +40,7 @@ class Dated(Strict):
     effective_until: dt.date | None = None
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> Dated:
+    def _dates_in_order(self) -> "Dated":
         if self.effective_from and self.effective_until and self.effective_until < self.effective_from:
             raise ValueError("effective_until is before effective_from")
         return self
@@ -103,7 +101,7 @@ class Question(Strict):
         return value
 
     @model_validator(mode="after")
-    def _fits_type(self) -> Question:
+    def _fits_type(self) -> "Question":
         if self.type == "choice" and not self.choices:
             raise ValueError("a choice question needs 'choices'")
         if self.type != "choice" and self.choices is not None:
@@ -137,7 +135,7 @@ class Derived(Cited):
     versions: list[DerivedVersion] | None = None
 
     @model_validator(mode="after")
-    def _expr_or_versions(self) -> Derived:
+    def _expr_or_versions(self) -> "Derived":
         if (self.expr is None) == (self.versions is None):
             raise ValueError("a derived value needs exactly one of 'expr' or 'versions'")
         if self.versions is not None and not self.versions:

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
 
@@ -32,6 +34,7 @@ from screener.source import Position
 
 FORMAT = "json-1"
 M = TypeVar("M", bound=BaseModel)
+Converter = Callable[[Any], Any]
 PositionKey = tuple[str, tuple[int | str, ...], bool]
 
 
@@ -129,31 +132,45 @@ class _CachedLoader(_Loader):
 
 def construct(model: type[M], data: dict[str, Any]) -> M:
     """Rebuild a model from its own `model_dump(mode="json")` without validating it again."""
-    names = {info.alias or name: name for name, info in model.model_fields.items()}
+    plan = _plan(model)
     values: dict[str, Any] = {}
     for key, value in data.items():
-        name = names.get(key)
-        values[key] = _value(model.model_fields[name].annotation, value) if name else value
+        convert = plan.get(key)
+        values[key] = convert(value) if convert is not None and value is not None else value
     return model.model_construct(**values)
 
 
-def _value(annotation: Any, value: Any) -> Any:
-    if value is None:
-        return None
+@functools.cache
+def _plan(model: type[BaseModel]) -> dict[str, Converter]:
+    """For each key of a model's JSON form, how to turn it back into the field's value."""
+    plan: dict[str, Converter] = {}
+    for name, info in model.model_fields.items():
+        convert = _converter(info.annotation)
+        if convert is not None:
+            plan[info.alias or name] = convert
+    return plan
+
+
+def _converter(annotation: Any) -> Converter | None:
+    """A function rebuilding dates, models, and lists or dicts of them; None where JSON is already right."""
+    if annotation is dt.date:
+        return lambda value: dt.date.fromisoformat(value) if isinstance(value, str) else value
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return lambda value: construct(annotation, value) if isinstance(value, dict) else value
     origin = get_origin(annotation)
-    options = get_args(annotation) if origin is not None and origin is not list and origin is not dict else ()
-    for option in options or (annotation,):
-        if option is dt.date and isinstance(value, str):
-            return dt.date.fromisoformat(value)
-        if isinstance(option, type) and issubclass(option, BaseModel) and isinstance(value, dict):
-            return construct(option, value)
-        if get_origin(option) is list and isinstance(value, list):
-            (item,) = get_args(option)
-            return [_value(item, element) for element in value]
-        if get_origin(option) is dict and isinstance(value, dict):
-            _, item = get_args(option)
-            return {key: _value(item, element) for key, element in value.items()}
-    return value
+    if origin is list or origin is dict:
+        item = _converter(get_args(annotation)[-1])
+        if item is None:
+            return None
+        if origin is list:
+            return lambda value: [item(element) for element in value]
+        return lambda value: {key: item(element) for key, element in value.items()}
+    if origin is not None:  # a union such as `date | None`: the format has at most one option to rebuild
+        options = [c for c in (_converter(option) for option in get_args(annotation)) if c is not None]
+        if len(options) > 1:
+            raise TypeError(f"cannot rebuild {annotation} from JSON")
+        return options[0] if options else None
+    return None
 
 
 # -------------------------------------------------------------------------------- private files

@@ -51,7 +51,11 @@ def test_json_report_of_answers_without_questions(tmp_path: Path) -> None:
     assert data["flags"] == []
     language = data["pathways"]["express_entry_fsw"]["requirements"][0]
     assert (language["status"], language["actual"]) == ("failed", 6)
-    assert any(g["answers"] == {"french_nclc_reading": 7, "french_nclc_writing": 7} for g in data["what_if"]["gains"])
+    assert "what_if" not in data  # the contract's report only, unless asked
+    with_suggestions = json.loads(check("--answers", str(write(tmp_path / "a.json", SCIENTIST)), "--no-input",
+                                        "--json", "--what-if").stdout)
+    gains = with_suggestions["what_if"]["gains"]
+    assert any(g["answers"] == {"french_nclc_reading": 7, "french_nclc_writing": 7} for g in gains)
 
 
 def test_json_stdout_holds_nothing_else_in_the_real_command(tmp_path: Path) -> None:

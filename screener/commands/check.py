@@ -32,6 +32,8 @@ def check(
     rules: RulesOption = None,
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print the JSON report (and nothing else) on standard output.")] = False,
+    with_what_if: Annotated[bool, typer.Option(
+        "--what-if", help="With --json: add the what-if suggestions (the verdict screen always shows them).")] = False,
 ) -> None:
     """Can I move to Canada, and how? Answer a few questions and get a verdict on every pathway.
 
@@ -64,16 +66,20 @@ def check(
         _save(interview, save)
 
     from screener.evaluation import evaluate
-    from screener.whatif import what_if
 
     report = evaluate(rulebook, interview.answers, when)
-    suggestions = what_if(rulebook, interview.answers, report)
-    if as_json:
+    if as_json:  # the contract's report, as `screener batch --format jsonl` writes it per row
         data = report.to_json()
-        data["what_if"] = suggestions.to_json()
+        if with_what_if:
+            from screener.whatif import what_if
+
+            data["what_if"] = what_if(rulebook, interview.answers, report).to_json()
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     from screener.render.console import make_console
+    from screener.whatif import what_if
+
+    suggestions = what_if(rulebook, interview.answers, report)
     from screener.render.verdict import print_verdict
 
     print_verdict(make_console(), report, rulebook.questions, suggestions)

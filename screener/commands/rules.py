@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from screener.cli import rules_app
 from screener.commands import AsOfOption, RulesOption, parse_as_of
@@ -53,6 +52,8 @@ def rules_validate(
 
 
 def _warn_stale(console: Console, rulebook: Rulebook) -> None:
+    from rich.markup import escape
+
     for warning in rulebook.stale(dt.date.today()):
         console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
 
