@@ -50,8 +50,12 @@ def reason(pathway: PathwayResult, questions: dict[str, Question]) -> str:
     return pathway.reason
 
 
-def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf | None = None) -> RenderableType:
-    """The whole screen as one renderable."""
+class Link(Text):
+    """A URL on a line of its own: printed without wrapping or cropping, so it survives copy and paste."""
+
+
+def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf | None = None) -> list[RenderableType]:
+    """The whole screen, part by part."""
     parts: list[RenderableType] = [_headline(report), _table(report, questions)]
     parts += _eligible(report)
     parts += _ineligible(report)
@@ -61,12 +65,13 @@ def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf 
         parts += _what_if(report, suggestions, questions)
     parts += _flags(report)
     parts += _footer(report)
-    return Group(*parts)
+    return parts
 
 
 def print_verdict(console: Console, report: Report, questions: dict[str, Question],
                   suggestions: WhatIf | None = None) -> None:
-    console.print(verdict(report, questions, suggestions))
+    for part in verdict(report, questions, suggestions):
+        console.print(part, soft_wrap=isinstance(part, Link))
 
 
 def _heading(title: str) -> Text:
@@ -110,26 +115,28 @@ def _eligible(report: Report) -> list[RenderableType]:
         parts.append(Text(pathway.title, style="bold green"))
         for number, step in enumerate(pathway.next_steps, start=1):
             parts.append(Padding(Text(f"{number}. {step.text}"), (0, 0, 0, 2), expand=False))
-            if step.url:  # never wrapped: a link must survive copy and paste
-                parts.append(Padding(Text(step.url, style="blue", no_wrap=True, overflow="ignore"),
-                                     (0, 0, 0, 5), expand=False))
+            if step.url:
+                parts.append(Link("     " + step.url, style="blue"))
         for note in pathway.notes:
             parts.append(Padding(Text("Note: " + note, style="dim"), (0, 0, 0, 2), expand=False))
     return parts
 
 
 def _requirement(requirement: RequirementResult) -> RenderableType:
-    line = Text("✗ ", style="red")
-    line.append(requirement.text)
+    """✗ the requirement, then what you have against what is needed, the advice and the reference,
+    each wrapped with a hanging indent so the block reads as one item."""
+    lines: list[RenderableType] = [Padding(Text("✗ ", style="red").append(requirement.text), (0, 0, 0, 2))]
+    details: list[Text] = []
     if requirement.needed is not None:
-        line.append(f"\n  you: {_value(requirement.actual)}; needed: {_value(requirement.needed)}", style="bold")
+        details.append(Text(f"you: {_value(requirement.actual)}; needed: {_value(requirement.needed)}", style="bold"))
     elif requirement.actual is not None:
-        line.append(f"\n  you: {_value(requirement.actual)}", style="bold")
+        details.append(Text(f"you: {_value(requirement.actual)}", style="bold"))
     if requirement.advice:
-        line.append(f"\n  {requirement.advice}")
+        details.append(Text(requirement.advice))
     if requirement.reference:
-        line.append(f"\n  ({requirement.reference})", style="dim")
-    return Padding(line, (0, 0, 0, 2), expand=False)
+        details.append(Text(f"({requirement.reference})", style="dim"))
+    lines += [Padding(detail, (0, 0, 0, 4)) for detail in details]
+    return Group(*lines)
 
 
 def _value(value: object) -> str:
@@ -141,14 +148,17 @@ def _value(value: object) -> str:
 
 
 def _ineligible(report: Report) -> list[RenderableType]:
-    parts: list[RenderableType] = []
+    """Each closed pathway with its failed requirements; pathways closed for the same reasons share one entry."""
+    groups: dict[tuple[tuple[str, str], ...], list[PathwayResult]] = {}
     for pathway in ordered(report):
-        if pathway.outcome != "ineligible":
-            continue
-        if not parts:
-            parts.append(_heading("Why some pathways are closed"))
-        parts.append(Text(pathway.title, style="bold"))
-        parts += [_requirement(r) for r in pathway.failed]
+        if pathway.outcome == "ineligible":
+            groups.setdefault(tuple((r.id, r.text) for r in pathway.failed), []).append(pathway)
+    parts: list[RenderableType] = [_heading("Why some pathways are closed")] if groups else []
+    for members in groups.values():
+        titles = [pathway.title for pathway in members]
+        heading = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+        parts.append(Text(heading, style="bold"))
+        parts += [_requirement(r) for r in members[0].failed]
     return parts
 
 
