@@ -21,7 +21,6 @@ from screener import columnar
 from screener.answers import AnswerError, normalize_choice
 from screener.csvio import PROBLEM, CsvReader, escape_formulas, header_line
 from screener.errors import ScreenerError
-from screener.model import Question
 from screener.rulebook import Rulebook
 from screener.suggest import did_you_mean
 
@@ -42,22 +41,27 @@ class BatchSummary:
     warnings: list[str] = field(default_factory=list)
 
     def add(self, frame: pl.DataFrame) -> None:
-        """Count a chunk of output rows (outcomes are null on error rows)."""
-        self.rows += frame.height
-        self.error_rows += frame.height - frame[columnar.ERROR].null_count()
+        """Count a chunk of output rows (outcomes are null on error rows), in one polars pass."""
+        counts: list[pl.Expr] = [pl.col(columnar.ERROR).is_not_null().sum().alias("errors")]
         for pathway in self.pathways:
-            counts = self.outcomes.setdefault(pathway, dict.fromkeys(OUTCOMES, 0))
-            for value, number in frame[pathway].value_counts().iter_rows():
-                if value is not None:
-                    counts[value] = counts.get(value, 0) + number
+            counts += [(pl.col(pathway) == outcome).sum().alias(f"{pathway}:{outcome}") for outcome in OUTCOMES]
         if self.score is not None:
-            labels = band_labels()
-            scores = frame.filter(pl.col(columnar.ERROR).is_null())[self.score]
-            self.bands["unknown"] = self.bands.get("unknown", 0) + scores.null_count()
-            known = scores.drop_nulls()
-            for label, low, high in zip(labels, CRS_BANDS, [*CRS_BANDS[1:], None], strict=True):
-                inside = known >= low if high is None else (known >= low) & (known < high)
-                self.bands[label] = self.bands.get(label, 0) + int(inside.sum())
+            score = pl.col(self.score).cast(pl.Float64)
+            ok = pl.col(columnar.ERROR).is_null()
+            counts.append((ok & score.is_null()).sum().alias("band:unknown"))
+            for label, low, high in zip(band_labels(), CRS_BANDS, [*CRS_BANDS[1:], None], strict=True):
+                inside = score >= low if high is None else (score >= low) & (score < high)
+                counts.append((ok & inside).sum().alias(f"band:{label}"))
+        totals = frame.select(counts).row(0, named=True)
+        self.rows += frame.height
+        self.error_rows += totals["errors"]
+        for pathway in self.pathways:
+            found = self.outcomes.setdefault(pathway, dict.fromkeys(OUTCOMES, 0))
+            for outcome in OUTCOMES:
+                found[outcome] += totals[f"{pathway}:{outcome}"]
+        for key, number in totals.items():
+            if key.startswith("band:"):
+                self.bands[key[5:]] = self.bands.get(key[5:], 0) + number
 
 
 def band_labels() -> list[str]:
@@ -122,14 +126,14 @@ def run_batch(
         if warn is not None:
             warn(summary.warnings[-1])
     cells = {qid: reader.columns[index] for qid, index in found.items()}
-    questions = list(rulebook.questions.values())
+    coercion = columnar.Coercion(list(rulebook.questions.values()), cells)
     if output_format == "csv":
         sink.write(header_line(output_header(reader.header, compiled), reader.delimiter))
     row_number = 0
     for chunk in reader.chunks():
         frame = chunk.frame
         if output_format == "csv":
-            out = screen_chunk(compiled, questions, frame, cells, reader.columns)
+            out = screen_chunk(compiled, coercion, frame, reader.columns)
             out.write_csv(sink, include_header=False, separator=reader.delimiter)
             summary.add(out)
         else:
@@ -141,14 +145,10 @@ def run_batch(
 
 
 def screen_chunk(
-    compiled: columnar.Compiled,
-    questions: list[Question],
-    frame: pl.DataFrame,
-    cells: Mapping[str, str],
-    columns: list[str],
+    compiled: columnar.Compiled, coercion: columnar.Coercion, frame: pl.DataFrame, columns: list[str]
 ) -> pl.DataFrame:
     """The output rows of one chunk: input cells (escaped), outcomes, scores, flags, best pathway, error."""
-    typed, reasons = columnar.coerce_frame(questions, frame, dict(cells))
+    typed, reasons = coercion(frame)
     results = compiled.evaluate(typed)
     error = frame.select(pl.coalesce(pl.col(PROBLEM), pl.lit(reasons)).alias(columnar.ERROR))[columnar.ERROR]
     ok = error.is_null()

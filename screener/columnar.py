@@ -22,15 +22,10 @@ from typing import Any
 import polars as pl
 
 from screener import expressions as ex
-from screener.answers import FALSE_WORDS, TRUE_WORDS, coerce, normalize_choice
+from screener.answers import FALSE_WORDS, TRUE_WORDS, coerce, is_blank
 from screener.model import Question, Table, TableRow
 from screener.rulebook import Rulebook
 
-# Exactly the characters Python's str.strip() removes (str.isspace); polars' default set differs.
-PY_WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
 CONTRACT_SCORES = ("crs_score", "fsw_points")
 FLAGS, BEST, ERROR = "flags", "best_pathway", "error"
 
@@ -45,65 +40,55 @@ def _null(kind: str | None) -> pl.Expr:
 # ------------------------------------------------------------------------------------- coercion
 
 
-def coerce_column(question: Question, raw: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """Typed values and per-cell reasons (null when fine) for one column of raw text cells.
+def _fast_value(question: Question, cell: pl.Expr) -> pl.Expr:
+    """The value of cells in the everyday spellings; null sends a cell to `answers.coerce`.
 
-    Blank cells are unknown. Cells in the common spellings are converted by polars; every other
-    non-blank cell goes through `answers.coerce`, which gives the value or the exact reason text.
+    Only spellings whose value `answers.coerce` itself gave (the lookup tables are built by calling
+    it) or that polars reads identically (plain digits) are taken here; anything else goes to Python.
     """
-    kind = _QUESTION_KINDS[question.type]
-    frame = pl.DataFrame({"raw": raw.cast(pl.String)})
-    stripped = pl.col("raw").str.strip_chars(PY_WHITESPACE)
-    blank = pl.col("raw").is_null() | (stripped == "")
-    fast = _fast_value(question, stripped)
-    values = frame.select(
-        blank=blank, value=pl.when(blank).then(_null(kind)).otherwise(fast)
-    )
-    needs_python = (~values["blank"] & values["value"].is_null()).arg_true()
-    reasons = pl.Series("reason", [None] * frame.height, dtype=pl.String)
-    value_series = values["value"]
-    if len(needs_python):
-        cells = frame["raw"].gather(needs_python).to_list()
-        found: list[Any] = []
-        problems: list[str | None] = []
-        for cell in cells:
-            try:
-                value = coerce(question, cell)
-                found.append(float(value) if kind == "number" else value)
-                problems.append(None)
-            except ValueError as error:
-                found.append(None)
-                problems.append(f"{question.id}: {error}")
-        value_series = value_series.scatter(needs_python, pl.Series(found, dtype=_DTYPES[kind]))
-        reasons = reasons.scatter(needs_python, pl.Series(problems, dtype=pl.String))
-    return value_series.alias(question.id), reasons
-
-
-def _fast_value(question: Question, stripped: pl.Expr) -> pl.Expr:
-    """The value of cells in the everyday spellings; null sends a cell to `answers.coerce`."""
-    if question.type == "yes_no":
-        word = stripped.str.to_lowercase()
-        return (pl.when(word.is_in(sorted(TRUE_WORDS))).then(pl.lit(True))
-                .when(word.is_in(sorted(FALSE_WORDS))).then(pl.lit(False)).otherwise(_null("bool")))
+    if question.type in ("yes_no", "choice"):
+        words = sorted(TRUE_WORDS | FALSE_WORDS) if question.type == "yes_no" else question.choice_values
+        table = _spellings(question, words)
+        dtype = pl.Boolean if question.type == "yes_no" else pl.String
+        return cell.replace_strict(table, default=None, return_dtype=dtype)
     if question.type in ("int", "money"):
         if question.type == "int":
-            pattern, digits = r"^[0-9]{1,15}$", stripped
+            number = cell.cast(pl.Int64, strict=False).cast(pl.Float64)  # accepts a subset of int()
         else:
-            pattern = r"^\$? *([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,15})(\.[0-9]{1,15})?$"
-            digits = stripped.str.replace_all(r"[$ ,]", "")
-        number = pl.when(stripped.str.contains(pattern)).then(digits.cast(pl.Float64, strict=False))
+            pattern = r"^\$?([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,15})(\.[0-9]{1,15})?$"
+            number = pl.when(cell.str.contains(pattern)).then(
+                cell.str.replace_all(r"[$,]", "").cast(pl.Float64, strict=False))
         in_range = pl.lit(True)
         if question.min is not None:
             in_range = in_range & (number >= question.min)
         if question.max is not None:
             in_range = in_range & (number <= question.max)
         return pl.when(in_range).then(number).otherwise(_null("number"))  # out of range: coerce words it
-    if question.type == "choice":
-        canonical = {normalize_choice(value): value for value in question.choice_values}
-        key = stripped.str.to_lowercase().str.replace_all(r"[ \-]+", "_")
-        return key.replace_strict(canonical, default=None, return_dtype=pl.String)
-    return pl.when(stripped.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).then(
-        stripped.str.to_date("%Y-%m-%d", strict=False))
+    return pl.when(cell.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).then(
+        cell.str.to_date("%Y-%m-%d", strict=False))
+
+
+_SPELLINGS: dict[int, tuple[Question, dict[str, Any]]] = {}
+
+
+def _spellings(question: Question, words: Sequence[str]) -> dict[str, Any]:
+    """Common spellings of each word (case, space or hyphen for '_') mapped to what coerce makes of them.
+
+    Built once per question (coerce's did-you-mean hints are slow to compute for every chunk).
+    """
+    cached = _SPELLINGS.get(id(question))
+    if cached is not None and cached[0] is question:
+        return cached[1]
+    table: dict[str, Any] = {}
+    for word in words:
+        for base in {word, word.replace("_", " "), word.replace("_", "-")}:
+            for variant in (base, base.lower(), base.upper(), base.title(), base.capitalize()):
+                try:
+                    table[variant] = coerce(question, variant)
+                except ValueError:
+                    continue
+    _SPELLINGS[id(question)] = (question, table)
+    return table
 
 
 # ------------------------------------------------------------------------------------ compiling
@@ -122,7 +107,7 @@ class Compiled:
         frame = answers.lazy()
         for stage in self.stages:
             frame = frame.with_columns(stage)
-        return frame.select([*self.pathways, *self.scores, FLAGS, BEST]).collect()
+        return frame.select([*self.pathways, *self.scores, FLAGS, BEST]).collect(engine="in-memory")
 
 
 class Compiler:
@@ -232,7 +217,10 @@ class Compiler:
         function, args = node.function, node.args
         if function == "if":
             condition, then, otherwise = self.expr(args[0]), self.expr(args[1]), self.expr(args[2])
-            same = self.equal(args[1], args[2]).fill_null(False)
+            if self.kind(node) == "text":
+                same = (then.str.to_lowercase() == otherwise.str.to_lowercase()).fill_null(False)
+            else:
+                same = (then == otherwise).fill_null(False)
             return (pl.when(condition).then(then).when(~condition).then(otherwise)
                     .when(same).then(then).otherwise(_null(self.kind(node))))
         if function == "known":
@@ -287,7 +275,7 @@ class Compiler:
     def score_expr(self, score_id: str) -> pl.Expr:
         """Group subtotals capped at their max, total capped at the score's max; unknown if any line is."""
         score = self.rulebook.scores[score_id]
-        lines = [(line.group, self.expr(self.rulebook.expressions[("score", score_id, line.id)].node))
+        lines = [(line.group, pl.col(line_column(score_id, line.id)))
                  for line in score.lines if line.in_force(self.as_of)]
         if not lines:
             return pl.lit(0.0)
@@ -327,10 +315,16 @@ class Compiler:
                 if key[0] in ("derived", "score") and key[1] == name:
                     deps |= ex.names_in(compiled.node)
             level[name] = 1 + max((level[d] for d in deps if d in level), default=-1)
-        stages: list[list[pl.Expr]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
+        # Stage 2n holds the score lines of level n (as columns), stage 2n+1 the values of level n.
+        stages: list[list[pl.Expr]] = [[] for _ in range(2 * max(level.values(), default=-1) + 2)]
         for name, depth in level.items():
+            if name in rulebook.scores:
+                stages[2 * depth].extend(
+                    self.expr(rulebook.expressions[("score", name, line.id)].node).alias(line_column(name, line.id))
+                    for line in rulebook.scores[name].lines if line.in_force(self.as_of))
             value = self.derived_expr(name) if name in rulebook.derived else self.score_expr(name)
-            stages[depth].append(value.alias(name))
+            stages[2 * depth + 1].append(value.alias(name))
+        stages = [stage for stage in stages if stage]
         pathways = list(rulebook.pathways)
         final = [self.outcome_expr(p).alias(p) for p in pathways]
         flags = [pl.when(self.expr(rulebook.expressions[("flag", f)].node).fill_null(False)).then(pl.lit(f))
@@ -344,6 +338,10 @@ class Compiler:
             best = best.when(pl.col(pathway_id) == "eligible").then(pl.lit(pathway_id))
         stages.append([(best.otherwise(_null("text")) if ranked else _null("text")).alias(BEST)])
         return Compiled(stages=stages, pathways=pathways, scores=score_columns(rulebook))
+
+
+def line_column(score_id: str, line_id: str) -> str:
+    return f"__line__{score_id}__{line_id}"
 
 
 def score_columns(rulebook: Rulebook) -> list[str]:
@@ -394,27 +392,73 @@ def number_text(column: pl.Expr) -> pl.Expr:
     return pl.when(whole).then(column.cast(pl.Int64).cast(pl.String)).otherwise(column.cast(pl.String))
 
 
+class Coercion:
+    """Typed answers from a frame of raw text cells, with the same values and reasons as `answers.coerce`.
+
+    Built once per run (the polars expressions and spelling tables are reused for every chunk).
+    `columns` maps a question id to the column of the raw frame holding its cells; questions without
+    a column are unknown in every row.
+    """
+
+    def __init__(self, questions: Sequence[Question], columns: dict[str, str]) -> None:
+        self.questions = list(questions)
+        self.columns = dict(columns)
+        self.values: list[pl.Expr] = []
+        for question in self.questions:
+            name = self.columns.get(question.id)
+            if name is not None:  # blank cells come out null here too
+                self.values.append(_fast_value(question, pl.col(name)).alias(question.id))
+        # Cells that are neither blank nor read by the fast path: answers.coerce decides those.
+        self.needs = [(pl.col(q.id).is_null() & pl.col(self.columns[q.id]).str.len_bytes().gt(0)).sum().alias(q.id)
+                      for q in self.questions if q.id in self.columns]
+
+    def __call__(self, raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+        """Typed answers for every question, and each row's joined reasons (null when readable)."""
+        frame = raw.lazy().select(self.values).collect(engine="in-memory")
+        counts = pl.concat([frame, raw], how="horizontal").select(self.needs).row(0, named=True)
+        reasons: list[pl.Series] = []
+        fixed: list[pl.Series] = []
+        for question in self.questions:
+            if counts.get(question.id):
+                value, reason = self.python_cells(question, raw, frame)
+                fixed.append(value)
+                reasons.append(reason.alias(f"r{len(reasons)}"))
+        missing = [pl.repeat(None, raw.height, dtype=_DTYPES[_QUESTION_KINDS[q.type]], eager=True).alias(q.id)
+                   for q in self.questions if q.id not in self.columns]
+        typed = frame.with_columns(fixed + missing).select([q.id for q in self.questions])
+        if not reasons:
+            return typed, pl.Series(ERROR, [None] * raw.height, dtype=pl.String)
+        joined = pl.DataFrame(reasons).select(
+            pl.concat_str(pl.all(), separator="; ", ignore_nulls=True).alias(ERROR))
+        return typed, joined.select(pl.when(pl.col(ERROR) != "").then(pl.col(ERROR)).alias(ERROR))[ERROR]
+
+    def python_cells(self, question: Question, raw: pl.DataFrame, frame: pl.DataFrame) -> tuple[
+            pl.Series, pl.Series]:
+        """The column with every cell the fast path left alone read by `answers.coerce`, and the reasons."""
+        name = self.columns[question.id]
+        kind = _QUESTION_KINDS[question.type]
+        rows = (frame[question.id].is_null() & raw[name].str.len_bytes().gt(0).fill_null(False)).arg_true()
+        found: list[Any] = []
+        problems: list[str | None] = []
+        for text in raw[name].gather(rows).to_list():
+            if is_blank(text):
+                found.append(None)
+                problems.append(None)
+                continue
+            try:
+                value = coerce(question, text)
+                found.append(float(value) if kind == "number" else value)
+                problems.append(None)
+            except ValueError as error:
+                found.append(None)
+                problems.append(f"{question.id}: {error}")
+        value_column = frame[question.id].scatter(rows, pl.Series(found, dtype=_DTYPES[kind]))
+        reasons = pl.Series("reason", [None] * raw.height, dtype=pl.String).scatter(
+            rows, pl.Series(problems, dtype=pl.String))
+        return value_column, reasons
+
+
 def coerce_frame(questions: Sequence[Question], raw: pl.DataFrame, columns: dict[str, str]) -> tuple[
         pl.DataFrame, pl.Series]:
-    """Typed answers for every question (missing columns are unknown) and each row's joined reasons.
-
-    `columns` maps a question id to the column of `raw` holding its cells.
-    """
-    values: list[pl.Series] = []
-    reasons: list[pl.Series] = []
-    for question in questions:
-        name = columns.get(question.id)
-        if name is None:
-            kind = _QUESTION_KINDS[question.type]
-            values.append(pl.Series(question.id, [None] * raw.height, dtype=_DTYPES[kind]))
-            continue
-        value, reason = coerce_column(question, raw[name])
-        values.append(value)
-        if reason.null_count() < len(reason):
-            reasons.append(reason)
-    frame = pl.DataFrame(values) if values else pl.DataFrame({"_": [None] * raw.height})
-    if not reasons:
-        return frame, pl.Series(ERROR, [None] * raw.height, dtype=pl.String)
-    joined = pl.DataFrame(reasons, schema=[f"r{i}" for i in range(len(reasons))]).select(
-        pl.concat_str(pl.all(), separator="; ", ignore_nulls=True).alias(ERROR))[ERROR]
-    return frame, joined.to_frame().select(pl.when(pl.col(ERROR) != "").then(pl.col(ERROR)))[ERROR]
+    """One-off `Coercion` (for tests and small inputs)."""
+    return Coercion(questions, columns)(raw)

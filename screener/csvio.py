@@ -29,7 +29,7 @@ import polars as pl
 from screener.errors import ScreenerError
 
 BOM = b"\xef\xbb\xbf"
-BLOCK_BYTES = 8 * 1024 * 1024
+BLOCK_BYTES = 4 * 1024 * 1024
 MAX_RECORD_LINES = 20  # a quoted cell may span lines, but not more than this many
 LINE, PROBLEM = "__line", "__problem"
 FORMULA_START = r"^[=+\-@\t\r]"
@@ -123,6 +123,11 @@ class CsvReader:
 
     def parse(self, data: bytes, first_line: int, eof: bool) -> tuple[pl.DataFrame, bytes]:
         """The rows of `data` and the bytes of a record that may continue in the next block."""
+        clean = b"\n\n" not in data and b"\n\r\n" not in data and not data.startswith((b"\n", b"\r"))
+        if clean:
+            frame = self.read_plain(data, first_line) if b'"' not in data else self.read_quoted(data, first_line)
+            if frame is not None:
+                return frame, b""
         try:
             text = data.decode("utf-8")
             undecodable: set[int] = set()
@@ -142,10 +147,6 @@ class CsvReader:
             lines.pop()
         if '"' not in text and not undecodable:
             return self.split_plain(lines, first_line), b""
-        if not undecodable:
-            frame = self.parse_quoted(lines, first_line)
-            if frame is not None:
-                return frame, b""
         frame, stop = self.recover(lines, first_line, eof, undecodable)
         if stop is None:
             return frame, b""
@@ -153,6 +154,29 @@ class CsvReader:
         for _ in range(stop):
             offset = data.index(b"\n", offset) + 1
         return frame, data[offset:]
+
+    def read_plain(self, data: bytes, first_line: int) -> pl.DataFrame | None:
+        """The fast path: no quotes, no blank lines, every line with the header's cells (else None).
+
+        polars' reader pads short rows silently, so the block's separator count must be exactly
+        rows x (columns - 1), and a spare column catches long rows.
+        """
+        schema = dict.fromkeys([*self.columns, "__extra"], pl.String)
+        try:
+            cells = pl.read_csv(io.BytesIO(data), has_header=False, separator=self.delimiter, quote_char=None,
+                                schema=schema, truncate_ragged_lines=True, empty_string_is_null=False,
+                                missing_columns="insert")
+        except pl.exceptions.PolarsError:
+            return None
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        separators = data.count(self.delimiter.encode("utf-8"))
+        if (cells.height != lines or separators != lines * (len(self.columns) - 1)
+                or cells["__extra"].null_count() != cells.height):
+            return None
+        return cells.drop("__extra").with_columns(
+            pl.int_range(first_line, first_line + cells.height, dtype=pl.Int64).alias(LINE),
+            pl.lit(None, dtype=pl.String).alias(PROBLEM),
+        )
 
     def numbered(self, lines: list[str], first_line: int) -> pl.DataFrame:
         frame = pl.DataFrame({"text": pl.Series(lines, dtype=pl.String)}).with_columns(
@@ -172,27 +196,37 @@ class CsvReader:
             _field_count_problem(fields, count).alias(PROBLEM),
         ).unnest("cells").select([*self.columns, LINE, PROBLEM])
 
-    def parse_quoted(self, lines: list[str], first_line: int) -> pl.DataFrame | None:
-        """Well-formed quoted lines, parsed by polars; None when some line needs Python's recovery."""
-        frame = self.numbered(lines, first_line)
-        unquoted = pl.col("text").str.replace_all(r'"[^"]*"', "")
-        checks = frame.select(
-            odd=(pl.col("text").str.count_matches('"', literal=True) % 2 == 1).any(),
-            ragged=(unquoted.str.count_matches(self.delimiter, literal=True) + 1 != len(self.columns)).any(),
-        )
-        if checks["odd"][0] or checks["ragged"][0]:
+    def read_quoted(self, data: bytes, first_line: int) -> pl.DataFrame | None:
+        """Well-formed quoted lines, parsed by polars; None when some line needs Python's recovery.
+
+        Each line must hold an even number of quotes (no cell spans lines) and, outside quotes, the
+        header's number of cells.
+        """
+        marker = next((m for m in ("\x1f", "\x1e", "\x1d") if m.encode() not in data), None)
+        if marker is None:
             return None
         try:
-            cells = pl.read_csv(
-                io.BytesIO("\n".join(frame["text"].to_list()).encode("utf-8")), has_header=False,
-                separator=self.delimiter, quote_char='"', schema=dict.fromkeys(self.columns, pl.String),
-                empty_string_is_null=False,
-            )
+            lines = pl.read_csv(io.BytesIO(data), has_header=False, separator=marker, quote_char=None,
+                                schema={"text": pl.String}, empty_string_is_null=False)
+            cells = pl.read_csv(io.BytesIO(data), has_header=False, separator=self.delimiter, quote_char='"',
+                                schema=dict.fromkeys(self.columns, pl.String), empty_string_is_null=False,
+                                truncate_ragged_lines=True, missing_columns="insert")
         except pl.exceptions.PolarsError:
             return None
-        if cells.height != frame.height:
+        expected = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        if lines.height != expected or cells.height != expected:
             return None
-        return cells.with_columns(frame[LINE], pl.lit(None, dtype=pl.String).alias(PROBLEM))
+        unquoted = pl.col("text").str.replace_all(r'"[^"]*"', "")
+        broken = lines.select(
+            ((pl.col("text").str.count_matches('"', literal=True) % 2 == 1)
+             | (unquoted.str.count_matches(self.delimiter, literal=True) + 1 != len(self.columns))).any()
+        ).item()
+        if broken:
+            return None
+        return cells.with_columns(
+            pl.int_range(first_line, first_line + cells.height, dtype=pl.Int64).alias(LINE),
+            pl.lit(None, dtype=pl.String).alias(PROBLEM),
+        )
 
     def recover(
         self, lines: list[str], first_line: int, eof: bool, undecodable: set[int]
