@@ -70,14 +70,14 @@ def sniff_delimiter(header: str) -> str:
 class CsvReader:
     """Streams an intake CSV as frames of text cells, one row per non-blank input line or record."""
 
-    def __init__(self, stream: IO[bytes], block_bytes: int = BLOCK_BYTES) -> None:
+    def __init__(self, stream: IO[bytes], block_bytes: int | None = None) -> None:
         self.stream = stream
-        self.block_bytes = block_bytes
-        first = stream.read(block_bytes)
+        self.block_bytes = block_bytes or BLOCK_BYTES
+        first = stream.read(self.block_bytes)
         if first.startswith(BOM):
             first = first[len(BOM):]
         while b"\n" not in first:
-            more = stream.read(block_bytes)
+            more = stream.read(self.block_bytes)
             if not more:
                 break
             first += more

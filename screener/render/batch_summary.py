@@ -11,7 +11,8 @@ from screener.batch import OUTCOMES, BatchSummary, band_labels
 def render_summary(console: Console, summary: BatchSummary) -> None:
     """Rows and error rows, each pathway's outcome counts, and the distribution of the CRS score."""
     console.print(f"{summary.rows} rows screened, {summary.error_rows} with errors (see the error column)")
-    table = Table(title="Outcomes per pathway", title_justify="left")
+    console.print("Outcomes per pathway:")
+    table = Table()
     table.add_column("pathway")
     for outcome in OUTCOMES:
         table.add_column(outcome, justify="right")
@@ -20,7 +21,8 @@ def render_summary(console: Console, summary: BatchSummary) -> None:
         table.add_row(pathway, *(str(counts.get(outcome, 0)) for outcome in OUTCOMES))
     console.print(table)
     if summary.score is not None:
-        bands = Table(title=f"{summary.score} distribution", title_justify="left")
+        console.print(f"{summary.score} distribution:")
+        bands = Table()
         bands.add_column("range")
         bands.add_column("rows", justify="right")
         for label in [*band_labels(), "unknown"]:

@@ -1,0 +1,288 @@
+"""`screener batch` as a firm drives it: real-world CSVs in, one output row per input row, never a crash.
+
+Expected outcomes always come from `rulebook.evaluate` on the same answers (never from the batch code);
+expected cells come from the input itself or Python's csv module.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from screener import csvio
+from screener.answers import AnswerError
+from screener.cli import app
+from screener.rulebook import Rulebook, load_rulebook
+
+ROOT = Path(__file__).parent.parent
+FIXTURE = Path(__file__).parent / "fixtures" / "batch" / "rules"
+CONTRACT = Path("/work/shared/domain/intake-fields.md")
+AS_OF = dt.date(2026, 11, 25)
+PATHWAYS = ["citizenship_by_descent", "spousal_sponsorship", "express_entry_fsw", "express_entry_cec",
+            "express_entry_fst", "provincial_nominee", "quebec_skilled_worker", "cusma_professional",
+            "intra_company_transfer", "iec_working_holiday", "study_permit", "asylum_claim"]
+
+
+@pytest.fixture(scope="module")
+def rulebook() -> Rulebook:
+    return load_rulebook(FIXTURE)
+
+
+def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["batch", *args, "--as-of", AS_OF.isoformat()], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def batch_file(tmp_path: Path, content: bytes, *extra: str, rules: Path = FIXTURE) -> tuple[list[list[str]], str]:
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_bytes(content)
+    code, _, stderr = run(str(source), "-o", str(target), "--rules", str(rules), *extra)
+    assert code == 0, stderr
+    text = target.read_text(encoding="utf-8")
+    delimiter = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter)), stderr
+
+
+def expected(rulebook: Rulebook, answers: dict[str, str]) -> dict[str, str]:
+    """What the one-person engine says, in the batch output's terms."""
+    try:
+        report = rulebook.evaluate(answers, as_of=AS_OF)
+    except AnswerError as error:
+        return {"error": "; ".join(error.details)}
+    row = dict(report.outcomes())
+    for score_id, value in report.score_values().items():
+        row[score_id] = "" if value is None else str(int(value)) if float(value).is_integer() else str(value)
+    row["flags"] = ";".join(flag.id for flag in report.flags)
+    row["best_pathway"] = report.best_pathway or ""
+    row["error"] = ""
+    return row
+
+
+HOSTILE = (
+    "\ufeffAge;Citizen;Has Partner;partner_kind;EDUCATION;clb_a;clb_b;children;funds;Notes\r\n"
+    "30;yes;no;;masters;9;8;0;$25,000;ok\r\n"                       # 2: fine
+    "31;yes;no;;masters\r\n"                                       # 3: short row
+    "abc;no;no;;bachelors;7;7;1;1000;bad number\r\n"               # 4: bad number
+    "40;no;yes;foreign;mastres;7;7;1;1000;typo\r\n"                # 5: misspelled choice
+    "25;y;n;;doctoral;12;12;0;15,263;=HYPERLINK(\"http://x\")\r\n"  # 6: formula cell (and quotes inside)
+    "26;yes;no;;\"masters;9;9;0;100;unterminated\r\n"              # 7: unterminated quote
+    "27;no;no;;secondary;4;5;2;$3,000;after the broken line\r\n"   # 8: fine
+    "130;maybe;no;;phd;9;9;0;-5;every cell wrong\r\n"              # 9: several bad cells
+).encode("utf-8")
+
+
+def test_a_hostile_file_comes_back_row_for_row_with_clear_errors(tmp_path: Path, rulebook: Rulebook) -> None:
+    rows, _ = batch_file(tmp_path, HOSTILE)
+    header, body = rows[0], rows[1:]
+    assert header[:10] == ["Age", "Citizen", "Has Partner", "partner_kind", "EDUCATION", "clb_a", "clb_b",
+                           "children", "funds", "Notes"]
+    assert header[10:] == [*rulebook.pathways, "crs_score", "fsw_points", "flags", "best_pathway", "error"]
+    assert len(body) == 8  # every input line, in order
+    out = [dict(zip(header, row, strict=True)) for row in body]
+    assert [row["Notes"] for row in out] == ["ok", "", "bad number", "typo", "'=HYPERLINK(\"http://x\")",
+                                             "unterminated", "after the broken line", "every cell wrong"]
+
+    def answers(row: dict[str, str]) -> dict[str, str]:
+        names = {"Age": "age", "Citizen": "citizen", "Has Partner": "has_partner", "partner_kind": "partner_kind",
+                 "EDUCATION": "education", "clb_a": "clb_a", "clb_b": "clb_b", "children": "children",
+                 "funds": "funds"}
+        return {field: row[column] for column, field in names.items()}
+
+    for index in (0, 4, 6):  # readable rows (the formula cell is not a field): exactly what the engine says
+        want = expected(rulebook, answers(out[index]))
+        assert {key: out[index][key] for key in want} == want
+    assert out[1]["error"] == "line 3: 5 cells, expected 10 (the header's)"
+    assert out[1]["Age"] == "31" and out[1]["EDUCATION"] == "masters"
+    assert out[2]["error"] == "age: 'abc' is not a whole number"
+    assert out[3]["error"].startswith("education: 'mastres' is not one of none, secondary, bachelors")
+    assert "(did you mean 'masters'?)" in out[3]["error"]
+    assert out[5]["error"] == "line 7: unterminated quote"
+    assert out[5]["Age"] == "26" and out[5]["Notes"] == "unterminated"  # its cells are kept
+    assert out[7]["error"] == expected(rulebook, answers({**out[7], "funds": "-5"}))["error"]
+    assert out[7]["error"].count(";") >= 3  # age, citizen, education and funds all named
+    assert out[7]["funds"] == "'-5"
+    for row in out:  # an error row has no verdict; a readable row has one for every pathway
+        assert all(row[p] == "" for p in rulebook.pathways) == (row["error"] != "")
+
+
+def test_header_names_match_ignoring_case_and_spaces_and_extra_columns_pass_through(
+        tmp_path: Path, rulebook: Rulebook) -> None:
+    content = b" AGE ,Citizen,has partner,CLB-A,clb_b,Funds,Firm ID\n33,yes,no,9,9,$100000,F-1\n"
+    rows, stderr = batch_file(tmp_path, content)
+    header = rows[0]
+    row = dict(zip(header, rows[1], strict=True))
+    assert header[:7] == [" AGE ", "Citizen", "has partner", "CLB-A", "clb_b", "Funds", "Firm ID"]
+    assert row["Firm ID"] == "F-1"
+    want = expected(rulebook, {"age": "33", "citizen": "yes", "has_partner": "no", "clb_a": "9", "clb_b": "9",
+                               "funds": "$100000"})
+    assert {key: row[key] for key in want} == want
+    # one warning naming exactly the fields with no column
+    warnings = [line for line in stderr.splitlines() if "not in the input" in line]
+    assert len(warnings) == 1
+    for field in ("partner_kind", "education", "children", "offence_date", "years_abroad"):
+        assert field in warnings[0]
+    assert "age," not in warnings[0].split(":", 1)[1]
+
+
+def test_columns_map_translates_a_firms_own_headers(tmp_path: Path, rulebook: Rulebook) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("Applicant age: age\nHighest degree: education\n", encoding="utf-8")
+    rows, _ = batch_file(tmp_path, b"Applicant Age,Highest degree\n29,Masters\n40,none\n",
+                         "--columns", str(mapping))
+    header = rows[0]
+    for row in rows[1:]:
+        got = dict(zip(header, row, strict=True))
+        want = expected(rulebook, {"age": got["Applicant Age"], "education": got["Highest degree"]})
+        assert {key: got[key] for key in want} == want
+    assert rows[1][0] == "29" and rows[1][1] == "Masters"
+
+
+def test_a_columns_map_naming_an_unknown_field_is_one_clear_error(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("Applicant age: agee\n", encoding="utf-8")
+    (tmp_path / "in.csv").write_text("Applicant age\n30\n", encoding="utf-8")
+    code, _, stderr = run(str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"), "--rules", str(FIXTURE),
+                          "--columns", str(mapping))
+    assert code == 2
+    assert stderr.startswith("Error: --columns: 'agee' is not a field of the rulebook (did you mean 'age'?)")
+    assert "Traceback" not in stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["missing.csv", "-o", "out.csv"], "missing.csv: no such file"),
+    (["empty.csv", "-o", "out.csv"], "the input is empty"),
+    (["in.csv", "-o", "out.csv", "--format", "xml"], "--format: 'xml' is not csv or jsonl"),
+    (["in.csv", "-o", "no/such/folder/out.csv"], "does not exist"),
+])
+def test_bad_invocations_give_one_line_and_a_nonzero_exit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.csv").write_text("age\n30\n", encoding="utf-8")
+    (tmp_path / "empty.csv").write_bytes(b"\xef\xbb\xbf")
+    code, _, stderr = run(*args, "--rules", str(FIXTURE))
+    assert code != 0
+    assert stderr.startswith("Error: ") and message in stderr.splitlines()[0]
+    assert "Traceback" not in stderr
+
+
+def test_stdin_to_stdout(rulebook: Rulebook) -> None:
+    code, stdout, _ = run("-", "-o", "-", "--rules", str(FIXTURE), stdin=b"age,citizen\n20,no\n,\n")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(stdout)))
+    assert len(rows) == 2
+    for row in rows:
+        want = expected(rulebook, {"age": row["age"], "citizen": row["citizen"]})
+        assert {key: row[key] for key in want} == want
+
+
+def test_quoted_cells_spanning_lines_and_blocks_are_kept_exactly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tiny blocks force every kind of record to straddle a block boundary."""
+    monkeypatch.setattr(csvio, "BLOCK_BYTES", 64)
+    records = [["age", "notes", "citizen"]] + [
+        [str(20 + i % 50), text, "yes" if i % 2 else "no"]
+        for i, text in enumerate(["plain", "with, comma", 'say "hi"', "two\nlines", "", "  padded  ",
+                                  "three\nshort\nlines", "x" * 200, "semi;colon", "@mention"] * 7)
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(records)
+    rows, _ = batch_file(tmp_path, buffer.getvalue().encode("utf-8"))
+    assert len(rows) == len(records)
+    for got, want in zip(rows[1:], records[1:], strict=True):
+        assert got[:3] == [csvio.escape_formula(cell) for cell in want]
+        assert got[-1] == ""
+
+
+def test_an_interrupted_run_leaves_no_file_that_looks_complete(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from screener import batch
+
+    monkeypatch.setattr(csvio, "BLOCK_BYTES", 64)
+    calls = {"n": 0}
+    real = batch.screen_chunk
+
+    def flaky(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "screen_chunk", flaky)
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("age,citizen\n" + "".join(f"{20 + i},yes\n" for i in range(100)), encoding="utf-8")
+    target.write_text("the previous results\n", encoding="utf-8")
+    CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--rules", str(FIXTURE)])
+    assert calls["n"] == 3
+    assert target.read_text(encoding="utf-8") == "the previous results\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
+
+
+def test_the_output_file_is_owner_only(tmp_path: Path) -> None:
+    batch_file(tmp_path, b"age\n30\n")
+    assert stat.S_IMODE(os.stat(tmp_path / "out.csv").st_mode) == 0o600
+
+
+def test_jsonl_writes_the_full_report_per_row_in_order(tmp_path: Path, rulebook: Rulebook) -> None:
+    source, target = tmp_path / "in.csv", tmp_path / "out.jsonl"
+    source.write_text("age,education,citizen\n30,masters,no\n31,phd,no\n32\n,,\n", encoding="utf-8")
+    code, _, stderr = run(str(source), "-o", str(target), "--format", "jsonl", "--rules", str(FIXTURE))
+    assert code == 0, stderr
+    lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [line["row"] for line in lines] == [1, 2, 3, 4]
+    first = rulebook.evaluate({"age": "30", "education": "masters", "citizen": "no"}, as_of=AS_OF).to_json()
+    assert {key: value for key, value in lines[0].items() if key != "row"} == first
+    assert lines[1] == {"row": 2, "error": expected(rulebook, {"age": "31", "education": "phd",
+                                                               "citizen": "no"})["error"]}
+    assert lines[2] == {"row": 3, "error": "line 4: 1 cells, expected 3 (the header's)"}
+    assert lines[3]["pathways"].keys() == rulebook.pathways.keys()
+
+
+def test_summary_on_stderr_counts_rows_errors_and_outcomes(tmp_path: Path, rulebook: Rulebook) -> None:
+    content = b"age,citizen,has_partner,partner_kind\n20,no,yes,local\n20,no,yes,local\n99,maybe,no,\n"
+    _, stderr = batch_file(tmp_path, content)
+    assert "3 rows screened, 1 with errors" in stderr
+    want = expected(rulebook, {"age": "20", "citizen": "no", "has_partner": "yes", "partner_kind": "local"})
+    family_line = next(line for line in stderr.splitlines() if "family_route" in line)
+    counts = [int(cell) for cell in family_line.replace("│", " ").split()[1:]]
+    position = ["eligible", "ineligible", "incomplete"].index(want["family_route"])
+    assert counts[position] == 2 and sum(counts) == 2
+    assert "crs_score distribution" in stderr.replace("\n", " ")
+
+
+def test_the_real_rulebook_gives_exactly_the_contract_columns(tmp_path: Path) -> None:
+    """rules/ must load (a broken rulebook fails here loudly) and batch must emit the contract's columns."""
+    rules = load_rulebook(ROOT / "rules")
+    fields = list(rules.questions)
+    values = {"age": "30", "us_citizen": "yes", "education": "Bachelors", "settlement_funds_cad": "$20,000"}
+    content = io.StringIO()
+    csv.writer(content).writerows([fields, [values.get(f, "") for f in fields]])
+    rows, stderr = batch_file(tmp_path, content.getvalue().encode("utf-8"), rules=ROOT / "rules")
+    assert "not in the input" not in stderr
+    assert rows[0] == [*fields, *rules.pathways, "crs_score", "fsw_points", "flags", "best_pathway", "error"]
+    assert set(rules.pathways) == set(PATHWAYS)
+    got = dict(zip(rows[0], rows[1], strict=True))
+    want = expected(rules, {f: values.get(f, "") for f in fields})
+    assert {key: got[key] for key in want} == want
+
+
+def test_the_real_command_runs_end_to_end(tmp_path: Path) -> None:
+    """The installed `screener` entry point, as a firm would run it."""
+    source = tmp_path / "intake.csv"
+    source.write_text("age;us_citizen\r\n30;yes\r\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "screener", "batch", str(source), "-o", "-",
+                             "--as-of", "2026-11-25"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    header = result.stdout.splitlines()[0].split(";")
+    assert header[:2] == ["age", "us_citizen"] and header[-1] == "error"
+    assert "Traceback" not in result.stderr
