@@ -8,12 +8,16 @@ through `rulebook.evaluate`, since the report's explanations are per person anyw
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
-from collections.abc import Callable, Mapping
+import queue
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any, TypeVar
 
 import polars as pl
 
@@ -25,6 +29,7 @@ from screener.rulebook import Rulebook
 from screener.suggest import did_you_mean
 
 OUTCOMES = ("eligible", "ineligible", "incomplete")
+T = TypeVar("T")
 CRS_BANDS = (0, 300, 350, 400, 450, 500, 550, 600)
 
 
@@ -130,18 +135,56 @@ def run_batch(
     if output_format == "csv":
         sink.write(header_line(output_header(reader.header, compiled), reader.delimiter))
     row_number = 0
-    for chunk in reader.chunks():
-        frame = chunk.frame
-        if output_format == "csv":
-            out = screen_chunk(compiled, coercion, frame, reader.columns)
-            out.write_csv(sink, include_header=False, separator=reader.delimiter)
-            summary.add(out)
-        else:
-            summary.add(write_jsonl(rulebook, frame, cells, sink, as_of, row_number, compiled))
-        row_number += frame.height
-        if progress is not None:
-            progress(chunk.bytes_read)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="screener-writer") as writer:
+        pending: Future[None] | None = None
+        for chunk in prefetched(reader.chunks()):
+            frame = chunk.frame
+            if output_format == "csv":
+                out = screen_chunk(compiled, coercion, frame, reader.columns)
+                if pending is not None:
+                    pending.result()  # one chunk in flight at most: memory stays flat, order is kept
+                pending = writer.submit(out.write_csv, sink, include_header=False, separator=reader.delimiter)
+                summary.add(out)
+            else:
+                summary.add(write_jsonl(rulebook, frame, cells, sink, as_of, row_number, compiled))
+            row_number += frame.height
+            if progress is not None:
+                progress(chunk.bytes_read)
+        if pending is not None:
+            pending.result()
     return summary
+
+
+def prefetched(chunks: Iterator[T]) -> Iterator[T]:
+    """The same items, read one ahead in a thread: polars parses the next block while this one is screened."""
+    slot: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in chunks:
+                if stop.is_set():
+                    return
+                slot.put(("item", item))
+            slot.put(("done", None))
+        except BaseException as error:  # handed to the consumer, raised there
+            slot.put(("error", error))
+
+    producer = threading.Thread(target=produce, name="screener-reader", daemon=True)
+    producer.start()
+    try:
+        while True:
+            kind, value = slot.get()
+            if kind == "done":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:  # stopped early (an error, Ctrl-C): let the reader finish its block and end
+        stop.set()
+        while producer.is_alive():
+            with contextlib.suppress(queue.Empty):
+                slot.get(timeout=0.05)
 
 
 def screen_chunk(

@@ -29,7 +29,7 @@ import polars as pl
 from screener.errors import ScreenerError
 
 BOM = b"\xef\xbb\xbf"
-BLOCK_BYTES = 4 * 1024 * 1024
+BLOCK_BYTES = 2 * 1024 * 1024
 MAX_RECORD_LINES = 20  # a quoted cell may span lines, but not more than this many
 LINE, PROBLEM = "__line", "__problem"
 FORMULA_START = r"^[=+\-@\t\r]"
