@@ -240,7 +240,7 @@ class Compiler:
         chosen = self.expr(column)
         result: Any = pl.when(chosen.is_null()).then(_null("number"))
         for name in table.columns or ["points"]:
-            result = result.when(self.lowered(column) == name.lower()).then(self.lookup(table, key, name))
+            result = result.when(chosen == name).then(self.lookup(table, key, name))  # exact, as row.cells.get
         finished: pl.Expr = result.otherwise(_null("number"))
         return finished
 

@@ -286,3 +286,22 @@ def test_the_real_command_runs_end_to_end(tmp_path: Path) -> None:
     header = result.stdout.splitlines()[0].split(";")
     assert header[:2] == ["age", "us_citizen"] and header[-1] == "error"
     assert "Traceback" not in result.stderr
+
+
+def test_a_progress_bar_only_when_stderr_is_a_terminal(tmp_path: Path) -> None:
+    """A large file on a terminal shows progress; piped, stderr holds only the summary."""
+    import pexpect
+
+    source = tmp_path / "big.csv"
+    row = "30,yes,no,,masters,9,8,0,\"$25,000\"," + "x" * 200 + "\n"
+    source.write_text("age,citizen,has_partner,partner_kind,education,clb_a,clb_b,children,funds,notes\n"
+                      + row * 30_000, encoding="utf-8")
+    command = [sys.executable, "-m", "screener", "batch", str(source), "-o", str(tmp_path / "out.csv"),
+               "--rules", str(FIXTURE), "--as-of", "2026-11-25"]
+    child = pexpect.spawn(command[0], command[1:], timeout=120, encoding="utf-8", dimensions=(40, 120))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Screening" in (child.before or "")
+    piped = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "Screening" not in piped.stderr and "30000 rows screened, 0 with errors" in piped.stderr
