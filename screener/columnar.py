@@ -64,8 +64,8 @@ def _fast_value(question: Question, cell: pl.Expr) -> pl.Expr:
         if question.max is not None:
             in_range = in_range & (number <= question.max)
         return pl.when(in_range).then(number).otherwise(_null("number"))  # out of range: coerce words it
-    return pl.when(cell.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).then(
-        cell.str.to_date("%Y-%m-%d", strict=False))
+    day = pl.when(cell.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).then(cell.str.to_date("%Y-%m-%d", strict=False))
+    return pl.when(day.dt.year() >= 1).then(day)  # polars reads year 0, Python's dates start at year 1
 
 
 _SPELLINGS: dict[int, tuple[Question, dict[str, Any]]] = {}

@@ -62,7 +62,7 @@ def cell(question: Question, with_bad: bool) -> st.SearchStrategy[str]:
         bad = st.sampled_from(["phd", "other thing", "masterz", "yes please"])
     else:
         good = st.dates(dt.date(1950, 1, 1), dt.date(2030, 12, 31)).map(dt.date.isoformat)
-        bad = st.sampled_from(["2024-02-30", "yesterday", "2024/01/01"])
+        bad = st.sampled_from(["2024-02-30", "yesterday", "2024/01/01", "0000-01-01", "2024-1-5"])
     return st.one_of(blank, good, good, good, bad) if with_bad else st.one_of(blank, good, good, good)
 
 
