@@ -186,14 +186,20 @@ def test_stdin_to_stdout(rulebook: Rulebook) -> None:
         assert {key: row[key] for key in want} == want
 
 
-def test_quoted_cells_spanning_lines_and_blocks_are_kept_exactly(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tiny blocks force every kind of record to straddle a block boundary."""
-    monkeypatch.setattr(csvio, "BLOCK_BYTES", 64)
+QUOTED = ["plain", "with, comma", 'say "hi"', "", "  padded  ", "x" * 200, "semi;colon", "@mention", '""']
+
+
+@pytest.mark.parametrize(("block", "texts"), [
+    (64, [*QUOTED, "two\nlines", "three\nshort\nlines"]),  # every record straddles a block boundary
+    (None, QUOTED),  # well-formed quoted lines: polars' own reader
+    (None, [*QUOTED, "two\nlines"]),  # a cell across lines: Python's recovery for that block
+])
+def test_quoted_cells_are_kept_exactly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int | None, texts: list[str]) -> None:
+    if block is not None:
+        monkeypatch.setattr(csvio, "BLOCK_BYTES", block)
     records = [["age", "notes", "citizen"]] + [
-        [str(20 + i % 50), text, "yes" if i % 2 else "no"]
-        for i, text in enumerate(["plain", "with, comma", 'say "hi"', "two\nlines", "", "  padded  ",
-                                  "three\nshort\nlines", "x" * 200, "semi;colon", "@mention"] * 7)
+        [str(20 + i % 50), text, "yes" if i % 2 else "no"] for i, text in enumerate(texts * 7)
     ]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(records)
