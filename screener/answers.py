@@ -19,8 +19,8 @@ from screener.suggest import did_you_mean
 
 TRUE_WORDS = frozenset({"yes", "y", "true", "1"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0"})
-MONEY = re.compile(r"^\$?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
-INTEGER = re.compile(r"^[+-]?\d+$")
+MONEY = re.compile(r"^\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")  # ASCII digits only
+INTEGER = re.compile(r"^[+-]?[0-9]+$")
 
 
 class AnswerError(ScreenerError):

@@ -124,6 +124,12 @@ def run_batch(
     compiled = columnar.compile_rulebook(rulebook, as_of)
     score = "crs_score" if "crs_score" in compiled.scores else (compiled.scores[0] if compiled.scores else None)
     summary = BatchSummary(pathways=compiled.pathways, score=score)
+    headers = {normalize_choice(name): name for name in reader.header}
+    for name in column_map or {}:
+        if normalize_choice(name) not in headers:
+            summary.warnings.append(f"--columns: the input has no column '{name}'{did_you_mean(name, reader.header)}")
+            if warn is not None:
+                warn(summary.warnings[-1])
     if missing:
         summary.warnings.append(
             f"{len(missing)} field{'s' if len(missing) != 1 else ''} not in the input, treated as unknown: "

@@ -34,6 +34,14 @@ class ErrorBoundary(TyperGroup):
 
             print_error(error.message, details=error.details)
             raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): main() exits quietly
+        except OSError as error:  # a full disk, a folder without permission: the system's own words
+            from screener.render.console import print_error
+
+            reason = error.strerror or type(error).__name__
+            print_error(f"{error.filename}: {reason}" if error.filename else reason)
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(

@@ -43,6 +43,7 @@ def test_coercion(question: Question, raw: object, expected: object) -> None:
         (AGE, "121", "must be between 0 and 120 (got 121)"),
         (AGE, "-1", "must be between 0 and 120 (got -1)"),
         (AGE, True, "expected a whole number, not yes/no"),
+        (AGE, "\u0663", "'\u0663' is not a whole number"),  # Arabic-Indic 3: digits are 0-9
         (FUNDS, "15.263,00", "'15.263,00' is not an amount in dollars (like 15263 or $15,263)"),
         (FUNDS, "$1,23", "'$1,23' is not an amount in dollars (like 15263 or $15,263)"),
         (FUNDS, "-5", "'-5' is not an amount in dollars (like 15263 or $15,263)"),

@@ -26,7 +26,6 @@ from screener.rulebook import Rulebook, load_rulebook
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "batch" / "rules"
-CONTRACT = Path("/work/shared/domain/intake-fields.md")
 AS_OF = dt.date(2026, 11, 25)
 PATHWAYS = ["citizenship_by_descent", "spousal_sponsorship", "express_entry_fsw", "express_entry_cec",
             "express_entry_fst", "provincial_nominee", "quebec_skilled_worker", "cusma_professional",
@@ -145,6 +144,14 @@ def test_columns_map_translates_a_firms_own_headers(tmp_path: Path, rulebook: Ru
         want = expected(rulebook, {"age": got["Applicant Age"], "education": got["Highest degree"]})
         assert {key: got[key] for key in want} == want
     assert rows[1][0] == "29" and rows[1][1] == "Masters"
+
+
+def test_a_columns_map_naming_a_header_the_file_lacks_is_warned_about(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("Applicant age: age\nDegree: education\n", encoding="utf-8")
+    rows, stderr = batch_file(tmp_path, b"Applicant Agge,Degree\n29,masters\n", "--columns", str(mapping))
+    assert "--columns: the input has no column 'Applicant age' (did you mean 'Applicant Agge'?)" in stderr
+    assert len(rows) == 2
 
 
 def test_a_columns_map_naming_an_unknown_field_is_one_clear_error(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -46,7 +47,7 @@ def test_broken_rulebook_lists_every_problem_and_exits_one(tmp_path: Path) -> No
     assert "Traceback" not in result.output
 
 
-def test_rules_option_and_environment_variable_select_the_rulebook(tmp_path: Path, monkeypatch: object) -> None:
+def test_rules_option_and_environment_variable_select_the_rulebook() -> None:
     result = runner.invoke(app, ["rules", "validate", "--rules", str(FIXTURE)])
     assert result.exit_code == 0 and "Engine fixture" in result.output
     result = runner.invoke(app, ["rules", "validate"], env={"SCREENER_RULES": str(FIXTURE)})
@@ -67,3 +68,16 @@ def test_usage_errors_exit_two() -> None:
     result = subprocess.run([sys.executable, "-m", "screener", "no-such-command"], capture_output=True, text=True)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_system_errors_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk or a folder without permission: the system's words on one line, never a traceback."""
+    import screener.rulebook
+
+    def full_disk(path: object) -> None:
+        raise OSError(28, "No space left on device", "/var/out.csv")
+
+    monkeypatch.setattr(screener.rulebook, "load_rulebook", full_disk)
+    result = runner.invoke(app, ["rules", "validate", str(FIXTURE)])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: /var/out.csv: No space left on device\n"
