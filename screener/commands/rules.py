@@ -51,10 +51,12 @@ def rules_validate(
     _warn_stale(console, rulebook)
 
 
-def _warn_stale(console: Console, rulebook: Rulebook) -> None:
+def _warn_stale(console: Console, *rulebooks: Rulebook) -> None:
+    """Past-due `review_by` dates, each said once even when several rulebooks share it."""
     from rich.markup import escape
 
-    for warning in rulebook.stale(dt.date.today()):
+    warnings = dict.fromkeys(warning for rulebook in rulebooks for warning in rulebook.stale(dt.date.today()))
+    for warning in warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
 
 
@@ -187,8 +189,7 @@ def rules_diff(
         sys.stdout.write(json.dumps(impact_json(impact), indent=2, ensure_ascii=False, default=str) + "\n")
         return
     console = make_console()
-    for book in [old_book] if old_book.path.resolve() == new_book.path.resolve() else [old_book, new_book]:
-        _warn_stale(console, book)
+    _warn_stale(console, old_book, new_book)
     render_impact(console, impact, str(answers), limit)
 
 
