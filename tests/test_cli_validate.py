@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -81,3 +82,23 @@ def test_system_errors_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     result = runner.invoke(app, ["rules", "validate", str(FIXTURE)])
     assert result.exit_code == 1
     assert result.stderr == "Error: /var/out.csv: No space left on device\n"
+
+
+def test_an_internal_error_never_shows_the_answers(tmp_path: Path) -> None:
+    """A bug must not dump personal data: no traceback, no message, no locals; exit 70."""
+    answers = tmp_path / "a.json"
+    answers.write_text('{"age": 41}', encoding="utf-8")
+    code = (
+        "import sys, screener.evaluation as e\n"
+        "def boom(*a, **k): raise ValueError('SECRET age=41')\n"
+        "e.evaluate = boom\n"
+        f"sys.argv = ['screener', 'check', '--rules', {str(FIXTURE)!r}, '--answers', {str(answers)!r},"
+        " '--no-input', '--json']\n"
+        "from screener.cli import main\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={k: v for k, v in os.environ.items() if k != "SCREENER_DEBUG"})
+    assert result.returncode == 70
+    assert "SECRET" not in result.stderr + result.stdout and "Traceback" not in result.stderr
+    assert result.stderr.strip() == "screener: internal error (ValueError); rerun with SCREENER_DEBUG=1"
