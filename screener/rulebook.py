@@ -425,7 +425,27 @@ class _Loader:
             path=self.root, info=info, topics=topics, questions=questions, derived=derived, tables=tables,
             scores=scores, pathways=pathways, flags=flags, expressions=expressions, texts=texts,
             types=types, order=order, review_items=review, content_hash=content_hash(self.root),
+            warnings=self.unused(items, expressions, texts),
         )
+
+    def unused(
+        self,
+        items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
+        expressions: Mapping[tuple[str, ...], Compiled],
+        texts: Mapping[tuple[str, ...], CompiledText],
+    ) -> list[LoadError]:
+        """Questions, derived values and tables nothing reads: often a misspelling, or a rule left behind."""
+        used: set[str] = set()
+        for compiled in expressions.values():
+            used |= ex.names_in(compiled.node)
+        for text in texts.values():
+            used |= {name for _, part in text.parts if part is not None for name in ex.names_in(part.node)}
+        found = []
+        for section, what in (("questions", "question"), ("derived", "derived value"), ("tables", "table")):
+            for item_id, (_, file, path) in items[section].items():
+                if item_id not in used:
+                    found.append(LoadError(self.position(file, (*path, "id")), f"{what} '{item_id}' is never used"))
+        return found
 
     def check_table(self, table: Table, file: str, path: tuple[int | str, ...]) -> ex.TableSignature:
         columns = tuple(table.columns) if table.columns else ("points",)

@@ -191,3 +191,17 @@ def test_misspelled_field_in_a_copy_of_the_shipped_rules(tmp_path: Path) -> None
     found = problems(copy)
     column = line.index(field) + 1
     assert found == [f"{path}:{number}:{column}: unknown name '{field}s' (did you mean '{field}'?)"]
+
+
+def test_unused_questions_derived_values_and_tables_are_warnings(tmp_path: Path) -> None:
+    extra = "derived:\n  - id: never_read\n    expr: age + 1\n"
+    rulebook = load_rulebook(write(tmp_path, {"main.yaml": HEADER, "pathways.yaml": PATHWAY, "extra.yaml": extra}))
+    assert [str(w) for w in rulebook.warnings] == [
+        f"{tmp_path / 'main.yaml'}:15:9: question 'education' is never used",
+        f"{tmp_path / 'main.yaml'}:20:9: question 'job_offer' is never used",
+        f"{tmp_path / 'extra.yaml'}:2:9: derived value 'never_read' is never used",
+    ]
+
+
+def test_the_shipped_rulebook_has_nothing_unused() -> None:
+    assert load_rulebook(Path(__file__).parent.parent / "rules").warnings == []

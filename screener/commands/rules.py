@@ -32,6 +32,8 @@ def rules_validate(
     Example:
         screener rules validate rules/
     """
+    from rich.markup import escape
+
     from screener.render.console import make_console
     from screener.render.rules_summary import pathway_summary
     from screener.rulebook import load_cases, load_rulebook, resolve_rules_path
@@ -48,6 +50,8 @@ def rules_validate(
     }
     console.print("  " + ", ".join(f"{count} {name}" for name, count in counts.items()), soft_wrap=True)
     console.print(pathway_summary(rulebook))
+    for warning in rulebook.warnings:
+        console.print(f"{warning.position}: [yellow]warning:[/] {escape(warning.message)}", soft_wrap=True)
     _warn_stale(console, rulebook)
 
 
