@@ -35,3 +35,12 @@ def test_the_command_line_starts_without_heavy_imports() -> None:
     code = "import sys, screener.cli; print([m for m in ('polars', 'yaml', 'rich.markup') if m in sys.modules])"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_installed_package_finds_the_default_rulebook() -> None:
+    """`pip install .` (not editable) ships rules/ inside the package; it must be the checkout's rulebook."""
+    from screener.rulebook import content_hash, default_rules_path, load_rulebook
+
+    installed = default_rules_path()
+    assert load_rulebook(installed).info.id == "canada"
+    assert content_hash(installed) == content_hash(PACKAGE.parent / "rules")
