@@ -588,26 +588,26 @@ class Environment:
 
 
 def evaluate(node: Node, env: Environment) -> Result:
-    kind = type(node)
-    if kind is Literal_:
-        return node.value, EMPTY  # type: ignore[union-attr]
-    if kind is Name:
-        return env.lookup(node.name)  # type: ignore[union-attr]
-    if kind is Compare:
-        return _compare(node, env)  # type: ignore[arg-type]
-    if kind is Logic:
-        return _logic(node, env)  # type: ignore[arg-type]
-    if kind is Not:
-        value, blockers = evaluate(node.operand, env)  # type: ignore[union-attr]
+    """The value of `node` (None when unknown) and the unanswered questions that keep it unknown."""
+    if isinstance(node, Literal_):
+        return node.value, EMPTY
+    if isinstance(node, Name):
+        return env.lookup(node.name)
+    if isinstance(node, Compare):
+        return _compare(node, env)
+    if isinstance(node, Logic):
+        return _logic(node, env)
+    if isinstance(node, Not):
+        value, blockers = evaluate(node.operand, env)
         return (None, blockers) if value is None else (not value, EMPTY)
-    if kind is Arith:
-        return _arith(node, env)  # type: ignore[arg-type]
-    if kind is Negate:
-        value, blockers = evaluate(node.operand, env)  # type: ignore[union-attr]
+    if isinstance(node, Arith):
+        return _arith(node, env)
+    if isinstance(node, Negate):
+        value, blockers = evaluate(node.operand, env)
         return (None, blockers) if value is None else (-value, EMPTY)
-    if kind is Call:
-        return _call(node, env)  # type: ignore[arg-type]
-    raise ExpressionError(f"cannot evaluate {kind.__name__}")  # pragma: no cover
+    if isinstance(node, Call):
+        return _call(node, env)
+    raise ExpressionError(f"cannot evaluate {type(node).__name__}")  # pragma: no cover - lists are never values
 
 
 def _compare(node: Compare, env: Environment) -> Result:
