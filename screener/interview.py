@@ -10,6 +10,7 @@ may decline a question ("skip"); it stays unknown (unknown is not no) and is not
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,8 +55,9 @@ Reply = Answer | Help | Back | Skip | Invalid
 def parse_reply(question: Question, text: str) -> Reply:
     """What a typed reply means for this question: an answer, a command, or why it cannot be read.
 
-    Choices accept their number in the list or their value (a choice value always wins over a
-    command word, so a rulebook may have a choice called "skip").
+    Choices accept their number in the list, their value, their label, or the first word of exactly
+    one label ("no" for "No, never"). A choice always wins over a command word, so a rulebook may
+    have a choice called "skip".
     """
     word = text.strip()
     lowered = " ".join(word.lower().replace("’", "'").split())
@@ -65,6 +67,11 @@ def parse_reply(question: Question, text: str) -> Reply:
             return Answer(values[int(lowered) - 1])
         if any(normalize_choice(value) == normalize_choice(word) for value in values if word):
             return Answer(coerce(question, word))
+        by_label = _labelled(question, lowered)
+        if len(by_label) == 1:
+            return Answer(by_label[0])
+        if len(by_label) > 1:
+            return Invalid(f"'{word}' fits more than one choice: type its number")
     if lowered in HELP_WORDS:
         return Help()
     if lowered in BACK_WORDS:
@@ -79,6 +86,19 @@ def parse_reply(question: Question, text: str) -> Reply:
         return Answer(coerce(question, word))
     except ValueError as exc:
         return Invalid(str(exc))
+
+
+def _labelled(question: Question, lowered: str) -> list[str]:
+    """The choices whose label is the reply, or else whose label starts with the reply as a word."""
+    def words(label: str) -> str:
+        return " ".join(re.sub(r"[^\w\s']", " ", label.lower()).split())
+
+    labels = [(choice.value, words(choice.label or "")) for choice in question.choices or []]
+    reply = words(lowered)
+    if not reply:
+        return []
+    exact = [value for value, label in labels if label == reply]
+    return exact or [value for value, label in labels if label.split()[:len(reply.split())] == reply.split()]
 
 
 @dataclass
@@ -170,19 +190,26 @@ class Interview:
         return self.rulebook.questions[step.question_id]
 
     def progress(self) -> Progress:
-        """How far along: answered so far in this session and the questions that may still come."""
+        """How far along: answered so far, the questions that may still come, and the topic we are in."""
         pending = self.open_questions()
         current = pending[0] if pending else None
-        topic = next((t.title for t in self.rulebook.topics if current and t.id == current.topic), "")
-        return Progress(answered=len(self.history), remaining=len(pending), topic=topic)
+        titles = [t.title for t in self.rulebook.topics]
+        index = next((i for i, t in enumerate(self.rulebook.topics) if current and t.id == current.topic), -1)
+        return Progress(answered=len(self.history), remaining=len(pending),
+                        topic=titles[index] if index >= 0 else "", part=index + 1, parts=len(titles))
 
 
 @dataclass(frozen=True)
 class Progress:
     answered: int
-    remaining: int  # an upper bound: later answers usually make some of these unnecessary
+    remaining: int  # an estimate: answers can open follow-up questions or make others unnecessary
     topic: str
+    part: int  # which topic, 1-based, of `parts`
+    parts: int
+
+    def heading(self) -> str:
+        return f"{self.topic} (part {self.part} of {self.parts})" if self.part else self.topic
 
     def line(self) -> str:
-        left = "1 question at most" if self.remaining == 1 else f"at most {self.remaining} questions"
-        return f"{self.topic} · {self.answered} answered, {left} to go"
+        left = "about 1 question" if self.remaining == 1 else f"about {self.remaining} questions"
+        return f"{self.answered} answered, {left} to go"

@@ -128,4 +128,17 @@ def test_progress_names_the_topic_and_counts(book: Rulebook) -> None:
     progress = interview.progress()
     assert progress.topic == "About you"
     assert progress.answered == 0 and progress.remaining >= 3
-    assert "About you" in progress.line()
+    assert progress.heading() == f"About you (part 1 of {len(book.topics)})"
+    assert progress.line() == f"0 answered, about {progress.remaining} questions to go"
+
+
+def test_choices_by_label_or_its_first_word() -> None:
+    """On the real rules: "no" answers "No, never"; a word shared by two labels asks for the number."""
+    rules = load_rulebook(Path(__file__).parent.parent / "rules")
+    driving = rules.questions["impaired_driving"]
+    assert parse_reply(driving, "no") == Answer("none")
+    assert parse_reply(driving, "No, never") == Answer("none")
+    parent = rules.questions["canadian_parent"]
+    assert parse_reply(parent, "yes") == Invalid("'yes' fits more than one choice: type its number")
+    assert parse_reply(parent, "I am not sure") == Answer("unsure")
+    assert isinstance(parse_reply(parent, "perhaps"), Invalid)

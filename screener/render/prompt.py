@@ -52,7 +52,7 @@ def run_interview(interview: Interview, console: Console, read: Reader) -> None:
         progress = interview.progress()
         if question.topic != topic:
             topic = question.topic
-            console.print(Text("\n" + progress.topic, style="bold underline"))
+            console.print(Text("\n" + progress.heading(), style="bold underline"))
         console.print(Text(progress.line(), style="dim"))
         ask(console, question)
         while True:
