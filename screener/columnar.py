@@ -324,7 +324,12 @@ class Compiler:
                     for line in rulebook.scores[name].lines if line.in_force(self.as_of))
             value = self.derived_expr(name) if name in rulebook.derived else self.score_expr(name)
             stages[2 * depth + 1].append(value.alias(name))
-        stages = [stage for stage in stages if stage]
+        implied = [
+            pl.coalesce(pl.col(qid), pl.when(self.expr(rulebook.expressions[("question", qid, "implied")].node))
+                        .then(_literal(value))).alias(qid)
+            for qid, value in rulebook.implied.items()
+        ]  # an implied answer reads only asked questions, so one stage before everything else suffices
+        stages = [stage for stage in [implied, *stages] if stage]
         pathways = list(rulebook.pathways)
         final = [self.outcome_expr(p).alias(p) for p in pathways]
         flags = [pl.when(self.expr(rulebook.expressions[("flag", f)].node).fill_null(False)).then(pl.lit(f))

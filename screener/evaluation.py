@@ -66,8 +66,7 @@ class Evaluation(ex.Environment):
             return self.memo[name]
         rulebook = self.rulebook
         if name in rulebook.questions:
-            value = self.values.get(name)
-            result: ex.Result = (value, ex.EMPTY) if value is not None else (None, frozenset([name]))
+            result: ex.Result = self.answer(name)
         elif name in rulebook.derived:
             result = self.derived(rulebook.derived[name])
         elif name in rulebook.scores:
@@ -79,6 +78,28 @@ class Evaluation(ex.Environment):
             raise KeyError(name)
         self.memo[name] = result
         return result
+
+    def answer(self, question_id: str) -> ex.Result:
+        """The answer given, else the question's implied answer when its condition holds, else unknown."""
+        value = self.values.get(question_id)
+        if value is not None:
+            return value, ex.EMPTY
+        key = ("question", question_id, "implied")
+        if key not in self.rulebook.expressions:
+            return None, frozenset([question_id])
+        holds, why = self.run(key)
+        if holds is True:
+            return self.rulebook.implied[question_id], ex.EMPTY
+        return None, frozenset([question_id]) | why
+
+    def effective_answers(self) -> dict[str, Any]:
+        """The answers given plus every implied answer that applies (what the rules actually read)."""
+        effective = dict(self.values)
+        for question_id in self.rulebook.implied:
+            value, _ = self.lookup(question_id)
+            if value is not None:
+                effective[question_id] = value
+        return effective
 
     def derived(self, value: Derived) -> ex.Result:
         if value.versions is None:

@@ -75,6 +75,13 @@ class Choice(Strict):
     label: Text | None = None
 
 
+class Implied(Strict):
+    """`implied: {when: not english_test, value: 0}`: no test means level 0, without asking four times."""
+
+    when: Expression
+    value: Scalar
+
+
 class Question(Strict):
     id: Identifier
     type: Literal["yes_no", "int", "money", "choice", "date"]
@@ -87,6 +94,7 @@ class Question(Strict):
     relevant_if: Expression | None = None
     label: Text | None = None  # a short name for summaries ("English writing (CLB)"); default: the id in words
     what_if: bool | Text = False  # something a person can change; a text groups questions changed together
+    implied: Implied | None = None  # the answer this question has, unasked, when a condition holds
 
     @property
     def short_label(self) -> str:

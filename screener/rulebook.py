@@ -148,6 +148,7 @@ class Rulebook:
     order: list[str]  # derived values and scores, dependencies first
     review_items: list[StaleItem]
     content_hash: str
+    implied: dict[str, Any] = field(default_factory=dict)  # question id -> its implied answer (typed)
     warnings: list[LoadError] = field(default_factory=list)
 
     @property
@@ -345,6 +346,7 @@ class _Loader:
         signatures = {tid: self.check_table(table, *items["tables"][tid][1:]) for tid, table in tables.items()}
         expressions: dict[tuple[str, ...], Compiled] = {}
         texts: dict[tuple[str, ...], CompiledText] = {}
+        implied: dict[str, Any] = {}
         review: list[StaleItem] = []
         if info is not None and info.review_by:
             review.append(StaleItem(f"The rulebook '{info.title}'", info.review_by))
@@ -375,6 +377,9 @@ class _Loader:
 
         for qid, (question, file, path) in items["questions"].items():
             add(("question", qid, "relevant_if"), question.relevant_if, file, (*path, "relevant_if"))
+            if question.implied is not None:
+                add(("question", qid, "implied"), question.implied.when, file, (*path, "implied", "when"))
+                implied[qid] = self.implied_value(question, file, path)
         for did, (value, file, path) in items["derived"].items():
             add(("derived", did), value.expr, file, (*path, "expr"))
             for index, version in enumerate(value.versions or []):
@@ -415,6 +420,7 @@ class _Loader:
             add(("flag", fid), flag.condition, file, (*path, "condition"))
             add_text(("flag_text", fid), flag.text, file, (*path, "text"))
 
+        self.check_implied(questions, expressions)
         order = self.dependency_order(items, expressions, names)
         types = self.infer_types(questions, derived, scores, signatures, expressions, texts, order)
 
@@ -425,9 +431,31 @@ class _Loader:
             path=self.root, info=info, topics=topics, questions=questions, derived=derived, tables=tables,
             scores=scores, pathways=pathways, flags=flags, expressions=expressions, texts=texts,
             types=types, order=order, review_items=review, content_hash=content_hash(self.root),
-            warnings=self.unused(items, expressions, texts),
+            implied=implied, warnings=self.unused(items, expressions, texts),
         )
 
+    def implied_value(self, question: Question, file: str, path: tuple[int | str, ...]) -> Any:
+        """The `implied.value`, read as an answer to the question would be."""
+        from screener.answers import coerce
+
+        assert question.implied is not None
+        try:
+            return coerce(question, question.implied.value)
+        except ValueError as error:
+            self.error(self.position(file, (*path, "implied", "value")), f"implied value: {error}")
+            return None
+
+    def check_implied(self, questions: Mapping[str, Question], expressions: Mapping[tuple[str, ...], Compiled]) -> None:
+        """An implied answer may depend only on questions that are asked, never on computed values."""
+        for qid in questions:
+            compiled = expressions.get(("question", qid, "implied"))
+            if compiled is None:
+                continue
+            for name in sorted(ex.names_in(compiled.node)):
+                target = questions.get(name)
+                if target is None or target.implied is not None:
+                    self.error(compiled.position, f"implied: 'when' may read only questions without an implied "
+                                                  f"answer, not '{name}'")
     def unused(
         self,
         items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
@@ -574,7 +602,7 @@ class _Loader:
                         self.expect(compiled, context, "number", "score line points")
         for key, compiled in expressions.items():
             if key[0] == "question":
-                self.expect(compiled, context, "bool", "relevant_if")
+                self.expect(compiled, context, "bool", "relevant_if" if key[2] == "relevant_if" else "implied: when")
             elif key[0] == "actual":
                 self.type_errors(compiled, context)
             elif key[0] == "step":

@@ -100,7 +100,9 @@ class Dependencies:
         if name in self.memo:
             return self.memo[name]
         if name in self.rulebook.questions:
-            return frozenset([name])
+            implied = ("question", name, "implied")
+            reads = self.of_key(implied) if implied in self.rulebook.expressions else frozenset()
+            return frozenset([name]) | reads
         self.memo[name] = frozenset()  # cycles are rejected by the loader; this only stops recursion
         found: set[str] = set()
         for key in self.by_name.get(name, []):
@@ -212,6 +214,7 @@ class Variations:
 def what_if(rulebook: Rulebook, values: Mapping[str, Any], report: Report) -> WhatIf:
     """Suggestions for `report`, the evaluation of the typed answers `values`."""
     as_of = report.as_of
+    values = Evaluation(rulebook, values, as_of).effective_answers()  # "no French test" is French 0
     deps = Dependencies(rulebook)
     variations = Variations(rulebook, values, as_of, deps)
     candidates = changes(rulebook, values)
