@@ -22,6 +22,7 @@ from typing import IO, Any, TypeVar
 import polars as pl
 
 from screener import columnar
+from screener import expressions as ex
 from screener.answers import AnswerError, normalize_choice
 from screener.csvio import PROBLEM, CsvReader, escape_formulas, header_line
 from screener.errors import ScreenerError
@@ -99,8 +100,25 @@ def match_columns(
             raise ScreenerError(f"columns '{header[found[qid]]}' and '{name}' both hold the field '{qid}'",
                                 exit_code=2)
         found[qid] = index
-    missing = [qid for qid in rulebook.questions if qid not in found]
+    missing = [qid for qid in rulebook.questions if qid not in found and not _gate_answered(rulebook, qid, found)]
     return found, missing
+
+
+def _gate_answered(rulebook: Rulebook, question_id: str, found: Mapping[str, int]) -> bool:
+    """A gate question ("any English test?") whose every implied question has its own column.
+
+    Such a gate is read only to imply answers the file already gives (and to order an interview), so
+    its absence changes nothing and is not worth a warning.
+    """
+    targets: list[str] = []
+    for key, compiled in rulebook.expressions.items():
+        if question_id not in ex.names_in(compiled.node):
+            continue
+        if key[0] != "question":
+            return False  # read by a rule: the gate matters in its own right
+        if key[2] == "implied":
+            targets.append(key[1])
+    return bool(targets) and all(target in found for target in targets)
 
 
 def output_header(header: list[str], compiled: columnar.Compiled) -> list[str]:
