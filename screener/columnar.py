@@ -151,7 +151,7 @@ class Compiler:
         return None
 
     def lowered(self, node: ex.Node) -> pl.Expr:
-        """The text in lower case, as `expressions._equal` compares it (free when already lower)."""
+        """The text in lower case, as `expressions.same_value` compares it (free when already lower)."""
         if isinstance(node, ex.Literal_):
             return pl.lit(str(node.value).lower(), dtype=pl.String)
         values = self.text_values(node)

@@ -215,18 +215,12 @@ def matching_row(table: Table, key: Any, as_of: dt.date) -> TableRow | None:
 
 def row_matches(row: TableRow, key: Any) -> bool:
     if row.at is not None:
-        return _same(row.at, key)
+        return ex.same_value(row.at, key)
     if row.in_ is not None:
-        return any(_same(option, key) for option in row.in_)
+        return any(ex.same_value(option, key) for option in row.in_)
     if row.from_ is not None and key < row.from_:
         return False
     return not (row.to is not None and key > row.to)
-
-
-def _same(option: Any, key: Any) -> bool:
-    if isinstance(option, str) and isinstance(key, str):
-        return option.lower() == key.lower()
-    return bool(option == key)
 
 
 def _number(value: Any) -> Any:
@@ -257,7 +251,7 @@ def display(value: Any) -> str:
 def requirement_result(state: Evaluation, pathway_id: str, requirement: Requirement) -> RequirementResult:
     rulebook = state.rulebook
     value, blockers = state.run(("requirement", pathway_id, requirement.id))
-    status: Status = "unknown" if value is None else ("met" if value else "failed")
+    status = status_of(value)
     actual, needed = explain(state, pathway_id, requirement)
     advice = state.render(rulebook.texts.get(("advice", pathway_id, requirement.id))) if status == "failed" else None
     text = state.render(rulebook.texts.get(("requirement_text", pathway_id, requirement.id))) or requirement.text
@@ -293,6 +287,23 @@ def explain(state: Evaluation, pathway_id: str, requirement: Requirement) -> tup
     elif isinstance(node, ex.Not) and isinstance(node.operand, ex.Name):
         actual, needed = ex.evaluate(node.operand, state)[0], needed if needed is not None else False
     return actual, needed
+
+
+def status_of(value: Any) -> Status:
+    """A requirement condition's value in words: true is met, false failed, unknown unknown."""
+    return "unknown" if value is None else ("met" if value else "failed")
+
+
+def pathway_status(state: Evaluation, pathway_id: str) -> tuple[Outcome, frozenset[str]]:
+    """One pathway's outcome without building its report, and the questions its unknowns wait on."""
+    statuses: list[Status] = []
+    blockers: set[str] = set()
+    for requirement in state.rulebook.pathways[pathway_id].requirements:
+        if requirement.in_force(state.as_of):
+            value, why = state.run(("requirement", pathway_id, requirement.id))
+            statuses.append(status_of(value))
+            blockers |= why
+    return outcome_of(statuses), frozenset(blockers)
 
 
 def outcome_of(statuses: Iterable[Status]) -> Outcome:
@@ -368,16 +379,8 @@ def open_questions(
     state = Evaluation(rulebook, values, as_of)
     needed: set[str] = set()
     pathway_open: dict[str, bool] = {}
-    for pathway_id, pathway in rulebook.pathways.items():
-        statuses: list[Status] = []
-        blockers: set[str] = set()
-        for requirement in pathway.requirements:
-            if not requirement.in_force(as_of):
-                continue
-            value, why = state.run(("requirement", pathway_id, requirement.id))
-            statuses.append("unknown" if value is None else ("met" if value else "failed"))
-            blockers |= why
-        outcome = outcome_of(statuses)
+    for pathway_id in rulebook.pathways:
+        outcome, blockers = pathway_status(state, pathway_id)
         pathway_open[pathway_id] = outcome != "ineligible"
         if outcome == "incomplete":
             needed |= blockers
@@ -387,7 +390,7 @@ def open_questions(
             score = state.score(score_id)
             if score.value is None:
                 needed |= set(score.missing)
-    if any(open_ for open_ in pathway_open.values()):
+    if any(pathway_open.values()):
         for flag_id, flag in rulebook.flags.items():
             if flag.in_force(as_of):
                 value, why = state.run(("flag", flag_id))
@@ -418,12 +421,3 @@ def _relevant(state: Evaluation, wanted: set[str], skipped: set[str]) -> set[str
         elif relevant is None:
             pending.extend(why)
     return result
-
-
-def is_relevant(rulebook: Rulebook, question: Question, answers: Mapping[str, Any], as_of: dt.date) -> bool | None:
-    key = ("question", question.id, "relevant_if")
-    if key not in rulebook.expressions:
-        return True
-    state = Evaluation(rulebook, read_answers(rulebook.questions, answers), as_of)
-    value = state.value(key)
-    return None if value is None else bool(value)

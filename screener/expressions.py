@@ -616,16 +616,16 @@ def _compare(node: Compare, env: Environment) -> Result:
         if left is None:
             return None, left_blockers
         assert isinstance(node.right, ListOf)
-        inside = any(_equal(left, item.value) for item in node.right.items)
+        inside = any(same_value(left, item.value) for item in node.right.items)
         return inside if node.op == "in" else not inside, EMPTY
     right, right_blockers = evaluate(node.right, env)
     if left is None or right is None:
         return None, left_blockers | right_blockers
     op = node.op
     if op == "==":
-        return _equal(left, right), EMPTY
+        return same_value(left, right), EMPTY
     if op == "!=":
-        return not _equal(left, right), EMPTY
+        return not same_value(left, right), EMPTY
     if op == "<":
         return left < right, EMPTY
     if op == "<=":
@@ -635,7 +635,8 @@ def _compare(node: Compare, env: Environment) -> Result:
     return left >= right, EMPTY
 
 
-def _equal(left: Any, right: Any) -> bool:
+def same_value(left: Any, right: Any) -> bool:
+    """How the rules compare two known values: text without regard to case, anything else exactly."""
     if isinstance(left, str) and isinstance(right, str):
         return left.lower() == right.lower()
     return bool(left == right)
@@ -681,7 +682,7 @@ def _call(node: Call, env: Environment) -> Result:
             return evaluate(node.args[2], env)
         then, _ = evaluate(node.args[1], env)
         otherwise, _ = evaluate(node.args[2], env)
-        if then is not None and otherwise is not None and _equal(then, otherwise):
+        if then is not None and otherwise is not None and same_value(then, otherwise):
             return then, EMPTY
         return None, blockers
     if function == "known":

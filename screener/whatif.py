@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from screener import expressions as ex
-from screener.evaluation import Evaluation, display, outcome_of
+from screener.evaluation import Evaluation, display, pathway_status
 from screener.model import Question
-from screener.report import Outcome, Report, Status
+from screener.report import Outcome, Report
 from screener.rulebook import Rulebook
 
 MAX_FLIPS_PER_PATHWAY = 3
@@ -197,15 +197,7 @@ class Variations:
 
     def outcome(self, changed: Mapping[str, Any], pathway_id: str) -> tuple[Outcome, frozenset[str]]:
         """One pathway's outcome (cheaper than a full report), with the questions it still needs."""
-        state = self.evaluation(changed)
-        statuses: list[Status] = []
-        blockers: set[str] = set()
-        for requirement in self.rulebook.pathways[pathway_id].requirements:
-            if requirement.in_force(self.as_of):
-                value, why = state.run(("requirement", pathway_id, requirement.id))
-                statuses.append("unknown" if value is None else ("met" if value else "failed"))
-                blockers |= why
-        return outcome_of(statuses), frozenset(blockers)
+        return pathway_status(self.evaluation(changed), pathway_id)
 
     def score(self, changed: Mapping[str, Any], score_id: str) -> Any:
         return self.evaluation(changed).score(score_id).value
