@@ -195,8 +195,9 @@ class Rulebook:
 
 
 class _Loader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, rules_hash: str | None = None) -> None:
         self.root = root
+        self.rules_hash = rules_hash  # `content_hash(root)` when the caller has computed it already
         self.errors: list[LoadError] = []
         self.lines: dict[str, list[str]] = {}
         self.raw: dict[str, LocatedDict] = {}
@@ -430,7 +431,7 @@ class _Loader:
         return Rulebook(
             path=self.root, info=info, topics=topics, questions=questions, derived=derived, tables=tables,
             scores=scores, pathways=pathways, flags=flags, expressions=expressions, texts=texts,
-            types=types, order=order, review_items=review, content_hash=content_hash(self.root),
+            types=types, order=order, review_items=review, content_hash=self.rules_hash or content_hash(self.root),
             implied=implied, warnings=self.unused(items, expressions, texts),
         )
 

@@ -46,12 +46,12 @@ def cache_dir() -> Path | None:
     return Path(base) / "screener"
 
 
-def cache_key(root: Path) -> str:
-    """Rule files' content, the screener code that reads them, and the Python version."""
+def cache_key(rules_hash: str) -> str:
+    """Rule files' content (`content_hash`), the screener code that reads them, and the Python version."""
     code = hashlib.sha256()
     for source in sorted(Path(__file__).parent.rglob("*.py")):
         code.update(source.read_bytes())
-    text = "|".join([FORMAT, sys.version, content_hash(root), code.hexdigest()])
+    text = "|".join([FORMAT, sys.version, rules_hash, code.hexdigest()])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -62,15 +62,16 @@ def load_rulebook_cached(path: str | os.PathLike[str] | None = None) -> Rulebook
     if folder is None or not root.is_dir():
         return load_rulebook(root)
     try:
-        entry = folder / f"rulebook-{cache_key(root)}.json"
+        rules_hash = content_hash(root)
+        entry = folder / f"rulebook-{cache_key(rules_hash)}.json"
     except OSError:
         return load_rulebook(root)
     if _private(folder, directory=True) and _private(entry, directory=False):
         try:
-            return _CachedLoader(root, json.loads(entry.read_text(encoding="utf-8"))).load()
+            return _CachedLoader(root, json.loads(entry.read_text(encoding="utf-8")), rules_hash).load()
         except Exception:  # a damaged or foreign entry: rebuild from the YAML
             pass
-    recorder = _RecordingLoader(root)
+    recorder = _RecordingLoader(root, rules_hash)
     rulebook = recorder.load()  # raises RulebookError for a broken rulebook: nothing is cached
     with contextlib.suppress(OSError, TypeError, ValueError):
         _write(folder, entry, recorder.snapshot())
@@ -83,8 +84,8 @@ def load_rulebook_cached(path: str | os.PathLike[str] | None = None) -> Rulebook
 class _RecordingLoader(_Loader):
     """A normal load that also remembers the validated files and every position it looked up."""
 
-    def __init__(self, root: Path) -> None:
-        super().__init__(root)
+    def __init__(self, root: Path, rules_hash: str | None = None) -> None:
+        super().__init__(root, rules_hash)
         self.files: list[tuple[str, RuleFile]] = []
         self.seen: dict[PositionKey, Position] = {}
 
@@ -110,8 +111,8 @@ class _RecordingLoader(_Loader):
 class _CachedLoader(_Loader):
     """A load whose files and positions come from a snapshot instead of YAML."""
 
-    def __init__(self, root: Path, snapshot: dict[str, Any]) -> None:
-        super().__init__(root)
+    def __init__(self, root: Path, snapshot: dict[str, Any], rules_hash: str | None = None) -> None:
+        super().__init__(root, rules_hash)
         if snapshot.get("format") != FORMAT:
             raise ValueError("another cache format")
         self.snapshot = snapshot
