@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from screener.answers import coerce, normalize_choice
+from screener.evaluation import Evaluation, pathway_status
 from screener.model import Question
 from screener.rulebook import Rulebook
 
@@ -145,11 +146,9 @@ class Interview:
 
         Uses only the pathway `kind` of the rulebook format, never a pathway id.
         """
-        citizenship = [p for p in self.rulebook.pathways.values() if p.kind == "citizenship"]
-        if not citizenship:
-            return False
-        report = self.rulebook.evaluate(self.answers, self.as_of)
-        return any(report.pathways[p.id].outcome == "eligible" for p in citizenship)
+        state = Evaluation(self.rulebook, self.answers, self.as_of)  # outcomes only, no report to build
+        return any(pathway_status(state, p.id)[0] == "eligible"
+                   for p in self.rulebook.pathways.values() if p.kind == "citizenship")
 
     def next_question(self) -> Question | None:
         pending = self.open_questions()
