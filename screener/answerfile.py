@@ -11,17 +11,15 @@ explicit `null` means "I don't know" and is not asked again.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from screener.errors import ScreenerError
+from screener.files import atomic_write
 from screener.source import DuplicateKeyError, YamlSyntaxError, load_yaml_text
 
 MAX_BYTES = 1_000_000  # an answer file is a few hundred bytes; refuse anything absurd before parsing
@@ -116,18 +114,10 @@ def write_answer_file(path: Path, values: Mapping[str, Any], declined: set[str] 
     """Write answers atomically to a new owner-only file (0600), replacing `path` in one rename."""
     text = dump_answers(answers_for_file(values, declined), path.suffix.lower() == ".json")
     directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise ScreenerError(f"--save: cannot write in {directory} (No such file or directory)", exit_code=1)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        with atomic_write(path) as stream:
+            stream.write(text.encode("utf-8"))
     except OSError as exc:
-        raise ScreenerError(f"--save: cannot write in {directory} ({exc.strerror})", exit_code=1) from None
-    try:
-        os.fchmod(handle, OWNER_ONLY)  # mkstemp already uses 0600; say so explicitly
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         raise ScreenerError(f"--save: cannot write {path} ({exc.strerror})", exit_code=1) from None

@@ -18,7 +18,6 @@ import contextlib
 import csv
 import io
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import IO
 import polars as pl
 
 from screener.errors import ScreenerError
+from screener.files import atomic_write
 
 BOM = b"\xef\xbb\xbf"
 BLOCK_BYTES = 2 * 1024 * 1024
@@ -348,17 +348,8 @@ def atomic_output(path: str) -> Iterator[IO[bytes]]:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise ScreenerError(f"{path}: the folder {folder} does not exist", exit_code=2)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".partial")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with atomic_write(target, suffix=".partial") as stream:
+        yield stream
 
 
 @contextlib.contextmanager

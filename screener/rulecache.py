@@ -21,13 +21,13 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel
 
+from screener.files import atomic_write
 from screener.model import RuleFile
 from screener.rulebook import Rulebook, _Loader, content_hash, load_rulebook, resolve_rules_path
 from screener.source import Position
@@ -191,11 +191,5 @@ def _write(folder: Path, entry: Path, snapshot: dict[str, Any]) -> None:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not _private(folder, directory=True):
         return
-    handle, temporary = tempfile.mkstemp(prefix=".rulebook-", dir=folder)  # created 0600
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(snapshot, stream, separators=(",", ":"))
-        os.replace(temporary, entry)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+    with atomic_write(entry) as stream:
+        stream.write(json.dumps(snapshot, separators=(",", ":")).encode("utf-8"))
