@@ -60,8 +60,10 @@ def test_ctrl_c_resume_hint_is_shell_quoted(tmp_path: Path) -> None:
     child = pexpect.spawn(screener_command()[0], [*screener_command()[1:], "check", "--rules", str(RULES),
                                                   "--as-of", "2026-11-25"],
                           env=env, encoding="utf-8", timeout=20, cwd=str(tmp_path))
+    child.expect_exact("Are you already a Canadian citizen?")
     child.expect_exact("> ")
     child.sendline("no")
+    child.expect_exact("Were you born in Canada?")
     child.expect_exact("> ")
     child.sendintr()
     child.expect_exact("File name (Enter to leave without saving):")

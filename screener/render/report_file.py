@@ -39,12 +39,20 @@ def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> st
     for flag in report.flags:
         out += [f"- **{md(flag.severity.upper())}: {md(flag.title)}** — {md(flag.text)}"
                 + (f" ({md(flag.reference)})" if flag.reference else ""), ""]
+    for warning in report.warnings:
+        out += [f"- **Check your answers: {md(warning.title)}** — {md(warning.text)}", ""]
     opened = guidance.realistic_order(report)
     out += ["## Routes open to you, most realistic first", ""]
     if not opened:
         out += ["None on these answers.", ""]
     for pathway in opened:
         out += _pathway(pathway, context)
+    if report.leads:
+        out += ["## Also worth exploring", ""]
+    for lead in report.leads:
+        out += [f"### {md(lead.title)}", "", md(lead.text), ""]
+        out += [f"{n}. {md(step.text)}" + (f" <{step.url}>" if step.url and _safe_url(step.url) else "")
+                for n, step in enumerate(lead.next_steps, start=1)] + [""]
     out += ["## All routes", "", "| Route | Outcome | Why |", "|---|---|---|"]
     for pathway in ordered(report):
         why = md(reason(pathway, context.questions))

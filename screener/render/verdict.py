@@ -90,6 +90,9 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
             parts += _blocking(flags, others, limits.flag_text)
         parts += _open(report, opened, limits)
         parts += _undecided_short(undecided, context, limits.undecided)
+        if report.leads and limits.undecided:
+            titles = "; ".join(lead.title for lead in report.leads)
+            parts += [Text(""), hang("Also worth exploring: ", Text(titles))]
         tail = _tail(report, context, opened, undecided, closed, limits)
         if limits.last or count_lines(parts + tail, width) <= SCREEN_LINES:
             return parts + tail
@@ -255,8 +258,7 @@ def _tail(report: Report, context: Context, opened: list[PathwayResult], undecid
 def _footer_short(context: Context, report: Report | None = None) -> list[RenderableType]:
     parts: list[RenderableType] = []
     for warning in report.warnings if report is not None else []:
-        if not _is_staleness(warning):
-            parts.append(Text(f"Note: {warning}", style="yellow"))
+        parts.append(Text("Check your answers: ", style="bold yellow").append(warning.title))
     if context.stale:
         parts.append(Text("Some figures behind this verdict (amounts, cut-offs) may be out of date: check "
                           "canada.ca before you act.", style="yellow"))
@@ -265,20 +267,17 @@ def _footer_short(context: Context, report: Report | None = None) -> list[Render
     return parts
 
 
-def _is_staleness(warning: str) -> bool:
-    """Maintainers' review-date warnings: shown in `rules validate`/`rules test` and batch summaries."""
-    return "was due for review on" in warning
-
-
 def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf | None = None,
             context: Context | None = None) -> list[RenderableType]:
     """The full detail (`--details`, `--report`): admissibility first, then every pathway and why."""
     context = context or Context(questions)
     parts: list[RenderableType] = [_headline(report)]
     parts += _flags(report)
+    parts += _answer_warnings(report)
     parts.append(Text(""))
     parts.append(_table(report, questions))
     parts += _eligible(report)
+    parts += _leads(report)
     parts += _ineligible(report)
     parts += _undecided(report, questions)
     parts += _scores(report, questions)
@@ -355,6 +354,32 @@ def _eligible(report: Report) -> list[RenderableType]:
                 parts.append(Link("     " + step.url, style="blue"))
         for note in pathway.notes:
             parts.append(Padding(Text("Note: " + note, style="dim"), (0, 0, 0, 2), expand=False))
+    return parts
+
+
+def _answer_warnings(report: Report) -> list[RenderableType]:
+    """Answers that contradict each other come before any verdict built on them."""
+    parts: list[RenderableType] = []
+    for warning in report.warnings:
+        line = Text("Check your answers: ", style="bold yellow")
+        line.append(warning.title, style="bold")
+        line.append("\n" + warning.text)
+        parts.append(Padding(line, (0, 0, 0, 2), expand=False))
+    return parts
+
+
+def _leads(report: Report) -> list[RenderableType]:
+    """Routes worth exploring: no legal test, so never an outcome, only a pointer."""
+    if not report.leads:
+        return []
+    parts: list[RenderableType] = [_heading("Also worth exploring")]
+    for lead in report.leads:
+        parts.append(Text(lead.title, style="bold"))
+        parts.append(Padding(Text(lead.text), (0, 0, 0, 2), expand=False))
+        for number, step in enumerate(lead.next_steps, start=1):
+            parts.append(Padding(Text(f"{number}. {step.text}"), (0, 0, 0, 2), expand=False))
+            if step.url:
+                parts.append(Link("     " + step.url, style="blue"))
     return parts
 
 
@@ -502,9 +527,6 @@ def _flags(report: Report) -> list[RenderableType]:
 
 def _footer(report: Report, context: Context) -> list[RenderableType]:
     parts: list[RenderableType] = [Text("")]
-    for warning in report.warnings:
-        if not _is_staleness(warning):
-            parts.append(Text(f"Warning: {warning}", style="yellow"))
     if context.stale:
         parts.append(Text("These figures behind your verdict may be out of date (past their review date): "
                           + "; ".join(context.stale) + ". Check canada.ca before you act.", style="yellow"))
