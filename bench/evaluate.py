@@ -61,7 +61,8 @@ def outcomes_only(rulebook: Any) -> Callable[[dict[str, Any], dt.date], Any]:
         state = evaluation.Evaluation(rulebook, rulebook.read_answers(answers), as_of)
         result = {p: evaluation.pathway_status(state, p)[0] for p in rulebook.pathways}
         scores = {s: state.score(s).value for s in rulebook.scores}
-        flags = [f for f, flag in rulebook.flags.items() if flag.in_force(as_of) and state.value(("flag", f)) is True]
+        flags = [f for f, flag in rulebook.flags.items()
+                 if flag.in_force(as_of) and state.value(("flag", f)) is True]  # the old API
         return result, scores, flags
 
     return old
