@@ -118,7 +118,7 @@ def _gate_answered(rulebook: Rulebook, question_id: str, found: Mapping[str, int
 
 
 def output_header(header: list[str], compiled: columnar.Compiled) -> list[str]:
-    return [*header, *compiled.pathways, *compiled.scores, columnar.FLAGS, columnar.BEST, columnar.ERROR]
+    return [*header, *compiled.pathways, *compiled.scores, *columnar.SUMMARY, columnar.ERROR]
 
 
 def run_batch(
@@ -220,9 +220,8 @@ def screen_chunk(
     outputs = results.with_columns(ok=ok).select(
         [pl.when(pl.col("ok")).then(pl.col(p)).alias(p) for p in compiled.pathways]
         + [pl.when(pl.col("ok")).then(columnar.number_text(pl.col(s))).alias(s) for s in compiled.scores]
-        + [pl.when(pl.col("ok")).then(pl.col(name).replace("", None)).alias(name)
-           for name in (columnar.FLAGS, columnar.BEST)]
-    )
+        + [pl.when(pl.col("ok")).then(pl.col(name).replace("", None)).alias(name) for name in columnar.SUMMARY]
+    ).with_columns(escape_formulas(pl.col(columnar.BEST_TITLE)).alias(columnar.BEST_TITLE))  # rule text: never run
     escaped = error.to_frame().select(escape_formulas(pl.col(columnar.ERROR)).alias(columnar.ERROR))
     return pl.concat([data, outputs, escaped],
                      how="horizontal")

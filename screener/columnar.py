@@ -23,12 +23,15 @@ import polars as pl
 
 from screener import expressions as ex
 from screener.answers import FALSE_WORDS, TRUE_WORDS, coerce, is_blank
+from screener.compiled import ShownRule
 from screener.model import Question, Table, TableRow
 from screener.report import preference
 from screener.rulebook import Rulebook
 
 CONTRACT_SCORES = ("crs_score", "fsw_points")
 FLAGS, BEST, ERROR = "flags", "best_pathway", "error"
+BEST_TITLE, LEADS, WARNINGS = "best_pathway_title", "leads", "warnings"
+SUMMARY = (FLAGS, BEST, BEST_TITLE, LEADS, WARNINGS)  # the contract's columns after the scores, before error
 
 _DTYPES: dict[str, Any] = {"bool": pl.Boolean, "number": pl.Float64, "text": pl.String, "date": pl.Date}
 _QUESTION_KINDS = {"yes_no": "bool", "int": "number", "money": "number", "choice": "text", "date": "date"}
@@ -108,7 +111,7 @@ class Compiled:
         frame = answers.lazy()
         for stage in self.stages:
             frame = frame.with_columns(stage)
-        return frame.select([*self.pathways, *self.scores, FLAGS, BEST]).collect(engine="in-memory")
+        return frame.select([*self.pathways, *self.scores, *SUMMARY]).collect(engine="in-memory")
 
 
 class Compiler:
@@ -299,6 +302,11 @@ class Compiler:
         return pl.when(failed).then(pl.lit("ineligible")).when(unknown).then(pl.lit("incomplete")).otherwise(
             pl.lit("eligible"))
 
+    def shown(self, items: Sequence[ShownRule]) -> pl.Expr:
+        """The `;`-joined ids of the flags, leads or warnings (of the slice) whose condition is true."""
+        parts = [pl.when(self.expr(item.condition.node).fill_null(False)).then(pl.lit(item.id)) for item in items]
+        return pl.concat_str(parts, separator=";", ignore_nulls=True) if parts else pl.lit("")
+
     def compile(self) -> Compiled:
         rulebook = self.rulebook
         level = rulebook.graph.level
@@ -317,16 +325,17 @@ class Compiler:
         stages = [stage for stage in [implied, *stages] if stage]
         pathways = list(rulebook.pathways)
         final = [self.outcome_expr(p).alias(p) for p in pathways]
-        flags = [pl.when(self.expr(flag.condition.node).fill_null(False)).then(pl.lit(flag.model.id))
-                 for flag in self.rules.flags]
-        final.append(pl.concat_str(flags, separator=";", ignore_nulls=True).alias(FLAGS) if flags
-                     else pl.lit("").alias(FLAGS))
+        final.append(self.shown(self.rules.flags).alias(FLAGS))
+        final.append(self.shown(self.rules.leads).alias(LEADS))
+        final.append(self.shown(self.rules.warnings).alias(WARNINGS))
         stages.append(final)
         ranked = preference(rulebook.ranks)
         best: Any = pl
         for pathway_id in ranked:
             best = best.when(pl.col(pathway_id) == "eligible").then(pl.lit(pathway_id))
         stages.append([(best.otherwise(_null("text")) if ranked else _null("text")).alias(BEST)])
+        titles = {pathway_id: pathway.title for pathway_id, pathway in rulebook.pathways.items()}
+        stages.append([pl.col(BEST).replace_strict(titles, default=None, return_dtype=pl.String).alias(BEST_TITLE)])
         return Compiled(stages=stages, pathways=pathways, scores=score_columns(rulebook))
 
 

@@ -15,10 +15,12 @@ from typing import Any
 
 from screener import expressions as ex
 from screener.model import (
+    AnswerWarning,
     Dated,
     Derived,
     DerivedVersion,
     Flag,
+    Lead,
     NextStep,
     Pathway,
     Requirement,
@@ -103,10 +105,17 @@ class PathwayRule:
 
 
 @dataclass(frozen=True, eq=False)
-class FlagRule:
-    model: Flag
+class ShownRule:
+    """A flag, lead or answer warning: shown when its condition is true (unknown: not shown)."""
+
+    model: Flag | Lead | AnswerWarning
     condition: Compiled
     text: Template
+    steps: tuple[StepRule, ...] = ()  # a lead's next steps
+
+    @property
+    def id(self) -> str:
+        return self.model.id
 
 
 @dataclass
@@ -117,7 +126,9 @@ class Rules:
     derived: dict[str, DerivedRule] = field(default_factory=dict)
     scores: dict[str, ScoreRule] = field(default_factory=dict)
     pathways: dict[str, PathwayRule] = field(default_factory=dict)
-    flags: dict[str, FlagRule] = field(default_factory=dict)
+    flags: dict[str, ShownRule] = field(default_factory=dict)
+    leads: dict[str, ShownRule] = field(default_factory=dict)
+    warnings: dict[str, ShownRule] = field(default_factory=dict)  # the `warnings:` section (about answers)
 
     def conditions(self) -> Iterator[tuple[str, Compiled]]:
         """Every expression outside question metadata, with what it belongs to (`kind:id`)."""
@@ -135,8 +146,12 @@ class Rules:
             for step in pathway.steps:
                 if step.only_if is not None:
                     yield f"pathway:{pid}", step.only_if
-        for fid, flag in self.flags.items():
-            yield f"flag:{fid}", flag.condition
+        for kind, shown in (("flag", self.flags), ("lead", self.leads), ("warning", self.warnings)):
+            for item_id, item in shown.items():
+                yield f"{kind}:{item_id}", item.condition
+                for step in item.steps:
+                    if step.only_if is not None:
+                        yield f"{kind}:{item_id}", step.only_if
 
     def templates(self) -> Iterator[Template]:
         for pathway in self.pathways.values():
@@ -149,8 +164,10 @@ class Rules:
             for step in pathway.steps:
                 yield step.text
             yield from pathway.notes
-        for flag in self.flags.values():
-            yield flag.text
+        for item in [*self.flags.values(), *self.leads.values(), *self.warnings.values()]:
+            yield item.text
+            for step in item.steps:
+                yield step.text
 
     def all_expressions(self) -> Iterator[Compiled]:
         for question in self.questions.values():
@@ -237,7 +254,10 @@ class Slice:
     lines: Mapping[str, tuple[LineRule, ...]]
     requirements: Mapping[str, tuple[RequirementRule, ...]]
     steps: Mapping[str, tuple[StepRule, ...]]
-    flags: tuple[FlagRule, ...]
+    flags: tuple[ShownRule, ...]
+    leads: tuple[ShownRule, ...]
+    warnings: tuple[ShownRule, ...]
+    lead_steps: Mapping[str, tuple[StepRule, ...]]
     rows: Mapping[str, tuple[tuple[int, TableRow], ...]]  # each row in force with its index in the table
     later_or_earlier: Mapping[str, tuple[Requirement, ...]]  # requirements of each pathway not in force
     lines_not_in_force: Mapping[str, frozenset[str]]
@@ -263,6 +283,10 @@ def slice_at(rules: Rules, tables: Mapping[str, Table], as_of: dt.date) -> Slice
     steps = {pid: tuple(s for s in pathway.steps if in_force(s.model, as_of))
              for pid, pathway in rules.pathways.items()}
     flags = tuple(flag for flag in rules.flags.values() if in_force(flag.model, as_of))
+    leads = tuple(lead for lead in rules.leads.values() if in_force(lead.model, as_of))
+    warnings = tuple(warning for warning in rules.warnings.values() if in_force(warning.model, as_of))
+    lead_steps = {lead.id: tuple(s for s in lead.steps if in_force(s.model, as_of)) for lead in rules.leads.values()}
     rows = {tid: tuple((index, row) for index, row in enumerate(table.rows) if in_force(row, as_of))
             for tid, table in tables.items()}
-    return Slice(as_of, derived, lines, requirements, steps, flags, rows, other, not_in_force)
+    return Slice(as_of, derived, lines, requirements, steps, flags, leads, warnings, lead_steps, rows, other,
+                 not_in_force)

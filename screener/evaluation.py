@@ -15,10 +15,12 @@ from typing import Any
 
 from screener import expressions as ex
 from screener.answers import read_answers
-from screener.compiled import Compiled, LineRule, RequirementRule, Slice, Template
+from screener.compiled import Compiled, LineRule, RequirementRule, ShownRule, Slice, StepRule, Template
 from screener.model import Question, Score, TableRow
 from screener.report import (
+    AnswerWarningResult,
     FlagResult,
+    LeadResult,
     NextStepResult,
     Outcome,
     Outcomes,
@@ -115,6 +117,10 @@ class Evaluation(ex.Environment):
         if self.trace is not None:
             self.trace.append(TableHit(name, key, column, None if found is None else found[0], value))
         return value
+
+    def shown(self, items: Iterable[ShownRule]) -> list[str]:
+        """The ids of the flags, leads or warnings (of a slice) whose condition is true."""
+        return [item.id for item in items if ex.evaluate(item.condition.node, self)[0] is True]
 
     def run(self, compiled: Compiled) -> ex.Result:
         return ex.evaluate(compiled.node, self)
@@ -331,11 +337,7 @@ def evaluate(
     for pathway_id, pathway in rulebook.pathways.items():
         requirements = [requirement_result(state, rule) for rule in state.rules.requirements[pathway_id]]
         outcome = outcome_of(r.status for r in requirements)
-        steps = []
-        if outcome == "eligible":
-            for step in state.rules.steps[pathway_id]:
-                if step.only_if is None or state.value(step.only_if):
-                    steps.append(NextStepResult(state.render(step.text) or step.model.text, step.model.url))
+        steps = next_steps(state, state.rules.steps[pathway_id]) if outcome == "eligible" else []
         notes = [state.render(note) or note.text for note in rulebook.rules.pathways[pathway_id].notes]
         pathways[pathway_id] = PathwayResult(
             id=pathway_id, title=pathway.title, kind=pathway.kind, rank=pathway.rank, summary=pathway.summary,
@@ -343,28 +345,47 @@ def evaluate(
             reference=pathway.reference, source=pathway.source,
         )
     scores = {score_id: state.score(score_id) for score_id in rulebook.scores}
+    rules = state.rules
     flags = [
-        FlagResult(flag.model.id, flag.model.severity, flag.model.title,
-                   state.render(flag.text) or flag.model.text, flag.model.reference, flag.model.source)
-        for flag in state.rules.flags
-        if state.value(flag.condition) is True
+        FlagResult(flag.id, flag.severity, flag.title, state.render(rule.text) or flag.text, flag.reference,
+                   flag.source)
+        for rule in rules.flags if state.value(rule.condition) is True and (flag := rulebook.flags[rule.id])
+    ]
+    leads = [
+        LeadResult(lead.id, lead.title, state.render(rule.text) or lead.text,
+                   next_steps(state, rules.lead_steps[rule.id]), lead.reference, lead.source)
+        for rule in rules.leads if state.value(rule.condition) is True and (lead := rulebook.leads[rule.id])
+    ]
+    warnings = [
+        AnswerWarningResult(warning.id, warning.title or warning.id.replace("_", " ").capitalize(),
+                            state.render(rule.text) or warning.text, warning.reference, warning.source)
+        for rule in rules.warnings
+        if state.value(rule.condition) is True and (warning := rulebook.answer_warnings[rule.id])
     ]
     return Report(
         rulebook_id=rulebook.info.id, version=rulebook.version, as_of=as_of,
         disclaimer=rulebook.info.disclaimer, pathways=pathways, scores=scores, flags=flags,
-        warnings=rulebook.stale(as_of),
+        review_due=rulebook.stale(as_of), leads=leads, warnings=warnings,
     )
 
 
+def next_steps(state: Evaluation, steps: Iterable[StepRule]) -> list[NextStepResult]:
+    """The steps (of a slice) whose `only_if` holds (unknown: not shown), texts rendered."""
+    return [NextStepResult(state.render(step.text) or step.model.text, step.model.url)
+            for step in steps if step.only_if is None or state.value(step.only_if)]
+
+
 def outcomes(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Outcomes:
-    """Outcomes, score values, flags and best pathway, with no text rendered (the fast path)."""
+    """Outcomes, score values, flags, leads, warnings and best pathway, with no text rendered (the fast path)."""
     as_of = as_of or today()
     state = Evaluation(rulebook, read_answers(rulebook.questions, answers), as_of)
     decided = {pathway_id: pathway_status(state, pathway_id)[0] for pathway_id in rulebook.pathways}
     return Outcomes(
         pathways=decided,
         scores={score_id: state.score_value(score_id) for score_id in rulebook.scores},
-        flags=[flag.model.id for flag in state.rules.flags if state.value(flag.condition) is True],
+        flags=state.shown(state.rules.flags),
+        leads=state.shown(state.rules.leads),
+        warnings=state.shown(state.rules.warnings),
         best_pathway=best_of(decided, rulebook.ranks),
     )
 

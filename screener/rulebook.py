@@ -23,7 +23,6 @@ from screener import expressions as ex
 from screener.compiled import (
     Compiled,
     DerivedRule,
-    FlagRule,
     Graph,
     LineRule,
     PathwayRule,
@@ -31,6 +30,7 @@ from screener.compiled import (
     RequirementRule,
     Rules,
     ScoreRule,
+    ShownRule,
     Slice,
     StepRule,
     Template,
@@ -39,10 +39,12 @@ from screener.compiled import (
 )
 from screener.errors import ScreenerError
 from screener.model import (
+    AnswerWarning,
     Case,
     CaseFile,
     Derived,
     Flag,
+    Lead,
     Pathway,
     Question,
     RulebookInfo,
@@ -152,6 +154,8 @@ class Rulebook:
     content_hash: str
     implied: dict[str, Any] = field(default_factory=dict)  # question id -> its implied answer (typed)
     warnings: list[LoadError] = field(default_factory=list)
+    leads: dict[str, Lead] = field(default_factory=dict)  # routes worth exploring, shown when true
+    answer_warnings: dict[str, AnswerWarning] = field(default_factory=dict)  # the `warnings:` section
     _slices: dict[dt.date, Slice] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -319,7 +323,8 @@ class _Loader:
         topics: list[Topic] = []
         names: dict[str, Position] = {"as_of": Position("(built in)", 1, 1)}
         items: dict[str, dict[str, tuple[Any, str, tuple[int | str, ...]]]] = {
-            section: {} for section in ("questions", "derived", "tables", "scores", "pathways", "flags", "topics")
+            section: {} for section in (
+                "questions", "derived", "tables", "scores", "pathways", "flags", "leads", "warnings", "topics")
         }
         for file, model in files:
             if model.rulebook is not None:
@@ -353,6 +358,8 @@ class _Loader:
         scores = {k: v[0] for k, v in items["scores"].items()}
         pathways = {k: v[0] for k, v in items["pathways"].items()}
         flags = {k: v[0] for k, v in items["flags"].items()}
+        leads = {k: v[0] for k, v in items["leads"].items()}
+        answer_warnings = {k: v[0] for k, v in items["warnings"].items()}
         topic_ids = [t.id for t in topics]
 
         for qid, (question, file, path) in items["questions"].items():
@@ -447,9 +454,21 @@ class _Loader:
                                f"unknown score '{score_id}'{did_you_mean(score_id, scores)}")
         for fid, (flag, file, path) in items["flags"].items():
             condition = add(flag.condition, file, (*path, "condition"))
-            text = template(flag.text, file, (*path, "text"))
             if condition is not None:
-                rules.flags[fid] = FlagRule(flag, condition, text)
+                rules.flags[fid] = ShownRule(flag, condition, template(flag.text, file, (*path, "text")))
+        for lid, (lead, file, path) in items["leads"].items():
+            condition = add(lead.condition, file, (*path, "condition"))
+            steps = []
+            for index, step in enumerate(lead.next_steps):
+                spath = (*path, "next_steps", index)
+                only_if = add(step.only_if, file, (*spath, "only_if"))
+                steps.append(StepRule(step, template(step.text, file, (*spath, "text")), only_if))
+            if condition is not None:
+                rules.leads[lid] = ShownRule(lead, condition, template(lead.text, file, (*path, "text")), tuple(steps))
+        for wid, (warning, file, path) in items["warnings"].items():
+            condition = add(warning.condition, file, (*path, "condition"))
+            if condition is not None:
+                rules.warnings[wid] = ShownRule(warning, condition, template(warning.text, file, (*path, "text")))
 
         self.check_implied(questions, rules)
         order = self.dependency_order(items, rules, names)
@@ -463,6 +482,7 @@ class _Loader:
             scores=scores, pathways=pathways, flags=flags, rules=rules, graph=build_graph(rules, questions, order),
             types=types, review_items=review, content_hash=self.rules_hash or content_hash(self.root),
             implied=implied, warnings=self.unused(items, rules),
+            leads=leads, answer_warnings=answer_warnings,
         )
 
     def implied_value(self, question: Question, file: str, path: tuple[int | str, ...]) -> Any:
@@ -634,8 +654,11 @@ class _Loader:
             for step in pathway.steps:
                 if step.only_if is not None:
                     self.expect(step.only_if, context, "bool", "only_if")
-        for flag in rules.flags.values():
-            self.expect(flag.condition, context, "bool", "a condition")
+        for shown in [*rules.flags.values(), *rules.leads.values(), *rules.warnings.values()]:
+            self.expect(shown.condition, context, "bool", "a condition")
+            for step in shown.steps:
+                if step.only_if is not None:
+                    self.expect(step.only_if, context, "bool", "only_if")
         for template in rules.templates():
             for placeholder in template.expressions():
                 self.type_errors(placeholder, context)

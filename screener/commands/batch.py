@@ -30,8 +30,8 @@ def batch(
     """Screen every row of an intake CSV: one output row per input row, in order, with outcomes and errors.
 
     Reads UTF-8 CSV (BOM, CRLF, ',' or ';' are fine); headers match field ids ignoring case and spaces.
-    Writes every input column, then one column per pathway, crs_score, fsw_points, flags, best_pathway
-    and error. A summary goes to stderr.
+    Writes every input column, then one column per pathway, crs_score, fsw_points, flags, best_pathway,
+    best_pathway_title, leads, warnings and error. A summary goes to stderr.
 
     \b
     Example:
