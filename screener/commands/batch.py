@@ -16,7 +16,7 @@ from screener.errors import ScreenerError
 PROGRESS_MIN_BYTES = 5_000_000
 
 
-@app.command("batch")
+@app.command("batch", short_help="Screen every row of an intake CSV: one output row per input row.")
 def batch(
     input: Annotated[str, typer.Argument(metavar="INPUT", help="Intake CSV or .xlsx ('-' reads stdin).")],
     output: Annotated[str, typer.Option("--output", "-o", metavar="OUTPUT",
@@ -60,6 +60,7 @@ def batch(
     os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1")
     from screener.batch import load_column_map, run_batch
     from screener.csvio import atomic_output, encoding_name
+    from screener.files import is_stream
     from screener.render.batch_summary import render_summary
     from screener.render.console import make_console
     from screener.rulebook import load_rulebook, resolve_rules_path
@@ -80,26 +81,72 @@ def batch(
         encoding_name(encoding)
     day = parse_as_of(as_of) or dt.date.today()
     column_map = load_column_map(columns) if columns else None
-    rulebook = load_rulebook(resolve_rules_path(rules))
-    console = make_console(stderr=True)
-    for warning in rulebook.stale(day):
-        console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+    try:
+        with _interruptible():
+            rulebook = load_rulebook(resolve_rules_path(rules))
+            console = make_console(stderr=True)
+            for warning in rulebook.stale(day):
+                console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
 
-    def warn(message: str) -> None:
-        console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+            def warn(message: str) -> None:
+                console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
 
-    screen = functools.partial(run_batch, rulebook, as_of=day, warn=warn, column_map=column_map,
-                               output_format=output_format, encoding=encoding, excel=excel)
-    with _opened(input, sheet, workbook_input) as (source, size), atomic_output(output) as sink:
-        if sys.stderr.isatty() and size is not None and size >= PROGRESS_MIN_BYTES:
-            from rich.progress import Progress
+            screen = functools.partial(run_batch, rulebook, as_of=day, warn=warn, column_map=column_map,
+                                       output_format=output_format, encoding=encoding, excel=excel)
+            with _opened(input, sheet, workbook_input) as (source, size), atomic_output(output) as sink:
+                if sys.stderr.isatty() and size is not None and size >= PROGRESS_MIN_BYTES:
+                    from rich.progress import Progress
 
-            with Progress(console=console, transient=True) as bar:
-                task = bar.add_task("Screening", total=size)
-                summary = screen(source, sink, progress=lambda done: bar.update(task, completed=done))
-        else:
-            summary = screen(source, sink)
+                    with Progress(console=console, transient=True) as bar:
+                        task = bar.add_task("Screening", total=size)
+                        summary = screen(source, sink, progress=lambda done: bar.update(task, completed=done))
+                else:
+                    summary = screen(source, sink)
+    except Interrupted as stop:
+        # The partial output is already gone (atomic_output cleaned up on the way out).
+        what = f"the output to {output} is incomplete" if is_stream(output) else f"{output} not written"
+        sys.stderr.write(f"Interrupted: {what}\n")
+        raise typer.Exit(128 + stop.signum) from None
     render_summary(console, summary)
+
+
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM during a run: a BaseException, so only cleanup code (`finally`) sees it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """SIGINT and SIGTERM end the run through the normal cleanup (partial output removed), not mid-air.
+
+    Without this, SIGTERM kills the process where it stands (leaving the temporary output) and Ctrl-C
+    can land inside a worker's cleanup. The first signal raises `Interrupted` in the main thread; later
+    ones are ignored while the cleanup (at most one block) finishes.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kinds = (signal.SIGINT, signal.SIGTERM)
+
+    def stop(signum: int, frame: object) -> None:
+        for kind in kinds:
+            signal.signal(kind, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    previous = {kind: signal.getsignal(kind) for kind in kinds}
+    for kind in kinds:
+        signal.signal(kind, stop)
+    try:
+        yield
+    finally:
+        for kind, handler in previous.items():
+            signal.signal(kind, handler if handler is not None else signal.SIG_DFL)
 
 
 @contextlib.contextmanager
