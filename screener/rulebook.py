@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from screener import expressions as ex
 from screener.errors import ScreenerError
 from screener.model import (
+    NUMERIC_TYPES,
     AnswerWarning,
     Case,
     CaseFile,
@@ -652,7 +653,7 @@ def LocatedDict_of(data: LocatedDict, key: str) -> LocatedDict:
 def question_type(question: Question) -> ex.Type:
     if question.type == "yes_no":
         return ex.BOOL
-    if question.type in ("int", "money"):
+    if question.type in NUMERIC_TYPES:
         return ex.NUMBER
     if question.type == "date":
         return ex.DATE
