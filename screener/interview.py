@@ -92,8 +92,9 @@ def parse_reply(question: Question, text: str) -> Reply:
 
 def _menu_number(lowered: str) -> int | None:
     """A menu number typed in ASCII digits, or None (`str.isdigit` also takes `²`, which `int` refuses)."""
-    if lowered.isascii() and lowered.isdigit() and len(lowered.lstrip("0")) <= 6:
-        return int(lowered)
+    digits = lowered.lstrip("0") or "0"  # before int(): it refuses strings of over 4,300 digits
+    if lowered.isascii() and lowered.isdigit() and len(digits) <= 6:
+        return int(digits)
     return None
 
 
