@@ -14,7 +14,7 @@ import itertools
 import json
 import queue
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
@@ -122,7 +122,7 @@ def _gate_answered(rulebook: Rulebook, question_id: str, found: Mapping[str, int
 
 
 def output_header(header: list[str], compiled: columnar.Compiled) -> list[str]:
-    return [*header, *compiled.pathways, *compiled.scores, columnar.FLAGS, columnar.BEST, columnar.ERROR]
+    return [*header, *compiled.pathways, *compiled.scores, *columnar.SUMMARY, columnar.ERROR]
 
 
 def run_batch(
@@ -159,9 +159,10 @@ def run_batch(
     if output_format == "csv":
         sink.write(header_line(output_header(reader.header, compiled), reader.delimiter))
     row_number = 0
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="screener-writer") as writer:
+    with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="screener-writer") as writer,
+          contextlib.closing(prefetched(reader.chunks())) as chunks):  # closed now, even when interrupted
         pending: Future[None] | None = None
-        for chunk in prefetched(reader.chunks()):
+        for chunk in chunks:
             frame = chunk.frame
             if output_format == "csv":
                 out = screen_chunk(compiled, coercion, frame, reader.columns)
@@ -179,7 +180,7 @@ def run_batch(
     return summary
 
 
-def prefetched(chunks: Iterator[T]) -> Iterator[T]:
+def prefetched(chunks: Iterator[T]) -> Generator[T, None, None]:
     """The same items, read one ahead in a thread: polars parses the next block while this one is screened."""
     slot: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
     stop = threading.Event()
@@ -224,9 +225,8 @@ def screen_chunk(
     outputs = results.with_columns(ok=ok).select(
         [pl.when(pl.col("ok")).then(pl.col(p)).alias(p) for p in compiled.pathways]
         + [pl.when(pl.col("ok")).then(columnar.number_text(pl.col(s))).alias(s) for s in compiled.scores]
-        + [pl.when(pl.col("ok")).then(pl.col(name).replace("", None)).alias(name)
-           for name in (columnar.FLAGS, columnar.BEST)]
-    )
+        + [pl.when(pl.col("ok")).then(pl.col(name).replace("", None)).alias(name) for name in columnar.SUMMARY]
+    ).with_columns(escape_formulas(pl.col(columnar.BEST_TITLE)).alias(columnar.BEST_TITLE))  # rule text: never run
     escaped = error.to_frame().select(escape_formulas(pl.col(columnar.ERROR)).alias(columnar.ERROR))
     return pl.concat([data, outputs, escaped],
                      how="horizontal")

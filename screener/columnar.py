@@ -15,7 +15,7 @@ polars is imported at module level: only `screener batch` imports this module, i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +23,13 @@ import polars as pl
 
 from screener import expressions as ex
 from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, coerce, is_blank
-from screener.model import Question, Table, TableRow
+from screener.model import Dated, Question, Table, TableRow
 from screener.rulebook import Rulebook
 
 CONTRACT_SCORES = ("crs_score", "fsw_points")
 FLAGS, BEST, ERROR = "flags", "best_pathway", "error"
+BEST_TITLE, LEADS, WARNINGS = "best_pathway_title", "leads", "warnings"
+SUMMARY = (FLAGS, BEST, BEST_TITLE, LEADS, WARNINGS)  # the contract's columns after the scores, before error
 
 _DTYPES: dict[str, Any] = {"bool": pl.Boolean, "number": pl.Float64, "text": pl.String, "date": pl.Date}
 _QUESTION_KINDS = {"yes_no": "bool", "int": "number", "money": "number", "choice": "text", "date": "date"}
@@ -107,7 +109,7 @@ class Compiled:
         frame = answers.lazy()
         for stage in self.stages:
             frame = frame.with_columns(stage)
-        return frame.select([*self.pathways, *self.scores, FLAGS, BEST]).collect(engine="in-memory")
+        return frame.select([*self.pathways, *self.scores, *SUMMARY]).collect(engine="in-memory")
 
 
 class Compiler:
@@ -306,6 +308,12 @@ class Compiler:
         return pl.when(failed).then(pl.lit("ineligible")).when(unknown).then(pl.lit("incomplete")).otherwise(
             pl.lit("eligible"))
 
+    def shown(self, kind: str, items: Mapping[str, Dated]) -> pl.Expr:
+        """The `;`-joined ids of the flags, leads or warnings in force whose condition is true."""
+        parts = [pl.when(self.expr(self.rulebook.expressions[(kind, item_id)].node).fill_null(False))
+                 .then(pl.lit(item_id)) for item_id, item in items.items() if item.in_force(self.as_of)]
+        return pl.concat_str(parts, separator=";", ignore_nulls=True) if parts else pl.lit("")
+
     def compile(self) -> Compiled:
         rulebook = self.rulebook
         level: dict[str, int] = {}
@@ -332,16 +340,17 @@ class Compiler:
         stages = [stage for stage in [implied, *stages] if stage]
         pathways = list(rulebook.pathways)
         final = [self.outcome_expr(p).alias(p) for p in pathways]
-        flags = [pl.when(self.expr(rulebook.expressions[("flag", f)].node).fill_null(False)).then(pl.lit(f))
-                 for f, flag in rulebook.flags.items() if flag.in_force(self.as_of)]
-        final.append(pl.concat_str(flags, separator=";", ignore_nulls=True).alias(FLAGS) if flags
-                     else pl.lit("").alias(FLAGS))
+        final.append(self.shown("flag", rulebook.flags).alias(FLAGS))
+        final.append(self.shown("lead", rulebook.leads).alias(LEADS))
+        final.append(self.shown("warning", rulebook.answer_warnings).alias(WARNINGS))
         stages.append(final)
         ranked = sorted(enumerate(pathways), key=lambda pair: (rulebook.pathways[pair[1]].rank, pair[0]))
         best: Any = pl
         for _, pathway_id in ranked:
             best = best.when(pl.col(pathway_id) == "eligible").then(pl.lit(pathway_id))
         stages.append([(best.otherwise(_null("text")) if ranked else _null("text")).alias(BEST)])
+        titles = {pathway_id: pathway.title for pathway_id, pathway in rulebook.pathways.items()}
+        stages.append([pl.col(BEST).replace_strict(titles, default=None, return_dtype=pl.String).alias(BEST_TITLE)])
         return Compiled(stages=stages, pathways=pathways, scores=score_columns(rulebook))
 
 

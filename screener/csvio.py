@@ -8,8 +8,9 @@ unterminated quote becomes one error row and every other row stays intact. Blank
 (as `csv.DictReader` does); every other line is exactly one row, in order.
 
 Writing: atomically (a temporary file in the same folder, then `os.replace`), so an interrupted run
-never leaves a half file that looks complete; cells a spreadsheet would execute (`=`, `+`, `-`, `@`,
-tab, carriage return at the start) get a leading `'`.
+never leaves a half file that looks complete; devices, FIFOs and `-` are streamed to instead
+(`screener.files`). Cells a spreadsheet would execute (`=`, `+`, `-`, `@`, tab, carriage return at
+the start) get a leading `'`.
 """
 
 from __future__ import annotations
@@ -335,20 +336,16 @@ def header_line(names: list[str], delimiter: str) -> bytes:
 
 @contextlib.contextmanager
 def atomic_output(path: str) -> Iterator[IO[bytes]]:
-    """A binary stream to `path` that appears only when complete ('-' is stdout, written directly)."""
-    import sys
-
-    if path == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
+    """A binary stream to `path` that appears only when complete (see `screener.files`: '-' is stdout,
+    devices and FIFOs are streamed to, never replaced)."""
     target = Path(path)
-    if target.is_dir():
-        raise ScreenerError(f"{path}: is a folder; give a file name for the output", exit_code=2)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ScreenerError(f"{path}: the folder {folder} does not exist", exit_code=2)
-    with atomic_write(target, suffix=".partial") as stream:
+    if path != "-":
+        if target.is_dir():
+            raise ScreenerError(f"{path}: is a folder; give a file name for the output", exit_code=2)
+        folder = target.parent if str(target.parent) else Path(".")
+        if not folder.is_dir():
+            raise ScreenerError(f"{path}: the folder {folder} does not exist", exit_code=2)
+    with atomic_write(path, suffix=".partial") as stream:
         yield stream
 
 

@@ -15,9 +15,11 @@ from typing import Any
 
 from screener import expressions as ex
 from screener.answers import read_answers
-from screener.model import Derived, Question, Requirement, Score, Table, TableRow
+from screener.model import Derived, NextStep, Question, Requirement, Score, Table, TableRow
 from screener.report import (
+    AnswerWarningResult,
     FlagResult,
+    LeadResult,
     NextStepResult,
     Outcome,
     PathwayResult,
@@ -338,13 +340,7 @@ def evaluate(
             if requirement.in_force(as_of)
         ]
         outcome = outcome_of(r.status for r in requirements)
-        steps = []
-        if outcome == "eligible":
-            for index, step in enumerate(pathway.next_steps):
-                condition = ("step", pathway_id, str(index))
-                if step.in_force(as_of) and (condition not in rulebook.expressions or state.value(condition)):
-                    text = state.render(rulebook.texts[("step_text", pathway_id, str(index))]) or step.text
-                    steps.append(NextStepResult(text, step.url))
+        steps = next_steps(state, pathway.next_steps, ("step", pathway_id)) if outcome == "eligible" else []
         notes = [state.render(rulebook.texts[("note", pathway_id, str(i))]) or note
                  for i, note in enumerate(pathway.notes)]
         pathways[pathway_id] = PathwayResult(
@@ -359,11 +355,40 @@ def evaluate(
         for flag_id, flag in rulebook.flags.items()
         if flag.in_force(as_of) and state.value(("flag", flag_id)) is True
     ]
+    leads = [
+        LeadResult(lead.id, lead.title, state.render(rulebook.texts[("lead_text", lead_id)]) or lead.text,
+                   next_steps(state, lead.next_steps, ("lead_step", lead_id)), lead.reference, lead.source)
+        for lead_id, lead in rulebook.leads.items()
+        if lead.in_force(as_of) and state.value(("lead", lead_id)) is True
+    ]
+    warnings = [
+        AnswerWarningResult(warning.id, warning.title or warning.id.replace("_", " ").capitalize(),
+                            state.render(rulebook.texts[("warning_text", warning_id)]) or warning.text,
+                            warning.reference, warning.source)
+        for warning_id, warning in rulebook.answer_warnings.items()
+        if warning.in_force(as_of) and state.value(("warning", warning_id)) is True
+    ]
     return Report(
         rulebook_id=rulebook.info.id, version=rulebook.version, as_of=as_of,
         disclaimer=rulebook.info.disclaimer, pathways=pathways, scores=scores, flags=flags,
-        warnings=rulebook.stale(as_of),
+        review_due=rulebook.stale(as_of), leads=leads, warnings=warnings,
     )
+
+
+def next_steps(state: Evaluation, steps: Iterable[NextStep], prefix: tuple[str, str]) -> list[NextStepResult]:
+    """The steps in force whose `only_if` holds (unknown: not shown), texts rendered.
+
+    `prefix` is ("step", pathway_id) or ("lead_step", lead_id): where the loader keeps their expressions.
+    """
+    rulebook = state.rulebook
+    kind, owner = prefix
+    found = []
+    for index, step in enumerate(steps):
+        condition = (kind, owner, str(index))
+        if step.in_force(state.as_of) and (condition not in rulebook.expressions or state.value(condition)):
+            text = state.render(rulebook.texts[(f"{kind}_text", owner, str(index))]) or step.text
+            found.append(NextStepResult(text, step.url))
+    return found
 
 
 def open_questions(

@@ -157,6 +157,38 @@ class FlagResult:
 
 
 @dataclass
+class LeadResult:
+    """A route worth exploring (no legal test): shown beside the outcomes, never as one."""
+
+    id: str
+    title: str
+    text: str
+    next_steps: list[NextStepResult]
+    reference: str | None
+    source: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "text": self.text,
+                "next_steps": [s.text + (f" ({s.url})" if s.url else "") for s in self.next_steps],
+                "reference": self.reference, "source": self.source}
+
+
+@dataclass
+class AnswerWarningResult:
+    """A problem with the answers themselves (e.g. two that contradict each other)."""
+
+    id: str
+    title: str
+    text: str
+    reference: str | None
+    source: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "text": self.text,
+                "reference": self.reference, "source": self.source}
+
+
+@dataclass
 class Report:
     rulebook_id: str
     version: str
@@ -165,7 +197,9 @@ class Report:
     pathways: dict[str, PathwayResult]
     scores: dict[str, ScoreResult]
     flags: list[FlagResult]
-    warnings: list[str]
+    review_due: list[str]  # time-sensitive rulebook data past its review date
+    leads: list[LeadResult] = field(default_factory=list)
+    warnings: list[AnswerWarningResult] = field(default_factory=list)
 
     @property
     def best_pathway(self) -> str | None:
@@ -186,8 +220,10 @@ class Report:
             "scores": {score_id: _json(value) for score_id, value in self.score_values().items()},
             "score_details": {score_id: result.to_json() for score_id, result in self.scores.items()},
             "flags": [flag.to_json() for flag in self.flags],
+            "leads": [lead.to_json() for lead in self.leads],
+            "warnings": [warning.to_json() for warning in self.warnings],
             "best_pathway": self.best_pathway,
-            "warnings": self.warnings,
+            "review_due": self.review_due,
             "disclaimer": self.disclaimer,
         }
 

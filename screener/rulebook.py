@@ -22,10 +22,12 @@ from pydantic import BaseModel, ValidationError
 from screener import expressions as ex
 from screener.errors import ScreenerError
 from screener.model import (
+    AnswerWarning,
     Case,
     CaseFile,
     Derived,
     Flag,
+    Lead,
     Pathway,
     Question,
     RulebookInfo,
@@ -150,6 +152,8 @@ class Rulebook:
     content_hash: str
     implied: dict[str, Any] = field(default_factory=dict)  # question id -> its implied answer (typed)
     warnings: list[LoadError] = field(default_factory=list)
+    leads: dict[str, Lead] = field(default_factory=dict)  # routes worth exploring, shown when true
+    answer_warnings: dict[str, AnswerWarning] = field(default_factory=dict)  # the `warnings:` section
 
     @property
     def version(self) -> str:
@@ -301,7 +305,8 @@ class _Loader:
         topics: list[Topic] = []
         names: dict[str, Position] = {"as_of": Position("(built in)", 1, 1)}
         items: dict[str, dict[str, tuple[Any, str, tuple[int | str, ...]]]] = {
-            section: {} for section in ("questions", "derived", "tables", "scores", "pathways", "flags", "topics")
+            section: {} for section in (
+                "questions", "derived", "tables", "scores", "pathways", "flags", "leads", "warnings", "topics")
         }
         for file, model in files:
             if model.rulebook is not None:
@@ -335,6 +340,8 @@ class _Loader:
         scores = {k: v[0] for k, v in items["scores"].items()}
         pathways = {k: v[0] for k, v in items["pathways"].items()}
         flags = {k: v[0] for k, v in items["flags"].items()}
+        leads = {k: v[0] for k, v in items["leads"].items()}
+        answer_warnings = {k: v[0] for k, v in items["warnings"].items()}
         topic_ids = [t.id for t in topics]
 
         for qid, (question, file, path) in items["questions"].items():
@@ -420,6 +427,16 @@ class _Loader:
         for fid, (flag, file, path) in items["flags"].items():
             add(("flag", fid), flag.condition, file, (*path, "condition"))
             add_text(("flag_text", fid), flag.text, file, (*path, "text"))
+        for lid, (lead, file, path) in items["leads"].items():
+            add(("lead", lid), lead.condition, file, (*path, "condition"))
+            add_text(("lead_text", lid), lead.text, file, (*path, "text"))
+            for index, step in enumerate(lead.next_steps):
+                spath = (*path, "next_steps", index)
+                add(("lead_step", lid, str(index)), step.only_if, file, (*spath, "only_if"))
+                add_text(("lead_step_text", lid, str(index)), step.text, file, (*spath, "text"))
+        for wid, (warning, file, path) in items["warnings"].items():
+            add(("warning", wid), warning.condition, file, (*path, "condition"))
+            add_text(("warning_text", wid), warning.text, file, (*path, "text"))
 
         self.check_implied(questions, expressions)
         order = self.dependency_order(items, expressions, names)
@@ -433,6 +450,7 @@ class _Loader:
             scores=scores, pathways=pathways, flags=flags, expressions=expressions, texts=texts,
             types=types, order=order, review_items=review, content_hash=self.rules_hash or content_hash(self.root),
             implied=implied, warnings=self.unused(items, expressions, texts),
+            leads=leads, answer_warnings=answer_warnings,
         )
 
     def implied_value(self, question: Question, file: str, path: tuple[int | str, ...]) -> Any:
@@ -606,9 +624,9 @@ class _Loader:
                 self.expect(compiled, context, "bool", "relevant_if" if key[2] == "relevant_if" else "implied: when")
             elif key[0] == "actual":
                 self.type_errors(compiled, context)
-            elif key[0] == "step":
+            elif key[0] in ("step", "lead_step"):
                 self.expect(compiled, context, "bool", "only_if")
-            elif key[0] in ("requirement", "flag"):
+            elif key[0] in ("requirement", "flag", "lead", "warning"):
                 self.expect(compiled, context, "bool", "a condition")
         for text in texts.values():
             for _, placeholder in text.parts:

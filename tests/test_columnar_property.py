@@ -2,8 +2,8 @@
 
 Random profiles over every question of a rulebook — blanks, messy spellings, out-of-range and
 misspelled cells included — are written to a CSV, screened by the real command, and each output row
-is compared with what the one-person engine says for that row: outcomes, scores, flags, best pathway,
-and for unreadable rows the exact per-field reasons.
+is compared with what the one-person engine says for that row: outcomes, scores, flags, best pathway
+and its title, leads, answer warnings, and for unreadable rows the exact per-field reasons.
 """
 
 from __future__ import annotations
@@ -97,6 +97,9 @@ def expected_row(rulebook: Rulebook, row: dict[str, str], as_of: dt.date) -> dic
         "scores": report.score_values(),
         "flags": [flag.id for flag in report.flags],
         "best": report.best_pathway or "",
+        "best_title": report.pathways[report.best_pathway].title if report.best_pathway else "",
+        "leads": [lead.id for lead in report.leads],
+        "warnings": [warning.id for warning in report.warnings],
     }
 
 
@@ -117,6 +120,9 @@ def check_rows(rulebook: Rulebook, rows: list[dict[str, str]], out: list[dict[st
                 None if value is None else float(value)), (index, score_id)
         assert (got["flags"].split(";") if got["flags"] else []) == want["flags"], index
         assert got["best_pathway"] == want["best"], index
+        assert got["best_pathway_title"] == want["best_title"], index
+        assert (got["leads"].split(";") if got["leads"] else []) == want["leads"], index
+        assert (got["warnings"].split(";") if got["warnings"] else []) == want["warnings"], index
 
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

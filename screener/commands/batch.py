@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
@@ -30,8 +32,8 @@ def batch(
     """Screen every row of an intake CSV: one output row per input row, in order, with outcomes and errors.
 
     Reads UTF-8 CSV (BOM, CRLF, ',' or ';' are fine); headers match field ids ignoring case and spaces.
-    Writes every input column, then one column per pathway, crs_score, fsw_points, flags, best_pathway
-    and error. A summary goes to stderr.
+    Writes every input column, then one column per pathway, crs_score, fsw_points, flags, best_pathway,
+    best_pathway_title, leads, warnings and error. A summary goes to stderr.
 
     \b
     Example:
@@ -46,6 +48,7 @@ def batch(
     os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1")
     from screener.batch import load_column_map, run_batch
     from screener.csvio import atomic_output, open_input
+    from screener.files import is_stream
     from screener.render.batch_summary import render_summary
     from screener.render.console import make_console
     from screener.rulebook import load_rulebook, resolve_rules_path
@@ -54,24 +57,70 @@ def batch(
         raise ScreenerError(f"--format: '{output_format}' is not csv or jsonl", exit_code=2)
     day = parse_as_of(as_of) or dt.date.today()
     column_map = load_column_map(columns) if columns else None
-    rulebook = load_rulebook(resolve_rules_path(rules))
-    console = make_console(stderr=True)
-    for warning in rulebook.stale(day):
-        console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+    try:
+        with _interruptible():
+            rulebook = load_rulebook(resolve_rules_path(rules))
+            console = make_console(stderr=True)
+            for warning in rulebook.stale(day):
+                console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
 
-    def warn(message: str) -> None:
-        console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+            def warn(message: str) -> None:
+                console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
 
-    with open_input(input) as (source, size), atomic_output(output) as sink:
-        if sys.stderr.isatty() and size is not None and size >= PROGRESS_MIN_BYTES:
-            from rich.progress import Progress
+            with open_input(input) as (source, size), atomic_output(output) as sink:
+                if sys.stderr.isatty() and size is not None and size >= PROGRESS_MIN_BYTES:
+                    from rich.progress import Progress
 
-            with Progress(console=console, transient=True) as bar:
-                task = bar.add_task("Screening", total=size)
-                summary = run_batch(rulebook, source, sink, as_of=day, column_map=column_map,
-                                    output_format=output_format, warn=warn,
-                                    progress=lambda done: bar.update(task, completed=done))
-        else:
-            summary = run_batch(rulebook, source, sink, as_of=day, column_map=column_map,
-                                output_format=output_format, warn=warn)
+                    with Progress(console=console, transient=True) as bar:
+                        task = bar.add_task("Screening", total=size)
+                        summary = run_batch(rulebook, source, sink, as_of=day, column_map=column_map,
+                                            output_format=output_format, warn=warn,
+                                            progress=lambda done: bar.update(task, completed=done))
+                else:
+                    summary = run_batch(rulebook, source, sink, as_of=day, column_map=column_map,
+                                        output_format=output_format, warn=warn)
+    except Interrupted as stop:
+        # The partial output is already gone (atomic_output cleaned up on the way out).
+        what = f"the output to {output} is incomplete" if is_stream(output) else f"{output} not written"
+        sys.stderr.write(f"Interrupted: {what}\n")
+        raise typer.Exit(128 + stop.signum) from None
     render_summary(console, summary)
+
+
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM during a run: a BaseException, so only cleanup code (`finally`) sees it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """SIGINT and SIGTERM end the run through the normal cleanup (partial output removed), not mid-air.
+
+    Without this, SIGTERM kills the process where it stands (leaving the temporary output) and Ctrl-C
+    can land inside a worker's cleanup. The first signal raises `Interrupted` in the main thread; later
+    ones are ignored while the cleanup (at most one block) finishes.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kinds = (signal.SIGINT, signal.SIGTERM)
+
+    def stop(signum: int, frame: object) -> None:
+        for kind in kinds:
+            signal.signal(kind, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    previous = {kind: signal.getsignal(kind) for kind in kinds}
+    for kind in kinds:
+        signal.signal(kind, stop)
+    try:
+        yield
+    finally:
+        for kind, handler in previous.items():
+            signal.signal(kind, handler if handler is not None else signal.SIG_DFL)

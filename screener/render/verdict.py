@@ -56,8 +56,9 @@ class Link(Text):
 
 def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf | None = None) -> list[RenderableType]:
     """The whole screen, part by part."""
-    parts: list[RenderableType] = [_headline(report), _table(report, questions)]
+    parts: list[RenderableType] = [_headline(report), *_answer_warnings(report), _table(report, questions)]
     parts += _eligible(report)
+    parts += _leads(report)
     parts += _ineligible(report)
     parts += _undecided(report, questions)
     parts += _scores(report, questions)
@@ -119,6 +120,32 @@ def _eligible(report: Report) -> list[RenderableType]:
                 parts.append(Link("     " + step.url, style="blue"))
         for note in pathway.notes:
             parts.append(Padding(Text("Note: " + note, style="dim"), (0, 0, 0, 2), expand=False))
+    return parts
+
+
+def _answer_warnings(report: Report) -> list[RenderableType]:
+    """Answers that contradict each other come before any verdict built on them."""
+    parts: list[RenderableType] = []
+    for warning in report.warnings:
+        line = Text("Check your answers: ", style="bold yellow")
+        line.append(warning.title, style="bold")
+        line.append("\n" + warning.text)
+        parts.append(Padding(line, (0, 0, 0, 2), expand=False))
+    return parts
+
+
+def _leads(report: Report) -> list[RenderableType]:
+    """Routes worth exploring: no legal test, so never an outcome, only a pointer."""
+    if not report.leads:
+        return []
+    parts: list[RenderableType] = [_heading("Also worth exploring")]
+    for lead in report.leads:
+        parts.append(Text(lead.title, style="bold"))
+        parts.append(Padding(Text(lead.text), (0, 0, 0, 2), expand=False))
+        for number, step in enumerate(lead.next_steps, start=1):
+            parts.append(Padding(Text(f"{number}. {step.text}"), (0, 0, 0, 2), expand=False))
+            if step.url:
+                parts.append(Link("     " + step.url, style="blue"))
     return parts
 
 
@@ -266,7 +293,7 @@ def _flags(report: Report) -> list[RenderableType]:
 
 def _footer(report: Report) -> list[RenderableType]:
     parts: list[RenderableType] = [Text("")]
-    for warning in report.warnings:
+    for warning in report.review_due:
         parts.append(Text(f"Warning: {warning}", style="yellow"))
     parts.append(Text(f"Rules {report.rulebook_id} version {report.version}, as of {report.as_of.isoformat()}.",
                       style="dim"))
