@@ -27,6 +27,7 @@ TRUE_WORDS = frozenset({"yes", "y", "true", "1"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0"})
 MONEY = re.compile(r"^\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")  # ASCII digits only
 INTEGER = re.compile(r"^([+-]?)([0-9]+)(?:\.0+)?$")  # a zero fraction is still a whole number
+DECIMAL = re.compile(r"^[+-]?([0-9]+)(\.[0-9]+)?$")  # 6.5, 7, -1.25; never nan, inf or 1e3
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Numbers stay below 10**15 in size: every whole number there is exact as a 64-bit float, so the batch
 # path (polars Float64) and the one-person path (Python int) hold the same value, and no arithmetic in a
@@ -74,6 +75,8 @@ def coerce(question: Question, raw: Any) -> Any:
         return _yes_no(raw)
     if question.type == "int":
         return _in_range(question, _integer(raw))
+    if question.type == "number":
+        return _in_range(question, _decimal(raw))
     if question.type == "money":
         return _in_range(question, _money(raw))
     if question.type == "choice":
@@ -109,6 +112,29 @@ def _integer(raw: Any) -> int:
     if len(digits) > MAX_DIGITS:  # before int(): Python refuses to convert very long digit strings
         _too_long()
     return int(sign + digits)
+
+
+def _decimal(raw: Any) -> int | float:
+    """A number that may have a decimal point (a test score such as IELTS 6.5); whole ones stay int."""
+    if isinstance(raw, bool):
+        raise ValueError("expected a number, not yes/no")
+    if isinstance(raw, int):
+        return _sized(raw)
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise ValueError("expected a number, like 6.5")
+        number = raw
+    else:
+        text = str(raw).strip()
+        match = DECIMAL.match(text)
+        if match is None:
+            raise ValueError("expected a number, like 6.5")
+        if len(match.group(1).lstrip("0")) > MAX_DIGITS:  # before float(): a long enough string is infinity
+            _too_long()
+        number = float(text)
+    if abs(number) >= LIMIT:
+        _too_long()
+    return int(number) if number.is_integer() else number
 
 
 def _money(raw: Any) -> int | float:

@@ -39,6 +39,7 @@ from screener.compiled import (
 )
 from screener.errors import ScreenerError
 from screener.model import (
+    NUMERIC_TYPES,
     AnswerWarning,
     Case,
     CaseFile,
@@ -682,7 +683,7 @@ def LocatedDict_of(data: LocatedDict, key: str) -> LocatedDict:
 def question_type(question: Question) -> ex.Type:
     if question.type == "yes_no":
         return ex.BOOL
-    if question.type in ("int", "money"):
+    if question.type in NUMERIC_TYPES:
         return ex.NUMBER
     if question.type == "date":
         return ex.DATE

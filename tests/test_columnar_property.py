@@ -60,6 +60,15 @@ def cell(question: Question, with_bad: bool) -> st.SearchStrategy[str]:
                                      "999,999,999,999,999,999", "1000000000000000.0"])
         if question.type == "int":
             bad = bad | st.sampled_from(["+3", "٣", "²", "30.5"])  # legal for Python's int()/isdigit(): must agree
+    elif question.type == "number":
+        low = question.min if question.min is not None else 0.0
+        high = question.max if question.max is not None else 1000.0
+        halves = st.integers(int(low * 2), int(high * 2)).map(lambda n: n / 2)  # IELTS-like bands
+        good = (halves.map(lambda x: f"{x:g}") | halves.map(lambda x: f" {x:.1f} ")
+                | st.floats(low, high, allow_nan=False).map(lambda x: f"{x:.3f}"))
+        bad = st.sampled_from(["nan", "inf", "-inf", "6,5", "1e3", "abc", ".5", "6.", "+", "²", "9" * 16,
+                               "9" * 5000, "999999999999999.9999"]) | st.floats(
+            high + 0.5, high + 50, allow_nan=False).map(lambda x: f"{x:.1f}")
     elif question.type == "choice":
         good = st.sampled_from(question.choice_values).flatmap(messy)
         bad = st.sampled_from(["phd", "other thing", "masterz", "yes please"])

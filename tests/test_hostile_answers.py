@@ -236,6 +236,7 @@ OFFER = Question(id="offer", type="yes_no", prompt="Offer?", topic="you")
 STATUS = Question(id="status", type="choice", choices=["single", "common_law", "married"], prompt="?", topic="you")
 BORN = Question(id="born", type="date", prompt="Born?", topic="you")
 BOUNDLESS = Question(id="count", type="int", prompt="Count?", topic="you")
+SCORE = Question(id="score", type="number", min=0, max=9, prompt="IELTS band?", topic="you")
 
 
 @pytest.mark.parametrize(("question", "reply", "expected"), [
@@ -251,6 +252,10 @@ BOUNDLESS = Question(id="count", type="int", prompt="Count?", topic="you")
     (AGE, "30.0", Answer(30)),
     (AGE, SECRET, Invalid(NUMBER)),
     (AGE, "987654321", Invalid("must be between 0 and 120")),
+    (SCORE, "nan", Invalid("expected a number, like 6.5")),
+    (SCORE, "6.5", Answer(6.5)),
+    (SCORE, "9" * 5000, Invalid(DIGITS)),
+    (SCORE, "\u00b2", Invalid("expected a number, like 6.5")),
     (FUNDS, "inf", Invalid(AMOUNT)),
     (FUNDS, "8" * 400, Invalid(DIGITS)),
     (BORN, "2020-13-45", Invalid(A_DATE)),
@@ -296,8 +301,9 @@ def test_interview_at_a_terminal_survives_hostile_digits() -> None:
 
 # ------------------------------------------------------------------------------ property tests
 
-QUESTIONS = [AGE, FUNDS, OFFER, STATUS, BORN, BOUNDLESS,
-             Question(id="capped", type="money", min=10, max=5000, prompt="?", topic="you")]
+QUESTIONS = [AGE, FUNDS, OFFER, STATUS, BORN, BOUNDLESS, SCORE,
+             Question(id="capped", type="money", min=10, max=5000, prompt="?", topic="you"),
+             Question(id="decimal", type="number", prompt="?", topic="you")]
 SPECIAL = ["NaN", "nan", "-nan", "inf", "-Infinity", ".nan", ".inf", "1e3", "3.0e1", "30.0", "-0.0", "+7", "0x1F",
            "1_000", "\u00b2", "\u0663", "\uff13", "9" * 16, "9" * 5000, "0" * 5000 + "1", "999,999,999,999,999",
            "999,999,999,999,999.9999", "1,000,000,000,000,000", "$ 1,234.50", "2020-13-45", "2024-02-29",
