@@ -112,14 +112,10 @@ def _gate_answered(rulebook: Rulebook, question_id: str, found: Mapping[str, int
     Such a gate is read only to imply answers the file already gives (and to order an interview), so
     its absence changes nothing and is not worth a warning.
     """
-    targets: list[str] = []
-    for key, compiled in rulebook.expressions.items():
-        if question_id not in ex.names_in(compiled.node):
-            continue
-        if key[0] != "question":
-            return False  # read by a rule: the gate matters in its own right
-        if key[2] == "implied":
-            targets.append(key[1])
+    if question_id in rulebook.graph.read_by_rules:
+        return False  # read by a rule: the gate matters in its own right
+    targets = [qid for qid, rules in rulebook.rules.questions.items()
+               if rules.implied_when is not None and question_id in ex.names_in(rules.implied_when.node)]
     return bool(targets) and all(target in found for target in targets)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -156,6 +157,31 @@ class FlagResult:
                 "reference": self.reference, "source": self.source}
 
 
+def preference(ranks: Mapping[str, int]) -> list[str]:
+    """Pathway ids, preferred first: lowest rank, then rulebook order.
+
+    The one ranking rule: reports, the outcomes-only path and the columnar compiler all use it.
+    """
+    return [pid for _, _, pid in sorted((rank, index, pid) for index, (pid, rank) in enumerate(ranks.items()))]
+
+
+def best_of(outcomes: Mapping[str, Outcome], ranks: Mapping[str, int]) -> str | None:
+    """The most preferred eligible pathway; None when none is."""
+    return next((pathway_id for pathway_id in preference(ranks) if outcomes.get(pathway_id) == "eligible"), None)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """What a screening decides, without any explanation: for batch, the interview and `rules diff`."""
+
+    pathways: dict[str, Outcome]
+    scores: dict[str, int | float | None]
+    flags: list[str]
+    leads: list[str]
+    warnings: list[str]
+    best_pathway: str | None
+
+
 @dataclass
 class LeadResult:
     """A route worth exploring (no legal test): shown beside the outcomes, never as one."""
@@ -204,8 +230,7 @@ class Report:
     @property
     def best_pathway(self) -> str | None:
         """The eligible pathway with the best (lowest) rank; None when nothing is open yet."""
-        eligible = [p for p in self.pathways.values() if p.outcome == "eligible"]
-        return min(eligible, key=lambda p: p.rank).id if eligible else None
+        return best_of(self.outcomes(), {pathway_id: p.rank for pathway_id, p in self.pathways.items()})
 
     def outcomes(self) -> dict[str, Outcome]:
         return {pathway_id: result.outcome for pathway_id, result in self.pathways.items()}

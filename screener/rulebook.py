@@ -15,13 +15,31 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from screener import expressions as ex
+from screener.compiled import (
+    Compiled,
+    DerivedRule,
+    Graph,
+    LineRule,
+    PathwayRule,
+    QuestionRules,
+    RequirementRule,
+    Rules,
+    ScoreRule,
+    ShownRule,
+    Slice,
+    StepRule,
+    Template,
+    build_graph,
+    slice_at,
+)
 from screener.errors import ScreenerError
 from screener.model import (
+    NUMERIC_TYPES,
     AnswerWarning,
     Case,
     CaseFile,
@@ -46,6 +64,9 @@ from screener.source import (
     position_of,
 )
 from screener.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from screener.report import Report
 
 TESTS_FOLDER = "tests"
 M = TypeVar("M", bound=BaseModel)
@@ -108,23 +129,6 @@ def _display(root: Path, path: Path) -> str:
 # ----------------------------------------------------------------------------------- compiled form
 
 
-@dataclass(frozen=True)
-class Compiled:
-    """An expression with the position it came from."""
-
-    node: ex.Node
-    source: str
-    position: Position
-
-
-@dataclass
-class CompiledText:
-    """Text with `{expression}` placeholders."""
-
-    text: str
-    parts: list[tuple[str, Compiled | None]]
-
-
 @dataclass
 class StaleItem:
     what: str
@@ -144,23 +148,38 @@ class Rulebook:
     scores: dict[str, Score]
     pathways: dict[str, Pathway]
     flags: dict[str, Flag]
-    expressions: dict[tuple[str, ...], Compiled]
-    texts: dict[tuple[str, ...], CompiledText]
+    rules: Rules  # the compiled form: every expression and text template, typed by what it belongs to
+    graph: Graph  # who reads what, computed once
     types: dict[str, ex.Type]
-    order: list[str]  # derived values and scores, dependencies first
     review_items: list[StaleItem]
     content_hash: str
     implied: dict[str, Any] = field(default_factory=dict)  # question id -> its implied answer (typed)
     warnings: list[LoadError] = field(default_factory=list)
     leads: dict[str, Lead] = field(default_factory=dict)  # routes worth exploring, shown when true
     answer_warnings: dict[str, AnswerWarning] = field(default_factory=dict)  # the `warnings:` section
+    _slices: dict[dt.date, Slice] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def version(self) -> str:
         return self.info.version
 
-    def expr(self, *key: str) -> Compiled:
-        return self.expressions[key]
+    @property
+    def ranks(self) -> dict[str, int]:
+        return {pathway_id: pathway.rank for pathway_id, pathway in self.pathways.items()}
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """Derived values and scores, dependencies first."""
+        return self.graph.order
+
+    def at(self, as_of: dt.date) -> Slice:
+        """The rules in force on `as_of` (computed once per date)."""
+        found = self._slices.get(as_of)
+        if found is None:
+            if len(self._slices) > 64:
+                self._slices.clear()
+            found = self._slices[as_of] = slice_at(self.rules, self.tables, as_of)
+        return found
 
     def question_order(self) -> list[Question]:
         rank = {topic.id: index for index, topic in enumerate(self.topics)}
@@ -177,7 +196,7 @@ class Rulebook:
         ]
 
     # Evaluation is implemented in screener.evaluation; these are thin conveniences.
-    def evaluate(self, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Any:
+    def evaluate(self, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Report:
         from screener.evaluation import evaluate
 
         return evaluate(self, answers, as_of=as_of)
@@ -352,8 +371,7 @@ class _Loader:
                 self.error(self.position(file, (*path, "choices")), f"question '{qid}' repeats a choice")
 
         signatures = {tid: self.check_table(table, *items["tables"][tid][1:]) for tid, table in tables.items()}
-        expressions: dict[tuple[str, ...], Compiled] = {}
-        texts: dict[tuple[str, ...], CompiledText] = {}
+        rules = Rules()
         implied: dict[str, Any] = {}
         review: list[StaleItem] = []
         if info is not None and info.review_by:
@@ -362,16 +380,10 @@ class _Loader:
             if table.review_by:
                 review.append(StaleItem(f"Table '{tid}' ({table.title})", table.review_by))
 
-        def add(key: tuple[str, ...], source: str | None, file: str, path: tuple[int | str, ...]) -> None:
-            if source is None:
-                return
-            compiled = self.compile(str(source), file, path)
-            if compiled is not None:
-                expressions[key] = compiled
+        def add(source: str | None, file: str, path: tuple[int | str, ...]) -> Compiled | None:
+            return None if source is None else self.compile(str(source), file, path)
 
-        def add_text(key: tuple[str, ...], text: str | None, file: str, path: tuple[int | str, ...]) -> None:
-            if text is None:
-                return
+        def template(text: str, file: str, path: tuple[int | str, ...]) -> Template:
             parts: list[tuple[str, Compiled | None]] = []
             last = 0
             for match in PLACEHOLDER.finditer(text):
@@ -381,75 +393,96 @@ class _Loader:
                     parts.append(("", compiled))
                 last = match.end()
             parts.append((text[last:], None))
-            texts[key] = CompiledText(text, parts)
+            return Template(text, tuple(parts))
 
         for qid, (question, file, path) in items["questions"].items():
-            add(("question", qid, "relevant_if"), question.relevant_if, file, (*path, "relevant_if"))
+            when = None
             if question.implied is not None:
-                add(("question", qid, "implied"), question.implied.when, file, (*path, "implied", "when"))
+                when = add(question.implied.when, file, (*path, "implied", "when"))
                 implied[qid] = self.implied_value(question, file, path)
+            rules.questions[qid] = QuestionRules(
+                add(question.relevant_if, file, (*path, "relevant_if")), when,
+                implied.get(qid) if when is not None else None)
         for did, (value, file, path) in items["derived"].items():
-            add(("derived", did), value.expr, file, (*path, "expr"))
+            versions: list[tuple[Any, Compiled]] = []
+            plain = add(value.expr, file, (*path, "expr"))
+            if plain is not None:
+                versions.append((None, plain))
             for index, version in enumerate(value.versions or []):
-                add(("derived", did, str(index)), version.expr, file, (*path, "versions", index, "expr"))
+                compiled = add(version.expr, file, (*path, "versions", index, "expr"))
+                if compiled is not None:
+                    versions.append((version, compiled))
                 if version.review_by:
                     review.append(StaleItem(f"Derived value '{did}' (version {index + 1})", version.review_by))
+            rules.derived[did] = DerivedRule(value, tuple(versions))
         for sid, (score, file, path) in items["scores"].items():
             self.check_score(score, file, path)
+            lines = []
             for index, line in enumerate(score.lines):
-                add(("score", sid, line.id), line.points, file, (*path, "lines", index, "points"))
+                points = add(line.points, file, (*path, "lines", index, "points"))
+                if points is not None:
+                    lines.append(LineRule(line, points))
+            rules.scores[sid] = ScoreRule(score, tuple(lines))
             if score.cutoffs and score.cutoffs.review_by:
                 review.append(StaleItem(f"Recent rounds of '{sid}'", score.cutoffs.review_by))
         for pid, (pathway, file, path) in items["pathways"].items():
             seen: set[str] = set()
+            requirements = []
             for index, requirement in enumerate(pathway.requirements):
                 rpath = (*path, "requirements", index)
                 if requirement.id in seen:
                     self.error(self.position(file, (*rpath, "id")),
                                f"duplicate requirement id '{requirement.id}' in pathway '{pid}'")
                 seen.add(requirement.id)
-                add(("requirement", pid, requirement.id), requirement.condition, file, (*rpath, "condition"))
-                add(("actual", pid, requirement.id), requirement.actual, file, (*rpath, "actual"))
-                add_text(("advice", pid, requirement.id), requirement.advice, file, (*rpath, "advice"))
-                if isinstance(requirement.needed, str):
-                    add_text(("needed", pid, requirement.id), requirement.needed, file, (*rpath, "needed"))
-                add_text(("requirement_text", pid, requirement.id), requirement.text, file, (*rpath, "text"))
+                condition = add(requirement.condition, file, (*rpath, "condition"))
+                actual = add(requirement.actual, file, (*rpath, "actual"))
+                advice = None if requirement.advice is None else template(requirement.advice, file, (*rpath, "advice"))
+                needed = (template(requirement.needed, file, (*rpath, "needed"))
+                          if isinstance(requirement.needed, str) else None)
+                text = template(requirement.text, file, (*rpath, "text"))
+                if condition is not None:
+                    requirements.append(RequirementRule(requirement, condition, text, actual, advice, needed))
+            steps = []
             for index, step in enumerate(pathway.next_steps):
                 spath = (*path, "next_steps", index)
-                add(("step", pid, str(index)), step.only_if, file, (*spath, "only_if"))
-                add_text(("step_text", pid, str(index)), step.text, file, (*spath, "text"))
-            for index, note in enumerate(pathway.notes):
-                add_text(("note", pid, str(index)), note, file, (*path, "notes", index))
+                only_if = add(step.only_if, file, (*spath, "only_if"))
+                steps.append(StepRule(step, template(step.text, file, (*spath, "text")), only_if))
+            notes = tuple(template(note, file, (*path, "notes", index)) for index, note in enumerate(pathway.notes))
+            rules.pathways[pid] = PathwayRule(pathway, tuple(requirements), tuple(steps), notes)
             for score_id in pathway.scores:
                 if score_id not in scores and score_id not in self.broken:
                     self.error(self.position(file, (*path, "scores")),
                                f"unknown score '{score_id}'{did_you_mean(score_id, scores)}")
         for fid, (flag, file, path) in items["flags"].items():
-            add(("flag", fid), flag.condition, file, (*path, "condition"))
-            add_text(("flag_text", fid), flag.text, file, (*path, "text"))
+            condition = add(flag.condition, file, (*path, "condition"))
+            if condition is not None:
+                rules.flags[fid] = ShownRule(flag, condition, template(flag.text, file, (*path, "text")))
         for lid, (lead, file, path) in items["leads"].items():
-            add(("lead", lid), lead.condition, file, (*path, "condition"))
-            add_text(("lead_text", lid), lead.text, file, (*path, "text"))
+            condition = add(lead.condition, file, (*path, "condition"))
+            steps = []
             for index, step in enumerate(lead.next_steps):
                 spath = (*path, "next_steps", index)
-                add(("lead_step", lid, str(index)), step.only_if, file, (*spath, "only_if"))
-                add_text(("lead_step_text", lid, str(index)), step.text, file, (*spath, "text"))
+                only_if = add(step.only_if, file, (*spath, "only_if"))
+                steps.append(StepRule(step, template(step.text, file, (*spath, "text")), only_if))
+            if condition is not None:
+                rules.leads[lid] = ShownRule(lead, condition, template(lead.text, file, (*path, "text")), tuple(steps))
         for wid, (warning, file, path) in items["warnings"].items():
-            add(("warning", wid), warning.condition, file, (*path, "condition"))
-            add_text(("warning_text", wid), warning.text, file, (*path, "text"))
+            condition = add(warning.condition, file, (*path, "condition"))
+            if condition is not None:
+                rules.warnings[wid] = ShownRule(warning, condition, template(warning.text, file, (*path, "text")))
 
-        self.check_implied(questions, expressions)
-        order = self.dependency_order(items, expressions, names)
-        types = self.infer_types(questions, derived, scores, signatures, expressions, texts, order)
+        self.check_implied(questions, rules)
+        order = self.dependency_order(items, rules, names)
+        types = self.infer_types(questions, signatures, rules, order)
 
         if self.errors:
             raise RulebookError(self.errors)
         assert info is not None
         return Rulebook(
             path=self.root, info=info, topics=topics, questions=questions, derived=derived, tables=tables,
-            scores=scores, pathways=pathways, flags=flags, expressions=expressions, texts=texts,
-            types=types, order=order, review_items=review, content_hash=self.rules_hash or content_hash(self.root),
-            implied=implied, warnings=self.unused(items, expressions, texts),
+            scores=scores, pathways=pathways, flags=flags, rules=rules, graph=build_graph(rules, questions, order),
+            types=types, review_items=review, content_hash=self.rules_hash or content_hash(self.root),
+            implied=implied, warnings=self.unused(items, rules),
             leads=leads, answer_warnings=answer_warnings,
         )
 
@@ -464,10 +497,10 @@ class _Loader:
             self.error(self.position(file, (*path, "implied", "value")), f"implied value: {error}")
             return None
 
-    def check_implied(self, questions: Mapping[str, Question], expressions: Mapping[tuple[str, ...], Compiled]) -> None:
+    def check_implied(self, questions: Mapping[str, Question], rules: Rules) -> None:
         """An implied answer may depend only on questions that are asked, never on computed values."""
         for qid in questions:
-            compiled = expressions.get(("question", qid, "implied"))
+            compiled = rules.questions[qid].implied_when if qid in rules.questions else None
             if compiled is None:
                 continue
             for name in sorted(ex.names_in(compiled.node)):
@@ -475,18 +508,13 @@ class _Loader:
                 if target is None or target.implied is not None:
                     self.error(compiled.position, f"implied: 'when' may read only questions without an implied "
                                                   f"answer, not '{name}'")
-    def unused(
-        self,
-        items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
-        expressions: Mapping[tuple[str, ...], Compiled],
-        texts: Mapping[tuple[str, ...], CompiledText],
-    ) -> list[LoadError]:
+
+    def unused(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
+               rules: Rules) -> list[LoadError]:
         """Questions, derived values and tables nothing reads: often a misspelling, or a rule left behind."""
         used: set[str] = set()
-        for compiled in expressions.values():
+        for compiled in rules.all_expressions():
             used |= ex.names_in(compiled.node)
-        for text in texts.values():
-            used |= {name for _, part in text.parts if part is not None for name in ex.names_in(part.node)}
         found = []
         for section, what in (("questions", "question"), ("derived", "derived value"), ("tables", "table")):
             for item_id, (_, file, path) in items[section].items():
@@ -544,14 +572,15 @@ class _Loader:
     def dependency_order(
         self,
         items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
-        expressions: Mapping[tuple[str, ...], Compiled],
+        rules: Rules,
         names: Mapping[str, Position],
     ) -> list[str]:
         """Derived values and scores in an order where every dependency comes first; reports cycles."""
         depends: dict[str, set[str]] = {}
-        for key, compiled in expressions.items():
-            if key[0] in ("derived", "score"):
-                depends.setdefault(key[1], set()).update(ex.names_in(compiled.node))
+        for did, value in rules.derived.items():
+            depends[did] = {name for _, compiled in value.versions for name in ex.names_in(compiled.node)}
+        for sid, score in rules.scores.items():
+            depends[sid] = {name for line in score.lines for name in ex.names_in(line.points.node)}
         computed = set(items["derived"]) | set(items["scores"])
         for name in computed:
             depends.setdefault(name, set())
@@ -583,55 +612,57 @@ class _Loader:
     def infer_types(
         self,
         questions: Mapping[str, Question],
-        derived: Mapping[str, Derived],
-        scores: Mapping[str, Score],
         signatures: Mapping[str, ex.TableSignature],
-        expressions: Mapping[tuple[str, ...], Compiled],
-        texts: Mapping[tuple[str, ...], CompiledText],
+        rules: Rules,
         order: list[str],
     ) -> dict[str, ex.Type]:
         types: dict[str, ex.Type] = {"as_of": ex.DATE}
         for qid, question in questions.items():
             types[qid] = question_type(question)
-        for sid in scores:
+        for sid in rules.scores:
             types[sid] = ex.NUMBER
         context = ex.TypeContext(types, signatures, ignored=self.broken)
         for name in order:
-            if name in derived:
-                versions = range(len(derived[name].versions or []))
-                keys: list[tuple[str, ...]] = [("derived", name), *(("derived", name, str(i)) for i in versions)]
+            if name in rules.derived:
+                versions = [compiled for _, compiled in rules.derived[name].versions]
                 found: list[ex.Type] = []
-                for key in keys:
-                    if key in expressions:
-                        kind = self.type_errors(expressions[key], context)
-                        if kind is not None:
-                            found.append(kind)
+                for compiled in versions:
+                    kind = self.type_errors(compiled, context)
+                    if kind is not None:
+                        found.append(kind)
                 if found:
                     merged = found[0]
                     for other in found[1:]:
                         if other.kind != merged.kind:
-                            self.error(expressions[keys[-1]].position, f"versions of '{name}' differ in type")
+                            self.error(versions[-1].position, f"versions of '{name}' differ in type")
                         elif merged.kind == "text":
                             merged = ex.Type("text", None if merged.values is None or other.values is None
                                              else merged.values | other.values)
                     types[name] = merged
-            else:
-                for key, compiled in expressions.items():
-                    if key[0] == "score" and key[1] == name:
-                        self.expect(compiled, context, "number", "score line points")
-        for key, compiled in expressions.items():
-            if key[0] == "question":
-                self.expect(compiled, context, "bool", "relevant_if" if key[2] == "relevant_if" else "implied: when")
-            elif key[0] == "actual":
-                self.type_errors(compiled, context)
-            elif key[0] in ("step", "lead_step"):
-                self.expect(compiled, context, "bool", "only_if")
-            elif key[0] in ("requirement", "flag", "lead", "warning"):
-                self.expect(compiled, context, "bool", "a condition")
-        for text in texts.values():
-            for _, placeholder in text.parts:
-                if placeholder is not None:
-                    self.type_errors(placeholder, context)
+            elif name in rules.scores:
+                for line in rules.scores[name].lines:
+                    self.expect(line.points, context, "number", "score line points")
+        for asked in rules.questions.values():
+            if asked.relevant_if is not None:
+                self.expect(asked.relevant_if, context, "bool", "relevant_if")
+            if asked.implied_when is not None:
+                self.expect(asked.implied_when, context, "bool", "implied: when")
+        for pathway in rules.pathways.values():
+            for requirement in pathway.requirements:
+                self.expect(requirement.condition, context, "bool", "a condition")
+                if requirement.actual is not None:
+                    self.type_errors(requirement.actual, context)
+            for step in pathway.steps:
+                if step.only_if is not None:
+                    self.expect(step.only_if, context, "bool", "only_if")
+        for shown in [*rules.flags.values(), *rules.leads.values(), *rules.warnings.values()]:
+            self.expect(shown.condition, context, "bool", "a condition")
+            for step in shown.steps:
+                if step.only_if is not None:
+                    self.expect(step.only_if, context, "bool", "only_if")
+        for template in rules.templates():
+            for placeholder in template.expressions():
+                self.type_errors(placeholder, context)
         return types
 
     def expect(self, compiled: Compiled, context: ex.TypeContext, kind: ex.Kind, what: str) -> None:
@@ -652,7 +683,7 @@ def LocatedDict_of(data: LocatedDict, key: str) -> LocatedDict:
 def question_type(question: Question) -> ex.Type:
     if question.type == "yes_no":
         return ex.BOOL
-    if question.type in ("int", "money"):
+    if question.type in NUMERIC_TYPES:
         return ex.NUMBER
     if question.type == "date":
         return ex.DATE

@@ -15,7 +15,7 @@ from screener.errors import ScreenerError
 PROGRESS_MIN_BYTES = 5_000_000
 
 
-@app.command("batch")
+@app.command("batch", short_help="Screen every row of an intake CSV: one output row per input row.")
 def batch(
     input: Annotated[str, typer.Argument(metavar="INPUT", help="Intake CSV ('-' reads stdin).")],
     output: Annotated[str, typer.Option("--output", "-o", metavar="OUTPUT",
