@@ -1,6 +1,11 @@
 """Reading intake CSVs the way firms really export them, and writing results that cannot hurt.
 
-Reading: UTF-8 with or without BOM, CRLF or LF, `,` or `;` (sniffed from the header). The file is read
+Reading: UTF-8 with or without BOM, UTF-16 with a BOM ("Unicode text"), or Windows-1252/Latin-1 (what
+Excel's plain "CSV" saves), found by `detect_encoding` or forced with `--encoding`; any other encoding is
+turned into UTF-8 as it streams in (`Transcoded`). Lines end with LF, CRLF or a lone CR (old Mac
+Excel); a line break inside a quoted cell comes back byte for byte. `,`, `;` or tab (sniffed from the
+header); blank lines before the header are skipped. A file that is not text in its encoding is refused whole, with advice, never half turned into
+error rows. The file is read
 in blocks of whole lines and each block becomes a frame of text cells: blocks without quotes are split
 by polars, blocks with well-formed quoted lines are parsed by polars' CSV reader, and only blocks with
 a broken line fall back to Python, which recovers record by record, so a short row, a long row or an
@@ -14,6 +19,7 @@ never leaves a half file that looks complete; devices, FIFOs and `-` are streame
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -22,7 +28,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 import polars as pl
 
@@ -47,9 +53,90 @@ _DISGUISES = ("\ue000", "\ue001", "\ue002", "\ue003")  # private-use characters,
 
 
 class CsvError(ScreenerError):
-    """The input cannot be read as a CSV at all (no header, not UTF-8 in the header)."""
+    """The input cannot be read as a CSV at all (no header, not text in its encoding)."""
 
     exit_code = 2
+
+
+ENCODING_ADVICE = "save it as 'CSV UTF-8', or name its encoding with --encoding (e.g. --encoding cp1252)"
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_ZIP = b"PK\x03\x04"
+# Bytes Windows-1252 leaves undefined: a file holding one is Latin-1 (ISO-8859-1), which defines all 256.
+_CP1252_HOLES = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+
+
+def encoding_name(name: str) -> str:
+    """The Python codec for `--encoding NAME` (`utf8`, `UTF-16`, `windows-1252`, `latin1`, ...)."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise CsvError(f"--encoding: '{name}' is not an encoding (try utf-8, utf-16, cp1252 or latin-1)") from None
+
+
+def detect_encoding(start: bytes) -> str:
+    """The encoding of a file from its first block (a documented heuristic, no guessing library).
+
+    A BOM decides (UTF-8 or UTF-16). Otherwise text that is valid UTF-8 is UTF-8 (a cp1252 file with
+    accents is almost never valid UTF-8, and one without accents reads the same either way); anything
+    else is Windows-1252, what Excel's plain "CSV" and most Windows exports write, or Latin-1 when it
+    holds a byte cp1252 leaves undefined. Valid UTF-8 accents beside invalid bytes mean a file pasted
+    together from two encodings: refused, like a file that is valid UTF-8 at the start and not later is
+    refused (see `CsvReader`), never read half one way and half another.
+    """
+    if start.startswith(BOM):
+        return "utf-8"
+    if start.startswith(_UTF16_BOMS):
+        return "utf-16"
+    if start.startswith(_ZIP):
+        raise CsvError("the input is a zip file (an Excel workbook?): give it a .xlsx name, or save it as 'CSV UTF-8'")
+    if b"\x00" in start[:4096]:
+        raise CsvError("the input holds NUL bytes: it is not a CSV (UTF-16 without a BOM? use --encoding utf-16-le)")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if any(ord(char) > 0x7F for char in start.decode("utf-8", errors="ignore")):  # UTF-8 accents beside others
+        raise CsvError(f"the input mixes UTF-8 with another encoding; {ENCODING_ADVICE}")
+    return "latin-1" if _CP1252_HOLES.search(start) else "cp1252"
+
+
+class Transcoded(io.RawIOBase):
+    """A binary stream in some encoding, read as UTF-8 bytes (decoded block by block, never whole).
+
+    A byte that is not text in that encoding is refused with `CsvError`: the whole file, never a row.
+    """
+
+    def __init__(self, stream: IO[bytes], encoding: str, start: bytes = b"") -> None:
+        super().__init__()
+        self.stream = stream
+        self.encoding = encoding
+        self.decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        self.pending = start
+        self.done = False
+        self.raw_bytes = 0  # bytes of the original file read so far (for progress)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self.done:
+            return b""
+        raw = self.pending + self.stream.read(size if size > 0 else BLOCK_BYTES)
+        self.pending = b""
+        self.raw_bytes += len(raw)
+        try:
+            text = self.decoder.decode(raw, final=not raw)
+        except UnicodeDecodeError:
+            raise CsvError(f"the input is not {self.encoding} text; {ENCODING_ADVICE}") from None
+        if not raw:
+            self.done = True
+        return text.encode("utf-8")
+
+    def readinto(self, buffer: Any) -> int:  # pragma: no cover - read() is what CsvReader calls
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 @dataclass
@@ -84,7 +171,7 @@ class _Readable(Protocol):
 class _Swapped:
     """A byte stream read with CR and LF swapped (for files whose lines end with a lone CR)."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: _Readable) -> None:
         self.inner = stream
 
     def read(self, size: int = -1) -> bytes:
@@ -94,23 +181,32 @@ class _Swapped:
 class CsvReader:
     """Streams an intake CSV as frames of text cells, one row per non-blank input line or record."""
 
-    def __init__(self, stream: IO[bytes], block_bytes: int | None = None) -> None:
+    def __init__(self, stream: IO[bytes], block_bytes: int | None = None, encoding: str | None = None) -> None:
         self.block_bytes = block_bytes or BLOCK_BYTES
         self.bytes_read = 0
         first = stream.read(self.block_bytes)
         self.bytes_read += len(first)
-        if first.startswith(BOM):
-            first = first[len(BOM):]
+        self.encoding = encoding_name(encoding) if encoding else detect_encoding(first)
+        source: _Readable = stream
+        if self.encoding in ("utf-8", "utf-8-sig"):
+            if first.startswith(BOM):
+                first = first[len(BOM):]
+        else:
+            source = Transcoded(stream, self.encoding, first)
+            first = source.read(self.block_bytes)
+            if first.startswith(BOM):  # UTF-16's BOM, now UTF-8
+                first = first[len(BOM):]
+        self.source = source
         # Old Mac Excel ends lines with a lone CR. Such a file is read with CR and LF swapped
         # throughout (a byte-for-byte bijection), and the cells are swapped back when yielded.
         while (ending := _LINE_BREAK.search(first)) is None or ending.end() == len(first):
-            more = stream.read(self.block_bytes)
+            more = source.read(self.block_bytes)
             self.bytes_read += len(more)
             if not more:
                 break
             first += more
         self.swapped = ending is not None and ending.group() == b"\r"
-        self.stream: _Readable = _Swapped(stream) if self.swapped else stream
+        self.stream: _Readable = _Swapped(source) if self.swapped else source
         if self.swapped:
             first = first.translate(_SWAP)
         # Blank lines before the header (a stray empty first line) are skipped, as between rows.
@@ -130,7 +226,7 @@ class CsvReader:
         try:
             header_line = header_bytes.decode("utf-8").removesuffix("\r")
         except UnicodeDecodeError:
-            raise CsvError("the input is not UTF-8 text (save it as 'CSV UTF-8')") from None
+            raise CsvError(f"the input is not UTF-8 text; {ENCODING_ADVICE}") from None
         if not header_line.strip():
             if self.header_line_number > 1:
                 raise CsvError("the input has only blank lines: the first non-blank line must name the columns")
@@ -168,7 +264,7 @@ class CsvReader:
             if frame.height:
                 if self.swapped:
                     frame = frame.with_columns(pl.col(self.columns).str.replace_many(["\r", "\n"], ["\n", "\r"]))
-                yield Chunk(frame, self.bytes_read)
+                yield Chunk(frame, getattr(self.source, "raw_bytes", self.bytes_read))  # of the file as stored
 
     # -- one block of whole lines
 
@@ -181,24 +277,16 @@ class CsvReader:
                 return frame, b""
         try:
             text = data.decode("utf-8")
-            undecodable: set[int] = set()
-        except UnicodeDecodeError:
-            parts = data.split(b"\n")
-            undecodable = set()
-            decoded = []
-            for index, part in enumerate(parts):
-                try:
-                    decoded.append(part.decode("utf-8"))
-                except UnicodeDecodeError:
-                    undecodable.add(index)
-                    decoded.append(part.decode("utf-8", errors="replace"))
-            text = "\n".join(decoded)
+        except UnicodeDecodeError as error:
+            line = first_line + data.count(b"\n", 0, error.start)
+            raise CsvError(f"line {line} is not UTF-8 text (the lines before it are): the file mixes encodings; "
+                           f"{ENCODING_ADVICE}") from None
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
-        if '"' not in text and not undecodable:
+        if '"' not in text:
             return self.split_plain(lines, first_line), b""
-        frame, stop = self.recover(lines, first_line, eof, undecodable)
+        frame, stop = self.recover(lines, first_line, eof)
         if stop is None:
             return frame, b""
         offset = 0
@@ -277,7 +365,7 @@ class CsvReader:
         )
 
     def recover(
-        self, lines: list[str], first_line: int, eof: bool, undecodable: set[int]
+        self, lines: list[str], first_line: int, eof: bool
     ) -> tuple[pl.DataFrame, int | None]:
         """Record by record in Python: each broken line becomes its own error row, the rest stay intact."""
         rows: list[list[str | None]] = []
@@ -295,8 +383,6 @@ class CsvReader:
                 if not eof:
                     return self.frame(rows, numbers, problems), index
                 used, cells, problem = 1, self.naive(line), "unterminated quote"
-            if not undecodable.isdisjoint(range(index, index + used)):
-                problem = "not UTF-8 text"  # its cells are kept, with � where the bytes were not UTF-8
             rows.append(cells)
             numbers.append(number)
             problems.append(f"line {number}: {problem}" if problem else None)
