@@ -4,13 +4,13 @@ Reading: UTF-8 with or without BOM, UTF-16 with a BOM ("Unicode text"), or Windo
 Excel's plain "CSV" saves), found by `detect_encoding` or forced with `--encoding`; any other encoding is
 turned into UTF-8 as it streams in (`Transcoded`). Lines end with LF, CRLF or a lone CR (old Mac
 Excel); a line break inside a quoted cell comes back byte for byte. `,`, `;` or tab (sniffed from the
-header); blank lines before the header are skipped. A file that is not text in its encoding is refused whole, with advice, never half turned into
-error rows. The file is read
-in blocks of whole lines and each block becomes a frame of text cells: blocks without quotes are split
-by polars, blocks with well-formed quoted lines are parsed by polars' CSV reader, and only blocks with
-a broken line fall back to Python, which recovers record by record, so a short row, a long row or an
-unterminated quote becomes one error row and every other row stays intact. Blank lines are skipped
-(as `csv.DictReader` does); every other line is exactly one row, in order.
+header); blank lines before the header are skipped. A file that is not text in its encoding is refused
+whole, with advice, never half turned into error rows. The file is read in blocks of whole lines and
+each block becomes a frame of text cells: blocks without quotes are split by polars, blocks with
+well-formed quoted lines are parsed by polars' CSV reader, and only blocks with a broken line fall
+back to Python, which recovers record by record, so a short row, a long row or an unterminated quote
+becomes one error row and every other row stays intact. Blank lines are skipped (as `csv.DictReader`
+does); every other line is exactly one row, in order.
 
 Writing: atomically (a temporary file in the same folder, then `os.replace`), so an interrupted run
 never leaves a half file that looks complete; devices, FIFOs and `-` are streamed to instead
