@@ -23,14 +23,19 @@ import polars as pl
 
 from screener import expressions as ex
 from screener.answers import FALSE_WORDS, TRUE_WORDS, coerce, is_blank
-from screener.model import Question, Table, TableRow
+from screener.compiled import ShownRule
+from screener.model import NUMERIC_TYPES, Question, Table, TableRow
+from screener.report import preference
 from screener.rulebook import Rulebook
 
 CONTRACT_SCORES = ("crs_score", "fsw_points")
 FLAGS, BEST, ERROR = "flags", "best_pathway", "error"
+BEST_TITLE, LEADS, WARNINGS = "best_pathway_title", "leads", "warnings"
+SUMMARY = (FLAGS, BEST, BEST_TITLE, LEADS, WARNINGS)  # the contract's columns after the scores, before error
 
 _DTYPES: dict[str, Any] = {"bool": pl.Boolean, "number": pl.Float64, "text": pl.String, "date": pl.Date}
-_QUESTION_KINDS = {"yes_no": "bool", "int": "number", "money": "number", "choice": "text", "date": "date"}
+_QUESTION_KINDS = {"yes_no": "bool", "int": "number", "number": "number", "money": "number", "choice": "text",
+                   "date": "date"}
 
 
 def _null(kind: str | None) -> pl.Expr:
@@ -51,9 +56,12 @@ def _fast_value(question: Question, cell: pl.Expr) -> pl.Expr:
         table = _spellings(question, words)
         dtype = pl.Boolean if question.type == "yes_no" else pl.String
         return cell.replace_strict(table, default=None, return_dtype=dtype)
-    if question.type in ("int", "money"):
+    if question.type in NUMERIC_TYPES:
         if question.type == "int":
             number = cell.cast(pl.Int64, strict=False).cast(pl.Float64)  # accepts a subset of int()
+        elif question.type == "number":  # plain decimals only; signs, spaces and the rest go to coerce
+            number = pl.when(cell.str.contains(r"^[0-9]{1,15}(\.[0-9]{1,15})?$")).then(
+                cell.cast(pl.Float64, strict=False))
         else:
             pattern = r"^\$?([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,15})(\.[0-9]{1,15})?$"
             number = pl.when(cell.str.contains(pattern)).then(
@@ -107,7 +115,7 @@ class Compiled:
         frame = answers.lazy()
         for stage in self.stages:
             frame = frame.with_columns(stage)
-        return frame.select([*self.pathways, *self.scores, FLAGS, BEST]).collect(engine="in-memory")
+        return frame.select([*self.pathways, *self.scores, *SUMMARY]).collect(engine="in-memory")
 
 
 class Compiler:
@@ -116,6 +124,7 @@ class Compiler:
     def __init__(self, rulebook: Rulebook, as_of: dt.date) -> None:
         self.rulebook = rulebook
         self.as_of = as_of
+        self.rules = rulebook.at(as_of)
 
     # -- static types (needed where Python's behaviour depends on the value's kind)
 
@@ -250,9 +259,7 @@ class Compiler:
         text = self.kind(key_node) == "text"
         key = self.lowered(key_node) if text else self.expr(key_node)
         chain: Any = pl.when(key.is_null()).then(_null("number"))
-        for row in table.rows:
-            if not row.in_force(self.as_of):
-                continue
+        for _, row in self.rules.rows[table.id]:
             value = _literal(row.cells.get(column))
             condition = _row_condition(row, key, text)
             if condition is None:
@@ -265,19 +272,14 @@ class Compiler:
     # -- the rulebook
 
     def derived_expr(self, name: str) -> pl.Expr:
-        value = self.rulebook.derived[name]
-        if value.versions is None:
-            return self.expr(self.rulebook.expressions[("derived", name)].node)
-        for index, version in enumerate(value.versions):
-            if version.in_force(self.as_of):
-                return self.expr(self.rulebook.expressions[("derived", name, str(index))].node)
-        return _null(self.kind(ex.Name(name, 0)))
+        compiled = self.rules.derived[name]
+        return _null(self.kind(ex.Name(name, 0))) if compiled is None else self.expr(compiled.node)
 
     def score_expr(self, score_id: str) -> pl.Expr:
         """Group subtotals capped at their max, total capped at the score's max; unknown if any line is."""
         score = self.rulebook.scores[score_id]
-        lines = [(line.group, pl.col(line_column(score_id, line.id)))
-                 for line in score.lines if line.in_force(self.as_of)]
+        lines = [(line.model.group, pl.col(line_column(score_id, line.model.id)))
+                 for line in self.rules.lines[score_id]]
         if not lines:
             return pl.lit(0.0)
 
@@ -297,9 +299,7 @@ class Compiler:
         return pl.when(unknown).then(_null("number")).otherwise(total)
 
     def outcome_expr(self, pathway_id: str) -> pl.Expr:
-        pathway = self.rulebook.pathways[pathway_id]
-        conditions = [self.expr(self.rulebook.expressions[("requirement", pathway_id, r.id)].node)
-                      for r in pathway.requirements if r.in_force(self.as_of)]
+        conditions = [self.expr(r.condition.node) for r in self.rules.requirements[pathway_id]]
         if not conditions:
             return pl.lit("eligible")
         failed = pl.any_horizontal([(~condition).fill_null(False) for condition in conditions])
@@ -307,42 +307,40 @@ class Compiler:
         return pl.when(failed).then(pl.lit("ineligible")).when(unknown).then(pl.lit("incomplete")).otherwise(
             pl.lit("eligible"))
 
+    def shown(self, items: Sequence[ShownRule]) -> pl.Expr:
+        """The `;`-joined ids of the flags, leads or warnings (of the slice) whose condition is true."""
+        parts = [pl.when(self.expr(item.condition.node).fill_null(False)).then(pl.lit(item.id)) for item in items]
+        return pl.concat_str(parts, separator=";", ignore_nulls=True) if parts else pl.lit("")
+
     def compile(self) -> Compiled:
         rulebook = self.rulebook
-        level: dict[str, int] = {}
-        for name in rulebook.order:  # dependencies first
-            deps = set()
-            for key, compiled in rulebook.expressions.items():
-                if key[0] in ("derived", "score") and key[1] == name:
-                    deps |= ex.names_in(compiled.node)
-            level[name] = 1 + max((level[d] for d in deps if d in level), default=-1)
+        level = rulebook.graph.level
         # Stage 2n holds the score lines of level n (as columns), stage 2n+1 the values of level n.
         stages: list[list[pl.Expr]] = [[] for _ in range(2 * max(level.values(), default=-1) + 2)]
         for name, depth in level.items():
             if name in rulebook.scores:
-                stages[2 * depth].extend(
-                    self.expr(rulebook.expressions[("score", name, line.id)].node).alias(line_column(name, line.id))
-                    for line in rulebook.scores[name].lines if line.in_force(self.as_of))
+                stages[2 * depth].extend(self.expr(line.points.node).alias(line_column(name, line.model.id))
+                                         for line in self.rules.lines[name])
             value = self.derived_expr(name) if name in rulebook.derived else self.score_expr(name)
             stages[2 * depth + 1].append(value.alias(name))
         implied = [
-            pl.coalesce(pl.col(qid), pl.when(self.expr(rulebook.expressions[("question", qid, "implied")].node))
-                        .then(_literal(value))).alias(qid)
-            for qid, value in rulebook.implied.items()
+            pl.coalesce(pl.col(qid), pl.when(self.expr(when.node)).then(_literal(rules.implied_value))).alias(qid)
+            for qid, rules in rulebook.rules.questions.items() if (when := rules.implied_when) is not None
         ]  # an implied answer reads only asked questions, so one stage before everything else suffices
         stages = [stage for stage in [implied, *stages] if stage]
         pathways = list(rulebook.pathways)
         final = [self.outcome_expr(p).alias(p) for p in pathways]
-        flags = [pl.when(self.expr(rulebook.expressions[("flag", f)].node).fill_null(False)).then(pl.lit(f))
-                 for f, flag in rulebook.flags.items() if flag.in_force(self.as_of)]
-        final.append(pl.concat_str(flags, separator=";", ignore_nulls=True).alias(FLAGS) if flags
-                     else pl.lit("").alias(FLAGS))
+        final.append(self.shown(self.rules.flags).alias(FLAGS))
+        final.append(self.shown(self.rules.leads).alias(LEADS))
+        final.append(self.shown(self.rules.warnings).alias(WARNINGS))
         stages.append(final)
-        ranked = sorted(enumerate(pathways), key=lambda pair: (rulebook.pathways[pair[1]].rank, pair[0]))
+        ranked = preference(rulebook.ranks)
         best: Any = pl
-        for _, pathway_id in ranked:
+        for pathway_id in ranked:
             best = best.when(pl.col(pathway_id) == "eligible").then(pl.lit(pathway_id))
         stages.append([(best.otherwise(_null("text")) if ranked else _null("text")).alias(BEST)])
+        titles = {pathway_id: pathway.title for pathway_id, pathway in rulebook.pathways.items()}
+        stages.append([pl.col(BEST).replace_strict(titles, default=None, return_dtype=pl.String).alias(BEST_TITLE)])
         return Compiled(stages=stages, pathways=pathways, scores=score_columns(rulebook))
 
 

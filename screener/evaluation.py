@@ -15,11 +15,15 @@ from typing import Any
 
 from screener import expressions as ex
 from screener.answers import read_answers
-from screener.model import Derived, Question, Requirement, Score, Table, TableRow
+from screener.compiled import Compiled, LineRule, RequirementRule, ShownRule, Slice, StepRule, Template
+from screener.model import Question, Score, TableRow
 from screener.report import (
+    AnswerWarningResult,
     FlagResult,
+    LeadResult,
     NextStepResult,
     Outcome,
+    Outcomes,
     PathwayResult,
     Report,
     RequirementResult,
@@ -28,8 +32,9 @@ from screener.report import (
     ScoreLineResult,
     ScoreResult,
     Status,
+    best_of,
 )
-from screener.rulebook import CompiledText, Rulebook
+from screener.rulebook import Rulebook
 
 
 def today() -> dt.date:
@@ -54,9 +59,10 @@ class Evaluation(ex.Environment):
         self.rulebook = rulebook
         self.values = values
         self.as_of = as_of
+        self.rules: Slice = rulebook.at(as_of)
         self.memo: dict[str, ex.Result] = {}
         self.score_memo: dict[str, ScoreResult] = {}
-        self.line_memo: dict[tuple[str, ...], ex.Result] = {}  # score lines, reusable across what-if variations
+        self.line_memo: dict[LineRule, ex.Result] = {}  # score lines, reusable across what-if variations
         self.trace: list[TableHit] | None = None  # set to a list to record every table lookup
 
     # -- names and tables
@@ -68,7 +74,7 @@ class Evaluation(ex.Environment):
         if name in rulebook.questions:
             result: ex.Result = self.answer(name)
         elif name in rulebook.derived:
-            result = self.derived(rulebook.derived[name])
+            result = self.derived(name)
         elif name in rulebook.scores:
             score = self.score(name)
             result = (score.value, ex.EMPTY if score.value is not None else frozenset(score.missing))
@@ -84,10 +90,10 @@ class Evaluation(ex.Environment):
         value = self.values.get(question_id)
         if value is not None:
             return value, ex.EMPTY
-        key = ("question", question_id, "implied")
-        if key not in self.rulebook.expressions:
+        when = self.rulebook.rules.questions[question_id].implied_when
+        if when is None:
             return None, frozenset([question_id])
-        holds, why = self.run(key)
+        holds, why = ex.evaluate(when.node, self)
         if holds is True:
             return self.rulebook.implied[question_id], ex.EMPTY
         return None, frozenset([question_id]) | why
@@ -101,30 +107,28 @@ class Evaluation(ex.Environment):
                 effective[question_id] = value
         return effective
 
-    def derived(self, value: Derived) -> ex.Result:
-        if value.versions is None:
-            return self.run(("derived", value.id))
-        for index, version in enumerate(value.versions):
-            if version.in_force(self.as_of):
-                return self.run(("derived", value.id, str(index)))
-        return None, ex.EMPTY
+    def derived(self, name: str) -> ex.Result:
+        compiled = self.rules.derived[name]
+        return (None, ex.EMPTY) if compiled is None else ex.evaluate(compiled.node, self)
 
     def table(self, name: str, key: Any, column: str) -> Any:
-        table = self.rulebook.tables[name]
-        row = matching_row(table, key, self.as_of)
-        value = table.default if row is None else row.cells.get(column)
+        found = matching_row(self.rules.rows[name], key)
+        value = self.rulebook.tables[name].default if found is None else found[1].cells.get(column)
         if self.trace is not None:
-            index = None if row is None else next(i for i, r in enumerate(table.rows) if r is row)
-            self.trace.append(TableHit(name, key, column, index, value))
+            self.trace.append(TableHit(name, key, column, None if found is None else found[0], value))
         return value
 
-    def run(self, key: tuple[str, ...]) -> ex.Result:
-        return ex.evaluate(self.rulebook.expressions[key].node, self)
+    def shown(self, items: Iterable[ShownRule]) -> list[str]:
+        """The ids of the flags, leads or warnings (of a slice) whose condition is true."""
+        return [item.id for item in items if ex.evaluate(item.condition.node, self)[0] is True]
 
-    def value(self, key: tuple[str, ...]) -> Any:
-        return self.run(key)[0]
+    def run(self, compiled: Compiled) -> ex.Result:
+        return ex.evaluate(compiled.node, self)
 
-    def render(self, text: CompiledText | None) -> str | None:
+    def value(self, compiled: Compiled) -> Any:
+        return ex.evaluate(compiled.node, self)[0]
+
+    def render(self, text: Template | None) -> str | None:
         if text is None:
             return None
         out = []
@@ -137,18 +141,19 @@ class Evaluation(ex.Environment):
 
     # -- scores
 
+    def score_value(self, score_id: str) -> int | float | None:
+        return self.score(score_id).value
+
     def score(self, score_id: str) -> ScoreResult:
         if score_id in self.score_memo:
             return self.score_memo[score_id]
         score = self.rulebook.scores[score_id]
         lines: list[ScoreLineResult] = []
-        for line in score.lines:
-            if not line.in_force(self.as_of):
-                continue
-            key = ("score", score_id, line.id)
-            if key not in self.line_memo:
-                self.line_memo[key] = self.run(key)
-            points, blockers = self.line_memo[key]
+        for rule in self.rules.lines[score_id]:
+            if rule not in self.line_memo:
+                self.line_memo[rule] = self.run(rule.points)
+            points, blockers = self.line_memo[rule]
+            line = rule.model
             lines.append(ScoreLineResult(line.id, line.text, line.group, _number(points), sorted(blockers)))
         result = ScoreResult(
             id=score_id, title=score.title, value=None, max=score.max, lines=lines,
@@ -205,11 +210,11 @@ def recent_rounds(score: Score, as_of: dt.date) -> list[RoundBand]:
     return sorted(bands.values(), key=lambda b: b.latest, reverse=True)
 
 
-def matching_row(table: Table, key: Any, as_of: dt.date) -> TableRow | None:
-    for row in table.rows:
-        if not row.in_force(as_of) or not row_matches(row, key):
-            continue
-        return row
+def matching_row(rows: Iterable[tuple[int, TableRow]], key: Any) -> tuple[int, TableRow] | None:
+    """The first row in force (of a slice) that matches the key, with its index in the table."""
+    for found in rows:
+        if row_matches(found[1], key):
+            return found
     return None
 
 
@@ -248,13 +253,13 @@ def display(value: Any) -> str:
 # ------------------------------------------------------------------------------- requirements
 
 
-def requirement_result(state: Evaluation, pathway_id: str, requirement: Requirement) -> RequirementResult:
-    rulebook = state.rulebook
-    value, blockers = state.run(("requirement", pathway_id, requirement.id))
+def requirement_result(state: Evaluation, rule: RequirementRule) -> RequirementResult:
+    requirement = rule.model
+    value, blockers = state.run(rule.condition)
     status = status_of(value)
-    actual, needed = explain(state, pathway_id, requirement)
-    advice = state.render(rulebook.texts.get(("advice", pathway_id, requirement.id))) if status == "failed" else None
-    text = state.render(rulebook.texts.get(("requirement_text", pathway_id, requirement.id))) or requirement.text
+    actual, needed = explain(state, rule)
+    advice = state.render(rule.advice) if status == "failed" else None
+    text = state.render(rule.text) or requirement.text
     return RequirementResult(
         id=requirement.id, status=status, text=text, actual=actual, needed=needed,
         reference=requirement.reference, source=requirement.source, advice=advice,
@@ -262,16 +267,15 @@ def requirement_result(state: Evaluation, pathway_id: str, requirement: Requirem
     )
 
 
-def explain(state: Evaluation, pathway_id: str, requirement: Requirement) -> tuple[Any, Any]:
+def explain(state: Evaluation, rule: RequirementRule) -> tuple[Any, Any]:
     """Actual value vs what is needed: explicit `actual`/`needed`, else the sides of a comparison."""
-    key = ("actual", pathway_id, requirement.id)
-    node = state.rulebook.expressions[("requirement", pathway_id, requirement.id)].node
+    node = rule.condition.node
     actual: Any = None
-    needed: Any = requirement.needed
+    needed: Any = rule.model.needed
     if isinstance(needed, str):
-        needed = state.render(state.rulebook.texts.get(("needed", pathway_id, requirement.id))) or needed
-    if key in state.rulebook.expressions:
-        actual = state.value(key)
+        needed = state.render(rule.needed) or needed
+    if rule.actual is not None:
+        actual = state.value(rule.actual)
     elif isinstance(node, ex.Compare):
         actual = ex.evaluate(node.left, state)[0]
         if needed is None:
@@ -298,11 +302,10 @@ def pathway_status(state: Evaluation, pathway_id: str) -> tuple[Outcome, frozens
     """One pathway's outcome without building its report, and the questions its unknowns wait on."""
     statuses: list[Status] = []
     blockers: set[str] = set()
-    for requirement in state.rulebook.pathways[pathway_id].requirements:
-        if requirement.in_force(state.as_of):
-            value, why = state.run(("requirement", pathway_id, requirement.id))
-            statuses.append(status_of(value))
-            blockers |= why
+    for rule in state.rules.requirements[pathway_id]:
+        value, why = state.run(rule.condition)
+        statuses.append(status_of(value))
+        blockers |= why
     return outcome_of(statuses), frozenset(blockers)
 
 
@@ -332,37 +335,58 @@ def evaluate(
     state.trace = trace
     pathways: dict[str, PathwayResult] = {}
     for pathway_id, pathway in rulebook.pathways.items():
-        requirements = [
-            requirement_result(state, pathway_id, requirement)
-            for requirement in pathway.requirements
-            if requirement.in_force(as_of)
-        ]
+        requirements = [requirement_result(state, rule) for rule in state.rules.requirements[pathway_id]]
         outcome = outcome_of(r.status for r in requirements)
-        steps = []
-        if outcome == "eligible":
-            for index, step in enumerate(pathway.next_steps):
-                condition = ("step", pathway_id, str(index))
-                if step.in_force(as_of) and (condition not in rulebook.expressions or state.value(condition)):
-                    text = state.render(rulebook.texts[("step_text", pathway_id, str(index))]) or step.text
-                    steps.append(NextStepResult(text, step.url))
-        notes = [state.render(rulebook.texts[("note", pathway_id, str(i))]) or note
-                 for i, note in enumerate(pathway.notes)]
+        steps = next_steps(state, state.rules.steps[pathway_id]) if outcome == "eligible" else []
+        notes = [state.render(note) or note.text for note in rulebook.rules.pathways[pathway_id].notes]
         pathways[pathway_id] = PathwayResult(
             id=pathway_id, title=pathway.title, kind=pathway.kind, rank=pathway.rank, summary=pathway.summary,
             outcome=outcome, requirements=requirements, next_steps=steps, notes=notes, scores=pathway.scores,
             reference=pathway.reference, source=pathway.source,
         )
     scores = {score_id: state.score(score_id) for score_id in rulebook.scores}
+    rules = state.rules
     flags = [
-        FlagResult(flag.id, flag.severity, flag.title,
-                   state.render(rulebook.texts[("flag_text", flag_id)]) or flag.text, flag.reference, flag.source)
-        for flag_id, flag in rulebook.flags.items()
-        if flag.in_force(as_of) and state.value(("flag", flag_id)) is True
+        FlagResult(flag.id, flag.severity, flag.title, state.render(rule.text) or flag.text, flag.reference,
+                   flag.source)
+        for rule in rules.flags if state.value(rule.condition) is True and (flag := rulebook.flags[rule.id])
+    ]
+    leads = [
+        LeadResult(lead.id, lead.title, state.render(rule.text) or lead.text,
+                   next_steps(state, rules.lead_steps[rule.id]), lead.reference, lead.source)
+        for rule in rules.leads if state.value(rule.condition) is True and (lead := rulebook.leads[rule.id])
+    ]
+    warnings = [
+        AnswerWarningResult(warning.id, warning.title or warning.id.replace("_", " ").capitalize(),
+                            state.render(rule.text) or warning.text, warning.reference, warning.source)
+        for rule in rules.warnings
+        if state.value(rule.condition) is True and (warning := rulebook.answer_warnings[rule.id])
     ]
     return Report(
         rulebook_id=rulebook.info.id, version=rulebook.version, as_of=as_of,
         disclaimer=rulebook.info.disclaimer, pathways=pathways, scores=scores, flags=flags,
-        warnings=rulebook.stale(as_of),
+        review_due=rulebook.stale(as_of), leads=leads, warnings=warnings,
+    )
+
+
+def next_steps(state: Evaluation, steps: Iterable[StepRule]) -> list[NextStepResult]:
+    """The steps (of a slice) whose `only_if` holds (unknown: not shown), texts rendered."""
+    return [NextStepResult(state.render(step.text) or step.model.text, step.model.url)
+            for step in steps if step.only_if is None or state.value(step.only_if)]
+
+
+def outcomes(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Outcomes:
+    """Outcomes, score values, flags, leads, warnings and best pathway, with no text rendered (the fast path)."""
+    as_of = as_of or today()
+    state = Evaluation(rulebook, read_answers(rulebook.questions, answers), as_of)
+    decided = {pathway_id: pathway_status(state, pathway_id)[0] for pathway_id in rulebook.pathways}
+    return Outcomes(
+        pathways=decided,
+        scores={score_id: state.score_value(score_id) for score_id in rulebook.scores},
+        flags=state.shown(state.rules.flags),
+        leads=state.shown(state.rules.leads),
+        warnings=state.shown(state.rules.warnings),
+        best_pathway=best_of(decided, rulebook.ranks),
     )
 
 
@@ -391,11 +415,10 @@ def open_questions(
             if score.value is None:
                 needed |= set(score.missing)
     if any(pathway_open.values()):
-        for flag_id, flag in rulebook.flags.items():
-            if flag.in_force(as_of):
-                value, why = state.run(("flag", flag_id))
-                if value is None:
-                    needed |= why
+        for flag in state.rules.flags:
+            value, why = state.run(flag.condition)
+            if value is None:
+                needed |= why
     skipped = set(skip)
     askable = _relevant(state, needed, skipped)
     return [q for q in rulebook.question_order() if q.id in askable and q.id not in values]
@@ -411,11 +434,11 @@ def _relevant(state: Evaluation, wanted: set[str], skipped: set[str]) -> set[str
         if question_id in seen or question_id in skipped:
             continue
         seen.add(question_id)
-        key = ("question", question_id, "relevant_if")
-        if key not in state.rulebook.expressions:
+        condition = state.rulebook.rules.questions[question_id].relevant_if
+        if condition is None:
             result.add(question_id)
             continue
-        relevant, why = state.run(key)
+        relevant, why = state.run(condition)
         if relevant is True:
             result.add(question_id)
         elif relevant is None:

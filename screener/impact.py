@@ -3,8 +3,7 @@
 `compare_rulebooks` evaluates every intake row under the old and the new rulebook (or the same
 rulebook on two dates) and records each outcome, score, flag and best-pathway change with its
 causes: the requirements whose status changed and the table rows that now give a different value.
-`uses` (what an expression depends on, through derived values and scores) is shared with
-`screener rules explain`.
+What an expression depends on comes from the rulebook's one dependency graph (`rulebook.graph`).
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,37 +26,18 @@ from screener.rulebook import Rulebook
 # --------------------------------------------------------------------------------- dependencies
 
 
-def uses(rulebook: Rulebook, keys: Iterable[tuple[str, ...]]) -> set[str]:
-    """Every name (question, derived value, score, table) the expressions at `keys` read, transitively."""
-    pending: list[str] = []
-    for key in keys:
-        compiled = rulebook.expressions.get(key)
-        if compiled is not None:
-            pending.extend(ex.names_in(compiled.node))
-    seen: set[str] = set()
-    while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        inner: list[tuple[str, ...]] = []
-        if name in rulebook.derived:
-            versions = rulebook.derived[name].versions or []
-            inner = [("derived", name), *(("derived", name, str(i)) for i in range(len(versions)))]
-        elif name in rulebook.scores:
-            inner = [("score", name, line.id) for line in rulebook.scores[name].lines]
-        for key in inner:
-            if key in rulebook.expressions:
-                pending.extend(ex.names_in(rulebook.expressions[key].node))
-    return seen
+def requirement_nodes(rulebook: Rulebook, pathway_id: str, ids: Iterable[str]) -> list[ex.Node]:
+    """The conditions of the requirements `ids` of a pathway (any date)."""
+    wanted = set(ids)
+    pathway = rulebook.rules.pathways.get(pathway_id)
+    return [] if pathway is None else [r.condition.node for r in pathway.requirements if r.model.id in wanted]
 
 
-def pathway_keys(rulebook: Rulebook, pathway_id: str) -> list[tuple[str, ...]]:
-    return [("requirement", pathway_id, r.id) for r in rulebook.pathways[pathway_id].requirements]
-
-
-def score_keys(rulebook: Rulebook, score_id: str) -> list[tuple[str, ...]]:
-    return [("score", score_id, line.id) for line in rulebook.scores[score_id].lines]
+def line_nodes(rulebook: Rulebook, score_id: str, ids: Iterable[str]) -> list[ex.Node]:
+    """The points of the lines `ids` of a score (any date)."""
+    wanted = set(ids)
+    score = rulebook.rules.scores.get(score_id)
+    return [] if score is None else [line.points.node for line in score.lines if line.model.id in wanted]
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -141,9 +121,10 @@ class Impact:
         return counts
 
 
-def _tables(old: Rulebook, new: Rulebook, keys: list[tuple[str, ...]]) -> set[str]:
-    """The tables that the expressions at `keys` read, in either rulebook."""
-    return {name for book in (old, new) for name in uses(book, keys) if name in book.tables}
+def _tables(old: Rulebook, new: Rulebook, nodes: Callable[[Rulebook, str, Iterable[str]], list[ex.Node]],
+            owner: str, ids: Iterable[str]) -> set[str]:
+    """The tables that the requirements or lines `ids` of `owner` read, in either rulebook."""
+    return {name for book in (old, new) for name in book.graph.uses(nodes(book, owner, ids)) if name in book.tables}
 
 
 def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
@@ -213,7 +194,7 @@ def compare_reports(
         if before == after:
             continue
         causes, changed = _requirement_causes(was.requirements if was else [], now.requirements if now else [])
-        tables = _tables(old_book, new_book, [("requirement", pid, rid) for rid in changed])
+        tables = _tables(old_book, new_book, requirement_nodes, pid, changed)
         causes += _table_causes(old_hits, new_hits, tables)
         changes.append(Change(row, label, "pathway", pid, before, after, tuple(causes)))
     for sid in _union(old.scores, new.scores):
@@ -228,7 +209,7 @@ def compare_reports(
                    if lines_before.get(lid) != lines_after.get(lid) or (lid in lines_before) != (lid in lines_after)]
         causes = [f"line {lid}: {_fmt(lines_before.get(lid))} → {_fmt(lines_after.get(lid))}"
                   + (" (not in force)" if lid not in lines_after else "") for lid in changed]
-        tables = _tables(old_book, new_book, [("score", sid, lid) for lid in changed])
+        tables = _tables(old_book, new_book, line_nodes, sid, changed)
         causes += _table_causes(old_hits, new_hits, tables)
         changes.append(Change(row, label, "score", sid, before_value, after_value, tuple(causes)))
     flags_before = sorted(f.id for f in old.flags)

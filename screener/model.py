@@ -75,6 +75,9 @@ class Choice(Strict):
     label: Text | None = None
 
 
+NUMERIC_TYPES = ("int", "number", "money")
+
+
 class Implied(Strict):
     """`implied: {when: not english_test, value: 0}`: no test means level 0, without asking four times."""
 
@@ -84,7 +87,7 @@ class Implied(Strict):
 
 class Question(Strict):
     id: Identifier
-    type: Literal["yes_no", "int", "money", "choice", "date"]
+    type: Literal["yes_no", "int", "number", "money", "choice", "date"]  # number: decimal, e.g. IELTS 6.5
     prompt: Text
     help: Text | None = None
     topic: Identifier
@@ -114,8 +117,8 @@ class Question(Strict):
             raise ValueError("a choice question needs 'choices'")
         if self.type != "choice" and self.choices is not None:
             raise ValueError(f"only choice questions have 'choices' (this one is {self.type})")
-        if self.type not in ("int", "money") and (self.min is not None or self.max is not None):
-            raise ValueError(f"only int and money questions have 'min'/'max' (this one is {self.type})")
+        if self.type not in NUMERIC_TYPES and (self.min is not None or self.max is not None):
+            raise ValueError(f"only int, number and money questions have 'min'/'max' (this one is {self.type})")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min is greater than max")
         return self
@@ -247,6 +250,27 @@ class Flag(Dated, Cited):
     text: Text
 
 
+class Lead(Dated, Cited):
+    """A route worth exploring that has no legal test (issue 11, §13.22): shown, never an outcome."""
+
+    id: Identifier = Field(description="lower_snake_case, unique among leads; reported in the report's "
+                                       "`leads` and the batch column `leads`.")
+    title: Text = Field(description="Plain-language title, e.g. 'Compare provincial nominee streams'.")
+    condition: Expression = Field(description="Shown only when this expression is true (unknown: not shown).")
+    text: Text = Field(description="What the route is and why it may fit; may contain {expression} placeholders.")
+    next_steps: list[NextStep] = Field(default=[], description="Steps shown with the lead, as a pathway's.")
+
+
+class AnswerWarning(Dated, Cited):
+    """A problem with the answers themselves, e.g. two that contradict each other (§13.19, §13.29)."""
+
+    id: Identifier = Field(description="lower_snake_case, unique among warnings; reported in the report's "
+                                       "`warnings` and the batch column `warnings`.")
+    title: Text | None = Field(default=None, description="A short title (default: the id in words).")
+    condition: Expression = Field(description="Shown only when this expression is true (unknown: not shown).")
+    text: Text = Field(description="What is wrong and how to fix it; may contain {expression} placeholders.")
+
+
 class RuleFile(Strict):
     """The top level of one rule file: any of the sections."""
 
@@ -258,6 +282,8 @@ class RuleFile(Strict):
     scores: list[Score] = []
     pathways: list[Pathway] = []
     flags: list[Flag] = []
+    leads: list[Lead] = []
+    warnings: list[AnswerWarning] = []
 
 
 SECTIONS = tuple(RuleFile.model_fields)
@@ -271,6 +297,8 @@ class Expectation(Strict):
     scores: dict[str, float | None] = {}
     score_lines: dict[str, dict[str, float | None]] = {}
     flags: list[str] | None = None
+    leads: list[str] | None = Field(default=None, description="The exact set of leads shown (any order).")
+    warnings: list[str] | None = Field(default=None, description="The exact set of answer warnings (any order).")
     best_pathway: str | None = None
 
 

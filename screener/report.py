@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -156,6 +157,63 @@ class FlagResult:
                 "reference": self.reference, "source": self.source}
 
 
+def preference(ranks: Mapping[str, int]) -> list[str]:
+    """Pathway ids, preferred first: lowest rank, then rulebook order.
+
+    The one ranking rule: reports, the outcomes-only path and the columnar compiler all use it.
+    """
+    return [pid for _, _, pid in sorted((rank, index, pid) for index, (pid, rank) in enumerate(ranks.items()))]
+
+
+def best_of(outcomes: Mapping[str, Outcome], ranks: Mapping[str, int]) -> str | None:
+    """The most preferred eligible pathway; None when none is."""
+    return next((pathway_id for pathway_id in preference(ranks) if outcomes.get(pathway_id) == "eligible"), None)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """What a screening decides, without any explanation: for batch, the interview and `rules diff`."""
+
+    pathways: dict[str, Outcome]
+    scores: dict[str, int | float | None]
+    flags: list[str]
+    leads: list[str]
+    warnings: list[str]
+    best_pathway: str | None
+
+
+@dataclass
+class LeadResult:
+    """A route worth exploring (no legal test): shown beside the outcomes, never as one."""
+
+    id: str
+    title: str
+    text: str
+    next_steps: list[NextStepResult]
+    reference: str | None
+    source: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "text": self.text,
+                "next_steps": [s.text + (f" ({s.url})" if s.url else "") for s in self.next_steps],
+                "reference": self.reference, "source": self.source}
+
+
+@dataclass
+class AnswerWarningResult:
+    """A problem with the answers themselves (e.g. two that contradict each other)."""
+
+    id: str
+    title: str
+    text: str
+    reference: str | None
+    source: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "text": self.text,
+                "reference": self.reference, "source": self.source}
+
+
 @dataclass
 class Report:
     rulebook_id: str
@@ -165,13 +223,14 @@ class Report:
     pathways: dict[str, PathwayResult]
     scores: dict[str, ScoreResult]
     flags: list[FlagResult]
-    warnings: list[str]
+    review_due: list[str]  # time-sensitive rulebook data past its review date
+    leads: list[LeadResult] = field(default_factory=list)
+    warnings: list[AnswerWarningResult] = field(default_factory=list)
 
     @property
     def best_pathway(self) -> str | None:
         """The eligible pathway with the best (lowest) rank; None when nothing is open yet."""
-        eligible = [p for p in self.pathways.values() if p.outcome == "eligible"]
-        return min(eligible, key=lambda p: p.rank).id if eligible else None
+        return best_of(self.outcomes(), {pathway_id: p.rank for pathway_id, p in self.pathways.items()})
 
     def outcomes(self) -> dict[str, Outcome]:
         return {pathway_id: result.outcome for pathway_id, result in self.pathways.items()}
@@ -186,8 +245,10 @@ class Report:
             "scores": {score_id: _json(value) for score_id, value in self.score_values().items()},
             "score_details": {score_id: result.to_json() for score_id, result in self.scores.items()},
             "flags": [flag.to_json() for flag in self.flags],
+            "leads": [lead.to_json() for lead in self.leads],
+            "warnings": [warning.to_json() for warning in self.warnings],
             "best_pathway": self.best_pathway,
-            "warnings": self.warnings,
+            "review_due": self.review_due,
             "disclaimer": self.disclaimer,
         }
 

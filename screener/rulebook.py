@@ -15,23 +15,45 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from screener import expressions as ex
+from screener.compiled import (
+    Compiled,
+    DerivedRule,
+    Graph,
+    LineRule,
+    PathwayRule,
+    QuestionRules,
+    RequirementRule,
+    Rules,
+    ScoreRule,
+    ShownRule,
+    Slice,
+    StepRule,
+    Template,
+    build_graph,
+    slice_at,
+)
 from screener.errors import ScreenerError
 from screener.model import (
+    NUMERIC_TYPES,
+    AnswerWarning,
     Case,
     CaseFile,
+    Dated,
     Derived,
     Flag,
+    Lead,
     Pathway,
     Question,
     RulebookInfo,
     RuleFile,
     Score,
     Table,
+    TableRow,
     Topic,
 )
 from screener.source import (
@@ -44,6 +66,9 @@ from screener.source import (
     position_of,
 )
 from screener.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from screener.report import Report
 
 TESTS_FOLDER = "tests"
 M = TypeVar("M", bound=BaseModel)
@@ -106,23 +131,6 @@ def _display(root: Path, path: Path) -> str:
 # ----------------------------------------------------------------------------------- compiled form
 
 
-@dataclass(frozen=True)
-class Compiled:
-    """An expression with the position it came from."""
-
-    node: ex.Node
-    source: str
-    position: Position
-
-
-@dataclass
-class CompiledText:
-    """Text with `{expression}` placeholders."""
-
-    text: str
-    parts: list[tuple[str, Compiled | None]]
-
-
 @dataclass
 class StaleItem:
     what: str
@@ -142,21 +150,38 @@ class Rulebook:
     scores: dict[str, Score]
     pathways: dict[str, Pathway]
     flags: dict[str, Flag]
-    expressions: dict[tuple[str, ...], Compiled]
-    texts: dict[tuple[str, ...], CompiledText]
+    rules: Rules  # the compiled form: every expression and text template, typed by what it belongs to
+    graph: Graph  # who reads what, computed once
     types: dict[str, ex.Type]
-    order: list[str]  # derived values and scores, dependencies first
     review_items: list[StaleItem]
     content_hash: str
     implied: dict[str, Any] = field(default_factory=dict)  # question id -> its implied answer (typed)
     warnings: list[LoadError] = field(default_factory=list)
+    leads: dict[str, Lead] = field(default_factory=dict)  # routes worth exploring, shown when true
+    answer_warnings: dict[str, AnswerWarning] = field(default_factory=dict)  # the `warnings:` section
+    _slices: dict[dt.date, Slice] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def version(self) -> str:
         return self.info.version
 
-    def expr(self, *key: str) -> Compiled:
-        return self.expressions[key]
+    @property
+    def ranks(self) -> dict[str, int]:
+        return {pathway_id: pathway.rank for pathway_id, pathway in self.pathways.items()}
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """Derived values and scores, dependencies first."""
+        return self.graph.order
+
+    def at(self, as_of: dt.date) -> Slice:
+        """The rules in force on `as_of` (computed once per date)."""
+        found = self._slices.get(as_of)
+        if found is None:
+            if len(self._slices) > 64:
+                self._slices.clear()
+            found = self._slices[as_of] = slice_at(self.rules, self.tables, as_of)
+        return found
 
     def question_order(self) -> list[Question]:
         rank = {topic.id: index for index, topic in enumerate(self.topics)}
@@ -173,7 +198,7 @@ class Rulebook:
         ]
 
     # Evaluation is implemented in screener.evaluation; these are thin conveniences.
-    def evaluate(self, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Any:
+    def evaluate(self, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Report:
         from screener.evaluation import evaluate
 
         return evaluate(self, answers, as_of=as_of)
@@ -301,7 +326,8 @@ class _Loader:
         topics: list[Topic] = []
         names: dict[str, Position] = {"as_of": Position("(built in)", 1, 1)}
         items: dict[str, dict[str, tuple[Any, str, tuple[int | str, ...]]]] = {
-            section: {} for section in ("questions", "derived", "tables", "scores", "pathways", "flags", "topics")
+            section: {} for section in (
+                "questions", "derived", "tables", "scores", "pathways", "flags", "leads", "warnings", "topics")
         }
         for file, model in files:
             if model.rulebook is not None:
@@ -335,6 +361,8 @@ class _Loader:
         scores = {k: v[0] for k, v in items["scores"].items()}
         pathways = {k: v[0] for k, v in items["pathways"].items()}
         flags = {k: v[0] for k, v in items["flags"].items()}
+        leads = {k: v[0] for k, v in items["leads"].items()}
+        answer_warnings = {k: v[0] for k, v in items["warnings"].items()}
         topic_ids = [t.id for t in topics]
 
         for qid, (question, file, path) in items["questions"].items():
@@ -345,8 +373,11 @@ class _Loader:
                 self.error(self.position(file, (*path, "choices")), f"question '{qid}' repeats a choice")
 
         signatures = {tid: self.check_table(table, *items["tables"][tid][1:]) for tid, table in tables.items()}
-        expressions: dict[tuple[str, ...], Compiled] = {}
-        texts: dict[tuple[str, ...], CompiledText] = {}
+        for table, file, path in items["tables"].values():
+            self.check_table_dates(table, file, path)
+        for value, file, path in items["derived"].values():
+            self.check_versions(value, file, path)
+        rules = Rules()
         implied: dict[str, Any] = {}
         review: list[StaleItem] = []
         if info is not None and info.review_by:
@@ -355,16 +386,10 @@ class _Loader:
             if table.review_by:
                 review.append(StaleItem(f"Table '{tid}' ({table.title})", table.review_by))
 
-        def add(key: tuple[str, ...], source: str | None, file: str, path: tuple[int | str, ...]) -> None:
-            if source is None:
-                return
-            compiled = self.compile(str(source), file, path)
-            if compiled is not None:
-                expressions[key] = compiled
+        def add(source: str | None, file: str, path: tuple[int | str, ...]) -> Compiled | None:
+            return None if source is None else self.compile(str(source), file, path)
 
-        def add_text(key: tuple[str, ...], text: str | None, file: str, path: tuple[int | str, ...]) -> None:
-            if text is None:
-                return
+        def template(text: str, file: str, path: tuple[int | str, ...]) -> Template:
             parts: list[tuple[str, Compiled | None]] = []
             last = 0
             for match in PLACEHOLDER.finditer(text):
@@ -374,66 +399,98 @@ class _Loader:
                     parts.append(("", compiled))
                 last = match.end()
             parts.append((text[last:], None))
-            texts[key] = CompiledText(text, parts)
+            return Template(text, tuple(parts))
 
         for qid, (question, file, path) in items["questions"].items():
-            add(("question", qid, "relevant_if"), question.relevant_if, file, (*path, "relevant_if"))
+            when = None
             if question.implied is not None:
-                add(("question", qid, "implied"), question.implied.when, file, (*path, "implied", "when"))
+                when = add(question.implied.when, file, (*path, "implied", "when"))
                 implied[qid] = self.implied_value(question, file, path)
+            rules.questions[qid] = QuestionRules(
+                add(question.relevant_if, file, (*path, "relevant_if")), when,
+                implied.get(qid) if when is not None else None)
         for did, (value, file, path) in items["derived"].items():
-            add(("derived", did), value.expr, file, (*path, "expr"))
+            versions: list[tuple[Any, Compiled]] = []
+            plain = add(value.expr, file, (*path, "expr"))
+            if plain is not None:
+                versions.append((None, plain))
             for index, version in enumerate(value.versions or []):
-                add(("derived", did, str(index)), version.expr, file, (*path, "versions", index, "expr"))
+                compiled = add(version.expr, file, (*path, "versions", index, "expr"))
+                if compiled is not None:
+                    versions.append((version, compiled))
                 if version.review_by:
                     review.append(StaleItem(f"Derived value '{did}' (version {index + 1})", version.review_by))
+            rules.derived[did] = DerivedRule(value, tuple(versions))
         for sid, (score, file, path) in items["scores"].items():
             self.check_score(score, file, path)
+            lines = []
             for index, line in enumerate(score.lines):
-                add(("score", sid, line.id), line.points, file, (*path, "lines", index, "points"))
+                points = add(line.points, file, (*path, "lines", index, "points"))
+                if points is not None:
+                    lines.append(LineRule(line, points))
+            rules.scores[sid] = ScoreRule(score, tuple(lines))
             if score.cutoffs and score.cutoffs.review_by:
                 review.append(StaleItem(f"Recent rounds of '{sid}'", score.cutoffs.review_by))
         for pid, (pathway, file, path) in items["pathways"].items():
             seen: set[str] = set()
+            requirements = []
             for index, requirement in enumerate(pathway.requirements):
                 rpath = (*path, "requirements", index)
                 if requirement.id in seen:
                     self.error(self.position(file, (*rpath, "id")),
                                f"duplicate requirement id '{requirement.id}' in pathway '{pid}'")
                 seen.add(requirement.id)
-                add(("requirement", pid, requirement.id), requirement.condition, file, (*rpath, "condition"))
-                add(("actual", pid, requirement.id), requirement.actual, file, (*rpath, "actual"))
-                add_text(("advice", pid, requirement.id), requirement.advice, file, (*rpath, "advice"))
-                if isinstance(requirement.needed, str):
-                    add_text(("needed", pid, requirement.id), requirement.needed, file, (*rpath, "needed"))
-                add_text(("requirement_text", pid, requirement.id), requirement.text, file, (*rpath, "text"))
+                condition = add(requirement.condition, file, (*rpath, "condition"))
+                actual = add(requirement.actual, file, (*rpath, "actual"))
+                advice = None if requirement.advice is None else template(requirement.advice, file, (*rpath, "advice"))
+                needed = (template(requirement.needed, file, (*rpath, "needed"))
+                          if isinstance(requirement.needed, str) else None)
+                text = template(requirement.text, file, (*rpath, "text"))
+                if condition is not None:
+                    requirements.append(RequirementRule(requirement, condition, text, actual, advice, needed))
+            steps = []
             for index, step in enumerate(pathway.next_steps):
                 spath = (*path, "next_steps", index)
-                add(("step", pid, str(index)), step.only_if, file, (*spath, "only_if"))
-                add_text(("step_text", pid, str(index)), step.text, file, (*spath, "text"))
-            for index, note in enumerate(pathway.notes):
-                add_text(("note", pid, str(index)), note, file, (*path, "notes", index))
+                only_if = add(step.only_if, file, (*spath, "only_if"))
+                steps.append(StepRule(step, template(step.text, file, (*spath, "text")), only_if))
+            notes = tuple(template(note, file, (*path, "notes", index)) for index, note in enumerate(pathway.notes))
+            rules.pathways[pid] = PathwayRule(pathway, tuple(requirements), tuple(steps), notes)
             for score_id in pathway.scores:
                 if score_id not in scores and score_id not in self.broken:
                     self.error(self.position(file, (*path, "scores")),
                                f"unknown score '{score_id}'{did_you_mean(score_id, scores)}")
         for fid, (flag, file, path) in items["flags"].items():
-            add(("flag", fid), flag.condition, file, (*path, "condition"))
-            add_text(("flag_text", fid), flag.text, file, (*path, "text"))
+            condition = add(flag.condition, file, (*path, "condition"))
+            if condition is not None:
+                rules.flags[fid] = ShownRule(flag, condition, template(flag.text, file, (*path, "text")))
+        for lid, (lead, file, path) in items["leads"].items():
+            condition = add(lead.condition, file, (*path, "condition"))
+            steps = []
+            for index, step in enumerate(lead.next_steps):
+                spath = (*path, "next_steps", index)
+                only_if = add(step.only_if, file, (*spath, "only_if"))
+                steps.append(StepRule(step, template(step.text, file, (*spath, "text")), only_if))
+            if condition is not None:
+                rules.leads[lid] = ShownRule(lead, condition, template(lead.text, file, (*path, "text")), tuple(steps))
+        for wid, (warning, file, path) in items["warnings"].items():
+            condition = add(warning.condition, file, (*path, "condition"))
+            if condition is not None:
+                rules.warnings[wid] = ShownRule(warning, condition, template(warning.text, file, (*path, "text")))
 
-        self.check_implied(questions, expressions)
-        order = self.dependency_order(items, expressions, names)
-        self.check_nesting(expressions, texts, order)
-        types = self.infer_types(questions, derived, scores, signatures, expressions, texts, order)
+        self.check_implied(questions, rules)
+        order = self.dependency_order(items, rules, names)
+        self.check_nesting(rules, order)
+        types = self.infer_types(questions, signatures, rules, order)
 
         if self.errors:
             raise RulebookError(self.errors)
         assert info is not None
         return Rulebook(
             path=self.root, info=info, topics=topics, questions=questions, derived=derived, tables=tables,
-            scores=scores, pathways=pathways, flags=flags, expressions=expressions, texts=texts,
-            types=types, order=order, review_items=review, content_hash=self.rules_hash or content_hash(self.root),
-            implied=implied, warnings=self.unused(items, expressions, texts),
+            scores=scores, pathways=pathways, flags=flags, rules=rules, graph=build_graph(rules, questions, order),
+            types=types, review_items=review, content_hash=self.rules_hash or content_hash(self.root),
+            implied=implied, warnings=self.unused(items, rules),
+            leads=leads, answer_warnings=answer_warnings,
         )
 
     def implied_value(self, question: Question, file: str, path: tuple[int | str, ...]) -> Any:
@@ -447,10 +504,10 @@ class _Loader:
             self.error(self.position(file, (*path, "implied", "value")), f"implied value: {error}")
             return None
 
-    def check_implied(self, questions: Mapping[str, Question], expressions: Mapping[tuple[str, ...], Compiled]) -> None:
+    def check_implied(self, questions: Mapping[str, Question], rules: Rules) -> None:
         """An implied answer may depend only on questions that are asked, never on computed values."""
         for qid in questions:
-            compiled = expressions.get(("question", qid, "implied"))
+            compiled = rules.questions[qid].implied_when if qid in rules.questions else None
             if compiled is None:
                 continue
             for name in sorted(ex.names_in(compiled.node)):
@@ -458,18 +515,13 @@ class _Loader:
                 if target is None or target.implied is not None:
                     self.error(compiled.position, f"implied: 'when' may read only questions without an implied "
                                                   f"answer, not '{name}'")
-    def unused(
-        self,
-        items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
-        expressions: Mapping[tuple[str, ...], Compiled],
-        texts: Mapping[tuple[str, ...], CompiledText],
-    ) -> list[LoadError]:
+
+    def unused(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
+               rules: Rules) -> list[LoadError]:
         """Questions, derived values and tables nothing reads: often a misspelling, or a rule left behind."""
         used: set[str] = set()
-        for compiled in expressions.values():
+        for compiled in rules.all_expressions():
             used |= ex.names_in(compiled.node)
-        for text in texts.values():
-            used |= {name for _, part in text.parts if part is not None for name in ex.names_in(part.node)}
         found = []
         for section, what in (("questions", "question"), ("derived", "derived value"), ("tables", "table")):
             for item_id, (_, file, path) in items[section].items():
@@ -507,6 +559,48 @@ class _Loader:
         key_type = ex.Type("text", frozenset(text_values)) if table.key == "text" else ex.NUMBER
         return ex.TableSignature(key=key_type, columns=columns)
 
+    def check_table_dates(self, table: Table, file: str, path: tuple[int | str, ...]) -> None:
+        """A dated table: every row has a start date, and no two rows for one key are in force on one day.
+
+        Undated tables keep "first matching row wins" (a catch-all row last is a normal pattern); once
+        rows carry dates, a second row for the same key must be a *new version* with its own dates, or
+        a lawyer adding next year's amounts without closing this year's would silently get the old ones.
+        """
+        if not any(row.effective_from or row.effective_until for row in table.rows):
+            return
+        for index, row in enumerate(table.rows):
+            if row.effective_from is None:
+                self.error(self.position(file, (*path, "rows", index)),
+                           f"row {index + 1} of table '{table.id}' has no start date: in a table with dated "
+                           "rows every row needs `effective_from`")
+        for later_index, later in enumerate(table.rows):
+            for earlier_index, earlier in enumerate(table.rows[:later_index]):
+                if _keys_overlap(earlier, later, text=table.key == "text") and _dates_overlap(earlier, later):
+                    self.overlap(f"row {earlier_index + 1} of table '{table.id}'", earlier,
+                                 self.position(file, (*path, "rows", earlier_index)),
+                                 f"row {later_index + 1}", later, self.position(file, (*path, "rows", later_index)),
+                                 "for the same key")
+
+    def check_versions(self, value: Derived, file: str, path: tuple[int | str, ...]) -> None:
+        """Two versions of a derived value in force on the same day are an error, never "earliest wins"."""
+        versions = value.versions or []
+        for later_index, later in enumerate(versions):
+            for earlier_index, earlier in enumerate(versions[:later_index]):
+                if _dates_overlap(earlier, later):
+                    self.overlap(f"version {earlier_index + 1} of '{value.id}'", earlier,
+                                 self.position(file, (*path, "versions", earlier_index)),
+                                 f"version {later_index + 1}", later,
+                                 self.position(file, (*path, "versions", later_index)), "")
+
+    def overlap(self, first: str, earlier: Dated, first_at: Position, second: str, later: Dated,
+                second_at: Position, what: str) -> None:
+        """One error at the second item naming both positions, the days they share and the fix."""
+        start = max((d for d in (earlier.effective_from, later.effective_from) if d), default=None)
+        end = min((d for d in (earlier.effective_until, later.effective_until) if d), default=None)
+        days = (f"from {start}" if start else "from the start") + (f" to {end}" if end else " on")
+        self.error(second_at, f"{first} ({first_at}) and {second} ({second_at}) are both in force {days}"
+                              f"{' ' + what if what else ''}: {_overlap_fix(first, earlier, second, later)}")
+
     def check_score(self, score: Score, file: str, path: tuple[int | str, ...]) -> None:
         group_ids = [g.id for g in score.groups]
         for index, group in enumerate(score.groups):
@@ -527,14 +621,15 @@ class _Loader:
     def dependency_order(
         self,
         items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
-        expressions: Mapping[tuple[str, ...], Compiled],
+        rules: Rules,
         names: Mapping[str, Position],
     ) -> list[str]:
         """Derived values and scores in an order where every dependency comes first; reports cycles."""
         depends: dict[str, set[str]] = {}
-        for key, compiled in expressions.items():
-            if key[0] in ("derived", "score"):
-                depends.setdefault(key[1], set()).update(ex.names_in(compiled.node))
+        for did, value in rules.derived.items():
+            depends[did] = {name for _, compiled in value.versions for name in ex.names_in(compiled.node)}
+        for sid, score in rules.scores.items():
+            depends[sid] = {name for line in score.lines for name in ex.names_in(line.points.node)}
         computed = set(items["derived"]) | set(items["scores"])
         for name in computed:
             depends.setdefault(name, set())
@@ -567,12 +662,7 @@ class _Loader:
                     pending.append(iter(sorted(depends[following] & computed)))
         return order
 
-    def check_nesting(
-        self,
-        expressions: Mapping[tuple[str, ...], Compiled],
-        texts: Mapping[tuple[str, ...], CompiledText],
-        order: list[str],
-    ) -> None:
+    def check_nesting(self, rules: Rules, order: list[str]) -> None:
         """Reject expressions that, with the derived values and scores they read, nest too deeply to evaluate.
 
         Evaluating a derived value evaluates the ones it reads inside it, so their nesting adds up; each
@@ -584,87 +674,134 @@ class _Loader:
             read = [reach.get(name, 0) for name in ex.names_in(compiled.node)]
             return ex.depth(compiled.node) + max(read, default=0)
 
-        by_name: dict[str, list[Compiled]] = {}
-        for key, compiled in expressions.items():
-            if key[0] == "question" and key[2] == "implied":  # reads only questions without implied answers
-                reach[key[1]] = 2 + ex.depth(compiled.node)
-            elif key[0] in ("derived", "score"):
-                by_name.setdefault(key[1], []).append(compiled)
-        too_deep = f"expression nested too deeply (limit {ex.MAX_DEPTH}), counting the derived values it reads"
+        def report(compiled: Compiled) -> None:  # once, where the limit is first passed
+            if all(reach.get(name, 0) <= ex.MAX_DEPTH for name in ex.names_in(compiled.node)):
+                self.error(compiled.position, f"expression nested too deeply (limit {ex.MAX_DEPTH}),"
+                                              " counting the derived values it reads")
+
+        for qid, question in rules.questions.items():  # an implied answer reads only plain questions
+            if question.implied_when is not None:
+                reach[qid] = 2 + ex.depth(question.implied_when.node)
+        by_name: dict[str, list[Compiled]] = {did: [compiled for _, compiled in value.versions]
+                                              for did, value in rules.derived.items()}
+        by_name.update({sid: [line.points for line in score.lines] for sid, score in rules.scores.items()})
         for name in order:
             if name in self.broken:
                 continue
             needed = [(levels(compiled), compiled) for compiled in by_name.get(name, [])]
-            deepest = max((count for count, _ in needed), default=0)
             for count, compiled in needed:
-                if count > ex.MAX_DEPTH and all(reach.get(m, 0) <= ex.MAX_DEPTH for m in ex.names_in(compiled.node)):
-                    self.error(compiled.position, too_deep)  # reported once, where the limit is first passed
-            reach[name] = 2 + deepest
-        placeholders = [part for text in texts.values() for _, part in text.parts if part is not None]
-        others = [compiled for key, compiled in expressions.items() if key[0] not in ("derived", "score")]
-        for compiled in others + placeholders:
-            if levels(compiled) > ex.MAX_DEPTH and all(
-                    reach.get(m, 0) <= ex.MAX_DEPTH for m in ex.names_in(compiled.node)):
-                self.error(compiled.position, too_deep)
+                if count > ex.MAX_DEPTH:
+                    report(compiled)
+            reach[name] = 2 + max((count for count, _ in needed), default=0)
+        computed = {id(compiled) for expressions in by_name.values() for compiled in expressions}
+        for compiled in rules.all_expressions():
+            if id(compiled) not in computed and levels(compiled) > ex.MAX_DEPTH:
+                report(compiled)
 
     def infer_types(
         self,
         questions: Mapping[str, Question],
-        derived: Mapping[str, Derived],
-        scores: Mapping[str, Score],
         signatures: Mapping[str, ex.TableSignature],
-        expressions: Mapping[tuple[str, ...], Compiled],
-        texts: Mapping[tuple[str, ...], CompiledText],
+        rules: Rules,
         order: list[str],
     ) -> dict[str, ex.Type]:
         types: dict[str, ex.Type] = {"as_of": ex.DATE}
         for qid, question in questions.items():
             types[qid] = question_type(question)
-        for sid in scores:
+        for sid in rules.scores:
             types[sid] = ex.NUMBER
         context = ex.TypeContext(types, signatures, ignored=self.broken)
         for name in order:
-            if name in derived:
-                versions = range(len(derived[name].versions or []))
-                keys: list[tuple[str, ...]] = [("derived", name), *(("derived", name, str(i)) for i in versions)]
+            if name in rules.derived:
+                versions = [compiled for _, compiled in rules.derived[name].versions]
                 found: list[ex.Type] = []
-                for key in keys:
-                    if key in expressions:
-                        kind = self.type_errors(expressions[key], context)
-                        if kind is not None:
-                            found.append(kind)
+                for compiled in versions:
+                    kind = self.type_errors(compiled, context)
+                    if kind is not None:
+                        found.append(kind)
                 if found:
                     merged = found[0]
                     for other in found[1:]:
                         if other.kind != merged.kind:
-                            self.error(expressions[keys[-1]].position, f"versions of '{name}' differ in type")
+                            self.error(versions[-1].position, f"versions of '{name}' differ in type")
                         elif merged.kind == "text":
                             merged = ex.Type("text", None if merged.values is None or other.values is None
                                              else merged.values | other.values)
                     types[name] = merged
-            else:
-                for key, compiled in expressions.items():
-                    if key[0] == "score" and key[1] == name:
-                        self.expect(compiled, context, "number", "score line points")
-        for key, compiled in expressions.items():
-            if key[0] == "question":
-                self.expect(compiled, context, "bool", "relevant_if" if key[2] == "relevant_if" else "implied: when")
-            elif key[0] == "actual":
-                self.type_errors(compiled, context)
-            elif key[0] == "step":
-                self.expect(compiled, context, "bool", "only_if")
-            elif key[0] in ("requirement", "flag"):
-                self.expect(compiled, context, "bool", "a condition")
-        for text in texts.values():
-            for _, placeholder in text.parts:
-                if placeholder is not None:
-                    self.type_errors(placeholder, context)
+            elif name in rules.scores:
+                for line in rules.scores[name].lines:
+                    self.expect(line.points, context, "number", "score line points")
+        for asked in rules.questions.values():
+            if asked.relevant_if is not None:
+                self.expect(asked.relevant_if, context, "bool", "relevant_if")
+            if asked.implied_when is not None:
+                self.expect(asked.implied_when, context, "bool", "implied: when")
+        for pathway in rules.pathways.values():
+            for requirement in pathway.requirements:
+                self.expect(requirement.condition, context, "bool", "a condition")
+                if requirement.actual is not None:
+                    self.type_errors(requirement.actual, context)
+            for step in pathway.steps:
+                if step.only_if is not None:
+                    self.expect(step.only_if, context, "bool", "only_if")
+        for shown in [*rules.flags.values(), *rules.leads.values(), *rules.warnings.values()]:
+            self.expect(shown.condition, context, "bool", "a condition")
+            for step in shown.steps:
+                if step.only_if is not None:
+                    self.expect(step.only_if, context, "bool", "only_if")
+        for template in rules.templates():
+            for placeholder in template.expressions():
+                self.type_errors(placeholder, context)
         return types
 
     def expect(self, compiled: Compiled, context: ex.TypeContext, kind: ex.Kind, what: str) -> None:
         found = self.type_errors(compiled, context)
         if found is not None and found.kind != kind:
             self.error(compiled.position, f"{what} must be {ex.Type(kind)}, but this is {found}")
+
+
+def _keys_overlap(first: TableRow, second: TableRow, *, text: bool) -> bool:
+    """Whether some key would match both rows (as `evaluation.row_matches` matches them)."""
+    def values(row: TableRow) -> list[Any] | None:  # None: a range (or everything)
+        found = [row.at] if row.at is not None else row.in_
+        if found is None:
+            return None
+        return [str(v).lower() if text else v for v in found]
+
+    def in_range(row: TableRow, value: Any) -> bool:
+        if isinstance(value, str | bool):
+            return row.from_ is None and row.to is None
+        return (row.from_ is None or value >= row.from_) and (row.to is None or value <= row.to)
+
+    left, right = values(first), values(second)
+    if left is not None and right is not None:
+        return any(ex.same_value(a, b) for a in left for b in right)
+    if left is not None:
+        return any(in_range(second, value) for value in left)
+    if right is not None:
+        return any(in_range(first, value) for value in right)
+    low = max((v for v in (first.from_, second.from_) if v is not None), default=None)
+    high = min((v for v in (first.to, second.to) if v is not None), default=None)
+    return low is None or high is None or low <= high
+
+
+def _dates_overlap(first: Dated, second: Dated) -> bool:
+    """Whether some day is in both items' dates (both ends inclusive; no date means open-ended)."""
+    start = max((d for d in (first.effective_from, second.effective_from) if d), default=None)
+    end = min((d for d in (first.effective_until, second.effective_until) if d), default=None)
+    return start is None or end is None or start <= end
+
+
+def _overlap_fix(first: str, earlier: Dated, second: str, later: Dated) -> str:
+    """The usual fix: close the item that starts first on the day before the other one starts."""
+    one_day = dt.timedelta(days=1)
+    if later.effective_from is not None and (
+            earlier.effective_from is None or earlier.effective_from < later.effective_from):
+        return f"close {first} with `effective_until: {(later.effective_from - one_day).isoformat()}`"
+    if earlier.effective_from is not None and (
+            later.effective_from is None or later.effective_from < earlier.effective_from):
+        return f"close {second} with `effective_until: {(earlier.effective_from - one_day).isoformat()}`"
+    return f"give {first} an `effective_until` and {second} an `effective_from` the day after"
 
 
 def LocatedDict_of(data: LocatedDict, key: str) -> LocatedDict:
@@ -679,7 +816,7 @@ def LocatedDict_of(data: LocatedDict, key: str) -> LocatedDict:
 def question_type(question: Question) -> ex.Type:
     if question.type == "yes_no":
         return ex.BOOL
-    if question.type in ("int", "money"):
+    if question.type in NUMERIC_TYPES:
         return ex.NUMBER
     if question.type == "date":
         return ex.DATE

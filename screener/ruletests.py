@@ -1,7 +1,7 @@
 """Running a rulebook's YAML test cases (`<rulebook>/tests/*.yaml`) and saying exactly what differed.
 
-A case gives answers, an as-of date and the outcomes, scores, score lines, flags and best pathway it
-expects; only the keys it lists are checked. The runner returns plain data — per case, each
+A case gives answers, an as-of date and the outcomes, scores, score lines, flags, leads, warnings and
+best pathway it expects; only the keys it lists are checked. The runner returns plain data — per case, each
 difference as expected vs got, with the requirements that decided an outcome and the line-by-line
 breakdown of a score — so `screener rules test`, pytest and editors can all present it their way.
 """
@@ -9,7 +9,7 @@ breakdown of a score — so `screener rules test`, pytest and editors can all pr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from screener.model import Case
 from screener.report import PathwayResult, Report, RequirementResult, ScoreResult
 from screener.rulebook import Rulebook, load_cases
 from screener.source import Position
+from screener.suggest import did_you_mean
 
 TOLERANCE = 1e-6
 
@@ -128,8 +129,12 @@ def _same_number(expected: float | None, got: Any) -> bool:
 # ------------------------------------------------------------------------------------ comparing
 
 
-def compare(case: Case, report: Report) -> list[Difference]:
-    """Every difference between what `case` expects and `report`; only the keys the case lists."""
+def compare(case: Case, report: Report, known_ids: Mapping[str, Collection[str]] | None = None) -> list[Difference]:
+    """Every difference between what `case` expects and `report`; only the keys the case lists.
+
+    `known_ids` ("flags"/"leads"/"warnings" -> the rulebook's ids) lets a misspelled id say "did you mean".
+    """
+    known_ids = known_ids or {}
     expect = case.expect
     differences: list[Difference] = []
     for pathway_id, wanted in expect.pathways.items():
@@ -163,19 +168,35 @@ def compare(case: Case, report: Report) -> list[Difference]:
             elif not _same_number(wanted_points, line.points):
                 why: tuple[str, ...] = (f"needs an answer: {', '.join(line.missing)}",) if line.missing else ()
                 differences.append(Difference(("score_lines", score_id, line_id), wanted_points, line.points, why))
-    if expect.flags is not None:
-        got_flags = sorted(flag.id for flag in report.flags)
-        if sorted(expect.flags) != got_flags:
-            missing = sorted(set(expect.flags) - set(got_flags))
-            extra = sorted(set(got_flags) - set(expect.flags))
-            flag_why = tuple(
-                [f"not shown: {flag}" for flag in missing] + [f"also shown: {flag}" for flag in extra])
-            differences.append(Difference(("flags",), list(expect.flags), got_flags, flag_why))
+    for section, wanted_ids, shown, known in (
+        ("flags", expect.flags, report.flags, known_ids.get("flags")),
+        ("leads", expect.leads, report.leads, known_ids.get("leads")),
+        ("warnings", expect.warnings, report.warnings, known_ids.get("warnings")),
+    ):
+        if wanted_ids is not None:
+            difference = _id_set_difference(section, wanted_ids, [item.id for item in shown], known)
+            if difference is not None:
+                differences.append(difference)
     if "best_pathway" in expect.model_fields_set and expect.best_pathway != report.best_pathway:
         eligible = sorted((p for p in report.pathways.values() if p.outcome == "eligible"), key=lambda p: p.rank)
         best_why = tuple(f"eligible: {p.id} (rank {p.rank})" for p in eligible) or ("no pathway is eligible",)
         differences.append(Difference(("best_pathway",), expect.best_pathway, report.best_pathway, best_why))
     return differences
+
+
+def _id_set_difference(
+    section: str, wanted: list[str], got: list[str], known: Collection[str] | None
+) -> Difference | None:
+    """Flags, leads and warnings are compared as exact sets of ids (order does not matter)."""
+    if sorted(wanted) == sorted(got):
+        return None
+    missing = sorted(set(wanted) - set(got))
+    extra = sorted(set(got) - set(wanted))
+    why = [f"not shown: {item}" + (f" (no {section[:-1]} '{item}' in the rulebook"
+                                    f"{did_you_mean(item, known)})" if known is not None and item not in known else "")
+           for item in missing]
+    why += [f"also shown: {item}" for item in extra]
+    return Difference((section,), list(wanted), sorted(got), tuple(why))
 
 
 def run_case(rulebook: Rulebook, file: str, case: Case, position: Position) -> CaseResult:
@@ -187,7 +208,8 @@ def run_case(rulebook: Rulebook, file: str, case: Case, position: Position) -> C
     except ScreenerError as error:
         result.error, result.error_details = error.message, list(error.details)
         return result
-    result.differences = compare(case, report)
+    result.differences = compare(case, report, {
+        "flags": rulebook.flags, "leads": rulebook.leads, "warnings": rulebook.answer_warnings})
     return result
 
 

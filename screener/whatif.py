@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from screener import expressions as ex
+from screener.compiled import LineRule
 from screener.evaluation import Evaluation, display, pathway_status
 from screener.model import Question
 from screener.report import Outcome, Report
@@ -71,44 +71,6 @@ class WhatIf:
 
     def to_json(self) -> dict[str, Any]:
         return {"flips": [f.to_json() for f in self.flips], "gains": [g.to_json() for g in self.gains]}
-
-
-# ------------------------------------------------------------------------------- dependencies
-
-
-class Dependencies:
-    """Which questions each expression, derived value or score reads, transitively (memoized)."""
-
-    def __init__(self, rulebook: Rulebook) -> None:
-        self.rulebook = rulebook
-        self.memo: dict[str, frozenset[str]] = {}
-        self.by_name: dict[str, list[tuple[str, ...]]] = {}
-        for key in rulebook.expressions:
-            if key[0] in ("derived", "score"):
-                self.by_name.setdefault(key[1], []).append(key)
-
-    def of_key(self, key: tuple[str, ...]) -> frozenset[str]:
-        return self.of_names(ex.names_in(self.rulebook.expressions[key].node))
-
-    def of_names(self, names: set[str]) -> frozenset[str]:
-        found: set[str] = set()
-        for name in names:
-            found |= self.of_name(name)
-        return frozenset(found)
-
-    def of_name(self, name: str) -> frozenset[str]:
-        if name in self.memo:
-            return self.memo[name]
-        if name in self.rulebook.questions:
-            implied = ("question", name, "implied")
-            reads = self.of_key(implied) if implied in self.rulebook.expressions else frozenset()
-            return frozenset([name]) | reads
-        self.memo[name] = frozenset()  # cycles are rejected by the loader; this only stops recursion
-        found: set[str] = set()
-        for key in self.by_name.get(name, []):
-            found |= self.of_key(key)
-        self.memo[name] = frozenset(found)
-        return self.memo[name]
 
 
 # ------------------------------------------------------------------------------------ changes
@@ -172,14 +134,15 @@ class Variations:
     answers, so each variation only recomputes what depends on what changed.
     """
 
-    def __init__(self, rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, deps: Dependencies) -> None:
-        self.rulebook, self.values, self.as_of, self.deps = rulebook, values, as_of, deps
+    def __init__(self, rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date) -> None:
+        self.rulebook, self.values, self.as_of, self.graph = rulebook, values, as_of, rulebook.graph
         self.base = Evaluation(rulebook, values, as_of)
         for score_id in rulebook.scores:
             self.base.score(score_id)
-        self.reads = {name: deps.of_name(name) for name in [*self.base.memo, *self.base.score_memo]}
-        self.line_reads = {key: deps.of_key(key) for key in self.base.line_memo}
-        self.kept: dict[frozenset[str], tuple[set[str], set[tuple[str, ...]]]] = {}
+        graph = rulebook.graph
+        self.reads = {name: graph.questions_of([name]) for name in [*self.base.memo, *self.base.score_memo]}
+        self.line_reads = {line: graph.questions_of_node(line.points.node) for line in self.base.line_memo}
+        self.kept: dict[frozenset[str], tuple[set[str], set[LineRule]]] = {}
 
     def evaluation(self, changed: Mapping[str, Any]) -> Evaluation:
         touched = frozenset(changed)
@@ -207,8 +170,8 @@ def what_if(rulebook: Rulebook, values: Mapping[str, Any], report: Report) -> Wh
     """Suggestions for `report`, the evaluation of the typed answers `values`."""
     as_of = report.as_of
     values = Evaluation(rulebook, values, as_of).effective_answers()  # "no French test" is French 0
-    deps = Dependencies(rulebook)
-    variations = Variations(rulebook, values, as_of, deps)
+    graph = rulebook.graph
+    variations = Variations(rulebook, values, as_of)
     candidates = changes(rulebook, values)
     money = [q for q in rulebook.questions.values()
              if q.what_if is not False and q.type == "money" and values.get(q.id) is not None]
@@ -217,7 +180,9 @@ def what_if(rulebook: Rulebook, values: Mapping[str, Any], report: Report) -> Wh
         if result.outcome != "ineligible":
             continue
         # A single change must touch every failed requirement, or it cannot open the pathway.
-        needed = [deps.of_key(("requirement", pathway_id, r.id)) for r in result.failed]
+        failed = {r.id for r in result.failed}
+        needed = [graph.questions_of_node(rule.condition.node)
+                  for rule in rulebook.rules.pathways[pathway_id].requirements if rule.model.id in failed]
         found: dict[tuple[str, ...], Flip] = {}
         for change in candidates:
             ids = tuple(sorted(qid for qid, _ in change.values))
@@ -265,7 +230,7 @@ def _gains(variations: Variations, report: Report, candidates: list[Change]) -> 
     for score_id, score in report.scores.items():
         if score.value is None:
             continue
-        relevant = variations.deps.of_names({score_id})
+        relevant = variations.graph.questions_of([score_id])
         best: dict[tuple[str, ...], Gain] = {}
         most: dict[tuple[str, ...], float] = {}  # the most points any change of these questions gives
         for change in candidates:

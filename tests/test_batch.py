@@ -37,6 +37,10 @@ def rulebook() -> Rulebook:
     return load_rulebook(FIXTURE)
 
 
+# intake-fields.md: after the scores, in this order, `error` last
+CONTRACT_TAIL = ["flags", "best_pathway", "best_pathway_title", "leads", "warnings", "error"]
+
+
 def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, ["batch", *args, "--as-of", AS_OF.isoformat()], input=stdin)
     return result.exit_code, result.stdout, result.stderr
@@ -63,6 +67,9 @@ def expected(rulebook: Rulebook, answers: dict[str, str]) -> dict[str, str]:
         row[score_id] = "" if value is None else str(int(value)) if float(value).is_integer() else str(value)
     row["flags"] = ";".join(flag.id for flag in report.flags)
     row["best_pathway"] = report.best_pathway or ""
+    row["best_pathway_title"] = report.pathways[report.best_pathway].title if report.best_pathway else ""
+    row["leads"] = ";".join(lead.id for lead in report.leads)
+    row["warnings"] = ";".join(warning.id for warning in report.warnings)
     row["error"] = ""
     return row
 
@@ -85,7 +92,7 @@ def test_a_hostile_file_comes_back_row_for_row_with_clear_errors(tmp_path: Path,
     header, body = rows[0], rows[1:]
     assert header[:10] == ["Age", "Citizen", "Has Partner", "partner_kind", "EDUCATION", "clb_a", "clb_b",
                            "children", "funds", "Notes"]
-    assert header[10:] == [*rulebook.pathways, "crs_score", "fsw_points", "flags", "best_pathway", "error"]
+    assert header[10:] == [*rulebook.pathways, "crs_score", "fsw_points", *CONTRACT_TAIL]
     assert len(body) == 8  # every input line, in order
     out = [dict(zip(header, row, strict=True)) for row in body]
     assert [row["Notes"] for row in out] == ["ok", "", "bad number", "typo", "'=HYPERLINK(\"http://x\")",
@@ -282,7 +289,7 @@ def test_the_real_rulebook_gives_exactly_the_contract_columns(tmp_path: Path) ->
     csv.writer(content).writerows([fields, [values.get(f, "") for f in fields]])
     rows, stderr = batch_file(tmp_path, content.getvalue().encode("utf-8"), rules=ROOT / "rules")
     assert "not in the input" not in stderr
-    assert rows[0] == [*fields, *rules.pathways, "crs_score", "fsw_points", "flags", "best_pathway", "error"]
+    assert rows[0] == [*fields, *rules.pathways, "crs_score", "fsw_points", *CONTRACT_TAIL]
     assert set(rules.pathways) == set(PATHWAYS)
     got = dict(zip(rows[0], rows[1], strict=True))
     want = expected(rules, {f: values.get(f, "") for f in fields})

@@ -90,9 +90,9 @@ def test_a_cached_rulebook_is_the_same_rulebook(folder: Path, tmp_path: Path, mo
     assert list(tmp_path.glob("rulebook-*.json"))
     for part in ("info", "topics", "questions", "derived", "tables", "scores", "pathways", "flags", "types", "order"):
         assert getattr(cached, part) == getattr(fresh, part), part
-    assert {k: (v.source, v.position) for k, v in cached.expressions.items()} == {
-        k: (v.source, v.position) for k, v in fresh.expressions.items()}
-    assert cached.texts.keys() == fresh.texts.keys()
+    assert [(c.source, c.position) for c in cached.rules.all_expressions()] == [
+        (c.source, c.position) for c in fresh.rules.all_expressions()]
+    assert [t.text for t in cached.rules.templates()] == [t.text for t in fresh.rules.templates()]
 
     @settings(max_examples=60, deadline=None)
     @given(answers=profiles(fresh))

@@ -2,8 +2,8 @@
 
 Random profiles over every question of a rulebook — blanks, messy spellings, out-of-range and
 misspelled cells included — are written to a CSV, screened by the real command, and each output row
-is compared with what the one-person engine says for that row: outcomes, scores, flags, best pathway,
-and for unreadable rows the exact per-field reasons.
+is compared with what the one-person engine says for that row: outcomes, scores, flags, best pathway
+and its title, leads, answer warnings, and for unreadable rows the exact per-field reasons.
 """
 
 from __future__ import annotations
@@ -57,6 +57,14 @@ def cell(question: Question, with_bad: bool) -> st.SearchStrategy[str]:
         bad = st.sampled_from(["abc", "7.5", "1,23", "-"]) | st.integers(high + 1, high + 50).map(str)
         if question.type == "int":
             bad = bad | st.sampled_from(["+3", "٣"])  # legal for Python's int(): must agree anyway
+    elif question.type == "number":
+        low = question.min if question.min is not None else 0.0
+        high = question.max if question.max is not None else 1000.0
+        halves = st.integers(int(low * 2), int(high * 2)).map(lambda n: n / 2)  # IELTS-like bands
+        good = (halves.map(lambda x: f"{x:g}") | halves.map(lambda x: f" {x:.1f} ")
+                | st.floats(low, high, allow_nan=False).map(lambda x: f"{x:.3f}"))
+        bad = st.sampled_from(["nan", "inf", "-inf", "6,5", "1e3", "abc", ".5", "6.", "+"]) | st.floats(
+            high + 0.5, high + 50, allow_nan=False).map(lambda x: f"{x:.1f}")
     elif question.type == "choice":
         good = st.sampled_from(question.choice_values).flatmap(messy)
         bad = st.sampled_from(["phd", "other thing", "masterz", "yes please"])
@@ -93,6 +101,9 @@ def expected_row(rulebook: Rulebook, row: dict[str, str], as_of: dt.date) -> dic
         "scores": report.score_values(),
         "flags": [flag.id for flag in report.flags],
         "best": report.best_pathway or "",
+        "best_title": report.pathways[report.best_pathway].title if report.best_pathway else "",
+        "leads": [lead.id for lead in report.leads],
+        "warnings": [warning.id for warning in report.warnings],
     }
 
 
@@ -113,6 +124,9 @@ def check_rows(rulebook: Rulebook, rows: list[dict[str, str]], out: list[dict[st
                 None if value is None else float(value)), (index, score_id)
         assert (got["flags"].split(";") if got["flags"] else []) == want["flags"], index
         assert got["best_pathway"] == want["best"], index
+        assert got["best_pathway_title"] == want["best_title"], index
+        assert (got["leads"].split(";") if got["leads"] else []) == want["leads"], index
+        assert (got["warnings"].split(";") if got["warnings"] else []) == want["warnings"], index
 
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -161,6 +161,6 @@ def test_every_verdict_carries_past_due_warnings(book: Path) -> None:
     rulebook = load_rulebook(book)
     before = rulebook.evaluate({"age": 30}, as_of=dt.date(2026, 6, 30))
     after = rulebook.evaluate({"age": 30}, as_of=dt.date(2026, 7, 1))
-    assert before.warnings == []
-    assert after.warnings == ["Table 'age_points' (Points for age) was due for review on 2026-06-30"]
-    assert after.to_json()["warnings"] == after.warnings
+    assert before.review_due == []
+    assert after.review_due == ["Table 'age_points' (Points for age) was due for review on 2026-06-30"]
+    assert after.to_json()["review_due"] == after.review_due

@@ -12,7 +12,7 @@ from test_properties import profiles
 
 from screener.evaluation import Evaluation
 from screener.rulebook import load_rulebook
-from screener.whatif import Dependencies, Variations, changes
+from screener.whatif import Variations, changes
 
 RULEBOOK = load_rulebook(Path(__file__).parent.parent / "rules")
 TODAY = dt.date(2026, 11, 25)
@@ -23,15 +23,15 @@ TODAY = dt.date(2026, 11, 25)
 def test_variations_equal_fresh_evaluations(raw: dict[str, Any], pick: int) -> None:
     values = RULEBOOK.read_answers(raw)
     candidates = changes(RULEBOOK, values)
-    variations = Variations(RULEBOOK, values, TODAY, Dependencies(RULEBOOK))
+    variations = Variations(RULEBOOK, values, TODAY)
     for change in candidates[pick % max(len(candidates), 1):][:5]:
         changed = dict(change.values)
         fresh = Evaluation(RULEBOOK, {**values, **changed}, TODAY)
         for score_id in RULEBOOK.scores:
             assert variations.score(changed, score_id) == fresh.score(score_id).value
         for pathway_id in RULEBOOK.pathways:
-            requirements = [r for r in RULEBOOK.pathways[pathway_id].requirements if r.in_force(TODAY)]
-            statuses = [fresh.run(("requirement", pathway_id, r.id))[0] for r in requirements]
+            requirements = RULEBOOK.at(TODAY).requirements[pathway_id]
+            statuses = [fresh.run(r.condition)[0] for r in requirements]
             outcome, _ = variations.outcome(changed, pathway_id)
             expected = ("ineligible" if any(s is False for s in statuses)
                         else "incomplete" if any(s is None for s in statuses) else "eligible")

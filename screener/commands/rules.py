@@ -91,6 +91,7 @@ def rules_test(
         screener rules test rules/ -k "CLB 9"
         screener rules test rules/ --update      # accept the new results, review the diff
     """
+    from screener.files import atomic_write
     from screener.render.console import make_console
     from screener.render.rules_test import render_run, render_updates
     from screener.rulebook import load_cases, load_rulebook, resolve_rules_path
@@ -109,7 +110,8 @@ def rules_test(
         updates = update_expectations(run)
         for file_update in updates:
             if file_update.changed:
-                Path(file_update.file).write_text(file_update.new, encoding="utf-8")
+                with atomic_write(file_update.file, private=False) as stream:  # all of it or none of it
+                    stream.write(file_update.new.encode("utf-8"))
         render_updates(console, updates)
         run = run_cases(rulebook, _select(load_cases(rulebook.path), match))
         if not run.ok:
@@ -142,8 +144,11 @@ def rules_schema(
     if output is None:
         sys.stdout.write(text)
         return
+    from screener.files import atomic_write
+
     try:
-        output.write_text(text, encoding="utf-8")
+        with atomic_write(output, private=False) as stream:
+            stream.write(text.encode("utf-8"))
     except OSError as error:
         raise ScreenerError(f"cannot write {output}: {error.strerror}") from None
 

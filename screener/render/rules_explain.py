@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 from screener.evaluation import display
-from screener.impact import uses
 from screener.model import Dated, Table, TableRow
 from screener.rulebook import Rulebook
 
@@ -89,8 +88,9 @@ def pathway_markdown(rulebook: Rulebook, pathway_id: str, as_of: dt.date, today:
     if pathway.reference or pathway.source:
         out += [f"Law: {_cite(pathway.reference, pathway.source)}", ""]
 
-    in_force = [r for r in pathway.requirements if r.in_force(as_of)]
-    other = [r for r in pathway.requirements if not r.in_force(as_of)]
+    rules = rulebook.at(as_of)
+    in_force = [r.model for r in rules.requirements[pathway_id]]
+    other = list(rules.later_or_earlier[pathway_id])
     out += ["## Requirements", "",
             "Eligible when every requirement below is met; ineligible as soon as one is known to fail; "
             "incomplete while any depends on an unanswered question.", ""]
@@ -112,10 +112,11 @@ def pathway_markdown(rulebook: Rulebook, pathway_id: str, as_of: dt.date, today:
         out += [f"- {r.text} (`{r.id}`): `{r.condition}` — {_dates(r)}" for r in other]
     out.append("")
 
-    keys = [("requirement", pathway_id, r.id) for r in pathway.requirements]
-    keys += [("step", pathway_id, str(i)) for i in range(len(pathway.next_steps))]
-    names = uses(rulebook, keys) | set(pathway.scores)
-    names |= uses(rulebook, [("score", s, line.id) for s in pathway.scores for line in rulebook.scores[s].lines])
+    compiled = rulebook.rules.pathways[pathway_id]
+    nodes = [r.condition.node for r in compiled.requirements]
+    nodes += [step.only_if.node for step in compiled.steps if step.only_if is not None]
+    nodes += [line.points.node for s in pathway.scores for line in rulebook.rules.scores[s].lines]
+    names = rulebook.graph.uses(nodes) | set(pathway.scores)
     out += _scores(rulebook, [s for s in rulebook.scores if s in names], as_of)
     out += _inputs(rulebook, names, as_of, today)
 
@@ -150,7 +151,7 @@ def _scores(rulebook: Rulebook, score_ids: Iterable[str], as_of: dt.date) -> lis
         out += ["| line | points | group | in force |", "|---|---|---|---|"]
         for line in score.lines:
             when = _dates(line).removeprefix("in force ") or "always"
-            if not line.in_force(as_of):
+            if line.id in rulebook.at(as_of).lines_not_in_force[score_id]:
                 when += f" (not on {as_of})"
             out.append(f"| {_cell(line.text)} (`{line.id}`) | `{_cell(line.points)}` | {line.group or ''} | {when} |")
         out.append("")
