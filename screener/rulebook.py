@@ -479,6 +479,7 @@ class _Loader:
 
         self.check_implied(questions, rules)
         order = self.dependency_order(items, rules, names)
+        self.check_nesting(rules, order)
         types = self.infer_types(questions, signatures, rules, order)
 
         if self.errors:
@@ -635,27 +636,67 @@ class _Loader:
         order: list[str] = []
         state: dict[str, int] = {}  # 1 visiting, 2 done
         reported: set[frozenset[str]] = set()
-
-        def visit(name: str, trail: list[str]) -> None:
-            if state.get(name) == 2:
-                return
-            if state.get(name) == 1:
-                cycle = [*trail[trail.index(name):], name]
-                members = frozenset(cycle)
-                if members not in reported:
-                    reported.add(members)
-                    self.broken.update(members)  # their types cannot be inferred: no follow-on errors
-                    self.error(names[name], "cycle among derived values: " + " → ".join(cycle))
-                return
-            state[name] = 1
-            for dependency in sorted(depends[name] & computed):
-                visit(dependency, [*trail, name])
-            state[name] = 2
-            order.append(name)
-
-        for name in sorted(computed):
-            visit(name, [])
+        for root in sorted(computed):  # depth first with an explicit stack: a long chain needs no recursion
+            if state.get(root) == 2:
+                continue
+            state[root] = 1
+            trail = [root]
+            pending = [iter(sorted(depends[root] & computed))]
+            while pending:
+                following = next(pending[-1], None)
+                if following is None:
+                    pending.pop()
+                    done = trail.pop()
+                    state[done] = 2
+                    order.append(done)
+                elif state.get(following) == 1:
+                    cycle = [*trail[trail.index(following):], following]
+                    members = frozenset(cycle)
+                    if members not in reported:
+                        reported.add(members)
+                        self.broken.update(members)  # their types cannot be inferred: no follow-on errors
+                        self.error(names[following], "cycle among derived values: " + " → ".join(cycle))
+                elif state.get(following) != 2:
+                    state[following] = 1
+                    trail.append(following)
+                    pending.append(iter(sorted(depends[following] & computed)))
         return order
+
+    def check_nesting(self, rules: Rules, order: list[str]) -> None:
+        """Reject expressions that, with the derived values and scores they read, nest too deeply to evaluate.
+
+        Evaluating a derived value evaluates the ones it reads inside it, so their nesting adds up; each
+        step to another value counts as two levels. The limit is `expressions.MAX_DEPTH`.
+        """
+        reach: dict[str, int] = {}  # levels needed to evaluate a derived value or score, its readings included
+
+        def levels(compiled: Compiled) -> int:
+            read = [reach.get(name, 0) for name in ex.names_in(compiled.node)]
+            return ex.depth(compiled.node) + max(read, default=0)
+
+        def report(compiled: Compiled) -> None:  # once, where the limit is first passed
+            if all(reach.get(name, 0) <= ex.MAX_DEPTH for name in ex.names_in(compiled.node)):
+                self.error(compiled.position, f"expression nested too deeply (limit {ex.MAX_DEPTH}),"
+                                              " counting the derived values it reads")
+
+        for qid, question in rules.questions.items():  # an implied answer reads only plain questions
+            if question.implied_when is not None:
+                reach[qid] = 2 + ex.depth(question.implied_when.node)
+        by_name: dict[str, list[Compiled]] = {did: [compiled for _, compiled in value.versions]
+                                              for did, value in rules.derived.items()}
+        by_name.update({sid: [line.points for line in score.lines] for sid, score in rules.scores.items()})
+        for name in order:
+            if name in self.broken:
+                continue
+            needed = [(levels(compiled), compiled) for compiled in by_name.get(name, [])]
+            for count, compiled in needed:
+                if count > ex.MAX_DEPTH:
+                    report(compiled)
+            reach[name] = 2 + max((count for count, _ in needed), default=0)
+        computed = {id(compiled) for expressions in by_name.values() for compiled in expressions}
+        for compiled in rules.all_expressions():
+            if id(compiled) not in computed and levels(compiled) > ex.MAX_DEPTH:
+                report(compiled)
 
     def infer_types(
         self,

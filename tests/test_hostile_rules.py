@@ -1,0 +1,245 @@
+"""Hostile rulebooks: every attack must end in a one-line `file:line:col` error or a right answer, never a traceback.
+
+Each case is driven the way a user would: `screener rules validate DIR`, `screener check --rules DIR --answers F
+--no-input --json` and `screener batch`. The rulebook is a tiny one written here, with the attack spliced in.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from screener import expressions as ex
+from screener.cli import app
+
+RULEBOOK = """\
+rulebook: {{id: hostile, title: Hostile, version: "1", disclaimer: Test rules only.}}
+topics: [{{id: main, title: Main}}]
+questions:
+  - {{id: age, type: int, min: 0, max: 120, topic: main, prompt: Age?}}
+  - {{id: citizen, type: yes_no, topic: main, prompt: Citizen?}}
+derived:
+  - id: value
+    expr: '{expr}'
+{more}pathways:
+  - id: probe
+    title: Probe
+    kind: temporary_residence
+    rank: 10
+    summary: Probe.
+    requirements:
+      - id: check
+        text: Check
+        condition: '{condition}'
+"""
+CONDITION_LINE = 18  # the line of `condition:` above, for positioned errors
+
+
+def write_rules(folder: Path, expr: str = "age", condition: str = "value >= 0 or citizen", more: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "rules.yaml").write_text(RULEBOOK.format(expr=expr, condition=condition, more=more), encoding="utf-8")
+    return folder
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    output = result.output
+    assert "Traceback" not in output and "internal error" not in output, output[-2000:]
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result.exit_code, output
+
+
+def validate(folder: Path) -> tuple[int, str]:
+    return run("rules", "validate", str(folder))
+
+
+def check(folder: Path, tmp_path: Path, **answers: object) -> tuple[int, str]:
+    answer_file = tmp_path / "answers.json"
+    answer_file.write_text(json.dumps(answers))
+    return run("check", "--rules", str(folder), "--answers", str(answer_file), "--no-input", "--json")
+
+
+def probe_outcome(folder: Path, tmp_path: Path, **answers: object) -> str:
+    code, output = check(folder, tmp_path, **answers)
+    assert code == 0, output
+    outcome: str = json.loads(output)["pathways"]["probe"]["outcome"]
+    return outcome
+
+
+def batch_outcomes(folder: Path, tmp_path: Path, ages: list[int]) -> list[str]:
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("age,citizen\n" + "".join(f"{age},no\n" for age in ages))
+    code, output = run("batch", str(source), "--rules", str(folder), "-o", str(target))
+    assert code == 0, output
+    with target.open(newline="") as stream:
+        return [row["probe"] for row in csv.DictReader(stream)]
+
+
+def nested_sum(levels: int) -> str:
+    """`(age + (age + (… age)))`: `levels` sums inside one another (a tree levels + 1 deep)."""
+    return "(age + " * levels + "age" + ")" * levels
+
+
+# ------------------------------------------------------------------------ deep and long expressions
+
+
+@pytest.mark.parametrize(
+    ("expr", "at_30"),
+    [
+        (" + ".join(["age"] * 500), 30 * 500),
+        (" - ".join(["age"] * 500), 30 - 30 * 499),
+        (" * ".join(["1"] * 499 + ["age"]), 30),
+        ("age" + " + 2 * age - 1" * 300, 30 + 300 * 59),
+        ("if(" + " and ".join(["age >= 1"] * 500) + ", age, 0)", 30),
+        ("if(" + " or ".join(["age > 99"] * 499 + ["citizen"]) + ", 0, age)", 30),
+    ],
+    ids=["sum", "difference", "product", "mixed", "and", "or"],
+)
+def test_a_flat_chain_of_500_terms_works_in_every_engine(tmp_path: Path, expr: str, at_30: int) -> None:
+    folder = write_rules(tmp_path / "rules", expr=expr, condition=f"value == {at_30}")
+    assert validate(folder)[0] == 0
+    assert probe_outcome(folder, tmp_path, age=30, citizen="no") == "eligible"
+    assert probe_outcome(folder, tmp_path, age=31, citizen="no") == "ineligible"
+    assert batch_outcomes(folder, tmp_path, [30, 31]) == ["eligible", "ineligible"]
+
+
+def test_a_long_chain_is_one_level_of_the_tree() -> None:
+    assert ex.depth(ex.parse(" + ".join(["age"] * 500))) == 2
+    assert ex.depth(ex.parse(" and ".join(["a"] * 500))) == 2
+    assert ex.depth(ex.parse("(" * 5000 + "age" + ")" * 5000)) == 1  # parentheses alone add nothing
+
+
+def test_nesting_at_the_limit_works_in_every_engine(tmp_path: Path) -> None:
+    levels = ex.MAX_DEPTH - 2  # the sums, the age at the bottom, and the comparison on top
+    condition = f"{nested_sum(levels)} == {30 * (levels + 1)}"
+    assert ex.depth(ex.parse(condition)) == ex.MAX_DEPTH
+    folder = write_rules(tmp_path / "rules", condition=condition)
+    assert validate(folder)[0] == 0
+    assert probe_outcome(folder, tmp_path, age=30, citizen="no") == "eligible"
+    assert probe_outcome(folder, tmp_path, age=29, citizen="no") == "ineligible"
+    assert batch_outcomes(folder, tmp_path, [30, 29]) == ["eligible", "ineligible"]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        nested_sum(ex.MAX_DEPTH) + " > 0",
+        "not (" * 250 + "citizen" + ")" * 250,
+        "not " * 5000 + "citizen",
+        "-(" * 3000 + "age" + ")" * 3000 + " > 0",
+        "min(" * 400 + "age" + ")" * 400 + " > 0",
+        "if(citizen, " * 300 + "1" + ", 2)" * 300 + " > 0",
+    ],
+    ids=["sums", "not-parens", "not", "negation", "min", "if"],
+)
+def test_nesting_past_the_limit_is_a_positioned_error(tmp_path: Path, condition: str) -> None:
+    folder = write_rules(tmp_path / "rules", condition=condition)
+    started = time.perf_counter()
+    code, output = validate(folder)
+    assert time.perf_counter() - started < 5
+    assert code == 1
+    assert f"rules.yaml:{CONDITION_LINE}:" in output
+    assert f"expression nested too deeply (limit {ex.MAX_DEPTH})" in output
+    code, output = check(folder, tmp_path, age=30)
+    assert code == 1 and "nested too deeply" in output
+
+
+def chain_of_derived(count: int) -> str:
+    """Derived values step_1 … step_count, each reading the one before."""
+    lines = ["  - {id: step_1, expr: age + 1}\n"]
+    lines += [f"  - {{id: step_{n}, expr: step_{n - 1} + 1}}\n" for n in range(2, count + 1)]
+    return "".join(lines)
+
+
+def test_a_chain_of_derived_values_within_the_limit_evaluates(tmp_path: Path) -> None:
+    count = 40
+    folder = write_rules(tmp_path / "rules", condition=f"step_{count} == {30 + count}", more=chain_of_derived(count))
+    assert validate(folder)[0] == 0
+    assert probe_outcome(folder, tmp_path, age=30, citizen="no") == "eligible"
+    assert batch_outcomes(folder, tmp_path, [30, 31]) == ["eligible", "ineligible"]
+
+
+def test_a_chain_of_derived_values_too_deep_to_evaluate_is_rejected(tmp_path: Path) -> None:
+    count = 1500  # also far past Python's recursion limit if any walker recursed per step
+    folder = write_rules(tmp_path / "rules", condition=f"step_{count} > 0", more=chain_of_derived(count))
+    code, output = validate(folder)
+    assert code == 1
+    assert "nested too deeply" in output and "counting the derived values it reads" in output
+    assert output.count("nested too deeply") == 1  # reported where the limit is passed, not at every later step
+
+
+def test_a_long_cycle_of_derived_values_is_reported_not_recursed(tmp_path: Path) -> None:
+    count = 1500
+    cycle = chain_of_derived(count).replace("expr: age + 1", f"expr: step_{count} + 1")
+    code, output = validate(write_rules(tmp_path / "rules", condition="step_1 > 0", more=cycle))
+    assert code == 1 and f"cycle among derived values: step_1 → step_{count} → step_{count - 1} → " in output
+
+
+# ------------------------------------------------------------------------------------ big numbers
+
+
+@pytest.mark.parametrize("digits", [16, 400, 4301, 100_000])
+def test_a_number_too_large_in_an_expression_is_a_positioned_error(tmp_path: Path, digits: int) -> None:
+    folder = write_rules(tmp_path / "rules", condition=f"age < {'9' * digits}")
+    code, output = validate(folder)
+    assert code == 1
+    assert f"rules.yaml:{CONDITION_LINE}:27: number too large" in output  # the column of the number
+    assert check(folder, tmp_path, age=30)[0] == 1
+
+
+def test_fifteen_digits_and_long_decimals_are_fine(tmp_path: Path) -> None:
+    folder = write_rules(tmp_path / "rules", condition=f"age < {'9' * 15} and age > 0.{'0' * 5000}1")
+    assert validate(folder)[0] == 0
+    assert probe_outcome(folder, tmp_path, age=30, citizen="no") == "eligible"
+
+
+# ------------------------------------------------------------------------------- random expressions
+
+NAMES = ["age", "citizen", "value", "as_of", "nope", "min", "if", "not", "and", "in"]
+TOKENS = ["+", "-", "*", "/", "==", "!=", "<", ">=", "and", "or", "not", "in", "not in", "(", ")", "[", "]", ",",
+          "min(", "max(", "if(", "known(", 'date("2020-13-45")', 'date("2020-01-01")', '"text"', "true", "0"]
+
+
+def expressions() -> st.SearchStrategy[str]:
+    leaves = st.one_of(
+        st.sampled_from(NAMES),
+        st.integers(min_value=0, max_value=10**30).map(str),
+        st.text("0123456789", min_size=1, max_size=5000),
+        st.sampled_from(['"a"', '"b"', "true", "false", "1.5"]),
+    )
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "==", "<", "and", "or", "!="]), inner).map(" ".join),
+            inner.map(lambda e: f"({e})"),
+            inner.map(lambda e: f"not {e}"),
+            inner.map(lambda e: f"-{e}"),
+            st.tuples(st.sampled_from(["min", "max", "known", "if"]), st.lists(inner, min_size=1, max_size=3)).map(
+                lambda call: f"{call[0]}({', '.join(call[1])})"),
+            inner.map(lambda e: f"{e} in [1, 2]"),
+            st.tuples(st.integers(1, 400), inner).map(lambda pair: "(" * pair[0] + pair[1] + ")" * pair[0]),
+            st.tuples(st.integers(1, 300), inner).map(lambda pair: "not " * pair[0] + pair[1]),
+            st.tuples(st.integers(2, 600), inner).map(lambda pair: " + ".join([pair[1]] * pair[0])),
+        )
+
+    structured = st.recursive(leaves, extend, max_leaves=12)
+    junk = st.lists(st.sampled_from(TOKENS + NAMES), max_size=30).map(" ".join)
+    return st.one_of(structured, junk)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(condition=expressions())
+def test_random_expressions_never_crash(tmp_path: Path, condition: str) -> None:
+    folder = write_rules(tmp_path / "rules", condition=condition.replace("'", '"'))
+    code, output = validate(folder)
+    assert code in (0, 1, 2), output
+    if code == 0:
+        assert check(folder, tmp_path, age=30, citizen="yes")[0] in (0, 1, 2)
