@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -243,3 +246,176 @@ def test_random_expressions_never_crash(tmp_path: Path, condition: str) -> None:
     assert code in (0, 1, 2), output
     if code == 0:
         assert check(folder, tmp_path, age=30, citizen="yes")[0] in (0, 1, 2)
+
+
+# ------------------------------------------------------------------------------ YAML bombs and sizes
+
+
+def billion_laughs(levels: int = 9) -> str:
+    """Ten reused anchors per level: 10^levels values once expanded, in a few hundred bytes."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]" for n in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def reused_anchors(size: int = 420_000) -> str:
+    """A ~420 KB file whose one anchor of 1,000 values is reused by every later line (quadratic)."""
+    head = "big: &big [" + ", ".join(["x"] * 1000) + "]\nmany:\n"
+    return head + "  - *big\n" * ((size - len(head)) // 9)
+
+
+def merged_mappings(count: int = 3000) -> str:
+    """Every mapping merges (`<<`) one big mapping, which PyYAML copies into each of them."""
+    head = "big: &big {" + ", ".join(f"k{n}: 1" for n in range(1000)) + "}\nmany:\n"
+    return head + "  - {<<: *big, extra: 1}\n" * count
+
+
+def merged_chain(count: int = 3000) -> str:
+    """Each mapping merges the one before, which PyYAML flattens recursively."""
+    lines = ["m0: &m0 {k0: 1}"] + [f"m{n}: &m{n} {{<<: *m{n - 1}, k{n}: 1}}" for n in range(1, count)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        (billion_laughs(), "too many values once aliases are expanded", None),
+        (reused_anchors(), "too many values once aliases are expanded", None),
+        (merged_mappings(), "too many values once aliases are expanded", None),
+        (merged_chain(), "nested too deeply (limit 100)", 100),
+        ("deep: " + "[" * 150 + "]" * 150 + "\n", "nested too deeply (limit 100)", 1),
+        ("loop: &loop [*loop]\n", "an alias refers to a value that contains it", 1),
+    ],
+    ids=["billion-laughs", "reused-anchors", "merges", "merge-chain", "nesting", "self-reference"],
+)
+def test_yaml_bombs_are_refused_quickly_with_a_line(tmp_path: Path, text: str, message: str, line: int | None) -> None:
+    from screener.rulebook import RulebookError, load_rulebook
+
+    folder = write_rules(tmp_path / "rules")
+    (folder / "bomb.yaml").write_text(text)
+    started = time.perf_counter()
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook(folder)
+    assert time.perf_counter() - started < 1.0  # PyYAML plus naive expansion took minutes
+    [problem] = caught.value.errors
+    assert problem.position.file.endswith("bomb.yaml") and message in problem.message
+    if line is not None:
+        assert problem.position.line == line
+    code, output = validate(folder)
+    assert code == 1 and "bomb.yaml:" in output and message in output
+
+
+def test_a_file_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path) -> None:
+    from screener.rulebook import RulebookError, load_rulebook
+    from screener.source import MAX_FILE_BYTES
+
+    folder = write_rules(tmp_path / "rules")
+    with (folder / "huge.yaml").open("wb") as stream:
+        stream.truncate(100_000_000)  # 100 MB (sparse: nothing to write, but too large to read)
+    (folder / "big.yaml").write_text("# padding\n" * (MAX_FILE_BYTES // 10 + 1))
+    started = time.perf_counter()
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook(folder)
+    assert time.perf_counter() - started < 1.0
+    found = {Path(error.position.file).name: error.message for error in caught.value.errors}
+    assert set(found) == {"huge.yaml", "big.yaml"}
+    assert all(message.startswith("file too large") for message in found.values())
+    code, output = check(folder, tmp_path, age=30)
+    assert code == 1 and "huge.yaml:1:1: file too large (100,000,000 bytes" in output
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "message"),
+    [
+        ('version: "1"', 'version: "1", review_by: 2020-13-45', "not a valid date (month must be in 1..12)"),
+        ('version: "1"', 'version: "1", review_by: 2021-02-29', "not a valid date (day is out of range"),
+        ('version: "1"', 'version: "1", review_by: !!timestamp tomorrow', "not a valid date"),
+        ('version: "1"', "version: " + "7" * 5000, "number too large"),
+    ],
+    ids=["month", "day", "tagged", "huge-int"],
+)
+def test_impossible_yaml_values_are_positioned_errors(tmp_path: Path, replace: str, by: str, message: str) -> None:
+    folder = write_rules(tmp_path / "rules")
+    path = folder / "rules.yaml"
+    path.write_text(path.read_text().replace(replace, by))
+    code, output = validate(folder)
+    assert code == 1
+    assert "rules.yaml:1:" in output and message in output
+    assert check(folder, tmp_path, age=30)[0] == 1
+
+
+TABLE = """\
+tables:
+  - id: points
+    title: Points
+    key: number
+    rows:
+      - {{at: {key}, points: {cell}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("key", "cell", "message"),
+    [
+        ("1", "9" * 5000, "number too large"),
+        ("1", "9" * 400, "'points' must be a finite number below 10^15"),
+        ("1", "9" * 16, "'points' must be a finite number below 10^15"),
+        ("1", ".nan", "'points' must be a finite number below 10^15"),
+        ("1", "-.inf", "'points' must be a finite number below 10^15"),
+        ("9" * 400, "1", "a key must be a finite number below 10^15"),
+    ],
+    ids=["4300-digits", "400-digits", "16-digits", "nan", "infinity", "key"],
+)
+def test_table_numbers_out_of_range_are_positioned_errors(tmp_path: Path, key: str, cell: str, message: str) -> None:
+    folder = write_rules(tmp_path / "rules", expr="points(age)", more=TABLE.format(key=key, cell=cell))
+    code, output = validate(folder)
+    assert code == 1
+    assert "rules.yaml:14:" in output and message in output  # the row's line
+
+
+def test_table_numbers_in_range_work_in_both_engines(tmp_path: Path) -> None:
+    big = "9" * 15
+    folder = write_rules(tmp_path / "rules", expr="points(age)", condition=f"value == {big}",
+                         more=TABLE.format(key="30", cell=big))
+    assert validate(folder)[0] == 0
+    assert probe_outcome(folder, tmp_path, age=30, citizen="no") == "eligible"
+    assert batch_outcomes(folder, tmp_path, [30, 31]) == ["eligible", "incomplete"]
+
+
+# --------------------------------------------------------------------- what a rules folder may hold
+
+
+def run_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed CLI in its own process, so a hang fails the test instead of stalling the suite."""
+    return subprocess.run([sys.executable, "-m", "screener", *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "SCREENER_CACHE_DIR": "off"})
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_or_dangling_link_named_yaml_is_reported_and_never_opened(tmp_path: Path) -> None:
+    folder = write_rules(tmp_path / "rules")
+    os.mkfifo(folder / "pipe.yaml")  # opening this for reading would wait for a writer forever
+    (folder / "gone.yaml").symlink_to(folder / "missing.yaml")
+    (folder / "tests").mkdir()
+    os.mkfifo(folder / "tests" / "cases.yaml")
+    for args in (["rules", "validate", str(folder)],
+                 ["check", "--rules", str(folder), "--answers", str(tmp_path / "a.json"), "--no-input", "--json"]):
+        (tmp_path / "a.json").write_text('{"age": 30}')
+        result = run_process(*args)
+        assert result.returncode == 1, result.stderr
+        assert f"{folder / 'pipe.yaml'}:1:1: not a regular file" in result.stderr
+        assert f"{folder / 'gone.yaml'}:1:1: broken link" in result.stderr
+        assert "Traceback" not in result.stderr
+    (folder / "pipe.yaml").unlink()
+    (folder / "gone.yaml").unlink()
+    result = run_process("rules", "test", str(folder))
+    assert result.returncode == 1 and f"{folder / 'tests' / 'cases.yaml'}:1:1: not a regular file" in result.stderr
+
+
+def test_a_link_to_a_rule_file_is_read_and_a_linked_folder_is_not_followed(tmp_path: Path) -> None:
+    elsewhere = write_rules(tmp_path / "elsewhere")
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "rules.yaml").symlink_to(elsewhere / "rules.yaml")
+    (folder / "loop").symlink_to(folder, target_is_directory=True)  # would repeat every file if followed
+    assert validate(folder)[0] == 0
