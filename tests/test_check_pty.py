@@ -195,6 +195,7 @@ def test_answers_file_prefills_and_only_the_rest_is_asked(tmp_path: Path) -> Non
 @pytest.mark.parametrize("reply", ["1", "yes"])
 def test_dual_citizen_on_the_real_rules_is_done_at_once(reply: str) -> None:
     child = spawn(rules=REAL)
+    answer(child, "What do you want most?", "not sure")
     answer(child, "Are you already a Canadian citizen?", reply)
     rest = finish(child)
     assert "You are Canadian: get your proof of citizenship." in rest
@@ -204,6 +205,7 @@ def test_dual_citizen_on_the_real_rules_is_done_at_once(reply: str) -> None:
 
 def test_child_of_a_canadian_parent_on_the_real_rules() -> None:
     child = spawn(rules=REAL)
+    answer(child, "What do you want most?", "not sure")
     answer(child, "Are you already a Canadian citizen?", "3")
     answer(child, "Were you born in Canada?", "no")
     answer(child, "When you were born, was either of your parents a Canadian citizen?", "1")
