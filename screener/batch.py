@@ -361,11 +361,11 @@ def write_jsonl(
             result = {**report.outcomes(), **report.score_values()}
             result[columnar.ERROR] = None
         except AnswerError as error:
-            message = problem or "; ".join(error.details)
+            message = problem or "; ".join(error.lines)
             data = {"row": row, "error": message}
             result = {columnar.ERROR: message}
         summary_rows.append(result)
-        sink.write(json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n")
+        sink.write(json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8") + b"\n")
     schema = {**dict.fromkeys(compiled.pathways, pl.String), **dict.fromkeys(compiled.scores, pl.Float64),
               columnar.ERROR: pl.String}
     return pl.DataFrame(summary_rows, schema=schema)

@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 
 from screener import expressions as ex
-from screener.answers import FALSE_WORDS, TRUE_WORDS, coerce, is_blank
+from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, coerce, is_blank
 from screener.compiled import ShownRule
 from screener.labels import choice_spellings
 from screener.model import NUMERIC_TYPES, Question, Table, TableRow
@@ -67,7 +67,7 @@ def _fast_value(question: Question, cell: pl.Expr) -> pl.Expr:
             pattern = r"^\$?([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,15})(\.[0-9]{1,15})?$"
             number = pl.when(cell.str.contains(pattern)).then(
                 cell.str.replace_all(r"[$,]", "").cast(pl.Float64, strict=False))
-        in_range = pl.lit(True)
+        in_range = number.abs() < LIMIT  # longer numbers: `answers.coerce` says why they are refused
         if question.min is not None:
             in_range = in_range & (number >= question.min)
         if question.max is not None:

@@ -62,17 +62,18 @@ def parse_reply(question: Question, text: str) -> Reply:
     """
     word = text.strip()
     lowered = " ".join(word.lower().replace("’", "'").split())
+    number = _menu_number(lowered)
     if question.type == "choice":
         values = question.choice_values
-        if lowered.isdigit() and 1 <= int(lowered) <= len(values):
-            return Answer(values[int(lowered) - 1])
+        if number is not None and 1 <= number <= len(values):
+            return Answer(values[number - 1])
         if any(normalize_choice(value) == normalize_choice(word) for value in values if word):
             return Answer(coerce(question, word))
         by_label = matching_choices(question, lowered)
         if len(by_label) == 1:
             return Answer(by_label[0])
         if len(by_label) > 1:
-            return Invalid(f"'{word}' fits more than one choice: type its number")
+            return Invalid("that fits more than one choice: type its number")
     if lowered in HELP_WORDS:
         return Help()
     if lowered in BACK_WORDS:
@@ -81,12 +82,20 @@ def parse_reply(question: Question, text: str) -> Reply:
         return Skip()
     if not word:
         return Invalid("please type an answer (or ? for help, skip if you don't know)")
-    if question.type == "choice" and lowered.isdigit():
+    if question.type == "choice" and lowered.isdigit():  # any digits, `²` and `٣` too: a menu number was meant
         return Invalid(f"type a number from 1 to {len(question.choice_values)}")
     try:
         return Answer(coerce(question, word))
     except ValueError as exc:
         return Invalid(str(exc))
+
+
+def _menu_number(lowered: str) -> int | None:
+    """A menu number typed in ASCII digits, or None (`str.isdigit` also takes `²`, which `int` refuses)."""
+    digits = lowered.lstrip("0") or "0"  # before int(): it refuses strings of over 4,300 digits
+    if lowered.isascii() and lowered.isdigit() and len(digits) <= 6:
+        return int(digits)
+    return None
 
 
 @dataclass

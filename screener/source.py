@@ -114,11 +114,14 @@ class YamlSyntaxError(Exception):
         self.message = message
 
 
-def load_yaml_text(text: str, filename: str) -> Any:
-    """Parse one YAML document; raise YamlSyntaxError/DuplicateKeyError with a position."""
+def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoader] | None = None) -> Any:
+    """Parse one YAML document; raise YamlSyntaxError/DuplicateKeyError with a position.
+
+    `loader_class` (a subclass of `_loader_class()`) lets a caller construct some scalars its own way.
+    """
     import yaml
 
-    loader: Any = _loader_class()(text)
+    loader: Any = (loader_class or _loader_class())(text)
     loader.filename = filename
     try:
         return loader.get_single_data()

@@ -61,7 +61,7 @@ def expected(rulebook: Rulebook, answers: dict[str, str]) -> dict[str, str]:
     try:
         report = rulebook.evaluate(answers, as_of=AS_OF)
     except AnswerError as error:
-        return {"error": "; ".join(error.details)}
+        return {"error": "; ".join(error.lines)}
     row = dict(report.outcomes())
     for score_id, value in report.score_values().items():
         row[score_id] = "" if value is None else str(int(value)) if float(value).is_integer() else str(value)
@@ -109,8 +109,8 @@ def test_a_hostile_file_comes_back_row_for_row_with_clear_errors(tmp_path: Path,
         assert {key: out[index][key] for key in want} == want
     assert out[1]["error"] == "line 3: 5 cells, expected 10 (the header's)"
     assert out[1]["Age"] == "31" and out[1]["EDUCATION"] == "masters"
-    assert out[2]["error"] == "age: 'abc' is not a whole number"
-    assert out[3]["error"].startswith("education: 'mastres' is not one of none, secondary, bachelors")
+    assert out[2]["error"] == "age: expected a whole number, like 30"
+    assert out[3]["error"].startswith("education: expected one of none, secondary, bachelors")
     assert "(did you mean 'masters'?)" in out[3]["error"]
     assert out[5]["error"] == "line 7: unterminated quote"
     assert out[5]["Age"] == "26" and out[5]["Notes"] == "unterminated"  # its cells are kept

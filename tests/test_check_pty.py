@@ -85,7 +85,7 @@ def test_scientist_of_45_with_a_job_offer_help_back_and_invalid_input(tmp_path: 
     answer(child, "Were you born in Canada?", "no")
     answer(child, "When you were born, was either of your parents a Canadian citizen?", "3")
     answer(child, "How old are you today?", "forty-five")
-    child.expect_exact("is not a whole number")
+    child.expect_exact("expected a whole number")
     child.expect_exact(PROMPT)
     child.sendline("450")
     child.expect_exact("must be between 0 and 120")

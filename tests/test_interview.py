@@ -24,7 +24,7 @@ def test_yes_no_replies(book: Rulebook) -> None:
     assert parse_reply(question, " Yes ") == Answer(True)
     assert parse_reply(question, "n") == Answer(False)
     reply = parse_reply(question, "maybe")
-    assert isinstance(reply, Invalid) and "not yes or no" in reply.reason
+    assert isinstance(reply, Invalid) and reply.reason == "expected yes or no"
 
 
 def test_numbers_are_range_checked(book: Rulebook) -> None:
@@ -139,6 +139,6 @@ def test_choices_by_label_or_its_first_word() -> None:
     assert parse_reply(driving, "no") == Answer("none")
     assert parse_reply(driving, "No, never") == Answer("none")
     parent = rules.questions["canadian_parent"]
-    assert parse_reply(parent, "yes") == Invalid("'yes' fits more than one choice: type its number")
+    assert parse_reply(parent, "yes") == Invalid("that fits more than one choice: type its number")
     assert parse_reply(parent, "I am not sure") == Answer("unsure")
     assert isinstance(parse_reply(parent, "perhaps"), Invalid)
