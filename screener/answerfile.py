@@ -21,6 +21,7 @@ import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -131,13 +132,29 @@ def answers_for_file(values: Mapping[str, Any], declined: set[str] | frozenset[s
 
 
 def dump_answers(plain: Mapping[str, Any], json_format: bool) -> str:
-    """The text of an answer file. YAML is written by hand so yes/no and ids are always quoted safely."""
+    """The text of an answer file, written by hand so yes/no and ids are always quoted safely.
+
+    Numbers are written as plain decimals (`0.00001`, never Python's `1e-05`), so the file reads back
+    by the one number rule of `screener.answers`, which refuses exponents.
+    """
     if json_format:
-        return json.dumps(dict(plain), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        if not plain:
+            return "{}\n"
+        body = ",\n".join(f"  {json.dumps(str(key), ensure_ascii=False)}: {_value(value)}"
+                           for key, value in plain.items())
+        return "{\n" + body + "\n}\n"
     lines = ["# screener answers: edit freely; an empty value is asked again, null means \"I don't know\"."]
     for key, value in plain.items():
-        lines.append(f"{key}: {'null' if value is None else json.dumps(value, ensure_ascii=False, allow_nan=False)}")
+        lines.append(f"{key}: {_value(value)}")
     return "\n".join(lines) + "\n"
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, float):  # finite: answers are never NaN or infinite
+        return format(Decimal(repr(value)), "f")
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def write_answer_file(path: Path, values: Mapping[str, Any], declined: set[str] | frozenset[str] = frozenset()) -> None:

@@ -186,23 +186,24 @@ class Compiler:
             return ~self.expr(node.operand)
         if isinstance(node, ex.Negate):
             return -self.expr(node.operand)
-        if isinstance(node, ex.Logic):
+        if isinstance(node, ex.Logic):  # Kleene logic, like & and |; one flat node, however long the chain
             parts = [self.expr(operand) for operand in node.operands]
-            result = parts[0]
-            for part in parts[1:]:
-                result = (result & part) if node.op == "and" else (result | part)
-            return result
+            return pl.all_horizontal(parts) if node.op == "and" else pl.any_horizontal(parts)
         if isinstance(node, ex.Compare):
             return self.compare(node)
         if isinstance(node, ex.Arith):
-            left, right = self.expr(node.left), self.expr(node.right)
-            if node.op == "+":
-                return left + right
-            if node.op == "-":
-                return left - right
-            if node.op == "*":
-                return left * right
-            return pl.when(right == 0).then(_null("number")).otherwise(left / right)
+            result = self.expr(node.operands[0])
+            for op, operand in zip(node.ops, node.operands[1:], strict=True):
+                right = self.expr(operand)
+                if op == "+":
+                    result = result + right
+                elif op == "-":
+                    result = result - right
+                elif op == "*":
+                    result = result * right
+                else:
+                    result = pl.when(right == 0).then(_null("number")).otherwise(result / right)
+            return result
         if isinstance(node, ex.Call):
             return self.call(node)
         raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover - ListOf only in Compare
@@ -418,6 +419,10 @@ class Coercion:
 
     def __call__(self, raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
         """Typed answers for every question, and each row's joined reasons (null when readable)."""
+        if not self.values:  # a file with no field column at all: every answer unknown, nothing to read
+            return (pl.DataFrame([pl.repeat(None, raw.height, dtype=_DTYPES[_QUESTION_KINDS[q.type]], eager=True)
+                                  .alias(q.id) for q in self.questions], height=raw.height),
+                    pl.Series(ERROR, [None] * raw.height, dtype=pl.String))
         frame = raw.lazy().select(self.values).collect(engine="in-memory")
         counts = pl.concat([frame, raw], how="horizontal").select(self.needs).row(0, named=True)
         reasons: list[pl.Series] = []

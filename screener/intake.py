@@ -25,6 +25,7 @@ from screener.rulebook import Rulebook
 from screener.suggest import did_you_mean
 
 MAP_NAME = "intake-map.yaml"
+MAX_MAP_BYTES = 1_000_000
 TEMPLATE_FILES = ("intake-header.csv", "intake-dictionary.md", "intake-dictionary.csv", MAP_NAME)
 
 
@@ -61,6 +62,7 @@ class IntakeMap:
 
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    positions: dict[tuple[str, ...], str] = field(default_factory=dict)  # file:line:col of each entry
 
     def value_keys(self) -> dict[str, dict[str, str]]:
         """field id -> label_key(answer) -> value (how cells are looked up)."""
@@ -69,69 +71,95 @@ class IntakeMap:
 
 
 def load_intake_map(path: str, option: str = "--map") -> IntakeMap:
-    """Read `intake-map.yaml`: `columns:` and `values:` sections, or the older flat `Header: field_id`."""
-    import yaml
+    """Read `intake-map.yaml`: `columns:` and `values:` sections, or the older flat `Header: field_id`.
+
+    Every problem is one line with the file:line:col it is at.
+    """
+    from screener.source import DuplicateKeyError, LocatedDict, YamlSyntaxError, load_yaml_text
 
     try:
-        with open(path, encoding="utf-8") as stream:
-            data = yaml.safe_load(stream)
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_MAP_BYTES + 1)
     except FileNotFoundError:
         raise ScreenerError(f"{option}: {path}: no such file", exit_code=2) from None
-    except IsADirectoryError:
-        raise ScreenerError(f"{option}: {path}: is a folder, not a map file", exit_code=2) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise ScreenerError(f"{option}: {path} is not valid YAML ({type(error).__name__})", exit_code=2) from None
-    shape = (f"{option}: {path} must have `columns:` (your header: field id) and `values:` "
-             "(field id: {your answer: value}) sections")
-    if data is None:
-        return IntakeMap()
-    if not isinstance(data, dict):
-        raise ScreenerError(shape, exit_code=2)
-    if not set(data) <= {"columns", "values"}:  # the flat form of --columns
-        data = {"columns": data}
-    columns = data.get("columns") or {}
-    values = data.get("values") or {}
-    if not isinstance(columns, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items()):
-        raise ScreenerError(f"{option}: {path}: `columns:` must map header names to field ids, like "
-                            "`How old are you?: age`", exit_code=2)
-    if not isinstance(values, dict):
-        raise ScreenerError(shape, exit_code=2)
-    answers: dict[str, dict[str, str]] = {}
-    for qid, mapping in values.items():
-        mapping = mapping or {}
-        if not isinstance(qid, str) or not isinstance(mapping, dict):
-            raise ScreenerError(f"{option}: {path}: under `values:`, each field id maps answers to values, like "
-                                "`marital_status: {Célibataire: single}`", exit_code=2)
-        answers[qid] = {str(text): _scalar_text(value) for text, value in mapping.items()}
-    return IntakeMap(columns=dict(columns), values=answers)
+    except OSError as error:
+        raise ScreenerError(f"{option}: {path}: {error.strerror or 'cannot be read'}", exit_code=2) from None
+    if len(raw) > MAX_MAP_BYTES:
+        raise ScreenerError(f"{option}: {path}: too large to be a map (over 1 MB)", exit_code=2)
+    try:
+        data = load_yaml_text(raw.decode("utf-8-sig"), path)
+    except UnicodeDecodeError:
+        raise ScreenerError(f"{option}: {path}: not UTF-8 text", exit_code=2) from None
+    except (YamlSyntaxError, DuplicateKeyError) as error:
+        raise ScreenerError(f"{option}: {error.position}: {error}", exit_code=2) from None
+
+    def fail(where: object, message: str) -> ScreenerError:
+        return ScreenerError(f"{option}: {where}: {message}", exit_code=2)
+
+    if not isinstance(data, LocatedDict) or not data:
+        raise fail(getattr(data, "position", f"{path}:1:1"), "must map header names to field ids, like `Age: age` "
+                   "(or have `columns:` and `values:` sections)")
+    flat = not set(data) <= {"columns", "values"}  # the older `--columns` form: headers only
+    columns = data if flat else data.get("columns") or LocatedDict()
+    values = LocatedDict() if flat else data.get("values") or LocatedDict()
+    found = IntakeMap()
+    if not isinstance(columns, LocatedDict):
+        raise fail(data.value_positions.get("columns"), "`columns:` maps header names to field ids, like `Age: age`")
+    for header, qid in columns.items():
+        if not isinstance(header, str) or not isinstance(qid, str):
+            where = columns.value_positions.get(header) or columns.key_positions.get(header) or columns.position
+            raise fail(where, "each entry maps a header name to a field id, like `Age: age`")
+        found.columns[header] = qid
+        found.positions[("columns", header)] = str(columns.value_positions.get(header, columns.position))
+    if not isinstance(values, LocatedDict):
+        raise fail(data.value_positions.get("values"), "`values:` maps field ids to {your answer: value}")
+    for qid, answers in values.items():
+        answers = answers if answers is not None else LocatedDict()
+        if not isinstance(answers, LocatedDict):
+            raise fail(values.value_positions.get(qid) or values.position,
+                       "under `values:`, each field id maps your answers to values, like "
+                       "`marital_status: {Célibataire: single}`")
+        found.positions[("values", qid)] = str(values.key_positions.get(qid, values.position))
+        found.values[str(qid)] = {}
+        for text, value in answers.items():
+            if isinstance(value, dict | list) or value is None:
+                raise fail(answers.value_positions.get(text) or answers.position,
+                           "each answer maps to one value, like `Célibataire: single`")
+            found.values[str(qid)][str(text)] = _scalar_text(value)
+            found.positions[("values", qid, str(text))] = str(answers.value_positions.get(text, answers.position))
+    return found
 
 
 def _scalar_text(value: object) -> str:
-    if isinstance(value, bool):  # YAML reads `yes` as true
+    if isinstance(value, bool):  # `true`/`false` in YAML
         return "yes" if value else "no"
     return str(value)
 
 
 def check_map(intake_map: IntakeMap, rulebook: Rulebook, option: str = "--map") -> None:
-    """Every field id exists and every mapped value is an answer the rulebook accepts; all problems at once."""
+    """Every field id exists and every mapped value is an answer the rulebook accepts; all problems at once,
+    each with the file:line:col it is at."""
     from screener.answers import coerce
 
     problems: list[str] = []
+
+    def add(key: tuple[str, ...], message: str) -> None:
+        where = intake_map.positions.get(key)
+        problems.append(f"{where}: {message}" if where else message)
+
     for header, qid in intake_map.columns.items():
         if qid not in rulebook.questions:
-            problems.append(f"'{qid}' is not a field of the rulebook{did_you_mean(qid, rulebook.questions)} "
-                            f"(columns: '{header}')")
+            add(("columns", header), f"'{qid}' is not a field of the rulebook{did_you_mean(qid, rulebook.questions)}")
     for qid, answers in intake_map.values.items():
         question = rulebook.questions.get(qid)
         if question is None:
-            problems.append(f"'{qid}' is not a field of the rulebook{did_you_mean(qid, rulebook.questions)} "
-                            "(values:)")
+            add(("values", qid), f"'{qid}' is not a field of the rulebook{did_you_mean(qid, rulebook.questions)}")
             continue
         for text, value in answers.items():
             try:
                 coerce(question, value)
             except ValueError as error:
-                problems.append(f"values: {qid}: '{text}' -> '{value}': {error}")
+                add(("values", qid, text), f"values: {qid}: '{text}' -> '{value}': {error}")
     if len(problems) == 1:
         raise ScreenerError(f"{option}: {problems[0]}", exit_code=2)
     if problems:

@@ -398,3 +398,21 @@ def _json_number(token: str) -> bool:
     except ValueError:
         return False
     return token.strip() not in ("true", "false", "null")
+
+
+@PROPERTY
+@given(amount=st.one_of(st.floats(0, 10**15, exclude_max=True), st.sampled_from([0.00001, 1e-9, 1234.5, 0.1 + 0.2])),
+       suffix=st.sampled_from([".yaml", ".json"]))
+def test_saved_amounts_read_back_as_the_same_amount(amount: float, suffix: str) -> None:
+    """`--save` writes numbers as plain decimals (never `1e-05`), so they read back by the same rule."""
+    from screener.answerfile import write_answer_file
+
+    value = coerce(FUNDS, amount)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"saved{suffix}"
+        write_answer_file(path, {"funds": value, "offer": True, "age": 30})
+        raw = read_answer_file(path).answers
+        if suffix == ".json":
+            strict_json(path.read_text(encoding="utf-8"))
+    assert coerce(FUNDS, raw["funds"]) == value
+    assert coerce(OFFER, raw["offer"]) is True and coerce(AGE, raw["age"]) == 30
