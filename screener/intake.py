@@ -53,6 +53,17 @@ def header_fields(rulebook: Rulebook) -> dict[str, str]:
     return found
 
 
+def form_titles(rulebook: Rulebook) -> dict[str, str]:
+    """Field id -> a header that names it without a map: its question text, or its label where two
+    fields ask the same question ("What was your reading score on that test?"), else its id."""
+    wanted = header_fields(rulebook)
+    titles: dict[str, str] = {}
+    for qid, question in rulebook.questions.items():
+        candidates = [" ".join(question.prompt.split()), question.short_label, qid]
+        titles[qid] = next(text for text in candidates if wanted.get(label_key(text)) == qid)
+    return titles
+
+
 # ---------------------------------------------------------------------------------- the map
 
 
@@ -277,8 +288,9 @@ def map_template(rulebook: Rulebook) -> str:
         "#   yes/no words need no line: add only your form's own wording.",
         "columns:",
     ]
+    titles = form_titles(rulebook)
     for question in rulebook.question_order():
-        lines.append(f"  {_yaml_text(question.prompt)}: {question.id}")
+        lines.append(f"  {_yaml_text(titles[question.id])}: {question.id}")
     lines.append("values:")
     for question in rulebook.question_order():
         if question.type != "choice":

@@ -264,8 +264,13 @@ def form_answer(rulebook: Rulebook, qid: str, value: str) -> str:
 def google_form(rulebook: Rulebook) -> list[list[str]]:
     """A Google Forms export: Timestamp first, question texts as headers, label answers, identity columns."""
     fields = list(rulebook.questions)
-    header = ["Timestamp", "Email address", "Full name", "Phone number",
-              *[" ".join(rulebook.questions[qid].prompt.split()) for qid in fields]]
+    prompts = [" ".join(rulebook.questions[qid].prompt.split()) for qid in fields]
+    # A question text two fields share ("What was your reading score on that test?", English and French)
+    # names neither: a form gives those their label ("English reading score") to tell them apart.
+    titles = [prompt if prompts.count(prompt) == 1 else rulebook.questions[qid].short_label
+              for qid, prompt in zip(fields, prompts, strict=True)]
+    assert len(set(titles)) == len(titles)
+    header = ["Timestamp", "Email address", "Full name", "Phone number", *titles]
     rows = [header]
     for number, person in enumerate(PEOPLE):
         rows.append([f"2026/11/0{number + 1} 10:1{number}:00 AM GMT-5", person["Email"], person["Name"],
