@@ -419,3 +419,127 @@ def test_a_link_to_a_rule_file_is_read_and_a_linked_folder_is_not_followed(tmp_p
     (folder / "rules.yaml").symlink_to(elsewhere / "rules.yaml")
     (folder / "loop").symlink_to(folder, target_is_directory=True)  # would repeat every file if followed
     assert validate(folder)[0] == 0
+
+
+# ------------------------------------------------------------------------------- the rulebook cache
+
+SHIPPED = Path(__file__).resolve().parent.parent / "rules"
+IEC_AT_50 = {"canadian_citizen": "no", "born_in_canada": False, "canadian_parent": "no", "us_citizen": True,
+             "age": 50}
+
+
+@pytest.fixture
+def cached_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """The shipped rulebook (copied) and a private cache folder of its own."""
+    import shutil
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SCREENER_CACHE_DIR", str(cache))
+    rules = tmp_path / "shipped"
+    shutil.copytree(SHIPPED, rules)
+    return rules, cache
+
+
+def iec_outcome(rules: Path, tmp_path: Path) -> str:
+    code, output = check(rules, tmp_path, **IEC_AT_50)
+    assert code == 0, output
+    outcome: str = json.loads(output)["pathways"]["iec_working_holiday"]["outcome"]
+    return outcome
+
+
+def the_entry(cache: Path) -> Path:
+    [entry] = cache.glob("rulebook-*.json")
+    return entry
+
+
+def test_a_tampered_cache_entry_never_changes_a_verdict(cached_rules: tuple[Path, Path], tmp_path: Path) -> None:
+    rules, cache = cached_rules
+    assert iec_outcome(rules, tmp_path) == "ineligible"  # the working holiday ends at 35
+    entry = the_entry(cache)
+    original = entry.read_bytes()
+    assert original.count(b'"condition":"age <= 35"') == 1
+    entry.write_bytes(original.replace(b'"condition":"age <= 35"', b'"condition":"age <= 99"'))
+    assert iec_outcome(rules, tmp_path) == "ineligible"  # the verdict of the real rules
+    assert entry.read_bytes() == original  # and the entry was rebuilt from the YAML
+
+
+def test_an_entry_signed_without_the_secret_is_not_trusted(cached_rules: tuple[Path, Path], tmp_path: Path) -> None:
+    import hashlib
+    import hmac
+
+    rules, cache = cached_rules
+    iec_outcome(rules, tmp_path)
+    entry = the_entry(cache)
+    header, _, payload = entry.read_bytes().partition(b"\n")
+    forged = payload.replace(b'"condition":"age <= 35"', b'"condition":"age <= 99"')
+    for key in (b"", b"guess", hashlib.sha256(forged).hexdigest().encode()):  # signatures an attacker can make
+        mac = hmac.new(key, entry.name.encode() + b"\0" + forged, hashlib.sha256).hexdigest().encode()
+        entry.write_bytes(b"hmac-sha256:" + mac + b"\n" + forged)
+        assert iec_outcome(rules, tmp_path) == "ineligible"
+    entry.write_bytes(b"hmac-sha256:" + hashlib.sha256(forged).hexdigest().encode() + b"\n" + forged)
+    assert iec_outcome(rules, tmp_path) == "ineligible"  # a plain hash of the content is no signature either
+
+
+def test_a_genuine_entry_for_other_rules_is_not_reused(cached_rules: tuple[Path, Path], tmp_path: Path) -> None:
+    rules, cache = cached_rules
+    iec_outcome(rules, tmp_path)
+    genuine = the_entry(cache).read_bytes()
+    path = rules / "pathways" / "temporary.yaml"
+    path.write_text(path.read_text().replace("condition: age <= 35", "condition: age <= 99"))
+    assert iec_outcome(rules, tmp_path) == "eligible"  # the edited rules
+    edited_entry = next(e for e in cache.glob("rulebook-*.json") if e.read_bytes() != genuine)
+    path.write_text(path.read_text().replace("condition: age <= 99", "condition: age <= 35"))
+    for entry in cache.glob("rulebook-*.json"):  # both names now hold the edited rules' genuine entry
+        entry.write_bytes(edited_entry.read_bytes())
+    assert iec_outcome(rules, tmp_path) == "ineligible"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "empty", "garbage", "no-header"])
+def test_a_damaged_entry_falls_back_and_is_rewritten(cached_rules: tuple[Path, Path], tmp_path: Path,
+                                                       damage: str) -> None:
+    rules, cache = cached_rules
+    iec_outcome(rules, tmp_path)
+    entry = the_entry(cache)
+    original = entry.read_bytes()
+    damaged = {"truncate": original[: len(original) // 2], "empty": b"", "garbage": os.urandom(4096),
+               "no-header": original.partition(b"\n")[2]}[damage]
+    entry.write_bytes(damaged)
+    assert iec_outcome(rules, tmp_path) == "ineligible"
+    assert entry.read_bytes() == original
+
+
+def test_the_secret_is_private_created_once_and_shared(cached_rules: tuple[Path, Path], tmp_path: Path) -> None:
+    from screener.rulecache import load_rulebook_cached
+
+    rules, cache = cached_rules
+    iec_outcome(rules, tmp_path)
+    secret = cache / "secret"
+    assert secret.stat().st_mode & 0o777 == 0o600
+    key = secret.read_bytes()
+    assert len(key) == 64
+    entry = the_entry(cache)
+    written = entry.stat().st_mtime_ns
+    load_rulebook_cached(rules)  # a second run verifies with the same secret and reads the entry as it is
+    assert secret.read_bytes() == key and entry.stat().st_mtime_ns == written
+    assert not [p for p in cache.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_a_secret_others_could_read_is_replaced(cached_rules: tuple[Path, Path], tmp_path: Path) -> None:
+    rules, cache = cached_rules
+    iec_outcome(rules, tmp_path)
+    secret = cache / "secret"
+    old = secret.read_bytes()
+    secret.chmod(0o644)
+    assert iec_outcome(rules, tmp_path) == "ineligible"
+    assert secret.read_bytes() != old and secret.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_secret_that_is_a_link_disables_the_cache(cached_rules: tuple[Path, Path], tmp_path: Path) -> None:
+    rules, cache = cached_rules
+    cache.mkdir(mode=0o700)
+    elsewhere = tmp_path / "planted"
+    elsewhere.write_text("0" * 64)
+    elsewhere.chmod(0o600)
+    (cache / "secret").symlink_to(elsewhere)
+    assert iec_outcome(rules, tmp_path) == "ineligible"
+    assert not list(cache.glob("rulebook-*.json"))
