@@ -418,6 +418,10 @@ class Coercion:
 
     def __call__(self, raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
         """Typed answers for every question, and each row's joined reasons (null when readable)."""
+        if not self.values:  # a file with no field column at all: every answer unknown, nothing to read
+            return (pl.DataFrame([pl.repeat(None, raw.height, dtype=_DTYPES[_QUESTION_KINDS[q.type]], eager=True)
+                                  .alias(q.id) for q in self.questions], height=raw.height),
+                    pl.Series(ERROR, [None] * raw.height, dtype=pl.String))
         frame = raw.lazy().select(self.values).collect(engine="in-memory")
         counts = pl.concat([frame, raw], how="horizontal").select(self.needs).row(0, named=True)
         reasons: list[pl.Series] = []

@@ -168,7 +168,8 @@ def test_a_columns_map_naming_an_unknown_field_is_one_clear_error(tmp_path: Path
     code, _, stderr = run(str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"), "--rules", str(FIXTURE),
                           "--columns", str(mapping))
     assert code == 2
-    assert stderr.startswith("Error: --columns: 'agee' is not a field of the rulebook (did you mean 'age'?)")
+    assert stderr.startswith(f"Error: --columns: {mapping}:1:16: 'agee' is not a field of the rulebook "
+                             "(did you mean 'age'?)")
     assert "Traceback" not in stderr
     assert not (tmp_path / "out.csv").exists()
 
