@@ -144,9 +144,9 @@ def test_nesting_at_the_limit_works_in_every_engine(tmp_path: Path) -> None:
 )
 def test_nesting_past_the_limit_is_a_positioned_error(tmp_path: Path, condition: str) -> None:
     folder = write_rules(tmp_path / "rules", condition=condition)
-    started = time.perf_counter()
+    started = time.process_time()
     code, output = validate(folder)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert code == 1
     assert f"rules.yaml:{CONDITION_LINE}:" in output
     assert f"expression nested too deeply (limit {ex.MAX_DEPTH})" in output
@@ -310,10 +310,10 @@ def test_yaml_bombs_are_refused_quickly_with_a_line(tmp_path: Path, text: str, m
 
     folder = write_rules(tmp_path / "rules")
     (folder / "bomb.yaml").write_text(text)
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(RulebookError) as caught:
         load_rulebook(folder)
-    assert time.perf_counter() - started < 1.0  # PyYAML plus naive expansion took minutes
+    assert time.process_time() - started < 1.0  # CPU seconds (the machine may be busy); PyYAML alone took minutes
     [problem] = caught.value.errors
     assert problem.position.file.endswith("bomb.yaml") and message in problem.message
     if line is not None:
@@ -330,10 +330,10 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path
     with (folder / "huge.yaml").open("wb") as stream:
         stream.truncate(100_000_000)  # 100 MB (sparse: nothing to write, but too large to read)
     (folder / "big.yaml").write_text("# padding\n" * (MAX_FILE_BYTES // 10 + 1))
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(RulebookError) as caught:
         load_rulebook(folder)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     found = {Path(error.position.file).name: error.message for error in caught.value.errors}
     assert set(found) == {"huge.yaml", "big.yaml"}
     assert all(message.startswith("file too large") for message in found.values())
