@@ -166,23 +166,54 @@ class Blockers:
         words = sorted({self.bits[q][0] for q in self.reads(pathway_id)})
         return [mask.get(word, _zero()).alias(self.column(f"pathway:{pathway_id}", word)) for word in words]
 
-    def missing(self, pathways: list[str]) -> pl.Expr:
-        """`;`-joined questions by the number of incomplete pathways waiting on them, then interview order."""
+    def counts(self, pathways: list[str]) -> Waiting:
+        """Per question a pathway can wait on, how many incomplete pathways wait on it, packed into keys.
+
+        Each count takes the bits its maximum (the pathways that read the question) needs, in as many
+        UInt64 key columns as that takes; `Waiting.cells` turns each distinct key into its `missing` text.
+        """
         reads = {p: self.reads(p) for p in pathways}
-        wide, long = len(str(len(pathways))), len(str(len(self.order)))  # digits of the two key parts
-        keys: list[pl.Expr] = []
-        for rank, qid in enumerate(self.order):
+        layout: list[tuple[str, int, int, int]] = []  # question, key column, shift, bits
+        counts: list[pl.Expr] = []
+        column, shift = 0, 0
+        for qid in self.order:
             word, bit = self.bits[qid]
             waiting = [(pl.col(p) == "incomplete")
                        & ((pl.col(self.column(f"pathway:{p}", word)) & pl.lit(bit, dtype=pl.UInt64)) != 0)
                        for p in pathways if qid in reads[p]]
             if not waiting:
                 continue
-            count = pl.sum_horizontal([w.cast(pl.Int64) for w in waiting])
-            # a sortable text key: fewer pathways left open sorts later, then interview order
-            order = (len(pathways) - count).cast(pl.String).str.zfill(wide) + pl.lit(f"{rank:0{long}d}|{qid}")
-            keys.append(pl.when(count > 0).then(order))
-        if not keys:
-            return pl.lit("").alias(MISSING)
-        joined = pl.concat_list(keys).list.drop_nulls().list.sort().list.join(";")
-        return joined.str.replace_all(rf"(^|;)[0-9]{{{wide + long}}}\|", "${1}").alias(MISSING)
+            bits = len(waiting).bit_length()
+            if shift + bits > WORD:
+                column, shift = column + 1, 0
+            layout.append((qid, column, shift, bits))
+            counts.append(pl.sum_horizontal(waiting).cast(pl.UInt64) * pl.lit(1 << shift, dtype=pl.UInt64))
+            shift += bits
+        keys = [pl.sum_horizontal([c for (_, col, _, _), c in zip(layout, counts, strict=True) if col == index])
+                .cast(pl.UInt64).alias(f"__waiting__{index}") for index in range(column + 1 if layout else 0)]
+        return Waiting(layout, keys)
+
+
+class Waiting:
+    """The packed counts of one compiled rulebook, and how to read them back into `missing` cells."""
+
+    def __init__(self, layout: list[tuple[str, int, int, int]], keys: list[pl.Expr]) -> None:
+        self.layout = layout
+        self.keys = keys
+        self.columns = [key.meta.output_name() for key in keys]
+
+    def text(self, words: tuple[int, ...]) -> str:
+        """Questions by count (descending), then interview order (the layout's order), `;`-joined."""
+        counted = [(-((words[column] >> shift) & ((1 << bits) - 1)), index, qid)
+                   for index, (qid, column, shift, bits) in enumerate(self.layout)]
+        return ";".join(qid for count, _, qid in sorted(counted) if count)
+
+    def cells(self, frame: pl.DataFrame) -> pl.Series:
+        """The `missing` column of `frame` (which holds the key columns): each distinct key joined once."""
+        if not self.columns:
+            return pl.Series(MISSING, [""] * frame.height, dtype=pl.String)
+        keys = frame.select(self.columns)
+        distinct = keys.unique()
+        texts = pl.Series(MISSING, [self.text(row) for row in distinct.iter_rows()], dtype=pl.String)
+        found = keys.join(distinct.with_columns(texts), on=self.columns, how="left", maintain_order="left")
+        return found[MISSING]

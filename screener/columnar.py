@@ -23,6 +23,7 @@ import polars as pl
 
 from screener import expressions as ex
 from screener.answers import FALSE_WORDS, TRUE_WORDS, coerce, is_blank
+from screener.blockers import Blockers, Waiting
 from screener.compiled import ShownRule
 from screener.model import NUMERIC_TYPES, Question, Table, TableRow
 from screener.report import preference
@@ -109,13 +110,18 @@ class Compiled:
     stages: list[list[pl.Expr]]
     pathways: list[str]
     scores: list[str]
+    waiting: Waiting | None = None  # how to read batch's `missing` out of the packed counts
 
     def evaluate(self, answers: pl.DataFrame) -> pl.DataFrame:
-        """Outcome per pathway, score values, flags and best pathway for each row of typed answers."""
+        """Outcome per pathway, score values, flags, best pathway, leads, missing and warnings per row."""
         frame = answers.lazy()
         for stage in self.stages:
             frame = frame.with_columns(stage)
-        return frame.select([*self.pathways, *self.scores, *SUMMARY]).collect(engine="in-memory")
+        computed = [name for name in SUMMARY if name != MISSING]
+        keys = self.waiting.columns if self.waiting is not None else []
+        found = frame.select([*self.pathways, *self.scores, *computed, *keys]).collect(engine="in-memory")
+        missing = self.waiting.cells(found) if self.waiting is not None else pl.lit("").alias(MISSING)
+        return found.with_columns(missing).select([*self.pathways, *self.scores, *SUMMARY])
 
 
 class Compiler:
@@ -315,8 +321,6 @@ class Compiler:
         return pl.concat_str(parts, separator=";", ignore_nulls=True) if parts else pl.lit("")
 
     def compile(self) -> Compiled:
-        from screener.blockers import Blockers
-
         rulebook = self.rulebook
         blockers = Blockers(self)
         level = rulebook.graph.level
@@ -346,11 +350,11 @@ class Compiler:
         best: Any = pl
         for pathway_id in ranked:
             best = best.when(pl.col(pathway_id) == "eligible").then(pl.lit(pathway_id))
-        stages.append([(best.otherwise(_null("text")) if ranked else _null("text")).alias(BEST),
-                       blockers.missing(pathways)])
+        waiting = blockers.counts(pathways)
+        stages.append([(best.otherwise(_null("text")) if ranked else _null("text")).alias(BEST), *waiting.keys])
         titles = {pathway_id: pathway.title for pathway_id, pathway in rulebook.pathways.items()}
         stages.append([pl.col(BEST).replace_strict(titles, default=None, return_dtype=pl.String).alias(BEST_TITLE)])
-        return Compiled(stages=stages, pathways=pathways, scores=score_columns(rulebook))
+        return Compiled(stages=stages, pathways=pathways, scores=score_columns(rulebook), waiting=waiting)
 
 
 def line_column(score_id: str, line_id: str) -> str:
