@@ -123,8 +123,8 @@ class Blockers:
             if node.op in ("in", "not in"):
                 return self.mask(node.left)
             return _union([self.mask(node.left), self.mask(node.right)])
-        if isinstance(node, ex.Arith):
-            return _union([self.mask(node.left), self.mask(node.right)])
+        if isinstance(node, ex.Arith):  # a chain: every operand's (division by zero adds none)
+            return _union(self.mask(operand) for operand in node.operands)
         if isinstance(node, ex.Logic):
             union = _union(self.mask(operand) for operand in node.operands)
             if not union:
