@@ -39,7 +39,7 @@ def rules_validate(
     from screener.rulebook import load_cases, load_rulebook, resolve_rules_path
 
     rulebook = load_rulebook(resolve_rules_path(directory or rules))
-    cases = load_cases(rulebook.path)
+    cases = load_cases(rulebook.path, rulebook.questions)
     console = make_console()
     info = rulebook.info
     console.print(f"[bold green]OK[/] {rulebook.path}: {info.title}, version {info.version}")
