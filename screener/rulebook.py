@@ -176,8 +176,16 @@ def _display(root: Path, path: Path) -> str:
 
 @dataclass
 class StaleItem:
+    """Something to re-check by `review_by`, in force from `effective_from` to `effective_until` (None: open)."""
+
     what: str
     review_by: dt.date
+    effective_from: dt.date | None = None
+    effective_until: dt.date | None = None
+
+    def in_force(self, day: dt.date) -> bool:
+        return (self.effective_from is None or self.effective_from <= day) and (
+            self.effective_until is None or day <= self.effective_until)
 
 
 @dataclass
@@ -233,11 +241,14 @@ class Rulebook:
         return [question for _, question in indexed]
 
     def stale(self, as_of: dt.date) -> list[str]:
-        """Warnings for time-sensitive data whose review date has passed."""
+        """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then.
+
+        A superseded table or version (no longer in force) is history, not something to review.
+        """
         return [
             f"{item.what} was due for review on {item.review_by.isoformat()}"
             for item in self.review_items
-            if item.review_by < as_of
+            if item.review_by < as_of and item.in_force(as_of)
         ]
 
     # Evaluation is implemented in screener.evaluation; these are thin conveniences.
@@ -430,7 +441,11 @@ class _Loader:
             review.append(StaleItem(f"The rulebook '{info.title}'", info.review_by))
         for tid, table in tables.items():
             if table.review_by:
-                review.append(StaleItem(f"Table '{tid}' ({table.title})", table.review_by))
+                starts = [row.effective_from for row in table.rows]
+                ends = [row.effective_until for row in table.rows]
+                review.append(StaleItem(f"Table '{tid}' ({table.title})", table.review_by,
+                                        None if None in starts else min(d for d in starts if d),
+                                        None if None in ends else max(d for d in ends if d)))
 
         def add(source: str | None, file: str, path: tuple[int | str, ...]) -> Compiled | None:
             return None if source is None else self.compile(str(source), file, path)
@@ -465,7 +480,8 @@ class _Loader:
                 if compiled is not None:
                     versions.append((version, compiled))
                 if version.review_by:
-                    review.append(StaleItem(f"Derived value '{did}' (version {index + 1})", version.review_by))
+                    review.append(StaleItem(f"Derived value '{did}' (version {index + 1})", version.review_by,
+                                            version.effective_from, version.effective_until))
             rules.derived[did] = DerivedRule(value, tuple(versions))
         for sid, (score, file, path) in items["scores"].items():
             self.check_score(score, file, path)
