@@ -152,6 +152,9 @@ def rules_schema(
     = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.",
                                                 show_default=False)] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", metavar="DIR", show_default=False,
+                                               help="Make the schema specific to this rulebook: its question, "
+                                                    "pathway, score, flag and topic ids.")] = None,
 ) -> None:
     """Print the JSON Schema of the rulebook format, for editors to autocomplete and flag mistakes.
 
@@ -164,9 +167,14 @@ def rules_schema(
     """
     import json
 
-    from screener.schema import cases_schema, rulebook_schema
+    from screener.schema import cases_schema, rulebook_schema, with_ids
 
-    text = json.dumps(cases_schema() if cases else rulebook_schema(), indent=2, ensure_ascii=False) + "\n"
+    schema = cases_schema() if cases else rulebook_schema()
+    if rules is not None:
+        from screener.rulebook import load_rulebook
+
+        schema = with_ids(schema, load_rulebook(rules))
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
         return
@@ -312,8 +320,28 @@ def rules_init(
     except OSError as error:
         raise ScreenerError(f"cannot copy to {directory}: {error.strerror or error}") from None
     count = sum(1 for _ in directory.rglob("*.yaml"))
+    _write_editor_settings(directory)
     console_out = sys.stdout
     console_out.write(f"Copied {count} rule and test files from {source} to {directory}.\n"
+                      f"Open {directory} in VS Code (with the YAML extension) for completion and checks as you type.\n"
                       f"Next: edit them, then  screener rules validate {directory}  and  "
                       f"screener rules test {directory}\n"
                       f"Use it everywhere with  --rules {directory}  or  export SCREENER_RULES={directory}\n")
+
+
+def _write_editor_settings(directory: Path) -> None:
+    """`.vscode/` in the copy: its schemas and the globs that map them onto the copy's files."""
+    from screener.rulebook import RulebookError, load_rulebook
+    from screener.schema import editor_settings
+
+    try:
+        rulebook = load_rulebook(directory)
+    except RulebookError:
+        rulebook = None  # a broken rulebook still gets the general schema
+    folder = directory / ".vscode"
+    try:
+        folder.mkdir(exist_ok=True)
+        for name, text in editor_settings(rulebook).items():
+            (folder / name).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ScreenerError(f"cannot write {folder}: {error.strerror or error}") from None
