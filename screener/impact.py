@@ -408,12 +408,12 @@ def diff_intake(
             good = both.filter(pl.col("ok"))
             for pid in common:
                 pairs = good.filter(pl.col(f"o:{pid}") != pl.col(f"n:{pid}")).group_by(
-                    [f"o:{pid}", f"n:{pid}"]).len()
+                    [f"o:{pid}", f"n:{pid}"], maintain_order=True).len()  # ties listed in row order
                 for before, after, number in pairs.iter_rows():
                     impact.counted[pid][(str(before), str(after))] += number
             for pid, side, target in [*((p, "n", impact.added) for p in added),
                                       *((p, "o", impact.removed) for p in removed)]:
-                for outcome, number in good.group_by(f"{side}:{pid}").len().iter_rows():
+                for outcome, number in good.group_by(f"{side}:{pid}", maintain_order=True).len().iter_rows():
                     target[pid][str(outcome)] += number
             for sid in scores:
                 before, after = pl.col(f"o:{sid}"), pl.col(f"n:{sid}")
