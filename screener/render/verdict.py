@@ -389,7 +389,9 @@ def _requirement(requirement: RequirementResult) -> RenderableType:
     each wrapped with a hanging indent so the block reads as one item."""
     lines: list[RenderableType] = [Padding(Text("✗ ", style="red").append(requirement.text), (0, 0, 0, 2))]
     details: list[Text] = []
-    if requirement.needed is not None:
+    if isinstance(requirement.actual, bool) and isinstance(requirement.needed, bool):
+        pass  # "you: yes; needed: no" says less than the requirement's own words and its advice
+    elif requirement.needed is not None:
         details.append(Text(f"you: {_value(requirement.actual)}; needed: {_value(requirement.needed)}", style="bold"))
     elif requirement.actual is not None:
         details.append(Text(f"you: {_value(requirement.actual)}", style="bold"))
