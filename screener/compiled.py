@@ -197,6 +197,7 @@ class Graph:
     level: Mapping[str, int]  # derived value or score -> 0 when it reads only questions, else 1 + deepest read
     order: tuple[str, ...]  # derived values and scores, dependencies first
     read_by_rules: frozenset[str]  # names read by a condition, score line or derived value (not by texts)
+    on_scores: frozenset[RequirementRule] = frozenset()  # requirements that read a score: decided by bounds
 
     def questions_of(self, names: Iterable[str]) -> frozenset[str]:
         found: set[str] = set()
@@ -239,7 +240,10 @@ def build_graph(rules: Rules, questions: Iterable[str], order: Iterable[str]) ->
         transitive[name] = frozenset(found)
         level[name] = 1 + max((level[r] for r in reads.get(name, ()) if r in level), default=-1)
     read_by_rules = {name for _, compiled in rules.conditions() for name in ex.names_in(compiled.node)}
-    return Graph({k: frozenset(v) for k, v in reads.items()}, transitive, level, ordered, frozenset(read_by_rules))
+    graph = Graph({k: frozenset(v) for k, v in reads.items()}, transitive, level, ordered, frozenset(read_by_rules))
+    on_scores = frozenset(requirement for pathway in rules.pathways.values() for requirement in pathway.requirements
+                          if graph.uses([requirement.condition.node]) & set(rules.scores))
+    return Graph(graph.reads, graph.questions, graph.level, graph.order, graph.read_by_rules, on_scores)
 
 
 # ---------------------------------------------------------------------------------- date slices
