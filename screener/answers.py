@@ -9,6 +9,7 @@ keeps the two in step.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -21,6 +22,7 @@ TRUE_WORDS = frozenset({"yes", "y", "true", "1"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0"})
 MONEY = re.compile(r"^\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")  # ASCII digits only
 INTEGER = re.compile(r"^[+-]?[0-9]+$")
+DECIMAL = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")  # 6.5, 7, -1.25; never nan, inf or 1e3
 
 
 class AnswerError(ScreenerError):
@@ -50,6 +52,8 @@ def coerce(question: Question, raw: Any) -> Any:
         return _yes_no(raw)
     if question.type == "int":
         return _in_range(question, _integer(raw))
+    if question.type == "number":
+        return _in_range(question, _decimal(raw))
     if question.type == "money":
         return _in_range(question, _money(raw))
     if question.type == "choice":
@@ -79,6 +83,24 @@ def _integer(raw: Any) -> int:
     if INTEGER.match(text):
         return int(text)
     raise ValueError(f"'{_clip(raw)}' is not a whole number")
+
+
+def _decimal(raw: Any) -> int | float:
+    """A number that may have a decimal point (a test score such as IELTS 6.5); whole ones stay int."""
+    if isinstance(raw, bool):
+        raise ValueError("expected a number, not yes/no")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise ValueError("expected a number")
+        number = raw
+    else:
+        text = str(raw).strip()
+        if not DECIMAL.match(text):
+            raise ValueError(f"'{_clip(raw)}' is not a number (like 6.5)")
+        number = float(text)
+    return int(number) if number.is_integer() else number
 
 
 def _money(raw: Any) -> int | float:

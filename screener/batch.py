@@ -24,7 +24,7 @@ import polars as pl
 from screener import columnar
 from screener import expressions as ex
 from screener.answers import AnswerError, normalize_choice
-from screener.csvio import PROBLEM, CsvReader, escape_formulas, header_line
+from screener.csvio import BOM, PROBLEM, CsvReader, escape_formula, escape_formulas, header_line
 from screener.errors import ScreenerError
 from screener.rulebook import Rulebook
 from screener.suggest import did_you_mean
@@ -100,8 +100,40 @@ def match_columns(
             raise ScreenerError(f"columns '{header[found[qid]]}' and '{name}' both hold the field '{qid}'",
                                 exit_code=2)
         found[qid] = index
+    if not found and any(name.strip() for name in header):
+        raise no_field_matches(header, rulebook)
     missing = [qid for qid in rulebook.questions if qid not in found and not _gate_answered(rulebook, qid, found)]
     return found, missing
+
+
+def no_field_matches(header: list[str], rulebook: Rulebook) -> ScreenerError:
+    """No column names a field: nothing could be screened. Say which fields the headers look like."""
+    import difflib
+
+    def key(text: str) -> str:
+        return " ".join(text.lower().replace("_", " ").split())
+
+    names = {qid: [qid, question.short_label, question.prompt] for qid, question in rulebook.questions.items()}
+    guesses: list[tuple[float, str, str]] = []
+    for name in header:
+        if not name.strip():
+            continue
+        score, qid = max((difflib.SequenceMatcher(None, key(name), key(text)).ratio(), qid)
+                         for qid, texts in names.items() for text in texts)
+        guesses.append((score, name, qid))
+    guesses.sort(key=lambda guess: -guess[0])
+    details = [f"'{_clip(name)}' looks closest to the field '{qid}' ({rulebook.questions[qid].prompt})"
+               for score, name, qid in guesses[:5] if score >= 0.55]
+    details.append("headers must be field ids (like 'age' or 'marital_status'), or be named in a map: "
+                   "a YAML file of `Your column header: field_id` lines, given with --columns MAP.yaml")
+    count = len([name for name in header if name.strip()])
+    return ScreenerError(f"none of the input's {count} column{'s' if count != 1 else ''} is a field of the "
+                         "rulebook, so there is nothing to screen", details=details, exit_code=2)
+
+
+def _clip(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _gate_answered(rulebook: Rulebook, question_id: str, found: Mapping[str, int]) -> bool:
@@ -121,6 +153,41 @@ def output_header(header: list[str], compiled: columnar.Compiled) -> list[str]:
     return [*header, *compiled.pathways, *compiled.scores, *columnar.SUMMARY, columnar.ERROR]
 
 
+class CsvRows:
+    """Output rows as CSV in the input's delimiter; `bom` starts the file with a UTF-8 BOM for Excel."""
+
+    def __init__(self, sink: IO[bytes], delimiter: str, bom: bool = False) -> None:
+        self.sink, self.delimiter, self.bom = sink, delimiter, bom
+
+    def header(self, names: list[str]) -> None:
+        self.sink.write((BOM if self.bom else b"") + header_line(names, self.delimiter))
+
+    def write(self, frame: pl.DataFrame) -> None:
+        frame.write_csv(self.sink, include_header=False, separator=self.delimiter)
+
+    def finish(self) -> None:
+        return None
+
+
+class XlsxRows:
+    """Output rows into an .xlsx workbook; scores as numbers, everything else as the text it is."""
+
+    def __init__(self, sink: IO[bytes], scores: list[str]) -> None:
+        from screener.workbook import SheetWriter
+
+        self.writer = SheetWriter(sink)
+        self.scores = scores
+
+    def header(self, names: list[str]) -> None:
+        self.writer.append([[escape_formula(name) for name in names]])
+
+    def write(self, frame: pl.DataFrame) -> None:
+        self.writer.append(frame.with_columns(pl.col(self.scores).cast(pl.Float64)).rows())
+
+    def finish(self) -> None:
+        self.writer.finish()
+
+
 def run_batch(
     rulebook: Rulebook,
     source: IO[bytes],
@@ -129,11 +196,17 @@ def run_batch(
     as_of: dt.date,
     column_map: Mapping[str, str] | None = None,
     output_format: str = "csv",
+    encoding: str | None = None,
+    excel: bool = False,
     progress: Callable[[int], None] | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> BatchSummary:
-    """Screen every row of `source` into `sink`; returns the run's summary."""
-    reader = CsvReader(source)
+    """Screen every row of `source` into `sink`; returns the run's summary.
+
+    `output_format` is csv, xlsx or jsonl; `encoding` forces the input's encoding (else detected);
+    `excel` starts a CSV with a BOM so that Excel reads it as UTF-8.
+    """
+    reader = CsvReader(source, encoding=encoding)
     found, missing = match_columns(reader.header, rulebook, column_map)
     compiled = columnar.compile_rulebook(rulebook, as_of)
     score = "crs_score" if "crs_score" in compiled.scores else (compiled.scores[0] if compiled.scores else None)
@@ -152,19 +225,24 @@ def run_batch(
             warn(summary.warnings[-1])
     cells = {qid: reader.columns[index] for qid, index in found.items()}
     coercion = columnar.Coercion(list(rulebook.questions.values()), cells)
-    if output_format == "csv":
-        sink.write(header_line(output_header(reader.header, compiled), reader.delimiter))
+    rows: CsvRows | XlsxRows | None = None
+    if output_format == "xlsx":
+        rows = XlsxRows(sink, compiled.scores)
+    elif output_format == "csv":
+        rows = CsvRows(sink, reader.delimiter, bom=excel)
+    if rows is not None:
+        rows.header(output_header(reader.header, compiled))
     row_number = 0
     with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="screener-writer") as writer,
           contextlib.closing(prefetched(reader.chunks())) as chunks):  # closed now, even when interrupted
         pending: Future[None] | None = None
         for chunk in chunks:
             frame = chunk.frame
-            if output_format == "csv":
+            if rows is not None:
                 out = screen_chunk(compiled, coercion, frame, reader.columns)
                 if pending is not None:
                     pending.result()  # one chunk in flight at most: memory stays flat, order is kept
-                pending = writer.submit(out.write_csv, sink, include_header=False, separator=reader.delimiter)
+                pending = writer.submit(rows.write, out)
                 summary.add(out)
             else:
                 summary.add(write_jsonl(rulebook, frame, cells, sink, as_of, row_number, compiled))
@@ -173,6 +251,8 @@ def run_batch(
                 progress(chunk.bytes_read)
         if pending is not None:
             pending.result()
+    if rows is not None:
+        rows.finish()
     return summary
 
 

@@ -55,6 +55,26 @@ app = typer.Typer(
 rules_app = typer.Typer(help="Tools for the people who maintain the rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("screener")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            number = "unknown"
+        sys.stdout.write(f"screener {number}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: bool = typer.Option(False, "--version", help="Show the version and exit.",
+                                      callback=_print_version, is_eager=True),
+) -> None:
+    """Can I move to Canada, and how? Screens answers against Canada's immigration rules."""
+
 # Each command lives in its own module and registers itself on `app` / `rules_app`.
 from screener.commands import batch, check, rules  # noqa: E402,F401
 

@@ -26,7 +26,7 @@ from screener import expressions as ex
 from screener.answers import FALSE_WORDS, TRUE_WORDS, coerce, is_blank
 from screener.bounds import Bound, domain, node_kind
 from screener.compiled import ShownRule
-from screener.model import Question, Table, TableRow
+from screener.model import NUMERIC_TYPES, Question, Table, TableRow
 from screener.report import preference
 from screener.rulebook import Rulebook
 
@@ -38,7 +38,8 @@ SUMMARY = (FLAGS, BEST, BEST_TITLE, LEADS, WARNINGS)  # the contract's columns a
 INF = math.inf
 Pair = tuple[pl.Expr, pl.Expr]
 _DTYPES: dict[str, Any] = {"bool": pl.Boolean, "number": pl.Float64, "text": pl.String, "date": pl.Date}
-_QUESTION_KINDS = {"yes_no": "bool", "int": "number", "money": "number", "choice": "text", "date": "date"}
+_QUESTION_KINDS = {"yes_no": "bool", "int": "number", "number": "number", "money": "number", "choice": "text",
+                   "date": "date"}
 
 
 def _null(kind: str | None) -> pl.Expr:
@@ -59,9 +60,12 @@ def _fast_value(question: Question, cell: pl.Expr) -> pl.Expr:
         table = _spellings(question, words)
         dtype = pl.Boolean if question.type == "yes_no" else pl.String
         return cell.replace_strict(table, default=None, return_dtype=dtype)
-    if question.type in ("int", "money"):
+    if question.type in NUMERIC_TYPES:
         if question.type == "int":
             number = cell.cast(pl.Int64, strict=False).cast(pl.Float64)  # accepts a subset of int()
+        elif question.type == "number":  # plain decimals only; signs, spaces and the rest go to coerce
+            number = pl.when(cell.str.contains(r"^[0-9]{1,15}(\.[0-9]{1,15})?$")).then(
+                cell.cast(pl.Float64, strict=False))
         else:
             pattern = r"^\$?([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,15})(\.[0-9]{1,15})?$"
             number = pl.when(cell.str.contains(pattern)).then(

@@ -1,6 +1,10 @@
 """Reading intake CSVs the way firms really export them, and writing results that cannot hurt.
 
-Reading: UTF-8 with or without BOM, CRLF or LF, `,` or `;` (sniffed from the header). The file is read
+Reading: UTF-8 with or without BOM, UTF-16 with a BOM ("Unicode text"), or Windows-1252/Latin-1 (what
+Excel's plain "CSV" saves), found by `detect_encoding` or forced with `--encoding`; any other encoding is
+turned into UTF-8 as it streams in (`Transcoded`). CRLF or LF; `,`, `;` or tab (sniffed from the
+header). A file that is not text in its encoding is refused whole, with advice, never half turned into
+error rows. The file is read
 in blocks of whole lines and each block becomes a frame of text cells: blocks without quotes are split
 by polars, blocks with well-formed quoted lines are parsed by polars' CSV reader, and only blocks with
 a broken line fall back to Python, which recovers record by record, so a short row, a long row or an
@@ -15,14 +19,16 @@ the start) get a leading `'`.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import polars as pl
 
@@ -38,9 +44,90 @@ _FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CsvError(ScreenerError):
-    """The input cannot be read as a CSV at all (no header, not UTF-8 in the header)."""
+    """The input cannot be read as a CSV at all (no header, not text in its encoding)."""
 
     exit_code = 2
+
+
+ENCODING_ADVICE = "save it as 'CSV UTF-8', or name its encoding with --encoding (e.g. --encoding cp1252)"
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_ZIP = b"PK\x03\x04"
+# Bytes Windows-1252 leaves undefined: a file holding one is Latin-1 (ISO-8859-1), which defines all 256.
+_CP1252_HOLES = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+
+
+def encoding_name(name: str) -> str:
+    """The Python codec for `--encoding NAME` (`utf8`, `UTF-16`, `windows-1252`, `latin1`, ...)."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise CsvError(f"--encoding: '{name}' is not an encoding (try utf-8, utf-16, cp1252 or latin-1)") from None
+
+
+def detect_encoding(start: bytes) -> str:
+    """The encoding of a file from its first block (a documented heuristic, no guessing library).
+
+    A BOM decides (UTF-8 or UTF-16). Otherwise text that is valid UTF-8 is UTF-8 (a cp1252 file with
+    accents is almost never valid UTF-8, and one without accents reads the same either way); anything
+    else is Windows-1252, what Excel's plain "CSV" and most Windows exports write, or Latin-1 when it
+    holds a byte cp1252 leaves undefined. Valid UTF-8 accents beside invalid bytes mean a file pasted
+    together from two encodings: refused, like a file that is valid UTF-8 at the start and not later is
+    refused (see `CsvReader`), never read half one way and half another.
+    """
+    if start.startswith(BOM):
+        return "utf-8"
+    if start.startswith(_UTF16_BOMS):
+        return "utf-16"
+    if start.startswith(_ZIP):
+        raise CsvError("the input is a zip file (an Excel workbook?): give it a .xlsx name, or save it as 'CSV UTF-8'")
+    if b"\x00" in start[:4096]:
+        raise CsvError("the input holds NUL bytes: it is not a CSV (UTF-16 without a BOM? use --encoding utf-16-le)")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if any(ord(char) > 0x7F for char in start.decode("utf-8", errors="ignore")):  # UTF-8 accents beside others
+        raise CsvError(f"the input mixes UTF-8 with another encoding; {ENCODING_ADVICE}")
+    return "latin-1" if _CP1252_HOLES.search(start) else "cp1252"
+
+
+class Transcoded(io.RawIOBase):
+    """A binary stream in some encoding, read as UTF-8 bytes (decoded block by block, never whole).
+
+    A byte that is not text in that encoding is refused with `CsvError`: the whole file, never a row.
+    """
+
+    def __init__(self, stream: IO[bytes], encoding: str, start: bytes = b"") -> None:
+        super().__init__()
+        self.stream = stream
+        self.encoding = encoding
+        self.decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        self.pending = start
+        self.done = False
+        self.raw_bytes = 0  # bytes of the original file read so far (for progress)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self.done:
+            return b""
+        raw = self.pending + self.stream.read(size if size > 0 else BLOCK_BYTES)
+        self.pending = b""
+        self.raw_bytes += len(raw)
+        try:
+            text = self.decoder.decode(raw, final=not raw)
+        except UnicodeDecodeError:
+            raise CsvError(f"the input is not {self.encoding} text; {ENCODING_ADVICE}") from None
+        if not raw:
+            self.done = True
+        return text.encode("utf-8")
+
+    def readinto(self, buffer: Any) -> int:  # pragma: no cover - read() is what CsvReader calls
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 @dataclass
@@ -71,12 +158,21 @@ def sniff_delimiter(header: str) -> str:
 class CsvReader:
     """Streams an intake CSV as frames of text cells, one row per non-blank input line or record."""
 
-    def __init__(self, stream: IO[bytes], block_bytes: int | None = None) -> None:
-        self.stream = stream
+    def __init__(self, stream: IO[bytes], block_bytes: int | None = None, encoding: str | None = None) -> None:
         self.block_bytes = block_bytes or BLOCK_BYTES
         first = stream.read(self.block_bytes)
-        if first.startswith(BOM):
-            first = first[len(BOM):]
+        self.encoding = encoding_name(encoding) if encoding else detect_encoding(first)
+        if self.encoding in ("utf-8", "utf-8-sig"):
+            self.stream: IO[bytes] = stream
+            if first.startswith(BOM):
+                first = first[len(BOM):]
+        else:
+            transcoded = Transcoded(stream, self.encoding, first)
+            self.stream = transcoded  # type: ignore[assignment]
+            first = transcoded.read(self.block_bytes)
+            if first.startswith(BOM):  # UTF-16's BOM, now UTF-8
+                first = first[len(BOM):]
+        stream = self.stream
         while b"\n" not in first:
             more = stream.read(self.block_bytes)
             if not more:
@@ -86,7 +182,7 @@ class CsvReader:
         try:
             header_line = header_bytes.decode("utf-8").removesuffix("\r")
         except UnicodeDecodeError:
-            raise CsvError("the input is not UTF-8 text (save it as 'CSV UTF-8')") from None
+            raise CsvError(f"the input is not UTF-8 text; {ENCODING_ADVICE}") from None
         if not header_line.strip():
             raise CsvError("the input is empty: the first line must name the columns")
         self.delimiter = sniff_delimiter(header_line)
@@ -118,7 +214,7 @@ class CsvReader:
             line_number += data.count(b"\n", 0, len(data) - len(leftover))
             carry = leftover + carry
             if frame.height:
-                yield Chunk(frame, self.bytes_read)
+                yield Chunk(frame, getattr(self.stream, "raw_bytes", self.bytes_read))  # of the file as stored
 
     # -- one block of whole lines
 
@@ -131,24 +227,16 @@ class CsvReader:
                 return frame, b""
         try:
             text = data.decode("utf-8")
-            undecodable: set[int] = set()
-        except UnicodeDecodeError:
-            parts = data.split(b"\n")
-            undecodable = set()
-            decoded = []
-            for index, part in enumerate(parts):
-                try:
-                    decoded.append(part.decode("utf-8"))
-                except UnicodeDecodeError:
-                    undecodable.add(index)
-                    decoded.append(part.decode("utf-8", errors="replace"))
-            text = "\n".join(decoded)
+        except UnicodeDecodeError as error:
+            line = first_line + data.count(b"\n", 0, error.start)
+            raise CsvError(f"line {line} is not UTF-8 text (the lines before it are): the file mixes encodings; "
+                           f"{ENCODING_ADVICE}") from None
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
-        if '"' not in text and not undecodable:
+        if '"' not in text:
             return self.split_plain(lines, first_line), b""
-        frame, stop = self.recover(lines, first_line, eof, undecodable)
+        frame, stop = self.recover(lines, first_line, eof)
         if stop is None:
             return frame, b""
         offset = 0
@@ -230,7 +318,7 @@ class CsvReader:
         )
 
     def recover(
-        self, lines: list[str], first_line: int, eof: bool, undecodable: set[int]
+        self, lines: list[str], first_line: int, eof: bool
     ) -> tuple[pl.DataFrame, int | None]:
         """Record by record in Python: each broken line becomes its own error row, the rest stay intact."""
         rows: list[list[str | None]] = []
@@ -241,12 +329,6 @@ class CsvReader:
             line = lines[index].removesuffix("\r")
             number = first_line + index
             if line == "":
-                index += 1
-                continue
-            if index in undecodable:
-                rows.append(self.naive(line))
-                numbers.append(number)
-                problems.append(f"line {number}: not UTF-8 text")
                 index += 1
                 continue
             used, cells, problem = self.record(lines, index)

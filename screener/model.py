@@ -75,6 +75,9 @@ class Choice(Strict):
     label: Text | None = None
 
 
+NUMERIC_TYPES = ("int", "number", "money")
+
+
 class Implied(Strict):
     """`implied: {when: not english_test, value: 0}`: no test means level 0, without asking four times."""
 
@@ -84,7 +87,7 @@ class Implied(Strict):
 
 class Question(Strict):
     id: Identifier
-    type: Literal["yes_no", "int", "money", "choice", "date"]
+    type: Literal["yes_no", "int", "number", "money", "choice", "date"]  # number: decimal, e.g. IELTS 6.5
     prompt: Text
     help: Text | None = None
     topic: Identifier
@@ -114,8 +117,8 @@ class Question(Strict):
             raise ValueError("a choice question needs 'choices'")
         if self.type != "choice" and self.choices is not None:
             raise ValueError(f"only choice questions have 'choices' (this one is {self.type})")
-        if self.type not in ("int", "money") and (self.min is not None or self.max is not None):
-            raise ValueError(f"only int and money questions have 'min'/'max' (this one is {self.type})")
+        if self.type not in NUMERIC_TYPES and (self.min is not None or self.max is not None):
+            raise ValueError(f"only int, number and money questions have 'min'/'max' (this one is {self.type})")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min is greater than max")
         return self

@@ -39,9 +39,11 @@ from screener.compiled import (
 )
 from screener.errors import ScreenerError
 from screener.model import (
+    NUMERIC_TYPES,
     AnswerWarning,
     Case,
     CaseFile,
+    Dated,
     Derived,
     Flag,
     Lead,
@@ -51,6 +53,7 @@ from screener.model import (
     RuleFile,
     Score,
     Table,
+    TableRow,
     Topic,
 )
 from screener.source import (
@@ -370,6 +373,10 @@ class _Loader:
                 self.error(self.position(file, (*path, "choices")), f"question '{qid}' repeats a choice")
 
         signatures = {tid: self.check_table(table, *items["tables"][tid][1:]) for tid, table in tables.items()}
+        for table, file, path in items["tables"].values():
+            self.check_table_dates(table, file, path)
+        for value, file, path in items["derived"].values():
+            self.check_versions(value, file, path)
         rules = Rules()
         implied: dict[str, Any] = {}
         review: list[StaleItem] = []
@@ -551,6 +558,48 @@ class _Loader:
         key_type = ex.Type("text", frozenset(text_values)) if table.key == "text" else ex.NUMBER
         return ex.TableSignature(key=key_type, columns=columns)
 
+    def check_table_dates(self, table: Table, file: str, path: tuple[int | str, ...]) -> None:
+        """A dated table: every row has a start date, and no two rows for one key are in force on one day.
+
+        Undated tables keep "first matching row wins" (a catch-all row last is a normal pattern); once
+        rows carry dates, a second row for the same key must be a *new version* with its own dates, or
+        a lawyer adding next year's amounts without closing this year's would silently get the old ones.
+        """
+        if not any(row.effective_from or row.effective_until for row in table.rows):
+            return
+        for index, row in enumerate(table.rows):
+            if row.effective_from is None:
+                self.error(self.position(file, (*path, "rows", index)),
+                           f"row {index + 1} of table '{table.id}' has no start date: in a table with dated "
+                           "rows every row needs `effective_from`")
+        for later_index, later in enumerate(table.rows):
+            for earlier_index, earlier in enumerate(table.rows[:later_index]):
+                if _keys_overlap(earlier, later, text=table.key == "text") and _dates_overlap(earlier, later):
+                    self.overlap(f"row {earlier_index + 1} of table '{table.id}'", earlier,
+                                 self.position(file, (*path, "rows", earlier_index)),
+                                 f"row {later_index + 1}", later, self.position(file, (*path, "rows", later_index)),
+                                 "for the same key")
+
+    def check_versions(self, value: Derived, file: str, path: tuple[int | str, ...]) -> None:
+        """Two versions of a derived value in force on the same day are an error, never "earliest wins"."""
+        versions = value.versions or []
+        for later_index, later in enumerate(versions):
+            for earlier_index, earlier in enumerate(versions[:later_index]):
+                if _dates_overlap(earlier, later):
+                    self.overlap(f"version {earlier_index + 1} of '{value.id}'", earlier,
+                                 self.position(file, (*path, "versions", earlier_index)),
+                                 f"version {later_index + 1}", later,
+                                 self.position(file, (*path, "versions", later_index)), "")
+
+    def overlap(self, first: str, earlier: Dated, first_at: Position, second: str, later: Dated,
+                second_at: Position, what: str) -> None:
+        """One error at the second item naming both positions, the days they share and the fix."""
+        start = max((d for d in (earlier.effective_from, later.effective_from) if d), default=None)
+        end = min((d for d in (earlier.effective_until, later.effective_until) if d), default=None)
+        days = (f"from {start}" if start else "from the start") + (f" to {end}" if end else " on")
+        self.error(second_at, f"{first} ({first_at}) and {second} ({second_at}) are both in force {days}"
+                              f"{' ' + what if what else ''}: {_overlap_fix(first, earlier, second, later)}")
+
     def check_score(self, score: Score, file: str, path: tuple[int | str, ...]) -> None:
         group_ids = [g.id for g in score.groups]
         for index, group in enumerate(score.groups):
@@ -670,6 +719,50 @@ class _Loader:
             self.error(compiled.position, f"{what} must be {ex.Type(kind)}, but this is {found}")
 
 
+def _keys_overlap(first: TableRow, second: TableRow, *, text: bool) -> bool:
+    """Whether some key would match both rows (as `evaluation.row_matches` matches them)."""
+    def values(row: TableRow) -> list[Any] | None:  # None: a range (or everything)
+        found = [row.at] if row.at is not None else row.in_
+        if found is None:
+            return None
+        return [str(v).lower() if text else v for v in found]
+
+    def in_range(row: TableRow, value: Any) -> bool:
+        if isinstance(value, str | bool):
+            return row.from_ is None and row.to is None
+        return (row.from_ is None or value >= row.from_) and (row.to is None or value <= row.to)
+
+    left, right = values(first), values(second)
+    if left is not None and right is not None:
+        return any(ex.same_value(a, b) for a in left for b in right)
+    if left is not None:
+        return any(in_range(second, value) for value in left)
+    if right is not None:
+        return any(in_range(first, value) for value in right)
+    low = max((v for v in (first.from_, second.from_) if v is not None), default=None)
+    high = min((v for v in (first.to, second.to) if v is not None), default=None)
+    return low is None or high is None or low <= high
+
+
+def _dates_overlap(first: Dated, second: Dated) -> bool:
+    """Whether some day is in both items' dates (both ends inclusive; no date means open-ended)."""
+    start = max((d for d in (first.effective_from, second.effective_from) if d), default=None)
+    end = min((d for d in (first.effective_until, second.effective_until) if d), default=None)
+    return start is None or end is None or start <= end
+
+
+def _overlap_fix(first: str, earlier: Dated, second: str, later: Dated) -> str:
+    """The usual fix: close the item that starts first on the day before the other one starts."""
+    one_day = dt.timedelta(days=1)
+    if later.effective_from is not None and (
+            earlier.effective_from is None or earlier.effective_from < later.effective_from):
+        return f"close {first} with `effective_until: {(later.effective_from - one_day).isoformat()}`"
+    if earlier.effective_from is not None and (
+            later.effective_from is None or later.effective_from < earlier.effective_from):
+        return f"close {second} with `effective_until: {(earlier.effective_from - one_day).isoformat()}`"
+    return f"give {first} an `effective_until` and {second} an `effective_from` the day after"
+
+
 def LocatedDict_of(data: LocatedDict, key: str) -> LocatedDict:
     """A one-key copy of `data` that keeps the positions."""
     single = LocatedDict({key: data[key]})
@@ -682,7 +775,7 @@ def LocatedDict_of(data: LocatedDict, key: str) -> LocatedDict:
 def question_type(question: Question) -> ex.Type:
     if question.type == "yes_no":
         return ex.BOOL
-    if question.type in ("int", "money"):
+    if question.type in NUMERIC_TYPES:
         return ex.NUMBER
     if question.type == "date":
         return ex.DATE

@@ -141,25 +141,32 @@ def test_save_replaces_a_readable_file_with_an_owner_only_one(tmp_path: Path) ->
     assert json.loads(saved.read_text())["age"] == 45
 
 
-def test_null_means_dont_know_and_is_not_asked(tmp_path: Path) -> None:
+def test_partial_answers_without_a_terminal_are_not_an_interview(tmp_path: Path) -> None:
+    """`--answers partial.yaml --json` from a script: no questions on stderr, only JSON on stdout."""
     answers = tmp_path / "a.yaml"
     answers.write_text('canadian_citizen: "no"\nborn_in_canada: no\ncanadian_parent: null\n')
     result = check("--answers", str(answers), "--json", input="34\n")
-    # The first question asked is age (about you), not canadian_parent; then input ends.
-    assert "When you were born" not in result.output
-    assert "How old are you today?" in result.output
-    assert result.exit_code == 1  # end of input before the verdict
+    assert result.exit_code == 0
+    assert "How old are you" not in result.output and "> " not in result.stderr
+    assert "Not a terminal: no questions asked" in result.stderr
+    data = json.loads(result.stdout)  # nothing else on stdout
+    assert data["pathways"]["citizenship_by_descent"]["outcome"] == "incomplete"  # the parent is unknown
 
 
 def test_verdict_screen_when_piped(tmp_path: Path) -> None:
-    result = check("--answers", str(write(tmp_path / "a.json", SCIENTIST)), "--no-input")
+    answers = str(write(tmp_path / "a.json", SCIENTIST))
+    result = check("--answers", answers, "--no-input")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("Your best option: Work permit with a job offer")
-    assert all(len(line) <= 80 for line in lines)
+    assert lines[0] == "Open to you: Work permit with a job offer."
+    assert len(lines) <= 24
+    assert all(len(line) <= 80 and line == line.rstrip() for line in lines)
     assert "\x1b[" not in result.stdout
-    assert "you: 6; needed: ≥ 7" in result.stdout
-    assert "Rules checkmini version 9.1, as of 2026-11-25." in result.stdout
+    assert "Closed: 3 routes — screener check --answers" in result.stdout
+    full = check("--answers", answers, "--no-input", "--details").stdout
+    assert "you: 6; needed: ≥ 7" in full
+    assert "Rules checkmini version 9.1, as of 2026-11-25." in full
+    assert all(line == line.rstrip() for line in full.splitlines())
 
 
 def _cases() -> list[Any]:

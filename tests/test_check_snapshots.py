@@ -32,11 +32,11 @@ PERSONAS = {
 
 
 @pytest.mark.parametrize("name", sorted(PERSONAS))
-def test_verdict_screen(tmp_path: Path, name: str) -> None:
-    answers = tmp_path / "answers.json"
-    answers.write_text(json.dumps(PERSONAS[name]))
+def test_verdict_screen(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the screen names the answers file: keep its name the same every run
+    Path("answers.json").write_text(json.dumps(PERSONAS[name]))
     result = CliRunner().invoke(
-        app, ["check", "--rules", str(RULES), "--answers", str(answers), "--no-input", "--as-of", "2026-11-25"],
+        app, ["check", "--rules", str(RULES), "--answers", "answers.json", "--no-input", "--as-of", "2026-11-25"],
         env={"NO_COLOR": "1", "COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     screen = "\n".join(line.rstrip() for line in result.stdout.splitlines()) + "\n"

@@ -57,6 +57,14 @@ def cell(question: Question, with_bad: bool) -> st.SearchStrategy[str]:
         bad = st.sampled_from(["abc", "7.5", "1,23", "-"]) | st.integers(high + 1, high + 50).map(str)
         if question.type == "int":
             bad = bad | st.sampled_from(["+3", "٣"])  # legal for Python's int(): must agree anyway
+    elif question.type == "number":
+        low = question.min if question.min is not None else 0.0
+        high = question.max if question.max is not None else 1000.0
+        halves = st.integers(int(low * 2), int(high * 2)).map(lambda n: n / 2)  # IELTS-like bands
+        good = (halves.map(lambda x: f"{x:g}") | halves.map(lambda x: f" {x:.1f} ")
+                | st.floats(low, high, allow_nan=False).map(lambda x: f"{x:.3f}"))
+        bad = st.sampled_from(["nan", "inf", "-inf", "6,5", "1e3", "abc", ".5", "6.", "+"]) | st.floats(
+            high + 0.5, high + 50, allow_nan=False).map(lambda x: f"{x:.1f}")
     elif question.type == "choice":
         good = st.sampled_from(question.choice_values).flatmap(messy)
         bad = st.sampled_from(["phd", "other thing", "masterz", "yes please"])

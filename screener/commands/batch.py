@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 
@@ -15,23 +16,34 @@ from screener.errors import ScreenerError
 PROGRESS_MIN_BYTES = 5_000_000
 
 
-@app.command("batch")
+@app.command("batch", short_help="Screen every row of an intake CSV: one output row per input row.")
 def batch(
-    input: Annotated[str, typer.Argument(metavar="INPUT", help="Intake CSV ('-' reads stdin).")],
+    input: Annotated[str, typer.Argument(metavar="INPUT", help="Intake CSV or .xlsx ('-' reads stdin).")],
     output: Annotated[str, typer.Option("--output", "-o", metavar="OUTPUT",
-                                        help="Where to write the results ('-' writes stdout).")],
+                                        help="Where to write the results ('-' writes stdout; a name ending in "
+                                             ".xlsx writes a workbook).")],
     output_format: Annotated[str, typer.Option("--format", metavar="csv|jsonl",
                                                help="csv (one row per input row) or jsonl (full report per row).")]
     = "csv",
     columns: Annotated[str | None, typer.Option("--columns", metavar="MAP.yaml",
                                                 help="YAML mapping your header names to field ids.",
                                                 show_default=False)] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", metavar="NAME",
+                                                 help="The input's encoding (default: detected; utf-8, utf-16, "
+                                                      "cp1252, latin-1, ...).", show_default=False)] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME",
+                                              help="The sheet of an .xlsx input (name or number; default: "
+                                                   "the first).", show_default=False)] = None,
+    excel: Annotated[bool, typer.Option("--excel", help="Start the CSV output with a BOM, so Excel on Windows "
+                                                        "shows accents right.")] = False,
     rules: RulesOption = None,
     as_of: AsOfOption = None,
 ) -> None:
     """Screen every row of an intake CSV: one output row per input row, in order, with outcomes and errors.
 
-    Reads UTF-8 CSV (BOM, CRLF, ',' or ';' are fine); headers match field ids ignoring case and spaces.
+    Reads CSV in UTF-8 (with or without BOM), UTF-16 or Windows-1252 (detected; --encoding to force),
+    separated by ',', ';' or tab, or an .xlsx workbook (--sheet); headers match field ids ignoring
+    case and spaces. The output is UTF-8 (--excel adds the BOM Excel wants).
     Writes every input column, then one column per pathway, crs_score, fsw_points, flags, best_pathway,
     best_pathway_title, leads, warnings and error. A summary goes to stderr.
 
@@ -47,14 +59,26 @@ def batch(
     # at no cost in speed on small machines. Read when polars loads, so set before importing it.
     os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1")
     from screener.batch import load_column_map, run_batch
-    from screener.csvio import atomic_output, open_input
+    from screener.csvio import atomic_output, encoding_name
     from screener.files import is_stream
     from screener.render.batch_summary import render_summary
     from screener.render.console import make_console
     from screener.rulebook import load_rulebook, resolve_rules_path
+    from screener.workbook import is_workbook
 
     if output_format not in ("csv", "jsonl"):
         raise ScreenerError(f"--format: '{output_format}' is not csv or jsonl", exit_code=2)
+    if output.lower().endswith(".xlsx"):
+        if output_format != "csv":
+            raise ScreenerError("--format jsonl cannot be written to an .xlsx file", exit_code=2)
+        output_format = "xlsx"
+    workbook_input = is_workbook(input)
+    if sheet is not None and not workbook_input:
+        raise ScreenerError("--sheet: the input is not an .xlsx workbook", exit_code=2)
+    if encoding is not None:
+        if workbook_input:
+            raise ScreenerError("--encoding: an .xlsx workbook has no text encoding to choose", exit_code=2)
+        encoding_name(encoding)
     day = parse_as_of(as_of) or dt.date.today()
     column_map = load_column_map(columns) if columns else None
     try:
@@ -67,18 +91,17 @@ def batch(
             def warn(message: str) -> None:
                 console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
 
-            with open_input(input) as (source, size), atomic_output(output) as sink:
+            screen = functools.partial(run_batch, rulebook, as_of=day, warn=warn, column_map=column_map,
+                                       output_format=output_format, encoding=encoding, excel=excel)
+            with _opened(input, sheet, workbook_input) as (source, size), atomic_output(output) as sink:
                 if sys.stderr.isatty() and size is not None and size >= PROGRESS_MIN_BYTES:
                     from rich.progress import Progress
 
                     with Progress(console=console, transient=True) as bar:
                         task = bar.add_task("Screening", total=size)
-                        summary = run_batch(rulebook, source, sink, as_of=day, column_map=column_map,
-                                            output_format=output_format, warn=warn,
-                                            progress=lambda done: bar.update(task, completed=done))
+                        summary = screen(source, sink, progress=lambda done: bar.update(task, completed=done))
                 else:
-                    summary = run_batch(rulebook, source, sink, as_of=day, column_map=column_map,
-                                        output_format=output_format, warn=warn)
+                    summary = screen(source, sink)
     except Interrupted as stop:
         # The partial output is already gone (atomic_output cleaned up on the way out).
         what = f"the output to {output} is incomplete" if is_stream(output) else f"{output} not written"
@@ -124,3 +147,20 @@ def _interruptible() -> Iterator[None]:
     finally:
         for kind, handler in previous.items():
             signal.signal(kind, handler if handler is not None else signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def _opened(path: str, sheet: str | None, workbook: bool) -> Iterator[tuple[IO[bytes], int | None]]:
+    """The input as CSV bytes with its size when known: a file or stdin as is, a workbook's sheet as CSV."""
+    from screener.csvio import open_input
+    from screener.workbook import SheetAsCsv
+
+    if not workbook:
+        with open_input(path) as opened:
+            yield opened
+        return
+    stream = SheetAsCsv(path, sheet)
+    try:
+        yield stream, None  # type: ignore[misc]
+    finally:
+        stream.close()

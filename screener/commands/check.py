@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,9 +17,12 @@ if TYPE_CHECKING:  # imported lazily at run time: `screener --help` stays fast
     from rich.console import Console
 
     from screener.interview import Interview
+    from screener.render.verdict import Context
+    from screener.report import Report
+    from screener.rulebook import Rulebook
 
 
-@app.command("check")
+@app.command("check", short_help="Answer a few questions: which routes to Canada are open to you.")
 def check(
     answers: Annotated[Path | None, typer.Option(
         "--answers", metavar="FILE", help="Pre-fill answers from a YAML or JSON file; only the rest are asked.",
@@ -33,7 +37,13 @@ def check(
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print the JSON report (and nothing else) on standard output.")] = False,
     with_what_if: Annotated[bool, typer.Option(
-        "--what-if", help="With --json: add the what-if suggestions (the verdict screen always shows them).")] = False,
+        "--what-if", help="With --json: add the what-if suggestions (--details always shows them).")] = False,
+    details: Annotated[bool, typer.Option(
+        "--details", help="The full verdict: every requirement, scores, what-if, references (paged on a terminal).")]
+    = False,
+    report_file: Annotated[Path | None, typer.Option(
+        "--report", metavar="FILE", help="Also write the full verdict to FILE: Markdown (.md) or HTML (.html).",
+        show_default=False)] = None,
 ) -> None:
     """Can I move to Canada, and how? Answer a few questions and get a verdict on every pathway.
 
@@ -44,6 +54,8 @@ def check(
     Examples:
         screener check
         screener check --save me.yaml
+        screener check --answers me.yaml --details
+        screener check --answers me.yaml --report verdict.html
         screener check --answers me.yaml --no-input --json
     """
     import datetime as dt
@@ -60,8 +72,14 @@ def check(
     declined = {q for q in (prefilled.declined if prefilled else set()) if q in rulebook.questions}
     interview = Interview.start(rulebook, when, values, declined)
 
-    if not no_input:
-        _interview(interview, save, quiet_stdout=as_json)
+    if not no_input and _can_ask():
+        _interview(interview, save)
+    elif not no_input and interview.next_question() is not None:
+        from screener.render.console import make_console
+
+        make_console(stderr=True).print(
+            "Not a terminal: no questions asked; unanswered ones stay unknown (use --answers FILE, --no-input).",
+            soft_wrap=True)
     if save is not None:
         _save(interview, save)
 
@@ -76,21 +94,63 @@ def check(
             data["what_if"] = what_if(rulebook, interview.answers, report).to_json()
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
-    from screener.render.console import make_console
+    from screener.guidance import stale_figures
+    from screener.render.verdict import Context
+
+    kept = answers if answers is not None else save
+    rerun = "screener check " + (f"--answers {shlex.quote(str(kept))} " if kept is not None else "") + "--details"
+    context = Context(rulebook.questions, interview.answers, stale_figures(rulebook, interview.answers, when), rerun)
+    if details or report_file is not None:
+        _full(rulebook, report, interview, context, details=details, report_file=report_file)
+    if not details:
+        from screener.render.console import make_console
+        from screener.render.verdict import print_verdict
+
+        print_verdict(make_console(), report, rulebook.questions, context=context)
+
+
+def _full(rulebook: Rulebook, report: Report, interview: Interview, context: Context, *, details: bool,
+          report_file: Path | None) -> None:
+    """The full verdict: paged on a terminal (--details), and/or kept in a file (--report)."""
     from screener.whatif import what_if
 
     suggestions = what_if(rulebook, interview.answers, report)
-    from screener.render.verdict import print_verdict
+    if report_file is not None:
+        from screener.render.report_file import write_report
 
-    print_verdict(make_console(), report, rulebook.questions, suggestions)
+        write_report(report_file, report, suggestions, context)
+        from screener.render.console import make_console
+
+        make_console(stderr=True).print(f"Full verdict written to {report_file}.", markup=False, soft_wrap=True)
+    if details:
+        from screener.render.console import make_console
+        from screener.render.verdict import print_parts, verdict
+
+        console = make_console()
+        parts = verdict(report, rulebook.questions, suggestions, context)
+        if console.is_terminal and sys.stdin.isatty():
+            with console.pager(styles=not console.no_color):
+                print_parts(console, parts)
+        else:
+            print_parts(console, parts)
 
 
-def _interview(interview: Interview, save: Path | None, *, quiet_stdout: bool) -> None:
-    """Run the questions at the terminal; on Ctrl-C or end of input, offer to save and exit cleanly."""
+def _can_ask() -> bool:
+    """Questions need a person at a keyboard: a script piping stdin gets --no-input behaviour, so a
+    half-filled answers file never starts an interview nobody can see."""
+    return sys.stdin.isatty()
+
+
+def _interview(interview: Interview, save: Path | None) -> None:
+    """Run the questions at the terminal; on Ctrl-C or end of input, offer to save and exit cleanly.
+
+    The interview talks on stderr (the terminal), so `screener check > verdict.txt` and `--json` keep
+    standard output for the result alone.
+    """
     from screener.render.console import make_console
     from screener.render.prompt import run_interview
 
-    console = make_console(stderr=quiet_stdout)
+    console = make_console(stderr=True)
     try:
         run_interview(interview, console, input)
     except (KeyboardInterrupt, EOFError) as stop:
@@ -117,7 +177,7 @@ def _offer_save(interview: Interview, save: Path | None, console: Console) -> No
             return
         save = Path(name).expanduser()
     _save(interview, save, console)
-    console.print(f"Continue with: screener check --answers {save}")
+    console.print(f"Continue with: screener check --answers {shlex.quote(str(save))}", soft_wrap=True, markup=False)
 
 
 def _save(interview: Interview, path: Path, console: Console | None = None) -> None:
@@ -126,4 +186,4 @@ def _save(interview: Interview, path: Path, console: Console | None = None) -> N
 
     write_answer_file(path, interview.answers, interview.declined)
     out = console or make_console(stderr=True)
-    out.print(f"Answers saved to {path} (readable only by you).")
+    out.print(f"Answers saved to {path} (readable only by you).", markup=False, soft_wrap=True)

@@ -29,6 +29,10 @@ def hint(question: Question) -> str:
         if question.min is not None and question.max is not None:
             return f"a whole number from {display(question.min)} to {display(question.max)}"
         return "a whole number"
+    if question.type == "number":
+        if question.min is not None and question.max is not None:
+            return f"a number from {display(question.min)} to {display(question.max)}, like 6.5"
+        return "a number, like 6.5"
     if question.type == "money":
         return "an amount in Canadian dollars, like $15,263"
     if question.type == "date":

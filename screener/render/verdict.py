@@ -7,7 +7,11 @@ what the person has against what is needed, and the rule reference behind each. 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -15,9 +19,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from screener import guidance
 from screener.evaluation import display
 from screener.model import Question
-from screener.report import PathwayResult, Report, RequirementResult, ScoreResult
+from screener.report import FlagResult, PathwayResult, Report, RequirementResult, ScoreResult
 from screener.whatif import WhatIf
 
 OUTCOME_WORDS = {"eligible": "eligible", "ineligible": "not eligible", "incomplete": "undecided"}
@@ -54,9 +59,223 @@ class Link(Text):
     """A URL on a line of its own: printed without wrapping or cropping, so it survives copy and paste."""
 
 
-def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf | None = None) -> list[RenderableType]:
-    """The whole screen, part by part."""
-    parts: list[RenderableType] = [_headline(report), *_answer_warnings(report), _table(report, questions)]
+SCREEN_LINES = 24  # the first screen must fit an 80x24 terminal
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the verdict needs beyond the report: question labels, the answers and how to rerun."""
+
+    questions: dict[str, Question]
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    stale: list[str] = field(default_factory=list)  # figures used in this verdict that may be out of date
+    rerun: str = "screener check --details"  # the command that shows the full detail
+
+
+def summary(report: Report, context: Context, width: int = 80) -> list[RenderableType]:
+    """The first screen: the headline, blocking problems, open routes most realistic first, what would
+    decide the undecided ones, and the closed ones in a line. At most SCREEN_LINES lines at `width`;
+    what does not fit is counted and left to --details, never cut mid-sentence."""
+    proof = guidance.citizen(report)
+    if proof is not None:
+        return _citizen(report, proof, context)
+    flags = [f for f in report.flags if f.severity == "serious"]
+    others = [f for f in report.flags if f.severity != "serious"]
+    opened = guidance.realistic_order(report)
+    undecided = guidance.realistic_order(report, [p for p in ordered(report) if p.outcome == "incomplete"])
+    closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
+    for limits in _fits():
+        parts: list[RenderableType] = [_summary_headline(report, opened, undecided, flags)]
+        if flags:
+            parts += _blocking(flags, others, limits.flag_text)
+        parts += _open(report, opened, limits)
+        parts += _undecided_short(undecided, context, limits.undecided)
+        if report.leads and limits.undecided:
+            titles = "; ".join(lead.title for lead in report.leads)
+            parts += [Text(""), hang("Also worth exploring: ", Text(titles))]
+        tail = _tail(report, context, opened, undecided, closed, limits)
+        if limits.last or count_lines(parts + tail, width) <= SCREEN_LINES:
+            return parts + tail
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class _Limits:
+    opened: int  # open pathways listed
+    why: bool  # one line of why under each
+    undecided: int  # undecided pathways listed
+    flag_text: bool  # the first sentence of each blocking flag
+    last: bool = False
+
+
+def _fits() -> list[_Limits]:
+    """From the fullest first screen to the barest; the first that fits is shown."""
+    return [
+        _Limits(3, True, 3, True), _Limits(3, True, 2, True), _Limits(2, True, 2, True), _Limits(2, False, 2, True),
+        _Limits(2, False, 1, False), _Limits(1, False, 1, False), _Limits(1, False, 0, False, last=True),
+    ]
+
+
+def count_lines(parts: list[RenderableType], width: int = 80) -> int:
+    """How many terminal lines `parts` take at `width` columns."""
+    console = Console(width=width, no_color=True, highlight=False, emoji=False, file=io.StringIO())
+    with console.capture() as captured:
+        for part in parts:
+            console.print(part, soft_wrap=isinstance(part, Link))
+    return captured.get().count("\n")
+
+
+def hang(prefix: str, text: Text | str, indent: int = 0) -> Table:
+    """`prefix` then `text`, wrapped lines aligned under the text (a hanging indent)."""
+    grid = Table.grid(padding=0)
+    if indent:
+        grid.add_column(width=indent)
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    cells: list[RenderableType] = [""] * (1 if indent else 0)
+    grid.add_row(*cells, prefix, text if isinstance(text, Text) else Text(text))
+    return grid
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    return match.group(1) if match else text
+
+
+def _citizen(report: Report, pathway: PathwayResult, context: Context) -> list[RenderableType]:
+    """A citizen needs proof, not immigration: nothing about work permits."""
+    known = context.answers.get("canadian_citizen") == "yes"
+    head = Text("You are Canadian" if known else "You are very likely Canadian already", style="bold green")
+    head.append(": get your proof of citizenship.", style="bold")
+    parts: list[RenderableType] = [head, Text("")]
+    if not known:
+        parts.append(Text(_first_sentence(pathway.summary)))
+    parts.append(Text("What to do:", style="bold"))
+    for number, step in enumerate(pathway.next_steps, start=1):
+        parts.append(hang(f"{number}. ", " ".join(step.text.split()), 2))
+    parts.append(Text(""))
+    parts.append(Text("You do not need a visa, a work permit or permanent residence to live in Canada."))
+    parts += _footer_short(context, report)
+    return parts
+
+
+def _summary_headline(report: Report, opened: list[PathwayResult], undecided: list[PathwayResult],
+                      flags: list[FlagResult]) -> Text:
+    text = Text()
+    if flags:
+        text.append("Before any route: an admissibility problem must be dealt with first.", style="bold red")
+        return text
+    if opened:
+        best = opened[0]
+        text.append("Open to you: ", style="bold")
+        text.append(best.title, style="bold green")
+        more = len(opened) - 1
+        if more:
+            text.append(f" and {more} other route{'s' if more > 1 else ''}", style="bold")
+        text.append(".")
+    elif undecided:
+        text.append("No route is open yet on your answers", style="bold")
+        text.append(f"; {len(undecided)} could be, depending on answers below.")
+    else:
+        text.append("No route is open to you on these answers.", style="bold")
+    return text
+
+
+def _blocking(flags: list[FlagResult], others: list[FlagResult], with_text: bool) -> list[RenderableType]:
+    """Serious admissibility flags before any pathway (§13.30): no pathway helps a person who cannot enter."""
+    parts: list[RenderableType] = [Text("")]
+    for flag in flags:
+        line = Text("STOP: ", style="bold red").append(flag.title, style="bold")
+        parts.append(line)
+        if with_text:
+            parts.append(Padding(Text(_first_sentence(flag.text)), (0, 0, 0, 6), expand=False))
+    for flag in others:
+        parts.append(Padding(Text(f"Also: {flag.title}"), (0, 0, 0, 6), expand=False))
+    return parts
+
+
+def _open(report: Report, opened: list[PathwayResult], limits: _Limits) -> list[RenderableType]:
+    if not opened:
+        return []
+    title = "Open to you, most realistic first:" if len(opened) > 1 else "Open to you:"
+    parts: list[RenderableType] = [Text(""), Text(title, style="bold")]
+    for number, pathway in enumerate(opened[:limits.opened], start=1):
+        parts.append(hang(f"{number}. ", Text(pathway.title, style="bold green")))
+        if limits.why:
+            parts.append(Padding(Text(_why(report, pathway)), (0, 0, 0, 3), expand=False))
+        if pathway.next_steps:
+            step = Text("First step: ", style="bold").append(" ".join(pathway.next_steps[0].text.split()))
+            parts.append(Padding(step, (0, 0, 0, 3), expand=False))
+    return parts
+
+
+def _why(report: Report, pathway: PathwayResult) -> str:
+    """One line of why: the pathway's own first sentence, and where it competes, how the score compares."""
+    odds = guidance.chance(report, pathway)
+    if odds is not None and odds.long_shot:
+        if odds.rounds:
+            lowest = min(band.low for band in odds.rounds)
+            return (f"Eligible, but your score {display(odds.value)} is below every recent round you could be "
+                    f"in (lowest {lowest}).")
+        return f"Eligible, but no recent round invited this program (your score: {display(odds.value)})."
+    return _first_sentence(pathway.summary)
+
+
+def _undecided_short(undecided: list[PathwayResult], context: Context, limit: int) -> list[RenderableType]:
+    if not undecided or not limit:
+        return []
+    parts: list[RenderableType] = [Text(""), Text("Undecided: these answers would decide them", style="bold")]
+    for pathway in undecided[:limit]:
+        missing = sorted({name for r in pathway.unknown for name in r.missing})
+        needs = labels(context.questions, missing, limit=2) if missing else "a lawyer's review"
+        parts.append(hang("• ", Text(f"{pathway.title}: ").append(needs, style="bold"), 2))
+    return parts
+
+
+def _tail(report: Report, context: Context, opened: list[PathwayResult], undecided: list[PathwayResult],
+          closed: list[PathwayResult], limits: _Limits) -> list[RenderableType]:
+    parts: list[RenderableType] = [Text("")]
+    more = []
+    if len(opened) > limits.opened:
+        more.append(f"{len(opened) - limits.opened} open")
+    if len(undecided) > limits.undecided:
+        more.append(f"{len(undecided) - limits.undecided} undecided")
+    if closed:
+        more.append(f"{len(closed)} closed")
+    if more:
+        only_closed = len(more) == 1 and closed
+        line = Text(f"Closed: {len(closed)} route{'s' if len(closed) > 1 else ''}" if only_closed
+                    else "More routes: " + ", ".join(more))
+        line.append(" — ")
+        line.append(context.rerun, style="bold")
+        line.append(" says why.")
+        parts.append(line)
+    parts += _footer_short(context, report)
+    return parts
+
+
+def _footer_short(context: Context, report: Report | None = None) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    for warning in report.warnings if report is not None else []:
+        parts.append(Text("Check your answers: ", style="bold yellow").append(warning.title))
+    if context.stale:
+        parts.append(Text("Some figures behind this verdict (amounts, cut-offs) may be out of date: check "
+                          "canada.ca before you act.", style="yellow"))
+    disclaimer = _first_sentence(report.disclaimer) if report is not None else "This is a screening, not legal advice."
+    parts.append(Text(disclaimer, style="italic"))
+    return parts
+
+
+def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf | None = None,
+            context: Context | None = None) -> list[RenderableType]:
+    """The full detail (`--details`, `--report`): admissibility first, then every pathway and why."""
+    context = context or Context(questions)
+    parts: list[RenderableType] = [_headline(report)]
+    parts += _flags(report)
+    parts += _answer_warnings(report)
+    parts.append(Text(""))
+    parts.append(_table(report, questions))
     parts += _eligible(report)
     parts += _leads(report)
     parts += _ineligible(report)
@@ -64,15 +283,30 @@ def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf 
     parts += _scores(report, questions)
     if suggestions is not None:
         parts += _what_if(report, suggestions, questions)
-    parts += _flags(report)
-    parts += _footer(report)
+    parts += _footer(report, context)
     return parts
 
 
+def print_parts(console: Console, parts: list[RenderableType]) -> None:
+    """Print without the trailing spaces rich pads lines with (they end up in files and pipes)."""
+    with console.capture() as captured:
+        for part in parts:
+            console.print(part, soft_wrap=isinstance(part, Link))
+    text = TRAILING.sub(r"\1", captured.get())
+    console.file.write(text)
+    console.file.flush()
+
+
+TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+
+
 def print_verdict(console: Console, report: Report, questions: dict[str, Question],
-                  suggestions: WhatIf | None = None) -> None:
-    for part in verdict(report, questions, suggestions):
-        console.print(part, soft_wrap=isinstance(part, Link))
+                  suggestions: WhatIf | None = None, context: Context | None = None, *, details: bool = False) -> None:
+    context = context or Context(questions)
+    if details:
+        print_parts(console, verdict(report, questions, suggestions, context))
+    else:
+        print_parts(console, summary(report, context, console.width))
 
 
 def _heading(title: str) -> Text:
@@ -291,10 +525,11 @@ def _flags(report: Report) -> list[RenderableType]:
     return parts
 
 
-def _footer(report: Report) -> list[RenderableType]:
+def _footer(report: Report, context: Context) -> list[RenderableType]:
     parts: list[RenderableType] = [Text("")]
-    for warning in report.review_due:
-        parts.append(Text(f"Warning: {warning}", style="yellow"))
+    if context.stale:
+        parts.append(Text("These figures behind your verdict may be out of date (past their review date): "
+                          + "; ".join(context.stale) + ". Check canada.ca before you act.", style="yellow"))
     parts.append(Text(f"Rules {report.rulebook_id} version {report.version}, as of {report.as_of.isoformat()}.",
                       style="dim"))
     parts.append(Text(" ".join(report.disclaimer.split()), style="italic"))

@@ -1,0 +1,130 @@
+"""What to tell one person first: the open pathways in a realistic order, and which figures behind
+their verdict may be out of date.
+
+The verdict screen (`screener.render.verdict`) shows what this module decides; keeping the decisions
+here keeps them testable without a terminal and shared by every way of showing a verdict.
+
+Realism order (docs/verdict.md): a pathway's `rank` in the rulebook orders pathways by speed and cost
+(citizenship proof, then family, then skilled immigration, then temporary routes, then protection);
+on top of it, a pathway that competes on a score with recent invitation rounds comes *after* every
+other open pathway when the person's score is below the lowest cut-off of every round they could be
+invited in: being eligible to enter a pool is not a chance of being invited from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from screener.evaluation import Evaluation, TableHit, pathway_status
+from screener.report import PathwayResult, Report, RoundBand, ScoreResult
+from screener.rulebook import Rulebook
+
+
+@dataclass(frozen=True)
+class Chance:
+    """How a score compares with the recent rounds a person could be invited in."""
+
+    score_id: str
+    value: float
+    rounds: list[RoundBand]  # only those the person could be invited in
+
+    @property
+    def long_shot(self) -> bool:
+        """Below the lowest cut-off of every round the person could be in, or no such round lately."""
+        return all(self.value < band.low for band in self.rounds)
+
+
+def rounds_for(report: Report, score: ScoreResult, pathway: PathwayResult) -> list[RoundBand]:
+    """The recent rounds this pathway's applicants could be invited in: all-program rounds and the
+    rounds named after a program the person is eligible (or nearly eligible) for.
+
+    A round is matched to a program by the program's short name in the pathway title ("CEC" in
+    "Canadian Experience Class (Express Entry)" is matched through the initials of its words). Category
+    rounds (occupations, French, PNP) whose conditions the rulebook cannot check from the answers are
+    left out rather than compared with: a person is never told they are "above" a cut-off of a round
+    they cannot be in.
+    """
+    programs = {_initials(p.title): p for p in report.pathways.values() if p.scores and score.id in p.scores}
+    usable: list[RoundBand] = []
+    for band in score.recent_rounds:
+        kind = band.type.strip()
+        for_everyone = kind.lower() in ("all programs", "all-program", "general", "no program specified")
+        if for_everyone or (kind in programs and programs[kind].outcome != "ineligible"):
+            usable.append(band)
+    return usable
+
+
+def _initials(title: str) -> str:
+    words = [w for w in title.split("(")[0].split() if w[:1].isupper()]
+    return "".join(w[0] for w in words)
+
+
+def chance(report: Report, pathway: PathwayResult) -> Chance | None:
+    """The score chance of a pathway that competes on a score with recent rounds, else None."""
+    for score_id in pathway.scores:
+        score = report.scores.get(score_id)
+        if score is None or not score.recent_rounds or score.value is None:
+            continue
+        return Chance(score_id, score.value, rounds_for(report, score, pathway))
+    return None
+
+
+def realistic_order(report: Report, pathways: list[PathwayResult] | None = None) -> list[PathwayResult]:
+    """Pathways (default: the eligible ones) most realistic first: rank, with long shots last."""
+    chosen = pathways if pathways is not None else [p for p in report.pathways.values() if p.outcome == "eligible"]
+
+    def key(pathway: PathwayResult) -> tuple[int, int, str]:
+        odds = chance(report, pathway)
+        return (1 if odds is not None and odds.long_shot else 0, pathway.rank, pathway.id)
+
+    return sorted(chosen, key=key)
+
+
+def citizen(report: Report) -> PathwayResult | None:
+    """The eligible citizenship pathway, if any: such a person needs proof, not immigration."""
+    return next((p for p in report.pathways.values() if p.kind == "citizenship" and p.outcome == "eligible"), None)
+
+
+def stale_figures(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date) -> list[str]:
+    """Time-sensitive figures used in this person's verdict whose review date has passed.
+
+    Only what their verdict actually read counts (tables looked up, dated values computed, invitation
+    rounds of a score shown); the whole-rulebook review date always counts. Maintainers see every
+    overdue item in `rules validate` / `rules test` and batch summaries instead.
+    """
+    outcomes = Evaluation(rulebook, answers, as_of)
+    hits: list[TableHit] = []
+    used: dict[str, None] = {}  # ordered, so the line reads the same every run
+    shown: set[str] = set()
+    for pathway_id, pathway in rulebook.pathways.items():
+        if pathway_status(outcomes, pathway_id)[0] == "ineligible":
+            continue  # a closed route's figures are not what this person acts on
+        state = Evaluation(rulebook, answers, as_of)
+        state.trace = hits
+        pathway_status(state, pathway_id)
+        for score_id in pathway.scores:
+            state.score(score_id)
+        shown |= set(pathway.scores)
+        used.update(dict.fromkeys(state.memo))
+    stale: list[str] = []
+    if rulebook.info.review_by and rulebook.info.review_by < as_of:
+        stale.append(rulebook.info.title)
+    for table_id in dict.fromkeys(hit.table for hit in hits):
+        table = rulebook.tables[table_id]
+        if table.review_by and table.review_by < as_of:
+            stale.append(table.title)
+    for name in used:
+        derived = rulebook.derived.get(name)
+        if derived is None:
+            continue
+        for version in derived.versions or []:
+            if version.in_force(as_of) and version.review_by and version.review_by < as_of:
+                stale.append(derived.text or name.replace("_", " "))
+    for score_id in sorted(shown):
+        cutoffs = rulebook.scores[score_id].cutoffs
+        if cutoffs and cutoffs.review_by and cutoffs.review_by < as_of:
+            stale.append(f"recent {rulebook.scores[score_id].title} rounds")
+    return list(dict.fromkeys(stale))

@@ -1,0 +1,141 @@
+"""`screener check --report FILE`: the full verdict as a document a person can keep or send.
+
+Markdown (`.md`) is written from the report; HTML (`.html`) is that Markdown rendered by markdown-it
+with raw HTML disabled and wrapped in one self-contained page (inline CSS, no scripts, no external
+files), so rule texts and answers can never inject markup. Written owner-only (it holds personal
+answers) and atomically onto regular files; a FIFO or device is streamed to.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import stat
+from pathlib import Path
+
+from screener import guidance
+from screener.errors import ScreenerError
+from screener.evaluation import display
+from screener.files import atomic_write
+from screener.render.verdict import OUTCOME_WORDS, Context, labels, ordered, reason
+from screener.report import PathwayResult, Report, RequirementResult
+from screener.whatif import WhatIf
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def md(text: str) -> str:
+    """Text as literal Markdown: every character Markdown would read as syntax is escaped."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> str:
+    """The full verdict as Markdown: admissibility first (§13.30), then open, undecided and closed routes."""
+    out: list[str] = ["# Can I move to Canada? Your screening", ""]
+    out += [f"Rules {md(report.rulebook_id)} version {md(report.version)}, as of {report.as_of.isoformat()}.", ""]
+    out += ["## Admissibility", ""]
+    if not report.flags:
+        out += ["Nothing in your answers raises an admissibility concern.", ""]
+    for flag in report.flags:
+        out += [f"- **{md(flag.severity.upper())}: {md(flag.title)}** — {md(flag.text)}"
+                + (f" ({md(flag.reference)})" if flag.reference else ""), ""]
+    for warning in report.warnings:
+        out += [f"- **Check your answers: {md(warning.title)}** — {md(warning.text)}", ""]
+    opened = guidance.realistic_order(report)
+    out += ["## Routes open to you, most realistic first", ""]
+    if not opened:
+        out += ["None on these answers.", ""]
+    for pathway in opened:
+        out += _pathway(pathway, context)
+    if report.leads:
+        out += ["## Also worth exploring", ""]
+    for lead in report.leads:
+        out += [f"### {md(lead.title)}", "", md(lead.text), ""]
+        out += [f"{n}. {md(step.text)}" + (f" <{step.url}>" if step.url and _safe_url(step.url) else "")
+                for n, step in enumerate(lead.next_steps, start=1)] + [""]
+    out += ["## All routes", "", "| Route | Outcome | Why |", "|---|---|---|"]
+    for pathway in ordered(report):
+        why = md(reason(pathway, context.questions))
+        out.append(f"| {md(pathway.title)} | {OUTCOME_WORDS[pathway.outcome]} | {why} |")
+    out.append("")
+    closed = [p for p in ordered(report) if p.outcome != "eligible"]
+    if closed:
+        out += ["## Why the other routes are closed or undecided", ""]
+    for pathway in closed:
+        out += [f"### {md(pathway.title)} ({OUTCOME_WORDS[pathway.outcome]})", ""]
+        for requirement in pathway.failed + pathway.unknown:
+            out += [_requirement(requirement, context)]
+        out.append("")
+    for score in report.scores.values():
+        if score.value is None:
+            continue
+        out += [f"## {md(score.title)}: {display(score.value)}", ""]
+        out += [f"- {md(line.text)}: {display(line.points)}" for line in score.lines if line.points]
+        out.append("")
+    if suggestions is not None and (suggestions.flips or suggestions.gains):
+        out += ["## What would change the outcome", ""]
+        for flip in suggestions.flips:
+            out.append(f"- {md(flip.change.text)}: {md(report.pathways[flip.pathway_id].title)} "
+                       f"becomes {OUTCOME_WORDS[flip.outcome]}")
+        for gain in suggestions.gains:
+            out.append(f"- {md(gain.change.text)}: +{display(gain.points)} {md(report.scores[gain.score_id].title)}")
+        out.append("")
+    if context.stale:
+        out += ["Some figures behind this verdict may be out of date: " + md("; ".join(context.stale)) + ".", ""]
+    out += [f"*{md(report.disclaimer)}*", ""]
+    return "\n".join(out)
+
+
+def _pathway(pathway: PathwayResult, context: Context) -> list[str]:
+    out = [f"### {md(pathway.title)}", "", md(pathway.summary), ""]
+    for number, step in enumerate(pathway.next_steps, start=1):
+        link = f" <{step.url}>" if step.url and _safe_url(step.url) else ""
+        out.append(f"{number}. {md(step.text)}{link}")
+    out += [""] + [f"> {md(note)}" for note in pathway.notes] + [""]
+    return out
+
+
+def _requirement(requirement: RequirementResult, context: Context) -> str:
+    mark = "Not met" if requirement.status == "failed" else "Not known yet"
+    line = f"- {mark}: {md(requirement.text)}"
+    if requirement.status == "unknown" and requirement.missing:
+        line += f" — answer: {md(labels(context.questions, requirement.missing))}"
+    if requirement.advice:
+        line += f" — {md(requirement.advice)}"
+    if requirement.reference:
+        line += f" ({md(requirement.reference)})"
+    return line
+
+
+def _safe_url(url: str) -> bool:
+    return re.fullmatch(r"https?://[^\s<>\"'`]+", url) is not None
+
+
+def html_page(markdown_text: str) -> str:
+    from markdown_it import MarkdownIt
+
+    body: str = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown_text)
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape('Can I move to Canada? Your screening')}</title>"
+            "<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;"
+            "line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2rem .5rem}"
+            "</style></head><body>\n" + body + "</body></html>\n")
+
+
+def write_report(path: Path, report: Report, suggestions: WhatIf | None, context: Context) -> None:
+    suffix = path.suffix.lower()
+    if suffix not in (".md", ".markdown", ".html", ".htm"):
+        raise ScreenerError(f"--report: {path.name} must end in .md or .html", exit_code=2)
+    text = markdown(report, suggestions, context)
+    if suffix in (".html", ".htm"):
+        text = html_page(text)
+    data = text.encode("utf-8")
+    try:
+        if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+            with path.open("wb") as stream:  # a FIFO or a device: stream, never replace
+                stream.write(data)
+            return
+        with atomic_write(path) as out:
+            out.write(data)
+    except OSError as exc:
+        raise ScreenerError(f"--report: cannot write {path} ({exc.strerror})", exit_code=1) from None

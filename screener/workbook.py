@@ -1,0 +1,151 @@
+"""Excel workbooks (.xlsx) in and out of `screener batch`, through openpyxl (the `xlsx` extra).
+
+Reading turns one sheet into the UTF-8 CSV text the CSV reader already handles (`SheetAsCsv`), row by
+row in openpyxl's read-only mode, so memory stays flat and every rule of the CSV path (header
+matching, error rows, formula escaping) applies unchanged. Cells become the text a person sees:
+whole numbers without `.0`, dates as YYYY-MM-DD, TRUE/FALSE as yes/no.
+
+Writing appends rows to a write-only workbook (openpyxl keeps them in a temporary file, not in
+memory) and saves it into the output stream at the end, which the caller writes atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from typing import IO, Any
+
+from screener.errors import ScreenerError
+
+EXCEL_MAX_ROWS = 1_048_576
+_INSTALL = "reading and writing .xlsx needs openpyxl: pip install 'screener[xlsx]'"
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError:
+        raise ScreenerError(_INSTALL, exit_code=2) from None
+    return openpyxl
+
+
+def is_workbook(path: str) -> bool:
+    """An .xlsx/.xlsm name, or a file that starts like one (a zip), whatever its name."""
+    if path == "-":
+        return False
+    if path.lower().endswith((".xlsx", ".xlsm")):
+        return True
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person reads in Excel (what the CSV path then coerces)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+class SheetAsCsv(io.RawIOBase):
+    """One sheet of a workbook, read as UTF-8 CSV bytes (comma-separated, quoted as needed)."""
+
+    def __init__(self, path: str, sheet: str | None = None) -> None:
+        super().__init__()
+        openpyxl = _openpyxl()
+        try:
+            self.file = open(path, "rb")  # noqa: SIM115 - closed in close(); a stream, so any name will do
+        except FileNotFoundError:
+            raise ScreenerError(f"{path}: no such file", exit_code=2) from None
+        try:
+            self.book = openpyxl.load_workbook(self.file, read_only=True, data_only=True)
+        except Exception as error:  # a corrupt or foreign zip: openpyxl raises many kinds
+            self.file.close()
+            raise ScreenerError(f"{path}: not a readable .xlsx workbook ({type(error).__name__})",
+                                exit_code=2) from None
+        names = list(self.book.sheetnames)
+        if sheet is None:
+            chosen = self.book.worksheets[0]
+        elif sheet in names:
+            chosen = self.book[sheet]
+        elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
+            chosen = self.book.worksheets[int(sheet) - 1]
+        else:
+            self.close()
+            raise ScreenerError(f"--sheet: the workbook has no sheet '{sheet}' (its sheets: {', '.join(names)})",
+                                exit_code=2)
+        self.rows: Iterator[tuple[Any, ...]] = chosen.iter_rows(values_only=True)
+        self.pending = b""
+        self.width: int | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        wanted = size if size > 0 else 1 << 20
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        out = [self.pending]
+        length = len(self.pending)
+        for row in self.rows:
+            cells = [cell_text(value) for value in row]
+            if self.width is None:  # the header decides the width; trailing empty header cells are dropped
+                while cells and cells[-1] == "":
+                    cells.pop()
+                self.width = len(cells)
+            elif len(cells) > self.width and not any(cells[self.width:]):
+                cells = cells[:self.width]  # empty cells past the header: formatting, not data
+            writer.writerow(cells)
+            text = buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            out.append(text)
+            length += len(text)
+            if length >= wanted:
+                break
+        data = b"".join(out)
+        self.pending = data[wanted:]
+        return data[:wanted]
+
+    def close(self) -> None:
+        self.book.close()
+        self.file.close()
+        super().close()
+
+
+class SheetWriter:
+    """Output rows into a one-sheet workbook, saved into `stream` by `finish()`."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        openpyxl = _openpyxl()
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        self.illegal = ILLEGAL_CHARACTERS_RE  # control characters a workbook cannot hold
+        self.stream = stream
+        self.book = openpyxl.Workbook(write_only=True)
+        self.sheet = self.book.create_sheet("screened")
+        self.count = 0
+
+    def append(self, rows: list[list[Any]] | list[tuple[Any, ...]]) -> None:
+        if self.count + len(rows) > EXCEL_MAX_ROWS:
+            raise ScreenerError(f"the output has more rows than an Excel sheet holds ({EXCEL_MAX_ROWS:,}); "
+                                "write a .csv instead", exit_code=1)
+        for row in rows:
+            self.sheet.append(["" if cell is None else self.illegal.sub("", cell) if isinstance(cell, str) else cell
+                               for cell in row])
+        self.count += len(rows)
+
+    def finish(self) -> None:
+        self.book.save(self.stream)

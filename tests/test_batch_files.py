@@ -1,0 +1,246 @@
+"""`screener batch` on the files law firms really have: Excel's cp1252 CSV, UTF-16 "Unicode text" with
+tabs, .xlsx workbooks, extra name/email/phone columns. Each must give every row screened, with the
+same outcomes as the clean UTF-8 CSV of the same intake, and the names exactly as typed.
+
+Expected outcomes come from `rulebook.evaluate` (the one-person engine) on the clean answers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from screener.cli import app
+from screener.rulebook import Rulebook, load_rulebook
+
+ROOT = Path(__file__).parent.parent
+RULES = ROOT / "rules"
+AS_OF = dt.date(2026, 11, 25)
+
+PEOPLE = [
+    {"Name": "Zoë Lefèvre", "Email": "zoe@example.fr", "Phone": "+33 6 12 34 56 78",
+     "age": "29", "us_citizen": "no", "marital_status": "single", "education": "masters",
+     "education_assessed": "yes", "english_clb_reading": "9", "english_clb_writing": "8",
+     "english_clb_listening": "9", "english_clb_speaking": "8", "foreign_work_years": "3",
+     "intended_province": "ON", "settlement_funds_cad": "$25,000", "criminal_record": "no"},
+    {"Name": "José Müller-Øberg", "Email": "jose@example.com", "Phone": "(555) 010-2030",
+     "age": "41", "us_citizen": "yes", "marital_status": "married", "education": "bachelors",
+     "english_clb_reading": "10", "english_clb_writing": "10", "english_clb_listening": "10",
+     "english_clb_speaking": "10", "job_offer": "yes", "intended_province": "BC", "criminal_record": "no"},
+    {"Name": "Anaïs Ç. Dupré", "Email": "anais@example.ca", "Phone": "514-555-0199",
+     "age": "17", "us_citizen": "no", "marital_status": "single", "education": "secondary",
+     "intended_province": "QC", "fear_of_return": "no"},
+    {"Name": "Mary O'Brien", "Email": "mary@example.ie", "Phone": "=1+1",
+     "age": "33", "us_citizen": "no", "marital_status": "common_law", "education": "doctoral",
+     "french_nclc_reading": "7", "french_nclc_writing": "7", "french_nclc_listening": "7",
+     "french_nclc_speaking": "7", "settlement_funds_cad": "12000", "intended_province": "undecided"},
+]
+IDENTITY = ["Name", "Email", "Phone"]
+
+
+@pytest.fixture(scope="module")
+def rulebook() -> Rulebook:
+    return load_rulebook(RULES)
+
+
+def header(rulebook: Rulebook) -> list[str]:
+    """Identity columns, then every field, in a firm's order (not the rulebook's)."""
+    return [*IDENTITY, *reversed(list(rulebook.questions))]
+
+
+def table(rulebook: Rulebook) -> list[list[str]]:
+    names = header(rulebook)
+    return [names] + [[person.get(name, "") for name in names] for person in PEOPLE]
+
+
+def csv_text(rows: list[list[str]], delimiter: str = ",", newline: str = "\n") -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerows(rows)
+    return buffer.getvalue()
+
+
+def screen(tmp_path: Path, name: str, content: bytes, *extra: str) -> tuple[list[dict[str, str]], str, str]:
+    """Rows of the output (read back with Python's csv module), stderr, and the output's delimiter."""
+    source, target = tmp_path / name, tmp_path / f"{name}.out.csv"
+    source.write_bytes(content)
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
+                                      *extra])
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    delimiter = max(",;\t", key=first.count)
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter)), result.stderr, delimiter
+
+
+def verdicts(rulebook: Rulebook, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    keep = [*rulebook.pathways, "crs_score", "fsw_points", "flags", "best_pathway", "error"]
+    return [{key: row[key] for key in keep} for row in rows]
+
+
+def engine(rulebook: Rulebook) -> list[dict[str, str]]:
+    """What the one-person engine says of each person (outcomes only; the reference for every file)."""
+    answers = [{qid: person.get(qid, "") for qid in rulebook.questions} for person in PEOPLE]
+    return [dict(rulebook.evaluate(person, as_of=AS_OF).outcomes()) for person in answers]
+
+
+def assert_same_as_clean(rulebook: Rulebook, rows: list[dict[str, str]], clean: list[dict[str, str]]) -> None:
+    assert len(rows) == len(PEOPLE)
+    assert all(row["error"] == "" for row in rows), [row["error"] for row in rows]
+    assert verdicts(rulebook, rows) == verdicts(rulebook, clean)
+    assert [row["Name"] for row in rows] == [person["Name"] for person in PEOPLE]  # names intact
+    assert [row["Email"] for row in rows] == [person["Email"] for person in PEOPLE]
+    assert [row["Phone"] for row in rows][1:3] == [person["Phone"] for person in PEOPLE][1:3]
+    assert rows[0]["Phone"] == "'+33 6 12 34 56 78" and rows[3]["Phone"] == "'=1+1"  # inert in a spreadsheet
+
+
+@pytest.fixture(scope="module")
+def clean(rulebook: Rulebook, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
+    rows, _, _ = screen(tmp_path_factory.mktemp("clean"), "clean.csv", csv_text(table(rulebook)).encode("utf-8"))
+    expected = engine(rulebook)
+    assert [{p: row[p] for p in rulebook.pathways} for row in rows] == expected
+    assert {row["express_entry_fsw"] for row in rows} != {"incomplete"}  # the intake decides something
+    return rows
+
+
+def test_excel_cp1252_csv_with_accents_semicolons_and_crlf(
+        tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
+    content = csv_text(table(rulebook), delimiter=";", newline="\r\n").encode("cp1252")
+    with pytest.raises(UnicodeDecodeError):
+        content.decode("utf-8")  # really not UTF-8
+    rows, _, delimiter = screen(tmp_path, "excel.csv", content)
+    assert delimiter == ";"
+    assert_same_as_clean(rulebook, rows, clean)
+
+
+def test_utf16_unicode_text_with_tabs(tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
+    content = csv_text(table(rulebook), delimiter="\t", newline="\r\n").encode("utf-16")  # with its BOM
+    rows, _, delimiter = screen(tmp_path, "unicode.txt", content)
+    assert delimiter == "\t"
+    assert_same_as_clean(rulebook, rows, clean)
+
+
+def test_utf8_with_bom_and_tabs(tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
+    content = b"\xef\xbb\xbf" + csv_text(table(rulebook), delimiter="\t").encode("utf-8")
+    rows, _, _ = screen(tmp_path, "bom.tsv", content)
+    assert_same_as_clean(rulebook, rows, clean)
+
+
+def test_latin1_file_forced_with_encoding(tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
+    content = csv_text(table(rulebook)).encode("latin-1", errors="strict") if all(
+        ord(ch) < 256 for ch in csv_text(table(rulebook))) else b""
+    assert content
+    rows, _, _ = screen(tmp_path, "latin.csv", content, "--encoding", "latin-1")
+    assert_same_as_clean(rulebook, rows, clean)
+
+
+def workbook_bytes(rows: list[list[str]], sheet: str = "Responses") -> bytes:
+    """An .xlsx as Excel saves it: numbers as numbers, yes/no as text, blanks as empty cells."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "Notes"
+    first.append(["this sheet is not the intake"])
+    sheet_ = book.create_sheet(sheet)
+    for row in rows:
+        sheet_.append([None if cell == "" else int(cell) if cell.isdigit() else cell for cell in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_input_with_a_named_sheet(tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
+    rows = table(rulebook)
+    rows = [rows[0]] + [[cell if not cell.startswith("=") else "'" + cell for cell in row] for row in rows[1:]]
+    got, _, _ = screen(tmp_path, "intake.xlsx", workbook_bytes(rows), "--sheet", "Responses")
+    assert len(got) == len(PEOPLE)
+    assert all(row["error"] == "" for row in got)
+    assert verdicts(rulebook, got) == verdicts(rulebook, clean)
+    assert [row["Name"] for row in got] == [person["Name"] for person in PEOPLE]
+
+
+def test_xlsx_output_when_the_output_name_says_so(tmp_path: Path, rulebook: Rulebook,
+                                                  clean: list[dict[str, str]]) -> None:
+    import openpyxl
+
+    source, target = tmp_path / "in.csv", tmp_path / "screened.xlsx"
+    source.write_text(csv_text(table(rulebook)), encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(target, read_only=True).worksheets[0]
+    values = list(sheet.iter_rows(values_only=True))
+    names = list(values[0])
+    assert names[-1] == "error" and names[:3] == IDENTITY
+    got = [{name: ("" if cell is None else str(cell)) for name, cell in zip(names, row, strict=True)}
+           for row in values[1:]]
+    assert [row["Name"] for row in got] == [person["Name"] for person in PEOPLE]
+    for row, want in zip(got, clean, strict=True):
+        assert {p: row[p] for p in rulebook.pathways} == {p: want[p] for p in rulebook.pathways}
+        crs = values[1 + got.index(row)][names.index("crs_score")]
+        assert (crs is None) == (want["crs_score"] == "")
+        if crs is not None:
+            assert isinstance(crs, int | float) and crs == float(want["crs_score"])  # a number, not text
+
+
+def test_excel_flag_starts_the_output_with_a_bom(tmp_path: Path, rulebook: Rulebook) -> None:
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(csv_text(table(rulebook)), encoding="utf-8")
+    for extra, bom in (([], False), (["--excel"], True)):
+        result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), *extra])
+        assert result.exit_code == 0, result.stderr
+        data = target.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") == bom
+        assert "Zoë Lefèvre" in data.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(("content", "extra", "message"), [
+    ("age,name\n30,Zoë\n".encode() + "31,Zoë\n".encode("cp1252"), [], "mixes UTF-8 with another encoding"),
+    ("age,name\n30,Zoë\n".encode("cp1252"), ["--encoding", "utf-8"], "not UTF-8 text"),
+    (b"age,name\n30,x\n", ["--encoding", "klingon"], "--encoding: 'klingon' is not an encoding"),
+    (b"PK\x03\x04rest of a zip", [], "not a readable .xlsx workbook"),
+])
+def test_a_file_that_cannot_be_decoded_is_refused_whole(
+        tmp_path: Path, content: bytes, extra: list[str], message: str) -> None:
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_bytes(content)
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
+                                      *extra])
+    assert result.exit_code == 2
+    first = next(line for line in result.stderr.splitlines() if not line.startswith("warning: "))
+    assert first.startswith("Error: ") and message in first
+    assert "Zo" not in result.stderr  # never the applicant's text
+    assert not target.exists()  # no half file of error rows
+
+
+def test_a_mixed_file_past_the_first_block_is_refused_with_its_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from screener import csvio
+
+    monkeypatch.setattr(csvio, "BLOCK_BYTES", 64)
+    lines = ["age,name"] + [f"{20 + i},Zoë" for i in range(30)]
+    content = ("\n".join(lines) + "\n").encode("utf-8") + "55,Zoë\n".encode("cp1252")
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_bytes(content)
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 2
+    assert "line 32 is not UTF-8 text" in result.stderr
+    assert "--encoding" in result.stderr
+    assert not target.exists()
+
+
+def test_a_form_whose_headers_match_no_field_gets_one_clear_error(tmp_path: Path) -> None:
+    source = tmp_path / "form.csv"
+    source.write_text("Timestamp,How old are you?,Email address\n2026/11/01 10:00,30,a@b.c\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--as-of",
+                                      AS_OF.isoformat()])
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("warning: ")]
+    assert lines[0] == "Error: none of the input's 3 columns is a field of the rulebook, so there is nothing to screen"
+    assert any("'How old are you?'" in line and "'age'" in line for line in lines)
+    assert any("map" in line for line in lines)
+    assert "internal error" not in result.stderr and "a@b.c" not in result.stderr
