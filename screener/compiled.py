@@ -255,6 +255,7 @@ class Slice:
 
     as_of: dt.date
     derived: Mapping[str, Compiled | None]  # the version in force; None: no version, the value is unknown
+    versions: Mapping[str, DerivedVersion | None]  # the dated version in force (None: undated or none)
     lines: Mapping[str, tuple[LineRule, ...]]
     requirements: Mapping[str, tuple[RequirementRule, ...]]
     steps: Mapping[str, tuple[StepRule, ...]]
@@ -274,8 +275,11 @@ def in_force(item: Dated | None, on: dt.date) -> bool:
 
 def slice_at(rules: Rules, tables: Mapping[str, Table], as_of: dt.date) -> Slice:
     derived: dict[str, Compiled | None] = {}
+    versions: dict[str, DerivedVersion | None] = {}
     for did, value in rules.derived.items():
-        derived[did] = next((compiled for version, compiled in value.versions if in_force(version, as_of)), None)
+        found = next(((version, compiled) for version, compiled in value.versions if in_force(version, as_of)), None)
+        derived[did] = None if found is None else found[1]
+        versions[did] = None if found is None else found[0]
     lines = {sid: tuple(line for line in score.lines if in_force(line.model, as_of))
              for sid, score in rules.scores.items()}
     not_in_force = {sid: frozenset(line.model.id for line in score.lines if not in_force(line.model, as_of))
@@ -292,5 +296,5 @@ def slice_at(rules: Rules, tables: Mapping[str, Table], as_of: dt.date) -> Slice
     lead_steps = {lead.id: tuple(s for s in lead.steps if in_force(s.model, as_of)) for lead in rules.leads.values()}
     rows = {tid: tuple((index, row) for index, row in enumerate(table.rows) if in_force(row, as_of))
             for tid, table in tables.items()}
-    return Slice(as_of, derived, lines, requirements, steps, flags, leads, warnings, lead_steps, rows, other,
+    return Slice(as_of, derived, versions, lines, requirements, steps, flags, leads, warnings, lead_steps, rows, other,
                  not_in_force)

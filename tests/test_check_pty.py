@@ -102,7 +102,8 @@ def test_scientist_of_45_with_a_job_offer_help_back_and_invalid_input(tmp_path: 
     answer(child, "Your English reading level (CLB)?", "9")
     answer(child, "Your English writing level (CLB)?", "9")
     answer(child, "Your French reading level (NCLC)?", "0")
-    answer(child, "Your French writing level (NCLC)?", "0")
+    # §13.25: French writing is not asked: with French reading 0 the French minimum is 0 whatever it is,
+    # so it cannot move the CRS score.
     answer(child, "What is your highest completed education?", "4")
     answer(child, "Years of skilled work outside Canada?", "10")
     answer(child, "Do you have a job offer from a Canadian employer?", "yes")
