@@ -7,20 +7,31 @@ single rename, so a crash never leaves half a file or a moment where others coul
 Format: a mapping of question id -> answer, in YAML or JSON (chosen by the `.json` suffix; anything
 else is read as YAML, which also reads JSON). An empty answer is unknown and will be asked; an
 explicit `null` means "I don't know" and is not asked again.
+
+Numbers and dates are kept as the text written (`30`, `30.0`, `.nan`, `2020-13-45`), not built by the
+YAML or JSON parser: `screener.answers` then reads them by the same rule as an interview reply or a
+batch cell, with an error naming the field, and a 5,000-digit number or an impossible date can never
+fail inside the parser. Only `true`/`false` and `null` keep their YAML/JSON meaning.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from screener.answers import field_name
 from screener.errors import ScreenerError
 from screener.files import atomic_write
 from screener.source import DuplicateKeyError, YamlSyntaxError, load_yaml_text
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_BYTES = 1_000_000  # an answer file is a few hundred bytes; refuse anything absurd before parsing
 OWNER_ONLY = 0o600
@@ -64,8 +75,8 @@ def read_answer_file(path: Path) -> AnswerFile:
             result.declined.add(name)
         elif isinstance(value, Mapping | list):
             # Reported by name only: the value could be anything the person wrote.
-            raise ScreenerError(f"--answers: {path}: '{name}' must be a single value, not a list or mapping",
-                                exit_code=2)
+            raise ScreenerError(
+                f"--answers: {path}: '{field_name(name)}' must be a single value, not a list or mapping", exit_code=2)
         else:
             result.answers[name] = value
     return result
@@ -74,15 +85,35 @@ def read_answer_file(path: Path) -> AnswerFile:
 def _parse(text: str, path: Path) -> Any:
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
         except json.JSONDecodeError as exc:
             raise ScreenerError(f"--answers: {path}:{exc.lineno}:{exc.colno}: invalid JSON ({exc.msg})",
                                 exit_code=2) from None
+        except RecursionError:
+            raise ScreenerError(f"--answers: {path}: invalid JSON (nested too deeply)", exit_code=2) from None
     try:
-        return load_yaml_text(text, str(path))
+        return load_yaml_text(text, str(path), loader_class=_answer_loader())
     except (YamlSyntaxError, DuplicateKeyError) as exc:
         # Positions and the parser's own words only; no excerpt of the file.
         raise ScreenerError(f"--answers: {exc.position}: {exc}", exit_code=2) from None
+    except RecursionError:
+        raise ScreenerError(f"--answers: {path}: nested too deeply", exit_code=2) from None
+
+
+@functools.cache
+def _answer_loader() -> type[yaml.SafeLoader]:
+    """The rules' YAML loader, but numbers and dates stay the text written (read later by `answers`)."""
+    from screener.source import _loader_class
+
+    class AnswerLoader(_loader_class()):  # type: ignore[misc]
+        pass
+
+    def as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+        return str(node.value)
+
+    for tag in ("int", "float", "timestamp"):
+        AnswerLoader.add_constructor(f"tag:yaml.org,2002:{tag}", as_text)
+    return AnswerLoader
 
 
 def answers_for_file(values: Mapping[str, Any], declined: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -101,13 +132,29 @@ def answers_for_file(values: Mapping[str, Any], declined: set[str] | frozenset[s
 
 
 def dump_answers(plain: Mapping[str, Any], json_format: bool) -> str:
-    """The text of an answer file. YAML is written by hand so yes/no and ids are always quoted safely."""
+    """The text of an answer file, written by hand so yes/no and ids are always quoted safely.
+
+    Numbers are written as plain decimals (`0.00001`, never Python's `1e-05`), so the file reads back
+    by the one number rule of `screener.answers`, which refuses exponents.
+    """
     if json_format:
-        return json.dumps(dict(plain), indent=2, ensure_ascii=False) + "\n"
+        if not plain:
+            return "{}\n"
+        body = ",\n".join(f"  {json.dumps(str(key), ensure_ascii=False)}: {_value(value)}"
+                           for key, value in plain.items())
+        return "{\n" + body + "\n}\n"
     lines = ["# screener answers: edit freely; an empty value is asked again, null means \"I don't know\"."]
     for key, value in plain.items():
-        lines.append(f"{key}: {'null' if value is None else json.dumps(value, ensure_ascii=False)}")
+        lines.append(f"{key}: {_value(value)}")
     return "\n".join(lines) + "\n"
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, float):  # finite: answers are never NaN or infinite
+        return format(Decimal(repr(value)), "f")
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def write_answer_file(path: Path, values: Mapping[str, Any], declined: set[str] | frozenset[str] = frozenset()) -> None:

@@ -1,9 +1,14 @@
 """Reading answers the way people and spreadsheets write them.
 
-`"Yes"`, `" 7 "`, `"$15,263"` and `"Common law"` are all fine; what cannot be read gets one clear
-sentence naming the field, never the person's other answers. An empty answer is *unknown*, not no.
-The batch path (`screener.columnar`) implements the same rules on whole columns; a property test
-keeps the two in step.
+`"Yes"`, `" 7 "`, `"30.0"`, `"$15,263"` and `"Common law"` are all fine; what cannot be read gets one
+clear sentence naming the field and what is expected. Answers are personal data, so a reason never
+repeats the value given (see "Personal data" in docs/architecture.md). An empty answer is *unknown*,
+not no. The batch path (`screener.columnar`) implements the same rules on whole columns; a property
+test keeps the two in step.
+
+One rule for numbers, whoever wrote them (answer file, interview, CSV cell): ASCII digits, an
+optional sign, for a whole number an optional zero fraction (`30.0` is 30, `30.5` is not whole), at
+most `MAX_DIGITS` digits; NaN and infinities are never numbers.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from screener.errors import ScreenerError
 from screener.model import Question
@@ -21,20 +26,38 @@ from screener.suggest import did_you_mean
 TRUE_WORDS = frozenset({"yes", "y", "true", "1"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0"})
 MONEY = re.compile(r"^\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")  # ASCII digits only
-INTEGER = re.compile(r"^[+-]?[0-9]+$")
-DECIMAL = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")  # 6.5, 7, -1.25; never nan, inf or 1e3
+INTEGER = re.compile(r"^([+-]?)([0-9]+)(?:\.0+)?$")  # a zero fraction is still a whole number
+DECIMAL = re.compile(r"^[+-]?([0-9]+)(\.[0-9]+)?$")  # 6.5, 7, -1.25; never nan, inf or 1e3
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Numbers stay below 10**15 in size: every whole number there is exact as a 64-bit float, so the batch
+# path (polars Float64) and the one-person path (Python int) hold the same value, and no arithmetic in a
+# rule can overflow. No income, fund or count a person could state comes near it.
+MAX_DIGITS = 15
+LIMIT = 10**MAX_DIGITS
+NAME_WIDTH = 40
 
 
 class AnswerError(ScreenerError):
-    """Some answers could not be read; `problems` maps field id -> one-line reason."""
+    """Some answers could not be read; `problems` maps field id -> one-line reason (never the value).
+
+    `lines` are the problems as `field: reason`. One problem is the whole message (one line on the
+    terminal); several are listed as detail lines under a count.
+    """
 
     def __init__(self, problems: Mapping[str, str]) -> None:
         self.problems = dict(problems)
-        count = len(self.problems)
-        super().__init__(
-            f"{count} answer{'s' if count != 1 else ''} could not be read",
-            details=[f"{field}: {reason}" for field, reason in self.problems.items()],
-        )
+        self.lines = [f"{field_name(field)}: {reason}" for field, reason in self.problems.items()]
+        count = len(self.lines)
+        if count == 1:
+            super().__init__(self.lines[0])
+        else:
+            super().__init__(f"{count} answers could not be read", details=self.lines)
+
+
+def field_name(name: str) -> str:
+    """A field id as it may be shown: printable and short, since a hostile file chooses its keys."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(name))
+    return text if len(text) <= NAME_WIDTH else text[: NAME_WIDTH - 1] + "…"
 
 
 def normalize_choice(text: str) -> str:
@@ -47,7 +70,7 @@ def is_blank(raw: Any) -> bool:
 
 
 def coerce(question: Question, raw: Any) -> Any:
-    """The typed value of one non-blank answer; raises ValueError with a reason a person understands."""
+    """The typed value of one non-blank answer; raises ValueError saying what is expected (never the value)."""
     if question.type == "yes_no":
         return _yes_no(raw)
     if question.type == "int":
@@ -69,20 +92,26 @@ def _yes_no(raw: Any) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ValueError(f"'{_clip(raw)}' is not yes or no")
+    raise ValueError("expected yes or no")
 
 
 def _integer(raw: Any) -> int:
     if isinstance(raw, bool):
         raise ValueError("expected a whole number, not yes/no")
     if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    text = str(raw).strip()
-    if INTEGER.match(text):
-        return int(text)
-    raise ValueError(f"'{_clip(raw)}' is not a whole number")
+        return _sized(raw)
+    if isinstance(raw, float):
+        if math.isfinite(raw) and raw.is_integer():
+            return _sized(int(raw))
+        raise ValueError("expected a whole number, like 30")
+    match = INTEGER.match(str(raw).strip())
+    if match is None:
+        raise ValueError("expected a whole number, like 30")
+    sign, digits = match.groups()
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > MAX_DIGITS:  # before int(): Python refuses to convert very long digit strings
+        _too_long()
+    return int(sign + digits)
 
 
 def _decimal(raw: Any) -> int | float:
@@ -90,30 +119,52 @@ def _decimal(raw: Any) -> int | float:
     if isinstance(raw, bool):
         raise ValueError("expected a number, not yes/no")
     if isinstance(raw, int):
-        return raw
+        return _sized(raw)
     if isinstance(raw, float):
         if not math.isfinite(raw):
-            raise ValueError("expected a number")
+            raise ValueError("expected a number, like 6.5")
         number = raw
     else:
         text = str(raw).strip()
-        if not DECIMAL.match(text):
-            raise ValueError(f"'{_clip(raw)}' is not a number (like 6.5)")
+        match = DECIMAL.match(text)
+        if match is None:
+            raise ValueError("expected a number, like 6.5")
+        if len(match.group(1).lstrip("0")) > MAX_DIGITS:  # before float(): a long enough string is infinity
+            _too_long()
         number = float(text)
+    if abs(number) >= LIMIT:
+        _too_long()
     return int(number) if number.is_integer() else number
 
 
 def _money(raw: Any) -> int | float:
     if isinstance(raw, bool):
         raise ValueError("expected an amount of money, not yes/no")
-    if isinstance(raw, int | float):
-        number: float = float(raw)
+    if isinstance(raw, int):
+        number: float = float(_sized(raw))
+    elif isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise ValueError("expected an amount in dollars, like 15263 or $15,263")
+        number = raw
     else:
         match = MONEY.match(str(raw).strip())
         if match is None:
-            raise ValueError(f"'{_clip(raw)}' is not an amount in dollars (like 15263 or $15,263)")
-        number = float(match.group(1).replace(",", "") + (match.group(2) or ""))
+            raise ValueError("expected an amount in dollars, like 15263 or $15,263")
+        whole = match.group(1).replace(",", "")
+        if len(whole.lstrip("0")) > MAX_DIGITS:  # before float(): a long enough string is infinity
+            _too_long()
+        number = float(whole + (match.group(2) or ""))
+    if abs(number) >= LIMIT:  # 999999999999999.9999 rounds up to 10**15
+        _too_long()
     return int(number) if number.is_integer() else number
+
+
+def _sized(value: int) -> int:
+    return value if -LIMIT < value < LIMIT else _too_long()
+
+
+def _too_long() -> NoReturn:
+    raise ValueError(f"expected a number of at most {MAX_DIGITS} digits")
 
 
 def _in_range(question: Question, value: int | float) -> int | float:
@@ -123,11 +174,12 @@ def _in_range(question: Question, value: int | float) -> int | float:
             bounds = f"between {_number(low)} and {_number(high)}"
         else:
             bounds = f"at least {_number(low)}" if low is not None else f"at most {_number(high)}"
-        raise ValueError(f"must be {bounds} (got {_number(value)})")
+        raise ValueError(f"must be {bounds}")
     return value
 
 
 def _choice(question: Question, raw: Any) -> str:
+    """A choice value; the did-you-mean hint names only an allowed value, never what was given."""
     values = question.choice_values
     if isinstance(raw, bool):
         raw = "yes" if raw else "no"
@@ -136,7 +188,7 @@ def _choice(question: Question, raw: Any) -> str:
         if normalize_choice(value) == wanted:
             return value
     hint = did_you_mean(wanted, values)
-    raise ValueError(f"'{_clip(raw)}' is not one of {', '.join(values)}{hint}")
+    raise ValueError(f"expected one of {', '.join(values)}{hint}")
 
 
 def _date(raw: Any) -> dt.date:
@@ -144,21 +196,19 @@ def _date(raw: Any) -> dt.date:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
+    text = str(raw).strip()
     try:
-        return dt.date.fromisoformat(str(raw).strip())
+        if DATE.match(text):
+            return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"'{_clip(raw)}' is not a date (YYYY-MM-DD)") from None
+        pass  # shaped like a date but not one (2020-13-45)
+    raise ValueError("expected a real date as YYYY-MM-DD, like 2024-01-31")
 
 
 def _number(value: float | int | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _clip(raw: Any, width: int = 40) -> str:
-    text = str(raw)
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def read_answers(
@@ -171,7 +221,7 @@ def read_answers(
         question = questions.get(field)
         if question is None:
             if not allow_unknown_fields:
-                problems[field] = "not a question of this rulebook" + did_you_mean(field, questions)
+                problems[field] = "not a question of this rulebook" + did_you_mean(str(field), questions)
             continue
         if is_blank(answer):
             continue

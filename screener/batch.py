@@ -32,6 +32,7 @@ from screener.suggest import did_you_mean
 OUTCOMES = ("eligible", "ineligible", "incomplete")
 T = TypeVar("T")
 CRS_BANDS = (0, 300, 350, 400, 450, 500, 550, 600)
+MAX_COLUMN_MAP_BYTES = 1_000_000
 
 
 @dataclass
@@ -87,7 +88,8 @@ def match_columns(
     renamed: dict[str, str] = {}
     for name, target in (column_map or {}).items():
         if target not in rulebook.questions:
-            raise ScreenerError(f"--columns: '{target}' is not a field of the rulebook"
+            where = getattr(column_map, "value_positions", {}).get(name)  # file:line:col when read from YAML
+            raise ScreenerError(f"--columns: {f'{where}: ' if where else ''}'{target}' is not a field of the rulebook"
                                 f"{did_you_mean(target, rulebook.questions)}", exit_code=2)
         renamed[normalize_choice(name)] = target
     found: dict[str, int] = {}
@@ -334,27 +336,42 @@ def write_jsonl(
             result = {**report.outcomes(), **report.score_values()}
             result[columnar.ERROR] = None
         except AnswerError as error:
-            message = problem or "; ".join(error.details)
+            message = problem or "; ".join(error.lines)
             data = {"row": row, "error": message}
             result = {columnar.ERROR: message}
         summary_rows.append(result)
-        sink.write(json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n")
+        sink.write(json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8") + b"\n")
     schema = {**dict.fromkeys(compiled.pathways, pl.String), **dict.fromkeys(compiled.scores, pl.Float64),
               columnar.ERROR: pl.String}
     return pl.DataFrame(summary_rows, schema=schema)
 
 
 def load_column_map(path: str) -> dict[str, str]:
-    """`--columns MAP.yaml`: a mapping of the firm's header names to field ids."""
-    import yaml
+    """`--columns MAP.yaml`: a mapping of the firm's header names to field ids; errors say file:line:col."""
+    from screener.source import DuplicateKeyError, LocatedDict, YamlSyntaxError, load_yaml_text
 
     try:
-        with open(path, encoding="utf-8") as stream:
-            data = yaml.safe_load(stream)
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_COLUMN_MAP_BYTES + 1)
     except FileNotFoundError:
         raise ScreenerError(f"--columns: {path}: no such file", exit_code=2) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise ScreenerError(f"--columns: {path} is not valid YAML ({type(error).__name__})", exit_code=2) from None
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise ScreenerError(f"--columns: {path} must map header names to field ids, like `Age: age`", exit_code=2)
+    except OSError as error:
+        raise ScreenerError(f"--columns: {path}: {error.strerror or 'cannot be read'}", exit_code=2) from None
+    if len(raw) > MAX_COLUMN_MAP_BYTES:
+        raise ScreenerError(f"--columns: {path}: too large to be a column map (over 1 MB)", exit_code=2)
+    try:
+        data = load_yaml_text(raw.decode("utf-8-sig"), path)
+    except UnicodeDecodeError:
+        raise ScreenerError(f"--columns: {path}: not UTF-8 text", exit_code=2) from None
+    except (YamlSyntaxError, DuplicateKeyError) as error:
+        raise ScreenerError(f"--columns: {error.position}: {error}", exit_code=2) from None
+    if not isinstance(data, LocatedDict) or not data:
+        where = getattr(data, "position", f"{path}:1:1")
+        raise ScreenerError(f"--columns: {where}: must map header names to field ids, like `Age: age`",
+                            exit_code=2)
+    for key, value in data.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            where = data.value_positions.get(key) or data.key_positions.get(key) or data.position
+            raise ScreenerError(f"--columns: {where}: each entry maps a header name to a field id, like `Age: age`",
+                                exit_code=2)
     return data

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from screener import expressions as ex
-from screener.model import Question, TableRow
+from screener.model import NUMERIC_TYPES, Question, TableRow
 
 Bound = tuple[Any, Any]
 INF = math.inf
@@ -73,7 +73,7 @@ def domain(question: Question, implied: Any = None) -> Bound:
     """What an unanswered question can be: any choice, yes or no, a number within its min and max."""
     if question.type == "yes_no":
         return UNDECIDED_BOOL
-    if question.type in ("int", "money"):
+    if question.type in NUMERIC_TYPES:
         low = -INF if question.min is None else float(question.min)
         high = INF if question.max is None else float(question.max)
         if isinstance(implied, int | float) and not isinstance(implied, bool):
@@ -180,14 +180,22 @@ def _compare(node: ex.Compare, env: BoundsEnvironment) -> Bound:
 
 
 def _arith(node: ex.Arith, env: BoundsEnvironment) -> Bound:
-    (alo, ahi), (blo, bhi) = bounds(node.left, env), bounds(node.right, env)
-    if node.op == "+":
+    """A chain, left to right, one operator at a time."""
+    value = bounds(node.operands[0], env)
+    for op, operand in zip(node.ops, node.operands[1:], strict=True):
+        value = arith_step(op, value, bounds(operand, env))
+    return value
+
+
+def arith_step(op: str, left: Bound, right: Bound) -> Bound:
+    (alo, ahi), (blo, bhi) = left, right
+    if op == "+":
         return _number((alo + blo, ahi + bhi))
-    if node.op == "-":
+    if op == "-":
         return _number((alo - bhi, ahi - blo))
     if alo != ahi or blo != bhi or not (math.isfinite(alo) and math.isfinite(blo)):
         return UNDECIDED_NUMBER
-    if node.op == "*":
+    if op == "*":
         return alo * blo, alo * blo
     if blo == 0:
         return UNDECIDED_NUMBER  # division by zero is unknown, whatever the answers

@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 
 from screener import expressions as ex
-from screener.answers import FALSE_WORDS, TRUE_WORDS, coerce, is_blank
+from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, coerce, is_blank
 from screener.bounds import Bound, domain, node_kind
 from screener.compiled import ShownRule
 from screener.model import NUMERIC_TYPES, Question, Table, TableRow
@@ -70,7 +70,7 @@ def _fast_value(question: Question, cell: pl.Expr) -> pl.Expr:
             pattern = r"^\$?([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,15})(\.[0-9]{1,15})?$"
             number = pl.when(cell.str.contains(pattern)).then(
                 cell.str.replace_all(r"[$,]", "").cast(pl.Float64, strict=False))
-        in_range = pl.lit(True)
+        in_range = number.abs() < LIMIT  # longer numbers: `answers.coerce` says why they are refused
         if question.min is not None:
             in_range = in_range & (number >= question.min)
         if question.max is not None:
@@ -172,23 +172,24 @@ class Compiler:
             return ~self.expr(node.operand)
         if isinstance(node, ex.Negate):
             return -self.expr(node.operand)
-        if isinstance(node, ex.Logic):
+        if isinstance(node, ex.Logic):  # Kleene logic, like & and |; one flat node, however long the chain
             parts = [self.expr(operand) for operand in node.operands]
-            result = parts[0]
-            for part in parts[1:]:
-                result = (result & part) if node.op == "and" else (result | part)
-            return result
+            return pl.all_horizontal(parts) if node.op == "and" else pl.any_horizontal(parts)
         if isinstance(node, ex.Compare):
             return self.compare(node)
         if isinstance(node, ex.Arith):
-            left, right = self.expr(node.left), self.expr(node.right)
-            if node.op == "+":
-                return left + right
-            if node.op == "-":
-                return left - right
-            if node.op == "*":
-                return left * right
-            return pl.when(right == 0).then(_null("number")).otherwise(left / right)
+            result = self.expr(node.operands[0])
+            for op, operand in zip(node.ops, node.operands[1:], strict=True):
+                right = self.expr(operand)
+                if op == "+":
+                    result = result + right
+                elif op == "-":
+                    result = result - right
+                elif op == "*":
+                    result = result * right
+                else:
+                    result = pl.when(right == 0).then(_null("number")).otherwise(result / right)
+            return result
         if isinstance(node, ex.Call):
             return self.call(node)
         raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover - ListOf only in Compare
@@ -281,18 +282,10 @@ class Compiler:
         if isinstance(node, ex.Compare):
             return self.compare_bounds(node)
         if isinstance(node, ex.Arith):
-            (alo, ahi), (blo, bhi) = self.bounds(node.left), self.bounds(node.right)
-            if node.op == "+":
-                return (alo + blo).fill_nan(-INF), (ahi + bhi).fill_nan(INF)
-            if node.op == "-":
-                return (alo - bhi).fill_nan(-INF), (ahi - blo).fill_nan(INF)
-            ok = (alo == ahi) & (blo == bhi) & alo.is_finite() & blo.is_finite()
-            if node.op == "*":
-                value = alo * blo
-            else:
-                ok = ok & (blo != 0)
-                value = alo / blo
-            return pl.when(ok).then(value).otherwise(-INF), pl.when(ok).then(value).otherwise(INF)
+            chain = self.bounds(node.operands[0])
+            for op, operand in zip(node.ops, node.operands[1:], strict=True):
+                chain = _arith_step(op, chain, self.bounds(operand))
+            return chain
         if isinstance(node, ex.Call):
             return self.call_bounds(node)
         raise TypeError(f"cannot bound {type(node).__name__}")  # pragma: no cover - ListOf only in Compare
@@ -567,6 +560,22 @@ def high_column(name: str) -> str:
     return f"__high__{name}"
 
 
+def _arith_step(op: str, left: Pair, right: Pair) -> Pair:
+    """As `bounds.arith_step`."""
+    (alo, ahi), (blo, bhi) = left, right
+    if op == "+":
+        return (alo + blo).fill_nan(-INF), (ahi + bhi).fill_nan(INF)
+    if op == "-":
+        return (alo - bhi).fill_nan(-INF), (ahi - blo).fill_nan(INF)
+    ok = (alo == ahi) & (blo == bhi) & alo.is_finite() & blo.is_finite()
+    if op == "*":
+        value = alo * blo
+    else:
+        ok = ok & (blo != 0)
+        value = alo / blo
+    return pl.when(ok).then(value).otherwise(-INF), pl.when(ok).then(value).otherwise(INF)
+
+
 def _undecided_number() -> Pair:
     return pl.lit(-INF), pl.lit(INF)
 
@@ -655,6 +664,10 @@ class Coercion:
 
     def __call__(self, raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
         """Typed answers for every question, and each row's joined reasons (null when readable)."""
+        if not self.values:  # a file with no field column at all: every answer unknown, nothing to read
+            return (pl.DataFrame([pl.repeat(None, raw.height, dtype=_DTYPES[_QUESTION_KINDS[q.type]], eager=True)
+                                  .alias(q.id) for q in self.questions], height=raw.height),
+                    pl.Series(ERROR, [None] * raw.height, dtype=pl.String))
         frame = raw.lazy().select(self.values).collect(engine="in-memory")
         counts = pl.concat([frame, raw], how="horizontal").select(self.needs).row(0, named=True)
         reasons: list[pl.Series] = []

@@ -2,19 +2,19 @@
 
 Reading: UTF-8 with or without BOM, UTF-16 with a BOM ("Unicode text"), or Windows-1252/Latin-1 (what
 Excel's plain "CSV" saves), found by `detect_encoding` or forced with `--encoding`; any other encoding is
-turned into UTF-8 as it streams in (`Transcoded`). CRLF or LF; `,`, `;` or tab (sniffed from the
-header). A file that is not text in its encoding is refused whole, with advice, never half turned into
-error rows. The file is read
-in blocks of whole lines and each block becomes a frame of text cells: blocks without quotes are split
-by polars, blocks with well-formed quoted lines are parsed by polars' CSV reader, and only blocks with
-a broken line fall back to Python, which recovers record by record, so a short row, a long row or an
-unterminated quote becomes one error row and every other row stays intact. Blank lines are skipped
-(as `csv.DictReader` does); every other line is exactly one row, in order.
+turned into UTF-8 as it streams in (`Transcoded`). Lines end with LF, CRLF or a lone CR (old Mac
+Excel); a line break inside a quoted cell comes back byte for byte. `,`, `;` or tab (sniffed from the
+header); blank lines before the header are skipped. A file that is not text in its encoding is refused
+whole, with advice, never half turned into error rows. The file is read in blocks of whole lines and
+each block becomes a frame of text cells: blocks without quotes are split by polars, blocks with
+well-formed quoted lines are parsed by polars' CSV reader, and only blocks with a broken line fall
+back to Python, which recovers record by record, so a short row, a long row or an unterminated quote
+becomes one error row and every other row stays intact. Blank lines are skipped (as `csv.DictReader`
+does); every other line is exactly one row, in order.
 
 Writing: atomically (a temporary file in the same folder, then `os.replace`), so an interrupted run
 never leaves a half file that looks complete; devices, FIFOs and `-` are streamed to instead
-(`screener.files`). Cells a spreadsheet would execute (`=`, `+`, `-`, `@`, tab, carriage return at
-the start) get a leading `'`.
+(`screener.files`). Cells a spreadsheet would execute get a leading `'` (see FORMULA_START).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import polars as pl
 
@@ -39,8 +39,17 @@ BOM = b"\xef\xbb\xbf"
 BLOCK_BYTES = 2 * 1024 * 1024
 MAX_RECORD_LINES = 20  # a quoted cell may span lines, but not more than this many
 LINE, PROBLEM = "__line", "__problem"
-FORMULA_START = r"^[=+\-@\t\r]"
-_FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
+# A cell a spreadsheet may run as a formula: one starting with TAB, CR, LF or NUL, or whose first
+# non-blank character is = + - or @ (OWASP / ASVS 1.2.10, plus leading blanks some importers trim).
+# Negative numbers ("-5") are escaped too: the rule cannot tell "-5" from "-1+cmd|..." safely.
+# One pattern for both Python's `re` and polars' regex engine, so both paths agree cell for cell.
+_BLANKS = r"\t\n\x0b\x0c\r \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+FORMULA_START = rf"^(?:[\t\r\n\x00]|[{_BLANKS}]*[=+\-@])"
+_FORMULA = re.compile(FORMULA_START)
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_SWAP = bytes.maketrans(b"\r\n", b"\n\r")
+_SWAP_TEXT = str.maketrans("\r\n", "\n\r")
+_DISGUISES = ("\ue000", "\ue001", "\ue002", "\ue003")  # private-use characters, stand-ins for CR
 
 
 class CsvError(ScreenerError):
@@ -155,45 +164,84 @@ def sniff_delimiter(header: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class _Swapped:
+    """A byte stream read with CR and LF swapped (for files whose lines end with a lone CR)."""
+
+    def __init__(self, stream: _Readable) -> None:
+        self.inner = stream
+
+    def read(self, size: int = -1) -> bytes:
+        return self.inner.read(size).translate(_SWAP)
+
+
 class CsvReader:
     """Streams an intake CSV as frames of text cells, one row per non-blank input line or record."""
 
     def __init__(self, stream: IO[bytes], block_bytes: int | None = None, encoding: str | None = None) -> None:
         self.block_bytes = block_bytes or BLOCK_BYTES
+        self.bytes_read = 0
         first = stream.read(self.block_bytes)
+        self.bytes_read += len(first)
         self.encoding = encoding_name(encoding) if encoding else detect_encoding(first)
+        source: _Readable = stream
         if self.encoding in ("utf-8", "utf-8-sig"):
-            self.stream: IO[bytes] = stream
             if first.startswith(BOM):
                 first = first[len(BOM):]
         else:
-            transcoded = Transcoded(stream, self.encoding, first)
-            self.stream = transcoded  # type: ignore[assignment]
-            first = transcoded.read(self.block_bytes)
+            source = Transcoded(stream, self.encoding, first)
+            first = source.read(self.block_bytes)
             if first.startswith(BOM):  # UTF-16's BOM, now UTF-8
                 first = first[len(BOM):]
-        stream = self.stream
-        while b"\n" not in first:
-            more = stream.read(self.block_bytes)
+        self.source = source
+        # Old Mac Excel ends lines with a lone CR. Such a file is read with CR and LF swapped
+        # throughout (a byte-for-byte bijection), and the cells are swapped back when yielded.
+        while (ending := _LINE_BREAK.search(first)) is None or ending.end() == len(first):
+            more = source.read(self.block_bytes)
+            self.bytes_read += len(more)
             if not more:
                 break
             first += more
-        header_bytes, _, self.rest = first.partition(b"\n")
+        self.swapped = ending is not None and ending.group() == b"\r"
+        self.stream: _Readable = _Swapped(source) if self.swapped else source
+        if self.swapped:
+            first = first.translate(_SWAP)
+        # Blank lines before the header (a stray empty first line) are skipped, as between rows.
+        self.header_line_number = 1
+        while True:
+            while b"\n" not in first:
+                more = self.stream.read(self.block_bytes)
+                self.bytes_read += len(more)
+                if not more:
+                    break
+                first += more
+            header_bytes, newline, first = first.partition(b"\n")
+            if header_bytes.strip() or not newline:
+                break
+            self.header_line_number += 1
+        self.rest = first
         try:
             header_line = header_bytes.decode("utf-8").removesuffix("\r")
         except UnicodeDecodeError:
             raise CsvError(f"the input is not UTF-8 text; {ENCODING_ADVICE}") from None
         if not header_line.strip():
+            if self.header_line_number > 1:
+                raise CsvError("the input has only blank lines: the first non-blank line must name the columns")
             raise CsvError("the input is empty: the first line must name the columns")
         self.delimiter = sniff_delimiter(header_line)
-        self.header = next(csv.reader([header_line], delimiter=self.delimiter))
+        header = self.split(header_line)
+        if header is None:
+            raise CsvError(f"line {self.header_line_number}: the header (column names) has broken quotes")
+        self.header = [name.translate(_SWAP_TEXT) for name in header] if self.swapped else header
         self.columns = cell_columns(len(self.header))
-        self.bytes_read = len(first)
 
     def chunks(self) -> Iterator[Chunk]:
         """Frames of whole records, in input order."""
         carry = self.rest
-        line_number = 2
+        line_number = self.header_line_number + 1
         eof = False
         while not eof:
             block = self.stream.read(self.block_bytes)
@@ -214,7 +262,9 @@ class CsvReader:
             line_number += data.count(b"\n", 0, len(data) - len(leftover))
             carry = leftover + carry
             if frame.height:
-                yield Chunk(frame, getattr(self.stream, "raw_bytes", self.bytes_read))  # of the file as stored
+                if self.swapped:
+                    frame = frame.with_columns(pl.col(self.columns).str.replace_many(["\r", "\n"], ["\n", "\r"]))
+                yield Chunk(frame, getattr(self.source, "raw_bytes", self.bytes_read))  # of the file as stored
 
     # -- one block of whole lines
 
@@ -247,22 +297,19 @@ class CsvReader:
     def read_plain(self, data: bytes, first_line: int) -> pl.DataFrame | None:
         """The fast path: no quotes, no blank lines, every line with the header's cells (else None).
 
-        polars' reader pads short rows silently, so the block's separator count must be exactly
-        rows x (columns - 1), and a spare column catches long rows.
+        polars refuses a line with too many cells but pads a short one silently, so the block's
+        separator count must also be exactly rows x (columns - 1).
         """
-        schema = dict.fromkeys([*self.columns, "__extra"], pl.String)
         try:
             cells = pl.read_csv(io.BytesIO(data), has_header=False, separator=self.delimiter, quote_char=None,
-                                schema=schema, truncate_ragged_lines=True, empty_string_is_null=False,
-                                missing_columns="insert")
+                                schema=dict.fromkeys(self.columns, pl.String), empty_string_is_null=False)
         except pl.exceptions.PolarsError:
             return None
         lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         separators = data.count(self.delimiter.encode("utf-8"))
-        if (cells.height != lines or separators != lines * (len(self.columns) - 1)
-                or cells["__extra"].null_count() != cells.height):
+        if cells.height != lines or separators != lines * (len(self.columns) - 1):
             return None
-        return cells.drop("__extra").with_columns(
+        return cells.with_columns(
             pl.int_range(first_line, first_line + cells.height, dtype=pl.Int64).alias(LINE),
             pl.lit(None, dtype=pl.String).alias(PROBLEM),
         )
@@ -352,7 +399,7 @@ class CsvReader:
                 return 1, self.naive(line), "broken quotes"
             return 1, _fit(cells, count, self.delimiter), _field_count_message(len(cells), count)
         for end in range(start + 1, min(start + MAX_RECORD_LINES, len(lines))):
-            joined = "\n".join(part.removesuffix("\r") for part in lines[start:end + 1])
+            joined = "\n".join(lines[start:end + 1]).removesuffix("\r")  # CRLF inside a cell is kept
             if joined.count('"') % 2 == 0:
                 cells = self.split(joined)
                 if cells is not None and len(cells) == count:
@@ -364,10 +411,19 @@ class CsvReader:
         return 1, self.naive(line), "unterminated quote"
 
     def split(self, text: str) -> list[str] | None:
+        """The cells of one record, or None when its quotes are broken.
+
+        A lone CR is data (only LF, or CRLF, ends a line here), but Python's csv module would take it
+        for a line end, so it is parsed in disguise.
+        """
+        disguise = "\r" in text and next((c for c in _DISGUISES if c not in text), None)
+        if disguise:
+            text = text.replace("\r", disguise)
         try:
-            return next(csv.reader([text], delimiter=self.delimiter, strict=True))
+            cells = next(csv.reader([text], delimiter=self.delimiter, strict=True))
         except (csv.Error, StopIteration):
             return None
+        return [cell.replace(disguise, "\r") for cell in cells] if disguise else cells
 
     def naive(self, line: str) -> list[str | None]:
         """The cells of a broken line, split without quote rules, so its text is kept."""
@@ -403,7 +459,7 @@ def _field_count_problem(fields: pl.Expr, count: int) -> pl.Expr:
 
 def escape_formula(text: str) -> str:
     """A cell a spreadsheet would run as a formula, made inert with a leading apostrophe."""
-    return "'" + text if text.startswith(_FORMULA_CHARS) else text
+    return "'" + text if _FORMULA.match(text) else text
 
 
 def escape_formulas(column: pl.Expr) -> pl.Expr:

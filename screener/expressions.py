@@ -93,10 +93,15 @@ class Compare(NamedTuple):
 
 
 class Arith(NamedTuple):
-    op: str  # + - * /
-    left: Node
-    right: Node
-    offset: int
+    """A chain of + and - (or of * and /) at one level, left to right: `a - b + c` is one node.
+
+    A flat chain of any length is a single level of the tree, so walking a 500-term sum needs no deep
+    recursion; `ops[i]` joins `operands[i]` and `operands[i + 1]`.
+    """
+
+    ops: tuple[str, ...]  # + - * /
+    operands: tuple[Node, ...]
+    offset: int  # the first operator
 
 
 class Call(NamedTuple):
@@ -153,7 +158,39 @@ def tokenize(source: str) -> list[Token]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Parser (recursive descent; precedence: or < and < not < comparison < + - < * / < unary -)
+# Parser: operator precedence with explicit stacks, so no input can exhaust Python's recursion limit.
+# Precedence, loosest first: or < and < not < comparison < + - < * / < unary -.
+
+MAX_DEPTH = 200
+"""How deeply an expression may nest (operators, calls and lists inside one another). A flat chain such as
+`a + b + … + z` or `a and b and … and z` is one level however long it is. The limit keeps every walker over
+the tree (type checker, both evaluators) far inside Python's recursion limit."""
+
+MAX_DIGITS = 15
+"""Digits allowed before the decimal point of a number: below 10^15 every whole number is exact in the
+64-bit floats the batch engine computes with, so both engines agree."""
+
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+
+
+@dataclass
+class _Pending:
+    """An operator still waiting for its last operand; chains collect their operands as they go."""
+
+    kind: str  # or and not compare sum product negate
+    precedence: int
+    token: Token  # the (first) operator
+    ops: list[str] = field(default_factory=list)
+    operands: list[tuple[Node, int]] = field(default_factory=list)  # (node, depth)
+
+
+@dataclass
+class _Group:
+    """An open parenthesis, function call or list."""
+
+    kind: Literal["(", "call", "["]
+    token: Token  # the opening token (the function name for a call)
+    items: list[tuple[Node, int]] = field(default_factory=list)
 
 
 class _Parser:
@@ -161,6 +198,9 @@ class _Parser:
         self.source = source
         self.tokens = tokenize(source)
         self.index = 0
+        self.operands: list[tuple[Node, int]] = []
+        self.stack: list[_Pending | _Group] = []
+        self.closed_comparison = False  # the last operand is a finished `x in [...]`
 
     @property
     def current(self) -> Token:
@@ -171,169 +211,241 @@ class _Parser:
         self.index += 1
         return token
 
-    def at_word(self, word: str) -> bool:
-        return self.current.kind == "name" and self.current.text == word
-
-    def at_op(self, op: str) -> bool:
-        return self.current.kind == "op" and self.current.text == op
-
-    def expect_op(self, op: str) -> Token:
-        if not self.at_op(op):
-            raise ExpressionError(f"expected '{op}' {self.describe_current()}", self.current.offset)
-        return self.advance()
-
     def describe_current(self) -> str:
         return "at the end" if self.current.kind == "end" else f"but found '{self.current.text}'"
+
+    def group(self) -> _Group | None:
+        """The innermost open parenthesis, call or list."""
+        for entry in reversed(self.stack):
+            if isinstance(entry, _Group):
+                return entry
+        return None
+
+    def unexpected(self) -> ExpressionError:
+        """The current token cannot continue here: say what the innermost open group needs instead."""
+        token, group = self.current, self.group()
+        needed = {"(": "')'", "call": "',' or ')'", "[": "',' or ']'"}
+        if group is None:
+            return ExpressionError(f"unexpected '{token.text}'", token.offset)
+        return ExpressionError(f"expected {needed[group.kind]} {self.describe_current()}", token.offset)
+
+    def push(self, node: Node, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"expression nested too deeply (limit {MAX_DEPTH})", node.offset)
+        self.operands.append((node, depth))
+        self.closed_comparison = False
 
     def parse(self) -> Node:
         if self.current.kind == "end":
             raise ExpressionError("empty expression", 0)
-        node = self.parse_or()
-        if self.current.kind != "end":
-            raise ExpressionError(f"unexpected '{self.current.text}'", self.current.offset)
-        return node
+        want_operand = True
+        while True:
+            if want_operand:
+                want_operand = self.operand()
+            elif self.current.kind == "end":
+                self.finish_item()
+                self.reduce(0)
+                if self.group() is not None:
+                    raise self.unexpected()
+                return self.operands.pop()[0]
+            else:
+                want_operand = self.operator()
 
-    def parse_or(self) -> Node:
-        first = self.parse_and()
-        operands = [first]
-        while self.at_word("or"):
-            self.advance()
-            operands.append(self.parse_and())
-        return first if len(operands) == 1 else Logic("or", tuple(operands), _offset(first))
+    # -- operands: prefixes, values, and the openings of groups
 
-    def parse_and(self) -> Node:
-        first = self.parse_not()
-        operands = [first]
-        while self.at_word("and"):
-            self.advance()
-            operands.append(self.parse_not())
-        return first if len(operands) == 1 else Logic("and", tuple(operands), _offset(first))
-
-    def parse_not(self) -> Node:
-        if self.at_word("not"):
-            token = self.advance()
-            return Not(self.parse_not(), token.offset)
-        return self.parse_comparison()
-
-    def parse_comparison(self) -> Node:
-        left = self.parse_sum()
-        op: str | None = None
+    def operand(self) -> bool:
+        """Read one token where a value belongs; True while a value is still wanted."""
         token = self.current
-        if token.kind == "op" and token.text in ("==", "!=", "<", "<=", ">", ">="):
-            op = self.advance().text
-        elif self.at_word("in"):
+        top = self.stack[-1] if self.stack else None
+        if token.kind == "name":
+            if token.text == "not":
+                if top is not None and not ((isinstance(top, _Group) and top.kind != "[")
+                                            or (isinstance(top, _Pending) and top.kind in ("and", "or", "not"))):
+                    raise ExpressionError("'not' cannot stand here", token.offset)
+                self.stack.append(_Pending("not", 3, self.advance()))
+                return True
             self.advance()
-            op = "in"
-        elif self.at_word("not") and self.tokens[self.index + 1].text == "in":
-            self.advance()
-            self.advance()
-            op = "not in"
-        if op is None:
-            return left
-        right = self.parse_list() if op in ("in", "not in") else self.parse_sum()
-        nxt = self.current
-        if nxt.kind == "op" and nxt.text in ("==", "!=", "<", "<=", ">", ">="):
-            raise ExpressionError("chained comparisons are not allowed: join them with 'and'", nxt.offset)
-        return Compare(op, left, right, token.offset)
-
-    def parse_list(self) -> ListOf:
-        start = self.current
-        if not self.at_op("["):
-            raise ExpressionError(
-                "'in' needs a list of values in square brackets, like [\"masters\", \"doctoral\"]",
-                start.offset,
-            )
-        self.advance()
-        items: list[Literal_] = []
-        while not self.at_op("]"):
-            item = self.parse_unary()
-            if not isinstance(item, Literal_):
-                raise ExpressionError("a list may hold only plain values", _offset(item))
-            items.append(item)
-            if not self.at_op("]") and not self.at_op(","):
-                raise ExpressionError(f"expected ',' or ']' {self.describe_current()}", self.current.offset)
-            if self.at_op(","):
+            if token.text in ("true", "false"):
+                self.push(Literal_(token.text == "true", BOOL, token.offset), 1)
+                return False
+            if token.text in KEYWORDS:
+                raise ExpressionError(f"'{token.text}' cannot stand here", token.offset)
+            if self.current.kind == "op" and self.current.text == "(":
                 self.advance()
-        self.advance()
-        if not items:
-            raise ExpressionError("empty list", start.offset)
-        return ListOf(tuple(items), start.offset)
-
-    def parse_sum(self) -> Node:
-        node = self.parse_product()
-        while self.current.kind == "op" and self.current.text in ("+", "-"):
-            token = self.advance()
-            node = Arith(token.text, node, self.parse_product(), token.offset)
-        return node
-
-    def parse_product(self) -> Node:
-        node = self.parse_unary()
-        while self.current.kind == "op" and self.current.text in ("*", "/"):
-            token = self.advance()
-            node = Arith(token.text, node, self.parse_unary(), token.offset)
-        return node
-
-    def parse_unary(self) -> Node:
-        if self.at_op("-"):
-            token = self.advance()
-            operand = self.parse_unary()
-            if isinstance(operand, Literal_) and operand.type == NUMBER:
-                return Literal_(-operand.value, NUMBER, token.offset)
-            return Negate(operand, token.offset)
-        return self.parse_atom()
-
-    def parse_atom(self) -> Node:
-        token = self.current
+                self.stack.append(_Group("call", token))
+                return True
+            self.push(Name(token.text, token.offset), 1)
+            return False
         if token.kind == "number":
             self.advance()
-            value: Any = float(token.text) if "." in token.text else int(token.text)
-            return Literal_(value, NUMBER, token.offset)
+            self.push(Literal_(_number(token), NUMBER, token.offset), 1)
+            return False
         if token.kind == "string":
             self.advance()
             text = token.text[1:-1]
-            return Literal_(text, Type("text", frozenset([text])), token.offset)
-        if token.kind == "name":
-            self.advance()
-            if token.text in ("true", "false"):
-                return Literal_(token.text == "true", BOOL, token.offset)
-            if token.text in KEYWORDS:
-                raise ExpressionError(f"'{token.text}' cannot stand here", token.offset)
-            if self.at_op("("):
-                return self.parse_call(token)
-            return Name(token.text, token.offset)
-        if self.at_op("("):
-            self.advance()
-            node = self.parse_or()
-            self.expect_op(")")
-            return node
-        if self.at_op("["):
-            raise ExpressionError("a list can only follow 'in' or 'not in'", token.offset)
+            self.push(Literal_(text, Type("text", frozenset([text])), token.offset), 1)
+            return False
         if token.kind == "end":
             raise ExpressionError("the expression ends too early", token.offset)
+        if token.text == "-":
+            self.stack.append(_Pending("negate", 7, self.advance()))
+            return True
+        if token.text == "(":
+            self.stack.append(_Group("(", self.advance()))
+            return True
+        if token.text == "[":
+            raise ExpressionError("a list can only follow 'in' or 'not in'", token.offset)
+        if isinstance(top, _Group) and (top.kind, token.text) in (("call", ")"), ("[", "]")):
+            self.advance()  # `f()`, or a trailing comma as in `min(a, b,)` or `[1, 2,]`
+            self.close(top)
+            return False
         raise ExpressionError(f"unexpected '{token.text}'", token.offset)
 
-    def parse_call(self, name: Token) -> Node:
-        self.expect_op("(")
-        args: list[Node] = []
-        while not self.at_op(")"):
-            args.append(self.parse_or())
-            if not self.at_op(")") and not self.at_op(","):
-                raise ExpressionError(f"expected ',' or ')' {self.describe_current()}", self.current.offset)
-            if self.at_op(","):
+    # -- operators, separators and closings, after a value
+
+    def operator(self) -> bool:
+        """Read one token after a value; True when a value must follow."""
+        token = self.current
+        text = token.text if token.kind in ("op", "name") else ""
+        if self.finish_item():  # inside a list: only ',' or ']' may follow an item
+            group = self.group()
+            assert group is not None
+            if text not in (",", "]"):
+                raise self.unexpected()
+            self.advance()
+            group.items.append(self.operands.pop())
+            if text == "]":
+                self.close(group)
+                return False
+            return True
+        if text in ("+", "-", "*", "/"):
+            if self.closed_comparison:
+                raise self.unexpected()
+            kind, precedence = ("sum", 5) if text in ("+", "-") else ("product", 6)
+            self.chain(kind, precedence)
+            return True
+        if text in ("and", "or") and token.kind == "name":
+            self.chain(text, 2 if text == "and" else 1)
+            return True
+        negated_in = text == "not" and token.kind == "name" and self.tokens[self.index + 1].text == "in"
+        if (text in _COMPARISONS and token.kind == "op") or (text == "in" and token.kind == "name") or negated_in:
+            self.reduce(4)
+            top = self.stack[-1] if self.stack else None
+            if self.closed_comparison or (isinstance(top, _Pending) and top.kind == "compare"):
+                if text in _COMPARISONS:
+                    raise ExpressionError("chained comparisons are not allowed: join them with 'and'", token.offset)
+                raise self.unexpected()
+            self.advance()
+            op = "not in" if negated_in else text
+            if negated_in:
                 self.advance()
-        self.advance()
-        if name.text == "date":
-            if len(args) != 1 or not isinstance(args[0], Literal_) or not isinstance(args[0].value, str):
+            self.stack.append(_Pending("compare", 4, token, [op], [self.operands.pop()]))
+            if op in ("in", "not in"):
+                if not (self.current.kind == "op" and self.current.text == "["):
+                    raise ExpressionError(
+                        "'in' needs a list of values in square brackets, like [\"masters\", \"doctoral\"]",
+                        self.current.offset,
+                    )
+                self.stack.append(_Group("[", self.advance()))
+            return True
+        if text in (",", ")") and token.kind == "op":
+            self.reduce(0)
+            group = self.group()
+            if group is None or (group.kind == "(" and text == ","):
+                raise self.unexpected()
+            self.advance()
+            if group.kind == "(":
+                self.stack.pop()
+                node, depth = self.operands.pop()
+                self.push(node, depth)  # a parenthesised comparison may be followed by anything
+                return False
+            group.items.append(self.operands.pop())
+            if text == ",":
+                return True
+            self.close(group)
+            return False
+        raise self.unexpected()
+
+    def finish_item(self) -> bool:
+        """Inside a list, complete the current item (a plain value, maybe negated); True if in a list."""
+        group = self.group()
+        if group is None or group.kind != "[":
+            return False
+        self.reduce(0)
+        node = self.operands[-1][0]
+        if not isinstance(node, Literal_):
+            raise ExpressionError("a list may hold only plain values", node.offset)
+        return True
+
+    def chain(self, kind: str, precedence: int) -> None:
+        """Add a binary operator: extend the chain of the same level, or start one."""
+        self.reduce(precedence)
+        token = self.advance()
+        top = self.stack[-1] if self.stack else None
+        if isinstance(top, _Pending) and top.kind == kind:
+            top.operands.append(self.operands.pop())
+            top.ops.append(token.text)
+        else:
+            self.stack.append(_Pending(kind, precedence, token, [token.text], [self.operands.pop()]))
+
+    def reduce(self, precedence: int) -> None:
+        """Complete every pending operator that binds tighter than `precedence`."""
+        while self.stack:
+            top = self.stack[-1]
+            if not isinstance(top, _Pending) or top.precedence <= precedence:
+                return
+            self.stack.pop()
+            last, depth = self.operands.pop()
+            operands = [*top.operands, (last, depth)]
+            depth = 1 + max(d for _, d in operands)
+            nodes = tuple(node for node, _ in operands)
+            offset = top.token.offset
+            if top.kind == "not":
+                self.push(Not(last, offset), depth)
+            elif top.kind == "negate":
+                if isinstance(last, Literal_) and last.type == NUMBER:
+                    self.push(Literal_(-last.value, NUMBER, offset), 1)
+                else:
+                    self.push(Negate(last, offset), depth)
+            elif top.kind in ("and", "or"):
+                self.push(Logic("and" if top.kind == "and" else "or", nodes, nodes[0].offset), depth)
+            elif top.kind == "compare":
+                self.push(Compare(top.ops[0], nodes[0], nodes[1], offset), depth)
+            else:
+                self.push(Arith(tuple(top.ops), nodes, offset), depth)
+
+    def close(self, group: _Group) -> None:
+        """Finish a call or a list whose closing token has been read."""
+        self.stack.pop()
+        nodes = tuple(node for node, _ in group.items)
+        depth = 1 + max((d for _, d in group.items), default=0)
+        if group.kind == "call":
+            name = group.token
+            if name.text != "date":
+                self.push(Call(name.text, nodes, name.offset), depth)
+                return
+            if len(nodes) != 1 or not isinstance(nodes[0], Literal_) or not isinstance(nodes[0].value, str):
                 raise ExpressionError('date() takes one text like date("2018-12-18")', name.offset)
             try:
-                return Literal_(dt.date.fromisoformat(args[0].value), DATE, name.offset)
+                self.push(Literal_(dt.date.fromisoformat(nodes[0].value), DATE, name.offset), 1)
             except ValueError:
-                raise ExpressionError(f"'{args[0].value}' is not a date (YYYY-MM-DD)", args[0].offset) from None
-        return Call(name.text, tuple(args), name.offset)
+                raise ExpressionError(f"'{nodes[0].value}' is not a date (YYYY-MM-DD)", nodes[0].offset) from None
+            return
+        if not nodes:
+            raise ExpressionError("empty list", group.token.offset)
+        items = tuple(node for node in nodes if isinstance(node, Literal_))
+        self.push(ListOf(items, group.token.offset), 2)
+        self.reduce(3)  # the comparison that opened the list is complete: nothing may extend it
+        self.closed_comparison = True
 
 
-def _offset(node: Node) -> int:
-    return node.offset
+def _number(token: Token) -> int | float:
+    whole, _, fraction = token.text.partition(".")
+    whole = whole.lstrip("0")
+    if len(whole) > MAX_DIGITS:
+        raise ExpressionError(f"number too large: at most {MAX_DIGITS} digits before the decimal point",
+                              token.offset)
+    return float(f"{whole or 0}.{fraction}") if fraction else int(whole or "0")
 
 
 def parse(source: str) -> Node:
@@ -344,21 +456,43 @@ def parse(source: str) -> Node:
 
 
 def walk(node: Node) -> Iterator[Node]:
-    """Every node of the tree, parents first."""
-    yield node
-    if isinstance(node, (Not, Negate)):
-        yield from walk(node.operand)
-    elif isinstance(node, Logic):
-        for operand in node.operands:
-            yield from walk(operand)
-    elif isinstance(node, (Compare, Arith)):
-        yield from walk(node.left)
-        yield from walk(node.right)
-    elif isinstance(node, Call):
-        for arg in node.args:
-            yield from walk(arg)
-    elif isinstance(node, ListOf):
-        yield from node.items
+    """Every node of the tree, parents first (without recursion)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        if isinstance(current, (Not, Negate)):
+            pending.append(current.operand)
+        elif isinstance(current, Logic | Arith):
+            pending.extend(reversed(current.operands))
+        elif isinstance(current, Compare):
+            pending.extend((current.right, current.left))
+        elif isinstance(current, Call):
+            pending.extend(reversed(current.args))
+        elif isinstance(current, ListOf):
+            pending.extend(reversed(current.items))
+
+
+def depth(node: Node) -> int:
+    """How many levels the tree has (a Name is 1), without recursion."""
+    deepest = 0
+    pending = [(node, 1)]
+    while pending:
+        current, level = pending.pop()
+        deepest = max(deepest, level)
+        children: tuple[Node, ...] = ()
+        if isinstance(current, (Not, Negate)):
+            children = (current.operand,)
+        elif isinstance(current, Logic | Arith):
+            children = current.operands
+        elif isinstance(current, Compare):
+            children = (current.left, current.right)
+        elif isinstance(current, Call):
+            children = current.args
+        elif isinstance(current, ListOf):
+            children = current.items
+        pending.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def names_in(node: Node) -> set[str]:
@@ -457,8 +591,8 @@ class _Checker:
         return BOOL
 
     def check_arith(self, node: Arith) -> Type:
-        self.expect(node.left, "number", f"'{node.op}'")
-        self.expect(node.right, "number", f"'{node.op}'")
+        for index, operand in enumerate(node.operands):
+            self.expect(operand, "number", f"'{node.ops[max(index - 1, 0)]}'")
         return NUMBER
 
     def check_compare(self, node: Compare) -> Type:
@@ -657,19 +791,23 @@ def _logic(node: Logic, env: Environment) -> Result:
 
 
 def _arith(node: Arith, env: Environment) -> Result:
-    left, left_blockers = evaluate(node.left, env)
-    right, right_blockers = evaluate(node.right, env)
-    if left is None or right is None:
-        return None, left_blockers | right_blockers
-    if node.op == "+":
-        return left + right, EMPTY
-    if node.op == "-":
-        return left - right, EMPTY
-    if node.op == "*":
-        return left * right, EMPTY
-    if right == 0:
-        return None, EMPTY
-    return left / right, EMPTY
+    """Left to right; unknown if any operand is, and division by zero is unknown too."""
+    value, blockers = evaluate(node.operands[0], env)
+    for op, operand in zip(node.ops, node.operands[1:], strict=True):
+        right, right_blockers = evaluate(operand, env)
+        if value is None or right is None:
+            value, blockers = None, blockers | right_blockers
+        elif op == "+":
+            value, blockers = value + right, EMPTY
+        elif op == "-":
+            value, blockers = value - right, EMPTY
+        elif op == "*":
+            value, blockers = value * right, EMPTY
+        elif right == 0:
+            value, blockers = None, EMPTY
+        else:
+            value, blockers = value / right, EMPTY
+    return value, blockers
 
 
 def _call(node: Call, env: Environment) -> Result:

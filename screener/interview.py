@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from screener.answers import coerce, normalize_choice
-from screener.evaluation import Evaluation, pathway_status
+from screener.evaluation import Evaluation, outcome_of, pathway_status, status_of
 from screener.model import Question
 from screener.rulebook import Rulebook
 
@@ -62,17 +62,18 @@ def parse_reply(question: Question, text: str) -> Reply:
     """
     word = text.strip()
     lowered = " ".join(word.lower().replace("’", "'").split())
+    number = _menu_number(lowered)
     if question.type == "choice":
         values = question.choice_values
-        if lowered.isdigit() and 1 <= int(lowered) <= len(values):
-            return Answer(values[int(lowered) - 1])
+        if number is not None and 1 <= number <= len(values):
+            return Answer(values[number - 1])
         if any(normalize_choice(value) == normalize_choice(word) for value in values if word):
             return Answer(coerce(question, word))
         by_label = _labelled(question, lowered)
         if len(by_label) == 1:
             return Answer(by_label[0])
         if len(by_label) > 1:
-            return Invalid(f"'{word}' fits more than one choice: type its number")
+            return Invalid("that fits more than one choice: type its number")
     if lowered in HELP_WORDS:
         return Help()
     if lowered in BACK_WORDS:
@@ -81,12 +82,20 @@ def parse_reply(question: Question, text: str) -> Reply:
         return Skip()
     if not word:
         return Invalid("please type an answer (or ? for help, skip if you don't know)")
-    if question.type == "choice" and lowered.isdigit():
+    if question.type == "choice" and lowered.isdigit():  # any digits, `²` and `٣` too: a menu number was meant
         return Invalid(f"type a number from 1 to {len(question.choice_values)}")
     try:
         return Answer(coerce(question, word))
     except ValueError as exc:
         return Invalid(str(exc))
+
+
+def _menu_number(lowered: str) -> int | None:
+    """A menu number typed in ASCII digits, or None (`str.isdigit` also takes `²`, which `int` refuses)."""
+    digits = lowered.lstrip("0") or "0"  # before int(): it refuses strings of over 4,300 digits
+    if lowered.isascii() and lowered.isdigit() and len(digits) <= 6:
+        return int(digits)
+    return None
 
 
 def _labelled(question: Question, lowered: str) -> list[str]:
@@ -109,6 +118,18 @@ class Step:
     question_id: str
     previous: Any  # the answer it replaced (None when there was none)
     was_declined: bool
+    bound: int | None = None  # the progress bound before this step, restored by `back`
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What is still undecided, as questions: for each undecided pathway, every unanswered question its
+    undecided requirements read (transitively, through derived values and implied answers), and the
+    same for unknown scores and flags. A superset of what the interview can still ask: answers only
+    ever decide more (three-valued logic is monotone), so these sets only shrink."""
+
+    pathways: dict[str, frozenset[str]]  # undecided pathway -> the questions that could decide it
+    others: frozenset[str]  # questions for unknown scores (of open pathways) and unknown flags
 
 
 @dataclass
@@ -125,6 +146,8 @@ class Interview:
     declined: set[str] = field(default_factory=set)
     history: list[Step] = field(default_factory=list)
     _open: list[Question] | None = None
+    _reach: Reach | None = None
+    _bound: int | None = None  # the last progress bound shown: it never rises
 
     @classmethod
     def start(
@@ -150,9 +173,93 @@ class Interview:
         return any(pathway_status(state, p.id)[0] == "eligible"
                    for p in self.rulebook.pathways.values() if p.kind == "citizenship")
 
+    def reach(self) -> Reach:
+        """The questions that could still decide each undecided pathway, score and flag (see `Reach`)."""
+        if self._reach is not None:
+            return self._reach
+        state = Evaluation(self.rulebook, self.answers, self.as_of)
+        graph = self.rulebook.graph
+        pathways: dict[str, frozenset[str]] = {}
+        open_ids: list[str] = []
+        for pathway_id in self.rulebook.pathways:
+            statuses = []
+            deps: set[str] = set()
+            for rule in state.rules.requirements[pathway_id]:
+                value, _ = state.run(rule.condition)
+                statuses.append(status_of(value))
+                if value is None:
+                    deps |= graph.questions_of_node(rule.condition.node)
+            outcome = outcome_of(statuses)
+            if outcome != "ineligible":
+                open_ids.append(pathway_id)
+            if outcome == "incomplete":
+                pathways[pathway_id] = frozenset(deps)
+        others: set[str] = set()
+        shown = {s for p in open_ids for s in self.rulebook.pathways[p].scores}
+        unshown = {s for s in self.rulebook.scores if not any(s in p.scores for p in self.rulebook.pathways.values())}
+        for score_id in sorted(shown | unshown):
+            if state.score_value(score_id) is None:
+                others |= graph.questions_of([score_id])
+        if open_ids:
+            for flag in state.rules.flags:
+                if state.run(flag.condition)[0] is None:
+                    others |= graph.questions_of_node(flag.condition.node)
+        self._reach = Reach({p: self._askable(state, deps) for p, deps in pathways.items()},
+                            self._askable(state, others))
+        return self._reach
+
+    def _askable(self, state: Evaluation, wanted: set[str] | frozenset[str]) -> frozenset[str]:
+        """Of `wanted`, those that may still be asked: unanswered, not declined, not implied, not known
+        irrelevant; plus the questions that decide the relevance of those whose relevance is unknown."""
+        found: set[str] = set()
+        pending = list(wanted)
+        seen: set[str] = set()
+        while pending:
+            question_id = pending.pop()
+            if question_id in seen:
+                continue
+            seen.add(question_id)
+            if question_id in self.declined or state.lookup(question_id)[0] is not None:
+                continue
+            condition = self.rulebook.rules.questions[question_id].relevant_if
+            relevant = None if condition is None else state.run(condition)[0]
+            if condition is not None and relevant is False:
+                continue
+            found.add(question_id)
+            if condition is not None and relevant is None:
+                pending.extend(self.rulebook.graph.questions_of_node(condition.node))
+        return frozenset(found)
+
+    def weights(self, reach: Reach) -> dict[str, float]:
+        """How much deciding each undecided pathway is worth: 1 each, and a citizenship pathway as much as
+        all of them together (a citizen needs no other pathway, so deciding it may end the interview)."""
+        return {p: float(len(reach.pathways)) if self.rulebook.pathways[p].kind == "citizenship" else 1.0
+                for p in reach.pathways}
+
+    def possible(self) -> frozenset[str]:
+        """Every question that may still be asked (an upper bound; empty once the interview is done)."""
+        if self.settled() or not self.open_questions():
+            return frozenset()
+        reach = self.reach()
+        return frozenset().union(reach.others, *reach.pathways.values())
+
     def next_question(self) -> Question | None:
+        """The open question that can decide the most undecided pathways; ties in interview order.
+
+        Deciding pathways early is what makes later questions unnecessary (a person who is not a US
+        citizen is never asked about the working holiday's age limit). See `weights`."""
         pending = self.open_questions()
-        return pending[0] if pending else None
+        if not pending:
+            return None
+        reach = self.reach()
+
+        weights = self.weights(reach)
+
+        def decides(question: Question) -> float:
+            return sum(weights[p] for p, deps in reach.pathways.items() if question.id in deps)
+
+        best = max(decides(question) for question in pending)
+        return next(question for question in pending if decides(question) == best)
 
     @property
     def done(self) -> bool:
@@ -160,17 +267,26 @@ class Interview:
 
     def answer(self, question: Question, value: Any) -> None:
         """Record a typed answer (from `parse_reply`)."""
-        self.history.append(Step(question.id, self.answers.get(question.id), question.id in self.declined))
+        self._record(question)
         self.declined.discard(question.id)
         self.answers[question.id] = value
-        self._open = None
+        self._changed()
 
     def decline(self, question: Question) -> None:
         """The person does not know: the answer stays unknown and the question is not asked again."""
-        self.history.append(Step(question.id, self.answers.get(question.id), question.id in self.declined))
+        self._record(question)
         self.answers.pop(question.id, None)
         self.declined.add(question.id)
+        self._changed()
+
+    def _record(self, question: Question) -> None:
+        bound = self.remaining()
+        self.history.append(Step(question.id, self.answers.get(question.id), question.id in self.declined, bound))
+        self._bound = max(bound - 1, 0)  # this question was one of them
+
+    def _changed(self) -> None:
         self._open = None
+        self._reach = None
 
     def back(self) -> Question | None:
         """Undo the last answer of this session and return its question to ask again (None at the start)."""
@@ -185,23 +301,34 @@ class Interview:
             self.declined.add(step.question_id)
         else:
             self.declined.discard(step.question_id)
-        self._open = None
+        self._changed()
+        self._bound = step.bound
         return self.rulebook.questions[step.question_id]
 
+    def remaining(self) -> int:
+        """At most this many questions are left: the bound only falls as answers come in (`back` restores
+        the bound of the question it returns to)."""
+        bound = len(self.possible())
+        if self._bound is not None:
+            bound = min(bound, self._bound)
+        self._bound = bound
+        return bound
+
     def progress(self) -> Progress:
-        """How far along: answered so far, the questions that may still come, and the topic we are in."""
+        """How far along: questions answered (resumed answers included), the most that may still come,
+        and the topic we are in."""
         pending = self.open_questions()
-        current = pending[0] if pending else None
+        current = self.next_question() if pending else None
         titles = [t.title for t in self.rulebook.topics]
         index = next((i for i, t in enumerate(self.rulebook.topics) if current and t.id == current.topic), -1)
-        return Progress(answered=len(self.history), remaining=len(pending),
+        return Progress(answered=len(self.answers) + len(self.declined), remaining=self.remaining(),
                         topic=titles[index] if index >= 0 else "", part=index + 1, parts=len(titles))
 
 
 @dataclass(frozen=True)
 class Progress:
-    answered: int
-    remaining: int  # an estimate: answers can open follow-up questions or make others unnecessary
+    answered: int  # answers given, in this session or a resumed one, and questions skipped
+    remaining: int  # at most this many more questions (never rises)
     topic: str
     part: int  # which topic, 1-based, of `parts`
     parts: int
@@ -210,5 +337,5 @@ class Progress:
         return f"{self.topic} (part {self.part} of {self.parts})" if self.part else self.topic
 
     def line(self) -> str:
-        left = "about 1 question" if self.remaining == 1 else f"about {self.remaining} questions"
-        return f"{self.answered} answered, {left} to go"
+        left = "at most 1 more question" if self.remaining == 1 else f"at most {self.remaining} more questions"
+        return f"{self.answered} answered, {left}"

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +65,10 @@ from screener.source import (
     Position,
     YamlSyntaxError,
     load_yaml_file,
+    load_yaml_text,
     position_of,
+    read_file_bytes,
+    read_file_text,
 )
 from screener.suggest import did_you_mean
 
@@ -112,16 +117,54 @@ def resolve_rules_path(path: str | os.PathLike[str] | None) -> Path:
     return Path(from_env) if from_env else default_rules_path()
 
 
+def yaml_entries(folder: Path) -> list[tuple[Path, str | None]]:
+    """Every `*.yaml` under `folder`, sorted, each with why it cannot be read (None: a regular file).
+
+    A dangling link, FIFO, socket or device named `*.yaml` is reported, not skipped and never opened;
+    linked folders are not followed; the walk keeps its own stack, so deep folders need no recursion.
+    """
+    found: list[tuple[Path, str | None]] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        for entry in listed:
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(path)
+                    continue
+                if not entry.name.endswith(".yaml"):
+                    continue
+                mode = entry.stat(follow_symlinks=True).st_mode
+            except FileNotFoundError:
+                found.append((path, "broken link"))
+                continue
+            except OSError as error:
+                found.append((path, f"cannot read ({error.strerror or error})"))
+                continue
+            if stat.S_ISREG(mode):
+                found.append((path, None))
+            elif not stat.S_ISDIR(mode):  # a link to a folder is simply not followed
+                found.append((path, "not a regular file"))
+    return sorted(found)
+
+
+def _rule_entries(root: Path) -> list[tuple[Path, str | None]]:
+    return [(p, problem) for p, problem in yaml_entries(root) if TESTS_FOLDER not in p.relative_to(root).parts[:-1]]
+
+
 def rule_files(root: Path) -> list[Path]:
-    return sorted(
-        p for p in root.rglob("*.yaml")
-        if p.is_file() and TESTS_FOLDER not in p.relative_to(root).parts[:-1]
-    )
+    return [path for path, problem in _rule_entries(root) if problem is None]
 
 
 def case_files(root: Path) -> list[Path]:
     tests = root / TESTS_FOLDER
-    return sorted(p for p in tests.rglob("*.yaml") if p.is_file()) if tests.is_dir() else []
+    return [path for path, problem in yaml_entries(tests) if problem is None] if tests.is_dir() else []
 
 
 def _display(root: Path, path: Path) -> str:
@@ -234,20 +277,21 @@ class _Loader:
     # -- reading and schema validation
 
     def read_files(self) -> list[tuple[str, RuleFile]]:
-        files = rule_files(self.root)
-        if not files:
+        entries = _rule_entries(self.root)
+        if not entries:
             self.error(Position(str(self.root), 1, 1), "no rule files (*.yaml) found in this folder")
         parsed: list[tuple[str, RuleFile]] = []
-        for path in files:
+        for path, problem in entries:
             name = _display(self.root, path)
+            if problem is not None:
+                self.error(Position(name, 1, 1), problem)
+                continue
             try:
-                self.lines[name] = path.read_text(encoding="utf-8").splitlines()
-                data = load_yaml_file(path, name)
+                text = read_file_text(path, name)
+                self.lines[name] = text.splitlines()
+                data = load_yaml_text(text, name)
             except (YamlSyntaxError, DuplicateKeyError) as exc:
                 self.error(exc.position, str(exc))
-                continue
-            except UnicodeDecodeError:
-                self.error(Position(name, 1, 1), "not UTF-8 text")
                 continue
             if data is None:
                 continue
@@ -479,6 +523,7 @@ class _Loader:
 
         self.check_implied(questions, rules)
         order = self.dependency_order(items, rules, names)
+        self.check_nesting(rules, order)
         types = self.infer_types(questions, signatures, rules, order)
 
         if self.errors:
@@ -540,6 +585,8 @@ class _Loader:
                     self.error(self.position(file, (*rpath, cell), at_key=True), f"unknown column '{cell}'{hint}")
                 elif isinstance(value, bool) or not isinstance(value, int | float):
                     self.error(self.position(file, (*rpath, cell)), f"'{cell}' must be a number")
+                elif _out_of_range(value):
+                    self.error(self.position(file, (*rpath, cell)), f"'{cell}' {OUT_OF_RANGE}")
             for column in columns:
                 if column not in row.cells:
                     self.error(self.position(file, rpath), f"row has no value for column '{column}'")
@@ -547,6 +594,8 @@ class _Loader:
             for key in keys:
                 if table.key == "number" and (isinstance(key, bool) or not isinstance(key, int | float)):
                     self.error(self.position(file, rpath), f"table '{table.id}' has number keys, not '{key}'")
+                elif table.key == "number" and _out_of_range(key):
+                    self.error(self.position(file, rpath), f"a key {OUT_OF_RANGE}")
                 elif table.key == "text":
                     if not isinstance(key, str):
                         self.error(self.position(file, rpath), f"table '{table.id}' has text keys; quote '{key}'")
@@ -635,27 +684,67 @@ class _Loader:
         order: list[str] = []
         state: dict[str, int] = {}  # 1 visiting, 2 done
         reported: set[frozenset[str]] = set()
-
-        def visit(name: str, trail: list[str]) -> None:
-            if state.get(name) == 2:
-                return
-            if state.get(name) == 1:
-                cycle = [*trail[trail.index(name):], name]
-                members = frozenset(cycle)
-                if members not in reported:
-                    reported.add(members)
-                    self.broken.update(members)  # their types cannot be inferred: no follow-on errors
-                    self.error(names[name], "cycle among derived values: " + " → ".join(cycle))
-                return
-            state[name] = 1
-            for dependency in sorted(depends[name] & computed):
-                visit(dependency, [*trail, name])
-            state[name] = 2
-            order.append(name)
-
-        for name in sorted(computed):
-            visit(name, [])
+        for root in sorted(computed):  # depth first with an explicit stack: a long chain needs no recursion
+            if state.get(root) == 2:
+                continue
+            state[root] = 1
+            trail = [root]
+            pending = [iter(sorted(depends[root] & computed))]
+            while pending:
+                following = next(pending[-1], None)
+                if following is None:
+                    pending.pop()
+                    done = trail.pop()
+                    state[done] = 2
+                    order.append(done)
+                elif state.get(following) == 1:
+                    cycle = [*trail[trail.index(following):], following]
+                    members = frozenset(cycle)
+                    if members not in reported:
+                        reported.add(members)
+                        self.broken.update(members)  # their types cannot be inferred: no follow-on errors
+                        self.error(names[following], "cycle among derived values: " + " → ".join(cycle))
+                elif state.get(following) != 2:
+                    state[following] = 1
+                    trail.append(following)
+                    pending.append(iter(sorted(depends[following] & computed)))
         return order
+
+    def check_nesting(self, rules: Rules, order: list[str]) -> None:
+        """Reject expressions that, with the derived values and scores they read, nest too deeply to evaluate.
+
+        Evaluating a derived value evaluates the ones it reads inside it, so their nesting adds up; each
+        step to another value counts as two levels. The limit is `expressions.MAX_DEPTH`.
+        """
+        reach: dict[str, int] = {}  # levels needed to evaluate a derived value or score, its readings included
+
+        def levels(compiled: Compiled) -> int:
+            read = [reach.get(name, 0) for name in ex.names_in(compiled.node)]
+            return ex.depth(compiled.node) + max(read, default=0)
+
+        def report(compiled: Compiled) -> None:  # once, where the limit is first passed
+            if all(reach.get(name, 0) <= ex.MAX_DEPTH for name in ex.names_in(compiled.node)):
+                self.error(compiled.position, f"expression nested too deeply (limit {ex.MAX_DEPTH}),"
+                                              " counting the derived values it reads")
+
+        for qid, question in rules.questions.items():  # an implied answer reads only plain questions
+            if question.implied_when is not None:
+                reach[qid] = 2 + ex.depth(question.implied_when.node)
+        by_name: dict[str, list[Compiled]] = {did: [compiled for _, compiled in value.versions]
+                                              for did, value in rules.derived.items()}
+        by_name.update({sid: [line.points for line in score.lines] for sid, score in rules.scores.items()})
+        for name in order:
+            if name in self.broken:
+                continue
+            needed = [(levels(compiled), compiled) for compiled in by_name.get(name, [])]
+            for count, compiled in needed:
+                if count > ex.MAX_DEPTH:
+                    report(compiled)
+            reach[name] = 2 + max((count for count, _ in needed), default=0)
+        computed = {id(compiled) for expressions in by_name.values() for compiled in expressions}
+        for compiled in rules.all_expressions():
+            if id(compiled) not in computed and levels(compiled) > ex.MAX_DEPTH:
+                report(compiled)
 
     def infer_types(
         self,
@@ -763,6 +852,16 @@ def _overlap_fix(first: str, earlier: Dated, second: str, later: Dated) -> str:
     return f"give {first} an `effective_until` and {second} an `effective_from` the day after"
 
 
+OUT_OF_RANGE = f"must be a finite number below 10^{ex.MAX_DIGITS} in size (as in expressions)"
+
+
+def _out_of_range(value: Any) -> bool:
+    """A table number the batch engine's 64-bit floats cannot hold exactly (or at all)."""
+    if isinstance(value, int):
+        return bool(abs(value) >= 10**ex.MAX_DIGITS)
+    return isinstance(value, float) and not (math.isfinite(value) and abs(value) < 10**ex.MAX_DIGITS)
+
+
 def LocatedDict_of(data: LocatedDict, key: str) -> LocatedDict:
     """A one-key copy of `data` that keeps the positions."""
     single = LocatedDict({key: data[key]})
@@ -853,10 +952,16 @@ def _flatten(annotation: Any) -> Iterator[Any]:
 
 
 def content_hash(root: Path) -> str:
+    """What the rule files say: names and bytes, plus every entry that cannot be read (so it is reported)."""
     digest = hashlib.sha256()
-    for path in rule_files(root):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
+    for path, problem in _rule_entries(root):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        try:
+            if problem is not None:
+                raise YamlSyntaxError(Position(str(path), 1, 1), problem)
+            digest.update(read_file_bytes(path, str(path)))
+        except YamlSyntaxError as error:
+            digest.update(b"\0unreadable: " + error.message.encode() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -872,8 +977,12 @@ def load_cases(root: Path) -> list[tuple[str, Case, Position]]:
     """The YAML test cases under `root/tests`, each with its file position; RulebookError if malformed."""
     errors: list[LoadError] = []
     cases: list[tuple[str, Case, Position]] = []
-    for path in case_files(root):
+    tests = root / TESTS_FOLDER
+    for path, problem in yaml_entries(tests) if tests.is_dir() else []:
         name = _display(root, path)
+        if problem is not None:
+            errors.append(LoadError(Position(name, 1, 1), problem))
+            continue
         try:
             data = load_yaml_file(path, name)
         except (YamlSyntaxError, DuplicateKeyError) as exc:

@@ -6,18 +6,34 @@ container that carries the position of each of its items.
 
 YAML 1.1 reads `yes`/`no`/`on`/`off` as booleans; a lawyer writing `value: yes` means the text "yes",
 so only `true`/`false` are booleans here.
+
+Files are data from anywhere, so reading them is bounded: at most `MAX_FILE_BYTES` per file, at most
+`MAX_NODES` values once aliases are expanded (a small file of reused anchors must not become a huge
+document), containers nested at most `MAX_NESTING` deep, and only regular files are read (a FIFO or
+device is refused without waiting on it). Past a limit, or for a value PyYAML cannot build (a date
+like 2020-13-45, an integer of thousands of digits), the error has a file and line, never a traceback.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import yaml
+
+
+MAX_FILE_BYTES = 2_000_000
+"""Largest YAML file read (the biggest file of the shipped rulebook is about 100 KB)."""
+MAX_NODES = 200_000
+"""Most values (scalars, lists and mappings) one file may hold once every alias is expanded."""
+MAX_NESTING = 100
+"""Most lists and mappings inside one another."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +75,13 @@ def _loader_class() -> type[yaml.SafeLoader]:
 
     class Loader(base):  # type: ignore[valid-type,misc]
         filename = ""
+
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            """PyYAML's constructors raise plain ValueErrors (bad dates, huge integers): give them a place."""
+            try:
+                return super().construct_object(node, deep=deep)
+            except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+                raise YamlSyntaxError(at(self, node), _value_problem(node, exc)) from None
 
     # Only true/false are booleans: drop the YAML 1.1 resolver and add a strict one.
     Loader.yaml_implicit_resolvers = {
@@ -114,15 +137,24 @@ class YamlSyntaxError(Exception):
         self.message = message
 
 
-def load_yaml_text(text: str, filename: str) -> Any:
-    """Parse one YAML document; raise YamlSyntaxError/DuplicateKeyError with a position."""
+def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoader] | None = None) -> Any:
+    """Parse one YAML document; raise YamlSyntaxError/DuplicateKeyError with a position.
+
+    `loader_class` (a subclass of `_loader_class()`) lets a caller construct some scalars its own way.
+    """
     import yaml
 
-    loader: Any = _loader_class()(text)
+    if len(text) > MAX_FILE_BYTES:
+        raise YamlSyntaxError(Position(filename, 1, 1), _too_large(len(text)))
+    loader: Any = (loader_class or _loader_class())(text)
     loader.filename = filename
     try:
-        return loader.get_single_data()
-    except DuplicateKeyError:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_size(node, filename)
+        return loader.construct_document(node)
+    except (DuplicateKeyError, YamlSyntaxError):
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -131,16 +163,107 @@ def load_yaml_text(text: str, filename: str) -> Any:
         raise YamlSyntaxError(Position(filename, line, column), message) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(Position(filename, 1, 1), str(exc)) from None
+    except RecursionError:  # only the pure-Python parser recurses; _check_size bounds everything after it
+        raise YamlSyntaxError(Position(filename, 1, 1), f"nested too deeply (limit {MAX_NESTING})") from None
     finally:
         loader.dispose()
 
 
-def load_yaml_file(path: Path, display_name: str) -> Any:
+def _check_size(root: yaml.Node, filename: str) -> None:
+    """Count values as if every alias were expanded, and nesting, without recursion and without expanding.
+
+    Each node is measured once (aliases share nodes), so this is linear in the file even when the
+    document it describes is exponentially large.
+    """
+    import yaml
+
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    open_nodes: set[int] = set()  # ancestors of the node being measured: meeting one again is a cycle
+
+    def children(node: yaml.Node) -> list[yaml.Node]:
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        if isinstance(node, yaml.MappingNode):
+            return [part for pair in node.value for part in pair]
+        return []
+
+    def where(node: yaml.Node) -> Position:
+        return Position(filename, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    pending: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while pending:
+        node, finished = pending.pop()
+        key = id(node)
+        if finished:
+            open_nodes.discard(key)
+            kids = children(node)
+            size[key] = 1 + sum(size[id(kid)] for kid in kids)
+            height[key] = 1 + max((height[id(kid)] for kid in kids), default=0)
+            if size[key] > MAX_NODES:
+                raise YamlSyntaxError(where(node), f"too many values once aliases are expanded (limit {MAX_NODES})")
+            if height[key] > MAX_NESTING:
+                raise YamlSyntaxError(where(node), f"lists and mappings nested too deeply (limit {MAX_NESTING})")
+        elif key in open_nodes:
+            raise YamlSyntaxError(where(node), "an alias refers to a value that contains it")
+        elif key not in size:
+            open_nodes.add(key)
+            pending.append((node, True))
+            pending.extend((kid, False) for kid in children(node))
+
+
+def _value_problem(node: yaml.Node, exc: Exception) -> str:
+    """What is wrong with a scalar PyYAML could not build, without repeating the value itself."""
+    tag = str(getattr(node, "tag", "")).rsplit(":", 1)[-1]
+    if tag == "int":
+        return "number too large"
+    if tag == "timestamp":
+        detail = str(exc) if isinstance(exc, ValueError) else "use YYYY-MM-DD"
+        return f"not a valid date ({detail})"
+    return f"not a valid {tag or 'value'}"
+
+
+def _too_large(size: int) -> str:
+    return f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
+
+
+def read_file_bytes(path: Path, display_name: str) -> bytes:
+    """A file's bytes, refusing (with a position) anything but a regular file of at most MAX_FILE_BYTES.
+
+    Opened without blocking, so a FIFO put where a file was expected is refused instead of waited on.
+    """
+    start = Position(display_name, 1, 1)
     try:
-        text = path.read_text(encoding="utf-8")
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise YamlSyntaxError(start, f"cannot read ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlSyntaxError(start, "not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise YamlSyntaxError(start, _too_large(info.st_size))
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise YamlSyntaxError(start, f"cannot read ({exc.strerror or exc})") from None
+    finally:
+        os.close(handle)
+    if len(data) > MAX_FILE_BYTES:
+        raise YamlSyntaxError(start, _too_large(len(data)))
+    return data
+
+
+def read_file_text(path: Path, display_name: str) -> str:
+    """`read_file_bytes` as UTF-8 text."""
+    try:
+        return read_file_bytes(path, display_name).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise YamlSyntaxError(Position(display_name, 1, 1), f"not UTF-8 text ({exc.reason})") from None
-    return load_yaml_text(text, display_name)
+
+
+def load_yaml_file(path: Path, display_name: str) -> Any:
+    return load_yaml_text(read_file_text(path, display_name), display_name)
 
 
 def position_of(

@@ -51,26 +51,31 @@ def cell(question: Question, with_bad: bool) -> st.SearchStrategy[str]:
         low = int(question.min if question.min is not None else 0)
         high = int(question.max if question.max is not None else 200_000)
         numbers = st.integers(low, high)
-        good = numbers.map(str) | numbers.map(lambda n: f" {n} ")
+        good = numbers.map(str) | numbers.map(lambda n: f" {n} ") | numbers.map(lambda n: f"{n}.0")  # 30.0 is 30
         if question.type == "money":
             good = good | numbers.map(lambda n: f"${n:,}") | numbers.map(lambda n: f"{n:,}.50")
         bad = st.sampled_from(["abc", "7.5", "1,23", "-"]) | st.integers(high + 1, high + 50).map(str)
+        # not numbers on any path: NaN, infinities, exponents, and more digits than a float holds exactly
+        bad = bad | st.sampled_from(["NaN", "nan", "inf", "-Infinity", "1e3", "3.0e1", "9" * 16, "9" * 5000,
+                                     "999,999,999,999,999,999", "1000000000000000.0"])
         if question.type == "int":
-            bad = bad | st.sampled_from(["+3", "٣"])  # legal for Python's int(): must agree anyway
+            bad = bad | st.sampled_from(["+3", "٣", "²", "30.5"])  # legal for Python's int()/isdigit(): must agree
     elif question.type == "number":
         low = question.min if question.min is not None else 0.0
         high = question.max if question.max is not None else 1000.0
         halves = st.integers(int(low * 2), int(high * 2)).map(lambda n: n / 2)  # IELTS-like bands
         good = (halves.map(lambda x: f"{x:g}") | halves.map(lambda x: f" {x:.1f} ")
                 | st.floats(low, high, allow_nan=False).map(lambda x: f"{x:.3f}"))
-        bad = st.sampled_from(["nan", "inf", "-inf", "6,5", "1e3", "abc", ".5", "6.", "+"]) | st.floats(
+        bad = st.sampled_from(["nan", "inf", "-inf", "6,5", "1e3", "abc", ".5", "6.", "+", "²", "9" * 16,
+                               "9" * 5000, "999999999999999.9999"]) | st.floats(
             high + 0.5, high + 50, allow_nan=False).map(lambda x: f"{x:.1f}")
     elif question.type == "choice":
         good = st.sampled_from(question.choice_values).flatmap(messy)
         bad = st.sampled_from(["phd", "other thing", "masterz", "yes please"])
     else:
         good = st.dates(dt.date(1950, 1, 1), dt.date(2030, 12, 31)).map(dt.date.isoformat)
-        bad = st.sampled_from(["2024-02-30", "yesterday", "2024/01/01", "0000-01-01", "2024-1-5"])
+        bad = st.sampled_from(["2024-02-30", "yesterday", "2024/01/01", "0000-01-01", "2024-1-5", "2020-13-45",
+                               "20200101"])
     return st.one_of(blank, good, good, good, bad) if with_bad else st.one_of(blank, good, good, good)
 
 
@@ -95,7 +100,7 @@ def expected_row(rulebook: Rulebook, row: dict[str, str], as_of: dt.date) -> dic
     try:
         report = rulebook.evaluate(row, as_of=as_of)
     except AnswerError as error:
-        return {"error": set(error.details)}
+        return {"error": set(error.lines)}
     return {
         "outcomes": report.outcomes(),
         "scores": report.score_values(),

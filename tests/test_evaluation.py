@@ -135,9 +135,9 @@ def test_bad_answers_are_all_reported_by_field(rulebook: Rulebook) -> None:
     with pytest.raises(AnswerError) as caught:
         rulebook.evaluate({"age": "130", "education": "phd", "job_offer": "maybe", "agee": 3}, as_of=TODAY)
     problems = caught.value.problems
-    assert problems["age"] == "must be between 0 and 120 (got 130)"
-    assert problems["education"].startswith("'phd' is not one of secondary, bachelors, masters")
-    assert problems["job_offer"] == "'maybe' is not yes or no"
+    assert problems["age"] == "must be between 0 and 120"
+    assert problems["education"].startswith("expected one of secondary, bachelors, masters")
+    assert problems["job_offer"] == "expected yes or no"
     assert problems["agee"] == "not a question of this rulebook (did you mean 'age'?)"
 
 

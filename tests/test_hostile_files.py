@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import io
 import json
 import os
 import signal
@@ -254,3 +255,245 @@ def test_an_interrupted_batch_keeps_the_old_output_and_removes_the_partial(
     assert stderr.count("Interrupted") == 1
     assert target.read_text() == "old results\n"
     assert leftovers(tmp_path) == []
+
+
+# ---------------------------------------------------------------- reading hostile CSVs
+
+
+def screened(tmp_path: Path, content: bytes, *extra: str) -> tuple[list[list[str]], str]:
+    """The output rows (header first) of a batch run that must succeed, read back by Python's csv module."""
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_bytes(content)
+    code, _, stderr = batch(str(source), "-o", str(target), *extra)
+    assert code == 0, stderr
+    with open(target, newline="", encoding="utf-8") as stream:
+        return list(csv.reader(stream)), stderr
+
+
+def test_lone_cr_line_endings_from_old_mac_excel_are_read(tmp_path: Path) -> None:
+    rows, _ = screened(tmp_path, b'age,note\r25,"two\nlines"\r40,plain\r')
+    assert [row[:2] for row in rows] == [["age", "note"], ["25", "two\nlines"], ["40", "plain"]]
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r"])
+def test_a_quoted_cell_holding_crlf_comes_back_byte_for_byte(tmp_path: Path, ending: bytes) -> None:
+    """On every read path: polars' fast paths (one block) and Python's record recovery (a broken row)."""
+    lines = [b"age,note", b'25,"a\r\nb"', b'26,"c\rd"', b'27,"e\nf"', b"28,plain"]
+    rows, _ = screened(tmp_path, ending.join(lines) + ending)
+    assert [row[1] for row in rows[1:]] == ["a\r\nb", "c\rd", "e\nf", "plain"]
+    broken = [*lines, b'29,"unterminated']  # forces the Python recovery path for the block
+    rows, _ = screened(tmp_path, ending.join(broken) + ending)
+    assert [row[1] for row in rows[1:5]] == ["a\r\nb", "c\rd", "e\nf", "plain"]
+    assert rows[5][-1].startswith("line 7:") or rows[5][-1].startswith("line ")
+
+
+@pytest.mark.parametrize("block_bytes", [1, 2, 3, 5, 8, 13])
+def test_tiny_blocks_keep_multi_line_cells_exact(block_bytes: int) -> None:
+    from screener.csvio import CsvReader
+
+    for ending in (b"\n", b"\r\n", b"\r"):
+        data = ending.join([b"age,note", b'25,"a\r\nb"', b"26,x", b'27,"c\rd\ne"', b""])
+        reader = CsvReader(io.BytesIO(data), block_bytes=block_bytes)
+        cells = [row[:2] for chunk in reader.chunks() for row in chunk.frame.rows()]
+        assert reader.header == ["age", "note"]
+        assert cells == [("25", "a\r\nb"), ("26", "x"), ("27", "c\rd\ne")], (ending, block_bytes)
+
+
+def test_blank_lines_before_the_header_are_skipped_and_line_numbers_stay_true(tmp_path: Path) -> None:
+    rows, _ = screened(tmp_path, b"\n\r\n   \nage,note\n25,ok\n26,a,b\n")
+    assert [row[:2] for row in rows] == [["age", "note"], ["25", "ok"], ["26", "a,b"]]
+    assert rows[2][-1] == "line 6: 3 cells, expected 2 (the header's)"  # line 6 of the file, blank lines counted
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "Error: the input is empty: the first line must name the columns"),
+    (b"\n\r\n  \n", "Error: the input has only blank lines: the first non-blank line must name the columns"),
+])
+def test_an_input_without_a_header_is_one_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    (tmp_path / "in.csv").write_bytes(content)
+    code, _, stderr = batch(str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"))
+    assert (code, stderr.strip()) == (2, message)
+
+
+@pytest.mark.parametrize("cell", ["=1+1", " =1+1", "  @SUM(A1)", "\u00a0+1", "\t=1", "\n=1", "\r=1", "\nplain",
+                                  "\x00x", "-5", " -5"])
+def test_cells_a_spreadsheet_would_run_get_an_apostrophe(tmp_path: Path, cell: str) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([["age", "note"], ["25", cell]])
+    rows, _ = screened(tmp_path, buffer.getvalue().encode("utf-8"), "--encoding", "utf-8")  # NUL: named text
+    assert rows[1][1] == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["a=1", "plain text", "5", "'quoted", "x -5", ""])
+def test_harmless_cells_are_not_escaped(tmp_path: Path, cell: str) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([["age", "note"], ["25", cell]])
+    rows, _ = screened(tmp_path, buffer.getvalue().encode("utf-8"))
+    assert rows[1][1] == cell
+
+
+def test_a_plain_file_takes_the_polars_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: no quotes, no ragged or blank lines -> `read_plain` parses every block, nothing falls back."""
+    from screener.csvio import CsvReader
+
+    def fallback(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a plain block left the fast path")
+
+    monkeypatch.setattr(CsvReader, "split_plain", fallback)
+    monkeypatch.setattr(CsvReader, "recover", fallback)
+    monkeypatch.setattr(CsvReader, "read_quoted", fallback)
+    data = b"age,education,note\n" + b"".join(b"%d,bachelors,n%d\r\n" % (20 + i % 40, i) for i in range(5000))
+    reader = CsvReader(io.BytesIO(data), block_bytes=4096)
+    rows = [row for chunk in reader.chunks() for row in chunk.frame.rows()]
+    assert len(rows) == 5000
+    assert rows[0][:3] == ("20", "bachelors", "n0") and rows[-1][:4] == ("59", "bachelors", "n4999", 5001)
+
+
+def test_a_columns_map_with_broken_yaml_points_at_file_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "in.csv").write_bytes(SMALL)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("Age: age\nEducation: [education\n")
+    code, _, stderr = batch(str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"), "--columns", str(mapping))
+    assert code == 2
+    line = stderr.strip()
+    assert line.startswith(f"Error: --columns: {mapping}:") and len(stderr.strip().splitlines()) == 1
+    position = line.removeprefix(f"Error: --columns: {mapping}:").split(":")[:2]
+    assert all(part.isdigit() for part in position), line
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("Age: age\nEducation: [education\n", ":3:1: "),  # unclosed flow sequence: found at the end
+    ("Age: age\nAge: education\n", ":2:1: duplicate key 'Age'"),
+    ("Age: age\nEducation: 3\n", ":2:12: each entry maps a header name to a field id"),
+    ("- age\n", ":1:1: must map header names to field ids"),
+])
+def test_columns_map_errors_carry_file_line_and_column(tmp_path: Path, text: str, where: str) -> None:
+    (tmp_path / "in.csv").write_bytes(SMALL)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(text)
+    code, _, stderr = batch(str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"), "--columns", str(mapping))
+    assert code == 2
+    assert stderr.startswith(f"Error: --columns: {mapping}{where}"), stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------- fuzzing CSV bytes through `screener batch`
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Characters that break naive CSV handling: quotes, both delimiters, line breaks, NUL, formula starts,
+# blanks, and non-ASCII that cp1252/latin-1 encode as bytes that are not UTF-8.
+CELL_CHARS = 'ab1 ,;"\r\n\x00=+-@\t\'é'
+FIELDS = ["age", "education", "note", "name", "city"]
+# What a spreadsheet could run (see the module's tests above): an oracle written apart from screener's.
+BLANKS = "\t\n\x0b\x0c\r \u00a0"
+
+
+def spreadsheet_safe(cell: str) -> str:
+    risky = cell[:1] in ("\t", "\r", "\n", "\x00") or cell.lstrip(BLANKS)[:1] in ("=", "+", "-", "@")
+    return "'" + cell if risky else cell
+
+
+@st.composite
+def intake_files(draw: st.DrawFn) -> tuple[bytes, str, str, list[list[str] | None]]:
+    """CSV bytes, its delimiter and encoding, and each data row's cells when they must come back unchanged
+    (None: an error row). cp1252/Latin-1 files are detected and read as text. Rows are written by
+    Python's csv module, so any cell with a quote, delimiter or line break is quoted; rows end with one
+    of LF, CRLF or a lone CR per file."""
+    columns = draw(st.integers(min_value=2, max_value=4))
+    header = draw(st.permutations(FIELDS))[:columns]
+    delimiter = draw(st.sampled_from([",", ";"]))
+    ending = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "latin-1"]))
+    cell = st.text(alphabet=CELL_CHARS, max_size=8)
+    rows: list[list[str]] = []
+    for _ in range(draw(st.integers(min_value=0, max_value=12))):
+        ragged = draw(st.integers(min_value=0, max_value=9)) == 0
+        width = draw(st.integers(min_value=1, max_value=columns + 2)) if ragged else columns
+        cells = draw(st.lists(cell, min_size=width, max_size=width))
+        # A record spanning lines is accepted only with the header's cell count (a stray quote must not
+        # swallow the rows after it), so a ragged row is kept on one line here: one input row, one error row.
+        rows.append([c.replace("\r", "").replace("\n", "") for c in cells] if ragged else cells)
+    lines = []
+    for row in [header, *rows]:
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(row)  # quotes CR and LF
+        lines.append(buffer.getvalue().removesuffix("\r\n"))
+    text = ending.join(lines) + (ending if draw(st.booleans()) else "")
+    data = text.encode(encoding)
+    expected: list[list[str] | None] = [row if len(row) == columns else None for row in rows]
+    # a ragged row of one empty cell is a blank line, which is no row at all
+    keep = [i for i, line in enumerate(lines[1:]) if line != ""]
+    return data, delimiter, encoding, [expected[i] for i in keep]
+
+
+FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@settings(FUZZ, max_examples=60)
+@given(case=intake_files())
+def test_any_csv_bytes_come_back_row_for_row_or_give_one_clear_error(
+    tmp_path: Path, case: tuple[bytes, str, str, list[list[str] | None]]
+) -> None:
+    batch_round_trip(tmp_path, case)
+
+
+@pytest.mark.slow
+@settings(FUZZ, max_examples=120)
+@given(case=intake_files())
+def test_any_csv_bytes_come_back_row_for_row_more_examples(
+    tmp_path: Path, case: tuple[bytes, str, str, list[list[str] | None]]
+) -> None:
+    batch_round_trip(tmp_path, case)
+
+
+def batch_round_trip(tmp_path: Path, case: tuple[bytes, str, str, list[list[str] | None]]) -> None:
+    """Exit 0/1/2/130/143, never a traceback; when screened, every row back in order, cells unchanged."""
+    data, delimiter, encoding, expected = case
+    source, target = tmp_path / "fuzz.csv", tmp_path / "fuzz.out.csv"
+    source.write_bytes(data)
+    target.unlink(missing_ok=True)
+    # Detection refuses a file holding NUL (likely UTF-16 without a BOM); naming the encoding reads it.
+    named = ["--encoding", encoding] if b"\x00" in data else []
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--rules", str(RULES),
+                                      "--as-of", AS_OF, *named])
+    code, stderr = result.exit_code, result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert code in (0, 1, 2, 130, 143), stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    if code not in (0, 1):
+        assert len([line for line in stderr.splitlines() if line.startswith("Error:")]) == 1
+        return
+    assert target.exists(), (data, code, stderr)
+    with open(target, newline="", encoding="utf-8") as stream:
+        out = list(csv.reader(stream, delimiter=delimiter))
+    rows = out[1:]
+    assert len(rows) == len(expected), (data, rows)
+    for got, want in zip(rows, expected, strict=True):
+        if want is None:
+            assert got[-1] != "", f"a broken row has no error: {got}"
+        else:
+            assert got[:len(want)] == [spreadsheet_safe(cell) for cell in want], (data, got)
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=intake_files(), block_bytes=st.integers(min_value=1, max_value=64))
+def test_any_csv_bytes_read_the_same_in_tiny_blocks(case: tuple[bytes, str, str, list[list[str] | None]],
+                                                    block_bytes: int) -> None:
+    """Block boundaries anywhere (inside a quoted CRLF, a BOM, a multi-byte character): the same rows.
+
+    The encoding is named (as with --encoding): detection reads the first block, too small here.
+    """
+    from screener.csvio import PROBLEM, CsvReader
+
+    data, _, encoding, expected = case
+    reader = CsvReader(io.BytesIO(data), block_bytes=block_bytes, encoding=encoding)
+    frames = [chunk.frame for chunk in reader.chunks()]
+    rows = [row for frame in frames for row in frame.select([*reader.columns, PROBLEM]).rows()]
+    assert len(rows) == len(expected), (data, rows)
+    for got, want in zip(rows, expected, strict=True):
+        if want is None:
+            assert got[-1] is not None, got
+        else:
+            assert [cell or "" for cell in got[:-1]] == want, (data, got)

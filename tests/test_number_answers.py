@@ -29,18 +29,22 @@ def test_a_number_may_have_a_decimal_point(question: Question, raw: object, expe
     assert value == expected and type(value) is type(expected)  # whole numbers stay int, as money
 
 
-@pytest.mark.parametrize(("raw", "reason"), [
-    ("nan", "'nan' is not a number (like 6.5)"),
-    ("inf", "'inf' is not a number (like 6.5)"),
-    ("-Infinity", "'-Infinity' is not a number (like 6.5)"),
-    ("1e3", "'1e3' is not a number (like 6.5)"),
-    ("6,5", "'6,5' is not a number (like 6.5)"),
-    ("six", "'six' is not a number (like 6.5)"),
-    ("\u0666.5", "'\u0666.5' is not a number (like 6.5)"),  # digits are ASCII 0-9, as for int
-    ("9.5", "must be between 0 and 9 (got 9.5)"),
-    ("-0.5", "must be between 0 and 9 (got -0.5)"),
-    (math.nan, "expected a number"),
-    (math.inf, "expected a number"),
+NUMBER = "expected a number, like 6.5"
+
+
+@pytest.mark.parametrize(("raw", "reason"), [  # what is expected, never the value given (personal data)
+    ("nan", NUMBER),
+    ("inf", NUMBER),
+    ("-Infinity", NUMBER),
+    ("1e3", NUMBER),
+    ("6,5", NUMBER),
+    ("six", NUMBER),
+    ("\u0666.5", NUMBER),  # digits are ASCII 0-9, as for int
+    ("9" * 5000 + ".5", "expected a number of at most 15 digits"),
+    ("9.5", "must be between 0 and 9"),
+    ("-0.5", "must be between 0 and 9"),
+    (math.nan, NUMBER),
+    (math.inf, NUMBER),
     (True, "expected a number, not yes/no"),
 ])
 def test_a_bad_number_says_why(raw: object, reason: str) -> None:
@@ -60,7 +64,7 @@ def test_only_numeric_questions_have_a_range() -> None:
 def test_the_interview_reads_a_decimal_and_says_what_it_wants() -> None:
     assert parse_reply(BAND, " 6.5 ") == Answer(6.5)
     too_high = parse_reply(BAND, "10")
-    assert isinstance(too_high, Invalid) and too_high.reason == "must be between 0 and 9 (got 10)"
+    assert isinstance(too_high, Invalid) and too_high.reason == "must be between 0 and 9"
     assert hint(BAND) == "a number from 0 to 9, like 6.5"
     assert hint(PTE) == "a number, like 6.5"
 

@@ -28,6 +28,11 @@ def spellings(question: Question) -> st.SearchStrategy[Any]:
         if question.type == "money":
             return numbers.flatmap(lambda n: st.sampled_from([n, str(n), f"${n:,}", f" {n:,} "]))
         return numbers.flatmap(lambda n: st.sampled_from([n, str(n), f" {n} "]))
+    if question.type == "number":  # decimals such as an IELTS band (6.5)
+        low = int(question.min) if question.min is not None else 0
+        high = int(question.max) if question.max is not None else 1000
+        halves = st.integers(min_value=low * 2, max_value=high * 2).map(lambda n: n / 2)
+        return halves.flatmap(lambda x: st.sampled_from([x, f"{x:g}", f" {x:.1f} "]))
     if question.type == "choice":
         return st.sampled_from(question.choice_values).flatmap(
             lambda v: st.sampled_from([v, v.upper(), v.replace("_", " ").title()]))

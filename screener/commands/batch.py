@@ -104,7 +104,8 @@ def batch(
                     summary = screen(source, sink)
     except Interrupted as stop:
         # The partial output is already gone (atomic_output cleaned up on the way out).
-        what = f"the output to {output} is incomplete" if is_stream(output) else f"{output} not written"
+        where = "standard output" if output == "-" else output
+        what = f"the output to {where} is incomplete" if is_stream(output) else f"{output} not written"
         sys.stderr.write(f"Interrupted: {what}\n")
         raise typer.Exit(128 + stop.signum) from None
     render_summary(console, summary)

@@ -92,7 +92,7 @@ def check(
             from screener.whatif import what_if
 
             data["what_if"] = what_if(rulebook, interview.answers, report).to_json()
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
         return
     from screener.guidance import stale_figures
     from screener.render.verdict import Context

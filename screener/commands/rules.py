@@ -195,7 +195,8 @@ def rules_diff(
     if as_json:
         import json
 
-        sys.stdout.write(json.dumps(impact_json(impact), indent=2, ensure_ascii=False, default=str) + "\n")
+        text = json.dumps(impact_json(impact), indent=2, ensure_ascii=False, allow_nan=False, default=str)
+        sys.stdout.write(text + "\n")
         return
     console = make_console()
     _warn_stale(console, old_book, new_book)

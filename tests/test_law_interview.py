@@ -1,0 +1,115 @@
+"""The shipped rulebook's interview reaches the questions the law needs (issue 11, canada-rules.md §13).
+
+These drive `Rulebook.open_questions` as the interview does (next question = first open one) and check
+that the questions a person must be asked are reached, and those the law says to skip are not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from screener.rulebook import Rulebook, load_rulebook
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+AS_OF = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def book() -> Rulebook:
+    return load_rulebook(RULES)
+
+
+def walk(book: Rulebook, replies: dict[str, Any], *, limit: int = 200) -> list[str]:
+    """Answer each next question from `replies` (declining the others) and return the ids asked, in order."""
+    answers: dict[str, Any] = {}
+    declined: set[str] = set()
+    asked: list[str] = []
+    for _ in range(limit):
+        pending = book.open_questions(answers, AS_OF, skip=declined)
+        if not pending:
+            return asked
+        question = pending[0]
+        asked.append(question.id)
+        if question.id in replies:
+            answers[question.id] = replies[question.id]
+        else:
+            declined.add(question.id)
+    raise AssertionError("the interview did not end")
+
+
+UNDOCUMENTED_IN_US = {
+    "goal": "work", "canadian_citizen": "no", "born_in_canada": "no", "canadian_parent": "no", "age": "29",
+    "us_citizen": "no", "mexican_citizen": "no", "in_us_now": "yes", "marital_status": "single",
+    "sibling_in_canada": "no", "relative_in_canada": "no", "fear_of_return": "yes", "arrival_route": "land_from_us",
+    "own_family_in_canada_stca": "no", "holds_canadian_visa_or_permit": "no",
+}
+
+
+def test_a_non_us_citizen_living_in_the_us_is_asked_about_fear_of_return(book: Rulebook) -> None:
+    """§13.21: the interview reaches fear_of_return (it used to end before it), then the arrival route."""
+    asked = walk(book, UNDOCUMENTED_IN_US)
+    assert "fear_of_return" in asked
+    assert asked.index("fear_of_return") < asked.index("arrival_route")
+    assert "own_family_in_canada_stca" in asked
+
+
+def test_the_goal_comes_first_and_no_rule_reads_it(book: Rulebook) -> None:
+    """intake-fields.md: `goal` orders the interview and never changes an outcome."""
+    assert book.question_order()[0].id == "goal"
+    plain = {k: v for k, v in UNDOCUMENTED_IN_US.items() if k != "goal"}
+    outcomes = {goal: book.evaluate({**plain, "goal": goal}, as_of=AS_OF).outcomes()
+                for goal in book.questions["goal"].choice_values}
+    assert len({tuple(sorted(o.items())) for o in outcomes.values()}) == 1
+
+
+def test_a_us_citizen_is_never_asked_the_asylum_route_questions(book: Rulebook) -> None:
+    replies = {**UNDOCUMENTED_IN_US, "us_citizen": "yes"}
+    asked = walk(book, replies)
+    assert not {"arrival_route", "own_family_in_canada_stca", "holds_canadian_visa_or_permit"} & set(asked)
+
+
+def test_canadian_education_is_not_asked_when_the_highest_education_is_secondary(book: Rulebook) -> None:
+    """§13.19: implied 'none' for secondary or less; asked for a post-secondary credential."""
+    base = {"canadian_citizen": "no", "born_in_canada": "no", "canadian_parent": "no", "age": "30",
+            "us_citizen": "yes", "education_assessed": "yes"}
+    assert "canadian_education" not in walk(book, {**base, "education": "secondary"})
+    assert "canadian_education" in walk(book, {**base, "education": "bachelors"})
+
+
+def test_the_certificate_of_qualification_is_asked_outside_the_trades(book: Rulebook) -> None:
+    """§13.18: its CRS points count whatever the occupation, so it is asked of everyone."""
+    replies = {"canadian_citizen": "no", "born_in_canada": "no", "canadian_parent": "no", "age": "30",
+               "us_citizen": "yes", "trade_occupation": "no", "education": "bachelors"}
+    assert "trade_certificate" in walk(book, replies)
+
+
+def test_the_interview_asks_the_english_test_then_its_four_scores_never_the_levels(book: Rulebook) -> None:
+    """§13.29: gate question first, then the raw scores; the CLB questions are for forms that have them."""
+    replies = {"canadian_citizen": "no", "born_in_canada": "no", "canadian_parent": "no", "age": "30",
+               "us_citizen": "yes", "english_test": "ielts_general"}
+    asked = walk(book, replies)
+    scores = [f"english_score_{a}" for a in ("reading", "writing", "listening", "speaking")]
+    assert asked.index("english_test") < min(asked.index(s) for s in scores)
+    assert not any(q.startswith("english_clb_") for q in asked)
+
+
+def test_no_english_test_asks_no_scores(book: Rulebook) -> None:
+    replies = {"canadian_citizen": "no", "born_in_canada": "no", "canadian_parent": "no", "age": "30",
+               "us_citizen": "yes", "english_test": "none"}
+    asked = walk(book, replies)
+    assert "english_test" in asked
+    assert not any(q.startswith(("english_score_", "english_clb_")) for q in asked)
+
+
+def test_senior_management_is_asked_only_when_it_can_score(book: Rulebook) -> None:
+    """§13.28: 200 vs 50 points only before 25 Mar 2025; today the answer changes nothing."""
+    replies = {"canadian_citizen": "no", "born_in_canada": "no", "canadian_parent": "no", "age": "30",
+               "us_citizen": "yes", "job_offer": "yes", "job_offer_teer": "0", "job_offer_lmia": "lmia"}
+    assert "job_offer_senior_manager" not in walk(book, replies)
+    answers: dict[str, Any] = dict(replies)
+    before = [q.id for q in book.open_questions(answers, dt.date(2025, 1, 1))]
+    assert "job_offer_senior_manager" in before
