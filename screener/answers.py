@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from screener.errors import ScreenerError
+from screener.labels import choice_value
 from screener.model import Question
 from screener.suggest import did_you_mean
 
@@ -187,6 +188,9 @@ def _choice(question: Question, raw: Any) -> str:
     for value in values:
         if normalize_choice(value) == wanted:
             return value
+    labelled = choice_value(question, str(raw))  # the interview's label, or a known spelling of it
+    if labelled is not None:
+        return labelled
     hint = did_you_mean(wanted, values)
     raise ValueError(f"expected one of {', '.join(values)}{hint}")
 

@@ -23,16 +23,17 @@ import polars as pl
 
 from screener import columnar
 from screener import expressions as ex
-from screener.answers import AnswerError, normalize_choice
+from screener.answers import AnswerError
 from screener.csvio import BOM, PROBLEM, CsvReader, escape_formula, escape_formulas, header_line
 from screener.errors import ScreenerError
+from screener.intake import MAP_NAME, IntakeMap, check_map, header_fields
+from screener.labels import label_key
 from screener.rulebook import Rulebook
 from screener.suggest import did_you_mean
 
 OUTCOMES = ("eligible", "ineligible", "incomplete")
 T = TypeVar("T")
 CRS_BANDS = (0, 300, 350, 400, 450, 500, 550, 600)
-MAX_COLUMN_MAP_BYTES = 1_000_000
 
 
 @dataclass
@@ -81,20 +82,15 @@ def match_columns(
 ) -> tuple[dict[str, int], list[str]]:
     """Question id -> input column index, and the questions with no column (unknown for every row).
 
-    Headers match a field id ignoring case and spaces (`English CLB Reading` is `english_clb_reading`);
-    `column_map` maps a firm's own header names to field ids first.
+    A header names a field when it is the field's id, label or question text, ignoring case, accents,
+    punctuation and spacing (`English CLB Reading`, `How old are you today?`); `column_map` (the map's
+    `columns:`) names a firm's own headers first. Field ids in the map are checked by `check_map`.
     """
-    wanted = {normalize_choice(qid): qid for qid in rulebook.questions}
-    renamed: dict[str, str] = {}
-    for name, target in (column_map or {}).items():
-        if target not in rulebook.questions:
-            where = getattr(column_map, "value_positions", {}).get(name)  # file:line:col when read from YAML
-            raise ScreenerError(f"--columns: {f'{where}: ' if where else ''}'{target}' is not a field of the rulebook"
-                                f"{did_you_mean(target, rulebook.questions)}", exit_code=2)
-        renamed[normalize_choice(name)] = target
+    wanted = header_fields(rulebook)
+    renamed = {label_key(name): target for name, target in (column_map or {}).items()}
     found: dict[str, int] = {}
     for index, name in enumerate(header):
-        key = normalize_choice(name)
+        key = label_key(name)
         qid: str | None = renamed.get(key) or wanted.get(key)
         if qid is None:
             continue
@@ -126,8 +122,9 @@ def no_field_matches(header: list[str], rulebook: Rulebook) -> ScreenerError:
     guesses.sort(key=lambda guess: -guess[0])
     details = [f"'{_clip(name)}' looks closest to the field '{qid}' ({rulebook.questions[qid].prompt})"
                for score, name, qid in guesses[:5] if score >= 0.55]
-    details.append("headers must be field ids (like 'age' or 'marital_status'), or be named in a map: "
-                   "a YAML file of `Your column header: field_id` lines, given with --columns MAP.yaml")
+    details.append("a header must be a field id (like 'age'), its label or its question text; name your own "
+                   f"headers in a map: `screener intake template FOLDER` writes {MAP_NAME} to edit, then "
+                   f"run again with --map FOLDER/{MAP_NAME}")
     count = len([name for name in header if name.strip()])
     return ScreenerError(f"none of the input's {count} column{'s' if count != 1 else ''} is a field of the "
                          "rulebook, so there is nothing to screen", details=details, exit_code=2)
@@ -196,7 +193,8 @@ def run_batch(
     sink: IO[bytes],
     *,
     as_of: dt.date,
-    column_map: Mapping[str, str] | None = None,
+    intake_map: IntakeMap | None = None,
+    map_option: str = "--map",
     output_format: str = "csv",
     encoding: str | None = None,
     excel: bool = False,
@@ -205,18 +203,22 @@ def run_batch(
 ) -> BatchSummary:
     """Screen every row of `source` into `sink`; returns the run's summary.
 
-    `output_format` is csv, xlsx or jsonl; `encoding` forces the input's encoding (else detected);
+    `intake_map` names the firm's headers and answers (`map_option` is how the person gave it, for
+    messages); `output_format` is csv, xlsx or jsonl; `encoding` forces the input's encoding (else detected);
     `excel` starts a CSV with a BOM so that Excel reads it as UTF-8.
     """
+    intake_map = intake_map or IntakeMap()
+    check_map(intake_map, rulebook, map_option)
     reader = CsvReader(source, encoding=encoding)
-    found, missing = match_columns(reader.header, rulebook, column_map)
+    found, missing = match_columns(reader.header, rulebook, intake_map.columns)
     compiled = columnar.compile_rulebook(rulebook, as_of)
     score = "crs_score" if "crs_score" in compiled.scores else (compiled.scores[0] if compiled.scores else None)
     summary = BatchSummary(pathways=compiled.pathways, score=score)
-    headers = {normalize_choice(name): name for name in reader.header}
-    for name in column_map or {}:
-        if normalize_choice(name) not in headers:
-            summary.warnings.append(f"--columns: the input has no column '{name}'{did_you_mean(name, reader.header)}")
+    headers = {label_key(name) for name in reader.header}
+    for name in intake_map.columns:
+        if label_key(name) not in headers:
+            summary.warnings.append(f"{map_option}: the input has no column '{name}'"
+                                    f"{did_you_mean(name, reader.header)}")
             if warn is not None:
                 warn(summary.warnings[-1])
     if missing:
@@ -227,6 +229,7 @@ def run_batch(
             warn(summary.warnings[-1])
     cells = {qid: reader.columns[index] for qid, index in found.items()}
     coercion = columnar.Coercion(list(rulebook.questions.values()), cells)
+    translations = {cells[qid]: keys for qid, keys in intake_map.value_keys().items() if qid in cells}
     rows: CsvRows | XlsxRows | None = None
     if output_format == "xlsx":
         rows = XlsxRows(sink, compiled.scores)
@@ -240,14 +243,15 @@ def run_batch(
         pending: Future[None] | None = None
         for chunk in chunks:
             frame = chunk.frame
+            answers = translated(frame, translations)
             if rows is not None:
-                out = screen_chunk(compiled, coercion, frame, reader.columns)
+                out = screen_chunk(compiled, coercion, frame, reader.columns, answers)
                 if pending is not None:
                     pending.result()  # one chunk in flight at most: memory stays flat, order is kept
                 pending = writer.submit(rows.write, out)
                 summary.add(out)
             else:
-                summary.add(write_jsonl(rulebook, frame, cells, sink, as_of, row_number, compiled))
+                summary.add(write_jsonl(rulebook, answers, cells, sink, as_of, row_number, compiled))
             row_number += frame.height
             if progress is not None:
                 progress(chunk.bytes_read)
@@ -290,11 +294,32 @@ def prefetched(chunks: Iterator[T]) -> Generator[T, None, None]:
                 slot.get(timeout=0.05)
 
 
+def translated(frame: pl.DataFrame, translations: Mapping[str, Mapping[str, str]]) -> pl.DataFrame:
+    """The cells a map names (`values:`) replaced by the rulebook's value; the input frame is kept as is.
+
+    Each distinct cell of a mapped column is looked up once, with the same `label_key` as the map.
+    """
+    if not translations:
+        return frame
+    changes = []
+    for column, keys in translations.items():
+        distinct = frame[column].drop_nulls().unique().to_list()
+        table = {text: keys[label_key(text)] for text in distinct if label_key(text) in keys}
+        if table:
+            changes.append(pl.col(column).replace(table))
+    return frame.with_columns(changes) if changes else frame
+
+
 def screen_chunk(
-    compiled: columnar.Compiled, coercion: columnar.Coercion, frame: pl.DataFrame, columns: list[str]
+    compiled: columnar.Compiled, coercion: columnar.Coercion, frame: pl.DataFrame, columns: list[str],
+    answers: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """The output rows of one chunk: input cells (escaped), outcomes, scores, flags, best pathway, error."""
-    typed, reasons = coercion(frame)
+    """The output rows of one chunk: input cells (escaped), outcomes, scores, flags, best pathway, error.
+
+    `answers` is the chunk with the map's answer labels replaced (default: the chunk itself); the
+    output keeps the input cells as they were.
+    """
+    typed, reasons = coercion(frame if answers is None else answers)
     results = compiled.evaluate(typed)
     error = frame.select(pl.coalesce(pl.col(PROBLEM), pl.lit(reasons)).alias(columnar.ERROR))[columnar.ERROR]
     ok = error.is_null()
@@ -344,34 +369,3 @@ def write_jsonl(
     schema = {**dict.fromkeys(compiled.pathways, pl.String), **dict.fromkeys(compiled.scores, pl.Float64),
               columnar.ERROR: pl.String}
     return pl.DataFrame(summary_rows, schema=schema)
-
-
-def load_column_map(path: str) -> dict[str, str]:
-    """`--columns MAP.yaml`: a mapping of the firm's header names to field ids; errors say file:line:col."""
-    from screener.source import DuplicateKeyError, LocatedDict, YamlSyntaxError, load_yaml_text
-
-    try:
-        with open(path, "rb") as stream:
-            raw = stream.read(MAX_COLUMN_MAP_BYTES + 1)
-    except FileNotFoundError:
-        raise ScreenerError(f"--columns: {path}: no such file", exit_code=2) from None
-    except OSError as error:
-        raise ScreenerError(f"--columns: {path}: {error.strerror or 'cannot be read'}", exit_code=2) from None
-    if len(raw) > MAX_COLUMN_MAP_BYTES:
-        raise ScreenerError(f"--columns: {path}: too large to be a column map (over 1 MB)", exit_code=2)
-    try:
-        data = load_yaml_text(raw.decode("utf-8-sig"), path)
-    except UnicodeDecodeError:
-        raise ScreenerError(f"--columns: {path}: not UTF-8 text", exit_code=2) from None
-    except (YamlSyntaxError, DuplicateKeyError) as error:
-        raise ScreenerError(f"--columns: {error.position}: {error}", exit_code=2) from None
-    if not isinstance(data, LocatedDict) or not data:
-        where = getattr(data, "position", f"{path}:1:1")
-        raise ScreenerError(f"--columns: {where}: must map header names to field ids, like `Age: age`",
-                            exit_code=2)
-    for key, value in data.items():
-        if not isinstance(key, str) or not isinstance(value, str):
-            where = data.value_positions.get(key) or data.key_positions.get(key) or data.position
-            raise ScreenerError(f"--columns: {where}: each entry maps a header name to a field id, like `Age: age`",
-                                exit_code=2)
-    return data

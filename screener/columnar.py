@@ -26,6 +26,7 @@ from screener import expressions as ex
 from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, coerce, is_blank
 from screener.bounds import Bound, domain, node_kind
 from screener.compiled import ShownRule
+from screener.labels import choice_spellings
 from screener.model import NUMERIC_TYPES, Question, Table, TableRow
 from screener.report import preference
 from screener.rulebook import Rulebook
@@ -56,7 +57,7 @@ def _fast_value(question: Question, cell: pl.Expr) -> pl.Expr:
     it) or that polars reads identically (plain digits) are taken here; anything else goes to Python.
     """
     if question.type in ("yes_no", "choice"):
-        words = sorted(TRUE_WORDS | FALSE_WORDS) if question.type == "yes_no" else question.choice_values
+        words = sorted(TRUE_WORDS | FALSE_WORDS) if question.type == "yes_no" else choice_spellings(question)
         table = _spellings(question, words)
         dtype = pl.Boolean if question.type == "yes_no" else pl.String
         return cell.replace_strict(table, default=None, return_dtype=dtype)

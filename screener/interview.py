@@ -10,13 +10,13 @@ may decline a question ("skip"); it stays unknown (unknown is not no) and is not
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from screener.answers import coerce, normalize_choice
 from screener.evaluation import Evaluation, outcome_of, pathway_status, status_of
+from screener.labels import matching_choices
 from screener.model import Question
 from screener.rulebook import Rulebook
 
@@ -69,7 +69,7 @@ def parse_reply(question: Question, text: str) -> Reply:
             return Answer(values[number - 1])
         if any(normalize_choice(value) == normalize_choice(word) for value in values if word):
             return Answer(coerce(question, word))
-        by_label = _labelled(question, lowered)
+        by_label = matching_choices(question, lowered)
         if len(by_label) == 1:
             return Answer(by_label[0])
         if len(by_label) > 1:
@@ -96,19 +96,6 @@ def _menu_number(lowered: str) -> int | None:
     if lowered.isascii() and lowered.isdigit() and len(digits) <= 6:
         return int(digits)
     return None
-
-
-def _labelled(question: Question, lowered: str) -> list[str]:
-    """The choices whose label is the reply, or else whose label starts with the reply as a word."""
-    def words(label: str) -> str:
-        return " ".join(re.sub(r"[^\w\s']", " ", label.lower()).split())
-
-    labels = [(choice.value, words(choice.label or "")) for choice in question.choices or []]
-    reply = words(lowered)
-    if not reply:
-        return []
-    exact = [value for value, label in labels if label == reply]
-    return exact or [value for value, label in labels if label.split()[:len(reply.split())] == reply.split()]
 
 
 @dataclass

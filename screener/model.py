@@ -73,6 +73,7 @@ class Topic(Strict):
 class Choice(Strict):
     value: Text
     label: Text | None = None
+    aliases: list[Text] = []  # other spellings forms use ("Colombie-Britannique"); see screener.labels
 
 
 NUMERIC_TYPES = ("int", "number", "money")

@@ -244,3 +244,166 @@ def test_a_form_whose_headers_match_no_field_gets_one_clear_error(tmp_path: Path
     assert any("'How old are you?'" in line and "'age'" in line for line in lines)
     assert any("map" in line for line in lines)
     assert "internal error" not in result.stderr and "a@b.c" not in result.stderr
+
+
+# ------------------------------------------------------------------------------ forms as they are
+
+
+def form_answer(rulebook: Rulebook, qid: str, value: str) -> str:
+    """The answer as a Google Form built from the interview shows it: the choice's label, Yes/No."""
+    question = rulebook.questions[qid]
+    if value == "":
+        return ""
+    if question.type == "choice":
+        return question.choice_label(value)
+    if question.type == "yes_no":
+        return {"yes": "Yes", "no": "No"}[value]
+    return value
+
+
+def google_form(rulebook: Rulebook) -> list[list[str]]:
+    """A Google Forms export: Timestamp first, question texts as headers, label answers, identity columns."""
+    fields = list(rulebook.questions)
+    prompts = [" ".join(rulebook.questions[qid].prompt.split()) for qid in fields]
+    # A question text two fields share ("What was your reading score on that test?", English and French)
+    # names neither: a form gives those their label ("English reading score") to tell them apart.
+    titles = [prompt if prompts.count(prompt) == 1 else rulebook.questions[qid].short_label
+              for qid, prompt in zip(fields, prompts, strict=True)]
+    assert len(set(titles)) == len(titles)
+    header = ["Timestamp", "Email address", "Full name", "Phone number", *titles]
+    rows = [header]
+    for number, person in enumerate(PEOPLE):
+        rows.append([f"2026/11/0{number + 1} 10:1{number}:00 AM GMT-5", person["Email"], person["Name"],
+                     person["Phone"], *[form_answer(rulebook, qid, person.get(qid, "")) for qid in fields]])
+    return rows
+
+
+def test_a_google_forms_export_with_question_headers_and_label_answers(
+        tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
+    rows = google_form(rulebook)
+    assert "Single (never married, not in a common-law relationship)" in rows[1]  # labels, not values
+    assert "Ontario" in rows[1] and "Quebec" in rows[3]
+    got, stderr, _ = screen(tmp_path, "form.csv", csv_text(rows).encode("utf-8"))
+    assert "not in the input" not in stderr  # every question text was recognised
+    assert all(row["error"] == "" for row in got), [row["error"] for row in got]
+    assert verdicts(rulebook, got) == verdicts(rulebook, clean)
+    assert [row["Full name"] for row in got] == [person["Name"] for person in PEOPLE]
+    assert [row["Email address"] for row in got] == [person["Email"] for person in PEOPLE]
+
+
+def test_a_firms_own_form_with_a_map_for_its_headers_and_answers(
+        tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
+    """French headers and answer wording the rulebook cannot know: named in --map."""
+    own = {"age": "Âge du demandeur", "marital_status": "État civil", "us_citizen": "Citoyen américain ?",
+           "intended_province": "Province visée"}
+    words = {"marital_status": {"single": "Célibataire", "married": "Marié(e)", "common_law": "Conjoint de fait"},
+             "us_citizen": {"yes": "Oui", "no": "Non"}}
+    rows = table(rulebook)
+    header = [own.get(name, name) for name in rows[0]]
+    body = [[words.get(name, {}).get(cell, cell) for name, cell in zip(rows[0], row, strict=True)] for row in rows[1:]]
+    body[0][rows[0].index("intended_province")] = "ontario"
+    body[2][rows[0].index("intended_province")] = "Québec"  # accents and case: no map needed
+    mapping = tmp_path / "intake-map.yaml"
+    mapping.write_text(
+        "columns:\n" + "".join(f"  \"{text}\": {qid}\n" for qid, text in own.items())
+        + "values:\n  marital_status:\n    célibataire: single\n    \"Marié(e)\": married\n"
+        + "    Conjoint de fait: common_law\n  us_citizen:\n    Oui: yes\n    Non: no\n", encoding="utf-8")
+    got, _, _ = screen(tmp_path, "own.csv", csv_text([header, *body]).encode("utf-8"), "--map", str(mapping))
+    assert all(row["error"] == "" for row in got), [row["error"] for row in got]
+    assert verdicts(rulebook, got) == verdicts(rulebook, clean)
+    assert [row["État civil"] for row in got] == ["Célibataire", "Marié(e)", "Célibataire", "Conjoint de fait"]
+
+
+def test_a_map_with_a_value_the_rulebook_refuses_is_rejected_before_reading(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns:\n  Statut: marital_status\n  Âge: agee\nvalues:\n  marital_status:\n"
+                       "    Pacsé: civil_union\n", encoding="utf-8")
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("Statut,Âge\nPacsé,30\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--map", str(mapping),
+                                      "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 2
+    assert "Error: --map: 2 problems in the map" in result.stderr
+    assert "'agee' is not a field of the rulebook (did you mean 'age'?)" in result.stderr
+    assert "values: marital_status: 'Pacsé' -> 'civil_union'" in result.stderr
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(("qid", "written", "value"), [
+    ("intended_province", "Quebec", "QC"),
+    ("intended_province", "QUÉBEC", "QC"),
+    ("intended_province", "british columbia", "BC"),
+    ("intended_province", "Colombie-Britannique", "BC"),
+    ("intended_province", "Île-du-Prince-Édouard", "PE"),
+    ("marital_status", "Single (never married)", "single"),
+    ("marital_status", "Single (never married, not in a common-law relationship)", "single"),
+    ("marital_status", "Common-law", "common_law"),
+    ("education", "Master's", "masters"),
+    ("education", "Doctorate (PhD)", "doctoral"),
+])
+def test_labels_and_common_spellings_are_read_the_same_everywhere(
+        rulebook: Rulebook, qid: str, written: str, value: str) -> None:
+    """The answers reader, the interview and batch all take the rulebook's labels (one lookup)."""
+    from screener.answers import coerce
+    from screener.interview import Answer, parse_reply
+
+    question = rulebook.questions[qid]
+    assert coerce(question, written) == value
+    assert parse_reply(question, written) == Answer(value)
+
+
+def test_an_ambiguous_label_is_refused_not_guessed(rulebook: Rulebook) -> None:
+    from screener.answers import coerce
+
+    with pytest.raises(ValueError):
+        coerce(rulebook.questions["canadian_parent"], "Yes")  # two choices start with "Yes, a parent ..."
+
+
+# ------------------------------------------------------------------------------ intake template and docs
+
+
+def test_intake_template_writes_a_header_a_dictionary_and_a_map_that_works(
+        tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
+    folder = tmp_path / "intake"
+    result = CliRunner().invoke(app, ["intake", "template", str(folder)])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["intake-header.csv", "intake-dictionary.md", "intake-dictionary.csv", "intake-map.yaml"])
+    header = next(csv.reader(io.StringIO((folder / "intake-header.csv").read_text(encoding="utf-8"))))
+    assert sorted(header) == sorted(rulebook.questions)
+    entries = list(csv.DictReader(io.StringIO((folder / "intake-dictionary.csv").read_text(encoding="utf-8"))))
+    by_id = {entry["id"]: entry for entry in entries}
+    assert set(by_id) == set(rulebook.questions)
+    assert by_id["marital_status"]["type"] == "choice"
+    assert "single = Single (never married" in by_id["marital_status"]["allowed values"]
+    assert "express_entry_fsw" in by_id["age"]["used by"].split(", ")
+    assert by_id["age"]["question"] == " ".join(rulebook.questions["age"].prompt.split())
+    markdown = (folder / "intake-dictionary.md").read_text(encoding="utf-8")
+    assert "| `intended_province` |" in markdown and "QC = Quebec" in markdown
+    # the map as written works: a file whose headers are the question texts, screened with it
+    import yaml
+
+    mapping = yaml.safe_load((folder / "intake-map.yaml").read_text(encoding="utf-8"))
+    assert set(mapping["columns"].values()) == set(rulebook.questions)
+    renamed = {qid: f"Q{index}. {text}" for index, (text, qid) in enumerate(mapping["columns"].items())}
+    mapping["columns"] = {text: qid for qid, text in renamed.items()}
+    (folder / "intake-map.yaml").write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
+    rows = table(rulebook)
+    rows[0] = [renamed.get(name, name) for name in rows[0]]
+    got, stderr, _ = screen(tmp_path, "numbered.csv", csv_text(rows).encode("utf-8"),
+                            "--map", str(folder / "intake-map.yaml"))
+    assert "not in the input" not in stderr
+    assert verdicts(rulebook, got) == verdicts(rulebook, clean)
+    again = CliRunner().invoke(app, ["intake", "template", str(folder)])
+    assert again.exit_code == 2 and "--force" in again.stderr  # a firm's edits are never overwritten
+
+
+def test_docs_intake_md_is_generated_from_the_rules_and_current(rulebook: Rulebook) -> None:
+    from screener.intake import intake_doc
+
+    committed = (ROOT / "docs" / "intake.md").read_text(encoding="utf-8")
+    assert committed == intake_doc(rulebook), "docs/intake.md is stale: run `screener intake doc -o docs/intake.md`"
+    for qid in rulebook.questions:
+        assert f"| `{qid}` |" in committed
+    for pathway in rulebook.pathways:
+        assert f"`{pathway}`" in committed

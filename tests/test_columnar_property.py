@@ -70,7 +70,9 @@ def cell(question: Question, with_bad: bool) -> st.SearchStrategy[str]:
                                "9" * 5000, "999999999999999.9999"]) | st.floats(
             high + 0.5, high + 50, allow_nan=False).map(lambda x: f"{x:.1f}")
     elif question.type == "choice":
-        good = st.sampled_from(question.choice_values).flatmap(messy)
+        labels = [choice.label for choice in question.choices or [] if choice.label]
+        heads = [label.split("(")[0] for label in labels]  # "Single (never married…)" as a form shortens it
+        good = st.sampled_from([*question.choice_values, *labels, *heads]).flatmap(messy)
         bad = st.sampled_from(["phd", "other thing", "masterz", "yes please"])
     else:
         good = st.dates(dt.date(1950, 1, 1), dt.date(2030, 12, 31)).map(dt.date.isoformat)

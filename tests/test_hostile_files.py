@@ -138,6 +138,37 @@ def test_save_to_a_fifo_streams_the_answers_to_its_reader(tmp_path: Path) -> Non
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
+def test_report_to_a_fifo_and_a_device_streams_and_leaves_the_nodes(tmp_path: Path) -> None:
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(ANSWERS))
+    fifo = tmp_path / "report.md"
+    os.mkfifo(fifo)
+    reader = FifoReader(fifo)
+    done = cli("check", "--rules", str(CHECK_RULES), "--as-of", AS_OF, "--answers", str(answers), "--no-input",
+               "--report", str(fifo))
+    assert done.returncode == 0, done.stderr
+    assert reader.result().startswith(b"#")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    null = device(tmp_path, "null.md", 3)
+    done = cli("check", "--rules", str(CHECK_RULES), "--as-of", AS_OF, "--answers", str(answers), "--no-input",
+               "--report", str(null))
+    assert done.returncode == 0, done.stderr
+    assert is_char_device(null) and leftovers(tmp_path) == []
+
+
+def test_save_to_dash_writes_the_answers_to_stdout_and_no_file_named_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(ANSWERS))
+    monkeypatch.chdir(tmp_path)
+    done = cli("check", "--rules", str(CHECK_RULES), "--as-of", AS_OF, "--answers", str(answers), "--no-input",
+               "--json", "--save", "-")
+    assert done.returncode == 0, done.stderr
+    assert b"# screener answers" in done.stdout and b"\nage: 30\n" in done.stdout  # the YAML answer file
+    assert not (tmp_path / "-").exists()
+
+
 def test_batch_refuses_a_block_device(tmp_path: Path) -> None:
     (tmp_path / "in.csv").write_bytes(SMALL)
     disk = tmp_path / "disk"

@@ -113,3 +113,32 @@ def test_senior_management_is_asked_only_when_it_can_score(book: Rulebook) -> No
     answers: dict[str, Any] = dict(replies)
     before = [q.id for q in book.open_questions(answers, dt.date(2025, 1, 1))]
     assert "job_offer_senior_manager" in before
+
+
+CUSMA_PROFILE = {"canadian_citizen": "no", "born_in_canada": "no", "canadian_parent": "no", "us_citizen": "yes",
+                 "job_offer": "yes", "cusma_profession": "yes"}
+
+
+def _steps(book: Rulebook, answers: dict[str, Any], pathway: str, on: dt.date) -> str:
+    report = book.evaluate(answers, as_of=on)
+    assert report.pathways[pathway].outcome == "eligible"
+    return " ".join(step.text for step in report.pathways[pathway].next_steps)
+
+
+def test_the_cusma_review_step_is_dated(book: Rulebook) -> None:
+    """Issue 11: a remark dated 2026 (the CUSMA review began on 1 Jul 2026) never shows for an earlier date."""
+    assert "joint review" not in _steps(book, CUSMA_PROFILE, "cusma_professional", dt.date(2026, 6, 30))
+    assert "joint review" in _steps(book, CUSMA_PROFILE, "cusma_professional", dt.date(2026, 7, 1))
+
+
+def test_the_2026_express_entry_proposals_step_is_dated(book: Rulebook) -> None:
+    fsw = {**CUSMA_PROFILE, "job_offer": "no", "age": "30", "english_test": "none", "english_clb_reading": "9",
+           "english_clb_writing": "9", "english_clb_listening": "9", "english_clb_speaking": "9",
+           "french_test": "none", "education": "bachelors", "education_assessed": "yes",
+           "canadian_education": "none", "occupation_teer": "1", "foreign_work_years": "3",
+           "canadian_work_years": "0", "continuous_year": "yes", "trade_certificate": "no",
+           "marital_status": "single", "dependent_children": "0", "sibling_in_canada": "no",
+           "relative_in_canada": "no", "settlement_funds_cad": "20000", "intended_province": "ON",
+           "work_authorized_in_canada": "no"}
+    assert "proposed in 2026" not in _steps(book, fsw, "express_entry_fsw", dt.date(2025, 12, 1))
+    assert "proposed in 2026" in _steps(book, fsw, "express_entry_fsw", dt.date(2026, 11, 25))

@@ -25,9 +25,12 @@ def batch(
     output_format: Annotated[str, typer.Option("--format", metavar="csv|jsonl",
                                                help="csv (one row per input row) or jsonl (full report per row).")]
     = "csv",
-    columns: Annotated[str | None, typer.Option("--columns", metavar="MAP.yaml",
-                                                help="YAML mapping your header names to field ids.",
-                                                show_default=False)] = None,
+    map_file: Annotated[str | None, typer.Option("--map", metavar="MAP.yaml",
+                                                 help="Your form's headers and answers mapped to field ids and "
+                                                      "values (see `screener intake template`).",
+                                                 show_default=False)] = None,
+    columns: Annotated[str | None, typer.Option("--columns", metavar="MAP.yaml", hidden=True,
+                                                help="The older name of --map.", show_default=False)] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", metavar="NAME",
                                                  help="The input's encoding (default: detected; utf-8, utf-16, "
                                                       "cp1252, latin-1, ...).", show_default=False)] = None,
@@ -58,9 +61,10 @@ def batch(
     # polars allocates through jemalloc: one arena keeps the peak memory of a long run low (~15%)
     # at no cost in speed on small machines. Read when polars loads, so set before importing it.
     os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1")
-    from screener.batch import load_column_map, run_batch
+    from screener.batch import run_batch
     from screener.csvio import atomic_output, encoding_name
     from screener.files import is_stream
+    from screener.intake import load_intake_map
     from screener.render.batch_summary import render_summary
     from screener.render.console import make_console
     from screener.rulebook import load_rulebook, resolve_rules_path
@@ -80,7 +84,11 @@ def batch(
             raise ScreenerError("--encoding: an .xlsx workbook has no text encoding to choose", exit_code=2)
         encoding_name(encoding)
     day = parse_as_of(as_of) or dt.date.today()
-    column_map = load_column_map(columns) if columns else None
+    if map_file is not None and columns is not None:
+        raise ScreenerError("--columns is the older name of --map: give one of them", exit_code=2)
+    map_option = "--columns" if columns is not None else "--map"
+    map_path = map_file or columns
+    intake_map = load_intake_map(map_path, map_option) if map_path else None
     try:
         with _interruptible():
             rulebook = load_rulebook(resolve_rules_path(rules))
@@ -91,7 +99,8 @@ def batch(
             def warn(message: str) -> None:
                 console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
 
-            screen = functools.partial(run_batch, rulebook, as_of=day, warn=warn, column_map=column_map,
+            screen = functools.partial(run_batch, rulebook, as_of=day, warn=warn, intake_map=intake_map,
+                                       map_option=map_option,
                                        output_format=output_format, encoding=encoding, excel=excel)
             with _opened(input, sheet, workbook_input) as (source, size), atomic_output(output) as sink:
                 if sys.stderr.isatty() and size is not None and size >= PROGRESS_MIN_BYTES:

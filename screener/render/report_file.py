@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-import stat
 from pathlib import Path
 
 from screener import guidance
@@ -131,11 +130,7 @@ def write_report(path: Path, report: Report, suggestions: WhatIf | None, context
         text = html_page(text)
     data = text.encode("utf-8")
     try:
-        if path.exists() and not stat.S_ISREG(path.stat().st_mode):
-            with path.open("wb") as stream:  # a FIFO or a device: stream, never replace
-                stream.write(data)
-            return
-        with atomic_write(path) as out:
+        with atomic_write(path) as out:  # a FIFO or a device is streamed to, never replaced
             out.write(data)
     except OSError as exc:
         raise ScreenerError(f"--report: cannot write {path} ({exc.strerror})", exit_code=1) from None

@@ -1,0 +1,370 @@
+"""The intake contract as a firm needs it: which columns, which answers, and a map for forms as they are.
+
+Everything here is generated from the rulebook, so the template a firm builds its form from, the map
+it edits, and `docs/intake.md` (the contract shipped with the project) never drift from the rules:
+
+- `template_files`: a CSV header, a data dictionary (Markdown and CSV: id, question, type, allowed
+  values with their labels, which pathways and scores read it) and a ready `intake-map.yaml`;
+- `intake_doc`: docs/intake.md (a test keeps the committed file equal to it);
+- `IntakeMap` / `load_intake_map`: a firm's map from its column headers and answer labels to field ids
+  and values (`screener batch --map`), checked against the rulebook before any row is read;
+- `header_fields`: the headers that need no map: a field id, a field's label or its question text,
+  compared as `labels.label_key` (case, accents, punctuation and spacing ignored).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from screener.errors import ScreenerError
+from screener.labels import label_key
+from screener.model import Question
+from screener.rulebook import Rulebook
+from screener.suggest import did_you_mean
+
+MAP_NAME = "intake-map.yaml"
+MAX_MAP_BYTES = 1_000_000
+TEMPLATE_FILES = ("intake-header.csv", "intake-dictionary.md", "intake-dictionary.csv", MAP_NAME)
+
+
+# ---------------------------------------------------------------------------------- headers
+
+
+def header_fields(rulebook: Rulebook) -> dict[str, str]:
+    """label_key of a header -> the field it names without a map: its id, its label or its question.
+
+    A label or question text two fields share names neither (only the id does).
+    """
+    found: dict[str, str] = {}
+    shared: set[str] = set()
+    for qid, question in rulebook.questions.items():
+        for text in {question.label or "", question.prompt}:
+            key = label_key(text)
+            if not key:
+                continue
+            if key in found and found[key] != qid:
+                shared.add(key)
+            found[key] = qid
+    for key in shared:
+        del found[key]
+    found.update({label_key(qid): qid for qid in rulebook.questions})  # ids always win
+    return found
+
+
+def form_titles(rulebook: Rulebook) -> dict[str, str]:
+    """Field id -> a header that names it without a map: its question text, or its label where two
+    fields ask the same question ("What was your reading score on that test?"), else its id."""
+    wanted = header_fields(rulebook)
+    titles: dict[str, str] = {}
+    for qid, question in rulebook.questions.items():
+        candidates = [" ".join(question.prompt.split()), question.short_label, qid]
+        titles[qid] = next(text for text in candidates if wanted.get(label_key(text)) == qid)
+    return titles
+
+
+# ---------------------------------------------------------------------------------- the map
+
+
+@dataclass
+class IntakeMap:
+    """A firm's form, mapped: header -> field id, and per field, answer as written -> screener's value."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    positions: dict[tuple[str, ...], str] = field(default_factory=dict)  # file:line:col of each entry
+
+    def value_keys(self) -> dict[str, dict[str, str]]:
+        """field id -> label_key(answer) -> value (how cells are looked up)."""
+        return {qid: {label_key(text): value for text, value in answers.items()}
+                for qid, answers in self.values.items()}
+
+
+def load_intake_map(path: str, option: str = "--map") -> IntakeMap:
+    """Read `intake-map.yaml`: `columns:` and `values:` sections, or the older flat `Header: field_id`.
+
+    Every problem is one line with the file:line:col it is at.
+    """
+    from screener.source import DuplicateKeyError, LocatedDict, YamlSyntaxError, load_yaml_text
+
+    try:
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_MAP_BYTES + 1)
+    except FileNotFoundError:
+        raise ScreenerError(f"{option}: {path}: no such file", exit_code=2) from None
+    except OSError as error:
+        raise ScreenerError(f"{option}: {path}: {error.strerror or 'cannot be read'}", exit_code=2) from None
+    if len(raw) > MAX_MAP_BYTES:
+        raise ScreenerError(f"{option}: {path}: too large to be a map (over 1 MB)", exit_code=2)
+    try:
+        data = load_yaml_text(raw.decode("utf-8-sig"), path)
+    except UnicodeDecodeError:
+        raise ScreenerError(f"{option}: {path}: not UTF-8 text", exit_code=2) from None
+    except (YamlSyntaxError, DuplicateKeyError) as error:
+        raise ScreenerError(f"{option}: {error.position}: {error}", exit_code=2) from None
+
+    def fail(where: object, message: str) -> ScreenerError:
+        return ScreenerError(f"{option}: {where}: {message}", exit_code=2)
+
+    if not isinstance(data, LocatedDict) or not data:
+        raise fail(getattr(data, "position", f"{path}:1:1"), "must map header names to field ids, like `Age: age` "
+                   "(or have `columns:` and `values:` sections)")
+    flat = not set(data) <= {"columns", "values"}  # the older `--columns` form: headers only
+    columns = data if flat else data.get("columns") or LocatedDict()
+    values = LocatedDict() if flat else data.get("values") or LocatedDict()
+    found = IntakeMap()
+    if not isinstance(columns, LocatedDict):
+        raise fail(data.value_positions.get("columns"), "`columns:` maps header names to field ids, like `Age: age`")
+    for header, qid in columns.items():
+        if not isinstance(header, str) or not isinstance(qid, str):
+            where = columns.value_positions.get(header) or columns.key_positions.get(header) or columns.position
+            raise fail(where, "each entry maps a header name to a field id, like `Age: age`")
+        found.columns[header] = qid
+        found.positions[("columns", header)] = str(columns.value_positions.get(header, columns.position))
+    if not isinstance(values, LocatedDict):
+        raise fail(data.value_positions.get("values"), "`values:` maps field ids to {your answer: value}")
+    for qid, answers in values.items():
+        answers = answers if answers is not None else LocatedDict()
+        if not isinstance(answers, LocatedDict):
+            raise fail(values.value_positions.get(qid) or values.position,
+                       "under `values:`, each field id maps your answers to values, like "
+                       "`marital_status: {Célibataire: single}`")
+        found.positions[("values", qid)] = str(values.key_positions.get(qid, values.position))
+        found.values[str(qid)] = {}
+        for text, value in answers.items():
+            if isinstance(value, dict | list) or value is None:
+                raise fail(answers.value_positions.get(text) or answers.position,
+                           "each answer maps to one value, like `Célibataire: single`")
+            found.values[str(qid)][str(text)] = _scalar_text(value)
+            found.positions[("values", qid, str(text))] = str(answers.value_positions.get(text, answers.position))
+    return found
+
+
+def _scalar_text(value: object) -> str:
+    if isinstance(value, bool):  # `true`/`false` in YAML
+        return "yes" if value else "no"
+    return str(value)
+
+
+def check_map(intake_map: IntakeMap, rulebook: Rulebook, option: str = "--map") -> None:
+    """Every field id exists and every mapped value is an answer the rulebook accepts; all problems at once,
+    each with the file:line:col it is at."""
+    from screener.answers import coerce
+
+    problems: list[str] = []
+
+    def add(key: tuple[str, ...], message: str) -> None:
+        where = intake_map.positions.get(key)
+        problems.append(f"{where}: {message}" if where else message)
+
+    for header, qid in intake_map.columns.items():
+        if qid not in rulebook.questions:
+            add(("columns", header), f"'{qid}' is not a field of the rulebook{did_you_mean(qid, rulebook.questions)}")
+    for qid, answers in intake_map.values.items():
+        question = rulebook.questions.get(qid)
+        if question is None:
+            add(("values", qid), f"'{qid}' is not a field of the rulebook{did_you_mean(qid, rulebook.questions)}")
+            continue
+        for text, value in answers.items():
+            try:
+                coerce(question, value)
+            except ValueError as error:
+                add(("values", qid, text), f"values: {qid}: '{text}' -> '{value}': {error}")
+    if len(problems) == 1:
+        raise ScreenerError(f"{option}: {problems[0]}", exit_code=2)
+    if problems:
+        raise ScreenerError(f"{option}: {len(problems)} problems in the map", details=problems, exit_code=2)
+
+
+# ---------------------------------------------------------------------------------- dictionary
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One field of the data dictionary."""
+
+    id: str
+    topic: str
+    question: str
+    type: str
+    allowed: str
+    used_by: str
+
+
+def allowed_values(question: Question) -> str:
+    """What a cell may hold, in words, with each choice's label."""
+    if question.type == "yes_no":
+        return "yes / no (also y, n, true, false, 1, 0)"
+    if question.type == "choice":
+        return "; ".join(f"{c.value} = {c.label}" if c.label else c.value for c in question.choices or [])
+    if question.type == "date":
+        return "a date, YYYY-MM-DD"
+    low = "" if question.min is None else _number(question.min)
+    high = "" if question.max is None else _number(question.max)
+    span = f" {low}–{high}" if low and high else f" from {low}" if low else f" up to {high}" if high else ""
+    if question.type == "money":
+        return f"Canadian dollars{span} (25000, 25,000 or $25,000)"
+    if question.type == "number":
+        return f"a number{span} (6.5)"
+    return f"a whole number{span}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def users(rulebook: Rulebook) -> dict[str, list[str]]:
+    """Question id -> the pathways, scores and admissibility flags whose rules read it (directly or
+    through derived values)."""
+    graph = rulebook.graph
+    found: dict[str, list[str]] = {qid: [] for qid in rulebook.questions}
+    for pid, pathway in rulebook.rules.pathways.items():
+        read: set[str] = set()
+        for requirement in pathway.requirements:
+            read |= graph.questions_of_node(requirement.condition.node)
+        for qid in read:
+            found.setdefault(qid, []).append(pid)
+    for sid in rulebook.scores:
+        for qid in graph.questions_of([sid]):
+            found.setdefault(qid, []).append(sid)
+    for fid, flag in rulebook.rules.flags.items():
+        for qid in graph.questions_of_node(flag.condition.node):
+            found.setdefault(qid, []).append(f"flag {fid}")
+    return found
+
+
+def dictionary(rulebook: Rulebook) -> list[Entry]:
+    """Every field, in interview order."""
+    topics = {topic.id: topic.title for topic in rulebook.topics}
+    used = users(rulebook)
+    return [Entry(question.id, topics.get(question.topic, question.topic), " ".join(question.prompt.split()),
+                  question.type, allowed_values(question), ", ".join(used.get(question.id, [])) or "—")
+            for question in rulebook.question_order()]
+
+
+def dictionary_markdown(rulebook: Rulebook) -> str:
+    lines = ["| id | question | type | allowed values | used by |", "|---|---|---|---|---|"]
+    for entry in dictionary(rulebook):
+        cells = [f"`{entry.id}`", entry.question, entry.type, entry.allowed, entry.used_by]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def dictionary_csv(rulebook: Rulebook) -> str:
+    from screener.csvio import escape_formula
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "topic", "question", "type", "allowed values", "used by"])
+    for entry in dictionary(rulebook):
+        writer.writerow([escape_formula(cell) for cell in
+                         (entry.id, entry.topic, entry.question, entry.type, entry.allowed, entry.used_by)])
+    return buffer.getvalue()
+
+
+def header_csv(rulebook: Rulebook) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([q.id for q in rulebook.question_order()])
+    return buffer.getvalue()
+
+
+def _yaml_text(text: str) -> str:
+    return '"' + " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def map_template(rulebook: Rulebook) -> str:
+    """A working `intake-map.yaml`: each field's question text as its header; edit the left sides."""
+    lines = [
+        f"# How your intake form maps onto the fields of the rulebook '{rulebook.info.id}' "
+        f"(version {rulebook.info.version}).",
+        f"# Use it with:  screener batch responses.csv --map {MAP_NAME} -o screened.csv",
+        "#",
+        "# columns: your column header -> field id. Replace each question text below with your form's",
+        "#   header for that field (case, accents and punctuation do not matter). A header that is the",
+        "#   field id, its label or its question text needs no line; delete the lines you do not use.",
+        "# values: per field, an answer as your form writes it -> the value screener expects. The",
+        "#   rulebook's own labels ('Single (never married, ...)', 'British Columbia', 'Québec') and",
+        "#   yes/no words need no line: add only your form's own wording.",
+        "columns:",
+    ]
+    titles = form_titles(rulebook)
+    for question in rulebook.question_order():
+        lines.append(f"  {_yaml_text(titles[question.id])}: {question.id}")
+    lines.append("values:")
+    for question in rulebook.question_order():
+        if question.type != "choice":
+            continue
+        lines.append(f"  {question.id}:")
+        lines.append(f"    # \"your form's answer\": one of {', '.join(question.choice_values)}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def template_files(rulebook: Rulebook) -> dict[str, str]:
+    """File name -> content, for `screener intake template DIR`."""
+    markdown = f"# Intake data dictionary ({rulebook.info.title}, rules version {rulebook.info.version})\n\n"
+    return {
+        "intake-header.csv": header_csv(rulebook),
+        "intake-dictionary.md": markdown + dictionary_markdown(rulebook),
+        "intake-dictionary.csv": dictionary_csv(rulebook),
+        MAP_NAME: map_template(rulebook),
+    }
+
+
+# ---------------------------------------------------------------------------------- docs/intake.md
+
+
+def intake_doc(rulebook: Rulebook) -> str:
+    """docs/intake.md: the intake contract of a rulebook, for the firms that build forms on it."""
+    pathways = ", ".join(f"`{pid}`" for pid in rulebook.pathways)
+    scores = ", ".join(f"`{sid}`" for sid in rulebook.scores)
+    return DOC.format(title=rulebook.info.title, version=rulebook.info.version, pathways=pathways, scores=scores,
+                      dictionary=dictionary_markdown(rulebook)).rstrip() + "\n"
+
+
+DOC = """\
+# The intake contract
+
+<!-- Generated from the rulebook by `screener intake doc -o docs/intake.md`; a test keeps it current. -->
+
+What a law firm's intake file must hold for `screener batch`, and what comes back. This is the
+public interface of the default rulebook ({title}, rules version {version}): field ids, pathway ids,
+outcomes, output columns and the JSON report are never renamed.
+
+`screener intake template FOLDER` writes the same dictionary as files to build a form from: a CSV
+header (`intake-header.csv`), the dictionary as Markdown and CSV, and a ready map (`intake-map.yaml`).
+
+## The input
+
+- One row per person, one column per field below, in any order. Extra columns (names, emails, phone
+  numbers, file numbers) are kept and passed through untouched.
+- A header matches a field when it is the field id, the field's label or its question text, ignoring
+  case, accents, punctuation and spacing (`English CLB Reading`, `How old are you today?`). Other
+  headers are named in a map (`--map intake-map.yaml`, `columns:` section).
+- Answers: the values below, or the labels the interview shows (`Single (never married, ...)`,
+  `British Columbia`, `Québec`), ignoring case and accents. A form's own wording is named in the map
+  (`values:` section). An empty cell is *unknown*, never "no": a pathway that depends on it is
+  `incomplete`.
+- Files: CSV in UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252/Latin-1 (Excel's plain
+  "CSV"), detected (`--encoding` forces one); separated by `,`, `;` or tab (detected); or an `.xlsx`
+  workbook (`--sheet` picks the sheet; needs `pip install 'screener[xlsx]'`). A file that is not text
+  in its encoding is refused whole, with advice, never turned into half error rows.
+
+## The output
+
+One output row per input row, in input order: every input column, then one column per pathway
+({pathways}) holding `eligible`, `ineligible` or `incomplete`, then the scores ({scores}; empty when
+they depend on an unknown answer), then `flags` (`;`-separated admissibility flag ids),
+`best_pathway`, `best_pathway_title`, `leads`, `warnings`, and `error` last (empty unless the row
+could not be read; such a row keeps all its input columns). Cells a spreadsheet would run as
+formulas get a leading `'`.
+
+The output is UTF-8 (`--excel` adds the BOM Excel on Windows needs), or a workbook when `-o` ends in
+`.xlsx`. It is written atomically: an interrupted run leaves no half file.
+
+`--format jsonl` writes the JSON report of each row, one per line.
+
+## The fields
+
+{dictionary}"""
