@@ -9,6 +9,11 @@ as a fresh load does. The key is the SHA-256 of every rule file plus the screene
 rulebook or a new screener never meets a stale entry. Anything odd falls back to a full load.
 The cache lives in `$SCREENER_CACHE_DIR`, else `$XDG_CACHE_HOME/screener`, else `~/.cache/screener`
 (folder 0700, files 0600); `SCREENER_CACHE_DIR=off` disables it.
+
+A verdict must never come from bytes screener did not write: each entry starts with an HMAC-SHA256 of
+its name and content, keyed by a random per-user secret kept in the cache folder (`secret`, 0600,
+created on first use without ever replacing one). An entry that fails the check — edited, truncated,
+copied from another key — is ignored and rewritten from the YAML.
 """
 
 from __future__ import annotations
@@ -17,10 +22,13 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import stat
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
@@ -33,6 +41,8 @@ from screener.rulebook import Rulebook, _Loader, content_hash, load_rulebook, re
 from screener.source import Position
 
 FORMAT = "json-1"
+SECRET = "secret"
+MAC_PREFIX = b"hmac-sha256:"
 M = TypeVar("M", bound=BaseModel)
 Converter = Callable[[Any], Any]
 PositionKey = tuple[str, tuple[int | str, ...], bool]
@@ -66,15 +76,20 @@ def load_rulebook_cached(path: str | os.PathLike[str] | None = None) -> Rulebook
         entry = folder / f"rulebook-{cache_key(rules_hash)}.json"
     except OSError:
         return load_rulebook(root)
-    if _private(folder, directory=True) and _private(entry, directory=False):
+    key = _secret(folder)
+    if key is None:  # no trustworthy secret: no cache
+        return load_rulebook(root)
+    if _private(entry, directory=False):
         try:
-            return _CachedLoader(root, json.loads(entry.read_text(encoding="utf-8")), rules_hash).load()
+            payload = _verified(entry, key)
+            if payload is not None:
+                return _CachedLoader(root, json.loads(payload), rules_hash).load()
         except Exception:  # a damaged or foreign entry: rebuild from the YAML
             pass
     recorder = _RecordingLoader(root, rules_hash)
     rulebook = recorder.load()  # raises RulebookError for a broken rulebook: nothing is cached
     with contextlib.suppress(OSError, TypeError, ValueError):
-        _write(folder, entry, recorder.snapshot())
+        _write(entry, key, recorder.snapshot())
     return rulebook
 
 
@@ -187,9 +202,71 @@ def _private(path: Path, *, directory: bool) -> bool:
     return kind and info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
-def _write(folder: Path, entry: Path, snapshot: dict[str, Any]) -> None:
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not _private(folder, directory=True):
-        return
+def _write(entry: Path, key: bytes, snapshot: dict[str, Any]) -> None:
+    payload = json.dumps(snapshot, separators=(",", ":")).encode("utf-8")
     with atomic_write(entry) as stream:
-        stream.write(json.dumps(snapshot, separators=(",", ":")).encode("utf-8"))
+        stream.write(MAC_PREFIX + _mac(key, entry.name, payload).encode("ascii") + b"\n" + payload)
+
+
+def _mac(key: bytes, name: str, payload: bytes) -> str:
+    """Bound to the entry's name too, so a genuine entry copied over another key does not verify."""
+    return hmac.new(key, name.encode("utf-8") + b"\0" + payload, hashlib.sha256).hexdigest()
+
+
+def _verified(entry: Path, key: bytes) -> bytes | None:
+    """The entry's content if its HMAC is the one screener wrote with this user's secret, else None."""
+    data = entry.read_bytes()
+    header, _, payload = data.partition(b"\n")
+    if not header.startswith(MAC_PREFIX):
+        return None
+    expected = _mac(key, entry.name, payload).encode("ascii")
+    return payload if hmac.compare_digest(header[len(MAC_PREFIX):], expected) else None
+
+
+def _secret(folder: Path) -> bytes | None:
+    """This user's cache key: read it, or create it once (0600, never replacing one); None if untrustworthy.
+
+    A new secret is written to an exclusively created (O_EXCL) temporary file and published with a hard
+    link, which fails rather than replace: two first runs at once end up sharing one complete secret.
+    """
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not _private(folder, directory=True):
+        return None
+    path = folder / SECRET
+    for _ in range(3):
+        found = _read_secret(path)
+        if found is not None:
+            return found
+        try:
+            if path.is_symlink() or path.exists():  # ours but unusable (wrong size or readable by others)
+                if not _private(path, directory=False):
+                    return None
+                path.unlink()
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{SECRET}.")  # O_EXCL, 0600
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(secrets.token_hex(32).encode("ascii"))
+                    stream.flush()
+                    os.fsync(stream.fileno())
+                with contextlib.suppress(FileExistsError):  # another run won: use its secret
+                    os.link(temporary, path)
+            finally:
+                os.unlink(temporary)
+        except OSError:
+            return None
+    return None
+
+
+def _read_secret(path: Path) -> bytes | None:
+    """The secret if it is a regular file of ours that nobody else can read or write, and well formed."""
+    try:
+        info = path.lstat()
+        if not (stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077):
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if len(data) == 64 and all(c in b"0123456789abcdef" for c in data) else None
