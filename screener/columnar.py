@@ -24,8 +24,9 @@ import polars as pl
 
 from screener import expressions as ex
 from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, coerce, is_blank
+from screener.blockers import Blockers, Waiting
 from screener.bounds import Bound, domain, node_kind
-from screener.compiled import ShownRule
+from screener.compiled import RequirementRule, ShownRule
 from screener.labels import choice_spellings
 from screener.model import NUMERIC_TYPES, Question, Table, TableRow
 from screener.report import preference
@@ -33,8 +34,8 @@ from screener.rulebook import Rulebook
 
 CONTRACT_SCORES = ("crs_score", "fsw_points")
 FLAGS, BEST, ERROR = "flags", "best_pathway", "error"
-BEST_TITLE, LEADS, WARNINGS = "best_pathway_title", "leads", "warnings"
-SUMMARY = (FLAGS, BEST, BEST_TITLE, LEADS, WARNINGS)  # the contract's columns after the scores, before error
+BEST_TITLE, LEADS, MISSING, WARNINGS = "best_pathway_title", "leads", "missing", "warnings"
+SUMMARY = (FLAGS, BEST, BEST_TITLE, LEADS, MISSING, WARNINGS)  # the contract's columns after the scores, before error
 
 INF = math.inf
 Pair = tuple[pl.Expr, pl.Expr]
@@ -114,13 +115,18 @@ class Compiled:
     stages: list[list[pl.Expr]]
     pathways: list[str]
     scores: list[str]
+    waiting: Waiting | None = None  # how to read batch's `missing` out of the packed counts
 
     def evaluate(self, answers: pl.DataFrame) -> pl.DataFrame:
-        """Outcome per pathway, score values, flags and best pathway for each row of typed answers."""
+        """Outcome per pathway, score values, flags, best pathway, leads, missing and warnings per row."""
         frame = answers.lazy()
         for stage in self.stages:
             frame = frame.with_columns(stage)
-        return frame.select([*self.pathways, *self.scores, *SUMMARY]).collect(engine="in-memory")
+        computed = [name for name in SUMMARY if name != MISSING]
+        keys = self.waiting.columns if self.waiting is not None else []
+        found = frame.select([*self.pathways, *self.scores, *computed, *keys]).collect(engine="in-memory")
+        missing = self.waiting.cells(found) if self.waiting is not None else pl.lit("").alias(MISSING)
+        return found.with_columns(missing).select([*self.pathways, *self.scores, *SUMMARY])
 
 
 class Compiler:
@@ -211,16 +217,19 @@ class Compiler:
         left, right = self.expr(node.left), self.expr(node.right)
         return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[node.op]
 
+    def if_branches_agree(self, node: ex.Call) -> pl.Expr:
+        """`if(c, a, b)` with c unknown is still known when a and b are known and the same value."""
+        then, otherwise = self.expr(node.args[1]), self.expr(node.args[2])
+        if self.kind(node) == "text":
+            return (then.str.to_lowercase() == otherwise.str.to_lowercase()).fill_null(False)
+        return (then == otherwise).fill_null(False)
+
     def call(self, node: ex.Call) -> pl.Expr:
         function, args = node.function, node.args
         if function == "if":
             condition, then, otherwise = self.expr(args[0]), self.expr(args[1]), self.expr(args[2])
-            if self.kind(node) == "text":
-                same = (then.str.to_lowercase() == otherwise.str.to_lowercase()).fill_null(False)
-            else:
-                same = (then == otherwise).fill_null(False)
             return (pl.when(condition).then(then).when(~condition).then(otherwise)
-                    .when(same).then(then).otherwise(_null(self.kind(node))))
+                    .when(self.if_branches_agree(node)).then(then).otherwise(_null(self.kind(node))))
         if function == "known":
             return self.expr(args[0]).is_not_null()
         if function in ("min", "max"):
@@ -470,9 +479,7 @@ class Compiler:
         return side(low_column), side(high_column)
 
     def outcome_expr(self, pathway_id: str) -> pl.Expr:
-        on_scores = self.rulebook.graph.on_scores
-        conditions = [pl.coalesce(self.expr(r.condition.node), self.value_of(self.bounds(r.condition.node), "bool"))
-                      if r in on_scores else self.expr(r.condition.node) for r in self.rules.requirements[pathway_id]]
+        conditions = [self.requirement_expr(r) for r in self.rules.requirements[pathway_id]]
         if not conditions:
             return pl.lit("eligible")
         failed = pl.any_horizontal([(~condition).fill_null(False) for condition in conditions])
@@ -485,6 +492,13 @@ class Compiler:
         parts = [pl.when(self.expr(item.condition.node).fill_null(False)).then(pl.lit(item.id)) for item in items]
         return pl.concat_str(parts, separator=";", ignore_nulls=True) if parts else pl.lit("")
 
+    def requirement_expr(self, rule: RequirementRule) -> pl.Expr:
+        """A requirement's condition; one that reads a score is decided by its bounds when they decide it."""
+        value = self.expr(rule.condition.node)
+        if rule not in self.rulebook.graph.on_scores:
+            return value
+        return pl.coalesce(value, self.value_of(self.bounds(rule.condition.node), "bool"))
+
     def bounded_names(self) -> set[str]:
         """Derived values whose bounds some score line or score-reading requirement may need."""
         nodes = [line.points.node for lines in self.rules.lines.values() for line in lines]
@@ -493,6 +507,7 @@ class Compiler:
 
     def compile(self) -> Compiled:
         rulebook = self.rulebook
+        blockers = Blockers(self)
         level = rulebook.graph.level
         # Stage 3n holds the score lines of level n (value and bounds), 3n+1 the values of level n,
         # 3n+2 the bounds of the derived values of level n that some bounds read.
@@ -508,7 +523,9 @@ class Compiler:
                 low, high = self.score_bounds(name)
                 stages[3 * depth + 1].extend([self.value_of((low, high), "number").alias(name),
                                               low.alias(low_column(name)), high.alias(high_column(name))])
+                stages[3 * depth + 2].extend(blockers.score(name))
                 continue
+            stages[3 * depth + 2].extend(blockers.derived(name))
             stages[3 * depth + 1].append(self.derived_expr(name).alias(name))
             if name in bounded:
                 kind = self.kind(ex.Name(name, 0))
@@ -522,9 +539,11 @@ class Compiler:
             pl.coalesce(pl.col(qid), pl.when(self.expr(when.node)).then(_literal(rules.implied_value))).alias(qid)
             for qid, rules in rulebook.rules.questions.items() if (when := rules.implied_when) is not None
         ]  # an implied answer reads only asked questions, so one stage before everything else suffices
-        stages = [stage for stage in [implied, *stages] if stage]
+        implied += blockers.implied()  # from the answers as given: same stage, before they are implied
+        stages = [stage for stage in [blockers.asked(), implied, *stages] if stage]
         pathways = list(rulebook.pathways)
         final = [self.outcome_expr(p).alias(p) for p in pathways]
+        final += [column for p in pathways for column in blockers.pathway(p)]
         final.append(self.shown(self.rules.flags).alias(FLAGS))
         final.append(self.shown(self.rules.leads).alias(LEADS))
         final.append(self.shown(self.rules.warnings).alias(WARNINGS))
@@ -533,10 +552,11 @@ class Compiler:
         best: Any = pl
         for pathway_id in ranked:
             best = best.when(pl.col(pathway_id) == "eligible").then(pl.lit(pathway_id))
-        stages.append([(best.otherwise(_null("text")) if ranked else _null("text")).alias(BEST)])
+        waiting = blockers.counts(pathways)
+        stages.append([(best.otherwise(_null("text")) if ranked else _null("text")).alias(BEST), *waiting.keys])
         titles = {pathway_id: pathway.title for pathway_id, pathway in rulebook.pathways.items()}
         stages.append([pl.col(BEST).replace_strict(titles, default=None, return_dtype=pl.String).alias(BEST_TITLE)])
-        return Compiled(stages=stages, pathways=pathways, scores=score_columns(rulebook))
+        return Compiled(stages=stages, pathways=pathways, scores=score_columns(rulebook), waiting=waiting)
 
 
 def line_column(score_id: str, line_id: str) -> str:
