@@ -47,6 +47,9 @@ def synthetic_rows(rules: Path, count: int, seed: int = 5) -> tuple[list[str], l
             return ""
         if question.type == "yes_no":
             return rng.choice(["yes", "no", "Yes", "No", "y", "n"])
+        if question.type == "number":
+            low, high = question.min or 0, question.max if question.max is not None else 100
+            return str(round(rng.uniform(low, high) * 2) / 2)
         if question.type == "int":
             low, high = int(question.min or 0), int(question.max if question.max is not None else 100)
             return str(rng.randint(low, high))

@@ -44,6 +44,11 @@ def profiles(rulebook: Any, count: int, seed: int = 7) -> list[dict[str, Any]]:
                 answers[qid] = draw.choice(question.choice_values)
             else:
                 answers[qid] = dt.date(draw.randint(1960, 2024), draw.randint(1, 12), draw.randint(1, 28)).isoformat()
+        for qid in list(answers):  # keep only answers this rulebook reads (e.g. a `number` out of its range)
+            try:
+                rulebook.read_answers({qid: answers[qid]})
+            except Exception:
+                del answers[qid]
         people.append(answers)
     return people
 

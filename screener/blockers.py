@@ -51,6 +51,11 @@ def _union(masks: Iterable[Mask]) -> Mask:
     return found
 
 
+def _unless(decided: pl.Expr, mask: Mask) -> Mask:
+    """Nothing to wait on where `decided` holds."""
+    return {word: pl.when(decided).then(_zero()).otherwise(expr) for word, expr in mask.items()}
+
+
 class Blockers:
     """The mask expressions of one compiled rulebook (see the module docstring)."""
 
@@ -106,9 +111,16 @@ class Blockers:
         return self.columns_of(name, {} if compiled is None else self.mask(compiled.node))
 
     def score(self, score_id: str) -> list[pl.Expr]:
-        """A score is unknown when a line is, waiting on what its lines wait on."""
-        return self.columns_of(score_id, _union(self.mask(line.points.node)
-                                                for line in self.compiler.rules.lines[score_id]))
+        """A score waits on what its undecided lines wait on; a line or score the unknowns cannot move
+        (§13.25, decided by bounds) waits on nothing, as in `evaluation.Evaluation.line`."""
+        from screener.columnar import high_column, line_column, low_column
+
+        masks = []
+        for line in self.compiler.rules.lines[score_id]:
+            column = line_column(score_id, line.model.id)
+            low, high = pl.col(low_column(column)), pl.col(high_column(column))
+            masks.append(_unless((low == high) & low.is_finite(), self.mask(line.points.node)))
+        return self.columns_of(score_id, _unless(pl.col(score_id).is_not_null(), _union(masks)))
 
     # -- expressions
 
@@ -162,7 +174,10 @@ class Blockers:
 
     def pathway(self, pathway_id: str) -> list[pl.Expr]:
         """The union of the masks of a pathway's requirements in force, as columns (one per word it can touch)."""
-        mask = _union(self.mask(rule.condition.node) for rule in self.compiler.rules.requirements[pathway_id])
+        on_scores = self.rulebook.graph.on_scores
+        mask = _union(_unless(self.compiler.requirement_expr(rule).is_not_null(), self.mask(rule.condition.node))
+                      if rule in on_scores else self.mask(rule.condition.node)
+                      for rule in self.compiler.rules.requirements[pathway_id])
         words = sorted({self.bits[q][0] for q in self.reads(pathway_id)})
         return [mask.get(word, _zero()).alias(self.column(f"pathway:{pathway_id}", word)) for word in words]
 

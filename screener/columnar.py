@@ -15,7 +15,8 @@ polars is imported at module level: only `screener batch` imports this module, i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,8 @@ import polars as pl
 from screener import expressions as ex
 from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, coerce, is_blank
 from screener.blockers import Blockers, Waiting
-from screener.compiled import ShownRule
+from screener.bounds import Bound, domain, node_kind
+from screener.compiled import RequirementRule, ShownRule
 from screener.labels import choice_spellings
 from screener.model import NUMERIC_TYPES, Question, Table, TableRow
 from screener.report import preference
@@ -35,6 +37,8 @@ FLAGS, BEST, ERROR = "flags", "best_pathway", "error"
 BEST_TITLE, LEADS, MISSING, WARNINGS = "best_pathway_title", "leads", "missing", "warnings"
 SUMMARY = (FLAGS, BEST, BEST_TITLE, LEADS, MISSING, WARNINGS)  # the contract's columns after the scores, before error
 
+INF = math.inf
+Pair = tuple[pl.Expr, pl.Expr]
 _DTYPES: dict[str, Any] = {"bool": pl.Boolean, "number": pl.Float64, "text": pl.String, "date": pl.Date}
 _QUESTION_KINDS = {"yes_no": "bool", "int": "number", "number": "number", "money": "number", "choice": "text",
                    "date": "date"}
@@ -136,24 +140,7 @@ class Compiler:
     # -- static types (needed where Python's behaviour depends on the value's kind)
 
     def kind(self, node: ex.Node) -> str | None:
-        if isinstance(node, ex.Literal_):
-            return node.type.kind
-        if isinstance(node, ex.Name):
-            found = self.rulebook.types.get(node.name)
-            return found.kind if found else None
-        if isinstance(node, ex.Not | ex.Logic | ex.Compare):
-            return "bool"
-        if isinstance(node, ex.Negate | ex.Arith):
-            return "number"
-        if isinstance(node, ex.Call):
-            if node.function == "known":
-                return "bool"
-            if node.function in ("min", "max"):
-                return self.kind(node.args[0]) if node.args else "number"
-            if node.function == "if":
-                return self.kind(node.args[1]) or self.kind(node.args[2])
-            return "number"
-        return None
+        return node_kind(node, self.rulebook.types)
 
     def text_values(self, node: ex.Node) -> frozenset[str] | None:
         if isinstance(node, ex.Literal_):
@@ -267,7 +254,9 @@ class Compiler:
     def lookup(self, table: Table, key_node: ex.Node, column: str) -> pl.Expr:
         """First row in force that matches the key, else the table's default; unknown key: unknown."""
         text = self.kind(key_node) == "text"
-        key = self.lowered(key_node) if text else self.expr(key_node)
+        return self.lookup_key(table, self.lowered(key_node) if text else self.expr(key_node), text, column)
+
+    def lookup_key(self, table: Table, key: pl.Expr, text: bool, column: str) -> pl.Expr:
         chain: Any = pl.when(key.is_null()).then(_null("number"))
         for _, row in self.rules.rows[table.id]:
             value = _literal(row.cells.get(column))
@@ -279,37 +268,218 @@ class Compiler:
         fallback: pl.Expr = chain.otherwise(_literal(table.default))
         return fallback
 
+    # -- bounds (§13.25), lowering `screener.bounds` rule for rule
+
+    def bounds(self, node: ex.Node) -> Pair:
+        """(low, high) as `screener.bounds` defines them: numbers never null (±inf), true/false as
+        (must, may) never null, text and dates (value, value) with null for undecided."""
+        if isinstance(node, ex.Literal_):
+            value = _literal(node.value)
+            return value, value
+        if isinstance(node, ex.Name):
+            return self.name_bounds(node.name)
+        if isinstance(node, ex.Not):
+            must, may = self.bounds(node.operand)
+            return ~may, ~must
+        if isinstance(node, ex.Negate):
+            low, high = self.bounds(node.operand)
+            return -high, -low
+        if isinstance(node, ex.Logic):
+            parts = [self.bounds(operand) for operand in node.operands]
+            if node.op == "and":
+                return pl.all_horizontal([p[0] for p in parts]), pl.all_horizontal([p[1] for p in parts])
+            return pl.any_horizontal([p[0] for p in parts]), pl.any_horizontal([p[1] for p in parts])
+        if isinstance(node, ex.Compare):
+            return self.compare_bounds(node)
+        if isinstance(node, ex.Arith):
+            chain = self.bounds(node.operands[0])
+            for op, operand in zip(node.ops, node.operands[1:], strict=True):
+                chain = _arith_step(op, chain, self.bounds(operand))
+            return chain
+        if isinstance(node, ex.Call):
+            return self.call_bounds(node)
+        raise TypeError(f"cannot bound {type(node).__name__}")  # pragma: no cover - ListOf only in Compare
+
+    def name_bounds(self, name: str) -> Pair:
+        rulebook = self.rulebook
+        if name == "as_of":
+            day = pl.lit(self.as_of, dtype=pl.Date)
+            return day, day
+        if name in rulebook.questions:
+            return self.exact_or(pl.col(name), self.kind(ex.Name(name, 0)),
+                                 domain(rulebook.questions[name], rulebook.implied.get(name)))
+        kind = self.kind(ex.Name(name, 0))
+        if kind in ("number", "bool"):
+            return pl.col(low_column(name)), pl.col(high_column(name))
+        return pl.col(low_column(name)), pl.col(low_column(name))
+
+    @staticmethod
+    def exact_or(value: pl.Expr, kind: str | None, otherwise: Bound | Pair) -> Pair:
+        """A three-valued column as bounds: its value when known, else `otherwise`."""
+        low, high = otherwise
+        if kind in ("number", "bool"):
+            low_expr = low if isinstance(low, pl.Expr) else pl.lit(low, dtype=_DTYPES[kind])
+            high_expr = high if isinstance(high, pl.Expr) else pl.lit(high, dtype=_DTYPES[kind])
+            return (pl.when(value.is_not_null()).then(value).otherwise(low_expr),
+                    pl.when(value.is_not_null()).then(value).otherwise(high_expr))
+        if isinstance(low, pl.Expr):
+            return pl.coalesce(value, low), pl.coalesce(value, low)
+        return value, value
+
+    def value_of(self, pair: Pair, kind: str | None) -> pl.Expr:
+        """The decided value of bounds, null when undecided (as `bounds.decided`)."""
+        low, high = pair
+        if kind == "number":
+            return pl.when((low == high) & low.is_finite()).then(low).otherwise(_null("number"))
+        if kind == "bool":
+            return pl.when(low).then(pl.lit(True)).when(~high).then(pl.lit(False)).otherwise(_null("bool"))
+        return low
+
+    def compare_bounds(self, node: ex.Compare) -> Pair:
+        kind = self.kind(node.left)
+        left = self.bounds(node.left)
+        if node.op in ("in", "not in"):
+            assert isinstance(node.right, ex.ListOf)
+            items = [item.value for item in node.right.items]
+            if kind == "number":
+                low, high = left
+                exact = low == high
+                numbers = [_plain(item) for item in items]
+                within = pl.any_horizontal([(low <= item) & (item <= high) for item in numbers])
+                inside: Pair = (exact & low.is_in(numbers), pl.when(exact).then(low.is_in(numbers)).otherwise(within))
+            else:
+                value = self.value_of(left, kind) if kind == "bool" else left[0]
+                if kind == "text":
+                    found = value.str.to_lowercase().is_in([str(item).lower() for item in items])
+                else:
+                    found = value.is_in([_plain(item) for item in items])
+                inside = found.fill_null(False), found.fill_null(True)
+            return inside if node.op == "in" else (~inside[1], ~inside[0])
+        right = self.bounds(node.right)
+        if kind != "number" and self.kind(node.right) != "number":
+            first = self.value_of(left, kind) if kind == "bool" else left[0]
+            second = self.value_of(right, kind) if kind == "bool" else right[0]
+            if kind == "text":
+                first, second = first.str.to_lowercase(), second.str.to_lowercase()
+            compared = {"==": first == second, "!=": first != second, "<": first < second,
+                        "<=": first <= second, ">": first > second, ">=": first >= second}[node.op]
+            return compared.fill_null(False), compared.fill_null(True)
+        (alo, ahi), (blo, bhi) = left, right
+        if node.op == ">=":
+            return alo >= bhi, ahi >= blo
+        if node.op == ">":
+            return alo > bhi, ahi > blo
+        if node.op == "<=":
+            return ahi <= blo, alo <= bhi
+        if node.op == "<":
+            return ahi < blo, alo < bhi
+        same = (alo == ahi) & (ahi == blo) & (blo == bhi)
+        overlap = (alo <= bhi) & (blo <= ahi)
+        return (same, overlap) if node.op == "==" else (~overlap, ~same)
+
+    def call_bounds(self, node: ex.Call) -> Pair:
+        function, args = node.function, node.args
+        kind = self.kind(node)
+        if function == "if":
+            must, may = self.bounds(args[0])
+            then, otherwise = self.bounds(args[1]), self.bounds(args[2])
+            if kind == "number":
+                spread = (pl.min_horizontal(then[0], otherwise[0]), pl.max_horizontal(then[1], otherwise[1]))
+            elif kind == "bool":
+                spread = (then[0] & otherwise[0], then[1] | otherwise[1])
+            else:
+                a, b = then[0], otherwise[0]
+                same = (a.str.to_lowercase() == b.str.to_lowercase()) if kind == "text" else (a == b)
+                merged = pl.when(same.fill_null(False)).then(a).otherwise(_null(kind))
+                spread = (merged, merged)
+            return (pl.when(must).then(then[0]).when(~may).then(otherwise[0]).otherwise(spread[0]),
+                    pl.when(must).then(then[1]).when(~may).then(otherwise[1]).otherwise(spread[1]))
+        if function == "known":
+            known = self.expr(args[0]).is_not_null()
+            return known, known
+        if function in ("min", "max"):
+            parts = [self.bounds(arg) for arg in args]
+            pick = pl.min_horizontal if function == "min" else pl.max_horizontal
+            if kind != "number":
+                values = [p[0] for p in parts]
+                value = pl.when(pl.all_horizontal([v.is_not_null() for v in values])).then(pick(values))
+                return value, value
+            return pick([p[0] for p in parts]), pick([p[1] for p in parts])
+        return self.table_bounds(self.rulebook.tables[function], args)
+
+    def table_bounds(self, table: Table, args: tuple[ex.Node, ...]) -> Pair:
+        columns = table.columns or ["points"]
+        if len(args) == 1:
+            return self.column_bounds(table, args[0], "points")
+        if isinstance(args[1], ex.Literal_):
+            name = str(args[1].value)
+            return self.column_bounds(table, args[0], name) if name in columns else _undecided_number()
+        chosen = self.bounds(args[1])[0]
+        low: Any = pl
+        high: Any = pl
+        for name in columns:
+            low_one, high_one = self.column_bounds(table, args[0], name)
+            low, high = low.when(chosen == name).then(low_one), high.when(chosen == name).then(high_one)
+        if not columns:  # pragma: no cover - a table has at least one column
+            return _undecided_number()
+        return low.otherwise(pl.lit(-INF)), high.otherwise(pl.lit(INF))
+
+    def column_bounds(self, table: Table, key_node: ex.Node, column: str) -> Pair:
+        """As `bounds.table_bounds`: a decided key looks up; otherwise every row that may match, and the default."""
+        text = self.kind(key_node) != "number"
+        low, high = self.bounds(key_node)
+        if text:
+            exact = low.is_not_null()
+            found = self.lookup_key(table, low.str.to_lowercase() if self.kind(key_node) == "text" else low, True,
+                                    column)
+        else:
+            exact = low == high
+            found = self.lookup_key(table, low, False, column)
+        if table.default is None:
+            spread: Pair = _undecided_number()
+        else:
+            values = [pl.lit(float(table.default))]
+            for _, row in self.rules.rows[table.id]:
+                cell = row.cells.get(column)
+                if cell is None:
+                    return _undecided_number()
+                value = pl.lit(float(cell))  # type: ignore[arg-type]
+                values.append(value if text else pl.when(_may_match(row, low, high)).then(value))
+            spread = pl.min_horizontal(values), pl.max_horizontal(values)
+        return (pl.when(exact).then(found.fill_null(-INF)).otherwise(spread[0]),
+                pl.when(exact).then(found.fill_null(INF)).otherwise(spread[1]))
+
     # -- the rulebook
 
     def derived_expr(self, name: str) -> pl.Expr:
         compiled = self.rules.derived[name]
         return _null(self.kind(ex.Name(name, 0))) if compiled is None else self.expr(compiled.node)
 
-    def score_expr(self, score_id: str) -> pl.Expr:
-        """Group subtotals capped at their max, total capped at the score's max; unknown if any line is."""
+    def score_bounds(self, score_id: str) -> Pair:
+        """Group subtotals capped at their max, total capped at the score's max, over line bounds
+        (as `evaluation.total`: the bounds of a capped sum are the capped sums of the bounds)."""
         score = self.rulebook.scores[score_id]
-        lines = [(line.model.group, pl.col(line_column(score_id, line.model.id)))
-                 for line in self.rules.lines[score_id]]
-        if not lines:
-            return pl.lit(0.0)
+        lines = [(line.model.group, line_column(score_id, line.model.id)) for line in self.rules.lines[score_id]]
 
-        def subtotal(group_id: str) -> pl.Expr:
-            group = next(g for g in score.groups if g.id == group_id)
-            parts = [points.fill_null(0) for owner, points in lines if owner == group_id]
-            parts += [subtotal(g.id) for g in score.groups if g.parent == group_id]
-            raw = pl.sum_horizontal(parts) if parts else pl.lit(0.0)
-            return pl.min_horizontal(raw, pl.lit(float(group.max))) if group.max is not None else raw
+        def capped(parts: list[pl.Expr], most: float | None) -> pl.Expr:
+            raw = pl.sum_horizontal([pl.lit(0.0), *parts])
+            return pl.min_horizontal(raw, pl.lit(float(most))) if most is not None else raw
 
-        parts = [subtotal(g.id) for g in score.groups if g.parent is None]
-        parts += [points.fill_null(0) for owner, points in lines if owner is None]
-        total = pl.sum_horizontal(parts).cast(pl.Float64) if parts else pl.lit(0.0)
-        if score.max is not None:
-            total = pl.min_horizontal(total, pl.lit(float(score.max)))
-        unknown = pl.any_horizontal([points.is_null() for _, points in lines])
-        return pl.when(unknown).then(_null("number")).otherwise(total)
+        def side(column: Callable[[str], str]) -> pl.Expr:
+            def subtotal(group_id: str) -> pl.Expr:
+                group = next(g for g in score.groups if g.id == group_id)
+                parts = [pl.col(column(name)) for owner, name in lines if owner == group_id]
+                parts += [subtotal(g.id) for g in score.groups if g.parent == group_id]
+                return capped(parts, group.max)
+
+            parts = [pl.col(column(name)) for owner, name in lines if owner is None]
+            parts += [subtotal(g.id) for g in score.groups if g.parent is None]
+            return capped(parts, score.max)
+
+        return side(low_column), side(high_column)
 
     def outcome_expr(self, pathway_id: str) -> pl.Expr:
-        conditions = [self.expr(r.condition.node) for r in self.rules.requirements[pathway_id]]
+        conditions = [self.requirement_expr(r) for r in self.rules.requirements[pathway_id]]
         if not conditions:
             return pl.lit("eligible")
         failed = pl.any_horizontal([(~condition).fill_null(False) for condition in conditions])
@@ -322,19 +492,49 @@ class Compiler:
         parts = [pl.when(self.expr(item.condition.node).fill_null(False)).then(pl.lit(item.id)) for item in items]
         return pl.concat_str(parts, separator=";", ignore_nulls=True) if parts else pl.lit("")
 
+    def requirement_expr(self, rule: RequirementRule) -> pl.Expr:
+        """A requirement's condition; one that reads a score is decided by its bounds when they decide it."""
+        value = self.expr(rule.condition.node)
+        if rule not in self.rulebook.graph.on_scores:
+            return value
+        return pl.coalesce(value, self.value_of(self.bounds(rule.condition.node), "bool"))
+
+    def bounded_names(self) -> set[str]:
+        """Derived values whose bounds some score line or score-reading requirement may need."""
+        nodes = [line.points.node for lines in self.rules.lines.values() for line in lines]
+        nodes += [r.condition.node for r in self.rulebook.graph.on_scores]
+        return {name for name in self.rulebook.graph.uses(nodes) if name in self.rulebook.derived}
+
     def compile(self) -> Compiled:
         rulebook = self.rulebook
         blockers = Blockers(self)
         level = rulebook.graph.level
-        # Stage 2n holds the score lines of level n (as columns), stage 2n+1 the values of level n.
-        stages: list[list[pl.Expr]] = [[] for _ in range(2 * max(level.values(), default=-1) + 2)]
+        # Stage 3n holds the score lines of level n (value and bounds), 3n+1 the values of level n,
+        # 3n+2 the bounds of the derived values of level n that some bounds read.
+        stages: list[list[pl.Expr]] = [[] for _ in range(3 * max(level.values(), default=-1) + 3)]
+        bounded = self.bounded_names()
         for name, depth in level.items():
             if name in rulebook.scores:
-                stages[2 * depth].extend(self.expr(line.points.node).alias(line_column(name, line.model.id))
-                                         for line in self.rules.lines[name])
-            value = self.derived_expr(name) if name in rulebook.derived else self.score_expr(name)
-            stages[2 * depth + 1].append(value.alias(name))
-            stages[2 * depth + 1].extend(blockers.derived(name) if name in rulebook.derived else blockers.score(name))
+                for line in self.rules.lines[name]:
+                    column = line_column(name, line.model.id)
+                    value = self.expr(line.points.node)
+                    low, high = self.exact_or(value, "number", self.bounds(line.points.node))
+                    stages[3 * depth].extend([low.alias(low_column(column)), high.alias(high_column(column))])
+                low, high = self.score_bounds(name)
+                stages[3 * depth + 1].extend([self.value_of((low, high), "number").alias(name),
+                                              low.alias(low_column(name)), high.alias(high_column(name))])
+                stages[3 * depth + 2].extend(blockers.score(name))
+                continue
+            stages[3 * depth + 2].extend(blockers.derived(name))
+            stages[3 * depth + 1].append(self.derived_expr(name).alias(name))
+            if name in bounded:
+                kind = self.kind(ex.Name(name, 0))
+                compiled = self.rules.derived[name]
+                inner = _undecided(kind) if compiled is None else self.bounds(compiled.node)
+                low, high = self.exact_or(pl.col(name), kind, inner)
+                stages[3 * depth + 2].append(low.alias(low_column(name)))
+                if kind in ("number", "bool"):
+                    stages[3 * depth + 2].append(high.alias(high_column(name)))
         implied = [
             pl.coalesce(pl.col(qid), pl.when(self.expr(when.node)).then(_literal(rules.implied_value))).alias(qid)
             for qid, rules in rulebook.rules.questions.items() if (when := rules.implied_when) is not None
@@ -371,6 +571,58 @@ def score_columns(rulebook: Rulebook) -> list[str]:
 
 def compile_rulebook(rulebook: Rulebook, as_of: dt.date) -> Compiled:
     return Compiler(rulebook, as_of).compile()
+
+
+def low_column(name: str) -> str:
+    return f"__low__{name}"
+
+
+def high_column(name: str) -> str:
+    return f"__high__{name}"
+
+
+def _arith_step(op: str, left: Pair, right: Pair) -> Pair:
+    """As `bounds.arith_step`."""
+    (alo, ahi), (blo, bhi) = left, right
+    if op == "+":
+        return (alo + blo).fill_nan(-INF), (ahi + bhi).fill_nan(INF)
+    if op == "-":
+        return (alo - bhi).fill_nan(-INF), (ahi - blo).fill_nan(INF)
+    ok = (alo == ahi) & (blo == bhi) & alo.is_finite() & blo.is_finite()
+    if op == "*":
+        value = alo * blo
+    else:
+        ok = ok & (blo != 0)
+        value = alo / blo
+    return pl.when(ok).then(value).otherwise(-INF), pl.when(ok).then(value).otherwise(INF)
+
+
+def _undecided_number() -> Pair:
+    return pl.lit(-INF), pl.lit(INF)
+
+
+def _undecided(kind: str | None) -> Pair:
+    if kind == "number":
+        return _undecided_number()
+    if kind == "bool":
+        return pl.lit(False), pl.lit(True)
+    return _null(kind), _null(kind)
+
+
+def _may_match(row: TableRow, low: pl.Expr, high: pl.Expr) -> pl.Expr:
+    """As `bounds._may_match`: a row whose key range meets [low, high]."""
+    if row.at is not None:
+        at = row.at
+        return (low <= at) & (at <= high) if isinstance(at, int | float) else pl.lit(False)
+    if row.in_ is not None:
+        near = [(low <= v) & (v <= high) for v in row.in_ if isinstance(v, int | float)]
+        return pl.any_horizontal(near) if near else pl.lit(False)
+    condition = pl.lit(True)
+    if row.from_ is not None:
+        condition = condition & (high >= row.from_)
+    if row.to is not None:
+        condition = condition & (low <= row.to)
+    return condition
 
 
 def _row_condition(row: TableRow, key: pl.Expr, text: bool) -> pl.Expr | None:

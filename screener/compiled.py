@@ -197,6 +197,7 @@ class Graph:
     level: Mapping[str, int]  # derived value or score -> 0 when it reads only questions, else 1 + deepest read
     order: tuple[str, ...]  # derived values and scores, dependencies first
     read_by_rules: frozenset[str]  # names read by a condition, score line or derived value (not by texts)
+    on_scores: frozenset[RequirementRule] = frozenset()  # requirements that read a score: decided by bounds
 
     def questions_of(self, names: Iterable[str]) -> frozenset[str]:
         found: set[str] = set()
@@ -239,7 +240,10 @@ def build_graph(rules: Rules, questions: Iterable[str], order: Iterable[str]) ->
         transitive[name] = frozenset(found)
         level[name] = 1 + max((level[r] for r in reads.get(name, ()) if r in level), default=-1)
     read_by_rules = {name for _, compiled in rules.conditions() for name in ex.names_in(compiled.node)}
-    return Graph({k: frozenset(v) for k, v in reads.items()}, transitive, level, ordered, frozenset(read_by_rules))
+    graph = Graph({k: frozenset(v) for k, v in reads.items()}, transitive, level, ordered, frozenset(read_by_rules))
+    on_scores = frozenset(requirement for pathway in rules.pathways.values() for requirement in pathway.requirements
+                          if graph.uses([requirement.condition.node]) & set(rules.scores))
+    return Graph(graph.reads, graph.questions, graph.level, graph.order, graph.read_by_rules, on_scores)
 
 
 # ---------------------------------------------------------------------------------- date slices
@@ -251,6 +255,7 @@ class Slice:
 
     as_of: dt.date
     derived: Mapping[str, Compiled | None]  # the version in force; None: no version, the value is unknown
+    versions: Mapping[str, DerivedVersion | None]  # the dated version in force (None: undated or none)
     lines: Mapping[str, tuple[LineRule, ...]]
     requirements: Mapping[str, tuple[RequirementRule, ...]]
     steps: Mapping[str, tuple[StepRule, ...]]
@@ -270,8 +275,11 @@ def in_force(item: Dated | None, on: dt.date) -> bool:
 
 def slice_at(rules: Rules, tables: Mapping[str, Table], as_of: dt.date) -> Slice:
     derived: dict[str, Compiled | None] = {}
+    versions: dict[str, DerivedVersion | None] = {}
     for did, value in rules.derived.items():
-        derived[did] = next((compiled for version, compiled in value.versions if in_force(version, as_of)), None)
+        found = next(((version, compiled) for version, compiled in value.versions if in_force(version, as_of)), None)
+        derived[did] = None if found is None else found[1]
+        versions[did] = None if found is None else found[0]
     lines = {sid: tuple(line for line in score.lines if in_force(line.model, as_of))
              for sid, score in rules.scores.items()}
     not_in_force = {sid: frozenset(line.model.id for line in score.lines if not in_force(line.model, as_of))
@@ -288,5 +296,5 @@ def slice_at(rules: Rules, tables: Mapping[str, Table], as_of: dt.date) -> Slice
     lead_steps = {lead.id: tuple(s for s in lead.steps if in_force(s.model, as_of)) for lead in rules.leads.values()}
     rows = {tid: tuple((index, row) for index, row in enumerate(table.rows) if in_force(row, as_of))
             for tid, table in tables.items()}
-    return Slice(as_of, derived, lines, requirements, steps, flags, leads, warnings, lead_steps, rows, other,
+    return Slice(as_of, derived, versions, lines, requirements, steps, flags, leads, warnings, lead_steps, rows, other,
                  not_in_force)

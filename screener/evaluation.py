@@ -15,6 +15,17 @@ from typing import Any
 
 from screener import expressions as ex
 from screener.answers import read_answers
+from screener.bounds import (
+    UNDECIDED_NUMBER,
+    Bound,
+    BoundsEnvironment,
+    bounds,
+    decided,
+    domain,
+    exact,
+    node_kind,
+    undecided,
+)
 from screener.compiled import Compiled, LineRule, RequirementRule, ShownRule, Slice, StepRule, Template
 from screener.model import Question, Score, TableRow
 from screener.report import (
@@ -52,7 +63,7 @@ class TableHit:
     value: Any
 
 
-class Evaluation(ex.Environment):
+class Evaluation(BoundsEnvironment):
     """One person's typed answers in one rulebook on one date, with memoized derived values."""
 
     def __init__(self, rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date) -> None:
@@ -62,7 +73,8 @@ class Evaluation(ex.Environment):
         self.rules: Slice = rulebook.at(as_of)
         self.memo: dict[str, ex.Result] = {}
         self.score_memo: dict[str, ScoreResult] = {}
-        self.line_memo: dict[LineRule, ex.Result] = {}  # score lines, reusable across what-if variations
+        self.line_memo: dict[LineRule, tuple[Any, frozenset[str], Bound]] = {}  # reusable across what-if variations
+        self.bounds_memo: dict[str, Bound] = {}
         self.trace: list[TableHit] | None = None  # set to a list to record every table lookup
 
     # -- names and tables
@@ -84,6 +96,44 @@ class Evaluation(ex.Environment):
             raise KeyError(name)
         self.memo[name] = result
         return result
+
+    # -- bounds (§13.25): what an unknown can still be
+
+    def kind(self, node: ex.Node) -> str | None:
+        return node_kind(node, self.rulebook.types)
+
+    def table_rows(self, name: str) -> tuple[Iterable[tuple[int, TableRow]], Any, list[str]]:
+        table = self.rulebook.tables[name]
+        return self.rules.rows[name], table.default, table.columns or ["points"]
+
+    def bounds(self, name: str) -> Bound:
+        if name in self.bounds_memo:
+            return self.bounds_memo[name]
+        kind = self.rulebook.types[name].kind if name in self.rulebook.types else None
+        value, _ = self.lookup(name)
+        if value is not None:
+            found = exact(value, kind)
+        elif name in self.rulebook.questions:
+            found = domain(self.rulebook.questions[name], self.rulebook.implied.get(name))
+        elif name in self.rulebook.derived:
+            compiled = self.rules.derived[name]
+            found = undecided(kind) if compiled is None else bounds(compiled.node, self)
+        else:  # a score
+            found = self.score(name).span or UNDECIDED_NUMBER
+        self.bounds_memo[name] = found
+        return found
+
+    def condition(self, compiled: Compiled, on_scores: bool) -> ex.Result:
+        """A condition's value; unknown ones that read a score are decided by bounds when they can be (§13.25)."""
+        value, why = ex.evaluate(compiled.node, self)
+        if value is None and on_scores:
+            pinned = decided(bounds(compiled.node, self), "bool")
+            if pinned is not None:
+                return pinned, ex.EMPTY
+        return value, why
+
+    def requirement(self, rule: RequirementRule) -> ex.Result:
+        return self.condition(rule.condition, rule in self.rulebook.graph.on_scores)
 
     def answer(self, question_id: str) -> ex.Result:
         """The answer given, else the question's implied answer when its condition holds, else unknown."""
@@ -141,6 +191,15 @@ class Evaluation(ex.Environment):
 
     # -- scores
 
+    def line(self, rule: LineRule) -> tuple[Any, frozenset[str], Bound]:
+        """A line's points, what they wait on, and their bounds; points the unknowns cannot move are known."""
+        points, blockers = self.run(rule.points)
+        if points is not None:
+            return points, blockers, exact(points, "number")
+        span = bounds(rule.points.node, self)
+        pinned = decided(span, "number")
+        return (pinned, ex.EMPTY, span) if pinned is not None else (None, blockers, span)
+
     def score_value(self, score_id: str) -> int | float | None:
         return self.score(score_id).value
 
@@ -149,47 +208,66 @@ class Evaluation(ex.Environment):
             return self.score_memo[score_id]
         score = self.rulebook.scores[score_id]
         lines: list[ScoreLineResult] = []
+        spans: list[Bound] = []
         for rule in self.rules.lines[score_id]:
             if rule not in self.line_memo:
-                self.line_memo[rule] = self.run(rule.points)
-            points, blockers = self.line_memo[rule]
+                self.line_memo[rule] = self.line(rule)
+            points, blockers, span = self.line_memo[rule]
             line = rule.model
             lines.append(ScoreLineResult(line.id, line.text, line.group, _number(points), sorted(blockers)))
+            spans.append(span)
         result = ScoreResult(
             id=score_id, title=score.title, value=None, max=score.max, lines=lines,
             groups=[], recent_rounds=recent_rounds(score, self.as_of),
             reference=score.reference, source=score.source,
         )
-        result.groups, result.value = total(score, lines)
+        result.groups, result.span = total(score, lines, spans)
+        result.value = _number(decided(result.span, "number"))
         self.score_memo[score_id] = result
         return result
 
 
-def total(score: Score, lines: list[ScoreLineResult]) -> tuple[list[ScoreGroupResult], int | float | None]:
-    """Group subtotals (each capped at its max) and the capped total; unknown if any line is unknown."""
-    unknown = any(line.points is None for line in lines)
-    sums: dict[str | None, float] = {}
-    for line in lines:
-        sums[line.group] = sums.get(line.group, 0) + (line.points or 0)
-    results: dict[str, ScoreGroupResult] = {}
+def total(score: Score, lines: list[ScoreLineResult], spans: list[Bound]) -> tuple[list[ScoreGroupResult], Bound]:
+    """Group subtotals (each capped at its max) and the capped total, as bounds (§13.25).
 
-    def subtotal(group_id: str) -> float:
-        if group_id in results:
-            return results[group_id].points or 0
+    Capping is monotone, so the bounds of a capped sum are the capped sums of the bounds: a group
+    already at its cap is known whatever its unknown lines are.
+    """
+    sums: dict[str | None, Bound] = {}
+    for line, (low, high) in zip(lines, spans, strict=True):
+        was = sums.get(line.group, (0.0, 0.0))
+        sums[line.group] = (was[0] + low, was[1] + high)
+    results: dict[str, ScoreGroupResult] = {}
+    capped_spans: dict[str, Bound] = {}
+
+    def subtotal(group_id: str) -> Bound:
+        if group_id in capped_spans:
+            return capped_spans[group_id]
         group = next(g for g in score.groups if g.id == group_id)
-        raw = sums.get(group_id, 0) + sum(subtotal(g.id) for g in score.groups if g.parent == group_id)
-        capped = min(raw, group.max) if group.max is not None else raw
-        results[group_id] = ScoreGroupResult(
-            group.id, group.title, group.parent, group.max,
-            None if unknown else _number(capped), None if unknown else _number(raw),
-        )
+        low, high = sums.get(group_id, (0.0, 0.0))
+        for child in score.groups:
+            if child.parent == group_id:
+                child_low, child_high = subtotal(child.id)
+                low, high = low + child_low, high + child_high
+        raw = (low, high)
+        capped = cap(raw, group.max)
+        capped_spans[group_id] = capped
+        results[group_id] = ScoreGroupResult(group.id, group.title, group.parent, group.max,
+                                             _number(decided(capped, "number")), _number(decided(raw, "number")))
         return capped
 
-    overall = sum(subtotal(g.id) for g in score.groups if g.parent is None) + sums.get(None, 0)
-    if score.max is not None:
-        overall = min(overall, score.max)
+    low, high = sums.get(None, (0.0, 0.0))
+    for group in score.groups:
+        if group.parent is None:
+            group_low, group_high = subtotal(group.id)
+            low, high = low + group_low, high + group_high
     ordered = [results[g.id] for g in score.groups if g.id in results]
-    return ordered, None if unknown else _number(overall)
+    return ordered, cap((low, high), score.max)
+
+
+def cap(span: Bound, most: float | None) -> Bound:
+    """Points above a maximum do not count (the one capping rule; columnar mirrors it)."""
+    return span if most is None else (min(span[0], most), min(span[1], most))
 
 
 def recent_rounds(score: Score, as_of: dt.date) -> list[RoundBand]:
@@ -255,7 +333,7 @@ def display(value: Any) -> str:
 
 def requirement_result(state: Evaluation, rule: RequirementRule) -> RequirementResult:
     requirement = rule.model
-    value, blockers = state.run(rule.condition)
+    value, blockers = state.requirement(rule)
     status = status_of(value)
     actual, needed = explain(state, rule)
     advice = state.render(rule.advice) if status == "failed" else None
@@ -303,7 +381,7 @@ def pathway_status(state: Evaluation, pathway_id: str) -> tuple[Outcome, frozens
     statuses: list[Status] = []
     blockers: set[str] = set()
     for rule in state.rules.requirements[pathway_id]:
-        value, why = state.run(rule.condition)
+        value, why = state.requirement(rule)
         statuses.append(status_of(value))
         blockers |= why
     return outcome_of(statuses), frozenset(blockers)

@@ -116,13 +116,12 @@ def stale_figures(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date
         table = rulebook.tables[table_id]
         if table.review_by and table.review_by < as_of:
             stale.append(table.title)
+    in_force = rulebook.at(as_of).versions
     for name in used:
         derived = rulebook.derived.get(name)
-        if derived is None:
-            continue
-        for version in derived.versions or []:
-            if version.in_force(as_of) and version.review_by and version.review_by < as_of:
-                stale.append(derived.text or name.replace("_", " "))
+        version = in_force.get(name)
+        if derived is not None and version is not None and version.review_by and version.review_by < as_of:
+            stale.append(derived.text or name.replace("_", " "))
     for score_id in sorted(shown):
         cutoffs = rulebook.scores[score_id].cutoffs
         if cutoffs and cutoffs.review_by and cutoffs.review_by < as_of:

@@ -125,6 +125,7 @@ class ScoreResult:
     recent_rounds: list[RoundBand]
     reference: str | None = None
     source: str | None = None
+    span: tuple[float, float] | None = field(default=None, repr=False)  # lowest and highest value possible
 
     @property
     def missing(self) -> list[str]:

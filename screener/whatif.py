@@ -4,7 +4,8 @@ Nothing here is written per pathway: suggestions come from re-evaluating the rul
 answers. Only questions the rulebook marks `what_if` (things a person can change: a test score, a
 degree, years of work, a job offer) are changed, and only in the direction a person can move them:
 numbers go up, choices try every other value, yes/no flips. Questions that share a `what_if` text
-are also raised together ("English test: all abilities CLB 7"). Unknown answers are never guessed.
+are also raised together ("English test: all abilities CLB 7", unanswered ones set to the target too).
+Unknown answers are never guessed.
 """
 
 from __future__ import annotations
@@ -81,13 +82,15 @@ def changes(rulebook: Rulebook, values: Mapping[str, Any]) -> list[Change]:
     result: list[Change] = []
     groups: dict[str, list[Question]] = {}
     for question in rulebook.questions.values():
+        if isinstance(question.what_if, str) and question.type == "int":
+            groups.setdefault(question.what_if, []).append(question)
         if question.what_if is False or values.get(question.id) is None:
             continue
         result.extend(_single(question, values[question.id]))
-        if isinstance(question.what_if, str) and question.type == "int":
-            groups.setdefault(question.what_if, []).append(question)
     for label, members in groups.items():
-        if len(members) > 1:
+        # A group is raised together once one of its questions is answered; the unanswered ones are set
+        # to the target too ("all at least 7"), since an unasked one may not have mattered (§13.25).
+        if len(members) > 1 and any(values.get(q.id) is not None for q in members):
             result.extend(_together(label, members, values))
     return result
 
@@ -109,11 +112,11 @@ def _single(question: Question, current: Any) -> Iterator[Change]:
 
 
 def _together(label: str, members: list[Question], values: Mapping[str, Any]) -> Iterator[Change]:
-    currents = [values[q.id] for q in members]
+    currents = [values[q.id] for q in members if values.get(q.id) is not None]
     low = min(currents)
     tops = [int(q.max) if q.max is not None else int(low) + 10 for q in members]
     for target in range(int(low) + 1, min(tops) + 1):
-        new = tuple((q.id, target) for q in members if values[q.id] < target)
+        new = tuple((q.id, target) for q in members if values.get(q.id) is None or values[q.id] < target)
         if len(new) < 2:
             continue  # one question raised alone is already a single change
         yield Change(label, f"lowest {low}", f"all at least {target}", new, target - low)

@@ -71,8 +71,15 @@ def test_missing_answers_stay_unknown_with_no_input(tmp_path: Path) -> None:
     partial = {k: v for k, v in SCIENTIST.items() if k != "english_clb_writing"}
     result = check("--answers", str(write(tmp_path / "a.json", partial)), "--no-input", "--json")
     data = json.loads(result.stdout)
-    assert data["pathways"]["express_entry_fsw"]["outcome"] == "incomplete"
+    requirements = {r["id"]: r for r in data["pathways"]["express_entry_fsw"]["requirements"]}
+    assert requirements["language"]["status"] == "unknown"  # never "failed": unknown is not no
+    assert requirements["language"]["missing"] == ["english_clb_writing"]
     assert data["scores"]["crs_score"] is None
+    assert data["scores"]["fsw_points"] is None
+    # §13.25: age 2 + education 25 + work 15 = 42 known; English at best (CLB 9) adds 24: 66 < 67, so the grid
+    # fails whatever the answer and FSW is ineligible (it was "incomplete" before partial knowledge).
+    assert requirements["points"]["status"] == "failed"
+    assert data["pathways"]["express_entry_fsw"]["outcome"] == "ineligible"
 
 
 def test_yaml_answers_and_rules_from_the_environment(tmp_path: Path) -> None:

@@ -150,7 +150,9 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 def test_batch_equals_evaluate_on_readable_rows(name: str, data: st.DataObject, tmp_path: Path) -> None:
     rulebook = rulebook_named(name)
     rows = data.draw(st.lists(profile(rulebook, bad_rows=False), min_size=1, max_size=25))
-    as_of = data.draw(st.sampled_from([dt.date(2026, 11, 25), dt.date(2025, 3, 1), dt.date(2018, 6, 1)]))
+    as_of = data.draw(st.sampled_from([dt.date(2026, 11, 25), dt.date(2025, 3, 1), dt.date(2018, 6, 1),
+                                         dt.date(2025, 3, 24), dt.date(2025, 3, 25), dt.date(2025, 7, 6),
+                                         dt.date(2025, 7, 7), dt.date.today()]))
     check_rows(rulebook, rows, screen(rulebook, rows, tmp_path, as_of), as_of)
 
 
