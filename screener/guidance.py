@@ -37,8 +37,8 @@ class Chance:
         return all(self.value < band.low for band in self.rounds)
 
 
-def rounds_for(report: Report, score: ScoreResult, pathway: PathwayResult) -> list[RoundBand]:
-    """The recent rounds this pathway's applicants could be invited in: all-program rounds and the
+def rounds_for(report: Report, score: ScoreResult) -> list[RoundBand]:
+    """The recent rounds a person could be invited in on this score: all-program rounds and the
     rounds named after a program the person is eligible (or nearly eligible) for.
 
     A round is matched to a program by the program's short name in the pathway title ("CEC" in
@@ -68,7 +68,7 @@ def chance(report: Report, pathway: PathwayResult) -> Chance | None:
         score = report.scores.get(score_id)
         if score is None or not score.recent_rounds or score.value is None:
             continue
-        return Chance(score_id, score.value, rounds_for(report, score, pathway))
+        return Chance(score_id, score.value, rounds_for(report, score))
     return None
 
 

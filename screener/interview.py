@@ -20,6 +20,7 @@ from screener.labels import matching_choices
 from screener.model import Question
 from screener.rulebook import Rulebook
 
+GOAL = "goal"  # the contract's question of what the person wants most; no rule reads it
 HELP_WORDS = frozenset({"?", "help", "h"})
 BACK_WORDS = frozenset({"back", "b", "<"})
 SKIP_WORDS = frozenset({"skip", "s", "don't know", "dont know", "do not know", "idk", "-"})
@@ -116,7 +117,13 @@ class Reach:
     ever decide more (three-valued logic is monotone), so these sets only shrink."""
 
     pathways: dict[str, frozenset[str]]  # undecided pathway -> the questions that could decide it
-    others: frozenset[str]  # questions for unknown scores (of open pathways) and unknown flags
+    scores: dict[str, frozenset[str]]  # unknown score shown by an open pathway -> the questions it reads
+    flags: frozenset[str]  # questions of unknown admissibility flags (while any pathway is open)
+    open: frozenset[str]  # pathways not (yet) ineligible
+
+    @property
+    def others(self) -> frozenset[str]:
+        return frozenset().union(self.flags, *self.scores.values())
 
 
 @dataclass
@@ -134,6 +141,8 @@ class Interview:
     history: list[Step] = field(default_factory=list)
     _open: list[Question] | None = None
     _reach: Reach | None = None
+    offered: bool = False  # "check the other routes too?" was asked
+    only_goal: bool = False  # the person chose to stop once the goal's routes were decided
     _bound: int | None = None  # the last progress bound shown: it never rises
 
     @classmethod
@@ -181,18 +190,17 @@ class Interview:
                 open_ids.append(pathway_id)
             if outcome == "incomplete":
                 pathways[pathway_id] = frozenset(deps)
-        others: set[str] = set()
+        flags: set[str] = set()
         shown = {s for p in open_ids for s in self.rulebook.pathways[p].scores}
         unshown = {s for s in self.rulebook.scores if not any(s in p.scores for p in self.rulebook.pathways.values())}
-        for score_id in sorted(shown | unshown):
-            if state.score_value(score_id) is None:
-                others |= graph.questions_of([score_id])
+        scores = {score_id: self._askable(state, graph.questions_of([score_id]))
+                  for score_id in sorted(shown | unshown) if state.score_value(score_id) is None}
         if open_ids:
             for flag in state.rules.flags:
                 if state.run(flag.condition)[0] is None:
-                    others |= graph.questions_of_node(flag.condition.node)
+                    flags |= graph.questions_of_node(flag.condition.node)
         self._reach = Reach({p: self._askable(state, deps) for p, deps in pathways.items()},
-                            self._askable(state, others))
+                            scores, self._askable(state, flags), frozenset(open_ids))
         return self._reach
 
     def _askable(self, state: Evaluation, wanted: set[str] | frozenset[str]) -> frozenset[str]:
@@ -217,33 +225,92 @@ class Interview:
                 pending.extend(self.rulebook.graph.questions_of_node(condition.node))
         return frozenset(found)
 
+    def goal(self) -> str | None:
+        """What the person wants most (the `goal` question), unless not known or "not sure"."""
+        value = self.answers.get(GOAL)
+        return value if isinstance(value, str) and value != "not_sure" else None
+
+    def serves_goal(self, pathway_id: str) -> bool:
+        """A pathway serves the goal when it lists it in `goals`; with no goal (or none listed), every one."""
+        goal, goals = self.goal(), self.rulebook.pathways[pathway_id].goals
+        return goal is None or not goals or goal in goals
+
     def weights(self, reach: Reach) -> dict[str, float]:
-        """How much deciding each undecided pathway is worth: 1 each, and a citizenship pathway as much as
-        all of them together (a citizen needs no other pathway, so deciding it may end the interview)."""
-        return {p: float(len(reach.pathways)) if self.rulebook.pathways[p].kind == "citizenship" else 1.0
-                for p in reach.pathways}
+        """How much deciding each undecided pathway is worth: 1 each for the pathways of the goal, a
+        tie-breaker for the others. With no goal, a citizenship pathway weighs as much as all others
+        together (a citizen needs no other pathway, so deciding it may end the interview)."""
+        weights: dict[str, float] = {}
+        for pathway_id in reach.pathways:
+            if self.goal() is None and self.rulebook.pathways[pathway_id].kind == "citizenship":
+                weights[pathway_id] = float(len(reach.pathways))
+            else:
+                weights[pathway_id] = 1.0 if self.serves_goal(pathway_id) else 0.01
+        return weights
+
+    def goal_scope(self) -> frozenset[str]:
+        """The questions that can still decide the goal's pathways, their scores and admissibility."""
+        reach = self.reach()
+        mine = [p for p in self.rulebook.pathways if self.serves_goal(p)]
+        found: set[str] = set().union(*(reach.pathways.get(p, frozenset()) for p in mine))
+        found |= reach.flags  # admissibility applies to every route (empty when none is open)
+        if any(p in reach.open for p in mine):
+            for score_id, questions in reach.scores.items():
+                if any(p in reach.open and score_id in self.rulebook.pathways[p].scores for p in mine):
+                    found |= questions
+        return frozenset(found)
+
+    def offer_others(self) -> int:
+        """When the goal's pathways are decided but other routes still have questions: how many at most
+        (0 when there is nothing to offer, or it was offered already)."""
+        if self.offered or self.goal() is None or self.goal_question() is not None:
+            return 0
+        pending = {q.id for q in self.open_questions()}
+        if not pending or pending & self.goal_scope():
+            return 0
+        return self.remaining()
+
+    def goal_question(self) -> Question | None:
+        """The goal is asked first (as IRCC's Come to Canada tool starts), once."""
+        question = self.rulebook.questions.get(GOAL)
+        if question is None or GOAL in self.answers or GOAL in self.declined or self.settled():
+            return None
+        return question
 
     def possible(self) -> frozenset[str]:
         """Every question that may still be asked (an upper bound; empty once the interview is done)."""
+        goal = self.goal_question()
         if self.settled() or not self.open_questions():
-            return frozenset()
+            return frozenset([goal.id]) if goal is not None else frozenset()
         reach = self.reach()
-        return frozenset().union(reach.others, *reach.pathways.values())
+        found = frozenset().union(reach.others, *reach.pathways.values())
+        if self.only_goal:
+            found &= self.goal_scope()
+        return found | ({goal.id} if goal is not None else set())
 
     def next_question(self) -> Question | None:
         """The open question that can decide the most undecided pathways; ties in interview order.
 
         Deciding pathways early is what makes later questions unnecessary (a person who is not a US
         citizen is never asked about the working holiday's age limit). See `weights`."""
+        goal = self.goal_question()
+        if goal is not None:
+            return goal
         pending = self.open_questions()
+        if self.only_goal:
+            scope = self.goal_scope()
+            pending = [question for question in pending if question.id in scope]
         if not pending:
             return None
         reach = self.reach()
 
         weights = self.weights(reach)
 
+        scope = self.goal_scope() if self.goal() is not None else frozenset()
+
         def decides(question: Question) -> float:
-            return sum(weights[p] for p, deps in reach.pathways.items() if question.id in deps)
+            """Pathways it can decide (weighted); for the goal's scores and admissibility, half a pathway."""
+            return sum(weights[p] for p, deps in reach.pathways.items() if question.id in deps) + (
+                0.5 if question.id in scope else 0.0)
 
         best = max(decides(question) for question in pending)
         return next(question for question in pending if decides(question) == best)
@@ -304,8 +371,7 @@ class Interview:
     def progress(self) -> Progress:
         """How far along: questions answered (resumed answers included), the most that may still come,
         and the topic we are in."""
-        pending = self.open_questions()
-        current = self.next_question() if pending else None
+        current = self.next_question()
         titles = [t.title for t in self.rulebook.topics]
         index = next((i for i, t in enumerate(self.rulebook.topics) if current and t.id == current.topic), -1)
         return Progress(answered=len(self.answers) + len(self.declined), remaining=self.remaining(),

@@ -237,6 +237,7 @@ class Pathway(Cited):
     kind: Literal["citizenship", "permanent_residence", "temporary_residence", "protection"]
     rank: int = 100
     summary: Text
+    goals: list[Identifier] = []  # the answers to a `goal` question this pathway serves: orders the interview
     scores: list[Identifier] = []
     requirements: list[Requirement] = Field(min_length=1)
     next_steps: list[NextStep] = []

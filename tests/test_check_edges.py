@@ -45,6 +45,9 @@ def test_redirected_stdout_gets_the_verdict_and_the_terminal_gets_the_questions(
     command = " ".join(f"'{part}'" for part in screener_command())
     child = pexpect.spawn("/bin/sh", ["-c", f"{command} check --rules '{REAL}' --as-of 2026-11-25 > '{out}'"],
                           env={**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}, encoding="utf-8", timeout=20)
+    child.expect_exact("What do you want most?")
+    child.expect_exact("> ")
+    child.sendline("1")
     child.expect_exact("Are you already a Canadian citizen?")
     child.expect_exact("> ")
     child.sendline("yes")

@@ -48,11 +48,30 @@ def ask(console: Console, question: Question) -> None:
     console.print(Text(f"({hint(question)})", style="dim"))
 
 
+def _check_others(interview: Interview, console: Console, read: Reader, count: int) -> bool:
+    """The goal's routes are decided: ask whether to go on with the others. True to go on."""
+    interview.offered = True
+    console.print(Text("\nThe routes for what you want most are decided.", style="bold"))
+    more = "1 more question" if count == 1 else f"{count} more questions"
+    console.print(Text(f"Check the other routes too? (at most {more}) yes or no", style="bold"))
+    while True:
+        console.print("> ", end="")
+        word = read().strip().lower()
+        if word in ("y", "yes"):
+            return True
+        if word in ("n", "no", ""):
+            interview.only_goal = True
+            return False
+        console.print(Text("Sorry: please type yes or no.", style="red"))
+
+
 def run_interview(interview: Interview, console: Console, read: Reader) -> None:
     """Ask until nothing that matters is left. `read` returns one line (raising EOFError at the end)."""
     console.print(Text(INTRO, style="dim"))
     topic: str | None = None
     while (question := interview.next_question()) is not None:
+        if (others := interview.offer_others()) and not _check_others(interview, console, read, others):
+            continue
         progress = interview.progress()
         if question.topic != topic:
             topic = question.topic

@@ -22,7 +22,7 @@ from rich.text import Text
 from screener import guidance
 from screener.evaluation import display
 from screener.model import Question
-from screener.report import FlagResult, PathwayResult, Report, RequirementResult, ScoreResult
+from screener.report import FlagResult, PathwayResult, Report, RequirementResult, RoundBand, ScoreResult
 from screener.whatif import WhatIf
 
 OUTCOME_WORDS = {"eligible": "eligible", "ineligible": "not eligible", "incomplete": "undecided"}
@@ -441,15 +441,15 @@ def _undecided(report: Report, questions: dict[str, Question]) -> list[Renderabl
 def _scores(report: Report, questions: dict[str, Question]) -> list[RenderableType]:
     parts: list[RenderableType] = []
     for score in report.scores.values():
-        if not any(score.id in p.scores and p.outcome != "ineligible" for p in report.pathways.values()) \
-                and score.value is None:
-            continue
+        showing = [p for p in report.pathways.values() if score.id in p.scores]
+        if showing and not any(p.outcome != "ineligible" for p in showing):
+            continue  # only where a program that uses it is open or nearly open
         parts.append(_heading(score.title))
-        parts += _score(score, questions)
+        parts += _score(score, questions, guidance.rounds_for(report, score))
     return parts
 
 
-def _score(score: ScoreResult, questions: dict[str, Question]) -> list[RenderableType]:
+def _score(score: ScoreResult, questions: dict[str, Question], rounds: list[RoundBand]) -> list[RenderableType]:
     out_of = f" out of {display(score.max)}" if score.max is not None else ""
     if score.value is None:
         return [Text(f"Cannot be computed yet: it needs {labels(questions, score.missing, limit=8)}.")]
@@ -470,14 +470,14 @@ def _score(score: ScoreResult, questions: dict[str, Question]) -> list[Renderabl
             if line.points:
                 breakdown.add_row(line.text, display(line.points))
     parts.append(Padding(breakdown, (0, 0, 0, 2), expand=False))
-    for band in score.recent_rounds:
+    for band in rounds:  # only rounds the person could be invited in
         where = _against(score.value, band.low, band.high)
         span = f"{band.low}" if band.low == band.high else f"{band.low}–{band.high}"
-        rounds = "1 round" if band.rounds == 1 else f"{band.rounds} rounds"
-        parts.append(Padding(Text(f"{band.type}: cut-off {span} ({rounds}, latest {band.latest.isoformat()}) — "
+        count = "1 round" if band.rounds == 1 else f"{band.rounds} rounds"
+        parts.append(Padding(Text(f"{band.type}: cut-off {span} ({count}, latest {band.latest.isoformat()}) — "
                                   f"{where}"), (0, 0, 0, 2), expand=False))
-    if score.recent_rounds:
-        parts.insert(2, Text("Recent invitation rounds:"))
+    if rounds:
+        parts.insert(2, Text("Recent invitation rounds you could be invited in:"))
         parts.append(Padding(Text("Category rounds invite only people who qualify for the category.", style="dim"),
                              (0, 0, 0, 2), expand=False))
     return parts

@@ -1,0 +1,191 @@
+"""The six people of issue 12, on the real rules: how many questions they are asked, what their first
+screen says, in what order, and that it fits 80x24.
+
+Each person is a file in tests/fixtures/personas/ (what they would answer). The interview is driven as
+they would: through the library (question counts, fast) and in a real terminal (pexpect).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from screener.cli import app
+from screener.interview import Interview
+from screener.rulebook import Rulebook, load_rulebook
+
+HERE = Path(__file__).parent
+PERSONAS = HERE / "fixtures" / "personas"
+REAL = HERE.parent / "rules"
+AS_OF = dt.date(2026, 11, 25)
+
+# person -> (the first line of the screen, the most questions the interview may ask them)
+EXPECTED = {
+    "dual_citizen": ("You are Canadian: get your proof of citizenship.", 2),
+    "married_to_canadian": ("Open to you: Sponsorship by your Canadian spouse or partner", 12),
+    "climate_scientist": ("Open to you: CUSMA professional work permit.", 30),
+    "honduran_in_us": ("No route is open", 14),
+    "lawyer_with_dui": ("Before any route: an admissibility problem must be dealt with first.", 30),
+    "barista_working_year": ("Open to you: International Experience Canada", 12),
+}
+
+
+@pytest.fixture(scope="module")
+def book() -> Rulebook:
+    return load_rulebook(REAL)
+
+
+def person(name: str) -> dict[str, Any]:
+    loaded = yaml.safe_load((PERSONAS / f"{name}.yaml").read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def interview(book: Rulebook, answers: dict[str, Any]) -> list[str]:
+    """The questions asked, answering from `answers` (declining the rest) and, once the goal's routes
+    are decided, declining to check the others, as someone who knows what they want would."""
+    typed = book.read_answers(answers)
+    session = Interview.start(book, AS_OF)
+    asked: list[str] = []
+    while True:
+        if session.offer_others():
+            session.offered, session.only_goal = True, True
+        question = session.next_question()
+        if question is None:
+            return asked
+        asked.append(question.id)
+        assert len(asked) < 80, asked
+        if question.id in typed:
+            session.answer(question, typed[question.id])
+        else:
+            session.decline(question)
+
+
+def screen(name: str, *extra: str) -> list[str]:
+    result = CliRunner().invoke(app, ["check", "--rules", str(REAL), "--answers", str(PERSONAS / f"{name}.yaml"),
+                                      "--no-input", "--as-of", AS_OF.isoformat(), *extra],
+                                env={"NO_COLOR": "1", "COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_question_counts(book: Rulebook, name: str) -> None:
+    asked = interview(book, person(name))
+    assert asked[0] == "goal"  # what the person wants comes first
+    assert len(asked) <= EXPECTED[name][1], (len(asked), asked)
+
+
+def test_a_citizen_by_descent_is_asked_four_questions(book: Rulebook) -> None:
+    asked = interview(book, {"goal": "not_sure", "canadian_citizen": "unsure", "born_in_canada": "no",
+                             "canadian_parent": "born_or_naturalized"})
+    assert asked == ["goal", "canadian_citizen", "born_in_canada", "canadian_parent"]
+
+
+def test_nothing_an_earlier_answer_settles_is_asked(book: Rulebook) -> None:
+    barista = interview(book, person("barista_working_year"))
+    assert "english_test" not in barista and "provincial_nomination" not in barista  # not for a working year
+    assert "mexican_citizen" not in barista  # a US citizen
+    scientist = interview(book, person("climate_scientist"))
+    assert "trade_work_years_last_5" not in scientist  # not in a trade
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_first_screen(name: str) -> None:
+    lines = screen(name)
+    assert lines[0].startswith(EXPECTED[name][0])
+    assert len(lines) <= 24, "\n".join(lines)
+    assert all(len(line) <= 80 and line == line.rstrip() for line in lines)
+    assert not any(line.endswith("…") for line in lines)  # nothing cut
+
+
+def test_a_citizen_hears_nothing_about_work_permits() -> None:
+    text = "\n".join(screen("dual_citizen"))
+    assert "passport" in text
+    assert "work permit" not in text.replace("You do not need a visa, a work permit", "")
+    assert "Express Entry" not in text and "Closed" not in text
+
+
+def test_a_blocking_problem_comes_before_any_route() -> None:
+    lines = screen("lawyer_with_dui")
+    stop = next(i for i, line in enumerate(lines) if line.startswith("STOP: Impaired driving"))
+    routes = [i for i, line in enumerate(lines) if "route" in line.lower() and i > 0]
+    assert stop < min(routes)
+    full = screen("lawyer_with_dui", "--details")
+    assert full.index("Admissibility") < next(i for i, line in enumerate(full) if line.startswith("Pathway"))
+
+
+def test_the_most_realistic_route_first_and_crs_only_against_rounds_one_could_be_in() -> None:
+    text = "\n".join(screen("climate_scientist"))
+    assert "CUSMA professional work permit" in text
+    full = "\n".join(screen("climate_scientist", "--details"))
+    # eligible for no Express Entry program: no "above the Physicians / French / Senior managers cut-off"
+    assert "Physicians with Canadian work experience" not in full
+    assert "Senior managers" not in full
+
+
+def test_undecided_routes_name_the_answers_that_would_decide_them(tmp_path: Path) -> None:
+    answers = tmp_path / "partial.yaml"
+    answers.write_text('goal: work\ncanadian_citizen: "no"\nborn_in_canada: no\ncanadian_parent: "no"\nage: 24\n')
+    result = CliRunner().invoke(app, ["check", "--rules", str(REAL), "--answers", str(answers), "--no-input",
+                                      "--as-of", AS_OF.isoformat()], env={"NO_COLOR": "1", "COLUMNS": "80"})
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("No route is open yet on your answers")
+    assert "Undecided: these answers would decide them" in lines
+    assert any(line.startswith("  • ") for line in lines)
+    assert len(lines) <= 24
+
+
+# ------------------------------------------------------------------------------- in a real terminal
+
+
+def reply_for(book: Rulebook, question_id: str, value: Any) -> str:
+    if book.questions[question_id].type == "yes_no":
+        return "yes" if value is True or str(value).lower() in ("yes", "true") else "no"
+    return str(value)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_in_a_terminal(book: Rulebook, name: str) -> None:
+    answers = person(name)
+    prompts: dict[str, list[str]] = {}
+    for question in book.questions.values():
+        prompts.setdefault(question.prompt, []).append(question.id)
+    executable = shutil.which("screener")
+    command, lead = (executable, []) if executable else (sys.executable, ["-m", "screener"])
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80", "LINES": "24"}
+    env.pop("SCREENER_RULES", None)
+    child = pexpect.spawn(command, [*lead, "check", "--rules", str(REAL), "--as-of", AS_OF.isoformat()],
+                          env=env, encoding="utf-8", timeout=30, dimensions=(24, 80))
+    asked: list[str] = []
+    progress: list[int] = []
+    while child.expect([re.escape("> "), pexpect.EOF]) == 0:
+        before = str(child.before)
+        if "Check the other routes too?" in before:
+            child.sendline("no")
+            continue
+        flat = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", before).split())  # a wrapped prompt reads whole
+        found = [qid for prompt, ids in prompts.items() if prompt in flat for qid in ids if qid not in asked]
+        found.sort(key=lambda qid: qid not in answers)  # same words in English and French: the one they took
+        assert found, before[-300:]
+        bound = re.search(r"answered, at most (\d+) more question", before)
+        assert bound, before[-300:]
+        progress.append(int(bound.group(1)))
+        asked.append(found[0])
+        child.sendline(reply_for(book, found[0], answers[found[0]]) if found[0] in answers else "skip")
+    child.close()
+    assert child.exitstatus == 0
+    assert asked == interview(book, answers)  # the terminal asks what the library chose
+    assert progress == sorted(progress, reverse=True)  # the bound never rises
+    output = re.sub(r"\x1b\[[0-9;]*m", "", str(child.before))
+    assert EXPECTED[name][0] in output
