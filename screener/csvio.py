@@ -120,17 +120,18 @@ class Transcoded(io.RawIOBase):
         return True
 
     def read(self, size: int = -1) -> bytes:
-        if self.done:
-            return b""
-        raw = self.pending + self.stream.read(size if size > 0 else BLOCK_BYTES)
-        self.pending = b""
-        self.raw_bytes += len(raw)
-        try:
-            text = self.decoder.decode(raw, final=not raw)
-        except UnicodeDecodeError:
-            raise CsvError(f"the input is not {self.encoding} text; {ENCODING_ADVICE}") from None
-        if not raw:
-            self.done = True
+        """The next UTF-8 bytes; b"" only at the end (a read that ends mid-character reads on)."""
+        text = ""
+        while not text and not self.done:
+            raw = self.pending + self.stream.read(size if size > 0 else BLOCK_BYTES)
+            self.pending = b""
+            self.raw_bytes += len(raw)
+            try:
+                text = self.decoder.decode(raw, final=not raw)
+            except UnicodeDecodeError:
+                raise CsvError(f"the input is not {self.encoding} text; {ENCODING_ADVICE}") from None
+            if not raw:
+                self.done = True
         return text.encode("utf-8")
 
     def readinto(self, buffer: Any) -> int:  # pragma: no cover - read() is what CsvReader calls
@@ -185,6 +186,8 @@ class CsvReader:
         self.block_bytes = block_bytes or BLOCK_BYTES
         self.bytes_read = 0
         first = stream.read(self.block_bytes)
+        while len(first) < len(BOM) and (more := stream.read(self.block_bytes)):  # a whole BOM, however small
+            first += more
         self.bytes_read += len(first)
         self.encoding = encoding_name(encoding) if encoding else detect_encoding(first)
         source: _Readable = stream

@@ -429,14 +429,14 @@ def spreadsheet_safe(cell: str) -> str:
 @st.composite
 def intake_files(draw: st.DrawFn) -> tuple[bytes, str, str, list[list[str] | None]]:
     """CSV bytes, its delimiter and encoding, and each data row's cells when they must come back unchanged
-    (None: an error row). cp1252/Latin-1 files are detected and read as text. Rows are written by
+    (None: an error row). cp1252, Latin-1 and UTF-16 files are detected and read as text. Rows are written by
     Python's csv module, so any cell with a quote, delimiter or line break is quoted; rows end with one
     of LF, CRLF or a lone CR per file."""
     columns = draw(st.integers(min_value=2, max_value=4))
     header = draw(st.permutations(FIELDS))[:columns]
-    delimiter = draw(st.sampled_from([",", ";"]))
+    delimiter = draw(st.sampled_from([",", ";", "\t"]))
     ending = draw(st.sampled_from(["\n", "\r\n", "\r"]))
-    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "latin-1"]))
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"]))
     cell = st.text(alphabet=CELL_CHARS, max_size=8)
     rows: list[list[str]] = []
     for _ in range(draw(st.integers(min_value=0, max_value=12))):
@@ -451,7 +451,8 @@ def intake_files(draw: st.DrawFn) -> tuple[bytes, str, str, list[list[str] | Non
         buffer = io.StringIO()
         csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(row)  # quotes CR and LF
         lines.append(buffer.getvalue().removesuffix("\r\n"))
-    text = ending.join(lines) + (ending if draw(st.booleans()) else "")
+    leading = ending * draw(st.integers(min_value=0, max_value=2))  # stray blank lines before the header
+    text = leading + ending.join(lines) + (ending if draw(st.booleans()) else "")
     data = text.encode(encoding)
     expected: list[list[str] | None] = [row if len(row) == columns else None for row in rows]
     # a ragged row of one empty cell is a blank line, which is no row at all
