@@ -23,6 +23,7 @@ import polars as pl
 
 from screener import expressions as ex
 from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, coerce, is_blank
+from screener.blockers import Blockers, Waiting
 from screener.compiled import ShownRule
 from screener.labels import choice_spellings
 from screener.model import NUMERIC_TYPES, Question, Table, TableRow
@@ -31,8 +32,8 @@ from screener.rulebook import Rulebook
 
 CONTRACT_SCORES = ("crs_score", "fsw_points")
 FLAGS, BEST, ERROR = "flags", "best_pathway", "error"
-BEST_TITLE, LEADS, WARNINGS = "best_pathway_title", "leads", "warnings"
-SUMMARY = (FLAGS, BEST, BEST_TITLE, LEADS, WARNINGS)  # the contract's columns after the scores, before error
+BEST_TITLE, LEADS, MISSING, WARNINGS = "best_pathway_title", "leads", "missing", "warnings"
+SUMMARY = (FLAGS, BEST, BEST_TITLE, LEADS, MISSING, WARNINGS)  # the contract's columns after the scores, before error
 
 _DTYPES: dict[str, Any] = {"bool": pl.Boolean, "number": pl.Float64, "text": pl.String, "date": pl.Date}
 _QUESTION_KINDS = {"yes_no": "bool", "int": "number", "number": "number", "money": "number", "choice": "text",
@@ -110,13 +111,18 @@ class Compiled:
     stages: list[list[pl.Expr]]
     pathways: list[str]
     scores: list[str]
+    waiting: Waiting | None = None  # how to read batch's `missing` out of the packed counts
 
     def evaluate(self, answers: pl.DataFrame) -> pl.DataFrame:
-        """Outcome per pathway, score values, flags and best pathway for each row of typed answers."""
+        """Outcome per pathway, score values, flags, best pathway, leads, missing and warnings per row."""
         frame = answers.lazy()
         for stage in self.stages:
             frame = frame.with_columns(stage)
-        return frame.select([*self.pathways, *self.scores, *SUMMARY]).collect(engine="in-memory")
+        computed = [name for name in SUMMARY if name != MISSING]
+        keys = self.waiting.columns if self.waiting is not None else []
+        found = frame.select([*self.pathways, *self.scores, *computed, *keys]).collect(engine="in-memory")
+        missing = self.waiting.cells(found) if self.waiting is not None else pl.lit("").alias(MISSING)
+        return found.with_columns(missing).select([*self.pathways, *self.scores, *SUMMARY])
 
 
 class Compiler:
@@ -224,16 +230,19 @@ class Compiler:
         left, right = self.expr(node.left), self.expr(node.right)
         return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[node.op]
 
+    def if_branches_agree(self, node: ex.Call) -> pl.Expr:
+        """`if(c, a, b)` with c unknown is still known when a and b are known and the same value."""
+        then, otherwise = self.expr(node.args[1]), self.expr(node.args[2])
+        if self.kind(node) == "text":
+            return (then.str.to_lowercase() == otherwise.str.to_lowercase()).fill_null(False)
+        return (then == otherwise).fill_null(False)
+
     def call(self, node: ex.Call) -> pl.Expr:
         function, args = node.function, node.args
         if function == "if":
             condition, then, otherwise = self.expr(args[0]), self.expr(args[1]), self.expr(args[2])
-            if self.kind(node) == "text":
-                same = (then.str.to_lowercase() == otherwise.str.to_lowercase()).fill_null(False)
-            else:
-                same = (then == otherwise).fill_null(False)
             return (pl.when(condition).then(then).when(~condition).then(otherwise)
-                    .when(same).then(then).otherwise(_null(self.kind(node))))
+                    .when(self.if_branches_agree(node)).then(then).otherwise(_null(self.kind(node))))
         if function == "known":
             return self.expr(args[0]).is_not_null()
         if function in ("min", "max"):
@@ -315,6 +324,7 @@ class Compiler:
 
     def compile(self) -> Compiled:
         rulebook = self.rulebook
+        blockers = Blockers(self)
         level = rulebook.graph.level
         # Stage 2n holds the score lines of level n (as columns), stage 2n+1 the values of level n.
         stages: list[list[pl.Expr]] = [[] for _ in range(2 * max(level.values(), default=-1) + 2)]
@@ -324,13 +334,16 @@ class Compiler:
                                          for line in self.rules.lines[name])
             value = self.derived_expr(name) if name in rulebook.derived else self.score_expr(name)
             stages[2 * depth + 1].append(value.alias(name))
+            stages[2 * depth + 1].extend(blockers.derived(name) if name in rulebook.derived else blockers.score(name))
         implied = [
             pl.coalesce(pl.col(qid), pl.when(self.expr(when.node)).then(_literal(rules.implied_value))).alias(qid)
             for qid, rules in rulebook.rules.questions.items() if (when := rules.implied_when) is not None
         ]  # an implied answer reads only asked questions, so one stage before everything else suffices
-        stages = [stage for stage in [implied, *stages] if stage]
+        implied += blockers.implied()  # from the answers as given: same stage, before they are implied
+        stages = [stage for stage in [blockers.asked(), implied, *stages] if stage]
         pathways = list(rulebook.pathways)
         final = [self.outcome_expr(p).alias(p) for p in pathways]
+        final += [column for p in pathways for column in blockers.pathway(p)]
         final.append(self.shown(self.rules.flags).alias(FLAGS))
         final.append(self.shown(self.rules.leads).alias(LEADS))
         final.append(self.shown(self.rules.warnings).alias(WARNINGS))
@@ -339,10 +352,11 @@ class Compiler:
         best: Any = pl
         for pathway_id in ranked:
             best = best.when(pl.col(pathway_id) == "eligible").then(pl.lit(pathway_id))
-        stages.append([(best.otherwise(_null("text")) if ranked else _null("text")).alias(BEST)])
+        waiting = blockers.counts(pathways)
+        stages.append([(best.otherwise(_null("text")) if ranked else _null("text")).alias(BEST), *waiting.keys])
         titles = {pathway_id: pathway.title for pathway_id, pathway in rulebook.pathways.items()}
         stages.append([pl.col(BEST).replace_strict(titles, default=None, return_dtype=pl.String).alias(BEST_TITLE)])
-        return Compiled(stages=stages, pathways=pathways, scores=score_columns(rulebook))
+        return Compiled(stages=stages, pathways=pathways, scores=score_columns(rulebook), waiting=waiting)
 
 
 def line_column(score_id: str, line_id: str) -> str:

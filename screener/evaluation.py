@@ -362,11 +362,30 @@ def evaluate(
         for rule in rules.warnings
         if state.value(rule.condition) is True and (warning := rulebook.answer_warnings[rule.id])
     ]
+    undecided = [frozenset(name for r in p.requirements for name in r.missing)
+                 for p in pathways.values() if p.outcome == "incomplete"]
     return Report(
         rulebook_id=rulebook.info.id, version=rulebook.version, as_of=as_of,
         disclaimer=rulebook.info.disclaimer, pathways=pathways, scores=scores, flags=flags,
-        review_due=rulebook.stale(as_of), leads=leads, warnings=warnings,
+        review_due=rulebook.stale(as_of), leads=leads, warnings=warnings, missing=missing_answers(rulebook, undecided),
     )
+
+
+def missing_answers(rulebook: Rulebook, undecided: Iterable[frozenset[str]]) -> list[str]:
+    """The answers that would decide the incomplete pathways, most decisive first.
+
+    `undecided` holds, per incomplete pathway, the unanswered questions its unknown requirements wait
+    on. A question waited on by more pathways comes first; ties keep interview order. Batch's `missing`
+    column (`screener.blockers`) computes the same list column by column.
+    """
+    counts: dict[str, int] = {}
+    for blockers in undecided:
+        for name in blockers:
+            counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return []
+    rank = {question.id: index for index, question in enumerate(rulebook.question_order())}
+    return sorted(counts, key=lambda name: (-counts[name], rank[name]))
 
 
 def next_steps(state: Evaluation, steps: Iterable[StepRule]) -> list[NextStepResult]:
@@ -379,7 +398,8 @@ def outcomes(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | No
     """Outcomes, score values, flags, leads, warnings and best pathway, with no text rendered (the fast path)."""
     as_of = as_of or today()
     state = Evaluation(rulebook, read_answers(rulebook.questions, answers), as_of)
-    decided = {pathway_id: pathway_status(state, pathway_id)[0] for pathway_id in rulebook.pathways}
+    statuses = {pathway_id: pathway_status(state, pathway_id) for pathway_id in rulebook.pathways}
+    decided = {pathway_id: outcome for pathway_id, (outcome, _) in statuses.items()}
     return Outcomes(
         pathways=decided,
         scores={score_id: state.score_value(score_id) for score_id in rulebook.scores},
@@ -387,6 +407,7 @@ def outcomes(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | No
         leads=state.shown(state.rules.leads),
         warnings=state.shown(state.rules.warnings),
         best_pathway=best_of(decided, rulebook.ranks),
+        missing=missing_answers(rulebook, [why for outcome, why in statuses.values() if outcome == "incomplete"]),
     )
 
 

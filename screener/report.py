@@ -180,6 +180,7 @@ class Outcomes:
     leads: list[str]
     warnings: list[str]
     best_pathway: str | None
+    missing: list[str] = field(default_factory=list)  # answers that would decide the incomplete pathways
 
 
 @dataclass
@@ -226,11 +227,17 @@ class Report:
     review_due: list[str]  # time-sensitive rulebook data past its review date
     leads: list[LeadResult] = field(default_factory=list)
     warnings: list[AnswerWarningResult] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # answers that would decide the incomplete pathways
 
     @property
     def best_pathway(self) -> str | None:
         """The eligible pathway with the best (lowest) rank; None when nothing is open yet."""
         return best_of(self.outcomes(), {pathway_id: p.rank for pathway_id, p in self.pathways.items()})
+
+    @property
+    def best_pathway_title(self) -> str | None:
+        best = self.best_pathway
+        return None if best is None else self.pathways[best].title
 
     def outcomes(self) -> dict[str, Outcome]:
         return {pathway_id: result.outcome for pathway_id, result in self.pathways.items()}
@@ -248,6 +255,8 @@ class Report:
             "leads": [lead.to_json() for lead in self.leads],
             "warnings": [warning.to_json() for warning in self.warnings],
             "best_pathway": self.best_pathway,
+            "best_pathway_title": self.best_pathway_title,
+            "missing": self.missing,
             "review_due": self.review_due,
             "disclaimer": self.disclaimer,
         }

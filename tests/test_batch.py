@@ -38,7 +38,7 @@ def rulebook() -> Rulebook:
 
 
 # intake-fields.md: after the scores, in this order, `error` last
-CONTRACT_TAIL = ["flags", "best_pathway", "best_pathway_title", "leads", "warnings", "error"]
+CONTRACT_TAIL = ["flags", "best_pathway", "best_pathway_title", "leads", "missing", "warnings", "error"]
 
 
 def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
@@ -69,6 +69,7 @@ def expected(rulebook: Rulebook, answers: dict[str, str]) -> dict[str, str]:
     row["best_pathway"] = report.best_pathway or ""
     row["best_pathway_title"] = report.pathways[report.best_pathway].title if report.best_pathway else ""
     row["leads"] = ";".join(lead.id for lead in report.leads)
+    row["missing"] = ";".join(report.missing)
     row["warnings"] = ";".join(warning.id for warning in report.warnings)
     row["error"] = ""
     return row

@@ -3,7 +3,8 @@
 Random profiles over every question of a rulebook — blanks, messy spellings, out-of-range and
 misspelled cells included — are written to a CSV, screened by the real command, and each output row
 is compared with what the one-person engine says for that row: outcomes, scores, flags, best pathway
-and its title, leads, answer warnings, and for unreadable rows the exact per-field reasons.
+and its title, leads, answer warnings, the answers that would decide the incomplete pathways (`missing`,
+in order), and for unreadable rows the exact per-field reasons.
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ def expected_row(rulebook: Rulebook, row: dict[str, str], as_of: dt.date) -> dic
         "best_title": report.pathways[report.best_pathway].title if report.best_pathway else "",
         "leads": [lead.id for lead in report.leads],
         "warnings": [warning.id for warning in report.warnings],
+        "missing": report.missing,
     }
 
 
@@ -134,6 +136,7 @@ def check_rows(rulebook: Rulebook, rows: list[dict[str, str]], out: list[dict[st
         assert got["best_pathway_title"] == want["best_title"], index
         assert (got["leads"].split(";") if got["leads"] else []) == want["leads"], index
         assert (got["warnings"].split(";") if got["warnings"] else []) == want["warnings"], index
+        assert (got["missing"].split(";") if got["missing"] else []) == want["missing"], (index, got["missing"])
 
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

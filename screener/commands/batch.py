@@ -48,7 +48,8 @@ def batch(
     separated by ',', ';' or tab, or an .xlsx workbook (--sheet); headers match field ids ignoring
     case and spaces. The output is UTF-8 (--excel adds the BOM Excel wants).
     Writes every input column, then one column per pathway, crs_score, fsw_points, flags, best_pathway,
-    best_pathway_title, leads, warnings and error. A summary goes to stderr.
+    best_pathway_title, leads, missing (the answers that would decide the incomplete pathways, most
+    decisive first), warnings and error. A summary goes to stderr.
 
     \b
     Example:

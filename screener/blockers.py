@@ -1,0 +1,219 @@
+"""Batch's `missing` column: which answers would decide each row's incomplete pathways, column by column.
+
+The row engine (`expressions.evaluate`) returns with every unknown value the set of unanswered
+questions that keep it unknown, and `evaluation.missing_answers` ranks them. Here that set is a
+bitmask — one bit per question, in interview order, in as many UInt64 words as the rulebook needs —
+and every expression node gets polars expressions for its mask that follow `evaluate`'s rules exactly:
+
+- an answered question, a literal, `as_of` and `known(...)`: no blockers;
+- an unanswered question: its own bit (with an implied answer: its bit and the blockers of `when`,
+  unless `when` holds);
+- comparisons, arithmetic, `not`, `-`, `min`/`max` and table lookups: the union of their operands'
+  (an operand that is known contributes nothing, so no condition is needed);
+- `and`/`or`: the union of the operands' blockers, but only while the whole is unknown (`false and x`
+  is decided);
+- `if(c, a, b)`: `a`'s when c is true, `b`'s when false; when c is unknown, none if a and b agree,
+  else c's.
+
+Derived values and scores keep their masks as columns beside their values (the same stages), so each
+expression is compiled once. A pathway's mask is the union over its requirements; a question's count
+is the number of incomplete pathways whose mask has its bit; `missing` lists the counted questions by
+count (descending), then interview order — `evaluation.missing_answers` exactly. Only questions a
+pathway can read at all are counted for it, so the cost follows the rulebook's real dependencies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from screener import expressions as ex
+
+if TYPE_CHECKING:
+    from screener.columnar import Compiler
+
+Mask = dict[int, pl.Expr]  # word index -> UInt64 expression; a word that is not there is zero
+WORD = 64
+MISSING = "missing"
+
+
+def _zero() -> pl.Expr:
+    return pl.lit(0, dtype=pl.UInt64)
+
+
+def _union(masks: Iterable[Mask]) -> Mask:
+    found: Mask = {}
+    for mask in masks:
+        for word, expr in mask.items():
+            found[word] = found[word] | expr if word in found else expr
+    return found
+
+
+class Blockers:
+    """The mask expressions of one compiled rulebook (see the module docstring)."""
+
+    def __init__(self, compiler: Compiler) -> None:
+        self.compiler = compiler
+        self.rulebook = compiler.rulebook
+        self.order = [question.id for question in self.rulebook.question_order()]
+        self.bits = {qid: (index // WORD, 1 << (index % WORD)) for index, qid in enumerate(self.order)}
+
+    @staticmethod
+    def column(name: str, word: int) -> str:
+        return f"__blockers__{name}__{word}"
+
+    def words(self, name: str) -> list[int]:
+        """The words a name's mask can touch: those of the questions it depends on (any date)."""
+        return sorted({self.bits[q][0] for q in self.rulebook.graph.questions.get(name, ()) if q in self.bits})
+
+    def columns_of(self, name: str, mask: Mask) -> list[pl.Expr]:
+        """`mask` as the columns `Name(name)` reads (every word it can touch, zero where empty)."""
+        return [mask.get(word, _zero()).alias(self.column(name, word)) for word in self.words(name)]
+
+    def read(self, name: str) -> Mask:
+        return {word: pl.col(self.column(name, word)) for word in self.words(name)}
+
+    # -- questions
+
+    def asked(self) -> list[pl.Expr]:
+        """Masks of the questions without an implied answer: their bit when unanswered (raw answers)."""
+        found = []
+        for qid, rules in self.rulebook.rules.questions.items():
+            if rules.implied_when is None:
+                word, bit = self.bits[qid]
+                found.append(pl.when(pl.col(qid).is_null()).then(pl.lit(bit, dtype=pl.UInt64)).otherwise(_zero())
+                             .alias(self.column(qid, word)))
+        return found
+
+    def implied(self) -> list[pl.Expr]:
+        """Masks of questions with an implied answer, from the answers as given (before implying)."""
+        found: list[pl.Expr] = []
+        for qid, rules in self.rulebook.rules.questions.items():
+            when = rules.implied_when
+            if when is None:
+                continue
+            word, bit = self.bits[qid]
+            decided = pl.col(qid).is_not_null() | self.compiler.expr(when.node).fill_null(False)
+            mask = _union([{word: pl.lit(bit, dtype=pl.UInt64)}, self.mask(when.node)])
+            found += [pl.when(decided).then(_zero()).otherwise(mask.get(w, _zero())).alias(self.column(qid, w))
+                      for w in self.words(qid)]
+        return found
+
+    def derived(self, name: str) -> list[pl.Expr]:
+        compiled = self.compiler.rules.derived[name]
+        return self.columns_of(name, {} if compiled is None else self.mask(compiled.node))
+
+    def score(self, score_id: str) -> list[pl.Expr]:
+        """A score is unknown when a line is, waiting on what its lines wait on."""
+        return self.columns_of(score_id, _union(self.mask(line.points.node)
+                                                for line in self.compiler.rules.lines[score_id]))
+
+    # -- expressions
+
+    def mask(self, node: ex.Node) -> Mask:
+        if isinstance(node, ex.Literal_ | ex.ListOf):
+            return {}
+        if isinstance(node, ex.Name):
+            return {} if node.name == "as_of" else self.read(node.name)
+        if isinstance(node, ex.Not | ex.Negate):
+            return self.mask(node.operand)
+        if isinstance(node, ex.Compare):
+            if node.op in ("in", "not in"):
+                return self.mask(node.left)
+            return _union([self.mask(node.left), self.mask(node.right)])
+        if isinstance(node, ex.Arith):  # a chain: every operand's (division by zero adds none)
+            return _union(self.mask(operand) for operand in node.operands)
+        if isinstance(node, ex.Logic):
+            union = _union(self.mask(operand) for operand in node.operands)
+            if not union:
+                return {}
+            unknown = self.compiler.expr(node).is_null()
+            return {word: pl.when(unknown).then(expr).otherwise(_zero()) for word, expr in union.items()}
+        if isinstance(node, ex.Call):
+            return self.call(node)
+        raise TypeError(f"no blockers for {type(node).__name__}")  # pragma: no cover
+
+    def call(self, node: ex.Call) -> Mask:
+        if node.function == "known":
+            return {}
+        if node.function != "if":
+            return _union(self.mask(arg) for arg in node.args)
+        condition, then, otherwise = node.args
+        masks = [self.mask(condition), self.mask(then), self.mask(otherwise)]
+        words = sorted(set().union(*masks))
+        if not words:
+            return {}
+        test = self.compiler.expr(condition)
+        agree = self.compiler.if_branches_agree(node)
+        found: Mask = {}
+        for word in words:
+            c, a, b = (mask.get(word, _zero()) for mask in masks)
+            found[word] = pl.when(test).then(a).when(~test).then(b).when(agree).then(_zero()).otherwise(c)
+        return found
+
+    # -- pathways and the column
+
+    def reads(self, pathway_id: str) -> frozenset[str]:
+        """The questions a pathway's requirements in force can wait on."""
+        return self.rulebook.graph.questions_of(
+            name for rule in self.compiler.rules.requirements[pathway_id] for name in ex.names_in(rule.condition.node))
+
+    def pathway(self, pathway_id: str) -> list[pl.Expr]:
+        """The union of the masks of a pathway's requirements in force, as columns (one per word it can touch)."""
+        mask = _union(self.mask(rule.condition.node) for rule in self.compiler.rules.requirements[pathway_id])
+        words = sorted({self.bits[q][0] for q in self.reads(pathway_id)})
+        return [mask.get(word, _zero()).alias(self.column(f"pathway:{pathway_id}", word)) for word in words]
+
+    def counts(self, pathways: list[str]) -> Waiting:
+        """Per question a pathway can wait on, how many incomplete pathways wait on it, packed into keys.
+
+        Each count takes the bits its maximum (the pathways that read the question) needs, in as many
+        UInt64 key columns as that takes; `Waiting.cells` turns each distinct key into its `missing` text.
+        """
+        reads = {p: self.reads(p) for p in pathways}
+        layout: list[tuple[str, int, int, int]] = []  # question, key column, shift, bits
+        counts: list[pl.Expr] = []
+        column, shift = 0, 0
+        for qid in self.order:
+            word, bit = self.bits[qid]
+            waiting = [(pl.col(p) == "incomplete")
+                       & ((pl.col(self.column(f"pathway:{p}", word)) & pl.lit(bit, dtype=pl.UInt64)) != 0)
+                       for p in pathways if qid in reads[p]]
+            if not waiting:
+                continue
+            bits = len(waiting).bit_length()
+            if shift + bits > WORD:
+                column, shift = column + 1, 0
+            layout.append((qid, column, shift, bits))
+            counts.append(pl.sum_horizontal(waiting).cast(pl.UInt64) * pl.lit(1 << shift, dtype=pl.UInt64))
+            shift += bits
+        keys = [pl.sum_horizontal([c for (_, col, _, _), c in zip(layout, counts, strict=True) if col == index])
+                .cast(pl.UInt64).alias(f"__waiting__{index}") for index in range(column + 1 if layout else 0)]
+        return Waiting(layout, keys)
+
+
+class Waiting:
+    """The packed counts of one compiled rulebook, and how to read them back into `missing` cells."""
+
+    def __init__(self, layout: list[tuple[str, int, int, int]], keys: list[pl.Expr]) -> None:
+        self.layout = layout
+        self.keys = keys
+        self.columns = [key.meta.output_name() for key in keys]
+
+    def text(self, words: tuple[int, ...]) -> str:
+        """Questions by count (descending), then interview order (the layout's order), `;`-joined."""
+        counted = [(-((words[column] >> shift) & ((1 << bits) - 1)), index, qid)
+                   for index, (qid, column, shift, bits) in enumerate(self.layout)]
+        return ";".join(qid for count, _, qid in sorted(counted) if count)
+
+    def cells(self, frame: pl.DataFrame) -> pl.Series:
+        """The `missing` column of `frame` (which holds the key columns): each distinct key joined once."""
+        if not self.columns:
+            return pl.Series(MISSING, [""] * frame.height, dtype=pl.String)
+        keys = frame.select(self.columns)
+        distinct = keys.unique()
+        texts = pl.Series(MISSING, [self.text(row) for row in distinct.iter_rows()], dtype=pl.String)
+        found = keys.join(distinct.with_columns(texts), on=self.columns, how="left", maintain_order="left")
+        return found[MISSING]
