@@ -1,67 +1,91 @@
-"""How much `screener rules diff` costs compared with screening the same intake once.
+"""Benchmark: `screener rules diff` against `screener batch` on the same intake, in one run.
 
-Baseline (measured in the same run): evaluate every row once. Then: `compare_rulebooks` on the
-same rows (two evaluations per row, with table tracing and cause finding), and `run_cases` on the
-shipped test cases. Prints times and the ratio to the baseline; run `python bench/bench_rules_diff.py [ROWS]`.
+    python bench/bench_rules_diff.py [ROWS ...] [--rules DIR] [--limit N]
+
+Writes ROWS synthetic intake rows (bench/batch.py's generator: every field, realistic spellings, some
+blanks), then times child processes on that file: `screener batch IN -o OUT`, and `screener rules diff
+RULES RULES --answers IN` across a dated change (2025-03-24 → 2025-03-25, the day Express Entry stopped
+awarding job-offer points, which changes scores for many rows). Prints both times, their ratio (target
+<= 2.0) and each child's peak RSS (memory should stay flat in N). Several ROWS show how both scale.
+Times are never asserted anywhere; this only reports.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import argparse
+import csv
+import os
 import random
 import sys
-import time
+import tempfile
 from pathlib import Path
-from typing import Any
 
-from screener.impact import compare_rulebooks
-from screener.rulebook import load_rulebook
-from screener.ruletests import run_cases
+from screener.model import Question
 
-RULES = Path(__file__).resolve().parent.parent / "rules"
-DAY = dt.date(2026, 11, 25)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from batch import ROOT, timed  # the sibling benchmark's timer
 
 
-def synthetic_rows(count: int, seed: int = 7) -> list[dict[str, Any]]:
-    """Plausible intake: each question answered (or left blank 10% of the time) within its range."""
-    book = load_rulebook(RULES)
+def write_input(path: Path, rules: Path, count: int, seed: int = 11) -> None:
+    """`count` readable rows over every question (some blank), from a pool of 5,000 cycled: rows that
+    batch reads (an unreadable row is never compared, which would flatter the diff)."""
+    from screener.rulebook import load_rulebook
+
+    rulebook = load_rulebook(rules)
     rng = random.Random(seed)
-    rows = []
-    for _ in range(count):
-        row: dict[str, Any] = {}
-        for question in book.questions.values():
-            if rng.random() < 0.1:
-                row[question.id] = ""
-            elif question.type == "yes_no":
-                row[question.id] = rng.choice(["yes", "no"])
-            elif question.type == "choice":
-                row[question.id] = rng.choice(question.choice_values)
-            elif question.type in ("int", "money"):
-                low, high = int(question.min or 0), int(question.max if question.max is not None else 100_000)
-                row[question.id] = str(rng.randint(low, min(high, 100_000)))
-            else:
-                row[question.id] = "2020-01-01"
-        rows.append(row)
-    return rows
 
+    def value(question: Question) -> str:
+        kind = question.type
+        low, high = question.min, question.max
+        if rng.random() < 0.08:
+            return ""
+        if kind == "yes_no":
+            return rng.choice(["yes", "no"])
+        if kind == "choice":
+            return str(rng.choice(question.choice_values))
+        if kind == "date":
+            return f"20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+        low, high = int(low or 0), int(high if high is not None else 100_000)
+        if kind == "number":
+            return str(rng.randint(low * 2, high * 2) / 2)
+        return str(rng.randint(low, min(high, 250_000)))
 
-def timed(action: Any) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
+    questions = list(rulebook.questions.values())
+    pool = [[value(question) for question in questions] for _ in range(min(count, 5_000))]
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow([question.id for question in questions])
+        writer.writerows(pool[i % len(pool)] for i in range(count))
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    old, new = load_rulebook(RULES), load_rulebook(RULES)
-    rows = synthetic_rows(count)
-    baseline = timed(lambda: [old.evaluate(row, as_of=DAY) for row in rows])
-    diff = timed(lambda: compare_rulebooks(old, new, rows, DAY, dt.date(2025, 3, 24)))
-    cases = timed(lambda: run_cases(old))
-    print(f"rows: {count}")
-    print(f"baseline  evaluate once per row   {baseline:8.3f}s  1.00x")
-    print(f"rules diff (two dates, causes)    {diff:8.3f}s  {diff / baseline:5.2f}x")
-    print(f"rules test (all shipped cases)    {cases:8.3f}s  {cases / baseline:5.2f}x")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rows", type=int, nargs="*", default=[20_000])
+    parser.add_argument("--rules", type=Path, default=ROOT / "rules")
+    parser.add_argument("--limit", type=int, default=50, help="changed rows rules diff explains (default 50)")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="screener-bench-diff-"))
+    print(f"cores: {os.cpu_count()}  rules diff --limit {args.limit}")
+    print(f"{'rows':>9}  {'batch s':>8} {'MB':>7}  {'diff s':>8} {'MB':>7}  {'diff/batch':>10}")
+    try:
+        for count in args.rows:
+            source = folder / "intake.csv"
+            write_input(source, args.rules, count)
+            batch = [sys.executable, "-m", "screener", "batch", str(source), "-o", str(folder / "screened.csv"),
+                     "--rules", str(args.rules), "--as-of", "2025-03-24"]
+            diff = [sys.executable, "-m", "screener", "rules", "diff", str(args.rules), str(args.rules),
+                    "--answers", str(source), "--as-of", "2025-03-24", "--new-as-of", "2025-03-25",
+                    "--limit", str(args.limit), "--json"]
+            batch_time, batch_rss = timed(batch)
+            diff_time, diff_rss = timed(diff)
+            print(f"{count:>9,}  {batch_time:8.2f} {batch_rss:7.1f}  {diff_time:8.2f} {diff_rss:7.1f}  "
+                  f"{diff_time / batch_time:10.2f}")
+    finally:
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+    print("target: diff/batch <= 2.0, peak RSS flat in rows")
 
 
 if __name__ == "__main__":

@@ -152,6 +152,27 @@ def output_header(header: list[str], compiled: columnar.Compiled) -> list[str]:
     return [*header, *compiled.pathways, *compiled.scores, *columnar.SUMMARY, columnar.ERROR]
 
 
+def id_columns(header: list[str], found: Mapping[str, int], names: list[str] | None) -> list[int]:
+    """The input columns that say who a row is (`--id`), else every column that is not a field."""
+    if not names:
+        return [index for index in range(len(header)) if index not in found.values()]
+    keys = {label_key(name): index for index, name in reversed(list(enumerate(header)))}
+    chosen: list[int] = []
+    for name in names:
+        index = keys.get(label_key(name))
+        if index is None:
+            raise ScreenerError(f"--id: the input has no column '{name}'{did_you_mean(name, header)}", exit_code=2)
+        if index not in chosen:
+            chosen.append(index)
+    return chosen
+
+
+def results_first_order(width: int, ids: list[int], results: list[str]) -> list[str]:
+    """Output columns with the results (then `error`) right after the id columns, the other input after."""
+    rest = [f"in{i}" for i in range(width) if i not in ids]
+    return [*(f"in{i}" for i in ids), *results, *rest]
+
+
 class CsvRows:
     """Output rows as CSV in the input's delimiter; `bom` starts the file with a UTF-8 BOM for Excel."""
 
@@ -198,6 +219,8 @@ def run_batch(
     output_format: str = "csv",
     encoding: str | None = None,
     excel: bool = False,
+    results_first: bool = False,
+    id_names: list[str] | None = None,
     progress: Callable[[int], None] | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> BatchSummary:
@@ -205,7 +228,8 @@ def run_batch(
 
     `intake_map` names the firm's headers and answers (`map_option` is how the person gave it, for
     messages); `output_format` is csv, xlsx or jsonl; `encoding` forces the input's encoding (else detected);
-    `excel` starts a CSV with a BOM so that Excel reads it as UTF-8.
+    `excel` starts a CSV with a BOM so that Excel reads it as UTF-8; `results_first` puts the results
+    right after the id columns (`id_names`, default: the columns that are not fields).
     """
     intake_map = intake_map or IntakeMap()
     check_map(intake_map, rulebook, map_option)
@@ -235,8 +259,15 @@ def run_batch(
         rows = XlsxRows(sink, compiled.scores)
     elif output_format == "csv":
         rows = CsvRows(sink, reader.delimiter, bom=excel)
+    names = output_header(reader.header, compiled)
+    order: list[str] | None = None
+    if results_first:
+        ids = id_columns(reader.header, found, id_names)
+        order = results_first_order(len(reader.header), ids, names[len(reader.header):])
+        names = [reader.header[int(name[2:])] if name.startswith("in") and name[2:].isdigit() else name
+                 for name in order]
     if rows is not None:
-        rows.header(output_header(reader.header, compiled))
+        rows.header(names)
     row_number = 0
     with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="screener-writer") as writer,
           contextlib.closing(prefetched(reader.chunks())) as chunks):  # closed now, even when interrupted
@@ -246,6 +277,8 @@ def run_batch(
             answers = translated(frame, translations)
             if rows is not None:
                 out = screen_chunk(compiled, coercion, frame, reader.columns, answers)
+                if order is not None:
+                    out = out.select(order)
                 if pending is not None:
                     pending.result()  # one chunk in flight at most: memory stays flat, order is kept
                 pending = writer.submit(rows.write, out)

@@ -476,9 +476,10 @@ def header_line(names: list[str], delimiter: str) -> bytes:
 
 
 @contextlib.contextmanager
-def atomic_output(path: str) -> Iterator[IO[bytes]]:
+def atomic_output(path: str, *, private: bool = True) -> Iterator[IO[bytes]]:
     """A binary stream to `path` that appears only when complete (see `screener.files`: '-' is stdout,
-    devices and FIFOs are streamed to, never replaced)."""
+    devices and FIFOs are streamed to, never replaced). `private=False`: a new file gets the folder's
+    usual permissions (0666 less the umask), as a firm's shared drive expects."""
     target = Path(path)
     if path != "-":
         if target.is_dir():
@@ -486,7 +487,7 @@ def atomic_output(path: str) -> Iterator[IO[bytes]]:
         folder = target.parent if str(target.parent) else Path(".")
         if not folder.is_dir():
             raise ScreenerError(f"{path}: the folder {folder} does not exist", exit_code=2)
-    with atomic_write(path, suffix=".partial") as stream:
+    with atomic_write(path, suffix=".partial", private=private) as stream:
         yield stream
 
 

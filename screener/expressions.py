@@ -560,7 +560,9 @@ class _Checker:
             if node.name in self.context.tables:
                 self.error(f"'{node.name}' is a table: look a value up with {node.name}(key)", node.offset)
                 return None
-            hint = did_you_mean(node.name, self.context.names)
+            hint = did_you_mean(node.name, self.context.names) or (
+                ": a name is the id of a question (under `questions:`), a derived value (under `derived:`) "
+                "or a score (under `scores:`); text needs quotes")
             self.error(f"unknown name '{node.name}'{hint}", node.offset)
         return found
 
@@ -602,7 +604,7 @@ class _Checker:
             self.check(node.right)
             if left is not None:
                 for item in node.right.items:
-                    self.compatible(left, item.type, item.offset, node.left)
+                    self.compatible(left, item.type, item.offset, node.left, item)
             return BOOL
         right = self.check(node.right)
         if left is None or right is None:
@@ -610,12 +612,14 @@ class _Checker:
         if node.op in ("<", "<=", ">", ">=") and left.kind not in ("number", "date"):
             self.error(f"'{node.op}' compares numbers or dates, not {left}", node.offset)
         else:
-            self.compatible(left, right, node.right.offset, node.left)
+            self.compatible(left, right, node.right.offset, node.left, node.right)
         return BOOL
 
-    def compatible(self, left: Type, right: Type, offset: int, left_node: Node) -> None:
+    def compatible(self, left: Type, right: Type, offset: int, left_node: Node, right_node: Node | None = None) -> None:
         if left.kind != right.kind:
-            self.error(f"cannot compare {left} with {right}", offset)
+            shown = (f'the text "{right_node.value}"' if isinstance(right_node, Literal_) and right.kind == "text"
+                     else str(right))
+            self.error(f"cannot compare {left} with {shown}{_compare_fix(left, right, left_node, right_node)}", offset)
             return
         if left.kind == "text" and left.values is not None and right.values is not None:
             unknown = right.values - left.values
@@ -742,6 +746,23 @@ def evaluate(node: Node, env: Environment) -> Result:
     if isinstance(node, Call):
         return _call(node, env)
     raise ExpressionError(f"cannot evaluate {type(node).__name__}")  # pragma: no cover - lists are never values
+
+
+def _compare_fix(left: Type, right: Type, left_node: Node, right_node: Node | None) -> str:
+    """The edit that usually fixes a comparison of two kinds: quotes around a number, `== "true"`, a date."""
+    literal = right_node if isinstance(right_node, Literal_) else None
+    name = left_node.name if isinstance(left_node, Name) else None
+    if literal is None or right.kind != "text":
+        return ""
+    if left.kind == "number":
+        return ": remove the quotes around the number"
+    if left.kind == "bool":
+        subject = name or "the yes/no value"
+        negative = str(literal.value).strip().lower() in ("false", "no", "n", "0")
+        return f": write just `{'not ' if negative else ''}{subject}` instead of comparing it with text"
+    if left.kind == "date":
+        return ': write a date as date("YYYY-MM-DD")'
+    return ""
 
 
 def _compare(node: Compare, env: Environment) -> Result:

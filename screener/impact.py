@@ -8,13 +8,14 @@ What an expression depends on comes from the rulebook's one dependency graph (`r
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from screener import expressions as ex
 from screener.answers import AnswerError
@@ -22,6 +23,7 @@ from screener.errors import ScreenerError
 from screener.evaluation import TableHit, display, evaluate
 from screener.report import Report, RequirementResult
 from screener.rulebook import Rulebook
+from screener.suggest import did_you_mean
 
 # --------------------------------------------------------------------------------- dependencies
 
@@ -75,7 +77,11 @@ class Change:
     id: str
     old: Any
     new: Any
-    causes: tuple[str, ...]
+    details: tuple[Cause, ...] = ()
+
+    @property
+    def causes(self) -> tuple[str, ...]:
+        return tuple(cause_text(cause) if isinstance(cause, dict) else str(cause) for cause in self.details)
 
 
 @dataclass
@@ -87,13 +93,29 @@ class Impact:
     rows: int = 0
     changes: list[Change] = field(default_factory=list)
     unreadable: list[tuple[int, str, list[str]]] = field(default_factory=list)  # row, "old"/"new", fields
+    # Filled by `diff_intake`, which counts every row but explains only the first `limit` changed rows:
+    counted: dict[str, Counter[tuple[str, str]]] | None = None  # pathway -> (old, new) outcome -> rows
+    scored: dict[str, dict[str, int]] | None = None
+    changed_total: int | None = None
+    added: dict[str, Counter[str]] = field(default_factory=dict)  # a pathway only NEW has -> outcome -> rows
+    removed: dict[str, Counter[str]] = field(default_factory=dict)  # a pathway only OLD has -> outcome -> rows
+    warnings: list[str] = field(default_factory=list)
+    unreadable_total: int | None = None
 
     @property
     def changed_rows(self) -> int:
+        if self.changed_total is not None:
+            return self.changed_total
         return len({change.row for change in self.changes})
+
+    @property
+    def unreadable_rows(self) -> int:
+        return len(self.unreadable) if self.unreadable_total is None else self.unreadable_total
 
     def pathway_counts(self) -> dict[str, Counter[tuple[str, str]]]:
         """Per pathway (both rulebooks' ids, in order), how many rows went from one outcome to another."""
+        if self.counted is not None:
+            return self.counted
         counts: dict[str, Counter[tuple[str, str]]] = {pid: Counter() for pid in _union(self.old.pathways,
                                                                                             self.new.pathways)}
         for change in self.changes:
@@ -103,6 +125,8 @@ class Impact:
 
     def score_counts(self) -> dict[str, dict[str, int]]:
         """Per score: rows changed, up, down, and rows that became or stopped being unknown."""
+        if self.scored is not None:
+            return self.scored
         counts = {sid: {"changed": 0, "up": 0, "down": 0, "now_unknown": 0, "now_known": 0}
                   for sid in _union(self.old.scores, self.new.scores)}
         for change in self.changes:
@@ -136,33 +160,79 @@ def _fmt(value: Any) -> str:
     return "unknown" if value is None else display(value)
 
 
-def _requirement_causes(old: list[RequirementResult], new: list[RequirementResult]) -> tuple[list[str], list[str]]:
+Cause = dict[str, Any]
+"""One reason for a change, as data (for `--json`): `kind` (requirement, line, table), `id`, old and new.
+
+Requirements also carry `text` and the amounts compared (`old_actual`, `old_needed`, `new_actual`,
+`new_needed`); table lookups the `key`, `column` and the rows matched (1-based, None: the default).
+`cause_text` words it for people.
+"""
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it (dates as YYYY-MM-DD, Decimals as numbers)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def cause_text(cause: Cause) -> str:
+    """A cause in words: what changed, from what to what, with the amounts compared."""
+    kind, ident = cause["kind"], cause["id"]
+    if kind == "requirement":
+        old, new = cause["old"], cause["new"]
+        if old is None:
+            text = f"requirement {ident}: new, {new} — {cause['text']}"
+        elif new is None:
+            text = f"requirement {ident}: no longer in force (was {old}) — {cause['text']}"
+        else:
+            text = f"requirement {ident}: {old} → {new} — {cause['text']}"
+        was = (cause.get("old_actual"), cause.get("old_needed"))
+        now = (cause.get("new_actual"), cause.get("new_needed"))
+        if old is not None and new is not None and was != now:
+            text += (f" (actual {_fmt(was[0])}, needed {_fmt(was[1])} → "
+                     f"actual {_fmt(now[0])}, needed {_fmt(now[1])})")
+        elif now != (None, None) and new is not None:
+            text += f" (actual {_fmt(now[0])}, needed {_fmt(now[1])})"
+        return text
+    if kind == "line":
+        return f"line {ident}: {_fmt(cause['old'])} → {_fmt(cause['new'])}" + (
+            " (not in force)" if not cause.get("in_force", True) else "")
+    column = "" if cause["column"] == "points" else f", {cause['column']}"
+    return (f"table {ident} ({display(cause['key'])}{column}): {_row(cause['old_row'], cause['old'])} → "
+            f"{_row(cause['new_row'], cause['new'])}")
+
+
+def _requirement_causes(old: list[RequirementResult], new: list[RequirementResult]) -> tuple[list[Cause], list[str]]:
     """What changed among a pathway's requirements, and the ids of those requirements."""
     before = {r.id: r for r in old}
     after = {r.id: r for r in new}
-    causes = []
+    causes: list[Cause] = []
     changed = []
     for rid in _union(before, after):
         was, now = before.get(rid), after.get(rid)
         if was is None or now is None or was.status != now.status:
             changed.append(rid)
-        if was is None and now is not None:
-            causes.append(f"requirement {rid}: new, {now.status} — {now.text}")
-        elif now is None and was is not None:
-            causes.append(f"requirement {rid}: no longer in force (was {was.status}) — {was.text}")
-        elif was is not None and now is not None and was.status != now.status:
-            cause = f"requirement {rid}: {was.status} → {now.status} — {now.text}"
-            if (was.actual, was.needed) != (now.actual, now.needed):
-                cause += (f" (actual {_fmt(was.actual)}, needed {_fmt(was.needed)} → "
-                          f"actual {_fmt(now.actual)}, needed {_fmt(now.needed)})")
-            causes.append(cause)
+            shown = now or was
+            assert shown is not None
+            causes.append({
+                "kind": "requirement", "id": rid, "text": shown.text,
+                "old": was.status if was else None, "new": now.status if now else None,
+                "old_actual": _plain(was.actual) if was else None, "old_needed": _plain(was.needed) if was else None,
+                "new_actual": _plain(now.actual) if now else None, "new_needed": _plain(now.needed) if now else None,
+            })
     return causes, changed
 
 
-def _table_causes(old: list[TableHit], new: list[TableHit], tables: set[str]) -> list[str]:
+def _table_causes(old: list[TableHit], new: list[TableHit], tables: set[str]) -> list[Cause]:
     """Lookups (same table, key, column) whose matched row or value differ between the two runs."""
     before = {(h.table, str(h.key), h.column): h for h in old if h.table in tables}
-    causes = []
+    causes: list[Cause] = []
     seen: set[tuple[str, str, str]] = set()
     for hit in new:
         key = (hit.table, str(hit.key), hit.column)
@@ -171,14 +241,15 @@ def _table_causes(old: list[TableHit], new: list[TableHit], tables: set[str]) ->
         seen.add(key)
         was = before[key]
         if was.value != hit.value:
-            column = "" if hit.column == "points" else f", {hit.column}"
-            causes.append(f"table {hit.table} ({display(hit.key)}{column}): {_row(was)} → {_row(hit)}")
+            causes.append({"kind": "table", "id": hit.table, "key": _plain(hit.key), "column": hit.column,
+                           "old_row": None if was.row is None else was.row + 1, "old": _plain(was.value),
+                           "new_row": None if hit.row is None else hit.row + 1, "new": _plain(hit.value)})
     return causes
 
 
-def _row(hit: TableHit) -> str:
-    where = "no row (default)" if hit.row is None else f"row {hit.row + 1}"
-    return f"{where} = {_fmt(hit.value)}"
+def _row(row: int | None, value: Any) -> str:
+    where = "no row (default)" if row is None else f"row {row}"
+    return f"{where} = {_fmt(value)}"
 
 
 def compare_reports(
@@ -207,17 +278,16 @@ def compare_reports(
         lines_after = {line.id: line.points for line in (now_score.lines if now_score else [])}
         changed = [lid for lid in _union(lines_before, lines_after)
                    if lines_before.get(lid) != lines_after.get(lid) or (lid in lines_before) != (lid in lines_after)]
-        causes = [f"line {lid}: {_fmt(lines_before.get(lid))} → {_fmt(lines_after.get(lid))}"
-                  + (" (not in force)" if lid not in lines_after else "") for lid in changed]
+        causes = [{"kind": "line", "id": lid, "old": _plain(lines_before.get(lid)),
+                                "new": _plain(lines_after.get(lid)), "in_force": lid in lines_after}
+                               for lid in changed]
         tables = _tables(old_book, new_book, line_nodes, sid, changed)
         causes += _table_causes(old_hits, new_hits, tables)
         changes.append(Change(row, label, "score", sid, before_value, after_value, tuple(causes)))
     flags_before = sorted(f.id for f in old.flags)
     flags_after = sorted(f.id for f in new.flags)
     if flags_before != flags_after:
-        flag_causes = tuple([f"now shown: {f}" for f in flags_after if f not in flags_before]
-                       + [f"no longer shown: {f}" for f in flags_before if f not in flags_after])
-        changes.append(Change(row, label, "flags", "flags", flags_before, flags_after, flag_causes))
+        changes.append(Change(row, label, "flags", "flags", flags_before, flags_after))
     if old.best_pathway != new.best_pathway:
         changes.append(Change(row, label, "best_pathway", "best_pathway", old.best_pathway, new.best_pathway, ()))
     return changes
@@ -253,19 +323,168 @@ def compare_rulebooks(
     return impact
 
 
-def impact_json(impact: Impact) -> dict[str, Any]:
-    """The whole comparison as JSON-ready data (for `rules diff --json`)."""
+def diff_intake(
+    old: Rulebook, new: Rulebook, source: IO[bytes], as_of: dt.date, new_as_of: dt.date | None = None,
+    id_column: str | None = None, limit: int = 50, encoding: str | None = None,
+) -> Impact:
+    """Stream an intake CSV through both rulebooks' columnar forms, in blocks, as `screener batch` reads it.
+
+    Every row is counted (outcome transitions, score moves, new and removed pathways); only the first
+    `limit` rows whose result changed (0: all) are screened one by one to find the causes. Memory
+    stays flat: one block at a time, as in batch. Pathways only one rulebook has are counted apart,
+    never as "absent → ineligible" flips.
+    """
+    import polars as pl
+
+    from screener import columnar
+    from screener.answers import normalize_choice
+    from screener.batch import match_columns, prefetched
+    from screener.csvio import PROBLEM, CsvReader
+
+    impact = Impact(old, new, as_of, new_as_of or as_of, counted={}, scored={}, changed_total=0,
+                    unreadable_total=0)
+    reader = CsvReader(source, encoding=encoding)
+    found_old, missing_old = match_columns(reader.header, old)
+    found_new, missing_new = match_columns(reader.header, new)
+    label_column: str | None = None
+    if id_column is not None:
+        index = next((i for i, name in enumerate(reader.header)
+                      if normalize_choice(name) == normalize_choice(id_column)), None)
+        if index is None:
+            raise ScreenerError(f"--id: no column '{id_column}' in the intake{did_you_mean(id_column, reader.header)}",
+                                exit_code=2)
+        label_column = reader.columns[index]
+    fresh = [qid for qid in missing_new if qid not in old.questions]
+    if fresh:
+        impact.warnings.append(f"{len(fresh)} field{'s' if len(fresh) != 1 else ''} of the new rulebook not in the "
+                               f"intake, treated as unknown (rows that need them come out incomplete): "
+                               + ", ".join(fresh))
+    others = [qid for qid in _union(missing_old, missing_new) if qid not in fresh]
+    if others:
+        impact.warnings.append(f"{len(others)} field{'s' if len(others) != 1 else ''} not in the intake, treated "
+                               f"as unknown: " + ", ".join(others))
+    compiled_old = columnar.compile_rulebook(old, impact.old_as_of)
+    compiled_new = columnar.compile_rulebook(new, impact.new_as_of)
+    cells_old = {qid: reader.columns[i] for qid, i in found_old.items()}
+    cells_new = {qid: reader.columns[i] for qid, i in found_new.items()}
+    coerce_old = columnar.Coercion(list(old.questions.values()), cells_old)
+    coerce_new = columnar.Coercion(list(new.questions.values()), cells_new)
+    cells = {**cells_old, **cells_new}
+    common = [pid for pid in compiled_old.pathways if pid in compiled_new.pathways]
+    added = [pid for pid in compiled_new.pathways if pid not in compiled_old.pathways]
+    removed = [pid for pid in compiled_old.pathways if pid not in compiled_new.pathways]
+    scores = [sid for sid in compiled_old.scores if sid in compiled_new.scores]
+    assert impact.counted is not None and impact.scored is not None
+    impact.counted.update({pid: Counter() for pid in common})
+    impact.added.update({pid: Counter() for pid in added})
+    impact.removed.update({pid: Counter() for pid in removed})
+    impact.scored.update({sid: {"changed": 0, "up": 0, "down": 0, "now_unknown": 0, "now_known": 0}
+                          for sid in scores})
+
+    def flags(column: pl.Expr) -> pl.Expr:
+        return column.fill_null("").str.split(";").list.sort().list.join(";")
+
+    explained = 0
+    first_row = 1
+    with contextlib.closing(prefetched(reader.chunks())) as chunks:
+        for chunk in chunks:
+            frame = chunk.frame
+            typed_old, why_old = coerce_old(frame)
+            typed_new, why_new = coerce_new(frame)
+            was = compiled_old.evaluate(typed_old).select(
+                [pl.col(p).alias(f"o:{p}") for p in [*common, *removed]] + [pl.col(s).alias(f"o:{s}") for s in scores]
+                + [flags(pl.col(columnar.FLAGS)).alias("o:flags"), pl.col(columnar.BEST).alias("o:best")])
+            now = compiled_new.evaluate(typed_new).select(
+                [pl.col(p).alias(f"n:{p}") for p in [*common, *added]] + [pl.col(s).alias(f"n:{s}") for s in scores]
+                + [flags(pl.col(columnar.FLAGS)).alias("n:flags"), pl.col(columnar.BEST).alias("n:best")])
+            both = pl.concat([was, now, pl.DataFrame([
+                frame[PROBLEM].alias("problem"), why_old.alias("why_old"), why_new.alias("why_new")])],
+                how="horizontal").with_columns(
+                (pl.col("problem").is_null() & pl.col("why_old").is_null() & pl.col("why_new").is_null()).alias("ok"))
+            moved = [pl.col(f"o:{p}").ne_missing(pl.col(f"n:{p}")) for p in common]
+            moved += [pl.col(f"o:{s}").ne_missing(pl.col(f"n:{s}")) for s in scores]
+            moved += [pl.col("o:flags") != pl.col("n:flags"), pl.col("o:best").ne_missing(pl.col("n:best"))]
+            both = both.with_columns((pl.col("ok") & pl.any_horizontal(moved)).alias("changed"))
+            good = both.filter(pl.col("ok"))
+            for pid in common:
+                pairs = good.filter(pl.col(f"o:{pid}") != pl.col(f"n:{pid}")).group_by(
+                    [f"o:{pid}", f"n:{pid}"], maintain_order=True).len()  # ties listed in row order
+                for before, after, number in pairs.iter_rows():
+                    impact.counted[pid][(str(before), str(after))] += number
+            for pid, side, target in [*((p, "n", impact.added) for p in added),
+                                      *((p, "o", impact.removed) for p in removed)]:
+                for outcome, number in good.group_by(f"{side}:{pid}", maintain_order=True).len().iter_rows():
+                    target[pid][str(outcome)] += number
+            for sid in scores:
+                before, after = pl.col(f"o:{sid}"), pl.col(f"n:{sid}")
+                totals = good.select(
+                    before.ne_missing(after).sum().alias("changed"), (after > before).sum().alias("up"),
+                    (after < before).sum().alias("down"), (before.is_not_null() & after.is_null()).sum()
+                    .alias("now_unknown"), (before.is_null() & after.is_not_null()).sum().alias("now_known"),
+                ).row(0, named=True)
+                for name, number in totals.items():
+                    impact.scored[sid][name] += int(number or 0)
+            impact.rows += frame.height
+            impact.changed_total = (impact.changed_total or 0) + int(both["changed"].sum())
+            bad = both.with_row_index("i").filter(~pl.col("ok")).select("i", "problem", "why_old", "why_new")
+            impact.unreadable_total = (impact.unreadable_total or 0) + bad.height
+            for index, problem, why_old_text, why_new_text in bad.iter_rows():
+                if len(impact.unreadable) >= max(limit, 0) and limit > 0:
+                    break
+                if problem is not None:
+                    impact.unreadable.append((first_row + index, "both", ["(the row: " + problem + ")"]))
+                else:
+                    which = "old" if why_old_text is not None else "new"
+                    impact.unreadable.append((first_row + index, which, _fields(why_old_text or why_new_text)))
+            wanted = limit - explained if limit > 0 else None
+            if wanted is None or wanted > 0:
+                rows = both.with_row_index("i").filter(pl.col("changed"))["i"]
+                for index in rows.head(wanted).to_list() if wanted is not None else rows.to_list():
+                    raw = {qid: frame[column][index] for qid, column in cells.items()}
+                    label = (str(frame[label_column][index] or "").strip() if label_column else "")
+                    number = first_row + index
+                    old_report, old_hits = _screen(old, raw, impact.old_as_of)
+                    new_report, new_hits = _screen(new, raw, impact.new_as_of)
+                    found = compare_reports(number, label or f"row {number}", old_report, new_report,
+                                            old_hits, new_hits, old, new)
+                    impact.changes.extend(c for c in found if not (c.kind == "pathway" and "absent" in (c.old, c.new)))
+                    explained += 1
+            first_row += frame.height
+    return impact
+
+
+def _fields(reasons: str) -> list[str]:
+    """The field ids named in a row's joined reasons (`age: expected a whole number; …`), never the values."""
+    return sorted({part.split(":", 1)[0].strip() for part in reasons.split("; ") if ":" in part})
+
+
+def impact_json(impact: Impact, limit: int = 0) -> dict[str, Any]:
+    """The whole comparison as JSON-ready data (for `rules diff --json`): counts of every row, and the
+    changes of the first `limit` changed rows (0: all) with their causes as data (ids, old and new values)."""
     def side(book: Rulebook, as_of: dt.date) -> dict[str, Any]:
         return {"path": str(book.path), "version": book.version, "as_of": as_of.isoformat()}
 
+    rows = list(dict.fromkeys(change.row for change in impact.changes))
+    shown = set(rows if limit <= 0 else rows[:limit])
     return {
         "old": side(impact.old, impact.old_as_of), "new": side(impact.new, impact.new_as_of),
-        "rows": impact.rows, "changed_rows": impact.changed_rows,
-        "unreadable": [{"row": row, "rulebook": which, "fields": fields} for row, which, fields in impact.unreadable],
+        "rows": impact.rows, "changed_rows": impact.changed_rows, "unreadable_rows": impact.unreadable_rows,
+        "warnings": impact.warnings,
+        "unreadable": [{"row": row, "rulebook": which, "fields": fields}
+                       for row, which, fields in (impact.unreadable if limit <= 0 else impact.unreadable[:limit])],
         "pathways": {pid: {"changed": sum(counts.values()),
                            "transitions": {f"{a} -> {b}": n for (a, b), n in sorted(counts.items())}}
-                     for pid, counts in impact.pathway_counts().items()},
+                     for pid, counts in impact.pathway_counts().items()
+                     if pid not in impact.added and pid not in impact.removed},
+        "new_pathways": {pid: dict(sorted(counts.items())) for pid, counts in impact.added.items()},
+        "removed_pathways": {pid: dict(sorted(counts.items())) for pid, counts in impact.removed.items()},
         "scores": impact.score_counts(),
-        "changes": [{"row": c.row, "label": c.label, "kind": c.kind, "id": c.id, "old": c.old, "new": c.new,
-                     "causes": list(c.causes)} for c in impact.changes],
+        "changes": [{"row": c.row, "label": c.label, "kind": c.kind, "id": c.id, "old": _plain_all(c.old),
+                     "new": _plain_all(c.new), "causes": [dict(cause) for cause in c.details]}
+                    for c in impact.changes if c.row in shown],
+        "changes_listed_for_rows": len(shown),
     }
+
+
+def _plain_all(value: Any) -> Any:
+    return [_plain(item) for item in value] if isinstance(value, list) else _plain(value)

@@ -358,10 +358,16 @@ One output row per input row, in input order: every input column, then one colum
 they depend on an unknown answer), then `flags` (`;`-separated admissibility flag ids),
 `best_pathway`, `best_pathway_title`, `leads`, `warnings`, and `error` last (empty unless the row
 could not be read; such a row keeps all its input columns). Cells a spreadsheet would run as
-formulas get a leading `'`.
+formulas get a leading `'`. `--results-first` puts the results (and `error`) right after the
+columns that say who the row is (`--id COLUMN`, repeatable; default: every column that is not a
+field), and the answers after them.
 
 The output is UTF-8 (`--excel` adds the BOM Excel on Windows needs), or a workbook when `-o` ends in
-`.xlsx`. It is written atomically: an interrupted run leaves no half file.
+`.xlsx`. It is written atomically (an interrupted run leaves no half file), with the permissions
+new files get in that folder (0666 less the umask: the firm's folder policy).
+
+Exit codes: 0 every row was screened; 1 some rows are error rows (the output is still complete:
+see their `error` cell); 2 the input, the map or an option cannot be used (nothing is written).
 
 `--format jsonl` writes the JSON report of each row, one per line.
 

@@ -176,8 +176,16 @@ def _display(root: Path, path: Path) -> str:
 
 @dataclass
 class StaleItem:
+    """Something to re-check by `review_by`, in force from `effective_from` to `effective_until` (None: open)."""
+
     what: str
     review_by: dt.date
+    effective_from: dt.date | None = None
+    effective_until: dt.date | None = None
+
+    def in_force(self, day: dt.date) -> bool:
+        return (self.effective_from is None or self.effective_from <= day) and (
+            self.effective_until is None or day <= self.effective_until)
 
 
 @dataclass
@@ -233,11 +241,14 @@ class Rulebook:
         return [question for _, question in indexed]
 
     def stale(self, as_of: dt.date) -> list[str]:
-        """Warnings for time-sensitive data whose review date has passed."""
+        """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then.
+
+        A superseded table or version (no longer in force) is history, not something to review.
+        """
         return [
             f"{item.what} was due for review on {item.review_by.isoformat()}"
             for item in self.review_items
-            if item.review_by < as_of
+            if item.review_by < as_of and item.in_force(as_of)
         ]
 
     # Evaluation is implemented in screener.evaluation; these are thin conveniences.
@@ -386,8 +397,9 @@ class _Loader:
                     previous = items[section].get(item.id)
                     if previous is not None:
                         first = self.position(previous[1], (*previous[2], "id"))
-                        self.error(here, f"duplicate {section[:-1] if section != 'derived' else 'derived'}"
-                                         f" id '{item.id}' (first defined at {first})")
+                        newer, older = (first, here) if _edited_later(previous[1], file) else (here, first)
+                        self.error(newer, f"duplicate {section[:-1] if section != 'derived' else 'derived'}"
+                                          f" id '{item.id}': also defined at {older}; rename or remove one of them")
                         continue
                     if section in ("questions", "derived", "tables", "scores"):
                         if item.id in names:
@@ -412,7 +424,8 @@ class _Loader:
         for qid, (question, file, path) in items["questions"].items():
             if question.topic not in topic_ids:
                 self.error(self.position(file, (*path, "topic")),
-                           f"unknown topic '{question.topic}'{did_you_mean(question.topic, topic_ids)}")
+                           f"unknown topic '{question.topic}'{did_you_mean(question.topic, topic_ids)}; "
+                           f"the topics are: {', '.join(topic_ids) or '(none: add them under `topics:`)'}")
             if question.type == "choice" and len(set(question.choice_values)) != len(question.choice_values):
                 self.error(self.position(file, (*path, "choices")), f"question '{qid}' repeats a choice")
 
@@ -428,7 +441,11 @@ class _Loader:
             review.append(StaleItem(f"The rulebook '{info.title}'", info.review_by))
         for tid, table in tables.items():
             if table.review_by:
-                review.append(StaleItem(f"Table '{tid}' ({table.title})", table.review_by))
+                starts = [row.effective_from for row in table.rows]
+                ends = [row.effective_until for row in table.rows]
+                review.append(StaleItem(f"Table '{tid}' ({table.title})", table.review_by,
+                                        None if None in starts else min(d for d in starts if d),
+                                        None if None in ends else max(d for d in ends if d)))
 
         def add(source: str | None, file: str, path: tuple[int | str, ...]) -> Compiled | None:
             return None if source is None else self.compile(str(source), file, path)
@@ -463,7 +480,8 @@ class _Loader:
                 if compiled is not None:
                     versions.append((version, compiled))
                 if version.review_by:
-                    review.append(StaleItem(f"Derived value '{did}' (version {index + 1})", version.review_by))
+                    review.append(StaleItem(f"Derived value '{did}' (version {index + 1})", version.review_by,
+                                            version.effective_from, version.effective_until))
             rules.derived[did] = DerivedRule(value, tuple(versions))
         for sid, (score, file, path) in items["scores"].items():
             self.check_score(score, file, path)
@@ -578,8 +596,12 @@ class _Loader:
         text_values: set[str] = set()
         for index, row in enumerate(table.rows):
             rpath = (*path, "rows", index)
-            for cell, value in row.cells.items():
-                if cell not in columns:
+            cells = _rejoin_thousands(row.cells)
+            for cell, value in cells.items():
+                if isinstance(value, str) and _plain_number(value) is not None:
+                    self.error(self.position(file, (*rpath, cell)),
+                               f"'{cell}' must be a plain number: write {_plain_number(value)} (no '$', no commas)")
+                elif cell not in columns:
                     hint = did_you_mean(cell, [*columns, "at", "in", "from", "to", "effective_from",
                                                 "effective_until"])
                     self.error(self.position(file, (*rpath, cell), at_key=True), f"unknown column '{cell}'{hint}")
@@ -833,6 +855,44 @@ def _keys_overlap(first: TableRow, second: TableRow, *, text: bool) -> bool:
     return low is None or high is None or low <= high
 
 
+def _edited_later(first: str, second: str) -> bool:
+    """Whether file `first` was saved after `second`: a duplicate is blamed on the copy just edited.
+
+    Within one file, or when the times tie, the later-loaded copy is the new one.
+    """
+    if first == second:
+        return False
+    try:
+        return os.stat(first).st_mtime_ns > os.stat(second).st_mtime_ns
+    except OSError:
+        return False
+
+
+def _plain_number(text: str) -> str | None:
+    """`$15,721` or `15,721.50` as the plain number YAML needs (15721, 15721.50); None if not a number."""
+    plain = text.strip().lstrip("$").replace(",", "").replace(" ", "").rstrip("$")
+    return plain if plain != text.strip() and re.fullmatch(r"-?\d+(\.\d+)?", plain) else None
+
+
+def _rejoin_thousands(cells: Mapping[str, object]) -> dict[str, object]:
+    """Undo YAML's split of `{points: $15,721}` into `points: $15` and a column '721' with no value.
+
+    In a `{...}` row a comma separates cells, so a thousands separator makes a phantom column; the
+    person wrote one number, and should hear about one number.
+    """
+    joined: dict[str, object] = {}
+    last: str | None = None
+    for cell, value in cells.items():
+        previous = joined.get(last) if last is not None else None
+        if (value is None and cell.isdigit() and last is not None
+                and isinstance(previous, str | int) and not isinstance(previous, bool)):
+            joined[last] = f"{previous},{cell}"
+            continue
+        joined[cell] = value
+        last = cell
+    return joined
+
+
 def _dates_overlap(first: Dated, second: Dated) -> bool:
     """Whether some day is in both items' dates (both ends inclusive; no date means open-ended)."""
     start = max((d for d in (first.effective_from, second.effective_from) if d), default=None)
@@ -899,7 +959,7 @@ def validate_model(model: type[M], data: Any, file: str, errors: list[LoadError]
 
 def _describe(model: type[BaseModel], problem: Mapping[str, Any], loc: tuple[Any, ...]) -> str:
     kind = problem["type"]
-    where = ".".join(str(step) for step in loc)
+    where = human_location(loc)
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _allowed_keys(model, loc[:-1])
@@ -911,9 +971,22 @@ def _describe(model: type[BaseModel], problem: Mapping[str, Any], loc: tuple[Any
     message = message.removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
         message = f"'{problem.get('input')}' is not a valid id: use lower_snake_case (a-z, 0-9, _)"
+    elif kind.startswith(("date_", "datetime_")):
+        message = "write the date as YYYY-MM-DD (e.g. 2026-07-07)"
     elif kind == "literal_error":
         message = f"'{problem.get('input')}' is not allowed; " + message[0].lower() + message[1:]
     return f"{where}: {message}" if where else message
+
+
+def human_location(loc: tuple[Any, ...]) -> str:
+    """A pydantic location as people count: `rows.1.at` is `rows #2 at` (the second row), never from 0."""
+    parts: list[str] = []
+    for step in loc:
+        if isinstance(step, int) and parts:
+            parts[-1] += f" #{step + 1}"
+        else:
+            parts.append(f"#{step + 1}" if isinstance(step, int) else str(step))
+    return " → ".join(parts)
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -973,8 +1046,12 @@ def load_rulebook(path: str | os.PathLike[str] | None = None) -> Rulebook:
     return _Loader(root).load()
 
 
-def load_cases(root: Path) -> list[tuple[str, Case, Position]]:
-    """The YAML test cases under `root/tests`, each with its file position; RulebookError if malformed."""
+def load_cases(root: Path, questions: Mapping[str, Question] | None = None) -> list[tuple[str, Case, Position]]:
+    """The YAML test cases under `root/tests`, each with its file position; RulebookError if malformed.
+
+    With `questions`, every answer is also read as the question's type (`age: two` is an error here,
+    not a case that quietly runs with the age unanswered).
+    """
     errors: list[LoadError] = []
     cases: list[tuple[str, Case, Position]] = []
     tests = root / TESTS_FOLDER
@@ -995,6 +1072,31 @@ def load_cases(root: Path) -> list[tuple[str, Case, Position]]:
             items = data["tests"] if isinstance(data, LocatedDict) else None
             position = items.item_positions[index] if isinstance(items, LocatedList) else Position(name, 1, 1)
             cases.append((name, case, position))
+            if questions is not None:
+                errors.extend(_answer_problems(case, questions, data, index, position))
     if errors:
         raise RulebookError(errors)
     return cases
+
+
+def _answer_problems(case: Case, questions: Mapping[str, Question], data: Any, index: int,
+                     fallback: Position) -> list[LoadError]:
+    """Each answer of a case that its question would refuse, at the answer, saying what is expected."""
+    from screener.answers import coerce, is_blank
+
+    found = []
+    for field_id, answer in case.answers.items():
+        at = position_of(data, ("tests", index, "answers", field_id), fallback)
+        question = questions.get(field_id)
+        if question is None:
+            found.append(LoadError(position_of(data, ("tests", index, "answers", field_id), fallback, at_key=True),
+                                   f"case '{case.name}': '{field_id}' is not a question of this rulebook"
+                                   f"{did_you_mean(field_id, questions)}"))
+            continue
+        if is_blank(answer):
+            continue
+        try:
+            coerce(question, answer)
+        except ValueError as error:
+            found.append(LoadError(at, f"case '{case.name}': answer to '{field_id}' ({question.type}): {error}"))
+    return found

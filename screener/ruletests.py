@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from screener.errors import ScreenerError
-from screener.evaluation import display, today
+from screener.evaluation import TableHit, display, today
 from screener.model import Case
 from screener.report import PathwayResult, Report, RequirementResult, ScoreResult
 from screener.rulebook import Rulebook, load_cases
@@ -334,3 +334,66 @@ def update_expectations(run: CaseRun) -> list[FileUpdate]:
             by_file.setdefault(result.file, []).append(result)
     return [update_file(file, Path(file).read_text(encoding="utf-8"), results)
             for file, results in by_file.items()]
+
+
+# ---------------------------------------------------------------------------------------- coverage
+
+
+@dataclass
+class Coverage:
+    """What no case exercises: pathways no case checks, requirements no case sees fail, score lines no
+    case checks with points, table rows no case reads. Each entry is a readable name."""
+
+    pathways: list[str] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)
+    score_lines: list[str] = field(default_factory=list)
+    table_rows: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not (self.pathways or self.requirements or self.score_lines or self.table_rows)
+
+
+def untested_pathways(rulebook: Rulebook, cases: Iterable[tuple[str, Case, Position]]) -> list[str]:
+    """Pathways whose outcome no case checks (a new pathway without tests)."""
+    checked = {pid for _, case, _ in cases for pid in case.expect.pathways}
+    return [pid for pid in rulebook.pathways if pid not in checked]
+
+
+def coverage(rulebook: Rulebook, cases: Iterable[tuple[str, Case, Position]]) -> Coverage:
+    """Screen every case with tracing and list what none of them exercises.
+
+    A requirement counts as exercised when a case that checks its pathway sees it fail (a case where it
+    is met everywhere would pass just the same without it); a score line when a case that checks the
+    score gets points from it; a table row when any case's screening reads it.
+    """
+    from screener.evaluation import evaluate
+
+    selected = list(cases)
+    failed: set[tuple[str, str]] = set()
+    scored: set[tuple[str, str]] = set()
+    rows_read: set[tuple[str, int]] = set()
+    for _, case, _ in selected:
+        hits: list[TableHit] = []
+        try:
+            report = evaluate(rulebook, case.answers, as_of=case.as_of or today(), trace=hits)
+        except ScreenerError:
+            continue
+        rows_read.update((hit.table, hit.row) for hit in hits if hit.row is not None)
+        for pid in case.expect.pathways:
+            result = report.pathways.get(pid)
+            if result is not None:
+                failed.update((pid, r.id) for r in result.requirements if r.status == "failed")
+        for sid in {*case.expect.scores, *case.expect.score_lines}:
+            result_score = report.scores.get(sid)
+            if result_score is not None:
+                scored.update((sid, line.id) for line in result_score.lines if line.points)
+    found = Coverage(pathways=untested_pathways(rulebook, selected))
+    for pid, pathway in rulebook.pathways.items():
+        found.requirements += [f"{pid}: {r.id}" for r in pathway.requirements if (pid, r.id) not in failed]
+    for sid, score in rulebook.scores.items():
+        found.score_lines += [f"{sid}: {line.id}" for line in score.lines if (sid, line.id) not in scored]
+    for tid, table in rulebook.tables.items():
+        found.table_rows += [f"{tid}: row {index + 1}" for index in range(len(table.rows))
+                             if (tid, index) not in rows_read]
+    return found

@@ -160,13 +160,55 @@ def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoad
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
-        raise YamlSyntaxError(Position(filename, line, column), message) from None
+        opened = exc.context_mark
+        advice = yaml_advice(message, text.splitlines(), line, column,
+                             (opened.line + 1, opened.column + 1) if opened else None)
+        raise YamlSyntaxError(Position(filename, line, column),
+                              f"{advice} (YAML: {message})" if advice else message) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(Position(filename, 1, 1), str(exc)) from None
     except RecursionError:  # only the pure-Python parser recurses; _check_size bounds everything after it
         raise YamlSyntaxError(Position(filename, 1, 1), f"nested too deeply (limit {MAX_NESTING})") from None
     finally:
         loader.dispose()
+
+
+def yaml_advice(message: str, lines: list[str], line: int, column: int,
+                opened: tuple[int, int] | None) -> str | None:
+    """What to do about the PyYAML failures people meet most, in words for people who don't know YAML.
+
+    PyYAML (and libyaml, whose wording differs) describes the parser's state; a lawyer needs the edit.
+    `line`/`column` are where the parser stopped (1-based), `opened` where the construct it was in began.
+    None when we have nothing better than PyYAML's own message.
+    """
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    before = here[:column - 1]
+    indent = here[:len(here) - len(here.lstrip(" \t"))]
+    if "\t" in indent or "tab" in message or here[column - 1:column] == "\t":
+        return "this line is indented with a tab: indent with spaces only"
+    if "mapping values are not allowed" in message:
+        if ": " in before or before.rstrip().endswith(":"):
+            return ("text that contains ': ' must be in quotes: write the whole text in double quotes, "
+                    'e.g. text: "Note: see s. 12"')
+        return "indent this line like the one above (keys of one item start in the same column)"
+    if "quoted scalar" in message and "end of stream" in message:
+        where = f" (opened on line {opened[0]})" if opened else ""
+        return f"a quote{where} is never closed: end the text with the same quote it starts with"
+    if "flow sequence" in message or "flow mapping" in message:
+        bracket = "]" if "sequence" in message else "}"
+        where = f" on line {opened[0]}" if opened else ""
+        return f"a list opened with '{'[' if bracket == ']' else '{'}'{where} is not closed with '{bracket}'"
+    if "'-' indicator" in message or ("block collection" in message and "block end" in message):
+        return ("indent this line like the one above: each item of a list starts with '- ' in the same column, "
+                "and the keys of one item line up under its first key")
+    if "expected key" in message or ("block mapping" in message and "block end" in message):
+        if "'" in before and before.count("'") % 2 == 0 and re.search(r":\s*'", before):
+            return "an apostrophe inside text in single quotes: write it twice ('it''s') or use double quotes"
+        return "indent this line like the one above (keys of one item start in the same column)"
+    if "cannot start any token" in message or "undefined alias" in message:
+        first = here[column - 1:column] or "this character"
+        return f"text that starts with '{first}' must be in quotes, e.g. \"{first}…\""
+    return None
 
 
 def _check_size(root: yaml.Node, filename: str) -> None:

@@ -407,3 +407,38 @@ def test_docs_intake_md_is_generated_from_the_rules_and_current(rulebook: Rulebo
         assert f"| `{qid}` |" in committed
     for pathway in rulebook.pathways:
         assert f"`{pathway}`" in committed
+
+
+# ------------------------------------------------------------------------------ triage and exit codes
+
+
+def test_results_first_puts_outcomes_right_after_the_id_columns(
+        tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
+    content = csv_text(table(rulebook)).encode("utf-8")
+    got, _, _ = screen(tmp_path, "first.csv", content, "--results-first")
+    source = tmp_path / "first.csv"
+    header = next(csv.reader(io.StringIO(source.with_name("first.csv.out.csv").read_text(encoding="utf-8"))))
+    results = [*rulebook.pathways, "crs_score", "fsw_points"]
+    assert header[:3] == IDENTITY  # the columns that are not fields: who the row is
+    assert header[3:3 + len(results)] == results
+    assert header.index("error") < header.index("age")  # the answers come after the verdict
+    assert sorted(header) == sorted(clean[0].keys())  # the same columns, only moved
+    assert verdicts(rulebook, got) == verdicts(rulebook, clean)
+    got, _, _ = screen(tmp_path, "first.csv", content, "--results-first", "--id", "email")
+    header = list(got[0].keys())
+    assert header[:2] == ["Email", next(iter(rulebook.pathways))]
+    assert [row["Name"] for row in got] == [person["Name"] for person in PEOPLE]
+
+
+def test_exit_code_is_1_when_some_rows_are_error_rows_and_the_output_is_still_complete(
+        tmp_path: Path, rulebook: Rulebook) -> None:
+    rows = table(rulebook)
+    rows[2][rows[0].index("age")] = "forty"
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(csv_text(rows), encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 1
+    out = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert len(out) == len(PEOPLE)
+    assert [bool(row["error"]) for row in out] == [False, True, False, False]
+    assert "forty" not in result.stderr  # never an applicant's answer on stderr

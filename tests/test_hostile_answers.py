@@ -199,7 +199,7 @@ def batch(tmp: Path, rows: list[tuple[str, ...]], *extra: str) -> tuple[Any, Pat
 def test_batch_error_cells_name_the_field_and_keep_the_cell_not_a_copy(tmp_path: Path) -> None:
     rows = [*HOSTILE_CELLS, ("30.0", "12000.0", "2001-02-03", "masters"), ("30", "12000", "2001-02-03", "masters")]
     result, target = batch(tmp_path, rows)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # error rows: exit 1, output complete
     assert "Traceback" not in result.output and "internal error" not in result.output
     for secret in (SECRET, "9" * 20, "NaN", "2020-13-45", "\u00b2", "987654321"):
         assert secret not in result.output  # stderr carries counts only
@@ -219,7 +219,7 @@ def test_batch_error_cells_name_the_field_and_keep_the_cell_not_a_copy(tmp_path:
 def test_batch_jsonl_is_strict_json_and_never_echoes(tmp_path: Path) -> None:
     result, target = batch(tmp_path, [*HOSTILE_CELLS, ("30.0", "12000.0", "2001-02-03", "masters")],
                            "--format", "jsonl")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # error rows: exit 1, output complete
     lines = target.read_text(encoding="utf-8").splitlines()
     records = [strict_json(line) for line in lines]
     assert [r["row"] for r in records] == list(range(1, len(HOSTILE_CELLS) + 2))

@@ -178,7 +178,7 @@ def test_lead_and_warning_ids_are_unique(tmp_path: Path) -> None:
     rules = RULES.replace("  - id: retired\n", "  - id: provincial_streams\n")
     rules += "  - {id: education_contradiction, condition: \"false\", text: Again.}\n"
     found = problems(book(tmp_path, rules))
-    assert any("duplicate lead id 'provincial_streams' (first defined at" in p and "rules.yaml:18:" in p
+    assert any("duplicate lead id 'provincial_streams': also defined at" in p and "rules.yaml:18:" in p
                for p in found), found
     assert any("duplicate warning id 'education_contradiction'" in p for p in found), found
 

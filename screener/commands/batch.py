@@ -39,6 +39,12 @@ def batch(
                                                    "the first).", show_default=False)] = None,
     excel: Annotated[bool, typer.Option("--excel", help="Start the CSV output with a BOM, so Excel on Windows "
                                                         "shows accents right.")] = False,
+    results_first: Annotated[bool, typer.Option("--results-first",
+                                                help="Put the result columns right after the id columns.")] = False,
+    ids: Annotated[list[str] | None, typer.Option("--id", metavar="COLUMN",
+                                                  help="A column that says who a row is (repeatable; default: "
+                                                       "every column that is not a field).",
+                                                  show_default=False)] = None,
     rules: RulesOption = None,
     as_of: AsOfOption = None,
 ) -> None:
@@ -102,8 +108,9 @@ def batch(
 
             screen = functools.partial(run_batch, rulebook, as_of=day, warn=warn, intake_map=intake_map,
                                        map_option=map_option,
-                                       output_format=output_format, encoding=encoding, excel=excel)
-            with _opened(input, sheet, workbook_input) as (source, size), atomic_output(output) as sink:
+                                       output_format=output_format, encoding=encoding, excel=excel,
+                                       results_first=results_first, id_names=ids)
+            with _opened(input, sheet, workbook_input) as (source, size), atomic_output(output, private=False) as sink:
                 if sys.stderr.isatty() and size is not None and size >= PROGRESS_MIN_BYTES:
                     from rich.progress import Progress
 
@@ -119,6 +126,8 @@ def batch(
         sys.stderr.write(f"Interrupted: {what}\n")
         raise typer.Exit(128 + stop.signum) from None
     render_summary(console, summary)
+    if summary.error_rows:
+        raise typer.Exit(1)  # the output is complete; some rows could not be read (see their error cell)
 
 
 class Interrupted(BaseException):

@@ -39,7 +39,7 @@ def rules_validate(
     from screener.rulebook import load_cases, load_rulebook, resolve_rules_path
 
     rulebook = load_rulebook(resolve_rules_path(directory or rules))
-    cases = load_cases(rulebook.path)
+    cases = load_cases(rulebook.path, rulebook.questions)
     console = make_console()
     info = rulebook.info
     console.print(f"[bold green]OK[/] {rulebook.path}: {info.title}, version {info.version}")
@@ -52,6 +52,11 @@ def rules_validate(
     console.print(pathway_summary(rulebook))
     for warning in rulebook.warnings:
         console.print(f"{warning.position}: [yellow]warning:[/] {escape(warning.message)}", soft_wrap=True)
+    from screener.ruletests import untested_pathways
+
+    for pathway_id in untested_pathways(rulebook, cases):
+        console.print(f"[yellow]warning:[/] pathway '{escape(pathway_id)}' has no test case: add one under "
+                      f"{escape(str(rulebook.path / 'tests'))}/ whose `expect: pathways:` checks it", soft_wrap=True)
     _warn_stale(console, rulebook)
 
 
@@ -65,7 +70,11 @@ def _warn_stale(console: Console, *rulebooks: Rulebook) -> None:
 
 
 def _select(cases: list[tuple[str, Case, Position]], match: str | None) -> list[tuple[str, Case, Position]]:
-    return cases if match is None else [entry for entry in cases if match.lower() in entry[1].name.lower()]
+    """The cases whose name or file name contains `match` (any case)."""
+    if match is None:
+        return cases
+    wanted = match.lower()
+    return [entry for entry in cases if wanted in entry[1].name.lower() or wanted in Path(entry[0]).name.lower()]
 
 
 @rules_app.command("test")
@@ -76,9 +85,11 @@ def rules_test(
     update: Annotated[bool, typer.Option("--update", help="Rewrite failing expected values in place to what "
                                          "the rules now give, and print the diff for review.")] = False,
     match: Annotated[str | None, typer.Option("-k", "--match", metavar="TEXT",
-                                              help="Run only the cases whose name contains TEXT.",
+                                              help="Run only the cases whose name or file name contains TEXT.",
                                               show_default=False)] = None,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="List passing cases too.")] = False,
+    show_coverage: Annotated[bool, typer.Option("--coverage", help="Then list the pathways, requirements, "
+                                                "score lines and table rows that no case exercises.")] = False,
 ) -> None:
     """Run the rulebook's test cases (tests/*.yaml): exit 0 when all pass, 1 listing what differed.
 
@@ -89,8 +100,11 @@ def rules_test(
     Examples:
         screener rules test rules/
         screener rules test rules/ -k "CLB 9"
+        screener rules test rules/ -k atlantic --coverage
         screener rules test rules/ --update      # accept the new results, review the diff
     """
+    from rich.markup import escape
+
     from screener.files import atomic_write
     from screener.render.console import make_console
     from screener.render.rules_test import render_run, render_updates
@@ -116,6 +130,18 @@ def rules_test(
         run = run_cases(rulebook, _select(load_cases(rulebook.path), match))
         if not run.ok:
             console.print(f"[bold red]{len(run.failed)} case(s) still fail[/] (see 'not updated' above)")
+    if show_coverage:
+        from screener.ruletests import coverage
+
+        found = coverage(rulebook, cases)
+        console.print("\n[bold]Coverage[/]: " + ("every pathway, requirement, score line and table row is "
+                                                  "exercised by a case" if found.complete else "not exercised:"))
+        for title, names in (("pathways no case checks", found.pathways),
+                             ("requirements no case sees fail", found.requirements),
+                             ("score lines no case checks with points", found.score_lines),
+                             ("table rows no case reads", found.table_rows)):
+            if names:
+                console.print(f"  {title} ({len(names)}): " + escape(", ".join(names)), soft_wrap=True)
     if not run.ok:
         raise typer.Exit(1)
 
@@ -126,6 +152,9 @@ def rules_schema(
     = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.",
                                                 show_default=False)] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", metavar="DIR", show_default=False,
+                                               help="Make the schema specific to this rulebook: its question, "
+                                                    "pathway, score, flag and topic ids.")] = None,
 ) -> None:
     """Print the JSON Schema of the rulebook format, for editors to autocomplete and flag mistakes.
 
@@ -138,9 +167,14 @@ def rules_schema(
     """
     import json
 
-    from screener.schema import cases_schema, rulebook_schema
+    from screener.schema import cases_schema, rulebook_schema, with_ids
 
-    text = json.dumps(cases_schema() if cases else rulebook_schema(), indent=2, ensure_ascii=False) + "\n"
+    schema = cases_schema() if cases else rulebook_schema()
+    if rules is not None:
+        from screener.rulebook import load_rulebook
+
+        schema = with_ids(schema, load_rulebook(rules))
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
         return
@@ -157,50 +191,67 @@ def rules_schema(
 def rules_diff(
     old: Annotated[Path, typer.Argument(help="The rulebook as it is now (folder).", show_default=False)],
     new: Annotated[Path, typer.Argument(help="The rulebook with your change (folder).", show_default=False)],
-    answers: Annotated[Path, typer.Option("--answers", metavar="FILE.csv", show_default=False,
-                                          help="Intake CSV: one row per person, one column per field id.")],
+    answers: Annotated[str, typer.Option("--answers", metavar="FILE.csv", show_default=False,
+                                         help="Intake CSV, read as `screener batch` reads it: one row per person, "
+                                              "headers matched to field ids ignoring case and spaces.")],
     as_of: AsOfOption = None,
     new_as_of: Annotated[str | None, typer.Option("--new-as-of", metavar="DATE", show_default=False,
                                                   help="Apply NEW as of this date instead (e.g. the day a "
                                                        "rule ends).")] = None,
     id_column: Annotated[str | None, typer.Option("--id", metavar="COLUMN", show_default=False,
                                                   help="CSV column that names each row (e.g. client_id).")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Changed rows to list in detail (0: all).")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Changed rows to explain (0: all); every row is "
+                                                       "still counted.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON (causes as data).")] = False,
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", show_default=False,
+                                              help="Also write a report a partner can read in a browser.")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", metavar="NAME", show_default=False,
+                                                 help="The intake's encoding (default: detected).")] = None,
 ) -> None:
-    """Score the same intake under two rulebooks: whose outcomes or scores change, and why.
+    """Screen the same intake under two rulebooks: whose outcomes or scores change, and why.
 
-    Prints, per pathway and score, how many rows change (eligible → ineligible: 3), then each changed
-    row with the requirement or table row that caused it. OLD and NEW may be the same folder with
+    Prints, per pathway and score, how many rows change (eligible → ineligible: 3), pathways that only
+    one rulebook has (counted apart), fields the intake lacks, then each changed row with the
+    requirement (and amounts) or table row that caused it. OLD and NEW may be the same folder with
     --new-as-of to see what a dated change does.
 
     \b
     Examples:
         screener rules init proposal/ && $EDITOR proposal/tables/crs.yaml
-        screener rules diff rules/ proposal/ --answers intake.csv --id client_id
+        screener rules diff rules/ proposal/ --answers intake.csv --id client_id --html impact.html
         screener rules diff rules/ rules/ --answers intake.csv --as-of 2025-03-24 --new-as-of 2025-03-25
     """
+    from screener.csvio import open_input
     from screener.evaluation import today
-    from screener.impact import compare_rulebooks, impact_json, read_intake
-    from screener.render.console import make_console
-    from screener.render.rules_diff import render_impact
+    from screener.impact import diff_intake, impact_json
     from screener.rulebook import load_rulebook
 
     old_book, new_book = load_rulebook(old), load_rulebook(new)
-    rows = read_intake(answers)
-    if id_column is not None and rows and id_column not in rows[0]:
-        raise ScreenerError(f"--id: no column '{id_column}' in {answers}")
     date = parse_as_of(as_of) or today()
-    impact = compare_rulebooks(old_book, new_book, rows, date, parse_as_of(new_as_of) or date, id_column)
+    new_date = parse_as_of(new_as_of) or date
+    with open_input(answers) as (stream, _size):
+        impact = diff_intake(old_book, new_book, stream, date, new_date, id_column, limit, encoding)
+    if html is not None:
+        from screener.files import atomic_write
+        from screener.render.rules_diff import impact_html
+
+        try:
+            with atomic_write(html, private=False) as out:
+                out.write(impact_html(impact, answers, limit).encode("utf-8"))
+        except OSError as error:
+            raise ScreenerError(f"cannot write {html}: {error.strerror}") from None
     if as_json:
         import json
 
-        text = json.dumps(impact_json(impact), indent=2, ensure_ascii=False, allow_nan=False, default=str)
+        text = json.dumps(impact_json(impact, limit), indent=2, ensure_ascii=False, allow_nan=False, default=str)
         sys.stdout.write(text + "\n")
         return
+    from screener.render.console import make_console
+    from screener.render.rules_diff import render_impact
+
     console = make_console()
     _warn_stale(console, old_book, new_book)
-    render_impact(console, impact, str(answers), limit)
+    render_impact(console, impact, answers, limit)
 
 
 @rules_app.command("explain")
@@ -269,8 +320,28 @@ def rules_init(
     except OSError as error:
         raise ScreenerError(f"cannot copy to {directory}: {error.strerror or error}") from None
     count = sum(1 for _ in directory.rglob("*.yaml"))
+    _write_editor_settings(directory)
     console_out = sys.stdout
     console_out.write(f"Copied {count} rule and test files from {source} to {directory}.\n"
+                      f"Open {directory} in VS Code (with the YAML extension) for completion and checks as you type.\n"
                       f"Next: edit them, then  screener rules validate {directory}  and  "
                       f"screener rules test {directory}\n"
                       f"Use it everywhere with  --rules {directory}  or  export SCREENER_RULES={directory}\n")
+
+
+def _write_editor_settings(directory: Path) -> None:
+    """`.vscode/` in the copy: its schemas and the globs that map them onto the copy's files."""
+    from screener.rulebook import RulebookError, load_rulebook
+    from screener.schema import editor_settings
+
+    try:
+        rulebook = load_rulebook(directory)
+    except RulebookError:
+        rulebook = None  # a broken rulebook still gets the general schema
+    folder = directory / ".vscode"
+    try:
+        folder.mkdir(exist_ok=True)
+        for name, text in editor_settings(rulebook).items():
+            (folder / name).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ScreenerError(f"cannot write {folder}: {error.strerror or error}") from None
