@@ -221,6 +221,7 @@ def run_batch(
     excel: bool = False,
     results_first: bool = False,
     id_names: list[str] | None = None,
+    each_row: Callable[[int, dict[str, str | None], list[str | None]], None] | None = None,
     progress: Callable[[int], None] | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> BatchSummary:
@@ -260,6 +261,7 @@ def run_batch(
     elif output_format == "csv":
         rows = CsvRows(sink, reader.delimiter, bom=excel)
     names = output_header(reader.header, compiled)
+    letter_ids = [reader.columns[i] for i in id_columns(reader.header, found, id_names)][:3] if each_row else []
     order: list[str] | None = None
     if results_first:
         ids = id_columns(reader.header, found, id_names)
@@ -283,6 +285,8 @@ def run_batch(
                     pending.result()  # one chunk in flight at most: memory stays flat, order is kept
                 pending = writer.submit(rows.write, out)
                 summary.add(out)
+                if each_row is not None:
+                    readable(each_row, answers, out[columnar.ERROR], cells, frame, letter_ids, row_number)
             else:
                 summary.add(write_jsonl(rulebook, answers, cells, sink, as_of, row_number, compiled))
             row_number += frame.height
@@ -325,6 +329,17 @@ def prefetched(chunks: Iterator[T]) -> Generator[T, None, None]:
         while producer.is_alive():
             with contextlib.suppress(queue.Empty):
                 slot.get(timeout=0.05)
+
+
+def readable(each_row: Callable[[int, dict[str, str | None], list[str | None]], None], answers: pl.DataFrame,
+             errors: pl.Series, cells: Mapping[str, str], frame: pl.DataFrame, ids: list[str], first: int) -> None:
+    """Call `each_row(row number, answers by field, id cells)` for every row of the chunk that was read."""
+    names = list(cells)
+    records = answers.select([pl.col(cells[q]) for q in names]).rows()
+    who = frame.select(ids).rows() if ids else [()] * frame.height
+    for offset, (record, error) in enumerate(zip(records, errors.to_list(), strict=True)):
+        if error is None:
+            each_row(first + offset + 1, dict(zip(names, record, strict=True)), list(who[offset]))
 
 
 def translated(frame: pl.DataFrame, translations: Mapping[str, Mapping[str, str]]) -> pl.DataFrame:

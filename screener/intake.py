@@ -356,11 +356,14 @@ header (`intake-header.csv`), the dictionary as Markdown and CSV, and a ready ma
 One output row per input row, in input order: every input column, then one column per pathway
 ({pathways}) holding `eligible`, `ineligible` or `incomplete`, then the scores ({scores}; empty when
 they depend on an unknown answer), then `flags` (`;`-separated admissibility flag ids),
-`best_pathway`, `best_pathway_title`, `leads`, `warnings`, and `error` last (empty unless the row
+`best_pathway`, `best_pathway_title`, `leads`, `missing` (the answers that would decide the
+`incomplete` pathways, most decisive first), `warnings`, and `error` last (empty unless the row
 could not be read; such a row keeps all its input columns). Cells a spreadsheet would run as
 formulas get a leading `'`. `--results-first` puts the results (and `error`) right after the
 columns that say who the row is (`--id COLUMN`, repeatable; default: every column that is not a
-field), and the answers after them.
+field), and the answers after them. `--letters DIR` writes one plain-language verdict per readable row
+(Markdown, or HTML with `--letters-html`; the text of `screener check --report`), named by the row
+number and the id column.
 
 The output is UTF-8 (`--excel` adds the BOM Excel on Windows needs), or a workbook when `-o` ends in
 `.xlsx`. It is written atomically (an interrupted run leaves no half file), with the permissions

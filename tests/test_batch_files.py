@@ -442,3 +442,30 @@ def test_exit_code_is_1_when_some_rows_are_error_rows_and_the_output_is_still_co
     assert len(out) == len(PEOPLE)
     assert [bool(row["error"]) for row in out] == [False, True, False, False]
     assert "forty" not in result.stderr  # never an applicant's answer on stderr
+
+
+def test_letters_one_verdict_per_readable_row_named_by_the_id_column(
+        tmp_path: Path, rulebook: Rulebook) -> None:
+    from screener.render.report_file import markdown
+    from screener.render.verdict import Context
+
+    rows = table(rulebook)
+    rows[2][rows[0].index("age")] = "forty"  # an error row gets no letter
+    source, target, folder = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "letters"
+    source.write_text(csv_text(rows), encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
+                                      "--letters", str(folder), "--id", "Name"])
+    assert result.exit_code == 1, result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["00001-zoe-lefevre.md", "00003-anais-c-dupre.md",
+                                                        "00004-mary-o-brien.md"]
+    person = {qid: PEOPLE[0].get(qid, "") for qid in rulebook.questions}
+    report = rulebook.evaluate(person, as_of=AS_OF)
+    typed = rulebook.read_answers({k: v for k, v in person.items() if v})
+    assert (folder / "00001-zoe-lefevre.md").read_text(encoding="utf-8") == markdown(
+        report, None, Context(rulebook.questions, typed))  # the text of check --report
+    html_folder = tmp_path / "html"
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
+                                      "--letters", str(html_folder), "--letters-html"])
+    names = sorted(p.name for p in html_folder.iterdir())
+    assert len(names) == 3 and all(name.endswith(".html") and "/" not in name for name in names)
+    assert "<script" not in (html_folder / names[0]).read_text(encoding="utf-8")

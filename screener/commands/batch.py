@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Annotated
 
 import typer
@@ -45,6 +46,12 @@ def batch(
                                                   help="A column that says who a row is (repeatable; default: "
                                                        "every column that is not a field).",
                                                   show_default=False)] = None,
+    letters: Annotated[Path | None, typer.Option("--letters", metavar="DIR",
+                                                 help="Write one plain-language verdict per readable row there "
+                                                      "(the text of `check --report`), named by the id column.",
+                                                 show_default=False)] = None,
+    letters_html: Annotated[bool, typer.Option("--letters-html", help="Letters as HTML pages, not Markdown.")]
+    = False,
     rules: RulesOption = None,
     as_of: AsOfOption = None,
 ) -> None:
@@ -110,6 +117,12 @@ def batch(
                                        map_option=map_option,
                                        output_format=output_format, encoding=encoding, excel=excel,
                                        results_first=results_first, id_names=ids)
+            if letters is not None:
+                if output_format == "jsonl":
+                    raise ScreenerError("--letters goes with a CSV or .xlsx output, not --format jsonl", exit_code=2)
+                from screener.render.letters import LetterWriter
+
+                screen = functools.partial(screen, each_row=LetterWriter(letters, rulebook, day, html=letters_html))
             with _opened(input, sheet, workbook_input) as (source, size), atomic_output(output, private=False) as sink:
                 if sys.stderr.isatty() and size is not None and size >= PROGRESS_MIN_BYTES:
                     from rich.progress import Progress

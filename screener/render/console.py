@@ -10,14 +10,17 @@ from rich.markup import escape
 
 
 def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
-    """A console that respects NO_COLOR and keeps 80 columns when output is not a terminal."""
+    """A console that respects NO_COLOR (no colour, whatever else is set), FORCE_COLOR (colour into a
+    pipe) and keeps 80 columns when output is not a terminal."""
     stream = sys.stderr if stderr else sys.stdout
-    is_tty = stream.isatty()
-    if width is None and not is_tty:
+    real_tty = stream.isatty()
+    is_tty = real_tty or (bool(os.environ.get("FORCE_COLOR")) and "NO_COLOR" not in os.environ)
+    if width is None and not real_tty:
         width = int(os.environ.get("COLUMNS", "80") or 80)
     return Console(
         file=stream,
         width=width,
+        force_terminal=is_tty,
         no_color="NO_COLOR" in os.environ or not is_tty,
         highlight=False,
         soft_wrap=False,

@@ -292,12 +292,13 @@ def print_parts(console: Console, parts: list[RenderableType]) -> None:
     with console.capture() as captured:
         for part in parts:
             console.print(part, soft_wrap=isinstance(part, Link))
-    text = TRAILING.sub(r"\1", captured.get())
+    text = TRAILING.sub(lambda tail: "".join(ESCAPE.findall(tail.group(0))), captured.get())
     console.file.write(text)
     console.file.flush()
 
 
-TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+TRAILING = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)+$", re.MULTILINE)  # spaces at a line's end, among style codes
 
 
 def print_verdict(console: Console, report: Report, questions: dict[str, Question],

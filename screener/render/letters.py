@@ -1,0 +1,51 @@
+"""`screener batch --letters DIR`: one plain-language verdict per readable row, the text of `check --report`.
+
+Each letter is the Markdown (or HTML page) that `screener.render.report_file` writes for one person,
+so a paralegal sends exactly what the applicant would see. Files are named `00012-zoe-lefevre.md`:
+the row number (unique, sorts in input order) and the id column(s) folded to safe ASCII, never a path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+
+from screener.errors import ScreenerError
+from screener.files import atomic_write
+from screener.render.report_file import html_page, markdown
+from screener.render.verdict import Context
+from screener.rulebook import Rulebook
+
+
+def safe_name(text: str, width: int = 60) -> str:
+    """Text as a file-name part: ASCII letters, digits and '-', never '.', '/' or empty."""
+    folded = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in folded if not unicodedata.combining(char))
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()
+    return slug[:width].strip("-")
+
+
+class LetterWriter:
+    """Writes one verdict file per readable row into `folder` (created if needed)."""
+
+    def __init__(self, folder: Path, rulebook: Rulebook, as_of: dt.date, html: bool = False) -> None:
+        if folder.exists() and not folder.is_dir():
+            raise ScreenerError(f"--letters: {folder} is not a folder", exit_code=2)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder, self.rulebook, self.as_of, self.html = folder, rulebook, as_of, html
+        self.count = 0
+
+    def __call__(self, row: int, answers: Mapping[str, str | None], ids: list[str | None]) -> None:
+        report = self.rulebook.evaluate(dict(answers), as_of=self.as_of)
+        typed = self.rulebook.read_answers({k: v for k, v in answers.items() if v}, allow_unknown_fields=True)
+        text = markdown(report, None, Context(self.rulebook.questions, typed))
+        if self.html:
+            text = html_page(text)
+        name = "-".join(part for part in (safe_name(cell or "") for cell in ids) if part)
+        path = self.folder / (f"{row:05d}-{name}" if name else f"{row:05d}")
+        with atomic_write(path.with_name(path.name + (".html" if self.html else ".md")), private=False) as out:
+            out.write(text.encode("utf-8"))
+        self.count += 1
