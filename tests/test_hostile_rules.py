@@ -560,3 +560,11 @@ def test_a_secret_that_is_a_link_disables_the_cache(cached_rules: tuple[Path, Pa
     (cache / "secret").symlink_to(elsewhere)
     assert iec_outcome(rules, tmp_path) == "ineligible"
     assert not list(cache.glob("rulebook-*.json"))
+
+
+def test_a_broken_link_added_after_caching_is_still_reported(cached_rules: tuple[Path, Path], tmp_path: Path) -> None:
+    rules, _ = cached_rules
+    assert iec_outcome(rules, tmp_path) == "ineligible"  # cached now
+    (rules / "later.yaml").symlink_to(rules / "nowhere.yaml")
+    code, output = check(rules, tmp_path, **IEC_AT_50)
+    assert code == 1 and "later.yaml:1:1: broken link" in output
