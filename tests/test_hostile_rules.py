@@ -11,10 +11,11 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -144,9 +145,7 @@ def test_nesting_at_the_limit_works_in_every_engine(tmp_path: Path) -> None:
 )
 def test_nesting_past_the_limit_is_a_positioned_error(tmp_path: Path, condition: str) -> None:
     folder = write_rules(tmp_path / "rules", condition=condition)
-    started = time.process_time()
     code, output = validate(folder)
-    assert time.process_time() - started < 5
     assert code == 1
     assert f"rules.yaml:{CONDITION_LINE}:" in output
     assert f"expression nested too deeply (limit {ex.MAX_DEPTH})" in output
@@ -305,15 +304,25 @@ def merged_chain(count: int = 3000) -> str:
     ],
     ids=["billion-laughs", "reused-anchors", "merges", "merge-chain", "nesting", "self-reference"],
 )
-def test_yaml_bombs_are_refused_quickly_with_a_line(tmp_path: Path, text: str, message: str, line: int | None) -> None:
+def test_yaml_bombs_are_refused_before_they_are_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str, line: int | None
+) -> None:
     from screener.rulebook import RulebookError, load_rulebook
 
     folder = write_rules(tmp_path / "rules")
     (folder / "bomb.yaml").write_text(text)
-    started = time.process_time()
+    built = original = yaml.constructor.BaseConstructor.construct_document
+
+    def construct_document(loader: Any, node: Any) -> Any:
+        # The limits must refuse the bomb before PyYAML builds a single value of it (building is what
+        # took minutes); no timing is asserted, the machine may be busy.
+        assert not str(getattr(loader, "filename", "")).endswith("bomb.yaml"), "the bomb was built"
+        return built(loader, node)
+
+    monkeypatch.setattr(yaml.constructor.BaseConstructor, "construct_document", construct_document)
     with pytest.raises(RulebookError) as caught:
         load_rulebook(folder)
-    assert time.process_time() - started < 1.0  # CPU seconds (the machine may be busy); PyYAML alone took minutes
+    monkeypatch.setattr(yaml.constructor.BaseConstructor, "construct_document", original)
     [problem] = caught.value.errors
     assert problem.position.file.endswith("bomb.yaml") and message in problem.message
     if line is not None:
@@ -330,10 +339,8 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path
     with (folder / "huge.yaml").open("wb") as stream:
         stream.truncate(100_000_000)  # 100 MB (sparse: nothing to write, but too large to read)
     (folder / "big.yaml").write_text("# padding\n" * (MAX_FILE_BYTES // 10 + 1))
-    started = time.process_time()
     with pytest.raises(RulebookError) as caught:
         load_rulebook(folder)
-    assert time.process_time() - started < 1.0
     found = {Path(error.position.file).name: error.message for error in caught.value.errors}
     assert set(found) == {"huge.yaml", "big.yaml"}
     assert all(message.startswith("file too large") for message in found.values())
