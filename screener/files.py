@@ -20,9 +20,9 @@ import contextlib
 import errno
 import os
 import re
+import secrets
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -75,23 +75,30 @@ def atomic_write(target: Path | str, *, suffix: str = ".tmp", private: bool = Tr
     real = Path(os.path.realpath(name))
     with _named(name):
         mode = _mode_for(real, private)
-        handle, temporary = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=suffix)  # 0600
-    stream = os.fdopen(handle, "wb")
+    # The temporary's name is known before the file exists, so an interrupt that lands anywhere from its
+    # creation on (even inside the call that creates it) still removes it.
+    temporary = real.parent / f".{real.name}.{secrets.token_hex(8)}{suffix}"
+    output: IO[bytes] | None = None
     try:
-        with _named(name, only_write_errors=True):
-            yield stream
         with _named(name):
-            stream.flush()
-            os.fsync(stream.fileno())
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+        output = os.fdopen(handle, "wb")
+        with _named(name, only_write_errors=True):
+            yield output
+        with _named(name):
+            output.flush()
+            os.fsync(output.fileno())
             if mode != OWNER_ONLY:
-                os.fchmod(stream.fileno(), mode)
-            stream.close()
+                os.fchmod(output.fileno(), mode)
+            output.close()
             os.replace(temporary, real)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            stream.close()
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+    except BaseException as failure:
+        if output is not None:
+            with contextlib.suppress(OSError):
+                output.close()
+        if not isinstance(failure, FileExistsError):  # never remove a file this call did not create
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
         raise
 
 

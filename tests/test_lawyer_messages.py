@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.lawyer_kit import cli, copy_book, edit
+from lawyer_kit import cli, copy_book, edit
 
 
 def rejected(book: Path) -> list[str]:

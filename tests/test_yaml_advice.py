@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tests.test_loader import HEADER, PATHWAY, problems, write
+from test_loader import HEADER, PATHWAY, problems, write
 
 CASES = [
     # (what the lawyer did, the pathways.yaml text, expected line:col, words the advice must contain)
