@@ -142,3 +142,11 @@ def test_the_2026_express_entry_proposals_step_is_dated(book: Rulebook) -> None:
            "work_authorized_in_canada": "no"}
     assert "proposed in 2026" not in _steps(book, fsw, "express_entry_fsw", dt.date(2025, 12, 1))
     assert "proposed in 2026" in _steps(book, fsw, "express_entry_fsw", dt.date(2026, 11, 25))
+
+
+def test_no_2026_remark_anywhere_in_a_report_for_an_earlier_date(book: Rulebook) -> None:
+    """Issue 11: the 2026 Express Entry proposals are said nowhere (disclaimer included) before they existed."""
+    import json
+
+    earlier = json.dumps(book.evaluate(CUSMA_PROFILE, as_of=dt.date(2025, 12, 1)).to_json())
+    assert "high-skilled" not in earlier and "proposed in 2026" not in earlier
