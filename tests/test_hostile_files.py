@@ -136,6 +136,7 @@ def test_save_to_a_fifo_streams_the_answers_to_its_reader(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     assert json.loads(reader.result())["age"] == 30
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert b"Answers saved to" in done.stderr and b"readable only by you" not in done.stderr  # a FIFO keeps its mode
 
 
 def test_report_to_a_fifo_and_a_device_streams_and_leaves_the_nodes(tmp_path: Path) -> None:

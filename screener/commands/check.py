@@ -186,4 +186,7 @@ def _save(interview: Interview, path: Path, console: Console | None = None) -> N
 
     write_answer_file(path, interview.answers, interview.declined)
     out = console or make_console(stderr=True)
-    out.print(f"Answers saved to {path} (readable only by you).", markup=False, soft_wrap=True)
+    from screener.files import is_stream
+
+    where = "" if is_stream(path) else " (readable only by you)"  # a device, FIFO or '-' keeps its own mode
+    out.print(f"Answers saved to {path}{where}.", markup=False, soft_wrap=True)
