@@ -165,18 +165,27 @@ def _compare(node: ex.Compare, env: BoundsEnvironment) -> Bound:
         value, _ = ex.evaluate(ex.Compare(node.op, ex.Literal_(left[0], ex.TEXT, 0),
                                           ex.Literal_(right[0], ex.TEXT, 0), 0), env)
         return value, value
+    return compare_intervals(node.op, left, right, both=lambda a, b: a and b, negate=lambda a: not a)
+
+
+def compare_intervals(op: str, left: Any, right: Any, *, both: Any, negate: Any) -> tuple[Any, Any]:
+    """(certainly true, possibly true) of `left op right` for two (low, high) intervals of numbers.
+
+    The one statement of the rule for both engines: the row engine passes Python values with `and`/`not`,
+    the polars compiler expressions with `&`/`~`.
+    """
     (alo, ahi), (blo, bhi) = left, right
-    if node.op == ">=":
+    if op == ">=":
         return alo >= bhi, ahi >= blo
-    if node.op == ">":
+    if op == ">":
         return alo > bhi, ahi > blo
-    if node.op == "<=":
+    if op == "<=":
         return ahi <= blo, alo <= bhi
-    if node.op == "<":
+    if op == "<":
         return ahi < blo, alo < bhi
-    same = alo == ahi == blo == bhi
-    overlap = alo <= bhi and blo <= ahi
-    return (same, overlap) if node.op == "==" else (not overlap, not same)
+    same = both(both(alo == ahi, ahi == blo), blo == bhi)
+    overlap = both(alo <= bhi, blo <= ahi)
+    return (same, overlap) if op == "==" else (negate(overlap), negate(same))
 
 
 def _arith(node: ex.Arith, env: BoundsEnvironment) -> Bound:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ import polars as pl
 from screener import expressions as ex
 from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, coerce, is_blank
 from screener.blockers import Blockers, Waiting
-from screener.bounds import Bound, domain, node_kind
+from screener.bounds import Bound, compare_intervals, domain, node_kind
 from screener.compiled import RequirementRule, ShownRule
 from screener.labels import choice_spellings
 from screener.model import NUMERIC_TYPES, Question, Table, TableRow
@@ -364,18 +365,7 @@ class Compiler:
             compared = {"==": first == second, "!=": first != second, "<": first < second,
                         "<=": first <= second, ">": first > second, ">=": first >= second}[node.op]
             return compared.fill_null(False), compared.fill_null(True)
-        (alo, ahi), (blo, bhi) = left, right
-        if node.op == ">=":
-            return alo >= bhi, ahi >= blo
-        if node.op == ">":
-            return alo > bhi, ahi > blo
-        if node.op == "<=":
-            return ahi <= blo, alo <= bhi
-        if node.op == "<":
-            return ahi < blo, alo < bhi
-        same = (alo == ahi) & (ahi == blo) & (blo == bhi)
-        overlap = (alo <= bhi) & (blo <= ahi)
-        return (same, overlap) if node.op == "==" else (~overlap, ~same)
+        return compare_intervals(node.op, left, right, both=operator.and_, negate=operator.invert)
 
     def call_bounds(self, node: ex.Call) -> Pair:
         function, args = node.function, node.args
