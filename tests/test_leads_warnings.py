@@ -13,10 +13,10 @@ import textwrap
 from pathlib import Path
 
 import jsonschema
-import pytest
 from lawyer_kit import cli
+from test_loader import problems
 
-from screener.rulebook import RulebookError, load_rulebook
+from screener.rulebook import load_rulebook
 from screener.ruletests import run_cases
 from screener.schema import as_json_data, rulebook_schema
 from screener.source import load_yaml_text
@@ -73,12 +73,6 @@ def book(folder: Path, rules: str = RULES, cases: str | None = None) -> Path:
         (folder / "tests").mkdir(exist_ok=True)
         (folder / "tests" / "cases.yaml").write_text(textwrap.dedent(cases), encoding="utf-8")
     return folder
-
-
-def problems(folder: Path) -> list[str]:
-    with pytest.raises(RulebookError) as caught:
-        load_rulebook(folder)
-    return caught.value.details
 
 
 # ------------------------------------------------------------------------------------ evaluation
