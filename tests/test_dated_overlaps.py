@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from lawyer_kit import cli
+from test_loader import problems
 
 from screener.evaluation import Evaluation
-from screener.rulebook import RulebookError, load_rulebook
+from screener.rulebook import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,12 +68,6 @@ tables:
 def book(folder: Path, derived: str = DERIVED, tables: str = TABLES) -> Path:
     (folder / "rules.yaml").write_text(HEAD + textwrap.dedent(derived) + textwrap.dedent(tables), encoding="utf-8")
     return folder
-
-
-def problems(folder: Path) -> list[str]:
-    with pytest.raises(RulebookError) as caught:
-        load_rulebook(folder)
-    return caught.value.details
 
 
 def test_closed_versions_and_dated_rows_load(tmp_path: Path) -> None:
