@@ -56,6 +56,13 @@ class Cited(Strict):
     source: Text | None = None
 
 
+class Languages(Strict):
+    """Which translations must be complete (a missing text is then an error, not a warning)."""
+
+    required: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]] = Field(
+        default=[], description="Language codes (e.g. fr) whose translation files must have every text.")
+
+
 class RulebookInfo(Strict):
     id: Identifier
     title: Text
@@ -63,6 +70,7 @@ class RulebookInfo(Strict):
     jurisdiction: Text | None = None
     disclaimer: Text
     review_by: dt.date | None = None
+    languages: Languages | None = None
 
 
 class Topic(Strict):
@@ -302,6 +310,9 @@ class Expectation(Strict):
     leads: list[str] | None = Field(default=None, description="The exact set of leads shown (any order).")
     warnings: list[str] | None = Field(default=None, description="The exact set of answer warnings (any order).")
     best_pathway: str | None = None
+    texts: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], list[Text]] = Field(
+        default={}, description="Texts the report must show, per language (en, fr): each must appear within "
+                                "some text of the report (a requirement, advice, next step, flag, lead...).")
 
 
 class Case(Strict):

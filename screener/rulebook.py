@@ -71,6 +71,17 @@ from screener.source import (
     read_file_text,
 )
 from screener.suggest import did_you_mean
+from screener.translations import (
+    ENGLISH,
+    LANGUAGE,
+    Problems,
+    Translation,
+    TranslationFile,
+    apply_translation,
+    check_translation,
+    language_name,
+    translation_language,
+)
 
 if TYPE_CHECKING:
     from screener.report import Report
@@ -159,7 +170,14 @@ def _rule_entries(root: Path) -> list[tuple[Path, str | None]]:
 
 
 def rule_files(root: Path) -> list[Path]:
-    return [path for path, problem in _rule_entries(root) if problem is None]
+    """The readable rule files (not tests, not translation files)."""
+    return [path for path, problem in _rule_entries(root)
+            if problem is None and translation_language(path.name) is None]
+
+
+def translation_files(root: Path) -> list[Path]:
+    """The readable translation files (`*.fr.yaml`...) beside the rule files."""
+    return [path for path, problem in _rule_entries(root) if problem is None and translation_language(path.name)]
 
 
 def case_files(root: Path) -> list[Path]:
@@ -210,7 +228,31 @@ class Rulebook:
     warnings: list[LoadError] = field(default_factory=list)
     leads: dict[str, Lead] = field(default_factory=dict)  # routes worth exploring, shown when true
     answer_warnings: dict[str, AnswerWarning] = field(default_factory=dict)  # the `warnings:` section
+    translations: dict[str, Translation] = field(default_factory=dict, repr=False)  # checked texts per language
+    language: str = ENGLISH  # the language of this rulebook's texts
+    english: Rulebook | None = field(default=None, repr=False, compare=False)  # set on a translated rulebook
     _slices: dict[dt.date, Slice] = field(default_factory=dict, repr=False, compare=False)
+    _languages: dict[str, Rulebook] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """English first, then every language this rulebook has translation files for."""
+        return (ENGLISH, *sorted(self.translations))
+
+    def in_language(self, lang: str) -> Rulebook:
+        """This rulebook with every text a person reads in `lang` (ids, values, expressions unchanged).
+
+        English for "en" and for a language without translation files; built once per language.
+        """
+        if not LANGUAGE.match(lang):
+            raise ValueError("not a language code: use two lowercase letters such as en or fr")
+        base = self.english or self
+        if lang == ENGLISH or lang not in base.translations:
+            return base
+        found = base._languages.get(lang)
+        if found is None:
+            found = base._languages[lang] = apply_translation(base, base.translations[lang])
+        return found
 
     @property
     def version(self) -> str:
@@ -281,6 +323,8 @@ class _Loader:
         self.lines: dict[str, list[str]] = {}
         self.raw: dict[str, LocatedDict] = {}
         self.broken: set[str] = set()
+        self.load_warnings: list[LoadError] = []
+        self.translation_entries: list[tuple[Path, str]] = []  # (path, display name) of each *.xx.yaml
 
     def error(self, position: Position, message: str) -> None:
         self.errors.append(LoadError(position, message))
@@ -296,6 +340,9 @@ class _Loader:
             name = _display(self.root, path)
             if problem is not None:
                 self.error(Position(name, 1, 1), problem)
+                continue
+            if translation_language(path.name) is not None:
+                self.translation_entries.append((path, name))
                 continue
             try:
                 text = read_file_text(path, name)
@@ -313,6 +360,31 @@ class _Loader:
             self.raw[name] = data
             parsed.append((name, self.validate_sections(data, name)))
         return parsed
+
+    def read_translations(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every `*.<lang>.yaml` (read after `read_files`): (display name, language, validated texts as data)."""
+        found: list[tuple[str, str, dict[str, Any]]] = []
+        for path, name in self.translation_entries:
+            lang = translation_language(path.name)
+            assert lang is not None
+            try:
+                text = read_file_text(path, name)
+                self.lines[name] = text.splitlines()
+                data = load_yaml_text(text, name)
+            except (YamlSyntaxError, DuplicateKeyError) as exc:
+                self.error(exc.position, str(exc))
+                continue
+            if data is None:
+                continue
+            if not isinstance(data, LocatedDict):
+                self.error(Position(name, 1, 1), "a translation file must be a mapping of sections ("
+                           + ", ".join(TranslationFile.model_fields) + ")")
+                continue
+            self.raw[name] = data
+            model = validate_model(TranslationFile, data, name, self.errors)
+            if model is not None:  # plain data from here on: the rule cache stores it as JSON
+                found.append((name, lang, model.model_dump(mode="json", exclude_unset=True)))
+        return found
 
     def validate_sections(self, data: LocatedDict, file: str) -> RuleFile:
         """Validate item by item, so one broken item does not hide the problems of the others."""
@@ -539,6 +611,30 @@ class _Loader:
             if condition is not None:
                 rules.warnings[wid] = ShownRule(warning, condition, template(warning.text, file, (*path, "text")))
 
+        translations: dict[str, Translation] = {}
+        required = set(info.languages.required) if info is not None and info.languages is not None else set()
+        by_language: dict[str, list[tuple[str, dict[str, Any]]]] = {lang: [] for lang in sorted(required)}
+        for name, lang, texts in self.read_translations():
+            by_language.setdefault(lang, []).append((name, texts))
+        if info is not None and info_position is not None:
+            for lang, texts_files in by_language.items():
+                if lang == ENGLISH:
+                    for name, _ in texts_files:
+                        self.error(Position(name, 1, 1), "the English texts are the rule files themselves: "
+                                                         "an .en.yaml translation file is not read")
+                    continue
+                if not texts_files:
+                    self.error(info_position, f"languages: required: {lang} but there is no {language_name(lang)} "
+                                              f"translation file (*.{lang}.yaml)")
+                    continue
+                problems = Problems(self.error, lambda p, m: self.load_warnings.append(LoadError(p, m)),
+                                    lang in required)
+                translations[lang] = check_translation(
+                    lang, texts_files, items, (info, next(f for f, m in files if m.rulebook is not None)),
+                    {topic.id: (topic, file, ("topics", index)) for file, model in files
+                     for index, topic in enumerate(model.topics)},
+                    self.position, template, problems)
+
         self.check_implied(questions, rules)
         order = self.dependency_order(items, rules, names)
         self.check_nesting(rules, order)
@@ -551,8 +647,8 @@ class _Loader:
             path=self.root, info=info, topics=topics, questions=questions, derived=derived, tables=tables,
             scores=scores, pathways=pathways, flags=flags, rules=rules, graph=build_graph(rules, questions, order),
             types=types, review_items=review, content_hash=self.rules_hash or content_hash(self.root),
-            implied=implied, warnings=self.unused(items, rules),
-            leads=leads, answer_warnings=answer_warnings,
+            implied=implied, warnings=self.unused(items, rules) + self.load_warnings,
+            leads=leads, answer_warnings=answer_warnings, translations=translations,
         )
 
     def implied_value(self, question: Question, file: str, path: tuple[int | str, ...]) -> Any:
@@ -991,8 +1087,10 @@ def human_location(loc: tuple[Any, ...]) -> str:
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     current: Any = model
+    keyed = False  # the previous field is a mapping keyed by id: this step is an id, not a field
     for step in loc:
-        if isinstance(step, int):
+        if isinstance(step, int) or keyed:
+            keyed = False
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return []
@@ -1000,6 +1098,7 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
             (f for f in current.model_fields.values() if f.alias == step), None)
         if info is None:
             return []
+        keyed = get_origin(info.annotation) is dict
         current = _inner_model(info.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return [f.alias or name for name, f in current.model_fields.items()]

@@ -40,7 +40,7 @@ from screener.model import RuleFile
 from screener.rulebook import Rulebook, _Loader, content_hash, load_rulebook, resolve_rules_path
 from screener.source import Position
 
-FORMAT = "json-1"
+FORMAT = "json-2"
 SECRET = "secret"
 MAC_PREFIX = b"hmac-sha256:"
 M = TypeVar("M", bound=BaseModel)
@@ -103,10 +103,15 @@ class _RecordingLoader(_Loader):
         super().__init__(root, rules_hash)
         self.files: list[tuple[str, RuleFile]] = []
         self.seen: dict[PositionKey, Position] = {}
+        self.translation_files: list[tuple[str, str, dict[str, Any]]] = []
 
     def read_files(self) -> list[tuple[str, RuleFile]]:
         self.files = super().read_files()
         return self.files
+
+    def read_translations(self) -> list[tuple[str, str, dict[str, Any]]]:
+        self.translation_files = super().read_translations()
+        return self.translation_files
 
     def position(self, file: str, path: tuple[int | str, ...], *, at_key: bool = False) -> Position:
         found = super().position(file, path, at_key=at_key)
@@ -118,6 +123,7 @@ class _RecordingLoader(_Loader):
             "format": FORMAT,
             "files": [[name, model.model_dump(mode="json", by_alias=True, exclude_unset=True)]
                       for name, model in self.files],
+            "translations": [[name, lang, data] for name, lang, data in self.translation_files],
             "positions": [[file, list(path), at_key, pos.file, pos.line, pos.column]
                           for (file, path, at_key), pos in self.seen.items()],
         }
@@ -138,6 +144,9 @@ class _CachedLoader(_Loader):
 
     def read_files(self) -> list[tuple[str, RuleFile]]:
         return [(name, construct(RuleFile, data)) for name, data in self.snapshot["files"]]
+
+    def read_translations(self) -> list[tuple[str, str, dict[str, Any]]]:
+        return [(name, lang, data) for name, lang, data in self.snapshot["translations"]]
 
     def position(self, file: str, path: tuple[int | str, ...], *, at_key: bool = False) -> Position:
         return self.known.get((file, path, at_key)) or Position(file, 1, 1)

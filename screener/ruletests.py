@@ -210,7 +210,41 @@ def run_case(rulebook: Rulebook, file: str, case: Case, position: Position) -> C
         return result
     result.differences = compare(case, report, {
         "flags": rulebook.flags, "leads": rulebook.leads, "warnings": rulebook.answer_warnings})
+    for lang, wanted_texts in case.expect.texts.items():
+        result.differences.extend(_text_differences(rulebook, case, lang, wanted_texts, as_of, report))
     return result
+
+
+def _text_differences(rulebook: Rulebook, case: Case, lang: str, wanted: list[str], as_of: dt.date,
+                      english: Report) -> list[Difference]:
+    """`expect: texts: {fr: [...]}`: each text must appear within some text the report shows in that language."""
+    if lang not in rulebook.languages:
+        return [Difference(("texts", lang), wanted, "no such language",
+                           (f"languages of this rulebook: {', '.join(rulebook.languages)}",), updatable=False)]
+    report = english if lang == rulebook.language else rulebook.in_language(lang).evaluate(case.answers, as_of=as_of)
+    shown = list(dict.fromkeys(_strings(report.to_json())))
+    return [Difference(("texts", lang), text, "not shown", _closest(text, shown), updatable=False)
+            for text in wanted if not any(text in candidate for candidate in shown)]
+
+
+def _closest(text: str, shown: list[str]) -> tuple[str, ...]:
+    """The shown text sharing most words with the one expected: usually the one a wording change touched."""
+    words = set(text.lower().split())
+    best = max(shown, key=lambda candidate: len(words & set(candidate.lower().split())), default=None)
+    if best is None or not words & set(best.lower().split()):
+        return ()
+    return ("closest text shown: " + (best if len(best) <= 160 else best[:157] + "..."),)
+
+
+def _strings(data: Any) -> Iterable[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
 
 
 def run_cases(

@@ -160,6 +160,16 @@ def rulebook_schema() -> dict[str, Any]:
             "description": "One YAML file of a screener rulebook (see docs/rules.md)."}
 
 
+def translation_schema() -> dict[str, Any]:
+    """The schema of one translation file (`*.fr.yaml`): texts keyed by the ids of the rule files."""
+    from screener.translations import TranslationFile
+
+    schema = TranslationFile.model_json_schema(by_alias=True)
+    _describe(schema)
+    return {"$schema": DRAFT, **schema, "title": "screener translation file",
+            "description": "The texts of a rule file in another language (see docs/rules.md, 'Texts in French')."}
+
+
 def cases_schema() -> dict[str, Any]:
     """The schema of one test-case file (`tests/*.yaml`)."""
     schema = CaseFile.model_json_schema(by_alias=True)
@@ -234,8 +244,10 @@ def editor_settings(rulebook: Rulebook | None) -> dict[str, str]:
     if rulebook is not None:
         rules, cases = with_ids(rules, rulebook), with_ids(cases, rulebook)
     settings = {"yaml.schemas": {
-        "./.vscode/rulebook.schema.json": ["*.yaml", "**/*.yaml", "!tests/**"],
+        "./.vscode/rulebook.schema.json": ["*.yaml", "**/*.yaml", "!tests/**", "!*.??.yaml", "!**/*.??.yaml"],
+        "./.vscode/translation.schema.json": ["*.??.yaml", "**/*.??.yaml", "!tests/**"],
         "./.vscode/cases.schema.json": ["tests/*.yaml", "tests/**/*.yaml"],
     }}
     return {name: json.dumps(data, indent=2, ensure_ascii=False) + "\n" for name, data in (
-        ("rulebook.schema.json", rules), ("cases.schema.json", cases), ("settings.json", settings))}
+        ("rulebook.schema.json", rules), ("translation.schema.json", translation_schema()),
+        ("cases.schema.json", cases), ("settings.json", settings))}

@@ -1,0 +1,530 @@
+"""Rules in other languages: translation files beside the rule files, checked against the English.
+
+A lawyer keeps the English in `express_entry.yaml` and the French in `express_entry.fr.yaml` beside it,
+keyed by the same ids, holding texts only, so an English edit and a French edit never touch the same
+lines. The loader (`screener.rulebook`) reads every `*.<xx>.yaml`, validates it with the models below,
+and `check_translation` compares it text by text with the English: a missing text, an extra id (with
+"did you mean"), a `{placeholder}` that differs. `apply_translation` then builds the same rulebook with
+its texts in that language, sharing every compiled expression, the graph and the types.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pydantic import Field
+
+from screener.compiled import LineRule, PathwayRule, RequirementRule, Rules, ScoreRule, ShownRule, StepRule, Template
+from screener.model import NextStep, Strict, Text
+from screener.source import Position
+from screener.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from screener.rulebook import Rulebook
+
+ENGLISH = "en"
+LANGUAGE = re.compile(r"^[a-z]{2}$")
+TRANSLATION_FILE = re.compile(r"\.([a-z]{2})\.yaml$")
+LANGUAGE_NAMES = {"en": "English", "fr": "French"}
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+Path_ = tuple[int | str, ...]
+
+
+def translation_language(file_name: str) -> str | None:
+    """`fr` for `express_entry.fr.yaml`; None for a rule file."""
+    found = TRANSLATION_FILE.search(file_name)
+    return found.group(1) if found else None
+
+
+def language_name(lang: str) -> str:
+    return LANGUAGE_NAMES.get(lang, lang)
+
+
+# ------------------------------------------------------------------ what a translation file may hold
+
+
+class RulebookText(Strict):
+    title: Text | None = None
+    disclaimer: Text | None = None
+    jurisdiction: Text | None = None
+
+
+class QuestionText(Strict):
+    prompt: Text | None = None
+    help: Text | None = None
+    label: Text | None = None
+    choices: dict[str, Text] = Field(default_factory=dict, description="choice value -> its label in this language")
+
+
+class DerivedText(Strict):
+    text: Text | None = None
+
+
+class TableText(Strict):
+    title: Text | None = None
+
+
+class ScoreText(Strict):
+    title: Text | None = None
+    groups: dict[str, Text] = Field(default_factory=dict)
+    lines: dict[str, Text] = Field(default_factory=dict)
+    round_types: dict[str, Text] = Field(default_factory=dict, description="English round type -> this language")
+
+
+class StepText(Strict):
+    text: Text
+    url: Text | None = None
+
+
+class RequirementText(Strict):
+    text: Text | None = None
+    advice: Text | None = None
+    needed: Text | None = None
+
+
+class PathwayText(Strict):
+    title: Text | None = None
+    summary: Text | None = None
+    requirements: dict[str, RequirementText] = Field(default_factory=dict)
+    next_steps: list[StepText] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
+
+
+class FlagText(Strict):
+    title: Text | None = None
+    text: Text | None = None
+
+
+class LeadText(Strict):
+    title: Text | None = None
+    text: Text | None = None
+    next_steps: list[StepText] = Field(default_factory=list)
+
+
+class TranslationFile(Strict):
+    """The top level of `X.<lang>.yaml`: the sections of a rule file, items keyed by id, texts only."""
+
+    rulebook: RulebookText | None = None
+    topics: dict[str, Text] = Field(default_factory=dict)
+    questions: dict[str, QuestionText] = Field(default_factory=dict)
+    derived: dict[str, DerivedText] = Field(default_factory=dict)
+    tables: dict[str, TableText] = Field(default_factory=dict)
+    scores: dict[str, ScoreText] = Field(default_factory=dict)
+    pathways: dict[str, PathwayText] = Field(default_factory=dict)
+    flags: dict[str, FlagText] = Field(default_factory=dict)
+    leads: dict[str, LeadText] = Field(default_factory=dict)
+    warnings: dict[str, FlagText] = Field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- one checked language
+
+
+@dataclass
+class Translation:
+    """One language's texts, merged over its files and checked; keys are the English ids."""
+
+    lang: str
+    texts: dict[Path_, str] = field(default_factory=dict)  # ("questions", "age", "prompt") -> text
+    templates: dict[Path_, Template] = field(default_factory=dict)  # texts with {placeholders}, compiled
+    missing: int = 0
+    lengths: dict[Path_, int] = field(default_factory=dict)  # how many next steps or notes each list has
+
+    def get(self, *path: int | str) -> str | None:
+        return self.texts.get(path)
+
+
+class Problems:
+    """Where the checker reports: errors always, missing texts as errors or warnings."""
+
+    def __init__(self, error: Callable[[Position, str], None], warn: Callable[[Position, str], None],
+                 missing_is_error: bool) -> None:
+        self.error = error
+        self.warn = warn
+        self.missing_is_error = missing_is_error
+
+    def missing(self, position: Position, message: str) -> None:
+        (self.error if self.missing_is_error else self.warn)(position, message)
+
+
+class Positioner(Protocol):
+    def __call__(self, file: str, path: Path_, *, at_key: bool = False) -> Position: ...
+TemplateMaker = Callable[[str, str, Path_], Template]
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(" ".join(match.group(1).split()) for match in _PLACEHOLDER.finditer(text))
+
+
+def check_translation(
+    lang: str,
+    files: list[tuple[str, dict[str, Any]]],
+    english: Mapping[str, Mapping[str, tuple[Any, str, Path_]]],
+    info: tuple[Any, str] | None,
+    topics: Mapping[str, tuple[Any, str, Path_]],
+    position: Positioner,
+    template: TemplateMaker,
+    problems: Problems,
+) -> Translation:
+    """Compare one language's files with the English, text by text; report every difference."""
+    found = Translation(lang)
+    name = language_name(lang)
+    where_fr: dict[Path_, tuple[str, Path_]] = {}  # english-keyed path -> (translation file, its path there)
+    first_file: dict[str, str] = {}  # section:id -> the translation file that has it
+
+    def merge(file: str, section: str, item_id: str) -> bool:
+        key = f"{section}:{item_id}"
+        if key in first_file:
+            problems.error(position(file, (section, item_id), at_key=True),
+                           f"{name} texts of {section} '{item_id}' given twice (also in {first_file[key]})")
+            return False
+        first_file[key] = file
+        return True
+
+    # 1. gather, reporting ids the English lacks
+    for file, model in files:
+        if model.get("rulebook") is not None and merge(file, "rulebook", "rulebook"):
+            for key in ("title", "disclaimer", "jurisdiction"):
+                value = model["rulebook"].get(key)
+                if value is not None:
+                    found.texts[("rulebook", key)] = value
+                    where_fr[("rulebook", key)] = (file, ("rulebook", key))
+        for tid, title in model.get("topics", {}).items():
+            if tid not in topics:
+                problems.error(position(file, ("topics", tid), at_key=True),
+                               f"no topic '{tid}' in the English rules{did_you_mean(tid, topics)}")
+            elif merge(file, "topics", tid):
+                found.texts[("topics", tid, "title")] = title
+                where_fr[("topics", tid, "title")] = (file, ("topics", tid))
+        for section in ("questions", "derived", "tables", "scores", "pathways", "flags", "leads", "warnings"):
+            for item_id, item in model.get(section, {}).items():
+                here: Path_ = (section, item_id)
+                if item_id not in english[section]:
+                    what = _SINGULAR[section]
+                    problems.error(position(file, here, at_key=True), f"no {what} '{item_id}' in the English rules"
+                                                         f"{did_you_mean(item_id, english[section])}")
+                    continue
+                if not merge(file, section, item_id):
+                    continue
+                _gather(found, where_fr, file, here, item, english[section][item_id][0], position, problems, name)
+
+    # 2. every English text has its translation, with the same placeholders
+    def need(english_text: str | None, key: Path_, en_file: str, en_path: Path_, what: str,
+             *, is_template: bool = False, optional: bool = False) -> None:
+        if english_text is None:
+            if key in found.texts:
+                file, fr_path = where_fr[key]
+                problems.error(position(file, fr_path), f"the English has no {what}: remove this {name} text")
+                del found.texts[key]
+            return
+        text = found.texts.get(key)
+        if text is None and optional:
+            return
+        if text is None:
+            found.missing += 1
+            problems.missing(position(en_file, en_path), f"no {name} ({lang}) text for {what}")
+            return
+        file, fr_path = where_fr[key]
+        if placeholders(text) != placeholders(english_text):
+            problems.error(position(file, fr_path),
+                           f"the {{placeholders}} differ from the English: {name} has "
+                           f"{_list(placeholders(text))}, English has {_list(placeholders(english_text))}")
+            del found.texts[key]
+            return
+        if is_template:
+            found.templates[key] = template(text, file, fr_path)
+
+    if info is not None:
+        model, file = info
+        for key in ("title", "disclaimer", "jurisdiction"):
+            need(getattr(model, key), ("rulebook", key), file, ("rulebook", key), f"the rulebook {key}")
+    for tid, (topic, file, path) in topics.items():
+        need(topic.title, ("topics", tid, "title"), file, (*path, "title"), f"topic '{tid}' title")
+    for qid, (question, file, path) in english["questions"].items():
+        base = ("questions", qid)
+        need(question.prompt, (*base, "prompt"), file, (*path, "prompt"), f"question '{qid}' prompt")
+        need(question.help, (*base, "help"), file, (*path, "help"), f"question '{qid}' help")
+        need(question.label, (*base, "label"), file, (*path, "label"), f"question '{qid}' label")
+        for index, choice in enumerate(question.choices or []):
+            need(choice.label, (*base, "choices", choice.value), file, (*path, "choices", index, "label"),
+                 f"question '{qid}' choice '{choice.value}'")
+    for did, (value, file, path) in english["derived"].items():
+        need(value.text, ("derived", did, "text"), file, (*path, "text"), f"derived value '{did}' text")
+    for tid, (table, file, path) in english["tables"].items():
+        need(table.title, ("tables", tid, "title"), file, (*path, "title"), f"table '{tid}' title")
+    for sid, (score, file, path) in english["scores"].items():
+        base = ("scores", sid)
+        need(score.title, (*base, "title"), file, (*path, "title"), f"score '{sid}' title")
+        for index, group in enumerate(score.groups):
+            need(group.title, (*base, "groups", group.id), file, (*path, "groups", index, "title"),
+                 f"score '{sid}' group '{group.id}'")
+        seen_lines: set[str] = set()
+        for index, line in enumerate(score.lines):
+            if line.id not in seen_lines:
+                seen_lines.add(line.id)
+                need(line.text, (*base, "lines", line.id), file, (*path, "lines", index, "text"),
+                     f"score '{sid}' line '{line.id}'")
+        seen_types: set[str] = set()
+        for index, round_ in enumerate(score.cutoffs.rounds if score.cutoffs else []):
+            if round_.type not in seen_types:
+                seen_types.add(round_.type)
+                need(round_.type, (*base, "round_types", round_.type), file,
+                     (*path, "cutoffs", "rounds", index, "type"), f"score '{sid}' round type '{round_.type}'")
+    for pid, (pathway, file, path) in english["pathways"].items():
+        base = ("pathways", pid)
+        need(pathway.title, (*base, "title"), file, (*path, "title"), f"pathway '{pid}' title")
+        need(pathway.summary, (*base, "summary"), file, (*path, "summary"), f"pathway '{pid}' summary")
+        for index, requirement in enumerate(pathway.requirements):
+            rbase = (*base, "requirements", requirement.id)
+            rpath = (*path, "requirements", index)
+            what = f"requirement '{requirement.id}' of '{pid}'"
+            need(requirement.text, (*rbase, "text"), file, (*rpath, "text"), f"{what} text", is_template=True)
+            need(requirement.advice, (*rbase, "advice"), file, (*rpath, "advice"), f"{what} advice",
+                 is_template=True)
+            needed = requirement.needed if isinstance(requirement.needed, str) else None
+            need(needed, (*rbase, "needed"), file, (*rpath, "needed"), f"{what} needed", is_template=True,
+                 optional=needed is not None and not _has_words(needed))  # "≤ 3" may stay as it is
+        _need_steps(pathway.next_steps, base, file, path, f"pathway '{pid}'", need, found, where_fr, position,
+                    problems, name)
+        for index, note in enumerate(pathway.notes):
+            need(note, (*base, "notes", index), file, (*path, "notes", index), f"pathway '{pid}' note #{index + 1}",
+                 is_template=True)
+        _extra_items(found, where_fr, (*base, "notes"), len(pathway.notes), position, problems, name,
+                     f"pathway '{pid}' has only {len(pathway.notes)} note(s)")
+    for section, kind in (("flags", "flag"), ("leads", "lead"), ("warnings", "warning")):
+        for item_id, (item, file, path) in english[section].items():
+            base = (section, item_id)
+            title = item.title
+            need(title, (*base, "title"), file, (*path, "title"), f"{kind} '{item_id}' title")
+            need(item.text, (*base, "text"), file, (*path, "text"), f"{kind} '{item_id}' text", is_template=True)
+            if section == "leads":
+                _need_steps(item.next_steps, base, file, path, f"lead '{item_id}'", need, found, where_fr,
+                            position, problems, name)
+    return found
+
+
+_SINGULAR = {"questions": "question", "derived": "derived value", "tables": "table", "scores": "score",
+             "pathways": "pathway", "flags": "flag", "leads": "lead", "warnings": "warning"}
+
+
+def _has_words(text: str) -> bool:
+    """`needed: "≤ 3"` reads the same in every language; `needed: 1 continuous year` does not."""
+    return any(char.isalpha() for char in _PLACEHOLDER.sub("", text))
+
+
+def _list(items: list[str]) -> str:
+    return ", ".join("{" + item + "}" for item in items) or "none"
+
+
+def _gather(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], file: str, here: Path_, item: Any,
+            english: Any, position: Positioner, problems: Problems, name: str) -> None:
+    """Flatten one translated item into `found.texts`, reporting sub-ids the English item lacks."""
+
+    def put(key: Path_, value: str | None, fr_path: Path_) -> None:
+        if value is not None:
+            found.texts[key] = value
+            where_fr[key] = (file, fr_path)
+
+    for key, value in item.items():
+        if isinstance(value, str) or value is None:
+            put((*here, key), value, (*here, key))
+        elif key == "choices":
+            values = english.choice_values
+            for choice, label in value.items():
+                if choice not in values:
+                    problems.error(position(file, (*here, "choices", choice), at_key=True),
+                                   f"question '{english.id}' has no choice '{choice}'{did_you_mean(choice, values)}")
+                else:
+                    put((*here, "choices", choice), label, (*here, "choices", choice))
+        elif key in ("groups", "lines"):
+            ids = [part.id for part in getattr(english, key)]
+            for part_id, text in value.items():
+                if part_id not in ids:
+                    problems.error(position(file, (*here, key, part_id), at_key=True), f"score '{english.id}' has no "
+                                   f"{key[:-1]} '{part_id}'{did_you_mean(part_id, ids)}")
+                else:
+                    put((*here, key, part_id), text, (*here, key, part_id))
+        elif key == "round_types":
+            types = sorted({r.type for r in english.cutoffs.rounds}) if english.cutoffs else []
+            for type_, text in value.items():
+                if type_ not in types:
+                    problems.error(position(file, (*here, key, type_), at_key=True),
+                                   f"score '{english.id}' has no round of "
+                                   f"type '{type_}'{did_you_mean(type_, types)}")
+                else:
+                    put((*here, key, type_), text, (*here, key, type_))
+        elif key == "requirements":
+            ids = [requirement.id for requirement in english.requirements]
+            for rid, texts in value.items():
+                if rid not in ids:
+                    problems.error(position(file, (*here, key, rid), at_key=True),
+                                   f"pathway '{english.id}' has no requirement "
+                                   f"'{rid}'{did_you_mean(rid, ids)}")
+                    continue
+                for part, text in texts.items():
+                    put((*here, key, rid, part), text, (*here, key, rid, part))
+        elif key == "next_steps":
+            found.lengths[(*here, key)] = len(value)
+            for index, step in enumerate(value):
+                put((*here, key, index, "text"), step.get("text"), (*here, key, index, "text"))
+                put((*here, key, index, "url"), step.get("url"), (*here, key, index, "url"))
+        elif key == "notes":
+            found.lengths[(*here, key)] = len(value)
+            for index, note in enumerate(value):
+                put((*here, key, index), note, (*here, key, index))
+
+
+def _need_steps(steps: list[NextStep], base: Path_, file: str, path: Path_, what: str,
+                need: Callable[..., None], found: Translation, where_fr: dict[Path_, tuple[str, Path_]],
+                position: Positioner, problems: Problems, name: str) -> None:
+    for index, step in enumerate(steps):
+        need(step.text, (*base, "next_steps", index, "text"), file, (*path, "next_steps", index, "text"),
+             f"{what} next step #{index + 1}", is_template=True)
+        url_key = (*base, "next_steps", index, "url")
+        if step.url is None and url_key in found.texts:
+            fr_file, fr_path = where_fr[url_key]
+            problems.error(position(fr_file, fr_path), f"the English next step #{index + 1} of {what} has no url")
+            del found.texts[url_key]
+    _extra_items(found, where_fr, (*base, "next_steps"), len(steps), position, problems, name,
+                 f"{what} has only {len(steps)} next step(s) in English")
+
+
+def _extra_items(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], base: Path_, count: int,
+                 position: Positioner, problems: Problems, name: str, message: str) -> None:
+    """List items beyond the English ones (next steps, notes are matched by their order)."""
+    for index in range(count, found.lengths.get(base, 0)):
+        keys = [key for key in ((*base, index), (*base, index, "text"), (*base, index, "url")) if key in found.texts]
+        if keys:
+            file, fr_path = where_fr[keys[0]]
+            problems.error(position(file, fr_path[:len(base) + 1]), f"{message}: remove this {name} text")
+        for key in keys:
+            del found.texts[key]
+
+
+# ----------------------------------------------------------------------------- the rulebook in a language
+
+
+def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
+    """The same rulebook with its texts in `translation.lang` (English where a text is missing).
+
+    Only texts change: compiled expressions, the dependency graph, types and ids are shared, so the
+    verdict cannot depend on the language.
+    """
+    t = translation
+
+    def text(default: str, *path: int | str) -> str:
+        return t.texts.get(path, default)
+
+    def maybe(default: str | None, *path: int | str) -> str | None:
+        return default if default is None else t.texts.get(path, default)
+
+    def tmpl(default: Template, *path: int | str) -> Template:
+        return t.templates.get(path, default)
+
+    def tmpl_maybe(default: Template | None, *path: int | str) -> Template | None:
+        return None if default is None else t.templates.get(path, default)
+
+    info = rulebook.info.model_copy(update={
+        "title": text(rulebook.info.title, "rulebook", "title"),
+        "disclaimer": text(rulebook.info.disclaimer, "rulebook", "disclaimer"),
+        "jurisdiction": maybe(rulebook.info.jurisdiction, "rulebook", "jurisdiction")})
+    topics = [topic.model_copy(update={"title": text(topic.title, "topics", topic.id, "title")})
+              for topic in rulebook.topics]
+    questions = {}
+    for qid, question in rulebook.questions.items():
+        base = ("questions", qid)
+        choices = None if question.choices is None else [
+            choice.model_copy(update={"label": maybe(choice.label, *base, "choices", choice.value)})
+            for choice in question.choices]
+        questions[qid] = question.model_copy(update={
+            "prompt": text(question.prompt, *base, "prompt"), "help": maybe(question.help, *base, "help"),
+            "label": maybe(question.label, *base, "label"), "choices": choices})
+    derived = {did: value.model_copy(update={"text": maybe(value.text, "derived", did, "text")})
+               for did, value in rulebook.derived.items()}
+    tables = {tid: table.model_copy(update={"title": text(table.title, "tables", tid, "title")})
+              for tid, table in rulebook.tables.items()}
+
+    rules = Rules(questions=rulebook.rules.questions, derived=rulebook.rules.derived)
+    line_models: dict[int, Any] = {}
+    scores = {}
+    for sid, score in rulebook.scores.items():
+        base = ("scores", sid)
+        lines = []
+        for line in score.lines:
+            copy = line.model_copy(update={"text": text(line.text, *base, "lines", line.id)})
+            line_models[id(line)] = copy
+            lines.append(copy)
+        cutoffs = None if score.cutoffs is None else score.cutoffs.model_copy(update={"rounds": [
+            round_.model_copy(update={"type": text(round_.type, *base, "round_types", round_.type)})
+            for round_ in score.cutoffs.rounds]})
+        scores[sid] = score.model_copy(update={
+            "title": text(score.title, *base, "title"), "lines": lines, "cutoffs": cutoffs,
+            "groups": [group.model_copy(update={"title": text(group.title, *base, "groups", group.id)})
+                       for group in score.groups]})
+    for sid, score_rule in rulebook.rules.scores.items():
+        rules.scores[sid] = ScoreRule(scores.get(sid, score_rule.model), tuple(
+            LineRule(line_models.get(id(line.model), line.model), line.points) for line in score_rule.lines))
+
+    renamed: dict[int, RequirementRule] = {}
+    pathways = {}
+    for pid, rule in rulebook.rules.pathways.items():
+        base = ("pathways", pid)
+        pathway = rulebook.pathways.get(pid, rule.model)
+        requirements = []
+        for requirement in rule.requirements:
+            rbase = (*base, "requirements", requirement.model.id)
+            changed = requirement.model.model_copy(update={
+                "text": text(requirement.model.text, *rbase, "text"),
+                "advice": maybe(requirement.model.advice, *rbase, "advice"),
+                "needed": (text(requirement.model.needed, *rbase, "needed")
+                           if isinstance(requirement.model.needed, str) else requirement.model.needed)})
+            new = dataclasses.replace(requirement, model=changed, text=tmpl(requirement.text, *rbase, "text"),
+                                      advice=tmpl_maybe(requirement.advice, *rbase, "advice"),
+                                      needed=tmpl_maybe(requirement.needed, *rbase, "needed"))
+            renamed[id(requirement)] = new
+            requirements.append(new)
+        steps = _steps(rule.steps, base, t)
+        notes = tuple(tmpl(note, *base, "notes", index) for index, note in enumerate(rule.notes))
+        translated = pathway.model_copy(update={
+            "title": text(pathway.title, *base, "title"), "summary": text(pathway.summary, *base, "summary"),
+            "requirements": [r.model for r in requirements],
+            "next_steps": [s.model for s in steps],
+            "notes": [text(note, *base, "notes", index) for index, note in enumerate(pathway.notes)]})
+        rules.pathways[pid] = PathwayRule(translated, tuple(requirements), steps, notes)
+        pathways[pid] = translated
+    for section, target in (("flags", rules.flags), ("leads", rules.leads), ("warnings", rules.warnings)):
+        for item_id, shown in getattr(rulebook.rules, section).items():
+            base = (section, item_id)
+            update: dict[str, Any] = {"title": maybe(shown.model.title, *base, "title"),
+                                      "text": text(shown.model.text, *base, "text")}
+            steps = _steps(shown.steps, base, t)
+            if section == "leads":
+                update["next_steps"] = [s.model for s in steps]
+            target[item_id] = ShownRule(shown.model.model_copy(update=update), shown.condition,
+                                        tmpl(shown.text, *base, "text"), steps)
+
+    def models(section: str, originals: Mapping[str, Any]) -> dict[str, Any]:
+        compiled = getattr(rules, section)
+        return {key: compiled[key].model if key in compiled else value for key, value in originals.items()}
+
+    graph = rulebook.graph
+    graph = dataclasses.replace(graph, on_scores=frozenset(renamed.get(id(r), r) for r in graph.on_scores))
+    return dataclasses.replace(
+        rulebook, info=info, topics=topics, questions=questions, derived=derived, tables=tables, scores=scores,
+        pathways={**rulebook.pathways, **pathways}, flags=models("flags", rulebook.flags), rules=rules, graph=graph,
+        leads=models("leads", rulebook.leads), answer_warnings=models("warnings", rulebook.answer_warnings),
+        language=t.lang, english=rulebook, translations=rulebook.translations, _slices={}, _languages={})
+
+
+def _steps(steps: Iterable[StepRule], base: Path_, t: Translation) -> tuple[StepRule, ...]:
+    result = []
+    for index, step in enumerate(steps):
+        key = (*base, "next_steps", index)
+        model = step.model.model_copy(update={"text": t.texts.get((*key, "text"), step.model.text),
+                                              "url": t.texts.get((*key, "url"), step.model.url)})
+        result.append(StepRule(model, t.templates.get((*key, "text"), step.text), step.only_if))
+    return tuple(result)

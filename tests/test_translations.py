@@ -1,0 +1,354 @@
+"""Rules in two languages: translation files beside the rule files, checked text by text (issue 16)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from screener.rulebook import RulebookError, load_rulebook
+
+MAIN = """\
+rulebook:
+  id: demo
+  title: Demo rules
+  version: "1"
+  disclaimer: A screening, not legal advice.
+topics:
+  - {id: about_you, title: About you}
+questions:
+  - id: age
+    type: int
+    topic: about_you
+    prompt: How old are you?
+    help: In whole years.
+  - id: status
+    type: choice
+    topic: about_you
+    prompt: Your status?
+    choices:
+      - {value: citizen, label: A citizen}
+      - {value: other, label: Something else}
+pathways:
+  - id: work
+    title: Work
+    kind: permanent_residence
+    summary: A work route.
+    requirements:
+      - id: adult
+        text: "You are {age}; 18 or older"
+        condition: age >= 18 and status == "other"
+    next_steps:
+      - text: Read the guide
+        url: https://www.canada.ca/en/guide.html
+"""
+
+FRENCH = """\
+rulebook:
+  title: Règles de démonstration
+  disclaimer: Une présélection, pas un avis juridique.
+topics:
+  about_you: À propos de vous
+questions:
+  age:
+    prompt: Quel âge avez-vous?
+    help: En années complètes.
+  status:
+    prompt: Votre statut?
+    choices: {citizen: Un citoyen, other: Autre chose}
+pathways:
+  work:
+    title: Travail
+    summary: Une voie par le travail.
+    requirements:
+      adult: {text: "Vous avez {age} ans; 18 ans ou plus"}
+    next_steps:
+      - text: Lisez le guide
+        url: https://www.canada.ca/fr/guide.html
+"""
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return folder
+
+
+def problems(folder: Path) -> list[str]:
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook(folder)
+    return caught.value.details
+
+
+def warnings(folder: Path) -> list[str]:
+    return [str(warning) for warning in load_rulebook(folder).warnings]
+
+
+def test_a_french_rulebook_has_every_text_in_french_and_the_same_verdict(tmp_path: Path) -> None:
+    rulebook = load_rulebook(write(tmp_path, {"main.yaml": MAIN, "main.fr.yaml": FRENCH}))
+    assert rulebook.languages == ("en", "fr")
+    french = rulebook.in_language("fr")
+    assert french.info.title == "Règles de démonstration"
+    assert french.topics[0].title == "À propos de vous"
+    assert french.questions["age"].prompt == "Quel âge avez-vous?"
+    assert [c.label for c in french.questions["status"].choices or []] == ["Un citoyen", "Autre chose"]
+    assert french.questions["status"].choice_values == ["citizen", "other"]  # values never change
+    report = french.evaluate({"age": 30, "status": "other"})
+    english = rulebook.evaluate({"age": 30, "status": "other"})
+    assert report.outcomes() == english.outcomes() == {"work": "eligible"}
+    result = report.pathways["work"]
+    assert result.title == "Travail"
+    assert [r.text for r in result.requirements] == ["Vous avez 30 ans; 18 ans ou plus"]
+    assert [(s.text, s.url) for s in result.next_steps] == [("Lisez le guide", "https://www.canada.ca/fr/guide.html")]
+    assert english.pathways["work"].title == "Work"  # the English rulebook is untouched
+    assert french.in_language("en") is rulebook and rulebook.in_language("fr") is french
+    assert rulebook.in_language("de") is rulebook  # no German files: English
+
+
+def test_a_missing_text_is_a_warning_at_the_english_text(tmp_path: Path) -> None:
+    french = FRENCH.replace("    help: En années complètes.\n", "")
+    found = warnings(write(tmp_path, {"main.yaml": MAIN, "main.fr.yaml": french}))
+    assert found == [f"{tmp_path / 'main.yaml'}:13:11: no French (fr) text for question 'age' help"]
+    assert load_rulebook(tmp_path).in_language("fr").questions["age"].help == "In whole years."  # English stands in
+
+
+def test_a_missing_text_is_an_error_when_the_language_is_required(tmp_path: Path) -> None:
+    main = MAIN.replace('  version: "1"\n', '  version: "1"\n  languages: {required: [fr]}\n')
+    french = FRENCH.replace("    title: Travail\n", "")
+    found = problems(write(tmp_path, {"main.yaml": main, "main.fr.yaml": french}))
+    assert found == [f"{tmp_path / 'main.yaml'}:24:12: no French (fr) text for pathway 'work' title"]
+
+
+def test_a_required_language_without_files_is_an_error(tmp_path: Path) -> None:
+    main = MAIN.replace('  version: "1"\n', '  version: "1"\n  languages: {required: [fr]}\n')
+    (message,) = problems(write(tmp_path, {"main.yaml": main}))
+    assert message.startswith(f"{tmp_path / 'main.yaml'}:2:3: languages: required: fr but there is no French")
+
+
+def test_extra_and_misspelt_ids_are_errors_with_did_you_mean(tmp_path: Path) -> None:
+    french = FRENCH.replace("  status:\n", "  statut:\n").replace("      adult:", "      adults:")
+    found = problems(write(tmp_path, {"main.yaml": MAIN, "main.fr.yaml": french}))
+    assert found == [
+        f"{tmp_path / 'main.fr.yaml'}:10:3: no question 'statut' in the English rules (did you mean 'status'?)",
+        f"{tmp_path / 'main.fr.yaml'}:18:7: pathway 'work' has no requirement 'adults' (did you mean 'adult'?)",
+    ]
+
+
+def test_an_unknown_key_in_a_translation_file_is_an_error(tmp_path: Path) -> None:
+    french = FRENCH.replace("    help: En années", "    hlep: En années")
+    (message,) = problems(write(tmp_path, {"main.yaml": MAIN, "main.fr.yaml": french}))
+    assert message == f"{tmp_path / 'main.fr.yaml'}:9:5: unknown key 'hlep' (did you mean 'help'?)"
+
+
+def test_placeholders_must_match(tmp_path: Path) -> None:
+    french = FRENCH.replace("Vous avez {age} ans", "Vous avez {âge} ans")
+    (message,) = problems(write(tmp_path, {"main.yaml": MAIN, "main.fr.yaml": french}))
+    assert message == (f"{tmp_path / 'main.fr.yaml'}:18:21: the {{placeholders}} differ from the English: "
+                       "French has {âge}, English has {age}")
+
+
+def test_a_text_the_english_lacks_and_an_extra_next_step_are_errors(tmp_path: Path) -> None:
+    french = (FRENCH.replace("    prompt: Votre statut?\n", "    prompt: Votre statut?\n    help: Inutile.\n")
+              + "      - text: Une étape de trop\n")
+    found = problems(write(tmp_path, {"main.yaml": MAIN, "main.fr.yaml": french}))
+    assert found == [
+        f"{tmp_path / 'main.fr.yaml'}:12:11: the English has no question 'status' help: remove this French text",
+        f"{tmp_path / 'main.fr.yaml'}:23:9: pathway 'work' has only 1 next step(s) in English: remove this French text",
+    ]
+
+
+def test_english_translation_files_are_refused(tmp_path: Path) -> None:
+    (message,) = problems(write(tmp_path, {"main.yaml": MAIN, "main.en.yaml": "topics: {about_you: About}\n"}))
+    assert message.startswith(f"{tmp_path / 'main.en.yaml'}:1:1: the English texts are the rule files themselves")
+
+
+def test_bad_language_code() -> None:
+    rulebook = load_rulebook(None)
+    with pytest.raises(ValueError, match="not a language code"):
+        rulebook.in_language("french")
+
+
+def test_the_rule_cache_keeps_the_translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from screener.rulecache import load_rulebook_cached
+
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    write(folder, {"main.yaml": MAIN, "main.fr.yaml": FRENCH.replace("    help: En années complètes.\n", "")})
+    monkeypatch.setenv("SCREENER_CACHE_DIR", str(tmp_path / "cache"))
+    first = load_rulebook_cached(folder)
+    second = load_rulebook_cached(folder)  # from the cache
+    assert list((tmp_path / "cache").glob("rulebook-*.json"))
+    for rulebook in (first, second):
+        french = rulebook.in_language("fr")
+        assert french.evaluate({"age": 30}).pathways["work"].requirements[0].text == "Vous avez 30 ans; 18 ans ou plus"
+        assert [str(w) for w in rulebook.warnings] == [f"{folder / 'main.yaml'}:13:11: no French (fr) text for "
+                                                        "question 'age' help"]
+    (folder / "main.fr.yaml").write_text(textwrap.dedent(FRENCH).replace("Travail", "Emploi"), encoding="utf-8")
+    assert load_rulebook_cached(folder).in_language("fr").pathways["work"].title == "Emploi"  # an edit is seen
+
+
+# ------------------------------------------------------------------------------------ the shipped rules
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "rules"
+SAME_IN_BOTH = {  # texts that read the same in French: names of tests and provinces, symbols
+    "IELTS General Training", "CELPIP-General", "PTE Core", "TEF Canada", "TCF Canada", "Alberta", "Manitoba",
+    "Nunavut", "Ontario", "Saskatchewan", "Yukon", "Canada", "CEC",
+}
+
+
+def test_the_shipped_rules_have_every_text_in_french() -> None:
+    rulebook = load_rulebook(SHIPPED)
+    assert rulebook.languages == ("en", "fr")
+    assert rulebook.info.languages is not None and rulebook.info.languages.required == ["fr"]  # missing = error
+    assert rulebook.translations["fr"].missing == 0
+    assert [str(w) for w in rulebook.warnings] == []
+
+
+def test_no_french_text_is_left_in_english() -> None:
+    """A French text equal to its English is a copy waiting for its translation (names and symbols aside)."""
+    from screener.translations import placeholders
+
+    rulebook = load_rulebook(SHIPPED)
+    english = {key: text for key, text in _texts(rulebook).items()}
+    french = _texts(rulebook.in_language("fr"))
+    assert english.keys() == french.keys()
+    same = sorted(key for key, text in english.items()
+                  if french[key] == text and text not in SAME_IN_BOTH and any(c.isalpha() for c in
+                                                                               _without(text, placeholders(text))))
+    assert same == []
+
+
+def _without(text: str, names: list[str]) -> str:
+    for name in names:
+        text = text.replace("{" + name + "}", "")
+    return text
+
+
+def _texts(rulebook: object) -> dict[str, str]:
+    """Every text a person reads, keyed by where it is (the same keys in every language)."""
+    from screener.rulebook import Rulebook
+
+    assert isinstance(rulebook, Rulebook)
+    found: dict[str, str] = {"title": rulebook.info.title, "disclaimer": rulebook.info.disclaimer}
+    found.update({f"topic:{t.id}": t.title for t in rulebook.topics})
+    for qid, question in rulebook.questions.items():
+        for key in ("prompt", "help", "label"):
+            if getattr(question, key):
+                found[f"question:{qid}:{key}"] = getattr(question, key)
+        for choice in question.choices or []:
+            if choice.label:
+                found[f"question:{qid}:choice:{choice.value}"] = choice.label
+    for did, value in rulebook.derived.items():
+        if value.text:
+            found[f"derived:{did}"] = value.text
+    for tid, table in rulebook.tables.items():
+        found[f"table:{tid}"] = table.title
+    for sid, score in rulebook.scores.items():
+        found[f"score:{sid}"] = score.title
+        found.update({f"score:{sid}:group:{g.id}": g.title for g in score.groups})
+        found.update({f"score:{sid}:line:{line.id}": line.text for line in score.lines})
+        found.update({f"score:{sid}:round:{i}": r.type for i, r in enumerate(score.cutoffs.rounds if score.cutoffs
+                                                                             else [])})
+    for pid, pathway in rulebook.pathways.items():
+        found[f"pathway:{pid}:title"] = pathway.title
+        found[f"pathway:{pid}:summary"] = pathway.summary
+        for requirement in pathway.requirements:
+            found[f"pathway:{pid}:{requirement.id}:text"] = requirement.text
+            if requirement.advice:
+                found[f"pathway:{pid}:{requirement.id}:advice"] = requirement.advice
+            if isinstance(requirement.needed, str):
+                found[f"pathway:{pid}:{requirement.id}:needed"] = requirement.needed
+        found.update({f"pathway:{pid}:step:{i}": s.text for i, s in enumerate(pathway.next_steps)})
+        found.update({f"pathway:{pid}:note:{i}": note for i, note in enumerate(pathway.notes)})
+    for kind, items in (("flag", rulebook.flags), ("lead", rulebook.leads), ("warning", rulebook.answer_warnings)):
+        for item_id, item in items.items():
+            found[f"{kind}:{item_id}:text"] = item.text
+            if item.title:
+                found[f"{kind}:{item_id}:title"] = item.title
+            for i, step in enumerate(getattr(item, "next_steps", [])):
+                found[f"{kind}:{item_id}:step:{i}"] = step.text
+    return found
+
+
+def test_french_links_are_french_canada_ca_pages_or_the_english_ones() -> None:
+    """A French next step links to canada.ca/fr/... or keeps the English link; never a made-up mix."""
+    rulebook = load_rulebook(SHIPPED)
+    french = rulebook.in_language("fr")
+    for pid, pathway in french.pathways.items():
+        for english_step, step in zip(rulebook.pathways[pid].next_steps, pathway.next_steps, strict=True):
+            assert step.url == english_step.url or (step.url or "").startswith(
+                ("https://www.canada.ca/fr/immigration-refugies-citoyennete/", "https://www.quebec.ca/",
+                 "https://www.international.gc.ca/")), step.url
+
+
+def test_every_case_has_the_same_results_in_french() -> None:
+    """The language changes texts only: every YAML case gives the same outcomes, scores and ids in French."""
+    from screener.evaluation import today
+    from screener.rulebook import load_cases
+
+    rulebook = load_rulebook(SHIPPED)
+    french = rulebook.in_language("fr")
+    cases = load_cases(SHIPPED, rulebook.questions)
+    assert len(cases) > 50
+    for _, case, _ in cases:
+        as_of = case.as_of or today()
+        english_report, french_report = rulebook.evaluate(case.answers, as_of), french.evaluate(case.answers, as_of)
+        assert english_report.outcomes() == french_report.outcomes(), case.name
+        assert {s: r.value for s, r in english_report.scores.items()} == {
+            s: r.value for s, r in french_report.scores.items()}, case.name
+        assert [f.id for f in english_report.flags] == [f.id for f in french_report.flags], case.name
+        assert [lead.id for lead in english_report.leads] == [lead.id for lead in french_report.leads], case.name
+
+
+def test_every_shipped_translation_file_satisfies_its_schema() -> None:
+    import jsonschema
+
+    from screener.rulebook import translation_files
+    from screener.schema import as_json_data, translation_schema
+    from screener.source import load_yaml_file
+
+    validator = jsonschema.Draft202012Validator(translation_schema())
+    files = translation_files(SHIPPED)
+    assert len(files) >= 25
+    for path in files:
+        assert [e.message for e in validator.iter_errors(as_json_data(load_yaml_file(path, str(path))))] == [], path
+
+
+def test_rules_init_copies_the_translations(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from screener.cli import app
+
+    copy = tmp_path / "mine"
+    result = CliRunner().invoke(app, ["rules", "init", str(copy), "--rules", str(SHIPPED)])
+    assert result.exit_code == 0, result.output
+    assert (copy / "pathways" / "express_entry.fr.yaml").is_file()
+    assert load_rulebook(copy).in_language("fr").pathways["express_entry_cec"].title == (
+        "Catégorie de l'expérience canadienne (Entrée express)")
+    settings = (copy / ".vscode" / "settings.json").read_text(encoding="utf-8")
+    assert "translation.schema.json" in settings
+
+
+def test_a_case_asserting_a_text_in_a_language_the_rules_lack(tmp_path: Path) -> None:
+    from screener.ruletests import run_cases
+
+    write(tmp_path, {"main.yaml": MAIN, "main.fr.yaml": FRENCH})
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "t.yaml").write_text(textwrap.dedent("""\
+        tests:
+          - name: texts
+            source: here
+            answers: {age: 12, status: other}
+            expect:
+              pathways: {work: ineligible}
+              texts: {en: ["You are 12"], fr: ["Vous avez 12 ans", "Vous avez 13 ans"], de: ["Sie sind 12"]}
+        """), encoding="utf-8")
+    (result,) = run_cases(load_rulebook(tmp_path)).results
+    assert [(d.label, d.expected, d.got) for d in result.differences] == [
+        ("texts.fr", "Vous avez 13 ans", "not shown"),
+        ("texts.de", ["Sie sind 12"], "no such language"),
+    ]
+    (why,) = result.differences[0].why
+    assert why.startswith("closest text shown: ") and why.endswith("Vous avez 12 ans; 18 ans ou plus")
