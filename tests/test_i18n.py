@@ -130,7 +130,8 @@ def test_money_in_french_and_english_spellings(raw, value):
     assert coerce(MONEY, raw) == value
 
 
-@pytest.mark.parametrize("raw", ["15 26 $", "15  263 $", "1 5 $", "15,263,5", "$ $15", "15 263 $ $", "6,5,5", "$1,23", "$15 263"])
+@pytest.mark.parametrize("raw", ["15 26 $", "15  263 $", "1 5 $", "15,263,5", "$ $15", "15 263 $ $", "6,5,5", "$1,23",
+                                 "$15 263"])
 def test_malformed_amounts_are_refused(raw):
     with pytest.raises(ValueError):
         coerce(MONEY, raw)
