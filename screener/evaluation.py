@@ -219,7 +219,8 @@ class Evaluation(BoundsEnvironment):
             spans.append(span)
         result = ScoreResult(
             id=score_id, title=score.title, value=None, max=score.max, lines=lines,
-            groups=[], recent_rounds=recent_rounds(score, self.as_of),
+            groups=[], recent_rounds=recent_rounds(score, self.as_of, (self.rulebook.english or self.rulebook)
+                                                   .scores.get(score_id)),
             reference=score.reference, source=score.source,
         )
         result.groups, result.span = total(score, lines, spans)
@@ -271,17 +272,22 @@ def cap(span: Bound, most: float | None) -> Bound:
     return span if most is None else (min(span[0], most), min(span[1], most))
 
 
-def recent_rounds(score: Score, as_of: dt.date) -> list[RoundBand]:
+def recent_rounds(score: Score, as_of: dt.date, english: Score | None = None) -> list[RoundBand]:
+    """Rounds of the last window, one band per type; `english` (the same score in the rule files' own
+    language) gives each band its language-independent `key`, which guidance matches programs with."""
     if score.cutoffs is None:
         return []
     start = as_of - dt.timedelta(days=score.cutoffs.window_days)
+    keys = [r.type for r in english.cutoffs.rounds] if english is not None and english.cutoffs is not None else []
+    if len(keys) != len(score.cutoffs.rounds):
+        keys = [r.type for r in score.cutoffs.rounds]
     bands: dict[str, RoundBand] = {}
-    for round_ in sorted(score.cutoffs.rounds, key=lambda r: r.date):
+    for key, round_ in sorted(zip(keys, score.cutoffs.rounds, strict=True), key=lambda pair: pair[1].date):
         if not (start <= round_.date <= as_of):
             continue
-        band = bands.get(round_.type)
+        band = bands.get(key)
         if band is None:
-            bands[round_.type] = RoundBand(round_.type, round_.cutoff, round_.cutoff, 1, round_.date)
+            bands[key] = RoundBand(round_.type, round_.cutoff, round_.cutoff, 1, round_.date, key)
         else:
             band.low, band.high = min(band.low, round_.cutoff), max(band.high, round_.cutoff)
             band.rounds += 1
@@ -448,6 +454,7 @@ def evaluate(
         rulebook_id=rulebook.info.id, version=rulebook.version, as_of=as_of,
         disclaimer=rulebook.info.disclaimer, pathways=pathways, scores=scores, flags=flags,
         review_due=rulebook.stale(as_of), leads=leads, warnings=warnings, missing=missing_answers(rulebook, undecided),
+        english_titles={pid: p.title for pid, p in (rulebook.english or rulebook).pathways.items()},
     )
 
 

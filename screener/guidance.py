@@ -47,10 +47,11 @@ def rounds_for(report: Report, score: ScoreResult) -> list[RoundBand]:
     left out rather than compared with: a person is never told they are "above" a cut-off of a round
     they cannot be in.
     """
-    programs = {_initials(p.title): p for p in report.pathways.values() if p.scores and score.id in p.scores}
+    programs = {_initials(report.english_titles.get(p.id, p.title)): p  # the same match in every language
+                for p in report.pathways.values() if p.scores and score.id in p.scores}
     usable: list[RoundBand] = []
     for band in score.recent_rounds:
-        kind = band.type.strip()
+        kind = (band.key or band.type).strip()
         for_everyone = kind.lower() in ("all programs", "all-program", "general", "no program specified")
         if for_everyone or (kind in programs and programs[kind].outcome != "ineligible"):
             usable.append(band)

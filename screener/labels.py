@@ -52,7 +52,8 @@ def lookup(question: Question) -> Lookup:
         return cached[1]
     exact: dict[str, tuple[str, ...]] = {}
     for choice in question.choices or []:
-        forms = [choice.value, *(_heads(choice.label) if choice.label else []), *choice.aliases]
+        forms = [choice.value, *(_heads(choice.label) if choice.label else []),
+                 *(form for alias in choice.aliases for form in _heads(alias))]  # aliases hold other languages' labels
         for key in sorted({label_key(form) for form in forms} - {""}):
             exact[key] = (*exact.get(key, ()), choice.value)
     labels = tuple((choice.value, tuple(label_key(choice.label).split()))

@@ -112,6 +112,7 @@ class RoundBand:
     high: int
     rounds: int
     latest: dt.date
+    key: str = ""  # the round type in the rule files' own language, whatever language `type` is shown in
 
 
 @dataclass
@@ -229,6 +230,7 @@ class Report:
     leads: list[LeadResult] = field(default_factory=list)
     warnings: list[AnswerWarningResult] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # answers that would decide the incomplete pathways
+    english_titles: dict[str, str] = field(default_factory=dict)  # pathway titles as in the rule files (keys)
 
     @property
     def best_pathway(self) -> str | None:

@@ -81,6 +81,7 @@ from screener.translations import (
     check_translation,
     language_name,
     translation_language,
+    with_other_labels,
 )
 
 if TYPE_CHECKING:
@@ -643,6 +644,8 @@ class _Loader:
         if self.errors:
             raise RulebookError(self.errors)
         assert info is not None
+        if translations:  # a label in any language is accepted as an answer in every language
+            questions = with_other_labels(questions, list(translations.values()))
         return Rulebook(
             path=self.root, info=info, topics=topics, questions=questions, derived=derived, tables=tables,
             scores=scores, pathways=pathways, flags=flags, rules=rules, graph=build_graph(rules, questions, order),

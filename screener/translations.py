@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import Field
 
 from screener.compiled import LineRule, PathwayRule, RequirementRule, Rules, ScoreRule, ShownRule, StepRule, Template
-from screener.model import NextStep, Strict, Text
+from screener.model import Choice, NextStep, Question, Strict, Text
 from screener.source import Position
 from screener.suggest import did_you_mean
 
@@ -408,6 +408,25 @@ def _extra_items(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], b
 # ----------------------------------------------------------------------------- the rulebook in a language
 
 
+def with_other_labels(questions: Mapping[str, Question], translations: list[Translation]) -> dict[str, Question]:
+    """The English questions with each choice's labels in the other languages added to its `aliases`, so
+    `screener.labels` reads `Célibataire` as `single` whatever language the interview or the CSV is in."""
+    result: dict[str, Question] = {}
+    for qid, question in questions.items():
+        if not question.choices:
+            result[qid] = question
+            continue
+        choices = []
+        for choice in question.choices:
+            extra = [label for t in translations
+                     if (label := t.texts.get(("questions", qid, "choices", choice.value))) is not None
+                     and label != choice.label and label not in choice.aliases]
+            choices.append(choice.model_copy(update={"aliases": [*choice.aliases, *extra]}) if extra else choice)
+        result[qid] = question.model_copy(update={"choices": choices})
+    return result
+
+
+
 def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
     """The same rulebook with its texts in `translation.lang` (English where a text is missing).
 
@@ -438,8 +457,7 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
     for qid, question in rulebook.questions.items():
         base = ("questions", qid)
         choices = None if question.choices is None else [
-            choice.model_copy(update={"label": maybe(choice.label, *base, "choices", choice.value)})
-            for choice in question.choices]
+            _in_language(choice, maybe(choice.label, *base, "choices", choice.value)) for choice in question.choices]
         questions[qid] = question.model_copy(update={
             "prompt": text(question.prompt, *base, "prompt"), "help": maybe(question.help, *base, "help"),
             "label": maybe(question.label, *base, "label"), "choices": choices})
@@ -518,6 +536,17 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
         pathways={**rulebook.pathways, **pathways}, flags=models("flags", rulebook.flags), rules=rules, graph=graph,
         leads=models("leads", rulebook.leads), answer_warnings=models("warnings", rulebook.answer_warnings),
         language=t.lang, english=rulebook, translations=rulebook.translations, _slices={}, _languages={})
+
+
+def _in_language(choice: Choice, label: str | None) -> Choice:
+    """The choice with its label in this language; its label in the rule files becomes one of its aliases (the
+    English rulebook already holds this language's label among them)."""
+    if label == choice.label:
+        return choice
+    aliases = [alias for alias in choice.aliases if alias != label]
+    if choice.label is not None and choice.label not in aliases:
+        aliases.append(choice.label)
+    return choice.model_copy(update={"label": label, "aliases": aliases})
 
 
 def _steps(steps: Iterable[StepRule], base: Path_, t: Translation) -> tuple[StepRule, ...]:

@@ -286,12 +286,14 @@ def test_french_links_are_french_canada_ca_pages_or_the_english_ones() -> None:
 def test_every_case_has_the_same_results_in_french() -> None:
     """The language changes texts only: every YAML case gives the same outcomes, scores and ids in French."""
     from screener.evaluation import today
+    from screener.guidance import rounds_for
     from screener.rulebook import load_cases
 
     rulebook = load_rulebook(SHIPPED)
     french = rulebook.in_language("fr")
     cases = load_cases(SHIPPED, rulebook.questions)
     assert len(cases) > 50
+    matched = 0
     for _, case, _ in cases:
         as_of = case.as_of or today()
         english_report, french_report = rulebook.evaluate(case.answers, as_of), french.evaluate(case.answers, as_of)
@@ -300,6 +302,12 @@ def test_every_case_has_the_same_results_in_french() -> None:
             s: r.value for s, r in french_report.scores.items()}, case.name
         assert [f.id for f in english_report.flags] == [f.id for f in french_report.flags], case.name
         assert [lead.id for lead in english_report.leads] == [lead.id for lead in french_report.leads], case.name
+        for score_id, score in english_report.scores.items():  # the rounds shown against a score, too
+            english_rounds = [(b.key, b.low, b.high) for b in rounds_for(english_report, score)]
+            assert english_rounds == [(b.key, b.low, b.high)
+                                      for b in rounds_for(french_report, french_report.scores[score_id])], case.name
+            matched += bool(english_rounds)
+    assert matched > 5  # some cases do show rounds: the comparison above is not vacuous
 
 
 def test_every_shipped_translation_file_satisfies_its_schema() -> None:
@@ -352,3 +360,15 @@ def test_a_case_asserting_a_text_in_a_language_the_rules_lack(tmp_path: Path) ->
     ]
     (why,) = result.differences[0].why
     assert why.startswith("closest text shown: ") and why.endswith("Vous avez 12 ans; 18 ans ou plus")
+
+
+def test_a_label_in_either_language_is_read_in_both(tmp_path: Path) -> None:
+    """Answer files, interview replies and CSV cells may use the French or the English label, whatever --lang."""
+    rulebook = load_rulebook(SHIPPED)
+    raw = {"marital_status": "Célibataire", "partner_status": "A Canadian citizen",
+           "intended_province": "Colombie-Britannique", "canadian_citizen": "Non", "goal": "Travailler au Canada"}
+    wanted = {"marital_status": "single", "partner_status": "canadian_citizen", "intended_province": "BC",
+              "canadian_citizen": "no", "goal": "work"}
+    assert rulebook.read_answers(raw) == wanted
+    assert rulebook.in_language("fr").read_answers(raw) == wanted
+    assert rulebook.in_language("fr").questions["marital_status"].choices[0].label.startswith("Célibataire")
