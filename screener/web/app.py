@@ -259,6 +259,10 @@ class Service:
                 return code
         return self.lang
 
+    async def no_icon(self, request: Request) -> Response:
+        """Browsers ask for an icon; there is none (204 rather than a 404 in every console)."""
+        return Response(status_code=204)
+
     async def style(self, request: Request) -> Response:
         return Response(pages.CSS, media_type="text/css", headers={"cache-control": "public, max-age=3600"})
 
@@ -338,6 +342,7 @@ def create_app(rulebook: Rulebook, *, lang: str = "en", as_of: dt.date | None = 
         page_route("/", service.home, ["GET"]),
         page_route("/interview", service.interview, ["POST"]),
         Route("/static/style.css", service.style, methods=["GET"]),
+        Route("/favicon.ico", service.no_icon, methods=["GET"]),
     ]
 
     async def not_found(request: Request, exc: Exception) -> Response:

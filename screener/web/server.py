@@ -1,5 +1,5 @@
 """Running the app under uvicorn: each worker process builds it from the environment (a factory),
-so `--workers N` needs no pickled state and every worker loads the same, already checked rulebook."""
+so `--workers N` passes no Python objects between processes; every worker loads the same checked rulebook."""
 
 from __future__ import annotations
 
