@@ -56,6 +56,21 @@ def person(name: str) -> dict[str, Any]:
     return loaded
 
 
+def submit(browser: Any, button: Any) -> None:
+    """Click a submit button (or press Enter in a field) and wait for the next page: a loaded machine
+    may still show the old page when the next lookup runs."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    if callable(button):
+        button()
+    else:
+        button.click()
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(page))
+
+
 def answer_in_browser(browser: Any, server: str, answers: dict[str, Any]) -> list[str]:
     """Go through the interview as a person would: click the choice (or type and press Enter), click
     "I don't know" for what they do not know, and "No, show my result" when offered other routes."""
@@ -66,7 +81,7 @@ def answer_in_browser(browser: Any, server: str, answers: dict[str, Any]) -> lis
     asked: list[str] = []
     while True:
         if browser.find_elements(By.CSS_SELECTOR, 'button[value="goal_only"]'):
-            browser.find_element(By.CSS_SELECTOR, 'button[value="goal_only"]').click()
+            submit(browser, browser.find_element(By.CSS_SELECTOR, 'button[value="goal_only"]'))
             continue
         current = browser.find_elements(By.CSS_SELECTOR, 'input[name="q"]')
         if not current:
@@ -76,7 +91,7 @@ def answer_in_browser(browser: Any, server: str, answers: dict[str, Any]) -> lis
         assert len(asked) < 40, asked
         value = answers.get(question)
         if value is None:
-            browser.find_element(By.CSS_SELECTOR, 'button[value="skip"]').click()
+            submit(browser, browser.find_element(By.CSS_SELECTOR, 'button[value="skip"]'))
             continue
         text = {True: "yes", False: "no"}.get(value, str(value))
         radios = browser.find_elements(By.CSS_SELECTOR, 'input[type="radio"][name="answer"]')
@@ -85,11 +100,11 @@ def answer_in_browser(browser: Any, server: str, answers: dict[str, Any]) -> lis
             label = browser.find_element(By.CSS_SELECTOR, f'label[for="{radio.get_attribute("id")}"]')
             label.click()  # the label is the target, as a person clicks the words
             assert radio.is_selected()
-            browser.find_element(By.CSS_SELECTOR, 'button[value="next"]').click()
+            submit(browser, browser.find_element(By.CSS_SELECTOR, 'button[value="next"]'))
         else:
             field = browser.find_element(By.ID, "answer")
             field.clear()
-            field.send_keys(text, Keys.ENTER)  # Enter submits with the first button: Continue
+            submit(browser, lambda field=field, text=text: field.send_keys(text, Keys.ENTER))  # Enter: Continue
 
 
 @pytest.mark.parametrize(("name", "headline"), [
@@ -119,17 +134,17 @@ def test_back_and_a_bad_answer_in_the_browser(browser: Any, server: str) -> None
 
     browser.get(server + "/")
     browser.find_element(By.CSS_SELECTOR, 'label[for="c1"]').click()  # the goal: a choice
-    browser.find_element(By.CSS_SELECTOR, 'button[value="next"]').click()
+    submit(browser, browser.find_element(By.CSS_SELECTOR, 'button[value="next"]'))
     while browser.find_element(By.CSS_SELECTOR, 'input[name="q"]').get_attribute("value") != "age":
-        browser.find_element(By.CSS_SELECTOR, 'button[value="skip"]').click()
+        submit(browser, browser.find_element(By.CSS_SELECTOR, 'button[value="skip"]'))
     field = browser.find_element(By.ID, "answer")
     assert browser.find_element(By.CSS_SELECTOR, 'label[for="answer"]').text  # the question is its label
-    field.send_keys("two hundred", Keys.ENTER)
+    submit(browser, lambda: field.send_keys("two hundred", Keys.ENTER))
     error = browser.find_element(By.CSS_SELECTOR, '[role="alert"]')
     assert error.text.startswith("Sorry: expected a whole number")
     assert browser.find_element(By.ID, "answer").get_attribute("aria-invalid") == "true"
     progress = browser.find_element(By.CLASS_NAME, "progress").text
-    browser.find_element(By.CSS_SELECTOR, 'button[value="back"]').click()
+    submit(browser, browser.find_element(By.CSS_SELECTOR, 'button[value="back"]'))
     back_at = browser.find_element(By.CSS_SELECTOR, 'input[name="q"]').get_attribute("value")
     assert back_at != "age"
     assert progress  # the honest line was shown
