@@ -89,7 +89,7 @@ def _root(
     """Can I move to Canada, and how? Screens answers against Canada's immigration rules."""
 
 # Each command lives in its own module and registers itself on `app` / `rules_app`.
-from screener.commands import batch, check, intake, rules  # noqa: E402,F401
+from screener.commands import batch, check, intake, rules, serve  # noqa: E402,F401
 
 
 def main() -> NoReturn:
