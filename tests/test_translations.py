@@ -335,6 +335,7 @@ def test_rules_init_copies_the_translations(tmp_path: Path) -> None:
     assert (copy / "pathways" / "express_entry.fr.yaml").is_file()
     assert load_rulebook(copy).in_language("fr").pathways["express_entry_cec"].title == (
         "Catégorie de l'expérience canadienne (Entrée express)")
+    assert "# languages: {required: [fr]}" in (copy / "rulebook.yaml").read_text(encoding="utf-8")  # a warning
     settings = (copy / ".vscode" / "settings.json").read_text(encoding="utf-8")
     assert "translation.schema.json" in settings
 

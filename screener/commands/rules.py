@@ -326,6 +326,7 @@ def rules_init(
     except OSError as error:
         raise ScreenerError(f"cannot copy to {directory}: {error.strerror or error}") from None
     count = sum(1 for _ in directory.rglob("*.yaml"))
+    _relax_languages(directory)
     _write_editor_settings(directory)
     console_out = sys.stdout
     console_out.write(f"Copied {count} rule and test files from {source} to {directory}.\n"
@@ -333,6 +334,25 @@ def rules_init(
                       f"Next: edit them, then  screener rules validate {directory}  and  "
                       f"screener rules test {directory}\n"
                       f"Use it everywhere with  --rules {directory}  or  export SCREENER_RULES={directory}\n")
+
+
+def _relax_languages(directory: Path) -> None:
+    """A copy warns about texts without French instead of refusing them (the shipped rules refuse them):
+    its `languages: required` line is commented out, to be restored once the copy's French is complete."""
+    import re
+
+    from screener.files import atomic_write
+
+    path = directory / "rulebook.yaml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return
+    relaxed = re.sub(r"(?m)^(\s*)(languages:\s*\{\s*required:.*)$",
+                     r"\1# \2  (copy: a missing translation is a warning)", text)
+    if relaxed != text:
+        with atomic_write(path, private=False) as stream:
+            stream.write(relaxed.encode("utf-8"))
 
 
 def _write_editor_settings(directory: Path) -> None:
