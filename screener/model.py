@@ -70,7 +70,8 @@ class RulebookInfo(Strict):
     jurisdiction: Text | None = None
     disclaimer: Text
     review_by: dt.date | None = None
-    languages: Languages | None = None
+    languages: Languages | None = Field(default=None, description="Languages whose translation files (*.fr.yaml) "
+                                        "must have every text: a missing one is then an error, not a warning.")
 
 
 class Topic(Strict):
