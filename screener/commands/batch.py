@@ -130,7 +130,8 @@ def batch(
             screen = functools.partial(run_batch, rulebook, as_of=day, warn=warn, intake_map=intake_map,
                                        map_option=map_option,
                                        output_format=output_format, encoding=encoding, excel=excel,
-                                       results_first=results_first, id_names=ids, full=full)
+                                       results_first=results_first, id_names=ids, full=full,
+                                       detailed=summary_file is not None)
             if letters is not None:
                 if output_format == "jsonl":
                     raise ScreenerError("--letters goes with a CSV or .xlsx output, not --format jsonl", exit_code=2)
