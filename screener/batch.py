@@ -2,8 +2,9 @@
 
 Memory stays flat whatever the file size (one chunk at a time), every input row gives exactly one
 output row in input order, and a row that cannot be read keeps its cells and says why in `error`.
-The CSV path is columnar (`screener.columnar`); `--format jsonl` writes the full JSON report per row
-through `rulebook.evaluate`, since the report's explanations are per person anyway.
+The CSV path is columnar (`screener.columnar`); `--format jsonl` evaluates row by row through
+`rulebook.evaluate` (`JsonRows`), since the report's explanations are per person anyway. The run's
+`BatchSummary` is counted from the output blocks as they are written, for stderr and `--summary`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from screener.csvio import BOM, PROBLEM, CsvReader, escape_formula, escape_formu
 from screener.errors import ScreenerError
 from screener.intake import MAP_NAME, IntakeMap, check_map, header_fields
 from screener.labels import label_key
+from screener.report import Report
 from screener.rulebook import Rulebook
 from screener.suggest import did_you_mean
 
@@ -38,7 +40,12 @@ CRS_BANDS = (0, 300, 350, 400, 450, 500, 550, 600)
 
 @dataclass
 class BatchSummary:
-    """What a run saw: counts only, never an applicant's answers."""
+    """What a run saw: counts only, never an applicant's answers.
+
+    Counted block by block as the output is written (one pass, nothing re-read): outcomes per pathway,
+    the score's distribution, and how many rows name each flag, lead, answer warning, missing answer
+    and best pathway (`none` when no pathway is open).
+    """
 
     pathways: list[str]
     score: str | None
@@ -47,15 +54,19 @@ class BatchSummary:
     outcomes: dict[str, dict[str, int]] = field(default_factory=dict)
     bands: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    mentions: dict[str, dict[str, int]] = field(default_factory=dict)  # column -> id -> rows naming it
+    detailed: bool = True  # count `mentions` (for --summary; ~3 µs a row, left out when nobody reads them)
+    flagged_rows: int = 0  # readable rows with at least one admissibility flag
 
     def add(self, frame: pl.DataFrame) -> None:
         """Count a chunk of output rows (outcomes are null on error rows), in one polars pass."""
-        counts: list[pl.Expr] = [pl.col(columnar.ERROR).is_not_null().sum().alias("errors")]
+        ok = pl.col(columnar.ERROR).is_null()
+        counts: list[pl.Expr] = [pl.col(columnar.ERROR).is_not_null().sum().alias("errors"),
+                                 (ok & pl.col(columnar.FLAGS).is_not_null()).sum().alias("flagged")]
         for pathway in self.pathways:
             counts += [(pl.col(pathway) == outcome).sum().alias(f"{pathway}:{outcome}") for outcome in OUTCOMES]
         if self.score is not None:
             score = pl.col(self.score).cast(pl.Float64)
-            ok = pl.col(columnar.ERROR).is_null()
             counts.append((ok & score.is_null()).sum().alias("band:unknown"))
             for label, low, high in zip(band_labels(), CRS_BANDS, [*CRS_BANDS[1:], None], strict=True):
                 inside = score >= low if high is None else (score >= low) & (score < high)
@@ -63,6 +74,7 @@ class BatchSummary:
         totals = frame.select(counts).row(0, named=True)
         self.rows += frame.height
         self.error_rows += totals["errors"]
+        self.flagged_rows += totals["flagged"]
         for pathway in self.pathways:
             found = self.outcomes.setdefault(pathway, dict.fromkeys(OUTCOMES, 0))
             for outcome in OUTCOMES:
@@ -70,6 +82,18 @@ class BatchSummary:
         for key, number in totals.items():
             if key.startswith("band:"):
                 self.bands[key[5:]] = self.bands.get(key[5:], 0) + number
+        for column in MENTIONED if self.detailed else ():
+            ids = pl.col(column)
+            if column == columnar.BEST:
+                ids = pl.when(ok).then(ids.fill_null(NO_BEST))
+            named = frame.select(ids.str.split(";").explode().drop_nulls().value_counts())
+            counted = self.mentions.setdefault(column, {})
+            for name, number in named.to_series(0).struct.unnest().rows():
+                counted[name] = counted.get(name, 0) + number
+
+
+MENTIONED = (columnar.FLAGS, columnar.LEADS, columnar.MISSING, columnar.WARNINGS, columnar.BEST)
+NO_BEST = "none"  # the best pathway of a readable row with no open pathway, in `BatchSummary.mentions`
 
 
 def band_labels() -> list[str]:
@@ -221,6 +245,8 @@ def run_batch(
     excel: bool = False,
     results_first: bool = False,
     id_names: list[str] | None = None,
+    full: bool = False,
+    detailed: bool = True,
     each_row: Callable[[int, dict[str, str | None], list[str | None]], None] | None = None,
     progress: Callable[[int], None] | None = None,
     warn: Callable[[str], None] | None = None,
@@ -230,7 +256,9 @@ def run_batch(
     `intake_map` names the firm's headers and answers (`map_option` is how the person gave it, for
     messages); `output_format` is csv, xlsx or jsonl; `encoding` forces the input's encoding (else detected);
     `excel` starts a CSV with a BOM so that Excel reads it as UTF-8; `results_first` puts the results
-    right after the id columns (`id_names`, default: the columns that are not fields).
+    right after the id columns (`id_names`, default: the columns that are not fields); `full` writes the
+    whole report per JSONL row instead of the compact record (see `JsonRows`); `detailed` counts the
+    flags, leads, warnings, missing answers and best pathways of the summary (what `--summary` shows).
     """
     intake_map = intake_map or IntakeMap()
     check_map(intake_map, rulebook, map_option)
@@ -238,7 +266,7 @@ def run_batch(
     found, missing = match_columns(reader.header, rulebook, intake_map.columns)
     compiled = columnar.compile_rulebook(rulebook, as_of)
     score = "crs_score" if "crs_score" in compiled.scores else (compiled.scores[0] if compiled.scores else None)
-    summary = BatchSummary(pathways=compiled.pathways, score=score)
+    summary = BatchSummary(pathways=compiled.pathways, score=score, detailed=detailed)
     headers = {label_key(name) for name in reader.header}
     for name in intake_map.columns:
         if label_key(name) not in headers:
@@ -256,10 +284,15 @@ def run_batch(
     coercion = columnar.Coercion(list(rulebook.questions.values()), cells)
     translations = {cells[qid]: keys for qid, keys in intake_map.value_keys().items() if qid in cells}
     rows: CsvRows | XlsxRows | None = None
+    json_rows: JsonRows | None = None
     if output_format == "xlsx":
         rows = XlsxRows(sink, compiled.scores)
     elif output_format == "csv":
         rows = CsvRows(sink, reader.delimiter, bom=excel)
+    else:
+        json_rows = JsonRows(sink, rulebook, as_of, reader.header, reader.columns, cells,
+                             id_columns(reader.header, found, id_names), full=full)
+        json_rows.header(summary.warnings)
     names = output_header(reader.header, compiled)
     letter_ids = [reader.columns[i] for i in id_columns(reader.header, found, id_names)][:3] if each_row else []
     order: list[str] | None = None
@@ -288,7 +321,8 @@ def run_batch(
                 if each_row is not None:
                     readable(each_row, answers, out[columnar.ERROR], cells, frame, letter_ids, row_number)
             else:
-                summary.add(write_jsonl(rulebook, answers, cells, sink, as_of, row_number, compiled))
+                assert json_rows is not None
+                summary.add(json_rows.write(frame, answers, row_number))
             row_number += frame.height
             if progress is not None:
                 progress(chunk.bytes_read)
@@ -383,37 +417,105 @@ def screen_chunk(
                      how="horizontal")
 
 
-def write_jsonl(
-    rulebook: Rulebook,
-    frame: pl.DataFrame,
-    cells: Mapping[str, str],
-    sink: IO[bytes],
-    as_of: dt.date,
-    first_row: int,
-    compiled: columnar.Compiled,
-) -> pl.DataFrame:
-    """One JSON report per row (via `rulebook.evaluate`), or {"row": n, "error": ...}; returns summary rows."""
-    names = list(cells)
-    records = frame.select([pl.col(cells[q]) for q in names] + [pl.col(PROBLEM)]).rows()
-    summary_rows: list[dict[str, object]] = []
-    for offset, record in enumerate(records):
-        row = first_row + offset + 1
-        problem = record[-1]
-        data: dict[str, object]
-        result: dict[str, object] = {}
-        try:
+class JsonRows:
+    """`--format jsonl`: one JSON object per line, one line per input row, in order.
+
+    Compact (default): a header record first (`"type": "header"`: the rulebook, its disclaimer and
+    review lines once, the run's warnings, the ids and titles rows refer to), then per row the
+    contract's report keys with ids instead of texts (`rulebook`, `pathways` with each requirement's
+    id and status and the next steps, `scores`, `flags`, `leads`, `warnings`, `best_pathway`), plus
+    `missing`, the row's `id` cells and `input` cells so it can be joined back to the intake, and
+    `error`. `full`: no header; each row carries the complete JSON report of `check --json`.
+    Rows are evaluated one by one (`rulebook.evaluate`): the report explains each person anyway.
+    """
+
+    def __init__(self, sink: IO[bytes], rulebook: Rulebook, as_of: dt.date, header: list[str], columns: list[str],
+                 cells: Mapping[str, str], ids: list[int], *, full: bool = False) -> None:
+        self.sink, self.rulebook, self.as_of, self.full = sink, rulebook, as_of, full
+        self.names = list(cells)
+        self.fields = [cells[qid] for qid in self.names]
+        self.columns = columns
+        self.keys = input_keys(header)
+        self.id_indexes = ids
+        self.pathway_ids = list(rulebook.pathways)
+        self.score_ids = list(rulebook.scores)
+
+    def header(self, warnings: list[str]) -> None:
+        if self.full:
+            return
+        rulebook = self.rulebook
+        record = {
+            "type": "header",
+            "rulebook": {"id": rulebook.info.id, "title": rulebook.info.title, "version": rulebook.version,
+                         "as_of": self.as_of.isoformat()},
+            "disclaimer": rulebook.info.disclaimer,
+            "review_due": rulebook.stale(self.as_of),
+            "warnings": warnings,
+            "input": self.keys,
+            "id": [self.keys[index] for index in self.id_indexes],
+            "fields": list(rulebook.questions),
+            "pathways": {pid: {"title": pathway.title,
+                               "requirements": [r.id for r in pathway.requirements if r.in_force(self.as_of)]}
+                         for pid, pathway in rulebook.pathways.items()},
+            "scores": {sid: score.title for sid, score in rulebook.scores.items()},
+            "flags": {fid: flag.title for fid, flag in rulebook.flags.items()},
+            "leads": {lid: lead.title for lid, lead in rulebook.leads.items()},
+            "answer_warnings": {wid: warning.title or wid.replace("_", " ")
+                                for wid, warning in rulebook.answer_warnings.items()},
+        }
+        self._line(record)
+
+    def write(self, frame: pl.DataFrame, answers: pl.DataFrame, first_row: int) -> pl.DataFrame:
+        """Write the chunk's rows; returns them as output columns (outcomes, scores, ids) for the summary."""
+        given = answers.select([*self.fields, PROBLEM]).rows()
+        inputs = frame.select(self.columns).rows()
+        summary_rows: list[dict[str, object]] = []
+        for offset, (record, cells) in enumerate(zip(given, inputs, strict=True)):
+            row = first_row + offset + 1
+            data: dict[str, object] = {} if self.full else {"type": "row"}
+            data["row"] = row
+            data["id"] = {self.keys[index]: cells[index] for index in self.id_indexes}
+            data["input"] = {key: cell for key, cell in zip(self.keys, cells, strict=True) if cell}
+            problem = record[-1]
+            if problem is None:
+                try:
+                    report = self.rulebook.evaluate(dict(zip(self.names, record[:-1], strict=True)),
+                                                    as_of=self.as_of)
+                except AnswerError as error:
+                    problem = "; ".join(error.lines)
             if problem is not None:
-                raise AnswerError({})
-            report = rulebook.evaluate(dict(zip(names, record[:-1], strict=True)), as_of=as_of)
-            data = {"row": row, **report.to_json()}
-            result = {**report.outcomes(), **report.score_values()}
-            result[columnar.ERROR] = None
-        except AnswerError as error:
-            message = problem or "; ".join(error.lines)
-            data = {"row": row, "error": message}
-            result = {columnar.ERROR: message}
-        summary_rows.append(result)
-        sink.write(json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8") + b"\n")
-    schema = {**dict.fromkeys(compiled.pathways, pl.String), **dict.fromkeys(compiled.scores, pl.Float64),
-              columnar.ERROR: pl.String}
-    return pl.DataFrame(summary_rows, schema=schema)
+                data["error"] = problem
+                summary_rows.append({columnar.ERROR: problem})
+            else:
+                data.update(report.to_json() if self.full else report.compact_json())
+                if not self.full:
+                    data["error"] = None
+                summary_rows.append(summary_row(report))
+            self._line(data)
+        schema = {**dict.fromkeys(self.pathway_ids, pl.String), **dict.fromkeys(self.score_ids, pl.Float64),
+                  **dict.fromkeys(columnar.SUMMARY, pl.String), columnar.ERROR: pl.String}
+        return pl.DataFrame(summary_rows, schema=schema)
+
+    def _line(self, data: Mapping[str, object]) -> None:
+        self.sink.write(json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8") + b"\n")
+
+
+def input_keys(header: list[str]) -> list[str]:
+    """The JSON key of each input column: its header, made unique (`Notes (column 7)`) when repeated or blank."""
+    seen: dict[str, int] = {}
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+    return [name if name.strip() and seen[name] == 1 else f"{name} (column {index + 1})".lstrip()
+            for index, name in enumerate(header)]
+
+
+def summary_row(report: Report) -> dict[str, object]:
+    """A readable row's report as the batch output's columns (what `BatchSummary.add` counts)."""
+    def joined(ids: list[str]) -> str | None:
+        return ";".join(ids) or None
+
+    return {**report.outcomes(), **report.score_values(),
+            columnar.FLAGS: joined([flag.id for flag in report.flags]), columnar.BEST: report.best_pathway,
+            columnar.BEST_TITLE: report.best_pathway_title, columnar.LEADS: joined([lead.id for lead in report.leads]),
+            columnar.MISSING: joined(report.missing),
+            columnar.WARNINGS: joined([warning.id for warning in report.warnings]), columnar.ERROR: None}

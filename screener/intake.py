@@ -372,7 +372,51 @@ new files get in that folder (0666 less the umask: the firm's folder policy).
 Exit codes: 0 every row was screened; 1 some rows are error rows (the output is still complete:
 see their `error` cell); 2 the input, the map or an option cannot be used (nothing is written).
 
-`--format jsonl` writes the JSON report of each row, one per line.
+`--summary FILE` also writes the run's summary for a partner: a self-contained HTML page (Markdown
+when FILE ends in `.md`) with the rows, screened rows and error rows, the outcomes per pathway, the best
+pathway per row, the CRS distribution as a chart, the most common missing answers (with their questions),
+the admissibility flags, leads and answer warnings counted, the run's warnings, the rules' version and
+date, any rules past their review date, and the disclaimer. Counts only, never an applicant's answers;
+no scripts, nothing loaded from the network. It is written even when some rows are error rows (exit 1).
+A shorter summary always goes to stderr.
+
+## JSON lines (`--format jsonl`)
+
+One JSON object per line, UTF-8. The first line is a header record, written once:
+
+```json
+{{"type": "header", "rulebook": {{"id": "canada", "title": "...", "version": "2026.11", "as_of": "2026-11-25"}},
+ "disclaimer": "...", "review_due": ["..."], "warnings": ["..."],
+ "input": ["Name", "Email", "age", "..."], "id": ["Name", "Email"], "fields": ["goal", "age", "..."],
+ "pathways": {{"express_entry_fsw": {{"title": "...", "requirements": ["not_already_citizen", "..."]}}}},
+ "scores": {{"crs_score": "..."}}, "flags": {{"criminality": "..."}}, "leads": {{"...": "..."}},
+ "answer_warnings": {{"...": "..."}}}}
+```
+
+(`review_due`: rules past their review date on that day; `warnings`: the run's own, e.g. fields not in
+the input; `input`: the input's columns as keys, a repeated or blank header made unique as
+`Name (column 7)`; `id`: the columns that say who a row is, `--id` or every column that is not a field;
+`pathways`, `scores`, `flags`, `leads` and `answer_warnings` give each id's title.) Then one record per
+input row, in input order:
+
+```json
+{{"type": "row", "row": 1, "id": {{"Name": "Zoë Lefèvre", "Email": "zoe@example.fr"}},
+ "input": {{"Name": "Zoë Lefèvre", "Email": "zoe@example.fr", "age": "29", "...": "..."}},
+ "rulebook": {{"version": "2026.11", "as_of": "2026-11-25"}},
+ "pathways": {{"express_entry_fsw": {{"outcome": "eligible",
+   "requirements": [{{"id": "language", "status": "met"}}, "..."], "next_steps": ["..."]}}, "...": {{}}}},
+ "scores": {{"crs_score": 429, "fsw_points": 68}}, "flags": [], "leads": ["provincial_streams"],
+ "warnings": [], "best_pathway": "express_entry_fsw", "missing": [], "error": null}}
+```
+
+`row` is the data row's number (1 = the first row under the header); `id` and `input` hold the cells
+as read (non-empty ones; no spreadsheet escaping: JSON is not run as a formula), so a record joins back
+to the intake. The report keys (`rulebook`, `pathways`, `scores`, `flags`, `leads`, `warnings`,
+`best_pathway`) mean what they mean in `screener check --json`, with ids in place of the texts that
+are the same for everyone (those are in the header); a requirement's `status` is `met`, `failed` or
+`unknown`, a score that cannot be computed is `null`. A row that cannot be read has `error` (the reason)
+and no report keys. `--full` writes instead, with no header record, the complete report of
+`screener check --json` on every line, plus `row`, `id` and `input`.
 
 ## The fields
 

@@ -81,9 +81,12 @@ class PathwayResult:
         return {
             "title": self.title, "kind": self.kind, "outcome": self.outcome, "reason": self.reason,
             "requirements": [r.to_json() for r in self.requirements],
-            "next_steps": [s.text + (f" ({s.url})" if s.url else "") for s in self.next_steps],
+            "next_steps": self.next_step_texts(),
             "notes": self.notes,
         }
+
+    def next_step_texts(self) -> list[str]:
+        return [s.text + (f" ({s.url})" if s.url else "") for s in self.next_steps]
 
 
 @dataclass
@@ -262,6 +265,26 @@ class Report:
             "missing": self.missing,
             "review_due": self.review_due,
             "disclaimer": self.disclaimer,
+        }
+
+    def compact_json(self) -> dict[str, Any]:
+        """The contract's report keys with ids instead of texts (`batch --format jsonl`, one per row).
+
+        Texts that are the same for everyone (titles, requirement texts, the disclaimer) are left out;
+        the batch output's header record carries them once.
+        """
+        return {
+            "rulebook": {"version": self.version, "as_of": self.as_of.isoformat()},
+            "pathways": {pathway_id: {"outcome": result.outcome,
+                                      "requirements": [{"id": r.id, "status": r.status} for r in result.requirements],
+                                      "next_steps": result.next_step_texts()}
+                         for pathway_id, result in self.pathways.items()},
+            "scores": {score_id: _json(value) for score_id, value in self.score_values().items()},
+            "flags": [flag.id for flag in self.flags],
+            "leads": [lead.id for lead in self.leads],
+            "warnings": [warning.id for warning in self.warnings],
+            "best_pathway": self.best_pathway,
+            "missing": self.missing,
         }
 
 

@@ -263,18 +263,20 @@ def test_the_output_file_follows_the_umask_the_firms_folder_policy(tmp_path: Pat
     assert stat.S_IMODE(os.stat(tmp_path / "out.csv").st_mode) == mode
 
 
-def test_jsonl_writes_the_full_report_per_row_in_order(tmp_path: Path, rulebook: Rulebook) -> None:
+def test_jsonl_full_writes_the_full_report_per_row_in_order(tmp_path: Path, rulebook: Rulebook) -> None:
     source, target = tmp_path / "in.csv", tmp_path / "out.jsonl"
     source.write_text("age,education,citizen\n30,masters,no\n31,phd,no\n32\n,,\n", encoding="utf-8")
-    code, _, stderr = run(str(source), "-o", str(target), "--format", "jsonl", "--rules", str(FIXTURE))
+    code, _, stderr = run(str(source), "-o", str(target), "--format", "jsonl", "--full", "--rules", str(FIXTURE))
     assert code == 1, stderr  # rows 2 and 3 are error rows; the output is still complete
     lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [line["row"] for line in lines] == [1, 2, 3, 4]
     first = rulebook.evaluate({"age": "30", "education": "masters", "citizen": "no"}, as_of=AS_OF).to_json()
-    assert {key: value for key, value in lines[0].items() if key != "row"} == first
-    assert lines[1] == {"row": 2, "error": expected(rulebook, {"age": "31", "education": "phd",
-                                                               "citizen": "no"})["error"]}
-    assert lines[2] == {"row": 3, "error": "line 4: 1 cells, expected 3 (the header's)"}
+    assert {key: value for key, value in lines[0].items() if key not in ("row", "id", "input")} == first
+    assert lines[0]["input"] == {"age": "30", "education": "masters", "citizen": "no"}
+    assert lines[1] == {"row": 2, "id": {}, "input": {"age": "31", "education": "phd", "citizen": "no"},
+                        "error": expected(rulebook, {"age": "31", "education": "phd", "citizen": "no"})["error"]}
+    assert lines[2] == {"row": 3, "id": {}, "input": {"age": "32"},
+                        "error": "line 4: 1 cells, expected 3 (the header's)"}
     assert lines[3]["pathways"].keys() == rulebook.pathways.keys()
 
 

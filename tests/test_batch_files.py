@@ -78,7 +78,8 @@ def screen(tmp_path: Path, name: str, content: bytes, *extra: str) -> tuple[list
 
 
 def verdicts(rulebook: Rulebook, rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    keep = [*rulebook.pathways, "crs_score", "fsw_points", "flags", "best_pathway", "error"]
+    keep = [*rulebook.pathways, "crs_score", "fsw_points", "flags", "best_pathway", "best_pathway_title", "leads",
+            "missing", "warnings", "error"]
     return [{key: row[key] for key in keep} for row in rows]
 
 

@@ -221,10 +221,12 @@ def test_batch_jsonl_is_strict_json_and_never_echoes(tmp_path: Path) -> None:
                            "--format", "jsonl")
     assert result.exit_code == 1, result.output  # error rows: exit 1, output complete
     lines = target.read_text(encoding="utf-8").splitlines()
-    records = [strict_json(line) for line in lines]
+    header, *records = [strict_json(line) for line in lines]
+    assert header["type"] == "header"
     assert [r["row"] for r in records] == list(range(1, len(HOSTILE_CELLS) + 2))
-    assert all("error" in r for r in records[:-1]) and "error" not in records[-1]
-    assert SECRET not in target.read_text(encoding="utf-8")
+    assert all(r["error"] for r in records[:-1]) and records[-1]["error"] is None
+    # the cells come back only as the row's own `input` (to join it to the intake), never in a message
+    assert SECRET not in json.dumps([{k: v for k, v in r.items() if k != "input"} for r in records])
     assert "Traceback" not in result.output
 
 

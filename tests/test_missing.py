@@ -130,6 +130,10 @@ def test_jsonl_rows_carry_the_same_keys(rulebook: Rulebook, tmp_path: Path) -> N
     result = cli("batch", str(source), "-o", "-", "--format", "jsonl", "--rules", str(rulebook.path),
                  "--as-of", AS_OF.isoformat())
     assert result.exit_code == 0, result.output
-    [line] = [json.loads(text) for text in result.stdout.splitlines() if text.strip()]
+    [line] = [json.loads(text) for text in result.stdout.splitlines() if text.strip()][1:]  # after the header
     assert line["missing"] == ["funds", "citizen", "english_test", "clb", "family"]
-    assert line["leads"] == [] and line["warnings"] == [] and line["best_pathway_title"] is None
+    assert line["leads"] == [] and line["warnings"] == [] and line["best_pathway"] is None
+    result = cli("batch", str(source), "-o", "-", "--format", "jsonl", "--full", "--rules", str(rulebook.path),
+                 "--as-of", AS_OF.isoformat())
+    [full] = [json.loads(text) for text in result.stdout.splitlines() if text.strip()]
+    assert full["missing"] == line["missing"] and full["best_pathway_title"] is None

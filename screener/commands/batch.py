@@ -24,8 +24,15 @@ def batch(
                                         help="Where to write the results ('-' writes stdout; a name ending in "
                                              ".xlsx writes a workbook).")],
     output_format: Annotated[str, typer.Option("--format", metavar="csv|jsonl",
-                                               help="csv (one row per input row) or jsonl (full report per row).")]
+                                               help="csv (one row per input row) or jsonl (a header record, "
+                                                    "then one compact JSON record per row).")]
     = "csv",
+    full: Annotated[bool, typer.Option("--full", help="With --format jsonl: the complete JSON report of "
+                                                     "`check --json` on every line, no header record.")] = False,
+    summary_file: Annotated[str | None, typer.Option("--summary", metavar="FILE",
+                                                     help="Also write the run's summary there: a self-contained "
+                                                          "HTML page (Markdown when FILE ends in .md).",
+                                                     show_default=False)] = None,
     map_file: Annotated[str | None, typer.Option("--map", metavar="MAP.yaml",
                                                  help="Your form's headers and answers mapped to field ids and "
                                                       "values (see `screener intake template`).",
@@ -63,7 +70,9 @@ def batch(
     case and spaces. The output is UTF-8 (--excel adds the BOM Excel wants).
     Writes every input column, then one column per pathway, crs_score, fsw_points, flags, best_pathway,
     best_pathway_title, leads, missing (the answers that would decide the incomplete pathways, most
-    decisive first), warnings and error. A summary goes to stderr.
+    decisive first), warnings and error. A summary goes to stderr (--summary FILE: an HTML page).
+    Exit codes: 0 every row screened; 1 some rows are error rows (the output is still complete);
+    2 the input, the map or an option cannot be used.
 
     \b
     Example:
@@ -87,6 +96,10 @@ def batch(
 
     if output_format not in ("csv", "jsonl"):
         raise ScreenerError(f"--format: '{output_format}' is not csv or jsonl", exit_code=2)
+    if full and output_format != "jsonl":
+        raise ScreenerError("--full goes with --format jsonl", exit_code=2)
+    if summary_file is not None:
+        _check_summary_target(summary_file, output)
     if output.lower().endswith(".xlsx"):
         if output_format != "csv":
             raise ScreenerError("--format jsonl cannot be written to an .xlsx file", exit_code=2)
@@ -117,7 +130,8 @@ def batch(
             screen = functools.partial(run_batch, rulebook, as_of=day, warn=warn, intake_map=intake_map,
                                        map_option=map_option,
                                        output_format=output_format, encoding=encoding, excel=excel,
-                                       results_first=results_first, id_names=ids)
+                                       results_first=results_first, id_names=ids, full=full,
+                                       detailed=summary_file is not None)
             if letters is not None:
                 if output_format == "jsonl":
                     raise ScreenerError("--letters goes with a CSV or .xlsx output, not --format jsonl", exit_code=2)
@@ -140,8 +154,25 @@ def batch(
         sys.stderr.write(f"Interrupted: {what}\n")
         raise typer.Exit(128 + stop.signum) from None
     render_summary(console, summary)
+    if summary_file is not None:
+        from screener.render.batch_page import write_summary
+
+        write_summary(summary_file, summary, rulebook, day, "standard input" if input == "-" else Path(input).name)
     if summary.error_rows:
         raise typer.Exit(1)  # the output is complete; some rows could not be read (see their error cell)
+
+
+def _check_summary_target(summary: str, output: str) -> None:
+    """The summary never lands on the results: not both on stdout, never the same file."""
+    import os
+
+    from screener.files import is_stream
+
+    if summary == "-" and output == "-":
+        raise ScreenerError("--summary -: the results already go to standard output; give the summary a file",
+                            exit_code=2)
+    if not is_stream(summary) and not is_stream(output) and os.path.realpath(summary) == os.path.realpath(output):
+        raise ScreenerError(f"--summary: {summary} is the output file; give the summary its own name", exit_code=2)
 
 
 class Interrupted(BaseException):

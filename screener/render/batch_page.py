@@ -1,0 +1,233 @@
+"""`screener batch --summary FILE`: the run's summary as a page a partner opens (HTML), or Markdown (`.md`).
+
+Built from the `BatchSummary` counted while the batch was written (nothing is re-read) and the rulebook's
+own texts: counts only, never an applicant's answers. The HTML page is self-contained: inline CSS, the
+score distribution as inline SVG, no scripts, no fonts, no links to load; a Content-Security-Policy
+forbids loading anything. Every text is escaped (rule texts and file names are data, never markup).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from screener.batch import MENTIONED, NO_BEST, OUTCOMES, BatchSummary, band_labels
+from screener.columnar import BEST, FLAGS, LEADS, MISSING, WARNINGS
+from screener.errors import ScreenerError
+from screener.files import atomic_write
+from screener.render.report_file import md
+from screener.rulebook import Rulebook
+
+TOP_MISSING = 15  # the most common missing answers shown
+TITLE = "Batch screening summary"
+
+
+@dataclass
+class Table:
+    """One section's table: a caption, column names and rows of text (numbers already formatted)."""
+
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: set[int] = field(default_factory=set)  # right-aligned columns
+    note: str | None = None
+
+
+@dataclass
+class Page:
+    """What the summary says, before it is written as HTML or Markdown (one meaning, two formats)."""
+
+    facts: list[tuple[str, str]]
+    review_due: list[str]
+    warnings: list[str]
+    tables: list[Table]
+    bands: list[tuple[str, int]]  # the score distribution, low band first, `unknown` last
+    score_title: str | None
+    disclaimer: str
+
+
+def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, source: str) -> Page:
+    """The summary's sections, in the order a partner reads them: totals, outcomes, best route, scores, gaps."""
+    readable = summary.rows - summary.error_rows
+    facts = [("Input", source), ("Rows", str(summary.rows)), ("Screened", str(readable)),
+             ("Error rows (see their error cell)", str(summary.error_rows)),
+             ("Rows with an admissibility flag", str(summary.flagged_rows)),
+             ("Rules", f"{rulebook.info.title} ({rulebook.info.id}), version {rulebook.version}"),
+             ("Rules as of", as_of.isoformat())]
+    pathways = rulebook.pathways
+    tables = [Table("Outcomes per pathway", ["Pathway", "Id", *(o.capitalize() for o in OUTCOMES)],
+                    [[pathways[p].title if p in pathways else p, p,
+                      *(str(summary.outcomes.get(p, {}).get(o, 0)) for o in OUTCOMES)] for p in summary.pathways],
+                    numeric={2, 3, 4})]
+    best = summary.mentions.get(BEST, {})
+    tables.append(Table("Best pathway per row", ["Pathway", "Id", "Rows"],
+                        [[pathways[p].title if p in pathways else "No pathway open yet", p, str(n)]
+                         for p, n in _most_common(best)], numeric={2},
+                        note="The most realistic open pathway of each screened row; "
+                             f"'{NO_BEST}': none is eligible on the answers given."))
+    questions = rulebook.questions
+    missing = _most_common(summary.mentions.get(MISSING, {}))
+    tables.append(Table("Most common missing answers", ["Question", "Field", "Rows"],
+                        [[questions[q].prompt if q in questions else q, q, str(n)] for q, n in missing[:TOP_MISSING]],
+                        numeric={2},
+                        note="Answers that would decide a row's incomplete pathways; asking them settles the "
+                             "most rows first." + (f" {len(missing) - TOP_MISSING} more not shown."
+                                                   if len(missing) > TOP_MISSING else "")))
+    named = {FLAGS: ("Admissibility flags", {i: f.title for i, f in rulebook.flags.items()}),
+             LEADS: ("Leads (routes worth exploring, no legal test)",
+                     {i: lead.title for i, lead in rulebook.leads.items()}),
+             WARNINGS: ("Answer warnings (answers to check)",
+                        {i: w.title or i.replace("_", " ") for i, w in rulebook.answer_warnings.items()})}
+    for column in MENTIONED:
+        if column in named:
+            caption, titles = named[column]
+            counts = _most_common(summary.mentions.get(column, {}))
+            tables.append(Table(caption, ["Title", "Id", "Rows"], [[titles.get(i, i), i, str(n)] for i, n in counts],
+                                numeric={2}))
+    bands = [(label, summary.bands.get(label, 0)) for label in [*band_labels(), "unknown"]]
+    bands = bands if summary.score else []
+    score_title = None
+    if summary.score is not None:
+        score = rulebook.scores.get(summary.score)
+        score_title = f"{score.title if score else summary.score} ({summary.score})"
+    return Page(facts, rulebook.stale(as_of), list(summary.warnings), tables, bands, score_title,
+                rulebook.info.disclaimer)
+
+
+def _most_common(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+# ------------------------------------------------------------------------------------------ HTML
+
+_CSS = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45;"
+        "color:#111}table{border-collapse:collapse;margin:.5rem 0 1.5rem}caption{text-align:left;font-weight:600;"
+        "padding:.3rem 0}td,th{border:1px solid #999;padding:.2rem .6rem;text-align:left}td.n,th.n{text-align:right}"
+        ".warn{background:#fff4d6;border-left:4px solid #c80;padding:.5rem 1rem}.note{color:#444;font-size:.9em}"
+        "svg text{font-family:system-ui,sans-serif;font-size:12px}dl{display:grid;grid-template-columns:auto 1fr;"
+        "gap:.1rem 1rem}dt{font-weight:600}dd{margin:0}")
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def to_html(page: Page) -> str:
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
+           f"<title>{_e(TITLE)}</title><style>{_CSS}</style></head><body>", f"<h1>{_e(TITLE)}</h1>", "<dl>"]
+    out += [f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in page.facts]
+    out.append("</dl>")
+    if page.review_due:
+        out.append('<section class="warn" id="review-due"><h2>Rules due for review</h2><ul>')
+        out += [f"<li>{_e(line)}</li>" for line in page.review_due]
+        out.append("</ul><p>Outcomes that depend on these may be out of date: check them before advising.</p>"
+                   "</section>")
+    if page.warnings:
+        out.append('<section class="warn" id="warnings"><h2>Warnings</h2><ul>')
+        out += [f"<li>{_e(line)}</li>" for line in page.warnings]
+        out.append("</ul></section>")
+    tables = list(page.tables)
+    out.append(_html_table(tables.pop(0)))
+    out.append(_html_table(tables.pop(0)))
+    if page.score_title is not None:
+        out.append(f'<h2 id="distribution">{_e(page.score_title)}: distribution</h2>')
+        out.append(bar_chart(page.bands, page.score_title))
+        out.append(_html_table(Table(f"{page.score_title} per range", ["Range", "Rows"],
+                                     [[label, str(n)] for label, n in page.bands], numeric={1},
+                                     note="'unknown': a screened row whose score depends on an unanswered "
+                                          "question.")))
+    out += [_html_table(table) for table in tables]
+    out.append(f'<p class="note" id="disclaimer">{_e(page.disclaimer)}</p></body></html>')
+    return "\n".join(out) + "\n"
+
+
+def _html_table(table: Table) -> str:
+    def cell(tag: str, index: int, text: str) -> str:
+        kind = ' class="n"' if index in table.numeric else ""
+        return f"<{tag}{kind}>{_e(text)}</{tag}>"
+
+    out = [f"<table><caption>{_e(table.caption)}</caption>",
+           "<thead><tr>" + "".join(cell("th", i, name) for i, name in enumerate(table.columns)) + "</tr></thead>",
+           "<tbody>"]
+    if not table.rows:
+        out.append(f'<tr><td colspan="{len(table.columns)}">none</td></tr>')
+    out += ["<tr>" + "".join(cell("td", i, text) for i, text in enumerate(row)) + "</tr>" for row in table.rows]
+    out.append("</tbody></table>")
+    if table.note:
+        out.append(f'<p class="note">{_e(table.note)}</p>')
+    return "\n".join(out)
+
+
+def bar_chart(bands: list[tuple[str, int]], title: str, width: int = 640, height: int = 240) -> str:
+    """A bar per band, as inline SVG: each bar's height is its share of the largest band, with its count."""
+    top, bottom, side = 24, 40, 8
+    slot = (width - 2 * side) / max(len(bands), 1)
+    largest = max((n for _, n in bands), default=0)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}"><title>{_e(title)} per range</title>',
+           f'<line x1="{side}" y1="{height - bottom}" x2="{width - side}" y2="{height - bottom}" stroke="#333"/>']
+    for index, (label, count) in enumerate(bands):
+        bar = 0.0 if largest == 0 else (height - top - bottom) * count / largest
+        x = side + index * slot
+        y = height - bottom - bar
+        colour = "#999" if label == "unknown" else "#2b6cb0"
+        out.append(f'<g class="bar" data-range="{_e(label)}" data-rows="{count}">'
+                   f'<title>{_e(label)}: {count} rows</title>'
+                   f'<rect x="{x + 4:.1f}" y="{y:.1f}" width="{slot - 8:.1f}" height="{bar:.1f}" fill="{colour}"/>'
+                   f'<text x="{x + slot / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">{count}</text>'
+                   f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 16:.1f}" text-anchor="middle">'
+                   f"{_e(label)}</text></g>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+# -------------------------------------------------------------------------------------- Markdown
+
+
+def to_markdown(page: Page) -> str:
+    out = [f"# {TITLE}", ""]
+    out += [f"- **{md(name)}**: {md(value)}" for name, value in page.facts] + [""]
+    if page.review_due:
+        out += ["## Rules due for review", ""] + [f"- {md(line)}" for line in page.review_due]
+        out += ["", "Outcomes that depend on these may be out of date: check them before advising.", ""]
+    if page.warnings:
+        out += ["## Warnings", ""] + [f"- {md(line)}" for line in page.warnings] + [""]
+    tables = list(page.tables)
+    out += _md_table(tables.pop(0)) + _md_table(tables.pop(0))
+    if page.score_title is not None:
+        largest = max((n for _, n in page.bands), default=0)
+        out += _md_table(Table(f"{page.score_title}: distribution", ["Range", "Rows", ""],
+                               [[label, str(n), "█" * (0 if largest == 0 else round(30 * n / largest))]
+                                for label, n in page.bands], numeric={1}))
+    for table in tables:
+        out += _md_table(table)
+    out += [f"*{md(page.disclaimer)}*", ""]
+    return "\n".join(out)
+
+
+def _md_table(table: Table) -> list[str]:
+    out = [f"## {md(table.caption)}", ""]
+    if not table.rows:
+        return [*out, "None.", ""]
+    out.append("| " + " | ".join(md(name) for name in table.columns) + " |")
+    out.append("|" + "|".join("---:" if i in table.numeric else "---" for i in range(len(table.columns))) + "|")
+    out += ["| " + " | ".join(md(text) for text in row) + " |" for row in table.rows]
+    out.append("")
+    if table.note:
+        out += [md(table.note), ""]
+    return out
+
+
+def write_summary(path: str, summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, source: str) -> None:
+    """The page to `path` (HTML; Markdown when it ends in .md), atomically; `-`, devices and FIFOs streamed to."""
+    page = summary_page(summary, rulebook, as_of, source)
+    markdown = Path(path).suffix.lower() in (".md", ".markdown")
+    data = (to_markdown(page) if markdown else to_html(page)).encode("utf-8")
+    try:
+        with atomic_write(path, private=False) as out:  # counts only: the folder's usual permissions
+            out.write(data)
+    except OSError as exc:
+        raise ScreenerError(f"--summary: cannot write {path} ({exc.strerror})", exit_code=1) from None
