@@ -37,7 +37,7 @@ NUMBER = "expected a number, like 6.5"
     ("inf", NUMBER),
     ("-Infinity", NUMBER),
     ("1e3", NUMBER),
-    ("6,5", NUMBER),
+    ("6,5,5", NUMBER),  # a decimal comma (6,5) is read, as in French; two are not
     ("six", NUMBER),
     ("\u0666.5", NUMBER),  # digits are ASCII 0-9, as for int
     ("9" * 5000 + ".5", "expected a number of at most 15 digits"),
