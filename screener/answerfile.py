@@ -68,24 +68,46 @@ def read_answer_file(path: Path) -> AnswerFile:
     if not isinstance(data, Mapping):
         raise ScreenerError(
             f"--answers: {path} must be a mapping of question id to answer (like 'age: 30')", exit_code=2)
+    try:
+        return answer_entries(data)
+    except ShapeError as exc:
+        raise ScreenerError(f"--answers: {path}: '{field_name(exc.field)}' {exc.reason}", exit_code=2) from None
+
+
+class ShapeError(ValueError):
+    """An answer that is not a single value; names the field only (the value could be anything)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field_name(field)}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def answer_entries(data: Mapping[Any, Any]) -> AnswerFile:
+    """A parsed mapping of question id -> answer as an `AnswerFile`: `null` is declined, a list or a
+    mapping is refused (ShapeError). Shared by answer files and `screener serve`'s JSON bodies."""
     result = AnswerFile()
     for key, value in data.items():
         name = str(key)
         if value is None:
             result.declined.add(name)
         elif isinstance(value, Mapping | list):
-            # Reported by name only: the value could be anything the person wrote.
-            raise ScreenerError(
-                f"--answers: {path}: '{field_name(name)}' must be a single value, not a list or mapping", exit_code=2)
+            raise ShapeError(name, "must be a single value, not a list or mapping")
         else:
             result.answers[name] = value
     return result
 
 
+def loads_json(text: str | bytes) -> Any:
+    """JSON with numbers kept as the text written (read later by `screener.answers`, one number rule);
+    raises json.JSONDecodeError or RecursionError."""
+    return json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
+
+
 def _parse(text: str, path: Path) -> Any:
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
+            return loads_json(text)
         except json.JSONDecodeError as exc:
             raise ScreenerError(f"--answers: {path}:{exc.lineno}:{exc.colno}: invalid JSON ({exc.msg})",
                                 exit_code=2) from None

@@ -9,6 +9,12 @@ test keeps the two in step.
 One rule for numbers, whoever wrote them (answer file, interview, CSV cell): ASCII digits, an
 optional sign, for a whole number an optional zero fraction (`30.0` is 30, `30.5` is not whole), at
 most `MAX_DIGITS` digits; NaN and infinities are never numbers.
+
+English and French (Canadian) spellings are both read, whatever language the person chose, so a file
+means the same in every language: `oui`/`non`; a test score `6,5`; money `15 263 $`, `15 263,50 $` (the
+spaces may be ordinary, no-break or narrow no-break spaces) as well as `$15,263.50`. A comma followed by
+exactly three digits groups thousands (`$15,263`); otherwise, in a number or an amount, it is the
+decimal comma (`6,5`, `15,50 $`).
 """
 
 from __future__ import annotations
@@ -20,15 +26,19 @@ from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from screener.errors import ScreenerError
+from screener.i18n import _, format_number
 from screener.labels import choice_value
 from screener.model import Question
 from screener.suggest import did_you_mean
 
-TRUE_WORDS = frozenset({"yes", "y", "true", "1"})
-FALSE_WORDS = frozenset({"no", "n", "false", "0"})
+TRUE_WORDS = frozenset({"yes", "y", "true", "1", "oui", "o", "vrai"})
+FALSE_WORDS = frozenset({"no", "n", "false", "0", "non", "faux"})
 MONEY = re.compile(r"^\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")  # ASCII digits only
+# French: 15 263 $, 15 263,50 $ (space, no-break space U+00A0, narrow no-break U+202F, thin space U+2009)
+# (the sign after the amount, as French writes it; `$1,23` stays an English typo, refused)
+MONEY_FR = re.compile(r"^([0-9]{1,3}(?:[ \u00a0\u202f\u2009][0-9]{3})+|[0-9]+)(,[0-9]{1,2})?\s*\$?$")
 INTEGER = re.compile(r"^([+-]?)([0-9]+)(?:\.0+)?$")  # a zero fraction is still a whole number
-DECIMAL = re.compile(r"^[+-]?([0-9]+)(\.[0-9]+)?$")  # 6.5, 7, -1.25; never nan, inf or 1e3
+DECIMAL = re.compile(r"^[+-]?([0-9]+)([.,][0-9]+)?$")  # 6.5, 6,5, 7, -1.25; never nan, inf or 1e3
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Numbers stay below 10**15 in size: every whole number there is exact as a 64-bit float, so the batch
 # path (polars Float64) and the one-person path (Python int) hold the same value, and no arithmetic in a
@@ -52,7 +62,7 @@ class AnswerError(ScreenerError):
         if count == 1:
             super().__init__(self.lines[0])
         else:
-            super().__init__(f"{count} answers could not be read", details=self.lines)
+            super().__init__(_("{count} answers could not be read").format(count=count), details=self.lines)
 
 
 def field_name(name: str) -> str:
@@ -93,21 +103,21 @@ def _yes_no(raw: Any) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ValueError("expected yes or no")
+    raise ValueError(_("expected yes or no"))
 
 
 def _integer(raw: Any) -> int:
     if isinstance(raw, bool):
-        raise ValueError("expected a whole number, not yes/no")
+        raise ValueError(_("expected a whole number, not yes/no"))
     if isinstance(raw, int):
         return _sized(raw)
     if isinstance(raw, float):
         if math.isfinite(raw) and raw.is_integer():
             return _sized(int(raw))
-        raise ValueError("expected a whole number, like 30")
+        raise ValueError(_("expected a whole number, like 30"))
     match = INTEGER.match(str(raw).strip())
     if match is None:
-        raise ValueError("expected a whole number, like 30")
+        raise ValueError(_("expected a whole number, like 30"))
     sign, digits = match.groups()
     digits = digits.lstrip("0") or "0"
     if len(digits) > MAX_DIGITS:  # before int(): Python refuses to convert very long digit strings
@@ -118,21 +128,21 @@ def _integer(raw: Any) -> int:
 def _decimal(raw: Any) -> int | float:
     """A number that may have a decimal point (a test score such as IELTS 6.5); whole ones stay int."""
     if isinstance(raw, bool):
-        raise ValueError("expected a number, not yes/no")
+        raise ValueError(_("expected a number, not yes/no"))
     if isinstance(raw, int):
         return _sized(raw)
     if isinstance(raw, float):
         if not math.isfinite(raw):
-            raise ValueError("expected a number, like 6.5")
+            raise ValueError(_("expected a number, like 6.5"))
         number = raw
     else:
         text = str(raw).strip()
         match = DECIMAL.match(text)
         if match is None:
-            raise ValueError("expected a number, like 6.5")
+            raise ValueError(_("expected a number, like 6.5"))
         if len(match.group(1).lstrip("0")) > MAX_DIGITS:  # before float(): a long enough string is infinity
             _too_long()
-        number = float(text)
+        number = float(text.replace(",", "."))
     if abs(number) >= LIMIT:
         _too_long()
     return int(number) if number.is_integer() else number
@@ -140,21 +150,22 @@ def _decimal(raw: Any) -> int | float:
 
 def _money(raw: Any) -> int | float:
     if isinstance(raw, bool):
-        raise ValueError("expected an amount of money, not yes/no")
+        raise ValueError(_("expected an amount of money, not yes/no"))
     if isinstance(raw, int):
         number: float = float(_sized(raw))
     elif isinstance(raw, float):
         if not math.isfinite(raw):
-            raise ValueError("expected an amount in dollars, like 15263 or $15,263")
+            raise ValueError(_("expected an amount in dollars, like 15263 or $15,263"))
         number = raw
     else:
-        match = MONEY.match(str(raw).strip())
+        text = str(raw).strip()
+        match = MONEY.match(text) or MONEY_FR.match(text)
         if match is None:
-            raise ValueError("expected an amount in dollars, like 15263 or $15,263")
-        whole = match.group(1).replace(",", "")
+            raise ValueError(_("expected an amount in dollars, like 15263 or $15,263"))
+        whole = re.sub(r"[^0-9]", "", match.group(1))
         if len(whole.lstrip("0")) > MAX_DIGITS:  # before float(): a long enough string is infinity
             _too_long()
-        number = float(whole + (match.group(2) or ""))
+        number = float(whole + (match.group(2) or "").replace(",", "."))
     if abs(number) >= LIMIT:  # 999999999999999.9999 rounds up to 10**15
         _too_long()
     return int(number) if number.is_integer() else number
@@ -165,17 +176,17 @@ def _sized(value: int) -> int:
 
 
 def _too_long() -> NoReturn:
-    raise ValueError(f"expected a number of at most {MAX_DIGITS} digits")
+    raise ValueError(_("expected a number of at most {count} digits").format(count=MAX_DIGITS))
 
 
 def _in_range(question: Question, value: int | float) -> int | float:
     low, high = question.min, question.max
     if (low is not None and value < low) or (high is not None and value > high):
         if low is not None and high is not None:
-            bounds = f"between {_number(low)} and {_number(high)}"
+            message = _("must be between {low} and {high}")
         else:
-            bounds = f"at least {_number(low)}" if low is not None else f"at most {_number(high)}"
-        raise ValueError(f"must be {bounds}")
+            message = _("must be at least {low}") if low is not None else _("must be at most {high}")
+        raise ValueError(message.format(low=_number(low), high=_number(high)))
     return value
 
 
@@ -192,7 +203,7 @@ def _choice(question: Question, raw: Any) -> str:
     if labelled is not None:
         return labelled
     hint = did_you_mean(wanted, values)
-    raise ValueError(f"expected one of {', '.join(values)}{hint}")
+    raise ValueError(_("expected one of {values}").format(values=", ".join(values)) + hint)
 
 
 def _date(raw: Any) -> dt.date:
@@ -206,13 +217,13 @@ def _date(raw: Any) -> dt.date:
             return dt.date.fromisoformat(text)
     except ValueError:
         pass  # shaped like a date but not one (2020-13-45)
-    raise ValueError("expected a real date as YYYY-MM-DD, like 2024-01-31")
+    raise ValueError(_("expected a real date as YYYY-MM-DD, like 2024-01-31"))
 
 
 def _number(value: float | int | None) -> str:
     if value is None:
         return ""
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return format_number(value, grouping=False)
 
 
 def read_answers(
@@ -225,7 +236,7 @@ def read_answers(
         question = questions.get(field)
         if question is None:
             if not allow_unknown_fields:
-                problems[field] = "not a question of this rulebook" + did_you_mean(str(field), questions)
+                problems[field] = _("not a question of this rulebook") + did_you_mean(str(field), questions)
             continue
         if is_blank(answer):
             continue

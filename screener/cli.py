@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from screener import i18n
 from screener.errors import ScreenerError
 
 
@@ -23,8 +24,20 @@ class ErrorBoundary(TyperGroup):
     """The one place where a domain error becomes `Error: …` on stderr and an exit code.
 
     It sits inside the click command, so tests driving the app with CliRunner see exactly what a
-    person at the terminal sees.
+    person at the terminal sees. It also sets the language for the whole command from the environment
+    (`SCREENER_LANG`, the locale); a command's `--lang` (eager) overrides it.
     """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            lang = i18n.choose_language(None, os.environ)
+        except ScreenerError as error:  # SCREENER_LANG names a language screener does not speak
+            from screener.render.console import print_error
+
+            print_error(error.message)
+            sys.exit(error.exit_code)
+        with i18n.language(lang):
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -76,7 +89,7 @@ def _root(
     """Can I move to Canada, and how? Screens answers against Canada's immigration rules."""
 
 # Each command lives in its own module and registers itself on `app` / `rules_app`.
-from screener.commands import batch, check, intake, rules  # noqa: E402,F401
+from screener.commands import batch, check, intake, rules, serve  # noqa: E402,F401
 
 
 def main() -> NoReturn:

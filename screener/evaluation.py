@@ -27,6 +27,7 @@ from screener.bounds import (
     undecided,
 )
 from screener.compiled import Compiled, LineRule, RequirementRule, ShownRule, Slice, StepRule, Template
+from screener.i18n import _, format_number
 from screener.model import Question, Score, TableRow
 from screener.report import (
     AnswerWarningResult,
@@ -313,14 +314,15 @@ def _number(value: Any) -> Any:
 
 
 def display(value: Any) -> str:
+    """A value as a person reads it, in the active language (`yes`/`oui`, `15,263`/`15 263`)."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, float):
-        return f"{value:,.2f}"
+        return format_number(value, decimals=2)
     if isinstance(value, int) and abs(value) >= 10_000:
-        return f"{value:,}"  # amounts of money read better as 15,263
+        return format_number(value)  # amounts of money read better as 15,263
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from screener.answers import coerce, normalize_choice
-from screener.evaluation import Evaluation, outcome_of, pathway_status, status_of
+from screener.evaluation import Evaluation, display, outcome_of, pathway_status, status_of
 from screener.labels import matching_choices
 from screener.model import Question
 from screener.rulebook import Rulebook
@@ -89,6 +89,25 @@ def parse_reply(question: Question, text: str) -> Reply:
         return Answer(coerce(question, word))
     except ValueError as exc:
         return Invalid(str(exc))
+
+
+def hint(question: Question) -> str:
+    """What kind of answer is expected, in words (the terminal prompt and the web page say the same)."""
+    if question.type == "yes_no":
+        return "yes or no"
+    if question.type == "int":
+        if question.min is not None and question.max is not None:
+            return f"a whole number from {display(question.min)} to {display(question.max)}"
+        return "a whole number"
+    if question.type == "number":
+        if question.min is not None and question.max is not None:
+            return f"a number from {display(question.min)} to {display(question.max)}, like 6.5"
+        return "a number, like 6.5"
+    if question.type == "money":
+        return "an amount in Canadian dollars, like $15,263"
+    if question.type == "date":
+        return "a date, YYYY-MM-DD"
+    return f"a number from 1 to {len(question.choice_values)}"
 
 
 def _menu_number(lowered: str) -> int | None:

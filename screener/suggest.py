@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from screener.i18n import _
+
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A ready-to-append hint such as " (did you mean 'age'?)", or "" when nothing is close."""
@@ -13,4 +15,4 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     if not matches:
         lowered = {candidate.lower(): candidate for candidate in pool}
         matches = [lowered[word.lower()]] if word.lower() in lowered else []
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+    return _(" (did you mean '{name}'?)").format(name=matches[0]) if matches else ""

@@ -8,12 +8,28 @@ from typing import Annotated
 
 import typer
 
+from screener import i18n
 from screener.errors import ScreenerError
+from screener.i18n import _
+
+
+def _activate_lang(value: str | None) -> str | None:
+    """`--lang` overrides the language the environment chose (eager: the command's own errors speak it)."""
+    if value is not None:
+        i18n.activate(i18n.choose_language(value, {}))
+    return value
+
+
 
 RulesOption = Annotated[
     Path | None,
     typer.Option("--rules", help="Rulebook folder (default: $SCREENER_RULES, else the built-in rules).",
                  show_default=False),
+]
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", metavar="en|fr", callback=_activate_lang, is_eager=True, show_default=False,
+                 help="Language: en or fr (default: $SCREENER_LANG, else the locale, else en)."),
 ]
 AsOfOption = Annotated[
     str | None,
@@ -28,4 +44,5 @@ def parse_as_of(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ScreenerError(f"--as-of: '{value}' is not a date (YYYY-MM-DD)", exit_code=2) from None
+        message = _("--as-of: '{value}' is not a date (YYYY-MM-DD)").format(value=value)
+        raise ScreenerError(message, exit_code=2) from None

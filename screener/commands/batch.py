@@ -11,7 +11,7 @@ from typing import IO, Annotated
 import typer
 
 from screener.cli import app
-from screener.commands import AsOfOption, RulesOption, parse_as_of
+from screener.commands import AsOfOption, LangOption, RulesOption, parse_as_of
 from screener.errors import ScreenerError
 
 PROGRESS_MIN_BYTES = 5_000_000
@@ -54,6 +54,7 @@ def batch(
     = False,
     rules: RulesOption = None,
     as_of: AsOfOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Screen every row of an intake CSV: one output row per input row, in order, with outcomes and errors.
 

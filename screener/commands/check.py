@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from screener.cli import app
-from screener.commands import AsOfOption, RulesOption, parse_as_of
+from screener.commands import AsOfOption, LangOption, RulesOption, parse_as_of
 
 if TYPE_CHECKING:  # imported lazily at run time: `screener --help` stays fast
     from rich.console import Console
@@ -44,6 +44,7 @@ def check(
     report_file: Annotated[Path | None, typer.Option(
         "--report", metavar="FILE", help="Also write the full verdict to FILE: Markdown (.md) or HTML (.html).",
         show_default=False)] = None,
+    lang: LangOption = None,
 ) -> None:
     """Can I move to Canada, and how? Answer a few questions and get a verdict on every pathway.
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from screener.cli import app
-from screener.commands import RulesOption
+from screener.commands import LangOption, RulesOption
 from screener.errors import ScreenerError
 
 intake_app = typer.Typer(help="The intake contract: templates and docs for the forms firms build.",
@@ -21,6 +21,7 @@ def intake_template(
     folder: Annotated[Path, typer.Argument(help="Folder to write the four files into (created if needed).")],
     force: Annotated[bool, typer.Option("--force", help="Replace files that already exist there.")] = False,
     rules: RulesOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Write a CSV header, a data dictionary (Markdown and CSV) and a ready intake-map.yaml to edit.
 
@@ -57,6 +58,7 @@ def intake_doc(
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="Where to write ('-': stdout).")]
     = "-",
     rules: RulesOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Write the intake contract as Markdown (docs/intake.md is this, for the default rules).
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from screener.cli import rules_app
-from screener.commands import AsOfOption, RulesOption, parse_as_of
+from screener.commands import AsOfOption, LangOption, RulesOption, parse_as_of
 from screener.errors import ScreenerError
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 def rules_validate(
     directory: Annotated[Path | None, typer.Argument(help="Rulebook folder to check.", show_default=False)] = None,
     rules: RulesOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Check a rulebook: exit 0 with a one-screen summary, or exit 1 listing every problem as file:line:col.
 
@@ -90,6 +91,7 @@ def rules_test(
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="List passing cases too.")] = False,
     show_coverage: Annotated[bool, typer.Option("--coverage", help="Then list the pathways, requirements, "
                                                 "score lines and table rows that no case exercises.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Run the rulebook's test cases (tests/*.yaml): exit 0 when all pass, 1 listing what differed.
 
@@ -155,6 +157,7 @@ def rules_schema(
     rules: Annotated[Path | None, typer.Option("--rules", metavar="DIR", show_default=False,
                                                help="Make the schema specific to this rulebook: its question, "
                                                     "pathway, score, flag and topic ids.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Print the JSON Schema of the rulebook format, for editors to autocomplete and flag mistakes.
 
@@ -207,6 +210,7 @@ def rules_diff(
                                               help="Also write a report a partner can read in a browser.")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", metavar="NAME", show_default=False,
                                                  help="The intake's encoding (default: detected).")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Screen the same intake under two rulebooks: whose outcomes or scores change, and why.
 
@@ -262,6 +266,7 @@ def rules_explain(
     as_of: AsOfOption = None,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown (to save, diff or review).")]
     = False,
+    lang: LangOption = None,
 ) -> None:
     """Explain a pathway as the rulebook understands the law: requirements, tables, next steps, references.
 
@@ -297,6 +302,7 @@ def rules_explain(
 def rules_init(
     directory: Annotated[Path, typer.Argument(help="New folder for your copy of the rulebook.", show_default=False)],
     rules: RulesOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Copy the rulebook (the built-in one, or --rules / $SCREENER_RULES) to a new folder to edit.
 

@@ -11,33 +11,13 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.text import Text
 
-from screener.evaluation import display
-from screener.interview import Answer, Back, Help, Interview, Invalid, Skip, parse_reply
+from screener.interview import Answer, Back, Help, Interview, Invalid, Skip, hint, parse_reply
 from screener.model import Question
 
 Reader = Callable[[], str]
 
 INTRO = ("Answer each question and press Enter. Type ? for help, back to change your previous answer, "
          "skip if you don't know. Ctrl-C stops.")
-
-
-def hint(question: Question) -> str:
-    """What kind of answer is expected, in words."""
-    if question.type == "yes_no":
-        return "yes or no"
-    if question.type == "int":
-        if question.min is not None and question.max is not None:
-            return f"a whole number from {display(question.min)} to {display(question.max)}"
-        return "a whole number"
-    if question.type == "number":
-        if question.min is not None and question.max is not None:
-            return f"a number from {display(question.min)} to {display(question.max)}, like 6.5"
-        return "a number, like 6.5"
-    if question.type == "money":
-        return "an amount in Canadian dollars, like $15,263"
-    if question.type == "date":
-        return "a date, YYYY-MM-DD"
-    return f"a number from 1 to {len(question.choice_values)}"
 
 
 def ask(console: Console, question: Question) -> None:

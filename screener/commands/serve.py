@@ -1,0 +1,53 @@
+"""`screener serve`: the screener behind a website (JSON API and web interview), with uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from screener.cli import app
+from screener.commands import RulesOption
+from screener.errors import ScreenerError
+
+
+@app.command("serve", short_help="Serve the screener on the web: a JSON API and a web interview.")
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (one per core).")] = 1,
+    rules: RulesOption = None,
+    lang: Annotated[str, typer.Option("--lang", help="Default language of the pages (en).")] = "en",
+    access_log: Annotated[bool, typer.Option(
+        "--access-log/--no-access-log", help="Log method, path, status and time of each request (never a body "
+        "or query string).")] = True,
+) -> None:
+    """Serve the screener: POST /v1/screen, POST /v1/next-question, GET /v1/rules, GET /healthz,
+    GET /openapi.json, and the web interview at /.
+
+    Answers travel with each request and are never stored or logged. Needs the `serve` extra:
+    pip install 'screener[serve]'.
+
+    \b
+    Examples:
+        screener serve
+        screener serve --host 0.0.0.0 --port 8080 --workers 2
+    """
+    try:
+        import uvicorn
+    except ImportError:
+        raise ScreenerError("screener serve needs its extra: pip install 'screener[serve]'", exit_code=1) from None
+    from screener.web.app import LANGUAGES
+    from screener.web.server import factory_env, run
+
+    if lang not in LANGUAGES:
+        raise ScreenerError(f"--lang: expected one of {', '.join(LANGUAGES)}", exit_code=2)
+    from screener.rulebook import resolve_rules_path
+    from screener.rulecache import load_rulebook_cached
+
+    root = resolve_rules_path(rules)
+    load_rulebook_cached(root)  # a broken rulebook fails here, listed, before any worker starts
+    factory_env(Path(root), lang, access_log)
+    run(uvicorn, host, port, workers, access_log)

@@ -1,0 +1,131 @@
+"""The language a person reads: chosen once at the command line boundary, used everywhere below it.
+
+`choose_language` is the one rule (`--lang`, then `SCREENER_LANG`, then the locale: `LC_ALL`,
+`LC_MESSAGES`, `LANG`; English otherwise). It is pure: the caller hands it the environment, so library
+code never reads environment variables. The command line activates the chosen language for the length of a
+command (`language(lang)`); a web server does the same per request, because the active language is a
+`ContextVar`, not a process-wide setting.
+
+Program strings go through stdlib gettext (`_`, `ngettext`) with the catalog compiled from
+`screener/locale/<lang>/LC_MESSAGES/screener.po` (Babel extracts and compiles them; see README). Messages use
+named `{placeholders}` filled after translation, so a translator can move them. Strings defined at import
+time are marked with `N_` and translated where they are shown.
+
+Numbers and money are written the way each language writes them (`15 263 $` and `6,5` in Canadian French);
+reading them is language-independent (`screener.answers` accepts both), so a file means the same whatever
+language is chosen.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from screener.errors import ScreenerError
+
+LANGUAGES = ("en", "fr")
+DEFAULT = "en"
+DOMAIN = "screener"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX order: the first one set decides
+NBSP = "\u00a0"  # thousands separator and space before `$` in Canadian French (never a line break there)
+
+_current: ContextVar[str] = ContextVar("screener_language", default=DEFAULT)
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalog where it is defined; `_()` translates it where it is shown."""
+    return message
+
+
+def choose_language(option: str | None, environ: Mapping[str, str]) -> str:
+    """`--lang`, then `SCREENER_LANG`, then the locale; English when none of them names a known language.
+
+    An unknown `--lang` or `SCREENER_LANG` is a usage error (someone asked for it explicitly); a locale
+    in another language (`de_DE.UTF-8`, `C`) quietly means English.
+    """
+    for name, value in (("--lang", option), ("SCREENER_LANG", environ.get("SCREENER_LANG"))):
+        if value is not None and value.strip():
+            code = value.strip().lower()
+            if code not in LANGUAGES:
+                raise ScreenerError(
+                    _("{name}: '{value}' is not a language screener speaks (use one of: {choices})").format(
+                        name=name, value=value.strip()[:20], choices=", ".join(LANGUAGES)),
+                    exit_code=2)
+            return code
+    for name in LOCALE_VARIABLES:
+        value = environ.get(name, "")
+        if value:
+            code = value.split(".", 1)[0].split("@", 1)[0].split("_", 1)[0].split("-", 1)[0].lower()
+            return code if code in LANGUAGES else DEFAULT
+    return DEFAULT
+
+
+def current() -> str:
+    """The active language code."""
+    return _current.get()
+
+
+def activate(lang: str) -> None:
+    """Make `lang` the active language from here on (in this context)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}")
+    _current.set(lang)
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    """`lang` for the length of a `with` block (a command, a web request), then the previous language."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}")
+    token = _current.set(lang)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog of `lang` (English is the source language: no catalog)."""
+    if lang == DEFAULT:
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def _(message: str) -> str:
+    """`message` in the active language."""
+    return translations(_current.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural form of a message for `count`, in the active language."""
+    return translations(_current.get()).ngettext(singular, plural, count)
+
+
+def format_number(value: float | int, *, decimals: int | None = None, grouping: bool = True) -> str:
+    """A number as the active language writes it: `1,234.5` / `1 234,5` (no trailing `.0`)."""
+    group = "," if grouping else ""
+    if decimals is not None:
+        text = f"{value:{group}.{decimals}f}"
+    elif float(value).is_integer():
+        text = f"{int(value):{group}}"
+    else:
+        text = f"{value:{group}}"
+    if _current.get() == "fr":
+        text = text.replace(",", NBSP).replace(".", ",")
+    return text
+
+
+def format_money(value: float | int) -> str:
+    """An amount in Canadian dollars: `$15,263` / `15 263 $` (cents only when there are some)."""
+    cents = None if float(value).is_integer() else 2
+    number = format_number(abs(value), decimals=cents)
+    sign = "-" if value < 0 else ""
+    if _current.get() == "fr":
+        return f"{sign}{number}{NBSP}$"
+    return f"{sign}${number}"

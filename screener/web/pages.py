@@ -1,0 +1,277 @@
+"""The web interview's HTML: one question per page, the offer to check other routes, and the verdict.
+
+Server-rendered, no JavaScript, no external files: every page works in any browser and with a
+keyboard or a screen reader (a label for every input, a fieldset and legend for every set of
+choices, errors tied to their input, visible focus, contrast above WCAG AA). Every text is escaped
+here (`esc`), so neither a rule text nor an answer can add markup. The answers so far travel in
+hidden fields of the form (`State`): the server keeps nothing between pages.
+
+Decisions come from the library: the next question and the progress bound from
+`screener.interview`, the order of routes from `screener.guidance`, the full verdict from
+`screener.render.report_file` (the Markdown of `check --report`, rendered with raw HTML disabled).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from screener import guidance
+from screener.evaluation import display
+from screener.interview import Interview, Progress, Step, hint
+from screener.model import Question
+from screener.report import PathwayResult, Report
+from screener.rulebook import Rulebook
+
+CSS = """
+:root{color-scheme:light}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:1.1rem;line-height:1.55;
+color:#1a1a1a;background:#fff;max-width:44rem;margin:0 auto;padding:1rem}
+a{color:#0b4f9c}
+header{border-bottom:1px solid #767676;margin-bottom:1rem}
+.brand{font-weight:700;margin:.25rem 0 .5rem}
+.progress{color:#3d3d3d;margin:0 0 .25rem}
+fieldset{border:0;padding:0;margin:0 0 1rem}
+legend,h1{font-size:1.5rem;font-weight:700;margin:.5rem 0 .75rem;padding:0}
+.choice{display:flex;align-items:flex-start;gap:.6rem;margin:.4rem 0}
+.choice input{width:1.3rem;height:1.3rem;margin-top:.2rem;flex:none}
+input[type=text]{font-size:1.1rem;padding:.45rem .6rem;border:2px solid #3d3d3d;border-radius:3px;
+max-width:100%;width:18rem}
+.hint{color:#3d3d3d;margin:.25rem 0 .5rem}
+.error{color:#b00020;font-weight:700;border-left:4px solid #b00020;padding-left:.6rem}
+input[aria-invalid=true]{border-color:#b00020}
+.actions{display:flex;flex-wrap:wrap;gap:.6rem;margin-top:1.25rem}
+button{font-size:1.05rem;padding:.55rem 1.1rem;border-radius:4px;border:2px solid #0b4f9c;cursor:pointer;
+background:#fff;color:#0b4f9c}
+button.primary{background:#0b4f9c;color:#fff}
+:focus-visible{outline:3px solid #d35400;outline-offset:2px}
+details{margin:1rem 0}
+summary{cursor:pointer;font-weight:700;color:#0b4f9c}
+.outcome-eligible{color:#146c2e;font-weight:700}
+.stop{color:#b00020;font-weight:700}
+.note{color:#3d3d3d;font-style:italic}
+table{border-collapse:collapse}td,th{border:1px solid #767676;padding:.2rem .5rem;vertical-align:top}
+footer{border-top:1px solid #767676;margin-top:2rem;padding-top:.5rem;color:#3d3d3d;font-size:.95rem}
+"""
+
+ANSWER_PREFIX = "a:"
+FORM_ACTION = "/interview"
+BACK = '<button type="submit" name="action" value="back">Back</button>'
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+@dataclass
+class State:
+    """What the page carries between requests: raw answers as typed, declined questions, the history
+    (for back, with the progress bound before each step), the last bound shown, and the goal choice."""
+
+    raw: dict[str, str] = field(default_factory=dict)
+    declined: list[str] = field(default_factory=list)
+    history: list[tuple[str, int | None]] = field(default_factory=list)
+    bound: int | None = None
+    offered: bool = False
+    only_goal: bool = False
+
+    @classmethod
+    def of(cls, interview: Interview, raw: Mapping[str, str]) -> State:
+        """The state to put in the next page: only the answers the interview still holds."""
+        return cls({qid: raw[qid] for qid in interview.answers if qid in raw}, sorted(interview.declined),
+                   [(step.question_id, step.bound) for step in interview.history], interview._bound,
+                   interview.offered, interview.only_goal)
+
+    def steps(self) -> list[Step]:
+        return [Step(qid, None, False, bound) for qid, bound in self.history]
+
+    def hidden(self) -> str:
+        fields = [(ANSWER_PREFIX + qid, value) for qid, value in self.raw.items()]
+        fields += [("skip", qid) for qid in self.declined]
+        fields += [("h", f"{qid}:{'' if bound is None else bound}") for qid, bound in self.history]
+        if self.bound is not None:
+            fields.append(("bound", str(self.bound)))
+        if self.offered:
+            fields.append(("offered", "1"))
+        if self.only_goal:
+            fields.append(("only_goal", "1"))
+        return "".join(f'<input type="hidden" name="{esc(name)}" value="{esc(value)}">' for name, value in fields)
+
+
+def page(title: str, body: str, *, lang: str = "en", footer: str = "") -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{esc(title)}</title><link rel="stylesheet" href="/static/style.css"></head>'
+            '<body><header><p class="brand">Can I move to Canada?</p></header>'
+            f'<main id="main">{body}</main><footer>{footer}</footer></body></html>\n')
+
+
+def _footer(rulebook: Rulebook) -> str:
+    first = re.match(r"(.+?[.!?])(\s|$)", " ".join(rulebook.info.disclaimer.split()))
+    return f"<p>{esc(first.group(1) if first else rulebook.info.disclaimer)}</p>"
+
+
+def _progress(progress: Progress) -> str:
+    heading = progress.heading()
+    return (f'<p class="progress">{esc(heading)}{": " if heading else ""}{esc(progress.line())}</p>')
+
+
+def question_page(interview: Interview, question: Question, state: State, *, value: str = "",
+                  error: str | None = None, lang: str = "en") -> str:
+    """One question: its text as the legend (choices) or the label (typed answers), help, the kind of
+    answer expected, and Continue / I don't know / Back."""
+    described = ["hint-text"] if question.type not in ("choice", "yes_no") else []
+    error_html = ""
+    if error is not None:
+        error_html = f'<p class="error" id="answer-error" role="alert">Sorry: {esc(error)}.</p>'
+        described.insert(0, "answer-error")
+    help_html = (f"<details><summary>Help with this question</summary><p>{esc(question.help)}</p></details>"
+                 if question.help else "")
+    if question.type in ("choice", "yes_no"):
+        options = (["yes", "no"] if question.type == "yes_no" else question.choice_values)
+        labels = {"yes": "Yes", "no": "No"} if question.type == "yes_no" else {
+            choice.value: choice.label or choice.value.replace("_", " ") for choice in question.choices or []}
+        chosen = value.strip().lower() if question.type == "yes_no" else value
+        items = "".join(
+            f'<div class="choice"><input type="radio" name="answer" id="c{index}" value="{esc(option)}"'
+            f'{" checked" if option == chosen else ""}>'
+            f'<label for="c{index}">{esc(labels[option])}</label></div>'
+            for index, option in enumerate(options))
+        aria = ' aria-describedby="answer-error"' if error is not None else ""
+        field_html = (f'<fieldset{aria}><legend>{esc(question.prompt)}</legend>{error_html}{help_html}'
+                      f"{items}</fieldset>")
+    else:
+        invalid = ' aria-invalid="true"' if error is not None else ""
+        field_html = (f'<h1><label for="answer">{esc(question.prompt)}</label></h1>{error_html}{help_html}'
+                      f'<p class="hint" id="hint-text">{esc(hint(question).capitalize())}.</p>'
+                      f'<input type="text" id="answer" name="answer" value="{esc(value)}" autocomplete="off"'
+                      f' aria-describedby="{" ".join(described)}"{invalid}>')
+    back = BACK if state.history else ""
+    body = (f'{_progress(interview.progress())}<form method="post" action="{FORM_ACTION}" novalidate>'
+            f'{state.hidden()}<input type="hidden" name="q" value="{esc(question.id)}">{field_html}'
+            '<div class="actions"><button type="submit" class="primary" name="action" value="next">Continue</button>'
+            "<button type=\"submit\" name=\"action\" value=\"skip\">I don't know</button>"
+            f"{back}</div></form>")
+    return page(question.prompt, body, lang=lang, footer=_footer(interview.rulebook))
+
+
+def offer_page(interview: Interview, state: State, count: int, *, lang: str = "en") -> str:
+    """The goal's routes are decided: go on with the other routes, or see the verdict now."""
+    more = "1 more question" if count == 1 else f"{count} more questions"
+    body = (f'<h1>The routes for what you want most are decided.</h1>'
+            f'<form method="post" action="{FORM_ACTION}">{state.hidden()}'
+            f"<p>Check the other routes too? At most {esc(more)}.</p>"
+            '<div class="actions"><button type="submit" class="primary" name="action" value="others">'
+            "Yes, check the other routes</button>"
+            '<button type="submit" name="action" value="goal_only">No, show my result</button>'
+            f"{BACK if state.history else ''}</div></form>")
+    return page("The routes for what you want most are decided", body, lang=lang,
+                footer=_footer(interview.rulebook))
+
+
+def error_page(message: str, problems: Iterable[tuple[str | None, str]], *, lang: str = "en") -> str:
+    items = "".join(f"<li>{esc(name) + ': ' if name else ''}{esc(rule)}</li>" for name, rule in problems)
+    body = (f'<h1>Sorry, this page could not be read</h1><p class="error" role="alert">{esc(message)}.</p>'
+            f'{"<ul>" + items + "</ul>" if items else ""}<p><a href="/">Start again</a></p>')
+    return page("Sorry, this page could not be read", body, lang=lang)
+
+
+def verdict_page(interview: Interview, report: Report, details_html: str, state: State, *,
+                 lang: str = "en") -> str:
+    """The first screen (what is open, what would decide the rest), then every detail, folded."""
+    rulebook = interview.rulebook
+    parts = [f"<h1>{esc(_headline(report))}</h1>"]
+    proof = guidance.citizen(report)
+    if proof is not None:
+        parts.append(_steps(proof))
+        parts.append("<p>You do not need a visa, a work permit or permanent residence to live in Canada.</p>")
+    else:
+        serious = [flag for flag in report.flags if flag.severity == "serious"]
+        if serious:
+            parts.append("<ul>" + "".join(
+                f'<li><span class="stop">Stop:</span> <strong>{esc(flag.title)}</strong>. {esc(flag.text)}</li>'
+                for flag in serious) + "</ul>")
+        opened = guidance.realistic_order(report)
+        if opened:
+            title = "Open to you, most realistic first" if len(opened) > 1 else "Open to you"
+            parts.append(f"<h2>{title}</h2><ol>" + "".join(_open(report, p) for p in opened) + "</ol>")
+        undecided = guidance.realistic_order(report, [p for p in report.pathways.values()
+                                                      if p.outcome == "incomplete"])
+        if undecided:
+            parts.append("<h2>Undecided: these answers would decide them</h2><ul>" + "".join(
+                f"<li>{esc(p.title)}: <strong>{esc(_needs(rulebook, p))}</strong></li>" for p in undecided)
+                + "</ul>")
+        closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
+        if closed:
+            parts.append(f"<p>Closed: {len(closed)} route{'s' if len(closed) != 1 else ''} "
+                         "(the details below say why).</p>")
+        if report.leads:
+            parts.append("<p>Also worth exploring: " + esc("; ".join(lead.title for lead in report.leads)) + "</p>")
+    for warning in report.warnings:
+        parts.append(f"<p><strong>Check your answers:</strong> {esc(warning.title)}</p>")
+    parts.append(f'<p class="note">{esc(" ".join(report.disclaimer.split()))}</p>')
+    back = '<button type="submit" name="action" value="back">Change my last answer</button>' if state.history else ""
+    parts.append(f'<form method="post" action="{FORM_ACTION}">{state.hidden()}<div class="actions">{back}'
+                 '<a href="/">Start again</a></div></form>')
+    parts.append(f"<details><summary>Details: every route and why</summary>{details_html}</details>")
+    return page("Your screening", "".join(parts), lang=lang, footer=_footer(rulebook))
+
+
+def _headline(report: Report) -> str:
+    if guidance.citizen(report) is not None:
+        return "You are very likely Canadian already: get your proof of citizenship."
+    if any(flag.severity == "serious" for flag in report.flags):
+        return "Before any route: an admissibility problem must be dealt with first."
+    opened = guidance.realistic_order(report)
+    if opened:
+        more = len(opened) - 1
+        return f"Open to you: {opened[0].title}" + (f" and {more} other route{'s' if more > 1 else ''}." if more
+                                                    else ".")
+    undecided = sum(p.outcome == "incomplete" for p in report.pathways.values())
+    if undecided:
+        return f"No route is open yet on your answers; {undecided} could be, depending on the answers below."
+    return "No route is open to you on these answers."
+
+
+def _open(report: Report, pathway: PathwayResult) -> str:
+    odds = guidance.chance(report, pathway)
+    if odds is not None and odds.long_shot:
+        why = (f"Eligible, but your score {display(odds.value)} is below every recent round you could be in "
+               f"(lowest {min(band.low for band in odds.rounds)})." if odds.rounds else
+               f"Eligible, but no recent round invited this program (your score: {display(odds.value)}).")
+    else:
+        why = pathway.summary
+    first = (f"<p><strong>First step:</strong> {esc(' '.join(pathway.next_steps[0].text.split()))}</p>"
+             if pathway.next_steps else "")
+    return f'<li><span class="outcome-eligible">{esc(pathway.title)}</span><p>{esc(why)}</p>{first}</li>'
+
+
+def _steps(pathway: PathwayResult) -> str:
+    return "<h2>What to do</h2><ol>" + "".join(
+        f"<li>{esc(' '.join(step.text.split()))}</li>" for step in pathway.next_steps) + "</ol>"
+
+
+def _needs(rulebook: Rulebook, pathway: PathwayResult) -> str:
+    from screener.render.verdict import labels  # the verdict screen's wording (a pure function)
+
+    missing = sorted({name for requirement in pathway.unknown for name in requirement.missing})
+    return labels(rulebook.questions, missing, limit=3) if missing else "a lawyer's review"
+
+
+def details_html(rulebook: Rulebook, interview: Interview, report: Report) -> str:
+    """The full verdict of `check --report`, as HTML (Markdown rendered with raw HTML disabled)."""
+    from markdown_it import MarkdownIt
+
+    from screener.guidance import stale_figures
+    from screener.render.report_file import markdown
+    from screener.render.verdict import Context
+    from screener.whatif import what_if
+
+    context = Context(rulebook.questions, interview.answers,
+                      stale_figures(rulebook, interview.answers, interview.as_of))
+    text = markdown(report, what_if(rulebook, interview.answers, report), context)
+    text = text.split("\n", 1)[1] if text.startswith("# ") else text  # the page has its own title
+    rendered: str = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    return rendered
