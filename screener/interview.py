@@ -140,6 +140,7 @@ class Reach:
     flags: frozenset[str]  # questions of unknown admissibility flags (while any pathway is open)
     open: frozenset[str]  # pathways not (yet) ineligible
     stuck: frozenset[str] = frozenset()  # undecided pathways no answer can make eligible any more
+    leads: frozenset[str] = frozenset()  # questions of undecided leads that list the goal (also in `flags`)
 
     @property
     def eligible(self) -> frozenset[str]:
@@ -180,8 +181,11 @@ class Interview:
     def open_questions(self) -> list[Question]:
         """Questions that still matter, in interview order (topic, then rulebook order)."""
         if self._open is None:
-            self._open = [] if self.settled() else self.rulebook.open_questions(
-                self.answers, self.as_of, skip=self.declined)
+            settled = self.settled()
+            self._open = [] if settled else self.rulebook.open_questions(self.answers, self.as_of, skip=self.declined)
+            if not settled and self.goal() is not None:
+                wanted = self.reach().leads | {q.id for q in self._open}  # and what decides a lead of the goal
+                self._open = [q for q in self.rulebook.question_order() if q.id in wanted]
         return self._open
 
     def settled(self) -> bool:
@@ -229,8 +233,13 @@ class Interview:
             for flag in state.rules.flags:
                 if state.run(flag.condition)[0] is None:
                     flags |= graph.questions_of_node(flag.condition.node)
+        goal, leads = self.goal(), set[str]()
+        for lead in state.rules.leads:  # a lead listing the goal (safe steps for a person in danger)
+            if goal is not None and goal in self.rulebook.leads[lead.id].goals and state.run(lead.condition)[0] is None:
+                leads |= graph.questions_of_node(lead.condition.node)
         self._reach = Reach({p: self._askable(state, deps) for p, deps in pathways.items()},
-                            scores, self._askable(state, flags), frozenset(open_ids), frozenset(stuck))
+                            scores, self._askable(state, flags | leads), frozenset(open_ids), frozenset(stuck),
+                            self._askable(state, leads))
         return self._reach
 
     def _askable(self, state: Evaluation, wanted: set[str] | frozenset[str]) -> frozenset[str]:

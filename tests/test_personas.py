@@ -37,7 +37,7 @@ EXPECTED = {
     "citizen_by_descent": ("You are very likely Canadian already: get your proof of citizenship.", 4),
     "married_to_canadian": ("Open to you: Sponsorship by your Canadian spouse or partner", 10),
     "climate_scientist": ("Open to you: CUSMA professional work permit.", 30),
-    "honduran_in_us": ("No route is open", 12),
+    "honduran_in_us": ("No route to Canada is open", 13),
     "lawyer_with_dui": ("Before any route: an admissibility problem must be dealt with first.", 25),
     "barista_working_year": ("Open to you: International Experience Canada", 8),
 }
@@ -175,6 +175,24 @@ def test_the_most_realistic_route_first_and_crs_only_against_rounds_one_could_be
     # eligible for no Express Entry program: no "above the Physicians / French / Senior managers cut-off"
     assert "Physicians with Canadian work experience" not in full
     assert "Senior managers" not in full
+
+
+def test_a_person_with_no_route_who_fears_return_gets_safe_steps_first() -> None:
+    """§13.21: the safe next steps (a US lawyer, the US one-year deadline) on the first screen, never a
+    suggestion to cross between ports of entry or to wait out a deadline."""
+    lines = screen("honduran_in_us")
+    text = " ".join(" ".join(lines).split())
+    assert lines[2] == "Get advice about protection in the United States now"
+    assert "immigration lawyer" in text and "within one year" in text and "do not wait" in text
+    assert "crossing between official border crossings is dangerous" in text
+    assert text.index("justice.gov") < text.index("Closed:")
+
+
+def test_a_person_seeking_protection_is_asked_what_decides_the_safe_steps(book: Rulebook) -> None:
+    """The US-protection lead lists the goal `protection`: where the person lives is asked, so the safe
+    next steps of §13.21 are not lost when the other routes are declined."""
+    assert "in_us_now" in interview(book, person("honduran_in_us"))
+    assert "in_us_now" not in interview(book, person("barista_working_year"))
 
 
 def test_undecided_routes_name_the_answers_that_would_decide_them(tmp_path: Path) -> None:
