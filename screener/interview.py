@@ -139,6 +139,12 @@ class Reach:
     scores: dict[str, frozenset[str]]  # unknown score shown by an open pathway -> the questions it reads
     flags: frozenset[str]  # questions of unknown admissibility flags (while any pathway is open)
     open: frozenset[str]  # pathways not (yet) ineligible
+    stuck: frozenset[str] = frozenset()  # undecided pathways no answer can make eligible any more
+    leads: frozenset[str] = frozenset()  # questions of undecided leads that list the goal (also in `flags`)
+
+    @property
+    def eligible(self) -> frozenset[str]:
+        return self.open - self.pathways.keys()
 
     @property
     def others(self) -> frozenset[str]:
@@ -175,8 +181,11 @@ class Interview:
     def open_questions(self) -> list[Question]:
         """Questions that still matter, in interview order (topic, then rulebook order)."""
         if self._open is None:
-            self._open = [] if self.settled() else self.rulebook.open_questions(
-                self.answers, self.as_of, skip=self.declined)
+            settled = self.settled()
+            self._open = [] if settled else self.rulebook.open_questions(self.answers, self.as_of, skip=self.declined)
+            if not settled and self.goal() is not None:
+                wanted = self.reach().leads | {q.id for q in self._open}  # and what decides a lead of the goal
+                self._open = [q for q in self.rulebook.question_order() if q.id in wanted]
         return self._open
 
     def settled(self) -> bool:
@@ -196,19 +205,25 @@ class Interview:
         graph = self.rulebook.graph
         pathways: dict[str, frozenset[str]] = {}
         open_ids: list[str] = []
+        stuck: set[str] = set()
         for pathway_id in self.rulebook.pathways:
             statuses = []
             deps: set[str] = set()
+            blocked = False  # a requirement stays unknown whatever is still asked (e.g. "unsure", declined)
             for rule in state.rules.requirements[pathway_id]:
                 value, _ = state.run(rule.condition)
                 statuses.append(status_of(value))
                 if value is None:
-                    deps |= graph.questions_of_node(rule.condition.node)
+                    reads = graph.questions_of_node(rule.condition.node)
+                    deps |= reads
+                    blocked = blocked or not self._askable(state, reads)
             outcome = outcome_of(statuses)
             if outcome != "ineligible":
                 open_ids.append(pathway_id)
             if outcome == "incomplete":
                 pathways[pathway_id] = frozenset(deps)
+                if blocked:
+                    stuck.add(pathway_id)
         flags: set[str] = set()
         shown = {s for p in open_ids for s in self.rulebook.pathways[p].scores}
         unshown = {s for s in self.rulebook.scores if not any(s in p.scores for p in self.rulebook.pathways.values())}
@@ -218,8 +233,13 @@ class Interview:
             for flag in state.rules.flags:
                 if state.run(flag.condition)[0] is None:
                     flags |= graph.questions_of_node(flag.condition.node)
+        goal, leads = self.goal(), set[str]()
+        for lead in state.rules.leads:  # a lead listing the goal (safe steps for a person in danger)
+            if goal is not None and goal in self.rulebook.leads[lead.id].goals and state.run(lead.condition)[0] is None:
+                leads |= graph.questions_of_node(lead.condition.node)
         self._reach = Reach({p: self._askable(state, deps) for p, deps in pathways.items()},
-                            scores, self._askable(state, flags), frozenset(open_ids))
+                            scores, self._askable(state, flags | leads), frozenset(open_ids), frozenset(stuck),
+                            self._askable(state, leads))
         return self._reach
 
     def _askable(self, state: Evaluation, wanted: set[str] | frozenset[str]) -> frozenset[str]:
@@ -254,23 +274,54 @@ class Interview:
         goal, goals = self.goal(), self.rulebook.pathways[pathway_id].goals
         return goal is None or not goals or goal in goals
 
+    def goal_served(self) -> bool:
+        """A route for the goal is open and realistic: eligible, and not a long shot against the recent
+        rounds the person could be invited in (`guidance.chance`). The goal's other undecided routes
+        are then "other routes", offered rather than asked."""
+        if self.goal() is None:
+            return False
+        reach = self.reach()
+        ready = [p for p in sorted(reach.eligible) if self.serves_goal(p)]
+        if not ready:
+            return False
+        if any(not self.rulebook.pathways[p].scores for p in ready):
+            return True
+        from screener.guidance import chance  # the report is built only for a route that competes on a score
+
+        report = self.rulebook.evaluate(self.answers, self.as_of)
+        return any((odds := chance(report, report.pathways[p])) is None or not odds.long_shot for p in ready)
+
+    def wanted(self) -> frozenset[str]:
+        """The undecided pathways worth deciding for the goal: those serving it that could still become
+        eligible (a route no answer can open any more is only worth closing), and none once the goal
+        is served."""
+        reach = self.reach()
+        if self.goal() is not None and self.goal_served():
+            return frozenset()
+        return frozenset(p for p in reach.pathways if self.serves_goal(p) and p not in reach.stuck)
+
     def weights(self, reach: Reach) -> dict[str, float]:
-        """How much deciding each undecided pathway is worth: 1 each for the pathways of the goal, a
-        tie-breaker for the others. With no goal, a citizenship pathway weighs as much as all others
-        together (a citizen needs no other pathway, so deciding it may end the interview)."""
+        """How much deciding each undecided pathway is worth: 1 each for the pathways worth deciding for
+        the goal (`wanted`), a tie-breaker for the others. With no goal, a citizenship pathway that can
+        still open weighs as much as all others together (a citizen needs no other pathway, so deciding
+        it may end the interview)."""
+        wanted = self.wanted()
         weights: dict[str, float] = {}
         for pathway_id in reach.pathways:
-            if self.goal() is None and self.rulebook.pathways[pathway_id].kind == "citizenship":
+            if pathway_id not in wanted:
+                weights[pathway_id] = 0.01
+            elif self.goal() is None and self.rulebook.pathways[pathway_id].kind == "citizenship":
                 weights[pathway_id] = float(len(reach.pathways))
             else:
-                weights[pathway_id] = 1.0 if self.serves_goal(pathway_id) else 0.01
+                weights[pathway_id] = 1.0
         return weights
 
     def goal_scope(self) -> frozenset[str]:
-        """The questions that can still decide the goal's pathways, their scores and admissibility."""
+        """The questions that can still decide the goal's wanted pathways, the scores of its open
+        pathways and admissibility."""
         reach = self.reach()
         mine = [p for p in self.rulebook.pathways if self.serves_goal(p)]
-        found: set[str] = set().union(*(reach.pathways.get(p, frozenset()) for p in mine))
+        found: set[str] = set().union(*(reach.pathways.get(p, frozenset()) for p in self.wanted()))
         found |= reach.flags  # admissibility applies to every route (empty when none is open)
         if any(p in reach.open for p in mine):
             for score_id, questions in reach.scores.items():

@@ -270,6 +270,9 @@ class Lead(Dated, Cited):
     condition: Expression = Field(description="Shown only when this expression is true (unknown: not shown).")
     text: Text = Field(description="What the route is and why it may fit; may contain {expression} placeholders.")
     next_steps: list[NextStep] = Field(default=[], description="Steps shown with the lead, as a pathway's.")
+    goals: list[Identifier] = Field(default=[], description=(
+        "Answers to the `goal` question for which the interview asks what decides this lead (like a pathway's "
+        "`goals`); empty: only what pathways and flags need is asked."))
 
 
 class AnswerWarning(Dated, Cited):

@@ -121,3 +121,13 @@ def test_markdown_escapes_rule_text() -> None:
 
     assert md("<script>alert(1)</script> *x*") == r"\<script\>alert\(1\)\</script\> \*x\*"
     assert "<script>" not in html_page(md("<script>alert(1)</script>"))
+
+
+def test_save_to_standard_output_with_json_is_a_usage_error(tmp_path: Path) -> None:
+    """`--save -` would write the YAML answers into the JSON on standard output."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text("age: 30\n")
+    result = CliRunner().invoke(app, ["check", "--answers", str(answers), "--no-input", "--json", "--save", "-"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "--save -" in result.stderr

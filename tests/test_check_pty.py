@@ -212,3 +212,40 @@ def test_child_of_a_canadian_parent_on_the_real_rules() -> None:
     rest = finish(child)
     assert child.exitstatus == 0
     assert "citizenship certificate" in rest
+
+
+def test_a_hang_up_keeps_the_answers_and_exits_129(tmp_path: Path) -> None:
+    """SIGHUP (the terminal window closed, an ssh session dropped) is handled like Ctrl-C, but nobody is
+    left to ask: the answers go to --save, or else to an owner-only file the next interview names."""
+    import signal
+
+    cache = tmp_path / "cache"
+    os.environ["SCREENER_CACHE_DIR"] = str(cache)
+    try:
+        child = spawn(cwd=tmp_path)
+        answer(child, "Are you already a Canadian citizen?", "no")
+        child.expect_exact("Were you born in Canada?")
+        child.expect_exact(PROMPT)
+        child.kill(signal.SIGHUP)
+        rest = finish(child)
+        assert child.exitstatus == 129, rest
+        assert "Traceback" not in rest
+        kept = cache / "interrupted-answers.yaml"
+        assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600
+        assert 'canadian_citizen: "no"' in kept.read_text()
+        assert f"continue with screener check --answers {kept}" in rest
+        again = spawn(cwd=tmp_path)
+        again.expect_exact("An earlier interview was cut off")
+        again.expect_exact(PROMPT)
+        again.sendintr()
+        finish(again)
+    finally:
+        del os.environ["SCREENER_CACHE_DIR"]
+
+    child = spawn("--save", "mine.yaml", cwd=tmp_path)
+    answer(child, "Are you already a Canadian citizen?", "no")
+    child.expect_exact(PROMPT)
+    child.kill(signal.SIGHUP)
+    finish(child)
+    assert child.exitstatus == 129
+    assert 'canadian_citizen: "no"' in (tmp_path / "mine.yaml").read_text()

@@ -29,15 +29,29 @@ PERSONAS = HERE / "fixtures" / "personas"
 REAL = HERE.parent / "rules"
 AS_OF = dt.date(2026, 11, 25)
 
-# person -> (the first line of the screen, the most questions the interview may ask them)
+# person -> (the first line of the screen, the most questions the interview may ask them: the issue's
+# target where it sets one, else the count measured when the goal-weighted choice landed, so that a
+# change asking more fails here)
 EXPECTED = {
     "dual_citizen": ("You are Canadian: get your proof of citizenship.", 2),
-    "married_to_canadian": ("Open to you: Sponsorship by your Canadian spouse or partner", 12),
+    "citizen_by_descent": ("You are very likely Canadian already: get your proof of citizenship.", 4),
+    "married_to_canadian": ("Open to you: Sponsorship by your Canadian spouse or partner", 10),
     "climate_scientist": ("Open to you: CUSMA professional work permit.", 30),
-    "honduran_in_us": ("No route is open", 14),
-    "lawyer_with_dui": ("Before any route: an admissibility problem must be dealt with first.", 30),
-    "barista_working_year": ("Open to you: International Experience Canada", 12),
+    "honduran_in_us": ("No route to Canada is open", 13),
+    "lawyer_with_dui": ("Before any route: an admissibility problem must be dealt with first.", 25),
+    "barista_working_year": ("Open to you: International Experience Canada", 8),
 }
+README = HERE.parent / "README.md"
+
+
+def readme_counts() -> dict[str, int]:
+    """The README's table of questions asked per person: fixture name -> the count it states."""
+    counts: dict[str, int] = {}
+    for line in README.read_text(encoding="utf-8").splitlines():
+        found = re.match(r"\|[^|]*\(`(\w+)`\)[^|]*\|[^|]*\|\s*(\d+)\s*\|", line)
+        if found:
+            counts[found.group(1)] = int(found.group(2))
+    return counts
 
 
 @pytest.fixture(scope="module")
@@ -87,14 +101,43 @@ def test_question_counts(book: Rulebook, name: str) -> None:
 
 
 def test_a_citizen_by_descent_is_asked_four_questions(book: Rulebook) -> None:
-    asked = interview(book, {"goal": "not_sure", "canadian_citizen": "unsure", "born_in_canada": "no",
-                             "canadian_parent": "born_or_naturalized"})
+    asked = interview(book, person("citizen_by_descent"))
     assert asked == ["goal", "canadian_citizen", "born_in_canada", "canadian_parent"]
+
+
+def test_every_person_is_in_the_readme_table() -> None:
+    assert set(readme_counts()) == set(EXPECTED)
+
+
+def test_a_no_to_citizenship_asks_nothing_more_about_it_for_the_goal(book: Rulebook) -> None:
+    """After "No" to "Are you a citizen?" the citizenship route can only close (§13.24: a "no" is never
+    overridden), so birth and parents are not asked for the goal: only if the person checks the others."""
+    for name in ("barista_working_year", "married_to_canadian", "honduran_in_us", "lawyer_with_dui"):
+        asked = interview(book, person(name))
+        assert "born_in_canada" not in asked and "canadian_parent" not in asked, (name, asked)
+
+
+def test_once_the_goal_has_a_realistic_route_the_others_are_offered(book: Rulebook) -> None:
+    barista = person("barista_working_year")
+    session = Interview.start(book, AS_OF, book.read_answers(
+        {k: barista[k] for k in ("goal", "canadian_citizen", "us_citizen", "age", "criminal_record",
+                                 "impaired_driving", "misrepresentation", "serious_health_condition")}))
+    assert session.goal_served()
+    others = session.offer_others()
+    assert others > 0  # job offer (CUSMA), employer affiliate (transfer), birth and parents ...
+    session.offered = True
+    asked = []
+    while (question := session.next_question()) is not None:  # "yes, check the others"
+        asked.append(question.id)
+        session.decline(question)
+    assert "job_offer" in asked and "born_in_canada" in asked
+    assert len(asked) <= others
 
 
 def test_nothing_an_earlier_answer_settles_is_asked(book: Rulebook) -> None:
     barista = interview(book, person("barista_working_year"))
     assert "english_test" not in barista and "provincial_nomination" not in barista  # not for a working year
+    assert "job_offer" not in barista  # the working holiday is open: the employer routes are "other routes"
     assert "mexican_citizen" not in barista  # a US citizen
     scientist = interview(book, person("climate_scientist"))
     assert "trade_work_years_last_5" not in scientist  # not in a trade
@@ -132,6 +175,24 @@ def test_the_most_realistic_route_first_and_crs_only_against_rounds_one_could_be
     # eligible for no Express Entry program: no "above the Physicians / French / Senior managers cut-off"
     assert "Physicians with Canadian work experience" not in full
     assert "Senior managers" not in full
+
+
+def test_a_person_with_no_route_who_fears_return_gets_safe_steps_first() -> None:
+    """§13.21: the safe next steps (a US lawyer, the US one-year deadline) on the first screen, never a
+    suggestion to cross between ports of entry or to wait out a deadline."""
+    lines = screen("honduran_in_us")
+    text = " ".join(" ".join(lines).split())
+    assert lines[2] == "Get advice about protection in the United States now"
+    assert "immigration lawyer" in text and "within one year" in text and "do not wait" in text
+    assert "crossing between official border crossings is dangerous" in text
+    assert text.index("justice.gov") < text.index("Closed:")
+
+
+def test_a_person_seeking_protection_is_asked_what_decides_the_safe_steps(book: Rulebook) -> None:
+    """The US-protection lead lists the goal `protection`: where the person lives is asked, so the safe
+    next steps of §13.21 are not lost when the other routes are declined."""
+    assert "in_us_now" in interview(book, person("honduran_in_us"))
+    assert "in_us_now" not in interview(book, person("barista_working_year"))
 
 
 def test_undecided_routes_name_the_answers_that_would_decide_them(tmp_path: Path) -> None:
@@ -186,6 +247,8 @@ def test_in_a_terminal(book: Rulebook, name: str) -> None:
     child.close()
     assert child.exitstatus == 0
     assert asked == interview(book, answers)  # the terminal asks what the library chose
+    assert len(asked) <= EXPECTED[name][1], (len(asked), asked)
+    assert readme_counts().get(name) == len(asked), "README's table of questions asked is out of date"
     assert progress == sorted(progress, reverse=True)  # the bound never rises
     output = re.sub(r"\x1b\[[0-9;]*m", "", str(child.before))
     assert EXPECTED[name][0] in output

@@ -66,6 +66,11 @@ def check(
     from screener.rulebook import resolve_rules_path
     from screener.rulecache import load_rulebook_cached
 
+    if as_json and save is not None and str(save) == "-":
+        from screener.errors import ScreenerError
+
+        raise ScreenerError("--save - with --json: both would go to standard output; save the answers to a file",
+                            exit_code=2)
     when = parse_as_of(as_of) or dt.date.today()
     rulebook = load_rulebook_cached(resolve_rules_path(rules))
     prefilled = read_answer_file(answers) if answers is not None else None
@@ -74,7 +79,7 @@ def check(
     interview = Interview.start(rulebook, when, values, declined)
 
     if not no_input and _can_ask():
-        _interview(interview, save)
+        _interview(interview, save, answers)
     elif not no_input and interview.next_question() is not None:
         from screener.render.console import make_console
 
@@ -142,7 +147,7 @@ def _can_ask() -> bool:
     return sys.stdin.isatty()
 
 
-def _interview(interview: Interview, save: Path | None) -> None:
+def _interview(interview: Interview, save: Path | None, resumed: Path | None = None) -> None:
     """Run the questions at the terminal; on Ctrl-C or end of input, offer to save and exit cleanly.
 
     The interview talks on stderr (the terminal), so `screener check > verdict.txt` and `--json` keep
@@ -152,13 +157,88 @@ def _interview(interview: Interview, save: Path | None) -> None:
     from screener.render.prompt import run_interview
 
     console = make_console(stderr=True)
+    kept = _recovery_file()
+    from_kept = kept is not None and resumed is not None and resumed.resolve() == kept.resolve()
+    if not from_kept:
+        _recovered_hint(console, kept)
+    previous = _on_hangup()
     try:
         run_interview(interview, console, input)
+        if from_kept and kept is not None:
+            kept.unlink(missing_ok=True)  # resumed and finished: the kept answers have served
+    except HangUp:
+        _save_after_hangup(interview, save, console)
+        raise typer.Exit(129) from None
     except (KeyboardInterrupt, EOFError) as stop:
         interrupted = isinstance(stop, KeyboardInterrupt)
         console.print("\nInterrupted." if interrupted else "\nEnd of input: the interview stopped before the verdict.")
         _offer_save(interview, save, console)
         raise typer.Exit(130 if interrupted else 1) from None
+    finally:
+        _restore_hangup(previous)
+
+
+class HangUp(Exception):
+    """The terminal went away (SIGHUP) during the interview."""
+
+
+def _on_hangup() -> object:
+    """Turn SIGHUP into `HangUp` while the interview runs (the default would kill the process and lose
+    the answers). Returns the previous handler, or None where there is no SIGHUP."""
+    import signal
+
+    if not hasattr(signal, "SIGHUP"):
+        return None
+
+    def hung_up(signum: int, frame: object) -> None:
+        raise HangUp()
+
+    return signal.signal(signal.SIGHUP, hung_up)
+
+
+def _restore_hangup(previous: object) -> None:
+    import signal
+
+    if previous is not None and hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, previous)  # type: ignore[arg-type]
+
+
+def _recovery_file() -> Path | None:
+    """Where answers are kept when the terminal hangs up without --save: the per-user cache folder."""
+    from screener.rulecache import cache_dir
+
+    folder = cache_dir()
+    return None if folder is None else folder / "interrupted-answers.yaml"
+
+
+def _save_after_hangup(interview: Interview, save: Path | None, console: Console) -> None:
+    """Nobody is left to ask: keep the answers (to --save, else the recovery file, owner-only) and say
+    so where it can still be read (the next interview repeats it)."""
+    if not interview.history:
+        return
+    target = save if save is not None else _recovery_file()
+    if target is None:
+        return
+    if save is None:
+        import os
+
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(target.parent, 0o700)
+    from screener.answerfile import write_answer_file
+
+    write_answer_file(target, interview.answers, interview.declined)
+    import contextlib
+
+    with contextlib.suppress(OSError):  # the terminal is gone; the next interview names the file
+        console.print(f"\nHung up. Answers kept: continue with screener check --answers {shlex.quote(str(target))}",
+                      soft_wrap=True, markup=False)
+
+
+def _recovered_hint(console: Console, kept: Path | None) -> None:
+    """One line when an earlier interview was cut off by a hang-up and its answers were kept."""
+    if kept is not None and kept.is_file():
+        console.print(f"An earlier interview was cut off; its answers were kept: screener check --answers "
+                      f"{shlex.quote(str(kept))}", soft_wrap=True, markup=False, style="dim")
 
 
 def _offer_save(interview: Interview, save: Path | None, console: Console) -> None:

@@ -31,7 +31,9 @@ def ask(console: Console, question: Question) -> None:
 def _check_others(interview: Interview, console: Console, read: Reader, count: int) -> bool:
     """The goal's routes are decided: ask whether to go on with the others. True to go on."""
     interview.offered = True
-    console.print(Text("\nThe routes for what you want most are decided.", style="bold"))
+    decided = ("A route for what you want most is open." if interview.goal_served()
+               else "The routes for what you want most are decided.")
+    console.print(Text("\n" + decided, style="bold"))
     more = "1 more question" if count == 1 else f"{count} more questions"
     console.print(Text(f"Check the other routes too? (at most {more}) yes or no", style="bold"))
     while True:

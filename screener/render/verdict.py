@@ -22,7 +22,15 @@ from rich.text import Text
 from screener import guidance
 from screener.evaluation import display
 from screener.model import Question
-from screener.report import FlagResult, PathwayResult, Report, RequirementResult, RoundBand, ScoreResult
+from screener.report import (
+    FlagResult,
+    LeadResult,
+    PathwayResult,
+    Report,
+    RequirementResult,
+    RoundBand,
+    ScoreResult,
+)
 from screener.whatif import WhatIf
 
 OUTCOME_WORDS = {"eligible": "eligible", "ineligible": "not eligible", "incomplete": "undecided"}
@@ -88,9 +96,12 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
         parts: list[RenderableType] = [_summary_headline(report, opened, undecided, flags)]
         if flags:
             parts += _blocking(flags, others, limits.flag_text)
+        now = bool(report.leads) and not opened and not flags  # nothing open: what to do now comes first
+        if now:
+            parts += _leads_first(report.leads[0], report.leads[1:], limits.why)
         parts += _open(report, opened, limits)
         parts += _undecided_short(undecided, context, limits.undecided)
-        if report.leads and limits.undecided:
+        if report.leads and limits.undecided and not now:
             titles = "; ".join(lead.title for lead in report.leads)
             parts += [Text(""), hang("Also worth exploring: ", Text(titles))]
         tail = _tail(report, context, opened, undecided, closed, limits)
@@ -174,12 +185,31 @@ def _summary_headline(report: Report, opened: list[PathwayResult], undecided: li
         if more:
             text.append(f" and {more} other route{'s' if more > 1 else ''}", style="bold")
         text.append(".")
+    elif report.leads:  # what to do now (a lead) comes first, before routes that could still open
+        text.append(f"No route to Canada is open {'yet on your answers' if undecided else 'to you on these answers'}."
+                    " What you can do now:", style="bold")
     elif undecided:
         text.append("No route is open yet on your answers", style="bold")
         text.append(f"; {len(undecided)} could be, depending on answers below.")
     else:
         text.append("No route is open to you on these answers.", style="bold")
     return text
+
+
+def _leads_first(lead: LeadResult, others: list[LeadResult], with_text: bool) -> list[RenderableType]:
+    """No route is open or undecided: what is worth doing now (a lead) is the screen, with its text
+    (for a person in danger, the safe advice, §13.21) and its first step."""
+    parts: list[RenderableType] = [Text(""), Text(lead.title, style="bold")]
+    if with_text:
+        parts.append(hang("  ", Text(" ".join(lead.text.split()))))
+    if lead.next_steps:
+        step = lead.next_steps[0]
+        parts.append(hang("  1. ", Text(step.text)))
+        if step.url:
+            parts.append(hang("     ", Link(step.url)))
+    if others:
+        parts += [Text(""), hang("Also worth exploring: ", Text("; ".join(other.title for other in others)))]
+    return parts
 
 
 def _blocking(flags: list[FlagResult], others: list[FlagResult], with_text: bool) -> list[RenderableType]:
