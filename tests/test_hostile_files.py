@@ -164,9 +164,13 @@ def test_save_to_dash_writes_the_answers_to_stdout_and_no_file_named_dash(
     answers.write_text(json.dumps(ANSWERS))
     monkeypatch.chdir(tmp_path)
     done = cli("check", "--rules", str(CHECK_RULES), "--as-of", AS_OF, "--answers", str(answers), "--no-input",
-               "--json", "--save", "-")
+               "--save", "-")
     assert done.returncode == 0, done.stderr
     assert b"# screener answers" in done.stdout and b"\nage: 30\n" in done.stdout  # the YAML answer file
+    assert not (tmp_path / "-").exists()
+    both = cli("check", "--rules", str(CHECK_RULES), "--as-of", AS_OF, "--answers", str(answers), "--no-input",
+               "--json", "--save", "-")  # the YAML would corrupt the JSON on the same stream: refused
+    assert both.returncode == 2 and both.stdout == b"" and b"--save - with --json" in both.stderr
     assert not (tmp_path / "-").exists()
 
 
