@@ -34,9 +34,11 @@ from screener.compiled import (
     ScoreRule,
     ShownRule,
     Slice,
+    StaleItem,
     StepRule,
     Template,
     build_graph,
+    review_due,
     slice_at,
 )
 from screener.errors import ScreenerError
@@ -194,20 +196,6 @@ def _display(root: Path, path: Path) -> str:
 
 
 @dataclass
-class StaleItem:
-    """Something to re-check by `review_by`, in force from `effective_from` to `effective_until` (None: open)."""
-
-    what: str
-    review_by: dt.date
-    effective_from: dt.date | None = None
-    effective_until: dt.date | None = None
-
-    def in_force(self, day: dt.date) -> bool:
-        return (self.effective_from is None or self.effective_from <= day) and (
-            self.effective_until is None or day <= self.effective_until)
-
-
-@dataclass
 class Rulebook:
     """A loaded, fully checked rulebook. Evaluate answers with `evaluate`."""
 
@@ -284,15 +272,9 @@ class Rulebook:
         return [question for _, question in indexed]
 
     def stale(self, as_of: dt.date) -> list[str]:
-        """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then.
-
-        A superseded table or version (no longer in force) is history, not something to review.
-        """
-        return [
-            f"{item.what} was due for review on {item.review_by.isoformat()}"
-            for item in self.review_items
-            if item.review_by < as_of and item.in_force(as_of)
-        ]
+        """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then."""
+        return [f"{item.what} was due for review on {item.review_by.isoformat()}"
+                for item in review_due(self.review_items, as_of)]
 
     # Evaluation is implemented in screener.evaluation; these are thin conveniences.
     def evaluate(self, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Report:
