@@ -39,6 +39,7 @@ from screener.compiled import (
     StepRule,
     Template,
     build_graph,
+    in_force,
     review_due,
     slice_at,
 )
@@ -751,7 +752,7 @@ class _Loader:
             starts_later = [i for i, row in enumerate(table.rows) if (row.effective_from or dt.date.min) > after
                             and _keys_overlap(old, row, text=text)]
             uncovered = [i for i in starts_later if not any(
-                row.in_force(after) and _keys_overlap(row, table.rows[i], text=text) for row in table.rows)]
+                in_force(row, after) and _keys_overlap(row, table.rows[i], text=text) for row in table.rows)]
             if uncovered:
                 new_index = min(uncovered, key=lambda i: table.rows[i].effective_from or dt.date.min)
                 days = dated.gap(old, table.rows[new_index])
