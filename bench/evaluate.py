@@ -2,9 +2,14 @@
 
 Profiles are drawn once (seeded) over every question of the rulebook, about a third of the answers
 left blank, so partial knowledge is exercised. Each mode runs over the same profiles several times
-and the best run counts (other jobs share the machine). Usage:
+and the best run counts. Time is this process's CPU time (persons per second per core), which other
+jobs on a shared machine disturb far less than wall time. Usage:
 
-    python bench/evaluate.py [--persons 400] [--repeat 5] [--rules DIR] [--as-of 2026-11-25]
+    python bench/evaluate.py [--persons 400] [--repeat 5] [--rules DIR] [--as-of 2026-11-25] [--baseline REV]
+
+`--baseline REV` (default: 69dae7c, main before the closures of `screener.program`) also runs this same
+benchmark on that git revision of screener, extracted to a temporary folder, in a child process taking
+turns with this one, and prints the ratios of the two in the same run.
 
 "outcomes only" is what `screener batch`'s Python fallback, the interview and `rules diff` need:
 each pathway's outcome, score values, flags and the best pathway, with no text rendered.
@@ -15,8 +20,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -77,21 +86,15 @@ def persons_per_second(function: Callable[[dict[str, Any], dt.date], Any], peopl
                        as_of: dt.date, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         for answers in people:
             function(answers, as_of)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return len(people) / best
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--persons", type=int, default=400)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--rules", type=Path, default=ROOT / "rules")
-    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2026, 11, 25))
-    args = parser.parse_args()
-
+def measure(args: argparse.Namespace) -> tuple[float, float]:
+    """(outcomes only, full report) in persons per CPU second, with the screener found on sys.path."""
     from screener.rulebook import load_rulebook
 
     rulebook = load_rulebook(args.rules)
@@ -101,13 +104,57 @@ def main() -> int:
     def full(answers: dict[str, Any], as_of: dt.date) -> Any:
         return rulebook.evaluate(answers, as_of=as_of)
 
-    fast(people[0], args.as_of)  # warm up (lazy slices, caches)
+    fast(people[0], args.as_of)  # warm up (lazy slices, closures, caches)
     full(people[0], args.as_of)
-    quick = persons_per_second(fast, people, args.as_of, args.repeat)
-    report = persons_per_second(full, people, args.as_of, args.repeat)
-    print(f"{args.persons} persons, best of {args.repeat}, as of {args.as_of}")
+    return (persons_per_second(fast, people, args.as_of, args.repeat),
+            persons_per_second(full, people, args.as_of, args.repeat))
+
+
+def baseline(revision: str, args: argparse.Namespace) -> tuple[float, float]:
+    """The same measurement on another git revision of screener, in a child process."""
+    with tempfile.TemporaryDirectory() as folder:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "screener"], check=True,
+                                 capture_output=True).stdout
+        with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
+            tar.extractall(folder, filter="data")
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", "--persons", str(args.persons), "--repeat", str(args.repeat),
+             "--rules", str(args.rules), "--as-of", args.as_of.isoformat()],
+            env={**os.environ, "PYTHONPATH": folder, "SCREENER_CACHE_DIR": "off"}, check=True, capture_output=True,
+            text=True, cwd=folder)
+    quick, report = child.stdout.split()
+    return float(quick), float(report)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=400)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rules", type=Path, default=ROOT / "rules")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2026, 11, 25))
+    parser.add_argument("--baseline", default="69dae7c", help="git revision to compare with ('' for none)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(*measure(args))
+        return 0
+
+    sys.path.insert(0, str(ROOT))
+    results: list[tuple[float, float]] = []
+    olds: list[tuple[float, float]] = []
+    for _ in range(2):  # taking turns, so both see the same machine
+        if args.baseline:
+            olds.append(baseline(args.baseline, args))
+        results.append(measure(args))
+    quick, report = max(r[0] for r in results), max(r[1] for r in results)
+    print(f"{args.persons} persons, best of {args.repeat} x 2, as of {args.as_of}, CPU time of one core")
     print(f"outcomes only: {quick:8.0f} persons/s ({1000 / quick:.3f} ms/person)")
     print(f"full report:   {report:8.0f} persons/s ({1000 / report:.3f} ms/person)")
+    if olds:
+        old_quick, old_report = max(r[0] for r in olds), max(r[1] for r in olds)
+        print(f"baseline {args.baseline}: outcomes only {old_quick:.0f}/s, full report {old_report:.0f}/s")
+        print(f"ratio (this / baseline): outcomes only {quick / old_quick:.2f}x, "
+              f"full report {report / old_report:.2f}x")
     return 0
 
 

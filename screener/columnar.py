@@ -750,7 +750,7 @@ def _may_match(row: TableRow, low: pl.Expr, high: pl.Expr) -> pl.Expr:
 
 
 def _row_condition(row: TableRow, key: pl.Expr, text: bool) -> pl.Expr | None:
-    """When a table row matches the key, mirroring `evaluation.row_matches` (at, then in, then from/to)."""
+    """When a table row matches the key, mirroring `program.row_matches` (at, then in, then from/to)."""
     if row.at is not None:
         return key == (_plain(row.at).lower() if text and isinstance(row.at, str) else _literal(row.at))
     if row.in_ is not None:

@@ -265,6 +265,7 @@ class Slice:
     rows: Mapping[str, tuple[tuple[int, TableRow], ...]]  # each row in force with its index in the table
     later_or_earlier: Mapping[str, tuple[Requirement, ...]]  # requirements of each pathway not in force
     lines_not_in_force: Mapping[str, frozenset[str]]
+    programs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # `Rulebook.program`'s cache
 
 
 def today() -> dt.date:

@@ -14,21 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from screener import expressions as ex
-from screener.answers import read_answers
 from screener.bounds import (
     UNDECIDED_NUMBER,
     Bound,
-    BoundsEnvironment,
-    bounds,
     decided,
     domain,
     exact,
-    node_kind,
     undecided,
 )
 from screener.compiled import Compiled, LineRule, RequirementRule, ShownRule, Slice, StepRule, Template, today
 from screener.i18n import _, format_number
 from screener.model import Question, Score, TableRow
+from screener.program import Fn, Program
 from screener.report import (
     AnswerWarningResult,
     FlagResult,
@@ -60,44 +57,80 @@ class TableHit:
     value: Any
 
 
-class Evaluation(BoundsEnvironment):
-    """One person's typed answers in one rulebook on one date, with memoized derived values."""
+class Evaluation(ex.Environment):
+    """One person's typed answers in one rulebook on one date, with memoized values.
+
+    Values come from the slice's closures (`screener.program`) and are kept in `known`; the unanswered
+    questions that keep a value unknown (`lookup`'s blockers) are worked out by the tree walker, and
+    only for the values that stay unknown.
+    """
 
     def __init__(self, rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date) -> None:
         self.rulebook = rulebook
         self.values = values
         self.as_of = as_of
         self.rules: Slice = rulebook.at(as_of)
-        self.memo: dict[str, ex.Result] = {}
+        self.program: Program = rulebook.program(as_of)
+        # name -> value (None: unknown); starts with the answers given
+        self.known: dict[str, Any] = {name: value for name, value in values.items() if value is not None}
+        self.memo: dict[str, ex.Result] = {}  # name -> (value, blockers), for the names asked with `lookup`
         self.score_memo: dict[str, ScoreResult] = {}
         self.line_memo: dict[LineRule, tuple[Any, frozenset[str], Bound]] = {}  # reusable across what-if variations
+        self.span_memo: dict[Any, Any] = {}  # score id -> its bounds; line rule -> (points, bounds)
         self.bounds_memo: dict[str, Bound] = {}
         self.trace: list[TableHit] | None = None  # set to a list to record every table lookup
 
     # -- names and tables
 
+    def value_of(self, name: str) -> Any:
+        """A name's value (None: unknown), computed once."""
+        known = self.known
+        if name in known:
+            return known[name]
+        rulebook = self.rulebook
+        if name in rulebook.questions:
+            value = self.values.get(name)
+            if value is None:
+                when = self.program.implied.get(name)
+                if when is not None and when(self) is True:
+                    value = rulebook.implied[name]
+        elif name in rulebook.derived:
+            function = self.program.derived[name]
+            value = None if function is None else function(self)
+        elif name in rulebook.scores:
+            value = _number(decided(self.score_span(name), "number"))
+        elif name == "as_of":
+            value = self.as_of
+        else:  # pragma: no cover - the loader rejects unknown names
+            raise KeyError(name)
+        known[name] = value
+        return value
+
     def lookup(self, name: str) -> ex.Result:
         if name in self.memo:
             return self.memo[name]
-        rulebook = self.rulebook
-        if name in rulebook.questions:
-            result: ex.Result = self.answer(name)
-        elif name in rulebook.derived:
-            result = self.derived(name)
-        elif name in rulebook.scores:
-            score = self.score(name)
-            result = (score.value, ex.EMPTY if score.value is not None else frozenset(score.missing))
-        elif name == "as_of":
-            result = (self.as_of, ex.EMPTY)
-        else:  # pragma: no cover - the loader rejects unknown names
-            raise KeyError(name)
+        value = self.value_of(name)
+        result: ex.Result = (value, ex.EMPTY) if value is not None else (None, self.blockers(name))
         self.memo[name] = result
         return result
 
+    def blockers(self, name: str) -> frozenset[str]:
+        """The unanswered questions that keep an unknown name unknown."""
+        if name in self.rulebook.questions:
+            when = self.rulebook.rules.questions[name].implied_when
+            return frozenset([name]) if when is None else frozenset([name]) | self.why(when.node)
+        if name in self.rulebook.derived:
+            compiled = self.rules.derived[name]
+            return ex.EMPTY if compiled is None else self.why(compiled.node)
+        if name in self.rulebook.scores:
+            return frozenset(self.score(name).missing)
+        return ex.EMPTY  # pragma: no cover - as_of is always known
+
     # -- bounds (§13.25): what an unknown can still be
 
-    def kind(self, node: ex.Node) -> str | None:
-        return node_kind(node, self.rulebook.types)
+    def span(self, compiled: Compiled) -> Bound:
+        """What an expression can be, whatever the unknown answers are (§13.25)."""
+        return self.rulebook.bounds_function(compiled)(self)
 
     def table_rows(self, name: str) -> tuple[Iterable[tuple[int, TableRow]], Any, list[str]]:
         table = self.rulebook.tables[name]
@@ -107,43 +140,47 @@ class Evaluation(BoundsEnvironment):
         if name in self.bounds_memo:
             return self.bounds_memo[name]
         kind = self.rulebook.types[name].kind if name in self.rulebook.types else None
-        value, _ = self.lookup(name)
+        value = self.value_of(name)
         if value is not None:
             found = exact(value, kind)
         elif name in self.rulebook.questions:
             found = domain(self.rulebook.questions[name], self.rulebook.implied.get(name))
         elif name in self.rulebook.derived:
             compiled = self.rules.derived[name]
-            found = undecided(kind) if compiled is None else bounds(compiled.node, self)
+            found = undecided(kind) if compiled is None else self.span(compiled)
         else:  # a score
-            found = self.score(name).span or UNDECIDED_NUMBER
+            found = self.score_span(name)
         self.bounds_memo[name] = found
         return found
 
     def condition(self, compiled: Compiled, on_scores: bool) -> ex.Result:
         """A condition's value; unknown ones that read a score are decided by bounds when they can be (§13.25)."""
-        value, why = ex.evaluate(compiled.node, self)
-        if value is None and on_scores:
-            pinned = decided(bounds(compiled.node, self), "bool")
+        value = self.rulebook.function(compiled)(self)
+        if value is not None:
+            return value, ex.EMPTY
+        if on_scores:
+            pinned = decided(self.span(compiled), "bool")
             if pinned is not None:
                 return pinned, ex.EMPTY
-        return value, why
+        return None, self.why(compiled.node)
+
+    def why(self, node: ex.Node) -> frozenset[str]:
+        """The unanswered questions that keep an unknown expression unknown (the tree walker's account)."""
+        trace, self.trace = self.trace, None  # its values were read already: their lookups are not recorded twice
+        try:
+            return ex.evaluate(node, self)[1]
+        finally:
+            self.trace = trace
 
     def requirement(self, rule: RequirementRule) -> ex.Result:
         return self.condition(rule.condition, rule in self.rulebook.graph.on_scores)
 
-    def answer(self, question_id: str) -> ex.Result:
-        """The answer given, else the question's implied answer when its condition holds, else unknown."""
-        value = self.values.get(question_id)
-        if value is not None:
-            return value, ex.EMPTY
-        when = self.rulebook.rules.questions[question_id].implied_when
-        if when is None:
-            return None, frozenset([question_id])
-        holds, why = ex.evaluate(when.node, self)
-        if holds is True:
-            return self.rulebook.implied[question_id], ex.EMPTY
-        return None, frozenset([question_id]) | why
+    def holds(self, rule: RequirementRule, function: Fn) -> Any:
+        """A requirement's value only (what `requirement` gives, without the blockers)."""
+        value = function(self)
+        if value is None and rule in self.rulebook.graph.on_scores:
+            return decided(self.span(rule.condition), "bool")
+        return value
 
     def effective_answers(self) -> dict[str, Any]:
         """The answers given plus every implied answer that applies (what the rules actually read)."""
@@ -154,26 +191,23 @@ class Evaluation(BoundsEnvironment):
                 effective[question_id] = value
         return effective
 
-    def derived(self, name: str) -> ex.Result:
-        compiled = self.rules.derived[name]
-        return (None, ex.EMPTY) if compiled is None else ex.evaluate(compiled.node, self)
-
     def table(self, name: str, key: Any, column: str) -> Any:
-        found = matching_row(self.rules.rows[name], key)
+        found = self.program.tables[name](key)
         value = self.rulebook.tables[name].default if found is None else found[1].cells.get(column)
         if self.trace is not None:
             self.trace.append(TableHit(name, key, column, None if found is None else found[0], value))
         return value
 
-    def shown(self, items: Iterable[ShownRule]) -> list[str]:
-        """The ids of the flags, leads or warnings (of a slice) whose condition is true."""
-        return [item.id for item in items if ex.evaluate(item.condition.node, self)[0] is True]
+    def shown(self, items: Iterable[tuple[ShownRule, Fn]]) -> list[str]:
+        """The ids of the flags, leads or warnings (of a slice's program) whose condition is true."""
+        return [rule.id for rule, function in items if function(self) is True]
 
     def run(self, compiled: Compiled) -> ex.Result:
-        return ex.evaluate(compiled.node, self)
+        value = self.rulebook.function(compiled)(self)
+        return (value, ex.EMPTY) if value is not None else (None, self.why(compiled.node))
 
     def value(self, compiled: Compiled) -> Any:
-        return ex.evaluate(compiled.node, self)[0]
+        return self.rulebook.function(compiled)(self)
 
     def render(self, text: Template | None) -> str | None:
         if text is None:
@@ -182,7 +216,7 @@ class Evaluation(BoundsEnvironment):
         for literal, compiled in text.parts:
             out.append(literal)
             if compiled is not None:
-                value, _ = ex.evaluate(compiled.node, self)
+                value = self.value(compiled)
                 out.append("unknown" if value is None else display(value))
         return "".join(out)
 
@@ -190,15 +224,37 @@ class Evaluation(BoundsEnvironment):
 
     def line(self, rule: LineRule) -> tuple[Any, frozenset[str], Bound]:
         """A line's points, what they wait on, and their bounds; points the unknowns cannot move are known."""
-        points, blockers = self.run(rule.points)
-        if points is not None:
-            return points, blockers, exact(points, "number")
-        span = bounds(rule.points.node, self)
-        pinned = decided(span, "number")
-        return (pinned, ex.EMPTY, span) if pinned is not None else (None, blockers, span)
+        points, span = self.line_span(rule)
+        return points, (ex.EMPTY if points is not None else self.why(rule.points.node)), span
+
+    def line_span(self, rule: LineRule) -> tuple[Any, Bound]:
+        """A line's points (None: unknown, unless its bounds pin them) and their bounds, computed once."""
+        found = self.span_memo.get(rule)
+        if found is None:
+            points = self.rulebook.function(rule.points)(self)
+            if points is not None:
+                found = points, exact(points, "number")
+            else:
+                span = self.span(rule.points)
+                found = decided(span, "number"), span
+            self.span_memo[rule] = found
+        return found
 
     def score_value(self, score_id: str) -> int | float | None:
-        return self.score(score_id).value
+        return self.value_of(score_id)  # type: ignore[no-any-return]
+
+    def score_span(self, score_id: str) -> Bound:
+        """The lowest and highest total the unknown answers leave possible (no report built)."""
+        found = self.span_memo.get(score_id)
+        if found is None:
+            if score_id in self.score_memo:
+                found = self.score_memo[score_id].span or UNDECIDED_NUMBER
+            else:
+                lines = self.rules.lines[score_id]
+                spans = [self.line_span(rule)[1] for rule in lines]
+                found = total(self.rulebook.scores[score_id], [rule.model.group for rule in lines], spans)[1]
+            self.span_memo[score_id] = found
+        return found
 
     def score(self, score_id: str) -> ScoreResult:
         if score_id in self.score_memo:
@@ -219,22 +275,22 @@ class Evaluation(BoundsEnvironment):
                                                    .scores.get(score_id)),
             reference=score.reference, source=score.source,
         )
-        result.groups, result.span = total(score, lines, spans)
+        result.groups, result.span = total(score, [line.group for line in lines], spans)
         result.value = _number(decided(result.span, "number"))
         self.score_memo[score_id] = result
         return result
 
 
-def total(score: Score, lines: list[ScoreLineResult], spans: list[Bound]) -> tuple[list[ScoreGroupResult], Bound]:
+def total(score: Score, groups: list[str | None], spans: list[Bound]) -> tuple[list[ScoreGroupResult], Bound]:
     """Group subtotals (each capped at its max) and the capped total, as bounds (§13.25).
 
     Capping is monotone, so the bounds of a capped sum are the capped sums of the bounds: a group
     already at its cap is known whatever its unknown lines are.
     """
     sums: dict[str | None, Bound] = {}
-    for line, (low, high) in zip(lines, spans, strict=True):
-        was = sums.get(line.group, (0.0, 0.0))
-        sums[line.group] = (was[0] + low, was[1] + high)
+    for line_group, (low, high) in zip(groups, spans, strict=True):
+        was = sums.get(line_group, (0.0, 0.0))
+        sums[line_group] = (was[0] + low, was[1] + high)
     results: dict[str, ScoreGroupResult] = {}
     capped_spans: dict[str, Bound] = {}
 
@@ -289,24 +345,6 @@ def recent_rounds(score: Score, as_of: dt.date, english: Score | None = None) ->
             band.rounds += 1
             band.latest = round_.date
     return sorted(bands.values(), key=lambda b: b.latest, reverse=True)
-
-
-def matching_row(rows: Iterable[tuple[int, TableRow]], key: Any) -> tuple[int, TableRow] | None:
-    """The first row in force (of a slice) that matches the key, with its index in the table."""
-    for found in rows:
-        if row_matches(found[1], key):
-            return found
-    return None
-
-
-def row_matches(row: TableRow, key: Any) -> bool:
-    if row.at is not None:
-        return ex.same_value(row.at, key)
-    if row.in_ is not None:
-        return any(ex.same_value(option, key) for option in row.in_)
-    if row.from_ is not None and key < row.from_:
-        return False
-    return not (row.to is not None and key > row.to)
 
 
 def _number(value: Any) -> Any:
@@ -412,7 +450,7 @@ def evaluate(
     `trace`, when given, receives every table lookup made (for `rules diff` to name the row that changed).
     """
     as_of = as_of or today()
-    values = read_answers(rulebook.questions, answers)
+    values = rulebook.read_answers(answers)
     state = Evaluation(rulebook, values, as_of)
     state.trace = trace
     pathways: dict[str, PathwayResult] = {}
@@ -480,17 +518,31 @@ def next_steps(state: Evaluation, steps: Iterable[StepRule]) -> list[NextStepRes
 def outcomes(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Outcomes:
     """Outcomes, score values, flags, leads, warnings and best pathway, with no text rendered (the fast path)."""
     as_of = as_of or today()
-    state = Evaluation(rulebook, read_answers(rulebook.questions, answers), as_of)
-    statuses = {pathway_id: pathway_status(state, pathway_id) for pathway_id in rulebook.pathways}
-    decided = {pathway_id: outcome for pathway_id, (outcome, _) in statuses.items()}
+    state = Evaluation(rulebook, rulebook.read_answers(answers), as_of)
+    program = state.program
+    decided: dict[str, Outcome] = {}
+    undecided: list[frozenset[str]] = []
+    for pathway_id, requirements in program.requirements.items():
+        unknown = []
+        outcome: Outcome = "eligible"
+        for rule, function in requirements:
+            value = state.holds(rule, function)
+            if value is None:
+                unknown.append(rule)
+            elif not value:
+                outcome = "ineligible"
+        if outcome == "eligible" and unknown:
+            outcome = "incomplete"
+            undecided.append(frozenset().union(*(state.why(rule.condition.node) for rule in unknown)))
+        decided[pathway_id] = outcome
     return Outcomes(
         pathways=decided,
-        scores={score_id: state.score_value(score_id) for score_id in rulebook.scores},
-        flags=state.shown(state.rules.flags),
-        leads=state.shown(state.rules.leads),
-        warnings=state.shown(state.rules.warnings),
+        scores={score_id: state.value_of(score_id) for score_id in rulebook.scores},
+        flags=state.shown(program.flags),
+        leads=state.shown(program.leads),
+        warnings=state.shown(program.warnings),
         best_pathway=best_of(decided, rulebook.ranks),
-        missing=missing_answers(rulebook, [why for outcome, why in statuses.values() if outcome == "incomplete"]),
+        missing=missing_answers(rulebook, undecided),
     )
 
 
@@ -503,7 +555,7 @@ def open_questions(
     come in interview order (topics, then file order); `skip` holds questions the person declined.
     """
     as_of = as_of or today()
-    values = read_answers(rulebook.questions, answers)
+    values = rulebook.read_answers(answers)
     state = Evaluation(rulebook, values, as_of)
     needed: set[str] = set()
     pathway_open: dict[str, bool] = {}

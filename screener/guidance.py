@@ -109,7 +109,7 @@ def stale_figures(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date
         for score_id in pathway.scores:
             state.score(score_id)
         shown |= set(pathway.scores)
-        used.update(dict.fromkeys(state.memo))
+        used.update(dict.fromkeys(state.known))
     stale: list[str] = []
     if rulebook.info.review_by and rulebook.info.review_by < as_of:
         stale.append(rulebook.info.title)

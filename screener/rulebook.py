@@ -62,6 +62,7 @@ from screener.model import (
     TableRow,
     Topic,
 )
+from screener.program import BoundsFn, Fn, Program, lower, lower_bounds, program_of
 from screener.source import (
     DuplicateKeyError,
     LocatedDict,
@@ -197,6 +198,10 @@ def _display(root: Path, path: Path) -> str:
 # ----------------------------------------------------------------------------------- compiled form
 
 
+_UNREAD: Any = object()
+_BLANK: Any = object()
+
+
 @dataclass
 class Rulebook:
     """A loaded, fully checked rulebook. Evaluate answers with `evaluate`."""
@@ -224,6 +229,9 @@ class Rulebook:
     english: Rulebook | None = field(default=None, repr=False, compare=False)  # set on a translated rulebook
     _slices: dict[dt.date, Slice] = field(default_factory=dict, repr=False, compare=False)
     _languages: dict[str, Rulebook] = field(default_factory=dict, repr=False, compare=False)
+    _lowered: dict[int, Fn] = field(default_factory=dict, repr=False, compare=False)  # id(Compiled) -> closure
+    _bounded: dict[int, BoundsFn] = field(default_factory=dict, repr=False, compare=False)  # the same for bounds
+    _readings: dict[tuple[int, str], Any] = field(default_factory=dict, repr=False, compare=False)  # read_answers
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -267,6 +275,29 @@ class Rulebook:
             found = self._slices[as_of] = slice_at(self.rules, self.tables, as_of)
         return found
 
+    def program(self, as_of: dt.date) -> Program:
+        """The slice in force on `as_of` as closures (`screener.program`), built once per slice."""
+        rules = self.at(as_of)
+        found: Program | None = rules.programs.get("program")
+        if found is None:
+            implied = {qid: q.implied_when for qid, q in self.rules.questions.items() if q.implied_when is not None}
+            found = rules.programs["program"] = program_of(rules, implied, self.tables, self._lowered)
+        return found
+
+    def function(self, compiled: Compiled) -> Fn:
+        """The closure computing an expression's value (lowered once per rulebook)."""
+        found = self._lowered.get(id(compiled))
+        if found is None:
+            found = self._lowered[id(compiled)] = lower(compiled.node, self.tables)
+        return found
+
+    def bounds_function(self, compiled: Compiled) -> BoundsFn:
+        """The closure computing an expression's bounds (lowered once per rulebook)."""
+        found = self._bounded.get(id(compiled))
+        if found is None:
+            found = self._bounded[id(compiled)] = lower_bounds(compiled.node, self.types, self.tables)
+        return found
+
     def question_order(self) -> list[Question]:
         rank = {topic.id: index for index, topic in enumerate(self.topics)}
         indexed = list(enumerate(self.questions.values()))
@@ -292,9 +323,34 @@ class Rulebook:
         return open_questions(self, answers, as_of=as_of, skip=skip)
 
     def read_answers(self, raw: Mapping[str, Any], *, allow_unknown_fields: bool = False) -> dict[str, Any]:
-        from screener.answers import read_answers
+        """`answers.read_answers`, remembering how each yes/no and choice text reads (few spellings, read often)."""
+        from screener.answers import coerce, is_blank, read_answers
 
-        return read_answers(self.questions, raw, allow_unknown_fields=allow_unknown_fields)
+        readings = self._readings
+        values: dict[str, Any] = {}
+        for field_id, answer in raw.items():
+            question = self.questions.get(field_id)
+            if question is None:
+                return read_answers(self.questions, raw, allow_unknown_fields=allow_unknown_fields)
+            remember = type(answer) is str and question.type in ("yes_no", "choice")
+            if remember:
+                found = readings.get((id(question), answer), _UNREAD)
+                if found is not _UNREAD:
+                    if found is not _BLANK:
+                        values[field_id] = found
+                    continue
+            if is_blank(answer):
+                value = _BLANK
+            else:
+                try:
+                    value = values[field_id] = coerce(question, answer)
+                except ValueError:  # every problem, listed the usual way
+                    return read_answers(self.questions, raw, allow_unknown_fields=allow_unknown_fields)
+            if remember:
+                if len(readings) > 50_000:
+                    readings.clear()
+                readings[(id(question), answer)] = value
+        return values
 
 
 # ---------------------------------------------------------------------------------------- loading
@@ -967,7 +1023,7 @@ class _Loader:
 
 
 def _keys_overlap(first: TableRow, second: TableRow, *, text: bool) -> bool:
-    """Whether some key would match both rows (as `evaluation.row_matches` matches them)."""
+    """Whether some key would match both rows (as `program.row_matches` matches them)."""
     def values(row: TableRow) -> list[Any] | None:  # None: a range (or everything)
         found = [row.at] if row.at is not None else row.in_
         if found is None:

@@ -143,7 +143,8 @@ class Variations:
         for score_id in rulebook.scores:
             self.base.score(score_id)
         graph = rulebook.graph
-        self.reads = {name: graph.questions_of([name]) for name in [*self.base.memo, *self.base.score_memo]}
+        self.reads = {name: graph.questions_of([name])
+                      for name in [*self.base.known, *self.base.memo, *self.base.score_memo]}
         self.line_reads = {line: graph.questions_of_node(line.points.node) for line in self.base.line_memo}
         self.kept: dict[frozenset[str], tuple[set[str], set[LineRule]]] = {}
 
@@ -156,6 +157,8 @@ class Variations:
             )
         names, lines = self.kept[touched]
         state = Evaluation(self.rulebook, {**self.values, **changed}, self.as_of)
+        state.known.update((name, value) for name, value in self.base.known.items()
+                           if name in names and name not in changed)
         state.memo = {name: result for name, result in self.base.memo.items() if name in names}
         state.score_memo = {name: result for name, result in self.base.score_memo.items() if name in names}
         state.line_memo = {key: result for key, result in self.base.line_memo.items() if key in lines}

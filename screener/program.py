@@ -1,0 +1,478 @@
+"""The sliced rulebook lowered to Python closures: a value for each expression, without walking its tree.
+
+`expressions.evaluate` walks a node tree and returns (value, blockers) at every node. Most callers only
+need the value (outcomes, scores, flags), so each expression is lowered once into a closure that computes
+just the value, with the same three-valued semantics (`expressions.same_value` for equality, unknown on
+division by zero, Kleene `and`/`or`, `if` known when both branches agree). Blockers (which unanswered
+questions keep a value unknown) are computed by the tree walker only for the values that stay unknown.
+
+The closures evaluate exactly what the tree walker evaluates, in the same order (both sides of a
+comparison even when the left is unknown, every argument of `min`/`max`): what a person's verdict
+read (table rows for `rules diff`, dated values for `guidance`) is the same on both paths.
+`tests/test_program.py` checks the closures against the tree walker node by node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from screener import expressions as ex
+from screener.bounds import (
+    UNDECIDED_BOOL,
+    UNDECIDED_NUMBER,
+    Bound,
+    arith_step,
+    compare_intervals,
+    exact,
+    hull,
+    may_match,
+    node_kind,
+    undecided,
+)
+from screener.compiled import Compiled, LineRule, RequirementRule, ShownRule, Slice
+from screener.model import TableRow
+
+if TYPE_CHECKING:
+    from screener.evaluation import Evaluation
+
+Fn = Callable[["Evaluation"], Any]
+BoundsFn = Callable[["Evaluation"], Bound]
+MISSING: Any = object()
+
+
+def lower(node: ex.Node, tables: Collection[str]) -> Fn:
+    """The closure computing `node`'s value (None: unknown) from an evaluation's names and tables."""
+    if isinstance(node, ex.Literal_):
+        constant = node.value
+        return lambda env: constant
+    if isinstance(node, ex.Name):
+        return _name(node.name)
+    if isinstance(node, ex.Not):
+        operand = lower(node.operand, tables)
+        return lambda env: None if (value := operand(env)) is None else not value
+    if isinstance(node, ex.Negate):
+        operand = lower(node.operand, tables)
+        return lambda env: None if (value := operand(env)) is None else -value
+    if isinstance(node, ex.Logic):
+        return _logic(node.op == "or", tuple(lower(operand, tables) for operand in node.operands))
+    if isinstance(node, ex.Compare):
+        return _compare(node, tables)
+    if isinstance(node, ex.Arith):
+        return _arith(node.ops, tuple(lower(operand, tables) for operand in node.operands))
+    if isinstance(node, ex.Call):
+        return _call(node, tables)
+    raise ex.ExpressionError(f"cannot evaluate {type(node).__name__}")  # pragma: no cover - lists are never values
+
+
+def _name(name: str) -> Fn:
+    if name == "as_of":
+        return lambda env: env.as_of
+
+    def read(env: Evaluation) -> Any:
+        value = env.known.get(name, MISSING)
+        return env.value_of(name) if value is MISSING else value
+
+    return read
+
+
+def _logic(decisive: bool, operands: tuple[Fn, ...]) -> Fn:
+    """Kleene logic: the decisive value (true for or, false for and) settles it, else unknown wins."""
+    def run(env: Evaluation) -> Any:
+        unknown = False
+        for operand in operands:
+            value = operand(env)
+            if value is None:
+                unknown = True
+            elif bool(value) is decisive:
+                return decisive
+        return None if unknown else not decisive
+
+    return run
+
+
+def _compare(node: ex.Compare, tables: Collection[str]) -> Fn:
+    left = lower(node.left, tables)
+    op = node.op
+    if op in ("in", "not in"):
+        assert isinstance(node.right, ex.ListOf)
+        texts = frozenset(item.value.lower() for item in node.right.items if isinstance(item.value, str))
+        others = tuple(item.value for item in node.right.items if not isinstance(item.value, str))
+        wanted = op == "in"
+
+        def member(env: Evaluation) -> Any:
+            value = left(env)
+            if value is None:
+                return None
+            inside = value.lower() in texts if isinstance(value, str) else any(value == item for item in others)
+            return inside is wanted
+
+        return member
+    test = _TESTS[op]
+    if isinstance(node.right, ex.Literal_):  # the usual shape, `age >= 18`: no closure for the constant
+        return _compare_constant(left, op, node.right.value)
+    right = lower(node.right, tables)
+
+    def compare(env: Evaluation) -> Any:
+        first, second = left(env), right(env)  # both sides, as the tree walker does
+        if first is None or second is None:
+            return None
+        return test(first, second)
+
+    return compare
+
+
+def _compare_constant(left: Fn, op: str, constant: Any) -> Fn:
+    if op in ("==", "!=") and isinstance(constant, str):
+        folded, wanted = constant.lower(), op == "=="  # `expressions.same_value`: text without regard to case
+
+        def same_text(env: Evaluation) -> Any:
+            value = left(env)
+            if value is None:
+                return None
+            return (isinstance(value, str) and value.lower() == folded) is wanted
+
+        return same_text
+    test = _TESTS[op]
+
+    def compare(env: Evaluation) -> Any:
+        value = left(env)
+        return None if value is None else test(value, constant)
+
+    return compare
+
+
+_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": ex.same_value,
+    "!=": lambda a, b: not ex.same_value(a, b),
+    "<": lambda a, b: bool(a < b),
+    "<=": lambda a, b: bool(a <= b),
+    ">": lambda a, b: bool(a > b),
+    ">=": lambda a, b: bool(a >= b),
+}
+
+
+def _arith(ops: tuple[str, ...], operands: tuple[Fn, ...]) -> Fn:
+    """Left to right; unknown if any operand is, and division by zero is unknown too."""
+    first, rest = operands[0], tuple(zip(ops, operands[1:], strict=True))
+
+    def run(env: Evaluation) -> Any:
+        value = first(env)
+        for op, operand in rest:
+            right = operand(env)
+            if value is None or right is None:
+                value = None
+            elif op == "+":
+                value = value + right
+            elif op == "-":
+                value = value - right
+            elif op == "*":
+                value = value * right
+            elif right == 0:
+                value = None
+            else:
+                value = value / right
+        return value
+
+    return run
+
+
+def _call(node: ex.Call, tables: Collection[str]) -> Fn:
+    function = node.function
+    args = tuple(lower(arg, tables) for arg in node.args)
+    if function == "if":
+        condition, then, otherwise = args
+
+        def choose(env: Evaluation) -> Any:
+            decided = condition(env)
+            if decided is True:
+                return then(env)
+            if decided is False:
+                return otherwise(env)
+            first, second = then(env), otherwise(env)
+            return first if first is not None and second is not None and ex.same_value(first, second) else None
+
+        return choose
+    if function == "known":
+        (operand,) = args
+        return lambda env: operand(env) is not None
+    if function in ("min", "max"):
+        pick = min if function == "min" else max
+
+        def extreme(env: Evaluation) -> Any:
+            values = [arg(env) for arg in args]  # every argument, as the tree walker does
+            return None if None in values else pick(values)
+
+        return extreme
+    assert function in tables, function  # the loader accepts no other call
+    key = args[0]
+    column = args[1] if len(args) > 1 else (lambda env: "points")
+
+    def lookup(env: Evaluation) -> Any:
+        found, chosen = key(env), column(env)
+        if found is None or chosen is None:
+            return None
+        return env.table(function, found, chosen)
+
+    return lookup
+
+
+# ------------------------------------------------------------------------------------ bounds
+
+
+def lower_bounds(node: ex.Node, types: Mapping[str, ex.Type], tables: Collection[str]) -> BoundsFn:
+    """The closure computing what `node` can be over every answer to the unknown questions (§13.25).
+
+    The interval rules are those of `screener.bounds` (the columnar compiler lowers the same ones).
+    """
+    if isinstance(node, ex.Literal_):
+        constant = exact(node.value, node.type.kind)
+        return lambda env: constant
+    if isinstance(node, ex.Name):
+        name = node.name
+        return lambda env: env.bounds(name)
+    if isinstance(node, ex.Not):
+        operand = lower_bounds(node.operand, types, tables)
+
+        def negation(env: Evaluation) -> Bound:
+            must, may = operand(env)
+            return not may, not must
+
+        return negation
+    if isinstance(node, ex.Negate):
+        number = lower_bounds(node.operand, types, tables)
+
+        def minus(env: Evaluation) -> Bound:
+            low, high = number(env)
+            return -high, -low
+
+        return minus
+    if isinstance(node, ex.Logic):
+        parts = tuple(lower_bounds(operand, types, tables) for operand in node.operands)
+        gather = all if node.op == "and" else any
+
+        def logic(env: Evaluation) -> Bound:
+            found = [part(env) for part in parts]
+            return gather(p[0] for p in found), gather(p[1] for p in found)
+
+        return logic
+    if isinstance(node, ex.Compare):
+        return _compare_bounds(node, types, tables)
+    if isinstance(node, ex.Arith):
+        first = lower_bounds(node.operands[0], types, tables)
+        rest = tuple((op, lower_bounds(operand, types, tables)) for op, operand in zip(node.ops, node.operands[1:],
+                                                                                        strict=True))
+
+        def chain(env: Evaluation) -> Bound:
+            value = first(env)
+            for op, operand in rest:
+                value = arith_step(op, value, operand(env))
+            return value
+
+        return chain
+    if isinstance(node, ex.Call):
+        return _call_bounds(node, types, tables)
+    raise ex.ExpressionError(f"cannot bound {type(node).__name__}")  # pragma: no cover - lists are never values
+
+
+def _compare_bounds(node: ex.Compare, types: Mapping[str, ex.Type], tables: Collection[str]) -> BoundsFn:
+    kind = node_kind(node.left, types)
+    left = lower_bounds(node.left, types, tables)
+    if node.op in ("in", "not in"):
+        assert isinstance(node.right, ex.ListOf)
+        items = [item.value for item in node.right.items]
+        wanted = node.op == "in"
+
+        def member(env: Evaluation) -> Bound:
+            low, high = left(env)
+            if kind == "number":
+                inside: Bound = (low in items, low in items) if low == high else (
+                    False, any(low <= item <= high for item in items))
+            elif low is None or low != high:
+                inside = UNDECIDED_BOOL
+            else:
+                found = any(ex.same_value(low, item) for item in items)
+                inside = (found, found)
+            return inside if wanted else (not inside[1], not inside[0])
+
+        return member
+    right = lower_bounds(node.right, types, tables)
+    op = node.op
+    if kind != "number" and node_kind(node.right, types) != "number":
+        test = _TESTS[op]
+
+        def decided_values(env: Evaluation) -> Bound:
+            (alo, ahi), (blo, bhi) = left(env), right(env)
+            if alo is None or blo is None or alo != ahi or blo != bhi:
+                return UNDECIDED_BOOL
+            value = test(alo, blo)
+            return value, value
+
+        return decided_values
+    return lambda env: compare_intervals(op, left(env), right(env), both=_both, negate=_negate)
+
+
+def _both(first: Any, second: Any) -> Any:
+    return first and second
+
+
+def _negate(value: Any) -> Any:
+    return not value
+
+
+def _call_bounds(node: ex.Call, types: Mapping[str, ex.Type], tables: Collection[str]) -> BoundsFn:
+    function, kind = node.function, node_kind(node, types)
+    if function == "known":
+        value = lower(node.args[0], tables)
+
+        def known(env: Evaluation) -> Bound:
+            found = value(env) is not None
+            return found, found
+
+        return known
+    args = tuple(lower_bounds(arg, types, tables) for arg in node.args)
+    if function == "if":
+        condition, then, otherwise = args
+
+        def choose(env: Evaluation) -> Bound:
+            must, may = condition(env)
+            if must:
+                return then(env)
+            if not may:
+                return otherwise(env)
+            return hull(then(env), otherwise(env), kind)
+
+        return choose
+    if function in ("min", "max"):
+        pick = min if function == "min" else max
+
+        def extreme(env: Evaluation) -> Bound:
+            parts = [arg(env) for arg in args]
+            if kind != "number":
+                if any(p[0] is None or p[0] != p[1] for p in parts):
+                    return undecided(kind)
+                value = pick(p[0] for p in parts)
+                return value, value
+            return pick(p[0] for p in parts), pick(p[1] for p in parts)
+
+        return extreme
+    return _table_bounds(function, args, node_kind(node.args[0], types))
+
+
+def _table_bounds(name: str, args: tuple[BoundsFn, ...], key_kind: str | None) -> BoundsFn:
+    """A lookup on an undecided key spans every row in force that could match, and the default."""
+    key = args[0]
+    chosen = args[1] if len(args) > 1 else None
+
+    def lookup(env: Evaluation) -> Bound:
+        if chosen is None:
+            column = "points"
+        else:
+            picked = chosen(env)
+            if picked[0] is None or picked[0] != picked[1]:
+                return UNDECIDED_NUMBER
+            column = str(picked[0])
+        rows, default, columns = env.table_rows(name)
+        if column not in columns:
+            return UNDECIDED_NUMBER  # a column the table does not have
+        low, high = key(env)
+        if low is not None and low == high:
+            return exact(env.table(name, low, column), "number")
+        if default is None:
+            return UNDECIDED_NUMBER  # a key that matches no row would give unknown
+        values = [float(default)]
+        for _, row in rows:
+            if key_kind != "number" or may_match(row, low, high):
+                cell = row.cells.get(column)
+                if cell is None:
+                    return UNDECIDED_NUMBER
+                values.append(float(cell))  # type: ignore[arg-type]
+        return min(values), max(values)
+
+    return lookup
+
+
+# ------------------------------------------------------------------------------------ programs
+
+
+Match = Callable[[Any], tuple[int, TableRow] | None]
+
+
+def row_matches(row: TableRow, key: Any) -> bool:
+    if row.at is not None:
+        return ex.same_value(row.at, key)
+    if row.in_ is not None:
+        return any(ex.same_value(option, key) for option in row.in_)
+    if row.from_ is not None and key < row.from_:
+        return False
+    return not (row.to is not None and key > row.to)
+
+
+
+def matcher(rows: tuple[tuple[int, TableRow], ...]) -> Match:
+    """The first row (in force, with its index) whose key matches, as `row_matches` decides.
+
+    Rows keyed by `at`/`in` are indexed (text folded to lower case, as `expressions.same_value` compares);
+    the first range row (`from`/`to`) stops the index, and the rows from there are searched in order.
+    """
+    index: dict[Any, tuple[int, TableRow]] = {}
+    rest: list[tuple[int, TableRow]] = []
+    for found in rows:
+        row = found[1]
+        if rest or (row.at is None and row.in_ is None):
+            rest.append(found)
+            continue
+        for key in [row.at] if row.at is not None else list(row.in_ or ()):
+            index.setdefault(key.lower() if isinstance(key, str) else key, found)
+    tail = tuple(rest)
+
+    def match(key: Any) -> tuple[int, TableRow] | None:
+        try:
+            found = index.get(key.lower() if isinstance(key, str) else key)
+        except TypeError:  # pragma: no cover - keys are numbers, text or dates
+            found = None
+        if found is not None:
+            return found
+        for candidate in tail:
+            if row_matches(candidate[1], key):
+                return candidate
+        return None
+
+    return match
+
+
+@dataclass(frozen=True, eq=False)
+class Program:
+    """A slice's rules as closures, built once per slice (`program_of`)."""
+
+    derived: Mapping[str, Fn | None]
+    implied: Mapping[str, Fn]  # question -> its `implied` condition
+    requirements: Mapping[str, tuple[tuple[RequirementRule, Fn], ...]]
+    lines: Mapping[str, tuple[tuple[LineRule, Fn], ...]]
+    flags: tuple[tuple[ShownRule, Fn], ...]
+    leads: tuple[tuple[ShownRule, Fn], ...]
+    warnings: tuple[tuple[ShownRule, Fn], ...]
+    tables: Mapping[str, Match]
+
+
+def program_of(rules: Slice, implied: Mapping[str, Compiled], tables: Collection[str],
+               cache: dict[int, Fn]) -> Program:
+    """Lower every expression of the slice (each `Compiled` once per rulebook, kept in `cache`)."""
+    def fn(compiled: Compiled) -> Fn:
+        found = cache.get(id(compiled))
+        if found is None:
+            found = cache[id(compiled)] = lower(compiled.node, tables)
+        return found
+
+    return Program(
+        derived={did: None if compiled is None else fn(compiled) for did, compiled in rules.derived.items()},
+        implied={qid: fn(compiled) for qid, compiled in implied.items()},
+        requirements={pid: tuple((rule, fn(rule.condition)) for rule in found)
+                      for pid, found in rules.requirements.items()},
+        lines={sid: tuple((line, fn(line.points)) for line in found) for sid, found in rules.lines.items()},
+        flags=tuple((rule, fn(rule.condition)) for rule in rules.flags),
+        leads=tuple((rule, fn(rule.condition)) for rule in rules.leads),
+        warnings=tuple((rule, fn(rule.condition)) for rule in rules.warnings),
+        tables={tid: matcher(rows) for tid, rows in rules.rows.items()},
+    )
