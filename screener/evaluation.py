@@ -9,7 +9,7 @@ which unanswered questions kept it unknown; `open_questions` turns that into the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,14 +18,12 @@ from screener.bounds import (
     UNDECIDED_NUMBER,
     Bound,
     decided,
-    domain,
     exact,
-    undecided,
 )
 from screener.compiled import Compiled, LineRule, RequirementRule, ShownRule, Slice, StepRule, Template, today
 from screener.i18n import _, format_number
 from screener.model import Question, Score, TableRow
-from screener.program import Fn, Program
+from screener.program import Fn, Program, number
 from screener.report import (
     AnswerWarningResult,
     FlagResult,
@@ -72,7 +70,8 @@ class Evaluation(ex.Environment):
         self.rules: Slice = rulebook.at(as_of)
         self.program: Program = rulebook.program(as_of)
         # name -> value (None: unknown); starts with the answers given
-        self.known: dict[str, Any] = {name: value for name, value in values.items() if value is not None}
+        self.known: dict[str, Any] = dict(self.program.blank)  # questions that stay unknown unless answered
+        self.known.update((name, value) for name, value in values.items() if value is not None)
         self.memo: dict[str, ex.Result] = {}  # name -> (value, blockers), for the names asked with `lookup`
         self.score_memo: dict[str, ScoreResult] = {}
         self.line_memo: dict[LineRule, tuple[Any, frozenset[str], Bound]] = {}  # reusable across what-if variations
@@ -87,22 +86,10 @@ class Evaluation(ex.Environment):
         known = self.known
         if name in known:
             return known[name]
-        rulebook = self.rulebook
-        if name in rulebook.questions:
-            value = self.values.get(name)
-            if value is None:
-                when = self.program.implied.get(name)
-                if when is not None and when(self) is True:
-                    value = rulebook.implied[name]
-        elif name in rulebook.derived:
-            function = self.program.derived[name]
-            value = None if function is None else function(self)
-        elif name in rulebook.scores:
-            value = _number(decided(self.score_span(name), "number"))
-        elif name == "as_of":
-            value = self.as_of
-        else:  # pragma: no cover - the loader rejects unknown names
-            raise KeyError(name)
+        if name == "as_of":
+            value: Any = self.as_of
+        else:
+            value = self.program.values[name](self)
         known[name] = value
         return value
 
@@ -118,10 +105,10 @@ class Evaluation(ex.Environment):
         """The unanswered questions that keep an unknown name unknown."""
         if name in self.rulebook.questions:
             when = self.rulebook.rules.questions[name].implied_when
-            return frozenset([name]) if when is None else frozenset([name]) | self.why(when.node)
+            return frozenset([name]) if when is None else frozenset([name]) | self.why(when)
         if name in self.rulebook.derived:
             compiled = self.rules.derived[name]
-            return ex.EMPTY if compiled is None else self.why(compiled.node)
+            return ex.EMPTY if compiled is None else self.why(compiled)
         if name in self.rulebook.scores:
             return frozenset(self.score(name).missing)
         return ex.EMPTY  # pragma: no cover - as_of is always known
@@ -132,25 +119,17 @@ class Evaluation(ex.Environment):
         """What an expression can be, whatever the unknown answers are (§13.25)."""
         return self.rulebook.bounds_function(compiled)(self)
 
-    def table_rows(self, name: str) -> tuple[Iterable[tuple[int, TableRow]], Any, list[str]]:
-        table = self.rulebook.tables[name]
-        return self.rules.rows[name], table.default, table.columns or ["points"]
+    def table_rows(self, name: str) -> tuple[Iterable[tuple[int, TableRow]], Any, Collection[str]]:
+        """The rows in force, the default and the columns of a table."""
+        return self.program.table_rows[name]
 
     def bounds(self, name: str) -> Bound:
-        if name in self.bounds_memo:
-            return self.bounds_memo[name]
-        kind = self.rulebook.types[name].kind if name in self.rulebook.types else None
-        value = self.value_of(name)
-        if value is not None:
-            found = exact(value, kind)
-        elif name in self.rulebook.questions:
-            found = domain(self.rulebook.questions[name], self.rulebook.implied.get(name))
-        elif name in self.rulebook.derived:
-            compiled = self.rules.derived[name]
-            found = undecided(kind) if compiled is None else self.span(compiled)
-        else:  # a score
-            found = self.score_span(name)
-        self.bounds_memo[name] = found
+        """What a name can be (§13.25): its value when known, else its question's range or its rule's bounds."""
+        found = self.bounds_memo.get(name)
+        if found is None:
+            value = self.value_of(name)
+            found = self.bounds_memo[name] = (self.program.unknown[name](self) if value is None
+                                              else exact(value, self.program.kinds.get(name)))
         return found
 
     def condition(self, compiled: Compiled, on_scores: bool) -> ex.Result:
@@ -162,13 +141,13 @@ class Evaluation(ex.Environment):
             pinned = decided(self.span(compiled), "bool")
             if pinned is not None:
                 return pinned, ex.EMPTY
-        return None, self.why(compiled.node)
+        return None, self.why(compiled)
 
-    def why(self, node: ex.Node) -> frozenset[str]:
-        """The unanswered questions that keep an unknown expression unknown (the tree walker's account)."""
+    def why(self, compiled: Compiled) -> frozenset[str]:
+        """The unanswered questions that keep an unknown expression unknown."""
         trace, self.trace = self.trace, None  # its values were read already: their lookups are not recorded twice
         try:
-            return ex.evaluate(node, self)[1]
+            return self.rulebook.why_function(compiled)(self)
         finally:
             self.trace = trace
 
@@ -193,7 +172,7 @@ class Evaluation(ex.Environment):
 
     def table(self, name: str, key: Any, column: str) -> Any:
         found = self.program.tables[name](key)
-        value = self.rulebook.tables[name].default if found is None else found[1].cells.get(column)
+        value = self.program.table_rows[name][1] if found is None else found[2].get(column)
         if self.trace is not None:
             self.trace.append(TableHit(name, key, column, None if found is None else found[0], value))
         return value
@@ -204,7 +183,7 @@ class Evaluation(ex.Environment):
 
     def run(self, compiled: Compiled) -> ex.Result:
         value = self.rulebook.function(compiled)(self)
-        return (value, ex.EMPTY) if value is not None else (None, self.why(compiled.node))
+        return (value, ex.EMPTY) if value is not None else (None, self.why(compiled))
 
     def value(self, compiled: Compiled) -> Any:
         return self.rulebook.function(compiled)(self)
@@ -225,13 +204,13 @@ class Evaluation(ex.Environment):
     def line(self, rule: LineRule) -> tuple[Any, frozenset[str], Bound]:
         """A line's points, what they wait on, and their bounds; points the unknowns cannot move are known."""
         points, span = self.line_span(rule)
-        return points, (ex.EMPTY if points is not None else self.why(rule.points.node)), span
+        return points, (ex.EMPTY if points is not None else self.why(rule.points)), span
 
-    def line_span(self, rule: LineRule) -> tuple[Any, Bound]:
+    def line_span(self, rule: LineRule, function: Fn | None = None) -> tuple[Any, Bound]:
         """A line's points (None: unknown, unless its bounds pin them) and their bounds, computed once."""
         found = self.span_memo.get(rule)
         if found is None:
-            points = self.rulebook.function(rule.points)(self)
+            points = (function or self.rulebook.function(rule.points))(self)
             if points is not None:
                 found = points, exact(points, "number")
             else:
@@ -250,9 +229,10 @@ class Evaluation(ex.Environment):
             if score_id in self.score_memo:
                 found = self.score_memo[score_id].span or UNDECIDED_NUMBER
             else:
-                lines = self.rules.lines[score_id]
-                spans = [self.line_span(rule)[1] for rule in lines]
-                found = total(self.rulebook.scores[score_id], [rule.model.group for rule in lines], spans)[1]
+                lines = self.program.lines[score_id]
+                spans = [self.line_span(rule, function)[1] for rule, function in lines]
+                found = total(self.rulebook.scores[score_id], [rule.model.group for rule, _ in lines], spans,
+                              report=False)[1]
             self.span_memo[score_id] = found
         return found
 
@@ -267,7 +247,7 @@ class Evaluation(ex.Environment):
                 self.line_memo[rule] = self.line(rule)
             points, blockers, span = self.line_memo[rule]
             line = rule.model
-            lines.append(ScoreLineResult(line.id, line.text, line.group, _number(points), sorted(blockers)))
+            lines.append(ScoreLineResult(line.id, line.text, line.group, number(points), sorted(blockers)))
             spans.append(span)
         result = ScoreResult(
             id=score_id, title=score.title, value=None, max=score.max, lines=lines,
@@ -276,16 +256,17 @@ class Evaluation(ex.Environment):
             reference=score.reference, source=score.source,
         )
         result.groups, result.span = total(score, [line.group for line in lines], spans)
-        result.value = _number(decided(result.span, "number"))
+        result.value = number(decided(result.span, "number"))
         self.score_memo[score_id] = result
         return result
 
 
-def total(score: Score, groups: list[str | None], spans: list[Bound]) -> tuple[list[ScoreGroupResult], Bound]:
+def total(score: Score, groups: list[str | None], spans: list[Bound],
+          report: bool = True) -> tuple[list[ScoreGroupResult], Bound]:
     """Group subtotals (each capped at its max) and the capped total, as bounds (§13.25).
 
     Capping is monotone, so the bounds of a capped sum are the capped sums of the bounds: a group
-    already at its cap is known whatever its unknown lines are.
+    already at its cap is known whatever its unknown lines are. `report=False`: the total only.
     """
     sums: dict[str | None, Bound] = {}
     for line_group, (low, high) in zip(groups, spans, strict=True):
@@ -306,8 +287,9 @@ def total(score: Score, groups: list[str | None], spans: list[Bound]) -> tuple[l
         raw = (low, high)
         capped = cap(raw, group.max)
         capped_spans[group_id] = capped
-        results[group_id] = ScoreGroupResult(group.id, group.title, group.parent, group.max,
-                                             _number(decided(capped, "number")), _number(decided(raw, "number")))
+        if report:
+            results[group_id] = ScoreGroupResult(group.id, group.title, group.parent, group.max,
+                                                 number(decided(capped, "number")), number(decided(raw, "number")))
         return capped
 
     low, high = sums.get(None, (0.0, 0.0))
@@ -345,12 +327,6 @@ def recent_rounds(score: Score, as_of: dt.date, english: Score | None = None) ->
             band.rounds += 1
             band.latest = round_.date
     return sorted(bands.values(), key=lambda b: b.latest, reverse=True)
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def display(value: Any) -> str:
@@ -505,7 +481,7 @@ def missing_answers(rulebook: Rulebook, undecided: Iterable[frozenset[str]]) -> 
             counts[name] = counts.get(name, 0) + 1
     if not counts:
         return []
-    rank = {question.id: index for index, question in enumerate(rulebook.question_order())}
+    rank = rulebook.question_rank
     return sorted(counts, key=lambda name: (-counts[name], rank[name]))
 
 
@@ -533,7 +509,7 @@ def outcomes(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | No
                 outcome = "ineligible"
         if outcome == "eligible" and unknown:
             outcome = "incomplete"
-            undecided.append(frozenset().union(*(state.why(rule.condition.node) for rule in unknown)))
+            undecided.append(frozenset().union(*(state.why(rule.condition) for rule in unknown)))
         decided[pathway_id] = outcome
     return Outcomes(
         pathways=decided,

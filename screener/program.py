@@ -14,8 +14,8 @@ read (table rows for `rules diff`, dated values for `guidance`) is the same on b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from screener import expressions as ex
@@ -25,20 +25,24 @@ from screener.bounds import (
     Bound,
     arith_step,
     compare_intervals,
+    decided,
+    domain,
     exact,
     hull,
     may_match,
     node_kind,
     undecided,
 )
-from screener.compiled import Compiled, LineRule, RequirementRule, ShownRule, Slice
+from screener.compiled import LineRule, RequirementRule, ShownRule, Slice
 from screener.model import TableRow
 
 if TYPE_CHECKING:
     from screener.evaluation import Evaluation
+    from screener.rulebook import Rulebook
 
 Fn = Callable[["Evaluation"], Any]
 BoundsFn = Callable[["Evaluation"], Bound]
+WhyFn = Callable[["Evaluation"], frozenset[str]]
 MISSING: Any = object()
 
 
@@ -218,6 +222,84 @@ def _call(node: ex.Call, tables: Collection[str]) -> Fn:
     return lookup
 
 
+# ------------------------------------------------------------------------------------ blockers
+
+EMPTY: frozenset[str] = frozenset()
+
+
+def lower_why(node: ex.Node, tables: Collection[str]) -> WhyFn:
+    """The closure giving the unanswered questions that keep `node` unknown, called only when it is.
+
+    The account of `expressions.evaluate`: a comparison waits on its unknown sides, `and`/`or` on their
+    unknown operands, `if` on its condition, a chain on its operands since the last division by zero.
+    """
+    if isinstance(node, ex.Literal_):
+        return lambda env: EMPTY
+    if isinstance(node, ex.Name):
+        name = node.name
+        return lambda env: env.lookup(name)[1]
+    if isinstance(node, ex.Not | ex.Negate):
+        return lower_why(node.operand, tables)
+    if isinstance(node, ex.Compare):
+        parts: tuple[ex.Node, ...] = (node.left,) if node.op in ("in", "not in") else (node.left, node.right)
+        return _union([(lower(part, tables), lower_why(part, tables)) for part in parts])
+    if isinstance(node, ex.Logic):
+        return _union([(lower(part, tables), lower_why(part, tables)) for part in node.operands])
+    if isinstance(node, ex.Arith):
+        return _arith_why(node, tables)
+    if isinstance(node, ex.Call):
+        if node.function == "if":
+            condition = lower(node.args[0], tables)
+            why_condition, why_then, why_otherwise = (lower_why(arg, tables) for arg in node.args)
+
+            def branch(env: Evaluation) -> frozenset[str]:
+                decided = condition(env)
+                if decided is True:
+                    return why_then(env)
+                if decided is False:
+                    return why_otherwise(env)
+                return why_condition(env)
+
+            return branch
+        if node.function == "known":
+            return lambda env: EMPTY
+        return _union([(lower(arg, tables), lower_why(arg, tables)) for arg in node.args])
+    raise ex.ExpressionError(f"cannot evaluate {type(node).__name__}")  # pragma: no cover - lists are never values
+
+
+def _union(parts: list[tuple[Fn, WhyFn]]) -> WhyFn:
+    """What the unknown parts wait on, together."""
+    def run(env: Evaluation) -> frozenset[str]:
+        found = EMPTY
+        for value, why in parts:
+            if value(env) is None:
+                found = found | why(env)
+        return found
+
+    return run
+
+
+def _arith_why(node: ex.Arith, tables: Collection[str]) -> WhyFn:
+    operands = [(lower(operand, tables), lower_why(operand, tables)) for operand in node.operands]
+    first, rest = operands[0], tuple(zip(node.ops, operands[1:], strict=True))
+
+    def run(env: Evaluation) -> frozenset[str]:
+        value = first[0](env)
+        found = first[1](env) if value is None else EMPTY
+        for op, (operand, why) in rest:
+            right = operand(env)
+            if value is None or right is None:
+                value, found = None, found | (why(env) if right is None else EMPTY)
+            elif op == "/" and right == 0:
+                value, found = None, EMPTY  # division by zero is unknown whatever is answered
+            else:
+                value, found = (value + right if op == "+" else value - right if op == "-" else
+                                value * right if op == "*" else value / right), EMPTY
+        return found
+
+    return run
+
+
 # ------------------------------------------------------------------------------------ bounds
 
 
@@ -381,22 +463,31 @@ def _table_bounds(name: str, args: tuple[BoundsFn, ...], key_kind: str | None) -
             return exact(env.table(name, low, column), "number")
         if default is None:
             return UNDECIDED_NUMBER  # a key that matches no row would give unknown
-        values = [float(default)]
-        for _, row in rows:
-            if key_kind != "number" or may_match(row, low, high):
-                cell = row.cells.get(column)
-                if cell is None:
-                    return UNDECIDED_NUMBER
-                values.append(float(cell))  # type: ignore[arg-type]
-        return min(values), max(values)
+        memo = env.program.spans  # an unanswered key spans its question's whole range: the same for many people
+        found = memo.get((name, column, low, high))
+        if found is None:
+            found = memo[(name, column, low, high)] = _rows_span(rows, default, column, key_kind, low, high)
+        return found
 
     return lookup
+
+
+def _rows_span(rows: Iterable[tuple[int, TableRow]], default: Any, column: str, key_kind: str | None,
+               low: Any, high: Any) -> Bound:
+    values = [float(default)]
+    for _, row in rows:
+        if key_kind != "number" or may_match(row, low, high):
+            cell = row.cells.get(column)
+            if cell is None:
+                return UNDECIDED_NUMBER
+            values.append(float(cell))  # type: ignore[arg-type]
+    return min(values), max(values)
 
 
 # ------------------------------------------------------------------------------------ programs
 
 
-Match = Callable[[Any], tuple[int, TableRow] | None]
+Match = Callable[[Any], tuple[int, TableRow, dict[str, Any]] | None]
 
 
 def row_matches(row: TableRow, key: Any) -> bool:
@@ -416,10 +507,10 @@ def matcher(rows: tuple[tuple[int, TableRow], ...]) -> Match:
     Rows keyed by `at`/`in` are indexed (text folded to lower case, as `expressions.same_value` compares);
     the first range row (`from`/`to`) stops the index, and the rows from there are searched in order.
     """
-    index: dict[Any, tuple[int, TableRow]] = {}
-    rest: list[tuple[int, TableRow]] = []
-    for found in rows:
-        row = found[1]
+    index: dict[Any, tuple[int, TableRow, dict[str, Any]]] = {}
+    rest: list[tuple[int, TableRow, dict[str, Any]]] = []
+    for position, row in rows:
+        found = (position, row, row.cells)
         if rest or (row.at is None and row.in_ is None):
             rest.append(found)
             continue
@@ -427,7 +518,7 @@ def matcher(rows: tuple[tuple[int, TableRow], ...]) -> Match:
             index.setdefault(key.lower() if isinstance(key, str) else key, found)
     tail = tuple(rest)
 
-    def match(key: Any) -> tuple[int, TableRow] | None:
+    def match(key: Any) -> tuple[int, TableRow, dict[str, Any]] | None:
         try:
             found = index.get(key.lower() if isinstance(key, str) else key)
         except TypeError:  # pragma: no cover - keys are numbers, text or dates
@@ -446,28 +537,40 @@ def matcher(rows: tuple[tuple[int, TableRow], ...]) -> Match:
 class Program:
     """A slice's rules as closures, built once per slice (`program_of`)."""
 
-    derived: Mapping[str, Fn | None]
-    implied: Mapping[str, Fn]  # question -> its `implied` condition
+    values: Mapping[str, Fn]  # name -> its value when not answered (question: implied answer or unknown)
+    unknown: Mapping[str, BoundsFn]  # name -> its bounds when its value is unknown
+    kinds: Mapping[str, str]  # name -> its static kind
     requirements: Mapping[str, tuple[tuple[RequirementRule, Fn], ...]]
     lines: Mapping[str, tuple[tuple[LineRule, Fn], ...]]
     flags: tuple[tuple[ShownRule, Fn], ...]
     leads: tuple[tuple[ShownRule, Fn], ...]
     warnings: tuple[tuple[ShownRule, Fn], ...]
     tables: Mapping[str, Match]
+    table_rows: Mapping[str, tuple[tuple[tuple[int, TableRow], ...], Any, frozenset[str]]]  # rows, default, columns
+    blank: Mapping[str, None]  # the questions that are unknown when unanswered (no implied answer)
+    spans: dict[tuple[str, str, Any, Any], Bound] = field(default_factory=dict)  # table bounds met so far
 
 
-def program_of(rules: Slice, implied: Mapping[str, Compiled], tables: Collection[str],
-               cache: dict[int, Fn]) -> Program:
-    """Lower every expression of the slice (each `Compiled` once per rulebook, kept in `cache`)."""
-    def fn(compiled: Compiled) -> Fn:
-        found = cache.get(id(compiled))
-        if found is None:
-            found = cache[id(compiled)] = lower(compiled.node, tables)
-        return found
-
+def program_of(rulebook: Rulebook, rules: Slice) -> Program:
+    """Lower every expression of the slice (each `Compiled` once per rulebook: `Rulebook.function`)."""
+    fn, span = rulebook.function, rulebook.bounds_function
+    values: dict[str, Fn] = {}
+    unknown: dict[str, BoundsFn] = {}
+    for qid, question in rulebook.questions.items():
+        when = rulebook.rules.questions[qid].implied_when
+        values[qid] = _nothing if when is None else _implied(fn(when), rulebook.implied[qid])
+        unknown[qid] = _constant(domain(question, rulebook.implied.get(qid)))
+    for did, compiled in rules.derived.items():
+        values[did] = _nothing if compiled is None else fn(compiled)
+        unknown[did] = (_constant(undecided(rulebook.types[did].kind if did in rulebook.types else None))
+                        if compiled is None else span(compiled))
+    for sid in rulebook.scores:
+        values[sid] = _score(sid)
+        unknown[sid] = _score_span(sid)
     return Program(
-        derived={did: None if compiled is None else fn(compiled) for did, compiled in rules.derived.items()},
-        implied={qid: fn(compiled) for qid, compiled in implied.items()},
+        values=values,
+        unknown=unknown,
+        kinds={name: found.kind for name, found in rulebook.types.items()},
         requirements={pid: tuple((rule, fn(rule.condition)) for rule in found)
                       for pid, found in rules.requirements.items()},
         lines={sid: tuple((line, fn(line.points)) for line in found) for sid, found in rules.lines.items()},
@@ -475,4 +578,35 @@ def program_of(rules: Slice, implied: Mapping[str, Compiled], tables: Collection
         leads=tuple((rule, fn(rule.condition)) for rule in rules.leads),
         warnings=tuple((rule, fn(rule.condition)) for rule in rules.warnings),
         tables={tid: matcher(rows) for tid, rows in rules.rows.items()},
+        table_rows={tid: (rows, rulebook.tables[tid].default, frozenset(rulebook.tables[tid].columns or ["points"]))
+                    for tid, rows in rules.rows.items()},
+        blank={qid: None for qid, function in values.items() if function is _nothing and qid in rulebook.questions},
     )
+
+
+def _nothing(env: Evaluation) -> Any:
+    return None
+
+
+def _constant(bound: Bound) -> BoundsFn:
+    return lambda env: bound
+
+
+def _implied(when: Fn, value: Any) -> Fn:
+    """An unanswered question has its implied answer when the condition holds, else it is unknown."""
+    return lambda env: value if when(env) is True else None
+
+
+def _score(score_id: str) -> Fn:
+    return lambda env: number(decided(env.score_span(score_id), "number"))
+
+
+def _score_span(score_id: str) -> BoundsFn:
+    return lambda env: env.score_span(score_id)
+
+
+def number(value: Any) -> Any:
+    """A whole float as an int (scores read 67, not 67.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

@@ -9,6 +9,7 @@ type-checks every expression against the questions, and either returns a `Rulebo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import os
@@ -62,7 +63,7 @@ from screener.model import (
     TableRow,
     Topic,
 )
-from screener.program import BoundsFn, Fn, Program, lower, lower_bounds, program_of
+from screener.program import BoundsFn, Fn, Program, WhyFn, lower, lower_bounds, lower_why, program_of
 from screener.source import (
     DuplicateKeyError,
     LocatedDict,
@@ -231,6 +232,7 @@ class Rulebook:
     _languages: dict[str, Rulebook] = field(default_factory=dict, repr=False, compare=False)
     _lowered: dict[int, Fn] = field(default_factory=dict, repr=False, compare=False)  # id(Compiled) -> closure
     _bounded: dict[int, BoundsFn] = field(default_factory=dict, repr=False, compare=False)  # the same for bounds
+    _whys: dict[int, WhyFn] = field(default_factory=dict, repr=False, compare=False)  # and for blockers
     _readings: dict[tuple[int, str], Any] = field(default_factory=dict, repr=False, compare=False)  # read_answers
 
     @property
@@ -280,8 +282,7 @@ class Rulebook:
         rules = self.at(as_of)
         found: Program | None = rules.programs.get("program")
         if found is None:
-            implied = {qid: q.implied_when for qid, q in self.rules.questions.items() if q.implied_when is not None}
-            found = rules.programs["program"] = program_of(rules, implied, self.tables, self._lowered)
+            found = rules.programs["program"] = program_of(self, rules)
         return found
 
     def function(self, compiled: Compiled) -> Fn:
@@ -291,12 +292,24 @@ class Rulebook:
             found = self._lowered[id(compiled)] = lower(compiled.node, self.tables)
         return found
 
+    def why_function(self, compiled: Compiled) -> WhyFn:
+        """The closure giving what keeps an expression unknown (lowered once per rulebook)."""
+        found = self._whys.get(id(compiled))
+        if found is None:
+            found = self._whys[id(compiled)] = lower_why(compiled.node, self.tables)
+        return found
+
     def bounds_function(self, compiled: Compiled) -> BoundsFn:
         """The closure computing an expression's bounds (lowered once per rulebook)."""
         found = self._bounded.get(id(compiled))
         if found is None:
             found = self._bounded[id(compiled)] = lower_bounds(compiled.node, self.types, self.tables)
         return found
+
+    @functools.cached_property
+    def question_rank(self) -> dict[str, int]:
+        """Each question's place in the interview (topics, then file order)."""
+        return {question.id: index for index, question in enumerate(self.question_order())}
 
     def question_order(self) -> list[Question]:
         rank = {topic.id: index for index, topic in enumerate(self.topics)}

@@ -106,7 +106,8 @@ def test_a_table_row_is_the_first_in_force_that_matches() -> None:
 
     def table(*rows: dict[str, Any]) -> tuple[list[TableRow], Any]:
         built = [TableRow.model_validate(row) for row in rows]
-        return built, matcher(tuple(enumerate(built)))
+        find = matcher(tuple(enumerate(built)))
+        return built, lambda key: None if (found := find(key)) is None else found[:2]
 
     text, match = table({"at": "French", "points": 1}, {"in": ["french", "English"], "points": 2})
     assert match("FRENCH") == (0, text[0])  # text without regard to case, the first row wins
