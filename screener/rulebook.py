@@ -35,9 +35,12 @@ from screener.compiled import (
     ScoreRule,
     ShownRule,
     Slice,
+    StaleItem,
     StepRule,
     Template,
     build_graph,
+    in_force,
+    review_due,
     slice_at,
 )
 from screener.errors import ScreenerError
@@ -196,20 +199,6 @@ def _display(root: Path, path: Path) -> str:
 
 
 @dataclass
-class StaleItem:
-    """Something to re-check by `review_by`, in force from `effective_from` to `effective_until` (None: open)."""
-
-    what: str
-    review_by: dt.date
-    effective_from: dt.date | None = None
-    effective_until: dt.date | None = None
-
-    def in_force(self, day: dt.date) -> bool:
-        return (self.effective_from is None or self.effective_from <= day) and (
-            self.effective_until is None or day <= self.effective_until)
-
-
-@dataclass
 class Rulebook:
     """A loaded, fully checked rulebook. Evaluate answers with `evaluate`."""
 
@@ -286,15 +275,9 @@ class Rulebook:
         return [question for _, question in indexed]
 
     def stale(self, as_of: dt.date) -> list[str]:
-        """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then.
-
-        A superseded table or version (no longer in force) is history, not something to review.
-        """
-        return [
-            f"{item.what} was due for review on {item.review_by.isoformat()}"
-            for item in self.review_items
-            if item.review_by < as_of and item.in_force(as_of)
-        ]
+        """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then."""
+        return [f"{item.what} was due for review on {item.review_by.isoformat()}"
+                for item in review_due(self.review_items, as_of)]
 
     # Evaluation is implemented in screener.evaluation; these are thin conveniences.
     def evaluate(self, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Report:
@@ -775,7 +758,7 @@ class _Loader:
             starts_later = [i for i, row in enumerate(table.rows) if (row.effective_from or dt.date.min) > after
                             and _keys_overlap(old, row, text=text)]
             uncovered = [i for i in starts_later if not any(
-                row.in_force(after) and _keys_overlap(row, table.rows[i], text=text) for row in table.rows)]
+                in_force(row, after) and _keys_overlap(row, table.rows[i], text=text) for row in table.rows)]
             if uncovered:
                 new_index = min(uncovered, key=lambda i: table.rows[i].effective_from or dt.date.min)
                 days = dated.gap(old, table.rows[new_index])
