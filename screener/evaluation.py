@@ -55,23 +55,28 @@ class TableHit:
     value: Any
 
 
-class Evaluation(ex.Environment):
+class Evaluation(dict[str, Any], ex.Environment):
     """One person's typed answers in one rulebook on one date, with memoized values.
 
-    Values come from the slice's closures (`screener.program`) and are kept in `known`; the unanswered
-    questions that keep a value unknown (`lookup`'s blockers) are worked out by the tree walker, and
-    only for the values that stay unknown.
+    The evaluation is itself the memo of values: `evaluation[name]` is a name's value (None: unknown),
+    computed on first use by the slice's closures (`screener.program`, where a name reads as a plain
+    item lookup). The unanswered questions that keep a value unknown (`lookup`'s blockers) are worked
+    out only for the values that stay unknown.
     """
 
     def __init__(self, rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date) -> None:
         self.rulebook = rulebook
-        self.values = values
+        self.answers = values  # the answers given, typed
         self.as_of = as_of
         self.rules: Slice = rulebook.at(as_of)
         self.program: Program = rulebook.program(as_of)
-        # name -> value (None: unknown); starts with the answers given
-        self.known: dict[str, Any] = dict(self.program.blank)  # questions that stay unknown unless answered
-        self.known.update((name, value) for name, value in values.items() if value is not None)
+        super().__init__(self.program.blank)  # questions that stay unknown unless answered
+        self.update(values)
+        if None in values.values():  # an answer taken back: unknown, or its implied answer
+            for name in [name for name, value in values.items() if value is None]:
+                del self[name]
+                if name in self.program.blank:
+                    self[name] = None
         self.memo: dict[str, ex.Result] = {}  # name -> (value, blockers), for the names asked with `lookup`
         self.score_memo: dict[str, ScoreResult] = {}
         self.line_memo: dict[LineRule, tuple[Any, frozenset[str], Bound]] = {}  # reusable across what-if variations
@@ -81,17 +86,19 @@ class Evaluation(ex.Environment):
 
     # -- names and tables
 
+    @property
+    def known(self) -> dict[str, Any]:
+        """The values computed so far (the answers given to start with), by name."""
+        return self
+
+    def __missing__(self, name: str) -> Any:
+        value = self.as_of if name == "as_of" else self.program.values[name](self)
+        self[name] = value
+        return value
+
     def value_of(self, name: str) -> Any:
         """A name's value (None: unknown), computed once."""
-        known = self.known
-        if name in known:
-            return known[name]
-        if name == "as_of":
-            value: Any = self.as_of
-        else:
-            value = self.program.values[name](self)
-        known[name] = value
-        return value
+        return self[name]
 
     def lookup(self, name: str) -> ex.Result:
         if name in self.memo:
@@ -154,16 +161,16 @@ class Evaluation(ex.Environment):
     def requirement(self, rule: RequirementRule) -> ex.Result:
         return self.condition(rule.condition, rule in self.rulebook.graph.on_scores)
 
-    def holds(self, rule: RequirementRule, function: Fn) -> Any:
+    def holds(self, rule: RequirementRule, function: Fn, on_scores: bool) -> Any:
         """A requirement's value only (what `requirement` gives, without the blockers)."""
         value = function(self)
-        if value is None and rule in self.rulebook.graph.on_scores:
+        if value is None and on_scores:
             return decided(self.span(rule.condition), "bool")
         return value
 
     def effective_answers(self) -> dict[str, Any]:
         """The answers given plus every implied answer that applies (what the rules actually read)."""
-        effective = dict(self.values)
+        effective = dict(self.answers)
         for question_id in self.rulebook.implied:
             value, _ = self.lookup(question_id)
             if value is not None:
@@ -501,8 +508,8 @@ def outcomes(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | No
     for pathway_id, requirements in program.requirements.items():
         unknown = []
         outcome: Outcome = "eligible"
-        for rule, function in requirements:
-            value = state.holds(rule, function)
+        for rule, function, on_scores in requirements:
+            value = state.holds(rule, function, on_scores)
             if value is None:
                 unknown.append(rule)
             elif not value:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from screener import expressions as ex
@@ -71,14 +72,8 @@ def lower(node: ex.Node, tables: Collection[str]) -> Fn:
 
 
 def _name(name: str) -> Fn:
-    if name == "as_of":
-        return lambda env: env.as_of
-
-    def read(env: Evaluation) -> Any:
-        value = env.known.get(name, MISSING)
-        return env.value_of(name) if value is MISSING else value
-
-    return read
+    """`evaluation[name]`: the evaluation is the memo of values and computes a missing one."""
+    return itemgetter(name)
 
 
 def _logic(decisive: bool, operands: tuple[Fn, ...]) -> Fn:
@@ -540,7 +535,7 @@ class Program:
     values: Mapping[str, Fn]  # name -> its value when not answered (question: implied answer or unknown)
     unknown: Mapping[str, BoundsFn]  # name -> its bounds when its value is unknown
     kinds: Mapping[str, str]  # name -> its static kind
-    requirements: Mapping[str, tuple[tuple[RequirementRule, Fn], ...]]
+    requirements: Mapping[str, tuple[tuple[RequirementRule, Fn, bool], ...]]  # with: does it read a score
     lines: Mapping[str, tuple[tuple[LineRule, Fn], ...]]
     flags: tuple[tuple[ShownRule, Fn], ...]
     leads: tuple[tuple[ShownRule, Fn], ...]
@@ -571,7 +566,7 @@ def program_of(rulebook: Rulebook, rules: Slice) -> Program:
         values=values,
         unknown=unknown,
         kinds={name: found.kind for name, found in rulebook.types.items()},
-        requirements={pid: tuple((rule, fn(rule.condition)) for rule in found)
+        requirements={pid: tuple((rule, fn(rule.condition), rule in rulebook.graph.on_scores) for rule in found)
                       for pid, found in rules.requirements.items()},
         lines={sid: tuple((line, fn(line.points)) for line in found) for sid, found in rules.lines.items()},
         flags=tuple((rule, fn(rule.condition)) for rule in rules.flags),

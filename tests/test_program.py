@@ -43,8 +43,8 @@ class Walker(ex.Environment):
             compiled = self.state.rules.derived[name]
             return (None, ex.EMPTY) if compiled is None else ex.evaluate(compiled.node, self)
         if name in rulebook.questions:
-            if self.state.values.get(name) is not None:
-                return self.state.values[name], ex.EMPTY
+            if self.state.answers.get(name) is not None:
+                return self.state.answers[name], ex.EMPTY
             when = rulebook.rules.questions[name].implied_when
             if when is None:
                 return None, frozenset([name])
