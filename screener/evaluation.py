@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from screener import expressions as ex
 from screener.bounds import (
@@ -41,7 +41,9 @@ from screener.report import (
     Status,
     best_of,
 )
-from screener.rulebook import Rulebook
+
+if TYPE_CHECKING:  # rulebook.py calls this module; at run time the import goes one way only
+    from screener.rulebook import Rulebook
 
 
 @dataclass(frozen=True)

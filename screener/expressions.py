@@ -516,7 +516,6 @@ class TableSignature:
 
     key: Type
     columns: tuple[str, ...]
-    row_values: tuple[tuple[str, int], ...] = ()  # text keys named by rows, with offsets unused
 
 
 @dataclass

@@ -59,3 +59,11 @@ def test_only_the_compiled_rulebook_asks_whether_a_rule_is_in_force() -> None:
     loader = (PACKAGE / "rulebook.py").read_text(encoding="utf-8")
     assert loader.count("in_force(") == 1 and "in_force(row, after)" in loader  # the gap check only
     assert not hasattr(Dated, "in_force")  # a model cannot be asked directly
+
+
+def test_the_engine_imports_one_way() -> None:
+    """rulebook.py uses the evaluator; the evaluator and the closures need the rulebook only for type hints."""
+    code = ("import sys, screener.evaluation, screener.program; "
+            "print('screener.rulebook' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
