@@ -23,7 +23,6 @@ from typing import IO, Any, TypeVar
 import polars as pl
 
 from screener import columnar
-from screener import expressions as ex
 from screener.answers import AnswerError
 from screener.csvio import BOM, PROBLEM, CsvReader, escape_formula, escape_formulas, header_line
 from screener.errors import ScreenerError
@@ -167,8 +166,7 @@ def _gate_answered(rulebook: Rulebook, question_id: str, found: Mapping[str, int
     """
     if question_id in rulebook.graph.read_by_rules:
         return False  # read by a rule: the gate matters in its own right
-    targets = [qid for qid, rules in rulebook.rules.questions.items()
-               if rules.implied_when is not None and question_id in ex.names_in(rules.implied_when.node)]
+    targets = [qid for qid in rulebook.implied if qid != question_id and question_id in rulebook.graph.questions[qid]]
     return bool(targets) and all(target in found for target in targets)
 
 
