@@ -461,6 +461,8 @@ def _table_bounds(name: str, args: tuple[BoundsFn, ...], key_kind: str | None) -
         memo = env.program.spans  # an unanswered key spans its question's whole range: the same for many people
         found = memo.get((name, column, low, high))
         if found is None:
+            if len(memo) > 10_000:  # keys whose bounds come from other answers vary: keep the memo small
+                memo.clear()
             found = memo[(name, column, low, high)] = _rows_span(rows, default, column, key_kind, low, high)
         return found
 
