@@ -191,6 +191,17 @@ def test_answers_file_prefills_and_only_the_rest_is_asked(tmp_path: Path) -> Non
     assert child.exitstatus == 130
 
 
+def test_answers_file_with_json_asks_nothing_even_at_a_terminal(tmp_path: Path) -> None:
+    """A program's answers file and JSON: nobody is there to answer, so no interview starts (issue 12)."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text('canadian_citizen: "no"\nage: 30\n')
+    child = spawn("--answers", str(answers), "--json")
+    out = finish(child)
+    assert child.exitstatus == 0
+    assert PROMPT not in out and "Answer each question" not in out
+    assert out.lstrip().startswith("{") and '"outcome": "incomplete"' in out
+
+
 @pytest.mark.parametrize("reply", ["1", "yes"])
 def test_dual_citizen_on_the_real_rules_is_done_at_once(reply: str) -> None:
     child = spawn(rules=REAL)
