@@ -35,7 +35,8 @@ def check(
     as_of: AsOfOption = None,
     rules: RulesOption = None,
     as_json: Annotated[bool, typer.Option(
-        "--json", help="Print the JSON report (and nothing else) on standard output; with --answers, ask nothing.")] = False,
+        "--json", help="Print the JSON report (and nothing else) on standard output; with --answers, ask nothing.")]
+    = False,
     with_what_if: Annotated[bool, typer.Option(
         "--what-if", help="With --json: add the what-if suggestions (--details always shows them).")] = False,
     details: Annotated[bool, typer.Option(
