@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from screener import i18n
 from screener.errors import ScreenerError
 from screener.i18n import _
+
+if TYPE_CHECKING:
+    from screener.rulebook import Rulebook
 
 
 def _activate_lang(value: str | None) -> str | None:
@@ -19,6 +22,11 @@ def _activate_lang(value: str | None) -> str | None:
         i18n.activate(i18n.choose_language(value, {}))
     return value
 
+
+
+def in_chosen_language(rulebook: Rulebook) -> Rulebook:
+    """The rulebook with its texts in the language of this command (ids, values and expressions stay)."""
+    return rulebook.in_language(i18n.current())
 
 
 RulesOption = Annotated[

@@ -11,7 +11,7 @@ from typing import IO, Annotated
 import typer
 
 from screener.cli import app
-from screener.commands import AsOfOption, LangOption, RulesOption, parse_as_of
+from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
 from screener.errors import ScreenerError
 
 PROGRESS_MIN_BYTES = 5_000_000
@@ -119,7 +119,7 @@ def batch(
     intake_map = load_intake_map(map_path, map_option) if map_path else None
     try:
         with _interruptible():
-            rulebook = load_rulebook(resolve_rules_path(rules))
+            rulebook = in_chosen_language(load_rulebook(resolve_rules_path(rules)))
             console = make_console(stderr=True)
             for warning in rulebook.stale(day):
                 console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)

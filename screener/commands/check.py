@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from screener.cli import app
-from screener.commands import AsOfOption, LangOption, RulesOption, parse_as_of
+from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
 
 if TYPE_CHECKING:  # imported lazily at run time: `screener --help` stays fast
     from rich.console import Console
@@ -73,7 +73,7 @@ def check(
         raise ScreenerError("--save - with --json: both would go to standard output; save the answers to a file",
                             exit_code=2)
     when = parse_as_of(as_of) or dt.date.today()
-    rulebook = load_rulebook_cached(resolve_rules_path(rules))
+    rulebook = in_chosen_language(load_rulebook_cached(resolve_rules_path(rules)))
     prefilled = read_answer_file(answers) if answers is not None else None
     values = rulebook.read_answers(prefilled.answers) if prefilled else {}
     declined = {q for q in (prefilled.declined if prefilled else set()) if q in rulebook.questions}

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from screener.cli import rules_app
-from screener.commands import AsOfOption, LangOption, RulesOption, parse_as_of
+from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
 from screener.errors import ScreenerError
 
 if TYPE_CHECKING:
@@ -282,7 +282,7 @@ def rules_explain(
     from screener.rulebook import load_rulebook
     from screener.suggest import did_you_mean
 
-    rulebook = load_rulebook(rules)
+    rulebook = in_chosen_language(load_rulebook(rules))
     if pathway is not None and pathway not in rulebook.pathways:
         raise ScreenerError(f"no pathway '{pathway}' in {rulebook.path}{did_you_mean(pathway, rulebook.pathways)}",
                             details=["pathways: " + ", ".join(rulebook.pathways)])

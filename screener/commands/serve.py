@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from screener import i18n
 from screener.cli import app
-from screener.commands import RulesOption
+from screener.commands import LangOption, RulesOption
 from screener.errors import ScreenerError
 
 
@@ -19,7 +20,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (one per core).")] = 1,
     rules: RulesOption = None,
-    lang: Annotated[str, typer.Option("--lang", help="Default language of the pages (en).")] = "en",
+    lang: LangOption = None,
     access_log: Annotated[bool, typer.Option(
         "--access-log/--no-access-log", help="Log method, path, status and time of each request (never a body "
         "or query string).")] = True,
@@ -39,15 +40,11 @@ def serve(
         import uvicorn
     except ImportError:
         raise ScreenerError("screener serve needs its extra: pip install 'screener[serve]'", exit_code=1) from None
-    from screener.web.app import LANGUAGES
-    from screener.web.server import factory_env, run
-
-    if lang not in LANGUAGES:
-        raise ScreenerError(f"--lang: expected one of {', '.join(LANGUAGES)}", exit_code=2)
     from screener.rulebook import resolve_rules_path
     from screener.rulecache import load_rulebook_cached
+    from screener.web.server import factory_env, run
 
     root = resolve_rules_path(rules)
     load_rulebook_cached(root)  # a broken rulebook fails here, listed, before any worker starts
-    factory_env(Path(root), lang, access_log)
+    factory_env(Path(root), i18n.current(), access_log)  # pages' default; ?lang= and Accept-Language win
     run(uvicorn, host, port, workers, access_log)

@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from screener import i18n
 from screener.answers import AnswerError, field_name
 from screener.evaluation import evaluate
 from screener.interview import Interview
@@ -37,7 +38,7 @@ MAX_FIELDS = api.MAX_FIELDS
 BODY_SECONDS = 10.0
 JSON_TYPE = "application/json"
 FORM_TYPE = "application/x-www-form-urlencoded"
-LANGUAGES = ("en",)  # French joins when the program strings and rule texts are translated (issue 16)
+LANGUAGES = i18n.LANGUAGES
 
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -134,7 +135,13 @@ class Service:
     def __init__(self, rulebook: Rulebook, *, lang: str = "en", as_of: dt.date | None = None) -> None:
         self.rulebook = rulebook
         self.lang = lang
+        self.books = {code: rulebook.in_language(code) for code in LANGUAGES}  # texts per language, built once
         self.as_of = as_of  # fixed date (tests, reproducible demos); None: today at each request
+
+    @property
+    def book(self) -> Rulebook:
+        """The rulebook with its texts in the language of the request being served."""
+        return self.books[i18n.current()]
 
     def date(self, request: Request) -> dt.date:
         value = request.query_params.get("as_of")
@@ -148,8 +155,8 @@ class Service:
         details = _flag(request, "details")
         as_of = self.date(request)
         raw = api.parse_body(await read_body(request, JSON_TYPE))
-        values, _ = api.read(self.rulebook, raw)
-        return _json(api.screen(self.rulebook, values, as_of, details=details))
+        values, _ = api.read(self.book, raw)
+        return _json(api.screen(self.book, values, as_of, details=details))
 
     async def next_question(self, request: Request) -> Response:
         as_of = self.date(request)
@@ -158,29 +165,29 @@ class Service:
         if scope not in ("all", "goal"):
             raise RequestError(422, "bad query parameter", [Problem("scope", "expected all or goal")])
         raw = api.parse_body(await read_body(request, JSON_TYPE))
-        values, declined = api.read(self.rulebook, raw)
-        interview = api.interview_of(self.rulebook, values, declined, as_of, bound=bound, only_goal=scope == "goal")
+        values, declined = api.read(self.book, raw)
+        interview = api.interview_of(self.book, values, declined, as_of, bound=bound, only_goal=scope == "goal")
         return _json(api.next_question(interview))
 
     async def rules(self, request: Request) -> Response:
-        return _json(api.rules_info(self.rulebook, self.date(request)))
+        return _json(api.rules_info(self.book, self.date(request)))
 
     async def health(self, request: Request) -> Response:
-        return _json({"status": "ok", "rulebook": self.rulebook.version})
+        return _json({"status": "ok", "rulebook": self.book.version})
 
     async def openapi(self, request: Request) -> Response:
         from screener.web.openapi import spec
 
-        return _json(spec(self.rulebook))
+        return _json(spec(self.book))
 
     # --- the web interview ---
 
     async def home(self, request: Request) -> Response:
-        interview = Interview.start(self.rulebook, self.date(request))
-        return self._next_page(interview, {}, self._lang(request))
+        interview = Interview.start(self.book, self.date(request))
+        return self._next_page(interview, {}, i18n.current())
 
     async def interview(self, request: Request) -> Response:
-        lang = self._lang(request)
+        lang = i18n.current()
         body = await read_body(request, FORM_TYPE)
         try:
             form = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
@@ -189,15 +196,15 @@ class Service:
             raise RequestError(413, f"the form is not readable or has too many fields (at most {MAX_FIELDS})") from None
         state = _state(form)
         try:
-            values = self.rulebook.read_answers(state.raw)
+            values = self.book.read_answers(state.raw)
         except AnswerError as exc:
             raise RequestError(422, "some answers could not be read",
                                [Problem(field_name(name), reason) for name, reason in exc.problems.items()]) from None
-        unknown = [q for q in state.declined + [qid for qid, _ in state.history] if q not in self.rulebook.questions]
+        unknown = [q for q in state.declined + [qid for qid, _ in state.history] if q not in self.book.questions]
         if unknown:
             raise RequestError(422, "the form names a question this rulebook does not have",
                                [Problem(field_name(q), "not a question of this rulebook") for q in unknown[:10]])
-        interview = Interview(self.rulebook, self.date(request), values, set(state.declined), state.steps(),
+        interview = Interview(self.book, self.date(request), values, set(state.declined), state.steps(),
                               offered=state.offered, only_goal=state.only_goal, _bound=state.bound)
         fields = dict(form)
         action = fields.get("action", "")
@@ -210,7 +217,7 @@ class Service:
             interview.offered = True
             interview.only_goal = action == "goal_only"
         elif action in ("next", "skip"):
-            question = self.rulebook.questions.get(fields.get("q", ""))
+            question = self.book.questions.get(fields.get("q", ""))
             if question is None:
                 raise RequestError(422, "the form names no question of this rulebook", [Problem("q", "unknown")])
             if action == "skip":
@@ -221,7 +228,7 @@ class Service:
                     return self._question(interview, question, raw, lang,
                                           error="please answer, or choose I don't know")
                 try:
-                    value = self.rulebook.read_answers({question.id: text})[question.id]
+                    value = self.book.read_answers({question.id: text})[question.id]
                 except AnswerError as exc:
                     return self._question(interview, question, raw, lang, value=text,
                                           error=exc.problems[question.id])
@@ -244,11 +251,11 @@ class Service:
                 return _html(pages.offer_page(interview, pages.State.of(interview, raw), count, lang=lang))
             interview.remaining()
             return self._question(interview, question, raw, lang)
-        report = evaluate(self.rulebook, interview.answers, interview.as_of)
-        details = pages.details_html(self.rulebook, interview, report)
+        report = evaluate(self.book, interview.answers, interview.as_of)
+        details = pages.details_html(self.book, interview, report)
         return _html(pages.verdict_page(interview, report, details, pages.State.of(interview, raw), lang=lang))
 
-    def _lang(self, request: Request) -> str:
+    def language_of(self, request: Request) -> str:
         """`?lang=` first, then Accept-Language, then the server's default; only languages we have."""
         wanted = request.query_params.get("lang")
         if wanted in LANGUAGES:
@@ -318,19 +325,21 @@ def create_app(rulebook: Rulebook, *, lang: str = "en", as_of: dt.date | None = 
 
     def api_route(path: str, endpoint: Callable[[Request], Awaitable[Response]], methods: list[str]) -> Route:
         async def handle(request: Request) -> Response:
-            try:
-                return await endpoint(request)
-            except RequestError as error:
-                return _json_error(error)
+            with i18n.language(service.language_of(request)):
+                try:
+                    return await endpoint(request)
+                except RequestError as error:
+                    return _json_error(error)
         return Route(path, handle, methods=methods)
 
     def page_route(path: str, endpoint: Callable[[Request], Awaitable[Response]], methods: list[str]) -> Route:
         async def handle(request: Request) -> Response:
-            try:
-                return await endpoint(request)
-            except RequestError as error:
-                problems = [(problem.field, problem.rule) for problem in error.problems]
-                return _html(pages.error_page(error.message, problems), error.status)
+            with i18n.language(service.language_of(request)):
+                try:
+                    return await endpoint(request)
+                except RequestError as error:
+                    problems = [(problem.field, problem.rule) for problem in error.problems]
+                    return _html(pages.error_page(error.message, problems, lang=i18n.current()), error.status)
         return Route(path, handle, methods=methods)
 
     routes = [

@@ -61,6 +61,15 @@ FORM_ACTION = "/interview"
 BACK = '<button type="submit" name="action" value="back">Back</button>'
 
 
+def _action(lang: str) -> str:
+    """The form's target: the page's language travels in the query (the form's fields are answers)."""
+    return FORM_ACTION if lang == "en" else f"{FORM_ACTION}?lang={esc(lang)}"
+
+
+def _home(lang: str) -> str:
+    return "/" if lang == "en" else f"/?lang={esc(lang)}"
+
+
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -149,7 +158,7 @@ def question_page(interview: Interview, question: Question, state: State, *, val
                       f'<input type="text" id="answer" name="answer" value="{esc(value)}" autocomplete="off"'
                       f' aria-describedby="{" ".join(described)}"{invalid}>')
     back = BACK if state.history else ""
-    body = (f'{_progress(interview.progress())}<form method="post" action="{FORM_ACTION}" novalidate>'
+    body = (f'{_progress(interview.progress())}<form method="post" action="{_action(lang)}" novalidate>'
             f'{state.hidden()}<input type="hidden" name="q" value="{esc(question.id)}">{field_html}'
             '<div class="actions"><button type="submit" class="primary" name="action" value="next">Continue</button>'
             "<button type=\"submit\" name=\"action\" value=\"skip\">I don't know</button>"
@@ -161,7 +170,7 @@ def offer_page(interview: Interview, state: State, count: int, *, lang: str = "e
     """The goal's routes are decided: go on with the other routes, or see the verdict now."""
     more = "1 more question" if count == 1 else f"{count} more questions"
     body = (f'<h1>The routes for what you want most are decided.</h1>'
-            f'<form method="post" action="{FORM_ACTION}">{state.hidden()}'
+            f'<form method="post" action="{_action(lang)}">{state.hidden()}'
             f"<p>Check the other routes too? At most {esc(more)}.</p>"
             '<div class="actions"><button type="submit" class="primary" name="action" value="others">'
             "Yes, check the other routes</button>"
@@ -174,7 +183,7 @@ def offer_page(interview: Interview, state: State, count: int, *, lang: str = "e
 def error_page(message: str, problems: Iterable[tuple[str | None, str]], *, lang: str = "en") -> str:
     items = "".join(f"<li>{esc(name) + ': ' if name else ''}{esc(rule)}</li>" for name, rule in problems)
     body = (f'<h1>Sorry, this page could not be read</h1><p class="error" role="alert">{esc(message)}.</p>'
-            f'{"<ul>" + items + "</ul>" if items else ""}<p><a href="/">Start again</a></p>')
+            f'{"<ul>" + items + "</ul>" if items else ""}<p><a href="{_home(lang)}">Start again</a></p>')
     return page("Sorry, this page could not be read", body, lang=lang)
 
 
@@ -213,8 +222,8 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
         parts.append(f"<p><strong>Check your answers:</strong> {esc(warning.title)}</p>")
     parts.append(f'<p class="note">{esc(" ".join(report.disclaimer.split()))}</p>')
     back = '<button type="submit" name="action" value="back">Change my last answer</button>' if state.history else ""
-    parts.append(f'<form method="post" action="{FORM_ACTION}">{state.hidden()}<div class="actions">{back}'
-                 '<a href="/">Start again</a></div></form>')
+    parts.append(f'<form method="post" action="{_action(lang)}">{state.hidden()}<div class="actions">{back}'
+                 f'<a href="{_home(lang)}">Start again</a></div></form>')
     parts.append(f"<details><summary>Details: every route and why</summary>{details_html}</details>")
     return page("Your screening", "".join(parts), lang=lang, footer=_footer(rulebook))
 

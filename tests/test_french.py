@@ -1,0 +1,155 @@
+"""French reaches every command (issue 16): the chosen language's rule texts in check, batch, rules explain
+and serve, while ids, outcomes and the batch contract's columns stay the same in both languages.
+
+Expected French texts are read from the rulebook's own translation files (rules/**/*.fr.yaml)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from screener.cli import app
+
+HERE = Path(__file__).parent
+RULES = HERE.parent / "rules"
+PERSONAS = HERE / "fixtures" / "personas"
+AS_OF = "2026-11-25"
+
+runner = CliRunner()
+
+
+def french(section: str) -> dict[str, Any]:
+    """Every item of a section (pathways, questions, …) across the French translation files."""
+    found: dict[str, Any] = {}
+    for path in sorted(RULES.rglob("*.fr.yaml")):
+        found.update((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(section) or {})
+    return found
+
+
+def english(section: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for path in sorted(RULES.rglob("*.yaml")):
+        if path.name.endswith(".fr.yaml") or "tests" in path.parts:
+            continue
+        items = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(section)
+        if isinstance(items, list):
+            found.update((item["id"], item) for item in items if isinstance(item, dict) and "id" in item)
+        elif isinstance(items, dict):
+            found.update(items)
+    return found
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_check_in_french_shows_the_french_rule_texts() -> None:
+    result = runner.invoke(app, ["check", "--lang", "fr", "--as-of", AS_OF, "--no-input",
+                                 "--answers", str(PERSONAS / "climate_scientist.yaml")])
+    assert result.exit_code == 0, result.output
+    shown = one_line(result.stdout)
+    title = french("pathways")["cusma_professional"]["title"]
+    assert title in shown
+    assert english("pathways")["cusma_professional"]["title"] not in shown
+
+
+def test_the_locale_alone_chooses_french_rule_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SCREENER_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "fr_CA.UTF-8")
+    result = runner.invoke(app, ["check", "--as-of", AS_OF, "--no-input",
+                                 "--answers", str(PERSONAS / "climate_scientist.yaml")])
+    assert french("pathways")["cusma_professional"]["title"] in one_line(result.stdout)
+
+
+def _batch(tmp_path: Path, lang: str, *extra: str) -> list[dict[str, str]]:
+    source = tmp_path / "in.csv"
+    if not source.exists():
+        rows = []
+        for path in sorted(PERSONAS.glob("*.yaml")):
+            answers = yaml.safe_load(path.read_text(encoding="utf-8"))
+            rows.append({"id": path.stem, **{k: ("yes" if v is True else "no" if v is False else v)
+                                             for k, v in answers.items()}})
+        names = sorted({name for row in rows for name in row})
+        with source.open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, names)
+            writer.writeheader()
+            writer.writerows(rows)
+    target = tmp_path / f"out-{lang}.csv"
+    result = runner.invoke(app, ["batch", str(source), "-o", str(target), "--lang", lang, "--as-of", AS_OF, *extra])
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+
+
+def test_batch_in_french_keeps_the_contract_and_writes_french_titles(tmp_path: Path) -> None:
+    en, fr = _batch(tmp_path, "en"), _batch(tmp_path, "fr", "--letters", str(tmp_path / "lettres"))
+    assert list(en[0]) == list(fr[0])  # the same columns, with the same ids
+    titles = french("pathways")
+    for row_en, row_fr in zip(en, fr, strict=True):
+        assert {k: v for k, v in row_en.items() if k != "best_pathway_title"} == \
+            {k: v for k, v in row_fr.items() if k != "best_pathway_title"}
+        if row_fr["best_pathway"] in titles:
+            assert row_fr["best_pathway_title"] == titles[row_fr["best_pathway"]]["title"]
+    letter = next((tmp_path / "lettres").glob("*climate-scientist*")).read_text(encoding="utf-8")
+    assert titles["cusma_professional"]["title"] in letter
+
+
+def test_rules_explain_in_french() -> None:
+    result = runner.invoke(app, ["rules", "explain", "express_entry_fsw", "--lang", "fr", "--markdown"])
+    assert result.exit_code == 0, result.output
+    pathway = french("pathways")["express_entry_fsw"]
+    assert pathway["title"] in result.stdout
+    assert one_line(pathway["summary"]) in one_line(result.stdout)
+    assert "(`express_entry_fsw`)" in result.stdout  # ids stay
+
+
+# ------------------------------------------------------------------------------------------ serve
+
+def _client() -> Any:
+    pytest.importorskip("starlette")
+    pytest.importorskip("httpx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from starlette.testclient import TestClient
+
+    from screener.rulebook import load_rulebook
+    from screener.web.app import create_app
+    return TestClient(create_app(load_rulebook(RULES), as_of=dt.date.fromisoformat(AS_OF), access_log_enabled=False))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_serve_pages_follow_the_query_and_accept_language() -> None:
+    client = _client()
+    goal = french("questions")["goal"]
+    for response in (client.get("/?lang=fr"), client.get("/", headers={"accept-language": "fr-CA,fr;q=0.9"})):
+        assert '<html lang="fr">' in response.text
+        assert goal["prompt"] in response.text.replace("&#x27;", "'")
+        assert 'action="/interview?lang=fr"' in response.text
+    english_page = client.get("/", headers={"accept-language": "en-CA"})
+    assert '<html lang="en">' in english_page.text and goal["prompt"] not in english_page.text
+    answered = client.post("/interview?lang=fr", data={"q": "goal", "action": "next", "answer": "work"})
+    assert '<html lang="fr">' in answered.text
+    second = french("questions")
+    assert any(q.get("prompt") and q["prompt"] in answered.text.replace("&#x27;", "'") for q in second.values())
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_serve_api_titles_in_french_ids_unchanged() -> None:
+    client = _client()
+    answers = yaml.safe_load((PERSONAS / "climate_scientist.yaml").read_text(encoding="utf-8"))
+    en = client.post("/v1/screen?details=true", json=answers).json()
+    fr = client.post("/v1/screen?details=true&lang=fr", json=answers).json()
+    assert fr["pathways"].keys() == en["pathways"].keys()
+    assert {k: v["outcome"] for k, v in fr["pathways"].items()} == {k: v["outcome"] for k, v in en["pathways"].items()}
+    assert fr["pathways"]["cusma_professional"]["title"] == french("pathways")["cusma_professional"]["title"]
+    assert fr["disclaimer"] != en["disclaimer"]
+    asked = client.post("/v1/next-question", json={}, headers={"accept-language": "fr"}).json()
+    assert french("questions")["goal"]["prompt"] in str(asked)
