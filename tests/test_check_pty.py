@@ -128,7 +128,7 @@ def test_scientist_of_45_with_a_job_offer_help_back_and_invalid_input(tmp_path: 
     assert "Your best option: Work permit with a job offer (eligible" in rest
     assert "How much money" not in rest
     # The fixture grid: age 45 -> 2, English CLB 9 -> 24, doctoral 25, 10 years -> 15: one short of 67.
-    assert "you: 66; needed: ≥ 67" in rest
+    assert "✗ Needed: 67 points on the FSW grid" in rest and "You have: 66" in rest
     # FSW is decided (closed) before French is asked, so the French questions, only for its CRS, are not.
     assert "Your French reading level (NCLC)?" not in asked
     assert "out of 1200" not in rest  # no Express Entry program is open: no CRS section

@@ -46,3 +46,40 @@ def test_a_person_with_test_results_and_an_eca_is_not_told_to_get_them(tmp_path:
     steps = " ".join(fsw["next_steps"])
     assert "Express Entry profile" in steps  # the steps that still apply are there
     assert "language test" not in steps and "Educational Credential Assessment" not in steps
+
+
+def test_closed_routes_say_what_is_needed_against_what_the_person_answered(tmp_path: Path) -> None:
+    """The issue: "✗ You are not a US citizen" shown to a US citizen, "✗ You are 35 or younger" to a
+    41-year-old, a doctorate without an ECA shown as "you: less than secondary"."""
+    text = " ".join(run(tmp_path, person("climate_scientist"), "--details").split())
+    assert "✗ Needed: You are not a US citizen" in text and "You answered: US citizen: yes" in text
+    assert "✗ Needed: You are 35 or younger You answered: Age: 41" in text
+    assert "You answered: Education: Doctorate; Canadian credential or ECA: no" in text
+    assert "less than secondary" not in text and "less_than_secondary" not in text
+    assert "You answered: Intended province: British Columbia" in text  # a label, not "BC"
+    assert "You answered: Marital status: Single" in text
+
+
+def test_every_advice_is_under_its_own_route(tmp_path: Path) -> None:
+    """Each failed requirement's advice is printed in the section of the route it belongs to (the report's
+    Markdown, one `###` section per route), never under another route."""
+    for name in ("climate_scientist", "barista_working_year", "lawyer_with_dui", "honduran_in_us"):
+        answers = person(name)
+        report = json.loads(run(tmp_path, answers, "--json"))
+        run(tmp_path, answers, "--report", str(tmp_path / "r.md"))
+        sections = (tmp_path / "r.md").read_text(encoding="utf-8").replace("\\", "").split("\n### ")
+
+        def heading(section: str) -> str:
+            return section.split("\n", 1)[0]
+
+        def advices(pathway: dict[str, Any]) -> list[str]:
+            return [" ".join(r["advice"].split())[:60] for r in pathway["requirements"] if r.get("advice")]
+
+        for pathway in report["pathways"].values():
+            mine = {heading(s) for s in sections if heading(s).startswith(pathway["title"])}
+            assert mine, (name, pathway["title"])
+            for advice in advices(pathway):
+                owners = {p["title"] for p in report["pathways"].values() if advice in advices(p)}
+                found = {heading(s) for s in sections if advice in " ".join(s.split())}
+                assert found & mine, (name, pathway["title"], advice)
+                assert all(any(h.startswith(title) for title in owners) for h in found), (name, advice, found)
