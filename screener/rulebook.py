@@ -14,13 +14,14 @@ import math
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from screener import dated
 from screener import expressions as ex
 from screener.compiled import (
     Compiled,
@@ -564,6 +565,9 @@ class _Loader:
                 if points is not None:
                     lines.append(LineRule(line, points))
             rules.scores[sid] = ScoreRule(score, tuple(lines))
+            self.check_replacements(score.lines, [f"line '{line.id}' of '{sid}'" for line in score.lines],
+                                    [dated.shape(line.points) for line in score.lines], file, (*path, "lines"),
+                                    "the same points with other values")
             if score.cutoffs and score.cutoffs.review_by:
                 review.append(StaleItem(f"Recent rounds of '{sid}'", score.cutoffs.review_by))
         for pid, (pathway, file, path) in items["pathways"].items():
@@ -590,6 +594,14 @@ class _Loader:
                 steps.append(StepRule(step, template(step.text, file, (*spath, "text")), only_if))
             notes = tuple(template(note, file, (*path, "notes", index)) for index, note in enumerate(pathway.notes))
             rules.pathways[pid] = PathwayRule(pathway, tuple(requirements), tuple(steps), notes)
+            self.check_replacements(pathway.requirements, [f"requirement '{r.id}'" for r in pathway.requirements],
+                                    [dated.shape(r.condition) for r in pathway.requirements],
+                                    file, (*path, "requirements"), "the same condition with other values")
+            self.check_replacements(pathway.next_steps, [f"next step {i + 1} of '{pid}'"
+                                                         for i in range(len(pathway.next_steps))],
+                                    [f"{dated.shape(step.text)} if {dated.shape(step.only_if)}"
+                                     for step in pathway.next_steps],
+                                    file, (*path, "next_steps"), "the same text with other numbers")
             for score_id in pathway.scores:
                 if score_id not in scores and score_id not in self.broken:
                     self.error(self.position(file, (*path, "scores")),
@@ -742,33 +754,75 @@ class _Loader:
                 self.error(self.position(file, (*path, "rows", index)),
                            f"row {index + 1} of table '{table.id}' has no start date: in a table with dated "
                            "rows every row needs `effective_from`")
+        text = table.key == "text"
         for later_index, later in enumerate(table.rows):
             for earlier_index, earlier in enumerate(table.rows[:later_index]):
-                if _keys_overlap(earlier, later, text=table.key == "text") and _dates_overlap(earlier, later):
+                if _keys_overlap(earlier, later, text=text) and dated.dates_overlap(earlier, later):
                     self.overlap(f"row {earlier_index + 1} of table '{table.id}'", earlier,
                                  self.position(file, (*path, "rows", earlier_index)),
                                  f"row {later_index + 1}", later, self.position(file, (*path, "rows", later_index)),
                                  "for the same key")
+        for old_index, old in enumerate(table.rows):
+            if old.effective_until is None:
+                continue
+            after = old.effective_until + dated.ONE_DAY
+            starts_later = [i for i, row in enumerate(table.rows) if (row.effective_from or dt.date.min) > after
+                            and _keys_overlap(old, row, text=text)]
+            uncovered = [i for i in starts_later if not any(
+                row.in_force(after) and _keys_overlap(row, table.rows[i], text=text) for row in table.rows)]
+            if uncovered:
+                new_index = min(uncovered, key=lambda i: table.rows[i].effective_from or dt.date.min)
+                days = dated.gap(old, table.rows[new_index])
+                assert days is not None
+                here = self.position(file, (*path, "rows", new_index))
+                self.error(here, dated.gap_message(
+                    f"row {old_index + 1} of table '{table.id}'", self.position(file, (*path, "rows", old_index)),
+                    old, f"row {new_index + 1}", here, table.rows[new_index], days,
+                    " for the same key, so the table has no value for it then"))
 
     def check_versions(self, value: Derived, file: str, path: tuple[int | str, ...]) -> None:
         """Two versions of a derived value in force on the same day are an error, never "earliest wins"."""
         versions = value.versions or []
         for later_index, later in enumerate(versions):
             for earlier_index, earlier in enumerate(versions[:later_index]):
-                if _dates_overlap(earlier, later):
+                if dated.dates_overlap(earlier, later):
                     self.overlap(f"version {earlier_index + 1} of '{value.id}'", earlier,
                                  self.position(file, (*path, "versions", earlier_index)),
                                  f"version {later_index + 1}", later,
                                  self.position(file, (*path, "versions", later_index)), "")
+        if any(dated.dates_overlap(a, b) for i, a in enumerate(versions) for b in versions[:i]):
+            return  # the overlaps are the problem to fix first
+        for old, new, days in dated.version_gaps(versions):
+            here = self.position(file, (*path, "versions", new))
+            self.error(here, dated.gap_message(
+                f"version {old + 1} of '{value.id}'", self.position(file, (*path, "versions", old)),
+                versions[old], f"version {new + 1}", here, versions[new], days,
+                ", so the value is unknown then and every verdict that reads it incomplete"))
+
+    def check_replacements(self, items: Sequence[Dated], names: Sequence[str], keys: Sequence[str | None],
+                           file: str, path: tuple[int | str, ...],
+                           alike: str) -> None:
+        """A warning when a dated item reads like a new version of an earlier one (`alike`) and the two
+        overlap (both count) or leave days between them (neither counts)."""
+        for found in dated.replacements(items, keys):
+            old, new = items[found.old], items[found.new]
+            old_at, here = self.position(file, (*path, found.old)), self.position(file, (*path, found.new))
+            old_name, new_name = names[found.old], names[found.new]
+            if found.days is None:
+                message = (f"{new_name} ({here}) reads like a new version of {old_name} ({old_at}) ({alike}), but "
+                           f"both are in force {dated.shared_days(old, new)}: if it replaces it, "
+                           f"{dated.overlap_fix(old_name, old, new_name, new)}")
+            else:
+                message = f"{new_name} reads like a new version of {old_name} ({alike}), but " + dated.gap_message(
+                    old_name, old_at, old, new_name, here, new, found.days, "")
+            self.load_warnings.append(LoadError(here, message))
 
     def overlap(self, first: str, earlier: Dated, first_at: Position, second: str, later: Dated,
                 second_at: Position, what: str) -> None:
         """One error at the second item naming both positions, the days they share and the fix."""
-        start = max((d for d in (earlier.effective_from, later.effective_from) if d), default=None)
-        end = min((d for d in (earlier.effective_until, later.effective_until) if d), default=None)
-        days = (f"from {start}" if start else "from the start") + (f" to {end}" if end else " on")
-        self.error(second_at, f"{first} ({first_at}) and {second} ({second_at}) are both in force {days}"
-                              f"{' ' + what if what else ''}: {_overlap_fix(first, earlier, second, later)}")
+        self.error(second_at, f"{first} ({first_at}) and {second} ({second_at}) are both in force "
+                              f"{dated.shared_days(earlier, later)}{' ' + what if what else ''}: "
+                              f"{dated.overlap_fix(first, earlier, second, later)}")
 
     def check_score(self, score: Score, file: str, path: tuple[int | str, ...]) -> None:
         group_ids = [g.id for g in score.groups]
@@ -990,25 +1044,6 @@ def _rejoin_thousands(cells: Mapping[str, object]) -> dict[str, object]:
         joined[cell] = value
         last = cell
     return joined
-
-
-def _dates_overlap(first: Dated, second: Dated) -> bool:
-    """Whether some day is in both items' dates (both ends inclusive; no date means open-ended)."""
-    start = max((d for d in (first.effective_from, second.effective_from) if d), default=None)
-    end = min((d for d in (first.effective_until, second.effective_until) if d), default=None)
-    return start is None or end is None or start <= end
-
-
-def _overlap_fix(first: str, earlier: Dated, second: str, later: Dated) -> str:
-    """The usual fix: close the item that starts first on the day before the other one starts."""
-    one_day = dt.timedelta(days=1)
-    if later.effective_from is not None and (
-            earlier.effective_from is None or earlier.effective_from < later.effective_from):
-        return f"close {first} with `effective_until: {(later.effective_from - one_day).isoformat()}`"
-    if earlier.effective_from is not None and (
-            later.effective_from is None or later.effective_from < earlier.effective_from):
-        return f"close {second} with `effective_until: {(earlier.effective_from - one_day).isoformat()}`"
-    return f"give {first} an `effective_until` and {second} an `effective_from` the day after"
 
 
 OUT_OF_RANGE = f"must be a finite number below 10^{ex.MAX_DIGITS} in size (as in expressions)"
