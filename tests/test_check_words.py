@@ -83,3 +83,15 @@ def test_every_advice_is_under_its_own_route(tmp_path: Path) -> None:
                 found = {heading(s) for s in sections if advice in " ".join(s.split())}
                 assert found & mine, (name, pathway["title"], advice)
                 assert all(any(h.startswith(title) for title in owners) for h in found), (name, advice, found)
+
+
+def test_a_link_on_the_first_screen_is_never_cut(tmp_path: Path) -> None:
+    """Nothing of the first screen is cut: a long official link is printed whole (the terminal folds it),
+    and the 24-line budget counts the rows it folds over."""
+    answers = {k: v for k, v in person("climate_scientist").items()
+               if not k.startswith(("english_clb", "job_offer", "cusma"))}
+    lines = run(tmp_path, {**answers, "job_offer": "no"}).splitlines()
+    url = "https://www.canada.ca/en/immigration-refugees-citizenship/services/immigrate-canada/provincial-nominees.html"
+    assert any(line.strip() == url for line in lines)
+    assert not any(line.endswith("…") for line in lines)
+    assert sum(max(1, -(-len(line) // 80)) for line in lines) <= 24

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
@@ -137,7 +138,8 @@ def count_lines(parts: list[RenderableType], width: int = 80) -> int:
     with console.capture() as captured:
         for part in parts:
             console.print(part, soft_wrap=isinstance(part, Link))
-    return captured.get().count("\n")
+    # a link is printed whole on one line; the terminal folds it over as many rows as it needs
+    return sum(max(1, -(-cell_len(line) // width)) for line in captured.get().splitlines())
 
 
 def hang(prefix: str, text: Text | str, indent: int = 0) -> Table:
@@ -210,7 +212,7 @@ def _leads_first(lead: LeadResult, others: list[LeadResult], with_text: bool) ->
         step = lead.next_steps[0]
         parts.append(hang("  1. ", Text(step.text)))
         if step.url:
-            parts.append(hang("     ", Link(step.url)))
+            parts.append(Link("     " + step.url))  # whole, never cropped: it is copied into a browser
     if others:
         parts += [Text(""), hang("Also worth exploring: ", Text("; ".join(other.title for other in others)))]
     return parts
