@@ -95,3 +95,14 @@ def test_a_link_on_the_first_screen_is_never_cut(tmp_path: Path) -> None:
     assert any(line.strip() == url for line in lines)
     assert not any(line.endswith("…") for line in lines)
     assert sum(max(1, -(-len(line) // 80)) for line in lines) <= 24
+
+
+def test_the_staleness_line_only_for_a_figure_that_decided_something(tmp_path: Path) -> None:
+    """One plain line when a figure a *decided* result used is past its review date: the Express Entry
+    funds table behind an eligible FSW says so; the same table read by a still-undecided requirement
+    (funds not given) has decided nothing, so the spouse of a Canadian is not told."""
+    line = "may be out of date"
+    assert line in run(tmp_path, person("climate_scientist", education_assessed="yes"))  # FSW open: funds met
+    spouse = person("married_to_canadian")
+    assert "settlement_funds_cad" not in spouse
+    assert line not in " ".join(run(tmp_path, spouse).split())

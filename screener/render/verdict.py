@@ -139,7 +139,8 @@ def count_lines(parts: list[RenderableType], width: int = 80) -> int:
         for part in parts:
             console.print(part, soft_wrap=isinstance(part, Link))
     # a link is printed whole on one line; the terminal folds it over as many rows as it needs
-    return sum(max(1, -(-cell_len(line) // width)) for line in captured.get().splitlines())
+    plain = ESCAPE.sub("", captured.get())  # FORCE_COLOR makes even this console write style codes
+    return sum(max(1, -(-cell_len(line) // width)) for line in plain.splitlines())
 
 
 def hang(prefix: str, text: Text | str, indent: int = 0) -> Table:
