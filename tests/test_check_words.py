@@ -106,3 +106,18 @@ def test_the_staleness_line_only_for_a_figure_that_decided_something(tmp_path: P
     spouse = person("married_to_canadian")
     assert "settlement_funds_cad" not in spouse
     assert line not in " ".join(run(tmp_path, spouse).split())
+
+
+def test_a_route_no_answer_can_open_is_not_offered_as_undecided(tmp_path: Path) -> None:
+    """After "No" to "Are you a citizen?" the citizenship route can only close (§13.24): the first screen
+    does not list it among the routes that answers would decide, it counts it with the closed ones."""
+    answers = {"goal": "work", "canadian_citizen": "no", "age": 41, "us_citizen": "yes", "job_offer": "yes",
+               "cusma_profession": "yes", "criminal_record": "no", "impaired_driving": "none",
+               "misrepresentation": "no", "serious_health_condition": "no"}
+    screen = " ".join(run(tmp_path, answers).split())
+    report = json.loads(run(tmp_path, answers, "--json"))
+    assert report["pathways"]["citizenship_by_descent"]["outcome"] == "incomplete"  # unknown is not no
+    assert screen.startswith("Open to you: CUSMA professional work permit")
+    assert "You may already be a Canadian citizen" not in screen
+    closed = sum(p["outcome"] == "ineligible" for p in report["pathways"].values())
+    assert f"{closed + 1} closed" in screen or f"Closed: {closed + 1} routes" in screen

@@ -107,7 +107,8 @@ def check(
 
     kept = answers if answers is not None else save
     rerun = "screener check " + (f"--answers {shlex.quote(str(kept))} " if kept is not None else "") + "--details"
-    context = Context(rulebook.questions, interview.answers, stale_figures(rulebook, interview.answers, when), rerun)
+    context = Context(rulebook.questions, interview.answers, stale_figures(rulebook, interview.answers, when), rerun,
+                      interview.reach().stuck)
     if details or report_file is not None:
         _full(rulebook, report, interview, context, details=details, report_file=report_file)
     if not details:

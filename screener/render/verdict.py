@@ -83,6 +83,7 @@ class Context:
     answers: Mapping[str, Any] = field(default_factory=dict)
     stale: list[str] = field(default_factory=list)  # figures used in this verdict that may be out of date
     rerun: str = "screener check --details"  # the command that shows the full detail
+    stuck: frozenset[str] = frozenset()  # undecided routes no answer can open any more (§13.24): not offered
 
 
 def summary(report: Report, context: Context, width: int = 80) -> list[RenderableType]:
@@ -95,8 +96,9 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
     flags = [f for f in report.flags if f.severity == "serious"]
     others = [f for f in report.flags if f.severity != "serious"]
     opened = guidance.realistic_order(report)
-    undecided = guidance.realistic_order(report, [p for p in ordered(report) if p.outcome == "incomplete"])
-    closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
+    undecided = guidance.realistic_order(
+        report, [p for p in ordered(report) if p.outcome == "incomplete" and p.id not in context.stuck])
+    closed = [p for p in report.pathways.values() if p.outcome == "ineligible" or p.id in context.stuck]
     for limits in _fits():
         parts: list[RenderableType] = [_summary_headline(report, opened, undecided, flags)]
         if flags:
