@@ -446,8 +446,9 @@ def answers_behind(requirement: RequirementResult, context: Context) -> str | No
     given = [q for q in context.questions if q in requirement.reads and context.answers.get(q) is not None]
     if not given or len(given) > MOST_ANSWERS_SHOWN:
         return None
-    return "; ".join(f"{_capital(context.questions[q].short_label)}: "
-                     f"{answer_words(context.questions[q], context.answers[q])}" for q in given)
+    return "; ".join(_("{label}: {answer}").format(label=_capital(context.questions[q].short_label),
+                                                  answer=answer_words(context.questions[q], context.answers[q]))
+                     for q in given)
 
 
 def _capital(label: str) -> str:
