@@ -444,6 +444,7 @@ class JsonRows:
         if self.full:
             return
         rulebook = self.rulebook
+        in_force = rulebook.at(self.as_of).requirements
         record = {
             "type": "header",
             "rulebook": {"id": rulebook.info.id, "title": rulebook.info.title, "version": rulebook.version,
@@ -455,7 +456,7 @@ class JsonRows:
             "id": [self.keys[index] for index in self.id_indexes],
             "fields": list(rulebook.questions),
             "pathways": {pid: {"title": pathway.title,
-                               "requirements": [r.id for r in pathway.requirements if r.in_force(self.as_of)]}
+                               "requirements": [r.model.id for r in in_force[pid]]}
                          for pid, pathway in rulebook.pathways.items()},
             "scores": {sid: score.title for sid, score in rulebook.scores.items()},
             "flags": {fid: flag.title for fid, flag in rulebook.flags.items()},

@@ -35,9 +35,12 @@ from screener.compiled import (
     ScoreRule,
     ShownRule,
     Slice,
+    StaleItem,
     StepRule,
     Template,
     build_graph,
+    in_force,
+    review_due,
     slice_at,
 )
 from screener.errors import ScreenerError
@@ -52,6 +55,7 @@ from screener.model import (
     Lead,
     Pathway,
     Question,
+    Requirement,
     RulebookInfo,
     RuleFile,
     Score,
@@ -195,20 +199,6 @@ def _display(root: Path, path: Path) -> str:
 
 
 @dataclass
-class StaleItem:
-    """Something to re-check by `review_by`, in force from `effective_from` to `effective_until` (None: open)."""
-
-    what: str
-    review_by: dt.date
-    effective_from: dt.date | None = None
-    effective_until: dt.date | None = None
-
-    def in_force(self, day: dt.date) -> bool:
-        return (self.effective_from is None or self.effective_from <= day) and (
-            self.effective_until is None or day <= self.effective_until)
-
-
-@dataclass
 class Rulebook:
     """A loaded, fully checked rulebook. Evaluate answers with `evaluate`."""
 
@@ -285,15 +275,9 @@ class Rulebook:
         return [question for _, question in indexed]
 
     def stale(self, as_of: dt.date) -> list[str]:
-        """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then.
-
-        A superseded table or version (no longer in force) is history, not something to review.
-        """
-        return [
-            f"{item.what} was due for review on {item.review_by.isoformat()}"
-            for item in self.review_items
-            if item.review_by < as_of and item.in_force(as_of)
-        ]
+        """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then."""
+        return [f"{item.what} was due for review on {item.review_by.isoformat()}"
+                for item in review_due(self.review_items, as_of)]
 
     # Evaluation is implemented in screener.evaluation; these are thin conveniences.
     def evaluate(self, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Report:
@@ -423,7 +407,7 @@ class _Loader:
         try:
             node = ex.parse(source)
         except ex.ExpressionError as exc:
-            self.error(self.at_offset(position, source, exc.offset), exc.message)
+            self.error(self.at_offset(position, source, exc.offset), _parse_advice(exc.message))
             return None
         return Compiled(node, source, position)
 
@@ -443,7 +427,8 @@ class _Loader:
         context.errors = []
         found = ex.check(compiled.node, context)
         for problem in context.errors:
-            self.error(self.at_offset(compiled.position, compiled.source, problem.offset), problem.message)
+            self.error(self.at_offset(compiled.position, compiled.source, problem.offset),
+                       _name_advice(problem.message, compiled.node))
         return found
 
     # -- the whole rulebook
@@ -571,14 +556,17 @@ class _Loader:
             if score.cutoffs and score.cutoffs.review_by:
                 review.append(StaleItem(f"Recent rounds of '{sid}'", score.cutoffs.review_by))
         for pid, (pathway, file, path) in items["pathways"].items():
-            seen: set[str] = set()
+            seen: dict[str, int] = {}
             requirements = []
             for index, requirement in enumerate(pathway.requirements):
                 rpath = (*path, "requirements", index)
                 if requirement.id in seen:
+                    first = self.position(file, (*path, "requirements", seen[requirement.id], "id"))
                     self.error(self.position(file, (*rpath, "id")),
-                               f"duplicate requirement id '{requirement.id}' in pathway '{pid}'")
-                seen.add(requirement.id)
+                               f"duplicate requirement id '{requirement.id}' in pathway '{pid}' (also at {first}): "
+                               "rename one; a new version of a requirement gets its own id (e.g. "
+                               f"'{requirement.id}_2027') and the old one an `effective_until`")
+                seen.setdefault(requirement.id, index)
                 condition = add(requirement.condition, file, (*rpath, "condition"))
                 actual = add(requirement.actual, file, (*rpath, "actual"))
                 advice = None if requirement.advice is None else template(requirement.advice, file, (*rpath, "advice"))
@@ -587,6 +575,7 @@ class _Loader:
                 text = template(requirement.text, file, (*rpath, "text"))
                 if condition is not None:
                     requirements.append(RequirementRule(requirement, condition, text, actual, advice, needed))
+                    self.check_text_numbers(requirement, condition, file, rpath)
             steps = []
             for index, step in enumerate(pathway.next_steps):
                 spath = (*path, "next_steps", index)
@@ -769,7 +758,7 @@ class _Loader:
             starts_later = [i for i, row in enumerate(table.rows) if (row.effective_from or dt.date.min) > after
                             and _keys_overlap(old, row, text=text)]
             uncovered = [i for i in starts_later if not any(
-                row.in_force(after) and _keys_overlap(row, table.rows[i], text=text) for row in table.rows)]
+                in_force(row, after) and _keys_overlap(row, table.rows[i], text=text) for row in table.rows)]
             if uncovered:
                 new_index = min(uncovered, key=lambda i: table.rows[i].effective_from or dt.date.min)
                 days = dated.gap(old, table.rows[new_index])
@@ -816,6 +805,26 @@ class _Loader:
                 message = f"{new_name} reads like a new version of {old_name} ({alike}), but " + dated.gap_message(
                     old_name, old_at, old, new_name, here, new, found.days, "")
             self.load_warnings.append(LoadError(here, message))
+
+    def check_text_numbers(self, requirement: Requirement, condition: Compiled, file: str,
+                           path: tuple[int | str, ...]) -> None:
+        """A warning when a requirement's text or advice names numbers, none of them the condition's.
+
+        Changing `age <= 35` to `age <= 30` and forgetting "You are 35 or younger" (or the advice beside
+        it) would show people the old law; a number written once, as a dated derived value, and used as
+        `{placeholder}` in the text cannot drift.
+        """
+        wanted = _compared_numbers(condition.node)
+        if not wanted:
+            return
+        for key in ("text", "advice"):
+            text = getattr(requirement, key)
+            said = _text_numbers(text) if text else []
+            if said and not any(ex.same_value(number, limit) for number in said for limit in wanted):
+                self.load_warnings.append(LoadError(self.position(file, (*path, key)), (
+                    f"the {key} of requirement '{requirement.id}' says {', '.join(map(_number, said))} but its "
+                    f"condition compares with {', '.join(map(_number, wanted))}: update the {key} (or write the "
+                    "number once, as a derived value with dated versions, and use {its_id} in both)")))
 
     def overlap(self, first: str, earlier: Dated, first_at: Position, second: str, later: Dated,
                 second_at: Position, what: str) -> None:
@@ -1006,6 +1015,62 @@ def _keys_overlap(first: TableRow, second: TableRow, *, text: bool) -> bool:
     low = max((v for v in (first.from_, second.from_) if v is not None), default=None)
     high = min((v for v in (first.to, second.to) if v is not None), default=None)
     return low is None or high is None or low <= high
+
+
+_SHOUTED = re.compile(r"unexpected '(and|or|not|true|false)'", re.IGNORECASE)
+
+
+def _parse_advice(message: str) -> str:
+    """`AND`, `Or`, `TRUE`: the words of the language are written in lower case."""
+    match = _SHOUTED.fullmatch(message)
+    if match and match.group(1) != match.group(1).lower():
+        return f"{message}: write '{match.group(1).lower()}' in lower case"
+    return message
+
+
+def _name_advice(message: str, node: ex.Node) -> str:
+    """`job_offer == yes`: a yes/no question is a condition by itself, never compared with yes or no."""
+    for found in ex.walk(node):
+        if not (isinstance(found, ex.Compare) and found.op in ("==", "!=")):
+            continue
+        for name, other in ((found.left, found.right), (found.right, found.left)):
+            if (isinstance(name, ex.Name) and isinstance(other, ex.Name) and other.name.lower() in ("yes", "no")
+                    and message.startswith(f"unknown name '{other.name}'")):
+                negate = (other.name.lower() == "no") != (found.op == "!=")
+                return (f"unknown name '{other.name}': for a yes/no question write just "
+                        f"`{'not ' if negate else ''}{name.name}` instead of comparing it with {other.name}")
+    return message
+
+
+def _compared_numbers(node: ex.Node) -> list[float]:
+    """The numbers a condition compares an answer or value with (`age <= 35 and age >= 18`: 35, 18)."""
+    if isinstance(node, ex.Logic):
+        return [n for operand in node.operands for n in _compared_numbers(operand)]
+    if isinstance(node, ex.Not):
+        return _compared_numbers(node.operand)
+    if isinstance(node, ex.Compare) and node.op in ("<", "<=", ">", ">="):
+        pairs = ((node.left, node.right), (node.right, node.left))
+        return [number.value for name, number in pairs if isinstance(name, ex.Name) and isinstance(
+            number, ex.Literal_) and isinstance(number.value, int | float) and not isinstance(number.value, bool)]
+    return []
+
+
+_TEXT_NUMBER = re.compile(r"(?<![\w.$])\d[\d,]*(?:\.\d+)?(?![\w$])")
+
+
+def _text_numbers(text: str) -> list[float]:
+    """Numbers written in a text outside its {placeholders}, leaving out years and section numbers."""
+    plain = PLACEHOLDER.sub(" ", text)
+    found = []
+    for match in _TEXT_NUMBER.finditer(plain):
+        number = float(match.group().replace(",", ""))
+        if not 1900 <= number <= 2100:
+            found.append(int(number) if number.is_integer() else number)
+    return found
+
+
+def _number(value: float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
 def _edited_later(first: str, second: str) -> bool:

@@ -178,7 +178,12 @@ def test_the_iec_age_limit_falls_to_30_from_2027(mine: Path, tmp_path: Path) -> 
     del requirements[index + 1]["effective_until"]
     save(path, data)
     code, output = validate(mine)
-    assert code == 0, output
+    assert code == 0, output  # the copied advice still says 35: a warning names the fix
+    assert "the advice of requirement 'age_at_most_30' says 18, 35 but its condition compares with 30" in output
+    requirements[index + 1]["advice"] = "You are {age}; this route is for people aged 18 to 30."
+    save(path, data)
+    code, output = validate(mine)
+    assert code == 0 and "age_at_most_30' says" not in output, output
     intake = tmp_path / "intake.csv"
     intake.write_text("client_id,age,us_citizen,canadian_citizen\nyoung,25,yes,no\nmiddle,32,yes,no\n"
                       "old,36,yes,no\n", encoding="utf-8")
