@@ -121,3 +121,11 @@ def test_a_route_no_answer_can_open_is_not_offered_as_undecided(tmp_path: Path) 
     assert "You may already be a Canadian citizen" not in screen
     closed = sum(p["outcome"] == "ineligible" for p in report["pathways"].values())
     assert f"{closed + 1} closed" in screen or f"Closed: {closed + 1} routes" in screen
+
+
+def test_an_amount_reads_as_money(tmp_path: Path) -> None:
+    """A requirement decided by many answers shows its value; an amount the person gave reads as money."""
+    honduran = person("honduran_in_us")
+    assert honduran["settlement_funds_cad"] == 1500
+    text = " ".join(run(tmp_path, honduran, "--details").split())
+    assert "You have: $1,500" in text and "You have: 1500" not in text

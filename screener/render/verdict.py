@@ -465,7 +465,10 @@ def _requirement(requirement: RequirementResult, context: Context) -> Renderable
     if behind is not None:
         details.append(Text(_("You answered: {answers}").format(answers=behind), style="bold"))
     elif isinstance(requirement.actual, int | float) and not isinstance(requirement.actual, bool):
-        details.append(Text(_("You have: {value}").format(value=display(requirement.actual)), style="bold"))
+        amount = any(context.questions[q].type == "money" and context.answers.get(q) == requirement.actual
+                     for q in requirement.reads if q in context.questions)  # the amount the person gave
+        value = format_money(requirement.actual) if amount else display(requirement.actual)
+        details.append(Text(_("You have: {value}").format(value=value), style="bold"))
     # else: a yes/no or a derived word ("you: no") says less than what is needed and the advice
     if requirement.advice:
         details.append(Text(requirement.advice))
