@@ -84,12 +84,13 @@ def parse_reply(question: Question, text: str) -> Reply:
         return Skip()
     if not word:
         return Invalid("please type an answer (or ? for help, skip if you don't know)")
-    if question.type == "choice" and lowered.isdigit():  # any digits, `²` and `٣` too: a menu number was meant
-        return Invalid(f"type a number from 1 to {len(question.choice_values)}")
+    menu = f"type a number from 1 to {len(question.choice_values)}" if question.type == "choice" else ""
+    if menu and lowered.isdigit():  # any digits, `²` and `٣` too: a menu number was meant
+        return Invalid(menu)
     try:
         return Answer(coerce(question, word))
     except ValueError as exc:
-        return Invalid(str(exc))
+        return Invalid(menu or str(exc))  # a person at the menu reads its numbers, never the choices' ids
 
 
 def hint(question: Question) -> str:
