@@ -17,6 +17,7 @@ from typing import Any
 from screener import expressions as ex
 from screener.answers import coerce, normalize_choice
 from screener.evaluation import Evaluation, display, outcome_of, pathway_status, status_of
+from screener.i18n import _
 from screener.labels import matching_choices
 from screener.model import Question
 from screener.rulebook import Rulebook
@@ -84,7 +85,8 @@ def parse_reply(question: Question, text: str) -> Reply:
         return Skip()
     if not word:
         return Invalid("please type an answer (or ? for help, skip if you don't know)")
-    menu = f"type a number from 1 to {len(question.choice_values)}" if question.type == "choice" else ""
+    menu = _("type a number from 1 to {count}").format(count=len(question.choice_values)) \
+        if question.type == "choice" else ""
     if menu and lowered.isdigit():  # any digits, `²` and `٣` too: a menu number was meant
         return Invalid(menu)
     try:
@@ -501,7 +503,7 @@ def _lookups_of(rulebook: Rulebook) -> dict[str, tuple[str, ...]]:
                     walk(part, derived_id)
 
     for derived_id, rule in rulebook.rules.derived.items():
-        for _, compiled in rule.versions:
+        for _version, compiled in rule.versions:
             walk(compiled.node, derived_id)
     lookups = {question_id: tuple(ids) for question_id, ids in found.items()}
     _LOOKUPS[id(rulebook)] = (rulebook, lookups)
