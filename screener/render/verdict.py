@@ -468,7 +468,8 @@ def _requirement(requirement: RequirementResult, context: Context) -> Renderable
         amount = any(context.questions[q].type == "money" and context.answers.get(q) == requirement.actual
                      for q in requirement.reads if q in context.questions)  # the amount the person gave
         value = format_money(requirement.actual) if amount else display(requirement.actual)
-        details.append(Text(_("You have: {value}").format(value=value), style="bold"))
+        if value not in (requirement.advice or ""):  # "You have 41 points. …" says it already
+            details.append(Text(_("You have: {value}").format(value=value), style="bold"))
     # else: a yes/no or a derived word ("you: no") says less than what is needed and the advice
     if requirement.advice:
         details.append(Text(requirement.advice))
