@@ -12,8 +12,9 @@ import pytest
 
 pytest.importorskip("uvicorn", reason="the serve extra is not installed: pip install -e '.[serve,test]'")
 
-from lawyer_kit import cli  # noqa: E402
-from screener.web import server  # noqa: E402
+from lawyer_kit import cli
+
+from screener.web import server
 
 REAL = Path(__file__).parent.parent / "rules"
 
