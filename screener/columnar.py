@@ -45,6 +45,11 @@ _QUESTION_KINDS = {"yes_no": "bool", "int": "number", "number": "number", "money
                    "date": "date"}
 
 
+def answer_dtype(question: Question) -> Any:
+    """The polars type of a question's coerced answers."""
+    return _DTYPES[_QUESTION_KINDS[question.type]]
+
+
 def _null(kind: str | None) -> pl.Expr:
     return pl.lit(None, dtype=_DTYPES.get(kind or "", pl.Null))
 
@@ -118,16 +123,41 @@ class Compiled:
     scores: list[str]
     waiting: Waiting | None = None  # how to read batch's `missing` out of the packed counts
 
+    @property
+    def results(self) -> list[str]:
+        """The columns `applied` adds that the output reads: outcomes, scores, flags… and `missing`'s keys."""
+        keys = self.waiting.columns if self.waiting is not None else []
+        return [*self.pathways, *self.scores, *(name for name in SUMMARY if name != MISSING), *keys]
+
+    def applied(self, answers: pl.LazyFrame, keep: Sequence[str] = ()) -> pl.LazyFrame:
+        """`answers` with the `results` added, and the columns of `keep`; every other column (answers,
+        derived values, temporaries) is dropped as soon as no later stage reads it, so a block in flight
+        holds only what is still needed."""
+        wanted = {*self.results, *keep}
+        later: list[set[str]] = []
+        for stage in reversed(self.stages):
+            later.append(set(wanted))
+            wanted |= {root for expr in stage for root in expr.meta.root_names()}
+        columns = list(answers.collect_schema())
+        frame = answers
+        for stage, needed in zip(self.stages, reversed(later), strict=True):
+            frame = frame.with_columns(stage)
+            columns += [name for name in (expr.meta.output_name() for expr in stage) if name not in columns]
+            if any(name not in needed for name in columns):
+                columns = [name for name in columns if name in needed]
+                frame = frame.select(columns)
+        return frame
+
+    def missing(self, found: pl.DataFrame) -> pl.Series:
+        """The `missing` cells of rows `applied` evaluated (`found` holds the keys of `results`)."""
+        if self.waiting is None:
+            return pl.Series(MISSING, [""] * found.height, dtype=pl.String)
+        return self.waiting.cells(found)
+
     def evaluate(self, answers: pl.DataFrame) -> pl.DataFrame:
         """Outcome per pathway, score values, flags, best pathway, leads, missing and warnings per row."""
-        frame = materialized(answers).lazy()
-        for stage in self.stages:
-            frame = frame.with_columns(stage)
-        computed = [name for name in SUMMARY if name != MISSING]
-        keys = self.waiting.columns if self.waiting is not None else []
-        found = frame.select([*self.pathways, *self.scores, *computed, *keys]).collect(engine="in-memory")
-        missing = self.waiting.cells(found) if self.waiting is not None else pl.lit("").alias(MISSING)
-        return found.with_columns(missing).select([*self.pathways, *self.scores, *SUMMARY])
+        found = self.applied(answers.lazy()).select(self.results).collect(engine="in-memory")
+        return found.with_columns(self.missing(found)).select([*self.pathways, *self.scores, *SUMMARY])
 
 
 class Compiler:
@@ -172,12 +202,8 @@ class Compiler:
 
     def place(self, stages: list[list[pl.Expr]], index: int, exprs: Sequence[pl.Expr],
               before: dict[int, list[list[pl.Expr]]]) -> None:
-        """Put `exprs` in `stages[index]` and the temporaries they read in layers `before[index]`.
-
-        A constant becomes a full column: polars 2.1 keeps a literal as a one-value "scalar column",
-        and some expressions over such a column later come out one row long (a polars bug).
-        """
-        stages[index].extend(_full(expr) for expr in exprs)
+        """Put `exprs` in `stages[index]` and the temporaries they read in layers `before[index]`."""
+        stages[index].extend(exprs)
         layers = before.setdefault(index, [])
         for layer, temporary in self.take():
             while len(layers) <= layer:
@@ -569,10 +595,10 @@ class Compiler:
         level = rulebook.graph.level
         # Stage 0 holds the masks of the asked questions, 1 the implied answers; then, from 2 + 3n, the
         # score lines of level n (value and bounds), the values of level n, and the bounds of the derived
-        # values of level n that some bounds read; then the outcomes, the best pathway and its title.
+        # values of level n that some bounds read; then the outcomes, then the best pathway and its title.
         # Each stage's temporaries (`share`) come in layers just before it.
         top = 2 + 3 * max(level.values(), default=-1) + 3
-        stages: list[list[pl.Expr]] = [[] for _ in range(top + 3)]
+        stages: list[list[pl.Expr]] = [[] for _ in range(top + 2)]
         before: dict[int, list[list[pl.Expr]]] = {}
 
         def put(index: int, *exprs: pl.Expr) -> None:
@@ -616,13 +642,16 @@ class Compiler:
         put(top, self.shown(self.rules.flags).alias(FLAGS), self.shown(self.rules.leads).alias(LEADS),
             self.shown(self.rules.warnings).alias(WARNINGS))
         ranked = preference(rulebook.ranks)
-        best: Any = pl
-        for pathway_id in ranked:
-            best = best.when(pl.col(pathway_id) == "eligible").then(pl.lit(pathway_id))
-        waiting = blockers.counts(pathways)
-        put(top + 1, (best.otherwise(_null("text")) if ranked else _null("text")).alias(BEST), *waiting.keys)
         titles = {pathway_id: pathway.title for pathway_id, pathway in rulebook.pathways.items()}
-        put(top + 2, pl.col(BEST).replace_strict(titles, default=None, return_dtype=pl.String).alias(BEST_TITLE))
+        best: Any = pl
+        title: Any = pl  # a chain, not `replace_strict`: polars' streaming engine streams only the former
+        for pathway_id in ranked:
+            eligible = pl.col(pathway_id) == "eligible"
+            best = best.when(eligible).then(pl.lit(pathway_id))
+            title = title.when(eligible).then(pl.lit(titles[pathway_id]))
+        waiting = blockers.counts(pathways)
+        put(top + 1, *((best.otherwise(_null("text")).alias(BEST), title.otherwise(_null("text")).alias(BEST_TITLE))
+                       if ranked else (_null("text").alias(BEST), _null("text").alias(BEST_TITLE))), *waiting.keys)
         ordered = [layer for index, stage in enumerate(stages)
                    for layer in [*before.get(index, []), stage] if layer]
         return Compiled(stages=ordered, pathways=pathways, scores=score_columns(rulebook), waiting=waiting)
@@ -669,18 +698,6 @@ class _Ordered:
         return compared(">=", self.expr, other.expr)
 
     __hash__ = None  # type: ignore[assignment]
-
-
-def materialized(frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame with every column stored row by row (see `Compiler.place`: no one-value scalar columns)."""
-    return pl.DataFrame(frame.get_columns())
-
-
-def _full(expr: pl.Expr) -> pl.Expr:
-    """A constant expression as a column of the frame's height (see `Compiler.place`)."""
-    if expr.meta.root_names():
-        return expr
-    return pl.repeat(expr, pl.len()).alias(expr.meta.output_name())
 
 
 def line_column(score_id: str, line_id: str) -> str:
@@ -810,7 +827,7 @@ class Coercion:
     def __call__(self, raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
         """Typed answers for every question, and each row's joined reasons (null when readable)."""
         if not self.values:  # a file with no field column at all: every answer unknown, nothing to read
-            return (pl.DataFrame([pl.repeat(None, raw.height, dtype=_DTYPES[_QUESTION_KINDS[q.type]], eager=True)
+            return (pl.DataFrame([pl.repeat(None, raw.height, dtype=answer_dtype(q), eager=True)
                                   .alias(q.id) for q in self.questions], height=raw.height),
                     pl.Series(ERROR, [None] * raw.height, dtype=pl.String))
         frame = raw.lazy().select(self.values).collect(engine="in-memory")
@@ -822,7 +839,7 @@ class Coercion:
                 value, reason = self.python_cells(question, raw, frame)
                 fixed.append(value)
                 reasons.append(reason.alias(f"r{len(reasons)}"))
-        missing = [pl.repeat(None, raw.height, dtype=_DTYPES[_QUESTION_KINDS[q.type]], eager=True).alias(q.id)
+        missing = [pl.repeat(None, raw.height, dtype=answer_dtype(q), eager=True).alias(q.id)
                    for q in self.questions if q.id not in self.columns]
         typed = frame.with_columns(fixed + missing).select([q.id for q in self.questions])
         if not reasons:
