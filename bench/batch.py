@@ -73,8 +73,8 @@ def write_input(path: Path, rules: Path, count: int) -> None:
         writer.writerows(rows)
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process."""
+def timed(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system, every thread) and peak RSS (MB) of one child process."""
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
@@ -82,7 +82,7 @@ def timed(command: list[str]) -> tuple[float, float]:
     stderr = child.stderr.read().decode() if child.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"benchmark command failed: {' '.join(command)}\n{stderr}")
-    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
 def main() -> None:
@@ -98,11 +98,11 @@ def main() -> None:
     screener = [sys.executable, "-m", "screener", "batch", str(source), "-o", str(folder / "screened.csv"),
                 "--rules", str(args.rules), "--as-of", "2026-11-25"]
     copy = [sys.executable, "-c", COPY, str(source), str(folder / "copy.csv")]
-    batch_time, batch_rss = timed(screener)
-    copy_time, copy_rss = timed(copy)
+    batch_time, batch_cpu, batch_rss = timed(screener)
+    copy_time, copy_cpu, copy_rss = timed(copy)
     print(f"rows: {args.rows:,}  input: {size:,.1f} MB  cores: {os.cpu_count()}")
-    print(f"screener batch      : {batch_time:8.2f} s   peak RSS {batch_rss:7.1f} MB")
-    print(f"DictReader->Writer  : {copy_time:8.2f} s   peak RSS {copy_rss:7.1f} MB")
+    print(f"screener batch      : {batch_time:8.2f} s  CPU {batch_cpu:8.2f} s  peak RSS {batch_rss:7.1f} MB")
+    print(f"DictReader->Writer  : {copy_time:8.2f} s  CPU {copy_cpu:8.2f} s  peak RSS {copy_rss:7.1f} MB")
     print(f"ratio batch / copy  : {batch_time / copy_time:8.2f}   (target <= 1.0; RSS target <= 300 MB)")
     if not args.keep:
         for path in folder.iterdir():

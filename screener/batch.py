@@ -303,34 +303,147 @@ def run_batch(
                  for name in order]
     if rows is not None:
         rows.header(names)
-    row_number = 0
-    with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="screener-writer") as writer,
-          contextlib.closing(prefetched(reader.chunks())) as chunks):  # closed now, even when interrupted
+    if json_rows is not None:
+        row_number = 0
+        with contextlib.closing(prefetched(reader.chunks())) as chunks:  # closed now, even when interrupted
+            for chunk in chunks:
+                summary.add(json_rows.write(chunk.frame, translated(chunk.frame, translations), row_number))
+                row_number += chunk.frame.height
+                if progress is not None:
+                    progress(chunk.bytes_read)
+        return summary
+    assert rows is not None
+    blocks = Blocks(reader, coercion, translations, cells, each_row, letter_ids, progress)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="screener-writer") as writer:
         pending: Future[None] | None = None
-        for chunk in chunks:
-            frame = chunk.frame
-            answers = translated(frame, translations)
-            if rows is not None:
-                out = screen_chunk(compiled, coercion, frame, reader.columns, answers)
-                if order is not None:
-                    out = out.select(order)
+        try:
+            for results in blocks.screened(compiled):
+                out = finished(compiled, results, len(reader.header), order)
                 if pending is not None:
-                    pending.result()  # one chunk in flight at most: memory stays flat, order is kept
+                    pending.result()  # one block in flight at most: memory stays flat, order is kept
                 pending = writer.submit(rows.write, out)
                 summary.add(out)
-                if each_row is not None:
-                    readable(each_row, answers, out[columnar.ERROR], cells, frame, letter_ids, row_number)
-            else:
-                assert json_rows is not None
-                summary.add(json_rows.write(frame, answers, row_number))
-            row_number += frame.height
-            if progress is not None:
-                progress(chunk.bytes_read)
+                blocks.done(out.height)
+        finally:
+            blocks.halt()  # an interrupted run: the reader ends at its next block
         if pending is not None:
             pending.result()
-    if rows is not None:
-        rows.finish()
+    rows.finish()
     return summary
+
+
+CELL, FAILED = "__cell_", "__error"
+IN_FLIGHT_BLOCKS, FLOW_TIMEOUT = 3, 2.0  # a block's input cells (CELL + index) and its unreadable-row reason
+
+
+class Blocks:
+    """The input as one polars query: blocks of typed answers and input cells in, output rows out.
+
+    Reading, the map's labels and coercion (with Python's `answers.coerce` for unusual spellings) happen
+    block by block in the query's source; the rulebook's stages and the output columns are one lazy plan,
+    converted once for the whole run and evaluated by polars' streaming engine block by block, in order,
+    on every core (`Compiled.applied` drops each column once nothing reads it). `each_row` (letters) is
+    called from the source for each readable row; a failure there or in reading ends the run with it.
+    """
+
+    def __init__(self, reader: CsvReader, coercion: columnar.Coercion, translations: Mapping[str, Mapping[str, str]],
+                 cells: Mapping[str, str], each_row: Callable[[int, dict[str, str | None], list[str | None]], None]
+                 | None, letter_ids: list[str], progress: Callable[[int], None] | None) -> None:
+        self.reader, self.coercion, self.translations, self.cells = reader, coercion, translations, cells
+        self.each_row, self.letter_ids, self.progress = each_row, letter_ids, progress
+        self.stop = threading.Event()
+        self.flow = threading.Condition()
+        self.in_flight = 0  # rows handed to polars and not yet written
+
+    def halt(self) -> None:
+        """No more blocks: the source ends at its next one (an error or an interrupt downstream)."""
+        with self.flow:
+            self.stop.set()
+            self.flow.notify()
+
+    def done(self, rows: int) -> None:
+        """The output of `rows` rows is written: the source may read on."""
+        with self.flow:
+            self.in_flight -= rows
+            self.flow.notify()
+
+    def wait_for_room(self, rows: int) -> None:
+        """Hold the source while more than a few blocks are in flight, so memory stays flat whatever N
+        (polars would otherwise read ahead as fast as it can). Never waits forever: should polars hold
+        rows back for a bigger batch, the timeout lets the source go on."""
+        with self.flow:
+            self.flow.wait_for(lambda: self.in_flight <= IN_FLIGHT_BLOCKS * rows or self.stop.is_set(),
+                               timeout=FLOW_TIMEOUT)
+            self.in_flight += rows
+
+    def schema(self) -> dict[str, Any]:
+        typed = {q.id: columnar.answer_dtype(q) for q in self.coercion.questions}
+        return {**typed, **{f"{CELL}{i}": pl.String for i in range(len(self.reader.columns))}, FAILED: pl.String}
+
+    def source(self, *_: object) -> Iterator[pl.DataFrame]:
+        """Each block as typed answers, input cells and the reason a row cannot be read (null if it can)."""
+        row_number = 0
+        with contextlib.closing(prefetched(self.reader.chunks())) as chunks:
+            for chunk in chunks:
+                if self.stop.is_set():
+                    return
+                frame = chunk.frame
+                answers = translated(frame, self.translations)
+                typed, reasons = self.coercion(answers)
+                error = frame.select(pl.coalesce(pl.col(PROBLEM), pl.lit(reasons)).alias(FAILED))[FAILED]
+                if self.each_row is not None:
+                    readable(self.each_row, answers, error, self.cells, frame, self.letter_ids, row_number)
+                row_number += frame.height
+                cells = [frame[name].alias(f"{CELL}{i}") for i, name in enumerate(self.reader.columns)]
+                self.wait_for_room(frame.height)
+                yield pl.DataFrame([*typed.get_columns(), *cells, error])
+                if self.progress is not None:
+                    self.progress(chunk.bytes_read)
+
+    def screened(self, compiled: columnar.Compiled) -> Iterator[pl.DataFrame]:
+        """Per block, in order: the output columns of `output_columns`, before `missing` is filled in."""
+        from polars.io.plugins import register_io_source
+
+        answers = register_io_source(self.source, schema=self.schema())
+        width = len(self.reader.columns)
+        plan = compiled.applied(answers, keep=[*(f"{CELL}{i}" for i in range(width)), FAILED])
+        plan = plan.select(output_columns(compiled, width))
+        batches = plan.collect_batches(engine="streaming", maintain_order=True)
+        try:
+            yield from batches
+        finally:  # stopped early: let the query end before going on (its threads still run our source)
+            self.halt()
+            with contextlib.suppress(Exception):
+                for _ in batches:
+                    pass
+
+
+def output_columns(compiled: columnar.Compiled, width: int) -> list[pl.Expr]:
+    """The input cells (blank -> empty, formulas made inert), results where the row was read, the error."""
+    ok = pl.col(FAILED).is_null()
+    shown = [name for name in columnar.SUMMARY if name not in (columnar.MISSING, columnar.BEST_TITLE)]
+    keys = compiled.waiting.columns if compiled.waiting is not None else []
+    return ([escape_formulas(non_empty(pl.col(f"{CELL}{i}"))).alias(f"in{i}") for i in range(width)]
+            + [pl.when(ok).then(pl.col(p)).alias(p) for p in compiled.pathways]
+            + [pl.when(ok).then(columnar.number_text(pl.col(s))).alias(s) for s in compiled.scores]
+            + [pl.when(ok).then(non_empty(pl.col(name))).alias(name) for name in shown]
+            + [pl.when(ok).then(escape_formulas(pl.col(columnar.BEST_TITLE))).alias(columnar.BEST_TITLE)]  # never run
+            + [pl.col(key) for key in keys]
+            + [escape_formulas(pl.col(FAILED)).alias(columnar.ERROR)])
+
+
+def non_empty(column: pl.Expr) -> pl.Expr:
+    """Empty text as null (`replace("", None)` would stop polars' streaming engine from streaming)."""
+    return pl.when(column != "").then(column)
+
+
+def finished(compiled: columnar.Compiled, found: pl.DataFrame, width: int, order: list[str] | None) -> pl.DataFrame:
+    """A block's output rows in the output's column order, with `missing` (computed per distinct key)."""
+    missing = compiled.missing(found)
+    names = order or [*(f"in{i}" for i in range(width)), *compiled.pathways, *compiled.scores, *columnar.SUMMARY,
+                      columnar.ERROR]
+    return found.with_columns(pl.when(pl.col(columnar.ERROR).is_null()).then(missing.replace("", None))
+                              .alias(columnar.MISSING)).select(names)
 
 
 def prefetched(chunks: Iterator[T]) -> Generator[T, None, None]:
@@ -392,31 +505,6 @@ def translated(frame: pl.DataFrame, translations: Mapping[str, Mapping[str, str]
     return frame.with_columns(changes) if changes else frame
 
 
-def screen_chunk(
-    compiled: columnar.Compiled, coercion: columnar.Coercion, frame: pl.DataFrame, columns: list[str],
-    answers: pl.DataFrame | None = None,
-) -> pl.DataFrame:
-    """The output rows of one chunk: input cells (escaped), outcomes, scores, flags, best pathway, error.
-
-    `answers` is the chunk with the map's answer labels replaced (default: the chunk itself); the
-    output keeps the input cells as they were.
-    """
-    typed, reasons = coercion(frame if answers is None else answers)
-    results = compiled.evaluate(typed)
-    error = frame.select(pl.coalesce(pl.col(PROBLEM), pl.lit(reasons)).alias(columnar.ERROR))[columnar.ERROR]
-    ok = error.is_null()
-    data = frame.select([escape_formulas(pl.col(name).replace("", None)).alias(f"in{i}")
-                         for i, name in enumerate(columns)])
-    outputs = results.with_columns(ok=ok).select(
-        [pl.when(pl.col("ok")).then(pl.col(p)).alias(p) for p in compiled.pathways]
-        + [pl.when(pl.col("ok")).then(columnar.number_text(pl.col(s))).alias(s) for s in compiled.scores]
-        + [pl.when(pl.col("ok")).then(pl.col(name).replace("", None)).alias(name) for name in columnar.SUMMARY]
-    ).with_columns(escape_formulas(pl.col(columnar.BEST_TITLE)).alias(columnar.BEST_TITLE))  # rule text: never run
-    escaped = error.to_frame().select(escape_formulas(pl.col(columnar.ERROR)).alias(columnar.ERROR))
-    return pl.concat([data, outputs, escaped],
-                     how="horizontal")
-
-
 class JsonRows:
     """`--format jsonl`: one JSON object per line, one line per input row, in order.
 
@@ -444,6 +532,7 @@ class JsonRows:
         if self.full:
             return
         rulebook = self.rulebook
+        in_force = rulebook.at(self.as_of).requirements
         record = {
             "type": "header",
             "rulebook": {"id": rulebook.info.id, "title": rulebook.info.title, "version": rulebook.version,
@@ -455,7 +544,7 @@ class JsonRows:
             "id": [self.keys[index] for index in self.id_indexes],
             "fields": list(rulebook.questions),
             "pathways": {pid: {"title": pathway.title,
-                               "requirements": [r.id for r in pathway.requirements if r.in_force(self.as_of)]}
+                               "requirements": [r.model.id for r in in_force[pid]]}
                          for pid, pathway in rulebook.pathways.items()},
             "scores": {sid: score.title for sid, score in rulebook.scores.items()},
             "flags": {fid: flag.title for fid, flag in rulebook.flags.items()},

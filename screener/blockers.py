@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 Mask = dict[int, pl.Expr]  # word index -> UInt64 expression; a word that is not there is zero
 WORD = 64
 MISSING = "missing"
+KNOWN_KEYS = 200_000  # distinct `missing` keys remembered across blocks (a few tens of MB at most)
 
 
 def _zero() -> pl.Expr:
@@ -216,6 +217,7 @@ class Waiting:
         self.layout = layout
         self.keys = keys
         self.columns = [key.meta.output_name() for key in keys]
+        self.known: dict[tuple[int, ...], str] = {}  # texts of keys seen in earlier blocks (bounded)
 
     def text(self, words: tuple[int, ...]) -> str:
         """Questions by count (descending), then interview order (the layout's order), `;`-joined."""
@@ -229,6 +231,14 @@ class Waiting:
             return pl.Series(MISSING, [""] * frame.height, dtype=pl.String)
         keys = frame.select(self.columns)
         distinct = keys.unique()
-        texts = pl.Series(MISSING, [self.text(row) for row in distinct.iter_rows()], dtype=pl.String)
-        found = keys.join(distinct.with_columns(texts), on=self.columns, how="left", maintain_order="left")
+        if len(self.known) > KNOWN_KEYS:
+            self.known.clear()
+        texts: list[str] = []
+        for row in distinct.iter_rows():
+            text = self.known.get(row)
+            if text is None:
+                text = self.known[row] = self.text(row)
+            texts.append(text)
+        with_texts = distinct.with_columns(pl.Series(MISSING, texts, dtype=pl.String))
+        found = keys.join(with_texts, on=self.columns, how="left", maintain_order="left")
         return found[MISSING]

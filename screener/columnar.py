@@ -45,6 +45,11 @@ _QUESTION_KINDS = {"yes_no": "bool", "int": "number", "number": "number", "money
                    "date": "date"}
 
 
+def answer_dtype(question: Question) -> Any:
+    """The polars type of a question's coerced answers."""
+    return _DTYPES[_QUESTION_KINDS[question.type]]
+
+
 def _null(kind: str | None) -> pl.Expr:
     return pl.lit(None, dtype=_DTYPES.get(kind or "", pl.Null))
 
@@ -118,16 +123,41 @@ class Compiled:
     scores: list[str]
     waiting: Waiting | None = None  # how to read batch's `missing` out of the packed counts
 
+    @property
+    def results(self) -> list[str]:
+        """The columns `applied` adds that the output reads: outcomes, scores, flags… and `missing`'s keys."""
+        keys = self.waiting.columns if self.waiting is not None else []
+        return [*self.pathways, *self.scores, *(name for name in SUMMARY if name != MISSING), *keys]
+
+    def applied(self, answers: pl.LazyFrame, keep: Sequence[str] = ()) -> pl.LazyFrame:
+        """`answers` with the `results` added, and the columns of `keep`; every other column (answers,
+        derived values, temporaries) is dropped as soon as no later stage reads it, so a block in flight
+        holds only what is still needed."""
+        wanted = {*self.results, *keep}
+        later: list[set[str]] = []
+        for stage in reversed(self.stages):
+            later.append(set(wanted))
+            wanted |= {root for expr in stage for root in expr.meta.root_names()}
+        columns = list(answers.collect_schema())
+        frame = answers
+        for stage, needed in zip(self.stages, reversed(later), strict=True):
+            frame = frame.with_columns(stage)
+            columns += [name for name in (expr.meta.output_name() for expr in stage) if name not in columns]
+            if any(name not in needed for name in columns):
+                columns = [name for name in columns if name in needed]
+                frame = frame.select(columns)
+        return frame
+
+    def missing(self, found: pl.DataFrame) -> pl.Series:
+        """The `missing` cells of rows `applied` evaluated (`found` holds the keys of `results`)."""
+        if self.waiting is None:
+            return pl.Series(MISSING, [""] * found.height, dtype=pl.String)
+        return self.waiting.cells(found)
+
     def evaluate(self, answers: pl.DataFrame) -> pl.DataFrame:
         """Outcome per pathway, score values, flags, best pathway, leads, missing and warnings per row."""
-        frame = answers.lazy()
-        for stage in self.stages:
-            frame = frame.with_columns(stage)
-        computed = [name for name in SUMMARY if name != MISSING]
-        keys = self.waiting.columns if self.waiting is not None else []
-        found = frame.select([*self.pathways, *self.scores, *computed, *keys]).collect(engine="in-memory")
-        missing = self.waiting.cells(found) if self.waiting is not None else pl.lit("").alias(MISSING)
-        return found.with_columns(missing).select([*self.pathways, *self.scores, *SUMMARY])
+        found = self.applied(answers.lazy()).select(self.results).collect(engine="in-memory")
+        return found.with_columns(self.missing(found)).select([*self.pathways, *self.scores, *SUMMARY])
 
 
 class Compiler:
@@ -137,6 +167,54 @@ class Compiler:
         self.rulebook = rulebook
         self.as_of = as_of
         self.rules = rulebook.at(as_of)
+        # Sub-expressions used more than once become temporary columns (`share`), computed in layers
+        # just before the stage that reads them: the plan stays linear in the rules' size instead of
+        # doubling with each nested `if`, lookup or bound (polars converts the whole plan per block).
+        self.pending: list[tuple[int, pl.Expr]] = []  # (layer, aliased expression) for the next `place`
+        self.layers: dict[str, int] = {}
+        self.memo: dict[tuple[str, int], tuple[ex.Node, Any]] = {}
+        self.temporaries = 0
+
+    # -- shared sub-expressions
+
+    def share(self, expr: pl.Expr) -> pl.Expr:
+        """`expr` as a temporary column (a column, or a constant that reads no column, stays as it is)."""
+        roots = expr.meta.root_names()
+        if not roots or expr.meta.is_column():
+            return expr
+        name = f"__t{self.temporaries}"
+        self.temporaries += 1
+        layer = 1 + max((self.layers[root] for root in roots if root in self.layers), default=-1)
+        self.layers[name] = layer
+        self.pending.append((layer, expr.alias(name)))
+        return pl.col(name)
+
+    def share_pair(self, pair: Pair) -> Pair:
+        return self.share(pair[0]), self.share(pair[1])
+
+    def shared(self, node: ex.Node) -> pl.Expr:
+        """`expr(node)` as a temporary column, compiled once until the next `place`."""
+        key = ("expr", id(node))
+        if key not in self.memo:
+            self.memo[key] = (node, self.share(self.expr(node)))
+        result: pl.Expr = self.memo[key][1]
+        return result
+
+    def place(self, stages: list[list[pl.Expr]], index: int, exprs: Sequence[pl.Expr],
+              before: dict[int, list[list[pl.Expr]]]) -> None:
+        """Put `exprs` in `stages[index]` and the temporaries they read in layers `before[index]`."""
+        stages[index].extend(exprs)
+        layers = before.setdefault(index, [])
+        for layer, temporary in self.take():
+            while len(layers) <= layer:
+                layers.append([])
+            layers[layer].append(temporary)
+
+    def take(self) -> list[tuple[int, pl.Expr]]:
+        """The temporaries created since the last call (shared names are forgotten: they live in one stage)."""
+        found, self.pending = self.pending, []
+        self.memo.clear()
+        return found
 
     # -- static types (needed where Python's behaviour depends on the value's kind)
 
@@ -166,8 +244,8 @@ class Compiler:
 
     def equal(self, left: ex.Node, right: ex.Node) -> pl.Expr:
         if self.kind(left) == "text" or self.kind(right) == "text":
-            return self.lowered(left) == self.lowered(right)
-        return self.expr(left) == self.expr(right)
+            return compared("==", self.lowered(left), self.lowered(right))
+        return compared("==", self.expr(left), self.expr(right))
 
     # -- expressions
 
@@ -196,6 +274,7 @@ class Compiler:
                 elif op == "*":
                     result = result * right
                 else:
+                    right = self.share(right)
                     result = pl.when(right == 0).then(_null("number")).otherwise(result / right)
             return result
         if isinstance(node, ex.Call):
@@ -216,25 +295,25 @@ class Compiler:
         if node.op == "!=":
             return ~self.equal(node.left, node.right)
         left, right = self.expr(node.left), self.expr(node.right)
-        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[node.op]
+        return compared(node.op, left, right)
 
     def if_branches_agree(self, node: ex.Call) -> pl.Expr:
         """`if(c, a, b)` with c unknown is still known when a and b are known and the same value."""
-        then, otherwise = self.expr(node.args[1]), self.expr(node.args[2])
+        then, otherwise = self.shared(node.args[1]), self.shared(node.args[2])
         if self.kind(node) == "text":
-            return (then.str.to_lowercase() == otherwise.str.to_lowercase()).fill_null(False)
-        return (then == otherwise).fill_null(False)
+            return compared("==", then.str.to_lowercase(), otherwise.str.to_lowercase()).fill_null(False)
+        return compared("==", then, otherwise).fill_null(False)
 
     def call(self, node: ex.Call) -> pl.Expr:
         function, args = node.function, node.args
         if function == "if":
-            condition, then, otherwise = self.expr(args[0]), self.expr(args[1]), self.expr(args[2])
+            condition, then, otherwise = self.shared(args[0]), self.shared(args[1]), self.shared(args[2])
             return (pl.when(condition).then(then).when(~condition).then(otherwise)
                     .when(self.if_branches_agree(node)).then(then).otherwise(_null(self.kind(node))))
         if function == "known":
             return self.expr(args[0]).is_not_null()
         if function in ("min", "max"):
-            parts = [self.expr(arg) for arg in args]
+            parts = [self.shared(arg) for arg in args]
             combined = pl.min_horizontal(parts) if function == "min" else pl.max_horizontal(parts)
             any_unknown = pl.any_horizontal([part.is_null() for part in parts])
             return pl.when(any_unknown).then(_null(self.kind(node))).otherwise(combined)
@@ -245,7 +324,7 @@ class Compiler:
         column = args[1]
         if isinstance(column, ex.Literal_):
             return self.lookup(table, key, str(column.value))
-        chosen = self.expr(column)
+        chosen = self.shared(column)
         result: Any = pl.when(chosen.is_null()).then(_null("number"))
         for name in table.columns or ["points"]:
             result = result.when(chosen == name).then(self.lookup(table, key, name))  # exact, as row.cells.get
@@ -258,6 +337,7 @@ class Compiler:
         return self.lookup_key(table, self.lowered(key_node) if text else self.expr(key_node), text, column)
 
     def lookup_key(self, table: Table, key: pl.Expr, text: bool, column: str) -> pl.Expr:
+        key = self.share(key)
         chain: Any = pl.when(key.is_null()).then(_null("number"))
         for _, row in self.rules.rows[table.id]:
             value = _literal(row.cells.get(column))
@@ -273,7 +353,17 @@ class Compiler:
 
     def bounds(self, node: ex.Node) -> Pair:
         """(low, high) as `screener.bounds` defines them: numbers never null (±inf), true/false as
-        (must, may) never null, text and dates (value, value) with null for undecided."""
+        (must, may) never null, text and dates (value, value) with null for undecided.
+
+        Each side is a temporary column (compiled once until the next `place`): bounds are read
+        several times by whatever encloses them."""
+        key = ("bounds", id(node))
+        if key not in self.memo:
+            self.memo[key] = (node, self.share_pair(self.node_bounds(node)))
+        pair: Pair = self.memo[key][1]
+        return pair
+
+    def node_bounds(self, node: ex.Node) -> Pair:
         if isinstance(node, ex.Literal_):
             value = _literal(node.value)
             return value, value
@@ -295,7 +385,7 @@ class Compiler:
         if isinstance(node, ex.Arith):
             chain = self.bounds(node.operands[0])
             for op, operand in zip(node.ops, node.operands[1:], strict=True):
-                chain = _arith_step(op, chain, self.bounds(operand))
+                chain = self.share_pair(_arith_step(op, chain, self.bounds(operand)))
             return chain
         if isinstance(node, ex.Call):
             return self.call_bounds(node)
@@ -314,11 +404,11 @@ class Compiler:
             return pl.col(low_column(name)), pl.col(high_column(name))
         return pl.col(low_column(name)), pl.col(low_column(name))
 
-    @staticmethod
-    def exact_or(value: pl.Expr, kind: str | None, otherwise: Bound | Pair) -> Pair:
+    def exact_or(self, value: pl.Expr, kind: str | None, otherwise: Bound | Pair) -> Pair:
         """A three-valued column as bounds: its value when known, else `otherwise`."""
         low, high = otherwise
         if kind in ("number", "bool"):
+            value = self.share(value)
             low_expr = low if isinstance(low, pl.Expr) else pl.lit(low, dtype=_DTYPES[kind])
             high_expr = high if isinstance(high, pl.Expr) else pl.lit(high, dtype=_DTYPES[kind])
             return (pl.when(value.is_not_null()).then(value).otherwise(low_expr),
@@ -331,7 +421,8 @@ class Compiler:
         """The decided value of bounds, null when undecided (as `bounds.decided`)."""
         low, high = pair
         if kind == "number":
-            return pl.when((low == high) & low.is_finite()).then(low).otherwise(_null("number"))
+            low = self.share(low)
+            return pl.when(compared("==", low, high) & low.is_finite()).then(low).otherwise(_null("number"))
         if kind == "bool":
             return pl.when(low).then(pl.lit(True)).when(~high).then(pl.lit(False)).otherwise(_null("bool"))
         return low
@@ -344,7 +435,7 @@ class Compiler:
             items = [item.value for item in node.right.items]
             if kind == "number":
                 low, high = left
-                exact = low == high
+                exact = compared("==", low, high)
                 numbers = [_plain(item) for item in items]
                 within = pl.any_horizontal([(low <= item) & (item <= high) for item in numbers])
                 inside: Pair = (exact & low.is_in(numbers), pl.when(exact).then(low.is_in(numbers)).otherwise(within))
@@ -354,6 +445,7 @@ class Compiler:
                     found = value.str.to_lowercase().is_in([str(item).lower() for item in items])
                 else:
                     found = value.is_in([_plain(item) for item in items])
+                found = self.share(found)
                 inside = found.fill_null(False), found.fill_null(True)
             return inside if node.op == "in" else (~inside[1], ~inside[0])
         right = self.bounds(node.right)
@@ -362,10 +454,10 @@ class Compiler:
             second = self.value_of(right, kind) if kind == "bool" else right[0]
             if kind == "text":
                 first, second = first.str.to_lowercase(), second.str.to_lowercase()
-            compared = {"==": first == second, "!=": first != second, "<": first < second,
-                        "<=": first <= second, ">": first > second, ">=": first >= second}[node.op]
-            return compared.fill_null(False), compared.fill_null(True)
-        return compare_intervals(node.op, left, right, both=operator.and_, negate=operator.invert)
+            result = self.share(compared(node.op, first, second))
+            return result.fill_null(False), result.fill_null(True)
+        sides = (_Ordered(left[0]), _Ordered(left[1])), (_Ordered(right[0]), _Ordered(right[1]))
+        return compare_intervals(node.op, *sides, both=operator.and_, negate=operator.invert)
 
     def call_bounds(self, node: ex.Call) -> Pair:
         function, args = node.function, node.args
@@ -379,20 +471,21 @@ class Compiler:
                 spread = (then[0] & otherwise[0], then[1] | otherwise[1])
             else:
                 a, b = then[0], otherwise[0]
-                same = (a.str.to_lowercase() == b.str.to_lowercase()) if kind == "text" else (a == b)
-                merged = pl.when(same.fill_null(False)).then(a).otherwise(_null(kind))
+                same = compared("==", a.str.to_lowercase(), b.str.to_lowercase()) if kind == "text" else \
+                    compared("==", a, b)
+                merged = self.share(pl.when(same.fill_null(False)).then(a).otherwise(_null(kind)))
                 spread = (merged, merged)
             return (pl.when(must).then(then[0]).when(~may).then(otherwise[0]).otherwise(spread[0]),
                     pl.when(must).then(then[1]).when(~may).then(otherwise[1]).otherwise(spread[1]))
         if function == "known":
-            known = self.expr(args[0]).is_not_null()
+            known = self.shared(args[0]).is_not_null()
             return known, known
         if function in ("min", "max"):
             parts = [self.bounds(arg) for arg in args]
             pick = pl.min_horizontal if function == "min" else pl.max_horizontal
             if kind != "number":
                 values = [p[0] for p in parts]
-                value = pl.when(pl.all_horizontal([v.is_not_null() for v in values])).then(pick(values))
+                value = self.share(pl.when(pl.all_horizontal([v.is_not_null() for v in values])).then(pick(values)))
                 return value, value
             return pick([p[0] for p in parts]), pick([p[1] for p in parts])
         return self.table_bounds(self.rulebook.tables[function], args)
@@ -423,8 +516,9 @@ class Compiler:
             found = self.lookup_key(table, low.str.to_lowercase() if self.kind(key_node) == "text" else low, True,
                                     column)
         else:
-            exact = low == high
+            exact = compared("==", low, high)
             found = self.lookup_key(table, low, False, column)
+        exact, found = self.share(exact), self.share(found)
         if table.default is None:
             spread: Pair = _undecided_number()
         else:
@@ -499,54 +593,111 @@ class Compiler:
         rulebook = self.rulebook
         blockers = Blockers(self)
         level = rulebook.graph.level
-        # Stage 3n holds the score lines of level n (value and bounds), 3n+1 the values of level n,
-        # 3n+2 the bounds of the derived values of level n that some bounds read.
-        stages: list[list[pl.Expr]] = [[] for _ in range(3 * max(level.values(), default=-1) + 3)]
+        # Stage 0 holds the masks of the asked questions, 1 the implied answers; then, from 2 + 3n, the
+        # score lines of level n (value and bounds), the values of level n, and the bounds of the derived
+        # values of level n that some bounds read; then the outcomes, then the best pathway and its title.
+        # Each stage's temporaries (`share`) come in layers just before it.
+        top = 2 + 3 * max(level.values(), default=-1) + 3
+        stages: list[list[pl.Expr]] = [[] for _ in range(top + 2)]
+        before: dict[int, list[list[pl.Expr]]] = {}
+
+        def put(index: int, *exprs: pl.Expr) -> None:
+            self.place(stages, index, exprs, before)
+
+        self.take()
         bounded = self.bounded_names()
         for name, depth in level.items():
+            lines, values, bounds = 2 + 3 * depth, 3 + 3 * depth, 4 + 3 * depth
             if name in rulebook.scores:
                 for line in self.rules.lines[name]:
                     column = line_column(name, line.model.id)
                     value = self.expr(line.points.node)
                     low, high = self.exact_or(value, "number", self.bounds(line.points.node))
-                    stages[3 * depth].extend([low.alias(low_column(column)), high.alias(high_column(column))])
+                    put(lines, low.alias(low_column(column)), high.alias(high_column(column)))
                 low, high = self.score_bounds(name)
-                stages[3 * depth + 1].extend([self.value_of((low, high), "number").alias(name),
-                                              low.alias(low_column(name)), high.alias(high_column(name))])
-                stages[3 * depth + 2].extend(blockers.score(name))
+                low, high = self.share(low), self.share(high)
+                put(values, self.value_of((low, high), "number").alias(name), low.alias(low_column(name)),
+                    high.alias(high_column(name)))
+                put(bounds, *blockers.score(name))
                 continue
-            stages[3 * depth + 2].extend(blockers.derived(name))
-            stages[3 * depth + 1].append(self.derived_expr(name).alias(name))
+            put(bounds, *blockers.derived(name))
+            put(values, self.derived_expr(name).alias(name))
             if name in bounded:
                 kind = self.kind(ex.Name(name, 0))
                 compiled = self.rules.derived[name]
                 inner = _undecided(kind) if compiled is None else self.bounds(compiled.node)
                 low, high = self.exact_or(pl.col(name), kind, inner)
-                stages[3 * depth + 2].append(low.alias(low_column(name)))
-                if kind in ("number", "bool"):
-                    stages[3 * depth + 2].append(high.alias(high_column(name)))
-        implied = [
-            pl.coalesce(pl.col(qid), pl.when(self.expr(when.node)).then(_literal(rules.implied_value))).alias(qid)
-            for qid, rules in rulebook.rules.questions.items() if (when := rules.implied_when) is not None
-        ]  # an implied answer reads only asked questions, so one stage before everything else suffices
-        implied += blockers.implied()  # from the answers as given: same stage, before they are implied
-        stages = [stage for stage in [blockers.asked(), implied, *stages] if stage]
+                put(bounds, low.alias(low_column(name)), *([high.alias(high_column(name))]
+                                                           if kind in ("number", "bool") else []))
+        put(0, *blockers.asked())
+        # An implied answer reads only asked questions, so one stage before everything else suffices; the
+        # masks of implied questions read the answers as given, in the same stage, before they are implied.
+        put(1, *[pl.coalesce(pl.col(qid), pl.when(self.expr(when.node)).then(_literal(rules.implied_value)))
+                 .alias(qid) for qid, rules in rulebook.rules.questions.items()
+                 if (when := rules.implied_when) is not None])
+        put(1, *blockers.implied())
         pathways = list(rulebook.pathways)
-        final = [self.outcome_expr(p).alias(p) for p in pathways]
-        final += [column for p in pathways for column in blockers.pathway(p)]
-        final.append(self.shown(self.rules.flags).alias(FLAGS))
-        final.append(self.shown(self.rules.leads).alias(LEADS))
-        final.append(self.shown(self.rules.warnings).alias(WARNINGS))
-        stages.append(final)
+        put(top, *[self.outcome_expr(p).alias(p) for p in pathways])
+        put(top, *[column for p in pathways for column in blockers.pathway(p)])
+        put(top, self.shown(self.rules.flags).alias(FLAGS), self.shown(self.rules.leads).alias(LEADS),
+            self.shown(self.rules.warnings).alias(WARNINGS))
         ranked = preference(rulebook.ranks)
-        best: Any = pl
-        for pathway_id in ranked:
-            best = best.when(pl.col(pathway_id) == "eligible").then(pl.lit(pathway_id))
-        waiting = blockers.counts(pathways)
-        stages.append([(best.otherwise(_null("text")) if ranked else _null("text")).alias(BEST), *waiting.keys])
         titles = {pathway_id: pathway.title for pathway_id, pathway in rulebook.pathways.items()}
-        stages.append([pl.col(BEST).replace_strict(titles, default=None, return_dtype=pl.String).alias(BEST_TITLE)])
-        return Compiled(stages=stages, pathways=pathways, scores=score_columns(rulebook), waiting=waiting)
+        best: Any = pl
+        title: Any = pl  # a chain, not `replace_strict`: polars' streaming engine streams only the former
+        for pathway_id in ranked:
+            eligible = pl.col(pathway_id) == "eligible"
+            best = best.when(eligible).then(pl.lit(pathway_id))
+            title = title.when(eligible).then(pl.lit(titles[pathway_id]))
+        waiting = blockers.counts(pathways)
+        put(top + 1, *((best.otherwise(_null("text")).alias(BEST), title.otherwise(_null("text")).alias(BEST_TITLE))
+                       if ranked else (_null("text").alias(BEST), _null("text").alias(BEST_TITLE))), *waiting.keys)
+        ordered = [layer for index, stage in enumerate(stages)
+                   for layer in [*before.get(index, []), stage] if layer]
+        return Compiled(stages=ordered, pathways=pathways, scores=score_columns(rulebook), waiting=waiting)
+
+
+_COMPARE: dict[str, Callable[[Any, Any], pl.Expr]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_MIRROR = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def compared(op: str, left: pl.Expr, right: pl.Expr) -> pl.Expr:
+    """`left op right`, with a constant never on the left: polars 2.1 compares a constant with a column
+    it holds as one value ("scalar column", e.g. a `when` whose condition is false on every row) into a
+    one-row result that then fails the query. `tests/test_columnar_property.py` finds such rows."""
+    if not left.meta.root_names() and right.meta.root_names():
+        left, right, op = right, left, _MIRROR[op]
+    return _COMPARE[op](left, right)
+
+
+class _Ordered:
+    """A bound's expression for `bounds.compare_intervals`, compared through `compared`."""
+
+    def __init__(self, expr: pl.Expr) -> None:
+        self.expr = expr
+
+    def __eq__(self, other: object) -> pl.Expr:  # type: ignore[override]
+        assert isinstance(other, _Ordered)
+        return compared("==", self.expr, other.expr)
+
+    def __ne__(self, other: object) -> pl.Expr:  # type: ignore[override]
+        assert isinstance(other, _Ordered)
+        return compared("!=", self.expr, other.expr)
+
+    def __lt__(self, other: _Ordered) -> pl.Expr:
+        return compared("<", self.expr, other.expr)
+
+    def __le__(self, other: _Ordered) -> pl.Expr:
+        return compared("<=", self.expr, other.expr)
+
+    def __gt__(self, other: _Ordered) -> pl.Expr:
+        return compared(">", self.expr, other.expr)
+
+    def __ge__(self, other: _Ordered) -> pl.Expr:
+        return compared(">=", self.expr, other.expr)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def line_column(score_id: str, line_id: str) -> str:
@@ -578,7 +729,7 @@ def _arith_step(op: str, left: Pair, right: Pair) -> Pair:
         return (alo + blo).fill_nan(-INF), (ahi + bhi).fill_nan(INF)
     if op == "-":
         return (alo - bhi).fill_nan(-INF), (ahi - blo).fill_nan(INF)
-    ok = (alo == ahi) & (blo == bhi) & alo.is_finite() & blo.is_finite()
+    ok = compared("==", alo, ahi) & compared("==", blo, bhi) & alo.is_finite() & blo.is_finite()
     if op == "*":
         value = alo * blo
     else:
@@ -676,7 +827,7 @@ class Coercion:
     def __call__(self, raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
         """Typed answers for every question, and each row's joined reasons (null when readable)."""
         if not self.values:  # a file with no field column at all: every answer unknown, nothing to read
-            return (pl.DataFrame([pl.repeat(None, raw.height, dtype=_DTYPES[_QUESTION_KINDS[q.type]], eager=True)
+            return (pl.DataFrame([pl.repeat(None, raw.height, dtype=answer_dtype(q), eager=True)
                                   .alias(q.id) for q in self.questions], height=raw.height),
                     pl.Series(ERROR, [None] * raw.height, dtype=pl.String))
         frame = raw.lazy().select(self.values).collect(engine="in-memory")
@@ -688,7 +839,7 @@ class Coercion:
                 value, reason = self.python_cells(question, raw, frame)
                 fixed.append(value)
                 reasons.append(reason.alias(f"r{len(reasons)}"))
-        missing = [pl.repeat(None, raw.height, dtype=_DTYPES[_QUESTION_KINDS[q.type]], eager=True).alias(q.id)
+        missing = [pl.repeat(None, raw.height, dtype=answer_dtype(q), eager=True).alias(q.id)
                    for q in self.questions if q.id not in self.columns]
         typed = frame.with_columns(fixed + missing).select([q.id for q in self.questions])
         if not reasons:

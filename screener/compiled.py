@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from screener import expressions as ex
 from screener.model import (
     AnswerWarning,
-    Dated,
     Derived,
     DerivedVersion,
     Flag,
@@ -268,9 +267,38 @@ class Slice:
     lines_not_in_force: Mapping[str, frozenset[str]]
 
 
-def in_force(item: Dated | None, on: dt.date) -> bool:
+def today() -> dt.date:
+    """The as-of date when none is given: the one "today" of every command and of the library."""
+    return dt.date.today()
+
+
+class HasDates(Protocol):
+    effective_from: dt.date | None
+    effective_until: dt.date | None
+
+
+def in_force(item: HasDates | None, on: dt.date) -> bool:
     """Whether a dated item applies on `on` (both ends inclusive). Undated items always apply."""
-    return item is None or item.in_force(on)
+    return item is None or ((item.effective_from is None or item.effective_from <= on)
+                            and (item.effective_until is None or on <= item.effective_until))
+
+
+@dataclass
+class StaleItem:
+    """Something to re-check by `review_by`, in force from `effective_from` to `effective_until` (None: open)."""
+
+    what: str
+    review_by: dt.date
+    effective_from: dt.date | None = None
+    effective_until: dt.date | None = None
+
+
+def review_due(items: Iterable[StaleItem], as_of: dt.date) -> list[StaleItem]:
+    """Time-sensitive data in force on `as_of` whose review date has passed by then.
+
+    A superseded table or version (no longer in force) is history, not something to review.
+    """
+    return [item for item in items if item.review_by < as_of and in_force(item, as_of)]
 
 
 def slice_at(rules: Rules, tables: Mapping[str, Table], as_of: dt.date) -> Slice:

@@ -26,7 +26,7 @@ from screener.bounds import (
     node_kind,
     undecided,
 )
-from screener.compiled import Compiled, LineRule, RequirementRule, ShownRule, Slice, StepRule, Template
+from screener.compiled import Compiled, LineRule, RequirementRule, ShownRule, Slice, StepRule, Template, today
 from screener.i18n import _, format_number
 from screener.model import Question, Score, TableRow
 from screener.report import (
@@ -47,10 +47,6 @@ from screener.report import (
     best_of,
 )
 from screener.rulebook import Rulebook
-
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 @dataclass(frozen=True)

@@ -45,11 +45,6 @@ class Dated(Strict):
             raise ValueError("effective_until is before effective_from")
         return self
 
-    def in_force(self, on: dt.date) -> bool:
-        return (self.effective_from is None or self.effective_from <= on) and (
-            self.effective_until is None or on <= self.effective_until
-        )
-
 
 class Cited(Strict):
     reference: Text | None = None

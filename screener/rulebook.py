@@ -14,13 +14,14 @@ import math
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from screener import dated
 from screener import expressions as ex
 from screener.compiled import (
     Compiled,
@@ -34,9 +35,12 @@ from screener.compiled import (
     ScoreRule,
     ShownRule,
     Slice,
+    StaleItem,
     StepRule,
     Template,
     build_graph,
+    in_force,
+    review_due,
     slice_at,
 )
 from screener.errors import ScreenerError
@@ -51,6 +55,7 @@ from screener.model import (
     Lead,
     Pathway,
     Question,
+    Requirement,
     RulebookInfo,
     RuleFile,
     Score,
@@ -194,20 +199,6 @@ def _display(root: Path, path: Path) -> str:
 
 
 @dataclass
-class StaleItem:
-    """Something to re-check by `review_by`, in force from `effective_from` to `effective_until` (None: open)."""
-
-    what: str
-    review_by: dt.date
-    effective_from: dt.date | None = None
-    effective_until: dt.date | None = None
-
-    def in_force(self, day: dt.date) -> bool:
-        return (self.effective_from is None or self.effective_from <= day) and (
-            self.effective_until is None or day <= self.effective_until)
-
-
-@dataclass
 class Rulebook:
     """A loaded, fully checked rulebook. Evaluate answers with `evaluate`."""
 
@@ -284,15 +275,9 @@ class Rulebook:
         return [question for _, question in indexed]
 
     def stale(self, as_of: dt.date) -> list[str]:
-        """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then.
-
-        A superseded table or version (no longer in force) is history, not something to review.
-        """
-        return [
-            f"{item.what} was due for review on {item.review_by.isoformat()}"
-            for item in self.review_items
-            if item.review_by < as_of and item.in_force(as_of)
-        ]
+        """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then."""
+        return [f"{item.what} was due for review on {item.review_by.isoformat()}"
+                for item in review_due(self.review_items, as_of)]
 
     # Evaluation is implemented in screener.evaluation; these are thin conveniences.
     def evaluate(self, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Report:
@@ -422,7 +407,7 @@ class _Loader:
         try:
             node = ex.parse(source)
         except ex.ExpressionError as exc:
-            self.error(self.at_offset(position, source, exc.offset), exc.message)
+            self.error(self.at_offset(position, source, exc.offset), _parse_advice(exc.message))
             return None
         return Compiled(node, source, position)
 
@@ -442,7 +427,8 @@ class _Loader:
         context.errors = []
         found = ex.check(compiled.node, context)
         for problem in context.errors:
-            self.error(self.at_offset(compiled.position, compiled.source, problem.offset), problem.message)
+            self.error(self.at_offset(compiled.position, compiled.source, problem.offset),
+                       _name_advice(problem.message, compiled.node))
         return found
 
     # -- the whole rulebook
@@ -564,17 +550,23 @@ class _Loader:
                 if points is not None:
                     lines.append(LineRule(line, points))
             rules.scores[sid] = ScoreRule(score, tuple(lines))
+            self.check_replacements(score.lines, [f"line '{line.id}' of '{sid}'" for line in score.lines],
+                                    [dated.shape(line.points) for line in score.lines], file, (*path, "lines"),
+                                    "the same points with other values")
             if score.cutoffs and score.cutoffs.review_by:
                 review.append(StaleItem(f"Recent rounds of '{sid}'", score.cutoffs.review_by))
         for pid, (pathway, file, path) in items["pathways"].items():
-            seen: set[str] = set()
+            seen: dict[str, int] = {}
             requirements = []
             for index, requirement in enumerate(pathway.requirements):
                 rpath = (*path, "requirements", index)
                 if requirement.id in seen:
+                    first = self.position(file, (*path, "requirements", seen[requirement.id], "id"))
                     self.error(self.position(file, (*rpath, "id")),
-                               f"duplicate requirement id '{requirement.id}' in pathway '{pid}'")
-                seen.add(requirement.id)
+                               f"duplicate requirement id '{requirement.id}' in pathway '{pid}' (also at {first}): "
+                               "rename one; a new version of a requirement gets its own id (e.g. "
+                               f"'{requirement.id}_2027') and the old one an `effective_until`")
+                seen.setdefault(requirement.id, index)
                 condition = add(requirement.condition, file, (*rpath, "condition"))
                 actual = add(requirement.actual, file, (*rpath, "actual"))
                 advice = None if requirement.advice is None else template(requirement.advice, file, (*rpath, "advice"))
@@ -583,6 +575,7 @@ class _Loader:
                 text = template(requirement.text, file, (*rpath, "text"))
                 if condition is not None:
                     requirements.append(RequirementRule(requirement, condition, text, actual, advice, needed))
+                    self.check_text_numbers(requirement, condition, file, rpath)
             steps = []
             for index, step in enumerate(pathway.next_steps):
                 spath = (*path, "next_steps", index)
@@ -590,6 +583,14 @@ class _Loader:
                 steps.append(StepRule(step, template(step.text, file, (*spath, "text")), only_if))
             notes = tuple(template(note, file, (*path, "notes", index)) for index, note in enumerate(pathway.notes))
             rules.pathways[pid] = PathwayRule(pathway, tuple(requirements), tuple(steps), notes)
+            self.check_replacements(pathway.requirements, [f"requirement '{r.id}'" for r in pathway.requirements],
+                                    [dated.shape(r.condition) for r in pathway.requirements],
+                                    file, (*path, "requirements"), "the same condition with other values")
+            self.check_replacements(pathway.next_steps, [f"next step {i + 1} of '{pid}'"
+                                                         for i in range(len(pathway.next_steps))],
+                                    [f"{dated.shape(step.text)} if {dated.shape(step.only_if)}"
+                                     for step in pathway.next_steps],
+                                    file, (*path, "next_steps"), "the same text with other numbers")
             for score_id in pathway.scores:
                 if score_id not in scores and score_id not in self.broken:
                     self.error(self.position(file, (*path, "scores")),
@@ -742,33 +743,95 @@ class _Loader:
                 self.error(self.position(file, (*path, "rows", index)),
                            f"row {index + 1} of table '{table.id}' has no start date: in a table with dated "
                            "rows every row needs `effective_from`")
+        text = table.key == "text"
         for later_index, later in enumerate(table.rows):
             for earlier_index, earlier in enumerate(table.rows[:later_index]):
-                if _keys_overlap(earlier, later, text=table.key == "text") and _dates_overlap(earlier, later):
+                if _keys_overlap(earlier, later, text=text) and dated.dates_overlap(earlier, later):
                     self.overlap(f"row {earlier_index + 1} of table '{table.id}'", earlier,
                                  self.position(file, (*path, "rows", earlier_index)),
                                  f"row {later_index + 1}", later, self.position(file, (*path, "rows", later_index)),
                                  "for the same key")
+        for old_index, old in enumerate(table.rows):
+            if old.effective_until is None:
+                continue
+            after = old.effective_until + dated.ONE_DAY
+            starts_later = [i for i, row in enumerate(table.rows) if (row.effective_from or dt.date.min) > after
+                            and _keys_overlap(old, row, text=text)]
+            uncovered = [i for i in starts_later if not any(
+                in_force(row, after) and _keys_overlap(row, table.rows[i], text=text) for row in table.rows)]
+            if uncovered:
+                new_index = min(uncovered, key=lambda i: table.rows[i].effective_from or dt.date.min)
+                days = dated.gap(old, table.rows[new_index])
+                assert days is not None
+                here = self.position(file, (*path, "rows", new_index))
+                self.error(here, dated.gap_message(
+                    f"row {old_index + 1} of table '{table.id}'", self.position(file, (*path, "rows", old_index)),
+                    old, f"row {new_index + 1}", here, table.rows[new_index], days,
+                    " for the same key, so the table has no value for it then"))
 
     def check_versions(self, value: Derived, file: str, path: tuple[int | str, ...]) -> None:
         """Two versions of a derived value in force on the same day are an error, never "earliest wins"."""
         versions = value.versions or []
         for later_index, later in enumerate(versions):
             for earlier_index, earlier in enumerate(versions[:later_index]):
-                if _dates_overlap(earlier, later):
+                if dated.dates_overlap(earlier, later):
                     self.overlap(f"version {earlier_index + 1} of '{value.id}'", earlier,
                                  self.position(file, (*path, "versions", earlier_index)),
                                  f"version {later_index + 1}", later,
                                  self.position(file, (*path, "versions", later_index)), "")
+        if any(dated.dates_overlap(a, b) for i, a in enumerate(versions) for b in versions[:i]):
+            return  # the overlaps are the problem to fix first
+        for old, new, days in dated.version_gaps(versions):
+            here = self.position(file, (*path, "versions", new))
+            self.error(here, dated.gap_message(
+                f"version {old + 1} of '{value.id}'", self.position(file, (*path, "versions", old)),
+                versions[old], f"version {new + 1}", here, versions[new], days,
+                ", so the value is unknown then and every verdict that reads it incomplete"))
+
+    def check_replacements(self, items: Sequence[Dated], names: Sequence[str], keys: Sequence[str | None],
+                           file: str, path: tuple[int | str, ...],
+                           alike: str) -> None:
+        """A warning when a dated item reads like a new version of an earlier one (`alike`) and the two
+        overlap (both count) or leave days between them (neither counts)."""
+        for found in dated.replacements(items, keys):
+            old, new = items[found.old], items[found.new]
+            old_at, here = self.position(file, (*path, found.old)), self.position(file, (*path, found.new))
+            old_name, new_name = names[found.old], names[found.new]
+            if found.days is None:
+                message = (f"{new_name} ({here}) reads like a new version of {old_name} ({old_at}) ({alike}), but "
+                           f"both are in force {dated.shared_days(old, new)}: if it replaces it, "
+                           f"{dated.overlap_fix(old_name, old, new_name, new)}")
+            else:
+                message = f"{new_name} reads like a new version of {old_name} ({alike}), but " + dated.gap_message(
+                    old_name, old_at, old, new_name, here, new, found.days, "")
+            self.load_warnings.append(LoadError(here, message))
+
+    def check_text_numbers(self, requirement: Requirement, condition: Compiled, file: str,
+                           path: tuple[int | str, ...]) -> None:
+        """A warning when a requirement's text or advice names numbers, none of them the condition's.
+
+        Changing `age <= 35` to `age <= 30` and forgetting "You are 35 or younger" (or the advice beside
+        it) would show people the old law; a number written once, as a dated derived value, and used as
+        `{placeholder}` in the text cannot drift.
+        """
+        wanted = _compared_numbers(condition.node)
+        if not wanted:
+            return
+        for key in ("text", "advice"):
+            text = getattr(requirement, key)
+            said = _text_numbers(text) if text else []
+            if said and not any(ex.same_value(number, limit) for number in said for limit in wanted):
+                self.load_warnings.append(LoadError(self.position(file, (*path, key)), (
+                    f"the {key} of requirement '{requirement.id}' says {', '.join(map(_number, said))} but its "
+                    f"condition compares with {', '.join(map(_number, wanted))}: update the {key} (or write the "
+                    "number once, as a derived value with dated versions, and use {its_id} in both)")))
 
     def overlap(self, first: str, earlier: Dated, first_at: Position, second: str, later: Dated,
                 second_at: Position, what: str) -> None:
         """One error at the second item naming both positions, the days they share and the fix."""
-        start = max((d for d in (earlier.effective_from, later.effective_from) if d), default=None)
-        end = min((d for d in (earlier.effective_until, later.effective_until) if d), default=None)
-        days = (f"from {start}" if start else "from the start") + (f" to {end}" if end else " on")
-        self.error(second_at, f"{first} ({first_at}) and {second} ({second_at}) are both in force {days}"
-                              f"{' ' + what if what else ''}: {_overlap_fix(first, earlier, second, later)}")
+        self.error(second_at, f"{first} ({first_at}) and {second} ({second_at}) are both in force "
+                              f"{dated.shared_days(earlier, later)}{' ' + what if what else ''}: "
+                              f"{dated.overlap_fix(first, earlier, second, later)}")
 
     def check_score(self, score: Score, file: str, path: tuple[int | str, ...]) -> None:
         group_ids = [g.id for g in score.groups]
@@ -954,6 +1017,62 @@ def _keys_overlap(first: TableRow, second: TableRow, *, text: bool) -> bool:
     return low is None or high is None or low <= high
 
 
+_SHOUTED = re.compile(r"unexpected '(and|or|not|true|false)'", re.IGNORECASE)
+
+
+def _parse_advice(message: str) -> str:
+    """`AND`, `Or`, `TRUE`: the words of the language are written in lower case."""
+    match = _SHOUTED.fullmatch(message)
+    if match and match.group(1) != match.group(1).lower():
+        return f"{message}: write '{match.group(1).lower()}' in lower case"
+    return message
+
+
+def _name_advice(message: str, node: ex.Node) -> str:
+    """`job_offer == yes`: a yes/no question is a condition by itself, never compared with yes or no."""
+    for found in ex.walk(node):
+        if not (isinstance(found, ex.Compare) and found.op in ("==", "!=")):
+            continue
+        for name, other in ((found.left, found.right), (found.right, found.left)):
+            if (isinstance(name, ex.Name) and isinstance(other, ex.Name) and other.name.lower() in ("yes", "no")
+                    and message.startswith(f"unknown name '{other.name}'")):
+                negate = (other.name.lower() == "no") != (found.op == "!=")
+                return (f"unknown name '{other.name}': for a yes/no question write just "
+                        f"`{'not ' if negate else ''}{name.name}` instead of comparing it with {other.name}")
+    return message
+
+
+def _compared_numbers(node: ex.Node) -> list[float]:
+    """The numbers a condition compares an answer or value with (`age <= 35 and age >= 18`: 35, 18)."""
+    if isinstance(node, ex.Logic):
+        return [n for operand in node.operands for n in _compared_numbers(operand)]
+    if isinstance(node, ex.Not):
+        return _compared_numbers(node.operand)
+    if isinstance(node, ex.Compare) and node.op in ("<", "<=", ">", ">="):
+        pairs = ((node.left, node.right), (node.right, node.left))
+        return [number.value for name, number in pairs if isinstance(name, ex.Name) and isinstance(
+            number, ex.Literal_) and isinstance(number.value, int | float) and not isinstance(number.value, bool)]
+    return []
+
+
+_TEXT_NUMBER = re.compile(r"(?<![\w.$])\d[\d,]*(?:\.\d+)?(?![\w$])")
+
+
+def _text_numbers(text: str) -> list[float]:
+    """Numbers written in a text outside its {placeholders}, leaving out years and section numbers."""
+    plain = PLACEHOLDER.sub(" ", text)
+    found = []
+    for match in _TEXT_NUMBER.finditer(plain):
+        number = float(match.group().replace(",", ""))
+        if not 1900 <= number <= 2100:
+            found.append(int(number) if number.is_integer() else number)
+    return found
+
+
+def _number(value: float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
 def _edited_later(first: str, second: str) -> bool:
     """Whether file `first` was saved after `second`: a duplicate is blamed on the copy just edited.
 
@@ -990,25 +1109,6 @@ def _rejoin_thousands(cells: Mapping[str, object]) -> dict[str, object]:
         joined[cell] = value
         last = cell
     return joined
-
-
-def _dates_overlap(first: Dated, second: Dated) -> bool:
-    """Whether some day is in both items' dates (both ends inclusive; no date means open-ended)."""
-    start = max((d for d in (first.effective_from, second.effective_from) if d), default=None)
-    end = min((d for d in (first.effective_until, second.effective_until) if d), default=None)
-    return start is None or end is None or start <= end
-
-
-def _overlap_fix(first: str, earlier: Dated, second: str, later: Dated) -> str:
-    """The usual fix: close the item that starts first on the day before the other one starts."""
-    one_day = dt.timedelta(days=1)
-    if later.effective_from is not None and (
-            earlier.effective_from is None or earlier.effective_from < later.effective_from):
-        return f"close {first} with `effective_until: {(later.effective_from - one_day).isoformat()}`"
-    if earlier.effective_from is not None and (
-            later.effective_from is None or later.effective_from < earlier.effective_from):
-        return f"close {second} with `effective_until: {(earlier.effective_from - one_day).isoformat()}`"
-    return f"give {first} an `effective_until` and {second} an `effective_from` the day after"
 
 
 OUT_OF_RANGE = f"must be a finite number below 10^{ex.MAX_DIGITS} in size (as in expressions)"

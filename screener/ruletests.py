@@ -13,8 +13,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from screener.compiled import today
 from screener.errors import ScreenerError
-from screener.evaluation import TableHit, display, today
+from screener.evaluation import TableHit, display
 from screener.model import Case
 from screener.report import PathwayResult, Report, RequirementResult, ScoreResult
 from screener.rulebook import Rulebook, load_cases

@@ -214,6 +214,7 @@ def with_ids(schema: dict[str, Any], rulebook: Rulebook) -> dict[str, Any]:
     names("Expectation", "flags", flags, keys=False)
     names("Question", "topic", [topic.id for topic in rulebook.topics], keys=False)
     names("Pathway", "scores", scores, keys=False)
+    _table_columns(definitions, rulebook)
     known = (f" Questions: {', '.join(rulebook.questions)}. Derived values: {', '.join(rulebook.derived)}."
              f" Tables: {', '.join(rulebook.tables)}. Scores: {', '.join(scores)}.")
     for definition in definitions.values():
@@ -222,6 +223,24 @@ def with_ids(schema: dict[str, Any], rulebook: Rulebook) -> dict[str, Any]:
                 prop["description"] += known
     schema["description"] = f"{schema.get('description', '')} For the rulebook at {rulebook.path}."
     return schema
+
+
+ROW_KEYS = ("at", "in", "from", "to", "effective_from", "effective_until")
+
+
+def _table_columns(definitions: dict[str, Any], rulebook: Rulebook) -> None:
+    """Each table's rows accept only its own columns: a misspelt `efective_from` or `ponts` in a row is
+    named as a key that is not allowed, instead of "Expected number" for its value."""
+    table = definitions.get("Table")
+    if table is None or not rulebook.tables:
+        return
+    table["allOf"] = [
+        {"if": {"properties": {"id": {"const": tid}}, "required": ["id"]},
+         "then": {"properties": {"rows": {"items": {"propertyNames": {
+             "enum": [*ROW_KEYS, *(found.columns or ["points"])],
+             "description": f"The keys of a row of '{tid}': {', '.join(ROW_KEYS)} and its columns "
+                            f"({', '.join(found.columns or ['points'])})."}}}}}}
+        for tid, found in rulebook.tables.items()]
 
 
 def as_json_data(value: Any) -> Any:

@@ -234,7 +234,7 @@ def test_an_interrupted_run_leaves_no_file_that_looks_complete(
 
     monkeypatch.setattr(csvio, "BLOCK_BYTES", 64)
     calls = {"n": 0}
-    real = batch.screen_chunk
+    real = batch.finished
 
     def flaky(*args: object, **kwargs: object) -> object:
         calls["n"] += 1
@@ -242,7 +242,7 @@ def test_an_interrupted_run_leaves_no_file_that_looks_complete(
             raise KeyboardInterrupt
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch, "screen_chunk", flaky)
+    monkeypatch.setattr(batch, "finished", flaky)
     source, target = tmp_path / "in.csv", tmp_path / "out.csv"
     source.write_text("age,citizen\n" + "".join(f"{20 + i},yes\n" for i in range(100)), encoding="utf-8")
     target.write_text("the previous results\n", encoding="utf-8")

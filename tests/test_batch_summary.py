@@ -407,3 +407,16 @@ def test_compact_jsonl_is_a_fraction_of_the_full_report_on_the_real_rulebook(tmp
     full_size = len(json.dumps(full[0], ensure_ascii=False))
     assert compact_size * 4 < full_size, (compact_size, full_size)
     assert compact[1]["pathways"].keys() == full[0]["pathways"].keys()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("as_of", "requirements"), [("2020-06-01", ["lang", "funds"]),
+                                                     ("2021-01-01", ["lang", "funds", "points"])])
+def test_the_jsonl_header_lists_the_requirements_in_force_on_the_as_of_date(
+        tmp_path: Path, as_of: str, requirements: list[str]) -> None:
+    source, target = tmp_path / "in.csv", tmp_path / "out.jsonl"
+    source.write_bytes(csv_bytes(intake(count=2)))
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--format", "jsonl",
+                                      "--rules", str(FIXTURE), "--as-of", as_of])
+    header = json.loads(target.read_text(encoding="utf-8").splitlines()[0])
+    assert header["pathways"]["skilled"]["requirements"] == requirements, result.output
+    assert header["rulebook"]["as_of"] == as_of

@@ -190,3 +190,128 @@ def test_the_guide_shows_the_real_overlap_message(tmp_path: Path, monkeypatch: p
     result = cli("rules", "validate", "rules")
     assert result.exit_code == 1
     assert message in result.output
+    # closed a day too early: the guide's gap message, at the same positions
+    [gap] = re.findall(r"```text gap\n(.*?)\n```", guide, re.S)
+    closed = mistake.replace("effective_from: 2025-07-07\n",
+                             "effective_from: 2025-07-07\n        effective_until: 2026-07-05\n")
+    assert closed != mistake
+    (rules / "derived.yaml").write_text("# derived values\n" * 12 + closed, encoding="utf-8")
+    result = cli("rules", "validate", "rules")
+    assert result.exit_code == 1
+    assert gap in result.output
+
+
+CLOSED_EARLY = DERIVED.replace("        effective_from: 2025-07-07\n",
+                               "        effective_from: 2025-07-07\n        effective_until: 2026-07-05\n")
+
+
+def test_a_day_between_two_versions_is_an_error_with_both_positions_and_the_fix(tmp_path: Path) -> None:
+    found = problems(book(tmp_path, CLOSED_EARLY))  # closed on 07-05, the new amounts start on 07-07
+    file = tmp_path / "rules.yaml"
+    assert found == [
+        f"{file}:19:9: version 1 of 'funds_needed' ({file}:16:9) ends on 2026-07-05 and version 2 ({file}:19:9) "
+        "starts on 2026-07-07: neither is in force on 2026-07-06, so the value is unknown then and every verdict "
+        "that reads it incomplete: start version 2 with `effective_from: 2026-07-06` (the day after the other ends)"]
+
+
+def test_versions_given_out_of_order_leave_no_gap_when_they_meet(tmp_path: Path) -> None:
+    derived = """\
+derived:
+  - id: funds_needed
+    versions:
+      - {expr: funds_2026(family_size), effective_from: 2026-07-07}
+      - {expr: funds_2025(family_size), effective_from: 2025-07-07, effective_until: 2026-07-06}
+"""
+    load_rulebook(book(tmp_path, derived))
+
+
+@pytest.mark.parametrize(("rows", "gap"), [
+    ("[{at: 1, points: 1, effective_from: 2020-01-01, effective_until: 2020-12-30},"
+     " {at: 1, points: 2, effective_from: 2021-01-01}]", "on 2020-12-31"),
+    ("[{from: 1, points: 1, effective_from: 2020-01-01, effective_until: 2020-12-31},"
+     " {at: 1, points: 2, effective_from: 2021-03-01}, {from: 2, points: 2, effective_from: 2021-01-01}]",
+     "from 2021-01-01 to 2021-02-28"),  # size 1 has no row in Jan–Feb 2021
+    ("[{at: 1, points: 1, effective_from: 2020-01-01, effective_until: 2020-12-31},"
+     " {at: 1, points: 2, effective_from: 2021-01-01}]", None),
+    ("[{at: 1, points: 1, effective_from: 2020-01-01, effective_until: 2020-12-31},"
+     " {at: 2, points: 2, effective_from: 2022-01-01}]", None),  # another key: a row that ended, not a gap
+])
+def test_a_gap_between_dated_rows_for_one_key(tmp_path: Path, rows: str, gap: str | None) -> None:
+    derived = "derived:\n  - {id: funds_needed, expr: extra(family_size)}\n"
+    folder = book(tmp_path, derived, TABLES + f"  - {{id: extra, title: Extra, key: number, rows: {rows}}}\n")
+    if gap is None:
+        load_rulebook(folder)
+        return
+    [found] = problems(folder)
+    assert f"neither is in force {gap} for the same key" in found and "row 1 of table 'extra'" in found, found
+    assert "start row 2 with `effective_from:" in found
+
+
+REPLACED = """\
+rulebook: {id: demo, title: Demo, version: "1", disclaimer: Not legal advice.}
+topics: [{id: main, title: Main}]
+questions:
+  - {id: age, type: int, min: 0, max: 120, topic: main, prompt: Age?}
+pathways:
+  - id: holiday
+    title: Working holiday
+    kind: temporary_residence
+    summary: s
+    requirements:
+      - {id: adult, text: 18 or older, condition: age >= 18}
+      - {id: age_at_most_35, text: 35 or younger, condition: age <= 35, effective_until: 2026-12-31}
+      - {id: age_at_most_30, text: 30 or younger, condition: age <= 30, effective_from: 2027-01-01}
+    next_steps:
+      - {text: Pay the $161 fee., effective_until: 2026-12-31}
+      - {text: Pay the $175 fee., effective_from: 2027-01-01}
+scores:
+  - id: grid
+    title: Grid
+    lines:
+      - {id: age, text: Age, points: "if(age <= 35, 10, 0)", effective_until: 2026-12-31}
+      - {id: age_2027, text: Age, points: "if(age <= 30, 12, 0)", effective_from: 2027-01-01}
+"""
+
+
+def warnings_of(folder: Path) -> list[str]:
+    return [f"{warning.position}: {warning.message}" for warning in load_rulebook(folder).warnings
+            if "new version" in warning.message]
+
+
+def test_replacements_that_meet_give_no_warning(tmp_path: Path) -> None:
+    (tmp_path / "rules.yaml").write_text(REPLACED, encoding="utf-8")
+    assert warnings_of(tmp_path) == []
+
+
+def test_a_replaced_requirement_left_open_is_a_warning_naming_both_and_the_fix(tmp_path: Path) -> None:
+    (tmp_path / "rules.yaml").write_text(REPLACED.replace(", effective_until: 2026-12-31}\n      - {id: age_at_most_30",
+                                                          "}\n      - {id: age_at_most_30"), encoding="utf-8")
+    file = tmp_path / "rules.yaml"
+    assert warnings_of(tmp_path) == [
+        f"{file}:13:9: requirement 'age_at_most_30' ({file}:13:9) reads like a new version of requirement "
+        f"'age_at_most_35' ({file}:12:9) (the same condition with other values), but both are in force from "
+        "2027-01-01 on: if it replaces it, close requirement 'age_at_most_35' with `effective_until: 2026-12-31`"]
+
+
+def test_a_score_line_and_a_step_closed_too_early_leave_a_gap(tmp_path: Path) -> None:
+    text = REPLACED.replace("10, 0)\", effective_until: 2026-12-31", "10, 0)\", effective_until: 2026-11-30")
+    text = text.replace("$161 fee., effective_until: 2026-12-31", "$161 fee., effective_until: 2026-12-30")
+    (tmp_path / "rules.yaml").write_text(text, encoding="utf-8")
+    found = warnings_of(tmp_path)
+    assert len(found) == 2, found
+    step, line = sorted(found, key=lambda w: "'grid'" in w)
+    assert "next step 2 of 'holiday'" in step and "neither is in force on 2026-12-31" in step
+    assert "start next step 2 of 'holiday' with `effective_from: 2026-12-31`" in step
+    assert "line 'age_2027' of 'grid'" in line and "from 2026-12-01 to 2026-12-31" in line
+    assert "start line 'age_2027' of 'grid' with `effective_from: 2026-12-01`" in line
+
+
+def test_the_validate_command_shows_replacement_warnings_and_accepts_the_rulebook(tmp_path: Path) -> None:
+    (tmp_path / "rules.yaml").write_text(REPLACED.replace("effective_from: 2027-01-01}\n    next_steps",
+                                                          "effective_from: 2027-02-01}\n    next_steps"),
+                                         encoding="utf-8")
+    result = cli("rules", "validate", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "warning: requirement 'age_at_most_30' reads like a new version of requirement 'age_at_most_35' " \
+           "(the same condition with other values), but requirement 'age_at_most_35'" in result.output
+    assert "neither is in force from 2027-01-01 to 2027-01-31" in result.output

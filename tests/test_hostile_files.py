@@ -390,6 +390,32 @@ def test_a_plain_file_takes_the_polars_fast_path(monkeypatch: pytest.MonkeyPatch
     assert rows[0][:3] == ("20", "bachelors", "n0") and rows[-1][:4] == ("59", "bachelors", "n4999", 5001)
 
 
+def test_the_polars_csv_behaviour_the_fast_path_relies_on() -> None:
+    """`read_plain` trusts polars' unquoted reader for these; a polars upgrade that changes one fails here.
+
+    A short line is padded with empty cells (so the separator count, not polars, finds it), a long line
+    is refused, CRLF loses its CR, an empty cell is "" and a lone CR inside a cell is data.
+    """
+    import polars as pl
+
+    from screener.csvio import CsvReader
+
+    def cells(data: bytes) -> list[tuple[str, ...]] | str:
+        try:
+            return pl.read_csv(io.BytesIO(data), has_header=False, separator=",", quote_char=None,
+                               schema=dict.fromkeys(["c0", "c1", "c2"], pl.String), empty_string_is_null=False).rows()
+        except pl.exceptions.PolarsError:
+            return "refused"
+
+    assert cells(b"1,2,3\n4,5\n") == [("1", "2", "3"), ("4", "5", "")]
+    assert cells(b"1,2,3\n4,5,6,7\n") == "refused"
+    assert cells(b"1,,3\r\n4,a\rb,6") == [("1", "", "3"), ("4", "a\rb", "6")]
+    reader = CsvReader(io.BytesIO(b"a,b,c\n"))
+    assert reader.read_plain(b"1,2,3\n4,5\n", 2) is None  # the short line goes to the path that reports it
+    plain = reader.read_plain(b"1,2,3\n4,,6\n", 2)
+    assert plain is not None and plain.rows() == [("1", "2", "3", 2, None), ("4", "", "6", 3, None)]
+
+
 def test_a_columns_map_with_broken_yaml_points_at_file_line_and_column(tmp_path: Path) -> None:
     (tmp_path / "in.csv").write_bytes(SMALL)
     mapping = tmp_path / "map.yaml"

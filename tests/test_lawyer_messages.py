@@ -80,3 +80,29 @@ def test_validate_names_an_answer_to_no_question(tmp_path: Path) -> None:
     edit(book / "tests" / "cases.yaml", "      age: 30\n", "      agee: 30\n")
     (line,) = rejected(book)
     assert "'agee' is not a question of this rulebook (did you mean 'age'?)" in line
+
+
+def test_a_changed_threshold_with_the_old_number_in_its_texts_is_a_warning(tmp_path: Path) -> None:
+    book = copy_book(tmp_path)
+    edit(book / "pathways.yaml", "condition: english_clb >= 7", "condition: english_clb >= 9")
+    result = cli("rules", "validate", str(book))
+    assert result.exit_code == 0, result.output  # a warning: the rulebook still loads
+    lines = [line for line in result.output.splitlines() if "requirement 'language' says" in line]
+    assert [line.split(": warning: ")[1].split(" of requirement")[0] for line in lines] == ["the text", "the advice"]
+    assert lines[0].startswith(f"{book / 'pathways.yaml'}:10:")
+    assert "says 7 but its condition compares with 9: update the text" in lines[0]
+    edit(book / "pathways.yaml", "text: CLB 7 or higher", "text: CLB 9 or higher")
+    edit(book / "pathways.yaml", "English to CLB 7", "English to CLB 9")
+    assert "says" not in cli("rules", "validate", str(book)).output
+
+
+def test_a_requirement_repeated_as_a_new_version_says_to_give_it_its_own_id(tmp_path: Path) -> None:
+    book = copy_book(tmp_path)
+    edit(book / "pathways.yaml", "        reference: Mini Act s.4\n",
+         "        reference: Mini Act s.4\n        effective_until: 2026-12-31\n"
+         "      - id: age\n        text: 18 to 30 years old\n        condition: age >= 18 and age <= 30\n"
+         "        effective_from: 2027-01-01\n")
+    (line,) = rejected(book)
+    assert line.startswith(f"{book / 'pathways.yaml'}:34:13: duplicate requirement id 'age' in pathway "
+                           f"'working_holiday' (also at {book / 'pathways.yaml'}:29:13): rename one"), line
+    assert "a new version of a requirement gets its own id" in line

@@ -92,7 +92,7 @@ def validate(book: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def add_funds_2026(book: Path, *, close_previous: bool) -> None:
+def add_funds_2026(book: Path, *, close_previous: bool, last_day: dt.date = dt.date(2026, 7, 6)) -> None:
     """The 2026 amounts as the recipe says: a new table, and a new version of the derived amount."""
     rows = [{"at": size, "funds": amount, "each_member_over_7": 0, "effective_from": dt.date(2026, 7, 7)}
             for size, amount in FUNDS_2026.items()]
@@ -104,7 +104,7 @@ def add_funds_2026(book: Path, *, close_previous: bool) -> None:
     path, data, derived = item(book, "derived", "ee_funds_required")
     versions = derived["versions"]
     if close_previous:
-        versions[-1]["effective_until"] = dt.date(2026, 7, 6)
+        versions[-1]["effective_until"] = last_day
     versions.append({"expr": 'ee_funds_2026(family_size, "funds") + max(family_size - 7, 0) * '
                              'ee_funds_2026(family_size, "each_member_over_7")',
                      "effective_from": dt.date(2026, 7, 7), "reference": "IRCC proof-of-funds table, 2026"})
@@ -127,6 +127,15 @@ def test_new_funds_amounts_fall_into_the_overlap_trap_and_the_message_names_the_
     (line,) = [line for line in output.splitlines() if "ee_funds_required" in line]
     assert "version 2 of 'ee_funds_required'" in line and "version 3" in line
     assert "close version 2 of 'ee_funds_required' with `effective_until: 2026-07-06`" in line
+
+
+def test_new_funds_amounts_closed_a_day_too_early_leave_a_gap_and_the_message_names_the_fix(mine: Path) -> None:
+    add_funds_2026(mine, close_previous=True, last_day=dt.date(2026, 7, 5))
+    code, output = validate(mine)
+    assert code == 1
+    (line,) = [line for line in output.splitlines() if "ee_funds_required" in line]
+    assert "neither is in force on 2026-07-06" in line
+    assert "start version 3 with `effective_from: 2026-07-06`" in line
 
 
 def test_new_funds_amounts_once_the_old_version_is_closed(mine: Path) -> None:
@@ -169,7 +178,12 @@ def test_the_iec_age_limit_falls_to_30_from_2027(mine: Path, tmp_path: Path) -> 
     del requirements[index + 1]["effective_until"]
     save(path, data)
     code, output = validate(mine)
-    assert code == 0, output
+    assert code == 0, output  # the copied advice still says 35: a warning names the fix
+    assert "the advice of requirement 'age_at_most_30' says 18, 35 but its condition compares with 30" in output
+    requirements[index + 1]["advice"] = "You are {age}; this route is for people aged 18 to 30."
+    save(path, data)
+    code, output = validate(mine)
+    assert code == 0 and "age_at_most_30' says" not in output, output
     intake = tmp_path / "intake.csv"
     intake.write_text("client_id,age,us_citizen,canadian_citizen\nyoung,25,yes,no\nmiddle,32,yes,no\n"
                       "old,36,yes,no\n", encoding="utf-8")

@@ -84,3 +84,18 @@ def test_rules_init_writes_settings_whose_globs_match_the_copy(tmp_path: Path) -
     broken = (copy / "tests" / "cases.yaml").read_text(encoding="utf-8").replace("english_clb: 9", "englsh_clb: 9", 1)
     assert any("'englsh_clb'" in m for m in errors(cases, load_yaml_text(broken, "cases.yaml")))
     assert cli("rules", "validate", str(copy)).exit_code == 0  # the settings are not rule files
+
+
+def test_a_rulebook_schema_names_a_misspelt_key_in_a_table_row(tmp_path: Path) -> None:
+    rules = json.loads(cli("rules", "schema", "--rules", str(MINI)).stdout)
+    jsonschema.Draft202012Validator.check_schema(rules)
+    for path in rule_files(MINI):  # the rulebook's own files still satisfy it
+        assert errors(rules, load_yaml_file(path, path.name)) == [], path
+    misspelt = load_yaml_text("tables:\n  - id: age_points\n    title: T\n    key: number\n    rows:\n"
+                              "      - {at: 1, ponts: 3, efective_from: 2026-01-01}\n", "t.yaml")
+    found = errors(rules, misspelt)
+    assert any("'ponts' is not one of" in message for message in found), found
+    assert any("'efective_from' is not one of" in message for message in found), found
+    another = load_yaml_text("tables:\n  - id: new_table\n    title: T\n    key: number\n    rows:\n"
+                             "      - {at: 1, funds: 3}\n", "t.yaml")
+    assert errors(rules, another) == []  # a table the rulebook does not have yet: any column

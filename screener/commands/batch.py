@@ -78,7 +78,6 @@ def batch(
     Example:
         screener batch intake.csv -o screened.csv
     """
-    import datetime as dt
     import os
     import sys
 
@@ -86,6 +85,7 @@ def batch(
     # at no cost in speed on small machines. Read when polars loads, so set before importing it.
     os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1")
     from screener.batch import run_batch
+    from screener.compiled import today
     from screener.csvio import atomic_output, encoding_name
     from screener.files import is_stream
     from screener.intake import load_intake_map
@@ -111,7 +111,7 @@ def batch(
         if workbook_input:
             raise ScreenerError("--encoding: an .xlsx workbook has no text encoding to choose", exit_code=2)
         encoding_name(encoding)
-    day = parse_as_of(as_of) or dt.date.today()
+    day = parse_as_of(as_of) or today()
     if map_file is not None and columns is not None:
         raise ScreenerError("--columns is the older name of --map: give one of them", exit_code=2)
     map_option = "--columns" if columns is not None else "--map"

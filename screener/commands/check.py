@@ -60,9 +60,8 @@ def check(
         screener check --answers me.yaml --report verdict.html
         screener check --answers me.yaml --no-input --json
     """
-    import datetime as dt
-
     from screener.answerfile import read_answer_file
+    from screener.compiled import today
     from screener.interview import Interview
     from screener.rulebook import resolve_rules_path
     from screener.rulecache import load_rulebook_cached
@@ -72,7 +71,7 @@ def check(
 
         raise ScreenerError(_("--save - with --json: both would go to standard output; save the answers to a file"),
                             exit_code=2)
-    when = parse_as_of(as_of) or dt.date.today()
+    when = parse_as_of(as_of) or today()
     rulebook = in_chosen_language(load_rulebook_cached(resolve_rules_path(rules)))
     prefilled = read_answer_file(answers) if answers is not None else None
     values = rulebook.read_answers(prefilled.answers) if prefilled else {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -65,7 +64,9 @@ def _warn_stale(console: Console, *rulebooks: Rulebook) -> None:
     """Past-due `review_by` dates, each said once even when several rulebooks share it."""
     from rich.markup import escape
 
-    warnings = dict.fromkeys(warning for rulebook in rulebooks for warning in rulebook.stale(dt.date.today()))
+    from screener.compiled import today
+
+    warnings = dict.fromkeys(warning for rulebook in rulebooks for warning in rulebook.stale(today()))
     for warning in warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
 
@@ -225,8 +226,8 @@ def rules_diff(
         screener rules diff rules/ proposal/ --answers intake.csv --id client_id --html impact.html
         screener rules diff rules/ rules/ --answers intake.csv --as-of 2025-03-24 --new-as-of 2025-03-25
     """
+    from screener.compiled import today
     from screener.csvio import open_input
-    from screener.evaluation import today
     from screener.impact import diff_intake, impact_json
     from screener.rulebook import load_rulebook
 
@@ -276,7 +277,7 @@ def rules_explain(
         screener rules explain express_entry_fsw
         screener rules explain express_entry_fsw --markdown > fsw.md
     """
-    from screener.evaluation import today
+    from screener.compiled import today
     from screener.render.console import make_console
     from screener.render.rules_explain import pathway_list_markdown, pathway_markdown
     from screener.rulebook import load_rulebook

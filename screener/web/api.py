@@ -17,7 +17,8 @@ from typing import Any
 
 from screener.answerfile import AnswerFile, ShapeError, answer_entries, loads_json
 from screener.answers import AnswerError, field_name
-from screener.evaluation import evaluate, outcomes, today
+from screener.compiled import today
+from screener.evaluation import evaluate, outcomes
 from screener.interview import Interview, hint
 from screener.model import Question
 from screener.rulebook import Rulebook
