@@ -44,6 +44,7 @@ from screener.compiled import (
     slice_at,
 )
 from screener.errors import ScreenerError
+from screener.i18n import _
 from screener.model import (
     NUMERIC_TYPES,
     AnswerWarning,
@@ -276,7 +277,7 @@ class Rulebook:
 
     def stale(self, as_of: dt.date) -> list[str]:
         """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then."""
-        return [f"{item.what} was due for review on {item.review_by.isoformat()}"
+        return [_("{what} was due for review on {date}").format(what=item.what, date=item.review_by.isoformat())
                 for item in review_due(self.review_items, as_of)]
 
     # Evaluation is implemented in screener.evaluation; these are thin conveniences.
@@ -686,7 +687,7 @@ class _Loader:
             used |= ex.names_in(compiled.node)
         found = []
         for section, what in (("questions", "question"), ("derived", "derived value"), ("tables", "table")):
-            for item_id, (_, file, path) in items[section].items():
+            for item_id, (_item, file, path) in items[section].items():
                 if item_id not in used:
                     found.append(LoadError(self.position(file, (*path, "id")), f"{what} '{item_id}' is never used"))
         return found
