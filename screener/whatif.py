@@ -17,7 +17,7 @@ from typing import Any
 
 from screener.compiled import LineRule
 from screener.evaluation import Evaluation, display, pathway_status
-from screener.i18n import _
+from screener.i18n import _, format_money
 from screener.model import Question
 from screener.report import Outcome, Report
 from screener.rulebook import Rulebook
@@ -222,7 +222,8 @@ def _money_flip(variations: Variations, pathway_id: str, question: Question) -> 
         else:
             high = middle
     outcome, blockers = opens(high)
-    change = Change(question.short_label, f"${current:,.0f}", f"${high:,}", ((question.id, high),), high - current)
+    change = Change(question.short_label, format_money(round(current)), format_money(high), ((question.id, high),),
+                    high - current)
     return Flip(pathway_id, change, outcome, tuple(sorted(blockers)))
 
 

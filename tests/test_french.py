@@ -153,3 +153,22 @@ def test_serve_api_titles_in_french_ids_unchanged() -> None:
     assert fr["disclaimer"] != en["disclaimer"]
     asked = client.post("/v1/next-question", json={}, headers={"accept-language": "fr"}).json()
     assert french("questions")["goal"]["prompt"] in str(asked)
+
+
+def test_amounts_are_written_the_way_each_language_writes_them(tmp_path: Path) -> None:
+    """French output writes `9 000 $` and `15 263 $` (what-if and rule texts), English `$9,000`."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text("canadian_citizen: 'no'\nborn_in_canada: no\ncanadian_parent: 'no'\nage: 45\n"
+                       "criminal_record: no\nmarital_status: single\neducation: doctoral\neducation_assessed: yes\n"
+                       "english_clb_reading: 9\nenglish_clb_writing: 9\nenglish_clb_listening: 9\n"
+                       "english_clb_speaking: 9\nforeign_work_years: 10\noccupation_teer: 1\njob_offer: no\n"
+                       "settlement_funds_cad: 9 000 $\ndependent_children: 0\n", encoding="utf-8")
+    shown = {}
+    for lang in ("fr", "en"):
+        result = runner.invoke(app, ["check", "--lang", lang, "--answers", str(answers), "--no-input", "--details",
+                                     "--as-of", AS_OF], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        shown[lang] = one_line(result.stdout.replace("\u00a0", " "))
+    assert "9 000 $ → " in shown["fr"] and "vous avez 9 000 $" in shown["fr"]
+    assert "$9,000 → $" in shown["en"] and "have $9,000" in shown["en"]
+    assert "$9,000" not in shown["fr"] and "9 000 $" not in shown["en"]

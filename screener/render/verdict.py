@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from screener import guidance
-from screener.evaluation import display
+from screener.evaluation import display, in_prose
 from screener.i18n import N_, _, ngettext
 from screener.model import Question
 from screener.report import (
@@ -451,7 +451,7 @@ def _value(value: object) -> str:
         return _(str(value))
     if isinstance(value, str):
         return value.replace("_", " ")
-    return display(value)
+    return in_prose(value)
 
 
 def _ineligible(report: Report) -> list[RenderableType]:
