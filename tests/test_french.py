@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -172,3 +173,52 @@ def test_amounts_are_written_the_way_each_language_writes_them(tmp_path: Path) -
     assert "9 000 $ → " in shown["fr"] and "vous avez 9 000 $" in shown["fr"]
     assert "$9,000 → $" in shown["en"] and "have $9,000" in shown["en"]
     assert "$9,000" not in shown["fr"] and "9 000 $" not in shown["en"]
+
+
+# ------------------------------------------------------------------------------------------ no English left
+
+ENGLISH_WORDS = re.compile(r"\b(the|you|your|and|is|are|not|with|this|of|to|or|be|has|have|will|can|from|by|if|was|"
+                           r"were|yet|any|who|what|should|must|more|answered|eligible)\b")
+
+
+def _citations() -> set[str]:
+    """Legal citations and source links: kept as the rule files write them (laws are cited in English there)."""
+    from screener.rulebook import load_rulebook
+
+    book = load_rulebook(RULES)
+    items: list[Any] = [*book.pathways.values(), *book.flags.values(), *book.tables.values(), *book.scores.values(),
+                        *book.derived.values()]
+    items += [r for p in book.pathways.values() for r in p.requirements]
+    items += [v for d in book.derived.values() for v in d.versions or []]
+    return {" ".join(str(value).split()) for item in items for name in ("reference", "source")
+            if (value := getattr(item, name, None))}
+
+
+def _english_left(text: str, citations: set[str]) -> list[str]:
+    flat = " ".join(text.replace("\u00a0", " ").replace("\\", "").split())
+    for citation in sorted(citations, key=len, reverse=True):
+        flat = flat.replace(citation, " ")
+    flat = re.sub(r"https?://\S+|`[^`]*`|\((?:yes/no|int|number|money|choice|date)[^)]*\)", " ", flat)
+    return [flat[max(0, m.start() - 40):m.end() + 40] for m in ENGLISH_WORDS.finditer(flat)]
+
+
+def test_no_english_reaches_a_french_reader(tmp_path: Path) -> None:
+    """Every screen, report, letter, summary and explanation in French: no English sentence is left in it
+    (citations of the law and links are the rule files' own; ids and expressions are code)."""
+    outputs: dict[str, str] = {}
+    for path in sorted(PERSONAS.glob("*.yaml")):
+        for extra in ([], ["--details"], ["--report", str(tmp_path / f"{path.stem}.md")]):
+            result = runner.invoke(app, ["check", "--lang", "fr", "--answers", str(path), "--no-input",
+                                         "--as-of", AS_OF, *extra], env={"COLUMNS": "400"})
+            assert result.exit_code == 0, result.output
+            outputs[f"{path.stem} {extra[:1]}"] = result.stdout
+        outputs[f"{path.stem} report"] = (tmp_path / f"{path.stem}.md").read_text(encoding="utf-8")
+    _batch(tmp_path, "fr", "--summary", str(tmp_path / "sommaire.md"), "--letters", str(tmp_path / "lettres"))
+    outputs["summary"] = (tmp_path / "sommaire.md").read_text(encoding="utf-8")
+    outputs.update({letter.name: letter.read_text(encoding="utf-8") for letter in (tmp_path / "lettres").iterdir()})
+    for pathway in ("express_entry_fsw", "citizenship_by_descent", "asylum_claim", "study_permit"):
+        result = runner.invoke(app, ["rules", "explain", pathway, "--lang", "fr", "--markdown", "--as-of", AS_OF])
+        outputs[f"explain {pathway}"] = result.stdout
+    citations = _citations()
+    left = {name: found for name, text in outputs.items() if (found := _english_left(text, citations))}
+    assert not left, left

@@ -318,7 +318,7 @@ def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf 
     parts.append(_table(report, questions))
     parts += _eligible(report)
     parts += _leads(report)
-    parts += _ineligible(report)
+    parts += _ineligible(report, questions)
     parts += _undecided(report, questions)
     parts += _scores(report, questions)
     if suggestions is not None:
@@ -424,7 +424,7 @@ def _leads(report: Report) -> list[RenderableType]:
     return parts
 
 
-def _requirement(requirement: RequirementResult) -> RenderableType:
+def _requirement(requirement: RequirementResult, names: Mapping[str, str]) -> RenderableType:
     """✗ the requirement, then what you have against what is needed, the advice and the reference,
     each wrapped with a hanging indent so the block reads as one item."""
     lines: list[RenderableType] = [Padding(Text("✗ ", style="red").append(requirement.text), (0, 0, 0, 2))]
@@ -433,9 +433,9 @@ def _requirement(requirement: RequirementResult) -> RenderableType:
         pass  # "you: yes; needed: no" says less than the requirement's own words and its advice
     elif requirement.needed is not None:
         details.append(Text(_("you: {actual}; needed: {needed}").format(
-            actual=_value(requirement.actual), needed=_value(requirement.needed)), style="bold"))
+            actual=_value(requirement.actual, names), needed=_value(requirement.needed, names)), style="bold"))
     elif requirement.actual is not None:
-        details.append(Text(_("you: {actual}").format(actual=_value(requirement.actual)), style="bold"))
+        details.append(Text(_("you: {actual}").format(actual=_value(requirement.actual, names)), style="bold"))
     if requirement.advice:
         details.append(Text(requirement.advice))
     if requirement.reference:
@@ -444,18 +444,30 @@ def _requirement(requirement: RequirementResult) -> RenderableType:
     return Group(*lines)
 
 
-def _value(value: object) -> str:
+def choice_names(questions: dict[str, Question]) -> dict[str, str]:
+    """Choice value -> its label, for values that mean one thing in every question (a shown `actual` is a value)."""
+    found: dict[str, set[str]] = {}
+    for question in questions.values():
+        for choice in question.choices or []:
+            found.setdefault(choice.value, set()).add(choice.label or choice.value)
+    return {value: next(iter(labels)) for value, labels in found.items() if len(labels) == 1}
+
+
+def _value(value: object, names: Mapping[str, str] | None = None) -> str:
     if value is None:
         return _("unknown")
     if value in ("yes", "no"):  # a yes/no/unsure choice reads as the answer words of the language
         return _(str(value))
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(item, names) for item in value)
     if isinstance(value, str):
-        return value.replace("_", " ")
+        return (names or {}).get(value) or value.replace("_", " ")
     return in_prose(value)
 
 
-def _ineligible(report: Report) -> list[RenderableType]:
+def _ineligible(report: Report, questions: dict[str, Question]) -> list[RenderableType]:
     """Each closed pathway with its failed requirements; pathways closed for the same reasons share one entry."""
+    names = choice_names(questions)
     groups: dict[tuple[tuple[str, str], ...], list[PathwayResult]] = {}
     for pathway in ordered(report):
         if pathway.outcome == "ineligible":
@@ -466,7 +478,7 @@ def _ineligible(report: Report) -> list[RenderableType]:
         heading = titles[0] if len(titles) == 1 else _("{titles} and {last}").format(
             titles=", ".join(titles[:-1]), last=titles[-1])
         parts.append(Text(heading, style="bold"))
-        parts += [_requirement(r) for r in members[0].failed]
+        parts += [_requirement(r, names) for r in members[0].failed]
     return parts
 
 
