@@ -17,7 +17,7 @@ from screener.errors import ScreenerError
 from screener.evaluation import display
 from screener.files import atomic_write
 from screener.i18n import N_, _, current
-from screener.render.verdict import OUTCOME_WORDS, SEVERITY_WORDS, Context, labels, ordered, reason
+from screener.render.verdict import OUTCOME_WORDS, SEVERITY_WORDS, Context, answers_behind, labels, ordered, reason
 from screener.report import PathwayResult, Report, RequirementResult
 from screener.whatif import WhatIf
 
@@ -105,10 +105,14 @@ def _pathway(pathway: PathwayResult, context: Context) -> list[str]:
 
 
 def _requirement(requirement: RequirementResult, context: Context) -> str:
-    mark = _("Not met: {requirement}") if requirement.status == "failed" else _("Not known yet: {requirement}")
-    line = "- " + mark.format(requirement=md(requirement.text))
+    """Not met: what is needed against what the person answered; not known yet: what to answer."""
+    line = "- " + md(_("Not met. Needed: {text}").format(text=requirement.text) if requirement.status == "failed"
+                     else _("Not known yet: {text}").format(text=requirement.text))
     if requirement.status == "unknown" and requirement.missing:
         line += " — " + _("answer: {questions}").format(questions=md(labels(context.questions, requirement.missing)))
+    behind = answers_behind(requirement, context) if requirement.status == "failed" else None
+    if behind is not None:
+        line += " — " + md(_("You answered: {answers}").format(answers=behind))
     if requirement.advice:
         line += f" — {md(requirement.advice)}"
     if requirement.reference:
