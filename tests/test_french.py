@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
+import importlib.util
 import io
 import re
 import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import yaml
@@ -219,6 +222,24 @@ def test_no_english_reaches_a_french_reader(tmp_path: Path) -> None:
     for pathway in ("express_entry_fsw", "citizenship_by_descent", "asylum_claim", "study_permit"):
         result = runner.invoke(app, ["rules", "explain", pathway, "--lang", "fr", "--markdown", "--as-of", AS_OF])
         outputs[f"explain {pathway}"] = result.stdout
+    outputs.update(_web_verdicts())
     citations = _citations()
     left = {name: found for name, text in outputs.items() if (found := _english_left(text, citations))}
     assert not left, left
+
+
+def _web_verdicts() -> dict[str, str]:
+    """The web verdict page of every person, in French, as text (tags removed)."""
+    if importlib.util.find_spec("starlette") is None or importlib.util.find_spec("httpx") is None:
+        return {}
+    client = _client()
+    pages = {}
+    for path in sorted(PERSONAS.glob("*.yaml")):
+        answers = yaml.safe_load(path.read_text(encoding="utf-8"))
+        form = [(f"a:{k}", "yes" if v is True else "no" if v is False else str(v)) for k, v in answers.items()]
+        form += [("q", "goal"), ("action", "next"), ("answer", str(answers["goal"]))]
+        response = client.post("/interview?lang=fr", content=urlencode(form),
+                               headers={"content-type": "application/x-www-form-urlencoded"})
+        assert response.status_code == 200 and '<html lang="fr">' in response.text
+        pages[f"web {path.stem}"] = html.unescape(re.sub(r"<[^>]+>", " ", response.text))
+    return pages
