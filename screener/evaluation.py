@@ -205,7 +205,7 @@ class Evaluation(dict[str, Any], ex.Environment):
             out.append(literal)
             if compiled is not None:
                 value = self.value(compiled)
-                out.append("unknown" if value is None else display(value))
+                out.append(_("unknown") if value is None else in_prose(value))
         return "".join(out)
 
     # -- scores
@@ -336,6 +336,13 @@ def recent_rounds(score: Score, as_of: dt.date, english: Score | None = None) ->
             band.rounds += 1
             band.latest = round_.date
     return sorted(bands.values(), key=lambda b: b.latest, reverse=True)
+
+
+def in_prose(value: Any) -> str:
+    """A value inside a sentence: amounts and other numbers from 1,000 grouped (`$9,000`, `9 000 $`)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1000:
+        return format_number(value, decimals=None if float(value).is_integer() else 2)
+    return display(value)
 
 
 def display(value: Any) -> str:
