@@ -346,6 +346,7 @@ def requirement_result(state: Evaluation, rule: RequirementRule) -> RequirementR
         id=requirement.id, status=status, text=text, actual=actual, needed=needed,
         reference=requirement.reference, source=requirement.source, advice=advice,
         missing=sorted(blockers) if status == "unknown" else [],
+        reads=sorted(state.rulebook.graph.questions_of_node(rule.condition.node)) if status == "failed" else [],
     )
 
 

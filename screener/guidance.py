@@ -93,7 +93,9 @@ def stale_figures(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date
     """Time-sensitive figures used in this person's verdict whose review date has passed.
 
     Only what their verdict actually read counts (tables looked up, dated values computed, invitation
-    rounds of a score shown); the whole-rulebook review date always counts. Maintainers see every
+    rounds of a score shown) for a result it shows as decided: a requirement met or failed on a route
+    not closed, a score computed. A figure an undecided requirement reads has decided nothing yet. The
+    whole-rulebook review date always counts. Maintainers see every
     overdue item in `rules validate` / `rules test` and batch summaries instead.
     """
     outcomes = Evaluation(rulebook, answers, as_of)
@@ -103,13 +105,19 @@ def stale_figures(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date
     for pathway_id, pathway in rulebook.pathways.items():
         if pathway_status(outcomes, pathway_id)[0] == "ineligible":
             continue  # a closed route's figures are not what this person acts on
-        state = Evaluation(rulebook, answers, as_of)
-        state.trace = hits
-        pathway_status(state, pathway_id)
+        for rule in outcomes.rules.requirements[pathway_id]:
+            state, trace = _traced(rulebook, answers, as_of)
+            if state.requirement(rule)[0] is None:
+                continue  # still undecided: its figures decided nothing the person reads yet
+            hits += trace
+            used.update(dict.fromkeys(state.memo))
         for score_id in pathway.scores:
-            state.score(score_id)
-        shown |= set(pathway.scores)
-        used.update(dict.fromkeys(state.memo))
+            state, trace = _traced(rulebook, answers, as_of)
+            if state.score(score_id).value is None:
+                continue  # not computed: no figure of it, nor its rounds, is shown
+            hits += trace
+            used.update(dict.fromkeys(state.memo))
+            shown.add(score_id)
     stale: list[str] = []
     if rulebook.info.review_by and rulebook.info.review_by < as_of:
         stale.append(rulebook.info.title)
@@ -128,3 +136,11 @@ def stale_figures(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date
         if cutoffs and cutoffs.review_by and cutoffs.review_by < as_of:
             stale.append(f"recent {rulebook.scores[score_id].title} rounds")
     return list(dict.fromkeys(stale))
+
+
+def _traced(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date) -> tuple[Evaluation, list[TableHit]]:
+    """A fresh evaluation that records its table lookups, so each result's own figures can be told apart."""
+    state = Evaluation(rulebook, answers, as_of)
+    trace: list[TableHit] = []
+    state.trace = trace
+    return state, trace

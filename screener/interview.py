@@ -14,8 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from screener import expressions as ex
 from screener.answers import coerce, normalize_choice
 from screener.evaluation import Evaluation, display, outcome_of, pathway_status, status_of
+from screener.i18n import _
 from screener.labels import matching_choices
 from screener.model import Question
 from screener.rulebook import Rulebook
@@ -83,12 +85,14 @@ def parse_reply(question: Question, text: str) -> Reply:
         return Skip()
     if not word:
         return Invalid("please type an answer (or ? for help, skip if you don't know)")
-    if question.type == "choice" and lowered.isdigit():  # any digits, `²` and `٣` too: a menu number was meant
-        return Invalid(f"type a number from 1 to {len(question.choice_values)}")
+    menu = _("type a number from 1 to {count}").format(count=len(question.choice_values)) \
+        if question.type == "choice" else ""
+    if menu and lowered.isdigit():  # any digits, `²` and `٣` too: a menu number was meant
+        return Invalid(menu)
     try:
         return Answer(coerce(question, word))
     except ValueError as exc:
-        return Invalid(str(exc))
+        return Invalid(menu or str(exc))  # a person at the menu reads its numbers, never the choices' ids
 
 
 def hint(question: Question) -> str:
@@ -396,6 +400,19 @@ class Interview:
         self.answers[question.id] = value
         self._changed()
 
+    def converted(self, question: Question) -> list[tuple[str, Any]]:
+        """What a number just answered converts to through a table, to show back (a raw IELTS score and its
+        CLB level, §13.29): each known derived value that looks this answer up, as (its text, its value)."""
+        if question.type not in ("int", "number") or self.answers.get(question.id) is None:
+            return []
+        state = Evaluation(self.rulebook, self.answers, self.as_of)
+        shown: list[tuple[str, Any]] = []
+        for derived_id in _lookups_of(self.rulebook).get(question.id, ()):
+            value = state.derived(derived_id)[0]
+            if value is not None:
+                shown.append((self.rulebook.derived[derived_id].text or derived_id.replace("_", " "), value))
+        return shown
+
     def decline(self, question: Question) -> None:
         """The person does not know: the answer stays unknown and the question is not asked again."""
         self._record(question)
@@ -462,3 +479,32 @@ class Progress:
     def line(self) -> str:
         left = "at most 1 more question" if self.remaining == 1 else f"at most {self.remaining} more questions"
         return f"{self.answered} answered, {left}"
+
+
+_LOOKUPS: dict[int, tuple[Rulebook, dict[str, tuple[str, ...]]]] = {}
+
+
+def _lookups_of(rulebook: Rulebook) -> dict[str, tuple[str, ...]]:
+    """Numeric question -> the derived values that pass it straight to a table (`ielts_clb(score)`)."""
+    cached = _LOOKUPS.get(id(rulebook))
+    if cached is not None and cached[0] is rulebook:
+        return cached[1]
+    found: dict[str, dict[str, None]] = {}
+
+    def walk(node: object, derived_id: str) -> None:
+        if isinstance(node, ex.Call) and node.function in rulebook.tables:
+            for arg in node.args:
+                question = rulebook.questions.get(arg.name) if isinstance(arg, ex.Name) else None
+                if question is not None and question.type in ("int", "number"):
+                    found.setdefault(question.id, {})[derived_id] = None
+        if isinstance(node, tuple):
+            for part in node:
+                if isinstance(part, tuple):
+                    walk(part, derived_id)
+
+    for derived_id, rule in rulebook.rules.derived.items():
+        for _version, compiled in rule.versions:
+            walk(compiled.node, derived_id)
+    lookups = {question_id: tuple(ids) for question_id, ids in found.items()}
+    _LOOKUPS[id(rulebook)] = (rulebook, lookups)
+    return lookups

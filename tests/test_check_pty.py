@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -128,7 +129,7 @@ def test_scientist_of_45_with_a_job_offer_help_back_and_invalid_input(tmp_path: 
     assert "Your best option: Work permit with a job offer (eligible" in rest
     assert "How much money" not in rest
     # The fixture grid: age 45 -> 2, English CLB 9 -> 24, doctoral 25, 10 years -> 15: one short of 67.
-    assert "you: 66; needed: ≥ 67" in rest
+    assert "✗ Needed: 67 points on the FSW grid" in rest and "You have: 66" in rest
     # FSW is decided (closed) before French is asked, so the French questions, only for its CRS, are not.
     assert "Your French reading level (NCLC)?" not in asked
     assert "out of 1200" not in rest  # no Express Entry program is open: no CRS section
@@ -191,6 +192,17 @@ def test_answers_file_prefills_and_only_the_rest_is_asked(tmp_path: Path) -> Non
     assert child.exitstatus == 130
 
 
+def test_answers_file_with_json_asks_nothing_even_at_a_terminal(tmp_path: Path) -> None:
+    """A program's answers file and JSON: nobody is there to answer, so no interview starts (issue 12)."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text('canadian_citizen: "no"\nage: 30\n')
+    child = spawn("--answers", str(answers), "--json")
+    out = finish(child)
+    assert child.exitstatus == 0
+    assert PROMPT not in out and "Answer each question" not in out
+    assert out.lstrip().startswith("{") and '"outcome": "incomplete"' in out
+
+
 @pytest.mark.parametrize("reply", ["1", "yes"])
 def test_dual_citizen_on_the_real_rules_is_done_at_once(reply: str) -> None:
     child = spawn(rules=REAL)
@@ -249,3 +261,26 @@ def test_a_hang_up_keeps_the_answers_and_exits_129(tmp_path: Path) -> None:
     finish(child)
     assert child.exitstatus == 129
     assert 'canadian_citizen: "no"' in (tmp_path / "mine.yaml").read_text()
+
+
+def test_test_scores_are_shown_back_as_levels(tmp_path: Path) -> None:
+    """Language is asked as the test taken and its four scores (§13.29); "7.5" is read, and each score is
+    shown back as the level it converts to, so the person sees what their IELTS means."""
+    scientist = (Path(__file__).parent / "fixtures" / "personas" / "climate_scientist.yaml").read_text()
+    answers = tmp_path / "a.yaml"
+    kept = [line for line in scientist.splitlines() if not line.startswith(("english_clb", "job_offer", "cusma"))]
+    answers.write_text("\n".join(kept).replace("education_assessed: no", "education_assessed: yes")
+                       + "\njob_offer: no\n")  # no CUSMA route, an ECA: his language decides FSW
+    child = spawn("--answers", str(answers), rules=REAL)
+    child.logfile_read = seen = io.StringIO()
+    asked = converse(child, {
+        "Which accepted English test": "1", "reading score on that test": "7.5", "writing score on that test": "7",
+        "listening score on that test": "8", "speaking score on that test": "6.5",
+        "Check the other routes too?": "no"}, default="skip")
+    finish(child)
+    out = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", seen.getvalue()).split())
+    assert child.exitstatus == 0
+    assert asked[:5] == ["Which accepted English test", "reading score on that test", "writing score on that test",
+                         "listening score on that test", "speaking score on that test"]
+    assert "= Your English reading level (CLB) from that score: 9" in out  # IELTS 7.5 reading
+    assert "= Your English speaking level (CLB) from that score: 8" in out  # IELTS 6.5 speaking

@@ -38,7 +38,7 @@ EXPECTED = {
     "married_to_canadian": ("Open to you: Sponsorship by your Canadian spouse or partner", 10),
     "climate_scientist": ("Open to you: CUSMA professional work permit.", 30),
     "honduran_in_us": ("No route to Canada is open", 13),
-    "lawyer_with_dui": ("Before any route: an admissibility problem must be dealt with first.", 25),
+    "lawyer_with_dui": ("Before any route: an admissibility problem must be dealt with first.", 24),
     "barista_working_year": ("Open to you: International Experience Canada", 8),
 }
 README = HERE.parent / "README.md"
@@ -141,6 +141,7 @@ def test_nothing_an_earlier_answer_settles_is_asked(book: Rulebook) -> None:
     assert "mexican_citizen" not in barista  # a US citizen
     scientist = interview(book, person("climate_scientist"))
     assert "trade_work_years_last_5" not in scientist  # not in a trade
+    assert "occupation_teer" in scientist and "trade_occupation" not in scientist  # TEER 1 is no trade
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

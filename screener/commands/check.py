@@ -35,7 +35,8 @@ def check(
     as_of: AsOfOption = None,
     rules: RulesOption = None,
     as_json: Annotated[bool, typer.Option(
-        "--json", help="Print the JSON report (and nothing else) on standard output.")] = False,
+        "--json", help="Print the JSON report (and nothing else) on standard output; with --answers, ask nothing.")]
+    = False,
     with_what_if: Annotated[bool, typer.Option(
         "--what-if", help="With --json: add the what-if suggestions (--details always shows them).")] = False,
     details: Annotated[bool, typer.Option(
@@ -77,9 +78,10 @@ def check(
     declined = {q for q in (prefilled.declined if prefilled else set()) if q in rulebook.questions}
     interview = Interview.start(rulebook, when, values, declined)
 
-    if not no_input and _can_ask():
+    asking = not no_input and not (as_json and answers is not None)  # a program's file and JSON: nobody to ask
+    if asking and _can_ask():
         _interview(interview, save, answers)
-    elif not no_input and interview.next_question() is not None:
+    elif asking and interview.next_question() is not None:
         from screener.render.console import make_console
 
         make_console(stderr=True).print(
@@ -104,7 +106,8 @@ def check(
 
     kept = answers if answers is not None else save
     rerun = "screener check " + (f"--answers {shlex.quote(str(kept))} " if kept is not None else "") + "--details"
-    context = Context(rulebook.questions, interview.answers, stale_figures(rulebook, interview.answers, when), rerun)
+    context = Context(rulebook.questions, interview.answers, stale_figures(rulebook, interview.answers, when), rerun,
+                      interview.reach().stuck)
     if details or report_file is not None:
         _full(rulebook, report, interview, context, details=details, report_file=report_file)
     if not details:

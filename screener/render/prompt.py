@@ -11,6 +11,8 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.text import Text
 
+from screener.evaluation import display
+from screener.i18n import _
 from screener.interview import Answer, Back, Help, Interview, Invalid, Skip, hint, parse_reply
 from screener.model import Question
 
@@ -81,5 +83,7 @@ def run_interview(interview: Interview, console: Console, read: Reader) -> None:
                 console.print(Text("Skipped: this stays unknown.", style="dim"))
             elif isinstance(reply, Answer):
                 interview.answer(question, reply.value)
+                for text, value in interview.converted(question):  # a test score shown back as its level
+                    console.print(Text(_("= {text}: {value}").format(text=text, value=display(value)), style="cyan"))
             break
     console.print()

@@ -16,7 +16,8 @@ from screener import guidance
 from screener.errors import ScreenerError
 from screener.evaluation import display
 from screener.files import atomic_write
-from screener.render.verdict import OUTCOME_WORDS, Context, labels, ordered, reason
+from screener.i18n import _
+from screener.render.verdict import OUTCOME_WORDS, Context, answers_behind, labels, ordered, reason
 from screener.report import PathwayResult, Report, RequirementResult
 from screener.whatif import WhatIf
 
@@ -95,10 +96,14 @@ def _pathway(pathway: PathwayResult, context: Context) -> list[str]:
 
 
 def _requirement(requirement: RequirementResult, context: Context) -> str:
-    mark = "Not met" if requirement.status == "failed" else "Not known yet"
-    line = f"- {mark}: {md(requirement.text)}"
+    """Not met: what is needed against what the person answered; not known yet: what to answer."""
+    line = "- " + md(_("Not met. Needed: {text}").format(text=requirement.text) if requirement.status == "failed"
+                     else _("Not known yet: {text}").format(text=requirement.text))
     if requirement.status == "unknown" and requirement.missing:
         line += f" — answer: {md(labels(context.questions, requirement.missing))}"
+    behind = answers_behind(requirement, context) if requirement.status == "failed" else None
+    if behind is not None:
+        line += " — " + md(_("You answered: {answers}").format(answers=behind))
     if requirement.advice:
         line += f" — {md(requirement.advice)}"
     if requirement.reference:

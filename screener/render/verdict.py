@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
@@ -21,6 +22,7 @@ from rich.text import Text
 
 from screener import guidance
 from screener.evaluation import display
+from screener.i18n import _, format_money
 from screener.model import Question
 from screener.report import (
     FlagResult,
@@ -55,7 +57,10 @@ def labels(questions: dict[str, Question], ids: Iterable[str], limit: int | None
 
 
 def reason(pathway: PathwayResult, questions: dict[str, Question]) -> str:
-    """The one-line reason, with question labels instead of ids for undecided pathways."""
+    """The one-line reason: what is needed for a closed pathway (never the rule's words alone, which may
+    read as a statement about the person), question labels instead of ids for undecided pathways."""
+    if pathway.outcome == "ineligible" and pathway.failed:
+        return _("Needed: {text}").format(text=pathway.failed[0].text)
     if pathway.outcome == "incomplete":
         missing = sorted({name for r in pathway.unknown for name in r.missing})
         if missing:
@@ -78,6 +83,7 @@ class Context:
     answers: Mapping[str, Any] = field(default_factory=dict)
     stale: list[str] = field(default_factory=list)  # figures used in this verdict that may be out of date
     rerun: str = "screener check --details"  # the command that shows the full detail
+    stuck: frozenset[str] = frozenset()  # undecided routes no answer can open any more (§13.24): not offered
 
 
 def summary(report: Report, context: Context, width: int = 80) -> list[RenderableType]:
@@ -90,8 +96,9 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
     flags = [f for f in report.flags if f.severity == "serious"]
     others = [f for f in report.flags if f.severity != "serious"]
     opened = guidance.realistic_order(report)
-    undecided = guidance.realistic_order(report, [p for p in ordered(report) if p.outcome == "incomplete"])
-    closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
+    undecided = guidance.realistic_order(
+        report, [p for p in ordered(report) if p.outcome == "incomplete" and p.id not in context.stuck])
+    closed = [p for p in report.pathways.values() if p.outcome == "ineligible" or p.id in context.stuck]
     for limits in _fits():
         parts: list[RenderableType] = [_summary_headline(report, opened, undecided, flags)]
         if flags:
@@ -133,7 +140,9 @@ def count_lines(parts: list[RenderableType], width: int = 80) -> int:
     with console.capture() as captured:
         for part in parts:
             console.print(part, soft_wrap=isinstance(part, Link))
-    return captured.get().count("\n")
+    # a link is printed whole on one line; the terminal folds it over as many rows as it needs
+    plain = ESCAPE.sub("", captured.get())  # FORCE_COLOR makes even this console write style codes
+    return sum(max(1, -(-cell_len(line) // width)) for line in plain.splitlines())
 
 
 def hang(prefix: str, text: Text | str, indent: int = 0) -> Table:
@@ -206,7 +215,7 @@ def _leads_first(lead: LeadResult, others: list[LeadResult], with_text: bool) ->
         step = lead.next_steps[0]
         parts.append(hang("  1. ", Text(step.text)))
         if step.url:
-            parts.append(hang("     ", Link(step.url)))
+            parts.append(Link("     " + step.url))  # whole, never cropped: it is copied into a browser
     if others:
         parts += [Text(""), hang("Also worth exploring: ", Text("; ".join(other.title for other in others)))]
     return parts
@@ -308,7 +317,7 @@ def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf 
     parts.append(_table(report, questions))
     parts += _eligible(report)
     parts += _leads(report)
-    parts += _ineligible(report)
+    parts += _ineligible(report, context)
     parts += _undecided(report, questions)
     parts += _scores(report, questions)
     if suggestions is not None:
@@ -414,17 +423,54 @@ def _leads(report: Report) -> list[RenderableType]:
     return parts
 
 
-def _requirement(requirement: RequirementResult) -> RenderableType:
-    """✗ the requirement, then what you have against what is needed, the advice and the reference,
+MOST_ANSWERS_SHOWN = 4  # a requirement that reads more answers shows its value ("You have: 60") instead
+
+
+def answer_words(question: Question, value: object) -> str:
+    """An answer as the person gave it, in words: a choice's label (before any parenthesis), never its id."""
+    if question.type == "choice":
+        label = next((c.label for c in question.choices or [] if c.value == value and c.label), None)
+        if not label:
+            return str(value).replace("_", " ")
+        short = re.split(r" \(|, ", label, maxsplit=1)[0].strip() or label  # "Single" of "Single (never married)"
+        plain = {display(True).lower(): display(True), display(False).lower(): display(False)}
+        return plain.get(short.lower(), short)  # "No" reads as the yes/no answers do
+    if question.type == "money" and isinstance(value, int | float) and not isinstance(value, bool):
+        return format_money(value)
+    return display(value)
+
+
+def answers_behind(requirement: RequirementResult, context: Context) -> str | None:
+    """The answers that decided a failed requirement, as "Label: answer" (None when there are none to show
+    or too many to be useful): the person sees what *they* said against what is needed."""
+    given = [q for q in context.questions if q in requirement.reads and context.answers.get(q) is not None]
+    if not given or len(given) > MOST_ANSWERS_SHOWN:
+        return None
+    return "; ".join(_("{label}: {answer}").format(label=_capital(context.questions[q].short_label),
+                                                  answer=answer_words(context.questions[q], context.answers[q]))
+                     for q in given)
+
+
+def _capital(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
+def _requirement(requirement: RequirementResult, context: Context) -> RenderableType:
+    """✗ what is needed, then what you answered (or have) against it, the advice and the reference,
     each wrapped with a hanging indent so the block reads as one item."""
-    lines: list[RenderableType] = [Padding(Text("✗ ", style="red").append(requirement.text), (0, 0, 0, 2))]
+    head = Text("✗ ", style="red").append(_("Needed: {text}").format(text=requirement.text))
+    lines: list[RenderableType] = [Padding(head, (0, 0, 0, 2))]
     details: list[Text] = []
-    if isinstance(requirement.actual, bool) and isinstance(requirement.needed, bool):
-        pass  # "you: yes; needed: no" says less than the requirement's own words and its advice
-    elif requirement.needed is not None:
-        details.append(Text(f"you: {_value(requirement.actual)}; needed: {_value(requirement.needed)}", style="bold"))
-    elif requirement.actual is not None:
-        details.append(Text(f"you: {_value(requirement.actual)}", style="bold"))
+    behind = answers_behind(requirement, context)
+    if behind is not None:
+        details.append(Text(_("You answered: {answers}").format(answers=behind), style="bold"))
+    elif isinstance(requirement.actual, int | float) and not isinstance(requirement.actual, bool):
+        amount = any(context.questions[q].type == "money" and context.answers.get(q) == requirement.actual
+                     for q in requirement.reads if q in context.questions)  # the amount the person gave
+        value = format_money(requirement.actual) if amount else display(requirement.actual)
+        if value not in (requirement.advice or ""):  # "You have 41 points. …" says it already
+            details.append(Text(_("You have: {value}").format(value=value), style="bold"))
+    # else: a yes/no or a derived word ("you: no") says less than what is needed and the advice
     if requirement.advice:
         details.append(Text(requirement.advice))
     if requirement.reference:
@@ -433,15 +479,7 @@ def _requirement(requirement: RequirementResult) -> RenderableType:
     return Group(*lines)
 
 
-def _value(value: object) -> str:
-    if value is None:
-        return "unknown"
-    if isinstance(value, str):
-        return value.replace("_", " ")
-    return display(value)
-
-
-def _ineligible(report: Report) -> list[RenderableType]:
+def _ineligible(report: Report, context: Context) -> list[RenderableType]:
     """Each closed pathway with its failed requirements; pathways closed for the same reasons share one entry."""
     groups: dict[tuple[tuple[str, str], ...], list[PathwayResult]] = {}
     for pathway in ordered(report):
@@ -452,7 +490,7 @@ def _ineligible(report: Report) -> list[RenderableType]:
         titles = [pathway.title for pathway in members]
         heading = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
         parts.append(Text(heading, style="bold"))
-        parts += [_requirement(r) for r in members[0].failed]
+        parts += [_requirement(r, context) for r in members[0].failed]
     return parts
 
 
