@@ -156,6 +156,14 @@ def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*first, *second]))
 
 
+def _amounts(actual: Any, needed: Any, *, both: tuple[Any, Any]) -> str:
+    """"actual 15,500, needed 15,263", leaving out a side that is unknown on both sides of the change
+    (a requirement whose `needed` is a condition, not a number, has none to show)."""
+    parts = [f"actual {_fmt(actual)}" if actual is not None or both[0] is not None else "",
+             f"needed {_fmt(needed)}" if needed is not None or both[1] is not None else ""]
+    return ", ".join(part for part in parts if part)
+
+
 def _fmt(value: Any) -> str:
     return "unknown" if value is None else display(value)
 
@@ -195,10 +203,9 @@ def cause_text(cause: Cause) -> str:
         was = (cause.get("old_actual"), cause.get("old_needed"))
         now = (cause.get("new_actual"), cause.get("new_needed"))
         if old is not None and new is not None and was != now:
-            text += (f" (actual {_fmt(was[0])}, needed {_fmt(was[1])} → "
-                     f"actual {_fmt(now[0])}, needed {_fmt(now[1])})")
+            text += f" ({_amounts(*was, both=now)} → {_amounts(*now, both=was)})"
         elif now != (None, None) and new is not None:
-            text += f" (actual {_fmt(now[0])}, needed {_fmt(now[1])})"
+            text += f" ({_amounts(*now, both=now)})"
         return text
     if kind == "line":
         return f"line {ident}: {_fmt(cause['old'])} → {_fmt(cause['new'])}" + (

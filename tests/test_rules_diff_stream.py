@@ -115,3 +115,15 @@ def test_html_report_is_self_contained_and_escaped(books: tuple[Path, Path, Path
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "requirement language: met → failed" in page
     assert not re.search(r"""(src|href)=["']?https?:""", page)  # nothing fetched from elsewhere
+
+
+def test_a_cause_in_words_leaves_out_amounts_unknown_on_both_sides() -> None:
+    from screener.impact import cause_text
+
+    base = {"kind": "requirement", "id": "funds", "text": "Funds", "old": "met", "new": "failed"}
+    funds = cause_text({**base, "old_actual": 15500, "old_needed": None, "new_actual": 15500, "new_needed": None})
+    assert funds == "requirement funds: met → failed — Funds (actual 15,500)"  # no "needed unknown"
+    raised = cause_text({**base, "old_actual": 8, "old_needed": 7, "new_actual": 8, "new_needed": 9})
+    assert raised.endswith("(actual 8, needed 7 → actual 8, needed 9)")
+    unanswered = cause_text({**base, "old_actual": 8, "old_needed": 7, "new_actual": None, "new_needed": 7})
+    assert unanswered.endswith("(actual 8, needed 7 → actual unknown, needed 7)")

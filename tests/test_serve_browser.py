@@ -59,8 +59,8 @@ def person(name: str) -> dict[str, Any]:
 def submit(browser: Any, button: Any) -> None:
     """Click a submit button (or press Enter in a field) and wait for the next page: a loaded machine
     may still show the old page when the next lookup runs."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = browser.find_element(By.TAG_NAME, "html")
@@ -68,7 +68,21 @@ def submit(browser: Any, button: Any) -> None:
         button()
     else:
         button.click()
-    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(page))
+
+    def left(_: Any) -> bool:
+        """The old page is gone. Mid-navigation chromium may say so as an inspector error instead of a
+        stale element (seen on a loaded machine), which selenium's staleness_of does not catch."""
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    WebDriverWait(browser, 30).until(left)
 
 
 def answer_in_browser(browser: Any, server: str, answers: dict[str, Any]) -> list[str]:
