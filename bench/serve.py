@@ -6,10 +6,17 @@ POST /v1/screen for a bounded time (and at most --max-requests). Reports screeni
 p50/p95/p99, errors (any status but 200, or a broken connection), and the server's memory (RSS of
 every server process) sampled each second; beside it, the same screening in-process on one core.
 
+CPU per request is printed beside each rate because wall-clock throughput depends on whatever else
+runs on the machine, while CPU time per request hardly does: the server's (every worker process, from
+/proc), the client's, and the in-process screening's. A short GET /healthz surge first is the baseline
+measured in the same run: the HTTP stack and framework with no screening. The server's configuration
+(workers, event loop, HTTP parser, backlog, limits) is printed as `screener.web.server.settings` gives it.
+
 The client is a minimal HTTP/1.1 writer/reader on asyncio streams (an HTTP library would spend more
 CPU than the server on this 2-core machine, and it shares the cores with the server). Usage:
 
-    python bench/serve.py [--seconds 60] [--connections 64] [--workers 2] [--max-requests 1000000]
+    python bench/serve.py [--seconds 60] [--connections 64] [--workers N] [--max-requests 1000000]
+                          [--baseline-seconds 5] [--access-log] [--details]
 """
 
 from __future__ import annotations
@@ -40,9 +47,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_rss_mb(pid: int) -> float:
-    """Resident memory of the server and all its worker processes, in MB (Linux /proc)."""
-    total = 0
+def server_pids(pid: int) -> list[int]:
+    """The server and its worker processes (children and grandchildren, Linux /proc)."""
     pids = [pid]
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -53,7 +59,13 @@ def server_rss_mb(pid: int) -> float:
                 pids += [int(g) for g in grand.read_text().split()]
     except OSError:
         pass
-    for each in pids:
+    return pids
+
+
+def server_rss_mb(pid: int) -> float:
+    """Resident memory of the server and all its worker processes, in MB."""
+    total = 0
+    for each in server_pids(pid):
         try:
             for line in Path(f"/proc/{each}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -63,9 +75,30 @@ def server_rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def server_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by each server process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for each in server_pids(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[each] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return used
+
+
+def cpu_since(before: dict[int, float], after: dict[int, float]) -> dict[int, float]:
+    return {pid: after[pid] - before.get(pid, 0.0) for pid in after}
+
+
 def request_bytes(port: int, body: bytes, path: str) -> bytes:
     return (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+def get_bytes(port: int, path: str) -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
 
 
 async def connection(port: int, requests: list[bytes], offset: int, deadline: float, budget: list[int],
@@ -112,44 +145,93 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def in_process_rate(rulebook: Any, people: list[dict[str, Any]], as_of: dt.date) -> float:
-    """The endpoint's own work without HTTP: read the answers, screen (compact report), to JSON."""
-    from screener.answerfile import answer_entries
+def in_process_cpu(rulebook: Any, people: list[dict[str, Any]], as_of: dt.date) -> float:
+    """CPU seconds per screening of the endpoint's own work without HTTP: read the answers, screen
+    (compact report), to JSON (best of three passes)."""
     from screener.web import api
 
-    bodies = [json.dumps(person) for person in people]
-    best = 0.0
+    bodies = [json.dumps(person).encode() for person in people]
+    best = float("inf")
     for _ in range(3):
-        started = time.perf_counter()
+        started = time.process_time()
         for body in bodies:
-            values, _ = api.read(rulebook, answer_entries(json.loads(body)))
+            values, _ = api.read(rulebook, api.parse_body(body))
             json.dumps(api.screen(rulebook, values, as_of))
-        best = max(best, len(bodies) / (time.perf_counter() - started))
+        best = min(best, (time.process_time() - started) / len(bodies))
     return best
+
+
+class Phase:
+    """One surge against the running server: wall time, latencies, errors, and CPU of both sides."""
+
+    def __init__(self, server_pid: int, port: int, requests: list[bytes], connections: int, seconds: float,
+                 max_requests: int, memory: list[float] | None = None) -> None:
+        before, client_before = server_cpu(server_pid), time.process_time()
+        self.elapsed, self.latencies, self.errors = asyncio.run(
+            self.run(server_pid, port, requests, connections, seconds, max_requests, memory))
+        self.client_cpu = time.process_time() - client_before
+        self.server_cpu = cpu_since(before, server_cpu(server_pid))
+        self.done = len(self.latencies)
+
+    @staticmethod
+    async def run(server_pid: int, port: int, requests: list[bytes], connections: int, seconds: float,
+                  max_requests: int, memory: list[float] | None) -> tuple[float, list[float], list[str]]:
+        async def sample() -> None:
+            while memory is not None:
+                memory.append(server_rss_mb(server_pid))
+                await asyncio.sleep(1.0)
+        sampler = asyncio.create_task(sample())
+        try:
+            return await surge(port, requests, connections, seconds, max_requests)
+        finally:
+            sampler.cancel()
+            if memory is not None:
+                memory.append(server_rss_mb(server_pid))
+
+    def per_request_ms(self, seconds: float) -> float:
+        return seconds / max(1, self.done) * 1000
+
+    def report(self, label: str) -> None:
+        server_total = sum(self.server_cpu.values())
+        workers = sorted((cpu for cpu in self.server_cpu.values() if cpu > 0.05 * server_total), reverse=True)
+        shares = "/".join(f"{cpu / server_total:.0%}" for cpu in workers) if server_total else "-"
+        print(f"{label:14s} {self.done / self.elapsed:8.0f} /s  ({self.done} requests, {len(self.errors)} errors"
+              + (f": {sorted(set(self.errors))[:5]}" if self.errors else "") + ")")
+        if self.latencies:
+            print(f"{'':14s} latency p50 {percentile(self.latencies, 0.50) * 1000:.1f} ms, "
+                  f"p95 {percentile(self.latencies, 0.95) * 1000:.1f} ms, "
+                  f"p99 {percentile(self.latencies, 0.99) * 1000:.1f} ms, max {max(self.latencies) * 1000:.1f} ms")
+        print(f"{'':14s} CPU per request: server {self.per_request_ms(server_total):.3f} ms "
+              f"(busy processes' shares {shares}), client {self.per_request_ms(self.client_cpu):.3f} ms")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None, help="server workers (default: serve's, one per core)")
     parser.add_argument("--max-requests", type=int, default=1_000_000)
+    parser.add_argument("--baseline-seconds", type=float, default=5.0, help="GET /healthz first (0: skip)")
     parser.add_argument("--persons", type=int, default=400)
     parser.add_argument("--details", action="store_true", help="screen with ?details=true (the full report)")
+    parser.add_argument("--access-log", action="store_true", help="keep the server's access log (to /dev/null)")
     parser.add_argument("--as-of", default="2026-11-25")
     args = parser.parse_args()
 
     from screener.rulebook import load_rulebook
+    from screener.web.server import default_workers, settings
 
     as_of = dt.date.fromisoformat(args.as_of)
     rulebook = load_rulebook(ROOT / "rules")
     people = profiles(rulebook, args.persons)
-    rate = in_process_rate(rulebook, people, as_of)
+    in_process = in_process_cpu(rulebook, people, as_of)
+    workers = args.workers or default_workers()
 
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "screener", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(args.workers), "--rules", str(ROOT / "rules")],
+         "--workers", str(workers), "--rules", str(ROOT / "rules"),
+         "--access-log" if args.access_log else "--no-access-log"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         for _ in range(200):
@@ -162,39 +244,35 @@ def main() -> None:
         else:
             raise SystemExit("the server did not start")
         time.sleep(1.0)  # every worker up
+        baseline = None
+        if args.baseline_seconds > 0:
+            baseline = Phase(server.pid, port, [get_bytes(port, "/healthz")], args.connections,
+                             args.baseline_seconds, args.max_requests)
         path = f"/v1/screen?as_of={as_of.isoformat()}" + ("&details=true" if args.details else "")
         requests = [request_bytes(port, json.dumps(person).encode(), path) for person in people]
         memory: list[float] = []
-
-        async def run() -> tuple[float, list[float], list[str]]:
-            async def sample() -> None:
-                while True:
-                    memory.append(server_rss_mb(server.pid))
-                    await asyncio.sleep(1.0)
-            sampler = asyncio.create_task(sample())
-            try:
-                return await surge(port, requests, args.connections, args.seconds, args.max_requests)
-            finally:
-                sampler.cancel()
-                memory.append(server_rss_mb(server.pid))
-
-        elapsed, latencies, errors = asyncio.run(run())
+        screening = Phase(server.pid, port, requests, args.connections, args.seconds, args.max_requests, memory)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
-    done = len(latencies)
     load = os.getloadavg()
-    print(f"screener serve, {args.workers} worker(s), {args.connections} connections, {elapsed:.1f} s, "
-          f"{os.cpu_count()} cores (load average before the end: {load[0]:.1f}), "
-          f"{'full' if args.details else 'compact'} report")
-    print(f"through HTTP:  {done / elapsed:8.0f} screenings/s  ({done} requests, {len(errors)} errors"
-          + (f": {sorted(set(errors))[:5]}" if errors else "") + ")")
-    if latencies:
-        print(f"latency:       p50 {percentile(latencies, 0.50) * 1000:.1f} ms, "
-              f"p95 {percentile(latencies, 0.95) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
-              f"max {max(latencies) * 1000:.1f} ms")
-    print(f"in-process:    {rate:8.0f} screenings/s on one core (read answers + compact report + JSON)")
+    config = settings(workers)
+    print(f"screener serve: {config['workers']} worker(s), loop {config['loop']}, http {config['http']}, "
+          f"backlog {config['backlog']}, limit_concurrency {config['limit_concurrency']}/worker, access log "
+          f"{'on' if args.access_log else 'off'}; Python {sys.version.split()[0]}")
+    print(f"client: {args.connections} keep-alive connections, {screening.elapsed:.1f} s, {os.cpu_count()} cores "
+          f"(load average at the end: {load[0]:.1f}), {'full' if args.details else 'compact'} report")
+    if baseline is not None:
+        baseline.report("GET /healthz")
+    screening.report("POST /v1/screen")
+    print(f"in-process:    {1 / in_process:8.0f} /s on one core ({in_process * 1000:.3f} ms CPU per screening: "
+          f"read answers + compact report + JSON)")
+    if screening.done:
+        server_ms = screening.per_request_ms(sum(screening.server_cpu.values()))
+        print(f"HTTP overhead: server CPU per screening is {server_ms / (in_process * 1000):.2f}x the in-process "
+              f"screening's" + (f"; a /healthz costs {baseline.per_request_ms(sum(baseline.server_cpu.values())):.3f} "
+                                f"ms" if baseline is not None and baseline.done else ""))
     if memory:
         third = max(1, len(memory) // 3)
         print(f"server memory: {memory[0]:.0f} MB at start, {statistics.mean(memory[:third]):.0f} MB first third, "

@@ -18,7 +18,8 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (one per core).")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, max=64, help="Worker processes [default: one per core].", show_default=False)] = None,
     rules: RulesOption = None,
     lang: LangOption = None,
     access_log: Annotated[bool, typer.Option(
@@ -42,9 +43,9 @@ def serve(
         raise ScreenerError("screener serve needs its extra: pip install 'screener[serve]'", exit_code=1) from None
     from screener.rulebook import resolve_rules_path
     from screener.rulecache import load_rulebook_cached
-    from screener.web.server import factory_env, run
+    from screener.web.server import default_workers, factory_env, run
 
     root = resolve_rules_path(rules)
     load_rulebook_cached(root)  # a broken rulebook fails here, listed, before any worker starts
     factory_env(Path(root), i18n.current(), access_log)  # pages' default; ?lang= and Accept-Language win
-    run(uvicorn, host, port, workers, access_log)
+    run(uvicorn, host, port, workers or default_workers())
