@@ -19,6 +19,7 @@ from screener.answerfile import AnswerFile, ShapeError, answer_entries, loads_js
 from screener.answers import AnswerError, field_name
 from screener.compiled import today
 from screener.evaluation import evaluate, outcomes
+from screener.i18n import _
 from screener.interview import Interview, hint
 from screener.model import Question
 from screener.rulebook import Rulebook
@@ -70,7 +71,7 @@ def parse_body(body: bytes) -> AnswerFile:
         return answer_entries(data)
     except ShapeError as exc:
         problem = Problem(field_name(exc.field), exc.reason)
-        raise RequestError(422, "some answers could not be read", [problem]) from None
+        raise RequestError(422, _("some answers could not be read"), [problem]) from None
 
 
 def read(rulebook: Rulebook, raw: AnswerFile) -> tuple[dict[str, Any], set[str]]:
@@ -78,12 +79,12 @@ def read(rulebook: Rulebook, raw: AnswerFile) -> tuple[dict[str, Any], set[str]]
     try:
         values = rulebook.read_answers(raw.answers)
     except AnswerError as exc:
-        raise RequestError(422, "some answers could not be read",
+        raise RequestError(422, _("some answers could not be read"),
                            [Problem(field_name(name), reason) for name, reason in exc.problems.items()]) from None
     unknown = sorted(name for name in raw.declined if name not in rulebook.questions)
     if unknown:
-        raise RequestError(422, "some answers could not be read",
-                           [Problem(field_name(name), "not a question of this rulebook") for name in unknown])
+        raise RequestError(422, _("some answers could not be read"),
+                           [Problem(field_name(name), _("not a question of this rulebook")) for name in unknown])
     return values, set(raw.declined)
 
 
