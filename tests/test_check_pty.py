@@ -89,6 +89,8 @@ def test_spouse_of_a_canadian_citizen() -> None:
     assert "Open to you: Spousal sponsorship." in rest
     assert child.exitstatus == 0
     assert "Your spouse applies to sponsor you." in rest
+    # the answers were kept nowhere: the way to the details keeps them this time
+    assert "screener check --save me.yaml --details says why" in " ".join(rest.split())
 
 
 def test_scientist_of_45_with_a_job_offer_help_back_and_invalid_input(tmp_path: Path) -> None:

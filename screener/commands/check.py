@@ -105,7 +105,12 @@ def check(
     from screener.render.verdict import Context
 
     kept = answers if answers is not None else save
-    rerun = "screener check " + (f"--answers {shlex.quote(str(kept))} " if kept is not None else "") + "--details"
+    if kept is not None:
+        rerun = f"screener check --answers {shlex.quote(str(kept))} --details"
+    elif interview.history:  # answered here and kept nowhere: the details need the answers again, so keep them
+        rerun = "screener check --save me.yaml --details"
+    else:
+        rerun = "screener check --details"
     context = Context(rulebook.questions, interview.answers, stale_figures(rulebook, interview.answers, when), rerun,
                       interview.reach().stuck)
     if details or report_file is not None:
