@@ -551,7 +551,8 @@ class _Loader:
                     lines.append(LineRule(line, points))
             rules.scores[sid] = ScoreRule(score, tuple(lines))
             self.check_replacements(score.lines, [f"line '{line.id}' of '{sid}'" for line in score.lines],
-                                    [dated.shape(line.points) for line in score.lines], file, (*path, "lines"),
+                                    [dated.shape(line.points) for line in score.lines],
+                                    self.positions(file, (*path, "lines"), len(score.lines)),
                                     "the same points with other values")
             if score.cutoffs and score.cutoffs.review_by:
                 review.append(StaleItem(f"Recent rounds of '{sid}'", score.cutoffs.review_by))
@@ -585,16 +586,25 @@ class _Loader:
             rules.pathways[pid] = PathwayRule(pathway, tuple(requirements), tuple(steps), notes)
             self.check_replacements(pathway.requirements, [f"requirement '{r.id}'" for r in pathway.requirements],
                                     [dated.shape(r.condition) for r in pathway.requirements],
-                                    file, (*path, "requirements"), "the same condition with other values")
+                                    self.positions(file, (*path, "requirements"), len(pathway.requirements)),
+                                    "the same condition with other values")
             self.check_replacements(pathway.next_steps, [f"next step {i + 1} of '{pid}'"
                                                          for i in range(len(pathway.next_steps))],
                                     [f"{dated.shape(step.text)} if {dated.shape(step.only_if)}"
                                      for step in pathway.next_steps],
-                                    file, (*path, "next_steps"), "the same text with other numbers")
+                                    self.positions(file, (*path, "next_steps"), len(pathway.next_steps)),
+                                    "the same text with other numbers")
             for score_id in pathway.scores:
                 if score_id not in scores and score_id not in self.broken:
                     self.error(self.position(file, (*path, "scores")),
                                f"unknown score '{score_id}'{did_you_mean(score_id, scores)}")
+        for section in ("flags", "leads", "warnings"):
+            shown = list(items[section].values())
+            self.check_replacements([item for item, _, _ in shown],
+                                    [f"{section[:-1]} '{item.id}'" for item, _, _ in shown],
+                                    [dated.shape(item.condition) for item, _, _ in shown],
+                                    [self.position(file, path) for _, file, path in shown],
+                                    "the same condition with other values")
         for fid, (flag, file, path) in items["flags"].items():
             condition = add(flag.condition, file, (*path, "condition"))
             if condition is not None:
@@ -788,14 +798,17 @@ class _Loader:
                 versions[old], f"version {new + 1}", here, versions[new], days,
                 ", so the value is unknown then and every verdict that reads it incomplete"))
 
+    def positions(self, file: str, path: tuple[int | str, ...], count: int) -> list[Position]:
+        """Where each of the `count` items of the list at `path` starts."""
+        return [self.position(file, (*path, index)) for index in range(count)]
+
     def check_replacements(self, items: Sequence[Dated], names: Sequence[str], keys: Sequence[str | None],
-                           file: str, path: tuple[int | str, ...],
-                           alike: str) -> None:
+                           positions: Sequence[Position], alike: str) -> None:
         """A warning when a dated item reads like a new version of an earlier one (`alike`) and the two
         overlap (both count) or leave days between them (neither counts)."""
         for found in dated.replacements(items, keys):
             old, new = items[found.old], items[found.new]
-            old_at, here = self.position(file, (*path, found.old)), self.position(file, (*path, found.new))
+            old_at, here = positions[found.old], positions[found.new]
             old_name, new_name = names[found.old], names[found.new]
             if found.days is None:
                 message = (f"{new_name} ({here}) reads like a new version of {old_name} ({old_at}) ({alike}), but "

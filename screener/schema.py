@@ -146,12 +146,21 @@ def _describe_enums(node: Any) -> None:
             _describe_enums(child)
 
 
+ROW_KEYS = ("at", "in", "from", "to", "effective_from", "effective_until")
+MISSPELT_DATE_KEY = "(ectiv|fectv|efect|_from$|_fro$|_form$|_frm$|_until$|_untill$|_untl$|_till$)"
+
+
 def rulebook_schema() -> dict[str, Any]:
     """The schema of one rule file (any of its sections)."""
     schema = RuleFile.model_json_schema(by_alias=True)
     definitions = schema["$defs"]
     # Table cells are extra keys: any column name, always a number.
     definitions["TableRow"]["additionalProperties"] = {"type": "number"}
+    # ...but not a misspelt date key, whose value would otherwise read "Expected number".
+    definitions["TableRow"]["propertyNames"] = {
+        "anyOf": [{"enum": list(ROW_KEYS)}, {"not": {"pattern": MISSPELT_DATE_KEY}}],
+        "errorMessage": "A row's keys are at, in, from, to, effective_from, effective_until and its columns: "
+                        "check the spelling of this date key."}
     # `choices: [a, b]` is short for `choices: [{value: a}, {value: b}]`.
     choices = definitions["Question"]["properties"]["choices"]["anyOf"][0]
     choices["items"] = {"anyOf": [{"$ref": "#/$defs/Choice"}, {"type": "string"}, {"type": "integer"}]}
@@ -225,7 +234,6 @@ def with_ids(schema: dict[str, Any], rulebook: Rulebook) -> dict[str, Any]:
     return schema
 
 
-ROW_KEYS = ("at", "in", "from", "to", "effective_from", "effective_until")
 
 
 def _table_columns(definitions: dict[str, Any], rulebook: Rulebook) -> None:

@@ -315,3 +315,16 @@ def test_the_validate_command_shows_replacement_warnings_and_accepts_the_ruleboo
     assert "warning: requirement 'age_at_most_30' reads like a new version of requirement 'age_at_most_35' " \
            "(the same condition with other values), but requirement 'age_at_most_35'" in result.output
     assert "neither is in force from 2027-01-01 to 2027-01-31" in result.output
+
+
+def test_a_flag_replaced_on_a_date_and_left_open_is_a_warning(tmp_path: Path) -> None:
+    flags = """\
+flags:
+  - {id: old_age_limit, severity: info, title: Over the limit, text: t, condition: age > 35}
+  - {id: new_age_limit, severity: info, title: Over the limit, text: t, condition: age > 30,
+     effective_from: 2027-01-01}
+"""
+    (tmp_path / "rules.yaml").write_text(REPLACED + flags, encoding="utf-8")
+    [found] = warnings_of(tmp_path)
+    assert "flag 'new_age_limit'" in found and "reads like a new version of flag 'old_age_limit'" in found
+    assert "close flag 'old_age_limit' with `effective_until: 2026-12-31`" in found

@@ -47,6 +47,10 @@ def test_every_shipped_case_file_satisfies_the_schema(path: Path) -> None:
     ("pathways:\n  - {id: a, title: A, kind: permanent_residence, summary: s,\n"
      "     requirements: [{id: r, text: t, condition: x, refrence: y}]}\n", "'refrence' was unexpected"),
     ("tables:\n  - {id: t, title: T, key: number, rows: [{at: 1, points: lots}]}\n", "'lots' is not of type 'number'"),
+    ("tables:\n  - {id: t, title: T, key: number, rows: [{at: 1, points: 1, efective_from: 2026-01-01}]}\n",
+     "'efective_from' is not valid under any of the given schemas"),
+    ("tables:\n  - {id: t, title: T, key: number, rows: [{at: 1, points: 1, effective_untill: 2026-01-01}]}\n",
+     "'effective_untill' is not valid under any of the given schemas"),
     ("questions:\n  - {id: q, type: integer, prompt: p, topic: t}\n", "'integer' is not one of"),
     ("flags:\n  - {id: f, severity: serious, title: T, condition: c, text: t, effective_from: soon}\n",
      "'soon' is not a 'date'"),
