@@ -27,6 +27,7 @@ from screener import expressions as ex
 from screener.answers import AnswerError
 from screener.csvio import BOM, PROBLEM, CsvReader, escape_formula, escape_formulas, header_line
 from screener.errors import ScreenerError
+from screener.i18n import _, ngettext
 from screener.intake import MAP_NAME, IntakeMap, check_map, header_fields
 from screener.labels import label_key
 from screener.report import Report
@@ -270,14 +271,14 @@ def run_batch(
     headers = {label_key(name) for name in reader.header}
     for name in intake_map.columns:
         if label_key(name) not in headers:
-            summary.warnings.append(f"{map_option}: the input has no column '{name}'"
-                                    f"{did_you_mean(name, reader.header)}")
+            summary.warnings.append(_("{option}: the input has no column '{name}'").format(option=map_option, name=name)
+                                    + did_you_mean(name, reader.header))
             if warn is not None:
                 warn(summary.warnings[-1])
     if missing:
-        summary.warnings.append(
-            f"{len(missing)} field{'s' if len(missing) != 1 else ''} not in the input, treated as unknown: "
-            + ", ".join(missing))
+        summary.warnings.append(ngettext("{count} field not in the input, treated as unknown: {fields}",
+                                         "{count} fields not in the input, treated as unknown: {fields}",
+                                         len(missing)).format(count=len(missing), fields=", ".join(missing)))
         if warn is not None:
             warn(summary.warnings[-1])
     cells = {qid: reader.columns[index] for qid, index in found.items()}

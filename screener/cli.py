@@ -36,7 +36,7 @@ class ErrorBoundary(TyperGroup):
 
             print_error(error.message)
             sys.exit(error.exit_code)
-        with i18n.language(lang):
+        with i18n.command_language(lang):
             return super().main(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:

@@ -291,6 +291,9 @@ class StaleItem:
     review_by: dt.date
     effective_from: dt.date | None = None
     effective_until: dt.date | None = None
+    kind: str = ""  # rulebook, table, derived or cutoffs: `Rulebook.stale` says it in the reader's language
+    item: str = ""  # the table, derived value or score id
+    version: int = 0  # a derived value's version, from 1
 
 
 def review_due(items: Iterable[StaleItem], as_of: dt.date) -> list[StaleItem]:

@@ -182,8 +182,8 @@ class Evaluation(BoundsEnvironment):
         for literal, compiled in text.parts:
             out.append(literal)
             if compiled is not None:
-                value, _ = ex.evaluate(compiled.node, self)
-                out.append("unknown" if value is None else display(value))
+                value = ex.evaluate(compiled.node, self)[0]
+                out.append(_("unknown") if value is None else in_prose(value))
         return "".join(out)
 
     # -- scores
@@ -313,6 +313,13 @@ def _number(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def in_prose(value: Any) -> str:
+    """A value inside a sentence: amounts and other numbers from 1,000 grouped (`$9,000`, `9 000 $`)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1000:
+        return format_number(value, decimals=None if float(value).is_integer() else 2)
+    return display(value)
 
 
 def display(value: Any) -> str:

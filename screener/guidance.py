@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from screener.evaluation import Evaluation, TableHit, pathway_status
+from screener.i18n import _
 from screener.report import PathwayResult, Report, RoundBand, ScoreResult
 from screener.rulebook import Rulebook
 
@@ -134,7 +135,7 @@ def stale_figures(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date
     for score_id in sorted(shown):
         cutoffs = rulebook.scores[score_id].cutoffs
         if cutoffs and cutoffs.review_by and cutoffs.review_by < as_of:
-            stale.append(f"recent {rulebook.scores[score_id].title} rounds")
+            stale.append(_("recent {score} rounds").format(score=rulebook.scores[score_id].title))
     return list(dict.fromkeys(stale))
 
 

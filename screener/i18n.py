@@ -34,7 +34,8 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX order: the first one set decides
 NBSP = "\u00a0"  # thousands separator and space before `$` in Canadian French (never a line break there)
 
-_current: ContextVar[str] = ContextVar("screener_language", default=DEFAULT)
+_current: ContextVar[str] = ContextVar("screener_language")
+_process = [DEFAULT]  # a command's language, for threads it starts (polars, writers): they start with no context
 
 
 def N_(message: str) -> str:
@@ -66,15 +67,30 @@ def choose_language(option: str | None, environ: Mapping[str, str]) -> str:
 
 
 def current() -> str:
-    """The active language code."""
-    return _current.get()
+    """The active language code: this context's, else the command's (in a thread the command started)."""
+    return _current.get(_process[0])
 
 
-def activate(lang: str) -> None:
-    """Make `lang` the active language from here on (in this context)."""
+def activate(lang: str, *, process: bool = False) -> None:
+    """Make `lang` the active language from here on (in this context; with `process`, in new threads too)."""
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
     _current.set(lang)
+    if process:
+        _process[0] = lang
+
+
+@contextmanager
+def command_language(lang: str) -> Iterator[None]:
+    """`lang` for the length of a command, in its threads too; then the previous language (tests run many
+    commands in one process). Not for a server: requests would see each other's language (use `language`)."""
+    previous = _process[0]
+    try:
+        with language(lang):
+            _process[0] = lang
+            yield
+    finally:
+        _process[0] = previous
 
 
 @contextmanager
@@ -99,12 +115,12 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """`message` in the active language."""
-    return translations(_current.get()).gettext(message)
+    return translations(current()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form of a message for `count`, in the active language."""
-    return translations(_current.get()).ngettext(singular, plural, count)
+    return translations(current()).ngettext(singular, plural, count)
 
 
 def format_number(value: float | int, *, decimals: int | None = None, grouping: bool = True) -> str:
@@ -116,7 +132,7 @@ def format_number(value: float | int, *, decimals: int | None = None, grouping: 
         text = f"{int(value):{group}}"
     else:
         text = f"{value:{group}}"
-    if _current.get() == "fr":
+    if current() == "fr":
         text = text.replace(",", NBSP).replace(".", ",")
     return text
 
@@ -126,6 +142,6 @@ def format_money(value: float | int) -> str:
     cents = None if float(value).is_integer() else 2
     number = format_number(abs(value), decimals=cents)
     sign = "-" if value < 0 else ""
-    if _current.get() == "fr":
+    if current() == "fr":
         return f"{sign}{number}{NBSP}$"
     return f"{sign}${number}"

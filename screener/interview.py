@@ -17,15 +17,17 @@ from typing import Any
 from screener import expressions as ex
 from screener.answers import coerce, normalize_choice
 from screener.evaluation import Evaluation, display, outcome_of, pathway_status, status_of
-from screener.i18n import _
+from screener.i18n import _, format_money, format_number, ngettext
 from screener.labels import matching_choices
 from screener.model import Question
 from screener.rulebook import Rulebook
 
 GOAL = "goal"  # the contract's question of what the person wants most; no rule reads it
-HELP_WORDS = frozenset({"?", "help", "h"})
-BACK_WORDS = frozenset({"back", "b", "<"})
-SKIP_WORDS = frozenset({"skip", "s", "don't know", "dont know", "do not know", "idk", "-"})
+# Commands in either language, whatever language is chosen (like oui/non for yes/no).
+HELP_WORDS = frozenset({"?", "help", "h", "aide"})
+BACK_WORDS = frozenset({"back", "b", "<", "retour", "r"})
+SKIP_WORDS = frozenset({"skip", "s", "don't know", "dont know", "do not know", "idk", "-", "passer", "p",
+                        "je ne sais pas", "sais pas", "jsp"})
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def parse_reply(question: Question, text: str) -> Reply:
         if len(by_label) == 1:
             return Answer(by_label[0])
         if len(by_label) > 1:
-            return Invalid("that fits more than one choice: type its number")
+            return Invalid(_("that fits more than one choice: type its number"))
     if lowered in HELP_WORDS:
         return Help()
     if lowered in BACK_WORDS:
@@ -84,7 +86,7 @@ def parse_reply(question: Question, text: str) -> Reply:
     if lowered in SKIP_WORDS:
         return Skip()
     if not word:
-        return Invalid("please type an answer (or ? for help, skip if you don't know)")
+        return Invalid(_("please type an answer (or ? for help, skip if you don't know)"))
     menu = _("type a number from 1 to {count}").format(count=len(question.choice_values)) \
         if question.type == "choice" else ""
     if menu and lowered.isdigit():  # any digits, `²` and `٣` too: a menu number was meant
@@ -98,20 +100,22 @@ def parse_reply(question: Question, text: str) -> Reply:
 def hint(question: Question) -> str:
     """What kind of answer is expected, in words (the terminal prompt and the web page say the same)."""
     if question.type == "yes_no":
-        return "yes or no"
+        return _("yes or no")
     if question.type == "int":
         if question.min is not None and question.max is not None:
-            return f"a whole number from {display(question.min)} to {display(question.max)}"
-        return "a whole number"
+            return _("a whole number from {low} to {high}").format(low=display(question.min),
+                                                                   high=display(question.max))
+        return _("a whole number")
     if question.type == "number":
         if question.min is not None and question.max is not None:
-            return f"a number from {display(question.min)} to {display(question.max)}, like 6.5"
-        return "a number, like 6.5"
+            return _("a number from {low} to {high}, like {example}").format(
+                low=display(question.min), high=display(question.max), example=format_number(6.5))
+        return _("a number, like {example}").format(example=format_number(6.5))
     if question.type == "money":
-        return "an amount in Canadian dollars, like $15,263"
+        return _("an amount in Canadian dollars, like {example}").format(example=format_money(15263))
     if question.type == "date":
-        return "a date, YYYY-MM-DD"
-    return f"a number from 1 to {len(question.choice_values)}"
+        return _("a date, YYYY-MM-DD")
+    return _("a number from 1 to {count}").format(count=len(question.choice_values))
 
 
 def _menu_number(lowered: str) -> int | None:
@@ -474,11 +478,13 @@ class Progress:
     parts: int
 
     def heading(self) -> str:
-        return f"{self.topic} (part {self.part} of {self.parts})" if self.part else self.topic
+        return _("{topic} (part {part} of {parts})").format(topic=self.topic, part=self.part, parts=self.parts) \
+            if self.part else self.topic
 
     def line(self) -> str:
-        left = "at most 1 more question" if self.remaining == 1 else f"at most {self.remaining} more questions"
-        return f"{self.answered} answered, {left}"
+        return ngettext("{answered} answered, at most {count} more question",
+                        "{answered} answered, at most {count} more questions", self.remaining).format(
+                            answered=self.answered, count=self.remaining)
 
 
 _LOOKUPS: dict[int, tuple[Rulebook, dict[str, tuple[str, ...]]]] = {}

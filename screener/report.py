@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from screener.i18n import _
+
 Outcome = Literal["eligible", "ineligible", "incomplete"]
 Status = Literal["met", "failed", "unknown"]
 
@@ -72,10 +74,12 @@ class PathwayResult:
     def reason(self) -> str:
         """One line saying why the pathway has its outcome."""
         if self.outcome == "ineligible":
-            return "Not met: " + self.failed[0].text
+            return _("Not met: {requirement}").format(requirement=self.failed[0].text)
         if self.outcome == "incomplete":
             missing = sorted({name for r in self.unknown for name in r.missing})
-            return "Needs an answer: " + ", ".join(missing) if missing else "Not decided: " + self.unknown[0].text
+            if missing:
+                return _("Needs an answer: {questions}").format(questions=", ".join(missing))
+            return _("Not decided: {requirement}").format(requirement=self.unknown[0].text)
         return self.summary
 
     def to_json(self) -> dict[str, Any]:

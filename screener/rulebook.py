@@ -44,6 +44,7 @@ from screener.compiled import (
     slice_at,
 )
 from screener.errors import ScreenerError
+from screener.i18n import _
 from screener.model import (
     NUMERIC_TYPES,
     AnswerWarning,
@@ -276,8 +277,21 @@ class Rulebook:
 
     def stale(self, as_of: dt.date) -> list[str]:
         """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then."""
-        return [f"{item.what} was due for review on {item.review_by.isoformat()}"
+        return [_("{what} was due for review on {date}").format(what=self._review_name(item),
+                                                                 date=item.review_by.isoformat())
                 for item in review_due(self.review_items, as_of)]
+
+    def _review_name(self, item: StaleItem) -> str:
+        """What is due for review, in this rulebook's language (its own titles)."""
+        if item.kind == "rulebook":
+            return _("The rulebook '{title}'").format(title=self.info.title)
+        if item.kind == "table" and item.item in self.tables:
+            return _("Table '{id}' ({title})").format(id=item.item, title=self.tables[item.item].title)
+        if item.kind == "derived":
+            return _("Derived value '{id}' (version {number})").format(id=item.item, number=item.version)
+        if item.kind == "cutoffs":
+            return _("Recent rounds of '{id}'").format(id=item.item)
+        return item.what
 
     # Evaluation is implemented in screener.evaluation; these are thin conveniences.
     def evaluate(self, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Report:
@@ -497,14 +511,14 @@ class _Loader:
         implied: dict[str, Any] = {}
         review: list[StaleItem] = []
         if info is not None and info.review_by:
-            review.append(StaleItem(f"The rulebook '{info.title}'", info.review_by))
+            review.append(StaleItem(f"The rulebook '{info.title}'", info.review_by, kind="rulebook"))
         for tid, table in tables.items():
             if table.review_by:
                 starts = [row.effective_from for row in table.rows]
                 ends = [row.effective_until for row in table.rows]
                 review.append(StaleItem(f"Table '{tid}' ({table.title})", table.review_by,
                                         None if None in starts else min(d for d in starts if d),
-                                        None if None in ends else max(d for d in ends if d)))
+                                        None if None in ends else max(d for d in ends if d), kind="table", item=tid))
 
         def add(source: str | None, file: str, path: tuple[int | str, ...]) -> Compiled | None:
             return None if source is None else self.compile(str(source), file, path)
@@ -540,7 +554,8 @@ class _Loader:
                     versions.append((version, compiled))
                 if version.review_by:
                     review.append(StaleItem(f"Derived value '{did}' (version {index + 1})", version.review_by,
-                                            version.effective_from, version.effective_until))
+                                            version.effective_from, version.effective_until, kind="derived",
+                                            item=did, version=index + 1))
             rules.derived[did] = DerivedRule(value, tuple(versions))
         for sid, (score, file, path) in items["scores"].items():
             self.check_score(score, file, path)
@@ -555,7 +570,7 @@ class _Loader:
                                     self.positions(file, (*path, "lines"), len(score.lines)),
                                     "the same points with other values")
             if score.cutoffs and score.cutoffs.review_by:
-                review.append(StaleItem(f"Recent rounds of '{sid}'", score.cutoffs.review_by))
+                review.append(StaleItem(f"Recent rounds of '{sid}'", score.cutoffs.review_by, kind="cutoffs", item=sid))
         for pid, (pathway, file, path) in items["pathways"].items():
             seen: dict[str, int] = {}
             requirements = []
@@ -696,7 +711,7 @@ class _Loader:
             used |= ex.names_in(compiled.node)
         found = []
         for section, what in (("questions", "question"), ("derived", "derived value"), ("tables", "table")):
-            for item_id, (_, file, path) in items[section].items():
+            for item_id, (_item, file, path) in items[section].items():
                 if item_id not in used:
                     found.append(LoadError(self.position(file, (*path, "id")), f"{what} '{item_id}' is never used"))
         return found

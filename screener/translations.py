@@ -59,6 +59,8 @@ class QuestionText(Strict):
     help: Text | None = None
     label: Text | None = None
     choices: dict[str, Text] = Field(default_factory=dict, description="choice value -> its label in this language")
+    what_if: Text | None = Field(default=None, description="the what-if group's name (questions sharing it change "
+                                 "together), when the English `what_if` is a text")
 
 
 class DerivedText(Strict):
@@ -249,6 +251,8 @@ def check_translation(
         need(question.prompt, (*base, "prompt"), file, (*path, "prompt"), f"question '{qid}' prompt")
         need(question.help, (*base, "help"), file, (*path, "help"), f"question '{qid}' help")
         need(question.label, (*base, "label"), file, (*path, "label"), f"question '{qid}' label")
+        need(question.what_if if isinstance(question.what_if, str) else None, (*base, "what_if"), file,
+             (*path, "what_if"), f"question '{qid}' what-if group")
         for index, choice in enumerate(question.choices or []):
             need(choice.label, (*base, "choices", choice.value), file, (*path, "choices", index, "label"),
                  f"question '{qid}' choice '{choice.value}'")
@@ -460,7 +464,9 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             _in_language(choice, maybe(choice.label, *base, "choices", choice.value)) for choice in question.choices]
         questions[qid] = question.model_copy(update={
             "prompt": text(question.prompt, *base, "prompt"), "help": maybe(question.help, *base, "help"),
-            "label": maybe(question.label, *base, "label"), "choices": choices})
+            "label": maybe(question.label, *base, "label"), "choices": choices,
+            "what_if": maybe(question.what_if, *base, "what_if") if isinstance(question.what_if, str)
+            else question.what_if})
     derived = {did: value.model_copy(update={"text": maybe(value.text, "derived", did, "text")})
                for did, value in rulebook.derived.items()}
     tables = {tid: table.model_copy(update={"title": text(table.title, "tables", tid, "title")})

@@ -17,6 +17,7 @@ from typing import Any
 
 from screener.compiled import LineRule
 from screener.evaluation import Evaluation, display, pathway_status
+from screener.i18n import _, format_money
 from screener.model import Question
 from screener.report import Outcome, Report
 from screener.rulebook import Rulebook
@@ -38,7 +39,7 @@ class Change:
 
     @property
     def text(self) -> str:
-        return f"{self.label}: {self.before} → {self.after}"
+        return _("{question}: {before} → {after}").format(question=self.label, before=self.before, after=self.after)
 
 
 @dataclass(frozen=True)
@@ -104,11 +105,12 @@ def _single(question: Question, current: Any) -> Iterator[Change]:
         here = options.index(current) if current in options else len(options)
         ordered = options[here + 1:] + options[:here][::-1]  # later values first: lists run low to high
         for step, option in enumerate(ordered, start=1):
-            yield Change(label, _words(current), _words(option), ((question.id, option),), step)
+            yield Change(label, question.choice_label(current), question.choice_label(option),
+                         ((question.id, option),), step)
     elif question.type == "int":
         top = int(question.max) if question.max is not None else int(current) + 10
         for number in range(int(current) + 1, top + 1):
-            yield Change(label, str(current), str(number), ((question.id, number),), number - current)
+            yield Change(label, display(current), display(number), ((question.id, number),), number - current)
 
 
 def _together(label: str, members: list[Question], values: Mapping[str, Any]) -> Iterator[Change]:
@@ -119,11 +121,8 @@ def _together(label: str, members: list[Question], values: Mapping[str, Any]) ->
         new = tuple((q.id, target) for q in members if values.get(q.id) is None or values[q.id] < target)
         if len(new) < 2:
             continue  # one question raised alone is already a single change
-        yield Change(label, f"lowest {low}", f"all at least {target}", new, target - low)
-
-
-def _words(value: Any) -> str:
-    return str(value).replace("_", " ")
+        yield Change(label, _("lowest {value}").format(value=display(low)),
+                     _("all at least {value}").format(value=display(target)), new, target - low)
 
 
 # ----------------------------------------------------------------------------------- outcomes
@@ -223,7 +222,8 @@ def _money_flip(variations: Variations, pathway_id: str, question: Question) -> 
         else:
             high = middle
     outcome, blockers = opens(high)
-    change = Change(question.short_label, f"${current:,.0f}", f"${high:,}", ((question.id, high),), high - current)
+    change = Change(question.short_label, format_money(round(current)), format_money(high), ((question.id, high),),
+                    high - current)
     return Flip(pathway_id, change, outcome, tuple(sorted(blockers)))
 
 

@@ -124,8 +124,10 @@ def test_a_route_no_answer_can_open_is_not_offered_as_undecided(tmp_path: Path) 
 
 
 def test_an_amount_reads_as_money(tmp_path: Path) -> None:
-    """A requirement decided by many answers shows its value; an amount the person gave reads as money."""
+    """An amount the person gave reads as money, once: the funds advice says it ("you have $1,500"), so no
+    "You have:" line repeats it."""
     honduran = person("honduran_in_us")
     assert honduran["settlement_funds_cad"] == 1500
     text = " ".join(run(tmp_path, honduran, "--details").split())
-    assert "You have: $1,500" in text and "You have: 1500" not in text
+    assert "you have $1,500." in text and "1500" not in text
+    assert "You have: $1,500" not in text

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
+import importlib.util
 import io
+import re
 import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import yaml
@@ -153,3 +157,89 @@ def test_serve_api_titles_in_french_ids_unchanged() -> None:
     assert fr["disclaimer"] != en["disclaimer"]
     asked = client.post("/v1/next-question", json={}, headers={"accept-language": "fr"}).json()
     assert french("questions")["goal"]["prompt"] in str(asked)
+
+
+def test_amounts_are_written_the_way_each_language_writes_them(tmp_path: Path) -> None:
+    """French output writes `9 000 $` and `15 263 $` (what-if and rule texts), English `$9,000`."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text("canadian_citizen: 'no'\nborn_in_canada: no\ncanadian_parent: 'no'\nage: 45\n"
+                       "criminal_record: no\nmarital_status: single\neducation: doctoral\neducation_assessed: yes\n"
+                       "english_clb_reading: 9\nenglish_clb_writing: 9\nenglish_clb_listening: 9\n"
+                       "english_clb_speaking: 9\nforeign_work_years: 10\noccupation_teer: 1\njob_offer: no\n"
+                       "settlement_funds_cad: 9 000 $\ndependent_children: 0\n", encoding="utf-8")
+    shown = {}
+    for lang in ("fr", "en"):
+        result = runner.invoke(app, ["check", "--lang", lang, "--answers", str(answers), "--no-input", "--details",
+                                     "--as-of", AS_OF], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        shown[lang] = one_line(result.stdout.replace("\u00a0", " "))
+    assert "9 000 $ → " in shown["fr"] and "vous avez 9 000 $" in shown["fr"]
+    assert "$9,000 → $" in shown["en"] and "have $9,000" in shown["en"]
+    assert "$9,000" not in shown["fr"] and "9 000 $" not in shown["en"]
+
+
+# ------------------------------------------------------------------------------------------ no English left
+
+ENGLISH_WORDS = re.compile(r"\b(the|you|your|and|is|are|not|with|this|of|to|or|be|has|have|will|can|from|by|if|was|"
+                           r"were|yet|any|who|what|should|must|more|answered|eligible)\b")
+
+
+def _citations() -> set[str]:
+    """Legal citations and source links: kept as the rule files write them (laws are cited in English there)."""
+    from screener.rulebook import load_rulebook
+
+    book = load_rulebook(RULES)
+    items: list[Any] = [*book.pathways.values(), *book.flags.values(), *book.tables.values(), *book.scores.values(),
+                        *book.derived.values()]
+    items += [r for p in book.pathways.values() for r in p.requirements]
+    items += [v for d in book.derived.values() for v in d.versions or []]
+    return {" ".join(str(value).split()) for item in items for name in ("reference", "source")
+            if (value := getattr(item, name, None))}
+
+
+def _english_left(text: str, citations: set[str]) -> list[str]:
+    flat = " ".join(text.replace("\u00a0", " ").replace("\\", "").split())
+    for citation in sorted(citations, key=len, reverse=True):
+        flat = flat.replace(citation, " ")
+    flat = re.sub(r"https?://\S+|`[^`]*`|\((?:yes/no|int|number|money|choice|date)[^)]*\)", " ", flat)
+    return [flat[max(0, m.start() - 40):m.end() + 40] for m in ENGLISH_WORDS.finditer(flat)]
+
+
+def test_no_english_reaches_a_french_reader(tmp_path: Path) -> None:
+    """Every screen, report, letter, summary and explanation in French: no English sentence is left in it
+    (citations of the law and links are the rule files' own; ids and expressions are code)."""
+    outputs: dict[str, str] = {}
+    for path in sorted(PERSONAS.glob("*.yaml")):
+        for extra in ([], ["--details"], ["--report", str(tmp_path / f"{path.stem}.md")]):
+            result = runner.invoke(app, ["check", "--lang", "fr", "--answers", str(path), "--no-input",
+                                         "--as-of", AS_OF, *extra], env={"COLUMNS": "400"})
+            assert result.exit_code == 0, result.output
+            outputs[f"{path.stem} {extra[:1]}"] = result.stdout
+        outputs[f"{path.stem} report"] = (tmp_path / f"{path.stem}.md").read_text(encoding="utf-8")
+    _batch(tmp_path, "fr", "--summary", str(tmp_path / "sommaire.md"), "--letters", str(tmp_path / "lettres"))
+    outputs["summary"] = (tmp_path / "sommaire.md").read_text(encoding="utf-8")
+    outputs.update({letter.name: letter.read_text(encoding="utf-8") for letter in (tmp_path / "lettres").iterdir()})
+    for pathway in ("express_entry_fsw", "citizenship_by_descent", "asylum_claim", "study_permit"):
+        result = runner.invoke(app, ["rules", "explain", pathway, "--lang", "fr", "--markdown", "--as-of", AS_OF])
+        outputs[f"explain {pathway}"] = result.stdout
+    outputs.update(_web_verdicts())
+    citations = _citations()
+    left = {name: found for name, text in outputs.items() if (found := _english_left(text, citations))}
+    assert not left, left
+
+
+def _web_verdicts() -> dict[str, str]:
+    """The web verdict page of every person, in French, as text (tags removed)."""
+    if importlib.util.find_spec("starlette") is None or importlib.util.find_spec("httpx") is None:
+        return {}
+    client = _client()
+    pages = {}
+    for path in sorted(PERSONAS.glob("*.yaml")):
+        answers = yaml.safe_load(path.read_text(encoding="utf-8"))
+        form = [(f"a:{k}", "yes" if v is True else "no" if v is False else str(v)) for k, v in answers.items()]
+        form += [("q", "goal"), ("action", "next"), ("answer", str(answers["goal"]))]
+        response = client.post("/interview?lang=fr", content=urlencode(form),
+                               headers={"content-type": "application/x-www-form-urlencoded"})
+        assert response.status_code == 200 and '<html lang="fr">' in response.text
+        pages[f"web {path.stem}"] = html.unescape(re.sub(r"<[^>]+>", " ", response.text))
+    return pages

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def _activate_lang(value: str | None) -> str | None:
     """`--lang` overrides the language the environment chose (eager: the command's own errors speak it)."""
     if value is not None:
-        i18n.activate(i18n.choose_language(value, {}))
+        i18n.activate(i18n.choose_language(value, {}), process=True)
     return value
 
 

@@ -13,6 +13,7 @@ import typer
 from screener.cli import app
 from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
 from screener.errors import ScreenerError
+from screener.i18n import _
 
 PROGRESS_MIN_BYTES = 5_000_000
 
@@ -121,11 +122,12 @@ def batch(
         with _interruptible():
             rulebook = in_chosen_language(load_rulebook(resolve_rules_path(rules)))
             console = make_console(stderr=True)
+            label = _("warning:")
             for warning in rulebook.stale(day):
-                console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+                console.print(f"[yellow]{label}[/] {warning}", soft_wrap=True)
 
             def warn(message: str) -> None:
-                console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+                console.print(f"[yellow]{label}[/] {message}", soft_wrap=True)
 
             screen = functools.partial(run_batch, rulebook, as_of=day, warn=warn, intake_map=intake_map,
                                        map_option=map_option,

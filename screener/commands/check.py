@@ -12,6 +12,7 @@ import typer
 
 from screener.cli import app
 from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
+from screener.i18n import _
 
 if TYPE_CHECKING:  # imported lazily at run time: `screener --help` stays fast
     from rich.console import Console
@@ -69,7 +70,7 @@ def check(
     if as_json and save is not None and str(save) == "-":
         from screener.errors import ScreenerError
 
-        raise ScreenerError("--save - with --json: both would go to standard output; save the answers to a file",
+        raise ScreenerError(_("--save - with --json: both would go to standard output; save the answers to a file"),
                             exit_code=2)
     when = parse_as_of(as_of) or today()
     rulebook = in_chosen_language(load_rulebook_cached(resolve_rules_path(rules)))
@@ -85,7 +86,7 @@ def check(
         from screener.render.console import make_console
 
         make_console(stderr=True).print(
-            "Not a terminal: no questions asked; unanswered ones stay unknown (use --answers FILE, --no-input).",
+            _("Not a terminal: no questions asked; unanswered ones stay unknown (use --answers FILE, --no-input)."),
             soft_wrap=True)
     if save is not None:
         _save(interview, save)
@@ -134,7 +135,8 @@ def _full(rulebook: Rulebook, report: Report, interview: Interview, context: Con
         write_report(report_file, report, suggestions, context)
         from screener.render.console import make_console
 
-        make_console(stderr=True).print(f"Full verdict written to {report_file}.", markup=False, soft_wrap=True)
+        make_console(stderr=True).print(_("Full verdict written to {file}.").format(file=report_file), markup=False,
+                                        soft_wrap=True)
     if details:
         from screener.render.console import make_console
         from screener.render.verdict import print_parts, verdict
@@ -178,7 +180,8 @@ def _interview(interview: Interview, save: Path | None, resumed: Path | None = N
         raise typer.Exit(129) from None
     except (KeyboardInterrupt, EOFError) as stop:
         interrupted = isinstance(stop, KeyboardInterrupt)
-        console.print("\nInterrupted." if interrupted else "\nEnd of input: the interview stopped before the verdict.")
+        console.print("\n" + (_("Interrupted.") if interrupted
+                              else _("End of input: the interview stopped before the verdict.")))
         _offer_save(interview, save, console)
         raise typer.Exit(130 if interrupted else 1) from None
     finally:
@@ -237,15 +240,16 @@ def _save_after_hangup(interview: Interview, save: Path | None, console: Console
     import contextlib
 
     with contextlib.suppress(OSError):  # the terminal is gone; the next interview names the file
-        console.print(f"\nHung up. Answers kept: continue with screener check --answers {shlex.quote(str(target))}",
+        console.print("\n" + _("Hung up. Answers kept: continue with {command}").format(
+            command=f"screener check --answers {shlex.quote(str(target))}"),
                       soft_wrap=True, markup=False)
 
 
 def _recovered_hint(console: Console, kept: Path | None) -> None:
     """One line when an earlier interview was cut off by a hang-up and its answers were kept."""
     if kept is not None and kept.is_file():
-        console.print(f"An earlier interview was cut off; its answers were kept: screener check --answers "
-                      f"{shlex.quote(str(kept))}", soft_wrap=True, markup=False, style="dim")
+        console.print(_("An earlier interview was cut off; its answers were kept: {command}").format(
+            command=f"screener check --answers {shlex.quote(str(kept))}"), soft_wrap=True, markup=False, style="dim")
 
 
 def _offer_save(interview: Interview, save: Path | None, console: Console) -> None:
@@ -256,7 +260,8 @@ def _offer_save(interview: Interview, save: Path | None, console: Console) -> No
         if not sys.stdin.isatty():
             return
         try:
-            console.print("Save your answers to continue later? File name (Enter to leave without saving): ", end="")
+            console.print(_("Save your answers to continue later? File name (Enter to leave without saving): "),
+                          end="")
             name = input().strip()
         except (KeyboardInterrupt, EOFError):
             console.print()
@@ -265,7 +270,8 @@ def _offer_save(interview: Interview, save: Path | None, console: Console) -> No
             return
         save = Path(name).expanduser()
     _save(interview, save, console)
-    console.print(f"Continue with: screener check --answers {shlex.quote(str(save))}", soft_wrap=True, markup=False)
+    console.print(_("Continue with: {command}").format(command=f"screener check --answers {shlex.quote(str(save))}"),
+                  soft_wrap=True, markup=False)
 
 
 def _save(interview: Interview, path: Path, console: Console | None = None) -> None:
@@ -276,5 +282,6 @@ def _save(interview: Interview, path: Path, console: Console | None = None) -> N
     out = console or make_console(stderr=True)
     from screener.files import is_stream
 
-    where = "" if is_stream(path) else " (readable only by you)"  # a device, FIFO or '-' keeps its own mode
-    out.print(f"Answers saved to {path}{where}.", markup=False, soft_wrap=True)
+    message = (_("Answers saved to {file}.") if is_stream(path)  # a device, FIFO or '-' keeps its own mode
+               else _("Answers saved to {file} (readable only by you)."))
+    out.print(message.format(file=path), markup=False, soft_wrap=True)

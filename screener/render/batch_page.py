@@ -17,11 +17,13 @@ from screener.batch import MENTIONED, NO_BEST, OUTCOMES, BatchSummary, band_labe
 from screener.columnar import BEST, FLAGS, LEADS, MISSING, WARNINGS
 from screener.errors import ScreenerError
 from screener.files import atomic_write
+from screener.i18n import N_, _, current, ngettext
+from screener.render.batch_summary import OUTCOME_NAMES
 from screener.render.report_file import md
 from screener.rulebook import Rulebook
 
 TOP_MISSING = 15  # the most common missing answers shown
-TITLE = "Batch screening summary"
+TITLE = N_("Batch screening summary")
 
 
 @dataclass
@@ -51,40 +53,43 @@ class Page:
 def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, source: str) -> Page:
     """The summary's sections, in the order a partner reads them: totals, outcomes, best route, scores, gaps."""
     readable = summary.rows - summary.error_rows
-    facts = [("Input", source), ("Rows", str(summary.rows)), ("Screened", str(readable)),
-             ("Error rows (see their error cell)", str(summary.error_rows)),
-             ("Rows with an admissibility flag", str(summary.flagged_rows)),
-             ("Rules", f"{rulebook.info.title} ({rulebook.info.id}), version {rulebook.version}"),
-             ("Rules as of", as_of.isoformat())]
+    facts = [(_("Input"), source), (_("Rows"), str(summary.rows)), (_("Screened"), str(readable)),
+             (_("Error rows (see their error cell)"), str(summary.error_rows)),
+             (_("Rows with an admissibility flag"), str(summary.flagged_rows)),
+             (_("Rules"), _("{title} ({id}), version {version}").format(
+                 title=rulebook.info.title, id=rulebook.info.id, version=rulebook.version)),
+             (_("Rules as of"), as_of.isoformat())]
     pathways = rulebook.pathways
-    tables = [Table("Outcomes per pathway", ["Pathway", "Id", *(o.capitalize() for o in OUTCOMES)],
+    outcome_columns = [_(OUTCOME_NAMES[o]).capitalize() for o in OUTCOMES]
+    tables = [Table(_("Outcomes per pathway"), [_("Pathway"), _("Id"), *outcome_columns],
                     [[pathways[p].title if p in pathways else p, p,
                       *(str(summary.outcomes.get(p, {}).get(o, 0)) for o in OUTCOMES)] for p in summary.pathways],
                     numeric={2, 3, 4})]
     best = summary.mentions.get(BEST, {})
-    tables.append(Table("Best pathway per row", ["Pathway", "Id", "Rows"],
-                        [[pathways[p].title if p in pathways else "No pathway open yet", p, str(n)]
+    tables.append(Table(_("Best pathway per row"), [_("Pathway"), _("Id"), _("Rows")],
+                        [[pathways[p].title if p in pathways else _("No pathway open yet"), p, str(n)]
                          for p, n in _most_common(best)], numeric={2},
-                        note="The most realistic open pathway of each screened row; "
-                             f"'{NO_BEST}': none is eligible on the answers given."))
+                        note=_("The most realistic open pathway of each screened row; "
+                               "'{none}': none is eligible on the answers given.").format(none=NO_BEST)))
     questions = rulebook.questions
     missing = _most_common(summary.mentions.get(MISSING, {}))
-    tables.append(Table("Most common missing answers", ["Question", "Field", "Rows"],
+    note = _("Answers that would decide a row's incomplete pathways; asking them settles the most rows first.")
+    if len(missing) > TOP_MISSING:
+        note += " " + _("{count} more not shown.").format(count=len(missing) - TOP_MISSING)
+    tables.append(Table(_("Most common missing answers"), [_("Question"), _("Field"), _("Rows")],
                         [[questions[q].prompt if q in questions else q, q, str(n)] for q, n in missing[:TOP_MISSING]],
-                        numeric={2},
-                        note="Answers that would decide a row's incomplete pathways; asking them settles the "
-                             "most rows first." + (f" {len(missing) - TOP_MISSING} more not shown."
-                                                   if len(missing) > TOP_MISSING else "")))
-    named = {FLAGS: ("Admissibility flags", {i: f.title for i, f in rulebook.flags.items()}),
-             LEADS: ("Leads (routes worth exploring, no legal test)",
+                        numeric={2}, note=note))
+    named = {FLAGS: (_("Admissibility flags"), {i: f.title for i, f in rulebook.flags.items()}),
+             LEADS: (_("Leads (routes worth exploring, no legal test)"),
                      {i: lead.title for i, lead in rulebook.leads.items()}),
-             WARNINGS: ("Answer warnings (answers to check)",
+             WARNINGS: (_("Answer warnings (answers to check)"),
                         {i: w.title or i.replace("_", " ") for i, w in rulebook.answer_warnings.items()})}
     for column in MENTIONED:
         if column in named:
             caption, titles = named[column]
             counts = _most_common(summary.mentions.get(column, {}))
-            tables.append(Table(caption, ["Title", "Id", "Rows"], [[titles.get(i, i), i, str(n)] for i, n in counts],
+            tables.append(Table(caption, [_("Title"), _("Id"), _("Rows")],
+                                [[titles.get(i, i), i, str(n)] for i, n in counts],
                                 numeric={2}))
     bands = [(label, summary.bands.get(label, 0)) for label in [*band_labels(), "unknown"]]
     bands = bands if summary.score else []
@@ -94,6 +99,17 @@ def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, sour
         score_title = f"{score.title if score else summary.score} ({summary.score})"
     return Page(facts, rulebook.stale(as_of), list(summary.warnings), tables, bands, score_title,
                 rulebook.info.disclaimer)
+
+
+REVIEW_DUE = N_("Rules due for review")
+WARNINGS_HEADING = N_("Warnings")
+NONE = N_("none")
+OUT_OF_DATE = N_("Outcomes that depend on these may be out of date: check them before advising.")
+
+
+def _band(label: str) -> str:
+    """A score band as shown: the ranges are numbers; the band of rows without a score is a word."""
+    return _("unknown") if label == "unknown" else label
 
 
 def _most_common(counts: dict[str, int]) -> list[tuple[str, int]]:
@@ -115,30 +131,31 @@ def _e(text: str) -> str:
 
 
 def to_html(page: Page) -> str:
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    title = _(TITLE)
+    out = ["<!DOCTYPE html>", f'<html lang="{current()}"><head><meta charset="utf-8">',
            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
-           f"<title>{_e(TITLE)}</title><style>{_CSS}</style></head><body>", f"<h1>{_e(TITLE)}</h1>", "<dl>"]
+           f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>", f"<h1>{_e(title)}</h1>", "<dl>"]
     out += [f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in page.facts]
     out.append("</dl>")
     if page.review_due:
-        out.append('<section class="warn" id="review-due"><h2>Rules due for review</h2><ul>')
+        out.append(f'<section class="warn" id="review-due"><h2>{_e(_(REVIEW_DUE))}</h2><ul>')
         out += [f"<li>{_e(line)}</li>" for line in page.review_due]
-        out.append("</ul><p>Outcomes that depend on these may be out of date: check them before advising.</p>"
-                   "</section>")
+        out.append(f"</ul><p>{_e(_(OUT_OF_DATE))}</p></section>")
     if page.warnings:
-        out.append('<section class="warn" id="warnings"><h2>Warnings</h2><ul>')
+        out.append(f'<section class="warn" id="warnings"><h2>{_e(_(WARNINGS_HEADING))}</h2><ul>')
         out += [f"<li>{_e(line)}</li>" for line in page.warnings]
         out.append("</ul></section>")
     tables = list(page.tables)
     out.append(_html_table(tables.pop(0)))
     out.append(_html_table(tables.pop(0)))
     if page.score_title is not None:
-        out.append(f'<h2 id="distribution">{_e(page.score_title)}: distribution</h2>')
+        distribution = _("{score}: distribution").format(score=page.score_title)
+        out.append(f'<h2 id="distribution">{_e(distribution)}</h2>')
         out.append(bar_chart(page.bands, page.score_title))
-        out.append(_html_table(Table(f"{page.score_title} per range", ["Range", "Rows"],
-                                     [[label, str(n)] for label, n in page.bands], numeric={1},
-                                     note="'unknown': a screened row whose score depends on an unanswered "
-                                          "question.")))
+        out.append(_html_table(Table(_("{score} per range").format(score=page.score_title), [_("Range"), _("Rows")],
+                                     [[_band(label), str(n)] for label, n in page.bands], numeric={1},
+                                     note=_("'{unknown}': a screened row whose score depends on an unanswered "
+                                            "question.").format(unknown=_("unknown")))))
     out += [_html_table(table) for table in tables]
     out.append(f'<p class="note" id="disclaimer">{_e(page.disclaimer)}</p></body></html>')
     return "\n".join(out) + "\n"
@@ -153,7 +170,7 @@ def _html_table(table: Table) -> str:
            "<thead><tr>" + "".join(cell("th", i, name) for i, name in enumerate(table.columns)) + "</tr></thead>",
            "<tbody>"]
     if not table.rows:
-        out.append(f'<tr><td colspan="{len(table.columns)}">none</td></tr>')
+        out.append(f'<tr><td colspan="{len(table.columns)}">{_e(_(NONE))}</td></tr>')
     out += ["<tr>" + "".join(cell("td", i, text) for i, text in enumerate(row)) + "</tr>" for row in table.rows]
     out.append("</tbody></table>")
     if table.note:
@@ -166,20 +183,22 @@ def bar_chart(bands: list[tuple[str, int]], title: str, width: int = 640, height
     top, bottom, side = 24, 40, 8
     slot = (width - 2 * side) / max(len(bands), 1)
     largest = max((n for _, n in bands), default=0)
+    per_range = _("{score} per range").format(score=title)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}"><title>{_e(title)} per range</title>',
+           f'viewBox="0 0 {width} {height}"><title>{_e(per_range)}</title>',
            f'<line x1="{side}" y1="{height - bottom}" x2="{width - side}" y2="{height - bottom}" stroke="#333"/>']
     for index, (label, count) in enumerate(bands):
         bar = 0.0 if largest == 0 else (height - top - bottom) * count / largest
         x = side + index * slot
         y = height - bottom - bar
         colour = "#999" if label == "unknown" else "#2b6cb0"
+        tip = ngettext("{range}: {count} row", "{range}: {count} rows", count).format(range=_band(label), count=count)
         out.append(f'<g class="bar" data-range="{_e(label)}" data-rows="{count}">'
-                   f'<title>{_e(label)}: {count} rows</title>'
+                   f'<title>{_e(tip)}</title>'
                    f'<rect x="{x + 4:.1f}" y="{y:.1f}" width="{slot - 8:.1f}" height="{bar:.1f}" fill="{colour}"/>'
                    f'<text x="{x + slot / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">{count}</text>'
                    f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 16:.1f}" text-anchor="middle">'
-                   f"{_e(label)}</text></g>")
+                   f"{_e(_band(label))}</text></g>")
     out.append("</svg>")
     return "".join(out)
 
@@ -188,19 +207,19 @@ def bar_chart(bands: list[tuple[str, int]], title: str, width: int = 640, height
 
 
 def to_markdown(page: Page) -> str:
-    out = [f"# {TITLE}", ""]
+    out = [f"# {_(TITLE)}", ""]
     out += [f"- **{md(name)}**: {md(value)}" for name, value in page.facts] + [""]
     if page.review_due:
-        out += ["## Rules due for review", ""] + [f"- {md(line)}" for line in page.review_due]
-        out += ["", "Outcomes that depend on these may be out of date: check them before advising.", ""]
+        out += ["## " + _(REVIEW_DUE), ""] + [f"- {md(line)}" for line in page.review_due]
+        out += ["", _(OUT_OF_DATE), ""]
     if page.warnings:
-        out += ["## Warnings", ""] + [f"- {md(line)}" for line in page.warnings] + [""]
+        out += ["## " + _(WARNINGS_HEADING), ""] + [f"- {md(line)}" for line in page.warnings] + [""]
     tables = list(page.tables)
     out += _md_table(tables.pop(0)) + _md_table(tables.pop(0))
     if page.score_title is not None:
         largest = max((n for _, n in page.bands), default=0)
-        out += _md_table(Table(f"{page.score_title}: distribution", ["Range", "Rows", ""],
-                               [[label, str(n), "█" * (0 if largest == 0 else round(30 * n / largest))]
+        out += _md_table(Table(_("{score}: distribution").format(score=page.score_title), [_("Range"), _("Rows"), ""],
+                               [[_band(label), str(n), "█" * (0 if largest == 0 else round(30 * n / largest))]
                                 for label, n in page.bands], numeric={1}))
     for table in tables:
         out += _md_table(table)
@@ -211,7 +230,7 @@ def to_markdown(page: Page) -> str:
 def _md_table(table: Table) -> list[str]:
     out = [f"## {md(table.caption)}", ""]
     if not table.rows:
-        return [*out, "None.", ""]
+        return [*out, _("None."), ""]
     out.append("| " + " | ".join(md(name) for name in table.columns) + " |")
     out.append("|" + "|".join("---:" if i in table.numeric else "---" for i in range(len(table.columns))) + "|")
     out += ["| " + " | ".join(md(text) for text in row) + " |" for row in table.rows]
@@ -230,4 +249,5 @@ def write_summary(path: str, summary: BatchSummary, rulebook: Rulebook, as_of: d
         with atomic_write(path, private=False) as out:  # counts only: the folder's usual permissions
             out.write(data)
     except OSError as exc:
-        raise ScreenerError(f"--summary: cannot write {path} ({exc.strerror})", exit_code=1) from None
+        raise ScreenerError(_("--summary: cannot write {file} ({reason})").format(file=path, reason=exc.strerror),
+                            exit_code=1) from None

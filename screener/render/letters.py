@@ -15,6 +15,7 @@ from pathlib import Path
 
 from screener.errors import ScreenerError
 from screener.files import atomic_write
+from screener.i18n import _
 from screener.render.report_file import html_page, markdown
 from screener.render.verdict import Context
 from screener.rulebook import Rulebook
@@ -33,7 +34,7 @@ class LetterWriter:
 
     def __init__(self, folder: Path, rulebook: Rulebook, as_of: dt.date, html: bool = False) -> None:
         if folder.exists() and not folder.is_dir():
-            raise ScreenerError(f"--letters: {folder} is not a folder", exit_code=2)
+            raise ScreenerError(_("--letters: {folder} is not a folder").format(folder=folder), exit_code=2)
         folder.mkdir(parents=True, exist_ok=True)
         self.folder, self.rulebook, self.as_of, self.html = folder, rulebook, as_of, html
         self.count = 0

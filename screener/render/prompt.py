@@ -12,14 +12,16 @@ from rich.console import Console
 from rich.text import Text
 
 from screener.evaluation import display
-from screener.i18n import _
+from screener.i18n import N_, _, ngettext
 from screener.interview import Answer, Back, Help, Interview, Invalid, Skip, hint, parse_reply
 from screener.model import Question
 
 Reader = Callable[[], str]
 
-INTRO = ("Answer each question and press Enter. Type ? for help, back to change your previous answer, "
-         "skip if you don't know. Ctrl-C stops.")
+INTRO = N_("Answer each question and press Enter. Type ? for help, back to change your previous answer, "
+           "skip if you don't know. Ctrl-C stops.")
+YES_WORDS = frozenset({"y", "yes", "o", "oui"})
+NO_WORDS = frozenset({"n", "no", "non", ""})
 
 
 def ask(console: Console, question: Question) -> None:
@@ -33,25 +35,26 @@ def ask(console: Console, question: Question) -> None:
 def _check_others(interview: Interview, console: Console, read: Reader, count: int) -> bool:
     """The goal's routes are decided: ask whether to go on with the others. True to go on."""
     interview.offered = True
-    decided = ("A route for what you want most is open." if interview.goal_served()
-               else "The routes for what you want most are decided.")
+    decided = (_("A route for what you want most is open.") if interview.goal_served()
+               else _("The routes for what you want most are decided."))
     console.print(Text("\n" + decided, style="bold"))
-    more = "1 more question" if count == 1 else f"{count} more questions"
-    console.print(Text(f"Check the other routes too? (at most {more}) yes or no", style="bold"))
+    console.print(Text(ngettext("Check the other routes too? (at most {count} more question) yes or no",
+                                "Check the other routes too? (at most {count} more questions) yes or no",
+                                count).format(count=count), style="bold"))
     while True:
         console.print("> ", end="")
         word = read().strip().lower()
-        if word in ("y", "yes"):
+        if word in YES_WORDS:
             return True
-        if word in ("n", "no", ""):
+        if word in NO_WORDS:
             interview.only_goal = True
             return False
-        console.print(Text("Sorry: please type yes or no.", style="red"))
+        console.print(Text(_("Sorry: please type yes or no."), style="red"))
 
 
 def run_interview(interview: Interview, console: Console, read: Reader) -> None:
     """Ask until nothing that matters is left. `read` returns one line (raising EOFError at the end)."""
-    console.print(Text(INTRO, style="dim"))
+    console.print(Text(_(INTRO), style="dim"))
     topic: str | None = None
     while (question := interview.next_question()) is not None:
         if (others := interview.offer_others()) and not _check_others(interview, console, read, others):
@@ -66,21 +69,22 @@ def run_interview(interview: Interview, console: Console, read: Reader) -> None:
             console.print("> ", end="")
             reply = parse_reply(question, read())
             if isinstance(reply, Help):
-                console.print(Text(question.help or "No more help for this question.", style="cyan"))
-                console.print(Text(f"({hint(question)}; or skip if you don't know)", style="dim"))
+                console.print(Text(question.help or _("No more help for this question."), style="cyan"))
+                console.print(Text(_("({hint}; or skip if you don't know)").format(hint=hint(question)), style="dim"))
                 continue
             if isinstance(reply, Invalid):
-                console.print(Text(f"Sorry: {reply.reason}. Please try again.", style="red"))
+                console.print(Text(_("Sorry: {reason}. Please try again.").format(reason=reply.reason), style="red"))
                 continue
             if isinstance(reply, Back):
                 previous = interview.back()
                 if previous is None:
-                    console.print(Text("This is the first question; there is nothing to go back to.", style="red"))
+                    console.print(Text(_("This is the first question; there is nothing to go back to."),
+                                       style="red"))
                     continue
-                console.print(Text(f"Going back to: {previous.prompt}", style="dim"))
+                console.print(Text(_("Going back to: {question}").format(question=previous.prompt), style="dim"))
             elif isinstance(reply, Skip):
                 interview.decline(question)
-                console.print(Text("Skipped: this stays unknown.", style="dim"))
+                console.print(Text(_("Skipped: this stays unknown."), style="dim"))
             elif isinstance(reply, Answer):
                 interview.answer(question, reply.value)
                 for text, value in interview.converted(question):  # a test score shown back as its level

@@ -16,11 +16,12 @@ from screener import guidance
 from screener.errors import ScreenerError
 from screener.evaluation import display
 from screener.files import atomic_write
-from screener.i18n import _
-from screener.render.verdict import OUTCOME_WORDS, Context, answers_behind, labels, ordered, reason
+from screener.i18n import N_, _, current
+from screener.render.verdict import OUTCOME_WORDS, SEVERITY_WORDS, Context, answers_behind, labels, ordered, reason
 from screener.report import PathwayResult, Report, RequirementResult
 from screener.whatif import WhatIf
 
+TITLE = N_("Can I move to Canada? Your screening")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
@@ -31,57 +32,65 @@ def md(text: str) -> str:
 
 def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> str:
     """The full verdict as Markdown: admissibility first (§13.30), then open, undecided and closed routes."""
-    out: list[str] = ["# Can I move to Canada? Your screening", ""]
-    out += [f"Rules {md(report.rulebook_id)} version {md(report.version)}, as of {report.as_of.isoformat()}.", ""]
-    out += ["## Admissibility", ""]
+    out: list[str] = ["# " + _(TITLE), ""]
+    out += [_("Rules {rulebook} version {version}, as of {date}.").format(
+        rulebook=md(report.rulebook_id), version=md(report.version), date=report.as_of.isoformat()), ""]
+    out += ["## " + _("Admissibility"), ""]
     if not report.flags:
-        out += ["Nothing in your answers raises an admissibility concern.", ""]
+        out += [_("Nothing in your answers raises an admissibility concern."), ""]
     for flag in report.flags:
-        out += [f"- **{md(flag.severity.upper())}: {md(flag.title)}** — {md(flag.text)}"
+        severity = SEVERITY_WORDS.get(flag.severity)
+        label = _(severity) if severity else flag.severity.upper()
+        out += ["- **" + _("{severity}: ").format(severity=md(label)) + f"{md(flag.title)}** — {md(flag.text)}"
                 + (f" ({md(flag.reference)})" if flag.reference else ""), ""]
     for warning in report.warnings:
-        out += [f"- **Check your answers: {md(warning.title)}** — {md(warning.text)}", ""]
+        out += ["- **" + _("Check your answers: ") + f"{md(warning.title)}** — {md(warning.text)}", ""]
     opened = guidance.realistic_order(report)
-    out += ["## Routes open to you, most realistic first", ""]
+    out += ["## " + _("Routes open to you, most realistic first"), ""]
     if not opened:
-        out += ["None on these answers.", ""]
+        out += [_("None on these answers."), ""]
     for pathway in opened:
         out += _pathway(pathway, context)
     if report.leads:
-        out += ["## Also worth exploring", ""]
+        out += ["## " + _("Also worth exploring"), ""]
     for lead in report.leads:
         out += [f"### {md(lead.title)}", "", md(lead.text), ""]
         out += [f"{n}. {md(step.text)}" + (f" <{step.url}>" if step.url and _safe_url(step.url) else "")
                 for n, step in enumerate(lead.next_steps, start=1)] + [""]
-    out += ["## All routes", "", "| Route | Outcome | Why |", "|---|---|---|"]
+    out += ["## " + _("All routes"), "", "| " + " | ".join((_("Route"), _("Outcome"), _("Why"))) + " |",
+            "|---|---|---|"]
     for pathway in ordered(report):
         why = md(reason(pathway, context.questions))
-        out.append(f"| {md(pathway.title)} | {OUTCOME_WORDS[pathway.outcome]} | {why} |")
+        out.append(f"| {md(pathway.title)} | {_(OUTCOME_WORDS[pathway.outcome])} | {why} |")
     out.append("")
     closed = [p for p in ordered(report) if p.outcome != "eligible"]
     if closed:
-        out += ["## Why the other routes are closed or undecided", ""]
+        out += ["## " + _("Why the other routes are closed or undecided"), ""]
     for pathway in closed:
-        out += [f"### {md(pathway.title)} ({OUTCOME_WORDS[pathway.outcome]})", ""]
+        out += [f"### {md(pathway.title)} ({_(OUTCOME_WORDS[pathway.outcome])})", ""]
         for requirement in pathway.failed + pathway.unknown:
             out += [_requirement(requirement, context)]
         out.append("")
     for score in report.scores.values():
         if score.value is None:
             continue
-        out += [f"## {md(score.title)}: {display(score.value)}", ""]
-        out += [f"- {md(line.text)}: {display(line.points)}" for line in score.lines if line.points]
+        out += ["## " + _("{title}: ").format(title=md(score.title)) + display(score.value), ""]
+        out += ["- " + _("{title}: ").format(title=md(line.text)) + display(line.points)
+                for line in score.lines if line.points]
         out.append("")
     if suggestions is not None and (suggestions.flips or suggestions.gains):
-        out += ["## What would change the outcome", ""]
+        out += ["## " + _("What would change the outcome"), ""]
         for flip in suggestions.flips:
-            out.append(f"- {md(flip.change.text)}: {md(report.pathways[flip.pathway_id].title)} "
-                       f"becomes {OUTCOME_WORDS[flip.outcome]}")
+            out.append("- " + _("{change}: {title} becomes {outcome}").format(
+                change=md(flip.change.text), title=md(report.pathways[flip.pathway_id].title),
+                outcome=_(OUTCOME_WORDS[flip.outcome])))
         for gain in suggestions.gains:
-            out.append(f"- {md(gain.change.text)}: +{display(gain.points)} {md(report.scores[gain.score_id].title)}")
+            out.append("- " + _("{change}: +{points} {title}").format(
+                change=md(gain.change.text), points=display(gain.points), title=md(report.scores[gain.score_id].title)))
         out.append("")
     if context.stale:
-        out += ["Some figures behind this verdict may be out of date: " + md("; ".join(context.stale)) + ".", ""]
+        out += [_("Some figures behind this verdict may be out of date: {figures}.").format(
+            figures=md("; ".join(context.stale))), ""]
     out += [f"*{md(report.disclaimer)}*", ""]
     return "\n".join(out)
 
@@ -100,7 +109,7 @@ def _requirement(requirement: RequirementResult, context: Context) -> str:
     line = "- " + md(_("Not met. Needed: {text}").format(text=requirement.text) if requirement.status == "failed"
                      else _("Not known yet: {text}").format(text=requirement.text))
     if requirement.status == "unknown" and requirement.missing:
-        line += f" — answer: {md(labels(context.questions, requirement.missing))}"
+        line += " — " + _("answer: {questions}").format(questions=md(labels(context.questions, requirement.missing)))
     behind = answers_behind(requirement, context) if requirement.status == "failed" else None
     if behind is not None:
         line += " — " + md(_("You answered: {answers}").format(answers=behind))
@@ -119,8 +128,8 @@ def html_page(markdown_text: str) -> str:
     from markdown_it import MarkdownIt
 
     body: str = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown_text)
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape('Can I move to Canada? Your screening')}</title>"
+    return (f"<!DOCTYPE html>\n<html lang=\"{current()}\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(_(TITLE))}</title>"
             "<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;"
             "line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2rem .5rem}"
             "</style></head><body>\n" + body + "</body></html>\n")
@@ -129,7 +138,7 @@ def html_page(markdown_text: str) -> str:
 def write_report(path: Path, report: Report, suggestions: WhatIf | None, context: Context) -> None:
     suffix = path.suffix.lower()
     if suffix not in (".md", ".markdown", ".html", ".htm"):
-        raise ScreenerError(f"--report: {path.name} must end in .md or .html", exit_code=2)
+        raise ScreenerError(_("--report: {file} must end in .md or .html").format(file=path.name), exit_code=2)
     text = markdown(report, suggestions, context)
     if suffix in (".html", ".htm"):
         text = html_page(text)

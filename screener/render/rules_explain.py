@@ -11,22 +11,29 @@ import datetime as dt
 from collections.abc import Iterable
 
 from screener.evaluation import display
+from screener.i18n import N_, _
 from screener.model import Dated, Table, TableRow
 from screener.rulebook import Rulebook
 
 KINDS = {
-    "citizenship": "citizenship", "permanent_residence": "permanent residence",
-    "temporary_residence": "temporary residence", "protection": "protection",
+    "citizenship": N_("citizenship"), "permanent_residence": N_("permanent residence"),
+    "temporary_residence": N_("temporary residence"), "protection": N_("protection"),
 }
 
 
-def _dates(item: Dated) -> str:
-    if item.effective_from and item.effective_until:
-        return f"in force {item.effective_from} to {item.effective_until}"
-    if item.effective_from:
-        return f"in force from {item.effective_from}"
-    if item.effective_until:
-        return f"in force until {item.effective_until}"
+def _kind(kind: str) -> str:
+    return _(KINDS[kind]) if kind in KINDS else kind
+
+
+def _dates(item: Dated, *, short: bool = False) -> str:
+    """When an item is in force: `in force from 2025-01-01`; `short` drops the words `in force`."""
+    start, end = item.effective_from, item.effective_until
+    if start and end:
+        return (_("{start} to {end}") if short else _("in force {start} to {end}")).format(start=start, end=end)
+    if start:
+        return (_("from {start}") if short else _("in force from {start}")).format(start=start)
+    if end:
+        return (_("until {end}") if short else _("in force until {end}")).format(end=end)
     return ""
 
 
@@ -43,37 +50,38 @@ def row_match(row: TableRow) -> str:
     if row.at is not None:
         return f"= {display(row.at)}"
     if row.in_ is not None:
-        return "one of " + ", ".join(display(v) for v in row.in_)
+        return _("one of {values}").format(values=", ".join(display(v) for v in row.in_))
     if row.from_ is not None and row.to is not None:
-        return f"{display(row.from_)} to {display(row.to)}"
+        return _("{start} to {end}").format(start=display(row.from_), end=display(row.to))
     if row.from_ is not None:
-        return f"{display(row.from_)} or more"
+        return _("{value} or more").format(value=display(row.from_))
     if row.to is not None:
-        return f"{display(row.to)} or less"
-    return "any"
+        return _("{value} or less").format(value=display(row.to))
+    return _("any")
 
 
 def table_markdown(table: Table, today: dt.date) -> list[str]:
     columns = table.columns or ["points"]
     out = [f"#### {table.title} (`{table.id}`)", ""]
-    facts = [f"Looked up by {table.key}; first matching row wins"]
+    facts = [_("Looked up by {key}; first matching row wins").format(key=table.key)]
     if table.default is not None:
-        facts.append(f"no match gives {display(table.default)}")
+        facts.append(_("no match gives {value}").format(value=display(table.default)))
     else:
-        facts.append("no match gives unknown")
+        facts.append(_("no match gives {value}").format(value=_("unknown")))
     if table.review_by:
-        facts.append(f"review by {table.review_by}" + (" — **past due**" if table.review_by < today else ""))
+        facts.append(_("review by {date}").format(date=table.review_by)
+                     + (" — **" + _("past due") + "**" if table.review_by < today else ""))
     out += ["; ".join(facts) + ".", ""]
     if table.reference or table.source:
-        out += [f"Law: {_cite(table.reference, table.source)}", ""]
+        out += [_("Law: {citation}").format(citation=_cite(table.reference, table.source)), ""]
     dated = any(_dates(row) for row in table.rows)
-    header = ["row", "matches", *columns] + (["in force"] if dated else [])
+    header = [_("row"), _("matches"), *columns] + ([_("in force")] if dated else [])
     out.append("| " + " | ".join(header) + " |")
     out.append("|" + "---|" * len(header))
     for index, row in enumerate(table.rows, start=1):
         cells = [str(index), row_match(row), *(display(row.cells.get(c)) for c in columns)]
         if dated:
-            cells.append(_dates(row).removeprefix("in force ") or "always")
+            cells.append(_dates(row, short=True) or _("always"))
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return [*out, ""]
 
@@ -82,33 +90,35 @@ def pathway_markdown(rulebook: Rulebook, pathway_id: str, as_of: dt.date, today:
     """The whole explanation of one pathway, as Markdown."""
     pathway = rulebook.pathways[pathway_id]
     out = [f"# {pathway.title} (`{pathway.id}`)", "", pathway.summary, ""]
-    facts = [f"Kind: {KINDS.get(pathway.kind, pathway.kind)}", f"rank {pathway.rank} (lower is preferred)"]
-    out += ["; ".join(facts) + f". Rulebook {rulebook.info.id} version {rulebook.version}, "
-            f"rules in force on {as_of}.", ""]
+    facts = [_("Kind: {kind}").format(kind=_kind(pathway.kind)),
+             _("rank {rank} (lower is preferred)").format(rank=pathway.rank)]
+    out += ["; ".join(facts) + ". " + _("Rulebook {rulebook} version {version}, rules in force on {date}.").format(
+        rulebook=rulebook.info.id, version=rulebook.version, date=as_of), ""]
     if pathway.reference or pathway.source:
-        out += [f"Law: {_cite(pathway.reference, pathway.source)}", ""]
+        out += [_("Law: {citation}").format(citation=_cite(pathway.reference, pathway.source)), ""]
 
     rules = rulebook.at(as_of)
     in_force = [r.model for r in rules.requirements[pathway_id]]
     other = list(rules.later_or_earlier[pathway_id])
-    out += ["## Requirements", "",
-            "Eligible when every requirement below is met; ineligible as soon as one is known to fail; "
-            "incomplete while any depends on an unanswered question.", ""]
+    out += ["## " + _("Requirements"), "",
+            _("Eligible when every requirement below is met; ineligible as soon as one is known to fail; "
+              "incomplete while any depends on an unanswered question."), ""]
     for number, requirement in enumerate(in_force, start=1):
         out.append(f"{number}. **{requirement.text}** (`{requirement.id}`)")
-        out.append(f"   - Condition: `{requirement.condition}`")
+        out.append("   - " + _("Condition: {expression}").format(expression=f"`{requirement.condition}`"))
         if requirement.actual is not None or requirement.needed is not None:
-            shown = [f"actual `{requirement.actual}`" if requirement.actual else None,
-                     f"needed {display(requirement.needed)}" if requirement.needed is not None else None]
-            out.append("   - Shown as: " + ", ".join(s for s in shown if s))
+            actual = _("actual {expression}").format(expression=f"`{requirement.actual}`")
+            needed = _("needed {value}").format(value=display(requirement.needed))
+            shown = [actual if requirement.actual else None, needed if requirement.needed is not None else None]
+            out.append("   - " + _("Shown as: {parts}").format(parts=", ".join(s for s in shown if s)))
         if requirement.advice:
-            out.append(f"   - Advice when not met: {requirement.advice}")
+            out.append("   - " + _("Advice when not met: {advice}").format(advice=requirement.advice))
         if requirement.reference or requirement.source:
-            out.append(f"   - Law: {_cite(requirement.reference, requirement.source)}")
+            out.append("   - " + _("Law: {citation}").format(citation=_cite(requirement.reference, requirement.source)))
         if _dates(requirement):
             out.append(f"   - {_dates(requirement).capitalize()}")
     if other:
-        out += ["", f"Not in force on {as_of} (kept for other dates):", ""]
+        out += ["", _("Not in force on {date} (kept for other dates):").format(date=as_of), ""]
         out += [f"- {r.text} (`{r.id}`): `{r.condition}` — {_dates(r)}" for r in other]
     out.append("")
 
@@ -122,17 +132,18 @@ def pathway_markdown(rulebook: Rulebook, pathway_id: str, as_of: dt.date, today:
 
     steps = list(enumerate(pathway.next_steps))
     if steps:
-        out += ["## Next steps (shown when eligible)", ""]
-        for number, (_, step) in enumerate(steps, start=1):
+        out += ["## " + _("Next steps (shown when eligible)"), ""]
+        for number, (_index, step) in enumerate(steps, start=1):
             line = f"{number}. {step.text}" + (f" {step.url}" if step.url else "")
-            extras = [f"only if `{step.only_if}`" if step.only_if else "", _dates(step)]
+            extras = [_("only if {expression}").format(expression=f"`{step.only_if}`") if step.only_if else "",
+                      _dates(step)]
             out.append(line + "".join(f" — {e}" for e in extras if e))
         out.append("")
     if pathway.notes:
-        out += ["## Notes", "", *(f"- {note}" for note in pathway.notes), ""]
+        out += ["## " + _("Notes"), "", *(f"- {note}" for note in pathway.notes), ""]
     citations = _citations(rulebook, pathway_id, names)
     if citations:
-        out += ["## References", "", *(f"- {c}" for c in citations), ""]
+        out += ["## " + _("References"), "", *(f"- {c}" for c in citations), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -140,19 +151,22 @@ def _scores(rulebook: Rulebook, score_ids: Iterable[str], as_of: dt.date) -> lis
     out: list[str] = []
     for score_id in score_ids:
         score = rulebook.scores[score_id]
-        out += [f"## Score: {score.title} (`{score.id}`)", ""]
-        facts = [f"maximum {display(score.max)}" if score.max is not None else "no maximum"]
+        out += ["## " + _("Score: {title}").format(title=score.title) + f" (`{score.id}`)", ""]
+        facts = [_("maximum {value}").format(value=display(score.max)) if score.max is not None
+                 else _("no maximum")]
         if score.groups:
-            facts.append("groups: " + ", ".join(
-                f"{g.title} (`{g.id}`{', max ' + display(g.max) if g.max is not None else ''})" for g in score.groups))
+            most = _(", max {value}")
+            facts.append(_("groups: {groups}").format(groups=", ".join(
+                f"{g.title} (`{g.id}`{most.format(value=display(g.max)) if g.max is not None else ''})"
+                for g in score.groups)))
         out += ["; ".join(facts) + ".", ""]
         if score.reference or score.source:
-            out += [f"Law: {_cite(score.reference, score.source)}", ""]
-        out += ["| line | points | group | in force |", "|---|---|---|---|"]
+            out += [_("Law: {citation}").format(citation=_cite(score.reference, score.source)), ""]
+        out += ["| " + " | ".join((_("line"), _("points"), _("group"), _("in force"))) + " |", "|---|---|---|---|"]
         for line in score.lines:
-            when = _dates(line).removeprefix("in force ") or "always"
+            when = _dates(line, short=True) or _("always")
             if line.id in rulebook.at(as_of).lines_not_in_force[score_id]:
-                when += f" (not on {as_of})"
+                when += " " + _("(not on {date})").format(date=as_of)
             out.append(f"| {_cell(line.text)} (`{line.id}`) | `{_cell(line.points)}` | {line.group or ''} | {when} |")
         out.append("")
     return out
@@ -162,7 +176,7 @@ def _inputs(rulebook: Rulebook, names: set[str], as_of: dt.date, today: dt.date)
     out: list[str] = []
     questions = [q for q in rulebook.question_order() if q.id in names]
     if questions:
-        out += ["## Questions it relies on", ""]
+        out += ["## " + _("Questions it relies on"), ""]
         for question in questions:
             kind = question.type.replace("_", "/")
             if question.choices:
@@ -174,25 +188,25 @@ def _inputs(rulebook: Rulebook, names: set[str], as_of: dt.date, today: dt.date)
         out.append("")
     derived = [d for d in rulebook.derived.values() if d.id in names]
     if derived:
-        out += ["## Derived values", ""]
+        out += ["## " + _("Derived values"), ""]
         for value in derived:
             title = f"- `{value.id}`" + (f" — {value.text}" if value.text else "")
             if value.expr is not None:
                 out.append(f"{title}: `{value.expr}`")
                 continue
-            out.append(f"{title}, by date:")
+            out.append(_("{value}, by date:").format(value=title))
             for version in value.versions or []:
-                line = f"  - `{version.expr}` — {_dates(version) or 'always'}"
+                line = f"  - `{version.expr}` — {_dates(version) or _('always')}"
                 if version.review_by:
-                    line += f"; review by {version.review_by}" + (" (**past due**)" if version.review_by < today
-                                                                 else "")
+                    line += "; " + _("review by {date}").format(date=version.review_by) + (
+                        " (**" + _("past due") + "**)" if version.review_by < today else "")
                 if version.reference or version.source:
                     line += f"; {_cite(version.reference, version.source)}"
                 out.append(line)
         out.append("")
     tables = [t for t in rulebook.tables.values() if t.id in names]
     if tables:
-        out += ["## Tables", ""]
+        out += ["## " + _("Tables"), ""]
         for table in tables:
             out += table_markdown(table, today)
     return out
@@ -209,8 +223,10 @@ def _citations(rulebook: Rulebook, pathway_id: str, names: set[str]) -> list[str
 
 
 def pathway_list_markdown(rulebook: Rulebook) -> str:
-    lines = [f"# {rulebook.info.title} — pathways", "", "| id | title | kind | requirements |", "|---|---|---|---|"]
+    lines = [_("{title} — pathways").format(title=f"# {rulebook.info.title}"), "",
+             "| " + " | ".join(("id", _("title"), _("kind"), _("requirements"))) + " |", "|---|---|---|---|"]
     for pathway in sorted(rulebook.pathways.values(), key=lambda p: (p.rank, p.id)):
-        lines.append(f"| `{pathway.id}` | {_cell(pathway.title)} | {KINDS.get(pathway.kind, pathway.kind)} | "
+        lines.append(f"| `{pathway.id}` | {_cell(pathway.title)} | {_kind(pathway.kind)} | "
                      f"{len(pathway.requirements)} |")
-    return "\n".join([*lines, "", "Explain one: `screener rules explain PATHWAY`"]) + "\n"
+    explain = _("Explain one: {command}").format(command="`screener rules explain PATHWAY`")
+    return "\n".join([*lines, "", explain]) + "\n"

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from screener import guidance
 from screener.evaluation import display
-from screener.i18n import _, format_money
+from screener.i18n import N_, _, format_money, ngettext
 from screener.model import Question
 from screener.report import (
     FlagResult,
@@ -35,10 +35,10 @@ from screener.report import (
 )
 from screener.whatif import WhatIf
 
-OUTCOME_WORDS = {"eligible": "eligible", "ineligible": "not eligible", "incomplete": "undecided"}
+OUTCOME_WORDS = {"eligible": N_("eligible"), "ineligible": N_("not eligible"), "incomplete": N_("undecided")}
 OUTCOME_STYLE = {"eligible": "bold green", "ineligible": "red", "incomplete": "yellow"}
 OUTCOME_ORDER = {"eligible": 0, "incomplete": 1, "ineligible": 2}
-SEVERITY_WORDS = {"serious": "SERIOUS", "warning": "WARNING", "info": "NOTE"}
+SEVERITY_WORDS = {"serious": N_("SERIOUS"), "warning": N_("WARNING"), "info": N_("NOTE")}
 
 
 def ordered(report: Report) -> list[PathwayResult]:
@@ -52,7 +52,9 @@ def labels(questions: dict[str, Question], ids: Iterable[str], limit: int | None
     ordered_ids = sorted(ids, key=lambda q: (position.get(q, len(position)), q))  # the rulebook's order
     names = [questions[q].short_label if q in questions else q for q in ordered_ids]
     if limit is not None and len(names) > limit:
-        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+        rest = len(names) - limit
+        return ngettext("{names} and {count} more", "{names} and {count} more", rest).format(
+            names=", ".join(names[:limit]), count=rest)
     return ", ".join(names)
 
 
@@ -64,7 +66,7 @@ def reason(pathway: PathwayResult, questions: dict[str, Question]) -> str:
     if pathway.outcome == "incomplete":
         missing = sorted({name for r in pathway.unknown for name in r.missing})
         if missing:
-            return "Needs: " + labels(questions, missing, limit=3)
+            return _("Needs: {answers}").format(answers=labels(questions, missing, limit=3))
     return pathway.reason
 
 
@@ -110,7 +112,7 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
         parts += _undecided_short(undecided, context, limits.undecided)
         if report.leads and limits.undecided and not now:
             titles = "; ".join(lead.title for lead in report.leads)
-            parts += [Text(""), hang("Also worth exploring: ", Text(titles))]
+            parts += [Text(""), hang(_("Also worth exploring: "), Text(titles))]
         tail = _tail(report, context, opened, undecided, closed, limits)
         if limits.last or count_lines(parts + tail, width) <= SCREEN_LINES:
             return parts + tail
@@ -166,16 +168,16 @@ def _first_sentence(text: str) -> str:
 def _citizen(report: Report, pathway: PathwayResult, context: Context) -> list[RenderableType]:
     """A citizen needs proof, not immigration: nothing about work permits."""
     known = context.answers.get("canadian_citizen") == "yes"
-    head = Text("You are Canadian" if known else "You are very likely Canadian already", style="bold green")
-    head.append(": get your proof of citizenship.", style="bold")
+    head = Text(_("You are Canadian") if known else _("You are very likely Canadian already"), style="bold green")
+    head.append(_(": get your proof of citizenship."), style="bold")
     parts: list[RenderableType] = [head, Text("")]
     if not known:
         parts.append(Text(_first_sentence(pathway.summary)))
-    parts.append(Text("What to do:", style="bold"))
+    parts.append(Text(_("What to do:"), style="bold"))
     for number, step in enumerate(pathway.next_steps, start=1):
         parts.append(hang(f"{number}. ", " ".join(step.text.split()), 2))
     parts.append(Text(""))
-    parts.append(Text("You do not need a visa, a work permit or permanent residence to live in Canada."))
+    parts.append(Text(_("You do not need a visa, a work permit or permanent residence to live in Canada.")))
     parts += _footer_short(context, report)
     return parts
 
@@ -184,24 +186,27 @@ def _summary_headline(report: Report, opened: list[PathwayResult], undecided: li
                       flags: list[FlagResult]) -> Text:
     text = Text()
     if flags:
-        text.append("Before any route: an admissibility problem must be dealt with first.", style="bold red")
+        text.append(_("Before any route: an admissibility problem must be dealt with first."), style="bold red")
         return text
     if opened:
         best = opened[0]
-        text.append("Open to you: ", style="bold")
+        text.append(_("Open to you: "), style="bold")
         text.append(best.title, style="bold green")
         more = len(opened) - 1
         if more:
-            text.append(f" and {more} other route{'s' if more > 1 else ''}", style="bold")
+            text.append(ngettext(" and {count} other route", " and {count} other routes", more).format(count=more),
+                        style="bold")
         text.append(".")
     elif report.leads:  # what to do now (a lead) comes first, before routes that could still open
-        text.append(f"No route to Canada is open {'yet on your answers' if undecided else 'to you on these answers'}."
-                    " What you can do now:", style="bold")
+        text.append(_("No route to Canada is open yet on your answers. What you can do now:") if undecided
+                    else _("No route to Canada is open to you on these answers. What you can do now:"), style="bold")
     elif undecided:
-        text.append("No route is open yet on your answers", style="bold")
-        text.append(f"; {len(undecided)} could be, depending on answers below.")
+        text.append(_("No route is open yet on your answers"), style="bold")
+        text.append(ngettext("; {count} could be, depending on answers below.",
+                             "; {count} could be, depending on answers below.", len(undecided)).format(
+                                 count=len(undecided)))
     else:
-        text.append("No route is open to you on these answers.", style="bold")
+        text.append(_("No route is open to you on these answers."), style="bold")
     return text
 
 
@@ -217,7 +222,7 @@ def _leads_first(lead: LeadResult, others: list[LeadResult], with_text: bool) ->
         if step.url:
             parts.append(Link("     " + step.url))  # whole, never cropped: it is copied into a browser
     if others:
-        parts += [Text(""), hang("Also worth exploring: ", Text("; ".join(other.title for other in others)))]
+        parts += [Text(""), hang(_("Also worth exploring: "), Text("; ".join(other.title for other in others)))]
     return parts
 
 
@@ -225,26 +230,26 @@ def _blocking(flags: list[FlagResult], others: list[FlagResult], with_text: bool
     """Serious admissibility flags before any pathway (§13.30): no pathway helps a person who cannot enter."""
     parts: list[RenderableType] = [Text("")]
     for flag in flags:
-        line = Text("STOP: ", style="bold red").append(flag.title, style="bold")
+        line = Text(_("STOP: "), style="bold red").append(flag.title, style="bold")
         parts.append(line)
         if with_text:
             parts.append(Padding(Text(_first_sentence(flag.text)), (0, 0, 0, 6), expand=False))
     for flag in others:
-        parts.append(Padding(Text(f"Also: {flag.title}"), (0, 0, 0, 6), expand=False))
+        parts.append(Padding(Text(_("Also: {title}").format(title=flag.title)), (0, 0, 0, 6), expand=False))
     return parts
 
 
 def _open(report: Report, opened: list[PathwayResult], limits: _Limits) -> list[RenderableType]:
     if not opened:
         return []
-    title = "Open to you, most realistic first:" if len(opened) > 1 else "Open to you:"
+    title = _("Open to you, most realistic first:") if len(opened) > 1 else _("Open to you:")
     parts: list[RenderableType] = [Text(""), Text(title, style="bold")]
     for number, pathway in enumerate(opened[:limits.opened], start=1):
         parts.append(hang(f"{number}. ", Text(pathway.title, style="bold green")))
         if limits.why:
             parts.append(Padding(Text(_why(report, pathway)), (0, 0, 0, 3), expand=False))
         if pathway.next_steps:
-            step = Text("First step: ", style="bold").append(" ".join(pathway.next_steps[0].text.split()))
+            step = Text(_("First step: "), style="bold").append(" ".join(pathway.next_steps[0].text.split()))
             parts.append(Padding(step, (0, 0, 0, 3), expand=False))
     return parts
 
@@ -255,20 +260,21 @@ def _why(report: Report, pathway: PathwayResult) -> str:
     if odds is not None and odds.long_shot:
         if odds.rounds:
             lowest = min(band.low for band in odds.rounds)
-            return (f"Eligible, but your score {display(odds.value)} is below every recent round you could be "
-                    f"in (lowest {lowest}).")
-        return f"Eligible, but no recent round invited this program (your score: {display(odds.value)})."
+            return _("Eligible, but your score {score} is below every recent round you could be in "
+                     "(lowest {lowest}).").format(score=display(odds.value), lowest=display(lowest))
+        return _("Eligible, but no recent round invited this program (your score: {score}).").format(
+            score=display(odds.value))
     return _first_sentence(pathway.summary)
 
 
 def _undecided_short(undecided: list[PathwayResult], context: Context, limit: int) -> list[RenderableType]:
     if not undecided or not limit:
         return []
-    parts: list[RenderableType] = [Text(""), Text("Undecided: these answers would decide them", style="bold")]
+    parts: list[RenderableType] = [Text(""), Text(_("Undecided: these answers would decide them"), style="bold")]
     for pathway in undecided[:limit]:
         missing = sorted({name for r in pathway.unknown for name in r.missing})
-        needs = labels(context.questions, missing, limit=2) if missing else "a lawyer's review"
-        parts.append(hang("• ", Text(f"{pathway.title}: ").append(needs, style="bold"), 2))
+        needs = labels(context.questions, missing, limit=2) if missing else _("a lawyer's review")
+        parts.append(hang("• ", Text(_("{title}: ").format(title=pathway.title)).append(needs, style="bold"), 2))
     return parts
 
 
@@ -277,18 +283,20 @@ def _tail(report: Report, context: Context, opened: list[PathwayResult], undecid
     parts: list[RenderableType] = [Text("")]
     more = []
     if len(opened) > limits.opened:
-        more.append(f"{len(opened) - limits.opened} open")
+        count = len(opened) - limits.opened
+        more.append(ngettext("{count} open", "{count} open", count).format(count=count))
     if len(undecided) > limits.undecided:
-        more.append(f"{len(undecided) - limits.undecided} undecided")
+        count = len(undecided) - limits.undecided
+        more.append(ngettext("{count} undecided", "{count} undecided", count).format(count=count))
     if closed:
-        more.append(f"{len(closed)} closed")
+        more.append(ngettext("{count} closed", "{count} closed", len(closed)).format(count=len(closed)))
     if more:
         only_closed = len(more) == 1 and closed
-        line = Text(f"Closed: {len(closed)} route{'s' if len(closed) > 1 else ''}" if only_closed
-                    else "More routes: " + ", ".join(more))
+        line = Text(ngettext("Closed: {count} route", "Closed: {count} routes", len(closed)).format(count=len(closed))
+                    if only_closed else _("More routes: {counts}").format(counts=", ".join(more)))
         line.append(" — ")
         line.append(context.rerun, style="bold")
-        line.append(" says why.")
+        line.append(_(" says why."))
         parts.append(line)
     parts += _footer_short(context, report)
     return parts
@@ -297,11 +305,12 @@ def _tail(report: Report, context: Context, opened: list[PathwayResult], undecid
 def _footer_short(context: Context, report: Report | None = None) -> list[RenderableType]:
     parts: list[RenderableType] = []
     for warning in report.warnings if report is not None else []:
-        parts.append(Text("Check your answers: ", style="bold yellow").append(warning.title))
+        parts.append(Text(_("Check your answers: "), style="bold yellow").append(warning.title))
     if context.stale:
-        parts.append(Text("Some figures behind this verdict (amounts, cut-offs) may be out of date: check "
-                          "canada.ca before you act.", style="yellow"))
-    disclaimer = _first_sentence(report.disclaimer) if report is not None else "This is a screening, not legal advice."
+        parts.append(Text(_("Some figures behind this verdict (amounts, cut-offs) may be out of date: check "
+                            "canada.ca before you act."), style="yellow"))
+    disclaimer = (_first_sentence(report.disclaimer) if report is not None
+                  else _("This is a screening, not legal advice."))
     parts.append(Text(disclaimer, style="italic"))
     return parts
 
@@ -358,24 +367,24 @@ def _headline(report: Report) -> Text:
     text = Text()
     if best is not None:
         pathway = report.pathways[best]
-        text.append("Your best option: ", style="bold")
+        text.append(_("Your best option: "), style="bold")
         text.append(pathway.title, style="bold green")
-        text.append(" (eligible on your answers)")
+        text.append(_(" (eligible on your answers)"))
     else:
         undecided = any(p.outcome == "incomplete" for p in report.pathways.values())
-        text.append("No pathway is open on your answers yet", style="bold")
-        text.append(": some are undecided; see what they need below." if undecided
-                    else ". See below what would change that.")
+        text.append(_("No pathway is open on your answers yet"), style="bold")
+        text.append(_(": some are undecided; see what they need below.") if undecided
+                    else _(". See below what would change that."))
     return text
 
 
 def _table(report: Report, questions: dict[str, Question]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
-    table.add_column("Pathway", ratio=3)
-    table.add_column("Outcome", no_wrap=True)
-    table.add_column("Why", ratio=4)
+    table.add_column(_("Pathway"), ratio=3)
+    table.add_column(_("Outcome"), no_wrap=True)
+    table.add_column(_("Why"), ratio=4)
     for pathway in ordered(report):
-        table.add_row(pathway.title, Text(OUTCOME_WORDS[pathway.outcome], style=OUTCOME_STYLE[pathway.outcome]),
+        table.add_row(pathway.title, Text(_(OUTCOME_WORDS[pathway.outcome]), style=OUTCOME_STYLE[pathway.outcome]),
                       reason(pathway, questions))
     return table
 
@@ -386,14 +395,14 @@ def _eligible(report: Report) -> list[RenderableType]:
         if pathway.outcome != "eligible" or not pathway.next_steps:
             continue
         if not parts:
-            parts.append(_heading("What to do next"))
+            parts.append(_heading(_("What to do next")))
         parts.append(Text(pathway.title, style="bold green"))
         for number, step in enumerate(pathway.next_steps, start=1):
             parts.append(Padding(Text(f"{number}. {step.text}"), (0, 0, 0, 2), expand=False))
             if step.url:
                 parts.append(Link("     " + step.url, style="blue"))
         for note in pathway.notes:
-            parts.append(Padding(Text("Note: " + note, style="dim"), (0, 0, 0, 2), expand=False))
+            parts.append(Padding(Text(_("Note: {note}").format(note=note), style="dim"), (0, 0, 0, 2), expand=False))
     return parts
 
 
@@ -401,7 +410,7 @@ def _answer_warnings(report: Report) -> list[RenderableType]:
     """Answers that contradict each other come before any verdict built on them."""
     parts: list[RenderableType] = []
     for warning in report.warnings:
-        line = Text("Check your answers: ", style="bold yellow")
+        line = Text(_("Check your answers: "), style="bold yellow")
         line.append(warning.title, style="bold")
         line.append("\n" + warning.text)
         parts.append(Padding(line, (0, 0, 0, 2), expand=False))
@@ -412,7 +421,7 @@ def _leads(report: Report) -> list[RenderableType]:
     """Routes worth exploring: no legal test, so never an outcome, only a pointer."""
     if not report.leads:
         return []
-    parts: list[RenderableType] = [_heading("Also worth exploring")]
+    parts: list[RenderableType] = [_heading(_("Also worth exploring"))]
     for lead in report.leads:
         parts.append(Text(lead.title, style="bold"))
         parts.append(Padding(Text(lead.text), (0, 0, 0, 2), expand=False))
@@ -485,10 +494,11 @@ def _ineligible(report: Report, context: Context) -> list[RenderableType]:
     for pathway in ordered(report):
         if pathway.outcome == "ineligible":
             groups.setdefault(tuple((r.id, r.text) for r in pathway.failed), []).append(pathway)
-    parts: list[RenderableType] = [_heading("Why some pathways are closed")] if groups else []
+    parts: list[RenderableType] = [_heading(_("Why some pathways are closed"))] if groups else []
     for members in groups.values():
         titles = [pathway.title for pathway in members]
-        heading = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+        heading = titles[0] if len(titles) == 1 else _("{titles} and {last}").format(
+            titles=", ".join(titles[:-1]), last=titles[-1])
         parts.append(Text(heading, style="bold"))
         parts += [_requirement(r, context) for r in members[0].failed]
     return parts
@@ -501,12 +511,12 @@ def _undecided(report: Report, questions: dict[str, Question]) -> list[Renderabl
         return []
     best = report.best_pathway
     if best is not None and report.pathways[best].kind == "citizenship":
-        return [_heading("Still undecided"), Text(
-            "As a Canadian citizen you would not need the other pathways, so they were not screened.")]
-    text = Text("Answering these would decide the undecided pathways: ")
+        return [_heading(_("Still undecided")), Text(
+            _("As a Canadian citizen you would not need the other pathways, so they were not screened."))]
+    text = Text(_("Answering these would decide the undecided pathways: "))
     text.append(labels(questions, missing, limit=8))
-    text.append(". Rerun screener check to answer them.", style="dim")
-    return [_heading("Still undecided"), text]
+    text.append(_(". Rerun screener check to answer them."), style="dim")
+    return [_heading(_("Still undecided")), text]
 
 
 def _scores(report: Report, questions: dict[str, Question]) -> list[RenderableType]:
@@ -521,17 +531,19 @@ def _scores(report: Report, questions: dict[str, Question]) -> list[RenderableTy
 
 
 def _score(score: ScoreResult, questions: dict[str, Question], rounds: list[RoundBand]) -> list[RenderableType]:
-    out_of = f" out of {display(score.max)}" if score.max is not None else ""
     if score.value is None:
-        return [Text(f"Cannot be computed yet: it needs {labels(questions, score.missing, limit=8)}.")]
-    parts: list[RenderableType] = [Text(f"Your score: {display(score.value)}{out_of}", style="bold")]
+        return [Text(_("Cannot be computed yet: it needs {answers}.").format(
+            answers=labels(questions, score.missing, limit=8)))]
+    total = (_("Your score: {score} out of {most}").format(score=display(score.value), most=display(score.max))
+             if score.max is not None else _("Your score: {score}").format(score=display(score.value)))
+    parts: list[RenderableType] = [Text(total, style="bold")]
     breakdown = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
     breakdown.add_column("part")
     breakdown.add_column("points", justify="right")
     top = [g for g in score.groups if g.parent is None]
     if top:
         for group in top:
-            cap = f" (max {display(group.max)})" if group.max is not None else ""
+            cap = _(" (max {most})").format(most=display(group.max)) if group.max is not None else ""
             breakdown.add_row(group.title + cap, display(group.points or 0))
         for line in score.lines:
             if line.group is None and line.points:
@@ -543,50 +555,55 @@ def _score(score: ScoreResult, questions: dict[str, Question], rounds: list[Roun
     parts.append(Padding(breakdown, (0, 0, 0, 2), expand=False))
     for band in rounds:  # only rounds the person could be invited in
         where = _against(score.value, band.low, band.high)
-        span = f"{band.low}" if band.low == band.high else f"{band.low}–{band.high}"
-        count = "1 round" if band.rounds == 1 else f"{band.rounds} rounds"
-        parts.append(Padding(Text(f"{band.type}: cut-off {span} ({count}, latest {band.latest.isoformat()}) — "
-                                  f"{where}"), (0, 0, 0, 2), expand=False))
+        span = display(band.low) if band.low == band.high else f"{display(band.low)}–{display(band.high)}"
+        count = ngettext("{count} round", "{count} rounds", band.rounds).format(count=band.rounds)
+        parts.append(Padding(Text(_("{type}: cut-off {span} ({rounds}, latest {date}) — {where}").format(
+            type=band.type, span=span, rounds=count, date=band.latest.isoformat(), where=where)),
+            (0, 0, 0, 2), expand=False))
     if rounds:
-        parts.insert(2, Text("Recent invitation rounds you could be invited in:"))
-        parts.append(Padding(Text("Category rounds invite only people who qualify for the category.", style="dim"),
+        parts.insert(2, Text(_("Recent invitation rounds you could be invited in:")))
+        parts.append(Padding(Text(_("Category rounds invite only people who qualify for the category."), style="dim"),
                              (0, 0, 0, 2), expand=False))
     return parts
 
 
 def _against(value: float, low: int, high: int) -> str:
     if value >= high:
-        return "your score is above it"
+        return _("your score is above it")
     if value >= low:
-        return "your score is within the range"
-    return f"you are {display(low - value)} below the lowest"
+        return _("your score is within the range")
+    return _("you are {points} below the lowest").format(points=display(low - value))
 
 
 def _what_if(report: Report, suggestions: WhatIf, questions: dict[str, Question]) -> list[RenderableType]:
     if not suggestions.flips and not suggestions.gains:
         return []
-    parts: list[RenderableType] = [_heading("What would change the outcome")]
+    parts: list[RenderableType] = [_heading(_("What would change the outcome"))]
     for flip in suggestions.flips:
         title = report.pathways[flip.pathway_id].title
         if flip.outcome == "eligible":
-            effect = f"makes you eligible for {title}"
+            effect = _("makes you eligible for {title}").format(title=title)
         else:
-            effect = f"opens {title}, then it depends on {labels(questions, flip.missing) or 'more answers'}"
-        parts.append(Padding(Text(f"• {flip.change.text}: {effect}"), (0, 0, 0, 2), expand=False))
+            effect = _("opens {title}, then it depends on {answers}").format(
+                title=title, answers=labels(questions, flip.missing) or _("more answers"))
+        parts.append(Padding(Text(_("• {change}: {effect}").format(change=flip.change.text, effect=effect)),
+                             (0, 0, 0, 2), expand=False))
     for gain in suggestions.gains:
         title = report.scores[gain.score_id].title
-        parts.append(Padding(Text(f"• {gain.change.text}: +{display(gain.points)} {title} "
-                                  f"(to {display(gain.new_value)})"), (0, 0, 0, 2), expand=False))
+        parts.append(Padding(Text(_("• {change}: +{points} {title} (to {total})").format(
+            change=gain.change.text, points=display(gain.points), title=title, total=display(gain.new_value))),
+            (0, 0, 0, 2), expand=False))
     return parts
 
 
 def _flags(report: Report) -> list[RenderableType]:
-    parts: list[RenderableType] = [_heading("Admissibility")]
+    parts: list[RenderableType] = [_heading(_("Admissibility"))]
     if not report.flags:
-        parts.append(Text("Nothing in your answers raises an admissibility concern."))
+        parts.append(Text(_("Nothing in your answers raises an admissibility concern.")))
         return parts
     for flag in report.flags:
-        line = Text(f"{SEVERITY_WORDS.get(flag.severity, flag.severity.upper())}: ",
+        severity = SEVERITY_WORDS.get(flag.severity)
+        line = Text(_("{severity}: ").format(severity=_(severity) if severity else flag.severity.upper()),
                     style="bold red" if flag.severity == "serious" else "bold yellow")
         line.append(flag.title, style="bold")
         line.append("\n" + flag.text)
@@ -599,9 +616,10 @@ def _flags(report: Report) -> list[RenderableType]:
 def _footer(report: Report, context: Context) -> list[RenderableType]:
     parts: list[RenderableType] = [Text("")]
     if context.stale:
-        parts.append(Text("These figures behind your verdict may be out of date (past their review date): "
-                          + "; ".join(context.stale) + ". Check canada.ca before you act.", style="yellow"))
-    parts.append(Text(f"Rules {report.rulebook_id} version {report.version}, as of {report.as_of.isoformat()}.",
-                      style="dim"))
+        parts.append(Text(_("These figures behind your verdict may be out of date (past their review date): "
+                            "{figures}. Check canada.ca before you act.").format(figures="; ".join(context.stale)),
+                          style="yellow"))
+    parts.append(Text(_("Rules {rulebook} version {version}, as of {date}.").format(
+        rulebook=report.rulebook_id, version=report.version, date=report.as_of.isoformat()), style="dim"))
     parts.append(Text(" ".join(report.disclaimer.split()), style="italic"))
     return parts

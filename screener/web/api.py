@@ -19,6 +19,7 @@ from screener.answerfile import AnswerFile, ShapeError, answer_entries, loads_js
 from screener.answers import AnswerError, field_name
 from screener.compiled import today
 from screener.evaluation import evaluate, outcomes
+from screener.i18n import _
 from screener.interview import Interview, hint
 from screener.model import Question
 from screener.rulebook import Rulebook
@@ -70,7 +71,7 @@ def parse_body(body: bytes) -> AnswerFile:
         return answer_entries(data)
     except ShapeError as exc:
         problem = Problem(field_name(exc.field), exc.reason)
-        raise RequestError(422, "some answers could not be read", [problem]) from None
+        raise RequestError(422, _("some answers could not be read"), [problem]) from None
 
 
 def read(rulebook: Rulebook, raw: AnswerFile) -> tuple[dict[str, Any], set[str]]:
@@ -85,7 +86,7 @@ def read(rulebook: Rulebook, raw: AnswerFile) -> tuple[dict[str, Any], set[str]]
 
 def unreadable(exc: AnswerError) -> RequestError:
     """The 422 for answers that could not be read: every field and its rule."""
-    return RequestError(422, "some answers could not be read",
+    return RequestError(422, _("some answers could not be read"),
                         [Problem(field_name(name), reason) for name, reason in exc.problems.items()])
 
 
@@ -93,8 +94,8 @@ def check_declined(rulebook: Rulebook, raw: AnswerFile) -> None:
     """A question answered `null` ("I don't know") must be a question of the rulebook (422)."""
     unknown = sorted(name for name in raw.declined if name not in rulebook.questions)
     if unknown:
-        raise RequestError(422, "some answers could not be read",
-                           [Problem(field_name(name), "not a question of this rulebook") for name in unknown])
+        raise RequestError(422, _("some answers could not be read"),
+                           [Problem(field_name(name), _("not a question of this rulebook")) for name in unknown])
 
 
 def screen_raw(rulebook: Rulebook, raw: AnswerFile, as_of: dt.date, *, details: bool = False) -> dict[str, Any]:

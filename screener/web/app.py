@@ -28,6 +28,7 @@ from starlette.routing import Route
 from screener import i18n
 from screener.answers import AnswerError, field_name
 from screener.evaluation import evaluate
+from screener.i18n import _
 from screener.interview import Interview
 from screener.rulebook import Rulebook
 from screener.web import api, pages
@@ -192,7 +193,8 @@ class Service:
             form = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
                              max_num_fields=MAX_FIELDS)
         except (UnicodeDecodeError, ValueError):
-            raise RequestError(413, f"the form is not readable or has too many fields (at most {MAX_FIELDS})") from None
+            raise RequestError(413, _("the form is not readable or has too many fields (at most {count})").format(
+                count=MAX_FIELDS)) from None
         state = _state(form)
         try:
             values = self.book.read_answers(state.raw)
@@ -200,8 +202,8 @@ class Service:
             raise api.unreadable(exc) from None
         unknown = [q for q in state.declined + [qid for qid, _ in state.history] if q not in self.book.questions]
         if unknown:
-            raise RequestError(422, "the form names a question this rulebook does not have",
-                               [Problem(field_name(q), "not a question of this rulebook") for q in unknown[:10]])
+            raise RequestError(422, _("the form names a question this rulebook does not have"),
+                               [Problem(field_name(q), _("not a question of this rulebook")) for q in unknown[:10]])
         interview = Interview(self.book, self.date(request), values, set(state.declined), state.steps(),
                               offered=state.offered, only_goal=state.only_goal, _bound=state.bound)
         fields = dict(form)
@@ -217,14 +219,14 @@ class Service:
         elif action in ("next", "skip"):
             question = self.book.questions.get(fields.get("q", ""))
             if question is None:
-                raise RequestError(422, "the form names no question of this rulebook", [Problem("q", "unknown")])
+                raise RequestError(422, _("the form names no question of this rulebook"), [Problem("q", _("unknown"))])
             if action == "skip":
                 interview.decline(question)
             else:
                 text = fields.get("answer", "")
                 if not text.strip():
                     return self._question(interview, question, raw, lang,
-                                          error="please answer, or choose I don't know")
+                                          error=_("please answer, or choose I don't know"))
                 try:
                     value = self.book.read_answers({question.id: text})[question.id]
                 except AnswerError as exc:

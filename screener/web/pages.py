@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from screener import guidance
 from screener.evaluation import display
+from screener.i18n import N_, _, ngettext
 from screener.interview import Interview, Progress, Step, hint
 from screener.model import Question
 from screener.report import PathwayResult, Report
@@ -58,7 +59,12 @@ footer{border-top:1px solid #767676;margin-top:2rem;padding-top:.5rem;color:#3d3
 
 ANSWER_PREFIX = "a:"
 FORM_ACTION = "/interview"
-BACK = '<button type="submit" name="action" value="back">Back</button>'
+BRAND = N_("Can I move to Canada?")
+
+
+def _back() -> str:
+    label = _("Back")
+    return f'<button type="submit" name="action" value="back">{esc(label)}</button>'
 
 
 def _action(lang: str) -> str:
@@ -113,8 +119,11 @@ def page(title: str, body: str, *, lang: str = "en", footer: str = "") -> str:
     return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>{esc(title)}</title><link rel="stylesheet" href="/static/style.css"></head>'
-            '<body><header><p class="brand">Can I move to Canada?</p></header>'
+            f'<body><header><p class="brand">{esc(_(BRAND))}</p></header>'
             f'<main id="main">{body}</main><footer>{footer}</footer></body></html>\n')
+
+
+NO_VISA = N_("You do not need a visa, a work permit or permanent residence to live in Canada.")
 
 
 def _footer(rulebook: Rulebook) -> str:
@@ -124,7 +133,8 @@ def _footer(rulebook: Rulebook) -> str:
 
 def _progress(progress: Progress) -> str:
     heading = progress.heading()
-    return (f'<p class="progress">{esc(heading)}{": " if heading else ""}{esc(progress.line())}</p>')
+    text = _("{title}: ").format(title=heading) + progress.line() if heading else progress.line()
+    return f'<p class="progress">{esc(text)}</p>'
 
 
 def question_page(interview: Interview, question: Question, state: State, *, value: str = "",
@@ -134,13 +144,15 @@ def question_page(interview: Interview, question: Question, state: State, *, val
     described = ["hint-text"] if question.type not in ("choice", "yes_no") else []
     error_html = ""
     if error is not None:
-        error_html = f'<p class="error" id="answer-error" role="alert">Sorry: {esc(error)}.</p>'
+        sorry = _("Sorry: {reason}.").format(reason=error)
+        error_html = f'<p class="error" id="answer-error" role="alert">{esc(sorry)}</p>'
         described.insert(0, "answer-error")
-    help_html = (f"<details><summary>Help with this question</summary><p>{esc(question.help)}</p></details>"
+    more_help = _("Help with this question")
+    help_html = (f"<details><summary>{esc(more_help)}</summary><p>{esc(question.help)}</p></details>"
                  if question.help else "")
     if question.type in ("choice", "yes_no"):
         options = (["yes", "no"] if question.type == "yes_no" else question.choice_values)
-        labels = {"yes": "Yes", "no": "No"} if question.type == "yes_no" else {
+        labels = {"yes": _("yes").capitalize(), "no": _("no").capitalize()} if question.type == "yes_no" else {
             choice.value: choice.label or choice.value.replace("_", " ") for choice in question.choices or []}
         chosen = value.strip().lower() if question.type == "yes_no" else value
         items = "".join(
@@ -157,34 +169,38 @@ def question_page(interview: Interview, question: Question, state: State, *, val
                       f'<p class="hint" id="hint-text">{esc(hint(question).capitalize())}.</p>'
                       f'<input type="text" id="answer" name="answer" value="{esc(value)}" autocomplete="off"'
                       f' aria-describedby="{" ".join(described)}"{invalid}>')
-    back = BACK if state.history else ""
+    back = _back() if state.history else ""
+    go_on, unknown = _("Continue"), _("I don't know")
     body = (f'{_progress(interview.progress())}<form method="post" action="{_action(lang)}" novalidate>'
             f'{state.hidden()}<input type="hidden" name="q" value="{esc(question.id)}">{field_html}'
-            '<div class="actions"><button type="submit" class="primary" name="action" value="next">Continue</button>'
-            "<button type=\"submit\" name=\"action\" value=\"skip\">I don't know</button>"
+            f'<div class="actions"><button type="submit" class="primary" name="action" value="next">{esc(go_on)}'
+            f'</button><button type="submit" name="action" value="skip">{esc(unknown)}</button>'
             f"{back}</div></form>")
     return page(question.prompt, body, lang=lang, footer=_footer(interview.rulebook))
 
 
 def offer_page(interview: Interview, state: State, count: int, *, lang: str = "en") -> str:
     """The goal's routes are decided: go on with the other routes, or see the verdict now."""
-    more = "1 more question" if count == 1 else f"{count} more questions"
-    body = (f'<h1>The routes for what you want most are decided.</h1>'
+    decided = _("The routes for what you want most are decided.")
+    more = ngettext("Check the other routes too? At most {count} more question.",
+                    "Check the other routes too? At most {count} more questions.", count).format(count=count)
+    others, mine = _("Yes, check the other routes"), _("No, show my result")
+    body = (f'<h1>{esc(decided)}</h1>'
             f'<form method="post" action="{_action(lang)}">{state.hidden()}'
-            f"<p>Check the other routes too? At most {esc(more)}.</p>"
+            f"<p>{esc(more)}</p>"
             '<div class="actions"><button type="submit" class="primary" name="action" value="others">'
-            "Yes, check the other routes</button>"
-            '<button type="submit" name="action" value="goal_only">No, show my result</button>'
-            f"{BACK if state.history else ''}</div></form>")
-    return page("The routes for what you want most are decided", body, lang=lang,
-                footer=_footer(interview.rulebook))
+            f"{esc(others)}</button>"
+            f'<button type="submit" name="action" value="goal_only">{esc(mine)}</button>'
+            f"{_back() if state.history else ''}</div></form>")
+    return page(decided.rstrip("."), body, lang=lang, footer=_footer(interview.rulebook))
 
 
 def error_page(message: str, problems: Iterable[tuple[str | None, str]], *, lang: str = "en") -> str:
     items = "".join(f"<li>{esc(name) + ': ' if name else ''}{esc(rule)}</li>" for name, rule in problems)
-    body = (f'<h1>Sorry, this page could not be read</h1><p class="error" role="alert">{esc(message)}.</p>'
-            f'{"<ul>" + items + "</ul>" if items else ""}<p><a href="{_home(lang)}">Start again</a></p>')
-    return page("Sorry, this page could not be read", body, lang=lang)
+    title, again = _("Sorry, this page could not be read"), _("Start again")
+    body = (f'<h1>{esc(title)}</h1><p class="error" role="alert">{esc(message)}.</p>'
+            f'{"<ul>" + items + "</ul>" if items else ""}<p><a href="{_home(lang)}">{esc(again)}</a></p>')
+    return page(title, body, lang=lang)
 
 
 def verdict_page(interview: Interview, report: Report, details_html: str, state: State, *,
@@ -195,70 +211,83 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
     proof = guidance.citizen(report)
     if proof is not None:
         parts.append(_steps(proof))
-        parts.append("<p>You do not need a visa, a work permit or permanent residence to live in Canada.</p>")
+        parts.append(f"<p>{esc(_(NO_VISA))}</p>")
     else:
         serious = [flag for flag in report.flags if flag.severity == "serious"]
         if serious:
+            stop = _("STOP: ").strip()
             parts.append("<ul>" + "".join(
-                f'<li><span class="stop">Stop:</span> <strong>{esc(flag.title)}</strong>. {esc(flag.text)}</li>'
+                f'<li><span class="stop">{esc(stop)}</span> <strong>{esc(flag.title)}</strong>. {esc(flag.text)}</li>'
                 for flag in serious) + "</ul>")
         opened = guidance.realistic_order(report)
         if opened:
-            title = "Open to you, most realistic first" if len(opened) > 1 else "Open to you"
-            parts.append(f"<h2>{title}</h2><ol>" + "".join(_open(report, p) for p in opened) + "</ol>")
+            title = _("Open to you, most realistic first:") if len(opened) > 1 else _("Open to you:")
+            parts.append(f"<h2>{esc(title.rstrip(':').rstrip())}</h2><ol>" + "".join(_open(report, p) for p in opened)
+                         + "</ol>")
         undecided = guidance.realistic_order(report, [p for p in report.pathways.values()
                                                       if p.outcome == "incomplete"])
         if undecided:
-            parts.append("<h2>Undecided: these answers would decide them</h2><ul>" + "".join(
-                f"<li>{esc(p.title)}: <strong>{esc(_needs(rulebook, p))}</strong></li>" for p in undecided)
-                + "</ul>")
+            heading = _("Undecided: these answers would decide them")
+            parts.append(f"<h2>{esc(heading)}</h2><ul>" + "".join(
+                f"<li>{esc(_('{title}: ').format(title=p.title))}<strong>{esc(_needs(rulebook, p))}</strong></li>"
+                for p in undecided) + "</ul>")
         closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
         if closed:
-            parts.append(f"<p>Closed: {len(closed)} route{'s' if len(closed) != 1 else ''} "
-                         "(the details below say why).</p>")
+            line = ngettext("Closed: {count} route (the details below say why).",
+                            "Closed: {count} routes (the details below say why).",
+                            len(closed)).format(count=len(closed))
+            parts.append(f"<p>{esc(line)}</p>")
         if report.leads:
-            parts.append("<p>Also worth exploring: " + esc("; ".join(lead.title for lead in report.leads)) + "</p>")
+            parts.append("<p>" + esc(_("Also worth exploring: ") + "; ".join(lead.title for lead in report.leads))
+                         + "</p>")
     for warning in report.warnings:
-        parts.append(f"<p><strong>Check your answers:</strong> {esc(warning.title)}</p>")
+        parts.append(f"<p><strong>{esc(_('Check your answers: ').rstrip())}</strong> {esc(warning.title)}</p>")
     parts.append(f'<p class="note">{esc(" ".join(report.disclaimer.split()))}</p>')
-    back = '<button type="submit" name="action" value="back">Change my last answer</button>' if state.history else ""
+    change, again, every = _("Change my last answer"), _("Start again"), _("Details: every route and why")
+    back = f'<button type="submit" name="action" value="back">{esc(change)}</button>' if state.history else ""
     parts.append(f'<form method="post" action="{_action(lang)}">{state.hidden()}<div class="actions">{back}'
-                 f'<a href="{_home(lang)}">Start again</a></div></form>')
-    parts.append(f"<details><summary>Details: every route and why</summary>{details_html}</details>")
-    return page("Your screening", "".join(parts), lang=lang, footer=_footer(rulebook))
+                 f'<a href="{_home(lang)}">{esc(again)}</a></div></form>')
+    parts.append(f"<details><summary>{esc(every)}</summary>{details_html}</details>")
+    return page(_("Your screening"), "".join(parts), lang=lang, footer=_footer(rulebook))
 
 
 def _headline(report: Report) -> str:
     if guidance.citizen(report) is not None:
-        return "You are very likely Canadian already: get your proof of citizenship."
+        return _("You are very likely Canadian already") + _(": get your proof of citizenship.")
     if any(flag.severity == "serious" for flag in report.flags):
-        return "Before any route: an admissibility problem must be dealt with first."
+        return _("Before any route: an admissibility problem must be dealt with first.")
     opened = guidance.realistic_order(report)
     if opened:
         more = len(opened) - 1
-        return f"Open to you: {opened[0].title}" + (f" and {more} other route{'s' if more > 1 else ''}." if more
-                                                    else ".")
+        others = ngettext(" and {count} other route", " and {count} other routes", more).format(count=more)
+        return _("Open to you: ") + opened[0].title + (others if more else "") + "."
     undecided = sum(p.outcome == "incomplete" for p in report.pathways.values())
     if undecided:
-        return f"No route is open yet on your answers; {undecided} could be, depending on the answers below."
-    return "No route is open to you on these answers."
+        return _("No route is open yet on your answers") + ngettext(
+            "; {count} could be, depending on answers below.", "; {count} could be, depending on answers below.",
+            undecided).format(count=undecided)
+    return _("No route is open to you on these answers.")
 
 
 def _open(report: Report, pathway: PathwayResult) -> str:
     odds = guidance.chance(report, pathway)
     if odds is not None and odds.long_shot:
-        why = (f"Eligible, but your score {display(odds.value)} is below every recent round you could be in "
-               f"(lowest {min(band.low for band in odds.rounds)})." if odds.rounds else
-               f"Eligible, but no recent round invited this program (your score: {display(odds.value)}).")
+        why = (_("Eligible, but your score {score} is below every recent round you could be in "
+                 "(lowest {lowest}).").format(score=display(odds.value),
+                                              lowest=display(min(band.low for band in odds.rounds)))
+               if odds.rounds else
+               _("Eligible, but no recent round invited this program (your score: {score}).").format(
+                   score=display(odds.value)))
     else:
         why = pathway.summary
-    first = (f"<p><strong>First step:</strong> {esc(' '.join(pathway.next_steps[0].text.split()))}</p>"
+    step_label = _("First step: ").rstrip()
+    first = (f"<p><strong>{esc(step_label)}</strong> {esc(' '.join(pathway.next_steps[0].text.split()))}</p>"
              if pathway.next_steps else "")
     return f'<li><span class="outcome-eligible">{esc(pathway.title)}</span><p>{esc(why)}</p>{first}</li>'
 
 
 def _steps(pathway: PathwayResult) -> str:
-    return "<h2>What to do</h2><ol>" + "".join(
+    return f"<h2>{esc(_('What to do:').rstrip(':').rstrip())}</h2><ol>" + "".join(
         f"<li>{esc(' '.join(step.text.split()))}</li>" for step in pathway.next_steps) + "</ol>"
 
 
@@ -266,7 +295,7 @@ def _needs(rulebook: Rulebook, pathway: PathwayResult) -> str:
     from screener.render.verdict import labels  # the verdict screen's wording (a pure function)
 
     missing = sorted({name for requirement in pathway.unknown for name in requirement.missing})
-    return labels(rulebook.questions, missing, limit=3) if missing else "a lawyer's review"
+    return labels(rulebook.questions, missing, limit=3) if missing else _("a lawyer's review")
 
 
 def details_html(rulebook: Rulebook, interview: Interview, report: Report) -> str:
