@@ -1,11 +1,14 @@
-"""Benchmark: `screener batch` against a plain Python CSV copy of the same file, in the same run.
+"""Benchmark: `screener batch` against a plain Python CSV copy and the columnar floor, in the same run.
 
     python bench/batch.py 1000000 [--rules DIR] [--keep]
 
-Writes N synthetic intake rows (every field of the rulebook, realistic spellings, some blanks), then
-times two child processes on that file: `screener batch IN -o OUT` and a `csv.DictReader` ->
-`csv.DictWriter` copy. Prints both times, their ratio (targets: <= 1.0) and each child's peak RSS
-(target for batch: <= 300 MB whatever N). Times are never asserted anywhere; this only reports.
+Writes N synthetic intake rows (every field of the rulebook, realistic spellings, some blanks) twice: a
+plain file (no quotes at all) and the same rows with every cell quoted. Then times child processes:
+`screener batch` on each file, a `csv.DictReader` -> `csv.DictWriter` copy and the columnar floor
+(`bench/floor.py`: polars reading the file, ~40 expressions, writing it) on the plain file. Prints wall
+and CPU seconds (user + system, every thread), peak RSS and the ratios of issue 15: batch CPU / floor CPU
+(target <= 1.5), batch wall / copy wall (target <= 0.6 at 1M rows), quoted / plain (target <= 1.2),
+batch peak RSS (target <= 300 MB whatever N). Times are never asserted anywhere; this only reports.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import platform
 import random
 import subprocess
 import sys
@@ -55,7 +59,7 @@ def synthetic_rows(rules: Path, count: int, seed: int = 5) -> tuple[list[str], l
             return str(rng.randint(low, high))
         if question.type == "money":
             amount = rng.randint(0, 250_000)
-            return rng.choice([str(amount), f"${amount:,}"])
+            return rng.choice([str(amount), f"${amount}"])
         if question.type == "choice":
             choice = rng.choice(question.choice_values)
             return rng.choice([choice, choice.upper(), choice.replace("_", " ")])
@@ -65,10 +69,11 @@ def synthetic_rows(rules: Path, count: int, seed: int = 5) -> tuple[list[str], l
     return fields, [pool[i % len(pool)] for i in range(count)]
 
 
-def write_input(path: Path, rules: Path, count: int) -> None:
+def write_input(path: Path, rules: Path, count: int, quoting: int = csv.QUOTE_MINIMAL) -> None:
+    """The intake file (the rows need no quotes; `csv.QUOTE_ALL` quotes every cell anyway)."""
     fields, rows = synthetic_rows(rules, count)
     with path.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.writer(stream)
+        writer = csv.writer(stream, quoting=quoting)
         writer.writerow(fields)
         writer.writerows(rows)
 
@@ -85,6 +90,12 @@ def timed(command: list[str]) -> tuple[float, float, float]:
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
+def cpu_model() -> str:
+    with open("/proc/cpuinfo", encoding="utf-8") as info:
+        return next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")),
+                    platform.processor())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rows", type=int, nargs="?", default=100_000)
@@ -92,18 +103,32 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="screener-bench-"))
-    source = folder / "intake.csv"
-    write_input(source, args.rules, args.rows)
-    size = source.stat().st_size / 1e6
-    screener = [sys.executable, "-m", "screener", "batch", str(source), "-o", str(folder / "screened.csv"),
+    plain, quoted = folder / "intake.csv", folder / "intake-quoted.csv"
+    write_input(plain, args.rules, args.rows)
+    write_input(quoted, args.rules, args.rows, csv.QUOTE_ALL)
+
+    def batch(source: Path) -> list[str]:
+        return [sys.executable, "-m", "screener", "batch", str(source), "-o", str(folder / "screened.csv"),
                 "--rules", str(args.rules), "--as-of", "2026-11-25"]
-    copy = [sys.executable, "-c", COPY, str(source), str(folder / "copy.csv")]
-    batch_time, batch_cpu, batch_rss = timed(screener)
-    copy_time, copy_cpu, copy_rss = timed(copy)
-    print(f"rows: {args.rows:,}  input: {size:,.1f} MB  cores: {os.cpu_count()}")
-    print(f"screener batch      : {batch_time:8.2f} s  CPU {batch_cpu:8.2f} s  peak RSS {batch_rss:7.1f} MB")
-    print(f"DictReader->Writer  : {copy_time:8.2f} s  CPU {copy_cpu:8.2f} s  peak RSS {copy_rss:7.1f} MB")
-    print(f"ratio batch / copy  : {batch_time / copy_time:8.2f}   (target <= 1.0; RSS target <= 300 MB)")
+
+    runs = {
+        "screener batch": batch(plain),
+        "batch, quoted file": batch(quoted),
+        "columnar floor": [sys.executable, str(ROOT / "bench" / "floor.py"), str(plain), str(folder / "floor.csv")],
+        "DictReader->Writer": [sys.executable, "-c", COPY, str(plain), str(folder / "copy.csv")],
+    }
+    found = {name: timed(command) for name, command in runs.items()}
+    print(f"rows: {args.rows:,}  input: {plain.stat().st_size / 1e6:,.1f} MB plain, "
+          f"{quoted.stat().st_size / 1e6:,.1f} MB quoted  cores: {os.cpu_count()}  load: {os.getloadavg()[0]:.1f}")
+    print(f"machine: {cpu_model()}, Python {platform.python_version()}")
+    for name, (wall, cpu, rss) in found.items():
+        print(f"{name:20}: {wall:8.2f} s wall  {cpu:8.2f} s CPU  peak RSS {rss:7.1f} MB")
+    (wall, cpu, rss), (quoted_wall, quoted_cpu, quoted_rss) = found["screener batch"], found["batch, quoted file"]
+    print(f"batch CPU / floor CPU : {cpu / found['columnar floor'][1]:6.2f}   (target <= 1.5)")
+    print(f"batch wall / copy wall: {wall / found['DictReader->Writer'][0]:6.2f}   (target <= 0.6 at 1M rows)")
+    print(f"batch CPU / copy CPU  : {cpu / found['DictReader->Writer'][1]:6.2f}")
+    print(f"quoted / plain        : {quoted_cpu / cpu:6.2f} CPU, {quoted_wall / wall:.2f} wall   (target <= 1.2)")
+    print(f"batch peak RSS        : {max(rss, quoted_rss):6.1f} MB   (target <= 300 MB whatever N)")
     if not args.keep:
         for path in folder.iterdir():
             path.unlink()

@@ -404,7 +404,8 @@ input row, in input order:
  "input": {{"Name": "Zoë Lefèvre", "Email": "zoe@example.fr", "age": "29", "...": "..."}},
  "rulebook": {{"version": "2026.11", "as_of": "2026-11-25"}},
  "pathways": {{"express_entry_fsw": {{"outcome": "eligible",
-   "requirements": [{{"id": "language", "status": "met"}}, "..."], "next_steps": ["..."]}}, "...": {{}}}},
+   "requirements": [{{"id": "language", "status": "met", "text": "...", "actual": 9, "needed": 7,
+                     "reference": "IRPR s.75(2)(d)"}}, "..."], "next_steps": ["..."]}}, "...": {{}}}},
  "scores": {{"crs_score": 429, "fsw_points": 68}}, "flags": [], "leads": ["provincial_streams"],
  "warnings": [], "best_pathway": "express_entry_fsw", "missing": [], "error": null}}
 ```
@@ -412,9 +413,10 @@ input row, in input order:
 `row` is the data row's number (1 = the first row under the header); `id` and `input` hold the cells
 as read (non-empty ones; no spreadsheet escaping: JSON is not run as a formula), so a record joins back
 to the intake. The report keys (`rulebook`, `pathways`, `scores`, `flags`, `leads`, `warnings`,
-`best_pathway`) mean what they mean in `screener check --json`, with ids in place of the texts that
-are the same for everyone (those are in the header); a requirement's `status` is `met`, `failed` or
-`unknown`, a score that cannot be computed is `null`. A row that cannot be read has `error` (the reason)
+`best_pathway`) mean what they mean in `screener check --json`, with ids in place of the titles that
+are the same for everyone (those are in the header); each requirement has the keys of the intake
+contract (`id`, `status`: `met`, `failed` or `unknown`, `text`, `actual`, `needed`, `reference`), a score
+that cannot be computed is `null`. A row that cannot be read has `error` (the reason)
 and no report keys. `--full` writes instead, with no header record, the complete report of
 `screener check --json` on every line, plus `row`, `id` and `input`.
 

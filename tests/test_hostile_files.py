@@ -391,7 +391,7 @@ def test_a_plain_file_takes_the_polars_fast_path(monkeypatch: pytest.MonkeyPatch
 
 
 def test_the_polars_csv_behaviour_the_fast_path_relies_on() -> None:
-    """`read_plain` trusts polars' unquoted reader for these; a polars upgrade that changes one fails here.
+    """`read_plain` and `read_quoted` trust polars' reader for these; a polars upgrade that changes one fails here.
 
     A short line is padded with empty cells (so the separator count, not polars, finds it), a long line
     is refused, CRLF loses its CR, an empty cell is "" and a lone CR inside a cell is data.
@@ -410,8 +410,24 @@ def test_the_polars_csv_behaviour_the_fast_path_relies_on() -> None:
     assert cells(b"1,2,3\n4,5\n") == [("1", "2", "3"), ("4", "5", "")]
     assert cells(b"1,2,3\n4,5,6,7\n") == "refused"
     assert cells(b"1,,3\r\n4,a\rb,6") == [("1", "", "3"), ("4", "a\rb", "6")]
+    def quoted(data: bytes) -> list[tuple[str, ...]] | str:
+        try:
+            return pl.read_csv(io.BytesIO(data), has_header=False, separator=",", quote_char='"',
+                               schema=dict.fromkeys(["c0", "c1", "c2"], pl.String), empty_string_is_null=False).rows()
+        except pl.exceptions.PolarsError:
+            return "refused"
+
+    assert quoted(b'"1","2","3"\n"4","5"\n') == [("1", "2", "3"), ("4", "5", "")]  # short: padded
+    assert quoted(b'"1","2","3"\n"4","5","6","7"\n') == "refused"
+    for stray in (b'4,5"x,6\n', b'4,"5"x,6\n', b'4,"5,6', b'4,5,""6\n', b'4,5,6"\n'):
+        assert quoted(b'"1","2","3"\n' + stray) == "refused", stray
+    assert quoted(b'"1","a\nb","say ""hi"""\n') == [("1", "a\nb", 'say "hi"')]  # one record over two lines
     reader = CsvReader(io.BytesIO(b"a,b,c\n"))
     assert reader.read_plain(b"1,2,3\n4,5\n", 2) is None  # the short line goes to the path that reports it
+    assert reader.read_quoted(b'"1","2","3"\n"4","5"\n', 2) is None
+    assert reader.read_quoted(b'"1","a\nb","3"\n', 2) is None  # a record over two lines: recovery reads it
+    both = reader.read_quoted(b'"1","x,y","3"\n4,"",6\n', 2)
+    assert both is not None and both.rows() == [("1", "x,y", "3", 2, None), ("4", "", "6", 3, None)]
     plain = reader.read_plain(b"1,2,3\n4,,6\n", 2)
     assert plain is not None and plain.rows() == [("1", "2", "3", 2, None), ("4", "", "6", 3, None)]
 

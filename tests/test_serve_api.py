@@ -22,6 +22,7 @@ with warnings.catch_warnings():  # starlette >= 1.x would rather have httpx2; ht
     warnings.simplefilter("ignore", DeprecationWarning)
     from starlette.testclient import TestClient
 
+from screener.answers import AnswerError
 from screener.rulebook import Rulebook, load_rulebook
 from screener.web.app import MAX_BODY, create_app
 
@@ -85,6 +86,30 @@ def test_bad_answers_are_422_with_every_field_and_rule_never_the_value(client: T
     assert fields["age"] == "must be between 0 and 120"
     assert "did you mean 'age'" in fields["agee"]
     assert "5551234" not in response.text and "lots-secret" not in response.text
+
+
+def test_the_engine_reads_the_answers_as_check_does(client: TestClient, book: Rulebook) -> None:
+    """/v1/screen hands the answers as written to the engine (one reading per request): text numbers,
+    yes/no words and choice spellings give the report typed answers give, on both report sizes."""
+    written = {"age": "30", "us_citizen": "No", "marital_status": "Common Law", "job_offer": "yes"}
+    typed = book.read_answers(written)
+    for query in ("", "?details=true"):
+        data = client.post(f"/v1/screen{query}", json=written).json()
+        assert data == client.post(f"/v1/screen{query}", json=typed).json()
+    assert {p: v["outcome"] for p, v in data["pathways"].items()} == book.evaluate(typed, AS_OF).outcomes()
+
+
+@pytest.mark.parametrize("query", ["", "?details=true"])
+def test_unreadable_answers_come_before_unknown_declined_questions(client: TestClient, book: Rulebook,
+                                                                  query: str) -> None:
+    with pytest.raises(AnswerError) as check_says:
+        book.read_answers({"age": "old"})
+    response = client.post(f"/v1/screen{query}", json={"age": "old", "no_such_question": None})
+    assert response.status_code == 422
+    assert response.json()["problems"] == [{"field": "age", "rule": check_says.value.problems["age"]}]
+    response = client.post(f"/v1/screen{query}", json={"age": 30, "no_such_question": None})
+    assert response.status_code == 422
+    assert response.json()["problems"] == [{"field": "no_such_question", "rule": "not a question of this rulebook"}]
 
 
 def test_lists_and_mappings_are_refused_by_field(client: TestClient) -> None:

@@ -79,13 +79,34 @@ def read(rulebook: Rulebook, raw: AnswerFile) -> tuple[dict[str, Any], set[str]]
     try:
         values = rulebook.read_answers(raw.answers)
     except AnswerError as exc:
-        raise RequestError(422, _("some answers could not be read"),
-                           [Problem(field_name(name), reason) for name, reason in exc.problems.items()]) from None
+        raise unreadable(exc) from None
+    check_declined(rulebook, raw)
+    return values, set(raw.declined)
+
+
+def unreadable(exc: AnswerError) -> RequestError:
+    """The 422 for answers that could not be read: every field and its rule."""
+    return RequestError(422, _("some answers could not be read"),
+                        [Problem(field_name(name), reason) for name, reason in exc.problems.items()])
+
+
+def check_declined(rulebook: Rulebook, raw: AnswerFile) -> None:
+    """A question answered `null` ("I don't know") must be a question of the rulebook (422)."""
     unknown = sorted(name for name in raw.declined if name not in rulebook.questions)
     if unknown:
         raise RequestError(422, _("some answers could not be read"),
                            [Problem(field_name(name), _("not a question of this rulebook")) for name in unknown])
-    return values, set(raw.declined)
+
+
+def screen_raw(rulebook: Rulebook, raw: AnswerFile, as_of: dt.date, *, details: bool = False) -> dict[str, Any]:
+    """`screen` over answers as received: the engine reads them (once, with the one answer rule), so an
+    answer it cannot read is the same 422 `read` gives, without reading every answer twice per request."""
+    try:
+        report = screen(rulebook, raw.answers, as_of, details=details)
+    except AnswerError as exc:
+        raise unreadable(exc) from None
+    check_declined(rulebook, raw)
+    return report
 
 
 def parse_date(value: str | None, name: str = "as_of") -> dt.date:
@@ -99,8 +120,9 @@ def parse_date(value: str | None, name: str = "as_of") -> dt.date:
 
 
 def screen(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, *, details: bool = False) -> dict[str, Any]:
-    """The contract's JSON report: compact by default (outcomes, scores, flags, leads, warnings, best
-    pathway, missing; the engine's fast path, no text rendered), the full report with `details`."""
+    """The contract's JSON report for answers (typed, or as written: the engine reads them): compact by
+    default (outcomes, scores, flags, leads, warnings, best pathway, missing; the engine's fast path, no
+    text rendered), the full report with `details`."""
     if details:
         return evaluate(rulebook, values, as_of).to_json()
     found = outcomes(rulebook, values, as_of)

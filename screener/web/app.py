@@ -156,8 +156,7 @@ class Service:
         details = _flag(request, "details")
         as_of = self.date(request)
         raw = api.parse_body(await read_body(request, JSON_TYPE))
-        values, _ = api.read(self.book, raw)
-        return _json(api.screen(self.book, values, as_of, details=details))
+        return _json(api.screen_raw(self.book, raw, as_of, details=details))
 
     async def next_question(self, request: Request) -> Response:
         as_of = self.date(request)
@@ -200,8 +199,7 @@ class Service:
         try:
             values = self.book.read_answers(state.raw)
         except AnswerError as exc:
-            raise RequestError(422, _("some answers could not be read"),
-                               [Problem(field_name(name), reason) for name, reason in exc.problems.items()]) from None
+            raise api.unreadable(exc) from None
         unknown = [q for q in state.declined + [qid for qid, _ in state.history] if q not in self.book.questions]
         if unknown:
             raise RequestError(422, _("the form names a question this rulebook does not have"),
