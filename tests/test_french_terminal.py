@@ -19,10 +19,10 @@ from typing import Any
 import pexpect
 import pytest
 import yaml
+from test_personas import interview
 from typer.testing import CliRunner
 
 from screener.cli import app
-from screener.interview import Interview
 from screener.model import Question
 from screener.rulebook import Rulebook, load_rulebook
 
@@ -50,24 +50,6 @@ def person(name: str) -> dict[str, Any]:
 def french_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("SCREENER_LANG", "LC_ALL", "LC_MESSAGES", "SCREENER_RULES")}
     return {**env, "LANG": "fr_CA.UTF-8", "NO_COLOR": "1", "COLUMNS": "80", "LINES": "24"}
-
-
-def asked_in_english(book: Rulebook, answers: dict[str, Any]) -> list[str]:
-    """The questions the library asks, declining the unknown ones and the offer to check other routes."""
-    typed = book.read_answers(answers)
-    session = Interview.start(book, AS_OF)
-    asked: list[str] = []
-    while True:
-        if session.offer_others():
-            session.offered, session.only_goal = True, True
-        question = session.next_question()
-        if question is None:
-            return asked
-        asked.append(question.id)
-        if question.id in typed:
-            session.answer(question, typed[question.id])
-        else:
-            session.decline(question)
 
 
 def typed_in_french(question: Question, value: Any) -> str:
@@ -125,7 +107,7 @@ def drive(book: Rulebook, name: str) -> tuple[list[str], list[str], str]:
 ])
 def test_a_whole_interview_in_french(book: Rulebook, name: str, headline: str) -> None:
     asked, typed, shown = drive(book, name)
-    assert asked == asked_in_english(book, person(name))  # the same questions as in English
+    assert asked == interview(book, person(name))  # the same questions as in English
     assert {"oui", "non"} & set(typed)  # answered the French way
     french_labels = {c.label for q in book.in_language("fr").questions.values() for c in q.choices or []}
     assert french_labels & set(typed)
