@@ -111,15 +111,17 @@ def measure(args: argparse.Namespace) -> tuple[float, float]:
 
 
 def baseline(revision: str, args: argparse.Namespace) -> tuple[float, float]:
-    """The same measurement on another git revision of screener, in a child process."""
+    """The same measurement on another git revision of screener, in a child process, with that revision's
+    own default rules when `--rules` is the default (older code cannot read keys the rules gained since)."""
     with tempfile.TemporaryDirectory() as folder:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "screener"], check=True,
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "screener", "rules"], check=True,
                                  capture_output=True).stdout
         with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
             tar.extractall(folder, filter="data")
         child = subprocess.run(
             [sys.executable, __file__, "--child", "--persons", str(args.persons), "--repeat", str(args.repeat),
-             "--rules", str(args.rules), "--as-of", args.as_of.isoformat()],
+             "--rules", str(Path(folder) / "rules" if args.rules == ROOT / "rules" else args.rules),
+             "--as-of", args.as_of.isoformat()],
             env={**os.environ, "PYTHONPATH": folder, "SCREENER_CACHE_DIR": "off"}, check=True, capture_output=True,
             text=True, cwd=folder)
     quick, report = child.stdout.split()
