@@ -810,6 +810,18 @@ def _logic(node: Logic, env: Environment) -> Result:
     return (None, blockers) if unknown else (not decisive, EMPTY)
 
 
+def arithmetic(op: str, left: Any, right: Any) -> Any:
+    """One step of `+ - * /` on known numbers; division by zero is unknown (None). The one place
+    both row engines (this tree walker and `screener.program`'s closures) decide it."""
+    if op == "+":
+        return left + right
+    if op == "-":
+        return left - right
+    if op == "*":
+        return left * right
+    return None if right == 0 else left / right
+
+
 def _arith(node: Arith, env: Environment) -> Result:
     """Left to right; unknown if any operand is, and division by zero is unknown too."""
     value, blockers = evaluate(node.operands[0], env)
@@ -817,16 +829,8 @@ def _arith(node: Arith, env: Environment) -> Result:
         right, right_blockers = evaluate(operand, env)
         if value is None or right is None:
             value, blockers = None, blockers | right_blockers
-        elif op == "+":
-            value, blockers = value + right, EMPTY
-        elif op == "-":
-            value, blockers = value - right, EMPTY
-        elif op == "*":
-            value, blockers = value * right, EMPTY
-        elif right == 0:
-            value, blockers = None, EMPTY
         else:
-            value, blockers = value / right, EMPTY
+            value, blockers = arithmetic(op, value, right), EMPTY
     return value, blockers
 
 

@@ -160,18 +160,7 @@ def _arith(ops: tuple[str, ...], operands: tuple[Fn, ...]) -> Fn:
         value = first(env)
         for op, operand in rest:
             right = operand(env)
-            if value is None or right is None:
-                value = None
-            elif op == "+":
-                value = value + right
-            elif op == "-":
-                value = value - right
-            elif op == "*":
-                value = value * right
-            elif right == 0:
-                value = None
-            else:
-                value = value / right
+            value = None if value is None or right is None else ex.arithmetic(op, value, right)
         return value
 
     return run
