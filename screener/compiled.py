@@ -23,6 +23,7 @@ from screener.model import (
     NextStep,
     Pathway,
     Requirement,
+    RoundCategory,
     Score,
     ScoreLine,
     Table,
@@ -73,9 +74,18 @@ class LineRule:
 
 
 @dataclass(frozen=True, eq=False)
+class CategoryRule:
+    """Who may be invited in one type of round; `condition` None: nothing the answers show rules it out."""
+
+    model: RoundCategory
+    condition: Compiled | None = None
+
+
+@dataclass(frozen=True, eq=False)
 class ScoreRule:
     model: Score
     lines: tuple[LineRule, ...]
+    categories: tuple[CategoryRule, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,6 +147,9 @@ class Rules:
         for sid, score in self.scores.items():
             for line in score.lines:
                 yield f"score:{sid}", line.points
+            for category in score.categories:
+                if category.condition is not None:
+                    yield f"score:{sid}", category.condition
         for pid, pathway in self.pathways.items():
             for requirement in pathway.requirements:
                 yield f"pathway:{pid}", requirement.condition
@@ -265,6 +278,7 @@ class Slice:
     rows: Mapping[str, tuple[tuple[int, TableRow], ...]]  # each row in force with its index in the table
     later_or_earlier: Mapping[str, tuple[Requirement, ...]]  # requirements of each pathway not in force
     lines_not_in_force: Mapping[str, frozenset[str]]
+    categories: Mapping[str, Mapping[str, CategoryRule]] = field(default_factory=dict)  # score -> round type -> it
     programs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # `Rulebook.program`'s cache
 
 
@@ -328,5 +342,7 @@ def slice_at(rules: Rules, tables: Mapping[str, Table], as_of: dt.date) -> Slice
     lead_steps = {lead.id: tuple(s for s in lead.steps if in_force(s.model, as_of)) for lead in rules.leads.values()}
     rows = {tid: tuple((index, row) for index, row in enumerate(table.rows) if in_force(row, as_of))
             for tid, table in tables.items()}
+    categories = {sid: {c.model.type: c for c in score.categories if in_force(c.model, as_of)}
+                  for sid, score in rules.scores.items()}
     return Slice(as_of, derived, versions, lines, requirements, steps, flags, leads, warnings, lead_steps, rows, other,
-                 not_in_force)
+                 not_in_force, categories)

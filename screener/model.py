@@ -205,9 +205,23 @@ class Round(Strict):
     source: Text | None = None
 
 
+class RoundCategory(Dated, Cited):
+    """Who may be invited in the rounds of one type (a category of category-based selection).
+
+    A person meets it when `condition` holds on their answers and nothing is `unchecked`; what the
+    intake does not ask (an occupation's code) is `unchecked`, so the category is at best a "maybe"
+    for anyone `condition` does not rule out. Unknown is not no (three-valued)."""
+
+    id: Identifier
+    type: Text
+    condition: Expression | None = None
+    unchecked: Text | None = None
+
+
 class Cutoffs(Strict):
     review_by: dt.date | None = None
     window_days: int = 365
+    categories: list[RoundCategory] = []
     rounds: list[Round]
 
 
@@ -309,6 +323,9 @@ class Expectation(Strict):
     leads: list[str] | None = Field(default=None, description="The exact set of leads shown (any order).")
     warnings: list[str] | None = Field(default=None, description="The exact set of answer warnings (any order).")
     best_pathway: str | None = None
+    categories: dict[str, dict[str, Literal["yes", "no", "maybe"]]] = Field(
+        default={}, description="Per score, round category id -> whether the person may be invited in its "
+                                "rounds: yes, no, or maybe (the answers cannot show it).")
     texts: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], list[Text]] = Field(
         default={}, description="Texts the report must show, per language (en, fr): each must appear within "
                                 "some text of the report (a requirement, advice, next step, flag, lead...).")

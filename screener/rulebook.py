@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from screener import dated
 from screener import expressions as ex
 from screener.compiled import (
+    CategoryRule,
     Compiled,
     DerivedRule,
     Graph,
@@ -633,7 +634,12 @@ class _Loader:
                 points = add(line.points, file, (*path, "lines", index, "points"))
                 if points is not None:
                     lines.append(LineRule(line, points))
-            rules.scores[sid] = ScoreRule(score, tuple(lines))
+            categories = []
+            for index, category in enumerate(score.cutoffs.categories if score.cutoffs else []):
+                condition = add(category.condition, file, (*path, "cutoffs", "categories", index, "condition"))
+                categories.append(CategoryRule(category, condition))
+            self.check_categories(score, file, path)
+            rules.scores[sid] = ScoreRule(score, tuple(lines), tuple(categories))
             self.check_replacements(score.lines, [f"line '{line.id}' of '{sid}'" for line in score.lines],
                                     [dated.shape(line.points) for line in score.lines],
                                     self.positions(file, (*path, "lines"), len(score.lines)),
@@ -930,6 +936,40 @@ class _Loader:
                               f"{dated.shared_days(earlier, later)}{' ' + what if what else ''}: "
                               f"{dated.overlap_fix(first, earlier, second, later)}")
 
+    def check_categories(self, score: Score, file: str, path: tuple[int | str, ...]) -> None:
+        """Round categories: unique ids, and two versions of one round type never in force on the same day
+        (the rounds would be compared under either); a gap between versions is an error too."""
+        categories = score.cutoffs.categories if score.cutoffs else []
+        where = (*path, "cutoffs", "categories")
+        seen: dict[str, int] = {}
+        for index, category in enumerate(categories):
+            if category.id in seen:
+                self.error(self.position(file, (*where, index, "id")),
+                           f"duplicate category id '{category.id}' in score '{score.id}' (also at "
+                           f"{self.position(file, (*where, seen[category.id], 'id'))}): rename one")
+            seen.setdefault(category.id, index)
+        by_type: dict[str, list[int]] = {}
+        for index, category in enumerate(categories):
+            by_type.setdefault(category.type, []).append(index)
+        for indexes in by_type.values():
+            versions = [categories[i] for i in indexes]
+            clash = False
+            for later, newer in enumerate(versions):
+                for earlier, older in enumerate(versions[:later]):
+                    if dated.dates_overlap(older, newer):
+                        clash = True
+                        self.overlap(f"category '{older.id}'", older, self.position(file, (*where, indexes[earlier])),
+                                     f"category '{newer.id}'", newer, self.position(file, (*where, indexes[later])),
+                                     f"for rounds of type '{newer.type}'")
+            if clash:
+                continue
+            for old, new, days in dated.version_gaps(versions):
+                here = self.position(file, (*where, indexes[new]))
+                self.error(here, dated.gap_message(
+                    f"category '{versions[old].id}'", self.position(file, (*where, indexes[old])), versions[old],
+                    f"category '{versions[new].id}'", here, versions[new], days,
+                    ", so its rounds are compared with nobody's score then"))
+
     def check_score(self, score: Score, file: str, path: tuple[int | str, ...]) -> None:
         group_ids = [g.id for g in score.groups]
         for index, group in enumerate(score.groups):
@@ -1060,6 +1100,10 @@ class _Loader:
             elif name in rules.scores:
                 for line in rules.scores[name].lines:
                     self.expect(line.points, context, "number", "score line points")
+        for score_rule in rules.scores.values():
+            for category in score_rule.categories:
+                if category.condition is not None:
+                    self.expect(category.condition, context, "bool", "a category's condition")
         for asked in rules.questions.values():
             if asked.relevant_if is not None:
                 self.expect(asked.relevant_if, context, "bool", "relevant_if")

@@ -169,6 +169,19 @@ def compare(case: Case, report: Report, known_ids: Mapping[str, Collection[str]]
             elif not _same_number(wanted_points, line.points):
                 why: tuple[str, ...] = (f"needs an answer: {', '.join(line.missing)}",) if line.missing else ()
                 differences.append(Difference(("score_lines", score_id, line_id), wanted_points, line.points, why))
+    words = {True: "yes", False: "no", None: "maybe"}
+    for score_id, wanted_categories in expect.categories.items():
+        score = report.scores.get(score_id)
+        in_force = score.categories if score is not None else {}
+        for category_id, wanted_word in wanted_categories.items():
+            if category_id not in in_force:
+                differences.append(Difference(
+                    ("categories", score_id, category_id), wanted_word, "no such category in force",
+                    (f"categories in force on {report.as_of.isoformat()}: {', '.join(in_force) or 'none'}",),
+                    updatable=False))
+            elif words[in_force[category_id]] != wanted_word:
+                differences.append(Difference(("categories", score_id, category_id), wanted_word,
+                                              words[in_force[category_id]]))
     for section, wanted_ids, shown, known in (
         ("flags", expect.flags, report.flags, known_ids.get("flags")),
         ("leads", expect.leads, report.leads, known_ids.get("leads")),

@@ -74,6 +74,11 @@ PLACED = {
                         "groups questions that change together.",
     "Question.implied": "An answer this question has without being asked, when a condition holds.",
     "Requirement.text": "The requirement in plain words, as the law says it; may contain {expression} placeholders.",
+    "Cutoffs.categories": "Who may be invited in each type of round (category-based selection), with dates.",
+    "RoundCategory.type": "The round type this category governs, written as the rounds write it.",
+    "RoundCategory.condition": "What the answers must show to be in the category, e.g. french_min >= 7.",
+    "RoundCategory.unchecked": "What the category also needs that the answers cannot show (the person is "
+                               "then at best a maybe), in plain words.",
     "Round.date": "The day of the round, YYYY-MM-DD.",
     "Round.type": "The kind of round, e.g. general or French-language.",
     "Round.cutoff": "The lowest score invited.",

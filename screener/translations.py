@@ -18,7 +18,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import Field
 
-from screener.compiled import LineRule, PathwayRule, RequirementRule, Rules, ScoreRule, ShownRule, StepRule, Template
+from screener.compiled import (
+    CategoryRule,
+    LineRule,
+    PathwayRule,
+    RequirementRule,
+    Rules,
+    ScoreRule,
+    ShownRule,
+    StepRule,
+    Template,
+)
 from screener.model import Choice, NextStep, Question, Strict, Text
 from screener.source import Position
 from screener.suggest import did_you_mean
@@ -76,6 +86,8 @@ class ScoreText(Strict):
     groups: dict[str, Text] = Field(default_factory=dict)
     lines: dict[str, Text] = Field(default_factory=dict)
     round_types: dict[str, Text] = Field(default_factory=dict, description="English round type -> this language")
+    categories: dict[str, Text] = Field(default_factory=dict, description="round category id -> what it needs "
+                                        "that the answers cannot show (`unchecked`), in this language")
 
 
 class StepText(Strict):
@@ -278,6 +290,13 @@ def check_translation(
                 seen_types.add(round_.type)
                 need(round_.type, (*base, "round_types", round_.type), file,
                      (*path, "cutoffs", "rounds", index, "type"), f"score '{sid}' round type '{round_.type}'")
+        for index, category in enumerate(score.cutoffs.categories if score.cutoffs else []):
+            if category.type not in seen_types:
+                seen_types.add(category.type)
+                need(category.type, (*base, "round_types", category.type), file,
+                     (*path, "cutoffs", "categories", index, "type"), f"score '{sid}' round type '{category.type}'")
+            need(category.unchecked, (*base, "categories", category.id), file,
+                 (*path, "cutoffs", "categories", index, "unchecked"), f"score '{sid}' category '{category.id}'")
     for pid, (pathway, file, path) in english["pathways"].items():
         base = ("pathways", pid)
         need(pathway.title, (*base, "title"), file, (*path, "title"), f"pathway '{pid}' title")
@@ -352,8 +371,17 @@ def _gather(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], file: 
                                    f"{key[:-1]} '{part_id}'{did_you_mean(part_id, ids)}")
                 else:
                     put((*here, key, part_id), text, (*here, key, part_id))
+        elif key == "categories":
+            ids = [c.id for c in english.cutoffs.categories] if english.cutoffs else []
+            for category_id, text in value.items():
+                if category_id not in ids:
+                    problems.error(position(file, (*here, key, category_id), at_key=True), f"score '{english.id}' "
+                                   f"has no round category '{category_id}'{did_you_mean(category_id, ids)}")
+                else:
+                    put((*here, key, category_id), text, (*here, key, category_id))
         elif key == "round_types":
-            types = sorted({r.type for r in english.cutoffs.rounds}) if english.cutoffs else []
+            types = sorted({r.type for r in english.cutoffs.rounds} | {c.type for c in english.cutoffs.categories}
+                           ) if english.cutoffs else []
             for type_, text in value.items():
                 if type_ not in types:
                     problems.error(position(file, (*here, key, type_), at_key=True),
@@ -484,14 +512,21 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             lines.append(copy)
         cutoffs = None if score.cutoffs is None else score.cutoffs.model_copy(update={"rounds": [
             round_.model_copy(update={"type": text(round_.type, *base, "round_types", round_.type)})
-            for round_ in score.cutoffs.rounds]})
+            for round_ in score.cutoffs.rounds], "categories": [
+            category.model_copy(update={"type": text(category.type, *base, "round_types", category.type),
+                                        "unchecked": maybe(category.unchecked, *base, "categories", category.id)})
+            for category in score.cutoffs.categories]})
         scores[sid] = score.model_copy(update={
             "title": text(score.title, *base, "title"), "lines": lines, "cutoffs": cutoffs,
             "groups": [group.model_copy(update={"title": text(group.title, *base, "groups", group.id)})
                        for group in score.groups]})
     for sid, score_rule in rulebook.rules.scores.items():
-        rules.scores[sid] = ScoreRule(scores.get(sid, score_rule.model), tuple(
-            LineRule(line_models.get(id(line.model), line.model), line.points) for line in score_rule.lines))
+        translated_score = scores.get(sid, score_rule.model)
+        categories = translated_score.cutoffs.categories if translated_score.cutoffs else []
+        rules.scores[sid] = ScoreRule(translated_score, tuple(
+            LineRule(line_models.get(id(line.model), line.model), line.points) for line in score_rule.lines),
+            tuple(CategoryRule(model, rule.condition) for model, rule in zip(categories, score_rule.categories,
+                                                                               strict=True)))
 
     renamed: dict[int, RequirementRule] = {}
     pathways = {}
