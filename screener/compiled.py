@@ -24,6 +24,7 @@ from screener.model import (
     Pathway,
     Requirement,
     RoundCategory,
+    Scale,
     Score,
     ScoreLine,
     Table,
@@ -57,6 +58,7 @@ class QuestionRules:
     relevant_if: Compiled | None
     implied_when: Compiled | None  # with `implied_value`: the answer the question has, unasked, when this holds
     implied_value: Any = None
+    scales: tuple[tuple[Scale, Compiled], ...] = ()  # the question's scales with their compiled `when`
 
 
 @dataclass(frozen=True, eq=False)
@@ -187,6 +189,8 @@ class Rules:
                 yield question.relevant_if
             if question.implied_when is not None:
                 yield question.implied_when
+            for _, when in question.scales:
+                yield when
         for _, compiled in self.conditions():
             yield compiled
         for template in self.templates():

@@ -90,6 +90,21 @@ class Implied(Strict):
     value: Scalar
 
 
+class Scale(Strict):
+    """The answers a numeric question takes when `when` holds: a test's own scale once the test is known."""
+
+    when: Expression
+    min: float
+    max: float
+    step: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> "Scale":
+        if self.min > self.max:
+            raise ValueError("min is greater than max")
+        return self
+
+
 class Question(Strict):
     id: Identifier
     type: Literal["yes_no", "int", "number", "money", "choice", "date"]  # number: decimal, e.g. IELTS 6.5
@@ -103,6 +118,8 @@ class Question(Strict):
     label: Text | None = None  # a short name for summaries ("English writing (CLB)"); default: the id in words
     what_if: bool | Text = False  # something a person can change; a text groups questions changed together
     implied: Implied | None = None  # the answer this question has, unasked, when a condition holds
+    step: float | None = Field(default=None, gt=0)  # answers are whole multiples of it (0.5: IELTS half bands)
+    scales: list[Scale] = []  # the interview's range (and step) once an earlier answer says which scale
 
     @property
     def short_label(self) -> str:
@@ -124,6 +141,8 @@ class Question(Strict):
             raise ValueError(f"only choice questions have 'choices' (this one is {self.type})")
         if self.type not in NUMERIC_TYPES and (self.min is not None or self.max is not None):
             raise ValueError(f"only int, number and money questions have 'min'/'max' (this one is {self.type})")
+        if self.type not in NUMERIC_TYPES and (self.step is not None or self.scales):
+            raise ValueError(f"only int, number and money questions have 'step'/'scales' (this one is {self.type})")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min is greater than max")
         return self

@@ -610,9 +610,14 @@ class _Loader:
             if question.implied is not None:
                 when = add(question.implied.when, file, (*path, "implied", "when"))
                 implied[qid] = self.implied_value(question, file, path)
+            scales = []
+            for index, scale in enumerate(question.scales):
+                compiled = add(scale.when, file, (*path, "scales", index, "when"))
+                if compiled is not None:
+                    scales.append((scale, compiled))
             rules.questions[qid] = QuestionRules(
                 add(question.relevant_if, file, (*path, "relevant_if")), when,
-                implied.get(qid) if when is not None else None)
+                implied.get(qid) if when is not None else None, tuple(scales))
         for did, (value, file, path) in items["derived"].items():
             versions: list[tuple[Any, Compiled]] = []
             plain = add(value.expr, file, (*path, "expr"))
@@ -1109,6 +1114,8 @@ class _Loader:
                 self.expect(asked.relevant_if, context, "bool", "relevant_if")
             if asked.implied_when is not None:
                 self.expect(asked.implied_when, context, "bool", "implied: when")
+            for _scale, scale_when in asked.scales:
+                self.expect(scale_when, context, "bool", "a scale's when")
         for pathway in rules.pathways.values():
             for requirement in pathway.requirements:
                 self.expect(requirement.condition, context, "bool", "a condition")

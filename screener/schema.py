@@ -69,6 +69,13 @@ PLACED = {
     "Question.min": "Smallest answer accepted.",
     "Question.max": "Largest answer accepted.",
     "Question.choices": "The possible answers of a choice question: values, or {value, label, aliases}.",
+    "Question.step": "Answers must be whole multiples of this (0.5: half bands); default: any value.",
+    "Question.scales": "The range the interview asks for once an earlier answer says which scale applies "
+                       "(a test's own scores): each with when, min, max and step.",
+    "Scale.when": "An expression over earlier answers: this scale applies when it is true.",
+    "Scale.min": "Smallest answer accepted on this scale.",
+    "Scale.max": "Largest answer accepted on this scale.",
+    "Scale.step": "Answers on this scale are whole multiples of this (0.5 for IELTS bands).",
     "Question.label": "A short name for summaries, e.g. English writing (CLB).",
     "Question.what_if": "true if a person can change this answer (used by what-if suggestions); a text "
                         "groups questions that change together.",

@@ -176,7 +176,7 @@ def next_question(interview: Interview) -> dict[str, Any]:
     progress = interview.progress()
     return {
         "done": question is None,
-        "question": None if question is None else question_json(interview.rulebook, question),
+        "question": None if question is None else question_json(interview.rulebook, interview.asked(question)),
         "progress": {"answered": progress.answered, "remaining": progress.remaining, "topic": progress.topic,
                      "part": progress.part, "parts": progress.parts, "line": progress.line()},
         "offer_others": 0 if question is None else interview.offer_others(),
