@@ -283,6 +283,7 @@ class Slice:
     later_or_earlier: Mapping[str, tuple[Requirement, ...]]  # requirements of each pathway not in force
     lines_not_in_force: Mapping[str, frozenset[str]]
     categories: Mapping[str, Mapping[str, CategoryRule]] = field(default_factory=dict)  # score -> round type -> it
+    summaries: Mapping[str, str] = field(default_factory=dict)  # pathway -> its summary's wording in force
     programs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # `Rulebook.program`'s cache
 
 
@@ -348,5 +349,18 @@ def slice_at(rules: Rules, tables: Mapping[str, Table], as_of: dt.date) -> Slice
             for tid, table in tables.items()}
     categories = {sid: {c.model.type: c for c in score.categories if in_force(c.model, as_of)}
                   for sid, score in rules.scores.items()}
+    summaries = {pid: summary_at(pathway.model, as_of) for pid, pathway in rules.pathways.items()}
     return Slice(as_of, derived, versions, lines, requirements, steps, flags, leads, warnings, lead_steps, rows, other,
-                 not_in_force, categories)
+                 not_in_force, categories, summaries)
+
+
+def summary_at(pathway: Pathway, as_of: dt.date) -> str:
+    """The wording of a pathway's summary in force on `as_of`. `rules validate` makes the dated wordings
+    cover every date once (the first has no start, the last no end, no overlap or gap); were none in
+    force, the nearest earlier one is the best description, else the first."""
+    if isinstance(pathway.summary, str):
+        return pathway.summary
+    versions = sorted(pathway.summary, key=lambda v: v.effective_from or dt.date.min)
+    found = [v for v in versions if in_force(v, as_of)]
+    earlier = [v for v in versions if v.effective_from is None or v.effective_from <= as_of]
+    return (found or earlier[-1:] or versions)[0].text

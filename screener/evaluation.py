@@ -470,7 +470,8 @@ def evaluate(
         steps = next_steps(state, state.rules.steps[pathway_id]) if outcome == "eligible" else []
         notes = [state.render(note) or note.text for note in rulebook.rules.pathways[pathway_id].notes]
         pathways[pathway_id] = PathwayResult(
-            id=pathway_id, title=pathway.title, kind=pathway.kind, rank=pathway.rank, summary=pathway.summary,
+            id=pathway_id, title=pathway.title, kind=pathway.kind, rank=pathway.rank,
+            summary=state.rules.summaries[pathway_id],
             outcome=outcome, requirements=requirements, next_steps=steps, notes=notes, scores=pathway.scores,
             reference=pathway.reference, source=pathway.source,
         )

@@ -268,12 +268,18 @@ class NextStep(Dated):
     only_if: Expression | None = None
 
 
+class SummaryVersion(Dated):
+    """One dated wording of a pathway's summary: the law it describes changed on a date."""
+
+    text: Text
+
+
 class Pathway(Cited):
     id: Identifier
     title: Text
     kind: Literal["citizenship", "permanent_residence", "temporary_residence", "protection"]
     rank: int = 100
-    summary: Text
+    summary: Text | Annotated[list[SummaryVersion], Field(min_length=1)]  # a list: dated wordings
     goals: list[Identifier] = []  # the answers to a `goal` question this pathway serves: orders the interview
     scores: list[Identifier] = []
     requirements: list[Requirement] = Field(min_length=1)

@@ -679,6 +679,7 @@ class _Loader:
                 steps.append(StepRule(step, template(step.text, file, (*spath, "text")), only_if))
             notes = tuple(template(note, file, (*path, "notes", index)) for index, note in enumerate(pathway.notes))
             rules.pathways[pid] = PathwayRule(pathway, tuple(requirements), tuple(steps), notes)
+            self.check_summary(pathway, file, path)
             self.check_replacements(pathway.requirements, [f"requirement '{r.id}'" for r in pathway.requirements],
                                     [dated.shape(r.condition) for r in pathway.requirements],
                                     self.positions(file, (*path, "requirements"), len(pathway.requirements)),
@@ -957,23 +958,51 @@ class _Loader:
         for index, category in enumerate(categories):
             by_type.setdefault(category.type, []).append(index)
         for indexes in by_type.values():
-            versions = [categories[i] for i in indexes]
-            clash = False
-            for later, newer in enumerate(versions):
-                for earlier, older in enumerate(versions[:later]):
-                    if dated.dates_overlap(older, newer):
-                        clash = True
-                        self.overlap(f"category '{older.id}'", older, self.position(file, (*where, indexes[earlier])),
-                                     f"category '{newer.id}'", newer, self.position(file, (*where, indexes[later])),
-                                     f"for rounds of type '{newer.type}'")
-            if clash:
-                continue
-            for old, new, days in dated.version_gaps(versions):
-                here = self.position(file, (*where, indexes[new]))
-                self.error(here, dated.gap_message(
-                    f"category '{versions[old].id}'", self.position(file, (*where, indexes[old])), versions[old],
-                    f"category '{versions[new].id}'", here, versions[new], days,
-                    ", so its rounds are compared with nobody's score then"))
+            self.check_dated_versions([categories[i] for i in indexes],
+                                      [f"category '{categories[i].id}'" for i in indexes],
+                                      [self.position(file, (*where, i)) for i in indexes],
+                                      f"for rounds of type '{categories[indexes[0]].type}'",
+                                      ", so its rounds are compared with nobody's score then")
+
+    def check_summary(self, pathway: Pathway, file: str, path: tuple[int | str, ...]) -> None:
+        """Dated wordings of a summary: exactly one in force on every date (no overlap, no gap, the first
+        without a start and the last without an end), so every verdict has one."""
+        if isinstance(pathway.summary, str):
+            return
+        versions = pathway.summary
+        names = [f"summary version {index + 1} of '{pathway.id}'" for index in range(len(versions))]
+        positions = self.positions(file, (*path, "summary"), len(versions))
+        if not self.check_dated_versions(versions, names, positions, "", ", so the pathway has no summary then"):
+            return
+        order = dated.by_start(versions)
+        first, last = order[0], max(order, key=lambda i: versions[i].effective_until or dt.date.max)
+        if versions[first].effective_from is not None:
+            self.error(positions[first], f"{names[first]} starts on {versions[first].effective_from}: no summary "
+                                         "is in force before it; remove its `effective_from` (the first wording "
+                                         "covers every earlier date)")
+        if versions[last].effective_until is not None:
+            self.error(positions[last], f"{names[last]} ends on {versions[last].effective_until}: no summary is "
+                                        "in force after it; remove its `effective_until` (the last wording covers "
+                                        "every later date)")
+
+    def check_dated_versions(self, versions: Sequence[Dated], names: Sequence[str], positions: Sequence[Position],
+                             what: str, consequence: str) -> bool:
+        """Versions of one thing never in force on the same day, and no days between them: errors naming
+        both positions and the fix. True when there is neither."""
+        clash = False
+        for later, newer in enumerate(versions):
+            for earlier, older in enumerate(versions[:later]):
+                if dated.dates_overlap(older, newer):
+                    clash = True
+                    self.overlap(names[earlier], older, positions[earlier], names[later], newer, positions[later],
+                                 what)
+        if clash:
+            return False
+        gaps = dated.version_gaps(versions)
+        for old, new, days in gaps:
+            self.error(positions[new], dated.gap_message(names[old], positions[old], versions[old], names[new],
+                                                         positions[new], versions[new], days, consequence))
+        return not gaps
 
     def check_score(self, score: Score, file: str, path: tuple[int | str, ...]) -> None:
         group_ids = [g.id for g in score.groups]

@@ -56,7 +56,9 @@ PLACED = {
     "NextStep.only_if": "Show this step only when this expression is true.",
     "Pathway.title": "The pathway's name as people know it.",
     "Pathway.kind": "What the pathway leads to: citizenship, permanent_residence, temporary_residence or protection.",
-    "Pathway.summary": "One or two sentences saying who the pathway is for.",
+    "Pathway.summary": "One or two sentences saying who the pathway is for; or a list of dated wordings "
+                       "({text, effective_from, effective_until}) when the law it describes changes.",
+    "SummaryVersion.text": "The summary's wording while this version is in force.",
     "Pathway.goals": "The answers to the `goal` question this pathway serves (orders the interview).",
     "Pathway.scores": "Ids of the scores shown with this pathway.",
     "Pathway.requirements": "Every condition a person must meet; the pathway is open when all are met.",

@@ -103,7 +103,8 @@ class RequirementText(Strict):
 
 class PathwayText(Strict):
     title: Text | None = None
-    summary: Text | None = None
+    summary: Text | list[Text] | None = Field(default=None, description="the summary; a list when the English "
+                                             "summary is a list of dated wordings, one text each, in order")
     requirements: dict[str, RequirementText] = Field(default_factory=dict)
     next_steps: list[StepText] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
@@ -300,7 +301,14 @@ def check_translation(
     for pid, (pathway, file, path) in english["pathways"].items():
         base = ("pathways", pid)
         need(pathway.title, (*base, "title"), file, (*path, "title"), f"pathway '{pid}' title")
-        need(pathway.summary, (*base, "summary"), file, (*path, "summary"), f"pathway '{pid}' summary")
+        if isinstance(pathway.summary, str):
+            need(pathway.summary, (*base, "summary"), file, (*path, "summary"), f"pathway '{pid}' summary")
+        else:
+            for index, version in enumerate(pathway.summary):
+                need(version.text, (*base, "summary", index), file, (*path, "summary", index, "text"),
+                     f"pathway '{pid}' summary version #{index + 1}")
+            _extra_items(found, where_fr, (*base, "summary"), len(pathway.summary), position, problems, name,
+                         f"pathway '{pid}' has only {len(pathway.summary)} summary version(s)")
         for index, requirement in enumerate(pathway.requirements):
             rbase = (*base, "requirements", requirement.id)
             rpath = (*path, "requirements", index)
@@ -404,7 +412,7 @@ def _gather(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], file: 
             for index, step in enumerate(value):
                 put((*here, key, index, "text"), step.get("text"), (*here, key, index, "text"))
                 put((*here, key, index, "url"), step.get("url"), (*here, key, index, "url"))
-        elif key == "notes":
+        elif key in ("notes", "summary"):
             found.lengths[(*here, key)] = len(value)
             for index, note in enumerate(value):
                 put((*here, key, index), note, (*here, key, index))
@@ -549,7 +557,10 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
         steps = _steps(rule.steps, base, t)
         notes = tuple(tmpl(note, *base, "notes", index) for index, note in enumerate(rule.notes))
         translated = pathway.model_copy(update={
-            "title": text(pathway.title, *base, "title"), "summary": text(pathway.summary, *base, "summary"),
+            "title": text(pathway.title, *base, "title"),
+            "summary": text(pathway.summary, *base, "summary") if isinstance(pathway.summary, str) else [
+                version.model_copy(update={"text": text(version.text, *base, "summary", index)})
+                for index, version in enumerate(pathway.summary)],
             "requirements": [r.model for r in requirements],
             "next_steps": [s.model for s in steps],
             "notes": [text(note, *base, "notes", index) for index, note in enumerate(pathway.notes)]})

@@ -189,7 +189,7 @@ def rules_info(rulebook: Rulebook, as_of: dt.date) -> dict[str, Any]:
         "rulebook": {"id": rulebook.info.id, "title": rulebook.info.title, "version": rulebook.version,
                      "as_of": as_of.isoformat(), "jurisdiction": rulebook.info.jurisdiction,
                      "review_due": rulebook.stale(as_of)},
-        "pathways": [{"id": p.id, "title": p.title, "kind": p.kind, "summary": p.summary,
+        "pathways": [{"id": p.id, "title": p.title, "kind": p.kind, "summary": rulebook.at(as_of).summaries[p.id],
                       "reference": p.reference, "source": p.source} for p in rulebook.pathways.values()],
         "topics": [{"id": topic.id, "title": topic.title} for topic in rulebook.topics],
         "questions": [question_json(rulebook, question) for question in rulebook.question_order()],
