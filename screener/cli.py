@@ -101,11 +101,6 @@ def main() -> NoReturn:
     """Entry point: run the app and turn domain errors into one line and an exit code."""
     try:
         app()  # standalone: typer itself reports usage errors (exit 2) and exits
-    except ScreenerError as error:
-        from screener.render.console import print_error
-
-        print_error(error.message, details=error.details)
-        sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
         sys.exit(130)
