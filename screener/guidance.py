@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from screener.evaluation import Evaluation, TableHit, pathway_status
+from screener.evaluation import Evaluation, TableHit, display, pathway_status
 from screener.i18n import _
 from screener.report import PathwayResult, Report, RoundBand, ScoreResult
 from screener.rulebook import Rulebook
@@ -84,6 +84,22 @@ def chance(report: Report, pathway: PathwayResult) -> Chance | None:
             continue
         return Chance(score_id, score.value, rounds_for(report, score), maybe_rounds(score))
     return None
+
+
+def long_shot_why(report: Report, pathway: PathwayResult) -> str | None:
+    """The one line of why for an open pathway whose score is below every round the person could (or
+    may) be invited in, else None: eligible to enter a pool is not a chance of an invitation."""
+    odds = chance(report, pathway)
+    if odds is None or not odds.long_shot:
+        return None
+    score = display(odds.value)
+    if odds.rounds:
+        return _("Eligible, but your score {score} is below every recent round you could be in "
+                 "(lowest {lowest}).").format(score=score, lowest=display(min(band.low for band in odds.rounds)))
+    if odds.maybe:
+        return _("Eligible, but your score {score} is below the recent rounds of every category you may be in "
+                 "(lowest {lowest}).").format(score=score, lowest=display(min(band.low for band in odds.maybe)))
+    return _("Eligible, but no recent round invited this program (your score: {score}).").format(score=score)
 
 
 def realistic_order(report: Report, pathways: list[PathwayResult] | None = None) -> list[PathwayResult]:

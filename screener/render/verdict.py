@@ -256,15 +256,7 @@ def _open(report: Report, opened: list[PathwayResult], limits: _Limits) -> list[
 
 def _why(report: Report, pathway: PathwayResult) -> str:
     """One line of why: the pathway's own first sentence, and where it competes, how the score compares."""
-    odds = guidance.chance(report, pathway)
-    if odds is not None and odds.long_shot:
-        if odds.rounds:
-            lowest = min(band.low for band in odds.rounds)
-            return _("Eligible, but your score {score} is below every recent round you could be in "
-                     "(lowest {lowest}).").format(score=display(odds.value), lowest=display(lowest))
-        return _("Eligible, but no recent round invited this program (your score: {score}).").format(
-            score=display(odds.value))
-    return _first_sentence(pathway.summary)
+    return guidance.long_shot_why(report, pathway) or _first_sentence(pathway.summary)
 
 
 def _undecided_short(undecided: list[PathwayResult], context: Context, limit: int) -> list[RenderableType]:
