@@ -239,7 +239,7 @@ class Evaluation(dict[str, Any], ex.Environment):
         the most their lowest points can be), the score is undecided and the other lines' bounds are skipped.
         """
         if score_id in self.span_memo or score_id in self.score_memo:
-            return number(decided(self.score_span(score_id), "number"))
+            return number(decided(self.score_span(score_id), "number"))  # type: ignore[no-any-return]
         lines = self.program.lines[score_id]
         plan = self.program.plans[score_id]
         lows = list(plan.lowest)  # what each line's lowest points cannot exceed
@@ -268,7 +268,7 @@ class Evaluation(dict[str, Any], ex.Environment):
                 moving.append(index)
             if any(plan.moves(lows, line) for line in moving):
                 return None
-        return number(decided(self.score_span(score_id), "number"))
+        return number(decided(self.score_span(score_id), "number"))  # type: ignore[no-any-return]
 
     def score_span(self, score_id: str) -> Bound:
         """The lowest and highest total the unknown answers leave possible (no report built)."""

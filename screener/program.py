@@ -14,9 +14,9 @@ read (table rows for `rules diff`, dated values for `guidance`) is the same on b
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-import math
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,6 @@ from screener.bounds import (
     Bound,
     arith_step,
     compare_intervals,
-    decided,
     domain,
     exact,
     hull,
@@ -684,15 +683,7 @@ def _plans(rulebook: Rulebook, rules: Slice) -> dict[str, ScorePlan]:
     plans = {}
     for sid, found in rules.lines.items():
         score = rulebook.scores[sid]
-        order: list[ScoreGroup] = []  # children before their parents
-
-        def visit(parent: str | None) -> None:
-            for group in score.groups:
-                if group.parent == parent:
-                    visit(group.id)
-                    order.append(group)
-
-        visit(None)
+        order = _children_first(score.groups, None)
         place = {group.id: index for index, group in enumerate(order)}
         plans[sid] = ScorePlan(
             groups=tuple(-1 if line.model.group is None else place[line.model.group] for line in found),
@@ -701,6 +692,14 @@ def _plans(rulebook: Rulebook, rules: Slice) -> dict[str, ScorePlan]:
             most=score.max,
             lowest=tuple(reach(line.points.node, rules.derived, cells, memo)[0] for line in found))
     return plans
+
+
+def _children_first(groups: list[ScoreGroup], parent: str | None) -> list[ScoreGroup]:
+    found = []
+    for group in groups:
+        if group.parent == parent:
+            found += [*_children_first(groups, group.id), group]
+    return found
 
 
 @dataclass(frozen=True)
