@@ -1,6 +1,7 @@
 """The program's message catalogs: extract, update and compile them with Babel (a development tool).
 
-`python tests/catalog.py` re-extracts every `_()`/`ngettext()`/`N_()` string from screener/, merges them into
+`python tests/catalog.py` re-extracts every `_()`/`ngettext()`/`N_()`/`pgettext()` string from screener/ and
+every text `--help` shows (from the assembled app), merges them into
 screener/locale/<lang>/LC_MESSAGES/screener.po (new strings get an empty translation, removed ones are
 dropped, never guessed: no fuzzy matching) and compiles the .mo files that ship in the wheel.
 tests/test_i18n.py uses the same functions to fail when a string lacks its translation or a .mo is stale.
@@ -54,7 +55,21 @@ def extract() -> Catalog:
             str(PACKAGE), method_map=[("**.py", "python")], keywords=DEFAULT_KEYWORDS):
         template.add(message, None, [], auto_comments=comments, context=context)
         del lineno
+    for context, message, where in command_help():
+        if template.get(message, context=context) is None:
+            template.add(message, None, [], auto_comments=[f"--help of {where}"], context=context)
     return template
+
+
+def command_help() -> list[tuple[str | None, str, str]]:
+    """The texts `--help` shows (docstrings, options' help, metavars), from the assembled app: they are
+    English in the source and translated when help is formatted (screener/commands/help.py)."""
+    from typer.main import get_command
+
+    from screener.cli import app
+    from screener.commands.help import help_messages
+
+    return list(help_messages(get_command(app)))
 
 
 def read(lang: str) -> Catalog:
