@@ -14,7 +14,7 @@ import datetime
 import io
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -72,6 +72,12 @@ def command_help() -> list[tuple[str | None, str, str]]:
     return list(help_messages(get_command(app)))
 
 
+def untranslated(message: Message) -> bool:
+    """No translation, or a plural message with a form left empty."""
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    return not all(forms)
+
+
 def read(lang: str) -> Catalog:
     with po_path(lang).open("rb") as stream:
         return read_po(stream, locale=lang, domain="screener")
@@ -103,7 +109,7 @@ def update() -> None:
                  include_previous=False)
         path.write_bytes(buffer.getvalue())
         mo_path(lang).write_bytes(compiled(read(lang)))
-        missing = [message.id for message in read(lang) if message.id and (not message.string or message.fuzzy)]
+        missing = [message.id for message in read(lang) if message.id and (untranslated(message) or message.fuzzy)]
         print(f"{path.relative_to(ROOT)}: {len(catalog) - 1} messages, {len(missing)} without translation")
 
 

@@ -296,3 +296,31 @@ def test_every_command_formats_its_help_through_the_catalog() -> None:
         assert isinstance(command, HelpCommand | HelpGroup), command.name
         for sub in getattr(command, "commands", {}).values():
             assert isinstance(sub, HelpCommand), sub.name
+
+
+# ------------------------------------------------------------------------------------------ rules tools
+
+
+def test_the_rules_tools_speak_french(tmp_path: Path) -> None:
+    """`rules init`, `validate`, `test` (its failures too) and `explain`'s errors for a French lawyer."""
+    copy = tmp_path / "regles"
+    outputs = {"init": runner.invoke(app, ["rules", "init", str(copy), "--lang", "fr"])}
+    outputs["validate"] = runner.invoke(app, ["rules", "validate", str(copy), "--lang", "fr"], env={"COLUMNS": "200"})
+    case = copy / "tests" / "asylum_claim.yaml"
+    broken = case.read_text(encoding="utf-8").replace('asylum_claim: "eligible"', 'asylum_claim: "ineligible"', 1)
+    case.write_text(broken, encoding="utf-8")
+    outputs["test"] = runner.invoke(app, ["rules", "test", str(copy), "-k", "air", "--coverage", "--lang", "fr"],
+                                    env={"COLUMNS": "200"})
+    outputs["explain"] = runner.invoke(app, ["rules", "explain", "express_entry_fws", "--lang", "fr"])
+    assert outputs["init"].exit_code == 0 and outputs["validate"].exit_code == 0
+    assert outputs["test"].exit_code == 1 and outputs["explain"].exit_code == 1
+    assert "attendu ineligible, obtenu eligible" in outputs["test"].stdout
+    assert "ÉCHEC" in outputs["test"].stdout and "en échec : 1" in outputs["test"].stdout
+    assert "aucune voie « express_entry_fws »" in outputs["explain"].output
+    assert "fichiers de règles et d'essais copiés" in outputs["init"].stdout
+    assert "valeurs dérivées" in outputs["validate"].stdout
+    assert "Puis-je immigrer au Canada?" in outputs["validate"].stdout
+    for name, result in outputs.items():
+        text = result.output.replace("Non-US citizen arriving by air who fears return: may claim", " ")  # its name
+        text = re.sub(r"(?<![\w-])--?[\w-]+|\S*/\S*|`[^`]*`|\$\w+|(attendu|obtenu) \w+", " ", text)  # code, outcome ids
+        assert not _english_left(text, _citations()), name
