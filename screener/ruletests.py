@@ -217,8 +217,8 @@ def run_case(rulebook: Rulebook, file: str, case: Case, position: Position) -> C
     result = CaseResult(file=file, name=case.name, position=position, case=case, as_of=as_of)
     try:
         expect = case.expect
-        if not expect.texts and _agrees(expect, outcomes(rulebook, case.answers, as_of, with_missing=False)) and _lines_agree(
-                rulebook, case, as_of):
+        fast = None if expect.texts else outcomes(rulebook, case.answers, as_of, with_missing=False)
+        if fast is not None and _agrees(expect, fast) and _lines_agree(rulebook, case, as_of):
             return result  # it passes: the full report would only explain differences
         report = rulebook.evaluate(case.answers, as_of=as_of)
     except ScreenerError as error:
