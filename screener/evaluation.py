@@ -599,11 +599,13 @@ def next_steps(state: Evaluation, steps: Iterable[StepRule]) -> list[NextStepRes
             for step in steps if step.only_if is None or state.value(step.only_if)]
 
 
-def outcomes(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Outcomes:
+def outcomes(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | None = None, *,
+             with_missing: bool = True) -> Outcomes:
     """Outcomes, score values, flags, leads, warnings and best pathway, with no text rendered (the fast path).
 
     A pathway's requirements are read until one fails; bounds (§13.25) are worked out only for the
-    unknown ones of a pathway none of whose requirements failed, and blockers only for one still incomplete.
+    unknown ones of a pathway none of whose requirements failed, and blockers only for one still incomplete
+    (`with_missing=False`: not at all, and `missing` is empty).
     """
     as_of = as_of or today()
     state = Evaluation(rulebook, rulebook.read_answers(answers), as_of)
@@ -630,7 +632,8 @@ def outcomes(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | No
                 waiting.append(rule)
         if outcome == "eligible" and waiting:
             outcome = "incomplete"
-            undecided.append(frozenset().union(*(state.why(rule.condition) for rule in waiting)))
+            if with_missing:
+                undecided.append(frozenset().union(*(state.why(rule.condition) for rule in waiting)))
         results[pathway_id] = outcome
     return Outcomes(
         pathways=results,

@@ -128,10 +128,11 @@ def rules_test(
     from screener.files import atomic_write
     from screener.render.console import make_console
     from screener.render.rules_test import render_run, render_updates
-    from screener.rulebook import load_cases, load_rulebook, resolve_rules_path
+    from screener.rulebook import load_cases, resolve_rules_path
+    from screener.rulecache import load_rulebook_cached
     from screener.ruletests import run_cases, update_expectations
 
-    rulebook = load_rulebook(resolve_rules_path(directory or rules))
+    rulebook = load_rulebook_cached(resolve_rules_path(directory or rules))  # checked as a fresh load is
     cases = _select(load_cases(rulebook.path), match)
     console = make_console()
     _warn_stale(console, rulebook)
