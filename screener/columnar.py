@@ -234,17 +234,36 @@ class Compiler:
 
     def lowered(self, node: ex.Node) -> pl.Expr:
         """The text in lower case, as `expressions.same_value` compares it (free when already lower)."""
+        return self.lower_of(self.expr(node), node)
+
+    def lower_of(self, text: pl.Expr, node: ex.Node) -> pl.Expr:
+        """`text` (the value or a bound of `node`) in lower case; free when every value `node` can take is
+        lower case already (lowering a column costs more than most whole expressions)."""
         if isinstance(node, ex.Literal_):
             return pl.lit(str(node.value).lower(), dtype=pl.String)
         values = self.text_values(node)
-        compiled = self.expr(node)
         if values is not None and all(value == value.lower() for value in values):
-            return compiled
-        return compiled.str.to_lowercase()
+            return text
+        return text.str.to_lowercase()
+
+    def among(self, text: pl.Expr, node: ex.Node, wanted: Sequence[Any]) -> pl.Expr:
+        """Whether `text` (the value or a bound of `node`) is one of `wanted`, ignoring case."""
+        if isinstance(node, ex.Literal_):
+            return self.lower_of(text, node).is_in(sorted({str(item).lower() for item in wanted}))
+        return _among(text, self.text_values(node), wanted)
+
+    def text_equal(self, op: str, left: tuple[pl.Expr, ex.Node], right: tuple[pl.Expr, ex.Node]) -> pl.Expr:
+        """`left op right` on text, ignoring case: against a literal, the values that match it."""
+        for (one, node), (_, other_node) in ((left, right), (right, left)):
+            if op in ("==", "!=") and isinstance(other_node, ex.Literal_) and isinstance(other_node.value, str) \
+                    and not isinstance(node, ex.Literal_):
+                found = self.among(one, node, [other_node.value])
+                return found if op == "==" else ~found
+        return compared(op, self.lower_of(left[0], left[1]), self.lower_of(right[0], right[1]))
 
     def equal(self, left: ex.Node, right: ex.Node) -> pl.Expr:
         if self.kind(left) == "text" or self.kind(right) == "text":
-            return compared("==", self.lowered(left), self.lowered(right))
+            return self.text_equal("==", (self.expr(left), left), (self.expr(right), right))
         return compared("==", self.expr(left), self.expr(right))
 
     # -- expressions
@@ -286,7 +305,7 @@ class Compiler:
             assert isinstance(node.right, ex.ListOf)
             items = [item.value for item in node.right.items]
             if self.kind(node.left) == "text":
-                inside = self.lowered(node.left).is_in([str(item).lower() for item in items])
+                inside = self.among(self.expr(node.left), node.left, items)
             else:
                 inside = self.expr(node.left).is_in([_plain(item) for item in items])
             return inside if node.op == "in" else ~inside
@@ -301,7 +320,8 @@ class Compiler:
         """`if(c, a, b)` with c unknown is still known when a and b are known and the same value."""
         then, otherwise = self.shared(node.args[1]), self.shared(node.args[2])
         if self.kind(node) == "text":
-            return compared("==", then.str.to_lowercase(), otherwise.str.to_lowercase()).fill_null(False)
+            return compared("==", self.lower_of(then, node.args[1]),
+                            self.lower_of(otherwise, node.args[2])).fill_null(False)
         return compared("==", then, otherwise).fill_null(False)
 
     def call(self, node: ex.Call) -> pl.Expr:
@@ -333,15 +353,27 @@ class Compiler:
 
     def lookup(self, table: Table, key_node: ex.Node, column: str) -> pl.Expr:
         """First row in force that matches the key, else the table's default; unknown key: unknown."""
-        text = self.kind(key_node) == "text"
-        return self.lookup_key(table, self.lowered(key_node) if text else self.expr(key_node), text, column)
+        if self.kind(key_node) != "text":
+            return self.lookup_key(table, self.expr(key_node), False, column)
+        return self.text_lookup(table, self.expr(key_node), key_node, column)
 
-    def lookup_key(self, table: Table, key: pl.Expr, text: bool, column: str) -> pl.Expr:
+    def text_lookup(self, table: Table, key: pl.Expr, key_node: ex.Node, column: str) -> pl.Expr:
+        """A lookup by text (the value or a bound of `key_node`): rows matched to the values the key can
+        take, case as it is, when those are known and every row names its keys; else by the key lowered."""
+        values = None if isinstance(key_node, ex.Literal_) else self.text_values(key_node)
+        rows = self.rules.rows[table.id]
+        if values is not None and all(row.at is not None or row.in_ is not None for _, row in rows):
+            return self.lookup_key(table, key, True, column, values)
+        return self.lookup_key(table, self.lower_of(key, key_node), True, column)
+
+    def lookup_key(self, table: Table, key: pl.Expr, text: bool, column: str,
+                   values: frozenset[str] | None = None) -> pl.Expr:
+        """The lookup chain over the rows in force; `values`: a text key not lowered, which takes only those."""
         key = self.share(key)
         chain: Any = pl.when(key.is_null()).then(_null("number"))
         for _, row in self.rules.rows[table.id]:
             value = _literal(row.cells.get(column))
-            condition = _row_condition(row, key, text)
+            condition = _row_condition(row, key, text, values)
             if condition is None:
                 last: pl.Expr = chain.otherwise(value)
                 return last
@@ -442,7 +474,7 @@ class Compiler:
             else:
                 value = self.value_of(left, kind) if kind == "bool" else left[0]
                 if kind == "text":
-                    found = value.str.to_lowercase().is_in([str(item).lower() for item in items])
+                    found = self.among(value, node.left, items)
                 else:
                     found = value.is_in([_plain(item) for item in items])
                 found = self.share(found)
@@ -453,8 +485,9 @@ class Compiler:
             first = self.value_of(left, kind) if kind == "bool" else left[0]
             second = self.value_of(right, kind) if kind == "bool" else right[0]
             if kind == "text":
-                first, second = first.str.to_lowercase(), second.str.to_lowercase()
-            result = self.share(compared(node.op, first, second))
+                result = self.share(self.text_equal(node.op, (first, node.left), (second, node.right)))
+            else:
+                result = self.share(compared(node.op, first, second))
             return result.fill_null(False), result.fill_null(True)
         sides = (_Ordered(left[0]), _Ordered(left[1])), (_Ordered(right[0]), _Ordered(right[1]))
         return compare_intervals(node.op, *sides, both=operator.and_, negate=operator.invert)
@@ -471,8 +504,8 @@ class Compiler:
                 spread = (then[0] & otherwise[0], then[1] | otherwise[1])
             else:
                 a, b = then[0], otherwise[0]
-                same = compared("==", a.str.to_lowercase(), b.str.to_lowercase()) if kind == "text" else \
-                    compared("==", a, b)
+                same = compared("==", self.lower_of(a, args[1]), self.lower_of(b, args[2])) if kind == "text" \
+                    else compared("==", a, b)
                 merged = self.share(pl.when(same.fill_null(False)).then(a).otherwise(_null(kind)))
                 spread = (merged, merged)
             return (pl.when(must).then(then[0]).when(~may).then(otherwise[0]).otherwise(spread[0]),
@@ -513,8 +546,8 @@ class Compiler:
         low, high = self.bounds(key_node)
         if text:
             exact = low.is_not_null()
-            found = self.lookup_key(table, low.str.to_lowercase() if self.kind(key_node) == "text" else low, True,
-                                    column)
+            found = self.text_lookup(table, low, key_node, column) if self.kind(key_node) == "text" else \
+                self.lookup_key(table, low, True, column)
         else:
             exact = compared("==", low, high)
             found = self.lookup_key(table, low, False, column)
@@ -595,10 +628,11 @@ class Compiler:
         level = rulebook.graph.level
         # Stage 0 holds the masks of the asked questions, 1 the implied answers; then, from 2 + 3n, the
         # score lines of level n (value and bounds), the values of level n, and the bounds of the derived
-        # values of level n that some bounds read; then the outcomes, then the best pathway and its title.
+        # values of level n that some bounds read; then the outcomes; then the best pathway, its title and the
+        # masks of the incomplete pathways; then the keys of `missing`.
         # Each stage's temporaries (`share`) come in layers just before it.
         top = 2 + 3 * max(level.values(), default=-1) + 3
-        stages: list[list[pl.Expr]] = [[] for _ in range(top + 2)]
+        stages: list[list[pl.Expr]] = [[] for _ in range(top + 3)]
         before: dict[int, list[list[pl.Expr]]] = {}
 
         def put(index: int, *exprs: pl.Expr) -> None:
@@ -651,7 +685,9 @@ class Compiler:
             title = title.when(eligible).then(pl.lit(titles[pathway_id]))
         waiting = blockers.counts(pathways)
         put(top + 1, *((best.otherwise(_null("text")).alias(BEST), title.otherwise(_null("text")).alias(BEST_TITLE))
-                       if ranked else (_null("text").alias(BEST), _null("text").alias(BEST_TITLE))), *waiting.keys)
+                       if ranked else (_null("text").alias(BEST), _null("text").alias(BEST_TITLE))),
+            *blockers.incomplete_only(pathways))
+        put(top + 2, *waiting.keys)
         ordered = [layer for index, stage in enumerate(stages)
                    for layer in [*before.get(index, []), stage] if layer]
         return Compiled(stages=ordered, pathways=pathways, scores=score_columns(rulebook), waiting=waiting)
@@ -766,8 +802,25 @@ def _may_match(row: TableRow, low: pl.Expr, high: pl.Expr) -> pl.Expr:
     return condition
 
 
-def _row_condition(row: TableRow, key: pl.Expr, text: bool) -> pl.Expr | None:
-    """When a table row matches the key, mirroring `program.row_matches` (at, then in, then from/to)."""
+def _among(text: pl.Expr, values: frozenset[str] | None, wanted: Sequence[Any]) -> pl.Expr:
+    """Whether `text` is one of `wanted`, ignoring case as `expressions.same_value` does. When `values` (every
+    value `text` can take) is known, the values that match are compared as they are: nothing is lowered."""
+    lower = {str(item).lower() for item in wanted}
+    if values is None:
+        return text.str.to_lowercase().is_in(sorted(lower))
+    found = sorted(value for value in values if value.lower() in lower)
+    if not found:
+        return pl.when(text.is_not_null()).then(pl.lit(False))
+    return compared("==", text, pl.lit(found[0], dtype=pl.String)) if len(found) == 1 else text.is_in(found)
+
+
+def _row_condition(row: TableRow, key: pl.Expr, text: bool, values: frozenset[str] | None = None) -> pl.Expr | None:
+    """When a table row matches the key, mirroring `program.row_matches` (at, then in, then from/to).
+    `values`: a text key that is not lowered and takes only those values (see `_among`)."""
+    if values is not None and isinstance(row.at, str):
+        return _among(key, values, [row.at])
+    if values is not None and row.at is None and row.in_ is not None and all(isinstance(v, str) for v in row.in_):
+        return _among(key, values, list(row.in_))
     if row.at is not None:
         return key == (_plain(row.at).lower() if text and isinstance(row.at, str) else _literal(row.at))
     if row.in_ is not None:
