@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from screener import i18n
+from screener.commands import batch, check, intake, rules, serve
 from screener.errors import ScreenerError
 
 
@@ -65,8 +66,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-rules_app = typer.Typer(help="Tools for the people who maintain the rules.", no_args_is_help=True)
-app.add_typer(rules_app, name="rules")
 
 
 def _print_version(value: bool) -> None:
@@ -88,19 +87,20 @@ def _root(
 ) -> None:
     """Can I move to Canada, and how? Screens answers against Canada's immigration rules."""
 
-# Each command lives in its own module and registers itself on `app` / `rules_app`.
-from screener.commands import batch, check, intake, rules, serve  # noqa: E402,F401
+
+# Each command family lives in its own module, on its own `typer.Typer`; here they are assembled, in the
+# order `screener --help` lists them. Command modules never import this one, so imports run one way.
+app.add_typer(batch.commands)
+app.add_typer(check.commands)
+app.add_typer(serve.commands)
+app.add_typer(rules.commands, name="rules")
+app.add_typer(intake.commands, name="intake")
 
 
 def main() -> NoReturn:
     """Entry point: run the app and turn domain errors into one line and an exit code."""
     try:
         app()  # standalone: typer itself reports usage errors (exit 2) and exits
-    except ScreenerError as error:
-        from screener.render.console import print_error
-
-        print_error(error.message, details=error.details)
-        sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
         sys.exit(130)

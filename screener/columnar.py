@@ -960,7 +960,3 @@ class Coercion:
         return value_column, reasons
 
 
-def coerce_frame(questions: Sequence[Question], raw: pl.DataFrame, columns: dict[str, str]) -> tuple[
-        pl.DataFrame, pl.Series]:
-    """One-off `Coercion` (for tests and small inputs)."""
-    return Coercion(questions, columns)(raw)

@@ -10,6 +10,7 @@ may decline a question ("skip"); it stays unknown (unknown is not no) and is not
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from screener.labels import matching_choices
 from screener.model import Question
 from screener.rulebook import Rulebook
 
+_SCALE = re.compile(r"\b([A-Z]{2,6})\)")  # "(CLB)", "(anglais, CLB)": a level scale's short name
 GOAL = "goal"  # the contract's question of what the person wants most; no rule reads it
 # Commands in either language, whatever language is chosen (like oui/non for yes/no).
 HELP_WORDS = frozenset({"?", "help", "h", "aide"})
@@ -177,6 +179,7 @@ class Interview:
     offered: bool = False  # "check the other routes too?" was asked
     only_goal: bool = False  # the person chose to stop once the goal's routes were decided
     _bound: int | None = None  # the last progress bound shown: it never rises
+    _parts: int | None = None  # the last count of topics shown: it never rises either
 
     @classmethod
     def start(
@@ -417,6 +420,55 @@ class Interview:
                 shown.append((self.rulebook.derived[derived_id].text or derived_id.replace("_", " "), value))
         return shown
 
+    def shown_back(self, question: Question) -> list[str]:
+        """What a test's scores convert to, once its last score is in: one line such as "IELTS General
+        Training 7/7/8/7 = CLB 9 in every ability" (or the levels and the lowest ability when they differ),
+        §13.29. Before the last score of the test, nothing; with a score skipped, one line per known level.
+
+        A test's scores are the numeric questions a table converts that share this question's `what_if`
+        group; the test is the choice their `relevant_if` reads, and the scale's short name (CLB, NCLC) is
+        the capital letters in brackets of the converted value's text, in the reader's language."""
+        lookups = _lookups_of(self.rulebook)
+        if question.id not in lookups or self.answers.get(question.id) is None:
+            return []
+        group = [q for q in self.rulebook.question_order()
+                 if q.id in lookups and (q.id == question.id or (question.what_if and q.what_if == question.what_if))]
+        pending = {q.id for q in self.open_questions()}
+        if any(q.id in pending for q in group):
+            return []  # more scores of this test to come: one line at the end
+        state = Evaluation(self.rulebook, self.answers, self.as_of)
+        given = [q for q in group if self.answers.get(q.id) is not None]
+        levels = [state.value_of(lookups[q.id][0]) for q in given]
+        texts = [self.rulebook.derived[lookups[q.id][0]].text or "" for q in given]
+        scale = {found.group(1) for text in texts for found in [_SCALE.search(text)] if found}
+        if len(given) != len(group) or None in levels or len(scale) != 1:
+            return [_("{text}: {value}").format(text=text, value=display(value))
+                    for q in given for text, value in self.converted(q)]
+        system = scale.pop()
+        scores = "/".join(format_number(self.answers[q.id]) for q in given)
+        test = self._test_label(question)
+        scores = f"{test} {scores}" if test else scores
+        lowest = min(levels)
+        if all(level == lowest for level in levels):
+            return [_("{scores} = {level} in every ability").format(
+                scores=scores, level=f"{system} {display(lowest)}")]
+        return [_("{scores} = {levels}: at least {level} in every ability (lowest: {abilities})").format(
+            scores=scores, levels=f"{system} " + "/".join(display(level) for level in levels),
+            level=f"{system} {display(lowest)}",
+            abilities=", ".join(q.short_label for q, level in zip(given, levels, strict=True) if level == lowest))]
+
+    def _test_label(self, question: Question) -> str:
+        """The label of the answered choice this score question depends on (the test taken), or ""."""
+        rule = self.rulebook.rules.questions.get(question.id)
+        if rule is None or rule.relevant_if is None:
+            return ""
+        for name in sorted(ex.names_in(rule.relevant_if.node)):
+            asked = self.rulebook.questions.get(name)
+            value = self.answers.get(name)
+            if asked is not None and asked.type == "choice" and value is not None:
+                return next((c.label or str(value) for c in asked.choices or [] if c.value == value), str(value))
+        return ""
+
     def decline(self, question: Question) -> None:
         """The person does not know: the answer stays unknown and the question is not asked again."""
         self._record(question)
@@ -461,12 +513,23 @@ class Interview:
 
     def progress(self) -> Progress:
         """How far along: questions answered (resumed answers included), the most that may still come,
-        and the topic we are in."""
+        and the topic we are in. Questions are chosen by what they decide, so topics interleave: part N
+        counts the topics reached so far (it never falls while answers are added), and "of M" the topics
+        reached or still possible (it never rises); a topic met again reads "continued"."""
         current = self.next_question()
-        titles = [t.title for t in self.rulebook.topics]
-        index = next((i for i, t in enumerate(self.rulebook.topics) if current and t.id == current.topic), -1)
-        return Progress(answered=len(self.answers) + len(self.declined), remaining=self.remaining(),
-                        topic=titles[index] if index >= 0 else "", part=index + 1, parts=len(titles))
+        titles = {t.id: t.title for t in self.rulebook.topics}
+        remaining = self.remaining()
+        if current is None or current.topic not in titles:
+            return Progress(answered=len(self.answers) + len(self.declined), remaining=remaining, topic="",
+                            part=0, parts=0)
+        questions = self.rulebook.questions
+        reached = {questions[q].topic for q in [*self.answers, *self.declined] if q in questions}
+        part = len(reached | {current.topic})
+        coming = {questions[q].topic for q in self.possible() if q in questions} | reached | {current.topic}
+        parts = max(part, min(len(coming & titles.keys()), self._parts or len(titles)))
+        self._parts = parts
+        return Progress(answered=len(self.answers) + len(self.declined), remaining=remaining,
+                        topic=titles[current.topic], part=part, parts=parts, continued=current.topic in reached)
 
 
 @dataclass(frozen=True)
@@ -474,12 +537,17 @@ class Progress:
     answered: int  # answers given, in this session or a resumed one, and questions skipped
     remaining: int  # at most this many more questions (never rises)
     topic: str
-    part: int  # which topic, 1-based, of `parts`
-    parts: int
+    part: int  # topics reached so far, this one included (0: no topic)
+    parts: int  # topics reached or still possible
+    continued: bool = False  # this topic was reached before: the interview comes back to it
 
     def heading(self) -> str:
-        return _("{topic} (part {part} of {parts})").format(topic=self.topic, part=self.part, parts=self.parts) \
-            if self.part else self.topic
+        if not self.part:
+            return self.topic
+        if self.continued:
+            return _("{topic}, continued (part {part} of {parts})").format(
+                topic=self.topic, part=self.part, parts=self.parts)
+        return _("{topic} (part {part} of {parts})").format(topic=self.topic, part=self.part, parts=self.parts)
 
     def line(self) -> str:
         return ngettext("{answered} answered, at most {count} more question",

@@ -67,3 +67,18 @@ def test_the_engine_imports_one_way() -> None:
             "print('screener.rulebook' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_commands_are_assembled_by_the_cli_not_registered_by_import() -> None:
+    """Each command module owns its `typer.Typer` and never imports `screener.cli`: cli.py adds them
+    explicitly, so importing a command module has no side effect on the app (imports run one way)."""
+    for path in sorted((PACKAGE / "commands").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "screener.cli" not in text, path
+    code = ("import sys, screener.commands.check as c; "
+            "print(len(c.commands.registered_commands), 'screener.cli' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["1", "False"]  # the module holds its command; the app is not touched
+    cli = (PACKAGE / "cli.py").read_text(encoding="utf-8")
+    for name in ("batch", "check", "serve", "rules", "intake"):
+        assert f"app.add_typer({name}.commands" in cli, name

@@ -266,8 +266,8 @@ def test_a_hang_up_keeps_the_answers_and_exits_129(tmp_path: Path) -> None:
 
 
 def test_test_scores_are_shown_back_as_levels(tmp_path: Path) -> None:
-    """Language is asked as the test taken and its four scores (§13.29); "7.5" is read, and each score is
-    shown back as the level it converts to, so the person sees what their IELTS means."""
+    """Language is asked as the test taken and its four scores (§13.29); "7.5" is read, and the scores are
+    shown back in one line as the levels they convert to, so the person sees what their IELTS means."""
     scientist = (Path(__file__).parent / "fixtures" / "personas" / "climate_scientist.yaml").read_text()
     answers = tmp_path / "a.yaml"
     kept = [line for line in scientist.splitlines() if not line.startswith(("english_clb", "job_offer", "cusma"))]
@@ -284,5 +284,6 @@ def test_test_scores_are_shown_back_as_levels(tmp_path: Path) -> None:
     assert child.exitstatus == 0
     assert asked[:5] == ["Which accepted English test", "reading score on that test", "writing score on that test",
                          "listening score on that test", "speaking score on that test"]
-    assert "= Your English reading level (CLB) from that score: 9" in out  # IELTS 7.5 reading
-    assert "= Your English speaking level (CLB) from that score: 8" in out  # IELTS 6.5 speaking
+    assert ("= IELTS General Training 7.5/7/8/6.5 = CLB 9/9/9/8: at least CLB 8 in every ability "
+            "(lowest: English speaking score)") in out  # one line, after the last score
+    assert out.count("in every ability") == 1 and "from that score" not in out

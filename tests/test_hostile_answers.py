@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 from screener.answerfile import read_answer_file
 from screener.answers import coerce, is_blank
 from screener.cli import app
-from screener.columnar import coerce_frame
+from screener.columnar import Coercion
 from screener.errors import ScreenerError
 from screener.interview import Answer, Back, Help, Invalid, Skip, parse_reply
 from screener.model import Question
@@ -338,7 +338,7 @@ def same_value(question: Question, python: Any, batch_value: Any) -> bool:
 def test_batch_coercion_accepts_and_refuses_exactly_what_answers_coerce_does(cells: list[str]) -> None:
     frame = pl.DataFrame({f"c{i}": cells for i in range(len(QUESTIONS))}, schema={
         f"c{i}": pl.String for i in range(len(QUESTIONS))})
-    typed, reasons = coerce_frame(QUESTIONS, frame, {q.id: f"c{i}" for i, q in enumerate(QUESTIONS)})
+    typed, reasons = Coercion(QUESTIONS, {q.id: f"c{i}" for i, q in enumerate(QUESTIONS)})(frame)
     for row, text in enumerate(cells):
         found = set((reasons[row] or "").split("; ")) - {""}
         for question in QUESTIONS:

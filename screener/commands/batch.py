@@ -10,7 +10,6 @@ from typing import IO, Annotated
 
 import typer
 
-from screener.cli import app
 from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
 from screener.errors import ScreenerError
 from screener.i18n import _
@@ -18,7 +17,10 @@ from screener.i18n import _
 PROGRESS_MIN_BYTES = 5_000_000
 
 
-@app.command("batch", short_help="Screen every row of an intake CSV: one output row per input row.")
+commands = typer.Typer()  # assembled into `screener` by screener/cli.py
+
+
+@commands.command("batch", short_help="Screen every row of an intake CSV: one output row per input row.")
 def batch(
     input: Annotated[str, typer.Argument(metavar="INPUT", help="Intake CSV or .xlsx ('-' reads stdin).")],
     output: Annotated[str, typer.Option("--output", "-o", metavar="OUTPUT",

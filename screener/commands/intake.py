@@ -7,16 +7,14 @@ from typing import Annotated
 
 import typer
 
-from screener.cli import app
 from screener.commands import LangOption, RulesOption
 from screener.errors import ScreenerError
 
-intake_app = typer.Typer(help="The intake contract: templates and docs for the forms firms build.",
+commands = typer.Typer(help="The intake contract: templates and docs for the forms firms build.",
                          no_args_is_help=True)
-app.add_typer(intake_app, name="intake")
 
 
-@intake_app.command("template")
+@commands.command("template")
 def intake_template(
     folder: Annotated[Path, typer.Argument(help="Folder to write the four files into (created if needed).")],
     force: Annotated[bool, typer.Option("--force", help="Replace files that already exist there.")] = False,
@@ -53,7 +51,7 @@ def intake_template(
     typer.echo(f"Wrote {', '.join(files)} to {folder}")
 
 
-@intake_app.command("doc")
+@commands.command("doc")
 def intake_doc(
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="Where to write ('-': stdout).")]
     = "-",

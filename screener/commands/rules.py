@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from screener.cli import rules_app
 from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
 from screener.errors import ScreenerError
 
@@ -19,8 +18,10 @@ if TYPE_CHECKING:
     from screener.rulebook import Rulebook
     from screener.source import Position
 
+commands = typer.Typer(help="Tools for the people who maintain the rules.", no_args_is_help=True)
 
-@rules_app.command("validate")
+
+@commands.command("validate")
 def rules_validate(
     directory: Annotated[Path | None, typer.Argument(help="Rulebook folder to check.", show_default=False)] = None,
     rules: RulesOption = None,
@@ -79,7 +80,7 @@ def _select(cases: list[tuple[str, Case, Position]], match: str | None) -> list[
     return [entry for entry in cases if wanted in entry[1].name.lower() or wanted in Path(entry[0]).name.lower()]
 
 
-@rules_app.command("test")
+@commands.command("test")
 def rules_test(
     directory: Annotated[Path | None, typer.Argument(help="Rulebook folder (its tests/ folder holds the cases).",
                                                      show_default=False)] = None,
@@ -149,7 +150,7 @@ def rules_test(
         raise typer.Exit(1)
 
 
-@rules_app.command("schema")
+@commands.command("schema")
 def rules_schema(
     cases: Annotated[bool, typer.Option("--cases", help="The schema of test-case files (tests/*.yaml) instead.")]
     = False,
@@ -191,7 +192,7 @@ def rules_schema(
         raise ScreenerError(f"cannot write {output}: {error.strerror}") from None
 
 
-@rules_app.command("diff")
+@commands.command("diff")
 def rules_diff(
     old: Annotated[Path, typer.Argument(help="The rulebook as it is now (folder).", show_default=False)],
     new: Annotated[Path, typer.Argument(help="The rulebook with your change (folder).", show_default=False)],
@@ -259,7 +260,7 @@ def rules_diff(
     render_impact(console, impact, answers, limit)
 
 
-@rules_app.command("explain")
+@commands.command("explain")
 def rules_explain(
     pathway: Annotated[str | None, typer.Argument(help="Pathway id (omit to list them).", show_default=False)]
     = None,
@@ -299,7 +300,7 @@ def rules_explain(
     console.print(Markdown(text, hyperlinks=False))
 
 
-@rules_app.command("init")
+@commands.command("init")
 def rules_init(
     directory: Annotated[Path, typer.Argument(help="New folder for your copy of the rulebook.", show_default=False)],
     rules: RulesOption = None,

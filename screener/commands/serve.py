@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 
 from screener import i18n
-from screener.cli import app
 from screener.commands import LangOption, RulesOption
 from screener.errors import ScreenerError
 
+commands = typer.Typer()  # assembled into `screener` by screener/cli.py
 
-@app.command("serve", short_help="Serve the screener on the web: a JSON API and a web interview.")
+
+@commands.command("serve", short_help="Serve the screener on the web: a JSON API and a web interview.")
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")]
     = "127.0.0.1",

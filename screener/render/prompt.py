@@ -11,7 +11,6 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.text import Text
 
-from screener.evaluation import display
 from screener.i18n import N_, _, ngettext
 from screener.interview import Answer, Back, Help, Interview, Invalid, Skip, hint, parse_reply
 from screener.model import Question
@@ -87,7 +86,7 @@ def run_interview(interview: Interview, console: Console, read: Reader) -> None:
                 console.print(Text(_("Skipped: this stays unknown."), style="dim"))
             elif isinstance(reply, Answer):
                 interview.answer(question, reply.value)
-                for text, value in interview.converted(question):  # a test score shown back as its level
-                    console.print(Text(_("= {text}: {value}").format(text=text, value=display(value)), style="cyan"))
+                for line in interview.shown_back(question):  # a test's scores shown back as their levels
+                    console.print(Text(_("= {line}").format(line=line), style="cyan"))
             break
     console.print()

@@ -1,0 +1,104 @@
+"""The interview's own words on the real rules: a test's scores shown back in one line (§13.29), and the
+topic heading, whose part numbers never go backwards although questions are chosen across topics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from screener.i18n import language
+from screener.interview import Interview
+from screener.rulebook import Rulebook, load_rulebook
+
+HERE = Path(__file__).parent
+AS_OF = dt.date(2026, 11, 25)
+ABILITIES = ("reading", "writing", "listening", "speaking")
+
+
+@pytest.fixture(scope="module")
+def book() -> Rulebook:
+    return load_rulebook(HERE.parent / "rules")
+
+
+def scores_shown(book: Rulebook, test_question: str, test: str, scores: list[float]) -> list[list[str]]:
+    """What is shown back after each of the four scores of `test`."""
+    prefix = test_question.replace("_test", "_score_")
+    session = Interview.start(book, AS_OF, {test_question: test})
+    shown = []
+    for ability, score in zip(ABILITIES, scores, strict=True):
+        question = book.questions[prefix + ability]
+        session.answer(question, score)
+        shown.append(session.shown_back(question))
+    return shown
+
+
+def test_equal_levels_read_as_one_line_after_the_last_score(book: Rulebook) -> None:
+    shown = scores_shown(book, "english_test", "ielts_general", [7, 7, 8, 7])
+    assert shown[:3] == [[], [], []]  # nothing until the test is complete
+    assert shown[3] == ["IELTS General Training 7/7/8/7 = CLB 9 in every ability"]
+
+
+def test_different_levels_name_the_lowest_ability(book: Rulebook) -> None:
+    shown = scores_shown(book, "english_test", "ielts_general", [7.5, 7, 8, 6.5])
+    assert shown[3] == ["IELTS General Training 7.5/7/8/6.5 = CLB 9/9/9/8: at least CLB 8 in every ability "
+                        "(lowest: English speaking score)"]
+
+
+def test_french_tests_use_nclc_and_french_words(book: Rulebook) -> None:
+    assert scores_shown(book, "french_test", "tcf_canada", [460, 10, 470, 11])[3] == [
+        "TCF Canada 460/10/470/11 = NCLC 7 in every ability"]
+    with language("fr"):
+        shown = scores_shown(book.in_language("fr"), "english_test", "ielts_general", [7.5, 7, 8, 7])
+    assert shown[3] == ["IELTS General Training 7,5/7/8/7 = CLB 9 dans chaque compétence"]
+
+
+def test_a_skipped_score_shows_the_known_levels_one_by_one(book: Rulebook) -> None:
+    session = Interview.start(book, AS_OF, {"english_test": "celpip_general"})
+    for ability in ABILITIES[:3]:
+        session.answer(book.questions[f"english_score_{ability}"], 9)
+    last = book.questions["english_score_speaking"]
+    session.decline(last)
+    reading = book.questions["english_score_reading"]
+    shown = session.shown_back(reading)
+    assert len(shown) == 3 and all(line.endswith(": 9") for line in shown)
+    assert not any("every ability" in line for line in shown)  # not a claim about a score not given
+
+
+def headings(book: Rulebook, answers: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """Each topic heading the terminal shows (at every change of topic), with its part numbers."""
+    typed = book.read_answers(answers)
+    session = Interview.start(book, AS_OF)
+    shown: list[tuple[str, int, int]] = []
+    last = None
+    while (question := session.next_question()) is not None:
+        if session.offer_others():
+            session.offered = True
+            continue
+        progress = session.progress()
+        if question.topic != last:
+            shown.append((progress.heading(), progress.part, progress.parts))
+            last = question.topic
+        if question.id in typed:
+            session.answer(question, typed[question.id])
+        else:
+            session.decline(question)
+    return shown
+
+
+@pytest.mark.parametrize("name", ["climate_scientist", "lawyer_with_dui", "honduran_in_us", "married_to_canadian"])
+def test_part_numbers_never_go_backwards(book: Rulebook, name: str) -> None:
+    answers = yaml.safe_load((HERE / "fixtures" / "personas" / f"{name}.yaml").read_text())
+    shown = headings(book, answers)
+    parts = [part for _, part, _ in shown]
+    totals = [total for _, _, total in shown]
+    assert parts == sorted(parts) and totals == sorted(totals, reverse=True)
+    assert all(1 <= part <= total <= len(book.topics) for _, part, total in shown)
+    titles = [heading.split(" (part")[0] for heading, _, _ in shown]
+    again = [t for i, t in enumerate(titles) if t.endswith(", continued")]
+    assert again, "these people meet a topic again: the heading must say so"
+    for title in again:  # "continued" only for a topic met before
+        assert title.removesuffix(", continued") in titles[:titles.index(title)]
