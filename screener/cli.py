@@ -14,14 +14,14 @@ import sys
 from typing import Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
 
 from screener import i18n
 from screener.commands import batch, check, intake, rules, serve
+from screener.commands.help import HelpGroup
 from screener.errors import ScreenerError
 
 
-class ErrorBoundary(TyperGroup):
+class ErrorBoundary(HelpGroup):
     """The one place where a domain error becomes `Error: …` on stderr and an exit code.
 
     It sits inside the click command, so tests driving the app with CliRunner see exactly what a

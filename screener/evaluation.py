@@ -231,6 +231,45 @@ class Evaluation(dict[str, Any], ex.Environment):
     def score_value(self, score_id: str) -> int | float | None:
         return self.value_of(score_id)  # type: ignore[no-any-return]
 
+    def decide_score(self, score_id: str) -> int | float | None:
+        """A score's value: its total when the unknowns cannot move it (§13.25), else None.
+
+        Bounds are worked out line by line, only as far as needed: as soon as an unknown line is seen
+        to move the total (no cap above it can be reached, even with every line not yet bounded at
+        the most their lowest points can be), the score is undecided and the other lines' bounds are skipped.
+        """
+        if score_id in self.span_memo or score_id in self.score_memo:
+            return number(decided(self.score_span(score_id), "number"))  # type: ignore[no-any-return]
+        lines = self.program.lines[score_id]
+        plan = self.program.plans[score_id]
+        lows = list(plan.lowest)  # what each line's lowest points cannot exceed
+        unbounded: list[int] = []
+        moving: list[int] = []
+        memo = self.span_memo
+        for index, (rule, function) in enumerate(lines):
+            found = memo.get(rule)
+            if found is None:
+                points = function(self)
+                if points is None:
+                    unbounded.append(index)
+                    continue
+                found = memo[rule] = points, exact(points, "number")
+            lows[index] = found[1][0]
+            if found[0] is None and found[1][0] < found[1][1]:
+                moving.append(index)
+        if any(plan.moves(lows, index) for index in moving):
+            return None
+        for index in unbounded:
+            rule = lines[index][0]
+            span = self.span(rule.points)
+            memo[rule] = decided(span, "number"), span
+            lows[index] = span[0]
+            if span[0] < span[1]:
+                moving.append(index)
+            if any(plan.moves(lows, line) for line in moving):
+                return None
+        return number(decided(self.score_span(score_id), "number"))  # type: ignore[no-any-return]
+
     def score_span(self, score_id: str) -> Bound:
         """The lowest and highest total the unknown answers leave possible (no report built)."""
         found = self.span_memo.get(score_id)
@@ -308,6 +347,40 @@ def total(score: Score, groups: list[str | None], spans: list[Bound],
             low, high = low + group_low, high + group_high
     ordered = [results[g.id] for g in score.groups if g.id in results]
     return ordered, cap((low, high), score.max)
+
+
+def moves(score: Score, groups: list[str | None], lows: list[float], line: int) -> bool:
+    """Whether a line whose points are not decided surely leaves the total undecided (`decide_score`).
+
+    `lows` holds, per line, at least its lowest points. The line's spread reaches the total unless a
+    cap on its way up (its group, the group's parents, the score's max) is already reached by the
+    lowest points: when every sum on that way stays below its cap even with these `lows`, it is not.
+    """
+    sums: dict[str | None, float] = {}
+    for group_id, low in zip(groups, lows, strict=True):
+        sums[group_id] = sums.get(group_id, 0.0) + low
+    by_id = {group.id: group for group in score.groups}
+
+    def raw(group_id: str) -> float:
+        found = sums.get(group_id, 0.0)
+        for child in score.groups:
+            if child.parent == group_id:
+                found += capped(child.id)
+        return found
+
+    def capped(group_id: str) -> float:
+        most = by_id[group_id].max
+        return raw(group_id) if most is None else min(raw(group_id), most)
+
+    group_id = groups[line]
+    while group_id is not None:
+        group = by_id[group_id]
+        if group.max is not None and not raw(group_id) < group.max:
+            return False
+        group_id = group.parent
+    if score.max is None:
+        return True
+    return sums.get(None, 0.0) + sum(capped(group.id) for group in score.groups if group.parent is None) < score.max
 
 
 def cap(span: Bound, most: float | None) -> Bound:
@@ -508,33 +581,49 @@ def next_steps(state: Evaluation, steps: Iterable[StepRule]) -> list[NextStepRes
             for step in steps if step.only_if is None or state.value(step.only_if)]
 
 
-def outcomes(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | None = None) -> Outcomes:
-    """Outcomes, score values, flags, leads, warnings and best pathway, with no text rendered (the fast path)."""
+def outcomes(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | None = None, *,
+             with_missing: bool = True) -> Outcomes:
+    """Outcomes, score values, flags, leads, warnings and best pathway, with no text rendered (the fast path).
+
+    A pathway's requirements are read until one fails; bounds (§13.25) are worked out only for the
+    unknown ones of a pathway none of whose requirements failed, and blockers only for one still incomplete
+    (`with_missing=False`: not at all, and `missing` is empty).
+    """
     as_of = as_of or today()
     state = Evaluation(rulebook, rulebook.read_answers(answers), as_of)
     program = state.program
-    decided: dict[str, Outcome] = {}
+    results: dict[str, Outcome] = {}
     undecided: list[frozenset[str]] = []
     for pathway_id, requirements in program.requirements.items():
         unknown = []
         outcome: Outcome = "eligible"
         for rule, function, on_scores in requirements:
-            value = state.holds(rule, function, on_scores)
+            value = function(state)
             if value is None:
-                unknown.append(rule)
+                unknown.append((rule, on_scores))
             elif not value:
                 outcome = "ineligible"
-        if outcome == "eligible" and unknown:
+                break
+        waiting = []
+        for rule, on_scores in unknown if outcome == "eligible" else ():
+            value = decided(state.span(rule.condition), "bool") if on_scores else None
+            if value is False:
+                outcome = "ineligible"
+                break
+            if value is None:
+                waiting.append(rule)
+        if outcome == "eligible" and waiting:
             outcome = "incomplete"
-            undecided.append(frozenset().union(*(state.why(rule.condition) for rule in unknown)))
-        decided[pathway_id] = outcome
+            if with_missing:
+                undecided.append(frozenset().union(*(state.why(rule.condition) for rule in waiting)))
+        results[pathway_id] = outcome
     return Outcomes(
-        pathways=decided,
+        pathways=results,
         scores={score_id: state.value_of(score_id) for score_id in rulebook.scores},
         flags=state.shown(program.flags),
         leads=state.shown(program.leads),
         warnings=state.shown(program.warnings),
-        best_pathway=best_of(decided, rulebook.ranks),
+        best_pathway=best_of(results, rulebook.ranks),
         missing=missing_answers(rulebook, undecided),
     )
 

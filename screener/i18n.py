@@ -118,6 +118,11 @@ def _(message: str) -> str:
     return translations(current()).gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in the active language, as meant in `context` (a word alone, e.g. a metavar in `--help`)."""
+    return translations(current()).pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form of a message for `count`, in the active language."""
     return translations(current()).ngettext(singular, plural, count)

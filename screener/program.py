@@ -14,6 +14,7 @@ read (table rows for `rules diff`, dated values for `guidance`) is the same on b
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -21,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from screener import expressions as ex
 from screener.bounds import (
+    INF,
     UNDECIDED_BOOL,
     UNDECIDED_NUMBER,
     Bound,
     arith_step,
     compare_intervals,
-    decided,
     domain,
     exact,
     hull,
@@ -35,7 +36,7 @@ from screener.bounds import (
     undecided,
 )
 from screener.compiled import LineRule, RequirementRule, ShownRule, Slice
-from screener.model import TableRow
+from screener.model import ScoreGroup, TableRow
 
 if TYPE_CHECKING:
     from screener.evaluation import Evaluation
@@ -78,6 +79,22 @@ def _name(name: str) -> Fn:
 
 def _logic(decisive: bool, operands: tuple[Fn, ...]) -> Fn:
     """Kleene logic: the decisive value (true for or, false for and) settles it, else unknown wins."""
+    if len(operands) == 2:  # the usual shape: no loop
+        first, second = operands
+
+        def pair(env: Evaluation) -> Any:
+            value = first(env)
+            if value is not None and bool(value) is decisive:
+                return decisive
+            other = second(env)
+            if other is None:
+                return None
+            if bool(other) is decisive:
+                return decisive
+            return None if value is None else not decisive
+
+        return pair
+
     def run(env: Evaluation) -> Any:
         unknown = False
         for operand in operands:
@@ -133,6 +150,8 @@ def _compare_constant(left: Fn, op: str, constant: Any) -> Fn:
             return (isinstance(value, str) and value.lower() == folded) is wanted
 
         return same_text
+    if op in _OPERATORS and not isinstance(constant, str):  # numbers, dates, yes/no: a plain comparison
+        return _OPERATORS[op](left, constant)
     test = _TESTS[op]
 
     def compare(env: Evaluation) -> Any:
@@ -140,6 +159,16 @@ def _compare_constant(left: Fn, op: str, constant: Any) -> Fn:
         return None if value is None else test(value, constant)
 
     return compare
+
+
+_OPERATORS: dict[str, Callable[[Fn, Any], Fn]] = {  # `_TESTS` of a constant that is not text, one call fewer
+    "==": lambda left, c: lambda env: None if (value := left(env)) is None else value == c,
+    "!=": lambda left, c: lambda env: None if (value := left(env)) is None else value != c,
+    "<": lambda left, c: lambda env: None if (value := left(env)) is None else value < c,
+    "<=": lambda left, c: lambda env: None if (value := left(env)) is None else value <= c,
+    ">": lambda left, c: lambda env: None if (value := left(env)) is None else value > c,
+    ">=": lambda left, c: lambda env: None if (value := left(env)) is None else value >= c,
+}
 
 
 _TESTS: dict[str, Callable[[Any, Any], bool]] = {
@@ -470,6 +499,81 @@ def _rows_span(rows: Iterable[tuple[int, TableRow]], default: Any, column: str, 
     return min(values), max(values)
 
 
+# ------------------------------------------------------------------------------------ reach
+
+ANYTHING: Bound = (INF, -INF)
+
+
+def reach(node: ex.Node, derived: Mapping[str, Any], cells: Mapping[str, Mapping[str | None, Bound]],
+          memo: dict[str, Bound]) -> Bound:
+    """For everyone on the slice's date: a number the low end of `node`'s bounds never exceeds, and one
+    its high end never falls below (`lower_bounds`' result always starts at or below the first and ends
+    at or above the second).
+
+    Read from the rules alone, once per slice, so `Evaluation.decide_score` can see that a score stays
+    undecided without the bounds of all its lines. Deliberately coarse and sound: a question or score may
+    be anything, `if` may take either branch, a table lookup any cell in force of its column or the
+    default (or be unknown); `*`, `/` and anything not a number reach everywhere (`ANYTHING`).
+    """
+    if isinstance(node, ex.Literal_):
+        value = node.value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value), float(value)
+        return ANYTHING
+    if isinstance(node, ex.Name):
+        found = memo.get(node.name)
+        if found is None:
+            compiled = derived.get(node.name)  # questions, scores, as_of, a value with no version: anything
+            found = memo[node.name] = ANYTHING if compiled is None else reach(compiled.node, derived, cells, memo)
+        return found
+    if isinstance(node, ex.Negate):
+        most, least = reach(node.operand, derived, cells, memo)
+        return -least, -most
+    if isinstance(node, ex.Arith):
+        most, least = reach(node.operands[0], derived, cells, memo)
+        for op, operand in zip(node.ops, node.operands[1:], strict=True):
+            other = reach(operand, derived, cells, memo)
+            if op == "+":
+                most, least = most + other[0], least + other[1]
+            elif op == "-":
+                most, least = most - other[1], least - other[0]
+            else:
+                return ANYTHING
+        return (INF if math.isnan(most) else most), (-INF if math.isnan(least) else least)
+    if isinstance(node, ex.Call):
+        if node.function == "if":
+            (most, least), (other_most, other_least) = (reach(arg, derived, cells, memo) for arg in node.args[1:])
+            return max(most, other_most), min(least, other_least)
+        if node.function in ("min", "max"):
+            pick = min if node.function == "min" else max
+            parts = [reach(arg, derived, cells, memo) for arg in node.args]
+            return pick(p[0] for p in parts), pick(p[1] for p in parts)
+        table = cells.get(node.function)
+        if table is not None:
+            column = node.args[1] if len(node.args) > 1 else None
+            chosen = "points" if column is None else (
+                column.value if isinstance(column, ex.Literal_) and isinstance(column.value, str) else None)
+            return table.get(chosen, ANYTHING)
+    return ANYTHING
+
+
+def table_cells(rows: Iterable[tuple[int, TableRow]], default: Any, columns: Collection[str]) -> dict[str | None,
+                                                                                                           Bound]:
+    """Per column (None: any column), the highest and lowest number a lookup can give (`reach`)."""
+    found: dict[str | None, Bound] = {}
+    every: list[float] = []
+    for column in columns:
+        values = [float(default)] if isinstance(default, int | float) and not isinstance(default, bool) else []
+        values += [float(cell) for _, row in rows
+                   if isinstance(cell := row.cells.get(column), int | float) and not isinstance(cell, bool)]
+        if values:
+            found[column] = max(values), min(values)
+        every += values
+    if every and len(found) == len(columns):
+        found[None] = max(every), min(every)
+    return found
+
+
 # ------------------------------------------------------------------------------------ programs
 
 
@@ -491,30 +595,30 @@ def matcher(rows: tuple[tuple[int, TableRow], ...]) -> Match:
     """The first row (in force, with its index) whose key matches, as `row_matches` decides.
 
     Rows keyed by `at`/`in` are indexed (text folded to lower case, as `expressions.same_value` compares);
-    the first range row (`from`/`to`) stops the index, and the rows from there are searched in order.
+    only the range rows (`from`/`to`) that come before the indexed row found are tried, in order.
     """
     index: dict[Any, tuple[int, TableRow, dict[str, Any]]] = {}
-    rest: list[tuple[int, TableRow, dict[str, Any]]] = []
+    ranges: list[tuple[Any, Any, tuple[int, TableRow, dict[str, Any]]]] = []
     for position, row in rows:
         found = (position, row, row.cells)
-        if rest or (row.at is None and row.in_ is None):
-            rest.append(found)
+        if row.at is None and row.in_ is None:
+            ranges.append((row.from_, row.to, found))
             continue
         for key in [row.at] if row.at is not None else list(row.in_ or ()):
             index.setdefault(key.lower() if isinstance(key, str) else key, found)
-    tail = tuple(rest)
+    tried = tuple(ranges)
 
     def match(key: Any) -> tuple[int, TableRow, dict[str, Any]] | None:
         try:
             found = index.get(key.lower() if isinstance(key, str) else key)
         except TypeError:  # pragma: no cover - keys are numbers, text or dates
             found = None
-        if found is not None:
-            return found
-        for candidate in tail:
-            if row_matches(candidate[1], key):
+        for low, high, candidate in tried:
+            if found is not None and candidate[0] > found[0]:
+                break
+            if (low is None or key >= low) and (high is None or key <= high):
                 return candidate
-        return None
+        return found
 
     return match
 
@@ -534,6 +638,7 @@ class Program:
     tables: Mapping[str, Match]
     table_rows: Mapping[str, tuple[tuple[tuple[int, TableRow], ...], Any, frozenset[str]]]  # rows, default, columns
     blank: Mapping[str, None]  # the questions that are unknown when unanswered (no implied answer)
+    plans: Mapping[str, ScorePlan]  # per score: its caps, for `Evaluation.decide_score`
     spans: dict[tuple[str, str, Any, Any], Bound] = field(default_factory=dict)  # table bounds met so far
 
 
@@ -567,7 +672,67 @@ def program_of(rulebook: Rulebook, rules: Slice) -> Program:
         table_rows={tid: (rows, rulebook.tables[tid].default, frozenset(rulebook.tables[tid].columns or ["points"]))
                     for tid, rows in rules.rows.items()},
         blank={qid: None for qid, function in values.items() if function is _nothing and qid in rulebook.questions},
+        plans=_plans(rulebook, rules),
     )
+
+
+def _plans(rulebook: Rulebook, rules: Slice) -> dict[str, ScorePlan]:
+    cells = {tid: table_cells(rows, rulebook.tables[tid].default, rulebook.tables[tid].columns or ["points"])
+             for tid, rows in rules.rows.items()}
+    memo: dict[str, Bound] = {}
+    plans = {}
+    for sid, found in rules.lines.items():
+        score = rulebook.scores[sid]
+        order = _children_first(score.groups, None)
+        place = {group.id: index for index, group in enumerate(order)}
+        plans[sid] = ScorePlan(
+            groups=tuple(-1 if line.model.group is None else place[line.model.group] for line in found),
+            caps=tuple(group.max for group in order),
+            parents=tuple(-1 if group.parent is None else place[group.parent] for group in order),
+            most=score.max,
+            lowest=tuple(reach(line.points.node, rules.derived, cells, memo)[0] for line in found))
+    return plans
+
+
+def _children_first(groups: list[ScoreGroup], parent: str | None) -> list[ScoreGroup]:
+    found = []
+    for group in groups:
+        if group.parent == parent:
+            found += [*_children_first(groups, group.id), group]
+    return found
+
+
+@dataclass(frozen=True)
+class ScorePlan:
+    """A score's lines and groups as positions, to tell quickly whether a line moves the total."""
+
+    groups: tuple[int, ...]  # per line, its group's position (-1: none)
+    caps: tuple[float | None, ...]  # per group (children before their parents), its max
+    parents: tuple[int, ...]  # per group, its parent's position (-1: none)
+    most: float | None  # the score's max
+    lowest: tuple[float, ...]  # per line, what its lowest points never exceed (`reach`)
+
+    def moves(self, lows: list[float], line: int) -> bool:
+        """Whether a line whose points are not decided surely leaves the total undecided.
+
+        `lows` holds, per line, at least its lowest points. The line's spread reaches the total unless
+        a cap on its way up (its group, the group's parents, the score's max) is already reached by the
+        lowest points: when every sum on that way stays below its cap even with these `lows`, it is not.
+        """
+        sums = [0.0] * (len(self.caps) + 1)  # the last: lines in no group, then the groups at the top
+        for group, low in zip(self.groups, lows, strict=True):
+            sums[group] += low
+        raw = sums[:-1]
+        for group, (most, parent) in enumerate(zip(self.caps, self.parents, strict=True)):
+            raw[group] = sums[group]  # its children were added before
+            sums[parent] += sums[group] if most is None else min(sums[group], most)
+        group = self.groups[line]
+        while group != -1:
+            most = self.caps[group]
+            if most is not None and not raw[group] < most:
+                return False
+            group = self.parents[group]
+        return self.most is None or sums[-1] < self.most
 
 
 def _nothing(env: Evaluation) -> Any:
@@ -584,7 +749,7 @@ def _implied(when: Fn, value: Any) -> Fn:
 
 
 def _score(score_id: str) -> Fn:
-    return lambda env: number(decided(env.score_span(score_id), "number"))
+    return lambda env: env.decide_score(score_id)
 
 
 def _score_span(score_id: str) -> BoundsFn:

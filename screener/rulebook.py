@@ -350,13 +350,25 @@ class Rulebook:
 
         return open_questions(self, answers, as_of=as_of, skip=skip)
 
+    @functools.cached_property
+    def _whole_numbers(self) -> dict[str, tuple[float, float]]:
+        """Each number question's range, within the digits answers may have (`answers.LIMIT`)."""
+        from screener.answers import LIMIT
+
+        return {qid: (max(-LIMIT + 1, -math.inf if q.min is None else q.min),
+                      min(LIMIT - 1, math.inf if q.max is None else q.max))
+                for qid, q in self.questions.items() if q.type in NUMERIC_TYPES}
+
     def read_answers(self, raw: Mapping[str, Any], *, allow_unknown_fields: bool = False) -> dict[str, Any]:
         """`answers.read_answers`, remembering how each yes/no and choice text reads (few spellings, read often)."""
         from screener.answers import coerce, is_blank, read_answers
 
-        readings = self._readings
+        readings, whole = self._readings, self._whole_numbers
         values: dict[str, Any] = {}
         for field_id, answer in raw.items():
+            if type(answer) is int and (span := whole.get(field_id)) is not None and span[0] <= answer <= span[1]:
+                values[field_id] = answer  # what `coerce` gives a whole number within the question's range
+                continue
             question = self.questions.get(field_id)
             if question is None:
                 return read_answers(self.questions, raw, allow_unknown_fields=allow_unknown_fields)

@@ -152,7 +152,8 @@ def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoad
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_size(node, filename)
+        if not _small_tree(node):
+            _check_size(node, filename)
         return loader.construct_document(node)
     except (DuplicateKeyError, YamlSyntaxError):
         raise
@@ -209,6 +210,30 @@ def yaml_advice(message: str, lines: list[str], line: int, column: int,
         first = here[column - 1:column] or "this character"
         return f"text that starts with '{first}' must be in quotes, e.g. \"{first}…\""
     return None
+
+
+def _small_tree(root: yaml.Node) -> bool:
+    """Whether a document is a tree (no value appears twice through an alias) within both limits of
+    `_check_size`: for a tree its number of values and its depth are what that function measures, so
+    only another document needs it (which then says where a limit is reached).
+    """
+    seen: set[int] = set()
+    pending = [(root, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if id(node) in seen or depth > MAX_NESTING:
+            return False
+        seen.add(id(node))
+        value = node.value
+        if isinstance(value, list):
+            below = depth + 1
+            for item in value:
+                if isinstance(item, tuple):  # a mapping's (key, value)
+                    pending.append((item[0], below))
+                    pending.append((item[1], below))
+                else:
+                    pending.append((item, below))
+    return len(seen) <= MAX_NODES
 
 
 def _check_size(root: yaml.Node, filename: str) -> None:

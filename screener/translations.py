@@ -87,11 +87,15 @@ class RequirementText(Strict):
     text: Text | None = None
     advice: Text | None = None
     needed: Text | None = None
+    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
+                                   "IRPA/IRPR); optional: without it the English citation is shown")
 
 
 class PathwayText(Strict):
     title: Text | None = None
     summary: Text | None = None
+    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
+                                   "IRPA/IRPR); optional: without it the English citation is shown")
     requirements: dict[str, RequirementText] = Field(default_factory=dict)
     next_steps: list[StepText] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
@@ -100,6 +104,8 @@ class PathwayText(Strict):
 class FlagText(Strict):
     title: Text | None = None
     text: Text | None = None
+    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
+                                   "IRPA/IRPR); optional: without it the English citation is shown")
 
 
 class LeadText(Strict):
@@ -282,6 +288,8 @@ def check_translation(
         base = ("pathways", pid)
         need(pathway.title, (*base, "title"), file, (*path, "title"), f"pathway '{pid}' title")
         need(pathway.summary, (*base, "summary"), file, (*path, "summary"), f"pathway '{pid}' summary")
+        need(pathway.reference, (*base, "reference"), file, (*path, "reference"), f"pathway '{pid}' reference",
+             optional=True)
         for index, requirement in enumerate(pathway.requirements):
             rbase = (*base, "requirements", requirement.id)
             rpath = (*path, "requirements", index)
@@ -289,6 +297,8 @@ def check_translation(
             need(requirement.text, (*rbase, "text"), file, (*rpath, "text"), f"{what} text", is_template=True)
             need(requirement.advice, (*rbase, "advice"), file, (*rpath, "advice"), f"{what} advice",
                  is_template=True)
+            need(requirement.reference, (*rbase, "reference"), file, (*rpath, "reference"), f"{what} reference",
+                 optional=True)
             needed = requirement.needed if isinstance(requirement.needed, str) else None
             need(needed, (*rbase, "needed"), file, (*rpath, "needed"), f"{what} needed", is_template=True,
                  optional=needed is not None and not _has_words(needed))  # "≤ 3" may stay as it is
@@ -305,6 +315,9 @@ def check_translation(
             title = item.title
             need(title, (*base, "title"), file, (*path, "title"), f"{kind} '{item_id}' title")
             need(item.text, (*base, "text"), file, (*path, "text"), f"{kind} '{item_id}' text", is_template=True)
+            if section != "leads":
+                need(item.reference, (*base, "reference"), file, (*path, "reference"), f"{kind} '{item_id}' "
+                     "reference", optional=True)
             if section == "leads":
                 _need_steps(item.next_steps, base, file, path, f"lead '{item_id}'", need, found, where_fr,
                             position, problems, name)
@@ -504,6 +517,7 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             changed = requirement.model.model_copy(update={
                 "text": text(requirement.model.text, *rbase, "text"),
                 "advice": maybe(requirement.model.advice, *rbase, "advice"),
+                "reference": maybe(requirement.model.reference, *rbase, "reference"),
                 "needed": (text(requirement.model.needed, *rbase, "needed")
                            if isinstance(requirement.model.needed, str) else requirement.model.needed)})
             new = dataclasses.replace(requirement, model=changed, text=tmpl(requirement.text, *rbase, "text"),
@@ -515,6 +529,7 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
         notes = tuple(tmpl(note, *base, "notes", index) for index, note in enumerate(rule.notes))
         translated = pathway.model_copy(update={
             "title": text(pathway.title, *base, "title"), "summary": text(pathway.summary, *base, "summary"),
+            "reference": maybe(pathway.reference, *base, "reference"),
             "requirements": [r.model for r in requirements],
             "next_steps": [s.model for s in steps],
             "notes": [text(note, *base, "notes", index) for index, note in enumerate(pathway.notes)]})
@@ -528,6 +543,8 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             steps = _steps(shown.steps, base, t)
             if section == "leads":
                 update["next_steps"] = [s.model for s in steps]
+            else:
+                update["reference"] = maybe(shown.model.reference, *base, "reference")
             target[item_id] = ShownRule(shown.model.model_copy(update=update), shown.condition,
                                         tmpl(shown.text, *base, "text"), steps)
 

@@ -1,6 +1,7 @@
 """The program's message catalogs: extract, update and compile them with Babel (a development tool).
 
-`python tests/catalog.py` re-extracts every `_()`/`ngettext()`/`N_()` string from screener/, merges them into
+`python tests/catalog.py` re-extracts every `_()`/`ngettext()`/`N_()`/`pgettext()` string from screener/ and
+every text `--help` shows (from the assembled app), merges them into
 screener/locale/<lang>/LC_MESSAGES/screener.po (new strings get an empty translation, removed ones are
 dropped, never guessed: no fuzzy matching) and compiles the .mo files that ship in the wheel.
 tests/test_i18n.py uses the same functions to fail when a string lacks its translation or a .mo is stale.
@@ -13,7 +14,7 @@ import datetime
 import io
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -54,7 +55,27 @@ def extract() -> Catalog:
             str(PACKAGE), method_map=[("**.py", "python")], keywords=DEFAULT_KEYWORDS):
         template.add(message, None, [], auto_comments=comments, context=context)
         del lineno
+    for context, message, where in command_help():
+        if template.get(message, context=context) is None:
+            template.add(message, None, [], auto_comments=[f"--help of {where}"], context=context)
     return template
+
+
+def command_help() -> list[tuple[str | None, str, str]]:
+    """The texts `--help` shows (docstrings, options' help, metavars), from the assembled app: they are
+    English in the source and translated when help is formatted (screener/commands/help.py)."""
+    from typer.main import get_command
+
+    from screener.cli import app
+    from screener.commands.help import help_messages
+
+    return list(help_messages(get_command(app)))
+
+
+def untranslated(message: Message) -> bool:
+    """No translation, or a plural message with a form left empty."""
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    return not all(forms)
 
 
 def read(lang: str) -> Catalog:
@@ -88,7 +109,7 @@ def update() -> None:
                  include_previous=False)
         path.write_bytes(buffer.getvalue())
         mo_path(lang).write_bytes(compiled(read(lang)))
-        missing = [message.id for message in read(lang) if message.id and (not message.string or message.fuzzy)]
+        missing = [message.id for message in read(lang) if message.id and (untranslated(message) or message.fuzzy)]
         print(f"{path.relative_to(ROOT)}: {len(catalog) - 1} messages, {len(missing)} without translation")
 
 

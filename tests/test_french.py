@@ -243,3 +243,84 @@ def _web_verdicts() -> dict[str, str]:
         assert response.status_code == 200 and '<html lang="fr">' in response.text
         pages[f"web {path.stem}"] = html.unescape(re.sub(r"<[^>]+>", " ", response.text))
     return pages
+
+
+# ------------------------------------------------------------------------------------------ --help
+
+
+def _help_paths() -> list[list[str]]:
+    from typer.main import get_command
+
+    root = get_command(app)
+    paths: list[list[str]] = [[]]
+    for name, command in root.commands.items():  # type: ignore[attr-defined]
+        paths.append([name])
+        paths += [[name, sub] for sub in getattr(command, "commands", {})]
+    return paths
+
+
+@pytest.mark.parametrize("path", _help_paths(), ids=lambda path: " ".join(path) or "screener")
+def test_help_speaks_french_with_no_english_left(path: list[str]) -> None:
+    """`SCREENER_LANG=fr screener … --help`: the description, the options' help, the metavars, the
+    `[default: …]` notes, the usage line and the headings are French; the option names stay (they are code)."""
+    english_help = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "400", "SCREENER_LANG": "en"})
+    result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "400", "SCREENER_LANG": "fr"})
+    assert result.exit_code == 0 and english_help.exit_code == 0
+    text = result.stdout
+    assert text.startswith("Utilisation : ") and "Options :" in text and "Afficher ce message et quitter." in text
+    assert english_help.stdout.startswith("Usage: ") and "Show this message and exit." in english_help.stdout
+    words = re.sub(r"(?<![\w-])--?[\w-]+|\$\w+|'[^']*'|\"[^\"]*\"|# .*", " ", text)  # options, variables, examples
+    assert _english_left(words, set()) == []
+    for english_word in ("Usage", "Commands", "default:", "required", "<path>", "<str>", "FILE", "COMMAND"):
+        assert not re.search(rf"(?<!\w){re.escape(english_word)}(?!\w)", text), english_word
+
+
+def test_the_locale_and_lang_option_choose_french_help_too() -> None:
+    by_locale = runner.invoke(app, ["check", "--help"], env={"LANG": "fr_CA.UTF-8", "SCREENER_LANG": ""})
+    by_option = runner.invoke(app, ["check", "--lang", "fr", "--help"], env={"LANG": "en_CA.UTF-8"})
+    for result in (by_locale, by_option):
+        assert result.exit_code == 0
+        assert "Répondez à quelques questions" in result.stdout or "Puis-je immigrer" in result.stdout
+        assert "--answers FICHIER" in result.stdout and "Answer a few" not in result.stdout
+
+
+def test_every_command_formats_its_help_through_the_catalog() -> None:
+    """A command added without the translating class would show English help: every one has it."""
+    from typer.main import get_command
+
+    from screener.commands.help import HelpCommand, HelpGroup
+
+    root = get_command(app)
+    assert isinstance(root, HelpGroup)
+    for command in root.commands.values():  # type: ignore[attr-defined]
+        assert isinstance(command, HelpCommand | HelpGroup), command.name
+        for sub in getattr(command, "commands", {}).values():
+            assert isinstance(sub, HelpCommand), sub.name
+
+
+# ------------------------------------------------------------------------------------------ rules tools
+
+
+def test_the_rules_tools_speak_french(tmp_path: Path) -> None:
+    """`rules init`, `validate`, `test` (its failures too) and `explain`'s errors for a French lawyer."""
+    copy = tmp_path / "regles"
+    outputs = {"init": runner.invoke(app, ["rules", "init", str(copy), "--lang", "fr"])}
+    outputs["validate"] = runner.invoke(app, ["rules", "validate", str(copy), "--lang", "fr"], env={"COLUMNS": "200"})
+    case = copy / "tests" / "asylum_claim.yaml"
+    broken = case.read_text(encoding="utf-8").replace('asylum_claim: "eligible"', 'asylum_claim: "ineligible"', 1)
+    case.write_text(broken, encoding="utf-8")
+    outputs["test"] = runner.invoke(app, ["rules", "test", str(copy), "-k", "air", "--coverage", "--lang", "fr"],
+                                    env={"COLUMNS": "200"})
+    outputs["explain"] = runner.invoke(app, ["rules", "explain", "express_entry_fws", "--lang", "fr"])
+    assert outputs["init"].exit_code == 0 and outputs["validate"].exit_code == 0
+    assert outputs["test"].exit_code == 1 and outputs["explain"].exit_code == 1
+    assert "attendu ineligible, obtenu eligible" in outputs["test"].stdout
+    assert "ÉCHEC" in outputs["test"].stdout and "en échec : 1" in outputs["test"].stdout
+    assert "aucune voie « express_entry_fws »" in outputs["explain"].output
+    assert "fichiers de règles et d'essais copiés" in outputs["init"].stdout
+    assert "valeurs dérivées" in outputs["validate"].stdout
+    assert "Puis-je immigrer au Canada?" in outputs["validate"].stdout
+    for name, result in outputs.items():
+        text = result.output.replace("Non-US citizen arriving by air who fears return: may claim", " ")  # its name
+        text = re.sub(r"(?<![\w-])--?[\w-]+|\S*/\S*|`[^`]*`|\$\w+|(attendu|obtenu) \w+", " ", text)  # code, outcome ids
+        assert not _english_left(text, _citations()), name

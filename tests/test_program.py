@@ -119,3 +119,36 @@ def test_a_table_row_is_the_first_in_force_that_matches() -> None:
     assert match(3) == (1, numbers[1])  # the range comes first
     assert match(9) == (3, numbers[3]) and match(10) == (4, numbers[4])
     assert match(7) is None
+
+
+@pytest.mark.parametrize("name", ["fixture", "rules"])
+@SETTINGS
+@given(data=st.data())
+def test_a_score_decided_line_by_line_is_the_total_of_every_lines_bounds(name: str, data: st.DataObject) -> None:
+    """`decide_score` stops bounding lines once one surely moves the total: it must still say what the whole
+    total says, and no line's lowest points may exceed what `reach` allows it (that is what lets it stop)."""
+    from screener.bounds import decided
+    from screener.program import number
+
+    rulebook = rulebook_named(name)
+    answers = rulebook.read_answers(data.draw(people(rulebook)))
+    as_of = data.draw(st.sampled_from(DATES))
+    for score_id in rulebook.scores:
+        lazy, whole = Evaluation(rulebook, answers, as_of), Evaluation(rulebook, answers, as_of)
+        assert lazy.decide_score(score_id) == number(decided(whole.score_span(score_id), "number"))
+        plan = whole.program.plans[score_id]
+        for (rule, _), most in zip(whole.program.lines[score_id], plan.lowest, strict=True):
+            assert whole.line_span(rule)[1][0] <= most, rule.model.id
+
+
+def test_a_line_moves_the_total_unless_a_cap_above_it_is_reached() -> None:
+    from screener.program import ScorePlan
+
+    # lines 0 and 1 in group 0 (max 10, inside group 1 with no max); line 2 in no group; the score's max 100
+    plan = ScorePlan(groups=(0, 0, -1), caps=(10.0, None), parents=(1, -1), most=100.0, lowest=(0.0, 0.0, 0.0))
+    assert plan.moves([4.0, 0.0, 0.0], 1)  # the group stays below its cap: line 1's spread reaches the total
+    assert not plan.moves([10.0, 0.0, 0.0], 1)  # the group is at its cap whatever line 1 is
+    assert plan.moves([10.0, 0.0, 0.0], 2)  # line 2 is in no group
+    assert not plan.moves([10.0, 0.0, 95.0], 2)  # but the score's max is reached
+    assert not plan.moves([9.0, 0.0, 95.0], 2)  # 9 + 95 >= 100 as well
+    assert plan.moves([9.0, 0.0, 80.0], 2)

@@ -163,3 +163,32 @@ def test_every_verdict_carries_past_due_warnings(book: Path) -> None:
     assert before.review_due == []
     assert after.review_due == ["Table 'age_points' (Points for age) was due for review on 2026-06-30"]
     assert after.to_json()["review_due"] == after.review_due
+
+
+def test_a_case_passes_without_the_full_report_only_when_the_report_agrees() -> None:
+    """A passing case is decided on the fast outcomes (no texts); every wrong expectation still fails,
+    with the full report's explanation. Each shipped case, and the same case made wrong in each way."""
+    from screener.model import Case
+    from screener.ruletests import run_case
+
+    rulebook = load_rulebook(Path(__file__).resolve().parent.parent / "rules")
+    wrong_outcome = {"eligible": "ineligible", "ineligible": "incomplete", "incomplete": "eligible"}
+    for file, case, position in load_cases(rulebook.path):
+        assert run_case(rulebook, file, case, position).passed, case.name
+        expect = case.expect
+        variants = []
+        for pathway_id, outcome in list(expect.pathways.items())[:1]:
+            variants.append({"pathways": {**expect.pathways, pathway_id: wrong_outcome[outcome]}})
+        for score_id, points in list(expect.scores.items())[:1]:
+            variants.append({"scores": {**expect.scores, score_id: 1 if points is None else None}})
+        for score_id, lines in list(expect.score_lines.items())[:1]:
+            line_id, points = next(iter(lines.items()))
+            variants.append({"score_lines": {score_id: {**lines, line_id: 1 if points is None else points + 1}}})
+        variants.append({"flags": [*(expect.flags or []), "no_such_flag"]})
+        if "best_pathway" in expect.model_fields_set:
+            variants.append({"best_pathway": None if expect.best_pathway else "express_entry_fsw"})
+        for change in variants:
+            wrong = Case.model_validate({**case.model_dump(), "expect": {**expect.model_dump(exclude_unset=True),
+                                                                         **change}})
+            result = run_case(rulebook, file, wrong, position)
+            assert not result.passed and result.differences, (case.name, change)

@@ -348,3 +348,39 @@ def test_pages_escape_what_they_show(client: TestClient) -> None:
     response = post_form(client, [*form_fields(page), ("answer", evil), ("action", "next")])
     assert "<script>" not in response.text
     assert response.status_code == 200 and "Sorry:" in response.text
+
+
+def test_api_errors_speak_the_requests_language(client: TestClient) -> None:
+    """Every refusal of the JSON API in French for a French request (`?lang=fr` or Accept-Language), in
+    English otherwise; the fields named stay ids. The English texts are the source, the French the catalog's."""
+    from screener import i18n
+
+    french = {"accept-language": "fr-CA,fr;q=0.9"}
+    big = b'{"age": "' + b"1" * MAX_BODY + b'"}'
+    calls: list[tuple[str, str, dict[str, Any]]] = [
+        ("post", "/v1/screen", {"content": b'{"age": ', "headers": {"content-type": "application/json"}}),
+        ("post", "/v1/screen", {"content": b"\xff\xfe", "headers": {"content-type": "application/json"}}),
+        ("post", "/v1/screen", {"json": [1, 2]}),
+        ("post", "/v1/screen", {"content": b"{}", "headers": {"content-type": "text/plain"}}),
+        ("post", "/v1/screen", {"content": big, "headers": {"content-type": "application/json"}}),
+        ("post", "/v1/screen", {"json": {f"field_{n}": "x" for n in range(600)}}),
+        ("post", "/v1/screen?as_of=2026-13-45", {"json": {}}),
+        ("post", "/v1/screen?details=maybe", {"json": {}}),
+        ("post", "/v1/next-question?bound=-1", {"json": {}}),
+        ("post", "/v1/next-question?scope=some", {"json": {}}),
+        ("get", "/v1/screen", {}),
+        ("get", "/nowhere", {}),
+    ]
+    for method, url, kwargs in calls:
+        english = getattr(client, method)(url, **kwargs).json()
+        for headers, query in ((french, ""), ({}, ("&" if "?" in url else "?") + "lang=fr")):
+            response = getattr(client, method)(url + query, headers={**kwargs.get("headers", {}), **headers},
+                                               **{k: v for k, v in kwargs.items() if k != "headers"})
+            body = response.json()
+            with i18n.language("fr"):
+                assert body["error"] != english["error"], (url, body)  # not the English text
+                expected = [i18n._(problem["rule"]) for problem in english["problems"]]
+            assert [problem["rule"] for problem in body["problems"]] == expected, url
+            assert [problem["field"] for problem in body["problems"]] == [p["field"] for p in english["problems"]]
+    assert client.get("/nowhere", headers=french).json()["error"] == "page introuvable"
+    assert client.get("/nowhere").json()["error"] == "no such page"

@@ -272,6 +272,35 @@ def _texts(rulebook: object) -> dict[str, str]:
     return found
 
 
+def test_a_citation_may_have_its_french_form_only_where_the_english_cites(tmp_path: Path) -> None:
+    """`reference` in a translation file is optional (the English citation stands in); where the English
+    cites nothing, a French one is an error at its line."""
+    main = MAIN.replace("        condition: age", "        reference: IRPR s.75(2)(a)\n        condition: age")
+    french = FRENCH.replace('ou plus"}', 'ou plus", reference: "RIPR, al. 75(2)a)"}')
+    rulebook = load_rulebook(write(tmp_path, {"main.yaml": main, "main.fr.yaml": french}))
+    answers = {"age": 30, "status": "other"}
+    cited = {lang: rulebook.in_language(lang).evaluate(answers).pathways["work"].requirements[0].reference
+             for lang in ("fr", "en")}
+    assert cited == {"fr": "RIPR, al. 75(2)a)", "en": "IRPR s.75(2)(a)"}
+    assert not warnings(write(tmp_path, {"main.fr.yaml": FRENCH}))  # optional: no French citation, no warning
+    extra = french.replace("    summary: Une voie par le travail.\n",
+                           "    summary: Une voie par le travail.\n    reference: LIPR, art. 12\n")
+    found = problems(write(tmp_path, {"main.yaml": main, "main.fr.yaml": extra}))
+    assert found == [f"{tmp_path / 'main.fr.yaml'}:17:16: the English has no pathway 'work' reference: "
+                     "remove this French text"]
+
+
+def test_the_shipped_french_citations_name_the_french_acts() -> None:
+    """Where the French rules cite the law, they cite it as French readers know it (LIPR, RIPR, Loi sur la
+    citoyenneté), never IRPA/IRPR."""
+    english = load_rulebook(SHIPPED)
+    before = {(p.id, r.id): r.reference for p in english.pathways.values() for r in p.requirements}
+    cited = [r.reference for p in english.in_language("fr").pathways.values() for r in p.requirements
+             if r.reference and r.reference != before[(p.id, r.id)]]
+    assert len(cited) >= 8
+    assert all("IRPR" not in c and "IRPA" not in c and ("RIPR" in c or "LIPR" in c) for c in cited), cited
+
+
 def test_french_links_are_french_canada_ca_pages_or_the_english_ones() -> None:
     """A French next step links to canada.ca/fr/... or keeps the English link; never a made-up mix."""
     rulebook = load_rulebook(SHIPPED)

@@ -11,6 +11,7 @@ from typing import IO, Annotated
 import typer
 
 from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
+from screener.commands.help import HelpCommand
 from screener.errors import ScreenerError
 from screener.i18n import _
 
@@ -20,7 +21,9 @@ PROGRESS_MIN_BYTES = 5_000_000
 commands = typer.Typer()  # assembled into `screener` by screener/cli.py
 
 
-@commands.command("batch", short_help="Screen every row of an intake CSV: one output row per input row.")
+@commands.command(
+    "batch", cls=HelpCommand,
+    short_help="Screen every row of an intake CSV: one output row per input row.")
 def batch(
     input: Annotated[str, typer.Argument(metavar="INPUT", help="Intake CSV or .xlsx ('-' reads stdin).")],
     output: Annotated[str, typer.Option("--output", "-o", metavar="OUTPUT",

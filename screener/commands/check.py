@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
+from screener.commands.help import HelpCommand
 from screener.i18n import _
 
 if TYPE_CHECKING:  # imported lazily at run time: `screener --help` stays fast
@@ -25,7 +26,9 @@ if TYPE_CHECKING:  # imported lazily at run time: `screener --help` stays fast
 commands = typer.Typer()  # assembled into `screener` by screener/cli.py
 
 
-@commands.command("check", short_help="Answer a few questions: which routes to Canada are open to you.")
+@commands.command(
+    "check", cls=HelpCommand,
+    short_help="Answer a few questions: which routes to Canada are open to you.")
 def check(
     answers: Annotated[Path | None, typer.Option(
         "--answers", metavar="FILE", help="Pre-fill answers from a YAML or JSON file; only the rest are asked.",

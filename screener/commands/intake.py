@@ -8,13 +8,14 @@ from typing import Annotated
 import typer
 
 from screener.commands import LangOption, RulesOption
+from screener.commands.help import HelpCommand, HelpGroup
 from screener.errors import ScreenerError
 
-commands = typer.Typer(help="The intake contract: templates and docs for the forms firms build.",
+commands = typer.Typer(cls=HelpGroup, help="The intake contract: templates and docs for the forms firms build.",
                          no_args_is_help=True)
 
 
-@commands.command("template")
+@commands.command("template", cls=HelpCommand)
 def intake_template(
     folder: Annotated[Path, typer.Argument(help="Folder to write the four files into (created if needed).")],
     force: Annotated[bool, typer.Option("--force", help="Replace files that already exist there.")] = False,
@@ -51,7 +52,7 @@ def intake_template(
     typer.echo(f"Wrote {', '.join(files)} to {folder}")
 
 
-@commands.command("doc")
+@commands.command("doc", cls=HelpCommand)
 def intake_doc(
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="Where to write ('-': stdout).")]
     = "-",

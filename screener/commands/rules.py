@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
+from screener.commands.help import HelpCommand, HelpGroup
 from screener.errors import ScreenerError
+from screener.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,10 +20,10 @@ if TYPE_CHECKING:
     from screener.rulebook import Rulebook
     from screener.source import Position
 
-commands = typer.Typer(help="Tools for the people who maintain the rules.", no_args_is_help=True)
+commands = typer.Typer(cls=HelpGroup, help="Tools for the people who maintain the rules.", no_args_is_help=True)
 
 
-@commands.command("validate")
+@commands.command("validate", cls=HelpCommand)
 def rules_validate(
     directory: Annotated[Path | None, typer.Argument(help="Rulebook folder to check.", show_default=False)] = None,
     rules: RulesOption = None,
@@ -42,22 +44,34 @@ def rules_validate(
     rulebook = load_rulebook(resolve_rules_path(directory or rules))
     cases = load_cases(rulebook.path, rulebook.questions)
     console = make_console()
-    info = rulebook.info
-    console.print(f"[bold green]OK[/] {rulebook.path}: {info.title}, version {info.version}")
-    counts = {
-        "questions": len(rulebook.questions), "derived values": len(rulebook.derived),
-        "tables": len(rulebook.tables), "scores": len(rulebook.scores),
-        "pathways": len(rulebook.pathways), "flags": len(rulebook.flags), "test cases": len(cases),
-    }
-    console.print("  " + ", ".join(f"{count} {name}" for name, count in counts.items()), soft_wrap=True)
-    console.print(pathway_summary(rulebook))
+    info = in_chosen_language(rulebook).info
+    console.print("[bold green]OK[/] " + escape(_("{path}: {title}, version {version}").format(
+        path=rulebook.path, title=info.title, version=info.version)))
+    sizes = {"questions": len(rulebook.questions), "derived": len(rulebook.derived), "tables": len(rulebook.tables),
+             "scores": len(rulebook.scores), "pathways": len(rulebook.pathways), "flags": len(rulebook.flags),
+             "cases": len(cases)}
+    counts = [
+        ngettext("{count} question", "{count} questions", sizes["questions"]),
+        ngettext("{count} derived value", "{count} derived values", sizes["derived"]),
+        ngettext("{count} table", "{count} tables", sizes["tables"]),
+        ngettext("{count} score", "{count} scores", sizes["scores"]),
+        ngettext("{count} pathway", "{count} pathways", sizes["pathways"]),
+        ngettext("{count} flag", "{count} flags", sizes["flags"]),
+        ngettext("{count} test case", "{count} test cases", sizes["cases"]),
+    ]
+    shown = (text.format(count=count) for text, count in zip(counts, sizes.values(), strict=True))
+    console.print("  " + ", ".join(shown), soft_wrap=True)
+    console.print(pathway_summary(in_chosen_language(rulebook)))
+    label = escape(_("warning:"))
     for warning in rulebook.warnings:
-        console.print(f"{warning.position}: [yellow]warning:[/] {escape(warning.message)}", soft_wrap=True)
+        console.print(f"{warning.position}: [yellow]{label}[/] {escape(warning.message)}",
+                      soft_wrap=True)
     from screener.ruletests import untested_pathways
 
     for pathway_id in untested_pathways(rulebook, cases):
-        console.print(f"[yellow]warning:[/] pathway '{escape(pathway_id)}' has no test case: add one under "
-                      f"{escape(str(rulebook.path / 'tests'))}/ whose `expect: pathways:` checks it", soft_wrap=True)
+        console.print(f"[yellow]{label}[/] " + escape(_(
+            "pathway '{pathway}' has no test case: add one under {folder}/ whose `expect: pathways:` checks it").format(
+                pathway=pathway_id, folder=rulebook.path / "tests")), soft_wrap=True)
     _warn_stale(console, rulebook)
 
 
@@ -67,9 +81,11 @@ def _warn_stale(console: Console, *rulebooks: Rulebook) -> None:
 
     from screener.compiled import today
 
-    warnings = dict.fromkeys(warning for rulebook in rulebooks for warning in rulebook.stale(today()))
+    warnings = dict.fromkeys(warning for rulebook in rulebooks
+                             for warning in in_chosen_language(rulebook).stale(today()))
+    label = escape(_("warning:"))
     for warning in warnings:
-        console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
+        console.print(f"[yellow]{label}[/] {escape(warning)}", soft_wrap=True)
 
 
 def _select(cases: list[tuple[str, Case, Position]], match: str | None) -> list[tuple[str, Case, Position]]:
@@ -80,7 +96,7 @@ def _select(cases: list[tuple[str, Case, Position]], match: str | None) -> list[
     return [entry for entry in cases if wanted in entry[1].name.lower() or wanted in Path(entry[0]).name.lower()]
 
 
-@commands.command("test")
+@commands.command("test", cls=HelpCommand)
 def rules_test(
     directory: Annotated[Path | None, typer.Argument(help="Rulebook folder (its tests/ folder holds the cases).",
                                                      show_default=False)] = None,
@@ -112,16 +128,19 @@ def rules_test(
     from screener.files import atomic_write
     from screener.render.console import make_console
     from screener.render.rules_test import render_run, render_updates
-    from screener.rulebook import load_cases, load_rulebook, resolve_rules_path
+    from screener.rulebook import load_cases, resolve_rules_path
+    from screener.rulecache import load_rulebook_cached
     from screener.ruletests import run_cases, update_expectations
 
-    rulebook = load_rulebook(resolve_rules_path(directory or rules))
+    rulebook = load_rulebook_cached(resolve_rules_path(directory or rules))  # checked as a fresh load is
     cases = _select(load_cases(rulebook.path), match)
     console = make_console()
     _warn_stale(console, rulebook)
     if not cases:
-        raise ScreenerError(f"no test cases{f' matching {match!r}' if match else ''} in "
-                            f"{rulebook.path / 'tests'} (see docs/rules.md, 'Test cases')")
+        where = rulebook.path / "tests"
+        raise ScreenerError(_("no test cases matching '{match}' in {folder} (see docs/rules.md, 'Test cases')").format(
+            match=match, folder=where) if match else
+            _("no test cases in {folder} (see docs/rules.md, 'Test cases')").format(folder=where))
     run = run_cases(rulebook, cases)
     render_run(console, run, verbose=verbose)
     if update and not run.ok:
@@ -133,24 +152,28 @@ def rules_test(
         render_updates(console, updates)
         run = run_cases(rulebook, _select(load_cases(rulebook.path), match))
         if not run.ok:
-            console.print(f"[bold red]{len(run.failed)} case(s) still fail[/] (see 'not updated' above)")
+            console.print("[bold red]" + escape(ngettext("{count} case still fails", "{count} cases still fail",
+                                                         len(run.failed)).format(count=len(run.failed)))
+                          + "[/] " + escape(_("(see 'not updated' above)")))
     if show_coverage:
         from screener.ruletests import coverage
 
         found = coverage(rulebook, cases)
-        console.print("\n[bold]Coverage[/]: " + ("every pathway, requirement, score line and table row is "
-                                                  "exercised by a case" if found.complete else "not exercised:"))
-        for title, names in (("pathways no case checks", found.pathways),
-                             ("requirements no case sees fail", found.requirements),
-                             ("score lines no case checks with points", found.score_lines),
-                             ("table rows no case reads", found.table_rows)):
+        heading = _("Coverage")
+        console.print(f"\n[bold]{heading}[/]: " + (_("every pathway, requirement, score line and table row is "
+                                                           "exercised by a case") if found.complete
+                                                         else _("not exercised:")))
+        for title, names in ((_("pathways no case checks"), found.pathways),
+                             (_("requirements no case sees fail"), found.requirements),
+                             (_("score lines no case checks with points"), found.score_lines),
+                             (_("table rows no case reads"), found.table_rows)):
             if names:
                 console.print(f"  {title} ({len(names)}): " + escape(", ".join(names)), soft_wrap=True)
     if not run.ok:
         raise typer.Exit(1)
 
 
-@commands.command("schema")
+@commands.command("schema", cls=HelpCommand)
 def rules_schema(
     cases: Annotated[bool, typer.Option("--cases", help="The schema of test-case files (tests/*.yaml) instead.")]
     = False,
@@ -189,10 +212,10 @@ def rules_schema(
         with atomic_write(output, private=False) as stream:
             stream.write(text.encode("utf-8"))
     except OSError as error:
-        raise ScreenerError(f"cannot write {output}: {error.strerror}") from None
+        raise ScreenerError(_("cannot write {file}: {reason}").format(file=output, reason=error.strerror)) from None
 
 
-@commands.command("diff")
+@commands.command("diff", cls=HelpCommand)
 def rules_diff(
     old: Annotated[Path, typer.Argument(help="The rulebook as it is now (folder).", show_default=False)],
     new: Annotated[Path, typer.Argument(help="The rulebook with your change (folder).", show_default=False)],
@@ -245,7 +268,7 @@ def rules_diff(
             with atomic_write(html, private=False) as out:
                 out.write(impact_html(impact, answers, limit).encode("utf-8"))
         except OSError as error:
-            raise ScreenerError(f"cannot write {html}: {error.strerror}") from None
+            raise ScreenerError(_("cannot write {file}: {reason}").format(file=html, reason=error.strerror)) from None
     if as_json:
         import json
 
@@ -260,7 +283,7 @@ def rules_diff(
     render_impact(console, impact, answers, limit)
 
 
-@commands.command("explain")
+@commands.command("explain", cls=HelpCommand)
 def rules_explain(
     pathway: Annotated[str | None, typer.Argument(help="Pathway id (omit to list them).", show_default=False)]
     = None,
@@ -286,8 +309,9 @@ def rules_explain(
 
     rulebook = in_chosen_language(load_rulebook(rules))
     if pathway is not None and pathway not in rulebook.pathways:
-        raise ScreenerError(f"no pathway '{pathway}' in {rulebook.path}{did_you_mean(pathway, rulebook.pathways)}",
-                            details=["pathways: " + ", ".join(rulebook.pathways)])
+        raise ScreenerError(_("no pathway '{pathway}' in {rulebook}").format(pathway=pathway, rulebook=rulebook.path)
+                            + did_you_mean(pathway, rulebook.pathways),
+                            details=[_("pathways: {ids}").format(ids=", ".join(rulebook.pathways))])
     text = (pathway_list_markdown(rulebook) if pathway is None
             else pathway_markdown(rulebook, pathway, parse_as_of(as_of) or today(), today()))
     if markdown:
@@ -300,7 +324,7 @@ def rules_explain(
     console.print(Markdown(text, hyperlinks=False))
 
 
-@commands.command("init")
+@commands.command("init", cls=HelpCommand)
 def rules_init(
     directory: Annotated[Path, typer.Argument(help="New folder for your copy of the rulebook.", show_default=False)],
     rules: RulesOption = None,
@@ -319,23 +343,28 @@ def rules_init(
 
     source = resolve_rules_path(rules)
     if not source.is_dir() or not rule_files(source):
-        raise ScreenerError(f"{source}: not a rulebook folder (no *.yaml files)")
+        raise ScreenerError(_("{folder}: not a rulebook folder (no *.yaml files)").format(folder=source))
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise ScreenerError(f"{directory} already exists and is not empty; choose a new folder")
+        raise ScreenerError(_("{folder} already exists and is not empty; choose a new folder").format(folder=directory))
     try:
         shutil.copytree(source, directory, dirs_exist_ok=True, copy_function=shutil.copyfile,
                         ignore=shutil.ignore_patterns("__pycache__", ".*"))
     except OSError as error:
-        raise ScreenerError(f"cannot copy to {directory}: {error.strerror or error}") from None
+        raise ScreenerError(_("cannot copy to {folder}: {reason}").format(folder=directory,
+                                                                          reason=error.strerror or error)) from None
     count = sum(1 for _ in directory.rglob("*.yaml"))
     _relax_languages(directory)
     _write_editor_settings(directory)
     console_out = sys.stdout
-    console_out.write(f"Copied {count} rule and test files from {source} to {directory}.\n"
-                      f"Open {directory} in VS Code (with the YAML extension) for completion and checks as you type.\n"
-                      f"Next: edit them, then  screener rules validate {directory}  and  "
-                      f"screener rules test {directory}\n"
-                      f"Use it everywhere with  --rules {directory}  or  export SCREENER_RULES={directory}\n")
+    console_out.write(ngettext("Copied {count} rule and test file from {source} to {folder}.",
+                               "Copied {count} rule and test files from {source} to {folder}.", count).format(
+                                   count=count, source=source, folder=directory) + "\n"
+                      + _("Open {folder} in VS Code (with the YAML extension) for completion and checks as you "
+                          "type.").format(folder=directory) + "\n"
+                      + _("Next: edit them, then  screener rules validate {folder}  and  "
+                          "screener rules test {folder}").format(folder=directory) + "\n"
+                      + _("Use it everywhere with  --rules {folder}  or  export SCREENER_RULES={folder}").format(
+                          folder=directory) + "\n")
 
 
 def _relax_languages(directory: Path) -> None:
@@ -372,4 +401,5 @@ def _write_editor_settings(directory: Path) -> None:
         for name, text in editor_settings(rulebook).items():
             (folder / name).write_text(text, encoding="utf-8")
     except OSError as error:
-        raise ScreenerError(f"cannot write {folder}: {error.strerror or error}") from None
+        reason = error.strerror or error
+        raise ScreenerError(_("cannot write {file}: {reason}").format(file=folder, reason=reason)) from None

@@ -9,12 +9,13 @@ import typer
 
 from screener import i18n
 from screener.commands import LangOption, RulesOption
+from screener.commands.help import HelpCommand
 from screener.errors import ScreenerError
 
 commands = typer.Typer()  # assembled into `screener` by screener/cli.py
 
 
-@commands.command("serve", short_help="Serve the screener on the web: a JSON API and a web interview.")
+@commands.command("serve", cls=HelpCommand, short_help="Serve the screener on the web: a JSON API and a web interview.")
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")]
     = "127.0.0.1",

@@ -5,27 +5,31 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from screener.i18n import _, ngettext
 from screener.ruletests import CaseRun, FileUpdate, failure_lines
 
 
 def render_run(console: Console, run: CaseRun, *, verbose: bool = False) -> None:
     """Failures grouped by file, each with its line, date and differences; then one summary line."""
     current = None
+    passed, failed_word = escape(_("PASS")), escape(_("FAIL"))
     for result in run.results:
         if result.passed and not verbose:
             continue
         if result.file != current:
             current = result.file
             console.print(f"[bold]{escape(result.file)}[/]")
-        where = f"line {result.position.line}, as of {result.as_of.isoformat()}"
+        where = _("line {line}, as of {date}").format(line=result.position.line, date=result.as_of.isoformat())
         if result.passed:
-            console.print(f"  [green]PASS[/] {escape(result.name)}  [dim]({where})[/]")
+            console.print(f"  [green]{passed}[/] {escape(result.name)}  [dim]({where})[/]")
             continue
-        console.print(f"  [bold red]FAIL[/] {escape(result.name)}  [dim]({where})[/]")
+        console.print(f"  [bold red]{failed_word}[/] {escape(result.name)}  [dim]({where})[/]")
         for line in failure_lines(result):
             console.print("      " + escape(line), soft_wrap=True)
     failed, total = len(run.failed), len(run.results)
-    summary = f"{total - failed} passed, {failed} failed ({total} case{'s' if total != 1 else ''})"
+    summary = ngettext("{passed} passed, {failed} failed ({total} case)",
+                       "{passed} passed, {failed} failed ({total} cases)", total).format(
+                           passed=total - failed, failed=failed, total=total)
     console.print(f"[bold {'red' if failed else 'green'}]{summary}[/]")
 
 
@@ -34,12 +38,15 @@ def render_updates(console: Console, updates: list[FileUpdate]) -> None:
     for update in updates:
         if update.changed:
             console.print(escape(update.diff()), end="", soft_wrap=True, highlight=False)
+    not_updated = _("not updated:")
     for update in updates:
         for result, difference in update.skipped:
-            console.print(f"[yellow]not updated:[/] {escape(update.file)}: {escape(result.name)}: "
-                          f"{escape(difference.label)} (got {escape(str(difference.got))}) — edit it by hand",
-                          soft_wrap=True)
+            text = _("{file}: {case}: {label} (got {got}) — edit it by hand").format(
+                file=update.file, case=result.name, label=difference.label, got=difference.got)
+            console.print(f"[yellow]{escape(not_updated)}[/] {escape(text)}", soft_wrap=True)
     changed = sum(update.changed for update in updates)
     files = sum(1 for update in updates if update.changed)
-    console.print(f"updated {changed} expected value{'s' if changed != 1 else ''} in {files} "
-                  f"file{'s' if files != 1 else ''}; review the diff above before committing")
+    console.print(ngettext(
+        "updated {count} expected value in {files} file(s); review the diff above before committing",
+        "updated {count} expected values in {files} file(s); review the diff above before committing",
+        changed).format(count=changed, files=files))

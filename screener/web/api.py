@@ -56,17 +56,19 @@ def parse_body(body: bytes) -> AnswerFile:
     try:
         data = loads_json(body.decode("utf-8-sig")) if body.strip() else {}
     except UnicodeDecodeError:
-        raise RequestError(400, "the body is not UTF-8 text") from None
+        raise RequestError(400, _("the body is not UTF-8 text")) from None
     except json.JSONDecodeError as exc:  # position and the parser's words only, never an excerpt
-        raise RequestError(400, f"invalid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})") from None
+        raise RequestError(400, _("invalid JSON at line {line}, column {column} ({reason})").format(
+            line=exc.lineno, column=exc.colno, reason=exc.msg)) from None
     except RecursionError:
-        raise RequestError(400, "invalid JSON (nested too deeply)") from None
+        raise RequestError(400, _("invalid JSON (nested too deeply)")) from None
     if isinstance(data, Mapping) and isinstance(data.get("answers"), Mapping) and len(data) == 1:
         data = data["answers"]  # {"answers": {...}} is accepted too
     if not isinstance(data, Mapping):
-        raise RequestError(422, "the body must be a JSON object of question id to answer, like {\"age\": 30}")
+        raise RequestError(422, _("the body must be a JSON object of question id to answer, like {example}").format(
+            example='{"age": 30}'))
     if len(data) > MAX_FIELDS:
-        raise RequestError(413, f"too many fields (at most {MAX_FIELDS})")
+        raise RequestError(413, _("too many fields (at most {count})").format(count=MAX_FIELDS))
     try:
         return answer_entries(data)
     except ShapeError as exc:
@@ -116,7 +118,7 @@ def parse_date(value: str | None, name: str = "as_of") -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise RequestError(422, "bad query parameter", [Problem(name, "expected a date as YYYY-MM-DD")]) from None
+        raise RequestError(422, _("bad query parameter"), [Problem(name, _("expected a date as YYYY-MM-DD"))]) from None
 
 
 def screen(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, *, details: bool = False) -> dict[str, Any]:

@@ -66,9 +66,10 @@ class Guard:
     """Outermost middleware: security headers on every response, the access log without query
     strings or bodies, and a Content-Length over the limit refused (413) before any body is read."""
 
-    def __init__(self, app: ASGIApp, *, log: bool = True) -> None:
+    def __init__(self, app: ASGIApp, *, log: bool = True, language: Callable[[Request], str] | None = None) -> None:
         self.app = app
         self.log = log
+        self.language = language or (lambda request: i18n.DEFAULT)  # the refusal speaks the request's language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -87,8 +88,10 @@ class Guard:
         length = _content_length(scope)
         try:
             if length is not None and length > MAX_BODY:
-                await _json_error(RequestError(413, f"the body is too large (at most {MAX_BODY} bytes)"))(
-                    scope, receive, send_with_headers)
+                with i18n.language(self.language(Request(scope))):
+                    refusal = _json_error(RequestError(413, _("the body is too large (at most {count} bytes)").format(
+                        count=MAX_BODY)))
+                await refusal(scope, receive, send_with_headers)
             else:
                 await self.app(scope, receive, send_with_headers)
         finally:
@@ -115,7 +118,7 @@ async def read_body(request: Request, wanted: str) -> bytes:
     """The body, if it has the wanted content type (415), fits `MAX_BODY` (413) and arrives in time (408)."""
     kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if kind != wanted:
-        raise RequestError(415, f"the content type must be {wanted}")
+        raise RequestError(415, _("the content type must be {type}").format(type=wanted))
     chunks: list[bytes] = []
     size = 0
     try:
@@ -123,10 +126,10 @@ async def read_body(request: Request, wanted: str) -> bytes:
             async for chunk in request.stream():
                 size += len(chunk)
                 if size > MAX_BODY:
-                    raise RequestError(413, f"the body is too large (at most {MAX_BODY} bytes)")
+                    raise RequestError(413, _("the body is too large (at most {count} bytes)").format(count=MAX_BODY))
                 chunks.append(chunk)
     except TimeoutError:
-        raise RequestError(408, "the body did not arrive in time") from None
+        raise RequestError(408, _("the body did not arrive in time")) from None
     return b"".join(chunks)
 
 
@@ -163,7 +166,7 @@ class Service:
         bound = _int(request, "bound")
         scope = request.query_params.get("scope", "all")
         if scope not in ("all", "goal"):
-            raise RequestError(422, "bad query parameter", [Problem("scope", "expected all or goal")])
+            raise RequestError(422, _("bad query parameter"), [Problem("scope", _("expected all or goal"))])
         raw = api.parse_body(await read_body(request, JSON_TYPE))
         values, declined = api.read(self.book, raw)
         interview = api.interview_of(self.book, values, declined, as_of, bound=bound, only_goal=scope == "goal")
@@ -296,7 +299,7 @@ def _state(form: list[tuple[str, str]]) -> pages.State:
 def _flag(request: Request, name: str) -> bool:
     value = request.query_params.get(name, "false").lower()
     if value not in ("true", "false", "1", "0", "yes", "no"):
-        raise RequestError(422, "bad query parameter", [Problem(name, "expected true or false")])
+        raise RequestError(422, _("bad query parameter"), [Problem(name, _("expected true or false"))])
     return value in ("true", "1", "yes")
 
 
@@ -305,7 +308,7 @@ def _int(request: Request, name: str) -> int | None:
     if value is None:
         return None
     if not value.isascii() or not value.isdigit() or len(value) > 6:
-        raise RequestError(422, "bad query parameter", [Problem(name, "expected a whole number from 0")])
+        raise RequestError(422, _("bad query parameter"), [Problem(name, _("expected a whole number from 0"))])
     return int(value)
 
 
@@ -355,14 +358,17 @@ def create_app(rulebook: Rulebook, *, lang: str = "en", as_of: dt.date | None = 
     ]
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return _json_error(RequestError(404, "no such page"))
+        with i18n.language(service.language_of(request)):
+            return _json_error(RequestError(404, _("no such page")))
 
     async def not_allowed(request: Request, exc: Exception) -> Response:
-        return _json_error(RequestError(405, "method not allowed"))
+        with i18n.language(service.language_of(request)):
+            return _json_error(RequestError(405, _("method not allowed")))
 
     async def internal(request: Request, exc: Exception) -> Response:  # the type only: never data
         logging.getLogger("screener.web").error("internal error: %s", type(exc).__name__)
-        return _json_error(RequestError(500, "internal error"))
+        with i18n.language(service.language_of(request)):
+            return _json_error(RequestError(500, _("internal error")))
 
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed, 500: internal})
-    return Guard(app, log=access_log_enabled)
+    return Guard(app, log=access_log_enabled, language=service.language_of)
