@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from screener.i18n import _
 from screener.suggest import did_you_mean
 
 Kind = Literal["bool", "number", "text", "date", "list"]
@@ -143,12 +144,12 @@ def tokenize(source: str) -> list[Token]:
         if match is None:
             char = source[offset]
             if char == ".":
-                raise ExpressionError("'.' is not allowed: expressions cannot reach inside values", offset)
+                raise ExpressionError(_("'.' is not allowed: expressions cannot reach inside values"), offset)
             if char in "\"'":
-                raise ExpressionError("unterminated text: add the closing quote", offset)
+                raise ExpressionError(_("unterminated text: add the closing quote"), offset)
             if char == "=":
-                raise ExpressionError("use '==' to compare", offset)
-            raise ExpressionError(f"unexpected character {char!r}", offset)
+                raise ExpressionError(_("use '==' to compare"), offset)
+            raise ExpressionError(_("unexpected character {char}").format(char=repr(char)), offset)
         kind = match.lastgroup or ""
         if kind != "space":
             tokens.append(Token(kind, match.group(), offset))
@@ -212,7 +213,7 @@ class _Parser:
         return token
 
     def describe_current(self) -> str:
-        return "at the end" if self.current.kind == "end" else f"but found '{self.current.text}'"
+        return _("at the end") if self.current.kind == "end" else _("but found '{text}'").format(text=self.current.text)
 
     def group(self) -> _Group | None:
         """The innermost open parenthesis, call or list."""
@@ -226,8 +227,9 @@ class _Parser:
         token, group = self.current, self.group()
         needed = {"(": "')'", "call": "',' or ')'", "[": "',' or ']'"}
         if group is None:
-            return ExpressionError(f"unexpected '{token.text}'", token.offset)
-        return ExpressionError(f"expected {needed[group.kind]} {self.describe_current()}", token.offset)
+            return ExpressionError(_("unexpected '{text}'").format(text=token.text), token.offset)
+        return ExpressionError(_("expected {needed} {found}").format(needed=needed[group.kind],
+                                                                     found=self.describe_current()), token.offset)
 
     def push(self, node: Node, depth: int) -> None:
         if depth > MAX_DEPTH:
@@ -237,7 +239,7 @@ class _Parser:
 
     def parse(self) -> Node:
         if self.current.kind == "end":
-            raise ExpressionError("empty expression", 0)
+            raise ExpressionError(_("empty expression"), 0)
         want_operand = True
         while True:
             if want_operand:
@@ -286,7 +288,7 @@ class _Parser:
             self.push(Literal_(text, Type("text", frozenset([text])), token.offset), 1)
             return False
         if token.kind == "end":
-            raise ExpressionError("the expression ends too early", token.offset)
+            raise ExpressionError(_("the expression ends too early"), token.offset)
         if token.text == "-":
             self.stack.append(_Pending("negate", 7, self.advance()))
             return True
@@ -299,7 +301,7 @@ class _Parser:
             self.advance()  # `f()`, or a trailing comma as in `min(a, b,)` or `[1, 2,]`
             self.close(top)
             return False
-        raise ExpressionError(f"unexpected '{token.text}'", token.offset)
+        raise ExpressionError(_("unexpected '{text}'").format(text=token.text), token.offset)
 
     # -- operators, separators and closings, after a value
 
@@ -333,7 +335,8 @@ class _Parser:
             top = self.stack[-1] if self.stack else None
             if self.closed_comparison or (isinstance(top, _Pending) and top.kind == "compare"):
                 if text in _COMPARISONS:
-                    raise ExpressionError("chained comparisons are not allowed: join them with 'and'", token.offset)
+                    raise ExpressionError(_("chained comparisons are not allowed: join them with 'and'"),
+                                          token.offset)
                 raise self.unexpected()
             self.advance()
             op = "not in" if negated_in else text
@@ -533,10 +536,10 @@ def check(node: Node, context: TypeContext) -> Type | None:
 
 def _choice_error(value: str, allowed: frozenset[str], offset: int, what: str = "") -> ExpressionError:
     hint = did_you_mean(value, allowed)
-    where = f" of {what}" if what else ""
-    return ExpressionError(
-        f"'{value}' is not a choice{where}; the choices are: {', '.join(sorted(allowed))}{hint}", offset
-    )
+    choices = ", ".join(sorted(allowed))
+    message = (_("'{value}' is not a choice of {what}; the choices are: {choices}") if what
+               else _("'{value}' is not a choice; the choices are: {choices}"))
+    return ExpressionError(message.format(value=value, what=what, choices=choices) + hint, offset)
 
 
 class _Checker:
@@ -557,12 +560,13 @@ class _Checker:
         found = self.context.names.get(node.name)
         if found is None and node.name not in self.context.ignored:
             if node.name in self.context.tables:
-                self.error(f"'{node.name}' is a table: look a value up with {node.name}(key)", node.offset)
+                self.error(_("'{name}' is a table: look a value up with {name}(key)").format(name=node.name),
+                           node.offset)
                 return None
-            hint = did_you_mean(node.name, self.context.names) or (
+            hint = did_you_mean(node.name, self.context.names) or _(
                 ": a name is the id of a question (under `questions:`), a derived value (under `derived:`) "
                 "or a score (under `scores:`); text needs quotes")
-            self.error(f"unknown name '{node.name}'{hint}", node.offset)
+            self.error(_("unknown name '{name}'").format(name=node.name) + hint, node.offset)
         return found
 
     def check_listof(self, node: ListOf) -> Type:
@@ -666,7 +670,7 @@ class _Checker:
         if table is None:
             choices = list(self.context.tables) + [f for f in FUNCTIONS if f != "date"]
             hint = did_you_mean(node.function, choices)
-            self.error(f"unknown function or table '{node.function}'{hint}", node.offset)
+            self.error(_("unknown function or table '{name}'").format(name=node.function) + hint, node.offset)
             for arg in node.args:
                 self.check(arg)
             return None

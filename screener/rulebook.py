@@ -45,7 +45,7 @@ from screener.compiled import (
     slice_at,
 )
 from screener.errors import ScreenerError
-from screener.i18n import _
+from screener.i18n import _, ngettext
 from screener.model import (
     NUMERIC_TYPES,
     AnswerWarning,
@@ -116,7 +116,8 @@ class RulebookError(ScreenerError):
         self.errors = sorted(set(errors), key=lambda e: (e.position.file, e.position.line, e.position.column))
         count = len(self.errors)
         super().__init__(
-            f"the rulebook was rejected: {count} problem{'s' if count != 1 else ''}",
+            ngettext("the rulebook was rejected: {count} problem", "the rulebook was rejected: {count} problems",
+                     count).format(count=count),
             details=[str(error) for error in self.errors],
         )
 
@@ -1271,16 +1272,18 @@ def _describe(model: type[BaseModel], problem: Mapping[str, Any], loc: tuple[Any
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _allowed_keys(model, loc[:-1])
-        return f"unknown key '{key}'{did_you_mean(key, allowed)}" + (
-            f"; allowed here: {', '.join(allowed)}" if allowed and not did_you_mean(key, allowed) else "")
+        return _("unknown key '{key}'").format(key=key) + did_you_mean(key, allowed) + (
+            _("; allowed here: {keys}").format(keys=", ".join(allowed))
+            if allowed and not did_you_mean(key, allowed) else "")
     if kind == "missing":
-        return f"missing required key '{loc[-1]}'" if loc else "missing value"
+        return _("missing required key '{key}'").format(key=loc[-1]) if loc else _("missing value")
     message = str(problem["msg"])
     message = message.removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
-        message = f"'{problem.get('input')}' is not a valid id: use lower_snake_case (a-z, 0-9, _)"
+        message = _("'{value}' is not a valid id: use lower_snake_case (a-z, 0-9, _)").format(
+            value=problem.get("input"))
     elif kind.startswith(("date_", "datetime_")):
-        message = "write the date as YYYY-MM-DD (e.g. 2026-07-07)"
+        message = _("write the date as YYYY-MM-DD (e.g. 2026-07-07)")
     elif kind == "literal_error":
         message = f"'{problem.get('input')}' is not allowed; " + message[0].lower() + message[1:]
     return f"{where}: {message}" if where else message
@@ -1353,7 +1356,7 @@ def load_rulebook(path: str | os.PathLike[str] | None = None) -> Rulebook:
     """Load and check the rulebook folder at `path` ($SCREENER_RULES or the default when None)."""
     root = resolve_rules_path(path)
     if not root.is_dir():
-        raise RulebookError([LoadError(Position(str(root), 1, 1), "no such rulebook folder")])
+        raise RulebookError([LoadError(Position(str(root), 1, 1), _("no such rulebook folder"))])
     return _Loader(root).load()
 
 

@@ -324,3 +324,24 @@ def test_the_rules_tools_speak_french(tmp_path: Path) -> None:
         text = result.output.replace("Non-US citizen arriving by air who fears return: may claim", " ")  # its name
         text = re.sub(r"(?<![\w-])--?[\w-]+|\S*/\S*|`[^`]*`|\$\w+|(attendu|obtenu) \w+", " ", text)  # code, outcome ids
         assert not _english_left(text, _citations()), name
+
+
+def test_a_rejected_rulebook_is_explained_in_french(tmp_path: Path) -> None:
+    """The loader's most common problems (an unknown name or key, a missing key) and the error line itself."""
+    import shutil
+
+    copy = shutil.copytree(RULES, tmp_path / "regles")
+    pathway = copy / "pathways" / "express_entry.yaml"
+    pathway.write_text(pathway.read_text(encoding="utf-8").replace("condition: ", "condition: agee >= 18 and ", 1),
+                       encoding="utf-8")
+    questions = copy / "questions" / "about_you.yaml"
+    questions.write_text(questions.read_text(encoding="utf-8").replace("    prompt:", "    promt:", 1),
+                         encoding="utf-8")
+    results = {lang: runner.invoke(app, ["rules", "validate", str(copy), "--lang", lang]) for lang in ("fr", "en")}
+    assert results["fr"].exit_code == results["en"].exit_code == 1
+    french, english = (one_line(results[lang].stderr.replace("\u00a0", " ")) for lang in ("fr", "en"))
+    assert french.startswith("Erreur : le recueil de règles a été refusé : ") and english.startswith("Error: the ")
+    for expected in ("nom « agee » inconnu (vouliez-vous dire « age »?)", "clé « promt » inconnue",
+                     "clé obligatoire « prompt » manquante"):
+        assert expected in french
+    assert "unknown name 'agee' (did you mean 'age'?)" in english

@@ -101,25 +101,25 @@ def batch(
     from screener.workbook import is_workbook
 
     if output_format not in ("csv", "jsonl"):
-        raise ScreenerError(f"--format: '{output_format}' is not csv or jsonl", exit_code=2)
+        raise ScreenerError(_("--format: '{value}' is not csv or jsonl").format(value=output_format), exit_code=2)
     if full and output_format != "jsonl":
-        raise ScreenerError("--full goes with --format jsonl", exit_code=2)
+        raise ScreenerError(_("--full goes with --format jsonl"), exit_code=2)
     if summary_file is not None:
         _check_summary_target(summary_file, output)
     if output.lower().endswith(".xlsx"):
         if output_format != "csv":
-            raise ScreenerError("--format jsonl cannot be written to an .xlsx file", exit_code=2)
+            raise ScreenerError(_("--format jsonl cannot be written to an .xlsx file"), exit_code=2)
         output_format = "xlsx"
     workbook_input = is_workbook(input)
     if sheet is not None and not workbook_input:
-        raise ScreenerError("--sheet: the input is not an .xlsx workbook", exit_code=2)
+        raise ScreenerError(_("--sheet: the input is not an .xlsx workbook"), exit_code=2)
     if encoding is not None:
         if workbook_input:
-            raise ScreenerError("--encoding: an .xlsx workbook has no text encoding to choose", exit_code=2)
+            raise ScreenerError(_("--encoding: an .xlsx workbook has no text encoding to choose"), exit_code=2)
         encoding_name(encoding)
     day = parse_as_of(as_of) or today()
     if map_file is not None and columns is not None:
-        raise ScreenerError("--columns is the older name of --map: give one of them", exit_code=2)
+        raise ScreenerError(_("--columns is the older name of --map: give one of them"), exit_code=2)
     map_option = "--columns" if columns is not None else "--map"
     map_path = map_file or columns
     intake_map = load_intake_map(map_path, map_option) if map_path else None
@@ -141,7 +141,8 @@ def batch(
                                        detailed=summary_file is not None)
             if letters is not None:
                 if output_format == "jsonl":
-                    raise ScreenerError("--letters goes with a CSV or .xlsx output, not --format jsonl", exit_code=2)
+                    raise ScreenerError(_("--letters goes with a CSV or .xlsx output, not --format jsonl"),
+                                        exit_code=2)
                 from screener.render.letters import LetterWriter
 
                 screen = functools.partial(screen, each_row=LetterWriter(letters, rulebook, day, html=letters_html))
@@ -156,9 +157,10 @@ def batch(
                     summary = screen(source, sink)
     except Interrupted as stop:
         # The partial output is already gone (atomic_output cleaned up on the way out).
-        where = "standard output" if output == "-" else output
-        what = f"the output to {where} is incomplete" if is_stream(output) else f"{output} not written"
-        sys.stderr.write(f"Interrupted: {what}\n")
+        where = _("standard output") if output == "-" else output
+        what = (_("the output to {where} is incomplete").format(where=where) if is_stream(output)
+                else _("{file} not written").format(file=output))
+        sys.stderr.write(_("Interrupted: {what}").format(what=what) + "\n")
         raise typer.Exit(128 + stop.signum) from None
     render_summary(console, summary)
     if summary_file is not None:
@@ -176,10 +178,11 @@ def _check_summary_target(summary: str, output: str) -> None:
     from screener.files import is_stream
 
     if summary == "-" and output == "-":
-        raise ScreenerError("--summary -: the results already go to standard output; give the summary a file",
+        raise ScreenerError(_("--summary -: the results already go to standard output; give the summary a file"),
                             exit_code=2)
     if not is_stream(summary) and not is_stream(output) and os.path.realpath(summary) == os.path.realpath(output):
-        raise ScreenerError(f"--summary: {summary} is the output file; give the summary its own name", exit_code=2)
+        raise ScreenerError(_("--summary: {file} is the output file; give the summary its own name").format(
+            file=summary), exit_code=2)
 
 
 class Interrupted(BaseException):

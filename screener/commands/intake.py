@@ -10,6 +10,7 @@ import typer
 from screener.commands import LangOption, RulesOption
 from screener.commands.help import HelpCommand, HelpGroup
 from screener.errors import ScreenerError
+from screener.i18n import _
 
 commands = typer.Typer(cls=HelpGroup, help="The intake contract: templates and docs for the forms firms build.",
                          no_args_is_help=True)
@@ -40,16 +41,16 @@ def intake_template(
     rulebook = load_rulebook(resolve_rules_path(rules))
     files = template_files(rulebook)
     if folder.exists() and not folder.is_dir():
-        raise ScreenerError(f"{folder}: is not a folder", exit_code=2)
+        raise ScreenerError(_("{folder}: is not a folder").format(folder=folder), exit_code=2)
     existing = [name for name in files if (folder / name).exists()]
     if existing and not force:
-        raise ScreenerError(f"{folder}: {', '.join(existing)} already there (your edits?); "
-                            "use --force to replace them", exit_code=2)
+        raise ScreenerError(_("{folder}: {files} already there (your edits?); use --force to replace them").format(
+            folder=folder, files=", ".join(existing)), exit_code=2)
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
         with atomic_write(folder / name, private=False) as stream:
             stream.write(content.encode("utf-8"))
-    typer.echo(f"Wrote {', '.join(files)} to {folder}")
+    typer.echo(_("Wrote {files} to {folder}").format(files=", ".join(files), folder=folder))
 
 
 @commands.command("doc", cls=HelpCommand)

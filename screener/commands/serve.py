@@ -11,6 +11,7 @@ from screener import i18n
 from screener.commands import LangOption, RulesOption
 from screener.commands.help import HelpCommand
 from screener.errors import ScreenerError
+from screener.i18n import _
 
 commands = typer.Typer()  # assembled into `screener` by screener/cli.py
 
@@ -42,7 +43,7 @@ def serve(
     try:
         import uvicorn
     except ImportError:
-        raise ScreenerError("screener serve needs its extra: pip install 'screener[serve]'", exit_code=1) from None
+        raise ScreenerError(_("screener serve needs its extra: pip install 'screener[serve]'"), exit_code=1) from None
     from screener.rulebook import resolve_rules_path
     from screener.rulecache import load_rulebook_cached
     from screener.web.server import default_workers, factory_env, run

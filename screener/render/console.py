@@ -8,6 +8,8 @@ import sys
 from rich.console import Console
 from rich.markup import escape
 
+from screener.i18n import _
+
 
 def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
     """A console that respects NO_COLOR (no colour, whatever else is set), FORCE_COLOR (colour into a
@@ -31,6 +33,7 @@ def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
 def print_error(message: str, details: list[str] | None = None) -> None:
     """`Error: message` on one line, then any detail lines (e.g. file:line:col problems)."""
     console = make_console(stderr=True)
-    console.print(f"[bold red]Error:[/] {escape(message)}", soft_wrap=True)
+    label = escape(_("Error:"))
+    console.print(f"[bold red]{label}[/] {escape(message)}", soft_wrap=True)
     for line in details or []:
         console.print(f"  {escape(line)}", soft_wrap=True, highlight=False)
