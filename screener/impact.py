@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -370,12 +371,14 @@ def diff_intake(
     if others:
         impact.warnings.append(f"{len(others)} field{'s' if len(others) != 1 else ''} not in the intake, treated "
                                f"as unknown: " + ", ".join(others))
-    compiled_old = columnar.compile_rulebook(old, impact.old_as_of)
-    compiled_new = columnar.compile_rulebook(new, impact.new_as_of)
+    # without `missing` (the blockers of every unknown), which the diff never reads
+    compiled_old = dataclasses.replace(columnar.compile_rulebook(old, impact.old_as_of), waiting=None)
+    compiled_new = dataclasses.replace(columnar.compile_rulebook(new, impact.new_as_of), waiting=None)
     cells_old = {qid: reader.columns[i] for qid, i in found_old.items()}
     cells_new = {qid: reader.columns[i] for qid, i in found_new.items()}
     coerce_old = columnar.Coercion(list(old.questions.values()), cells_old)
-    coerce_new = columnar.Coercion(list(new.questions.values()), cells_new)
+    same_answers = cells_old == cells_new and old.questions == new.questions  # read the intake once
+    coerce_new = coerce_old if same_answers else columnar.Coercion(list(new.questions.values()), cells_new)
     cells = {**cells_old, **cells_new}
     common = [pid for pid in compiled_old.pathways if pid in compiled_new.pathways]
     added = [pid for pid in compiled_new.pathways if pid not in compiled_old.pathways]
@@ -397,7 +400,7 @@ def diff_intake(
         for chunk in chunks:
             frame = chunk.frame
             typed_old, why_old = coerce_old(frame)
-            typed_new, why_new = coerce_new(frame)
+            typed_new, why_new = (typed_old, why_old) if same_answers else coerce_new(frame)
             was = compiled_old.evaluate(typed_old).select(
                 [pl.col(p).alias(f"o:{p}") for p in [*common, *removed]] + [pl.col(s).alias(f"o:{s}") for s in scores]
                 + [flags(pl.col(columnar.FLAGS)).alias("o:flags"), pl.col(columnar.BEST).alias("o:best")])
