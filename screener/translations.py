@@ -297,19 +297,17 @@ def check_translation(
                 seen_lines.add(line.id)
                 need(line.text, (*base, "lines", line.id), file, (*path, "lines", index, "text"),
                      _("score '{id}' line '{part}'").format(id=sid, part=line.id))
-        seen_types: set[str] = set()
-        for index, round_ in enumerate(score.cutoffs.rounds if score.cutoffs else []):
-            if round_.type not in seen_types:
-                seen_types.add(round_.type)
-                need(round_.type, (*base, "round_types", round_.type), file,
-                     (*path, "cutoffs", "rounds", index, "type"),
-                     _("score '{id}' round type '{part}'").format(id=sid, part=round_.type))
+        seen_types: set[str] = set()  # a round type is named once, by a round or a category
+        dated_rounds = (("rounds", score.cutoffs.rounds), ("categories", score.cutoffs.categories)) \
+            if score.cutoffs else ()
+        for key, rounds in dated_rounds:
+            for index, round_ in enumerate(rounds):
+                if round_.type not in seen_types:
+                    seen_types.add(round_.type)
+                    need(round_.type, (*base, "round_types", round_.type), file,
+                         (*path, "cutoffs", key, index, "type"),
+                         _("score '{id}' round type '{part}'").format(id=sid, part=round_.type))
         for index, category in enumerate(score.cutoffs.categories if score.cutoffs else []):
-            if category.type not in seen_types:
-                seen_types.add(category.type)
-                need(category.type, (*base, "round_types", category.type), file,
-                     (*path, "cutoffs", "categories", index, "type"),
-                     _("score '{id}' round type '{part}'").format(id=sid, part=category.type))
             need(category.unchecked, (*base, "categories", category.id), file,
                  (*path, "cutoffs", "categories", index, "unchecked"),
                  _("score '{id}' category '{part}'").format(id=sid, part=category.id))
@@ -372,6 +370,28 @@ _ABSENT = {"questions": N_("no question '{id}' in the English rules"),
            "warnings": N_("no warning '{id}' in the English rules")}
 
 
+def _named_parts(english: Any, key: str) -> tuple[list[str], str] | None:
+    """The ids a translated item may name under `key`, and the message for one the English item lacks."""
+    cutoffs = getattr(english, "cutoffs", None)
+    if key == "choices":
+        return list(english.choice_values), N_("question '{owner}' has no choice '{id}'")
+    if key == "groups":
+        return [group.id for group in english.groups], N_("score '{owner}' has no group '{id}'")
+    if key == "lines":
+        return [line.id for line in english.lines], N_("score '{owner}' has no line '{id}'")
+    if key == "categories":
+        return ([category.id for category in cutoffs.categories] if cutoffs else [],
+                N_("score '{owner}' has no round category '{id}'"))
+    if key == "round_types":
+        types = {round_.type for round_ in cutoffs.rounds} | {category.type for category in cutoffs.categories} \
+            if cutoffs else set()
+        return sorted(types), N_("score '{owner}' has no round of type '{id}'")
+    if key == "requirements":
+        return [requirement.id for requirement in english.requirements], \
+            N_("pathway '{owner}' has no requirement '{id}'")
+    return None
+
+
 def _has_words(text: str) -> bool:
     """`needed: "≤ 3"` reads the same in every language; `needed: 1 continuous year` does not."""
     return any(char.isalpha() for char in _PLACEHOLDER.sub("", text))
@@ -393,50 +413,17 @@ def _gather(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], file: 
     for key, value in item.items():
         if isinstance(value, str) or value is None:
             put((*here, key), value, (*here, key))
-        elif key == "choices":
-            values = english.choice_values
-            for choice, label in value.items():
-                if choice not in values:
-                    problems.error(position(file, (*here, "choices", choice), at_key=True),
-                                   f"question '{english.id}' has no choice '{choice}'{did_you_mean(choice, values)}")
-                else:
-                    put((*here, "choices", choice), label, (*here, "choices", choice))
-        elif key in ("groups", "lines"):
-            ids = [part.id for part in getattr(english, key)]
+        elif (named := _named_parts(english, key)) is not None:
+            ids, lacks = named
             for part_id, text in value.items():
                 if part_id not in ids:
-                    problems.error(position(file, (*here, key, part_id), at_key=True), f"score '{english.id}' has no "
-                                   f"{key[:-1]} '{part_id}'{did_you_mean(part_id, ids)}")
+                    problems.error(position(file, (*here, key, part_id), at_key=True),
+                                   _(lacks).format(owner=english.id, id=part_id) + did_you_mean(part_id, ids))
+                elif key == "requirements":  # a requirement's own texts: text, needed, actual, ...
+                    for part, words in text.items():
+                        put((*here, key, part_id, part), words, (*here, key, part_id, part))
                 else:
                     put((*here, key, part_id), text, (*here, key, part_id))
-        elif key == "categories":
-            ids = [c.id for c in english.cutoffs.categories] if english.cutoffs else []
-            for category_id, text in value.items():
-                if category_id not in ids:
-                    problems.error(position(file, (*here, key, category_id), at_key=True), f"score '{english.id}' "
-                                   f"has no round category '{category_id}'{did_you_mean(category_id, ids)}")
-                else:
-                    put((*here, key, category_id), text, (*here, key, category_id))
-        elif key == "round_types":
-            types = sorted({r.type for r in english.cutoffs.rounds} | {c.type for c in english.cutoffs.categories}
-                           ) if english.cutoffs else []
-            for type_, text in value.items():
-                if type_ not in types:
-                    problems.error(position(file, (*here, key, type_), at_key=True),
-                                   f"score '{english.id}' has no round of "
-                                   f"type '{type_}'{did_you_mean(type_, types)}")
-                else:
-                    put((*here, key, type_), text, (*here, key, type_))
-        elif key == "requirements":
-            ids = [requirement.id for requirement in english.requirements]
-            for rid, texts in value.items():
-                if rid not in ids:
-                    problems.error(position(file, (*here, key, rid), at_key=True),
-                                   f"pathway '{english.id}' has no requirement "
-                                   f"'{rid}'{did_you_mean(rid, ids)}")
-                    continue
-                for part, text in texts.items():
-                    put((*here, key, rid, part), text, (*here, key, rid, part))
         elif key == "next_steps":
             found.lengths[(*here, key)] = len(value)
             for index, step in enumerate(value):

@@ -135,6 +135,13 @@ def test_extra_and_misspelt_ids_are_errors_with_did_you_mean(tmp_path: Path) -> 
     ]
 
 
+def test_a_misspelt_choice_is_an_error_with_did_you_mean(tmp_path: Path) -> None:
+    french = FRENCH.replace("{citizen: Un citoyen, other: Autre chose}", "{citizen: Un citoyen, othr: Autre chose}")
+    (message,) = problems(write(tmp_path, {"main.yaml": MAIN, "main.fr.yaml": french}))
+    assert message == (f"{tmp_path / 'main.fr.yaml'}:12:36: question 'status' has no choice 'othr' "
+                       "(did you mean 'other'?)")
+
+
 def test_an_unknown_key_in_a_translation_file_is_an_error(tmp_path: Path) -> None:
     french = FRENCH.replace("    help: En années", "    hlep: En années")
     (message,) = problems(write(tmp_path, {"main.yaml": MAIN, "main.fr.yaml": french}))
