@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import Field
 
 from screener.compiled import LineRule, PathwayRule, RequirementRule, Rules, ScoreRule, ShownRule, StepRule, Template
+from screener.i18n import N_, _
 from screener.model import Choice, NextStep, Question, Strict, Text
 from screener.source import Position
 from screener.suggest import did_you_mean
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 ENGLISH = "en"
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 TRANSLATION_FILE = re.compile(r"\.([a-z]{2})\.yaml$")
-LANGUAGE_NAMES = {"en": "English", "fr": "French"}
+LANGUAGE_NAMES = {"en": N_("English"), "fr": N_("French")}
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 Path_ = tuple[int | str, ...]
@@ -42,7 +43,7 @@ def translation_language(file_name: str) -> str | None:
 
 
 def language_name(lang: str) -> str:
-    return LANGUAGE_NAMES.get(lang, lang)
+    return _(LANGUAGE_NAMES[lang]) if lang in LANGUAGE_NAMES else lang
 
 
 # ------------------------------------------------------------------ what a translation file may hold
@@ -188,7 +189,8 @@ def check_translation(
         key = f"{section}:{item_id}"
         if key in first_file:
             problems.error(position(file, (section, item_id), at_key=True),
-                           f"{name} texts of {section} '{item_id}' given twice (also in {first_file[key]})")
+                           _("{language} texts of {section} '{id}' given twice (also in {file})").format(
+                               language=name, section=section, id=item_id, file=first_file[key]))
             return False
         first_file[key] = file
         return True
@@ -204,7 +206,7 @@ def check_translation(
         for tid, title in model.get("topics", {}).items():
             if tid not in topics:
                 problems.error(position(file, ("topics", tid), at_key=True),
-                               f"no topic '{tid}' in the English rules{did_you_mean(tid, topics)}")
+                               _("no topic '{id}' in the English rules").format(id=tid) + did_you_mean(tid, topics))
             elif merge(file, "topics", tid):
                 found.texts[("topics", tid, "title")] = title
                 where_fr[("topics", tid, "title")] = (file, ("topics", tid))
@@ -212,9 +214,8 @@ def check_translation(
             for item_id, item in model.get(section, {}).items():
                 here: Path_ = (section, item_id)
                 if item_id not in english[section]:
-                    what = _SINGULAR[section]
-                    problems.error(position(file, here, at_key=True), f"no {what} '{item_id}' in the English rules"
-                                                         f"{did_you_mean(item_id, english[section])}")
+                    problems.error(position(file, here, at_key=True), _(_ABSENT[section]).format(id=item_id)
+                                   + did_you_mean(item_id, english[section]))
                     continue
                 if not merge(file, section, item_id):
                     continue
@@ -226,7 +227,8 @@ def check_translation(
         if english_text is None:
             if key in found.texts:
                 file, fr_path = where_fr[key]
-                problems.error(position(file, fr_path), f"the English has no {what}: remove this {name} text")
+                problems.error(position(file, fr_path), _("the English has no {what}: remove this {language} "
+                                                          "text").format(what=what, language=name))
                 del found.texts[key]
             return
         text = found.texts.get(key)
@@ -234,13 +236,15 @@ def check_translation(
             return
         if text is None:
             found.missing += 1
-            problems.missing(position(en_file, en_path), f"no {name} ({lang}) text for {what}")
+            problems.missing(position(en_file, en_path), _("no {language} ({lang}) text for {what}").format(
+                language=name, lang=lang, what=what))
             return
         file, fr_path = where_fr[key]
         if placeholders(text) != placeholders(english_text):
             problems.error(position(file, fr_path),
-                           f"the {{placeholders}} differ from the English: {name} has "
-                           f"{_list(placeholders(text))}, English has {_list(placeholders(english_text))}")
+                           _("the {{placeholders}} differ from the English: {language} has {found}, English has "
+                             "{english}").format(language=name, found=_list(placeholders(text)),
+                                                 english=_list(placeholders(english_text))))
             del found.texts[key]
             return
         if is_template:
@@ -249,83 +253,93 @@ def check_translation(
     if info is not None:
         model, file = info
         for key in ("title", "disclaimer", "jurisdiction"):
-            need(getattr(model, key), ("rulebook", key), file, ("rulebook", key), f"the rulebook {key}")
+            need(getattr(model, key), ("rulebook", key), file, ("rulebook", key),
+                 _("the rulebook {key}").format(key=key))
     for tid, (topic, file, path) in topics.items():
-        need(topic.title, ("topics", tid, "title"), file, (*path, "title"), f"topic '{tid}' title")
+        need(topic.title, ("topics", tid, "title"), file, (*path, "title"), _("topic '{id}' title").format(id=tid))
     for qid, (question, file, path) in english["questions"].items():
         base = ("questions", qid)
-        need(question.prompt, (*base, "prompt"), file, (*path, "prompt"), f"question '{qid}' prompt")
-        need(question.help, (*base, "help"), file, (*path, "help"), f"question '{qid}' help")
-        need(question.label, (*base, "label"), file, (*path, "label"), f"question '{qid}' label")
+        for key in ("prompt", "help", "label"):
+            need(getattr(question, key), (*base, key), file, (*path, key),
+                 _("question '{id}' {key}").format(id=qid, key=key))
         need(question.what_if if isinstance(question.what_if, str) else None, (*base, "what_if"), file,
-             (*path, "what_if"), f"question '{qid}' what-if group")
+             (*path, "what_if"), _("question '{id}' what-if group").format(id=qid))
         for index, choice in enumerate(question.choices or []):
             need(choice.label, (*base, "choices", choice.value), file, (*path, "choices", index, "label"),
-                 f"question '{qid}' choice '{choice.value}'")
+                 _("question '{id}' choice '{value}'").format(id=qid, value=choice.value))
     for did, (value, file, path) in english["derived"].items():
-        need(value.text, ("derived", did, "text"), file, (*path, "text"), f"derived value '{did}' text")
+        need(value.text, ("derived", did, "text"), file, (*path, "text"),
+             _("derived value '{id}' text").format(id=did))
     for tid, (table, file, path) in english["tables"].items():
-        need(table.title, ("tables", tid, "title"), file, (*path, "title"), f"table '{tid}' title")
+        need(table.title, ("tables", tid, "title"), file, (*path, "title"), _("table '{id}' title").format(id=tid))
     for sid, (score, file, path) in english["scores"].items():
         base = ("scores", sid)
-        need(score.title, (*base, "title"), file, (*path, "title"), f"score '{sid}' title")
+        need(score.title, (*base, "title"), file, (*path, "title"), _("score '{id}' title").format(id=sid))
         for index, group in enumerate(score.groups):
             need(group.title, (*base, "groups", group.id), file, (*path, "groups", index, "title"),
-                 f"score '{sid}' group '{group.id}'")
+                 _("score '{id}' group '{part}'").format(id=sid, part=group.id))
         seen_lines: set[str] = set()
         for index, line in enumerate(score.lines):
             if line.id not in seen_lines:
                 seen_lines.add(line.id)
                 need(line.text, (*base, "lines", line.id), file, (*path, "lines", index, "text"),
-                     f"score '{sid}' line '{line.id}'")
+                     _("score '{id}' line '{part}'").format(id=sid, part=line.id))
         seen_types: set[str] = set()
         for index, round_ in enumerate(score.cutoffs.rounds if score.cutoffs else []):
             if round_.type not in seen_types:
                 seen_types.add(round_.type)
                 need(round_.type, (*base, "round_types", round_.type), file,
-                     (*path, "cutoffs", "rounds", index, "type"), f"score '{sid}' round type '{round_.type}'")
+                     (*path, "cutoffs", "rounds", index, "type"),
+                     _("score '{id}' round type '{part}'").format(id=sid, part=round_.type))
     for pid, (pathway, file, path) in english["pathways"].items():
         base = ("pathways", pid)
-        need(pathway.title, (*base, "title"), file, (*path, "title"), f"pathway '{pid}' title")
-        need(pathway.summary, (*base, "summary"), file, (*path, "summary"), f"pathway '{pid}' summary")
-        need(pathway.reference, (*base, "reference"), file, (*path, "reference"), f"pathway '{pid}' reference",
-             optional=True)
+        for key in ("title", "summary", "reference"):
+            need(getattr(pathway, key), (*base, key), file, (*path, key),
+                 _("pathway '{id}' {key}").format(id=pid, key=key), optional=key == "reference")
         for index, requirement in enumerate(pathway.requirements):
             rbase = (*base, "requirements", requirement.id)
             rpath = (*path, "requirements", index)
-            what = f"requirement '{requirement.id}' of '{pid}'"
-            need(requirement.text, (*rbase, "text"), file, (*rpath, "text"), f"{what} text", is_template=True)
-            need(requirement.advice, (*rbase, "advice"), file, (*rpath, "advice"), f"{what} advice",
-                 is_template=True)
-            need(requirement.reference, (*rbase, "reference"), file, (*rpath, "reference"), f"{what} reference",
+            what = {key: _("requirement '{id}' of '{pathway}' {key}").format(id=requirement.id, pathway=pid, key=key)
+                    for key in ("text", "advice", "reference", "needed")}
+            need(requirement.text, (*rbase, "text"), file, (*rpath, "text"), what["text"], is_template=True)
+            need(requirement.advice, (*rbase, "advice"), file, (*rpath, "advice"), what["advice"], is_template=True)
+            need(requirement.reference, (*rbase, "reference"), file, (*rpath, "reference"), what["reference"],
                  optional=True)
             needed = requirement.needed if isinstance(requirement.needed, str) else None
-            need(needed, (*rbase, "needed"), file, (*rpath, "needed"), f"{what} needed", is_template=True,
+            need(needed, (*rbase, "needed"), file, (*rpath, "needed"), what["needed"], is_template=True,
                  optional=needed is not None and not _has_words(needed))  # "≤ 3" may stay as it is
-        _need_steps(pathway.next_steps, base, file, path, f"pathway '{pid}'", need, found, where_fr, position,
+        _need_steps(pathway.next_steps, base, file, path, _("pathway '{id}'").format(id=pid), need, found, where_fr,
+                    position,
                     problems, name)
         for index, note in enumerate(pathway.notes):
-            need(note, (*base, "notes", index), file, (*path, "notes", index), f"pathway '{pid}' note #{index + 1}",
-                 is_template=True)
+            need(note, (*base, "notes", index), file, (*path, "notes", index),
+                 _("pathway '{id}' note #{number}").format(id=pid, number=index + 1), is_template=True)
         _extra_items(found, where_fr, (*base, "notes"), len(pathway.notes), position, problems, name,
-                     f"pathway '{pid}' has only {len(pathway.notes)} note(s)")
-    for section, kind in (("flags", "flag"), ("leads", "lead"), ("warnings", "warning")):
+                     _("pathway '{id}' has only {count} note(s)").format(id=pid, count=len(pathway.notes)))
+    for section, kind in (("flags", N_("flag '{id}' {key}")), ("leads", N_("lead '{id}' {key}")),
+                          ("warnings", N_("warning '{id}' {key}"))):
         for item_id, (item, file, path) in english[section].items():
             base = (section, item_id)
             title = item.title
-            need(title, (*base, "title"), file, (*path, "title"), f"{kind} '{item_id}' title")
-            need(item.text, (*base, "text"), file, (*path, "text"), f"{kind} '{item_id}' text", is_template=True)
+            need(title, (*base, "title"), file, (*path, "title"), _(kind).format(id=item_id, key="title"))
+            need(item.text, (*base, "text"), file, (*path, "text"), _(kind).format(id=item_id, key="text"),
+                 is_template=True)
             if section != "leads":
-                need(item.reference, (*base, "reference"), file, (*path, "reference"), f"{kind} '{item_id}' "
-                     "reference", optional=True)
+                need(item.reference, (*base, "reference"), file, (*path, "reference"),
+                     _(kind).format(id=item_id, key="reference"), optional=True)
             if section == "leads":
-                _need_steps(item.next_steps, base, file, path, f"lead '{item_id}'", need, found, where_fr,
+                _need_steps(item.next_steps, base, file, path, _("lead '{id}'").format(id=item_id), need, found,
+                            where_fr,
                             position, problems, name)
     return found
 
 
-_SINGULAR = {"questions": "question", "derived": "derived value", "tables": "table", "scores": "score",
-             "pathways": "pathway", "flags": "flag", "leads": "lead", "warnings": "warning"}
+_ABSENT = {"questions": N_("no question '{id}' in the English rules"),
+           "derived": N_("no derived value '{id}' in the English rules"),
+           "tables": N_("no table '{id}' in the English rules"), "scores": N_("no score '{id}' in the English rules"),
+           "pathways": N_("no pathway '{id}' in the English rules"), "flags": N_("no flag '{id}' in the English rules"),
+           "leads": N_("no lead '{id}' in the English rules"),
+           "warnings": N_("no warning '{id}' in the English rules")}
 
 
 def _has_words(text: str) -> bool:
@@ -400,14 +414,15 @@ def _need_steps(steps: list[NextStep], base: Path_, file: str, path: Path_, what
                 position: Positioner, problems: Problems, name: str) -> None:
     for index, step in enumerate(steps):
         need(step.text, (*base, "next_steps", index, "text"), file, (*path, "next_steps", index, "text"),
-             f"{what} next step #{index + 1}", is_template=True)
+             _("{what} next step #{number}").format(what=what, number=index + 1), is_template=True)
         url_key = (*base, "next_steps", index, "url")
         if step.url is None and url_key in found.texts:
             fr_file, fr_path = where_fr[url_key]
-            problems.error(position(fr_file, fr_path), f"the English next step #{index + 1} of {what} has no url")
+            problems.error(position(fr_file, fr_path), _("the English next step #{number} of {what} has no "
+                                                         "url").format(number=index + 1, what=what))
             del found.texts[url_key]
     _extra_items(found, where_fr, (*base, "next_steps"), len(steps), position, problems, name,
-                 f"{what} has only {len(steps)} next step(s) in English")
+                 _("{what} has only {count} next step(s) in English").format(what=what, count=len(steps)))
 
 
 def _extra_items(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], base: Path_, count: int,
@@ -417,7 +432,8 @@ def _extra_items(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], b
         keys = [key for key in ((*base, index), (*base, index, "text"), (*base, index, "url")) if key in found.texts]
         if keys:
             file, fr_path = where_fr[keys[0]]
-            problems.error(position(file, fr_path[:len(base) + 1]), f"{message}: remove this {name} text")
+            problems.error(position(file, fr_path[:len(base) + 1]),
+                           _("{problem}: remove this {language} text").format(problem=message, language=name))
         for key in keys:
             del found.texts[key]
 

@@ -342,6 +342,6 @@ def test_a_rejected_rulebook_is_explained_in_french(tmp_path: Path) -> None:
     french, english = (one_line(results[lang].stderr.replace("\u00a0", " ")) for lang in ("fr", "en"))
     assert french.startswith("Erreur : le recueil de règles a été refusé : ") and english.startswith("Error: the ")
     for expected in ("nom « agee » inconnu (vouliez-vous dire « age »?)", "clé « promt » inconnue",
-                     "clé obligatoire « prompt » manquante"):
+                     "clé obligatoire « prompt » manquante", "aucune question « goal » dans les règles en anglais"):
         assert expected in french
     assert "unknown name 'agee' (did you mean 'age'?)" in english
