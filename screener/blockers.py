@@ -182,11 +182,19 @@ class Blockers:
         words = sorted({self.bits[q][0] for q in self.reads(pathway_id)})
         return [mask.get(word, _zero()).alias(self.column(f"pathway:{pathway_id}", word)) for word in words]
 
+    def incomplete_only(self, pathways: list[str]) -> list[pl.Expr]:
+        """Each pathway's mask kept only where the pathway is incomplete (zero elsewhere), in place: the
+        outcome's text is compared once per pathway and word, not once per question that reads it."""
+        return [pl.when(pl.col(p) == "incomplete").then(pl.col(self.column(f"pathway:{p}", word))).otherwise(_zero())
+                .alias(self.column(f"pathway:{p}", word))
+                for p in pathways for word in sorted({self.bits[q][0] for q in self.reads(p)})]
+
     def counts(self, pathways: list[str]) -> Waiting:
         """Per question a pathway can wait on, how many incomplete pathways wait on it, packed into keys.
 
-        Each count takes the bits its maximum (the pathways that read the question) needs, in as many
-        UInt64 key columns as that takes; `Waiting.cells` turns each distinct key into its `missing` text.
+        Reads the masks of `incomplete_only`. Each count takes the bits its maximum (the pathways that
+        read the question) needs, in as many UInt64 key columns as that takes; `Waiting.cells` turns
+        each distinct key into its `missing` text.
         """
         reads = {p: self.reads(p) for p in pathways}
         layout: list[tuple[str, int, int, int]] = []  # question, key column, shift, bits
@@ -194,8 +202,7 @@ class Blockers:
         column, shift = 0, 0
         for qid in self.order:
             word, bit = self.bits[qid]
-            waiting = [(pl.col(p) == "incomplete")
-                       & ((pl.col(self.column(f"pathway:{p}", word)) & pl.lit(bit, dtype=pl.UInt64)) != 0)
+            waiting = [(pl.col(self.column(f"pathway:{p}", word)) & pl.lit(bit, dtype=pl.UInt64)) != 0
                        for p in pathways if qid in reads[p]]
             if not waiting:
                 continue

@@ -19,6 +19,7 @@ import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -27,7 +28,7 @@ from screener import expressions as ex
 from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, coerce, is_blank
 from screener.blockers import Blockers, Waiting
 from screener.bounds import Bound, compare_intervals, domain, node_kind
-from screener.compiled import RequirementRule, ShownRule
+from screener.compiled import LineRule, RequirementRule, ShownRule
 from screener.labels import choice_spellings
 from screener.model import NUMERIC_TYPES, Question, Table, TableRow
 from screener.report import preference
@@ -167,54 +168,70 @@ class Compiler:
         self.rulebook = rulebook
         self.as_of = as_of
         self.rules = rulebook.at(as_of)
-        # Sub-expressions used more than once become temporary columns (`share`), computed in layers
-        # just before the stage that reads them: the plan stays linear in the rules' size instead of
-        # doubling with each nested `if`, lookup or bound (polars converts the whole plan per block).
-        self.pending: list[tuple[int, pl.Expr]] = []  # (layer, aliased expression) for the next `place`
-        self.layers: dict[str, int] = {}
+        # Sub-expressions used more than once become temporary columns (`share`): the plan stays linear
+        # in the rules' size instead of doubling with each nested `if`, lookup or bound. A temporary is
+        # computed once for the whole plan, in a layer before the first stage where all it reads exists,
+        # and every later stage that needs the same expression reads that column.
+        self.target = 0  # the stage whose expressions are being compiled
+        self.before: dict[int, list[list[pl.Expr]]] = {}  # stage -> layers of temporaries computed before it
+        self.written: dict[str, list[int]] = {}  # column -> the stages that write it, in order
+        self.placed: dict[str, tuple[int, int]] = {}  # temporary -> (the stage it comes before, its layer)
+        self.known: dict[tuple[bytes, tuple[int, int]], pl.Expr] = {}  # (expression, place) -> its temporary
         self.memo: dict[tuple[str, int], tuple[ex.Node, Any]] = {}
         self.temporaries = 0
 
     # -- shared sub-expressions
 
     def share(self, expr: pl.Expr) -> pl.Expr:
-        """`expr` as a temporary column (a column, or a constant that reads no column, stays as it is)."""
+        """`expr` as a temporary column (a column, or a constant that reads no column, stays as it is);
+        the same expression reading the same columns is one temporary, wherever it is needed."""
         roots = expr.meta.root_names()
         if not roots or expr.meta.is_column():
             return expr
+        where = max(self.ready(root) for root in roots)
+        key = (expr.meta.serialize(), where)
+        found = self.known.get(key)
+        if found is not None:
+            return found
         name = f"__t{self.temporaries}"
         self.temporaries += 1
-        layer = 1 + max((self.layers[root] for root in roots if root in self.layers), default=-1)
-        self.layers[name] = layer
-        self.pending.append((layer, expr.alias(name)))
-        return pl.col(name)
+        self.placed[name] = where
+        stage, layer = where
+        layers = self.before.setdefault(stage, [])
+        while len(layers) <= layer:
+            layers.append([])
+        layers[layer].append(expr.alias(name))
+        found = self.known[key] = pl.col(name)
+        return found
+
+    def ready(self, column: str) -> tuple[int, int]:
+        """Where a temporary reading `column` can first be computed, as the stage `target` reads it: after
+        the last stage before `target` that writes it (an implied answer is the answer as given before)."""
+        if column in self.placed:
+            stage, layer = self.placed[column]
+            return stage, layer + 1
+        writes = [stage for stage in self.written.get(column, ()) if stage < self.target]
+        return (writes[-1] + 1, 0) if writes else (0, 0)
 
     def share_pair(self, pair: Pair) -> Pair:
         return self.share(pair[0]), self.share(pair[1])
 
     def shared(self, node: ex.Node) -> pl.Expr:
-        """`expr(node)` as a temporary column, compiled once until the next `place`."""
+        """`expr(node)` as a temporary column, compiled once for the stage being compiled."""
         key = ("expr", id(node))
         if key not in self.memo:
             self.memo[key] = (node, self.share(self.expr(node)))
         result: pl.Expr = self.memo[key][1]
         return result
 
-    def place(self, stages: list[list[pl.Expr]], index: int, exprs: Sequence[pl.Expr],
-              before: dict[int, list[list[pl.Expr]]]) -> None:
-        """Put `exprs` in `stages[index]` and the temporaries they read in layers `before[index]`."""
-        stages[index].extend(exprs)
-        layers = before.setdefault(index, [])
-        for layer, temporary in self.take():
-            while len(layers) <= layer:
-                layers.append([])
-            layers[layer].append(temporary)
-
-    def take(self) -> list[tuple[int, pl.Expr]]:
-        """The temporaries created since the last call (shared names are forgotten: they live in one stage)."""
-        found, self.pending = self.pending, []
+    def place(self, stages: list[list[pl.Expr]], index: int, build: Callable[[], Sequence[pl.Expr]]) -> None:
+        """Compile `build()` for stage `index` and put it there (stages must be put before those reading them)."""
+        self.target = index
         self.memo.clear()
-        return found
+        exprs = build()
+        stages[index].extend(exprs)
+        for expr in exprs:
+            self.written.setdefault(expr.meta.output_name(), []).append(index)
 
     # -- static types (needed where Python's behaviour depends on the value's kind)
 
@@ -234,17 +251,36 @@ class Compiler:
 
     def lowered(self, node: ex.Node) -> pl.Expr:
         """The text in lower case, as `expressions.same_value` compares it (free when already lower)."""
+        return self.lower_of(self.expr(node), node)
+
+    def lower_of(self, text: pl.Expr, node: ex.Node) -> pl.Expr:
+        """`text` (the value or a bound of `node`) in lower case; free when every value `node` can take is
+        lower case already (lowering a column costs more than most whole expressions)."""
         if isinstance(node, ex.Literal_):
             return pl.lit(str(node.value).lower(), dtype=pl.String)
         values = self.text_values(node)
-        compiled = self.expr(node)
         if values is not None and all(value == value.lower() for value in values):
-            return compiled
-        return compiled.str.to_lowercase()
+            return text
+        return text.str.to_lowercase()
+
+    def among(self, text: pl.Expr, node: ex.Node, wanted: Sequence[Any]) -> pl.Expr:
+        """Whether `text` (the value or a bound of `node`) is one of `wanted`, ignoring case."""
+        if isinstance(node, ex.Literal_):
+            return self.lower_of(text, node).is_in(sorted({str(item).lower() for item in wanted}))
+        return _among(text, self.text_values(node), wanted)
+
+    def text_equal(self, op: str, left: tuple[pl.Expr, ex.Node], right: tuple[pl.Expr, ex.Node]) -> pl.Expr:
+        """`left op right` on text, ignoring case: against a literal, the values that match it."""
+        for (one, node), (_, other_node) in ((left, right), (right, left)):
+            if op in ("==", "!=") and isinstance(other_node, ex.Literal_) and isinstance(other_node.value, str) \
+                    and not isinstance(node, ex.Literal_):
+                found = self.among(one, node, [other_node.value])
+                return found if op == "==" else ~found
+        return compared(op, self.lower_of(left[0], left[1]), self.lower_of(right[0], right[1]))
 
     def equal(self, left: ex.Node, right: ex.Node) -> pl.Expr:
         if self.kind(left) == "text" or self.kind(right) == "text":
-            return compared("==", self.lowered(left), self.lowered(right))
+            return self.text_equal("==", (self.expr(left), left), (self.expr(right), right))
         return compared("==", self.expr(left), self.expr(right))
 
     # -- expressions
@@ -286,7 +322,7 @@ class Compiler:
             assert isinstance(node.right, ex.ListOf)
             items = [item.value for item in node.right.items]
             if self.kind(node.left) == "text":
-                inside = self.lowered(node.left).is_in([str(item).lower() for item in items])
+                inside = self.among(self.expr(node.left), node.left, items)
             else:
                 inside = self.expr(node.left).is_in([_plain(item) for item in items])
             return inside if node.op == "in" else ~inside
@@ -301,7 +337,8 @@ class Compiler:
         """`if(c, a, b)` with c unknown is still known when a and b are known and the same value."""
         then, otherwise = self.shared(node.args[1]), self.shared(node.args[2])
         if self.kind(node) == "text":
-            return compared("==", then.str.to_lowercase(), otherwise.str.to_lowercase()).fill_null(False)
+            return compared("==", self.lower_of(then, node.args[1]),
+                            self.lower_of(otherwise, node.args[2])).fill_null(False)
         return compared("==", then, otherwise).fill_null(False)
 
     def call(self, node: ex.Call) -> pl.Expr:
@@ -333,15 +370,27 @@ class Compiler:
 
     def lookup(self, table: Table, key_node: ex.Node, column: str) -> pl.Expr:
         """First row in force that matches the key, else the table's default; unknown key: unknown."""
-        text = self.kind(key_node) == "text"
-        return self.lookup_key(table, self.lowered(key_node) if text else self.expr(key_node), text, column)
+        if self.kind(key_node) != "text":
+            return self.lookup_key(table, self.expr(key_node), False, column)
+        return self.text_lookup(table, self.expr(key_node), key_node, column)
 
-    def lookup_key(self, table: Table, key: pl.Expr, text: bool, column: str) -> pl.Expr:
+    def text_lookup(self, table: Table, key: pl.Expr, key_node: ex.Node, column: str) -> pl.Expr:
+        """A lookup by text (the value or a bound of `key_node`): rows matched to the values the key can
+        take, case as it is, when those are known and every row names its keys; else by the key lowered."""
+        values = None if isinstance(key_node, ex.Literal_) else self.text_values(key_node)
+        rows = self.rules.rows[table.id]
+        if values is not None and all(row.at is not None or row.in_ is not None for _, row in rows):
+            return self.lookup_key(table, key, True, column, values)
+        return self.lookup_key(table, self.lower_of(key, key_node), True, column)
+
+    def lookup_key(self, table: Table, key: pl.Expr, text: bool, column: str,
+                   values: frozenset[str] | None = None) -> pl.Expr:
+        """The lookup chain over the rows in force; `values`: a text key not lowered, which takes only those."""
         key = self.share(key)
         chain: Any = pl.when(key.is_null()).then(_null("number"))
         for _, row in self.rules.rows[table.id]:
             value = _literal(row.cells.get(column))
-            condition = _row_condition(row, key, text)
+            condition = _row_condition(row, key, text, values)
             if condition is None:
                 last: pl.Expr = chain.otherwise(value)
                 return last
@@ -442,7 +491,7 @@ class Compiler:
             else:
                 value = self.value_of(left, kind) if kind == "bool" else left[0]
                 if kind == "text":
-                    found = value.str.to_lowercase().is_in([str(item).lower() for item in items])
+                    found = self.among(value, node.left, items)
                 else:
                     found = value.is_in([_plain(item) for item in items])
                 found = self.share(found)
@@ -453,8 +502,9 @@ class Compiler:
             first = self.value_of(left, kind) if kind == "bool" else left[0]
             second = self.value_of(right, kind) if kind == "bool" else right[0]
             if kind == "text":
-                first, second = first.str.to_lowercase(), second.str.to_lowercase()
-            result = self.share(compared(node.op, first, second))
+                result = self.share(self.text_equal(node.op, (first, node.left), (second, node.right)))
+            else:
+                result = self.share(compared(node.op, first, second))
             return result.fill_null(False), result.fill_null(True)
         sides = (_Ordered(left[0]), _Ordered(left[1])), (_Ordered(right[0]), _Ordered(right[1]))
         return compare_intervals(node.op, *sides, both=operator.and_, negate=operator.invert)
@@ -471,8 +521,8 @@ class Compiler:
                 spread = (then[0] & otherwise[0], then[1] | otherwise[1])
             else:
                 a, b = then[0], otherwise[0]
-                same = compared("==", a.str.to_lowercase(), b.str.to_lowercase()) if kind == "text" else \
-                    compared("==", a, b)
+                same = compared("==", self.lower_of(a, args[1]), self.lower_of(b, args[2])) if kind == "text" \
+                    else compared("==", a, b)
                 merged = self.share(pl.when(same.fill_null(False)).then(a).otherwise(_null(kind)))
                 spread = (merged, merged)
             return (pl.when(must).then(then[0]).when(~may).then(otherwise[0]).otherwise(spread[0]),
@@ -513,8 +563,8 @@ class Compiler:
         low, high = self.bounds(key_node)
         if text:
             exact = low.is_not_null()
-            found = self.lookup_key(table, low.str.to_lowercase() if self.kind(key_node) == "text" else low, True,
-                                    column)
+            found = self.text_lookup(table, low, key_node, column) if self.kind(key_node) == "text" else \
+                self.lookup_key(table, low, True, column)
         else:
             exact = compared("==", low, high)
             found = self.lookup_key(table, low, False, column)
@@ -589,71 +639,90 @@ class Compiler:
         nodes += [r.condition.node for r in self.rulebook.graph.on_scores]
         return {name for name in self.rulebook.graph.uses(nodes) if name in self.rulebook.derived}
 
-    def compile(self) -> Compiled:
-        rulebook = self.rulebook
-        blockers = Blockers(self)
-        level = rulebook.graph.level
-        # Stage 0 holds the masks of the asked questions, 1 the implied answers; then, from 2 + 3n, the
-        # score lines of level n (value and bounds), the values of level n, and the bounds of the derived
-        # values of level n that some bounds read; then the outcomes, then the best pathway and its title.
-        # Each stage's temporaries (`share`) come in layers just before it.
-        top = 2 + 3 * max(level.values(), default=-1) + 3
-        stages: list[list[pl.Expr]] = [[] for _ in range(top + 2)]
-        before: dict[int, list[list[pl.Expr]]] = {}
+    def line_bounds(self, score_id: str, line: LineRule) -> list[pl.Expr]:
+        """A score line's bounds (its value when known)."""
+        column = line_column(score_id, line.model.id)
+        value = self.expr(line.points.node)
+        low, high = self.exact_or(value, "number", self.bounds(line.points.node))
+        return [low.alias(low_column(column)), high.alias(high_column(column))]
 
-        def put(index: int, *exprs: pl.Expr) -> None:
-            self.place(stages, index, exprs, before)
+    def score_values(self, score_id: str) -> list[pl.Expr]:
+        """A score's value (decided by its bounds) and its bounds."""
+        low, high = self.score_bounds(score_id)
+        low, high = self.share(low), self.share(high)
+        return [self.value_of((low, high), "number").alias(score_id), low.alias(low_column(score_id)),
+                high.alias(high_column(score_id))]
 
-        self.take()
-        bounded = self.bounded_names()
-        for name, depth in level.items():
-            lines, values, bounds = 2 + 3 * depth, 3 + 3 * depth, 4 + 3 * depth
-            if name in rulebook.scores:
-                for line in self.rules.lines[name]:
-                    column = line_column(name, line.model.id)
-                    value = self.expr(line.points.node)
-                    low, high = self.exact_or(value, "number", self.bounds(line.points.node))
-                    put(lines, low.alias(low_column(column)), high.alias(high_column(column)))
-                low, high = self.score_bounds(name)
-                low, high = self.share(low), self.share(high)
-                put(values, self.value_of((low, high), "number").alias(name), low.alias(low_column(name)),
-                    high.alias(high_column(name)))
-                put(bounds, *blockers.score(name))
-                continue
-            put(bounds, *blockers.derived(name))
-            put(values, self.derived_expr(name).alias(name))
-            if name in bounded:
-                kind = self.kind(ex.Name(name, 0))
-                compiled = self.rules.derived[name]
-                inner = _undecided(kind) if compiled is None else self.bounds(compiled.node)
-                low, high = self.exact_or(pl.col(name), kind, inner)
-                put(bounds, low.alias(low_column(name)), *([high.alias(high_column(name))]
-                                                           if kind in ("number", "bool") else []))
-        put(0, *blockers.asked())
-        # An implied answer reads only asked questions, so one stage before everything else suffices; the
-        # masks of implied questions read the answers as given, in the same stage, before they are implied.
-        put(1, *[pl.coalesce(pl.col(qid), pl.when(self.expr(when.node)).then(_literal(rules.implied_value)))
-                 .alias(qid) for qid, rules in rulebook.rules.questions.items()
-                 if (when := rules.implied_when) is not None])
-        put(1, *blockers.implied())
-        pathways = list(rulebook.pathways)
-        put(top, *[self.outcome_expr(p).alias(p) for p in pathways])
-        put(top, *[column for p in pathways for column in blockers.pathway(p)])
-        put(top, self.shown(self.rules.flags).alias(FLAGS), self.shown(self.rules.leads).alias(LEADS),
-            self.shown(self.rules.warnings).alias(WARNINGS))
-        ranked = preference(rulebook.ranks)
-        titles = {pathway_id: pathway.title for pathway_id, pathway in rulebook.pathways.items()}
+    def derived_values(self, name: str) -> list[pl.Expr]:
+        return [self.derived_expr(name).alias(name)]
+
+    def derived_bounds(self, name: str) -> list[pl.Expr]:
+        """The bounds of a derived value that some bounds read."""
+        kind = self.kind(ex.Name(name, 0))
+        compiled = self.rules.derived[name]
+        inner = _undecided(kind) if compiled is None else self.bounds(compiled.node)
+        low, high = self.exact_or(pl.col(name), kind, inner)
+        return [low.alias(low_column(name)), *([high.alias(high_column(name))] if kind in ("number", "bool") else [])]
+
+    def best(self) -> list[pl.Expr]:
+        """The best pathway (the first eligible in preference order) and its title."""
+        ranked = preference(self.rulebook.ranks)
+        if not ranked:
+            return [_null("text").alias(BEST), _null("text").alias(BEST_TITLE)]
+        titles = {pathway_id: pathway.title for pathway_id, pathway in self.rulebook.pathways.items()}
         best: Any = pl
         title: Any = pl  # a chain, not `replace_strict`: polars' streaming engine streams only the former
         for pathway_id in ranked:
             eligible = pl.col(pathway_id) == "eligible"
             best = best.when(eligible).then(pl.lit(pathway_id))
             title = title.when(eligible).then(pl.lit(titles[pathway_id]))
+        return [best.otherwise(_null("text")).alias(BEST), title.otherwise(_null("text")).alias(BEST_TITLE)]
+
+    def compile(self) -> Compiled:
+        rulebook = self.rulebook
+        blockers = Blockers(self)
+        level = rulebook.graph.level
+        # Stage 0 holds the masks of the asked questions, 1 the implied answers; then, from 2 + 3n, the
+        # score lines of level n (value and bounds), the values of level n, and the bounds of the derived
+        # values of level n that some bounds read; then the outcomes; then the best pathway, its title and the
+        # masks of the incomplete pathways; then the keys of `missing`.
+        # Stages are compiled in that order (`place`), so a temporary can go where what it reads exists.
+        top = 2 + 3 * max(level.values(), default=-1) + 3
+        stages: list[list[pl.Expr]] = [[] for _ in range(top + 3)]
+
+        def put(index: int, build: Callable[[], Sequence[pl.Expr]]) -> None:
+            self.place(stages, index, build)
+
+        put(0, blockers.asked)
+        # An implied answer reads only asked questions, so one stage before everything else suffices; the
+        # masks of implied questions read the answers as given, in the same stage, before they are implied.
+        put(1, lambda: [pl.coalesce(pl.col(qid), pl.when(self.expr(when.node)).then(_literal(rules.implied_value)))
+                        .alias(qid) for qid, rules in rulebook.rules.questions.items()
+                        if (when := rules.implied_when) is not None])
+        put(1, blockers.implied)
+        bounded = self.bounded_names()
+        for name, depth in sorted(level.items(), key=lambda item: item[1]):
+            lines, values, bounds = 2 + 3 * depth, 3 + 3 * depth, 4 + 3 * depth
+            if name in rulebook.scores:
+                for line in self.rules.lines[name]:
+                    put(lines, partial(self.line_bounds, name, line))
+                put(values, partial(self.score_values, name))
+                put(bounds, partial(blockers.score, name))
+                continue
+            put(bounds, partial(blockers.derived, name))
+            put(values, partial(self.derived_values, name))
+            if name in bounded:
+                put(bounds, partial(self.derived_bounds, name))
+        pathways = list(rulebook.pathways)
+        put(top, lambda: [self.outcome_expr(p).alias(p) for p in pathways])
+        put(top, lambda: [column for p in pathways for column in blockers.pathway(p)])
+        put(top, lambda: [self.shown(self.rules.flags).alias(FLAGS), self.shown(self.rules.leads).alias(LEADS),
+                          self.shown(self.rules.warnings).alias(WARNINGS)])
+        put(top + 1, lambda: [*self.best(), *blockers.incomplete_only(pathways)])
         waiting = blockers.counts(pathways)
-        put(top + 1, *((best.otherwise(_null("text")).alias(BEST), title.otherwise(_null("text")).alias(BEST_TITLE))
-                       if ranked else (_null("text").alias(BEST), _null("text").alias(BEST_TITLE))), *waiting.keys)
+        put(top + 2, lambda: waiting.keys)
         ordered = [layer for index, stage in enumerate(stages)
-                   for layer in [*before.get(index, []), stage] if layer]
+                   for layer in [*self.before.get(index, []), stage] if layer]
         return Compiled(stages=ordered, pathways=pathways, scores=score_columns(rulebook), waiting=waiting)
 
 
@@ -766,8 +835,25 @@ def _may_match(row: TableRow, low: pl.Expr, high: pl.Expr) -> pl.Expr:
     return condition
 
 
-def _row_condition(row: TableRow, key: pl.Expr, text: bool) -> pl.Expr | None:
-    """When a table row matches the key, mirroring `program.row_matches` (at, then in, then from/to)."""
+def _among(text: pl.Expr, values: frozenset[str] | None, wanted: Sequence[Any]) -> pl.Expr:
+    """Whether `text` is one of `wanted`, ignoring case as `expressions.same_value` does. When `values` (every
+    value `text` can take) is known, the values that match are compared as they are: nothing is lowered."""
+    lower = {str(item).lower() for item in wanted}
+    if values is None:
+        return text.str.to_lowercase().is_in(sorted(lower))
+    found = sorted(value for value in values if value.lower() in lower)
+    if not found:
+        return pl.when(text.is_not_null()).then(pl.lit(False))
+    return compared("==", text, pl.lit(found[0], dtype=pl.String)) if len(found) == 1 else text.is_in(found)
+
+
+def _row_condition(row: TableRow, key: pl.Expr, text: bool, values: frozenset[str] | None = None) -> pl.Expr | None:
+    """When a table row matches the key, mirroring `program.row_matches` (at, then in, then from/to).
+    `values`: a text key that is not lowered and takes only those values (see `_among`)."""
+    if values is not None and isinstance(row.at, str):
+        return _among(key, values, [row.at])
+    if values is not None and row.at is None and row.in_ is not None and all(isinstance(v, str) for v in row.in_):
+        return _among(key, values, list(row.in_))
     if row.at is not None:
         return key == (_plain(row.at).lower() if text and isinstance(row.at, str) else _literal(row.at))
     if row.in_ is not None:

@@ -199,7 +199,9 @@ def _interruptible() -> Iterator[None]:
 
     Without this, SIGTERM kills the process where it stands (leaving the temporary output) and Ctrl-C
     can land inside a worker's cleanup. The first signal raises `Interrupted` in the main thread; later
-    ones are ignored while the cleanup (at most one block) finishes.
+    ones are ignored while the cleanup (at most one block) finishes. A signal that lands inside a call from
+    a native library (polars) cannot raise there: Python prints it as ignored and the library fails with
+    some other error, which is then the interrupt's.
     """
     import signal
     import threading
@@ -208,10 +210,12 @@ def _interruptible() -> Iterator[None]:
         yield
         return
     kinds = (signal.SIGINT, signal.SIGTERM)
+    received: list[int] = []
 
     def stop(signum: int, frame: object) -> None:
         for kind in kinds:
             signal.signal(kind, signal.SIG_IGN)
+        received.append(signum)
         raise Interrupted(signum)
 
     previous = {kind: signal.getsignal(kind) for kind in kinds}
@@ -219,6 +223,10 @@ def _interruptible() -> Iterator[None]:
         signal.signal(kind, stop)
     try:
         yield
+    except Exception as error:
+        if received:
+            raise Interrupted(received[0]) from error
+        raise
     finally:
         for kind, handler in previous.items():
             signal.signal(kind, handler if handler is not None else signal.SIG_DFL)
