@@ -121,3 +121,21 @@ def test_a_broken_new_rulebook_is_reported_with_positions(books: tuple[Path, Pat
     result = cli("rules", "diff", str(old), str(new), "--answers", str(intake))
     assert result.exit_code == 1
     assert "pathways.yaml:" in result.stderr and "did you mean 'english_clb'" in result.stderr
+
+
+def test_the_comparison_reads_in_french(books: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    """`--lang fr`: the counts, headings, unreadable rows and the HTML page are French; ids and outcomes stay."""
+    old, new, intake = books
+    edit(new / "pathways.yaml", "english_clb >= 7", "english_clb >= 8")
+    page = tmp_path / "impact.html"
+    result = cli("rules", "diff", str(old), str(new), "--answers", str(intake), "--id", "client_id",
+                 "--as-of", "2026-01-01", "--lang", "fr", "--html", str(page))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "5 lignes de" in out and "2 modifiées, 1 illisibles" in out and "Résultats" in out
+    assert "  ligne 2 (c2)\n    skilled: eligible → ineligible" in out
+    assert "ligne 4 : illisible selon l'ancien recueil de règles (champs : age)" in out
+    html = page.read_text(encoding="utf-8")
+    assert '<html lang="fr">' in html and "Ce que fait la modification des règles" in html
+    for english in ("rows of", "could not be read", "Outcomes", "What the rule change does", "people in"):
+        assert english not in out + html, english

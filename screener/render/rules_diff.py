@@ -7,13 +7,15 @@ from itertools import groupby
 from rich.console import Console
 from rich.markup import escape
 
+from screener import i18n
 from screener.evaluation import display
+from screener.i18n import _
 from screener.impact import Change, Impact
 
 
 def _value(value: object) -> str:
     if value is None:
-        return "unknown"
+        return _("unknown")
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
     return display(value)
@@ -21,60 +23,76 @@ def _value(value: object) -> str:
 
 def render_impact(console: Console, impact: Impact, source: str, limit: int) -> None:
     old, new = impact.old, impact.new
-    dates = (f"as of {impact.old_as_of.isoformat()}" if impact.old_as_of == impact.new_as_of
-             else f"as of {impact.old_as_of.isoformat()} → {impact.new_as_of.isoformat()}")
-    console.print(f"[bold]{escape(str(old.path))}[/] (version {escape(old.version)}) → "
-                  f"[bold]{escape(str(new.path))}[/] (version {escape(new.version)}), {dates}", soft_wrap=True)
-    console.print(f"{impact.rows} rows of {escape(source)} screened: {impact.changed_rows} changed, "
-                  f"{impact.unreadable_rows} could not be read")
+    dates = (_("as of {date}").format(date=impact.old_as_of.isoformat()) if impact.old_as_of == impact.new_as_of
+             else _("as of {date}").format(date=f"{impact.old_as_of.isoformat()} → {impact.new_as_of.isoformat()}"))
+    version = _("version {version}")
+    console.print(f"[bold]{escape(str(old.path))}[/] ({escape(version.format(version=old.version))}) → "
+                  f"[bold]{escape(str(new.path))}[/] ({escape(version.format(version=new.version))}), {dates}",
+                  soft_wrap=True)
+    console.print(escape(_("{rows} rows of {source} screened: {changed} changed, {unreadable} could not be "
+                           "read").format(rows=impact.rows, source=source, changed=impact.changed_rows,
+                                          unreadable=impact.unreadable_rows)))
+    label = escape(_("warning:"))
     for warning in impact.warnings:
-        console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
+        console.print(f"[yellow]{label}[/] {escape(warning)}", soft_wrap=True)
     console.print()
     width = max([len(pid) for pid in [*impact.pathway_counts(), *impact.added, *impact.removed]]
                 + [len(sid) for sid in impact.score_counts()] + [10])
-    for title, pathways in (("New pathways", impact.added), ("Removed pathways", impact.removed)):
+    for title, pathways in ((_("New pathways"), impact.added), (_("Removed pathways"), impact.removed)):
         if pathways:
-            console.print(f"[bold]{title}[/]  (outcomes of every row; not counted as changes)")
+            note = _("(outcomes of every row; not counted as changes)")
+            console.print(f"[bold]{title}[/]  {note}")
             for pid, outcomes in pathways.items():
                 detail = ", ".join(f"{outcome} {n}" for outcome, n in outcomes.most_common())
                 console.print(f"  {pid:<{width}} {detail}")
-    console.print("[bold]Outcomes[/]  (rows whose outcome changes, per pathway)")
+    heading, note = _("Outcomes"), _("(rows whose outcome changes, per pathway)")
+    console.print(f"[bold]{heading}[/]  {note}")
     for pid, counts in impact.pathway_counts().items():
         if pid in impact.added or pid in impact.removed:
             continue
         total = sum(counts.values())
         detail = ", ".join(f"{a} → {b}: {n}" for (a, b), n in counts.most_common())
         console.print(f"  {pid:<{width}} {total:>5}" + (f"   {detail}" if detail else ""))
-    console.print("[bold]Scores[/]  (rows whose score changes)")
+    heading, note = _("Scores"), _("(rows whose score changes)")
+    console.print(f"[bold]{heading}[/]  {note}")
     for sid, count in impact.score_counts().items():
         parts = [f"{name.replace('_', ' ')} {n}" for name, n in count.items() if name != "changed" and n]
         console.print(f"  {sid:<{width}} {count['changed']:>5}" + (f"   {', '.join(parts)}" if parts else ""))
     for row, which, fields in impact.unreadable if limit <= 0 else impact.unreadable[:limit]:
-        under = "" if which == "both" else f" under the {which} rulebook"
-        console.print(f"[yellow]row {row}:[/] cannot be read{under} (fields: {escape(', '.join(fields))})",
-                      soft_wrap=True)
+        where = escape(_("row {row}:").format(row=row))
+        text = {"both": _("cannot be read (fields: {fields})"),
+                "old": _("cannot be read under the old rulebook (fields: {fields})"),
+                "new": _("cannot be read under the new rulebook (fields: {fields})")}[which]
+        console.print(f"[yellow]{where}[/] " + escape(text.format(fields=", ".join(fields))), soft_wrap=True)
     if not impact.changes:
-        console.print("\nNo outcome, score or flag changes.")
+        console.print("\n" + _("No outcome, score or flag changes."))
         return
-    console.print("\n[bold]Changes[/]")
+    heading = _("Changes")
+    console.print(f"\n[bold]{heading}[/]")
     rows = [list(changes) for _, changes in groupby(impact.changes, key=lambda c: c.row)]
     for changes in rows if limit <= 0 else rows[:limit]:
         _render_row(console, changes)
     shown = len(rows) if limit <= 0 else min(limit, len(rows))
     if impact.changed_rows > shown:
-        console.print(f"… and {impact.changed_rows - shown} more changed rows (--limit 0 shows all)")
+        console.print(_("… and {count} more changed rows (--limit 0 shows all)").format(
+            count=impact.changed_rows - shown))
 
 
 def _render_row(console: Console, changes: list[Change]) -> None:
     first = changes[0]
-    label = first.label if first.label == f"row {first.row}" else f"row {first.row} ({first.label})"
-    console.print(f"  [bold]{escape(label)}[/]")
+    console.print(f"  [bold]{escape(_row_label(first))}[/]")
     for change in changes:
-        before, after = (("none" if v is None else _value(v)) if change.kind == "best_pathway" else _value(v)
+        before, after = ((_("none") if v is None else _value(v)) if change.kind == "best_pathway" else _value(v)
                          for v in (change.old, change.new))
         console.print(f"    {escape(change.id)}: {escape(before)} → {escape(after)}", soft_wrap=True)
         for cause in change.causes:
             console.print(f"      {escape(cause)}", soft_wrap=True)
+
+
+def _row_label(first: Change) -> str:
+    """`row 12`, or `row 12 (client 0042)` when an id column names it."""
+    row = _("row {row}").format(row=first.row)
+    return row if first.label == f"row {first.row}" else f"{row} ({first.label})"
 
 
 def impact_html(impact: Impact, source: str, limit: int) -> str:
@@ -83,46 +101,48 @@ def impact_html(impact: Impact, source: str, limit: int) -> str:
 
     def table(head: list[str], rows: list[list[str]]) -> str:
         if not rows:
-            return "<p>None.</p>"
+            return f"<p>{h(_('None.'))}</p>"
         cells = "".join("<tr>" + "".join(f"<td>{h(cell)}</td>" for cell in row) + "</tr>" for row in rows)
         return ("<table><thead><tr>" + "".join(f"<th>{h(name)}</th>" for name in head)
                 + f"</tr></thead><tbody>{cells}</tbody></table>")
 
     old, new = impact.old, impact.new
+    versions = [_("version {version}, as of {date}").format(version=book.version, date=date.isoformat())
+                for book, date in ((old, impact.old_as_of), (new, impact.new_as_of))]
     parts = [
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-        f"<title>Rule change: {h(str(old.path))} → {h(str(new.path))}</title>",
+        f"<!DOCTYPE html><html lang=\"{i18n.current()}\"><head><meta charset=\"utf-8\">",
+        "<title>" + h(_("Rule change: {old} → {new}").format(old=old.path, new=new.path)) + "</title>",
         "<style>body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}"
         "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.3em .6em;"
         "text-align:left;vertical-align:top}th{background:#f3f3f3}.warn{color:#8a5a00}li{margin:.2em 0}</style>",
         "</head><body>",
-        f"<h1>What the rule change does</h1><p><b>{h(str(old.path))}</b> (version {h(old.version)}, as of "
-        f"{impact.old_as_of.isoformat()}) → <b>{h(str(new.path))}</b> (version {h(new.version)}, as of "
-        f"{impact.new_as_of.isoformat()})</p>",
-        f"<p>{impact.rows} people in {h(source)}: <b>{impact.changed_rows}</b> with a different result, "
-        f"{impact.unreadable_rows} whose answers could not be read.</p>",
+        "<h1>" + h(_("What the rule change does")) + "</h1>",
+        f"<p><b>{h(str(old.path))}</b> ({h(versions[0])}) → <b>{h(str(new.path))}</b> ({h(versions[1])})</p>",
+        "<p>" + h(_("{rows} people in {source}: {changed} with a different result, {unreadable} whose answers "
+                    "could not be read.").format(rows=impact.rows, source=source, changed=impact.changed_rows,
+                                                 unreadable=impact.unreadable_rows)) + "</p>",
     ]
-    parts += [f"<p class=\"warn\">Warning: {h(warning)}</p>" for warning in impact.warnings]
-    for title, pathways in (("New pathways", impact.added), ("Removed pathways", impact.removed)):
+    parts += [f"<p class=\"warn\">{h(_('Warning: {text}').format(text=warning))}</p>" for warning in impact.warnings]
+    for title, pathways in ((_("New pathways"), impact.added), (_("Removed pathways"), impact.removed)):
         if pathways:
-            parts.append(f"<h2>{title}</h2>")
-            parts.append(table(["pathway", "outcomes"], [
+            parts.append(f"<h2>{h(title)}</h2>")
+            parts.append(table([_("pathway"), _("outcomes")], [
                 [pid, ", ".join(f"{outcome}: {n}" for outcome, n in counts.most_common())]
                 for pid, counts in pathways.items()]))
-    parts.append("<h2>Outcomes that change</h2>")
-    parts.append(table(["pathway", "people", "from → to"], [
+    parts.append("<h2>" + h(_("Outcomes that change")) + "</h2>")
+    parts.append(table([_("pathway"), _("people"), _("from → to")], [
         [pid, str(sum(counts.values())), ", ".join(f"{a} → {b}: {n}" for (a, b), n in counts.most_common())]
         for pid, counts in impact.pathway_counts().items() if pid not in impact.added and pid not in impact.removed]))
-    parts.append("<h2>Scores that change</h2>")
-    parts.append(table(["score", "people", "detail"], [
+    parts.append("<h2>" + h(_("Scores that change")) + "</h2>")
+    parts.append(table([_("score"), _("people"), _("detail")], [
         [sid, str(count["changed"]), ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in count.items()
                                               if k != "changed" and n)]
         for sid, count in impact.score_counts().items()]))
-    parts.append("<h2>Each person whose result changes, and why</h2>")
+    parts.append("<h2>" + h(_("Each person whose result changes, and why")) + "</h2>")
     rows = [list(changes) for _, changes in groupby(impact.changes, key=lambda c: c.row)]
     for changes in rows if limit <= 0 else rows[:limit]:
         first = changes[0]
-        label = first.label if first.label == f"row {first.row}" else f"row {first.row} ({first.label})"
+        label = _row_label(first)
         items = []
         for change in changes:
             causes = "".join(f"<li>{h(cause)}</li>" for cause in change.causes)
@@ -130,7 +150,7 @@ def impact_html(impact: Impact, source: str, limit: int) -> str:
                          + (f"<ul>{causes}</ul>" if causes else "") + "</li>")
         parts.append(f"<h3>{h(label)}</h3><ul>{''.join(items)}</ul>")
     if impact.changed_rows > len(rows):
-        parts.append(f"<p>… and {impact.changed_rows - len(rows)} more people whose result changes "
-                     "(run with --limit 0 to list them all).</p>")
+        parts.append("<p>" + h(_("… and {count} more people whose result changes (run with --limit 0 to list them "
+                                 "all).").format(count=impact.changed_rows - len(rows))) + "</p>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
