@@ -187,6 +187,11 @@ def _in_range(question: Question, value: int | float) -> int | float:
         else:
             message = _("must be at least {low}") if low is not None else _("must be at most {high}")
         raise ValueError(message.format(low=_number(low), high=_number(high)))
+    step = question.step
+    if step is not None and abs(value / step - round(value / step)) > 1e-9:
+        if step == 1:
+            raise ValueError(_("must be a whole number"))
+        raise ValueError(_("must be a multiple of {step}").format(step=_number(step)))
     return value
 
 

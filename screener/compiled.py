@@ -23,6 +23,8 @@ from screener.model import (
     NextStep,
     Pathway,
     Requirement,
+    RoundCategory,
+    Scale,
     Score,
     ScoreLine,
     Table,
@@ -56,6 +58,7 @@ class QuestionRules:
     relevant_if: Compiled | None
     implied_when: Compiled | None  # with `implied_value`: the answer the question has, unasked, when this holds
     implied_value: Any = None
+    scales: tuple[tuple[Scale, Compiled], ...] = ()  # the question's scales with their compiled `when`
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,9 +76,18 @@ class LineRule:
 
 
 @dataclass(frozen=True, eq=False)
+class CategoryRule:
+    """Who may be invited in one type of round; `condition` None: nothing the answers show rules it out."""
+
+    model: RoundCategory
+    condition: Compiled | None = None
+
+
+@dataclass(frozen=True, eq=False)
 class ScoreRule:
     model: Score
     lines: tuple[LineRule, ...]
+    categories: tuple[CategoryRule, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,6 +149,9 @@ class Rules:
         for sid, score in self.scores.items():
             for line in score.lines:
                 yield f"score:{sid}", line.points
+            for category in score.categories:
+                if category.condition is not None:
+                    yield f"score:{sid}", category.condition
         for pid, pathway in self.pathways.items():
             for requirement in pathway.requirements:
                 yield f"pathway:{pid}", requirement.condition
@@ -174,6 +189,8 @@ class Rules:
                 yield question.relevant_if
             if question.implied_when is not None:
                 yield question.implied_when
+            for _, when in question.scales:
+                yield when
         for _, compiled in self.conditions():
             yield compiled
         for template in self.templates():
@@ -265,6 +282,8 @@ class Slice:
     rows: Mapping[str, tuple[tuple[int, TableRow], ...]]  # each row in force with its index in the table
     later_or_earlier: Mapping[str, tuple[Requirement, ...]]  # requirements of each pathway not in force
     lines_not_in_force: Mapping[str, frozenset[str]]
+    categories: Mapping[str, Mapping[str, CategoryRule]] = field(default_factory=dict)  # score -> round type -> it
+    summaries: Mapping[str, str] = field(default_factory=dict)  # pathway -> its summary's wording in force
     programs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # `Rulebook.program`'s cache
 
 
@@ -328,5 +347,20 @@ def slice_at(rules: Rules, tables: Mapping[str, Table], as_of: dt.date) -> Slice
     lead_steps = {lead.id: tuple(s for s in lead.steps if in_force(s.model, as_of)) for lead in rules.leads.values()}
     rows = {tid: tuple((index, row) for index, row in enumerate(table.rows) if in_force(row, as_of))
             for tid, table in tables.items()}
+    categories = {sid: {c.model.type: c for c in score.categories if in_force(c.model, as_of)}
+                  for sid, score in rules.scores.items()}
+    summaries = {pid: summary_at(pathway.model, as_of) for pid, pathway in rules.pathways.items()}
     return Slice(as_of, derived, versions, lines, requirements, steps, flags, leads, warnings, lead_steps, rows, other,
-                 not_in_force)
+                 not_in_force, categories, summaries)
+
+
+def summary_at(pathway: Pathway, as_of: dt.date) -> str:
+    """The wording of a pathway's summary in force on `as_of`. `rules validate` makes the dated wordings
+    cover every date once (the first has no start, the last no end, no overlap or gap); were none in
+    force, the nearest earlier one is the best description, else the first."""
+    if isinstance(pathway.summary, str):
+        return pathway.summary
+    versions = sorted(pathway.summary, key=lambda v: v.effective_from or dt.date.min)
+    found = [v for v in versions if in_force(v, as_of)]
+    earlier = [v for v in versions if v.effective_from is None or v.effective_from <= as_of]
+    return (found or earlier[-1:] or versions)[0].text

@@ -303,10 +303,27 @@ class Evaluation(dict[str, Any], ex.Environment):
                                                    .scores.get(score_id)),
             reference=score.reference, source=score.source,
         )
+        self.categorize(score_id, result)
         result.groups, result.span = total(score, [line.group for line in lines], spans)
         result.value = number(decided(result.span, "number"))
         self.score_memo[score_id] = result
         return result
+
+
+    def categorize(self, score_id: str, result: ScoreResult) -> None:
+        """Whether the person may be invited in the rounds of each category in force (three-valued: what
+        the answers cannot show leaves it unknown, never no), and so in each band of its rounds."""
+        members: dict[str, bool | None] = {}
+        for category in self.rules.categories.get(score_id, {}).values():
+            value = True if category.condition is None else self.value(category.condition)
+            members[category.model.id] = None if value is not False and category.model.unchecked else value
+        result.categories = members
+        categories = self.rules.categories.get(score_id, {})
+        for band in result.recent_rounds:
+            found = categories.get(band.type)
+            if found is not None:
+                band.category, band.member = True, members[found.model.id]
+                band.unchecked = found.model.unchecked or ""
 
 
 def total(score: Score, groups: list[str | None], spans: list[Bound],
@@ -526,7 +543,8 @@ def evaluate(
         steps = next_steps(state, state.rules.steps[pathway_id]) if outcome == "eligible" else []
         notes = [state.render(note) or note.text for note in rulebook.rules.pathways[pathway_id].notes]
         pathways[pathway_id] = PathwayResult(
-            id=pathway_id, title=pathway.title, kind=pathway.kind, rank=pathway.rank, summary=pathway.summary,
+            id=pathway_id, title=pathway.title, kind=pathway.kind, rank=pathway.rank,
+            summary=state.rules.summaries[pathway_id],
             outcome=outcome, requirements=requirements, next_steps=steps, notes=notes, scores=pathway.scores,
             reference=pathway.reference, source=pathway.source,
         )

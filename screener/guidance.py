@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from screener.evaluation import Evaluation, TableHit, pathway_status
+from screener.evaluation import Evaluation, TableHit, display, pathway_status
 from screener.i18n import _
 from screener.report import PathwayResult, Report, RoundBand, ScoreResult
 from screener.rulebook import Rulebook
@@ -31,32 +31,44 @@ class Chance:
     score_id: str
     value: float
     rounds: list[RoundBand]  # only those the person could be invited in
+    maybe: list[RoundBand] = field(default_factory=list)  # of categories the answers cannot rule in or out
 
     @property
     def long_shot(self) -> bool:
-        """Below the lowest cut-off of every round the person could be in, or no such round lately."""
-        return all(self.value < band.low for band in self.rounds)
+        """Below the lowest cut-off of every round the person could (or may) be in, or no such round lately."""
+        return all(self.value < band.low for band in [*self.rounds, *self.maybe])
 
 
 def rounds_for(report: Report, score: ScoreResult) -> list[RoundBand]:
-    """The recent rounds a person could be invited in on this score: all-program rounds and the
-    rounds named after a program the person is eligible (or nearly eligible) for.
+    """The recent rounds a person could be invited in on this score: all-program rounds, the rounds
+    named after a program the person is eligible (or nearly eligible) for, and the rounds of the
+    rulebook's categories (French, occupations, nominees) that the answers show the person is in.
 
     A round is matched to a program by the program's short name in the pathway title ("CEC" in
-    "Canadian Experience Class (Express Entry)" is matched through the initials of its words). Category
-    rounds (occupations, French, PNP) whose conditions the rulebook cannot check from the answers are
-    left out rather than compared with: a person is never told they are "above" a cut-off of a round
-    they cannot be in.
+    "Canadian Experience Class (Express Entry)" is matched through the initials of its words). Rounds of
+    a type neither a program nor a category names are left out rather than compared with: a person is
+    never told they are "above" a cut-off of a round they cannot be in. See `maybe_rounds` for the
+    categories the answers cannot decide.
     """
     programs = {_initials(report.english_titles.get(p.id, p.title)): p  # the same match in every language
                 for p in report.pathways.values() if p.scores and score.id in p.scores}
     usable: list[RoundBand] = []
     for band in score.recent_rounds:
+        if band.category:
+            if band.member:
+                usable.append(band)
+            continue
         kind = (band.key or band.type).strip()
         for_everyone = kind.lower() in ("all programs", "all-program", "general", "no program specified")
         if for_everyone or (kind in programs and programs[kind].outcome != "ineligible"):
             usable.append(band)
     return usable
+
+
+def maybe_rounds(score: ScoreResult) -> list[RoundBand]:
+    """Recent rounds of categories the person may be in: nothing in the answers rules them out, but the
+    category needs something they cannot show (an occupation) or an answer not given yet."""
+    return [band for band in score.recent_rounds if band.category and band.member is None]
 
 
 def _initials(title: str) -> str:
@@ -70,8 +82,24 @@ def chance(report: Report, pathway: PathwayResult) -> Chance | None:
         score = report.scores.get(score_id)
         if score is None or not score.recent_rounds or score.value is None:
             continue
-        return Chance(score_id, score.value, rounds_for(report, score))
+        return Chance(score_id, score.value, rounds_for(report, score), maybe_rounds(score))
     return None
+
+
+def long_shot_why(report: Report, pathway: PathwayResult) -> str | None:
+    """The one line of why for an open pathway whose score is below every round the person could (or
+    may) be invited in, else None: eligible to enter a pool is not a chance of an invitation."""
+    odds = chance(report, pathway)
+    if odds is None or not odds.long_shot:
+        return None
+    score = display(odds.value)
+    if odds.rounds:
+        return _("Eligible, but your score {score} is below every recent round you could be in "
+                 "(lowest {lowest}).").format(score=score, lowest=display(min(band.low for band in odds.rounds)))
+    if odds.maybe:
+        return _("Eligible, but your score {score} is below the recent rounds of every category you may be in "
+                 "(lowest {lowest}).").format(score=score, lowest=display(min(band.low for band in odds.maybe)))
+    return _("Eligible, but no recent round invited this program (your score: {score}).").format(score=score)
 
 
 def realistic_order(report: Report, pathways: list[PathwayResult] | None = None) -> list[PathwayResult]:

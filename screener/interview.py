@@ -109,7 +109,15 @@ def hint(question: Question) -> str:
                                                                    high=display(question.max))
         return _("a whole number")
     if question.type == "number":
+        step = question.step
         if question.min is not None and question.max is not None:
+            if step is not None and float(step).is_integer() and float(question.min).is_integer():
+                return _("a whole number from {low} to {high}").format(low=display(question.min),
+                                                                       high=display(question.max))
+            if step is not None:
+                return _("a number from {low} to {high} in steps of {step}, like {example}").format(
+                    low=display(question.min), high=display(question.max), step=format_number(step),
+                    example=format_number(_example(question.min, question.max, step)))
             return _("a number from {low} to {high}, like {example}").format(
                 low=display(question.min), high=display(question.max), example=format_number(6.5))
         return _("a number, like {example}").format(example=format_number(6.5))
@@ -118,6 +126,15 @@ def hint(question: Question) -> str:
     if question.type == "date":
         return _("a date, YYYY-MM-DD")
     return _("a number from 1 to {count}").format(count=len(question.choice_values))
+
+
+def _example(low: float, high: float, step: float) -> float:
+    """A value of the scale that shows its step: 6.5 on IELTS's 0 to 9 in halves, else a mid value."""
+    for candidate in (6.5, low + (high - low) * 0.7):
+        value = round(candidate / step) * step
+        if low <= value <= high and not float(value).is_integer():
+            return value
+    return round((low + high) / 2 / step) * step
 
 
 def _menu_number(lowered: str) -> int | None:
@@ -419,6 +436,18 @@ class Interview:
             if value is not None:
                 shown.append((self.rulebook.derived[derived_id].text or derived_id.replace("_", " "), value))
         return shown
+
+    def asked(self, question: Question) -> Question:
+        """The question as it is asked now: on the scale an earlier answer chose (IELTS 0 to 9 in half
+        bands once the test is IELTS), so the hint and the range check are that test's; else as written."""
+        rules = self.rulebook.rules.questions.get(question.id)
+        if rules is None or not rules.scales:
+            return question
+        state = Evaluation(self.rulebook, self.answers, self.as_of)
+        for scale, when in rules.scales:
+            if state.value(when) is True:
+                return question.model_copy(update={"min": scale.min, "max": scale.max, "step": scale.step})
+        return question
 
     def shown_back(self, question: Question) -> list[str]:
         """What a test's scores convert to, once its last score is in: one line such as "IELTS General

@@ -90,6 +90,21 @@ class Implied(Strict):
     value: Scalar
 
 
+class Scale(Strict):
+    """The answers a numeric question takes when `when` holds: a test's own scale once the test is known."""
+
+    when: Expression
+    min: float
+    max: float
+    step: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> "Scale":
+        if self.min > self.max:
+            raise ValueError("min is greater than max")
+        return self
+
+
 class Question(Strict):
     id: Identifier
     type: Literal["yes_no", "int", "number", "money", "choice", "date"]  # number: decimal, e.g. IELTS 6.5
@@ -103,6 +118,8 @@ class Question(Strict):
     label: Text | None = None  # a short name for summaries ("English writing (CLB)"); default: the id in words
     what_if: bool | Text = False  # something a person can change; a text groups questions changed together
     implied: Implied | None = None  # the answer this question has, unasked, when a condition holds
+    step: float | None = Field(default=None, gt=0)  # answers are whole multiples of it (0.5: IELTS half bands)
+    scales: list[Scale] = []  # the interview's range (and step) once an earlier answer says which scale
 
     @property
     def short_label(self) -> str:
@@ -124,6 +141,8 @@ class Question(Strict):
             raise ValueError(f"only choice questions have 'choices' (this one is {self.type})")
         if self.type not in NUMERIC_TYPES and (self.min is not None or self.max is not None):
             raise ValueError(f"only int, number and money questions have 'min'/'max' (this one is {self.type})")
+        if self.type not in NUMERIC_TYPES and (self.step is not None or self.scales):
+            raise ValueError(f"only int, number and money questions have 'step'/'scales' (this one is {self.type})")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min is greater than max")
         return self
@@ -205,9 +224,23 @@ class Round(Strict):
     source: Text | None = None
 
 
+class RoundCategory(Dated, Cited):
+    """Who may be invited in the rounds of one type (a category of category-based selection).
+
+    A person meets it when `condition` holds on their answers and nothing is `unchecked`; what the
+    intake does not ask (an occupation's code) is `unchecked`, so the category is at best a "maybe"
+    for anyone `condition` does not rule out. Unknown is not no (three-valued)."""
+
+    id: Identifier
+    type: Text
+    condition: Expression | None = None
+    unchecked: Text | None = None
+
+
 class Cutoffs(Strict):
     review_by: dt.date | None = None
     window_days: int = 365
+    categories: list[RoundCategory] = []
     rounds: list[Round]
 
 
@@ -235,12 +268,18 @@ class NextStep(Dated):
     only_if: Expression | None = None
 
 
+class SummaryVersion(Dated):
+    """One dated wording of a pathway's summary: the law it describes changed on a date."""
+
+    text: Text
+
+
 class Pathway(Cited):
     id: Identifier
     title: Text
     kind: Literal["citizenship", "permanent_residence", "temporary_residence", "protection"]
     rank: int = 100
-    summary: Text
+    summary: Text | Annotated[list[SummaryVersion], Field(min_length=1)]  # a list: dated wordings
     goals: list[Identifier] = []  # the answers to a `goal` question this pathway serves: orders the interview
     scores: list[Identifier] = []
     requirements: list[Requirement] = Field(min_length=1)
@@ -309,6 +348,9 @@ class Expectation(Strict):
     leads: list[str] | None = Field(default=None, description="The exact set of leads shown (any order).")
     warnings: list[str] | None = Field(default=None, description="The exact set of answer warnings (any order).")
     best_pathway: str | None = None
+    categories: dict[str, dict[str, Literal["yes", "no", "maybe"]]] = Field(
+        default={}, description="Per score, round category id -> whether the person may be invited in its "
+                                "rounds: yes, no, or maybe (the answers cannot show it).")
     texts: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], list[Text]] = Field(
         default={}, description="Texts the report must show, per language (en, fr): each must appear within "
                                 "some text of the report (a requirement, advice, next step, flag, lead...).")

@@ -121,6 +121,9 @@ class RoundBand:
     rounds: int
     latest: dt.date
     key: str = ""  # the round type in the rule files' own language, whatever language `type` is shown in
+    category: bool = False  # a category of the rulebook says who may be invited in these rounds
+    member: bool | None = None  # with `category`: the person may be invited (None: maybe, the answers cannot say)
+    unchecked: str = ""  # what the category also needs that the answers cannot show
 
 
 @dataclass
@@ -135,6 +138,7 @@ class ScoreResult:
     reference: str | None = None
     source: str | None = None
     span: tuple[float, float] | None = field(default=None, repr=False)  # lowest and highest value possible
+    categories: dict[str, bool | None] = field(default_factory=dict)  # round category id -> the person is in it
 
     @property
     def missing(self) -> list[str]:
@@ -148,8 +152,11 @@ class ScoreResult:
             "groups": [{"id": g.id, "title": g.title, "points": _json(g.points), "max": _json(g.max)}
                        for g in self.groups],
             "recent_rounds": [{"type": b.type, "low": b.low, "high": b.high, "rounds": b.rounds,
-                               "latest": b.latest.isoformat()} for b in self.recent_rounds],
+                               "latest": b.latest.isoformat(),
+                               **({"you_may_be_invited": b.member, "unchecked": b.unchecked or None}
+                                  if b.category else {})} for b in self.recent_rounds],
             "missing": self.missing,
+            **({"categories": self.categories} if self.categories else {}),
         }
 
 

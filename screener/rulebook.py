@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from screener import dated
 from screener import expressions as ex
 from screener.compiled import (
+    CategoryRule,
     Compiled,
     DerivedRule,
     Graph,
@@ -622,9 +623,14 @@ class _Loader:
             if question.implied is not None:
                 when = add(question.implied.when, file, (*path, "implied", "when"))
                 implied[qid] = self.implied_value(question, file, path)
+            scales = []
+            for index, scale in enumerate(question.scales):
+                compiled = add(scale.when, file, (*path, "scales", index, "when"))
+                if compiled is not None:
+                    scales.append((scale, compiled))
             rules.questions[qid] = QuestionRules(
                 add(question.relevant_if, file, (*path, "relevant_if")), when,
-                implied.get(qid) if when is not None else None)
+                implied.get(qid) if when is not None else None, tuple(scales))
         for did, (value, file, path) in items["derived"].items():
             versions: list[tuple[Any, Compiled]] = []
             plain = add(value.expr, file, (*path, "expr"))
@@ -646,7 +652,12 @@ class _Loader:
                 points = add(line.points, file, (*path, "lines", index, "points"))
                 if points is not None:
                     lines.append(LineRule(line, points))
-            rules.scores[sid] = ScoreRule(score, tuple(lines))
+            categories = []
+            for index, category in enumerate(score.cutoffs.categories if score.cutoffs else []):
+                condition = add(category.condition, file, (*path, "cutoffs", "categories", index, "condition"))
+                categories.append(CategoryRule(category, condition))
+            self.check_categories(score, file, path)
+            rules.scores[sid] = ScoreRule(score, tuple(lines), tuple(categories))
             self.check_replacements(score.lines, [f"line '{line.id}' of '{sid}'" for line in score.lines],
                                     [dated.shape(line.points) for line in score.lines],
                                     self.positions(file, (*path, "lines"), len(score.lines)),
@@ -681,6 +692,7 @@ class _Loader:
                 steps.append(StepRule(step, template(step.text, file, (*spath, "text")), only_if))
             notes = tuple(template(note, file, (*path, "notes", index)) for index, note in enumerate(pathway.notes))
             rules.pathways[pid] = PathwayRule(pathway, tuple(requirements), tuple(steps), notes)
+            self.check_summary(pathway, file, path)
             self.check_replacements(pathway.requirements, [f"requirement '{r.id}'" for r in pathway.requirements],
                                     [dated.shape(r.condition) for r in pathway.requirements],
                                     self.positions(file, (*path, "requirements"), len(pathway.requirements)),
@@ -943,6 +955,68 @@ class _Loader:
                               f"{dated.shared_days(earlier, later)}{' ' + what if what else ''}: "
                               f"{dated.overlap_fix(first, earlier, second, later)}")
 
+    def check_categories(self, score: Score, file: str, path: tuple[int | str, ...]) -> None:
+        """Round categories: unique ids, and two versions of one round type never in force on the same day
+        (the rounds would be compared under either); a gap between versions is an error too."""
+        categories = score.cutoffs.categories if score.cutoffs else []
+        where = (*path, "cutoffs", "categories")
+        seen: dict[str, int] = {}
+        for index, category in enumerate(categories):
+            if category.id in seen:
+                self.error(self.position(file, (*where, index, "id")),
+                           f"duplicate category id '{category.id}' in score '{score.id}' (also at "
+                           f"{self.position(file, (*where, seen[category.id], 'id'))}): rename one")
+            seen.setdefault(category.id, index)
+        by_type: dict[str, list[int]] = {}
+        for index, category in enumerate(categories):
+            by_type.setdefault(category.type, []).append(index)
+        for indexes in by_type.values():
+            self.check_dated_versions([categories[i] for i in indexes],
+                                      [f"category '{categories[i].id}'" for i in indexes],
+                                      [self.position(file, (*where, i)) for i in indexes],
+                                      f"for rounds of type '{categories[indexes[0]].type}'",
+                                      ", so its rounds are compared with nobody's score then")
+
+    def check_summary(self, pathway: Pathway, file: str, path: tuple[int | str, ...]) -> None:
+        """Dated wordings of a summary: exactly one in force on every date (no overlap, no gap, the first
+        without a start and the last without an end), so every verdict has one."""
+        if isinstance(pathway.summary, str):
+            return
+        versions = pathway.summary
+        names = [f"summary version {index + 1} of '{pathway.id}'" for index in range(len(versions))]
+        positions = self.positions(file, (*path, "summary"), len(versions))
+        if not self.check_dated_versions(versions, names, positions, "", ", so the pathway has no summary then"):
+            return
+        order = dated.by_start(versions)
+        first, last = order[0], max(order, key=lambda i: versions[i].effective_until or dt.date.max)
+        if versions[first].effective_from is not None:
+            self.error(positions[first], f"{names[first]} starts on {versions[first].effective_from}: no summary "
+                                         "is in force before it; remove its `effective_from` (the first wording "
+                                         "covers every earlier date)")
+        if versions[last].effective_until is not None:
+            self.error(positions[last], f"{names[last]} ends on {versions[last].effective_until}: no summary is "
+                                        "in force after it; remove its `effective_until` (the last wording covers "
+                                        "every later date)")
+
+    def check_dated_versions(self, versions: Sequence[Dated], names: Sequence[str], positions: Sequence[Position],
+                             what: str, consequence: str) -> bool:
+        """Versions of one thing never in force on the same day, and no days between them: errors naming
+        both positions and the fix. True when there is neither."""
+        clash = False
+        for later, newer in enumerate(versions):
+            for earlier, older in enumerate(versions[:later]):
+                if dated.dates_overlap(older, newer):
+                    clash = True
+                    self.overlap(names[earlier], older, positions[earlier], names[later], newer, positions[later],
+                                 what)
+        if clash:
+            return False
+        gaps = dated.version_gaps(versions)
+        for old, new, days in gaps:
+            self.error(positions[new], dated.gap_message(names[old], positions[old], versions[old], names[new],
+                                                         positions[new], versions[new], days, consequence))
+        return not gaps
+
     def check_score(self, score: Score, file: str, path: tuple[int | str, ...]) -> None:
         group_ids = [g.id for g in score.groups]
         for index, group in enumerate(score.groups):
@@ -1073,11 +1147,17 @@ class _Loader:
             elif name in rules.scores:
                 for line in rules.scores[name].lines:
                     self.expect(line.points, context, "number", "score line points")
+        for score_rule in rules.scores.values():
+            for category in score_rule.categories:
+                if category.condition is not None:
+                    self.expect(category.condition, context, "bool", "a category's condition")
         for asked in rules.questions.values():
             if asked.relevant_if is not None:
                 self.expect(asked.relevant_if, context, "bool", "relevant_if")
             if asked.implied_when is not None:
                 self.expect(asked.implied_when, context, "bool", "implied: when")
+            for _scale, scale_when in asked.scales:
+                self.expect(scale_when, context, "bool", "a scale's when")
         for pathway in rules.pathways.values():
             for requirement in pathway.requirements:
                 self.expect(requirement.condition, context, "bool", "a condition")

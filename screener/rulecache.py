@@ -187,9 +187,10 @@ def _converter(annotation: Any) -> Converter | None:
         item = _converter(get_args(annotation)[-1])
         if item is None:
             return None
-        if origin is list:
-            return lambda value: [item(element) for element in value]
-        return lambda value: {key: item(element) for key, element in value.items()}
+        if origin is list:  # a text where a union also allows a list (a summary) stays a text
+            return lambda value: [item(element) for element in value] if isinstance(value, list) else value
+        return lambda value: {key: item(element) for key, element in value.items()} if isinstance(value, dict) \
+            else value
     if origin is not None:  # a union such as `date | None`: the format has at most one option to rebuild
         options = [c for c in (_converter(option) for option in get_args(annotation)) if c is not None]
         if len(options) > 1:

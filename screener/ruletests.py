@@ -178,6 +178,19 @@ def compare(case: Case, report: Report, known_ids: Mapping[str, Collection[str]]
                 needs = _("needs an answer: {questions}").format(questions=", ".join(line.missing))
                 why: tuple[str, ...] = (needs,) if line.missing else ()
                 differences.append(Difference(("score_lines", score_id, line_id), wanted_points, line.points, why))
+    words = {True: "yes", False: "no", None: "maybe"}
+    for score_id, wanted_categories in expect.categories.items():
+        score = report.scores.get(score_id)
+        in_force = score.categories if score is not None else {}
+        for category_id, wanted_word in wanted_categories.items():
+            if category_id not in in_force:
+                differences.append(Difference(
+                    ("categories", score_id, category_id), wanted_word, "no such category in force",
+                    (f"categories in force on {report.as_of.isoformat()}: {', '.join(in_force) or 'none'}",),
+                    updatable=False))
+            elif words[in_force[category_id]] != wanted_word:
+                differences.append(Difference(("categories", score_id, category_id), wanted_word,
+                                              words[in_force[category_id]]))
     for section, wanted_ids, shown, known in (
         ("flags", expect.flags, report.flags, known_ids.get("flags")),
         ("leads", expect.leads, report.leads, known_ids.get("leads")),
@@ -217,7 +230,8 @@ def run_case(rulebook: Rulebook, file: str, case: Case, position: Position) -> C
     result = CaseResult(file=file, name=case.name, position=position, case=case, as_of=as_of)
     try:
         expect = case.expect
-        fast = None if expect.texts else outcomes(rulebook, case.answers, as_of, with_missing=False)
+        fast = (None if expect.texts or expect.categories  # both are read from the full report
+                else outcomes(rulebook, case.answers, as_of, with_missing=False))
         if fast is not None and _agrees(expect, fast) and _lines_agree(rulebook, case, as_of):
             return result  # it passes: the full report would only explain differences
         report = rulebook.evaluate(case.answers, as_of=as_of)

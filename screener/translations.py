@@ -18,7 +18,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import Field
 
-from screener.compiled import LineRule, PathwayRule, RequirementRule, Rules, ScoreRule, ShownRule, StepRule, Template
+from screener.compiled import (
+    CategoryRule,
+    LineRule,
+    PathwayRule,
+    RequirementRule,
+    Rules,
+    ScoreRule,
+    ShownRule,
+    StepRule,
+    Template,
+)
 from screener.i18n import N_, _
 from screener.model import Choice, NextStep, Question, Strict, Text
 from screener.source import Position
@@ -77,6 +87,8 @@ class ScoreText(Strict):
     groups: dict[str, Text] = Field(default_factory=dict)
     lines: dict[str, Text] = Field(default_factory=dict)
     round_types: dict[str, Text] = Field(default_factory=dict, description="English round type -> this language")
+    categories: dict[str, Text] = Field(default_factory=dict, description="round category id -> what it needs "
+                                        "that the answers cannot show (`unchecked`), in this language")
 
 
 class StepText(Strict):
@@ -94,7 +106,8 @@ class RequirementText(Strict):
 
 class PathwayText(Strict):
     title: Text | None = None
-    summary: Text | None = None
+    summary: Text | list[Text] | None = Field(default=None, description="the summary; a list when the English "
+                                             "summary is a list of dated wordings, one text each, in order")
     reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
                                    "IRPA/IRPR); optional: without it the English citation is shown")
     requirements: dict[str, RequirementText] = Field(default_factory=dict)
@@ -291,10 +304,27 @@ def check_translation(
                 need(round_.type, (*base, "round_types", round_.type), file,
                      (*path, "cutoffs", "rounds", index, "type"),
                      _("score '{id}' round type '{part}'").format(id=sid, part=round_.type))
+        for index, category in enumerate(score.cutoffs.categories if score.cutoffs else []):
+            if category.type not in seen_types:
+                seen_types.add(category.type)
+                need(category.type, (*base, "round_types", category.type), file,
+                     (*path, "cutoffs", "categories", index, "type"),
+                     _("score '{id}' round type '{part}'").format(id=sid, part=category.type))
+            need(category.unchecked, (*base, "categories", category.id), file,
+                 (*path, "cutoffs", "categories", index, "unchecked"),
+                 _("score '{id}' category '{part}'").format(id=sid, part=category.id))
     for pid, (pathway, file, path) in english["pathways"].items():
         base = ("pathways", pid)
         for key in ("title", "summary", "reference"):
-            need(getattr(pathway, key), (*base, key), file, (*path, key),
+            value = getattr(pathway, key)
+            if isinstance(value, list):  # dated wordings of the summary: one text each, in order
+                for index, version in enumerate(value):
+                    need(version.text, (*base, key, index), file, (*path, key, index, "text"),
+                         _("pathway '{id}' summary version #{number}").format(id=pid, number=index + 1))
+                _extra_items(found, where_fr, (*base, key), len(value), position, problems, name,
+                             _("pathway '{id}' has only {count} summary version(s)").format(id=pid, count=len(value)))
+                continue
+            need(value, (*base, key), file, (*path, key),
                  _("pathway '{id}' {key}").format(id=pid, key=key), optional=key == "reference")
         for index, requirement in enumerate(pathway.requirements):
             rbase = (*base, "requirements", requirement.id)
@@ -379,8 +409,17 @@ def _gather(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], file: 
                                    f"{key[:-1]} '{part_id}'{did_you_mean(part_id, ids)}")
                 else:
                     put((*here, key, part_id), text, (*here, key, part_id))
+        elif key == "categories":
+            ids = [c.id for c in english.cutoffs.categories] if english.cutoffs else []
+            for category_id, text in value.items():
+                if category_id not in ids:
+                    problems.error(position(file, (*here, key, category_id), at_key=True), f"score '{english.id}' "
+                                   f"has no round category '{category_id}'{did_you_mean(category_id, ids)}")
+                else:
+                    put((*here, key, category_id), text, (*here, key, category_id))
         elif key == "round_types":
-            types = sorted({r.type for r in english.cutoffs.rounds}) if english.cutoffs else []
+            types = sorted({r.type for r in english.cutoffs.rounds} | {c.type for c in english.cutoffs.categories}
+                           ) if english.cutoffs else []
             for type_, text in value.items():
                 if type_ not in types:
                     problems.error(position(file, (*here, key, type_), at_key=True),
@@ -403,7 +442,7 @@ def _gather(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], file: 
             for index, step in enumerate(value):
                 put((*here, key, index, "text"), step.get("text"), (*here, key, index, "text"))
                 put((*here, key, index, "url"), step.get("url"), (*here, key, index, "url"))
-        elif key == "notes":
+        elif key in ("notes", "summary"):
             found.lengths[(*here, key)] = len(value)
             for index, note in enumerate(value):
                 put((*here, key, index), note, (*here, key, index))
@@ -513,14 +552,21 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             lines.append(copy)
         cutoffs = None if score.cutoffs is None else score.cutoffs.model_copy(update={"rounds": [
             round_.model_copy(update={"type": text(round_.type, *base, "round_types", round_.type)})
-            for round_ in score.cutoffs.rounds]})
+            for round_ in score.cutoffs.rounds], "categories": [
+            category.model_copy(update={"type": text(category.type, *base, "round_types", category.type),
+                                        "unchecked": maybe(category.unchecked, *base, "categories", category.id)})
+            for category in score.cutoffs.categories]})
         scores[sid] = score.model_copy(update={
             "title": text(score.title, *base, "title"), "lines": lines, "cutoffs": cutoffs,
             "groups": [group.model_copy(update={"title": text(group.title, *base, "groups", group.id)})
                        for group in score.groups]})
     for sid, score_rule in rulebook.rules.scores.items():
-        rules.scores[sid] = ScoreRule(scores.get(sid, score_rule.model), tuple(
-            LineRule(line_models.get(id(line.model), line.model), line.points) for line in score_rule.lines))
+        translated_score = scores.get(sid, score_rule.model)
+        categories = translated_score.cutoffs.categories if translated_score.cutoffs else []
+        rules.scores[sid] = ScoreRule(translated_score, tuple(
+            LineRule(line_models.get(id(line.model), line.model), line.points) for line in score_rule.lines),
+            tuple(CategoryRule(model, rule.condition) for model, rule in zip(categories, score_rule.categories,
+                                                                               strict=True)))
 
     renamed: dict[int, RequirementRule] = {}
     pathways = {}
@@ -544,7 +590,10 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
         steps = _steps(rule.steps, base, t)
         notes = tuple(tmpl(note, *base, "notes", index) for index, note in enumerate(rule.notes))
         translated = pathway.model_copy(update={
-            "title": text(pathway.title, *base, "title"), "summary": text(pathway.summary, *base, "summary"),
+            "title": text(pathway.title, *base, "title"),
+            "summary": text(pathway.summary, *base, "summary") if isinstance(pathway.summary, str) else [
+                version.model_copy(update={"text": text(version.text, *base, "summary", index)})
+                for index, version in enumerate(pathway.summary)],
             "reference": maybe(pathway.reference, *base, "reference"),
             "requirements": [r.model for r in requirements],
             "next_steps": [s.model for s in steps],

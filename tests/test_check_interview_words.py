@@ -4,15 +4,19 @@ topic heading, whose part numbers never go backwards although questions are chos
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from lawyer_kit import cli
 
 from screener.i18n import language
-from screener.interview import Interview
+from screener.interview import Answer, Interview, Invalid, hint, parse_reply
 from screener.rulebook import Rulebook, load_rulebook
+from screener.web.api import next_question
 
 HERE = Path(__file__).parent
 AS_OF = dt.date(2026, 11, 25)
@@ -102,3 +106,47 @@ def test_part_numbers_never_go_backwards(book: Rulebook, name: str) -> None:
     assert again, "these people meet a topic again: the heading must say so"
     for title in again:  # "continued" only for a topic met before
         assert title.removesuffix(", continued") in titles[:titles.index(title)]
+
+
+@pytest.mark.parametrize(("question", "test", "hint_text", "refused", "accepted"), [
+    ("english_score_reading", "ielts_general", "a number from 0 to 9 in steps of 0.5, like 6.5", "65", "7.5"),
+    ("english_score_writing", "celpip_general", "a whole number from 1 to 12", "7.5", "12"),
+    ("english_score_speaking", "pte_core", "a whole number from 10 to 90", "9", "65"),
+    ("french_score_reading", "tef_canada", "a whole number from 0 to 699", "700", "450"),
+    ("french_score_writing", "tcf_canada", "a whole number from 0 to 20", "450", "14"),
+    ("french_score_listening", "tcf_canada", "a whole number from 0 to 699", "699.5", "699"),
+])
+def test_each_test_is_asked_on_its_own_scale(book: Rulebook, question: str, test: str, hint_text: str,
+                                             refused: str, accepted: str) -> None:
+    chosen = "english_test" if question.startswith("english") else "french_test"
+    session = Interview.start(book, AS_OF, {chosen: test})
+    asked = session.asked(book.questions[question])
+    assert hint(asked) == hint_text
+    assert isinstance(parse_reply(asked, refused), Invalid)
+    assert parse_reply(asked, accepted) == Answer(float(accepted))
+    assert hint(book.questions[question]) != hint_text  # the question as written keeps the widest range
+
+
+def test_the_scale_hint_in_french_and_through_the_web_api(book: Rulebook) -> None:
+    session = Interview.start(book, AS_OF, {"english_test": "ielts_general"})
+    asked = session.asked(book.questions["english_score_reading"])
+    assert parse_reply(asked, "6.7") == Invalid("must be a multiple of 0.5")
+    with language("fr"):
+        assert hint(asked) == "un nombre de 0 à 9 par pas de 0,5, par exemple 6,5"
+    answers = yaml.safe_load((HERE / "fixtures" / "personas" / "climate_scientist.yaml").read_text())
+    answers = {k: v for k, v in answers.items() if not k.startswith(("english_clb", "job_offer", "cusma"))} | {
+        "english_test": "ielts_general", "education_assessed": True, "job_offer": False}  # his English decides FSW
+    shown = next_question(Interview.start(book, AS_OF, book.read_answers(answers)))["question"]
+    assert shown["id"].startswith("english_score_") and (shown["min"], shown["max"]) == (0, 9)
+    assert shown["hint"] == "a number from 0 to 9 in steps of 0.5, like 6.5"
+
+
+def test_a_scale_condition_is_checked_with_its_position(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(HERE.parent / "rules", rules)
+    language_file = rules / "questions" / "language.yaml"
+    language_file.write_text(language_file.read_text().replace('when: english_test == "pte_core"',
+                                                               "when: english_test", 1))
+    result = cli("rules", "validate", "--rules", str(rules))
+    assert result.exit_code != 0
+    assert re.search(r"language\.yaml:\d+:\d+: a scale's when must be true/false", result.output)

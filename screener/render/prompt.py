@@ -59,6 +59,7 @@ def run_interview(interview: Interview, console: Console, read: Reader) -> None:
         if (others := interview.offer_others()) and not _check_others(interview, console, read, others):
             continue
         progress = interview.progress()
+        question = interview.asked(question)  # on the chosen test's own scale, where the rules give one
         if question.topic != topic:
             topic = question.topic
             console.print(Text("\n" + progress.heading(), style="bold underline"))

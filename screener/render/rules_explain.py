@@ -89,7 +89,7 @@ def table_markdown(table: Table, today: dt.date) -> list[str]:
 def pathway_markdown(rulebook: Rulebook, pathway_id: str, as_of: dt.date, today: dt.date) -> str:
     """The whole explanation of one pathway, as Markdown."""
     pathway = rulebook.pathways[pathway_id]
-    out = [f"# {pathway.title} (`{pathway.id}`)", "", pathway.summary, ""]
+    out = [f"# {pathway.title} (`{pathway.id}`)", "", rulebook.at(as_of).summaries[pathway_id], ""]
     facts = [_("Kind: {kind}").format(kind=_kind(pathway.kind)),
              _("rank {rank} (lower is preferred)").format(rank=pathway.rank)]
     out += ["; ".join(facts) + ". " + _("Rulebook {rulebook} version {version}, rules in force on {date}.").format(

@@ -256,15 +256,7 @@ def _open(report: Report, opened: list[PathwayResult], limits: _Limits) -> list[
 
 def _why(report: Report, pathway: PathwayResult) -> str:
     """One line of why: the pathway's own first sentence, and where it competes, how the score compares."""
-    odds = guidance.chance(report, pathway)
-    if odds is not None and odds.long_shot:
-        if odds.rounds:
-            lowest = min(band.low for band in odds.rounds)
-            return _("Eligible, but your score {score} is below every recent round you could be in "
-                     "(lowest {lowest}).").format(score=display(odds.value), lowest=display(lowest))
-        return _("Eligible, but no recent round invited this program (your score: {score}).").format(
-            score=display(odds.value))
-    return _first_sentence(pathway.summary)
+    return guidance.long_shot_why(report, pathway) or _first_sentence(pathway.summary)
 
 
 def _undecided_short(undecided: list[PathwayResult], context: Context, limit: int) -> list[RenderableType]:
@@ -526,11 +518,12 @@ def _scores(report: Report, questions: dict[str, Question]) -> list[RenderableTy
         if showing and not any(p.outcome != "ineligible" for p in showing):
             continue  # only where a program that uses it is open or nearly open
         parts.append(_heading(score.title))
-        parts += _score(score, questions, guidance.rounds_for(report, score))
+        parts += _score(score, questions, guidance.rounds_for(report, score), guidance.maybe_rounds(score))
     return parts
 
 
-def _score(score: ScoreResult, questions: dict[str, Question], rounds: list[RoundBand]) -> list[RenderableType]:
+def _score(score: ScoreResult, questions: dict[str, Question], rounds: list[RoundBand],
+           maybe: list[RoundBand]) -> list[RenderableType]:
     if score.value is None:
         return [Text(_("Cannot be computed yet: it needs {answers}.").format(
             answers=labels(questions, score.missing, limit=8)))]
@@ -553,18 +546,30 @@ def _score(score: ScoreResult, questions: dict[str, Question], rounds: list[Roun
             if line.points:
                 breakdown.add_row(line.text, display(line.points))
     parts.append(Padding(breakdown, (0, 0, 0, 2), expand=False))
-    for band in rounds:  # only rounds the person could be invited in
-        where = _against(score.value, band.low, band.high)
-        span = display(band.low) if band.low == band.high else f"{display(band.low)}–{display(band.high)}"
-        count = ngettext("{count} round", "{count} rounds", band.rounds).format(count=band.rounds)
-        parts.append(Padding(Text(_("{type}: cut-off {span} ({rounds}, latest {date}) — {where}").format(
-            type=band.type, span=span, rounds=count, date=band.latest.isoformat(), where=where)),
-            (0, 0, 0, 2), expand=False))
     if rounds:
-        parts.insert(2, Text(_("Recent invitation rounds you could be invited in:")))
+        parts.append(Text(_("Recent invitation rounds you could be invited in:")))
+    parts += [_band(score.value, band) for band in rounds]  # only rounds the person could be invited in
+    if maybe:
+        parts.append(Text(_("Rounds of categories you may be in (your answers cannot show it):")))
+        for band in maybe:
+            parts.append(_band(score.value, band))
+            if band.unchecked:
+                parts.append(Padding(Text(_("Needs {what}").format(what=band.unchecked), style="dim"),
+                                     (0, 0, 0, 4), expand=False))
+    if rounds or maybe:
         parts.append(Padding(Text(_("Category rounds invite only people who qualify for the category."), style="dim"),
                              (0, 0, 0, 2), expand=False))
     return parts
+
+
+def _band(value: float, band: RoundBand) -> RenderableType:
+    """One round type: its cut-offs over the window and where the score stands."""
+    where = _against(value, band.low, band.high)
+    span = display(band.low) if band.low == band.high else f"{display(band.low)}–{display(band.high)}"
+    count = ngettext("{count} round", "{count} rounds", band.rounds).format(count=band.rounds)
+    return Padding(Text(_("{type}: cut-off {span} ({rounds}, latest {date}) — {where}").format(
+        type=band.type, span=span, rounds=count, date=band.latest.isoformat(), where=where)), (0, 0, 0, 2),
+        expand=False)
 
 
 def _against(value: float, low: int, high: int) -> str:

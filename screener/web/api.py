@@ -178,7 +178,7 @@ def next_question(interview: Interview) -> dict[str, Any]:
     progress = interview.progress()
     return {
         "done": question is None,
-        "question": None if question is None else question_json(interview.rulebook, question),
+        "question": None if question is None else question_json(interview.rulebook, interview.asked(question)),
         "progress": {"answered": progress.answered, "remaining": progress.remaining, "topic": progress.topic,
                      "part": progress.part, "parts": progress.parts, "line": progress.line()},
         "offer_others": 0 if question is None else interview.offer_others(),
@@ -191,7 +191,7 @@ def rules_info(rulebook: Rulebook, as_of: dt.date) -> dict[str, Any]:
         "rulebook": {"id": rulebook.info.id, "title": rulebook.info.title, "version": rulebook.version,
                      "as_of": as_of.isoformat(), "jurisdiction": rulebook.info.jurisdiction,
                      "review_due": rulebook.stale(as_of)},
-        "pathways": [{"id": p.id, "title": p.title, "kind": p.kind, "summary": p.summary,
+        "pathways": [{"id": p.id, "title": p.title, "kind": p.kind, "summary": rulebook.at(as_of).summaries[p.id],
                       "reference": p.reference, "source": p.source} for p in rulebook.pathways.values()],
         "topics": [{"id": topic.id, "title": topic.title} for topic in rulebook.topics],
         "questions": [question_json(rulebook, question) for question in rulebook.question_order()],

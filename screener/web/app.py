@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from screener import i18n
-from screener.answers import AnswerError, field_name
+from screener.answers import AnswerError, coerce, field_name
 from screener.evaluation import evaluate
 from screener.i18n import _
 from screener.interview import Interview
@@ -232,9 +232,12 @@ class Service:
                                           error=_("please answer, or choose I don't know"))
                 try:
                     value = self.book.read_answers({question.id: text})[question.id]
+                    coerce(interview.asked(question), value)  # on the chosen test's own scale
                 except AnswerError as exc:
                     return self._question(interview, question, raw, lang, value=text,
                                           error=exc.problems[question.id])
+                except ValueError as exc:
+                    return self._question(interview, question, raw, lang, value=text, error=str(exc))
                 interview.answer(question, value)
                 raw[question.id] = text
         return self._next_page(interview, raw, lang)
@@ -242,7 +245,8 @@ class Service:
     def _question(self, interview: Interview, question: Any, raw: dict[str, str], lang: str, *,
                   value: str = "", error: str | None = None) -> Response:
         state = pages.State.of(interview, raw)
-        return _html(pages.question_page(interview, question, state, value=value, error=error, lang=lang))
+        return _html(pages.question_page(interview, interview.asked(question), state, value=value, error=error,
+                                         lang=lang))
 
     def _next_page(self, interview: Interview, raw: dict[str, str], lang: str) -> Response:
         """The next question, the offer to check other routes, or the verdict."""

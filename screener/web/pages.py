@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from screener import guidance
-from screener.evaluation import display
 from screener.i18n import N_, _, ngettext
 from screener.interview import Interview, Progress, Step, hint
 from screener.model import Question
@@ -270,16 +269,7 @@ def _headline(report: Report) -> str:
 
 
 def _open(report: Report, pathway: PathwayResult) -> str:
-    odds = guidance.chance(report, pathway)
-    if odds is not None and odds.long_shot:
-        why = (_("Eligible, but your score {score} is below every recent round you could be in "
-                 "(lowest {lowest}).").format(score=display(odds.value),
-                                              lowest=display(min(band.low for band in odds.rounds)))
-               if odds.rounds else
-               _("Eligible, but no recent round invited this program (your score: {score}).").format(
-                   score=display(odds.value)))
-    else:
-        why = pathway.summary
+    why = guidance.long_shot_why(report, pathway) or pathway.summary
     step_label = _("First step: ").rstrip()
     first = (f"<p><strong>{esc(step_label)}</strong> {esc(' '.join(pathway.next_steps[0].text.split()))}</p>"
              if pathway.next_steps else "")
