@@ -298,18 +298,16 @@ def check_translation(
                 need(line.text, (*base, "lines", line.id), file, (*path, "lines", index, "text"),
                      _("score '{id}' line '{part}'").format(id=sid, part=line.id))
         seen_types: set[str] = set()
-        for index, round_ in enumerate(score.cutoffs.rounds if score.cutoffs else []):
-            if round_.type not in seen_types:
-                seen_types.add(round_.type)
-                need(round_.type, (*base, "round_types", round_.type), file,
-                     (*path, "cutoffs", "rounds", index, "type"),
-                     _("score '{id}' round type '{part}'").format(id=sid, part=round_.type))
-        for index, category in enumerate(score.cutoffs.categories if score.cutoffs else []):
-            if category.type not in seen_types:
-                seen_types.add(category.type)
-                need(category.type, (*base, "round_types", category.type), file,
-                     (*path, "cutoffs", "categories", index, "type"),
-                     _("score '{id}' round type '{part}'").format(id=sid, part=category.type))
+        cutoffs = score.cutoffs
+        typed = [] if cutoffs is None else [  # a round type is named by rounds and by categories
+            *(("rounds", index, round_.type) for index, round_ in enumerate(cutoffs.rounds)),
+            *(("categories", index, category.type) for index, category in enumerate(cutoffs.categories))]
+        for where, index, type_ in typed:
+            if type_ not in seen_types:
+                seen_types.add(type_)
+                need(type_, (*base, "round_types", type_), file, (*path, "cutoffs", where, index, "type"),
+                     _("score '{id}' round type '{part}'").format(id=sid, part=type_))
+        for index, category in enumerate(cutoffs.categories if cutoffs else []):
             need(category.unchecked, (*base, "categories", category.id), file,
                  (*path, "cutoffs", "categories", index, "unchecked"),
                  _("score '{id}' category '{part}'").format(id=sid, part=category.id))
