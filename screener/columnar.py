@@ -640,10 +640,10 @@ class Compiler:
         return {name for name in self.rulebook.graph.uses(nodes) if name in self.rulebook.derived}
 
     def line_bounds(self, score_id: str, line: LineRule) -> list[pl.Expr]:
-        """A score line's bounds (its value when known)."""
+        """A score line's bounds: on known answers they are its points exactly (the invariant of
+        `screener.bounds`), so the points are not computed a second time to stand in for them."""
         column = line_column(score_id, line.model.id)
-        value = self.expr(line.points.node)
-        low, high = self.exact_or(value, "number", self.bounds(line.points.node))
+        low, high = self.bounds(line.points.node)  # the points themselves where known: bounds are exact there
         return [low.alias(low_column(column)), high.alias(high_column(column))]
 
     def score_values(self, score_id: str) -> list[pl.Expr]:
@@ -657,11 +657,10 @@ class Compiler:
         return [self.derived_expr(name).alias(name)]
 
     def derived_bounds(self, name: str) -> list[pl.Expr]:
-        """The bounds of a derived value that some bounds read."""
+        """The bounds of a derived value that some bounds read (exactly its value where it is known)."""
         kind = self.kind(ex.Name(name, 0))
         compiled = self.rules.derived[name]
-        inner = _undecided(kind) if compiled is None else self.bounds(compiled.node)
-        low, high = self.exact_or(pl.col(name), kind, inner)
+        low, high = _undecided(kind) if compiled is None else self.bounds(compiled.node)  # exact where known
         return [low.alias(low_column(name)), *([high.alias(high_column(name))] if kind in ("number", "bool") else [])]
 
     def best(self) -> list[pl.Expr]:

@@ -94,8 +94,7 @@ class Evaluation(dict[str, Any], ex.Environment):
         return self
 
     def __missing__(self, name: str) -> Any:
-        value = self.as_of if name == "as_of" else self.program.values[name](self)
-        self[name] = value
+        value = self[name] = self.program.values[name](self)  # `as_of` too
         return value
 
     def value_of(self, name: str) -> Any:
@@ -253,10 +252,12 @@ class Evaluation(dict[str, Any], ex.Environment):
                 if points is None:
                     unbounded.append(index)
                     continue
-                found = memo[rule] = points, exact(points, "number")
-            lows[index] = found[1][0]
-            if found[0] is None and found[1][0] < found[1][1]:
-                moving.append(index)
+                low = lows[index] = float(points)
+                memo[rule] = points, (low, low)  # `exact`
+            else:
+                low = lows[index] = found[1][0]
+                if found[0] is None and low < found[1][1]:
+                    moving.append(index)
         if any(plan.moves(lows, index) for index in moving):
             return None
         for index in unbounded:

@@ -22,6 +22,7 @@ from screener import expressions as ex
 from screener.answers import AnswerError
 from screener.errors import ScreenerError
 from screener.evaluation import TableHit, display, evaluate
+from screener.i18n import _, ngettext
 from screener.report import Report, RequirementResult
 from screener.rulebook import Rulebook
 from screener.suggest import did_you_mean
@@ -52,16 +53,16 @@ def read_intake(path: Path) -> list[dict[str, str]]:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             if not reader.fieldnames:
-                raise ScreenerError(f"{path}: empty file (expected a header row of field ids)")
+                raise ScreenerError(_("{file}: empty file (expected a header row of field ids)").format(file=path))
             rows = [{k: v for k, v in row.items() if isinstance(k, str)} for row in reader]
     except FileNotFoundError:
-        raise ScreenerError(f"{path}: no such file") from None
+        raise ScreenerError(_("{file}: no such file").format(file=path)) from None
     except IsADirectoryError:
-        raise ScreenerError(f"{path}: is a folder, not a CSV file") from None
+        raise ScreenerError(_("{file}: is a folder, not a CSV file").format(file=path)) from None
     except UnicodeDecodeError:
-        raise ScreenerError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
+        raise ScreenerError(_("{file}: not UTF-8 text (save the CSV as UTF-8)").format(file=path)) from None
     except csv.Error as error:
-        raise ScreenerError(f"{path}: not a readable CSV ({error})") from None
+        raise ScreenerError(_("{file}: not a readable CSV ({reason})").format(file=path, reason=error)) from None
     return rows
 
 
@@ -160,13 +161,13 @@ def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
 def _amounts(actual: Any, needed: Any, *, both: tuple[Any, Any]) -> str:
     """"actual 15,500, needed 15,263", leaving out a side that is unknown on both sides of the change
     (a requirement whose `needed` is a condition, not a number, has none to show)."""
-    parts = [f"actual {_fmt(actual)}" if actual is not None or both[0] is not None else "",
-             f"needed {_fmt(needed)}" if needed is not None or both[1] is not None else ""]
+    parts = [_("actual {value}").format(value=_fmt(actual)) if actual is not None or both[0] is not None else "",
+             _("needed {value}").format(value=_fmt(needed)) if needed is not None or both[1] is not None else ""]
     return ", ".join(part for part in parts if part)
 
 
 def _fmt(value: Any) -> str:
-    return "unknown" if value is None else display(value)
+    return _("unknown") if value is None else display(value)
 
 
 Cause = dict[str, Any]
@@ -196,11 +197,12 @@ def cause_text(cause: Cause) -> str:
     if kind == "requirement":
         old, new = cause["old"], cause["new"]
         if old is None:
-            text = f"requirement {ident}: new, {new} — {cause['text']}"
+            text = _("requirement {id}: new, {new} — {text}")
         elif new is None:
-            text = f"requirement {ident}: no longer in force (was {old}) — {cause['text']}"
+            text = _("requirement {id}: no longer in force (was {old}) — {text}")
         else:
-            text = f"requirement {ident}: {old} → {new} — {cause['text']}"
+            text = _("requirement {id}: {old} → {new} — {text}")
+        text = text.format(id=ident, old=old, new=new, text=cause["text"])
         was = (cause.get("old_actual"), cause.get("old_needed"))
         now = (cause.get("new_actual"), cause.get("new_needed"))
         if old is not None and new is not None and was != now:
@@ -209,11 +211,12 @@ def cause_text(cause: Cause) -> str:
             text += f" ({_amounts(*now, both=now)})"
         return text
     if kind == "line":
-        return f"line {ident}: {_fmt(cause['old'])} → {_fmt(cause['new'])}" + (
-            " (not in force)" if not cause.get("in_force", True) else "")
+        return _("line {id}: {old} → {new}").format(id=ident, old=_fmt(cause["old"]), new=_fmt(cause["new"])) + (
+            " " + _("(not in force)") if not cause.get("in_force", True) else "")
     column = "" if cause["column"] == "points" else f", {cause['column']}"
-    return (f"table {ident} ({display(cause['key'])}{column}): {_row(cause['old_row'], cause['old'])} → "
-            f"{_row(cause['new_row'], cause['new'])}")
+    return _("table {id} ({key}): {old} → {new}").format(
+        id=ident, key=f"{display(cause['key'])}{column}", old=_row(cause["old_row"], cause["old"]),
+        new=_row(cause["new_row"], cause["new"]))
 
 
 def _requirement_causes(old: list[RequirementResult], new: list[RequirementResult]) -> tuple[list[Cause], list[str]]:
@@ -256,7 +259,7 @@ def _table_causes(old: list[TableHit], new: list[TableHit], tables: set[str]) ->
 
 
 def _row(row: int | None, value: Any) -> str:
-    where = "no row (default)" if row is None else f"row {row}"
+    where = _("no row (default)") if row is None else _("row {row}").format(row=row)
     return f"{where} = {_fmt(value)}"
 
 
@@ -359,18 +362,21 @@ def diff_intake(
         index = next((i for i, name in enumerate(reader.header)
                       if normalize_choice(name) == normalize_choice(id_column)), None)
         if index is None:
-            raise ScreenerError(f"--id: no column '{id_column}' in the intake{did_you_mean(id_column, reader.header)}",
-                                exit_code=2)
+            raise ScreenerError(_("--id: no column '{column}' in the intake").format(column=id_column)
+                                + did_you_mean(id_column, reader.header), exit_code=2)
         label_column = reader.columns[index]
     fresh = [qid for qid in missing_new if qid not in old.questions]
     if fresh:
-        impact.warnings.append(f"{len(fresh)} field{'s' if len(fresh) != 1 else ''} of the new rulebook not in the "
-                               f"intake, treated as unknown (rows that need them come out incomplete): "
-                               + ", ".join(fresh))
+        impact.warnings.append(ngettext(
+            "{count} field of the new rulebook not in the intake, treated as unknown (rows that need it come out "
+            "incomplete): {fields}",
+            "{count} fields of the new rulebook not in the intake, treated as unknown (rows that need them come out "
+            "incomplete): {fields}", len(fresh)).format(count=len(fresh), fields=", ".join(fresh)))
     others = [qid for qid in _union(missing_old, missing_new) if qid not in fresh]
     if others:
-        impact.warnings.append(f"{len(others)} field{'s' if len(others) != 1 else ''} not in the intake, treated "
-                               f"as unknown: " + ", ".join(others))
+        impact.warnings.append(ngettext("{count} field not in the intake, treated as unknown: {fields}",
+                                        "{count} fields not in the intake, treated as unknown: {fields}",
+                                        len(others)).format(count=len(others), fields=", ".join(others)))
     # without `missing` (the blockers of every unknown), which the diff never reads
     compiled_old = dataclasses.replace(columnar.compile_rulebook(old, impact.old_as_of), waiting=None)
     compiled_new = dataclasses.replace(columnar.compile_rulebook(new, impact.new_as_of), waiting=None)

@@ -658,6 +658,7 @@ def program_of(rulebook: Rulebook, rules: Slice) -> Program:
     for sid in rulebook.scores:
         values[sid] = _score(sid)
         unknown[sid] = _score_span(sid)
+    values["as_of"] = _as_of
     return Program(
         values=values,
         unknown=unknown,
@@ -737,6 +738,10 @@ class ScorePlan:
 
 def _nothing(env: Evaluation) -> Any:
     return None
+
+
+def _as_of(env: Evaluation) -> Any:
+    return env.as_of
 
 
 def _constant(bound: Bound) -> BoundsFn:
