@@ -417,7 +417,7 @@ class _Loader:
     def read_files(self) -> list[tuple[str, RuleFile]]:
         entries = _rule_entries(self.root)
         if not entries:
-            self.error(Position(str(self.root), 1, 1), "no rule files (*.yaml) found in this folder")
+            self.error(Position(str(self.root), 1, 1), _("no rule files (*.yaml) found in this folder"))
         parsed: list[tuple[str, RuleFile]] = []
         for path, problem in entries:
             name = _display(self.root, path)
@@ -437,8 +437,8 @@ class _Loader:
             if data is None:
                 continue
             if not isinstance(data, LocatedDict):
-                self.error(Position(name, 1, 1), "a rule file must be a mapping of sections ("
-                           + ", ".join(RuleFile.model_fields) + ")")
+                self.error(Position(name, 1, 1), _("a rule file must be a mapping of sections ({sections})").format(
+                    sections=", ".join(RuleFile.model_fields)))
                 continue
             self.raw[name] = data
             parsed.append((name, self.validate_sections(data, name)))
@@ -460,8 +460,8 @@ class _Loader:
             if data is None:
                 continue
             if not isinstance(data, LocatedDict):
-                self.error(Position(name, 1, 1), "a translation file must be a mapping of sections ("
-                           + ", ".join(TranslationFile.model_fields) + ")")
+                self.error(Position(name, 1, 1), _("a translation file must be a mapping of sections ({sections})"
+                                                    ).format(sections=", ".join(TranslationFile.model_fields)))
                 continue
             self.raw[name] = data
             model = validate_model(TranslationFile, data, name, self.errors)
@@ -475,8 +475,9 @@ class _Loader:
         sections: dict[str, Any] = {}
         for section, value in data.items():
             if section not in fields:
-                self.error(data.key_positions[section], f"unknown section '{section}'"
-                           f"{did_you_mean(section, fields)}; sections are: {', '.join(fields)}")
+                self.error(data.key_positions[section], _("unknown section '{section}'").format(section=section)
+                           + did_you_mean(section, fields)
+                           + _("; sections are: {sections}").format(sections=", ".join(fields)))
                 continue
             item_model = _inner_model(fields[section].annotation)
             if section == "rulebook" or not isinstance(value, LocatedList):
@@ -544,7 +545,8 @@ class _Loader:
             if model.rulebook is not None:
                 here = self.position(file, ("rulebook",))
                 if info is not None and info_position is not None:
-                    self.error(here, f"a second 'rulebook' section (the first is at {info_position})")
+                    self.error(here, _("a second 'rulebook' section (the first is at {position})").format(
+                        position=info_position))
                 info, info_position = model.rulebook, here
             for section in items:
                 for index, item in enumerate(getattr(model, section)):
@@ -554,18 +556,20 @@ class _Loader:
                     if previous is not None:
                         first = self.position(previous[1], (*previous[2], "id"))
                         newer, older = (first, here) if _edited_later(previous[1], file) else (here, first)
-                        self.error(newer, f"duplicate {section[:-1] if section != 'derived' else 'derived'}"
-                                          f" id '{item.id}': also defined at {older}; rename or remove one of them")
+                        self.error(newer, _("duplicate {section} id '{id}': also defined at {position}; rename or "
+                                            "remove one of them").format(
+                            section=section[:-1] if section != "derived" else "derived", id=item.id, position=older))
                         continue
                     if section in ("questions", "derived", "tables", "scores"):
                         if item.id in names:
-                            self.error(here, f"'{item.id}' is already a name (defined at {names[item.id]})")
+                            self.error(here, _("'{id}' is already a name (defined at {position})").format(
+                                id=item.id, position=names[item.id]))
                             continue
                         names[item.id] = here
                     items[section][item.id] = (item, file, path)
             topics.extend(model.topics)
         if info is None and files:
-            self.error(Position(str(self.root), 1, 1), "no 'rulebook' section (id, title, version, disclaimer)")
+            self.error(Position(str(self.root), 1, 1), _("no 'rulebook' section (id, title, version, disclaimer)"))
 
         questions = {k: v[0] for k, v in items["questions"].items()}
         derived = {k: v[0] for k, v in items["derived"].items()}
@@ -580,10 +584,12 @@ class _Loader:
         for qid, (question, file, path) in items["questions"].items():
             if question.topic not in topic_ids:
                 self.error(self.position(file, (*path, "topic")),
-                           f"unknown topic '{question.topic}'{did_you_mean(question.topic, topic_ids)}; "
-                           f"the topics are: {', '.join(topic_ids) or '(none: add them under `topics:`)'}")
+                           _("unknown topic '{topic}'").format(topic=question.topic)
+                           + did_you_mean(question.topic, topic_ids) + _("; the topics are: {topics}").format(
+                               topics=", ".join(topic_ids) or _("(none: add them under `topics:`)")))
             if question.type == "choice" and len(set(question.choice_values)) != len(question.choice_values):
-                self.error(self.position(file, (*path, "choices")), f"question '{qid}' repeats a choice")
+                self.error(self.position(file, (*path, "choices")),
+                           _("question '{id}' repeats a choice").format(id=qid))
 
         signatures = {tid: self.check_table(table, *items["tables"][tid][1:]) for tid, table in tables.items()}
         for table, file, path in items["tables"].values():
@@ -673,9 +679,10 @@ class _Loader:
                 if requirement.id in seen:
                     first = self.position(file, (*path, "requirements", seen[requirement.id], "id"))
                     self.error(self.position(file, (*rpath, "id")),
-                               f"duplicate requirement id '{requirement.id}' in pathway '{pid}' (also at {first}): "
-                               "rename one; a new version of a requirement gets its own id (e.g. "
-                               f"'{requirement.id}_2027') and the old one an `effective_until`")
+                               _("duplicate requirement id '{id}' in pathway '{pathway}' (also at {position}): "
+                                 "rename one; a new version of a requirement gets its own id (e.g. '{id}_2027') "
+                                 "and the old one an `effective_until`").format(
+                                   id=requirement.id, pathway=pid, position=first))
                 seen.setdefault(requirement.id, index)
                 condition = add(requirement.condition, file, (*rpath, "condition"))
                 actual = add(requirement.actual, file, (*rpath, "actual"))
@@ -708,7 +715,7 @@ class _Loader:
             for score_id in pathway.scores:
                 if score_id not in scores and score_id not in self.broken:
                     self.error(self.position(file, (*path, "scores")),
-                               f"unknown score '{score_id}'{did_you_mean(score_id, scores)}")
+                               _("unknown score '{id}'").format(id=score_id) + did_you_mean(score_id, scores))
         for section in ("flags", "leads", "warnings"):
             shown = list(items[section].values())
             self.check_replacements([item for item, _f, _p in shown],
@@ -784,7 +791,8 @@ class _Loader:
         try:
             return coerce(question, question.implied.value)
         except ValueError as error:
-            self.error(self.position(file, (*path, "implied", "value")), f"implied value: {error}")
+            self.error(self.position(file, (*path, "implied", "value")),
+                       _("implied value: {problem}").format(problem=error))
             return None
 
     def check_implied(self, questions: Mapping[str, Question], rules: Rules) -> None:
@@ -796,8 +804,8 @@ class _Loader:
             for name in sorted(ex.names_in(compiled.node)):
                 target = questions.get(name)
                 if target is None or target.implied is not None:
-                    self.error(compiled.position, f"implied: 'when' may read only questions without an implied "
-                                                  f"answer, not '{name}'")
+                    self.error(compiled.position, _("implied: 'when' may read only questions without an implied "
+                                                    "answer, not '{name}'").format(name=name))
 
     def unused(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
                rules: Rules) -> list[LoadError]:
@@ -806,10 +814,12 @@ class _Loader:
         for compiled in rules.all_expressions():
             used |= ex.names_in(compiled.node)
         found = []
-        for section, what in (("questions", "question"), ("derived", "derived value"), ("tables", "table")):
+        for section, what in (("questions", N_("question '{id}' is never used")),
+                              ("derived", N_("derived value '{id}' is never used")),
+                              ("tables", N_("table '{id}' is never used"))):
             for item_id, (_item, file, path) in items[section].items():
                 if item_id not in used:
-                    found.append(LoadError(self.position(file, (*path, "id")), f"{what} '{item_id}' is never used"))
+                    found.append(LoadError(self.position(file, (*path, "id")), _(what).format(id=item_id)))
         return found
 
     def check_table(self, table: Table, file: str, path: tuple[int | str, ...]) -> ex.TableSignature:
@@ -821,32 +831,37 @@ class _Loader:
             for cell, value in cells.items():
                 if isinstance(value, str) and _plain_number(value) is not None:
                     self.error(self.position(file, (*rpath, cell)),
-                               f"'{cell}' must be a plain number: write {_plain_number(value)} (no '$', no commas)")
+                               _("'{cell}' must be a plain number: write {number} (no '$', no commas)").format(
+                                   cell=cell, number=_plain_number(value)))
                 elif cell not in columns:
                     hint = did_you_mean(cell, [*columns, "at", "in", "from", "to", "effective_from",
                                                 "effective_until"])
-                    self.error(self.position(file, (*rpath, cell), at_key=True), f"unknown column '{cell}'{hint}")
+                    self.error(self.position(file, (*rpath, cell), at_key=True),
+                               _("unknown column '{cell}'").format(cell=cell) + hint)
                 elif isinstance(value, bool) or not isinstance(value, int | float):
-                    self.error(self.position(file, (*rpath, cell)), f"'{cell}' must be a number")
+                    self.error(self.position(file, (*rpath, cell)), _("'{cell}' must be a number").format(cell=cell))
                 elif _out_of_range(value):
                     self.error(self.position(file, (*rpath, cell)), f"'{cell}' {OUT_OF_RANGE}")
             for column in columns:
                 if column not in row.cells:
-                    self.error(self.position(file, rpath), f"row has no value for column '{column}'")
+                    self.error(self.position(file, rpath),
+                               _("row has no value for column '{column}'").format(column=column))
             keys = [k for k in (row.at,) if k is not None] + list(row.in_ or [])
             for key in keys:
                 if table.key == "number" and (isinstance(key, bool) or not isinstance(key, int | float)):
-                    self.error(self.position(file, rpath), f"table '{table.id}' has number keys, not '{key}'")
+                    self.error(self.position(file, rpath), _("table '{id}' has number keys, not '{key}'").format(
+                        id=table.id, key=key))
                 elif table.key == "number" and _out_of_range(key):
                     self.error(self.position(file, rpath), f"a key {OUT_OF_RANGE}")
                 elif table.key == "text":
                     if not isinstance(key, str):
-                        self.error(self.position(file, rpath), f"table '{table.id}' has text keys; quote '{key}'")
+                        self.error(self.position(file, rpath), _("table '{id}' has text keys; quote '{key}'").format(
+                            id=table.id, key=key))
                     text_values.add(str(key))
             if table.key == "text" and (row.from_ is not None or row.to is not None):
-                self.error(self.position(file, rpath), "from/to ranges need a number key")
+                self.error(self.position(file, rpath), _("from/to ranges need a number key"))
             if row.at is not None and row.in_ is not None:
-                self.error(self.position(file, rpath), "a row matches by 'at' or 'in', not both")
+                self.error(self.position(file, rpath), _("a row matches by 'at' or 'in', not both"))
         key_type = ex.Type("text", frozenset(text_values)) if table.key == "text" else ex.NUMBER
         return ex.TableSignature(key=key_type, columns=columns)
 
@@ -950,9 +965,9 @@ class _Loader:
             said = _text_numbers(text) if text else []
             if said and not any(ex.same_value(number, limit) for number in said for limit in wanted):
                 self.load_warnings.append(LoadError(self.position(file, (*path, key)), (
-                    f"the {key} of requirement '{requirement.id}' says {', '.join(map(_number, said))} but its "
-                    f"condition compares with {', '.join(map(_number, wanted))}: update the {key} (or write the "
-                    "number once, as a derived value with dated versions, and use {its_id} in both)")))
+                    _(_TEXT_NUMBER_WARNINGS[key]).format(
+                        id=requirement.id, said=", ".join(map(_number, said)),
+                        wanted=", ".join(map(_number, wanted)), its_id="{its_id}"))))
 
     def overlap(self, first: str, earlier: Dated, first_at: Position, second: str, later: Dated,
                 second_at: Position, what: str) -> None:
@@ -971,8 +986,9 @@ class _Loader:
         for index, category in enumerate(categories):
             if category.id in seen:
                 self.error(self.position(file, (*where, index, "id")),
-                           f"duplicate category id '{category.id}' in score '{score.id}' (also at "
-                           f"{self.position(file, (*where, seen[category.id], 'id'))}): rename one")
+                           _("duplicate category id '{id}' in score '{score}' (also at {position}): rename one"
+                             ).format(id=category.id, score=score.id,
+                                      position=self.position(file, (*where, seen[category.id], "id"))))
             seen.setdefault(category.id, index)
         by_type: dict[str, list[int]] = {}
         for index, category in enumerate(categories):
@@ -1029,18 +1045,20 @@ class _Loader:
         group_ids = [g.id for g in score.groups]
         for index, group in enumerate(score.groups):
             if group_ids.count(group.id) > 1 and group_ids.index(group.id) != index:
-                self.error(self.position(file, (*path, "groups", index, "id")), f"duplicate group '{group.id}'")
+                self.error(self.position(file, (*path, "groups", index, "id")),
+                           _("duplicate group '{id}'").format(id=group.id))
             if group.parent is not None and group.parent not in group_ids:
                 self.error(self.position(file, (*path, "groups", index, "parent")),
-                           f"unknown group '{group.parent}'{did_you_mean(group.parent, group_ids)}")
+                           _("unknown group '{id}'").format(id=group.parent) + did_you_mean(group.parent, group_ids))
         line_ids: set[str] = set()
         for index, line in enumerate(score.lines):
             if line.id in line_ids:
-                self.error(self.position(file, (*path, "lines", index, "id")), f"duplicate line id '{line.id}'")
+                self.error(self.position(file, (*path, "lines", index, "id")),
+                           _("duplicate line id '{id}'").format(id=line.id))
             line_ids.add(line.id)
             if line.group is not None and line.group not in group_ids:
                 self.error(self.position(file, (*path, "lines", index, "group")),
-                           f"unknown group '{line.group}'{did_you_mean(line.group, group_ids)}")
+                           _("unknown group '{id}'").format(id=line.group) + did_you_mean(line.group, group_ids))
 
     def dependency_order(
         self,
@@ -1079,7 +1097,8 @@ class _Loader:
                     if members not in reported:
                         reported.add(members)
                         self.broken.update(members)  # their types cannot be inferred: no follow-on errors
-                        self.error(names[following], "cycle among derived values: " + " → ".join(cycle))
+                        self.error(names[following], _("cycle among derived values: {cycle}").format(
+                            cycle=" → ".join(cycle)))
                 elif state.get(following) != 2:
                     state[following] = 1
                     trail.append(following)
@@ -1100,8 +1119,8 @@ class _Loader:
 
         def report(compiled: Compiled) -> None:  # once, where the limit is first passed
             if all(reach.get(name, 0) <= ex.MAX_DEPTH for name in ex.names_in(compiled.node)):
-                self.error(compiled.position, f"expression nested too deeply (limit {ex.MAX_DEPTH}),"
-                                              " counting the derived values it reads")
+                self.error(compiled.position, _("expression nested too deeply (limit {limit}), counting the "
+                                                "derived values it reads").format(limit=ex.MAX_DEPTH))
 
         for qid, question in rules.questions.items():  # an implied answer reads only plain questions
             if question.implied_when is not None:
@@ -1147,35 +1166,36 @@ class _Loader:
                     merged = found[0]
                     for other in found[1:]:
                         if other.kind != merged.kind:
-                            self.error(versions[-1].position, f"versions of '{name}' differ in type")
+                            self.error(versions[-1].position,
+                                       _("versions of '{name}' differ in type").format(name=name))
                         elif merged.kind == "text":
                             merged = ex.Type("text", None if merged.values is None or other.values is None
                                              else merged.values | other.values)
                     types[name] = merged
             elif name in rules.scores:
                 for line in rules.scores[name].lines:
-                    self.expect(line.points, context, "number", "score line points")
+                    self.expect(line.points, context, "number", _("score line points"))
         for score_rule in rules.scores.values():
             for category in score_rule.categories:
                 if category.condition is not None:
-                    self.expect(category.condition, context, "bool", "a category's condition")
+                    self.expect(category.condition, context, "bool", _("a category's condition"))
         for asked in rules.questions.values():
             if asked.relevant_if is not None:
                 self.expect(asked.relevant_if, context, "bool", "relevant_if")
             if asked.implied_when is not None:
                 self.expect(asked.implied_when, context, "bool", "implied: when")
             for _scale, scale_when in asked.scales:
-                self.expect(scale_when, context, "bool", "a scale's when")
+                self.expect(scale_when, context, "bool", _("a scale's when"))
         for pathway in rules.pathways.values():
             for requirement in pathway.requirements:
-                self.expect(requirement.condition, context, "bool", "a condition")
+                self.expect(requirement.condition, context, "bool", _("a condition"))
                 if requirement.actual is not None:
                     self.type_errors(requirement.actual, context)
             for step in pathway.steps:
                 if step.only_if is not None:
                     self.expect(step.only_if, context, "bool", "only_if")
         for shown in [*rules.flags.values(), *rules.leads.values(), *rules.warnings.values()]:
-            self.expect(shown.condition, context, "bool", "a condition")
+            self.expect(shown.condition, context, "bool", _("a condition"))
             for step in shown.steps:
                 if step.only_if is not None:
                     self.expect(step.only_if, context, "bool", "only_if")
@@ -1187,7 +1207,8 @@ class _Loader:
     def expect(self, compiled: Compiled, context: ex.TypeContext, kind: ex.Kind, what: str) -> None:
         found = self.type_errors(compiled, context)
         if found is not None and found.kind != kind:
-            self.error(compiled.position, f"{what} must be {ex.Type(kind)}, but this is {found}")
+            self.error(compiled.position, _("{what} must be {kind}, but this is {found}").format(
+                what=what, kind=ex.Type(kind), found=found))
 
 
 def _keys_overlap(first: TableRow, second: TableRow, *, text: bool) -> bool:
@@ -1215,6 +1236,13 @@ def _keys_overlap(first: TableRow, second: TableRow, *, text: bool) -> bool:
     return low is None or high is None or low <= high
 
 
+_TEXT_NUMBER_WARNINGS = {
+    "text": N_("the text of requirement '{id}' says {said} but its condition compares with {wanted}: update the "
+               "text (or write the number once, as a derived value with dated versions, and use {its_id} in both)"),
+    "advice": N_("the advice of requirement '{id}' says {said} but its condition compares with {wanted}: update the "
+                 "advice (or write the number once, as a derived value with dated versions, and use {its_id} in "
+                 "both)"),
+}
 _SHOWN_NAMES = {"flags": N_("flag '{id}'"), "leads": N_("lead '{id}'"), "warnings": N_("warning '{id}'")}
 _SHOUTED = re.compile(r"unexpected '(and|or|not|true|false)'", re.IGNORECASE)
 

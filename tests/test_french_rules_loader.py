@@ -89,3 +89,20 @@ def test_a_gap_between_versions_is_explained_in_french(tmp_path: Path) -> None:
         "`effective_from: 2026-07-01` (le lendemain de la fin de l'autre)"]
     english = problems(tmp_path, text, "en")
     assert english[0].startswith(f"{file}:11:9: version 1 of 'limit' ({file}:8:9) ends on 2026-06-30 and version 2")
+
+
+def test_table_and_topic_problems_are_explained_in_french(tmp_path: Path) -> None:
+    text = RULES.replace("topic: about_you", "topic: about_yuo").replace(
+        'condition: age >= "18"', "condition: age >= bands(1)").replace("pathways:", """\
+tables:
+  - id: bands
+    title: Bands
+    key: number
+    rows:
+      - {at: 1, points: "$15,263"}
+pathways:""")
+    file = tmp_path / "main.yaml"
+    assert problems(tmp_path, text, "fr") == [
+        f"{file}:11:12: thème « about_yuo » inconnu (vouliez-vous dire «\u00a0about_you\u00a0»?); "
+        "les thèmes sont : about_you",
+        f"{file}:18:25: « points » doit être un nombre simple : écrivez 15263 (sans « $ » ni virgules)"]
