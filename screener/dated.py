@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from screener.i18n import _
+
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -41,18 +43,25 @@ def shared_days(first: Dated, second: Dated) -> str:
     """The days both are in force, in words: "from 2026-07-07 on", "from 2026-07-07 to 2026-12-31"."""
     start = max((d for d in (first.effective_from, second.effective_from) if d), default=None)
     end = min((d for d in (first.effective_until, second.effective_until) if d), default=None)
-    return (f"from {start}" if start else "from the start") + (f" to {end}" if end else " on")
+    if start and end:
+        return _("from {start} to {end}").format(start=start, end=end)
+    if start:
+        return _("from {start} on").format(start=start)
+    return _("from the start to {end}").format(end=end) if end else _("from the start on")
 
 
 def overlap_fix(first: str, earlier: Dated, second: str, later: Dated) -> str:
     """The usual fix: close the item that starts first on the day before the other one starts."""
     if later.effective_from is not None and (
             earlier.effective_from is None or earlier.effective_from < later.effective_from):
-        return f"close {first} with `effective_until: {(later.effective_from - ONE_DAY).isoformat()}`"
+        return _("close {name} with `effective_until: {date}`").format(
+            name=first, date=(later.effective_from - ONE_DAY).isoformat())
     if earlier.effective_from is not None and (
             later.effective_from is None or later.effective_from < earlier.effective_from):
-        return f"close {second} with `effective_until: {(earlier.effective_from - ONE_DAY).isoformat()}`"
-    return f"give {first} an `effective_until` and {second} an `effective_from` the day after"
+        return _("close {name} with `effective_until: {date}`").format(
+            name=second, date=(earlier.effective_from - ONE_DAY).isoformat())
+    return _("give {first} an `effective_until` and {second} an `effective_from` the day after").format(
+        first=first, second=second)
 
 
 def gap(old: Dated, new: Dated) -> tuple[dt.date, dt.date] | None:
@@ -67,10 +76,12 @@ def gap_message(old_name: str, old_at: object, old: Dated, new_name: str, new_at
                 days: tuple[dt.date, dt.date], consequence: str) -> str:
     """Both ends, the missing days and the fix: start the new one the day after the old one ends."""
     first, last = days
-    missing = f"on {first}" if first == last else f"from {first} to {last}"
-    return (f"{old_name} ({old_at}) ends on {old.effective_until} and {new_name} ({new_at}) starts on "
-            f"{new.effective_from}: neither is in force {missing}{consequence}: start {new_name} with "
-            f"`effective_from: {first.isoformat()}` (the day after the other ends)")
+    missing = (_("on {date}").format(date=first) if first == last
+               else _("from {start} to {end}").format(start=first, end=last))
+    return _("{old} ({old_at}) ends on {end} and {new} ({new_at}) starts on {start}: neither is in force "
+             "{missing}{consequence}: start {new} with `effective_from: {date}` (the day after the other ends)"
+             ).format(old=old_name, old_at=old_at, end=old.effective_until, new=new_name, new_at=new_at,
+                      start=new.effective_from, missing=missing, consequence=consequence, date=first.isoformat())
 
 
 def by_start(items: Sequence[Dated]) -> list[int]:

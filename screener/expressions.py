@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from screener.i18n import _
+from screener.i18n import N_, _
 from screener.suggest import did_you_mean
 
 Kind = Literal["bool", "number", "text", "date", "list"]
@@ -30,9 +30,12 @@ class Type:
 
     def __str__(self) -> str:
         if self.kind == "text" and self.values is not None:
-            return "text (one of " + ", ".join(sorted(self.values)) + ")"
-        return {"bool": "true/false", "number": "a number", "text": "text", "date": "a date",
-                "list": "a list"}[self.kind]
+            return _("text (one of {values})").format(values=", ".join(sorted(self.values)))
+        return _(_KIND_NAMES[self.kind])
+
+
+_KIND_NAMES = {"bool": N_("true/false"), "number": N_("a number"), "text": N_("text"), "date": N_("a date"),
+               "list": N_("a list")}
 
 
 BOOL = Type("bool")
@@ -233,7 +236,8 @@ class _Parser:
 
     def push(self, node: Node, depth: int) -> None:
         if depth > MAX_DEPTH:
-            raise ExpressionError(f"expression nested too deeply (limit {MAX_DEPTH})", node.offset)
+            raise ExpressionError(_("expression nested too deeply (limit {limit})").format(limit=MAX_DEPTH),
+                                  node.offset)
         self.operands.append((node, depth))
         self.closed_comparison = False
 
@@ -263,7 +267,7 @@ class _Parser:
             if token.text == "not":
                 if top is not None and not ((isinstance(top, _Group) and top.kind != "[")
                                             or (isinstance(top, _Pending) and top.kind in ("and", "or", "not"))):
-                    raise ExpressionError("'not' cannot stand here", token.offset)
+                    raise ExpressionError(_("'not' cannot stand here"), token.offset)
                 self.stack.append(_Pending("not", 3, self.advance()))
                 return True
             self.advance()
@@ -271,7 +275,7 @@ class _Parser:
                 self.push(Literal_(token.text == "true", BOOL, token.offset), 1)
                 return False
             if token.text in KEYWORDS:
-                raise ExpressionError(f"'{token.text}' cannot stand here", token.offset)
+                raise ExpressionError(_("'{text}' cannot stand here").format(text=token.text), token.offset)
             if self.current.kind == "op" and self.current.text == "(":
                 self.advance()
                 self.stack.append(_Group("call", token))
@@ -296,7 +300,7 @@ class _Parser:
             self.stack.append(_Group("(", self.advance()))
             return True
         if token.text == "[":
-            raise ExpressionError("a list can only follow 'in' or 'not in'", token.offset)
+            raise ExpressionError(_("a list can only follow 'in' or 'not in'"), token.offset)
         if isinstance(top, _Group) and (top.kind, token.text) in (("call", ")"), ("[", "]")):
             self.advance()  # `f()`, or a trailing comma as in `min(a, b,)` or `[1, 2,]`
             self.close(top)
@@ -377,7 +381,7 @@ class _Parser:
         self.reduce(0)
         node = self.operands[-1][0]
         if not isinstance(node, Literal_):
-            raise ExpressionError("a list may hold only plain values", node.offset)
+            raise ExpressionError(_("a list may hold only plain values"), node.offset)
         return True
 
     def chain(self, kind: str, precedence: int) -> None:
@@ -428,14 +432,15 @@ class _Parser:
                 self.push(Call(name.text, nodes, name.offset), depth)
                 return
             if len(nodes) != 1 or not isinstance(nodes[0], Literal_) or not isinstance(nodes[0].value, str):
-                raise ExpressionError('date() takes one text like date("2018-12-18")', name.offset)
+                raise ExpressionError(_('date() takes one text like date("2018-12-18")'), name.offset)
             try:
                 self.push(Literal_(dt.date.fromisoformat(nodes[0].value), DATE, name.offset), 1)
             except ValueError:
-                raise ExpressionError(f"'{nodes[0].value}' is not a date (YYYY-MM-DD)", nodes[0].offset) from None
+                raise ExpressionError(_("'{value}' is not a date (YYYY-MM-DD)").format(value=nodes[0].value),
+                                      nodes[0].offset) from None
             return
         if not nodes:
-            raise ExpressionError("empty list", group.token.offset)
+            raise ExpressionError(_("empty list"), group.token.offset)
         items = tuple(node for node in nodes if isinstance(node, Literal_))
         self.push(ListOf(items, group.token.offset), 2)
         self.reduce(3)  # the comparison that opened the list is complete: nothing may extend it
@@ -443,11 +448,12 @@ class _Parser:
 
 
 def _number(token: Token) -> int | float:
-    whole, _, fraction = token.text.partition(".")
+    whole, _dot, fraction = token.text.partition(".")
     whole = whole.lstrip("0")
     if len(whole) > MAX_DIGITS:
-        raise ExpressionError(f"number too large: at most {MAX_DIGITS} digits before the decimal point",
-                              token.offset)
+        raise ExpressionError(
+            _("number too large: at most {digits} digits before the decimal point").format(digits=MAX_DIGITS),
+            token.offset)
     return float(f"{whole or 0}.{fraction}") if fraction else int(whole or "0")
 
 
@@ -572,13 +578,14 @@ class _Checker:
     def check_listof(self, node: ListOf) -> Type:
         kinds = {item.type.kind for item in node.items}
         if len(kinds) > 1:
-            self.error("a list must hold values of one kind", node.offset)
+            self.error(_("a list must hold values of one kind"), node.offset)
         return Type("list")
 
     def expect(self, node: Node, kind: Kind, what: str) -> Type | None:
         found = self.check(node)
         if found is not None and found.kind != kind:
-            self.error(f"{what} needs {Type(kind)}, but this is {found}", node.offset)
+            self.error(_("{what} needs {kind}, but this is {found}").format(what=what, kind=Type(kind), found=found),
+                       node.offset)
             return None
         return found
 
@@ -613,16 +620,17 @@ class _Checker:
         if left is None or right is None:
             return BOOL
         if node.op in ("<", "<=", ">", ">=") and left.kind not in ("number", "date"):
-            self.error(f"'{node.op}' compares numbers or dates, not {left}", node.offset)
+            self.error(_("'{op}' compares numbers or dates, not {found}").format(op=node.op, found=left), node.offset)
         else:
             self.compatible(left, right, node.right.offset, node.left, node.right)
         return BOOL
 
     def compatible(self, left: Type, right: Type, offset: int, left_node: Node, right_node: Node | None = None) -> None:
         if left.kind != right.kind:
-            shown = (f'the text "{right_node.value}"' if isinstance(right_node, Literal_) and right.kind == "text"
-                     else str(right))
-            self.error(f"cannot compare {left} with {shown}{_compare_fix(left, right, left_node, right_node)}", offset)
+            shown = (_('the text "{value}"').format(value=right_node.value)
+                     if isinstance(right_node, Literal_) and right.kind == "text" else str(right))
+            self.error(_("cannot compare {left} with {right}").format(left=left, right=shown)
+                       + _compare_fix(left, right, left_node, right_node), offset)
             return
         if left.kind == "text" and left.values is not None and right.values is not None:
             unknown = right.values - left.values
@@ -633,32 +641,34 @@ class _Checker:
     def check_call(self, node: Call) -> Type | None:
         if node.function in ("min", "max"):
             if not node.args:
-                self.error(f"{node.function}() needs at least one value", node.offset)
+                self.error(_("{function}() needs at least one value").format(function=node.function), node.offset)
             kinds = set()
             for arg in node.args:
                 found = self.check(arg)
                 if found is not None:
                     kinds.add(found.kind)
             if kinds - {"number", "date"} or len(kinds) > 1:
-                self.error(f"{node.function}() takes numbers (or dates), all of one kind", node.offset)
+                self.error(_("{function}() takes numbers (or dates), all of one kind").format(function=node.function),
+                           node.offset)
                 return None
             return Type(kinds.pop()) if kinds else NUMBER
         if node.function == "known":
             if len(node.args) != 1:
-                self.error("known() takes exactly one value", node.offset)
+                self.error(_("known() takes exactly one value"), node.offset)
             for arg in node.args:
                 self.check(arg)
             return BOOL
         if node.function == "if":
             if len(node.args) != 3:
-                self.error("if() takes three values: if(condition, then, otherwise)", node.offset)
+                self.error(_("if() takes three values: if(condition, then, otherwise)"), node.offset)
                 return None
-            self.expect(node.args[0], "bool", "the condition of if()")
+            self.expect(node.args[0], "bool", _("the condition of if()"))
             then, otherwise = self.check(node.args[1]), self.check(node.args[2])
             if then is None or otherwise is None:
                 return then or otherwise
             if then.kind != otherwise.kind:
-                self.error(f"both branches of if() must be of one kind ({then} vs {otherwise})", node.offset)
+                self.error(_("both branches of if() must be of one kind ({then} vs {otherwise})").format(
+                    then=then, otherwise=otherwise), node.offset)
                 return None
             if then.kind == "text":
                 values = None if then.values is None or otherwise.values is None else then.values | otherwise.values
@@ -678,32 +688,37 @@ class _Checker:
 
     def check_table_call(self, node: Call, table: TableSignature) -> Type:
         single = table.columns == ("points",)
-        arity = "one value (the key)" if single else "two values: the key and a column"
         if len(node.args) != (1 if single else 2):
-            self.error(f"table '{node.function}' takes {arity}", node.offset)
+            message = (_("table '{table}' takes one value (the key)") if single
+                       else _("table '{table}' takes two values: the key and a column"))
+            self.error(message.format(table=node.function), node.offset)
             return NUMBER
         key = self.check(node.args[0])
         if key is not None:
             if key.kind != table.key.kind:
-                self.error(f"table '{node.function}' is looked up by {table.key}, not {key}", node.args[0].offset)
+                self.error(_("table '{table}' is looked up by {key}, not {found}").format(
+                    table=node.function, key=table.key, found=key), node.args[0].offset)
             elif (key.kind == "text" and key.values is not None and table.key.values is not None
                   and not isinstance(node.args[0], Literal_)):  # a fixed key may pick one row on purpose
                 for value in sorted(table.key.values - key.values):
                     self.context.errors.append(
                         ExpressionError(
-                            f"table '{node.function}' has a row for '{value}', which this key can never be"
-                            f" (it is one of {', '.join(sorted(key.values))}){did_you_mean(value, key.values)}",
+                            _("table '{table}' has a row for '{value}', which this key can never be"
+                              " (it is one of {values})").format(table=node.function, value=value,
+                                                                  values=", ".join(sorted(key.values)))
+                            + did_you_mean(value, key.values),
                             node.args[0].offset,
                         )
                     )
         if not single:
-            column = self.expect(node.args[1], "text", f"the column of table '{node.function}'")
+            column = self.expect(node.args[1], "text", _("the column of table '{table}'").format(table=node.function))
             if column is not None and column.values is not None:
                 for value in sorted(column.values - set(table.columns)):
                     self.context.errors.append(
                         ExpressionError(
-                            f"table '{node.function}' has no column '{value}'; its columns are"
-                            f" {', '.join(table.columns)}{did_you_mean(value, table.columns)}",
+                            _("table '{table}' has no column '{value}'; its columns are {columns}").format(
+                                table=node.function, value=value, columns=", ".join(table.columns))
+                            + did_you_mean(value, table.columns),
                             node.args[1].offset,
                         )
                     )
@@ -758,13 +773,14 @@ def _compare_fix(left: Type, right: Type, left_node: Node, right_node: Node | No
     if literal is None or right.kind != "text":
         return ""
     if left.kind == "number":
-        return ": remove the quotes around the number"
+        return _(": remove the quotes around the number")
     if left.kind == "bool":
-        subject = name or "the yes/no value"
+        subject = name or _("the yes/no value")
         negative = str(literal.value).strip().lower() in ("false", "no", "n", "0")
-        return f": write just `{'not ' if negative else ''}{subject}` instead of comparing it with text"
+        return _(": write just `{expression}` instead of comparing it with text").format(
+            expression=f"{'not ' if negative else ''}{subject}")
     if left.kind == "date":
-        return ': write a date as date("YYYY-MM-DD")'
+        return _(': write a date as date("YYYY-MM-DD")')
     return ""
 
 

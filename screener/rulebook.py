@@ -46,7 +46,7 @@ from screener.compiled import (
     slice_at,
 )
 from screener.errors import ScreenerError
-from screener.i18n import _, ngettext
+from screener.i18n import N_, _, ngettext
 from screener.model import (
     NUMERIC_TYPES,
     AnswerWarning,
@@ -658,10 +658,11 @@ class _Loader:
                 categories.append(CategoryRule(category, condition))
             self.check_categories(score, file, path)
             rules.scores[sid] = ScoreRule(score, tuple(lines), tuple(categories))
-            self.check_replacements(score.lines, [f"line '{line.id}' of '{sid}'" for line in score.lines],
+            self.check_replacements(score.lines, [_("line '{line}' of '{score}'").format(line=line.id, score=sid)
+                                                  for line in score.lines],
                                     [dated.shape(line.points) for line in score.lines],
                                     self.positions(file, (*path, "lines"), len(score.lines)),
-                                    "the same points with other values")
+                                    _("the same points with other values"))
             if score.cutoffs and score.cutoffs.review_by:
                 review.append(StaleItem(f"Recent rounds of '{sid}'", score.cutoffs.review_by, kind="cutoffs", item=sid))
         for pid, (pathway, file, path) in items["pathways"].items():
@@ -693,27 +694,28 @@ class _Loader:
             notes = tuple(template(note, file, (*path, "notes", index)) for index, note in enumerate(pathway.notes))
             rules.pathways[pid] = PathwayRule(pathway, tuple(requirements), tuple(steps), notes)
             self.check_summary(pathway, file, path)
-            self.check_replacements(pathway.requirements, [f"requirement '{r.id}'" for r in pathway.requirements],
+            self.check_replacements(pathway.requirements, [_("requirement '{id}'").format(id=r.id)
+                                                           for r in pathway.requirements],
                                     [dated.shape(r.condition) for r in pathway.requirements],
                                     self.positions(file, (*path, "requirements"), len(pathway.requirements)),
-                                    "the same condition with other values")
-            self.check_replacements(pathway.next_steps, [f"next step {i + 1} of '{pid}'"
+                                    _("the same condition with other values"))
+            self.check_replacements(pathway.next_steps, [_("next step {number} of '{id}'").format(number=i + 1, id=pid)
                                                          for i in range(len(pathway.next_steps))],
                                     [f"{dated.shape(step.text)} if {dated.shape(step.only_if)}"
                                      for step in pathway.next_steps],
                                     self.positions(file, (*path, "next_steps"), len(pathway.next_steps)),
-                                    "the same text with other numbers")
+                                    _("the same text with other numbers"))
             for score_id in pathway.scores:
                 if score_id not in scores and score_id not in self.broken:
                     self.error(self.position(file, (*path, "scores")),
                                f"unknown score '{score_id}'{did_you_mean(score_id, scores)}")
         for section in ("flags", "leads", "warnings"):
             shown = list(items[section].values())
-            self.check_replacements([item for item, _, _ in shown],
-                                    [f"{section[:-1]} '{item.id}'" for item, _, _ in shown],
-                                    [dated.shape(item.condition) for item, _, _ in shown],
-                                    [self.position(file, path) for _, file, path in shown],
-                                    "the same condition with other values")
+            self.check_replacements([item for item, _f, _p in shown],
+                                    [_(_SHOWN_NAMES[section]).format(id=item.id) for item, _f, _p in shown],
+                                    [dated.shape(item.condition) for item, _f, _p in shown],
+                                    [self.position(file, path) for _i, file, path in shown],
+                                    _("the same condition with other values"))
         for fid, (flag, file, path) in items["flags"].items():
             condition = add(flag.condition, file, (*path, "condition"))
             if condition is not None:
@@ -740,7 +742,7 @@ class _Loader:
         if info is not None and info_position is not None:
             for lang, texts_files in by_language.items():
                 if lang == ENGLISH:
-                    for name, _ in texts_files:
+                    for name, _lang in texts_files:
                         self.error(Position(name, 1, 1), "the English texts are the rule files themselves: "
                                                          "an .en.yaml translation file is not read")
                     continue
@@ -860,16 +862,16 @@ class _Loader:
         for index, row in enumerate(table.rows):
             if row.effective_from is None:
                 self.error(self.position(file, (*path, "rows", index)),
-                           f"row {index + 1} of table '{table.id}' has no start date: in a table with dated "
-                           "rows every row needs `effective_from`")
+                           _("row {number} of table '{id}' has no start date: in a table with dated rows every "
+                             "row needs `effective_from`").format(number=index + 1, id=table.id))
         text = table.key == "text"
         for later_index, later in enumerate(table.rows):
             for earlier_index, earlier in enumerate(table.rows[:later_index]):
                 if _keys_overlap(earlier, later, text=text) and dated.dates_overlap(earlier, later):
-                    self.overlap(f"row {earlier_index + 1} of table '{table.id}'", earlier,
-                                 self.position(file, (*path, "rows", earlier_index)),
-                                 f"row {later_index + 1}", later, self.position(file, (*path, "rows", later_index)),
-                                 "for the same key")
+                    self.overlap(_("row {number} of table '{id}'").format(number=earlier_index + 1, id=table.id),
+                                 earlier, self.position(file, (*path, "rows", earlier_index)),
+                                 _("row {number}").format(number=later_index + 1), later,
+                                 self.position(file, (*path, "rows", later_index)), _("for the same key"))
         for old_index, old in enumerate(table.rows):
             if old.effective_until is None:
                 continue
@@ -884,9 +886,10 @@ class _Loader:
                 assert days is not None
                 here = self.position(file, (*path, "rows", new_index))
                 self.error(here, dated.gap_message(
-                    f"row {old_index + 1} of table '{table.id}'", self.position(file, (*path, "rows", old_index)),
-                    old, f"row {new_index + 1}", here, table.rows[new_index], days,
-                    " for the same key, so the table has no value for it then"))
+                    _("row {number} of table '{id}'").format(number=old_index + 1, id=table.id),
+                    self.position(file, (*path, "rows", old_index)), old,
+                    _("row {number}").format(number=new_index + 1), here, table.rows[new_index], days,
+                    _(" for the same key, so the table has no value for it then")))
 
     def check_versions(self, value: Derived, file: str, path: tuple[int | str, ...]) -> None:
         """Two versions of a derived value in force on the same day are an error, never "earliest wins"."""
@@ -894,18 +897,19 @@ class _Loader:
         for later_index, later in enumerate(versions):
             for earlier_index, earlier in enumerate(versions[:later_index]):
                 if dated.dates_overlap(earlier, later):
-                    self.overlap(f"version {earlier_index + 1} of '{value.id}'", earlier,
-                                 self.position(file, (*path, "versions", earlier_index)),
-                                 f"version {later_index + 1}", later,
+                    self.overlap(_("version {number} of '{id}'").format(number=earlier_index + 1, id=value.id),
+                                 earlier, self.position(file, (*path, "versions", earlier_index)),
+                                 _("version {number}").format(number=later_index + 1), later,
                                  self.position(file, (*path, "versions", later_index)), "")
         if any(dated.dates_overlap(a, b) for i, a in enumerate(versions) for b in versions[:i]):
             return  # the overlaps are the problem to fix first
         for old, new, days in dated.version_gaps(versions):
             here = self.position(file, (*path, "versions", new))
             self.error(here, dated.gap_message(
-                f"version {old + 1} of '{value.id}'", self.position(file, (*path, "versions", old)),
-                versions[old], f"version {new + 1}", here, versions[new], days,
-                ", so the value is unknown then and every verdict that reads it incomplete"))
+                _("version {number} of '{id}'").format(number=old + 1, id=value.id),
+                self.position(file, (*path, "versions", old)), versions[old],
+                _("version {number}").format(number=new + 1), here, versions[new], days,
+                _(", so the value is unknown then and every verdict that reads it incomplete")))
 
     def positions(self, file: str, path: tuple[int | str, ...], count: int) -> list[Position]:
         """Where each of the `count` items of the list at `path` starts."""
@@ -920,11 +924,13 @@ class _Loader:
             old_at, here = positions[found.old], positions[found.new]
             old_name, new_name = names[found.old], names[found.new]
             if found.days is None:
-                message = (f"{new_name} ({here}) reads like a new version of {old_name} ({old_at}) ({alike}), but "
-                           f"both are in force {dated.shared_days(old, new)}: if it replaces it, "
-                           f"{dated.overlap_fix(old_name, old, new_name, new)}")
+                message = _("{new} ({new_at}) reads like a new version of {old} ({old_at}) ({alike}), but both "
+                            "are in force {days}: if it replaces it, {fix}").format(
+                    new=new_name, new_at=here, old=old_name, old_at=old_at, alike=alike,
+                    days=dated.shared_days(old, new), fix=dated.overlap_fix(old_name, old, new_name, new))
             else:
-                message = f"{new_name} reads like a new version of {old_name} ({alike}), but " + dated.gap_message(
+                message = _("{new} reads like a new version of {old} ({alike}), but ").format(
+                    new=new_name, old=old_name, alike=alike) + dated.gap_message(
                     old_name, old_at, old, new_name, here, new, found.days, "")
             self.load_warnings.append(LoadError(here, message))
 
@@ -951,9 +957,10 @@ class _Loader:
     def overlap(self, first: str, earlier: Dated, first_at: Position, second: str, later: Dated,
                 second_at: Position, what: str) -> None:
         """One error at the second item naming both positions, the days they share and the fix."""
-        self.error(second_at, f"{first} ({first_at}) and {second} ({second_at}) are both in force "
-                              f"{dated.shared_days(earlier, later)}{' ' + what if what else ''}: "
-                              f"{dated.overlap_fix(first, earlier, second, later)}")
+        self.error(second_at, _("{first} ({first_at}) and {second} ({second_at}) are both in force {days}: {fix}"
+                                ).format(first=first, first_at=first_at, second=second, second_at=second_at,
+                                         days=dated.shared_days(earlier, later) + (" " + what if what else ""),
+                                         fix=dated.overlap_fix(first, earlier, second, later)))
 
     def check_categories(self, score: Score, file: str, path: tuple[int | str, ...]) -> None:
         """Round categories: unique ids, and two versions of one round type never in force on the same day
@@ -972,10 +979,10 @@ class _Loader:
             by_type.setdefault(category.type, []).append(index)
         for indexes in by_type.values():
             self.check_dated_versions([categories[i] for i in indexes],
-                                      [f"category '{categories[i].id}'" for i in indexes],
+                                      [_("category '{id}'").format(id=categories[i].id) for i in indexes],
                                       [self.position(file, (*where, i)) for i in indexes],
-                                      f"for rounds of type '{categories[indexes[0]].type}'",
-                                      ", so its rounds are compared with nobody's score then")
+                                      _("for rounds of type '{type}'").format(type=categories[indexes[0]].type),
+                                      _(", so its rounds are compared with nobody's score then"))
 
     def check_summary(self, pathway: Pathway, file: str, path: tuple[int | str, ...]) -> None:
         """Dated wordings of a summary: exactly one in force on every date (no overlap, no gap, the first
@@ -983,20 +990,21 @@ class _Loader:
         if isinstance(pathway.summary, str):
             return
         versions = pathway.summary
-        names = [f"summary version {index + 1} of '{pathway.id}'" for index in range(len(versions))]
+        names = [_("summary version {number} of '{id}'").format(number=index + 1, id=pathway.id)
+                 for index in range(len(versions))]
         positions = self.positions(file, (*path, "summary"), len(versions))
-        if not self.check_dated_versions(versions, names, positions, "", ", so the pathway has no summary then"):
+        if not self.check_dated_versions(versions, names, positions, "", _(", so the pathway has no summary then")):
             return
         order = dated.by_start(versions)
         first, last = order[0], max(order, key=lambda i: versions[i].effective_until or dt.date.max)
         if versions[first].effective_from is not None:
-            self.error(positions[first], f"{names[first]} starts on {versions[first].effective_from}: no summary "
-                                         "is in force before it; remove its `effective_from` (the first wording "
-                                         "covers every earlier date)")
+            self.error(positions[first], _("{name} starts on {date}: no summary is in force before it; remove its "
+                                           "`effective_from` (the first wording covers every earlier date)").format(
+                                             name=names[first], date=versions[first].effective_from))
         if versions[last].effective_until is not None:
-            self.error(positions[last], f"{names[last]} ends on {versions[last].effective_until}: no summary is "
-                                        "in force after it; remove its `effective_until` (the last wording covers "
-                                        "every later date)")
+            self.error(positions[last], _("{name} ends on {date}: no summary is in force after it; remove its "
+                                          "`effective_until` (the last wording covers every later date)").format(
+                                            name=names[last], date=versions[last].effective_until))
 
     def check_dated_versions(self, versions: Sequence[Dated], names: Sequence[str], positions: Sequence[Position],
                              what: str, consequence: str) -> bool:
@@ -1207,6 +1215,7 @@ def _keys_overlap(first: TableRow, second: TableRow, *, text: bool) -> bool:
     return low is None or high is None or low <= high
 
 
+_SHOWN_NAMES = {"flags": N_("flag '{id}'"), "leads": N_("lead '{id}'"), "warnings": N_("warning '{id}'")}
 _SHOUTED = re.compile(r"unexpected '(and|or|not|true|false)'", re.IGNORECASE)
 
 

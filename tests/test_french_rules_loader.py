@@ -1,0 +1,91 @@
+"""The rules loader's rarer problems in French, at the same file:line:col as in English (issue 16)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screener import i18n
+from screener.rulebook import RulebookError, load_rulebook
+
+RULES = """\
+rulebook:
+  id: demo
+  title: Demo rules
+  version: "1"
+  disclaimer: A screening, not legal advice.
+topics:
+  - {id: about_you, title: About you}
+questions:
+  - id: age
+    type: int
+    topic: about_you
+    prompt: How old are you?
+pathways:
+  - id: work
+    title: Work
+    kind: permanent_residence
+    summary: A work route.
+    requirements:
+      - id: adult
+        text: You are an adult
+        condition: age >= "18"
+"""
+
+
+def problems(folder: Path, text: str, lang: str) -> list[str]:
+    (folder / "main.yaml").write_text(text, encoding="utf-8")
+    with i18n.command_language(lang), pytest.raises(RulebookError) as caught:
+        load_rulebook(folder)
+    return caught.value.details
+
+
+def test_a_type_error_in_a_condition_is_explained_in_french(tmp_path: Path) -> None:
+    where = f"{tmp_path / 'main.yaml'}:21:27"
+    assert problems(tmp_path, RULES, "en") == [
+        f"{where}: cannot compare a number with the text \"18\": remove the quotes around the number"]
+    assert problems(tmp_path, RULES, "fr") == [
+        f"{where}: impossible de comparer un nombre avec le texte « 18 » : retirez les guillemets autour du nombre"]
+
+
+DATED = """\
+rulebook: {id: demo, title: Demo, version: "1", disclaimer: Not legal advice.}
+topics: [{id: main, title: Main}]
+questions:
+  - {id: age, type: int, topic: main, prompt: Age?}
+derived:
+  - id: limit
+    versions:
+      - expr: "35"
+        effective_from: 2025-01-01
+      - expr: "30"
+        effective_from: 2026-07-07
+pathways:
+  - id: work
+    title: Work
+    kind: permanent_residence
+    summary: s
+    requirements:
+      - {id: young, text: Young enough, condition: age <= limit}
+"""
+
+
+def test_overlapping_versions_are_explained_in_french(tmp_path: Path) -> None:
+    file = tmp_path / "main.yaml"
+    assert problems(tmp_path, DATED, "fr") == [
+        f"{file}:10:9: la version 1 de « limit » ({file}:8:9) et la version 2 ({file}:10:9) sont en vigueur en même "
+        "temps à partir du 2026-07-07 : fermez la version 1 de « limit » avec `effective_until: 2026-07-06`"]
+
+
+def test_a_gap_between_versions_is_explained_in_french(tmp_path: Path) -> None:
+    file = tmp_path / "main.yaml"
+    text = DATED.replace("effective_from: 2025-01-01\n",
+                         "effective_from: 2025-01-01\n        effective_until: 2026-06-30\n")
+    assert problems(tmp_path, text, "fr") == [
+        f"{file}:11:9: la version 1 de « limit » ({file}:8:9) se termine le 2026-06-30 et la version 2 ({file}:11:9) "
+        "commence le 2026-07-07 : rien n'est en vigueur du 2026-07-01 au 2026-07-06; la valeur est donc inconnue "
+        "pendant ces jours et chaque résultat qui la lit est incomplet : faites commencer la version 2 avec "
+        "`effective_from: 2026-07-01` (le lendemain de la fin de l'autre)"]
+    english = problems(tmp_path, text, "en")
+    assert english[0].startswith(f"{file}:11:9: version 1 of 'limit' ({file}:8:9) ends on 2026-06-30 and version 2")
