@@ -186,7 +186,8 @@ def compare(case: Case, report: Report, known_ids: Mapping[str, Collection[str]]
             if category_id not in in_force:
                 differences.append(Difference(
                     ("categories", score_id, category_id), wanted_word, "no such category in force",
-                    (f"categories in force on {report.as_of.isoformat()}: {', '.join(in_force) or 'none'}",),
+                    (_("categories in force on {date}: {ids}").format(
+                        date=report.as_of.isoformat(), ids=", ".join(in_force) or "—"),),
                     updatable=False))
             elif words[in_force[category_id]] != wanted_word:
                 differences.append(Difference(("categories", score_id, category_id), wanted_word,

@@ -103,6 +103,8 @@ def test_a_case_expecting_a_category_fails_with_what_was_found(book: Rulebook) -
     found = {d.key: (d.expected, d.got) for d in result.differences}
     assert found[("categories", "crs_score", "stem_2026")] == ("maybe", "no such category in force")
     assert found[("categories", "crs_score", "french_language")] == ("no", "maybe")
+    (why,) = next(d.why for d in result.differences if d.key == ("categories", "crs_score", "stem_2026"))
+    assert why.startswith("categories in force on 2025-09-01: ") and "healthcare_2025" in why and "stem" not in why
 
 
 def copy_rules(tmp_path: Path) -> Path:
