@@ -164,15 +164,15 @@ def yaml_entries(folder: Path) -> list[tuple[Path, str | None]]:
                     continue
                 mode = entry.stat(follow_symlinks=True).st_mode
             except FileNotFoundError:
-                found.append((path, "broken link"))
+                found.append((path, _("broken link")))
                 continue
             except OSError as error:
-                found.append((path, f"cannot read ({error.strerror or error})"))
+                found.append((path, _("cannot read ({reason})").format(reason=error.strerror or error)))
                 continue
             if stat.S_ISREG(mode):
                 found.append((path, None))
             elif not stat.S_ISDIR(mode):  # a link to a folder is simply not followed
-                found.append((path, "not a regular file"))
+                found.append((path, _("not a regular file")))
     return sorted(found)
 
 
@@ -841,7 +841,9 @@ class _Loader:
                 elif isinstance(value, bool) or not isinstance(value, int | float):
                     self.error(self.position(file, (*rpath, cell)), _("'{cell}' must be a number").format(cell=cell))
                 elif _out_of_range(value):
-                    self.error(self.position(file, (*rpath, cell)), f"'{cell}' {OUT_OF_RANGE}")
+                    self.error(self.position(file, (*rpath, cell)), _(
+                        "'{cell}' must be a finite number below 10^{digits} in size (as in expressions)").format(
+                            cell=cell, digits=ex.MAX_DIGITS))
             for column in columns:
                 if column not in row.cells:
                     self.error(self.position(file, rpath),
@@ -852,7 +854,9 @@ class _Loader:
                     self.error(self.position(file, rpath), _("table '{id}' has number keys, not '{key}'").format(
                         id=table.id, key=key))
                 elif table.key == "number" and _out_of_range(key):
-                    self.error(self.position(file, rpath), f"a key {OUT_OF_RANGE}")
+                    self.error(self.position(file, rpath), _(
+                        "a key must be a finite number below 10^{digits} in size (as in expressions)").format(
+                            digits=ex.MAX_DIGITS))
                 elif table.key == "text":
                     if not isinstance(key, str):
                         self.error(self.position(file, rpath), _("table '{id}' has text keys; quote '{key}'").format(
@@ -1244,14 +1248,12 @@ _TEXT_NUMBER_WARNINGS = {
                  "both)"),
 }
 _SHOWN_NAMES = {"flags": N_("flag '{id}'"), "leads": N_("lead '{id}'"), "warnings": N_("warning '{id}'")}
-_SHOUTED = re.compile(r"unexpected '(and|or|not|true|false)'", re.IGNORECASE)
-
-
 def _parse_advice(message: str) -> str:
     """`AND`, `Or`, `TRUE`: the words of the language are written in lower case."""
-    match = _SHOUTED.fullmatch(message)
+    shouted = re.escape(_("unexpected '{text}'")).replace(re.escape("{text}"), "(and|or|not|true|false)")
+    match = re.fullmatch(shouted, message, re.IGNORECASE)
     if match and match.group(1) != match.group(1).lower():
-        return f"{message}: write '{match.group(1).lower()}' in lower case"
+        return _("{message}: write '{word}' in lower case").format(message=message, word=match.group(1).lower())
     return message
 
 
@@ -1262,10 +1264,11 @@ def _name_advice(message: str, node: ex.Node) -> str:
             continue
         for name, other in ((found.left, found.right), (found.right, found.left)):
             if (isinstance(name, ex.Name) and isinstance(other, ex.Name) and other.name.lower() in ("yes", "no")
-                    and message.startswith(f"unknown name '{other.name}'")):
+                    and message.startswith(_("unknown name '{name}'").format(name=other.name))):
                 negate = (other.name.lower() == "no") != (found.op == "!=")
-                return (f"unknown name '{other.name}': for a yes/no question write just "
-                        f"`{'not ' if negate else ''}{name.name}` instead of comparing it with {other.name}")
+                return _("unknown name '{name}': for a yes/no question write just `{expression}` instead of "
+                         "comparing it with {name}").format(name=other.name,
+                                                           expression=f"{'not ' if negate else ''}{name.name}")
     return message
 
 
@@ -1336,9 +1339,6 @@ def _rejoin_thousands(cells: Mapping[str, object]) -> dict[str, object]:
         joined[cell] = value
         last = cell
     return joined
-
-
-OUT_OF_RANGE = f"must be a finite number below 10^{ex.MAX_DIGITS} in size (as in expressions)"
 
 
 def _out_of_range(value: Any) -> bool:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from screener.i18n import _, format_number
+
 if TYPE_CHECKING:
     import yaml
 
@@ -125,7 +127,7 @@ def _loader_class() -> type[yaml.SafeLoader]:
 
 class DuplicateKeyError(Exception):
     def __init__(self, position: Position, key: str) -> None:
-        super().__init__(f"duplicate key '{key}'")
+        super().__init__(_("duplicate key '{key}'").format(key=key))
         self.position = position
         self.key = key
 
@@ -160,7 +162,7 @@ def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoad
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        message = " ".join(part for part in (exc.context, exc.problem) if part) or _("invalid YAML")
         opened = exc.context_mark
         advice = yaml_advice(message, text.splitlines(), line, column,
                              (opened.line + 1, opened.column + 1) if opened else None)
@@ -169,7 +171,8 @@ def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoad
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(Position(filename, 1, 1), str(exc)) from None
     except RecursionError:  # only the pure-Python parser recurses; _check_size bounds everything after it
-        raise YamlSyntaxError(Position(filename, 1, 1), f"nested too deeply (limit {MAX_NESTING})") from None
+        raise YamlSyntaxError(Position(filename, 1, 1),
+                              _("nested too deeply (limit {limit})").format(limit=MAX_NESTING)) from None
     finally:
         loader.dispose()
 
@@ -186,29 +189,34 @@ def yaml_advice(message: str, lines: list[str], line: int, column: int,
     before = here[:column - 1]
     indent = here[:len(here) - len(here.lstrip(" \t"))]
     if "\t" in indent or "tab" in message or here[column - 1:column] == "\t":
-        return "this line is indented with a tab: indent with spaces only"
+        return _("this line is indented with a tab: indent with spaces only")
     if "mapping values are not allowed" in message:
         if ": " in before or before.rstrip().endswith(":"):
-            return ("text that contains ': ' must be in quotes: write the whole text in double quotes, "
-                    'e.g. text: "Note: see s. 12"')
-        return "indent this line like the one above (keys of one item start in the same column)"
+            return _("text that contains ': ' must be in quotes: write the whole text in double quotes, "
+                     'e.g. text: "Note: see s. 12"')
+        return _("indent this line like the one above (keys of one item start in the same column)")
     if "quoted scalar" in message and "end of stream" in message:
-        where = f" (opened on line {opened[0]})" if opened else ""
-        return f"a quote{where} is never closed: end the text with the same quote it starts with"
+        if opened:
+            return _("a quote (opened on line {line}) is never closed: end the text with the same quote it starts "
+                     "with").format(line=opened[0])
+        return _("a quote is never closed: end the text with the same quote it starts with")
     if "flow sequence" in message or "flow mapping" in message:
         bracket = "]" if "sequence" in message else "}"
-        where = f" on line {opened[0]}" if opened else ""
-        return f"a list opened with '{'[' if bracket == ']' else '{'}'{where} is not closed with '{bracket}'"
+        start = "[" if bracket == "]" else "{"
+        if opened:
+            return _("a list opened with '{start}' on line {line} is not closed with '{end}'").format(
+                start=start, line=opened[0], end=bracket)
+        return _("a list opened with '{start}' is not closed with '{end}'").format(start=start, end=bracket)
     if "'-' indicator" in message or ("block collection" in message and "block end" in message):
-        return ("indent this line like the one above: each item of a list starts with '- ' in the same column, "
-                "and the keys of one item line up under its first key")
+        return _("indent this line like the one above: each item of a list starts with '- ' in the same column, "
+                 "and the keys of one item line up under its first key")
     if "expected key" in message or ("block mapping" in message and "block end" in message):
         if "'" in before and before.count("'") % 2 == 0 and re.search(r":\s*'", before):
-            return "an apostrophe inside text in single quotes: write it twice ('it''s') or use double quotes"
-        return "indent this line like the one above (keys of one item start in the same column)"
+            return _("an apostrophe inside text in single quotes: write it twice ('it''s') or use double quotes")
+        return _("indent this line like the one above (keys of one item start in the same column)")
     if "cannot start any token" in message or "undefined alias" in message:
-        first = here[column - 1:column] or "this character"
-        return f"text that starts with '{first}' must be in quotes, e.g. \"{first}…\""
+        first = here[column - 1:column] or _("this character")
+        return _("text that starts with '{first}' must be in quotes, e.g. \"{first}…\"").format(first=first)
     return None
 
 
@@ -268,11 +276,15 @@ def _check_size(root: yaml.Node, filename: str) -> None:
             size[key] = 1 + sum(size[id(kid)] for kid in kids)
             height[key] = 1 + max((height[id(kid)] for kid in kids), default=0)
             if size[key] > MAX_NODES:
-                raise YamlSyntaxError(where(node), f"too many values once aliases are expanded (limit {MAX_NODES})")
+                raise YamlSyntaxError(where(node),
+                                      _("too many values once aliases are expanded (limit {limit})").format(
+                                          limit=MAX_NODES))
             if height[key] > MAX_NESTING:
-                raise YamlSyntaxError(where(node), f"lists and mappings nested too deeply (limit {MAX_NESTING})")
+                raise YamlSyntaxError(where(node),
+                                      _("lists and mappings nested too deeply (limit {limit})").format(
+                                          limit=MAX_NESTING))
         elif key in open_nodes:
-            raise YamlSyntaxError(where(node), "an alias refers to a value that contains it")
+            raise YamlSyntaxError(where(node), _("an alias refers to a value that contains it"))
         elif key not in size:
             open_nodes.add(key)
             pending.append((node, True))
@@ -283,15 +295,21 @@ def _value_problem(node: yaml.Node, exc: Exception) -> str:
     """What is wrong with a scalar PyYAML could not build, without repeating the value itself."""
     tag = str(getattr(node, "tag", "")).rsplit(":", 1)[-1]
     if tag == "int":
-        return "number too large"
+        return _("number too large")
     if tag == "timestamp":
-        detail = str(exc) if isinstance(exc, ValueError) else "use YYYY-MM-DD"
-        return f"not a valid date ({detail})"
-    return f"not a valid {tag or 'value'}"
+        detail = str(exc) if isinstance(exc, ValueError) else _("use YYYY-MM-DD")
+        return _("not a valid date ({detail})").format(detail=detail)
+    return _("not a valid {tag}").format(tag=tag) if tag else _("not a valid value")
+
+
+def _cannot_read(error: OSError) -> str:
+    """Why a file cannot be read, in the system's words (strerror)."""
+    return _("cannot read ({reason})").format(reason=error.strerror or error)
 
 
 def _too_large(size: int) -> str:
-    return f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
+    return _("file too large ({size} bytes; the limit is {limit})").format(
+        size=format_number(size), limit=format_number(MAX_FILE_BYTES))
 
 
 def read_file_bytes(path: Path, display_name: str) -> bytes:
@@ -303,17 +321,17 @@ def read_file_bytes(path: Path, display_name: str) -> bytes:
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        raise YamlSyntaxError(start, f"cannot read ({exc.strerror or exc})") from None
+        raise YamlSyntaxError(start, _cannot_read(exc)) from None
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
-            raise YamlSyntaxError(start, "not a regular file")
+            raise YamlSyntaxError(start, _("not a regular file"))
         if info.st_size > MAX_FILE_BYTES:
             raise YamlSyntaxError(start, _too_large(info.st_size))
         with os.fdopen(handle, "rb", closefd=False) as stream:
             data = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise YamlSyntaxError(start, f"cannot read ({exc.strerror or exc})") from None
+        raise YamlSyntaxError(start, _cannot_read(exc)) from None
     finally:
         os.close(handle)
     if len(data) > MAX_FILE_BYTES:
@@ -326,7 +344,8 @@ def read_file_text(path: Path, display_name: str) -> str:
     try:
         return read_file_bytes(path, display_name).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise YamlSyntaxError(Position(display_name, 1, 1), f"not UTF-8 text ({exc.reason})") from None
+        raise YamlSyntaxError(Position(display_name, 1, 1),
+                              _("not UTF-8 text ({reason})").format(reason=exc.reason)) from None
 
 
 def load_yaml_file(path: Path, display_name: str) -> Any:

@@ -106,3 +106,17 @@ pathways:""")
         f"{file}:11:12: thème « about_yuo » inconnu (vouliez-vous dire «\u00a0about_you\u00a0»?); "
         "les thèmes sont : about_you",
         f"{file}:18:25: « points » doit être un nombre simple : écrivez 15263 (sans « $ » ni virgules)"]
+
+
+@pytest.mark.parametrize(("old", "new", "french", "english"), [
+    ('age >= "18"', "age >= 18 AND age < 99", "21:30: « AND » inattendu : écrivez « and » en minuscules",
+     "21:30: unexpected 'AND': write 'and' in lower case"),
+    ("    prompt: How old are you?\n", "    prompt: How old are you?\n    prompt: Age?\n",
+     "13:5: clé « prompt » en double", "13:5: duplicate key 'prompt'"),
+])
+def test_parse_advice_and_yaml_problems_are_explained_in_french(
+        tmp_path: Path, old: str, new: str, french: str, english: str) -> None:
+    text = RULES.replace(old, new)
+    file = tmp_path / "main.yaml"
+    assert problems(tmp_path, text, "fr") == [f"{file}:{french}"]
+    assert problems(tmp_path, text, "en") == [f"{file}:{english}"]
