@@ -750,12 +750,12 @@ class _Loader:
             for lang, texts_files in by_language.items():
                 if lang == ENGLISH:
                     for name, _lang in texts_files:
-                        self.error(Position(name, 1, 1), "the English texts are the rule files themselves: "
-                                                         "an .en.yaml translation file is not read")
+                        self.error(Position(name, 1, 1), _("the English texts are the rule files themselves: "
+                                                           "an .en.yaml translation file is not read"))
                     continue
                 if not texts_files:
-                    self.error(info_position, f"languages: required: {lang} but there is no {language_name(lang)} "
-                                              f"translation file (*.{lang}.yaml)")
+                    self.error(info_position, _("languages: required: {lang} but there is no {language} translation "
+                                                "file (*.{lang}.yaml)").format(lang=lang, language=language_name(lang)))
                     continue
                 problems = Problems(self.error, lambda p, m: self.load_warnings.append(LoadError(p, m)),
                                     lang in required)

@@ -120,3 +120,11 @@ def test_parse_advice_and_yaml_problems_are_explained_in_french(
     file = tmp_path / "main.yaml"
     assert problems(tmp_path, text, "fr") == [f"{file}:{french}"]
     assert problems(tmp_path, text, "en") == [f"{file}:{english}"]
+
+
+def test_a_missing_required_translation_file_is_explained_in_french(tmp_path: Path) -> None:
+    text = RULES.replace('  version: "1"\n', '  version: "1"\n  languages: {required: [fr]}\n').replace(
+        'age >= "18"', "age >= 18")
+    assert problems(tmp_path, text, "fr") == [
+        f"{tmp_path / 'main.yaml'}:2:3: languages: required: fr, mais il n'y a aucun fichier de traduction en "
+        "français (*.fr.yaml)"]
