@@ -5,33 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_loader import HEADER, PATHWAY
 
 from screener import i18n
 from screener.rulebook import RulebookError, load_rulebook
 
-RULES = """\
-rulebook:
-  id: demo
-  title: Demo rules
-  version: "1"
-  disclaimer: A screening, not legal advice.
-topics:
-  - {id: about_you, title: About you}
-questions:
-  - id: age
-    type: int
-    topic: about_you
-    prompt: How old are you?
-pathways:
-  - id: work
-    title: Work
-    kind: permanent_residence
-    summary: A work route.
-    requirements:
-      - id: adult
-        text: You are an adult
-        condition: age >= "18"
-"""
+# The loader tests' demo rules, with a quoted number in the condition (a type error).
+RULES = HEADER + PATHWAY.replace("condition: age >= 18", 'condition: age >= "18"')
 
 
 def problems(folder: Path, text: str, lang: str) -> list[str]:
@@ -42,7 +22,7 @@ def problems(folder: Path, text: str, lang: str) -> list[str]:
 
 
 def test_a_type_error_in_a_condition_is_explained_in_french(tmp_path: Path) -> None:
-    where = f"{tmp_path / 'main.yaml'}:21:27"
+    where = f"{tmp_path / 'main.yaml'}:32:27"
     assert problems(tmp_path, RULES, "en") == [
         f"{where}: cannot compare a number with the text \"18\": remove the quotes around the number"]
     assert problems(tmp_path, RULES, "fr") == [
@@ -92,7 +72,7 @@ def test_a_gap_between_versions_is_explained_in_french(tmp_path: Path) -> None:
 
 
 def test_table_and_topic_problems_are_explained_in_french(tmp_path: Path) -> None:
-    text = RULES.replace("topic: about_you", "topic: about_yuo").replace(
+    text = RULES.replace("topic: about_you", "topic: about_yuo", 1).replace(
         'condition: age >= "18"', "condition: age >= bands(1)").replace("pathways:", """\
 tables:
   - id: bands
@@ -103,16 +83,16 @@ tables:
 pathways:""")
     file = tmp_path / "main.yaml"
     assert problems(tmp_path, text, "fr") == [
-        f"{file}:11:12: thème « about_yuo » inconnu (vouliez-vous dire «\u00a0about_you\u00a0»?); "
+        f"{file}:13:12: thème « about_yuo » inconnu (vouliez-vous dire «\u00a0about_you\u00a0»?); "
         "les thèmes sont : about_you",
-        f"{file}:18:25: « points » doit être un nombre simple : écrivez 15263 (sans « $ » ni virgules)"]
+        f"{file}:29:25: « points » doit être un nombre simple : écrivez 15263 (sans « $ » ni virgules)"]
 
 
 @pytest.mark.parametrize(("old", "new", "french", "english"), [
-    ('age >= "18"', "age >= 18 AND age < 99", "21:30: « AND » inattendu : écrivez « and » en minuscules",
-     "21:30: unexpected 'AND': write 'and' in lower case"),
+    ('age >= "18"', "age >= 18 AND age < 99", "32:30: « AND » inattendu : écrivez « and » en minuscules",
+     "32:30: unexpected 'AND': write 'and' in lower case"),
     ("    prompt: How old are you?\n", "    prompt: How old are you?\n    prompt: Age?\n",
-     "13:5: clé « prompt » en double", "13:5: duplicate key 'prompt'"),
+     "15:5: clé « prompt » en double", "15:5: duplicate key 'prompt'"),
 ])
 def test_parse_advice_and_yaml_problems_are_explained_in_french(
         tmp_path: Path, old: str, new: str, french: str, english: str) -> None:
