@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from screener.answers import field_name
 from screener.errors import ScreenerError
 from screener.files import atomic_write
+from screener.i18n import _
 from screener.source import DuplicateKeyError, YamlSyntaxError, load_yaml_text
 
 if TYPE_CHECKING:
@@ -50,18 +51,20 @@ def read_answer_file(path: Path) -> AnswerFile:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise ScreenerError(f"--answers: {path} is too large to be an answer file ({size} bytes)", exit_code=2)
+            raise ScreenerError(_("--answers: {path} is too large to be an answer file ({size} bytes)").format(
+                path=path, size=size), exit_code=2)
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ScreenerError(f"--answers: no such file: {path}", exit_code=2) from None
+        raise ScreenerError(_("--answers: no such file: {path}").format(path=path), exit_code=2) from None
     except IsADirectoryError:
-        raise ScreenerError(f"--answers: {path} is a folder, not a file", exit_code=2) from None
+        raise ScreenerError(_("--answers: {path} is a folder, not a file").format(path=path), exit_code=2) from None
     except OSError as exc:
-        raise ScreenerError(f"--answers: cannot read {path} ({exc.strerror})", exit_code=2) from None
+        raise ScreenerError(_("--answers: cannot read {path} ({reason})").format(path=path, reason=exc.strerror),
+                            exit_code=2) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ScreenerError(f"--answers: {path} is not UTF-8 text", exit_code=2) from None
+        raise ScreenerError(_("--answers: {path} is not UTF-8 text").format(path=path), exit_code=2) from None
     data = _parse(text, path)
     if data is None:
         return AnswerFile()

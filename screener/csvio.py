@@ -34,6 +34,7 @@ import polars as pl
 
 from screener.errors import ScreenerError
 from screener.files import atomic_write
+from screener.i18n import N_, _
 
 BOM = b"\xef\xbb\xbf"
 BLOCK_BYTES = 2 * 1024 * 1024
@@ -58,7 +59,7 @@ class CsvError(ScreenerError):
     exit_code = 2
 
 
-ENCODING_ADVICE = "save it as 'CSV UTF-8', or name its encoding with --encoding (e.g. --encoding cp1252)"
+ENCODING_ADVICE = N_("save it as 'CSV UTF-8', or name its encoding with --encoding (e.g. --encoding cp1252)")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _ZIP = b"PK\x03\x04"
 # Bytes Windows-1252 leaves undefined: a file holding one is Latin-1 (ISO-8859-1), which defines all 256.
@@ -70,7 +71,8 @@ def encoding_name(name: str) -> str:
     try:
         return codecs.lookup(name).name
     except LookupError:
-        raise CsvError(f"--encoding: '{name}' is not an encoding (try utf-8, utf-16, cp1252 or latin-1)") from None
+        raise CsvError(_("--encoding: '{name}' is not an encoding (try utf-8, utf-16, cp1252 or latin-1)").format(
+            name=name)) from None
 
 
 def detect_encoding(start: bytes) -> str:
@@ -88,16 +90,18 @@ def detect_encoding(start: bytes) -> str:
     if start.startswith(_UTF16_BOMS):
         return "utf-16"
     if start.startswith(_ZIP):
-        raise CsvError("the input is a zip file (an Excel workbook?): give it a .xlsx name, or save it as 'CSV UTF-8'")
+        raise CsvError(_("the input is a zip file (an Excel workbook?): give it a .xlsx name, or save it as "
+                         "'CSV UTF-8'"))
     if b"\x00" in start[:4096]:
-        raise CsvError("the input holds NUL bytes: it is not a CSV (UTF-16 without a BOM? use --encoding utf-16-le)")
+        raise CsvError(_("the input holds NUL bytes: it is not a CSV (UTF-16 without a BOM? use --encoding "
+                         "utf-16-le)"))
     try:
         codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
         return "utf-8"
     except UnicodeDecodeError:
         pass
     if any(ord(char) > 0x7F for char in start.decode("utf-8", errors="ignore")):  # UTF-8 accents beside others
-        raise CsvError(f"the input mixes UTF-8 with another encoding; {ENCODING_ADVICE}")
+        raise CsvError(_("the input mixes UTF-8 with another encoding; {advice}").format(advice=_(ENCODING_ADVICE)))
     return "latin-1" if _CP1252_HOLES.search(start) else "cp1252"
 
 
@@ -129,7 +133,8 @@ class Transcoded(io.RawIOBase):
             try:
                 text = self.decoder.decode(raw, final=not raw)
             except UnicodeDecodeError:
-                raise CsvError(f"the input is not {self.encoding} text; {ENCODING_ADVICE}") from None
+                raise CsvError(_("the input is not {encoding} text; {advice}").format(
+                    encoding=self.encoding, advice=_(ENCODING_ADVICE))) from None
             if not raw:
                 self.done = True
         return text.encode("utf-8")
@@ -229,15 +234,16 @@ class CsvReader:
         try:
             header_line = header_bytes.decode("utf-8").removesuffix("\r")
         except UnicodeDecodeError:
-            raise CsvError(f"the input is not UTF-8 text; {ENCODING_ADVICE}") from None
+            raise CsvError(_("the input is not UTF-8 text; {advice}").format(advice=_(ENCODING_ADVICE))) from None
         if not header_line.strip():
             if self.header_line_number > 1:
-                raise CsvError("the input has only blank lines: the first non-blank line must name the columns")
-            raise CsvError("the input is empty: the first line must name the columns")
+                raise CsvError(_("the input has only blank lines: the first non-blank line must name the columns"))
+            raise CsvError(_("the input is empty: the first line must name the columns"))
         self.delimiter = sniff_delimiter(header_line)
         header = self.split(header_line)
         if header is None:
-            raise CsvError(f"line {self.header_line_number}: the header (column names) has broken quotes")
+            raise CsvError(_("line {number}: the header (column names) has broken quotes").format(
+                number=self.header_line_number))
         self.header = [name.translate(_SWAP_TEXT) for name in header] if self.swapped else header
         self.columns = cell_columns(len(self.header))
 
@@ -282,8 +288,8 @@ class CsvReader:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             line = first_line + data.count(b"\n", 0, error.start)
-            raise CsvError(f"line {line} is not UTF-8 text (the lines before it are): the file mixes encodings; "
-                           f"{ENCODING_ADVICE}") from None
+            raise CsvError(_("line {number} is not UTF-8 text (the lines before it are): the file mixes encodings; "
+                             "{advice}").format(number=line, advice=_(ENCODING_ADVICE))) from None
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
@@ -293,7 +299,7 @@ class CsvReader:
         if stop is None:
             return frame, b""
         offset = 0
-        for _ in range(stop):
+        for _line in range(stop):
             offset = data.index(b"\n", offset) + 1
         return frame, data[offset:]
 
@@ -476,10 +482,12 @@ def atomic_output(path: str, *, private: bool = True) -> Iterator[IO[bytes]]:
     target = Path(path)
     if path != "-":
         if target.is_dir():
-            raise ScreenerError(f"{path}: is a folder; give a file name for the output", exit_code=2)
+            raise ScreenerError(_("{path}: is a folder; give a file name for the output").format(path=path),
+                                exit_code=2)
         folder = target.parent if str(target.parent) else Path(".")
         if not folder.is_dir():
-            raise ScreenerError(f"{path}: the folder {folder} does not exist", exit_code=2)
+            raise ScreenerError(_("{path}: the folder {folder} does not exist").format(path=path, folder=folder),
+                                exit_code=2)
     with atomic_write(path, suffix=".partial", private=private) as stream:
         yield stream
 
@@ -495,10 +503,10 @@ def open_input(path: str) -> Iterator[tuple[IO[bytes], int | None]]:
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below
     except FileNotFoundError:
-        raise ScreenerError(f"{path}: no such file", exit_code=2) from None
+        raise ScreenerError(_("{path}: no such file").format(path=path), exit_code=2) from None
     except IsADirectoryError:
-        raise ScreenerError(f"{path}: is a folder, not a CSV file", exit_code=2) from None
+        raise ScreenerError(_("{path}: is a folder, not a CSV file").format(path=path), exit_code=2) from None
     except PermissionError:
-        raise ScreenerError(f"{path}: permission denied", exit_code=2) from None
+        raise ScreenerError(_("{path}: permission denied").format(path=path), exit_code=2) from None
     with stream:
         yield stream, os.fstat(stream.fileno()).st_size

@@ -19,6 +19,7 @@ import io
 from dataclasses import dataclass, field
 
 from screener.errors import ScreenerError
+from screener.i18n import _
 from screener.labels import label_key
 from screener.model import Question
 from screener.rulebook import Rulebook
@@ -100,7 +101,8 @@ def load_intake_map(path: str, option: str = "--map") -> IntakeMap:
     try:
         data = load_yaml_text(raw.decode("utf-8-sig"), path)
     except UnicodeDecodeError:
-        raise ScreenerError(f"{option}: {path}: not UTF-8 text", exit_code=2) from None
+        raise ScreenerError(_("{option}: {path}: not UTF-8 text").format(option=option, path=path),
+                            exit_code=2) from None
     except (YamlSyntaxError, DuplicateKeyError) as error:
         raise ScreenerError(f"{option}: {error.position}: {error}", exit_code=2) from None
 

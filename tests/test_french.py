@@ -106,6 +106,26 @@ def test_batch_in_french_keeps_the_contract_and_writes_french_titles(tmp_path: P
     assert titles["cusma_professional"]["title"] in letter
 
 
+@pytest.mark.parametrize(("content", "french"), [
+    (b"", "l'entrée est vide : la première ligne doit nommer les colonnes"),
+    (b"\n\n", "l'entrée n'a que des lignes vides"),
+])
+def test_an_unreadable_intake_is_refused_in_french(tmp_path: Path, content: bytes, french: str) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(content)
+    result = runner.invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--lang", "fr"])
+    assert result.exit_code == 2
+    (error,) = [line for line in result.output.splitlines() if line.startswith("Erreur")]  # after review warnings
+    assert error.startswith("Erreur : ") and french in error, result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_answer_file_is_refused_in_french(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", "--answers", str(tmp_path / "absent.yaml"), "--json", "--lang", "fr"])
+    assert result.exit_code == 2
+    assert "--answers : fichier introuvable : " in one_line(result.output), result.output
+
+
 def test_rules_explain_in_french() -> None:
     result = runner.invoke(app, ["rules", "explain", "express_entry_fsw", "--lang", "fr", "--markdown"])
     assert result.exit_code == 0, result.output
