@@ -151,20 +151,19 @@ def compare(case: Case, report: Report, known_ids: Mapping[str, Collection[str]]
         elif pathway.outcome != wanted:
             differences.append(Difference(("pathways", pathway_id), wanted, pathway.outcome,
                                           deciding_requirements(pathway)))
+    scores_listed = _("scores are: {ids}").format(ids=", ".join(report.scores))  # why a score id is wrong
     for score_id, wanted_score in expect.scores.items():
         score = report.scores.get(score_id)
         if score is None:
-            listed = _("scores are: {ids}").format(ids=", ".join(report.scores))
-            differences.append(Difference(("scores", score_id), wanted_score, "no such score", (listed,),
+            differences.append(Difference(("scores", score_id), wanted_score, "no such score", (scores_listed,),
                                           updatable=False))
         elif not _same_number(wanted_score, score.value):
             differences.append(Difference(("scores", score_id), wanted_score, score.value, score_breakdown(score)))
     for score_id, wanted_lines in expect.score_lines.items():
         score = report.scores.get(score_id)
         if score is None:
-            listed = _("scores are: {ids}").format(ids=", ".join(report.scores))
-            differences.append(Difference(("score_lines", score_id), wanted_lines, "no such score", (listed,),
-                                          updatable=False))
+            differences.append(Difference(("score_lines", score_id), wanted_lines, "no such score",
+                                          (scores_listed,), updatable=False))
             continue
         by_id = {line.id: line for line in score.lines}
         for line_id, wanted_points in wanted_lines.items():
