@@ -308,15 +308,62 @@ def test_the_shipped_french_citations_name_the_french_acts() -> None:
     assert all("IRPR" not in c and "IRPA" not in c and ("RIPR" in c or "LIPR" in c) for c in cited), cited
 
 
-def test_french_links_are_french_canada_ca_pages_or_the_english_ones() -> None:
-    """A French next step links to canada.ca/fr/... or keeps the English link; never a made-up mix."""
+FRENCH_LINK = ("https://www.canada.ca/fr/immigration-refugies-citoyennete/", "https://www.quebec.ca/",
+               "https://www.international.gc.ca/")
+
+
+def _french_and_english_steps() -> list[tuple[str, str | None, str | None]]:
+    """(where, English url, French url) for every next step of every pathway and lead in the shipped rules."""
     rulebook = load_rulebook(SHIPPED)
     french = rulebook.in_language("fr")
-    for pid, pathway in french.pathways.items():
-        for english_step, step in zip(rulebook.pathways[pid].next_steps, pathway.next_steps, strict=True):
-            assert step.url == english_step.url or (step.url or "").startswith(
-                ("https://www.canada.ca/fr/immigration-refugies-citoyennete/", "https://www.quebec.ca/",
-                 "https://www.international.gc.ca/")), step.url
+    steps = []
+    for english_items, french_items in ((rulebook.pathways, french.pathways), (rulebook.leads, french.leads)):
+        assert english_items
+        for item_id, item in english_items.items():
+            for index, (english_step, step) in enumerate(
+                    zip(item.next_steps, french_items[item_id].next_steps, strict=True), start=1):
+                steps.append((f"{item_id} {index}", english_step.url, step.url))
+    return steps
+
+
+def test_french_links_are_french_canada_ca_pages_or_the_english_ones() -> None:
+    """A French next step (pathway or lead) links to canada.ca/fr/... or keeps the English link; never a mix."""
+    steps = _french_and_english_steps()
+    assert len(steps) > 40
+    for where, english_url, french_url in steps:
+        assert french_url == english_url or (french_url or "").startswith(FRENCH_LINK), (where, french_url)
+    assert sum(1 for _, english_url, french_url in steps if french_url != english_url) >= 25
+
+
+def test_every_url_in_a_french_rule_file_is_a_french_address() -> None:
+    """Read the .fr.yaml files themselves: any `url:` a translator writes is a French page, so an English or
+    made-up address in a translation file is caught even where the loader would accept it."""
+    import re
+
+    found = []
+    for path in sorted(SHIPPED.rglob("*.fr.yaml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            match = re.match(r"\s*(?:-\s+)?url:\s*(?:&\w+\s+)?(\S+)", line)
+            if match and not match.group(1).startswith("*"):  # an alias repeats an anchor checked where it is set
+                found.append((f"{path.name}:{number}", match.group(1)))
+    assert len(found) >= 25
+    bad = [(where, url) for where, url in found
+           if not url.startswith(FRENCH_LINK) or ("international.gc.ca" in url and "lang=fra" not in url)]
+    assert not bad
+
+
+def test_the_english_links_left_in_french_are_the_documented_ones() -> None:
+    """docs/rules.md lists each canada.ca page the French rules still link in English (no French address could
+    be confirmed); the list must be exactly what the rules do, so a new English link needs a decision."""
+    import re
+
+    docs = (SHIPPED.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = docs.split("<!-- english-links-in-french: begin -->")[1].split("<!-- english-links-in-french: end -->")[0]
+    documented = set(re.findall(r"^- (https://\S+)", section, flags=re.M))
+    kept = {english_url for _, english_url, french_url in _french_and_english_steps()
+            if english_url and french_url == english_url and "canada.ca/en/" in english_url}
+    assert documented == kept
+    assert len(kept) <= 8
 
 
 def test_every_case_has_the_same_results_in_french() -> None:
