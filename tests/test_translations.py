@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -279,8 +280,9 @@ def _texts(rulebook: object) -> dict[str, str]:
     return found
 
 
-def test_a_citation_may_have_its_french_form_only_where_the_english_cites(tmp_path: Path) -> None:
-    """`reference` in a translation file is optional (the English citation stands in); where the English
+def test_a_citation_has_its_french_form_where_the_english_cites_and_only_there(tmp_path: Path) -> None:
+    """A requirement that cites the law needs its French citation like any other text: missing, it is
+    reported at the English citation (a warning, an error where French is required); where the English
     cites nothing, a French one is an error at its line."""
     main = MAIN.replace("        condition: age", "        reference: IRPR s.75(2)(a)\n        condition: age")
     french = FRENCH.replace('ou plus"}', 'ou plus", reference: "RIPR, al. 75(2)a)"}')
@@ -289,7 +291,14 @@ def test_a_citation_may_have_its_french_form_only_where_the_english_cites(tmp_pa
     cited = {lang: rulebook.in_language(lang).evaluate(answers).pathways["work"].requirements[0].reference
              for lang in ("fr", "en")}
     assert cited == {"fr": "RIPR, al. 75(2)a)", "en": "IRPR s.75(2)(a)"}
-    assert not warnings(write(tmp_path, {"main.fr.yaml": FRENCH}))  # optional: no French citation, no warning
+    assert not warnings(tmp_path)
+    missing = [w for w in warnings(write(tmp_path, {"main.fr.yaml": FRENCH})) if "reference" in w]
+    assert len(missing) == 1
+    assert missing[0].startswith(f"{tmp_path / 'main.yaml'}:")
+    assert missing[0].endswith("no French (fr) text for requirement 'adult' of 'work' reference")
+    required = main.replace('  version: "1"\n', '  version: "1"\n  languages: {required: [fr]}\n')
+    assert any(p.endswith("no French (fr) text for requirement 'adult' of 'work' reference")
+               for p in problems(write(tmp_path, {"main.yaml": required})))
     extra = french.replace("    summary: Une voie par le travail.\n",
                            "    summary: Une voie par le travail.\n    reference: LIPR, art. 12\n")
     found = problems(write(tmp_path, {"main.yaml": main, "main.fr.yaml": extra}))
@@ -298,14 +307,29 @@ def test_a_citation_may_have_its_french_form_only_where_the_english_cites(tmp_pa
 
 
 def test_the_shipped_french_citations_name_the_french_acts() -> None:
-    """Where the French rules cite the law, they cite it as French readers know it (LIPR, RIPR, Loi sur la
-    citoyenneté), never IRPA/IRPR."""
+    """Every pathway, requirement, flag, lead and warning that cites the law has its French citation, and it
+    cites the law as French readers know it (LIPR, RIPR, Loi sur la citoyenneté), never IRPA/IRPR."""
     english = load_rulebook(SHIPPED)
-    before = {(p.id, r.id): r.reference for p in english.pathways.values() for r in p.requirements}
-    cited = [r.reference for p in english.in_language("fr").pathways.values() for r in p.requirements
-             if r.reference and r.reference != before[(p.id, r.id)]]
-    assert len(cited) >= 8
-    assert all("IRPR" not in c and "IRPA" not in c and ("RIPR" in c or "LIPR" in c) for c in cited), cited
+    french = english.in_language("fr")
+    pairs = []
+    for pid, pathway in english.pathways.items():
+        pairs.append((pid, pathway.reference, french.pathways[pid].reference))
+        pairs += [(f"{pid}.{r.id}", r.reference, f.reference)
+                  for r, f in zip(pathway.requirements, french.pathways[pid].requirements, strict=True)]
+    for kind in ("flags", "leads", "answer_warnings"):
+        pairs += [(item_id, item.reference, getattr(french, kind)[item_id].reference)
+                  for item_id, item in getattr(english, kind).items()]
+    cited = [(where, en, fr) for where, en, fr in pairs if en]
+    assert len(cited) >= 80
+    assert [where for where, en, fr in cited if not fr or fr == en] == []
+    for where, en, fr in cited:
+        assert not re.search(r"IRPA|IRPR|Citizenship Act|\bs\.\s?\d", fr), (where, fr)
+        assert ("IRPR" in en) <= ("RIPR" in fr) and ("IRPA" in en) <= ("LIPR" in fr), (where, fr)
+        assert ("Citizenship Act" in en) <= ("Loi sur la citoyenneté" in fr), (where, fr)
+    # the same section numbers and dates: a translation never drops or changes an article
+    numbers = [(where, en, fr) for where, en, fr in cited
+               if set(re.findall(r"\d+(?:\.\d+)?", en)) != set(re.findall(r"\d+(?:\.\d+)?", fr))]
+    assert numbers == []
 
 
 FRENCH_LINK = ("https://www.canada.ca/fr/immigration-refugies-citoyennete/", "https://www.quebec.ca/",
