@@ -205,7 +205,7 @@ def test_every_expectation_key_is_checked_alike_on_the_fast_outcomes_and_the_ful
     from screener.ruletests import CHECKS, Fast, compare
 
     rulebook = load_rulebook(Path(__file__).resolve().parent.parent / "rules")
-    file, shipped, _position = next(item for item in load_cases(rulebook.path) if item[1].expect.categories)
+    _file, shipped, _position = next(item for item in load_cases(rulebook.path) if item[1].expect.categories)
     fast = Fast(rulebook, shipped.answers, shipped.as_of or dt.date(2026, 11, 25))
     full = fast.full()
     score_id = next(iter(shipped.expect.categories))
