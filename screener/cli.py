@@ -58,16 +58,6 @@ class ErrorBoundary(HelpGroup):
             raise typer.Exit(1) from None
 
 
-app = typer.Typer(
-    cls=ErrorBoundary,
-    help="Can I move to Canada, and how? Screens answers against Canada's immigration rules.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
 def _print_version(value: bool) -> None:
     if value:
         from importlib.metadata import PackageNotFoundError, version
@@ -80,7 +70,6 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     show_version: bool = typer.Option(False, "--version", help="Show the version and exit.",
                                       callback=_print_version, is_eager=True),
@@ -89,18 +78,57 @@ def _root(
 
 
 # Each command family lives in its own module, on its own `typer.Typer`; here they are assembled, in the
-# order `screener --help` lists them. Command modules never import this one, so imports run one way.
-app.add_typer(batch.commands)
-app.add_typer(check.commands)
-app.add_typer(serve.commands)
-app.add_typer(rules.commands, name="rules")
-app.add_typer(intake.commands, name="intake")
+# order `screener --help` lists them: (command name, the module's app, the group name it is added under,
+# None for a single command). Command modules never import this one, so imports run one way.
+FAMILIES: tuple[tuple[str, typer.Typer, str | None], ...] = (
+    ("batch", batch.commands, None),
+    ("check", check.commands, None),
+    ("serve", serve.commands, None),
+    ("rules", rules.commands, "rules"),
+    ("intake", intake.commands, "intake"),
+)
+
+
+def assemble(only: str | None = None) -> typer.Typer:
+    """screener's app: every command family, or only the one whose command is named `only`."""
+    assembled = typer.Typer(
+        cls=ErrorBoundary,
+        help="Can I move to Canada, and how? Screens answers against Canada's immigration rules.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    assembled.callback()(_root)
+    for command, commands, group in FAMILIES:
+        if only is None or command == only:
+            if group is None:
+                assembled.add_typer(commands)  # its one command, under its own name
+            else:
+                assembled.add_typer(commands, name=group)
+    return assembled
+
+
+app = assemble()
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app one command line needs: only the family of the command it names.
+
+    typer turns every command of an app into a click command (signatures, options, help) before it runs
+    one: ~10 ms for all of screener's, more than some commands take. Anything else (`screener --help`,
+    `--version`, a misspelled command, shell completion) gets the whole app, so it reads as before.
+    """
+    completing = any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ)
+    if args and not completing and any(args[0] == command for command, _c, _g in FAMILIES):
+        return assemble(args[0])
+    return app
 
 
 def main() -> NoReturn:
     """Entry point: run the app and turn domain errors into one line and an exit code."""
     try:
-        app()  # standalone: typer itself reports usage errors (exit 2) and exits
+        app_for(sys.argv[1:])()  # standalone: typer itself reports usage errors (exit 2) and exits
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
         sys.exit(130)

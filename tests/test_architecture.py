@@ -79,6 +79,43 @@ def test_commands_are_assembled_by_the_cli_not_registered_by_import() -> None:
             "print(len(c.commands.registered_commands), 'screener.cli' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["1", "False"]  # the module holds its command; the app is not touched
-    cli = (PACKAGE / "cli.py").read_text(encoding="utf-8")
-    for name in ("batch", "check", "serve", "rules", "intake"):
-        assert f"app.add_typer({name}.commands" in cli, name
+    from screener.cli import FAMILIES, app
+    from screener.commands import batch, check, intake, rules, serve
+
+    assert [(command, commands) for command, commands, _group in FAMILIES] == [
+        ("batch", batch.commands), ("check", check.commands), ("serve", serve.commands), ("rules", rules.commands),
+        ("intake", intake.commands)]
+    assert [info.typer_instance for info in app.registered_groups] == [commands for _c, commands, _g in FAMILIES]
+
+
+def test_a_command_line_builds_only_the_command_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`screener check …` converts only `check` to a click command; help, errors and completion see them all."""
+    from typer.main import get_command
+
+    from screener.cli import app, app_for
+
+    monkeypatch.delenv("_SCREENER_COMPLETE", raising=False)
+    everything = list(get_command(app).commands)  # type: ignore[attr-defined]
+    assert everything == ["batch", "check", "serve", "rules", "intake"]
+    assert list(get_command(app_for(["check", "--json"])).commands) == ["check"]  # type: ignore[attr-defined]
+    rules_group = get_command(app_for(["rules", "test"])).commands  # type: ignore[attr-defined]
+    assert list(rules_group) == ["rules"] and "test" in rules_group["rules"].commands
+    for args in ([], ["--help"], ["--version"], ["chek"], ["-h", "check"]):
+        assert app_for(args) is app, args
+    monkeypatch.setenv("_SCREENER_COMPLETE", "complete_bash")
+    assert app_for(["check"]) is app
+
+
+@pytest.mark.parametrize("args", [["check", "--help"], ["rules", "--help"], ["rules", "test", "--help"], ["--help"],
+                                  ["chek"], ["rules", "tes"], ["check", "--as-of", "x", "--no-input"]])
+def test_the_command_alone_reads_as_the_whole_app(args: list[str]) -> None:
+    """Help, usage errors and a command's own errors are the same from the one-family app as from the whole."""
+    from typer.testing import CliRunner
+
+    from screener.cli import app, app_for
+
+    runner = CliRunner()
+    env = {"COLUMNS": "120", "SCREENER_LANG": "en"}
+    alone, whole = runner.invoke(app_for(args), args, env=env), runner.invoke(app, args, env=env)
+    assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output)
+    assert alone.output.strip()
