@@ -7,7 +7,6 @@ import datetime as dt
 import html
 import logging
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -16,17 +15,13 @@ import pytest
 import yaml
 
 pytest.importorskip("starlette", reason="the serve extra is not installed: pip install -e '.[serve,test]'")
-pytest.importorskip("httpx", reason="the serve extra is not installed: pip install -e '.[serve,test]'")
+pytest.importorskip("httpx2", reason="the test extra is not installed: pip install -e '.[serve,test]'")
 
-with warnings.catch_warnings():  # starlette >= 1.x would rather have httpx2; httpx is what we install
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from starlette.testclient import TestClient
+from starlette.testclient import TestClient
 
 from screener.answers import AnswerError
 from screener.rulebook import Rulebook, load_rulebook
 from screener.web.app import MAX_BODY, create_app
-
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 HERE = Path(__file__).parent
 REAL = HERE.parent / "rules"
@@ -384,3 +379,14 @@ def test_api_errors_speak_the_requests_language(client: TestClient) -> None:
             assert [problem["field"] for problem in body["problems"]] == [p["field"] for p in english["problems"]]
     assert client.get("/nowhere", headers=french).json()["error"] == "page introuvable"
     assert client.get("/nowhere").json()["error"] == "no such page"
+
+
+def test_the_test_client_is_the_supported_one() -> None:
+    """starlette's TestClient runs on httpx2 (the test extra installs it): importing it warns of nothing,
+    where with the older httpx it warned that httpx is deprecated."""
+    import subprocess
+    import sys
+
+    found = subprocess.run([sys.executable, "-W", "error", "-c", "import starlette.testclient"],
+                           capture_output=True, text=True, check=False)
+    assert found.returncode == 0, found.stderr[-500:]
