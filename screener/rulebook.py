@@ -1462,8 +1462,18 @@ def _flatten(annotation: Any) -> Iterator[Any]:
 
 def content_hash(root: Path) -> str:
     """What the rule files say: names and bytes, plus every entry that cannot be read (so it is reported)."""
+    return _entries_hash(root, _rule_entries(root))
+
+
+def cases_hash(root: Path) -> str:
+    """What the test case files (`root/tests/*.yaml`) say, as `content_hash` for the rule files."""
+    tests = root / TESTS_FOLDER
+    return _entries_hash(root, yaml_entries(tests) if tests.is_dir() else [])
+
+
+def _entries_hash(root: Path, entries: list[tuple[Path, str | None]]) -> str:
     digest = hashlib.sha256()
-    for path, problem in _rule_entries(root):
+    for path, problem in entries:
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         try:
             if problem is not None:

@@ -1,20 +1,17 @@
-"""A per-user cache of checked rulebooks, so `screener check` starts fast.
+"""A per-user cache of checked rulebooks and test cases, so `screener check` and `rules test` start fast.
 
 Reading the YAML and validating it with pydantic costs more than the rest of a `check --json` run.
 After a rulebook has loaded cleanly once, its *validated content* is written as JSON — plain data,
 never code, so reading the cache cannot run anything — together with the file positions the loader
-looked up. The next run rebuilds the same models from that JSON without re-parsing YAML or
-re-validating (pydantic's `model_construct`), then compiles and type-checks the expressions exactly
-as a fresh load does. The key is the SHA-256 of every rule file plus the screener code, so an edited
-rulebook or a new screener never meets a stale entry. Anything odd falls back to a full load.
-The cache lives in `$SCREENER_CACHE_DIR`, else `$XDG_CACHE_HOME/screener`, else `~/.cache/screener`
-(folder 0700, files 0600); `SCREENER_CACHE_DIR=off` disables it.
-
-A hit skips the work whose outcome the entry already records: each expression is stored as its parsed
-tree (plain JSON lists, rebuilt into the parser's own nodes, never run), and with them the static types
-and the warnings the checks found. The checks themselves are not rerun: they are a function of the rule
-files and screener's code, which the key covers, and their warnings are stored in the language they were
-written in, which the key covers too. The models are still rebuilt (`model_construct`, no validation).
+looked up, each expression's parsed tree (plain JSON lists, rebuilt into the parser's own nodes), the
+static types and the warnings the checks found. The next run rebuilds the same models from that JSON
+without re-parsing YAML or re-validating (pydantic's `model_construct`), and neither parses the
+expressions nor reruns the checks: those are a function of the rule files and screener's code, which
+the key covers (the SHA-256 of every rule file, the folder as named, the screener code, and the
+language the warnings are written in), so an edited rulebook or a new screener never meets a stale
+entry. `rules test`'s case files (`tests/*.yaml`) are cached the same way. Anything odd falls back to a
+full load. The cache lives in `$SCREENER_CACHE_DIR`, else `$XDG_CACHE_HOME/screener`, else
+`~/.cache/screener` (folder 0700, files 0600); `SCREENER_CACHE_DIR=off` disables it.
 
 A verdict must never come from bytes screener did not write: each entry starts with an HMAC-SHA256 of
 its name and content, keyed by a random per-user secret kept in the cache folder (`secret`, 0600,
@@ -45,14 +42,24 @@ from screener import expressions as ex
 from screener import i18n
 from screener.compiled import Compiled, Rules
 from screener.files import atomic_write
-from screener.model import RuleFile
-from screener.rulebook import LoadError, Rulebook, _Loader, content_hash, load_rulebook, resolve_rules_path
+from screener.model import Case, RuleFile
+from screener.rulebook import (
+    LoadError,
+    Rulebook,
+    _Loader,
+    cases_hash,
+    content_hash,
+    load_cases,
+    load_rulebook,
+    resolve_rules_path,
+)
 from screener.source import Position
 
 FORMAT = "json-3"
 SECRET = "secret"
 MAC_PREFIX = b"hmac-sha256:"
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 Converter = Callable[[Any], Any]
 PositionKey = tuple[str, tuple[int | str, ...], bool]
 
@@ -65,42 +72,78 @@ def cache_dir() -> Path | None:
     return Path(base) / "screener"
 
 
-def cache_key(rules_hash: str) -> str:
-    """Rule files' content (`content_hash`), the screener code that reads them, the Python version, and the
-    language the stored warnings are written in."""
+def cache_key(content: str, root: Path) -> str:
+    """The files' content (`content_hash`, `cases_hash`), the folder as this run names it (positions show
+    it), the screener code that reads them, the Python version, and the language the stored warnings are
+    written in."""
     code = hashlib.sha256()
     for source in sorted(Path(__file__).parent.rglob("*.py")):
         code.update(source.read_bytes())
-    text = "|".join([FORMAT, sys.version, rules_hash, code.hexdigest(), i18n.current()])
+    text = "|".join([FORMAT, sys.version, content, str(root), code.hexdigest(), i18n.current()])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def load_rulebook_cached(path: str | os.PathLike[str] | None = None) -> Rulebook:
     """`load_rulebook`, reusing this user's cached content when the rule files are unchanged."""
     root = resolve_rules_path(path)
+    if not root.is_dir():
+        return load_rulebook(root)
+
+    def fresh(rules_hash: str) -> tuple[Rulebook, Callable[[], dict[str, Any]]]:
+        recorder = _RecordingLoader(root, rules_hash)
+        rulebook = recorder.load()  # raises RulebookError for a broken rulebook: nothing is cached
+        return rulebook, lambda: recorder.snapshot(rulebook)
+
+    return _through_cache("rulebook", root, lambda: content_hash(root), fresh,
+                          lambda snapshot, rules_hash: _CachedLoader(root, snapshot, rules_hash).load(),
+                          lambda: load_rulebook(root))
+
+
+def load_cases_cached(root: Path) -> list[tuple[str, Case, Position]]:
+    """`load_cases(root)` (answers not read against the questions), reusing this user's cached cases when the
+    case files are unchanged: a hit reads neither YAML nor validates."""
+
+    def fresh(_digest: str) -> tuple[list[tuple[str, Case, Position]], Callable[[], dict[str, Any]]]:
+        cases = load_cases(root)  # raises RulebookError for a malformed case file: nothing is cached
+        return cases, lambda: {"format": FORMAT, "cases": [
+            [name, case.model_dump(mode="json", exclude_unset=True), [where.file, where.line, where.column]]
+            for name, case, where in cases]}
+
+    def restore(snapshot: dict[str, Any], _digest: str) -> list[tuple[str, Case, Position]]:
+        if snapshot.get("format") != FORMAT:
+            raise ValueError("another cache format")
+        return [(name, construct(Case, data), Position(*where)) for name, data, where in snapshot["cases"]]
+
+    return _through_cache("cases", root, lambda: cases_hash(root), fresh, restore, lambda: load_cases(root))
+
+
+def _through_cache(kind: str, root: Path, digest: Callable[[], str],
+                   fresh: Callable[[str], tuple[T, Callable[[], dict[str, Any]]]],
+                   restore: Callable[[dict[str, Any], str], T], plain: Callable[[], T]) -> T:
+    """`restore` of this user's signed entry for the files' content (`digest`), else `fresh` (written as the
+    entry for next time); `plain` when there is no usable cache folder."""
     folder = cache_dir()
-    if folder is None or not root.is_dir():
-        return load_rulebook(root)
+    if folder is None:
+        return plain()
     try:
-        rules_hash = content_hash(root)
-        entry = folder / f"rulebook-{cache_key(rules_hash)}.json"
+        content = digest()
+        entry = folder / f"{kind}-{cache_key(content, root)}.json"
     except OSError:
-        return load_rulebook(root)
+        return plain()
     key = _secret(folder)
     if key is None:  # no trustworthy secret: no cache
-        return load_rulebook(root)
+        return plain()
     if _private(entry, directory=False):
         try:
             payload = _verified(entry, key)
             if payload is not None:
-                return _CachedLoader(root, json.loads(payload), rules_hash).load()
+                return restore(json.loads(payload), content)
         except Exception:  # a damaged or foreign entry: rebuild from the YAML
             pass
-    recorder = _RecordingLoader(root, rules_hash)
-    rulebook = recorder.load()  # raises RulebookError for a broken rulebook: nothing is cached
+    found, snapshot = fresh(content)
     with contextlib.suppress(OSError, TypeError, ValueError):
-        _write(entry, key, recorder.snapshot(rulebook))
-    return rulebook
+        _write(entry, key, snapshot())
+    return found
 
 
 # ------------------------------------------------------------------------------ the two loaders

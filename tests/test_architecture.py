@@ -119,3 +119,30 @@ def test_the_command_alone_reads_as_the_whole_app(args: list[str]) -> None:
     alone, whole = runner.invoke(app_for(args), args, env=env), runner.invoke(app, args, env=env)
     assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output)
     assert alone.output.strip()
+
+
+def _imported(args: list[str], cache: Path, cwd: Path) -> set[str]:
+    """The modules a `screener` command line imports (`python -X importtime`), with this cache folder."""
+    import os
+
+    env = {**os.environ, "SCREENER_CACHE_DIR": str(cache), "SCREENER_LANG": "en"}
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "screener", *args], capture_output=True,
+                            text=True, env=env, cwd=cwd)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_check_json_and_rules_test_read_the_cache_without_yaml_or_polars(tmp_path: Path) -> None:
+    """With the cache warm, `check --answers F.json --json` and `rules test` import neither PyYAML nor polars."""
+    import json
+
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"age": "31", "us_citizen": "yes"}), encoding="utf-8")
+    rules = PACKAGE.parent / "rules"
+    check = ["check", "--rules", str(rules), "--answers", str(answers), "--no-input", "--json"]
+    tests = ["rules", "test", str(rules)]
+    cold = _imported(check, tmp_path / "cache", tmp_path)
+    assert "yaml" in cold  # a miss reads the rules' YAML (so the test can tell)
+    assert not {"yaml", "polars"} & _imported(check, tmp_path / "cache", tmp_path)
+    _imported(tests, tmp_path / "cache", tmp_path)
+    assert not {"yaml", "polars"} & _imported(tests, tmp_path / "cache", tmp_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import stat
 from pathlib import Path
@@ -174,3 +175,50 @@ def test_expression_trees_survive_json() -> None:
     assert [tree_node(json.loads(json.dumps(tree_data(node)))) for node in nodes] == nodes
     with pytest.raises(ValueError):
         tree_node(["eval", "__import__('os')", 0])
+
+
+# ------------------------------------------------------------------------------------- test cases
+
+
+def test_cached_cases_are_the_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`rules test` reads its cases from the cache: the same cases, and a hit reads no YAML."""
+    import screener.rulebook as loader
+    from screener.rulebook import load_cases
+    from screener.rulecache import load_cases_cached
+    from screener.ruletests import run_cases
+
+    monkeypatch.setenv("SCREENER_CACHE_DIR", str(tmp_path))
+    fresh = load_cases(SHIPPED)
+    assert load_cases_cached(SHIPPED) == fresh  # a miss: loaded and written
+    assert len(list(tmp_path.glob("cases-*.json"))) == 1
+
+    def no_yaml(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("YAML read on a cache hit")
+
+    monkeypatch.setattr(loader, "load_yaml_file", no_yaml)
+    cached = load_cases_cached(SHIPPED)
+    assert cached == fresh
+    assert [(case.model_fields_set, case.expect.model_fields_set) for _n, case, _p in cached] == [
+        (case.model_fields_set, case.expect.model_fields_set) for _n, case, _p in fresh]
+    book = load_rulebook(SHIPPED)
+    assert [(r.file, r.name, r.passed) for r in run_cases(book, cached).results] == [
+        (r.file, r.name, r.passed) for r in run_cases(book, fresh).results]
+
+
+def test_edited_or_tampered_cases_are_never_served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from screener.rulecache import load_cases_cached
+
+    monkeypatch.setenv("SCREENER_CACHE_DIR", str(tmp_path / "cache"))
+    rules = tmp_path / "rules"
+    shutil.copytree(SHIPPED, rules)
+    first = load_cases_cached(rules)
+    [entry] = (tmp_path / "cache").glob("cases-*.json")
+    name = first[0][1].name
+    original = entry.read_bytes()
+    assert original.count(f'"name":{json.dumps(name)}'.encode()) == 1
+    entry.write_bytes(original.replace(f'"name":{json.dumps(name)}'.encode(), b'"name":"forged"'))
+    assert load_cases_cached(rules)[0][1].name == name  # the entry does not verify: read from the YAML
+    assert entry.read_bytes() == original  # and rewritten
+    case_file = Path(first[0][0])
+    case_file.write_text(case_file.read_text(encoding="utf-8").replace(name, "renamed", 1), encoding="utf-8")
+    assert load_cases_cached(rules)[0][1].name == "renamed"
