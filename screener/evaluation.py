@@ -311,14 +311,18 @@ class Evaluation(dict[str, Any], ex.Environment):
         return result
 
 
-    def categorize(self, score_id: str, result: ScoreResult) -> None:
-        """Whether the person may be invited in the rounds of each category in force (three-valued: what
-        the answers cannot show leaves it unknown, never no), and so in each band of its rounds."""
+    def members(self, score_id: str) -> dict[str, bool | None]:
+        """Per round category in force, whether the person may be invited in its rounds (three-valued:
+        what the answers cannot show leaves it unknown, never no)."""
         members: dict[str, bool | None] = {}
         for category in self.rules.categories.get(score_id, {}).values():
             value = True if category.condition is None else self.value(category.condition)
             members[category.model.id] = None if value is not False and category.model.unchecked else value
-        result.categories = members
+        return members
+
+    def categorize(self, score_id: str, result: ScoreResult) -> None:
+        """The categories the person is in (`members`), and so whether in each band of their rounds."""
+        members = result.categories = self.members(score_id)
         categories = self.rules.categories.get(score_id, {})
         for band in result.recent_rounds:
             found = categories.get(band.type)
@@ -609,8 +613,12 @@ def outcomes(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date | No
     (`with_missing=False`: not at all, and `missing` is empty).
     """
     as_of = as_of or today()
-    state = Evaluation(rulebook, rulebook.read_answers(answers), as_of)
-    program = state.program
+    return outcomes_of(Evaluation(rulebook, rulebook.read_answers(answers), as_of), with_missing=with_missing)
+
+
+def outcomes_of(state: Evaluation, *, with_missing: bool = True) -> Outcomes:
+    """`outcomes` of a person's evaluation, which stays usable after (`rules test` reads score lines from it)."""
+    rulebook, program = state.rulebook, state.program
     results: dict[str, Outcome] = {}
     undecided: list[frozenset[str]] = []
     for pathway_id, requirements in program.requirements.items():

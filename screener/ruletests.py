@@ -9,17 +9,17 @@ breakdown of a score — so `screener rules test`, pytest and editors can all pr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from screener.compiled import today
 from screener.errors import ScreenerError
-from screener.evaluation import Evaluation, TableHit, display, outcomes
+from screener.evaluation import Evaluation, TableHit, display, outcomes_of
 from screener.i18n import _
 from screener.model import Case, Expectation
 from screener.program import number
-from screener.report import Outcomes, PathwayResult, Report, RequirementResult, ScoreResult
+from screener.report import Outcome, PathwayResult, Report, RequirementResult, ScoreResult
 from screener.rulebook import Rulebook, load_cases
 from screener.source import Position
 from screener.suggest import did_you_mean
@@ -134,151 +134,269 @@ def _same_number(expected: float | None, got: Any) -> bool:
 # ------------------------------------------------------------------------------------ comparing
 
 
-def compare(case: Case, report: Report, known_ids: Mapping[str, Collection[str]] | None = None) -> list[Difference]:
-    """Every difference between what `case` expects and `report`; only the keys the case lists.
+class Screened(Protocol):
+    """What a case's expectations are checked against. The fast outcomes (`Fast`) and the full report
+    (`Full`) both provide it, so one `compare` decides whether a case passes and explains why it fails:
+    an expectation checked on one cannot be missed on the other. The `why_*` explanations are the full
+    report's; the fast outcomes give none (a failing case is compared again on the full report)."""
+
+    @property
+    def as_of(self) -> dt.date: ...
+
+    @property
+    def languages(self) -> Sequence[str]: ...  # the rulebook's
+
+    @property
+    def pathways(self) -> Mapping[str, Outcome]: ...
+
+    @property
+    def scores(self) -> Mapping[str, int | float | None]: ...
+
+    @property
+    def flags(self) -> Sequence[str]: ...
+
+    @property
+    def leads(self) -> Sequence[str]: ...
+
+    @property
+    def warnings(self) -> Sequence[str]: ...
+
+    @property
+    def best_pathway(self) -> str | None: ...
+
+    def lines(self, score_id: str) -> Mapping[str, int | float | None]:
+        """A score's lines in force: line id -> points (None: unknown)."""
+
+    def categories(self, score_id: str) -> Mapping[str, bool | None]:
+        """A score's round categories in force: category id -> whether the person may be invited."""
+
+    def texts(self, lang: str) -> list[str] | None:
+        """Every text the report shows in a language (None: the rulebook has no such language)."""
+
+    def why_pathway(self, pathway_id: str) -> tuple[str, ...]: ...
+
+    def why_score(self, score_id: str) -> tuple[str, ...]: ...
+
+    def why_line(self, score_id: str, line_id: str) -> tuple[str, ...]: ...
+
+    def why_best(self) -> tuple[str, ...]: ...
+
+
+class Full:
+    """The full report of a case, seen as `Screened`."""
+
+    def __init__(self, rulebook: Rulebook, answers: Mapping[str, Any], report: Report) -> None:
+        self.rulebook, self.answers, self.report, self.as_of = rulebook, answers, report, report.as_of
+        self.languages = rulebook.languages
+        self.pathways = report.outcomes()
+        self.scores = report.score_values()
+        self.flags = [flag.id for flag in report.flags]
+        self.leads = [lead.id for lead in report.leads]
+        self.warnings = [warning.id for warning in report.warnings]
+        self.best_pathway = report.best_pathway
+
+    def lines(self, score_id: str) -> dict[str, int | float | None]:
+        return {line.id: line.points for line in self.report.scores[score_id].lines}
+
+    def categories(self, score_id: str) -> dict[str, bool | None]:
+        score = self.report.scores.get(score_id)
+        return score.categories if score is not None else {}
+
+    def texts(self, lang: str) -> list[str] | None:
+        if lang not in self.rulebook.languages:
+            return None
+        report = (self.report if lang == self.rulebook.language
+                  else self.rulebook.in_language(lang).evaluate(self.answers, as_of=self.as_of))
+        return list(dict.fromkeys(_strings(report.to_json())))
+
+    def why_pathway(self, pathway_id: str) -> tuple[str, ...]:
+        return deciding_requirements(self.report.pathways[pathway_id])
+
+    def why_score(self, score_id: str) -> tuple[str, ...]:
+        return score_breakdown(self.report.scores[score_id])
+
+    def why_line(self, score_id: str, line_id: str) -> tuple[str, ...]:
+        line = next(line for line in self.report.scores[score_id].lines if line.id == line_id)
+        return (_("needs an answer: {questions}").format(questions=", ".join(line.missing)),) if line.missing else ()
+
+    def why_best(self) -> tuple[str, ...]:
+        eligible = sorted((p for p in self.report.pathways.values() if p.outcome == "eligible"), key=lambda p: p.rank)
+        return (tuple(_("eligible: {pathway} (rank {rank})").format(pathway=p.id, rank=p.rank) for p in eligible)
+                or (_("no pathway is eligible"),))
+
+
+class Fast:
+    """The fast outcomes of a case (`evaluation.outcomes_of`: no text rendered), seen as `Screened`.
+
+    Score lines and categories are read from the same evaluation; texts, and any explanation, need the
+    full report, built once when asked for (`full`).
+    """
+
+    def __init__(self, rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date) -> None:
+        self.rulebook, self.answers, self.as_of, self.languages = rulebook, answers, as_of, rulebook.languages
+        self.state = Evaluation(rulebook, rulebook.read_answers(answers), as_of)
+        found = outcomes_of(self.state, with_missing=False)
+        self.pathways, self.scores, self.best_pathway = found.pathways, found.scores, found.best_pathway
+        self.flags, self.leads, self.warnings = found.flags, found.leads, found.warnings
+        self._full: Full | None = None
+
+    def full(self) -> Full:
+        if self._full is None:
+            self._full = Full(self.rulebook, self.answers, self.rulebook.evaluate(self.answers, as_of=self.as_of))
+        return self._full
+
+    def lines(self, score_id: str) -> dict[str, int | float | None]:
+        state = self.state
+        return {rule.model.id: number(state.line_span(rule)[0]) for rule in state.rules.lines.get(score_id, ())}
+
+    def categories(self, score_id: str) -> dict[str, bool | None]:
+        return self.state.members(score_id)
+
+    def texts(self, lang: str) -> list[str] | None:
+        return self.full().texts(lang)
+
+    def why_pathway(self, pathway_id: str) -> tuple[str, ...]:
+        return ()
+
+    def why_score(self, score_id: str) -> tuple[str, ...]:
+        return ()
+
+    def why_line(self, score_id: str, line_id: str) -> tuple[str, ...]:
+        return ()
+
+    def why_best(self) -> tuple[str, ...]:
+        return ()
+
+
+Known = Mapping[str, Collection[str]]  # "flags"/"leads"/"warnings" -> the rulebook's ids ("did you mean")
+CATEGORY_WORDS = {True: "yes", False: "no", None: "maybe"}
+
+
+def _pathways(expect: Expectation, found: Screened, known: Known) -> Iterator[Difference]:
+    for pathway_id, wanted in expect.pathways.items():
+        outcome = found.pathways.get(pathway_id)
+        if outcome is None:
+            listed = _("pathways are: {ids}").format(ids=", ".join(found.pathways))
+            yield Difference(("pathways", pathway_id), wanted, "no such pathway", (listed,), updatable=False)
+        elif outcome != wanted:
+            yield Difference(("pathways", pathway_id), wanted, outcome, found.why_pathway(pathway_id))
+
+
+def _no_such_score(section: str, score_id: str, wanted: Any, found: Screened) -> Difference:
+    listed = _("scores are: {ids}").format(ids=", ".join(found.scores))
+    return Difference((section, score_id), wanted, "no such score", (listed,), updatable=False)
+
+
+def _scores(expect: Expectation, found: Screened, known: Known) -> Iterator[Difference]:
+    for score_id, wanted in expect.scores.items():
+        if score_id not in found.scores:
+            yield _no_such_score("scores", score_id, wanted, found)
+        elif not _same_number(wanted, found.scores[score_id]):
+            yield Difference(("scores", score_id), wanted, found.scores[score_id], found.why_score(score_id))
+
+
+def _score_lines(expect: Expectation, found: Screened, known: Known) -> Iterator[Difference]:
+    for score_id, wanted_lines in expect.score_lines.items():
+        if score_id not in found.scores:
+            yield _no_such_score("score_lines", score_id, wanted_lines, found)
+            continue
+        points = found.lines(score_id)
+        for line_id, wanted in wanted_lines.items():
+            key = ("score_lines", score_id, line_id)
+            if line_id not in points:
+                yield Difference(key, wanted, "no such line in force", (_("lines in force on {date}: {ids}").format(
+                    date=found.as_of.isoformat(), ids=", ".join(points)),), updatable=False)
+            elif not _same_number(wanted, points[line_id]):
+                yield Difference(key, wanted, points[line_id], found.why_line(score_id, line_id))
+
+
+def _categories(expect: Expectation, found: Screened, known: Known) -> Iterator[Difference]:
+    for score_id, wanted_categories in expect.categories.items():
+        in_force = found.categories(score_id) if score_id in found.scores else {}
+        for category_id, wanted in wanted_categories.items():
+            key = ("categories", score_id, category_id)
+            if category_id not in in_force:
+                yield Difference(key, wanted, "no such category in force", (
+                    _("categories in force on {date}: {ids}").format(
+                        date=found.as_of.isoformat(), ids=", ".join(in_force) or "—"),), updatable=False)
+            elif CATEGORY_WORDS[in_force[category_id]] != wanted:
+                yield Difference(key, wanted, CATEGORY_WORDS[in_force[category_id]])
+
+
+def _shown(section: Literal["flags", "leads", "warnings"]) -> Check:
+    """Flags, leads and warnings are compared as exact sets of ids (order does not matter)."""
+
+    def check(expect: Expectation, found: Screened, known: Known) -> Iterator[Difference]:
+        wanted: list[str] | None = getattr(expect, section)
+        got: Sequence[str] = getattr(found, section)
+        if wanted is None or sorted(wanted) == sorted(got):
+            return
+        ids = known.get(section)
+        missing = sorted(set(wanted) - set(got))
+        extra = sorted(set(got) - set(wanted))
+        why = [_("not shown: {item}").format(item=item) + (
+            " " + _("(no {kind} '{item}' in the rulebook{suggestion})").format(
+                kind=section[:-1], item=item, suggestion=did_you_mean(item, ids))
+            if ids is not None and item not in ids else "") for item in missing]
+        why += [_("also shown: {item}").format(item=item) for item in extra]
+        yield Difference((section,), list(wanted), sorted(got), tuple(why))
+
+    return check
+
+
+def _best_pathway(expect: Expectation, found: Screened, known: Known) -> Iterator[Difference]:
+    if "best_pathway" in expect.model_fields_set and expect.best_pathway != found.best_pathway:
+        yield Difference(("best_pathway",), expect.best_pathway, found.best_pathway, found.why_best())
+
+
+def _texts(expect: Expectation, found: Screened, known: Known) -> Iterator[Difference]:
+    """`expect: texts: {fr: [...]}`: each text must appear within some text the report shows in that language."""
+    for lang, wanted_texts in expect.texts.items():
+        shown = found.texts(lang)
+        if shown is None:
+            yield Difference(("texts", lang), wanted_texts, "no such language", (
+                _("languages of this rulebook: {languages}").format(languages=", ".join(found.languages)),),
+                updatable=False)
+            continue
+        for text in wanted_texts:
+            if not any(text in candidate for candidate in shown):
+                yield Difference(("texts", lang), text, "not shown", _closest(text, shown), updatable=False)
+
+
+Check = Callable[[Expectation, Screened, Known], Iterable[Difference]]
+CHECKS: dict[str, Check] = {  # one per key of `Expectation`
+    "pathways": _pathways, "scores": _scores, "score_lines": _score_lines, "categories": _categories,
+    "flags": _shown("flags"), "leads": _shown("leads"), "warnings": _shown("warnings"),
+    "best_pathway": _best_pathway, "texts": _texts,
+}
+
+
+def compare(case: Case, found: Screened, known_ids: Known | None = None) -> list[Difference]:
+    """Every difference between what `case` expects and what was `found`; only the keys the case lists.
 
     `known_ids` ("flags"/"leads"/"warnings" -> the rulebook's ids) lets a misspelled id say "did you mean".
+    Every key of `Expectation` has its check: a key added without one fails here, on every case.
     """
-    known_ids = known_ids or {}
-    expect = case.expect
-    differences: list[Difference] = []
-    for pathway_id, wanted in expect.pathways.items():
-        pathway = report.pathways.get(pathway_id)
-        if pathway is None:
-            listed = _("pathways are: {ids}").format(ids=", ".join(report.pathways))
-            differences.append(Difference(("pathways", pathway_id), wanted, "no such pathway", (listed,),
-                                          updatable=False))
-        elif pathway.outcome != wanted:
-            differences.append(Difference(("pathways", pathway_id), wanted, pathway.outcome,
-                                          deciding_requirements(pathway)))
-    scores_listed = _("scores are: {ids}").format(ids=", ".join(report.scores))  # why a score id is wrong
-    for score_id, wanted_score in expect.scores.items():
-        score = report.scores.get(score_id)
-        if score is None:
-            differences.append(Difference(("scores", score_id), wanted_score, "no such score", (scores_listed,),
-                                          updatable=False))
-        elif not _same_number(wanted_score, score.value):
-            differences.append(Difference(("scores", score_id), wanted_score, score.value, score_breakdown(score)))
-    for score_id, wanted_lines in expect.score_lines.items():
-        score = report.scores.get(score_id)
-        if score is None:
-            differences.append(Difference(("score_lines", score_id), wanted_lines, "no such score",
-                                          (scores_listed,), updatable=False))
-            continue
-        by_id = {line.id: line for line in score.lines}
-        for line_id, wanted_points in wanted_lines.items():
-            line = by_id.get(line_id)
-            if line is None:
-                differences.append(Difference(
-                    ("score_lines", score_id, line_id), wanted_points, "no such line in force",
-                    (_("lines in force on {date}: {ids}").format(date=report.as_of.isoformat(), ids=", ".join(by_id)),),
-                    updatable=False))
-            elif not _same_number(wanted_points, line.points):
-                needs = _("needs an answer: {questions}").format(questions=", ".join(line.missing))
-                why: tuple[str, ...] = (needs,) if line.missing else ()
-                differences.append(Difference(("score_lines", score_id, line_id), wanted_points, line.points, why))
-    words = {True: "yes", False: "no", None: "maybe"}
-    for score_id, wanted_categories in expect.categories.items():
-        score = report.scores.get(score_id)
-        in_force = score.categories if score is not None else {}
-        for category_id, wanted_word in wanted_categories.items():
-            if category_id not in in_force:
-                differences.append(Difference(
-                    ("categories", score_id, category_id), wanted_word, "no such category in force",
-                    (_("categories in force on {date}: {ids}").format(
-                        date=report.as_of.isoformat(), ids=", ".join(in_force) or "—"),),
-                    updatable=False))
-            elif words[in_force[category_id]] != wanted_word:
-                differences.append(Difference(("categories", score_id, category_id), wanted_word,
-                                              words[in_force[category_id]]))
-    for section, wanted_ids, shown, known in (
-        ("flags", expect.flags, report.flags, known_ids.get("flags")),
-        ("leads", expect.leads, report.leads, known_ids.get("leads")),
-        ("warnings", expect.warnings, report.warnings, known_ids.get("warnings")),
-    ):
-        if wanted_ids is not None:
-            difference = _id_set_difference(section, wanted_ids, [item.id for item in shown], known)
-            if difference is not None:
-                differences.append(difference)
-    if "best_pathway" in expect.model_fields_set and expect.best_pathway != report.best_pathway:
-        eligible = sorted((p for p in report.pathways.values() if p.outcome == "eligible"), key=lambda p: p.rank)
-        best_why = (tuple(_("eligible: {pathway} (rank {rank})").format(pathway=p.id, rank=p.rank) for p in eligible)
-                    or (_("no pathway is eligible"),))
-        differences.append(Difference(("best_pathway",), expect.best_pathway, report.best_pathway, best_why))
-    return differences
-
-
-def _id_set_difference(
-    section: str, wanted: list[str], got: list[str], known: Collection[str] | None
-) -> Difference | None:
-    """Flags, leads and warnings are compared as exact sets of ids (order does not matter)."""
-    if sorted(wanted) == sorted(got):
-        return None
-    missing = sorted(set(wanted) - set(got))
-    extra = sorted(set(got) - set(wanted))
-    why = [_("not shown: {item}").format(item=item) + (
-        " " + _("(no {kind} '{item}' in the rulebook{suggestion})").format(
-            kind=section[:-1], item=item, suggestion=did_you_mean(item, known))
-        if known is not None and item not in known else "") for item in missing]
-    why += [_("also shown: {item}").format(item=item) for item in extra]
-    return Difference((section,), list(wanted), sorted(got), tuple(why))
+    known = known_ids or {}
+    return [difference for key in Expectation.model_fields for difference in CHECKS[key](case.expect, found, known)]
 
 
 def run_case(rulebook: Rulebook, file: str, case: Case, position: Position) -> CaseResult:
-    """Screen the case's answers as of its date (today when it has none) and compare."""
+    """Screen the case's answers as of its date (today when it has none) and compare.
+
+    A case is decided on the fast outcomes; only one that fails there is compared again on the full
+    report, whose differences (the same `compare`) carry the explanations.
+    """
     as_of = case.as_of or today()
     result = CaseResult(file=file, name=case.name, position=position, case=case, as_of=as_of)
     try:
-        expect = case.expect
-        fast = (None if expect.texts or expect.categories  # both are read from the full report
-                else outcomes(rulebook, case.answers, as_of, with_missing=False))
-        if fast is not None and _agrees(expect, fast) and _lines_agree(rulebook, case, as_of):
-            return result  # it passes: the full report would only explain differences
-        report = rulebook.evaluate(case.answers, as_of=as_of)
+        fast = Fast(rulebook, case.answers, as_of)
+        if compare(case, fast):
+            result.differences = compare(case, fast.full(), {
+                "flags": rulebook.flags, "leads": rulebook.leads, "warnings": rulebook.answer_warnings})
     except ScreenerError as error:
         result.error, result.error_details = error.message, list(error.details)
-        return result
-    result.differences = compare(case, report, {
-        "flags": rulebook.flags, "leads": rulebook.leads, "warnings": rulebook.answer_warnings})
-    for lang, wanted_texts in case.expect.texts.items():
-        result.differences.extend(_text_differences(rulebook, case, lang, wanted_texts, as_of, report))
     return result
-
-
-def _agrees(expect: Expectation, found: Outcomes) -> bool:
-    """Whether the fast outcomes meet every expectation `compare` checks other than score lines and texts."""
-    return (all(found.pathways.get(pathway_id) == wanted for pathway_id, wanted in expect.pathways.items())
-            and all(score_id in found.scores and _same_number(wanted, found.scores[score_id])
-                    for score_id, wanted in expect.scores.items())
-            and all(wanted is None or sorted(wanted) == sorted(got) for wanted, got in (
-                (expect.flags, found.flags), (expect.leads, found.leads), (expect.warnings, found.warnings)))
-            and ("best_pathway" not in expect.model_fields_set or expect.best_pathway == found.best_pathway))
-
-
-def _lines_agree(rulebook: Rulebook, case: Case, as_of: dt.date) -> bool:
-    """Whether each score line the case lists has the points it expects (as the report's lines have them)."""
-    if not case.expect.score_lines:
-        return True
-    state = Evaluation(rulebook, rulebook.read_answers(case.answers), as_of)
-    for score_id, wanted_lines in case.expect.score_lines.items():
-        points = {rule.model.id: number(state.line_span(rule)[0]) for rule in state.rules.lines.get(score_id, ())}
-        if not all(line_id in points and _same_number(wanted, points[line_id])
-                   for line_id, wanted in wanted_lines.items()):
-            return False
-    return True
-
-
-def _text_differences(rulebook: Rulebook, case: Case, lang: str, wanted: list[str], as_of: dt.date,
-                      english: Report) -> list[Difference]:
-    """`expect: texts: {fr: [...]}`: each text must appear within some text the report shows in that language."""
-    if lang not in rulebook.languages:
-        return [Difference(("texts", lang), wanted, "no such language",
-                           (_("languages of this rulebook: {languages}").format(
-                               languages=", ".join(rulebook.languages)),), updatable=False)]
-    report = english if lang == rulebook.language else rulebook.in_language(lang).evaluate(case.answers, as_of=as_of)
-    shown = list(dict.fromkeys(_strings(report.to_json())))
-    return [Difference(("texts", lang), text, "not shown", _closest(text, shown), updatable=False)
-            for text in wanted if not any(text in candidate for candidate in shown)]
 
 
 def _closest(text: str, shown: list[str]) -> tuple[str, ...]:

@@ -184,6 +184,9 @@ def test_a_case_passes_without_the_full_report_only_when_the_report_agrees() -> 
         for score_id, lines in list(expect.score_lines.items())[:1]:
             line_id, points = next(iter(lines.items()))
             variants.append({"score_lines": {score_id: {**lines, line_id: 1 if points is None else points + 1}}})
+        for score_id, categories in list(expect.categories.items())[:1]:
+            category_id, word = next(iter(categories.items()))
+            variants.append({"categories": {score_id: {**categories, category_id: "no" if word != "no" else "yes"}}})
         variants.append({"flags": [*(expect.flags or []), "no_such_flag"]})
         if "best_pathway" in expect.model_fields_set:
             variants.append({"best_pathway": None if expect.best_pathway else "express_entry_fsw"})
@@ -192,3 +195,50 @@ def test_a_case_passes_without_the_full_report_only_when_the_report_agrees() -> 
                                                                          **change}})
             result = run_case(rulebook, file, wrong, position)
             assert not result.passed and result.differences, (case.name, change)
+
+
+def test_every_expectation_key_is_checked_alike_on_the_fast_outcomes_and_the_full_report() -> None:
+    """One `compare` serves both: each key of `Expectation`, made wrong, fails on the fast outcomes and on
+    the full report with the same differences. A key added to `Expectation` fails here until it has its
+    check in `CHECKS` and a wrong value below (so it cannot be silently ignored by either path)."""
+    from screener.model import Case, Expectation
+    from screener.ruletests import CHECKS, Fast, compare
+
+    rulebook = load_rulebook(Path(__file__).resolve().parent.parent / "rules")
+    _file, shipped, _position = next(item for item in load_cases(rulebook.path) if item[1].expect.categories)
+    fast = Fast(rulebook, shipped.answers, shipped.as_of or dt.date(2026, 11, 25))
+    full = fast.full()
+    score_id = next(iter(shipped.expect.categories))
+    line_id, points = next(iter(full.lines(score_id).items()))
+    category_id, member = next(iter(full.categories(score_id).items()))
+    words = {True: "yes", False: "no", None: "maybe"}
+    right = {
+        "pathways": dict(full.pathways), "scores": dict(full.scores), "score_lines": {score_id: {line_id: points}},
+        "categories": {score_id: {category_id: words[member]}}, "flags": list(full.flags),
+        "leads": list(full.leads), "warnings": list(full.warnings), "best_pathway": full.best_pathway,
+        "texts": {"en": [full.report.pathways[next(iter(full.pathways))].title]},
+    }
+    some_pathway = next(iter(full.pathways))
+    wrong = {
+        "pathways": {some_pathway: "incomplete" if full.pathways[some_pathway] != "incomplete" else "eligible"},
+        "scores": {score_id: -1},
+        "score_lines": {score_id: {line_id: -1}},
+        "categories": {score_id: {category_id: "maybe" if member is not None else "yes"}},
+        "flags": [*full.flags, "no_such_flag"],
+        "leads": [*full.leads, "no_such_lead"],
+        "warnings": [*full.warnings, "no_such_warning"],
+        "best_pathway": "no_such_pathway",
+        "texts": {"en": ["a text no report shows"]},
+    }
+    assert set(CHECKS) == set(Expectation.model_fields) == set(right) == set(wrong)
+
+    def case(expect: dict[str, object]) -> Case:
+        return Case.model_validate({**shipped.model_dump(), "expect": expect})
+
+    assert compare(case(right), fast) == [] and compare(case(right), full) == []
+    for key in Expectation.model_fields:
+        made_wrong = case({**right, key: wrong[key]})
+        on_fast = [difference.label for difference in compare(made_wrong, fast)]
+        on_full = [difference.label for difference in compare(made_wrong, full)]
+        assert on_fast and on_fast == on_full, key
+        assert all(label.split(".")[0] == key for label in on_full), (key, on_full)

@@ -47,14 +47,6 @@ def _extra(notes: str) -> str:
     return "; ".join(parts)
 
 
-def _short(command: Any, limit: int) -> str:
-    from typer._click.utils import make_default_short_help
-
-    if command.short_help:
-        return inspect.cleandoc(_(command.short_help))
-    return make_default_short_help(_(command.help), limit) if command.help else ""
-
-
 def _records(command: Any, ctx: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The (name, help) rows of the arguments and the options, translated."""
     arguments: list[tuple[str, str]] = []
@@ -83,6 +75,9 @@ def _section(formatter: Any, title: str, rows: list[tuple[str, str]]) -> None:
 class _Translated:
     """The parts of click's help formatting that hold words, each through the catalog."""
 
+    help: str | None  # click's Command has them
+    short_help: str | None
+
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, _term(" ".join(pieces)), _("Usage: "))
@@ -96,7 +91,11 @@ class _Translated:
                 formatter.write_text(text)
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        return _short(self, limit).strip()
+        """Click's own shortening (public API), applied to a copy whose texts are translated."""
+        shown = copy.copy(self)  # the command is shared: never edit it
+        shown.help = _(self.help) if self.help else self.help
+        shown.short_help = _(self.short_help) if self.short_help else self.short_help
+        return super(_Translated, shown).get_short_help_str(limit)  # type: ignore[misc, no-any-return]  # a mixin
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         arguments, options = _records(self, ctx)
