@@ -18,6 +18,7 @@ import typer
 from screener import i18n
 from screener.commands import batch, check, intake, rules, serve
 from screener.commands.help import HelpGroup
+from screener.commands.usage import is_usage_error, translated
 from screener.errors import ScreenerError
 
 
@@ -30,19 +31,30 @@ class ErrorBoundary(HelpGroup):
     """
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        argv = kwargs.get("args", args[0] if args else None)
         try:
-            lang = i18n.choose_language(None, os.environ)
+            lang = i18n.choose_language(_lang_option(sys.argv[1:] if argv is None else list(argv)), os.environ)
         except ScreenerError as error:  # SCREENER_LANG names a language screener does not speak
-            from screener.render.console import print_error
-
-            print_error(error.message)
+            _print_error(error.message)
             sys.exit(error.exit_code)
         with i18n.command_language(lang):
             return super().main(*args, **kwargs)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except typer.TyperException as error:  # `screener --nope`: the root's own options
+            if is_usage_error(error):
+                raise translated(error, _print_error) from None
+            raise
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except typer.TyperException as error:  # click's own words ("No such option"), in the command's language
+            if is_usage_error(error):
+                raise translated(error, _print_error) from None
+            raise
         except ScreenerError as error:
             from screener.render.console import print_error
 
@@ -51,21 +63,28 @@ class ErrorBoundary(HelpGroup):
         except BrokenPipeError:
             raise  # the reader went away (`| head`): main() exits quietly
         except OSError as error:  # a full disk, a folder without permission: the system's own words
-            from screener.render.console import print_error
-
             reason = error.strerror or type(error).__name__
-            print_error(f"{error.filename}: {reason}" if error.filename else reason)
+            _print_error(f"{error.filename}: {reason}" if error.filename else reason)
             raise typer.Exit(1) from None
 
 
-app = typer.Typer(
-    cls=ErrorBoundary,
-    help="Can I move to Canada, and how? Screens answers against Canada's immigration rules.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+def _print_error(message: str) -> None:
+    from screener.render.console import print_error
+
+    print_error(message)
+
+
+def _lang_option(argv: list[str]) -> str | None:
+    """A valid `--lang` on the command line, read before click parses it: a usage error click finds first
+    (`screener check --lang fr --nope`) must already speak it. An invalid one is left to the option itself."""
+    for index, word in enumerate(argv):
+        if word == "--":
+            break
+        value = argv[index + 1] if word == "--lang" and index + 1 < len(argv) else word.removeprefix("--lang=") \
+            if word.startswith("--lang=") else None
+        if value is not None and value.strip().lower() in i18n.LANGUAGES:
+            return value
+    return None
 
 
 def _print_version(value: bool) -> None:
@@ -80,7 +99,6 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     show_version: bool = typer.Option(False, "--version", help="Show the version and exit.",
                                       callback=_print_version, is_eager=True),
@@ -89,18 +107,57 @@ def _root(
 
 
 # Each command family lives in its own module, on its own `typer.Typer`; here they are assembled, in the
-# order `screener --help` lists them. Command modules never import this one, so imports run one way.
-app.add_typer(batch.commands)
-app.add_typer(check.commands)
-app.add_typer(serve.commands)
-app.add_typer(rules.commands, name="rules")
-app.add_typer(intake.commands, name="intake")
+# order `screener --help` lists them: (command name, the module's app, the group name it is added under,
+# None for a single command). Command modules never import this one, so imports run one way.
+FAMILIES: tuple[tuple[str, typer.Typer, str | None], ...] = (
+    ("batch", batch.commands, None),
+    ("check", check.commands, None),
+    ("serve", serve.commands, None),
+    ("rules", rules.commands, "rules"),
+    ("intake", intake.commands, "intake"),
+)
+
+
+def assemble(only: str | None = None) -> typer.Typer:
+    """screener's app: every command family, or only the one whose command is named `only`."""
+    assembled = typer.Typer(
+        cls=ErrorBoundary,
+        help="Can I move to Canada, and how? Screens answers against Canada's immigration rules.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    assembled.callback()(_root)
+    for command, commands, group in FAMILIES:
+        if only is None or command == only:
+            if group is None:
+                assembled.add_typer(commands)  # its one command, under its own name
+            else:
+                assembled.add_typer(commands, name=group)
+    return assembled
+
+
+app = assemble()
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app one command line needs: only the family of the command it names.
+
+    typer turns every command of an app into a click command (signatures, options, help) before it runs
+    one: ~10 ms for all of screener's, more than some commands take. Anything else (`screener --help`,
+    `--version`, a misspelled command, shell completion) gets the whole app, so it reads as before.
+    """
+    completing = any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ)
+    if args and not completing and any(args[0] == command for command, _c, _g in FAMILIES):
+        return assemble(args[0])
+    return app
 
 
 def main() -> NoReturn:
     """Entry point: run the app and turn domain errors into one line and an exit code."""
     try:
-        app()  # standalone: typer itself reports usage errors (exit 2) and exits
+        app_for(sys.argv[1:])()  # standalone: typer itself reports usage errors (exit 2) and exits
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
         sys.exit(130)

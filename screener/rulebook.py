@@ -779,7 +779,7 @@ class _Loader:
             path=self.root, info=info, topics=topics, questions=questions, derived=derived, tables=tables,
             scores=scores, pathways=pathways, flags=flags, rules=rules, graph=build_graph(rules, questions, order),
             types=types, review_items=review, content_hash=self.rules_hash or content_hash(self.root),
-            implied=implied, warnings=self.unused(items, rules) + self.load_warnings,
+            implied=implied, warnings=self.warnings_found(items, rules),
             leads=leads, answer_warnings=answer_warnings, translations=translations,
         )
 
@@ -806,6 +806,11 @@ class _Loader:
                 if target is None or target.implied is not None:
                     self.error(compiled.position, _("implied: 'when' may read only questions without an implied "
                                                     "answer, not '{name}'").format(name=name))
+
+    def warnings_found(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
+                       rules: Rules) -> list[LoadError]:
+        """Every warning of a clean load: what nothing reads, then what the checks noted on the way."""
+        return self.unused(items, rules) + self.load_warnings
 
     def unused(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
                rules: Rules) -> list[LoadError]:
@@ -1457,8 +1462,18 @@ def _flatten(annotation: Any) -> Iterator[Any]:
 
 def content_hash(root: Path) -> str:
     """What the rule files say: names and bytes, plus every entry that cannot be read (so it is reported)."""
+    return _entries_hash(root, _rule_entries(root))
+
+
+def cases_hash(root: Path) -> str:
+    """What the test case files (`root/tests/*.yaml`) say, as `content_hash` for the rule files."""
+    tests = root / TESTS_FOLDER
+    return _entries_hash(root, yaml_entries(tests) if tests.is_dir() else [])
+
+
+def _entries_hash(root: Path, entries: list[tuple[Path, str | None]]) -> str:
     digest = hashlib.sha256()
-    for path, problem in _rule_entries(root):
+    for path, problem in entries:
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         try:
             if problem is not None:

@@ -1,14 +1,17 @@
-"""A per-user cache of checked rulebooks, so `screener check` starts fast.
+"""A per-user cache of checked rulebooks and test cases, so `screener check` and `rules test` start fast.
 
 Reading the YAML and validating it with pydantic costs more than the rest of a `check --json` run.
 After a rulebook has loaded cleanly once, its *validated content* is written as JSON — plain data,
 never code, so reading the cache cannot run anything — together with the file positions the loader
-looked up. The next run rebuilds the same models from that JSON without re-parsing YAML or
-re-validating (pydantic's `model_construct`), then compiles and type-checks the expressions exactly
-as a fresh load does. The key is the SHA-256 of every rule file plus the screener code, so an edited
-rulebook or a new screener never meets a stale entry. Anything odd falls back to a full load.
-The cache lives in `$SCREENER_CACHE_DIR`, else `$XDG_CACHE_HOME/screener`, else `~/.cache/screener`
-(folder 0700, files 0600); `SCREENER_CACHE_DIR=off` disables it.
+looked up, each expression's parsed tree (plain JSON lists, rebuilt into the parser's own nodes), the
+static types and the warnings the checks found. The next run rebuilds the same models from that JSON
+without re-parsing YAML or re-validating (pydantic's `model_construct`), and neither parses the
+expressions nor reruns the checks: those are a function of the rule files and screener's code, which
+the key covers (the SHA-256 of every rule file, the folder as named, the screener code, and the
+language the warnings are written in), so an edited rulebook or a new screener never meets a stale
+entry. `rules test`'s case files (`tests/*.yaml`) are cached the same way. Anything odd falls back to a
+full load. The cache lives in `$SCREENER_CACHE_DIR`, else `$XDG_CACHE_HOME/screener`, else
+`~/.cache/screener` (folder 0700, files 0600); `SCREENER_CACHE_DIR=off` disables it.
 
 A verdict must never come from bytes screener did not write: each entry starts with an HMAC-SHA256 of
 its name and content, keyed by a random per-user secret kept in the cache folder (`secret`, 0600,
@@ -35,15 +38,28 @@ from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel
 
+from screener import expressions as ex
+from screener import i18n
+from screener.compiled import Compiled, Rules
 from screener.files import atomic_write
-from screener.model import RuleFile
-from screener.rulebook import Rulebook, _Loader, content_hash, load_rulebook, resolve_rules_path
+from screener.model import Case, RuleFile
+from screener.rulebook import (
+    LoadError,
+    Rulebook,
+    _Loader,
+    cases_hash,
+    content_hash,
+    load_cases,
+    load_rulebook,
+    resolve_rules_path,
+)
 from screener.source import Position
 
-FORMAT = "json-2"
+FORMAT = "json-3"
 SECRET = "secret"
 MAC_PREFIX = b"hmac-sha256:"
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 Converter = Callable[[Any], Any]
 PositionKey = tuple[str, tuple[int | str, ...], bool]
 
@@ -56,41 +72,78 @@ def cache_dir() -> Path | None:
     return Path(base) / "screener"
 
 
-def cache_key(rules_hash: str) -> str:
-    """Rule files' content (`content_hash`), the screener code that reads them, and the Python version."""
+def cache_key(content: str, root: Path) -> str:
+    """The files' content (`content_hash`, `cases_hash`), the folder as this run names it (positions show
+    it), the screener code that reads them, the Python version, and the language the stored warnings are
+    written in."""
     code = hashlib.sha256()
     for source in sorted(Path(__file__).parent.rglob("*.py")):
         code.update(source.read_bytes())
-    text = "|".join([FORMAT, sys.version, rules_hash, code.hexdigest()])
+    text = "|".join([FORMAT, sys.version, content, str(root), code.hexdigest(), i18n.current()])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def load_rulebook_cached(path: str | os.PathLike[str] | None = None) -> Rulebook:
     """`load_rulebook`, reusing this user's cached content when the rule files are unchanged."""
     root = resolve_rules_path(path)
+    if not root.is_dir():
+        return load_rulebook(root)
+
+    def fresh(rules_hash: str) -> tuple[Rulebook, Callable[[], dict[str, Any]]]:
+        recorder = _RecordingLoader(root, rules_hash)
+        rulebook = recorder.load()  # raises RulebookError for a broken rulebook: nothing is cached
+        return rulebook, lambda: recorder.snapshot(rulebook)
+
+    return _through_cache("rulebook", root, lambda: content_hash(root), fresh,
+                          lambda snapshot, rules_hash: _CachedLoader(root, snapshot, rules_hash).load(),
+                          lambda: load_rulebook(root))
+
+
+def load_cases_cached(root: Path) -> list[tuple[str, Case, Position]]:
+    """`load_cases(root)` (answers not read against the questions), reusing this user's cached cases when the
+    case files are unchanged: a hit reads neither YAML nor validates."""
+
+    def fresh(_digest: str) -> tuple[list[tuple[str, Case, Position]], Callable[[], dict[str, Any]]]:
+        cases = load_cases(root)  # raises RulebookError for a malformed case file: nothing is cached
+        return cases, lambda: {"format": FORMAT, "cases": [
+            [name, case.model_dump(mode="json", exclude_unset=True), [where.file, where.line, where.column]]
+            for name, case, where in cases]}
+
+    def restore(snapshot: dict[str, Any], _digest: str) -> list[tuple[str, Case, Position]]:
+        if snapshot.get("format") != FORMAT:
+            raise ValueError("another cache format")
+        return [(name, construct(Case, data), Position(*where)) for name, data, where in snapshot["cases"]]
+
+    return _through_cache("cases", root, lambda: cases_hash(root), fresh, restore, lambda: load_cases(root))
+
+
+def _through_cache(kind: str, root: Path, digest: Callable[[], str],
+                   fresh: Callable[[str], tuple[T, Callable[[], dict[str, Any]]]],
+                   restore: Callable[[dict[str, Any], str], T], plain: Callable[[], T]) -> T:
+    """`restore` of this user's signed entry for the files' content (`digest`), else `fresh` (written as the
+    entry for next time); `plain` when there is no usable cache folder."""
     folder = cache_dir()
-    if folder is None or not root.is_dir():
-        return load_rulebook(root)
+    if folder is None:
+        return plain()
     try:
-        rules_hash = content_hash(root)
-        entry = folder / f"rulebook-{cache_key(rules_hash)}.json"
+        content = digest()
+        entry = folder / f"{kind}-{cache_key(content, root)}.json"
     except OSError:
-        return load_rulebook(root)
+        return plain()
     key = _secret(folder)
     if key is None:  # no trustworthy secret: no cache
-        return load_rulebook(root)
+        return plain()
     if _private(entry, directory=False):
         try:
             payload = _verified(entry, key)
             if payload is not None:
-                return _CachedLoader(root, json.loads(payload), rules_hash).load()
+                return restore(json.loads(payload), content)
         except Exception:  # a damaged or foreign entry: rebuild from the YAML
             pass
-    recorder = _RecordingLoader(root, rules_hash)
-    rulebook = recorder.load()  # raises RulebookError for a broken rulebook: nothing is cached
+    found, snapshot = fresh(content)
     with contextlib.suppress(OSError, TypeError, ValueError):
-        _write(entry, key, recorder.snapshot())
-    return rulebook
+        _write(entry, key, snapshot())
+    return found
 
 
 # ------------------------------------------------------------------------------ the two loaders
@@ -104,6 +157,13 @@ class _RecordingLoader(_Loader):
         self.files: list[tuple[str, RuleFile]] = []
         self.seen: dict[PositionKey, Position] = {}
         self.translation_files: list[tuple[str, str, dict[str, Any]]] = []
+        self.trees: dict[str, Any] = {}  # expression text -> its parsed tree as JSON
+
+    def compile(self, source: str, file: str, path: tuple[int | str, ...]) -> Compiled | None:
+        found = super().compile(source, file, path)
+        if found is not None:
+            self.trees[source] = tree_data(found.node)
+        return found
 
     def read_files(self) -> list[tuple[str, RuleFile]]:
         self.files = super().read_files()
@@ -118,9 +178,13 @@ class _RecordingLoader(_Loader):
         self.seen[(file, path, at_key)] = found
         return found
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self, rulebook: Rulebook) -> dict[str, Any]:
         return {
             "format": FORMAT,
+            "trees": self.trees,
+            "types": {name: [kind.kind, None if kind.values is None else sorted(kind.values)]
+                      for name, kind in rulebook.types.items()},
+            "warnings": [[w.position.file, w.position.line, w.position.column, w.message] for w in rulebook.warnings],
             "files": [[name, model.model_dump(mode="json", by_alias=True, exclude_unset=True)]
                       for name, model in self.files],
             "translations": [[name, lang, data] for name, lang, data in self.translation_files],
@@ -129,8 +193,15 @@ class _RecordingLoader(_Loader):
         }
 
 
+_UNCHECKED = ex.TableSignature(ex.NUMBER, ())  # a cached load takes its types from the entry, not from tables
+
+
 class _CachedLoader(_Loader):
-    """A load whose files and positions come from a snapshot instead of YAML."""
+    """A load whose files, positions, expression trees, types and warnings come from a snapshot.
+
+    The checks that only report problems are skipped (the recorded load passed them, and the key covers
+    everything they read); what they would have warned about is the recorded list.
+    """
 
     def __init__(self, root: Path, snapshot: dict[str, Any], rules_hash: str | None = None) -> None:
         super().__init__(root, rules_hash)
@@ -141,6 +212,35 @@ class _CachedLoader(_Loader):
             (file, tuple(path), bool(at_key)): Position(name, line, column)
             for file, path, at_key, name, line, column in snapshot["positions"]
         }
+        self.trees: dict[str, Any] = snapshot["trees"]
+
+    def compile(self, source: str, file: str, path: tuple[int | str, ...]) -> Compiled | None:
+        tree = self.trees.get(source)
+        if tree is None:
+            return super().compile(source, file, path)
+        return Compiled(tree_node(tree), source, self.position(file, path))
+
+    def infer_types(self, questions: Any, signatures: Any, rules: Rules, order: list[str]) -> dict[str, ex.Type]:
+        return {name: ex.Type(kind, None if values is None else frozenset(values))
+                for name, (kind, values) in self.snapshot["types"].items()}
+
+    def warnings_found(self, items: Any, rules: Rules) -> list[LoadError]:
+        return [LoadError(Position(file, line, column), message)
+                for file, line, column, message in self.snapshot["warnings"]]
+
+    def check_table(self, *args: Any) -> ex.TableSignature:
+        return _UNCHECKED
+
+    # The checks that only report problems: the recorded load passed them.
+    def check_table_dates(self, *args: Any) -> None: ...
+    def check_versions(self, *args: Any) -> None: ...
+    def check_score(self, *args: Any) -> None: ...
+    def check_categories(self, *args: Any) -> None: ...
+    def check_replacements(self, *args: Any) -> None: ...
+    def check_text_numbers(self, *args: Any) -> None: ...
+    def check_summary(self, *args: Any) -> None: ...
+    def check_implied(self, *args: Any) -> None: ...
+    def check_nesting(self, *args: Any) -> None: ...
 
     def read_files(self) -> list[tuple[str, RuleFile]]:
         return [(name, construct(RuleFile, data)) for name, data in self.snapshot["files"]]
@@ -150,6 +250,63 @@ class _CachedLoader(_Loader):
 
     def position(self, file: str, path: tuple[int | str, ...], *, at_key: bool = False) -> Position:
         return self.known.get((file, path, at_key)) or Position(file, 1, 1)
+
+
+# ------------------------------------------------------------------- expression trees as plain JSON
+
+
+def tree_data(node: ex.Node) -> Any:
+    """A parsed expression as nested JSON lists, `tree_node`'s input."""
+    if isinstance(node, ex.Literal_):
+        value = node.value.isoformat() if node.type.kind == "date" else node.value
+        return ["lit", value, node.type.kind, None if node.type.values is None else sorted(node.type.values),
+                node.offset]
+    if isinstance(node, ex.Name):
+        return ["name", node.name, node.offset]
+    if isinstance(node, ex.ListOf):
+        return ["list", [tree_data(item) for item in node.items], node.offset]
+    if isinstance(node, ex.Not | ex.Negate):
+        return ["not" if isinstance(node, ex.Not) else "neg", tree_data(node.operand), node.offset]
+    if isinstance(node, ex.Logic):
+        return ["logic", node.op, [tree_data(operand) for operand in node.operands], node.offset]
+    if isinstance(node, ex.Compare):
+        return ["cmp", node.op, tree_data(node.left), tree_data(node.right), node.offset]
+    if isinstance(node, ex.Arith):
+        return ["arith", list(node.ops), [tree_data(operand) for operand in node.operands], node.offset]
+    if isinstance(node, ex.Call):
+        return ["call", node.function, [tree_data(arg) for arg in node.args], node.offset]
+    raise TypeError(f"not an expression node: {type(node).__name__}")
+
+
+_TYPES = {kind.kind: kind for kind in (ex.BOOL, ex.NUMBER, ex.TEXT, ex.DATE)}
+
+
+def tree_node(data: list[Any]) -> ex.Node:
+    """The parser's node for `tree_data`'s output (anything else raises, and the entry is not used)."""
+    tag = data[0]
+    if tag == "lit":
+        _tag, value, kind, values, offset = data
+        if kind == "date":
+            value = dt.date.fromisoformat(value)
+        found = _TYPES[kind] if values is None else ex.Type(kind, frozenset(values))
+        return ex.Literal_(value, found, offset)
+    if tag == "name":
+        return ex.Name(data[1], data[2])
+    if tag == "list":
+        return ex.ListOf(tuple(tree_node(item) for item in data[1]), data[2])  # type: ignore[misc]
+    if tag == "not":
+        return ex.Not(tree_node(data[1]), data[2])
+    if tag == "neg":
+        return ex.Negate(tree_node(data[1]), data[2])
+    if tag == "logic":
+        return ex.Logic(data[1], tuple(tree_node(operand) for operand in data[2]), data[3])
+    if tag == "cmp":
+        return ex.Compare(data[1], tree_node(data[2]), tree_node(data[3]), data[4])
+    if tag == "arith":
+        return ex.Arith(tuple(data[1]), tuple(tree_node(operand) for operand in data[2]), data[3])
+    if tag == "call":
+        return ex.Call(data[1], tuple(tree_node(arg) for arg in data[2]), data[3])
+    raise ValueError(f"not an expression tree: {tag!r}")
 
 
 # ----------------------------------------------------- validated JSON back into models, no checks

@@ -101,7 +101,7 @@ class RequirementText(Strict):
     advice: Text | None = None
     needed: Text | None = None
     reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
-                                   "IRPA/IRPR); optional: without it the English citation is shown")
+                                   "IRPA/IRPR); needed where the English item cites the law")
 
 
 class PathwayText(Strict):
@@ -109,7 +109,7 @@ class PathwayText(Strict):
     summary: Text | list[Text] | None = Field(default=None, description="the summary; a list when the English "
                                              "summary is a list of dated wordings, one text each, in order")
     reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
-                                   "IRPA/IRPR); optional: without it the English citation is shown")
+                                   "IRPA/IRPR); needed where the English item cites the law")
     requirements: dict[str, RequirementText] = Field(default_factory=dict)
     next_steps: list[StepText] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
@@ -119,12 +119,14 @@ class FlagText(Strict):
     title: Text | None = None
     text: Text | None = None
     reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
-                                   "IRPA/IRPR); optional: without it the English citation is shown")
+                                   "IRPA/IRPR); needed where the English item cites the law")
 
 
 class LeadText(Strict):
     title: Text | None = None
     text: Text | None = None
+    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
+                                   "IRPA/IRPR); needed where the English item cites the law")
     next_steps: list[StepText] = Field(default_factory=list)
 
 
@@ -322,8 +324,7 @@ def check_translation(
                 _extra_items(found, where_fr, (*base, key), len(value), position, problems, name,
                              _("pathway '{id}' has only {count} summary version(s)").format(id=pid, count=len(value)))
                 continue
-            need(value, (*base, key), file, (*path, key),
-                 _("pathway '{id}' {key}").format(id=pid, key=key), optional=key == "reference")
+            need(value, (*base, key), file, (*path, key), _("pathway '{id}' {key}").format(id=pid, key=key))
         for index, requirement in enumerate(pathway.requirements):
             rbase = (*base, "requirements", requirement.id)
             rpath = (*path, "requirements", index)
@@ -331,8 +332,7 @@ def check_translation(
                     for key in ("text", "advice", "reference", "needed")}
             need(requirement.text, (*rbase, "text"), file, (*rpath, "text"), what["text"], is_template=True)
             need(requirement.advice, (*rbase, "advice"), file, (*rpath, "advice"), what["advice"], is_template=True)
-            need(requirement.reference, (*rbase, "reference"), file, (*rpath, "reference"), what["reference"],
-                 optional=True)
+            need(requirement.reference, (*rbase, "reference"), file, (*rpath, "reference"), what["reference"])
             needed = requirement.needed if isinstance(requirement.needed, str) else None
             need(needed, (*rbase, "needed"), file, (*rpath, "needed"), what["needed"], is_template=True,
                  optional=needed is not None and not _has_words(needed))  # "≤ 3" may stay as it is
@@ -352,9 +352,8 @@ def check_translation(
             need(title, (*base, "title"), file, (*path, "title"), _(kind).format(id=item_id, key="title"))
             need(item.text, (*base, "text"), file, (*path, "text"), _(kind).format(id=item_id, key="text"),
                  is_template=True)
-            if section != "leads":
-                need(item.reference, (*base, "reference"), file, (*path, "reference"),
-                     _(kind).format(id=item_id, key="reference"), optional=True)
+            need(item.reference, (*base, "reference"), file, (*path, "reference"),
+                 _(kind).format(id=item_id, key="reference"))
             if section == "leads":
                 _need_steps(item.next_steps, base, file, path, _("lead '{id}'").format(id=item_id), need, found,
                             where_fr,
@@ -593,10 +592,9 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             update: dict[str, Any] = {"title": maybe(shown.model.title, *base, "title"),
                                       "text": text(shown.model.text, *base, "text")}
             steps = _steps(shown.steps, base, t)
+            update["reference"] = maybe(shown.model.reference, *base, "reference")
             if section == "leads":
                 update["next_steps"] = [s.model for s in steps]
-            else:
-                update["reference"] = maybe(shown.model.reference, *base, "reference")
             target[item_id] = ShownRule(shown.model.model_copy(update=update), shown.condition,
                                         tmpl(shown.text, *base, "text"), steps)
 

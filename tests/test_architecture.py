@@ -79,6 +79,70 @@ def test_commands_are_assembled_by_the_cli_not_registered_by_import() -> None:
             "print(len(c.commands.registered_commands), 'screener.cli' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["1", "False"]  # the module holds its command; the app is not touched
-    cli = (PACKAGE / "cli.py").read_text(encoding="utf-8")
-    for name in ("batch", "check", "serve", "rules", "intake"):
-        assert f"app.add_typer({name}.commands" in cli, name
+    from screener.cli import FAMILIES, app
+    from screener.commands import batch, check, intake, rules, serve
+
+    assert [(command, commands) for command, commands, _group in FAMILIES] == [
+        ("batch", batch.commands), ("check", check.commands), ("serve", serve.commands), ("rules", rules.commands),
+        ("intake", intake.commands)]
+    assert [info.typer_instance for info in app.registered_groups] == [commands for _c, commands, _g in FAMILIES]
+
+
+def test_a_command_line_builds_only_the_command_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`screener check …` converts only `check` to a click command; help, errors and completion see them all."""
+    from typer.main import get_command
+
+    from screener.cli import app, app_for
+
+    monkeypatch.delenv("_SCREENER_COMPLETE", raising=False)
+    everything = list(get_command(app).commands)  # type: ignore[attr-defined]
+    assert everything == ["batch", "check", "serve", "rules", "intake"]
+    assert list(get_command(app_for(["check", "--json"])).commands) == ["check"]  # type: ignore[attr-defined]
+    rules_group = get_command(app_for(["rules", "test"])).commands  # type: ignore[attr-defined]
+    assert list(rules_group) == ["rules"] and "test" in rules_group["rules"].commands
+    for args in ([], ["--help"], ["--version"], ["chek"], ["-h", "check"]):
+        assert app_for(args) is app, args
+    monkeypatch.setenv("_SCREENER_COMPLETE", "complete_bash")
+    assert app_for(["check"]) is app
+
+
+@pytest.mark.parametrize("args", [["check", "--help"], ["rules", "--help"], ["rules", "test", "--help"], ["--help"],
+                                  ["chek"], ["rules", "tes"], ["check", "--as-of", "x", "--no-input"]])
+def test_the_command_alone_reads_as_the_whole_app(args: list[str]) -> None:
+    """Help, usage errors and a command's own errors are the same from the one-family app as from the whole."""
+    from typer.testing import CliRunner
+
+    from screener.cli import app, app_for
+
+    runner = CliRunner()
+    env = {"COLUMNS": "120", "SCREENER_LANG": "en"}
+    alone, whole = runner.invoke(app_for(args), args, env=env), runner.invoke(app, args, env=env)
+    assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output)
+    assert alone.output.strip()
+
+
+def _imported(args: list[str], cache: Path, cwd: Path) -> set[str]:
+    """The modules a `screener` command line imports (`python -X importtime`), with this cache folder."""
+    import os
+
+    env = {**os.environ, "SCREENER_CACHE_DIR": str(cache), "SCREENER_LANG": "en"}
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "screener", *args], capture_output=True,
+                            text=True, env=env, cwd=cwd)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_check_json_and_rules_test_read_the_cache_without_yaml_or_polars(tmp_path: Path) -> None:
+    """With the cache warm, `check --answers F.json --json` and `rules test` import neither PyYAML nor polars."""
+    import json
+
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"age": "31", "us_citizen": "yes"}), encoding="utf-8")
+    rules = PACKAGE.parent / "rules"
+    check = ["check", "--rules", str(rules), "--answers", str(answers), "--no-input", "--json"]
+    tests = ["rules", "test", str(rules)]
+    cold = _imported(check, tmp_path / "cache", tmp_path)
+    assert "yaml" in cold  # a miss reads the rules' YAML (so the test can tell)
+    assert not {"yaml", "polars"} & _imported(check, tmp_path / "cache", tmp_path)
+    _imported(tests, tmp_path / "cache", tmp_path)
+    assert not {"yaml", "polars"} & _imported(tests, tmp_path / "cache", tmp_path)

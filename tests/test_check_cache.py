@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import shutil
 import stat
 from pathlib import Path
@@ -9,6 +11,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_properties import profiles
 
 from screener.rulebook import RulebookError, load_rulebook
@@ -81,22 +84,141 @@ def test_a_broken_rulebook_is_never_cached(setup: tuple[Path, Path]) -> None:
     assert not list(cache.glob("rulebook-*.json"))
 
 
-@pytest.mark.parametrize("folder", [RULES, Path(__file__).parent.parent / "rules"])
+SHIPPED = Path(__file__).parent.parent / "rules"
+# Dates on both sides of the shipped rules' changes (job-offer points, category rounds, new tables)
+DATES = [dt.date(2019, 1, 1), dt.date(2024, 6, 1), dt.date(2025, 3, 24), dt.date(2025, 3, 25), dt.date(2025, 7, 7),
+         dt.date(2026, 2, 18), dt.date(2026, 11, 25), dt.date(2028, 1, 1)]
+
+
+@pytest.mark.parametrize("folder", [RULES, SHIPPED])
 def test_a_cached_rulebook_is_the_same_rulebook(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCREENER_CACHE_DIR", str(tmp_path))
     fresh = load_rulebook(folder)
     load_rulebook_cached(folder)  # writes the entry
     cached = load_rulebook_cached(folder)  # reads it
     assert list(tmp_path.glob("rulebook-*.json"))
-    for part in ("info", "topics", "questions", "derived", "tables", "scores", "pathways", "flags", "types", "order"):
+    for part in ("info", "topics", "questions", "derived", "tables", "scores", "pathways", "flags", "types", "order",
+                 "warnings", "implied", "review_items", "leads", "answer_warnings", "content_hash"):
         assert getattr(cached, part) == getattr(fresh, part), part
-    assert [(c.source, c.position) for c in cached.rules.all_expressions()] == [
-        (c.source, c.position) for c in fresh.rules.all_expressions()]
-    assert [t.text for t in cached.rules.templates()] == [t.text for t in fresh.rules.templates()]
+    assert [(c.node, c.source, c.position) for c in cached.rules.all_expressions()] == [
+        (c.node, c.source, c.position) for c in fresh.rules.all_expressions()]
+    assert [(t.text, t.parts) for t in cached.rules.templates()] == [(t.text, t.parts) for t in fresh.rules.templates()]
+    for part in ("reads", "questions", "level", "order", "read_by_rules"):
+        assert getattr(cached.graph, part) == getattr(fresh.graph, part), part
+    assert sorted(r.model.id for r in cached.graph.on_scores) == sorted(r.model.id for r in fresh.graph.on_scores)
+    assert cached.translations.keys() == fresh.translations.keys()
+    for lang in fresh.translations:
+        english = fresh.in_language(lang)
+        assert cached.in_language(lang).pathways == english.pathways
+        assert cached.in_language(lang).questions == english.questions
 
     @settings(max_examples=60, deadline=None)
-    @given(answers=profiles(fresh))
-    def same_verdicts(answers: dict[str, Any]) -> None:
-        assert cached.evaluate(answers).to_json() == fresh.evaluate(answers).to_json()
+    @given(answers=profiles(fresh), as_of=st.sampled_from(DATES))
+    def same_verdicts(answers: dict[str, Any], as_of: dt.date) -> None:
+        assert cached.evaluate(answers, as_of).to_json() == fresh.evaluate(answers, as_of).to_json()
 
     same_verdicts()
+
+
+def test_a_hit_neither_parses_nor_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the entry records (trees, types, warnings) is read, not worked out again."""
+    import screener.expressions as ex
+    from screener.rulebook import _Loader
+
+    monkeypatch.setenv("SCREENER_CACHE_DIR", str(tmp_path))
+    fresh = load_rulebook_cached(SHIPPED)  # writes the entry
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("worked out again on a cache hit")
+
+    for name in ("parse", "check"):
+        monkeypatch.setattr(ex, name, forbidden)
+    for name in ("infer_types", "check_nesting", "check_table_dates", "check_replacements", "unused"):
+        monkeypatch.setattr(_Loader, name, forbidden)
+    cached = load_rulebook_cached(SHIPPED)
+    assert cached.types == fresh.types and cached.warnings == fresh.warnings
+    assert cached.evaluate({"age": "31"}, DATES[-2]).to_json() == fresh.evaluate({"age": "31"}, DATES[-2]).to_json()
+    monkeypatch.setenv("SCREENER_CACHE_DIR", str(tmp_path / "empty"))
+    with pytest.raises(AssertionError):  # a miss does both (so the patches above can tell)
+        load_rulebook_cached(SHIPPED)
+
+
+def test_warnings_come_back_in_the_language_of_the_command(setup: tuple[Path, Path]) -> None:
+    """The entry stores the warnings as written, so French ones get an entry of their own."""
+    from screener import i18n
+
+    cache, rules = setup
+    english = load_rulebook_cached(rules).warnings
+    with i18n.language("fr"):
+        fresh_french = load_rulebook(rules).warnings
+        load_rulebook_cached(rules)
+        french = load_rulebook_cached(rules).warnings
+    assert english and french == fresh_french and french != english
+    assert load_rulebook_cached(rules).warnings == english
+    assert len(list(cache.glob("rulebook-*.json"))) == 2
+
+
+def test_expression_trees_survive_json() -> None:
+    """Every construct of the language (the differential test's fixture uses them all) comes back as the
+    parser's own node; a tree that is not one is refused."""
+    import json
+
+    import screener.expressions as ex
+    from screener.rulecache import tree_data, tree_node
+
+    book = load_rulebook(Path(__file__).parent / "fixtures" / "batch" / "rules")
+    nodes = [compiled.node for compiled in book.rules.all_expressions()]
+    kinds = {type(node).__name__ for node in nodes for node in ex.walk(node)}
+    assert kinds == {"Literal_", "Name", "ListOf", "Not", "Negate", "Logic", "Compare", "Arith", "Call"}
+    assert {node.type.kind for node in nodes for node in ex.walk(node) if isinstance(node, ex.Literal_)} == {
+        "bool", "number", "text", "date"}
+    assert [tree_node(json.loads(json.dumps(tree_data(node)))) for node in nodes] == nodes
+    with pytest.raises(ValueError):
+        tree_node(["eval", "__import__('os')", 0])
+
+
+# ------------------------------------------------------------------------------------- test cases
+
+
+def test_cached_cases_are_the_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`rules test` reads its cases from the cache: the same cases, and a hit reads no YAML."""
+    import screener.rulebook as loader
+    from screener.rulebook import load_cases
+    from screener.rulecache import load_cases_cached
+    from screener.ruletests import run_cases
+
+    monkeypatch.setenv("SCREENER_CACHE_DIR", str(tmp_path))
+    fresh = load_cases(SHIPPED)
+    assert load_cases_cached(SHIPPED) == fresh  # a miss: loaded and written
+    assert len(list(tmp_path.glob("cases-*.json"))) == 1
+
+    def no_yaml(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("YAML read on a cache hit")
+
+    monkeypatch.setattr(loader, "load_yaml_file", no_yaml)
+    cached = load_cases_cached(SHIPPED)
+    assert cached == fresh
+    assert [(case.model_fields_set, case.expect.model_fields_set) for _n, case, _p in cached] == [
+        (case.model_fields_set, case.expect.model_fields_set) for _n, case, _p in fresh]
+    book = load_rulebook(SHIPPED)
+    assert [(r.file, r.name, r.passed) for r in run_cases(book, cached).results] == [
+        (r.file, r.name, r.passed) for r in run_cases(book, fresh).results]
+
+
+def test_edited_or_tampered_cases_are_never_served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from screener.rulecache import load_cases_cached
+
+    monkeypatch.setenv("SCREENER_CACHE_DIR", str(tmp_path / "cache"))
+    rules = tmp_path / "rules"
+    shutil.copytree(SHIPPED, rules)
+    first = load_cases_cached(rules)
+    [entry] = (tmp_path / "cache").glob("cases-*.json")
+    name = first[0][1].name
+    original = entry.read_bytes()
+    assert original.count(f'"name":{json.dumps(name)}'.encode()) == 1
+    entry.write_bytes(original.replace(f'"name":{json.dumps(name)}'.encode(), b'"name":"forged"'))
+    assert load_cases_cached(rules)[0][1].name == name  # the entry does not verify: read from the YAML
+    assert entry.read_bytes() == original  # and rewritten
+    case_file = Path(first[0][0])
+    case_file.write_text(case_file.read_text(encoding="utf-8").replace(name, "renamed", 1), encoding="utf-8")
+    assert load_cases_cached(rules)[0][1].name == "renamed"

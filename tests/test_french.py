@@ -11,7 +11,6 @@ import html
 import importlib.util
 import io
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -139,17 +138,14 @@ def test_rules_explain_in_french() -> None:
 
 def _client() -> Any:
     pytest.importorskip("starlette")
-    pytest.importorskip("httpx")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from starlette.testclient import TestClient
+    pytest.importorskip("httpx2")
+    from starlette.testclient import TestClient
 
     from screener.rulebook import load_rulebook
     from screener.web.app import create_app
     return TestClient(create_app(load_rulebook(RULES), as_of=dt.date.fromisoformat(AS_OF), access_log_enabled=False))
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_serve_pages_follow_the_query_and_accept_language() -> None:
     client = _client()
     goal = french("questions")["goal"]
@@ -165,7 +161,6 @@ def test_serve_pages_follow_the_query_and_accept_language() -> None:
     assert any(q.get("prompt") and q["prompt"] in answered.text.replace("&#x27;", "'") for q in second.values())
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_serve_api_titles_in_french_ids_unchanged() -> None:
     client = _client()
     answers = yaml.safe_load((PERSONAS / "climate_scientist.yaml").read_text(encoding="utf-8"))
@@ -250,7 +245,7 @@ def test_no_english_reaches_a_french_reader(tmp_path: Path) -> None:
 
 def _web_verdicts() -> dict[str, str]:
     """The web verdict page of every person, in French, as text (tags removed)."""
-    if importlib.util.find_spec("starlette") is None or importlib.util.find_spec("httpx") is None:
+    if importlib.util.find_spec("starlette") is None or importlib.util.find_spec("httpx2") is None:
         return {}
     client = _client()
     pages = {}

@@ -7,7 +7,6 @@ import datetime as dt
 import html
 import logging
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -16,17 +15,13 @@ import pytest
 import yaml
 
 pytest.importorskip("starlette", reason="the serve extra is not installed: pip install -e '.[serve,test]'")
-pytest.importorskip("httpx", reason="the serve extra is not installed: pip install -e '.[serve,test]'")
+pytest.importorskip("httpx2", reason="the test extra is not installed: pip install -e '.[serve,test]'")
 
-with warnings.catch_warnings():  # starlette >= 1.x would rather have httpx2; httpx is what we install
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from starlette.testclient import TestClient
+from starlette.testclient import TestClient
 
 from screener.answers import AnswerError
 from screener.rulebook import Rulebook, load_rulebook
 from screener.web.app import MAX_BODY, create_app
-
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 HERE = Path(__file__).parent
 REAL = HERE.parent / "rules"
@@ -384,3 +379,32 @@ def test_api_errors_speak_the_requests_language(client: TestClient) -> None:
             assert [problem["field"] for problem in body["problems"]] == [p["field"] for p in english["problems"]]
     assert client.get("/nowhere", headers=french).json()["error"] == "page introuvable"
     assert client.get("/nowhere").json()["error"] == "no such page"
+
+
+def test_the_test_client_is_the_supported_one() -> None:
+    """starlette's TestClient runs on httpx2 (the test extra installs it): importing it warns of nothing,
+    where with the older httpx it warned that httpx is deprecated."""
+    import subprocess
+    import sys
+
+    found = subprocess.run([sys.executable, "-W", "error", "-c", "import starlette.testclient"],
+                           capture_output=True, text=True, check=False)
+    assert found.returncode == 0, found.stderr[-500:]
+
+
+def test_test_scores_are_shown_back_as_levels_once_the_last_is_in(client: TestClient) -> None:
+    """As in the terminal (`Interview.shown_back`, §13.29): after a test's last score, the next page says
+    what the four scores convert to; after an earlier score, nothing yet. English and French."""
+    given = [("a:goal", "work"), ("a:english_test", "ielts_general"), ("a:english_score_reading", "7"),
+             ("a:english_score_writing", "7")]
+    converted = re.compile(r'<p class="converted" role="status">([^<]*)</p>')
+    third = post_form(client, [*given, ("q", "english_score_listening"), ("answer", "8"), ("action", "next")])
+    assert third.status_code == 200 and converted.findall(third.text) == []
+    given.append(("a:english_score_listening", "8"))
+    last = [*given, ("q", "english_score_speaking"), ("answer", "7"), ("action", "next")]
+    assert converted.findall(post_form(client, last).text) == [
+        "IELTS General Training 7/7/8/7 = CLB 9 in every ability"]
+    french = client.post("/interview?lang=fr", content=urlencode(last).encode(),
+                         headers={"content-type": "application/x-www-form-urlencoded"})
+    assert [html.unescape(line) for line in converted.findall(french.text)] == [
+        "IELTS General Training 7/7/8/7 = CLB 9 dans chaque compétence"]

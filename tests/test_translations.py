@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -279,8 +280,9 @@ def _texts(rulebook: object) -> dict[str, str]:
     return found
 
 
-def test_a_citation_may_have_its_french_form_only_where_the_english_cites(tmp_path: Path) -> None:
-    """`reference` in a translation file is optional (the English citation stands in); where the English
+def test_a_citation_has_its_french_form_where_the_english_cites_and_only_there(tmp_path: Path) -> None:
+    """A requirement that cites the law needs its French citation like any other text: missing, it is
+    reported at the English citation (a warning, an error where French is required); where the English
     cites nothing, a French one is an error at its line."""
     main = MAIN.replace("        condition: age", "        reference: IRPR s.75(2)(a)\n        condition: age")
     french = FRENCH.replace('ou plus"}', 'ou plus", reference: "RIPR, al. 75(2)a)"}')
@@ -289,7 +291,14 @@ def test_a_citation_may_have_its_french_form_only_where_the_english_cites(tmp_pa
     cited = {lang: rulebook.in_language(lang).evaluate(answers).pathways["work"].requirements[0].reference
              for lang in ("fr", "en")}
     assert cited == {"fr": "RIPR, al. 75(2)a)", "en": "IRPR s.75(2)(a)"}
-    assert not warnings(write(tmp_path, {"main.fr.yaml": FRENCH}))  # optional: no French citation, no warning
+    assert not warnings(tmp_path)
+    missing = [w for w in warnings(write(tmp_path, {"main.fr.yaml": FRENCH})) if "reference" in w]
+    assert len(missing) == 1
+    assert missing[0].startswith(f"{tmp_path / 'main.yaml'}:")
+    assert missing[0].endswith("no French (fr) text for requirement 'adult' of 'work' reference")
+    required = main.replace('  version: "1"\n', '  version: "1"\n  languages: {required: [fr]}\n')
+    assert any(p.endswith("no French (fr) text for requirement 'adult' of 'work' reference")
+               for p in problems(write(tmp_path, {"main.yaml": required})))
     extra = french.replace("    summary: Une voie par le travail.\n",
                            "    summary: Une voie par le travail.\n    reference: LIPR, art. 12\n")
     found = problems(write(tmp_path, {"main.yaml": main, "main.fr.yaml": extra}))
@@ -298,25 +307,87 @@ def test_a_citation_may_have_its_french_form_only_where_the_english_cites(tmp_pa
 
 
 def test_the_shipped_french_citations_name_the_french_acts() -> None:
-    """Where the French rules cite the law, they cite it as French readers know it (LIPR, RIPR, Loi sur la
-    citoyenneté), never IRPA/IRPR."""
+    """Every pathway, requirement, flag, lead and warning that cites the law has its French citation, and it
+    cites the law as French readers know it (LIPR, RIPR, Loi sur la citoyenneté), never IRPA/IRPR."""
     english = load_rulebook(SHIPPED)
-    before = {(p.id, r.id): r.reference for p in english.pathways.values() for r in p.requirements}
-    cited = [r.reference for p in english.in_language("fr").pathways.values() for r in p.requirements
-             if r.reference and r.reference != before[(p.id, r.id)]]
-    assert len(cited) >= 8
-    assert all("IRPR" not in c and "IRPA" not in c and ("RIPR" in c or "LIPR" in c) for c in cited), cited
+    french = english.in_language("fr")
+    pairs = []
+    for pid, pathway in english.pathways.items():
+        pairs.append((pid, pathway.reference, french.pathways[pid].reference))
+        pairs += [(f"{pid}.{r.id}", r.reference, f.reference)
+                  for r, f in zip(pathway.requirements, french.pathways[pid].requirements, strict=True)]
+    for kind in ("flags", "leads", "answer_warnings"):
+        pairs += [(item_id, item.reference, getattr(french, kind)[item_id].reference)
+                  for item_id, item in getattr(english, kind).items()]
+    cited = [(where, en, fr) for where, en, fr in pairs if en]
+    assert len(cited) >= 80
+    assert [where for where, en, fr in cited if not fr or fr == en] == []
+    for where, en, fr in cited:
+        assert not re.search(r"IRPA|IRPR|Citizenship Act|\bs\.\s?\d", fr), (where, fr)
+        assert ("IRPR" in en) <= ("RIPR" in fr) and ("IRPA" in en) <= ("LIPR" in fr), (where, fr)
+        assert ("Citizenship Act" in en) <= ("Loi sur la citoyenneté" in fr), (where, fr)
+    # the same section numbers and dates: a translation never drops or changes an article
+    numbers = [(where, en, fr) for where, en, fr in cited
+               if set(re.findall(r"\d+(?:\.\d+)?", en)) != set(re.findall(r"\d+(?:\.\d+)?", fr))]
+    assert numbers == []
+
+
+FRENCH_LINK = ("https://www.canada.ca/fr/immigration-refugies-citoyennete/", "https://www.quebec.ca/",
+               "https://www.international.gc.ca/")
+
+
+def _french_and_english_steps() -> list[tuple[str, str | None, str | None]]:
+    """(where, English url, French url) for every next step of every pathway and lead in the shipped rules."""
+    rulebook = load_rulebook(SHIPPED)
+    french = rulebook.in_language("fr")
+    steps = []
+    for english_items, french_items in ((rulebook.pathways, french.pathways), (rulebook.leads, french.leads)):
+        assert english_items
+        for item_id, item in english_items.items():
+            for index, (english_step, step) in enumerate(
+                    zip(item.next_steps, french_items[item_id].next_steps, strict=True), start=1):
+                steps.append((f"{item_id} {index}", english_step.url, step.url))
+    return steps
 
 
 def test_french_links_are_french_canada_ca_pages_or_the_english_ones() -> None:
-    """A French next step links to canada.ca/fr/... or keeps the English link; never a made-up mix."""
-    rulebook = load_rulebook(SHIPPED)
-    french = rulebook.in_language("fr")
-    for pid, pathway in french.pathways.items():
-        for english_step, step in zip(rulebook.pathways[pid].next_steps, pathway.next_steps, strict=True):
-            assert step.url == english_step.url or (step.url or "").startswith(
-                ("https://www.canada.ca/fr/immigration-refugies-citoyennete/", "https://www.quebec.ca/",
-                 "https://www.international.gc.ca/")), step.url
+    """A French next step (pathway or lead) links to canada.ca/fr/... or keeps the English link; never a mix."""
+    steps = _french_and_english_steps()
+    assert len(steps) > 40
+    for where, english_url, french_url in steps:
+        assert french_url == english_url or (french_url or "").startswith(FRENCH_LINK), (where, french_url)
+    assert sum(1 for _, english_url, french_url in steps if french_url != english_url) >= 25
+
+
+def test_every_url_in_a_french_rule_file_is_a_french_address() -> None:
+    """Read the .fr.yaml files themselves: any `url:` a translator writes is a French page, so an English or
+    made-up address in a translation file is caught even where the loader would accept it."""
+    import re
+
+    found = []
+    for path in sorted(SHIPPED.rglob("*.fr.yaml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            match = re.match(r"\s*(?:-\s+)?url:\s*(?:&\w+\s+)?(\S+)", line)
+            if match and not match.group(1).startswith("*"):  # an alias repeats an anchor checked where it is set
+                found.append((f"{path.name}:{number}", match.group(1)))
+    assert len(found) >= 25
+    bad = [(where, url) for where, url in found
+           if not url.startswith(FRENCH_LINK) or ("international.gc.ca" in url and "lang=fra" not in url)]
+    assert not bad
+
+
+def test_the_english_links_left_in_french_are_the_documented_ones() -> None:
+    """docs/rules.md lists each canada.ca page the French rules still link in English (no French address could
+    be confirmed); the list must be exactly what the rules do, so a new English link needs a decision."""
+    import re
+
+    docs = (SHIPPED.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = docs.split("<!-- english-links-in-french: begin -->")[1].split("<!-- english-links-in-french: end -->")[0]
+    documented = set(re.findall(r"^- (https://\S+)", section, flags=re.M))
+    kept = {english_url for _, english_url, french_url in _french_and_english_steps()
+            if english_url and french_url == english_url and "canada.ca/en/" in english_url}
+    assert documented == kept
+    assert len(kept) <= 8
 
 
 def test_every_case_has_the_same_results_in_french() -> None:

@@ -128,12 +128,12 @@ def rules_test(
     from screener.files import atomic_write
     from screener.render.console import make_console
     from screener.render.rules_test import render_run, render_updates
-    from screener.rulebook import load_cases, resolve_rules_path
-    from screener.rulecache import load_rulebook_cached
+    from screener.rulebook import resolve_rules_path
+    from screener.rulecache import load_cases_cached, load_rulebook_cached
     from screener.ruletests import run_cases, update_expectations
 
     rulebook = load_rulebook_cached(resolve_rules_path(directory or rules))  # checked as a fresh load is
-    cases = _select(load_cases(rulebook.path), match)
+    cases = _select(load_cases_cached(rulebook.path), match)
     console = make_console()
     _warn_stale(console, rulebook)
     if not cases:
@@ -150,7 +150,7 @@ def rules_test(
                 with atomic_write(file_update.file, private=False) as stream:  # all of it or none of it
                     stream.write(file_update.new.encode("utf-8"))
         render_updates(console, updates)
-        run = run_cases(rulebook, _select(load_cases(rulebook.path), match))
+        run = run_cases(rulebook, _select(load_cases_cached(rulebook.path), match))  # the files as updated
         if not run.ok:
             console.print("[bold red]" + escape(ngettext("{count} case still fails", "{count} cases still fail",
                                                          len(run.failed)).format(count=len(run.failed)))
