@@ -85,7 +85,6 @@ from screener.translations import (
     LANGUAGE,
     Problems,
     Translation,
-    TranslationFile,
     apply_translation,
     check_translation,
     language_name,
@@ -446,6 +445,8 @@ class _Loader:
 
     def read_translations(self) -> list[tuple[str, str, dict[str, Any]]]:
         """Every `*.<lang>.yaml` (read after `read_files`): (display name, language, validated texts as data)."""
+        from screener.translation_format import TranslationFile
+
         found: list[tuple[str, str, dict[str, Any]]] = []
         for path, name in self.translation_entries:
             lang = translation_language(path.name)

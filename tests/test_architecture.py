@@ -133,7 +133,8 @@ def _imported(args: list[str], cache: Path, cwd: Path) -> set[str]:
 
 
 def test_check_json_and_rules_test_read_the_cache_without_yaml_or_polars(tmp_path: Path) -> None:
-    """With the cache warm, `check --answers F.json --json` and `rules test` import neither PyYAML nor polars."""
+    """With the cache warm, `check --answers F.json --json` and `rules test` import neither PyYAML nor polars,
+    nor the models of translation files; `check --json` not the interview either."""
     import json
 
     answers = tmp_path / "answers.json"
@@ -142,7 +143,8 @@ def test_check_json_and_rules_test_read_the_cache_without_yaml_or_polars(tmp_pat
     check = ["check", "--rules", str(rules), "--answers", str(answers), "--no-input", "--json"]
     tests = ["rules", "test", str(rules)]
     cold = _imported(check, tmp_path / "cache", tmp_path)
-    assert "yaml" in cold  # a miss reads the rules' YAML (so the test can tell)
-    assert not {"yaml", "polars"} & _imported(check, tmp_path / "cache", tmp_path)
+    assert {"yaml", "screener.translation_format"} <= cold  # a miss reads the YAML (so the test can tell)
+    unneeded = {"yaml", "polars", "screener.translation_format"}
+    assert not (unneeded | {"screener.interview"}) & _imported(check, tmp_path / "cache", tmp_path)
     _imported(tests, tmp_path / "cache", tmp_path)
-    assert not {"yaml", "polars"} & _imported(tests, tmp_path / "cache", tmp_path)
+    assert not unneeded & _imported(tests, tmp_path / "cache", tmp_path)
