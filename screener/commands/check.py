@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
+from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, long_lived, parse_as_of
 from screener.commands.help import HelpCommand
 from screener.i18n import _
 
@@ -68,18 +68,19 @@ def check(
         screener check --answers me.yaml --report verdict.html
         screener check --answers me.yaml --no-input --json
     """
-    from screener.answerfile import read_answer_file
-    from screener.compiled import today
-    from screener.rulebook import resolve_rules_path
-    from screener.rulecache import load_rulebook_cached
-
     if as_json and save is not None and str(save) == "-":
         from screener.errors import ScreenerError
 
         raise ScreenerError(_("--save - with --json: both would go to standard output; save the answers to a file"),
                             exit_code=2)
-    when = parse_as_of(as_of) or today()
-    rulebook = in_chosen_language(load_rulebook_cached(resolve_rules_path(rules)))
+    with long_lived():
+        from screener.answerfile import read_answer_file
+        from screener.compiled import today
+        from screener.rulebook import resolve_rules_path
+        from screener.rulecache import load_rulebook_cached
+
+        when = parse_as_of(as_of) or today()
+        rulebook = in_chosen_language(load_rulebook_cached(resolve_rules_path(rules)))
     prefilled = read_answer_file(answers) if answers is not None else None
     values = rulebook.read_answers(prefilled.answers) if prefilled else {}
     asking = not no_input and not (as_json and answers is not None)  # a program's file and JSON: nobody to ask
