@@ -331,18 +331,21 @@ def run_batch(
     return summary
 
 
-CELL, FAILED = "__cell_", "__error"
-IN_FLIGHT_BLOCKS, FLOW_TIMEOUT = 3, 2.0  # a block's input cells (CELL + index) and its unreadable-row reason
+CELL, FAILED = "__cell_", "__error"  # a block's input cells (CELL + index) and its unreadable-row reason
+FLOW_TIMEOUT = 1.0  # seconds without any block written before one more block may go in flight
 
 
 class Blocks:
     """The input as one polars query: blocks of typed answers and input cells in, output rows out.
 
     Reading, the map's labels and coercion (with Python's `answers.coerce` for unusual spellings) happen
-    block by block in the query's source; the rulebook's stages and the output columns are one lazy plan,
-    converted once for the whole run and evaluated by polars' streaming engine block by block, in order,
-    on every core (`Compiled.applied` drops each column once nothing reads it). `each_row` (letters) is
-    called from the source for each readable row; a failure there or in reading ends the run with it.
+    block by block in a thread of our own (`prepare`), a block ahead of polars; the query's source only
+    hands the prepared blocks over. (Run inside the source, that Python work held one of polars' few
+    worker threads, waiting or computing, and the whole run used about one core.) The rulebook's stages
+    and the output columns are one lazy plan, converted once for the whole run and evaluated by polars'
+    streaming engine block by block, in order, on every core (`Compiled.applied` drops each column once
+    nothing reads it). `each_row` (letters) is called while preparing, for each readable row; a failure
+    there or in reading ends the run with it, raised where the output blocks are read (`screened`).
     """
 
     def __init__(self, reader: CsvReader, coercion: columnar.Coercion, translations: Mapping[str, Mapping[str, str]],
@@ -353,51 +356,79 @@ class Blocks:
         self.stop = threading.Event()
         self.flow = threading.Condition()
         self.in_flight = 0  # rows handed to polars and not yet written
+        self.block_rows = 0  # the most rows a block has had so far (the last one is often short)
+        # polars evaluates a block per thread and keeps a block or two more until the next one comes:
+        # fewer in flight than that, and it waits for a block that waits for it (until FLOW_TIMEOUT)
+        self.room = pl.thread_pool_size() + 2  # blocks in flight
+        self.written = 0  # blocks written so far
+        self.ready: queue.Queue[pl.DataFrame | None] = queue.Queue()  # prepared blocks; None: no more
+        self.failure: BaseException | None = None  # what ended `prepare` early, raised by `screened`
 
     def halt(self) -> None:
-        """No more blocks: the source ends at its next one (an error or an interrupt downstream)."""
+        """No more blocks: preparing ends at its next one (an error or an interrupt downstream)."""
         with self.flow:
             self.stop.set()
             self.flow.notify()
 
     def done(self, rows: int) -> None:
-        """The output of `rows` rows is written: the source may read on."""
+        """The output of `rows` rows is written: the next blocks may be prepared."""
         with self.flow:
             self.in_flight -= rows
+            self.written += 1
             self.flow.notify()
 
     def wait_for_room(self, rows: int) -> None:
-        """Hold the source while more than a few blocks are in flight, so memory stays flat whatever N
-        (polars would otherwise read ahead as fast as it can). Never waits forever: should polars hold
-        rows back for a bigger batch, the timeout lets the source go on."""
+        """Hold preparing while `room` blocks are in flight, so memory stays flat whatever N (polars
+        would otherwise take blocks as fast as they come, and its output waits in memory for us).
+
+        Counted in full blocks (a short last block must not wait until its own few rows fit). Never waits
+        forever: when no block comes out for FLOW_TIMEOUT, polars is holding every block in flight
+        until it gets another (more threads than expected), so one more block is let in, for good.
+        """
         with self.flow:
-            self.flow.wait_for(lambda: self.in_flight <= IN_FLIGHT_BLOCKS * rows or self.stop.is_set(),
-                               timeout=FLOW_TIMEOUT)
+            self.block_rows = max(self.block_rows, rows)
+            while self.in_flight > (self.room - 1) * self.block_rows and not self.stop.is_set():
+                written = self.written
+                if not self.flow.wait(timeout=FLOW_TIMEOUT) and self.written == written:
+                    self.room += 1
             self.in_flight += rows
 
     def schema(self) -> dict[str, Any]:
         typed = {q.id: columnar.answer_dtype(q) for q in self.coercion.questions}
         return {**typed, **{f"{CELL}{i}": pl.String for i in range(len(self.reader.columns))}, FAILED: pl.String}
 
-    def source(self, *_: object) -> Iterator[pl.DataFrame]:
-        """Each block as typed answers, input cells and the reason a row cannot be read (null if it can)."""
+    def prepare(self) -> None:
+        """Each block as typed answers, input cells and the reason a row cannot be read (null if it can),
+        put in `ready` in input order; then None, also after a failure (kept in `failure`)."""
         row_number = 0
-        with contextlib.closing(prefetched(self.reader.chunks())) as chunks:
-            for chunk in chunks:
-                if self.stop.is_set():
-                    return
-                frame = chunk.frame
-                answers = translated(frame, self.translations)
-                typed, reasons = self.coercion(answers)
-                error = frame.select(pl.coalesce(pl.col(PROBLEM), pl.lit(reasons)).alias(FAILED))[FAILED]
-                if self.each_row is not None:
-                    readable(self.each_row, answers, error, self.cells, frame, self.letter_ids, row_number)
-                row_number += frame.height
-                cells = [frame[name].alias(f"{CELL}{i}") for i, name in enumerate(self.reader.columns)]
-                self.wait_for_room(frame.height)
-                yield pl.DataFrame([*typed.get_columns(), *cells, error])
-                if self.progress is not None:
-                    self.progress(chunk.bytes_read)
+        try:
+            with contextlib.closing(prefetched(self.reader.chunks())) as chunks:
+                for chunk in chunks:
+                    if self.stop.is_set():
+                        return
+                    frame = chunk.frame
+                    answers = translated(frame, self.translations)
+                    typed, reasons = self.coercion(answers)
+                    error = frame.select(pl.coalesce(pl.col(PROBLEM), pl.lit(reasons)).alias(FAILED))[FAILED]
+                    if self.each_row is not None:
+                        readable(self.each_row, answers, error, self.cells, frame, self.letter_ids, row_number)
+                    row_number += frame.height
+                    cells = [frame[name].alias(f"{CELL}{i}") for i, name in enumerate(self.reader.columns)]
+                    self.wait_for_room(frame.height)
+                    if self.stop.is_set():
+                        return
+                    self.ready.put(pl.DataFrame([*typed.get_columns(), *cells, error]))
+                    if self.progress is not None:
+                        self.progress(chunk.bytes_read)
+        except BaseException as error:  # raised again by `screened`, in the thread that runs the query
+            self.failure = error
+        finally:
+            self.ready.put(None)
+
+    def source(self, *_: object) -> Iterator[pl.DataFrame]:
+        """The query's source: the prepared blocks, in order (waits only while the next is prepared)."""
+        while (frame := self.ready.get()) is not None:
+            yield frame
 
     def screened(self, compiled: columnar.Compiled) -> Iterator[pl.DataFrame]:
         """Per block, in order: the output columns of `output_columns`, before `missing` is filled in."""
@@ -407,14 +438,23 @@ class Blocks:
         width = len(self.reader.columns)
         plan = compiled.applied(answers, keep=[*(f"{CELL}{i}" for i in range(width)), FAILED])
         plan = plan.select(output_columns(compiled, width))
+        preparing = threading.Thread(target=self.prepare, name="screener-prepare", daemon=True)
+        preparing.start()
         batches = plan.collect_batches(engine="streaming", maintain_order=True)
         try:
-            yield from batches
-        finally:  # stopped early: let the query end before going on (its threads still run our source)
+            for batch in batches:
+                if self.failure is not None:
+                    break
+                yield batch
+            preparing.join()
+            if self.failure is not None:
+                raise self.failure
+        finally:  # stopped early: let the query end before going on (its threads still read `ready`)
             self.halt()
             with contextlib.suppress(Exception):
                 for _ in batches:
                     pass
+            preparing.join()
 
 
 def output_columns(compiled: columnar.Compiled, width: int) -> list[pl.Expr]:

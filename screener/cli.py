@@ -19,6 +19,7 @@ import typer
 from screener import i18n
 from screener.commands import batch, check, intake, rules, serve
 from screener.commands.help import HelpGroup
+from screener.commands.usage import is_usage_error, translated
 from screener.errors import ScreenerError
 
 
@@ -31,12 +32,11 @@ class ErrorBoundary(HelpGroup):
     """
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        argv = kwargs.get("args", args[0] if args else None)
         try:
-            lang = i18n.choose_language(None, os.environ)
+            lang = i18n.choose_language(_lang_option(sys.argv[1:] if argv is None else list(argv)), os.environ)
         except ScreenerError as error:  # SCREENER_LANG names a language screener does not speak
-            from screener.render.console import print_error
-
-            print_error(error.message)
+            _print_error(error.message)
             sys.exit(error.exit_code)
         try:
             with i18n.command_language(lang):
@@ -44,9 +44,21 @@ class ErrorBoundary(HelpGroup):
         finally:  # a command run in-process (tests, a program) gives back what it froze (`long_lived`)
             gc.unfreeze()
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except typer.TyperException as error:  # `screener --nope`: the root's own options
+            if is_usage_error(error):
+                raise translated(error, _print_error) from None
+            raise
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except typer.TyperException as error:  # click's own words ("No such option"), in the command's language
+            if is_usage_error(error):
+                raise translated(error, _print_error) from None
+            raise
         except ScreenerError as error:
             from screener.render.console import print_error
 
@@ -55,11 +67,28 @@ class ErrorBoundary(HelpGroup):
         except BrokenPipeError:
             raise  # the reader went away (`| head`): main() exits quietly
         except OSError as error:  # a full disk, a folder without permission: the system's own words
-            from screener.render.console import print_error
-
             reason = error.strerror or type(error).__name__
-            print_error(f"{error.filename}: {reason}" if error.filename else reason)
+            _print_error(f"{error.filename}: {reason}" if error.filename else reason)
             raise typer.Exit(1) from None
+
+
+def _print_error(message: str) -> None:
+    from screener.render.console import print_error
+
+    print_error(message)
+
+
+def _lang_option(argv: list[str]) -> str | None:
+    """A valid `--lang` on the command line, read before click parses it: a usage error click finds first
+    (`screener check --lang fr --nope`) must already speak it. An invalid one is left to the option itself."""
+    for index, word in enumerate(argv):
+        if word == "--":
+            break
+        value = argv[index + 1] if word == "--lang" and index + 1 < len(argv) else word.removeprefix("--lang=") \
+            if word.startswith("--lang=") else None
+        if value is not None and value.strip().lower() in i18n.LANGUAGES:
+            return value
+    return None
 
 
 def _print_version(value: bool) -> None:

@@ -352,3 +352,64 @@ def test_gate_questions_are_not_missing_when_the_file_gives_what_they_imply(tmp_
     assert "partner_language_test" not in stderr
     _, stderr = batch_file(tmp_path, b"age\n30\n", rules=ROOT / "rules")
     assert "partner_language_test" in stderr
+
+
+def test_python_side_work_runs_in_a_thread_of_its_own_beside_polars(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: reading, coercion and letters run in `screener-prepare`, not in polars' worker threads
+    (run there, they held one of its threads and the whole batch used about one core)."""
+    import threading
+
+    from screener.batch import run_batch
+
+    monkeypatch.setattr(csvio, "BLOCK_BYTES", 256)
+    seen: list[tuple[int, str]] = []
+
+    def each_row(number: int, answers: dict[str, str | None], ids: list[str | None]) -> None:
+        seen.append((number, threading.current_thread().name))
+
+    content = "age,citizen\n" + "".join(f"{20 + i % 50},{'yes' if i % 3 else 'no'}\n" for i in range(300))
+    sink = io.BytesIO()
+    summary = run_batch(load_rulebook(FIXTURE), io.BytesIO(content.encode()), sink, as_of=AS_OF, each_row=each_row)
+    assert summary.rows == 300
+    assert [number for number, _ in seen] == list(range(1, 301))
+    assert {name for _, name in seen} == {"screener-prepare"}
+    rows = list(csv.reader(io.StringIO(sink.getvalue().decode())))
+    assert [row[0] for row in rows[1:]] == [str(20 + i % 50) for i in range(300)]  # one row per row, in order
+
+
+def test_preparing_waits_for_room_in_full_blocks_and_never_for_ever(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flow control between preparing and polars: a short last block does not wait for the room of
+    its own few rows, and when nothing comes out (polars holds every block in flight until it gets
+    another), one more block is let in instead of waiting again and again."""
+    import threading
+
+    from screener import batch
+
+    def fresh(room: int) -> batch.Blocks:
+        blocks = batch.Blocks(None, None, {}, {}, None, [], None)  # type: ignore[arg-type]
+        blocks.room = room
+        return blocks
+
+    monkeypatch.setattr(batch, "FLOW_TIMEOUT", 0.01)
+    stuck = fresh(room=3)
+    for _ in range(3):
+        stuck.wait_for_room(100)
+    assert stuck.room == 3  # three blocks in flight: no wait
+    stuck.wait_for_room(100)  # a fourth, nothing written: after FLOW_TIMEOUT it is let in, and room stays
+    assert stuck.room == 4 and stuck.in_flight == 400
+
+    short = fresh(room=3)
+    for _ in range(3):
+        short.wait_for_room(100)
+    short.done(100)
+    short.wait_for_room(5)  # a short last block fits beside two full blocks
+    assert short.room == 3 and short.in_flight == 205
+
+    monkeypatch.setattr(batch, "FLOW_TIMEOUT", 60.0)
+    flowing = fresh(room=2)
+    flowing.wait_for_room(100)
+    flowing.wait_for_room(100)
+    threading.Timer(0.05, flowing.done, args=(100,)).start()
+    flowing.wait_for_room(100)  # waits until a block is written, then goes on
+    assert flowing.room == 2 and flowing.in_flight == 200

@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -212,6 +212,7 @@ class Service:
         fields = dict(form)
         action = fields.get("action", "")
         raw = dict(state.raw)
+        shown_back: list[str] = []  # what the answer just given converts to (a test's scores as CLB levels)
         if action == "back":
             previous = interview.back()
             if previous is not None:
@@ -240,27 +241,31 @@ class Service:
                     return self._question(interview, question, raw, lang, value=text, error=str(exc))
                 interview.answer(question, value)
                 raw[question.id] = text
-        return self._next_page(interview, raw, lang)
+                shown_back = interview.shown_back(question)
+        return self._next_page(interview, raw, lang, shown_back)
 
     def _question(self, interview: Interview, question: Any, raw: dict[str, str], lang: str, *,
-                  value: str = "", error: str | None = None) -> Response:
+                  value: str = "", error: str | None = None, shown_back: Sequence[str] = ()) -> Response:
         state = pages.State.of(interview, raw)
         return _html(pages.question_page(interview, interview.asked(question), state, value=value, error=error,
-                                         lang=lang))
+                                         lang=lang, shown_back=shown_back))
 
-    def _next_page(self, interview: Interview, raw: dict[str, str], lang: str) -> Response:
-        """The next question, the offer to check other routes, or the verdict."""
+    def _next_page(self, interview: Interview, raw: dict[str, str], lang: str,
+                   shown_back: Sequence[str] = ()) -> Response:
+        """The next question, the offer to check other routes, or the verdict (each after `shown_back`)."""
         question = interview.next_question()
         if question is not None:
             count = interview.offer_others()
             if count and not interview.offered:
                 interview.remaining()  # fixes the bound shown on the offer page
-                return _html(pages.offer_page(interview, pages.State.of(interview, raw), count, lang=lang))
+                return _html(pages.offer_page(interview, pages.State.of(interview, raw), count, lang=lang,
+                                              shown_back=shown_back))
             interview.remaining()
-            return self._question(interview, question, raw, lang)
+            return self._question(interview, question, raw, lang, shown_back=shown_back)
         report = evaluate(self.book, interview.answers, interview.as_of)
         details = pages.details_html(self.book, interview, report)
-        return _html(pages.verdict_page(interview, report, details, pages.State.of(interview, raw), lang=lang))
+        return _html(pages.verdict_page(interview, report, details, pages.State.of(interview, raw), lang=lang,
+                                        shown_back=shown_back))
 
     def language_of(self, request: Request) -> str:
         """`?lang=` first, then Accept-Language, then the server's default; only languages we have."""

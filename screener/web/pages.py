@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from screener import guidance
@@ -52,6 +52,7 @@ summary{cursor:pointer;font-weight:700;color:#0b4f9c}
 .outcome-eligible{color:#146c2e;font-weight:700}
 .stop{color:#b00020;font-weight:700}
 .note{color:#3d3d3d;font-style:italic}
+.converted{border-left:4px solid #146c2e;padding-left:.6rem;margin:.25rem 0 .75rem}
 table{border-collapse:collapse}td,th{border:1px solid #767676;padding:.2rem .5rem;vertical-align:top}
 footer{border-top:1px solid #767676;margin-top:2rem;padding-top:.5rem;color:#3d3d3d;font-size:.95rem}
 """
@@ -130,6 +131,12 @@ def _footer(rulebook: Rulebook) -> str:
     return f"<p>{esc(first.group(1) if first else rulebook.info.disclaimer)}</p>"
 
 
+def _shown_back(lines: Sequence[str]) -> str:
+    """What the answer just given converts to (`Interview.shown_back`, as the terminal shows it): a test's
+    scores as CLB/NCLC levels, announced to screen readers."""
+    return "".join(f'<p class="converted" role="status">{esc(line)}</p>' for line in lines)
+
+
 def _progress(progress: Progress) -> str:
     heading = progress.heading()
     text = _("{title}: ").format(title=heading) + progress.line() if heading else progress.line()
@@ -137,9 +144,9 @@ def _progress(progress: Progress) -> str:
 
 
 def question_page(interview: Interview, question: Question, state: State, *, value: str = "",
-                  error: str | None = None, lang: str = "en") -> str:
+                  error: str | None = None, lang: str = "en", shown_back: Sequence[str] = ()) -> str:
     """One question: its text as the legend (choices) or the label (typed answers), help, the kind of
-    answer expected, and Continue / I don't know / Back."""
+    answer expected, and Continue / I don't know / Back; above it, what the last answer converts to."""
     described = ["hint-text"] if question.type not in ("choice", "yes_no") else []
     error_html = ""
     if error is not None:
@@ -170,7 +177,8 @@ def question_page(interview: Interview, question: Question, state: State, *, val
                       f' aria-describedby="{" ".join(described)}"{invalid}>')
     back = _back() if state.history else ""
     go_on, unknown = _("Continue"), _("I don't know")
-    body = (f'{_progress(interview.progress())}<form method="post" action="{_action(lang)}" novalidate>'
+    body = (f'{_shown_back(shown_back)}{_progress(interview.progress())}'
+            f'<form method="post" action="{_action(lang)}" novalidate>'
             f'{state.hidden()}<input type="hidden" name="q" value="{esc(question.id)}">{field_html}'
             f'<div class="actions"><button type="submit" class="primary" name="action" value="next">{esc(go_on)}'
             f'</button><button type="submit" name="action" value="skip">{esc(unknown)}</button>'
@@ -178,13 +186,14 @@ def question_page(interview: Interview, question: Question, state: State, *, val
     return page(question.prompt, body, lang=lang, footer=_footer(interview.rulebook))
 
 
-def offer_page(interview: Interview, state: State, count: int, *, lang: str = "en") -> str:
+def offer_page(interview: Interview, state: State, count: int, *, lang: str = "en",
+               shown_back: Sequence[str] = ()) -> str:
     """The goal's routes are decided: go on with the other routes, or see the verdict now."""
     decided = _("The routes for what you want most are decided.")
     more = ngettext("Check the other routes too? At most {count} more question.",
                     "Check the other routes too? At most {count} more questions.", count).format(count=count)
     others, mine = _("Yes, check the other routes"), _("No, show my result")
-    body = (f'<h1>{esc(decided)}</h1>'
+    body = (f'{_shown_back(shown_back)}<h1>{esc(decided)}</h1>'
             f'<form method="post" action="{_action(lang)}">{state.hidden()}'
             f"<p>{esc(more)}</p>"
             '<div class="actions"><button type="submit" class="primary" name="action" value="others">'
@@ -203,10 +212,10 @@ def error_page(message: str, problems: Iterable[tuple[str | None, str]], *, lang
 
 
 def verdict_page(interview: Interview, report: Report, details_html: str, state: State, *,
-                 lang: str = "en") -> str:
+                 lang: str = "en", shown_back: Sequence[str] = ()) -> str:
     """The first screen (what is open, what would decide the rest), then every detail, folded."""
     rulebook = interview.rulebook
-    parts = [f"<h1>{esc(_headline(report))}</h1>"]
+    parts = [_shown_back(shown_back), f"<h1>{esc(_headline(report))}</h1>"]
     proof = guidance.citizen(report)
     if proof is not None:
         parts.append(_steps(proof))
