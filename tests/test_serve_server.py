@@ -1,5 +1,6 @@
 """How `screener serve` starts uvicorn: one worker per core unless told, the C parser and event loop when
-installed, our access log instead of uvicorn's (no query strings). No server is started here."""
+installed, our access log instead of uvicorn's (no query strings), a container's CPU quota; and the
+supervisor of the workers, started for real: SIGTERM stops it, SIGHUP reloads the rules."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import gc
 import importlib.util
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +43,9 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
-def test_serve_runs_one_worker_per_core_by_default(started: list[dict[str, Any]]) -> None:
+def test_serve_runs_one_worker_per_core_by_default(started: list[dict[str, Any]],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(server, "cgroup_cpus", lambda: None)  # no container quota (tested below)
     result = cli("serve", "--rules", str(REAL))
     assert result.exit_code == 0, result.output
     assert started == [{"host": "127.0.0.1", "port": 8000, "workers": len(os.sched_getaffinity(0))}]
@@ -95,37 +100,135 @@ def test_a_port_in_use_is_one_error_naming_it() -> None:
             server.listening_sockets("127.0.0.1", port, 2, 128)
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="balanced workers are the Linux path")
-def test_two_workers_serve_and_stop_on_sigterm(tmp_path: Path) -> None:
+def get(port: int, path: str) -> Any:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+        return json.load(response)
+
+
+@contextlib.contextmanager
+def serving(tmp_path: Path, rules: Path = REAL) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
+    """`screener serve --workers 2` on a free port, answering: (the supervisor, its port, its log file);
+    killed at the end if still running."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "screener", "serve", "--port", str(port), "--workers", "2",
-                                "--rules", str(REAL), "--no-access-log"], stdout=log, stderr=subprocess.STDOUT)
+    log_path = tmp_path / "server.log"
+    log = log_path.open("w")
+    env = {**os.environ, "SCREENER_CACHE_DIR": str(tmp_path / "cache")}
+    argv = [sys.executable, "-m", "screener", "serve", "--port", str(port), "--workers", "2", "--rules", str(rules),
+            "--no-access-log"]
+    process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         for _ in range(600):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                    assert json.load(response)["status"] == "ok"
-                    break
+                assert get(port, "/healthz")["status"] == "ok"
+                break
             except OSError:
-                assert process.poll() is None, (tmp_path / "server.log").read_text()
+                assert process.poll() is None, log_path.read_text()
                 time.sleep(0.2)
         else:
             pytest.fail("the server did not answer")
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-        workers = [pid for pid in children if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
-        assert len(workers) == 2
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0
-        for pid in workers:  # stopped with their supervisor, not left serving
-            assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+        yield process, port, log_path
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
         log.close()
+
+
+def workers_of(pid: int) -> list[str]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [child for child in children if "spawn_main" in Path(f"/proc/{child}/cmdline").read_text()]
+
+
+def gone(pid: str) -> bool:
+    return not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="balanced workers are the Linux path")
+def test_two_workers_serve_and_stop_on_sigterm(tmp_path: Path) -> None:
+    with serving(tmp_path) as (process, _port, _log):
+        workers = workers_of(process.pid)
+        assert len(workers) == 2
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        assert all(gone(pid) for pid in workers)  # stopped with their supervisor, not left serving
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the supervisor is the Linux path")
+def test_sighup_reloads_the_rules_in_new_workers_and_keeps_serving_when_they_no_longer_load(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(REAL, rules)
+    book = rules / "rulebook.yaml"
+    with serving(tmp_path, rules) as (process, port, log_path):
+        old = workers_of(process.pid)
+        version = get(port, "/v1/rules")["rulebook"]["version"]
+        book.write_text(book.read_text(encoding="utf-8").replace(f'version: "{version}"', 'version: "reloaded"', 1),
+                        encoding="utf-8")
+        process.send_signal(signal.SIGHUP)
+        for _ in range(900):  # both workers replaced, one at a time
+            if "reloaded: 2 workers" in log_path.read_text():
+                break
+            assert process.poll() is None, log_path.read_text()
+            time.sleep(0.2)
+        else:
+            pytest.fail(log_path.read_text())
+        new = workers_of(process.pid)
+        assert len(new) == 2 and not set(new) & set(old) and all(gone(pid) for pid in old)
+        assert {get(port, "/v1/rules")["rulebook"]["version"] for _ in range(8)} == {"reloaded"}
+
+        book.write_text("rulebook: [not, a, rulebook\n", encoding="utf-8")  # no longer loads
+        process.send_signal(signal.SIGHUP)
+        for _ in range(900):
+            if "reload stopped" in log_path.read_text():
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(log_path.read_text())
+        assert workers_of(process.pid) == new  # the running workers keep serving what they loaded
+        assert {get(port, "/v1/rules")["rulebook"]["version"] for _ in range(8)} == {"reloaded"}
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+
+
+def test_a_containers_cpu_quota_caps_the_default_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
+    for quota, workers in ((None, 64), (1.5, 2), (0.5, 1), (4.0, 4), (100.0, 64)):
+        monkeypatch.setattr(server, "cgroup_cpus", lambda quota=quota: quota)
+        assert server.default_workers() == workers, quota
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_cgroup_v2_quota_is_the_smallest_of_the_group_and_its_parents(tmp_path: Path) -> None:
+    own = tmp_path / "proc_cgroup"
+    write(own, "0::/kube/pod/app\n")
+    root = tmp_path / "cgroup"
+    write(root / "cgroup.controllers", "cpu memory\n")
+    write(root / "kube" / "pod" / "app" / "cpu.max", "max 100000\n")  # no limit of its own
+    write(root / "kube" / "pod" / "cpu.max", "150000 100000\n")  # the pod: 1.5 CPUs
+    write(root / "kube" / "cpu.max", "400000 100000\n")
+    assert server.cgroup_cpus(root, own) == 1.5
+    write(root / "kube" / "pod" / "cpu.max", "max 100000\n")
+    assert server.cgroup_cpus(root, own) == 4.0
+    write(root / "kube" / "cpu.max", "max 100000\n")
+    assert server.cgroup_cpus(root, own) is None
+
+
+def test_cgroup_v1_quota_and_no_cgroups(tmp_path: Path) -> None:
+    own = tmp_path / "proc_cgroup"
+    write(own, "4:memory:/docker/abc\n3:cpu,cpuacct:/docker/abc\n")
+    mount = tmp_path / "cgroup" / "cpu,cpuacct"
+    for folder, quota in ((mount / "docker" / "abc", "-1"), (mount / "docker", "50000"), (mount, "-1")):
+        write(folder / "cpu.cfs_quota_us", quota + "\n")
+        write(folder / "cpu.cfs_period_us", "100000\n")
+    assert server.cgroup_cpus(tmp_path / "cgroup", own) == 0.5
+    assert server.cgroup_cpus(tmp_path / "cgroup", tmp_path / "no_such_file") is None
+    write(own, "0::/\n")  # v2 named, but nothing mounted there
+    assert server.cgroup_cpus(tmp_path / "nothing", own) is None
 
 
 def test_a_workers_app_is_kept_out_of_full_collections(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import gc
 import importlib.util
 import logging
+import math
 import multiprocessing
-import multiprocessing.process
 import os
 import signal
 import socket
@@ -61,11 +61,71 @@ def settle_memory() -> None:
 
 def default_workers() -> int:
     """One worker per core this process may use (2 on the 2-core development machine): each worker is a
-    process with its own event loop, and screening is CPU work, so more workers than cores only queue."""
+    process with its own event loop, and screening is CPU work, so more workers than cores only queue.
+    The cores are those of its CPU affinity, and no more than a container's CPU quota allows (`cgroup_cpus`,
+    rounded up): a container given 1.5 CPUs of a 64-core host runs 2 workers, not 64."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    quota = cgroup_cpus()
+    if quota is not None:
+        cores = min(cores, math.ceil(quota))
+    return max(1, cores)
+
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+def cgroup_cpus(root: Path = CGROUP_ROOT, own: Path = Path("/proc/self/cgroup")) -> float | None:
+    """The CPUs the cgroup quotas of this process allow (None: no quota, or no cgroups): the smallest of its
+    own group's and its parents' — cgroup v2 `cpu.max` ("max 100000" or "150000 100000"), v1
+    `cpu.cfs_quota_us` / `cpu.cfs_period_us` (-1: none)."""
+    try:
+        lines = own.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    limits: list[float] = []
+    for line in lines:
+        hierarchy, _, rest = line.partition(":")
+        controllers, _, path = rest.partition(":")
+        if hierarchy == "0" and not controllers:  # v2 (pure, or "unified" beside v1)
+            mounts = [root, root / "unified"]
+            read = _v2_quota
+        elif "cpu" in controllers.split(","):
+            mounts = [root / controllers, root / "cpu"]
+            read = _v1_quota
+        else:
+            continue
+        mount = next((folder for folder in mounts if folder.is_dir()), None)
+        if mount is None:
+            continue
+        folder = mount / path.strip("/")
+        while True:  # the group and each parent up to the mount (inside a container: its own limit)
+            found = read(folder)
+            if found is not None:
+                limits.append(found)
+            if folder == mount:
+                break
+            folder = folder.parent
+    return min(limits) if limits else None
+
+
+def _v2_quota(folder: Path) -> float | None:
+    try:
+        quota, period = (folder / "cpu.max").read_text(encoding="utf-8").split()
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError, ZeroDivisionError):
+        return None
+
+
+def _v1_quota(folder: Path) -> float | None:
+    try:
+        quota = int((folder / "cpu.cfs_quota_us").read_text(encoding="utf-8"))
+        period = int((folder / "cpu.cfs_period_us").read_text(encoding="utf-8"))
+        return quota / period if quota > 0 and period > 0 else None
+    except (OSError, ValueError):
+        return None
 
 
 def settings(workers: int) -> dict[str, Any]:
@@ -84,10 +144,11 @@ def settings(workers: int) -> dict[str, Any]:
 
 
 def run(uvicorn: ModuleType, host: str, port: int, workers: int) -> None:
-    """Start uvicorn over the factory with `settings`: one process, or `workers` balanced ones."""
+    """Start uvicorn over the factory with `settings`: under our supervisor on Linux (`Workers`: balanced
+    sockets, restarts, SIGHUP reloads), else uvicorn's own."""
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
     options = settings(workers)
-    if workers > 1 and sys.platform == "linux":
+    if sys.platform == "linux":
         Workers(host, port, options).run()
         return
     uvicorn.run(APP, factory=True, host=host, port=port, log_level="info", **options)
@@ -95,7 +156,29 @@ def run(uvicorn: ModuleType, host: str, port: int, workers: int) -> None:
 
 APP = "screener.web.server:make_app"
 STARTUP_SECONDS = 10.0  # a worker that ends sooner failed to start: starting it again would fail the same way
+READY_SECONDS = 120.0  # how long a reload waits for a new worker to build its app
 log = logging.getLogger("screener.web")
+
+
+class Worker:
+    """One worker process, when it was started, and the event it sets once its app is built."""
+
+    def __init__(self, options: dict[str, Any], sock: socket.socket) -> None:
+        self.ready = SPAWN.Event()
+        self.process = SPAWN.Process(target=serve_socket, args=(options, sock, self.ready), daemon=False)
+        self.process.start()
+        self.started = time.monotonic()
+
+    def stop(self, grace: float) -> None:
+        """SIGTERM (uvicorn finishes the requests in flight), then SIGKILL after `grace` seconds."""
+        self.process.terminate()
+        self.wait(grace)
+
+    def wait(self, grace: float) -> None:
+        self.process.join(grace)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
 
 
 class Workers:
@@ -107,41 +190,60 @@ class Workers:
     port with SO_REUSEPORT (Linux), so the kernel spreads connections evenly over the workers. The
     sockets are bound here, before any worker starts (a port in use is one error, at once), and stay
     open: a worker that dies is started again on the same socket without losing its queued connections.
-    SIGINT/SIGTERM stop every worker gracefully."""
+    SIGINT/SIGTERM stop every worker gracefully. SIGHUP reloads (`reload`): new workers read the rules
+    again, and replace the old ones without refusing a connection."""
 
     def __init__(self, host: str, port: int, options: dict[str, Any]) -> None:
         self.options = {key: value for key, value in options.items() if key != "workers"}
         self.sockets = listening_sockets(host, port, options["workers"], options["backlog"])
         self.stopping = threading.Event()
+        self.reloading = threading.Event()
+        self.grace = self.options["timeout_graceful_shutdown"] + 5
 
     def run(self) -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: self.stopping.set())
-        processes = [self.start(sock) for sock in self.sockets]
+        signal.signal(signal.SIGHUP, lambda *_: self.reloading.set())
+        workers = [Worker(self.options, sock) for sock in self.sockets]
         try:
             while not self.stopping.wait(0.5):
-                for index, (process, started) in enumerate(processes):
-                    if process.is_alive():
+                if self.reloading.is_set():
+                    self.reloading.clear()
+                    self.reload(workers)
+                for index, worker in enumerate(workers):
+                    if worker.process.is_alive():
                         continue
-                    if time.monotonic() - started < STARTUP_SECONDS:
-                        raise ScreenerError(f"a worker stopped while starting (exit code {process.exitcode}); "
+                    if time.monotonic() - worker.started < STARTUP_SECONDS:
+                        raise ScreenerError(f"a worker stopped while starting (exit code {worker.process.exitcode}); "
                                             "see the log above")
-                    log.error("worker %s ended (exit code %s); starting another", process.pid, process.exitcode)
-                    processes[index] = self.start(self.sockets[index])
+                    log.error("worker %s ended (exit code %s); starting another", worker.process.pid,
+                              worker.process.exitcode)
+                    workers[index] = Worker(self.options, self.sockets[index])
         finally:
-            for process, _ in processes:
-                process.terminate()
-            for process, _ in processes:
-                process.join(self.options["timeout_graceful_shutdown"] + 5)
-                if process.is_alive():
-                    process.kill()
+            for worker in workers:
+                worker.process.terminate()
+            for worker in workers:
+                worker.wait(self.grace)
             for sock in self.sockets:
                 sock.close()
 
-    def start(self, sock: socket.socket) -> tuple[multiprocessing.process.BaseProcess, float]:
-        process = SPAWN.Process(target=serve_socket, args=(self.options, sock), daemon=False)
-        process.start()
-        return process, time.monotonic()
+    def reload(self, workers: list[Worker]) -> None:
+        """Replace each worker, one at a time, by a new one on the same socket: the old one stops (finishing
+        its requests) only once the new one has built its app, so connections are never refused, and rules
+        that no longer load leave the running workers serving, with the error in the log."""
+        log.info("SIGHUP: reloading the rules in new workers")
+        for index, old in enumerate(workers):
+            new = Worker(self.options, self.sockets[index])
+            deadline = time.monotonic() + READY_SECONDS
+            while not new.ready.wait(0.2):
+                if not new.process.is_alive() or self.stopping.is_set() or time.monotonic() > deadline:
+                    log.error("reload stopped: a new worker could not start (exit code %s); the running workers "
+                              "keep serving the rules they loaded", new.process.exitcode)
+                    new.stop(self.grace)
+                    return
+            old.stop(self.grace)
+            workers[index] = new
+        log.info("reloaded: %d workers", len(workers))
 
 
 def listening_sockets(host: str, port: int, count: int, backlog: int) -> list[socket.socket]:
@@ -165,9 +267,13 @@ def listening_sockets(host: str, port: int, count: int, backlog: int) -> list[so
     return sockets
 
 
-def serve_socket(options: dict[str, Any], sock: socket.socket) -> None:
-    """One worker process: uvicorn over the factory, accepting on the socket it was given."""
+def serve_socket(options: dict[str, Any], sock: socket.socket, ready: Any = None) -> None:
+    """One worker process: uvicorn over the factory, accepting on the socket it was given; `ready` is set
+    once the app (the rulebook) is built, before the first request is accepted."""
     import uvicorn
 
     config = uvicorn.Config(APP, factory=True, log_level="info", **options)
+    config.load()  # what uvicorn.Server would do first: a rulebook that does not load ends the worker here
+    if ready is not None:
+        ready.set()
     uvicorn.Server(config).run(sockets=[sock])
