@@ -46,7 +46,7 @@ from screener.compiled import (
     slice_at,
 )
 from screener.errors import ScreenerError
-from screener.i18n import N_, _, ngettext
+from screener.i18n import N_, _, format_number, ngettext
 from screener.model import (
     NUMERIC_TYPES,
     AnswerWarning,
@@ -1290,7 +1290,7 @@ def _compared_numbers(node: ex.Node) -> list[float]:
     return []
 
 
-_TEXT_NUMBER = re.compile(r"(?<![\w.$])\d[\d,]*(?:\.\d+)?(?![\w$])")
+_TEXT_NUMBER = re.compile(r"(?<![\w.$,])\d[\d,]*(?:\.\d+)?(?![\w$])")  # not the tail of `$15,263`
 
 
 def _text_numbers(text: str) -> list[float]:
@@ -1305,7 +1305,8 @@ def _text_numbers(text: str) -> list[float]:
 
 
 def _number(value: float) -> str:
-    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+    """`15,263` / `15 263`, `6.5` / `6,5`: as the reader's language writes numbers."""
+    return format_number(value)
 
 
 def _edited_later(first: str, second: str) -> bool:

@@ -277,14 +277,14 @@ def _pathways(expect: Expectation, found: Screened, known: Known) -> Iterator[Di
         outcome = found.pathways.get(pathway_id)
         if outcome is None:
             listed = _("pathways are: {ids}").format(ids=", ".join(found.pathways))
-            yield Difference(("pathways", pathway_id), wanted, "no such pathway", (listed,), updatable=False)
+            yield Difference(("pathways", pathway_id), wanted, _("no such pathway"), (listed,), updatable=False)
         elif outcome != wanted:
             yield Difference(("pathways", pathway_id), wanted, outcome, found.why_pathway(pathway_id))
 
 
 def _no_such_score(section: str, score_id: str, wanted: Any, found: Screened) -> Difference:
     listed = _("scores are: {ids}").format(ids=", ".join(found.scores))
-    return Difference((section, score_id), wanted, "no such score", (listed,), updatable=False)
+    return Difference((section, score_id), wanted, _("no such score"), (listed,), updatable=False)
 
 
 def _scores(expect: Expectation, found: Screened, known: Known) -> Iterator[Difference]:
@@ -304,7 +304,7 @@ def _score_lines(expect: Expectation, found: Screened, known: Known) -> Iterator
         for line_id, wanted in wanted_lines.items():
             key = ("score_lines", score_id, line_id)
             if line_id not in points:
-                yield Difference(key, wanted, "no such line in force", (_("lines in force on {date}: {ids}").format(
+                yield Difference(key, wanted, _("no such line in force"), (_("lines in force on {date}: {ids}").format(
                     date=found.as_of.isoformat(), ids=", ".join(points)),), updatable=False)
             elif not _same_number(wanted, points[line_id]):
                 yield Difference(key, wanted, points[line_id], found.why_line(score_id, line_id))
@@ -316,7 +316,7 @@ def _categories(expect: Expectation, found: Screened, known: Known) -> Iterator[
         for category_id, wanted in wanted_categories.items():
             key = ("categories", score_id, category_id)
             if category_id not in in_force:
-                yield Difference(key, wanted, "no such category in force", (
+                yield Difference(key, wanted, _("no such category in force"), (
                     _("categories in force on {date}: {ids}").format(
                         date=found.as_of.isoformat(), ids=", ".join(in_force) or "—"),), updatable=False)
             elif CATEGORY_WORDS[in_force[category_id]] != wanted:
@@ -354,7 +354,7 @@ def _texts(expect: Expectation, found: Screened, known: Known) -> Iterator[Diffe
     for lang, wanted_texts in expect.texts.items():
         shown = found.texts(lang)
         if shown is None:
-            yield Difference(("texts", lang), wanted_texts, "no such language", (
+            yield Difference(("texts", lang), wanted_texts, _("no such language"), (
                 _("languages of this rulebook: {languages}").format(languages=", ".join(found.languages)),),
                 updatable=False)
             continue

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from screener.i18n import _, format_number
+from screener.i18n import N_, _, format_number
 
 if TYPE_CHECKING:
     import yaml
@@ -166,8 +166,10 @@ def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoad
         opened = exc.context_mark
         advice = yaml_advice(message, text.splitlines(), line, column,
                              (opened.line + 1, opened.column + 1) if opened else None)
+        said = yaml_problem(exc.context, exc.problem) or message
         raise YamlSyntaxError(Position(filename, line, column),
-                              f"{advice} (YAML: {message})" if advice else message) from None
+                              _("{advice} (YAML: {problem})").format(advice=advice, problem=said) if advice
+                              else said) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(Position(filename, 1, 1), str(exc)) from None
     except RecursionError:  # only the pure-Python parser recurses; _check_size bounds everything after it
@@ -175,6 +177,47 @@ def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoad
                               _("nested too deeply (limit {limit})").format(limit=MAX_NESTING)) from None
     finally:
         loader.dispose()
+
+
+# PyYAML's (and libyaml's) own words for the commonest problems: the msgids are its English, so English
+# readers see exactly what PyYAML wrote and others read it in their language (`yaml_problem`); any other
+# message is shown as PyYAML writes it. `{found}` keeps PyYAML's quotes.
+_YAML_CONTEXTS = frozenset((
+    N_("while scanning a simple key"), N_("while scanning for the next token"), N_("while parsing a block mapping"),
+    N_("while parsing a block collection"), N_("while parsing a flow mapping"), N_("while parsing a flow sequence"),
+    N_("while parsing a block node"), N_("while parsing a flow node"), N_("while scanning a quoted scalar"),
+    N_("while parsing a quoted scalar"), N_("while scanning a double-quoted scalar"),
+    N_("while scanning a single-quoted scalar"), N_("while scanning a block scalar"), N_("while scanning an alias"),
+    N_("while scanning an anchor"), N_("while constructing a mapping")))
+_YAML_PROBLEMS = tuple((re.compile(re.escape(message.replace("{found}", "\0").format()).replace(
+    "\0", "(?P<found>.+)")), message) for message in (
+    N_("mapping values are not allowed here"), N_("mapping values are not allowed in this context"),
+    N_("could not find expected ':'"), N_("found character {found} that cannot start any token"),
+    N_("found character that cannot start any token"), N_("did not find expected key"),
+    N_("did not find expected '-' indicator"), N_("found undefined alias {found}"), N_("found undefined alias"),
+    N_("expected <block end>, but found {found}"), N_("expected ',' or ']', but got {found}"),
+    N_("expected ',' or '}}', but got {found}"), N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}}'"), N_("did not find expected node content"),
+    N_("found unexpected end of stream"), N_("found unknown escape character {found}"),
+    N_("found unknown escape character"), N_("found a tab character where an indentation space is expected"),
+    N_("found unhashable key")))
+
+
+def yaml_problem(context: str | None, problem: str | None) -> str | None:
+    """PyYAML's `context problem` in the active language where both parts are known; None otherwise."""
+    parts = []
+    if context:
+        if context not in _YAML_CONTEXTS:
+            return None
+        parts.append(_(context))
+    if problem:
+        for pattern, translated in _YAML_PROBLEMS:
+            if match := pattern.fullmatch(problem):
+                parts.append(_(translated).format(**match.groupdict()))
+                break
+        else:
+            return None
+    return " ".join(parts) or None
 
 
 def yaml_advice(message: str, lines: list[str], line: int, column: int,

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from screener.errors import ScreenerError
+from screener.i18n import _
 
 EXCEL_MAX_ROWS = 1_048_576
 _INSTALL = "reading and writing .xlsx needs openpyxl: pip install 'screener[xlsx]'"
@@ -68,13 +69,13 @@ class SheetAsCsv(io.RawIOBase):
         try:
             self.file = open(path, "rb")  # noqa: SIM115 - closed in close(); a stream, so any name will do
         except FileNotFoundError:
-            raise ScreenerError(f"{path}: no such file", exit_code=2) from None
+            raise ScreenerError(_("{path}: no such file").format(path=path), exit_code=2) from None
         try:
             self.book = openpyxl.load_workbook(self.file, read_only=True, data_only=True)
         except Exception as error:  # a corrupt or foreign zip: openpyxl raises many kinds
             self.file.close()
-            raise ScreenerError(f"{path}: not a readable .xlsx workbook ({type(error).__name__})",
-                                exit_code=2) from None
+            raise ScreenerError(_("{path}: not a readable .xlsx workbook ({reason})").format(
+                path=path, reason=type(error).__name__), exit_code=2) from None
         names = list(self.book.sheetnames)
         if sheet is None:
             chosen = self.book.worksheets[0]
@@ -84,8 +85,8 @@ class SheetAsCsv(io.RawIOBase):
             chosen = self.book.worksheets[int(sheet) - 1]
         else:
             self.close()
-            raise ScreenerError(f"--sheet: the workbook has no sheet '{sheet}' (its sheets: {', '.join(names)})",
-                                exit_code=2)
+            raise ScreenerError(_("--sheet: the workbook has no sheet '{sheet}' (its sheets: {names})").format(
+                sheet=sheet, names=", ".join(names)), exit_code=2)
         self.rows: Iterator[tuple[Any, ...]] = chosen.iter_rows(values_only=True)
         self.pending = b""
         self.width: int | None = None

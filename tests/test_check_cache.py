@@ -148,6 +148,8 @@ def test_warnings_come_back_in_the_language_of_the_command(setup: tuple[Path, Pa
     from screener import i18n
 
     cache, rules = setup
+    path = rules / "pathways.yaml"  # a text whose number its condition does not use: a load warning
+    path.write_text(path.read_text().replace("text: 67 points on the FSW grid", "text: 68 points on the FSW grid"))
     english = load_rulebook_cached(rules).warnings
     with i18n.language("fr"):
         fresh_french = load_rulebook(rules).warnings

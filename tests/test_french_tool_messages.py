@@ -1,0 +1,97 @@
+"""The last English in the lawyers' tools, now in French (issue 16): `rules test` values, the .xlsx reader,
+numbers inside the text-number warning, and PyYAML's own words after our advice. Each is checked in both
+languages through the command line (CliRunner) or the loader, as a person meets it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from screener import i18n
+from screener.cli import app
+from screener.rulebook import load_rulebook
+
+runner = CliRunner()
+NBSP = "\u00a0"
+
+RULES = """\
+rulebook: {id: demo, title: Demo, version: "1", disclaimer: Not legal advice.}
+topics: [{id: main, title: Main}]
+questions:
+  - {id: age, type: int, topic: main, prompt: Age?}
+  - {id: funds, type: money, topic: main, prompt: Funds?}
+pathways:
+  - id: work
+    title: Work
+    kind: permanent_residence
+    summary: s
+    requirements:
+      - {id: adult, text: You are an adult, condition: age >= 18}
+      - {id: money, text: "You have 15,263 dollars or more", condition: funds >= 20000}
+"""
+
+
+def invoke(args: list[str], lang: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, [*args, "--lang", lang], env={"COLUMNS": "400", "SCREENER_LANG": ""})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_text_number_warning_writes_its_numbers_as_the_reader_does(tmp_path: Path) -> None:
+    (tmp_path / "main.yaml").write_text(RULES, encoding="utf-8")
+    said = {}
+    for lang in ("en", "fr"):
+        with i18n.command_language(lang):
+            found = [str(w) for w in load_rulebook(tmp_path).warnings if "money" in str(w)]
+        assert len(found) == 1
+        said[lang] = found[0]
+    assert "15,263" in said["en"] and "20,000" in said["en"]
+    assert f"15{NBSP}263" in said["fr"] and f"20{NBSP}000" in said["fr"]
+    assert "15,263" not in said["fr"]
+    (tmp_path / "main.yaml").write_text(RULES.replace("15,263 dollars", "$15,263"), encoding="utf-8")
+    assert not [w for w in load_rulebook(tmp_path).warnings if "money" in str(w)]  # an amount, not "263"
+
+
+def test_rules_test_says_no_such_pathway_in_french(tmp_path: Path) -> None:
+    (tmp_path / "main.yaml").write_text(RULES, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "typo.yaml").write_text(
+        "tests:\n  - name: misspelled\n    source: s\n    as_of: 2026-01-01\n    answers: {age: 30}\n"
+        "    expect:\n      pathways: {wrok: eligible}\n", encoding="utf-8")
+    code, out, _ = invoke(["rules", "test", str(tmp_path)], "fr")
+    assert code == 1
+    assert "aucune voie de ce nom" in out and "no such pathway" not in out
+    code, out, _ = invoke(["rules", "test", str(tmp_path)], "en")
+    assert code == 1 and "no such pathway" in out
+
+
+def test_an_unreadable_workbook_is_refused_in_french(tmp_path: Path) -> None:
+    source = tmp_path / "in.xlsx"
+    source.write_bytes(b"PK\x03\x04rest of a zip")
+    args = ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--as-of", "2026-11-25"]
+    code, _, err = invoke(args, "fr")
+    assert code == 2
+    assert f"{source} : ce n'est pas un classeur .xlsx lisible (" in err
+    code, _, err = invoke(args, "en")
+    assert f"{source}: not a readable .xlsx workbook (" in err
+
+
+def test_pyyaml_s_own_words_are_translated_after_the_advice(tmp_path: Path) -> None:
+    (tmp_path / "main.yaml").write_text("rulebook: {id: demo, title: Demo\ntopics: []\n", encoding="utf-8")
+    code, _, err = invoke(["rules", "validate", str(tmp_path)], "fr")
+    assert code == 1
+    assert "(YAML : dans un dictionnaire entre accolades : la « , » ou le « } » attendu est introuvable)" in err
+    code, _, err = invoke(["rules", "validate", str(tmp_path)], "en")
+    assert "(YAML: while parsing a flow mapping did not find expected ',' or '}')" in err  # PyYAML's own text
+
+
+def test_a_pyyaml_problem_without_advice_is_french_too_and_an_unknown_one_stays_as_pyyaml_wrote_it(
+        tmp_path: Path) -> None:
+    (tmp_path / "main.yaml").write_text('rulebook: {id: demo, title: "a \\q"}\n', encoding="utf-8")
+    code, _, err = invoke(["rules", "validate", str(tmp_path)], "fr")
+    assert code == 1
+    assert "dans un texte entre guillemets : caractère d'échappement inconnu" in err
+    (tmp_path / "main.yaml").write_text("a: &x 1\nb: &x 2\n", encoding="utf-8")  # a duplicate anchor: not in the table
+    code, _, err = invoke(["rules", "validate", str(tmp_path)], "fr")
+    assert code == 1
+    assert "found duplicate anchor" in err
