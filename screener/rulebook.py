@@ -15,7 +15,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
@@ -85,7 +85,6 @@ from screener.translations import (
     LANGUAGE,
     Problems,
     Translation,
-    TranslationFile,
     apply_translation,
     check_translation,
     language_name,
@@ -446,6 +445,8 @@ class _Loader:
 
     def read_translations(self) -> list[tuple[str, str, dict[str, Any]]]:
         """Every `*.<lang>.yaml` (read after `read_files`): (display name, language, validated texts as data)."""
+        from screener.translation_format import TranslationFile
+
         found: list[tuple[str, str, dict[str, Any]]] = []
         for path, name in self.translation_entries:
             lang = translation_language(path.name)
@@ -759,11 +760,11 @@ class _Loader:
                     continue
                 problems = Problems(self.error, lambda p, m: self.load_warnings.append(LoadError(p, m)),
                                     lang in required)
-                translations[lang] = check_translation(
+                translations[lang] = self.translation(
                     lang, texts_files, items, (info, next(f for f, m in files if m.rulebook is not None)),
                     {topic.id: (topic, file, ("topics", index)) for file, model in files
                      for index, topic in enumerate(model.topics)},
-                    self.position, template, problems)
+                    template, problems)
 
         self.check_implied(questions, rules)
         order = self.dependency_order(items, rules, names)
@@ -782,6 +783,13 @@ class _Loader:
             implied=implied, warnings=self.warnings_found(items, rules),
             leads=leads, answer_warnings=answer_warnings, translations=translations,
         )
+
+    def translation(self, lang: str, files: list[tuple[str, dict[str, Any]]],
+                    items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
+                    info: tuple[Any, str], topics: Mapping[str, tuple[Any, str, tuple[int | str, ...]]],
+                    template: Callable[[str, str, tuple[int | str, ...]], Template], problems: Problems) -> Translation:
+        """One language's texts, checked against the English (`translations.check_translation`)."""
+        return check_translation(lang, files, items, info, topics, self.position, template, problems)
 
     def implied_value(self, question: Question, file: str, path: tuple[int | str, ...]) -> Any:
         """The `implied.value`, read as an answer to the question would be."""

@@ -40,7 +40,7 @@ from pydantic import BaseModel
 
 from screener import expressions as ex
 from screener import i18n
-from screener.compiled import Compiled, Rules
+from screener.compiled import Compiled, Rules, Template
 from screener.files import atomic_write
 from screener.model import Case, RuleFile
 from screener.rulebook import (
@@ -54,6 +54,7 @@ from screener.rulebook import (
     resolve_rules_path,
 )
 from screener.source import Position
+from screener.translations import Translation
 
 FORMAT = "json-3"
 SECRET = "secret"
@@ -158,6 +159,7 @@ class _RecordingLoader(_Loader):
         self.seen: dict[PositionKey, Position] = {}
         self.translation_files: list[tuple[str, str, dict[str, Any]]] = []
         self.trees: dict[str, Any] = {}  # expression text -> its parsed tree as JSON
+        self.translated: dict[str, Any] = {}  # language -> its checked texts as JSON
 
     def compile(self, source: str, file: str, path: tuple[int | str, ...]) -> Compiled | None:
         found = super().compile(source, file, path)
@@ -173,6 +175,25 @@ class _RecordingLoader(_Loader):
         self.translation_files = super().read_translations()
         return self.translation_files
 
+    def translation(self, lang: str, files: Any, items: Any, info: Any, topics: Any,
+                    template: Callable[[str, str, tuple[int | str, ...]], Template], problems: Any) -> Translation:
+        made: dict[int, tuple[str, tuple[int | str, ...]]] = {}  # id(template) -> where its text is
+
+        def recorded(text: str, file: str, path: tuple[int | str, ...]) -> Template:
+            found = template(text, file, path)
+            made[id(found)] = (file, path)
+            return found
+
+        found = super().translation(lang, files, items, info, topics, recorded, problems)
+        self.translated[lang] = {
+            "texts": [[list(key), text] for key, text in found.texts.items()],
+            "templates": [[list(key), made[id(compiled)][0], list(made[id(compiled)][1])]
+                          for key, compiled in found.templates.items()],
+            "missing": found.missing,
+            "lengths": [[list(key), count] for key, count in found.lengths.items()],
+        }
+        return found
+
     def position(self, file: str, path: tuple[int | str, ...], *, at_key: bool = False) -> Position:
         found = super().position(file, path, at_key=at_key)
         self.seen[(file, path, at_key)] = found
@@ -182,12 +203,13 @@ class _RecordingLoader(_Loader):
         return {
             "format": FORMAT,
             "trees": self.trees,
+            "translated": self.translated,
             "types": {name: [kind.kind, None if kind.values is None else sorted(kind.values)]
                       for name, kind in rulebook.types.items()},
             "warnings": [[w.position.file, w.position.line, w.position.column, w.message] for w in rulebook.warnings],
             "files": [[name, model.model_dump(mode="json", by_alias=True, exclude_unset=True)]
                       for name, model in self.files],
-            "translations": [[name, lang, data] for name, lang, data in self.translation_files],
+            "translations": [[name, lang] for name, lang, _data in self.translation_files],
             "positions": [[file, list(path), at_key, pos.file, pos.line, pos.column]
                           for (file, path, at_key), pos in self.seen.items()],
         }
@@ -220,6 +242,18 @@ class _CachedLoader(_Loader):
             return super().compile(source, file, path)
         return Compiled(tree_node(tree), source, self.position(file, path))
 
+    def read_translations(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """Which translation files there are; their checked texts are in the entry (`translation`)."""
+        return [(name, lang, {}) for name, lang in self.snapshot["translations"]]
+
+    def translation(self, lang: str, files: Any, items: Any, info: Any, topics: Any,
+                    template: Callable[[str, str, tuple[int | str, ...]], Template], problems: Any) -> Translation:
+        stored = self.snapshot["translated"][lang]
+        texts: dict[tuple[int | str, ...], str] = {tuple(key): text for key, text in stored["texts"]}
+        return Translation(lang, texts, {tuple(key): template(texts[tuple(key)], file, tuple(path))
+                                         for key, file, path in stored["templates"]},
+                           stored["missing"], {tuple(key): count for key, count in stored["lengths"]})
+
     def infer_types(self, questions: Any, signatures: Any, rules: Rules, order: list[str]) -> dict[str, ex.Type]:
         return {name: ex.Type(kind, None if values is None else frozenset(values))
                 for name, (kind, values) in self.snapshot["types"].items()}
@@ -245,8 +279,6 @@ class _CachedLoader(_Loader):
     def read_files(self) -> list[tuple[str, RuleFile]]:
         return [(name, construct(RuleFile, data)) for name, data in self.snapshot["files"]]
 
-    def read_translations(self) -> list[tuple[str, str, dict[str, Any]]]:
-        return [(name, lang, data) for name, lang, data in self.snapshot["translations"]]
 
     def position(self, file: str, path: tuple[int | str, ...], *, at_key: bool = False) -> Position:
         return self.known.get((file, path, at_key)) or Position(file, 1, 1)

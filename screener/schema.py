@@ -185,7 +185,7 @@ def rulebook_schema() -> dict[str, Any]:
 
 def translation_schema() -> dict[str, Any]:
     """The schema of one translation file (`*.fr.yaml`): texts keyed by the ids of the rule files."""
-    from screener.translations import TranslationFile
+    from screener.translation_format import TranslationFile
 
     schema = TranslationFile.model_json_schema(by_alias=True)
     _describe(schema)

@@ -2,10 +2,11 @@
 
 A lawyer keeps the English in `express_entry.yaml` and the French in `express_entry.fr.yaml` beside it,
 keyed by the same ids, holding texts only, so an English edit and a French edit never touch the same
-lines. The loader (`screener.rulebook`) reads every `*.<xx>.yaml`, validates it with the models below,
-and `check_translation` compares it text by text with the English: a missing text, an extra id (with
-"did you mean"), a `{placeholder}` that differs. `apply_translation` then builds the same rulebook with
-its texts in that language, sharing every compiled expression, the graph and the types.
+lines. The loader (`screener.rulebook`) reads every `*.<xx>.yaml`, validates it with the models of
+`screener.translation_format`, and `check_translation` compares it text by text with the English: a
+missing text, an extra id (with "did you mean"), a `{placeholder}` that differs. `apply_translation`
+then builds the same rulebook with its texts in that language, sharing every compiled expression, the
+graph and the types.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
-
-from pydantic import Field
 
 from screener.compiled import (
     CategoryRule,
@@ -30,7 +29,7 @@ from screener.compiled import (
     Template,
 )
 from screener.i18n import N_, _
-from screener.model import Choice, NextStep, Question, Strict, Text
+from screener.model import Choice, NextStep, Question
 from screener.source import Position
 from screener.suggest import did_you_mean
 
@@ -54,95 +53,6 @@ def translation_language(file_name: str) -> str | None:
 
 def language_name(lang: str) -> str:
     return _(LANGUAGE_NAMES[lang]) if lang in LANGUAGE_NAMES else lang
-
-
-# ------------------------------------------------------------------ what a translation file may hold
-
-
-class RulebookText(Strict):
-    title: Text | None = None
-    disclaimer: Text | None = None
-    jurisdiction: Text | None = None
-
-
-class QuestionText(Strict):
-    prompt: Text | None = None
-    help: Text | None = None
-    label: Text | None = None
-    choices: dict[str, Text] = Field(default_factory=dict, description="choice value -> its label in this language")
-    what_if: Text | None = Field(default=None, description="the what-if group's name (questions sharing it change "
-                                 "together), when the English `what_if` is a text")
-
-
-class DerivedText(Strict):
-    text: Text | None = None
-
-
-class TableText(Strict):
-    title: Text | None = None
-
-
-class ScoreText(Strict):
-    title: Text | None = None
-    groups: dict[str, Text] = Field(default_factory=dict)
-    lines: dict[str, Text] = Field(default_factory=dict)
-    round_types: dict[str, Text] = Field(default_factory=dict, description="English round type -> this language")
-    categories: dict[str, Text] = Field(default_factory=dict, description="round category id -> what it needs "
-                                        "that the answers cannot show (`unchecked`), in this language")
-
-
-class StepText(Strict):
-    text: Text
-    url: Text | None = None
-
-
-class RequirementText(Strict):
-    text: Text | None = None
-    advice: Text | None = None
-    needed: Text | None = None
-    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
-                                   "IRPA/IRPR); needed where the English item cites the law")
-
-
-class PathwayText(Strict):
-    title: Text | None = None
-    summary: Text | list[Text] | None = Field(default=None, description="the summary; a list when the English "
-                                             "summary is a list of dated wordings, one text each, in order")
-    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
-                                   "IRPA/IRPR); needed where the English item cites the law")
-    requirements: dict[str, RequirementText] = Field(default_factory=dict)
-    next_steps: list[StepText] = Field(default_factory=list)
-    notes: list[Text] = Field(default_factory=list)
-
-
-class FlagText(Strict):
-    title: Text | None = None
-    text: Text | None = None
-    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
-                                   "IRPA/IRPR); needed where the English item cites the law")
-
-
-class LeadText(Strict):
-    title: Text | None = None
-    text: Text | None = None
-    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
-                                   "IRPA/IRPR); needed where the English item cites the law")
-    next_steps: list[StepText] = Field(default_factory=list)
-
-
-class TranslationFile(Strict):
-    """The top level of `X.<lang>.yaml`: the sections of a rule file, items keyed by id, texts only."""
-
-    rulebook: RulebookText | None = None
-    topics: dict[str, Text] = Field(default_factory=dict)
-    questions: dict[str, QuestionText] = Field(default_factory=dict)
-    derived: dict[str, DerivedText] = Field(default_factory=dict)
-    tables: dict[str, TableText] = Field(default_factory=dict)
-    scores: dict[str, ScoreText] = Field(default_factory=dict)
-    pathways: dict[str, PathwayText] = Field(default_factory=dict)
-    flags: dict[str, FlagText] = Field(default_factory=dict)
-    leads: dict[str, LeadText] = Field(default_factory=dict)
-    warnings: dict[str, FlagText] = Field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- one checked language

@@ -133,7 +133,8 @@ def _imported(args: list[str], cache: Path, cwd: Path) -> set[str]:
 
 
 def test_check_json_and_rules_test_read_the_cache_without_yaml_or_polars(tmp_path: Path) -> None:
-    """With the cache warm, `check --answers F.json --json` and `rules test` import neither PyYAML nor polars."""
+    """With the cache warm, `check --answers F.json --json` and `rules test` import neither PyYAML nor polars,
+    nor the models of translation files; `check --json` not the interview either."""
     import json
 
     answers = tmp_path / "answers.json"
@@ -142,7 +143,40 @@ def test_check_json_and_rules_test_read_the_cache_without_yaml_or_polars(tmp_pat
     check = ["check", "--rules", str(rules), "--answers", str(answers), "--no-input", "--json"]
     tests = ["rules", "test", str(rules)]
     cold = _imported(check, tmp_path / "cache", tmp_path)
-    assert "yaml" in cold  # a miss reads the rules' YAML (so the test can tell)
-    assert not {"yaml", "polars"} & _imported(check, tmp_path / "cache", tmp_path)
+    assert {"yaml", "screener.translation_format"} <= cold  # a miss reads the YAML (so the test can tell)
+    unneeded = {"yaml", "polars", "screener.translation_format"}
+    assert not (unneeded | {"screener.interview"}) & _imported(check, tmp_path / "cache", tmp_path)
     _imported(tests, tmp_path / "cache", tmp_path)
-    assert not {"yaml", "polars"} & _imported(tests, tmp_path / "cache", tmp_path)
+    assert not unneeded & _imported(tests, tmp_path / "cache", tmp_path)
+
+
+def test_a_command_start_is_kept_out_of_later_collections(tmp_path: Path) -> None:
+    """`long_lived` pauses the collector while a command imports and loads, then freezes what exists; a
+    command run in-process gives it back when it ends."""
+    import gc
+    import json
+
+    from typer.testing import CliRunner
+
+    from screener.cli import app
+    from screener.commands import long_lived
+
+    gc.unfreeze()
+    with long_lived():
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() > 0
+    gc.unfreeze()
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"age": "31"}), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--answers", str(answers), "--no-input", "--json"],
+                                env={"SCREENER_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.exit_code == 0 and json.loads(result.stdout)["pathways"]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_the_process_leaves_its_objects_to_the_exit() -> None:
+    """`screener` freezes what is alive when its command ends, so Python's shutdown does not walk it all."""
+    code = ("import atexit, gc, sys; atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0)); "
+            "from screener.cli import main; sys.argv = ['screener', '--help']; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip().endswith("frozen True")

@@ -106,7 +106,7 @@ def test_a_cached_rulebook_is_the_same_rulebook(folder: Path, tmp_path: Path, mo
     for part in ("reads", "questions", "level", "order", "read_by_rules"):
         assert getattr(cached.graph, part) == getattr(fresh.graph, part), part
     assert sorted(r.model.id for r in cached.graph.on_scores) == sorted(r.model.id for r in fresh.graph.on_scores)
-    assert cached.translations.keys() == fresh.translations.keys()
+    assert cached.translations == fresh.translations
     for lang in fresh.translations:
         english = fresh.in_language(lang)
         assert cached.in_language(lang).pathways == english.pathways
@@ -123,6 +123,7 @@ def test_a_cached_rulebook_is_the_same_rulebook(folder: Path, tmp_path: Path, mo
 def test_a_hit_neither_parses_nor_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What the entry records (trees, types, warnings) is read, not worked out again."""
     import screener.expressions as ex
+    import screener.rulebook as loader
     from screener.rulebook import _Loader
 
     monkeypatch.setenv("SCREENER_CACHE_DIR", str(tmp_path))
@@ -133,10 +134,12 @@ def test_a_hit_neither_parses_nor_checks(tmp_path: Path, monkeypatch: pytest.Mon
 
     for name in ("parse", "check"):
         monkeypatch.setattr(ex, name, forbidden)
+    monkeypatch.setattr(loader, "check_translation", forbidden)
     for name in ("infer_types", "check_nesting", "check_table_dates", "check_replacements", "unused"):
         monkeypatch.setattr(_Loader, name, forbidden)
     cached = load_rulebook_cached(SHIPPED)
     assert cached.types == fresh.types and cached.warnings == fresh.warnings
+    assert cached.translations == fresh.translations and "fr" in cached.translations
     assert cached.evaluate({"age": "31"}, DATES[-2]).to_json() == fresh.evaluate({"age": "31"}, DATES[-2]).to_json()
     monkeypatch.setenv("SCREENER_CACHE_DIR", str(tmp_path / "empty"))
     with pytest.raises(AssertionError):  # a miss does both (so the patches above can tell)

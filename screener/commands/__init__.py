@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,6 +25,23 @@ def _activate_lang(value: str | None) -> str | None:
         i18n.activate(i18n.choose_language(value, {}), process=True)
     return value
 
+
+
+@contextlib.contextmanager
+def long_lived() -> Iterator[None]:
+    """A command's start: what it builds here lives until it ends (the modules it imports, its rulebook).
+
+    The cyclic garbage collector is paused meanwhile, and what exists then is frozen (`gc.freeze`): every
+    later collection would otherwise walk those ~10^5 objects again, for nothing (~8 ms of `check --json`).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()  # kept out of every later collection
+        if enabled:
+            gc.enable()
 
 
 def in_chosen_language(rulebook: Rulebook) -> Rulebook:

@@ -6,15 +6,17 @@ import json
 import shlex
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
+from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, long_lived, parse_as_of
 from screener.commands.help import HelpCommand
 from screener.i18n import _
 
 if TYPE_CHECKING:  # imported lazily at run time: `screener --help` stays fast
+    import datetime as dt
+
     from rich.console import Console
 
     from screener.interview import Interview
@@ -66,25 +68,29 @@ def check(
         screener check --answers me.yaml --report verdict.html
         screener check --answers me.yaml --no-input --json
     """
-    from screener.answerfile import read_answer_file
-    from screener.compiled import today
-    from screener.interview import Interview
-    from screener.rulebook import resolve_rules_path
-    from screener.rulecache import load_rulebook_cached
-
     if as_json and save is not None and str(save) == "-":
         from screener.errors import ScreenerError
 
         raise ScreenerError(_("--save - with --json: both would go to standard output; save the answers to a file"),
                             exit_code=2)
-    when = parse_as_of(as_of) or today()
-    rulebook = in_chosen_language(load_rulebook_cached(resolve_rules_path(rules)))
+    with long_lived():
+        from screener.answerfile import read_answer_file
+        from screener.compiled import today
+        from screener.rulebook import resolve_rules_path
+        from screener.rulecache import load_rulebook_cached
+
+        when = parse_as_of(as_of) or today()
+        rulebook = in_chosen_language(load_rulebook_cached(resolve_rules_path(rules)))
     prefilled = read_answer_file(answers) if answers is not None else None
     values = rulebook.read_answers(prefilled.answers) if prefilled else {}
+    asking = not no_input and not (as_json and answers is not None)  # a program's file and JSON: nobody to ask
+    if as_json and not asking and save is None:  # the answers as they are: no interview to hold them
+        _print_json(rulebook, values, when, with_what_if=with_what_if)
+        return
+    from screener.interview import Interview
+
     declined = {q for q in (prefilled.declined if prefilled else set()) if q in rulebook.questions}
     interview = Interview.start(rulebook, when, values, declined)
-
-    asking = not no_input and not (as_json and answers is not None)  # a program's file and JSON: nobody to ask
     if asking and _can_ask():
         _interview(interview, save, answers)
     elif asking and interview.next_question() is not None:
@@ -96,17 +102,12 @@ def check(
     if save is not None:
         _save(interview, save)
 
+    if as_json:
+        _print_json(rulebook, interview.answers, when, with_what_if=with_what_if)
+        return
     from screener.evaluation import evaluate
 
     report = evaluate(rulebook, interview.answers, when)
-    if as_json:  # the contract's report, as `screener batch --format jsonl` writes it per row
-        data = report.to_json()
-        if with_what_if:
-            from screener.whatif import what_if
-
-            data["what_if"] = what_if(rulebook, interview.answers, report).to_json()
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-        return
     from screener.guidance import stale_figures
     from screener.render.verdict import Context
 
@@ -126,6 +127,19 @@ def check(
         from screener.render.verdict import print_verdict
 
         print_verdict(make_console(), report, rulebook.questions, context=context)
+
+
+def _print_json(rulebook: Rulebook, answers: dict[str, Any], when: dt.date, *, with_what_if: bool) -> None:
+    """The contract's report on standard output, as `screener batch --format jsonl` writes it per row."""
+    from screener.evaluation import evaluate
+
+    report = evaluate(rulebook, answers, when)
+    data = report.to_json()
+    if with_what_if:
+        from screener.whatif import what_if
+
+        data["what_if"] = what_if(rulebook, answers, report).to_json()
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def _full(rulebook: Rulebook, report: Report, interview: Interview, context: Context, *, details: bool,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
+from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, long_lived, parse_as_of
 from screener.commands.help import HelpCommand, HelpGroup
 from screener.errors import ScreenerError
 from screener.i18n import _, ngettext
@@ -123,17 +123,18 @@ def rules_test(
         screener rules test rules/ -k atlantic --coverage
         screener rules test rules/ --update      # accept the new results, review the diff
     """
-    from rich.markup import escape
+    with long_lived():
+        from rich.markup import escape
 
-    from screener.files import atomic_write
-    from screener.render.console import make_console
-    from screener.render.rules_test import render_run, render_updates
-    from screener.rulebook import resolve_rules_path
-    from screener.rulecache import load_cases_cached, load_rulebook_cached
-    from screener.ruletests import run_cases, update_expectations
+        from screener.files import atomic_write
+        from screener.render.console import make_console
+        from screener.render.rules_test import render_run, render_updates
+        from screener.rulebook import resolve_rules_path
+        from screener.rulecache import load_cases_cached, load_rulebook_cached
+        from screener.ruletests import run_cases, update_expectations
 
-    rulebook = load_rulebook_cached(resolve_rules_path(directory or rules))  # checked as a fresh load is
-    cases = _select(load_cases_cached(rulebook.path), match)
+        rulebook = load_rulebook_cached(resolve_rules_path(directory or rules))  # checked as a fresh load is
+        cases = _select(load_cases_cached(rulebook.path), match)
     console = make_console()
     _warn_stale(console, rulebook)
     if not cases:

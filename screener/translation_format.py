@@ -1,0 +1,95 @@
+"""What a translation file (`X.<lang>.yaml`) may hold, as strict pydantic models.
+
+Only a load that reads translation files needs these (a rule-cache hit takes the checked texts from its
+entry), so they live apart from `screener.translations`, which every load imports.
+"""
+
+from pydantic import Field
+
+from screener.model import Strict, Text
+
+
+class RulebookText(Strict):
+    title: Text | None = None
+    disclaimer: Text | None = None
+    jurisdiction: Text | None = None
+
+
+class QuestionText(Strict):
+    prompt: Text | None = None
+    help: Text | None = None
+    label: Text | None = None
+    choices: dict[str, Text] = Field(default_factory=dict, description="choice value -> its label in this language")
+    what_if: Text | None = Field(default=None, description="the what-if group's name (questions sharing it change "
+                                 "together), when the English `what_if` is a text")
+
+
+class DerivedText(Strict):
+    text: Text | None = None
+
+
+class TableText(Strict):
+    title: Text | None = None
+
+
+class ScoreText(Strict):
+    title: Text | None = None
+    groups: dict[str, Text] = Field(default_factory=dict)
+    lines: dict[str, Text] = Field(default_factory=dict)
+    round_types: dict[str, Text] = Field(default_factory=dict, description="English round type -> this language")
+    categories: dict[str, Text] = Field(default_factory=dict, description="round category id -> what it needs "
+                                        "that the answers cannot show (`unchecked`), in this language")
+
+
+class StepText(Strict):
+    text: Text
+    url: Text | None = None
+
+
+class RequirementText(Strict):
+    text: Text | None = None
+    advice: Text | None = None
+    needed: Text | None = None
+    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
+                                   "IRPA/IRPR); needed where the English item cites the law")
+
+
+class PathwayText(Strict):
+    title: Text | None = None
+    summary: Text | list[Text] | None = Field(default=None, description="the summary; a list when the English "
+                                             "summary is a list of dated wordings, one text each, in order")
+    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
+                                   "IRPA/IRPR); needed where the English item cites the law")
+    requirements: dict[str, RequirementText] = Field(default_factory=dict)
+    next_steps: list[StepText] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
+
+
+class FlagText(Strict):
+    title: Text | None = None
+    text: Text | None = None
+    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
+                                   "IRPA/IRPR); needed where the English item cites the law")
+
+
+class LeadText(Strict):
+    title: Text | None = None
+    text: Text | None = None
+    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
+                                   "IRPA/IRPR); needed where the English item cites the law")
+    next_steps: list[StepText] = Field(default_factory=list)
+
+
+class TranslationFile(Strict):
+    """The top level of `X.<lang>.yaml`: the sections of a rule file, items keyed by id, texts only."""
+
+    rulebook: RulebookText | None = None
+    topics: dict[str, Text] = Field(default_factory=dict)
+    questions: dict[str, QuestionText] = Field(default_factory=dict)
+    derived: dict[str, DerivedText] = Field(default_factory=dict)
+    tables: dict[str, TableText] = Field(default_factory=dict)
+    scores: dict[str, ScoreText] = Field(default_factory=dict)
+    pathways: dict[str, PathwayText] = Field(default_factory=dict)
+    flags: dict[str, FlagText] = Field(default_factory=dict)
+    leads: dict[str, LeadText] = Field(default_factory=dict)
+    warnings: dict[str, FlagText] = Field(default_factory=dict)
