@@ -117,7 +117,7 @@ def serving(tmp_path: Path, rules: Path = REAL) -> Iterator[tuple[subprocess.Pop
     env = {**os.environ, "SCREENER_CACHE_DIR": str(tmp_path / "cache")}
     argv = [sys.executable, "-m", "screener", "serve", "--port", str(port), "--workers", "2", "--rules", str(rules),
             "--no-access-log"]
-    process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
+    process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:
         for _ in range(600):
             try:
@@ -165,7 +165,7 @@ def test_sighup_reloads_the_rules_in_new_workers_and_keeps_serving_when_they_no_
         version = get(port, "/v1/rules")["rulebook"]["version"]
         book.write_text(book.read_text(encoding="utf-8").replace(f'version: "{version}"', 'version: "reloaded"', 1),
                         encoding="utf-8")
-        process.send_signal(signal.SIGHUP)
+        os.killpg(process.pid, signal.SIGHUP)  # as a terminal's hangup: to the workers too, which ignore it
         for _ in range(900):  # both workers replaced, one at a time
             if "reloaded: 2 workers" in log_path.read_text():
                 break
@@ -175,6 +175,8 @@ def test_sighup_reloads_the_rules_in_new_workers_and_keeps_serving_when_they_no_
             pytest.fail(log_path.read_text())
         new = workers_of(process.pid)
         assert len(new) == 2 and not set(new) & set(old) and all(gone(pid) for pid in old)
+        finished = log_path.read_text()
+        assert all(f"Finished server process [{pid}]" in finished for pid in old)  # stopped gracefully, not hung up
         assert {get(port, "/v1/rules")["rulebook"]["version"] for _ in range(8)} == {"reloaded"}
 
         book.write_text("rulebook: [not, a, rulebook\n", encoding="utf-8")  # no longer loads

@@ -272,6 +272,7 @@ def serve_socket(options: dict[str, Any], sock: socket.socket, ready: Any = None
     once the app (the rulebook) is built, before the first request is accepted."""
     import uvicorn
 
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a hangup of the whole group: the supervisor replaces us
     config = uvicorn.Config(APP, factory=True, log_level="info", **options)
     config.load()  # what uvicorn.Server would do first: a rulebook that does not load ends the worker here
     if ready is not None:
