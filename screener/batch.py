@@ -9,6 +9,7 @@ The CSV path is columnar (`screener.columnar`); `--format jsonl` evaluates row b
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import itertools
@@ -22,7 +23,7 @@ from typing import IO, Any, TypeVar
 
 import polars as pl
 
-from screener import columnar
+from screener import columnar, csvio
 from screener.answers import AnswerError
 from screener.csvio import BOM, PROBLEM, CsvReader, escape_formula, escape_formulas, header_line
 from screener.errors import ScreenerError
@@ -119,8 +120,8 @@ def match_columns(
         if qid is None:
             continue
         if qid in found:
-            raise ScreenerError(f"columns '{header[found[qid]]}' and '{name}' both hold the field '{qid}'",
-                                exit_code=2)
+            raise ScreenerError(_("columns '{first}' and '{second}' both hold the field '{id}'").format(
+                first=header[found[qid]], second=name, id=qid), exit_code=2)
         found[qid] = index
     if not found and any(name.strip() for name in header):
         raise no_field_matches(header, rulebook)
@@ -144,14 +145,17 @@ def no_field_matches(header: list[str], rulebook: Rulebook) -> ScreenerError:
                          for qid, texts in names.items() for text in texts)
         guesses.append((score, name, qid))
     guesses.sort(key=lambda guess: -guess[0])
-    details = [f"'{_clip(name)}' looks closest to the field '{qid}' ({rulebook.questions[qid].prompt})"
-               for score, name, qid in guesses[:5] if score >= 0.55]
-    details.append("a header must be a field id (like 'age'), its label or its question text; name your own "
-                   f"headers in a map: `screener intake template FOLDER` writes {MAP_NAME} to edit, then "
-                   f"run again with --map FOLDER/{MAP_NAME}")
+    details = [_("'{header}' looks closest to the field '{id}' ({prompt})").format(
+        header=_clip(name), id=qid, prompt=rulebook.questions[qid].prompt)
+        for score, name, qid in guesses[:5] if score >= 0.55]
+    details.append(_("a header must be a field id (like 'age'), its label or its question text; name your own "
+                     "headers in a map: `screener intake template FOLDER` writes {map} to edit, then "
+                     "run again with --map FOLDER/{map}").format(map=MAP_NAME))
     count = len([name for name in header if name.strip()])
-    return ScreenerError(f"none of the input's {count} column{'s' if count != 1 else ''} is a field of the "
-                         "rulebook, so there is nothing to screen", details=details, exit_code=2)
+    return ScreenerError(ngettext("none of the input's {count} column is a field of the rulebook, so there is "
+                                  "nothing to screen",
+                                  "none of the input's {count} columns is a field of the rulebook, so there is "
+                                  "nothing to screen", count).format(count=count), details=details, exit_code=2)
 
 
 def _clip(text: str, width: int = 60) -> str:
@@ -184,7 +188,8 @@ def id_columns(header: list[str], found: Mapping[str, int], names: list[str] | N
     for name in names:
         index = keys.get(label_key(name))
         if index is None:
-            raise ScreenerError(f"--id: the input has no column '{name}'{did_you_mean(name, header)}", exit_code=2)
+            raise ScreenerError(_("--id: the input has no column '{name}'").format(name=name)
+                                + did_you_mean(name, header), exit_code=2)
         if index not in chosen:
             chosen.append(index)
     return chosen
@@ -194,6 +199,17 @@ def results_first_order(width: int, ids: list[int], results: list[str]) -> list[
     """Output columns with the results (then `error`) right after the id columns, the other input after."""
     rest = [f"in{i}" for i in range(width) if i not in ids]
     return [*(f"in{i}" for i in ids), *results, *rest]
+
+
+def block_bytes(threads: int) -> int:
+    """How much of the input one block holds, for `threads` polars threads.
+
+    polars keeps about threads + 2 blocks in flight (`Blocks.room`), each at its widest ~400 columns of
+    the block's rows (~40 MB a block of 2 MB): blocks shrink as threads grow, so peak memory stays about
+    the same on any machine (2 threads: 1.25 MB, ~290 MB at any N). Smaller blocks cost more CPU (~25 ms
+    a block, mostly polars' work per expression and block), spread over more cores.
+    """
+    return max(csvio.BLOCK_BYTES // 4, min(csvio.BLOCK_BYTES, csvio.BLOCK_BYTES * 5 // (2 * (threads + 2))))
 
 
 class CsvRows:
@@ -261,7 +277,7 @@ def run_batch(
     """
     intake_map = intake_map or IntakeMap()
     check_map(intake_map, rulebook, map_option)
-    reader = CsvReader(source, encoding=encoding)
+    reader = CsvReader(source, encoding=encoding, block_bytes=block_bytes(pl.thread_pool_size()))
     found, missing = match_columns(reader.header, rulebook, intake_map.columns)
     compiled = columnar.compile_rulebook(rulebook, as_of)
     score = "crs_score" if "crs_score" in compiled.scores else (compiled.scores[0] if compiled.scores else None)
@@ -331,7 +347,7 @@ def run_batch(
     return summary
 
 
-CELL, FAILED = "__cell_", "__error"  # a block's input cells (CELL + index) and its unreadable-row reason
+FAILED = "__error"  # a row's reason it cannot be read (null if it can)
 FLOW_TIMEOUT = 1.0  # seconds without any block written before one more block may go in flight
 
 
@@ -344,7 +360,8 @@ class Blocks:
     worker threads, waiting or computing, and the whole run used about one core.) The rulebook's stages
     and the output columns are one lazy plan, converted once for the whole run and evaluated by polars'
     streaming engine block by block, in order, on every core (`Compiled.applied` drops each column once
-    nothing reads it). `each_row` (letters) is called while preparing, for each readable row; a failure
+    nothing reads it). The input cells stay out of the query and are joined back to its output
+    (`input_cells`). `each_row` (letters) is called while preparing, for each readable row; a failure
     there or in reading ends the run with it, raised where the output blocks are read (`screened`).
     """
 
@@ -362,6 +379,7 @@ class Blocks:
         self.room = pl.thread_pool_size() + 2  # blocks in flight
         self.written = 0  # blocks written so far
         self.ready: queue.Queue[pl.DataFrame | None] = queue.Queue()  # prepared blocks; None: no more
+        self.inputs: collections.deque[pl.DataFrame] = collections.deque()  # their input cells, in order
         self.failure: BaseException | None = None  # what ended `prepare` early, raised by `screened`
 
     def halt(self) -> None:
@@ -395,7 +413,7 @@ class Blocks:
 
     def schema(self) -> dict[str, Any]:
         typed = {q.id: columnar.answer_dtype(q) for q in self.coercion.questions}
-        return {**typed, **{f"{CELL}{i}": pl.String for i in range(len(self.reader.columns))}, FAILED: pl.String}
+        return {**typed, FAILED: pl.String}
 
     def prepare(self) -> None:
         """Each block as typed answers, input cells and the reason a row cannot be read (null if it can),
@@ -413,11 +431,11 @@ class Blocks:
                     if self.each_row is not None:
                         readable(self.each_row, answers, error, self.cells, frame, self.letter_ids, row_number)
                     row_number += frame.height
-                    cells = [frame[name].alias(f"{CELL}{i}") for i, name in enumerate(self.reader.columns)]
                     self.wait_for_room(frame.height)
                     if self.stop.is_set():
                         return
-                    self.ready.put(pl.DataFrame([*typed.get_columns(), *cells, error]))
+                    self.inputs.append(frame.select(self.reader.columns))  # before polars can return its rows
+                    self.ready.put(pl.DataFrame([*typed.get_columns(), error]))
                     if self.progress is not None:
                         self.progress(chunk.bytes_read)
         except BaseException as error:  # raised again by `screened`, in the thread that runs the query
@@ -430,14 +448,31 @@ class Blocks:
         while (frame := self.ready.get()) is not None:
             yield frame
 
+    def input_cells(self, rows: int, width: int) -> pl.DataFrame:
+        """The next `rows` rows' input cells as output columns (blank -> empty, formulas made inert).
+
+        They stay out of the polars query (carried through its ~65 stages they cost ~75 MB at 2 cores)
+        and are joined back here, row for row: polars returns every row, in order, in batches that
+        may merge or split the blocks."""
+        parts = [pl.DataFrame(schema=dict.fromkeys(self.reader.columns, pl.String))]  # columns, even for no rows
+        while rows > 0:
+            block = self.inputs.popleft()
+            if block.height > rows:
+                self.inputs.appendleft(block.slice(rows))
+                block = block.head(rows)
+            parts.append(block)
+            rows -= block.height
+        cells = pl.concat(parts)
+        return cells.select([escape_formulas(non_empty(pl.col(name))).alias(f"in{i}")
+                             for i, name in enumerate(self.reader.columns)])
+
     def screened(self, compiled: columnar.Compiled) -> Iterator[pl.DataFrame]:
         """Per block, in order: the output columns of `output_columns`, before `missing` is filled in."""
         from polars.io.plugins import register_io_source
 
         answers = register_io_source(self.source, schema=self.schema())
         width = len(self.reader.columns)
-        plan = compiled.applied(answers, keep=[*(f"{CELL}{i}" for i in range(width)), FAILED])
-        plan = plan.select(output_columns(compiled, width))
+        plan = compiled.applied(answers, keep=[FAILED]).select(output_columns(compiled))
         preparing = threading.Thread(target=self.prepare, name="screener-prepare", daemon=True)
         preparing.start()
         batches = plan.collect_batches(engine="streaming", maintain_order=True)
@@ -445,7 +480,7 @@ class Blocks:
             for batch in batches:
                 if self.failure is not None:
                     break
-                yield batch
+                yield pl.concat([self.input_cells(batch.height, width), batch], how="horizontal")
             preparing.join()
             if self.failure is not None:
                 raise self.failure
@@ -457,13 +492,12 @@ class Blocks:
             preparing.join()
 
 
-def output_columns(compiled: columnar.Compiled, width: int) -> list[pl.Expr]:
-    """The input cells (blank -> empty, formulas made inert), results where the row was read, the error."""
+def output_columns(compiled: columnar.Compiled) -> list[pl.Expr]:
+    """The results where the row was read, the error (the input cells are added by `Blocks.input_cells`)."""
     ok = pl.col(FAILED).is_null()
     shown = [name for name in columnar.SUMMARY if name not in (columnar.MISSING, columnar.BEST_TITLE)]
     keys = compiled.waiting.columns if compiled.waiting is not None else []
-    return ([escape_formulas(non_empty(pl.col(f"{CELL}{i}"))).alias(f"in{i}") for i in range(width)]
-            + [pl.when(ok).then(pl.col(p)).alias(p) for p in compiled.pathways]
+    return ([pl.when(ok).then(pl.col(p)).alias(p) for p in compiled.pathways]
             + [pl.when(ok).then(columnar.number_text(pl.col(s))).alias(s) for s in compiled.scores]
             + [pl.when(ok).then(non_empty(pl.col(name))).alias(name) for name in shown]
             + [pl.when(ok).then(escape_formulas(pl.col(columnar.BEST_TITLE))).alias(columnar.BEST_TITLE)]  # never run

@@ -413,3 +413,30 @@ def test_preparing_waits_for_room_in_full_blocks_and_never_for_ever(monkeypatch:
     threading.Timer(0.05, flowing.done, args=(100,)).start()
     flowing.wait_for_room(100)  # waits until a block is written, then goes on
     assert flowing.room == 2 and flowing.in_flight == 200
+
+
+def test_input_cells_are_joined_back_row_for_row_whatever_polars_batches() -> None:
+    """The input cells stay out of the polars query; each batch it returns (which may merge or split the
+    blocks) gets the next rows' cells, blank as empty and formulas made inert."""
+    import polars as pl
+
+    from screener import batch
+
+    blocks = batch.Blocks(None, None, {}, {}, None, [], None)  # type: ignore[arg-type]
+    blocks.reader = csvio.CsvReader(io.BytesIO(b"a,b\n"))
+    for start, size in ((0, 3), (3, 4), (7, 2)):
+        blocks.inputs.append(pl.DataFrame({"c0": [str(i) for i in range(start, start + size)],
+                                           "c1": ["=x" if i == 4 else "" for i in range(start, start + size)]}))
+    got = [blocks.input_cells(rows, 2) for rows in (5, 0, 1, 3)]
+    assert [frame.columns for frame in got] == [["in0", "in1"]] * 4
+    assert [frame["in0"].to_list() for frame in got] == [["0", "1", "2", "3", "4"], [], ["5"], ["6", "7", "8"]]
+    assert got[0]["in1"].to_list() == [None, None, None, None, "'=x"]
+    assert not blocks.inputs
+
+
+def test_blocks_shrink_as_polars_threads_grow_so_memory_stays_flat() -> None:
+    from screener.batch import block_bytes
+
+    sizes = [block_bytes(threads) for threads in range(1, 33)]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
+    assert max(sizes) <= csvio.BLOCK_BYTES and min(sizes) >= csvio.BLOCK_BYTES // 4
