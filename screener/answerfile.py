@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from screener.answers import field_name
 from screener.errors import ScreenerError
 from screener.files import atomic_write
-from screener.i18n import _
+from screener.i18n import N_, _
 from screener.source import DuplicateKeyError, YamlSyntaxError, load_yaml_text
 
 if TYPE_CHECKING:
@@ -70,11 +70,12 @@ def read_answer_file(path: Path) -> AnswerFile:
         return AnswerFile()
     if not isinstance(data, Mapping):
         raise ScreenerError(
-            f"--answers: {path} must be a mapping of question id to answer (like 'age: 30')", exit_code=2)
+            _("--answers: {path} must be a mapping of question id to answer (like 'age: 30')").format(path=path),
+            exit_code=2)
     try:
         return answer_entries(data)
     except ShapeError as exc:
-        raise ScreenerError(f"--answers: {path}: '{field_name(exc.field)}' {exc.reason}", exit_code=2) from None
+        raise ScreenerError(f"--answers: {path}: '{field_name(exc.field)}' {_(exc.reason)}", exit_code=2) from None
 
 
 class ShapeError(ValueError):
@@ -95,7 +96,7 @@ def answer_entries(data: Mapping[Any, Any]) -> AnswerFile:
         if value is None:
             result.declined.add(name)
         elif isinstance(value, Mapping | list):
-            raise ShapeError(name, "must be a single value, not a list or mapping")
+            raise ShapeError(name, N_("must be a single value, not a list or mapping"))
         else:
             result.answers[name] = value
     return result
@@ -112,17 +113,18 @@ def _parse(text: str, path: Path) -> Any:
         try:
             return loads_json(text)
         except json.JSONDecodeError as exc:
-            raise ScreenerError(f"--answers: {path}:{exc.lineno}:{exc.colno}: invalid JSON ({exc.msg})",
-                                exit_code=2) from None
+            raise ScreenerError(_("--answers: {where}: invalid JSON ({problem})").format(
+                where=f"{path}:{exc.lineno}:{exc.colno}", problem=exc.msg), exit_code=2) from None
         except RecursionError:
-            raise ScreenerError(f"--answers: {path}: invalid JSON (nested too deeply)", exit_code=2) from None
+            raise ScreenerError(_("--answers: {path}: invalid JSON (nested too deeply)").format(path=path),
+                                exit_code=2) from None
     try:
         return load_yaml_text(text, str(path), loader_class=_answer_loader())
     except (YamlSyntaxError, DuplicateKeyError) as exc:
         # Positions and the parser's own words only; no excerpt of the file.
         raise ScreenerError(f"--answers: {exc.position}: {exc}", exit_code=2) from None
     except RecursionError:
-        raise ScreenerError(f"--answers: {path}: nested too deeply", exit_code=2) from None
+        raise ScreenerError(_("--answers: {path}: nested too deeply").format(path=path), exit_code=2) from None
 
 
 @functools.cache
@@ -187,9 +189,11 @@ def write_answer_file(path: Path, values: Mapping[str, Any], declined: set[str] 
     text = dump_answers(answers_for_file(values, declined), path.suffix.lower() == ".json")
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise ScreenerError(f"--save: cannot write in {directory} (No such file or directory)", exit_code=1)
+        raise ScreenerError(_("--save: cannot write in {folder} (no such folder)").format(folder=directory),
+                            exit_code=1)
     try:
         with atomic_write(path) as stream:
             stream.write(text.encode("utf-8"))
     except OSError as exc:
-        raise ScreenerError(f"--save: cannot write {path} ({exc.strerror})", exit_code=1) from None
+        raise ScreenerError(_("--save: cannot write {path} ({reason})").format(path=path, reason=exc.strerror),
+                            exit_code=1) from None

@@ -120,8 +120,8 @@ def match_columns(
         if qid is None:
             continue
         if qid in found:
-            raise ScreenerError(f"columns '{header[found[qid]]}' and '{name}' both hold the field '{qid}'",
-                                exit_code=2)
+            raise ScreenerError(_("columns '{first}' and '{second}' both hold the field '{id}'").format(
+                first=header[found[qid]], second=name, id=qid), exit_code=2)
         found[qid] = index
     if not found and any(name.strip() for name in header):
         raise no_field_matches(header, rulebook)
@@ -145,14 +145,17 @@ def no_field_matches(header: list[str], rulebook: Rulebook) -> ScreenerError:
                          for qid, texts in names.items() for text in texts)
         guesses.append((score, name, qid))
     guesses.sort(key=lambda guess: -guess[0])
-    details = [f"'{_clip(name)}' looks closest to the field '{qid}' ({rulebook.questions[qid].prompt})"
-               for score, name, qid in guesses[:5] if score >= 0.55]
-    details.append("a header must be a field id (like 'age'), its label or its question text; name your own "
-                   f"headers in a map: `screener intake template FOLDER` writes {MAP_NAME} to edit, then "
-                   f"run again with --map FOLDER/{MAP_NAME}")
+    details = [_("'{header}' looks closest to the field '{id}' ({prompt})").format(
+        header=_clip(name), id=qid, prompt=rulebook.questions[qid].prompt)
+        for score, name, qid in guesses[:5] if score >= 0.55]
+    details.append(_("a header must be a field id (like 'age'), its label or its question text; name your own "
+                     "headers in a map: `screener intake template FOLDER` writes {map} to edit, then "
+                     "run again with --map FOLDER/{map}").format(map=MAP_NAME))
     count = len([name for name in header if name.strip()])
-    return ScreenerError(f"none of the input's {count} column{'s' if count != 1 else ''} is a field of the "
-                         "rulebook, so there is nothing to screen", details=details, exit_code=2)
+    return ScreenerError(ngettext("none of the input's {count} column is a field of the rulebook, so there is "
+                                  "nothing to screen",
+                                  "none of the input's {count} columns is a field of the rulebook, so there is "
+                                  "nothing to screen", count).format(count=count), details=details, exit_code=2)
 
 
 def _clip(text: str, width: int = 60) -> str:
@@ -185,7 +188,8 @@ def id_columns(header: list[str], found: Mapping[str, int], names: list[str] | N
     for name in names:
         index = keys.get(label_key(name))
         if index is None:
-            raise ScreenerError(f"--id: the input has no column '{name}'{did_you_mean(name, header)}", exit_code=2)
+            raise ScreenerError(_("--id: the input has no column '{name}'").format(name=name)
+                                + did_you_mean(name, header), exit_code=2)
         if index not in chosen:
             chosen.append(index)
     return chosen

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import typer
 
 from screener import i18n
-from screener.commands import batch, check, intake, rules, serve
+from screener.commands import batch, check, intake, rules, serve, start_up
 from screener.commands.help import HelpGroup
 from screener.commands.usage import is_usage_error, translated
 from screener.errors import ScreenerError
@@ -38,11 +38,8 @@ class ErrorBoundary(HelpGroup):
         except ScreenerError as error:  # SCREENER_LANG names a language screener does not speak
             _print_error(error.message)
             sys.exit(error.exit_code)
-        try:
-            with i18n.command_language(lang):
-                return super().main(*args, **kwargs)
-        finally:  # a command run in-process (tests, a program) gives back what it froze (`long_lived`)
-            gc.unfreeze()
+        with start_up(), i18n.command_language(lang):
+            return super().main(*args, **kwargs)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         try:
@@ -165,7 +162,8 @@ def main() -> NoReturn:
     finally:
         # The process ends here. Python's shutdown would walk every object still alive (the modules, the
         # rulebook: ~10^5) looking for reference cycles to collect, a sixth of a `check --json` run; frozen,
-        # they are simply left to the exit. Files are flushed and closed by then (or at exit, as before).
+        # they are simply left to the exit (see `screener.commands.start_up`). Files are flushed and closed
+        # by then (or at exit, as before).
         gc.freeze()
 
 

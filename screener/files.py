@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO
 
 from screener.errors import ScreenerError
+from screener.i18n import _
 
 OWNER_ONLY = 0o600
 # Errors a write itself raises without naming a file: reported as errors of the target.
@@ -113,10 +114,11 @@ def _open_node(name: str) -> int | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        raise IsADirectoryError(errno.EISDIR, "is a folder; give a file name", name)
+        raise IsADirectoryError(errno.EISDIR, _("is a folder; give a file name"), name)
     if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-        kind = "a block device (a disk)" if stat.S_ISBLK(mode) else "not a file, device or pipe"
-        raise ScreenerError(f"{name}: is {kind}; refusing to write to it", exit_code=2)
+        message = _("{name}: is a block device (a disk); refusing to write to it") if stat.S_ISBLK(mode) \
+            else _("{name}: is not a file, device or pipe; refusing to write to it")
+        raise ScreenerError(message.format(name=name), exit_code=2)
     # No O_CREAT and no O_TRUNC: this never makes or empties a file, even if the node was just swapped.
     with _named(name):
         fd = os.open(name, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)

@@ -93,11 +93,13 @@ def load_intake_map(path: str, option: str = "--map") -> IntakeMap:
         with open(path, "rb") as stream:
             raw = stream.read(MAX_MAP_BYTES + 1)
     except FileNotFoundError:
-        raise ScreenerError(f"{option}: {path}: no such file", exit_code=2) from None
+        raise ScreenerError(_("{option}: {path}: no such file").format(option=option, path=path),
+                            exit_code=2) from None
     except OSError as error:
-        raise ScreenerError(f"{option}: {path}: {error.strerror or 'cannot be read'}", exit_code=2) from None
+        raise ScreenerError(f"{option}: {path}: {error.strerror or _('cannot be read')}", exit_code=2) from None
     if len(raw) > MAX_MAP_BYTES:
-        raise ScreenerError(f"{option}: {path}: too large to be a map (over 1 MB)", exit_code=2)
+        raise ScreenerError(_("{option}: {path}: too large to be a map (over 1 MB)").format(option=option, path=path),
+                            exit_code=2)
     try:
         data = load_yaml_text(raw.decode("utf-8-sig"), path)
     except UnicodeDecodeError:
@@ -110,34 +112,35 @@ def load_intake_map(path: str, option: str = "--map") -> IntakeMap:
         return ScreenerError(f"{option}: {where}: {message}", exit_code=2)
 
     if not isinstance(data, LocatedDict) or not data:
-        raise fail(getattr(data, "position", f"{path}:1:1"), "must map header names to field ids, like `Age: age` "
-                   "(or have `columns:` and `values:` sections)")
+        raise fail(getattr(data, "position", f"{path}:1:1"), _("must map header names to field ids, like "
+                   "`Age: age` (or have `columns:` and `values:` sections)"))
     flat = not set(data) <= {"columns", "values"}  # the older `--columns` form: headers only
     columns = data if flat else data.get("columns") or LocatedDict()
     values = LocatedDict() if flat else data.get("values") or LocatedDict()
     found = IntakeMap()
     if not isinstance(columns, LocatedDict):
-        raise fail(data.value_positions.get("columns"), "`columns:` maps header names to field ids, like `Age: age`")
+        raise fail(data.value_positions.get("columns"),
+                   _("`columns:` maps header names to field ids, like `Age: age`"))
     for header, qid in columns.items():
         if not isinstance(header, str) or not isinstance(qid, str):
             where = columns.value_positions.get(header) or columns.key_positions.get(header) or columns.position
-            raise fail(where, "each entry maps a header name to a field id, like `Age: age`")
+            raise fail(where, _("each entry maps a header name to a field id, like `Age: age`"))
         found.columns[header] = qid
         found.positions[("columns", header)] = str(columns.value_positions.get(header, columns.position))
     if not isinstance(values, LocatedDict):
-        raise fail(data.value_positions.get("values"), "`values:` maps field ids to {your answer: value}")
+        raise fail(data.value_positions.get("values"), _("`values:` maps field ids to {{your answer: value}}"))
     for qid, answers in values.items():
         answers = answers if answers is not None else LocatedDict()
         if not isinstance(answers, LocatedDict):
             raise fail(values.value_positions.get(qid) or values.position,
-                       "under `values:`, each field id maps your answers to values, like "
-                       "`marital_status: {Célibataire: single}`")
+                       _("under `values:`, each field id maps your answers to values, like "
+                         "`marital_status: {{Célibataire: single}}`"))
         found.positions[("values", qid)] = str(values.key_positions.get(qid, values.position))
         found.values[str(qid)] = {}
         for text, value in answers.items():
             if isinstance(value, dict | list) or value is None:
                 raise fail(answers.value_positions.get(text) or answers.position,
-                           "each answer maps to one value, like `Célibataire: single`")
+                           _("each answer maps to one value, like `Célibataire: single`"))
             found.values[str(qid)][str(text)] = _scalar_text(value)
             found.positions[("values", qid, str(text))] = str(answers.value_positions.get(text, answers.position))
     return found
@@ -162,11 +165,13 @@ def check_map(intake_map: IntakeMap, rulebook: Rulebook, option: str = "--map") 
 
     for header, qid in intake_map.columns.items():
         if qid not in rulebook.questions:
-            add(("columns", header), f"'{qid}' is not a field of the rulebook{did_you_mean(qid, rulebook.questions)}")
+            add(("columns", header), _("'{id}' is not a field of the rulebook").format(id=qid)
+                + did_you_mean(qid, rulebook.questions))
     for qid, answers in intake_map.values.items():
         question = rulebook.questions.get(qid)
         if question is None:
-            add(("values", qid), f"'{qid}' is not a field of the rulebook{did_you_mean(qid, rulebook.questions)}")
+            add(("values", qid), _("'{id}' is not a field of the rulebook").format(id=qid)
+                + did_you_mean(qid, rulebook.questions))
             continue
         for text, value in answers.items():
             try:
@@ -176,7 +181,8 @@ def check_map(intake_map: IntakeMap, rulebook: Rulebook, option: str = "--map") 
     if len(problems) == 1:
         raise ScreenerError(f"{option}: {problems[0]}", exit_code=2)
     if problems:
-        raise ScreenerError(f"{option}: {len(problems)} problems in the map", details=problems, exit_code=2)
+        raise ScreenerError(_("{option}: {count} problems in the map").format(option=option, count=len(problems)),
+                            details=problems, exit_code=2)
 
 
 # ---------------------------------------------------------------------------------- dictionary

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from screener.errors import ScreenerError
-from screener.i18n import _
+from screener.i18n import _, format_number
 
 EXCEL_MAX_ROWS = 1_048_576
 _INSTALL = "reading and writing .xlsx needs openpyxl: pip install 'screener[xlsx]'"
@@ -141,8 +141,8 @@ class SheetWriter:
 
     def append(self, rows: list[list[Any]] | list[tuple[Any, ...]]) -> None:
         if self.count + len(rows) > EXCEL_MAX_ROWS:
-            raise ScreenerError(f"the output has more rows than an Excel sheet holds ({EXCEL_MAX_ROWS:,}); "
-                                "write a .csv instead", exit_code=1)
+            raise ScreenerError(_("the output has more rows than an Excel sheet holds ({limit}); write a .csv "
+                                  "instead").format(limit=format_number(EXCEL_MAX_ROWS)), exit_code=1)
         for row in rows:
             self.sheet.append(["" if cell is None else self.illegal.sub("", cell) if isinstance(cell, str) else cell
                                for cell in row])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,7 +151,7 @@ def test_check_json_and_rules_test_read_the_cache_without_yaml_or_polars(tmp_pat
     assert not unneeded & _imported(tests, tmp_path / "cache", tmp_path)
 
 
-def test_a_command_start_is_kept_out_of_later_collections(tmp_path: Path) -> None:
+def test_a_command_start_is_kept_out_of_later_collections(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`long_lived` pauses the collector while a command imports and loads, then freezes what exists; a
     command run in-process gives it back when it ends."""
     import gc
@@ -168,10 +169,25 @@ def test_a_command_start_is_kept_out_of_later_collections(tmp_path: Path) -> Non
     gc.unfreeze()
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"age": "31"}), encoding="utf-8")
-    result = CliRunner().invoke(app, ["check", "--answers", str(answers), "--no-input", "--json"],
+    import screener.commands.check as check
+    import screener.commands.help as help_module
+
+    seen: dict[str, bool] = {}
+
+    def probe(name: str, original: Any) -> Any:
+        def probed(*args: Any, **kwargs: Any) -> Any:
+            seen[name] = gc.isenabled()
+            return original(*args, **kwargs)
+        return probed
+
+    monkeypatch.setattr(help_module, "running", probe("parsed", help_module.running))
+    monkeypatch.setattr(check, "parse_as_of", probe("loading", check.parse_as_of))
+    monkeypatch.setattr(check, "_print_json", probe("running", check._print_json))
+    result = CliRunner().invoke(app, ["check", "--answers", str(answers), "--no-input", "--json", "--lang", "en"],
                                 env={"SCREENER_CACHE_DIR": str(tmp_path / "cache")})
     assert result.exit_code == 0 and json.loads(result.stdout)["pathways"]
-    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert seen == {"parsed": False, "loading": False, "running": True}  # paused while parsing and loading
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # and all given back when the command ends
 
 
 def test_the_process_leaves_its_objects_to_the_exit() -> None:

@@ -34,7 +34,8 @@ pathways:
 
 def invoke(args: list[str], lang: str) -> tuple[int, str, str]:
     result = runner.invoke(app, [*args, "--lang", lang], env={"COLUMNS": "400", "SCREENER_LANG": ""})
-    return result.exit_code, result.stdout, result.stderr
+    # French output puts no-break spaces inside « » and before ':' (never a line break there)
+    return result.exit_code, result.stdout.replace(NBSP, " "), result.stderr.replace(NBSP, " ")
 
 
 def test_the_text_number_warning_writes_its_numbers_as_the_reader_does(tmp_path: Path) -> None:
@@ -95,3 +96,41 @@ def test_a_pyyaml_problem_without_advice_is_french_too_and_an_unknown_one_stays_
     code, _, err = invoke(["rules", "validate", str(tmp_path)], "fr")
     assert code == 1
     assert "found duplicate anchor" in err
+
+
+def test_a_bad_map_is_refused_in_french(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns:\n  Statut: marital_status\n  Âge: agee\nvalues:\n  marital_status:\n"
+                       "    Pacsé: civil_union\n", encoding="utf-8")
+    source = tmp_path / "in.csv"
+    source.write_text("Statut,Âge\nPacsé,30\n", encoding="utf-8")
+    args = ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--map", str(mapping), "--as-of", "2026-11-25"]
+    code, _, err = invoke(args, "fr")
+    assert code == 2
+    assert "Erreur : --map : 2 problèmes dans la table de correspondance" in err
+    assert "« agee » n'est pas un champ du recueil de règles (vouliez-vous dire « age »?)" in err
+
+
+def test_an_input_with_no_known_column_is_refused_in_french(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("Nom,Couleur\nZoé,bleu\n", encoding="utf-8")
+    code, _, err = invoke(["batch", str(source), "-o", str(tmp_path / "out.csv"), "--as-of", "2026-11-25"], "fr")
+    assert code == 2
+    assert "aucune des 2 colonnes de l'entrée n'est un champ du recueil de règles" in err
+    assert "un en-tête doit être un identifiant de champ" in err
+
+
+def test_answer_file_and_save_refusals_in_french(tmp_path: Path) -> None:
+    answers = tmp_path / "me.yaml"
+    answers.write_text("- age\n- 30\n", encoding="utf-8")
+    code, _, err = invoke(["check", "--answers", str(answers), "--no-input"], "fr")
+    assert code == 2
+    assert f"--answers : {answers} doit associer chaque identifiant de question à une réponse" in err
+    answers.write_text("age: [30]\n", encoding="utf-8")
+    code, _, err = invoke(["check", "--answers", str(answers), "--no-input"], "fr")
+    assert code == 2 and "doit être une seule valeur, pas une liste ni un dictionnaire" in err
+    answers.write_text("age: 30\n", encoding="utf-8")
+    save = tmp_path / "nowhere" / "me.yaml"
+    code, _, err = invoke(["check", "--answers", str(answers), "--no-input", "--save", str(save)], "fr")
+    assert code == 1
+    assert f"--save : impossible d'écrire dans {save.parent} (dossier introuvable)" in err

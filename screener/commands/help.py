@@ -19,6 +19,7 @@ from typing import Any
 
 from typer.core import TyperCommand, TyperGroup
 
+from screener.commands import running
 from screener.i18n import _, pgettext
 
 TERM = "help"  # msgctxt of the words in usage lines and metavars (`FILE`, `<path>`): short, ambiguous alone
@@ -105,6 +106,10 @@ class _Translated:
 
 class HelpCommand(_Translated, TyperCommand):
     """A command whose `--help` speaks the command's language."""
+
+    def invoke(self, ctx: Any) -> Any:
+        running()  # the command line is parsed: garbage collection resumes (`screener.commands.start_up`)
+        return super().invoke(ctx)
 
 
 class HelpGroup(_Translated, TyperGroup):

@@ -147,4 +147,5 @@ def write_report(path: Path, report: Report, suggestions: WhatIf | None, context
         with atomic_write(path) as out:  # a FIFO or a device is streamed to, never replaced
             out.write(data)
     except OSError as exc:
-        raise ScreenerError(f"--report: cannot write {path} ({exc.strerror})", exit_code=1) from None
+        raise ScreenerError(_("--report: cannot write {path} ({reason})").format(path=path, reason=exc.strerror),
+                            exit_code=1) from None

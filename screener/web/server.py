@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from screener.errors import ScreenerError
+from screener.i18n import _
 from screener.web.app import ASGIApp, create_app
 
 multiprocessing.allow_connection_pickling()  # a worker is handed its listening socket
@@ -214,8 +215,8 @@ class Workers:
                     if worker.process.is_alive():
                         continue
                     if time.monotonic() - worker.started < STARTUP_SECONDS:
-                        raise ScreenerError(f"a worker stopped while starting (exit code {worker.process.exitcode}); "
-                                            "see the log above")
+                        raise ScreenerError(_("a worker stopped while starting (exit code {code}); see the log "
+                                              "above").format(code=worker.process.exitcode))
                     log.error("worker %s ended (exit code %s); starting another", worker.process.pid,
                               worker.process.exitcode)
                     workers[index] = Worker(self.options, self.sockets[index])
@@ -251,7 +252,7 @@ def listening_sockets(host: str, port: int, count: int, backlog: int) -> list[so
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sockets: list[socket.socket] = []
     try:
-        for _ in range(count):
+        for _index in range(count):
             sock = socket.socket(family, socket.SOCK_STREAM)
             sockets.append(sock)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -263,7 +264,8 @@ def listening_sockets(host: str, port: int, count: int, backlog: int) -> list[so
     except OSError as exc:
         for sock in sockets:
             sock.close()
-        raise ScreenerError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+        raise ScreenerError(_("cannot listen on {address} ({reason})").format(
+            address=f"{host}:{port}", reason=exc.strerror or exc)) from None
     return sockets
 
 
