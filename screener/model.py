@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from screener.i18n import N_
+
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
@@ -27,6 +29,16 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 Scalar = str | int | float | bool
 
 
+class RuleProblem(ValueError):
+    """A rule file's mistake found by a model check: an English template (a catalog msgid) and its values,
+    so that the loader words it in the reader's language (`rulebook._describe`)."""
+
+    def __init__(self, template: str, **values: str) -> None:
+        super().__init__(template.format(**values))
+        self.template = template
+        self.values = values
+
+
 class Strict(BaseModel):
     # defer_build: validators are built on first validation, so a cached load (model_construct)
     # never pays for them
@@ -42,7 +54,7 @@ class Dated(Strict):
     @model_validator(mode="after")
     def _dates_in_order(self) -> "Dated":
         if self.effective_from and self.effective_until and self.effective_until < self.effective_from:
-            raise ValueError("effective_until is before effective_from")
+            raise RuleProblem(N_("effective_until is before effective_from"))
         return self
 
 
@@ -101,7 +113,7 @@ class Scale(Strict):
     @model_validator(mode="after")
     def _in_order(self) -> "Scale":
         if self.min > self.max:
-            raise ValueError("min is greater than max")
+            raise RuleProblem(N_("min is greater than max"))
         return self
 
 
@@ -136,15 +148,17 @@ class Question(Strict):
     @model_validator(mode="after")
     def _fits_type(self) -> "Question":
         if self.type == "choice" and not self.choices:
-            raise ValueError("a choice question needs 'choices'")
+            raise RuleProblem(N_("a choice question needs 'choices'"))
         if self.type != "choice" and self.choices is not None:
-            raise ValueError(f"only choice questions have 'choices' (this one is {self.type})")
+            raise RuleProblem(N_("only choice questions have 'choices' (this one is {type})"), type=self.type)
         if self.type not in NUMERIC_TYPES and (self.min is not None or self.max is not None):
-            raise ValueError(f"only int, number and money questions have 'min'/'max' (this one is {self.type})")
+            raise RuleProblem(N_("only int, number and money questions have 'min'/'max' (this one is {type})"),
+                              type=self.type)
         if self.type not in NUMERIC_TYPES and (self.step is not None or self.scales):
-            raise ValueError(f"only int, number and money questions have 'step'/'scales' (this one is {self.type})")
+            raise RuleProblem(N_("only int, number and money questions have 'step'/'scales' (this one is {type})"),
+                              type=self.type)
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("min is greater than max")
+            raise RuleProblem(N_("min is greater than max"))
         return self
 
     @property
@@ -172,9 +186,9 @@ class Derived(Cited):
     @model_validator(mode="after")
     def _expr_or_versions(self) -> "Derived":
         if (self.expr is None) == (self.versions is None):
-            raise ValueError("a derived value needs exactly one of 'expr' or 'versions'")
+            raise RuleProblem(N_("a derived value needs exactly one of 'expr' or 'versions'"))
         if self.versions is not None and not self.versions:
-            raise ValueError("'versions' is empty")
+            raise RuleProblem(N_("'versions' is empty"))
         return self
 
 

@@ -61,6 +61,7 @@ from screener.model import (
     Requirement,
     RulebookInfo,
     RuleFile,
+    RuleProblem,
     Score,
     Table,
     TableRow,
@@ -1410,14 +1411,36 @@ def _describe(model: type[BaseModel], problem: Mapping[str, Any], loc: tuple[Any
         return _("missing required key '{key}'").format(key=loc[-1]) if loc else _("missing value")
     message = str(problem["msg"])
     message = message.removeprefix("Value error, ")
+    context = problem.get("ctx") or {}
+    if isinstance(context.get("error"), RuleProblem):  # a model check of ours: worded in the reader's language
+        message = _(context["error"].template).format(**context["error"].values)
+    elif kind in _PYDANTIC_WORDS:
+        values = {key: value for key, value in context.items() if isinstance(value, str | int | float)}
+        message = _(_PYDANTIC_WORDS[kind]).format(**values)
     if kind == "string_pattern_mismatch":
         message = _("'{value}' is not a valid id: use lower_snake_case (a-z, 0-9, _)").format(
             value=problem.get("input"))
     elif kind.startswith(("date_", "datetime_")):
         message = _("write the date as YYYY-MM-DD (e.g. 2026-07-07)")
     elif kind == "literal_error":
-        message = f"'{problem.get('input')}' is not allowed; " + message[0].lower() + message[1:]
+        message = _("'{value}' is not allowed; use one of: {expected}").format(
+            value=problem.get("input"), expected=str(context.get("expected", "")).replace(" or ", ", "))
     return f"{where}: {message}" if where else message
+
+
+# pydantic's own checks by kind, in screener's words (its messages are English only); others stay as written
+_PYDANTIC_WORDS = {
+    "int_parsing": N_("must be a whole number"), "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"), "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"), "string_type": N_("must be a text"),
+    "bool_parsing": N_("must be true or false"), "bool_type": N_("must be true or false"),
+    "list_type": N_("must be a list (- lines)"),
+    "dict_type": N_("must be a mapping (key: value lines)"), "model_type": N_("must be a mapping (key: value lines)"),
+    "model_attributes_type": N_("must be a mapping (key: value lines)"),
+    "greater_than": N_("must be greater than {gt}"),
+    "greater_than_equal": N_("must be {ge} or more"), "less_than_equal": N_("must be {le} or less"),
+    "string_too_short": N_("must not be empty"), "too_short": N_("must not be empty"),
+}
 
 
 def human_location(loc: tuple[Any, ...]) -> str:

@@ -108,3 +108,29 @@ def test_a_missing_required_translation_file_is_explained_in_french(tmp_path: Pa
     assert problems(tmp_path, text, "fr") == [
         f"{tmp_path / 'main.yaml'}:2:3: languages: required: fr, mais il n'y a aucun fichier de traduction en "
         "français (*.fr.yaml)"]
+
+
+MODEL_PROBLEMS = """\
+rulebook: {id: demo, title: Demo, version: "1", disclaimer: Not legal advice.}
+topics: [{id: main, title: Main}]
+questions:
+  - {id: age, type: int, topic: main, prompt: Age?, min: abc}
+  - {id: married, type: yes_no, topic: main, prompt: Married?, choices: [{value: a, label: A}]}
+pathways:
+  - {id: work, title: Work, kind: nomad, summary: s, requirements: []}
+"""
+
+
+def test_the_model_checks_and_pydantic_s_own_words_are_explained_in_french(tmp_path: Path) -> None:
+    """A rule file's shape mistakes (our model checks and pydantic's type checks) read in the reader's
+    language, at the same positions in both."""
+    english = problems(tmp_path, MODEL_PROBLEMS, "en")
+    french = problems(tmp_path, MODEL_PROBLEMS, "fr")
+    assert [line.split(": ", 1)[0] for line in english] == [line.split(": ", 1)[0] for line in french]
+    assert any(line.endswith("min: must be a number") for line in english)
+    assert any(line.endswith("min: doit être un nombre") for line in french)
+    assert any("only choice questions have 'choices' (this one is yes_no)" in line for line in english)
+    assert any("seules les questions à choix ont des « choices » (celle-ci est de type yes_no)" in line
+               for line in french)
+    assert any("'nomad' is not allowed; use one of:" in line for line in english)
+    assert any("« nomad » n'est pas permis; utilisez l'une de ces valeurs :" in line for line in french)

@@ -104,7 +104,7 @@ def test_wrong_types_and_missing_keys(tmp_path: Path) -> None:
     text = HEADER.replace("    min: 0\n", "    min: zero\n").replace("    prompt: Highest education?\n", "")
     found = problems(write(tmp_path, {"main.yaml": text, "pathways.yaml": PATHWAY}))
     main = tmp_path / "main.yaml"
-    assert f"{main}:11:10: min: Input should be a valid number, unable to parse string as a number" in found
+    assert f"{main}:11:10: min: must be a number" in found
     assert f"{main}:15:5: missing required key 'prompt'" in found
     assert len(found) == 2  # the broken question's users are not reported a second time
 
