@@ -201,15 +201,19 @@ def results_first_order(width: int, ids: list[int], results: list[str]) -> list[
     return [*(f"in{i}" for i in ids), *results, *rest]
 
 
-def block_bytes(threads: int) -> int:
-    """How much of the input one block holds, for `threads` polars threads.
+def block_bytes(threads: int, line_bytes: float | None) -> int:
+    """How much of the input one block holds, for `threads` polars threads and lines of `line_bytes`.
 
     polars keeps about threads + 2 blocks in flight (`Blocks.room`), each at its widest ~400 columns of
-    the block's rows (~40 MB a block of 2 MB): blocks shrink as threads grow, so peak memory stays about
-    the same on any machine (2 threads: 1.25 MB, ~290 MB at any N). Smaller blocks cost more CPU (~25 ms
-    a block, mostly polars' work per expression and block), spread over more cores.
+    the block's rows: blocks hold fewer rows as threads grow, so peak memory stays about the same on any
+    machine (2 threads: 3,750 rows, ~290 MB at any N). Counted in rows, not bytes, because polars' work
+    per block (~25 ms, per expression and block) is the same however long the lines are: a fully quoted
+    file gets as few blocks as a plain one. Never more than `csvio.BLOCK_BYTES` (held as input cells).
     """
-    return max(csvio.BLOCK_BYTES // 4, min(csvio.BLOCK_BYTES, csvio.BLOCK_BYTES * 5 // (2 * (threads + 2))))
+    rows = max(1_000, min(6_000, 15_000 // (threads + 2)))
+    if line_bytes is None:
+        return csvio.BLOCK_BYTES
+    return max(1, min(csvio.BLOCK_BYTES, int(rows * line_bytes)))
 
 
 class CsvRows:
@@ -277,7 +281,8 @@ def run_batch(
     """
     intake_map = intake_map or IntakeMap()
     check_map(intake_map, rulebook, map_option)
-    reader = CsvReader(source, encoding=encoding, block_bytes=block_bytes(pl.thread_pool_size()))
+    reader = CsvReader(source, encoding=encoding)
+    reader.block_bytes = block_bytes(pl.thread_pool_size(), reader.line_bytes())
     found, missing = match_columns(reader.header, rulebook, intake_map.columns)
     compiled = columnar.compile_rulebook(rulebook, as_of)
     score = "crs_score" if "crs_score" in compiled.scores else (compiled.scores[0] if compiled.scores else None)

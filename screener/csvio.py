@@ -247,6 +247,11 @@ class CsvReader:
         self.header = [name.translate(_SWAP_TEXT) for name in header] if self.swapped else header
         self.columns = cell_columns(len(self.header))
 
+    def line_bytes(self) -> float | None:
+        """The average length of the lines read after the header so far (None before two whole lines)."""
+        lines = self.rest.count(b"\n")
+        return (self.rest.rfind(b"\n") + 1) / lines if lines >= 2 else None
+
     def chunks(self) -> Iterator[Chunk]:
         """Frames of whole records, in input order."""
         carry = self.rest

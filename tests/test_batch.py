@@ -434,9 +434,15 @@ def test_input_cells_are_joined_back_row_for_row_whatever_polars_batches() -> No
     assert not blocks.inputs
 
 
-def test_blocks_shrink_as_polars_threads_grow_so_memory_stays_flat() -> None:
+def test_blocks_shrink_as_polars_threads_grow_and_hold_rows_not_bytes() -> None:
+    """Memory stays about flat on any machine (fewer rows a block as polars' threads grow), and a fully
+    quoted file gets blocks of as many rows as the plain one (polars' cost is per block, not per byte)."""
     from screener.batch import block_bytes
 
-    sizes = [block_bytes(threads) for threads in range(1, 33)]
+    sizes = [block_bytes(threads, 300.0) for threads in range(1, 33)]
     assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
-    assert max(sizes) <= csvio.BLOCK_BYTES and min(sizes) >= csvio.BLOCK_BYTES // 4
+    assert max(sizes) <= csvio.BLOCK_BYTES
+    assert block_bytes(2, 450.0) / 450 == block_bytes(2, 300.0) / 300  # same rows, longer (quoted) lines
+    assert block_bytes(2, None) == block_bytes(2, 10_000.0) == csvio.BLOCK_BYTES  # unknown or very long lines
+    plain = b"age,citizen\n" + b"30,yes\n" * 1000
+    assert csvio.CsvReader(io.BytesIO(plain)).line_bytes() == 7.0
