@@ -30,10 +30,14 @@ class DerivedText(Strict):
 
 class TableText(Strict):
     title: Text | None = None
+    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
+                                   "IRPA/IRPR); needed where the English item cites the law")
 
 
 class ScoreText(Strict):
     title: Text | None = None
+    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
+                                   "IRPA/IRPR); needed where the English item cites the law")
     groups: dict[str, Text] = Field(default_factory=dict)
     lines: dict[str, Text] = Field(default_factory=dict)
     round_types: dict[str, Text] = Field(default_factory=dict, description="English round type -> this language")

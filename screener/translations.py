@@ -197,9 +197,13 @@ def check_translation(
              _("derived value '{id}' text").format(id=did))
     for tid, (table, file, path) in english["tables"].items():
         need(table.title, ("tables", tid, "title"), file, (*path, "title"), _("table '{id}' title").format(id=tid))
+        need(table.reference, ("tables", tid, "reference"), file, (*path, "reference"),
+             _("table '{id}' reference").format(id=tid))
     for sid, (score, file, path) in english["scores"].items():
         base = ("scores", sid)
         need(score.title, (*base, "title"), file, (*path, "title"), _("score '{id}' title").format(id=sid))
+        need(score.reference, (*base, "reference"), file, (*path, "reference"),
+             _("score '{id}' reference").format(id=sid))
         for index, group in enumerate(score.groups):
             need(group.title, (*base, "groups", group.id), file, (*path, "groups", index, "title"),
                  _("score '{id}' group '{part}'").format(id=sid, part=group.id))
@@ -433,7 +437,8 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             else question.what_if})
     derived = {did: value.model_copy(update={"text": maybe(value.text, "derived", did, "text")})
                for did, value in rulebook.derived.items()}
-    tables = {tid: table.model_copy(update={"title": text(table.title, "tables", tid, "title")})
+    tables = {tid: table.model_copy(update={"title": text(table.title, "tables", tid, "title"),
+                                            "reference": maybe(table.reference, "tables", tid, "reference")})
               for tid, table in rulebook.tables.items()}
 
     rules = Rules(questions=rulebook.rules.questions, derived=rulebook.rules.derived)
@@ -454,6 +459,7 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             for category in score.cutoffs.categories]})
         scores[sid] = score.model_copy(update={
             "title": text(score.title, *base, "title"), "lines": lines, "cutoffs": cutoffs,
+            "reference": maybe(score.reference, *base, "reference"),
             "groups": [group.model_copy(update={"title": text(group.title, *base, "groups", group.id)})
                        for group in score.groups]})
     for sid, score_rule in rulebook.rules.scores.items():

@@ -134,3 +134,15 @@ def test_answer_file_and_save_refusals_in_french(tmp_path: Path) -> None:
     code, _, err = invoke(["check", "--answers", str(answers), "--no-input", "--save", str(save)], "fr")
     assert code == 1
     assert f"--save : impossible d'écrire dans {save.parent} (dossier introuvable)" in err
+
+
+def test_explain_cites_tables_and_scores_in_french() -> None:
+    """`rules explain --markdown` shows each table's and score's citation: in French, the French one."""
+    code, out, _ = invoke(["rules", "explain", "express_entry_fsw", "--markdown"], "fr")
+    assert code == 0
+    cited = [line for line in out.splitlines() if "Droit : " in line]
+    assert any("Instructions ministérielles concernant le système Entrée express, SCG" in line for line in cited)
+    assert any("Droit : RIPR, al. 79(2)a)" in line for line in cited)  # the FSW language table
+    assert not [line for line in cited if "IRPR" in line or "Ministerial Instructions" in line]
+    code, out, _ = invoke(["rules", "explain", "express_entry_fsw", "--markdown"], "en")
+    assert "Law: IRPR s.79(2)(a)" in out

@@ -307,8 +307,9 @@ def test_a_citation_has_its_french_form_where_the_english_cites_and_only_there(t
 
 
 def test_the_shipped_french_citations_name_the_french_acts() -> None:
-    """Every pathway, requirement, flag, lead and warning that cites the law has its French citation, and it
-    cites the law as French readers know it (LIPR, RIPR, Loi sur la citoyenneté), never IRPA/IRPR."""
+    """Every pathway, requirement, flag, lead, warning, table and score that cites the law has its French
+    citation, and it cites the law as French readers know it (LIPR, RIPR, Loi sur la citoyenneté), never
+    IRPA/IRPR."""
     english = load_rulebook(SHIPPED)
     french = english.in_language("fr")
     pairs = []
@@ -316,11 +317,11 @@ def test_the_shipped_french_citations_name_the_french_acts() -> None:
         pairs.append((pid, pathway.reference, french.pathways[pid].reference))
         pairs += [(f"{pid}.{r.id}", r.reference, f.reference)
                   for r, f in zip(pathway.requirements, french.pathways[pid].requirements, strict=True)]
-    for kind in ("flags", "leads", "answer_warnings"):
+    for kind in ("flags", "leads", "answer_warnings", "tables", "scores"):
         pairs += [(item_id, item.reference, getattr(french, kind)[item_id].reference)
                   for item_id, item in getattr(english, kind).items()]
     cited = [(where, en, fr) for where, en, fr in pairs if en]
-    assert len(cited) >= 80
+    assert len(cited) >= 130
     assert [where for where, en, fr in cited if not fr or fr == en] == []
     for where, en, fr in cited:
         assert not re.search(r"IRPA|IRPR|Citizenship Act|\bs\.\s?\d", fr), (where, fr)

@@ -88,8 +88,10 @@ def cgroup_cpus(root: Path = CGROUP_ROOT, own: Path = Path("/proc/self/cgroup"))
         return None
     limits: list[float] = []
     for line in lines:
-        hierarchy, _, rest = line.partition(":")
-        controllers, _, path = rest.partition(":")
+        fields = line.split(":", 2)  # hierarchy id, controllers, path
+        if len(fields) != 3:
+            continue
+        hierarchy, controllers, path = fields
         if hierarchy == "0" and not controllers:  # v2 (pure, or "unified" beside v1)
             mounts = [root, root / "unified"]
             read = _v2_quota
