@@ -372,7 +372,11 @@ def read_file_bytes(path: Path, display_name: str) -> bytes:
         if info.st_size > MAX_FILE_BYTES:
             raise YamlSyntaxError(start, _too_large(info.st_size))
         with os.fdopen(handle, "rb", closefd=False) as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
+            # Sized to the file: asking for the limit allocates a 2 MB buffer on every read (4x the time of
+            # reading the rules). A file that grew meanwhile is read on, up to one byte past the limit.
+            data = stream.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += stream.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
         raise YamlSyntaxError(start, _cannot_read(exc)) from None
     finally:

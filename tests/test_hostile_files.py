@@ -581,3 +581,27 @@ def test_any_csv_bytes_read_the_same_in_tiny_blocks(case: tuple[bytes, str, str,
             assert got[-1] is not None, got
         else:
             assert [cell or "" for cell in got[:-1]] == want, (data, got)
+
+
+def test_a_file_read_whole_even_when_it_grew_after_its_size_was_taken(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`read_file_bytes` reads a buffer sized to the file; a file larger than its `fstat` said (growing,
+    or a special file reporting 0) is still read whole, and refused past the limit."""
+    from screener import source
+    from screener.source import MAX_FILE_BYTES, YamlSyntaxError, read_file_bytes
+
+    small, big = tmp_path / "small.yaml", tmp_path / "big.yaml"
+    small.write_bytes(b"a: 1\n" * 1000)
+    big.write_bytes(b"#" * (MAX_FILE_BYTES + 5))
+    assert read_file_bytes(small, "small.yaml") == small.read_bytes()
+    real_fstat = os.fstat
+
+    def shrunk(handle: int) -> os.stat_result:
+        info = real_fstat(handle)
+        return os.stat_result((*info[:6], 10, *info[7:]))  # st_size 10: the file grew since
+
+    monkeypatch.setattr(source.os, "fstat", shrunk)
+    assert read_file_bytes(small, "small.yaml") == small.read_bytes()
+    with pytest.raises(YamlSyntaxError) as refused:
+        read_file_bytes(big, "big.yaml")
+    assert refused.value.position.file == "big.yaml" and f"{MAX_FILE_BYTES:,}" in refused.value.message
