@@ -25,7 +25,7 @@ import polars as pl
 
 from screener import columnar, csvio
 from screener.answers import AnswerError
-from screener.csvio import BOM, PROBLEM, CsvReader, escape_formula, escape_formulas, header_line
+from screener.csvio import BOM, PROBLEM, CsvReader, escape_cells, escape_formula, escape_formulas, header_line
 from screener.errors import ScreenerError
 from screener.i18n import _, ngettext
 from screener.intake import MAP_NAME, IntakeMap, check_map, header_fields
@@ -468,7 +468,7 @@ class Blocks:
             parts.append(block)
             rows -= block.height
         cells = pl.concat(parts)
-        return cells.select([escape_formulas(non_empty(pl.col(name))).alias(f"in{i}")
+        return cells.select([escape_cells(pl.col(name)).alias(f"in{i}")
                              for i, name in enumerate(self.reader.columns)])
 
     def screened(self, compiled: columnar.Compiled) -> Iterator[pl.DataFrame]:
