@@ -30,8 +30,15 @@ class QuestionText(Strict):
                                  "together), when the English `what_if` is a text")
 
 
+class DerivedVersionText(Strict):
+    reference: Citation = None
+
+
 class DerivedText(Strict):
     text: Text | None = None
+    reference: Citation = None
+    versions: list[DerivedVersionText] = Field(default_factory=list, description="the English `versions`, in "
+                                               "order: each one's citation in this language")
 
 
 class TableText(Strict):

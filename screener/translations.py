@@ -195,6 +195,15 @@ def check_translation(
     for did, (value, file, path) in english["derived"].items():
         need(value.text, ("derived", did, "text"), file, (*path, "text"),
              _("derived value '{id}' text").format(id=did))
+        need(value.reference, ("derived", did, "reference"), file, (*path, "reference"),
+             _("derived value '{id}' reference").format(id=did))
+        for index, version in enumerate(value.versions or []):
+            need(version.reference, ("derived", did, "versions", index, "reference"), file,
+                 (*path, "versions", index, "reference"),
+                 _("derived value '{id}' version #{number} reference").format(id=did, number=index + 1))
+        _extra_items(found, where_fr, ("derived", did, "versions"), len(value.versions or []), position, problems,
+                     name, _("derived value '{id}' has only {count} version(s)").format(
+                         id=did, count=len(value.versions or [])))
     for tid, (table, file, path) in english["tables"].items():
         need(table.title, ("tables", tid, "title"), file, (*path, "title"), _("table '{id}' title").format(id=tid))
         need(table.reference, ("tables", tid, "reference"), file, (*path, "reference"),
@@ -342,6 +351,10 @@ def _gather(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], file: 
             for index, step in enumerate(value):
                 put((*here, key, index, "text"), step.get("text"), (*here, key, index, "text"))
                 put((*here, key, index, "url"), step.get("url"), (*here, key, index, "url"))
+        elif key == "versions":  # a derived value's dated versions, matched by their order
+            found.lengths[(*here, key)] = len(value)
+            for index, version in enumerate(value):
+                put((*here, key, index, "reference"), version.get("reference"), (*here, key, index, "reference"))
         elif key in ("notes", "summary"):
             found.lengths[(*here, key)] = len(value)
             for index, note in enumerate(value):
@@ -368,7 +381,8 @@ def _extra_items(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], b
                  position: Positioner, problems: Problems, name: str, message: str) -> None:
     """List items beyond the English ones (next steps, notes are matched by their order)."""
     for index in range(count, found.lengths.get(base, 0)):
-        keys = [key for key in ((*base, index), (*base, index, "text"), (*base, index, "url")) if key in found.texts]
+        keys = [key for key in ((*base, index), (*base, index, "text"), (*base, index, "url"),
+                                (*base, index, "reference")) if key in found.texts]
         if keys:
             file, fr_path = where_fr[keys[0]]
             problems.error(position(file, fr_path[:len(base) + 1]),
@@ -435,8 +449,14 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             "label": maybe(question.label, *base, "label"), "choices": choices,
             "what_if": maybe(question.what_if, *base, "what_if") if isinstance(question.what_if, str)
             else question.what_if})
-    derived = {did: value.model_copy(update={"text": maybe(value.text, "derived", did, "text")})
-               for did, value in rulebook.derived.items()}
+    derived = {did: value.model_copy(update={
+        "text": maybe(value.text, "derived", did, "text"),
+        "reference": maybe(value.reference, "derived", did, "reference"),
+        "versions": None if value.versions is None else [
+            version.model_copy(update={"reference": maybe(version.reference, "derived", did, "versions", index,
+                                                          "reference")})
+            for index, version in enumerate(value.versions)]})
+        for did, value in rulebook.derived.items()}
     tables = {tid: table.model_copy(update={"title": text(table.title, "tables", tid, "title"),
                                             "reference": maybe(table.reference, "tables", tid, "reference")})
               for tid, table in rulebook.tables.items()}

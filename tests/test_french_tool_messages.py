@@ -146,3 +146,10 @@ def test_explain_cites_tables_and_scores_in_french() -> None:
     assert not [line for line in cited if "IRPR" in line or "Ministerial Instructions" in line]
     code, out, _ = invoke(["rules", "explain", "express_entry_fsw", "--markdown"], "en")
     assert "Law: IRPR s.79(2)(a)" in out
+
+
+def test_explain_cites_derived_values_and_their_versions_in_french() -> None:
+    code, out, _ = invoke(["rules", "explain", "citizenship_by_descent", "--markdown"], "fr")
+    assert code == 0
+    assert "Loi sur la citoyenneté, al. 3(1)b), par. 3(3) (limite à la première génération" in out  # a version's
+    assert "Citizenship Act" not in out and "IRPR" not in out

@@ -307,9 +307,9 @@ def test_a_citation_has_its_french_form_where_the_english_cites_and_only_there(t
 
 
 def test_the_shipped_french_citations_name_the_french_acts() -> None:
-    """Every pathway, requirement, flag, lead, warning, table and score that cites the law has its French
-    citation, and it cites the law as French readers know it (LIPR, RIPR, Loi sur la citoyenneté), never
-    IRPA/IRPR."""
+    """Every pathway, requirement, flag, lead, warning, table, score and derived value (and each dated
+    version) that cites the law has its French citation, and it cites the law as French readers know it
+    (LIPR, RIPR, Loi sur la citoyenneté), never IRPA/IRPR."""
     english = load_rulebook(SHIPPED)
     french = english.in_language("fr")
     pairs = []
@@ -320,8 +320,13 @@ def test_the_shipped_french_citations_name_the_french_acts() -> None:
     for kind in ("flags", "leads", "answer_warnings", "tables", "scores"):
         pairs += [(item_id, item.reference, getattr(french, kind)[item_id].reference)
                   for item_id, item in getattr(english, kind).items()]
+    for did, value in english.derived.items():
+        translated = french.derived[did]
+        pairs.append((did, value.reference, translated.reference))
+        pairs += [(f"{did} version {index}", version.reference, other.reference) for index, (version, other)
+                  in enumerate(zip(value.versions or [], translated.versions or [], strict=True), start=1)]
     cited = [(where, en, fr) for where, en, fr in pairs if en]
-    assert len(cited) >= 130
+    assert len(cited) >= 170
     assert [where for where, en, fr in cited if not fr or fr == en] == []
     for where, en, fr in cited:
         assert not re.search(r"IRPA|IRPR|Citizenship Act|\bs\.\s?\d", fr), (where, fr)
@@ -481,3 +486,48 @@ def test_a_label_in_either_language_is_read_in_both(tmp_path: Path) -> None:
     assert rulebook.read_answers(raw) == wanted
     assert rulebook.in_language("fr").read_answers(raw) == wanted
     assert rulebook.in_language("fr").questions["marital_status"].choices[0].label.startswith("Célibataire")
+
+
+DATED_CITED = """\
+rulebook: {id: demo, title: Demo, version: "1", disclaimer: Not legal advice.}
+topics: [{id: main, title: Main}]
+questions:
+  - {id: age, type: int, topic: main, prompt: Age?}
+derived:
+  - id: limit
+    text: The age limit
+    versions:
+      - {expr: "35", effective_until: 2026-07-06, reference: IRPR s.5}
+      - {expr: "30", effective_from: 2026-07-07}
+pathways:
+  - {id: work, title: Work, kind: permanent_residence, summary: s,
+     requirements: [{id: young, text: Young enough, condition: age <= limit}]}
+"""
+DATED_FRENCH = """\
+rulebook: {title: Démo, disclaimer: Pas un avis juridique.}
+topics: {main: Principal}
+questions: {age: {prompt: Âge?}}
+derived:
+  limit:
+    text: La limite d'âge
+    versions:
+      - reference: RIPR, art. 5
+      - {}
+pathways:
+  work: {title: Travail, summary: s, requirements: {young: {text: Assez jeune}}}
+"""
+
+
+def test_a_dated_version_s_citation_is_translated_in_order_and_checked(tmp_path: Path) -> None:
+    """`derived: {id: {versions: [...]}}` gives each dated version's citation, in the English order."""
+    book = load_rulebook(write(tmp_path, {"main.yaml": DATED_CITED, "main.fr.yaml": DATED_FRENCH}))
+    versions = book.in_language("fr").derived["limit"].versions or []
+    assert [v.reference for v in versions] == ["RIPR, art. 5", None]
+    assert [v.reference for v in book.derived["limit"].versions or []] == ["IRPR s.5", None]
+    missing = DATED_FRENCH.replace("      - reference: RIPR, art. 5\n", "      - {}\n")
+    assert any(w.endswith("no French (fr) text for derived value 'limit' version #1 reference")
+               for w in warnings(write(tmp_path, {"main.fr.yaml": missing})))
+    extra = DATED_FRENCH.replace("      - {}\n", "      - {}\n      - reference: RIPR, art. 6\n")
+    found = problems(write(tmp_path, {"main.fr.yaml": extra}))
+    assert found == [f"{tmp_path / 'main.fr.yaml'}:10:9: derived value 'limit' has only 2 version(s): "
+                     "remove this French text"]
