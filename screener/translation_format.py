@@ -4,9 +4,15 @@ Only a load that reads translation files needs these (a rule-cache hit takes the
 entry), so they live apart from `screener.translations`, which every load imports.
 """
 
+from typing import Annotated
+
 from pydantic import Field
 
 from screener.model import Strict, Text
+
+# The law as this language cites it (LIPR/RIPR for IRPA/IRPR): needed wherever the English item cites the law.
+Citation = Annotated[Text | None, Field(description="the law cited in this language (LIPR/RIPR for IRPA/IRPR); "
+                                        "needed where the English item cites the law")]
 
 
 class RulebookText(Strict):
@@ -30,14 +36,12 @@ class DerivedText(Strict):
 
 class TableText(Strict):
     title: Text | None = None
-    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
-                                   "IRPA/IRPR); needed where the English item cites the law")
+    reference: Citation = None
 
 
 class ScoreText(Strict):
     title: Text | None = None
-    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
-                                   "IRPA/IRPR); needed where the English item cites the law")
+    reference: Citation = None
     groups: dict[str, Text] = Field(default_factory=dict)
     lines: dict[str, Text] = Field(default_factory=dict)
     round_types: dict[str, Text] = Field(default_factory=dict, description="English round type -> this language")
@@ -54,16 +58,14 @@ class RequirementText(Strict):
     text: Text | None = None
     advice: Text | None = None
     needed: Text | None = None
-    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
-                                   "IRPA/IRPR); needed where the English item cites the law")
+    reference: Citation = None
 
 
 class PathwayText(Strict):
     title: Text | None = None
     summary: Text | list[Text] | None = Field(default=None, description="the summary; a list when the English "
                                              "summary is a list of dated wordings, one text each, in order")
-    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
-                                   "IRPA/IRPR); needed where the English item cites the law")
+    reference: Citation = None
     requirements: dict[str, RequirementText] = Field(default_factory=dict)
     next_steps: list[StepText] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
@@ -72,15 +74,13 @@ class PathwayText(Strict):
 class FlagText(Strict):
     title: Text | None = None
     text: Text | None = None
-    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
-                                   "IRPA/IRPR); needed where the English item cites the law")
+    reference: Citation = None
 
 
 class LeadText(Strict):
     title: Text | None = None
     text: Text | None = None
-    reference: Text | None = Field(default=None, description="the law cited in this language (LIPR/RIPR for "
-                                   "IRPA/IRPR); needed where the English item cites the law")
+    reference: Citation = None
     next_steps: list[StepText] = Field(default_factory=list)
 
 
