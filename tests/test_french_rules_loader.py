@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_loader import HEADER, PATHWAY
+from test_loader import COMPACT_HEADER, HEADER, PATHWAY
 
 from screener import i18n
 from screener.rulebook import RulebookError, load_rulebook
@@ -29,11 +29,7 @@ def test_a_type_error_in_a_condition_is_explained_in_french(tmp_path: Path) -> N
         f"{where}: impossible de comparer un nombre avec le texte « 18 » : retirez les guillemets autour du nombre"]
 
 
-DATED = """\
-rulebook: {id: demo, title: Demo, version: "1", disclaimer: Not legal advice.}
-topics: [{id: main, title: Main}]
-questions:
-  - {id: age, type: int, topic: main, prompt: Age?}
+DATED = COMPACT_HEADER + """\
 derived:
   - id: limit
     versions:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from test_loader import COMPACT_HEADER
 from typer.testing import CliRunner
 
 from screener import i18n
@@ -15,20 +16,12 @@ from screener.rulebook import load_rulebook
 runner = CliRunner()
 NBSP = "\u00a0"
 
-RULES = """\
-rulebook: {id: demo, title: Demo, version: "1", disclaimer: Not legal advice.}
-topics: [{id: main, title: Main}]
-questions:
-  - {id: age, type: int, topic: main, prompt: Age?}
+RULES = COMPACT_HEADER + """\
   - {id: funds, type: money, topic: main, prompt: Funds?}
 pathways:
-  - id: work
-    title: Work
-    kind: permanent_residence
-    summary: s
-    requirements:
-      - {id: adult, text: You are an adult, condition: age >= 18}
-      - {id: money, text: "You have 15,263 dollars or more", condition: funds >= 20000}
+  - {id: work, title: Work, kind: permanent_residence, summary: s, requirements: [
+      {id: adult, text: You are an adult, condition: age >= 18},
+      {id: money, text: "You have 15,263 dollars or more", condition: funds >= 20000}]}
 """
 
 

@@ -36,6 +36,13 @@ questions:
     prompt: Do you have a job offer?
 """
 
+COMPACT_HEADER = """\
+rulebook: {id: demo, title: Demo, version: "1", disclaimer: Not legal advice.}
+topics: [{id: main, title: Main}]
+questions:
+  - {id: age, type: int, topic: main, prompt: Age?}
+"""  # the same demo in flow style, for tests that add a derived value or a question
+
 PATHWAY = """\
 pathways:
   - id: work

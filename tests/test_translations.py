@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from test_loader import COMPACT_HEADER
 
 from screener.rulebook import RulebookError, load_rulebook
 
@@ -488,11 +489,7 @@ def test_a_label_in_either_language_is_read_in_both(tmp_path: Path) -> None:
     assert rulebook.in_language("fr").questions["marital_status"].choices[0].label.startswith("Célibataire")
 
 
-DATED_CITED = """\
-rulebook: {id: demo, title: Demo, version: "1", disclaimer: Not legal advice.}
-topics: [{id: main, title: Main}]
-questions:
-  - {id: age, type: int, topic: main, prompt: Age?}
+DATED_CITED = COMPACT_HEADER + """\
 derived:
   - id: limit
     text: The age limit
