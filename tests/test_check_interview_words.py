@@ -60,6 +60,15 @@ def test_french_tests_use_nclc_and_french_words(book: Rulebook) -> None:
     assert shown[3] == ["IELTS General Training 7,5/7/8/7 = NCLC 9 dans chaque compétence"]
 
 
+def test_french_rule_texts_say_nclc_for_english_levels_too(book: Rulebook) -> None:
+    """IRCC's French says NCLC for both languages; CLB appears only where the English name is explained."""
+    assert book.in_language("fr").questions["english_clb_reading"].label == "Anglais, compréhension de l'écrit (NCLC)"
+    rules = Path(__file__).parent.parent / "rules"
+    for path in sorted(rules.glob("**/*.fr.yaml")):
+        text = re.sub(r"Canadian Language Benchmarks ou CLB|l'échelle CLB", "", path.read_text(encoding="utf-8"))
+        assert not re.search(r"\bCLB\b", text), path.relative_to(rules)
+
+
 def test_a_skipped_score_shows_the_known_levels_one_by_one(book: Rulebook) -> None:
     session = Interview.start(book, AS_OF, {"english_test": "celpip_general"})
     for ability in ABILITIES[:3]:
