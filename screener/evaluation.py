@@ -562,7 +562,8 @@ def evaluate(
     ]
     leads = [
         LeadResult(lead.id, lead.title, state.render(rule.text) or lead.text,
-                   next_steps(state, rules.lead_steps[rule.id]), lead.reference, lead.source)
+                   next_steps(state, rules.lead_steps[rule.id]), lead.reference, lead.source,
+                   lead.safety)
         for rule in rules.leads if state.value(rule.condition) is True and (lead := rulebook.leads[rule.id])
     ]
     warnings = [

@@ -321,6 +321,9 @@ class Lead(Dated, Cited):
     goals: list[Identifier] = Field(default=[], description=(
         "Answers to the `goal` question for which the interview asks what decides this lead (like a pathway's "
         "`goals`); empty: only what pathways and flags need is asked."))
+    safety: bool = Field(default=False, description=(
+        "Safety advice (e.g. for a person who fears return): its text and first step are shown in full on "
+        "the first screen in every language and width, never shortened to fit."))
 
 
 class AnswerWarning(Dated, Cited):

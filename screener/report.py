@@ -210,6 +210,7 @@ class LeadResult:
     next_steps: list[NextStepResult]
     reference: str | None
     source: str | None
+    safety: bool = False  # safety advice: never fitted away on the first screen
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "text": self.text,
@@ -226,6 +227,7 @@ class AnswerWarningResult:
     text: str
     reference: str | None
     source: str | None
+    safety: bool = False  # safety advice: never fitted away on the first screen
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "text": self.text,

@@ -101,17 +101,21 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
     undecided = guidance.realistic_order(
         report, [p for p in ordered(report) if p.outcome == "incomplete" and p.id not in context.stuck])
     closed = [p for p in report.pathways.values() if p.outcome == "ineligible" or p.id in context.stuck]
+    safety = [lead for lead in report.leads if lead.safety]  # never fitted away, in any language or width
+    leads = [lead for lead in report.leads if not lead.safety]
     for limits in _fits():
         parts: list[RenderableType] = [_summary_headline(report, opened, undecided, flags)]
         if flags:
             parts += _blocking(flags, others, limits.flag_text)
-        now = bool(report.leads) and not opened and not flags  # nothing open: what to do now comes first
+        for lead in safety:
+            parts += _lead(lead, with_text=True)
+        now = bool(leads) and not opened and not flags  # nothing open: what to do now comes first
         if now:
-            parts += _leads_first(report.leads[0], report.leads[1:], limits.why)
+            parts += _leads_first(leads[0], leads[1:], limits.why)
         parts += _open(report, opened, limits)
         parts += _undecided_short(undecided, context, limits.undecided)
-        if report.leads and limits.undecided and not now:
-            titles = "; ".join(lead.title for lead in report.leads)
+        if leads and limits.undecided and not now:
+            titles = "; ".join(lead.title for lead in leads)
             parts += [Text(""), hang(_("Also worth exploring: "), Text(titles))]
         tail = _tail(report, context, opened, undecided, closed, limits)
         if limits.last or count_lines(parts + tail, width) <= SCREEN_LINES:
@@ -212,7 +216,15 @@ def _summary_headline(report: Report, opened: list[PathwayResult], undecided: li
 
 def _leads_first(lead: LeadResult, others: list[LeadResult], with_text: bool) -> list[RenderableType]:
     """No route is open or undecided: what is worth doing now (a lead) is the screen, with its text
-    (for a person in danger, the safe advice, §13.21) and its first step."""
+    and its first step."""
+    parts = _lead(lead, with_text)
+    if others:
+        parts += [Text(""), hang(_("Also worth exploring: "), Text("; ".join(other.title for other in others)))]
+    return parts
+
+
+def _lead(lead: LeadResult, with_text: bool) -> list[RenderableType]:
+    """A lead's title, its text (for a person in danger, the safe advice, §13.21) and its first step."""
     parts: list[RenderableType] = [Text(""), Text(lead.title, style="bold")]
     if with_text:
         parts.append(hang("  ", Text(" ".join(lead.text.split()))))
@@ -221,8 +233,6 @@ def _leads_first(lead: LeadResult, others: list[LeadResult], with_text: bool) ->
         parts.append(hang("  1. ", Text(step.text)))
         if step.url:
             parts.append(Link("     " + step.url))  # whole, never cropped: it is copied into a browser
-    if others:
-        parts += [Text(""), hang(_("Also worth exploring: "), Text("; ".join(other.title for other in others)))]
     return parts
 
 

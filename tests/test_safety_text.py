@@ -1,0 +1,62 @@
+"""Safety text is never fitted away: the short verdict drops detail to fit one screen, but the whole
+protection advice (see a lawyer now, the US one-year asylum deadline, crossing between official crossings
+is dangerous) shows in every language and terminal width (canada-rules.md §9.4, §13.21).
+
+Expected texts are read from the rulebook's own files (rules/leads.yaml and rules/leads.fr.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from screener.cli import app
+
+RULES = Path(__file__).parent.parent / "rules"
+AS_OF = "2026-11-25"
+
+# Fears return, not a US citizen, lives in the US and would come overland: the STCA applies.
+FEARS_RETURN = {"canadian_citizen": "no", "us_citizen": "no", "in_us_now": "yes", "fear_of_return": "yes",
+                "arrival_route": "land_from_us", "own_family_in_canada_stca": "no",
+                "holds_canadian_visa_or_permit": "no", "entered_canada_over_a_year_ago": "no", "age": 34}
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def lead_text(lang: str, lead: str) -> str:
+    if lang == "en":
+        leads = yaml.safe_load((RULES / "leads.yaml").read_text(encoding="utf-8"))["leads"]
+        return words(next(item["text"] for item in leads if item["id"] == lead))
+    return words(yaml.safe_load((RULES / "leads.fr.yaml").read_text(encoding="utf-8"))["leads"][lead]["text"])
+
+
+def verdict(tmp_path: Path, lang: str, width: int, answers: dict[str, object]) -> str:
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(answers), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--answers", str(path), "--no-input", "--as-of", AS_OF,
+                                      "--lang", lang], env={"NO_COLOR": "1", "COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    return words(result.stdout)
+
+
+@pytest.mark.parametrize("width", [80, 40])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_whole_asylum_paragraph_shows_in_the_short_verdict(tmp_path: Path, lang: str, width: int) -> None:
+    shown = verdict(tmp_path, lang, width, FEARS_RETURN)
+    paragraph = lead_text(lang, "us_asylum_help")
+    assert "one year" in paragraph or "l'année" in paragraph  # the deadline is what must not go missing
+    assert paragraph in shown
+    assert "https://www.justice.gov/eoir/list-pro-bono-legal-service-providers" in shown
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_protection_lead_shows_whole(tmp_path: Path, lang: str) -> None:
+    """A minor coming overland from the US gets two protection leads: both texts show whole, even narrow."""
+    minor = {**FEARS_RETURN, "age": 16}
+    shown = verdict(tmp_path, lang, 50, minor)
+    for lead in ("us_asylum_help", "stca_exception_lawyer"):
+        assert lead_text(lang, lead) in shown
