@@ -15,6 +15,7 @@ import datetime as dt
 import itertools
 import json
 import queue
+import re
 import threading
 from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -195,6 +196,25 @@ def id_columns(header: list[str], found: Mapping[str, int], names: list[str] | N
     return chosen
 
 
+# A header word that says a column names the person or the file (English or French), and one that says
+# it holds contact details or free text, which never go into a file name.
+_NAMING = re.compile(r"\b(id|ids|identifier|identifiant|ref|reference|file|case|client|dossier|matter|number|no|num|"
+                     r"numero|name|names|nom|noms|prenom|surname|firstname|lastname|fullname)\b")
+_NOT_NAMING = re.compile(r"\b(e ?mail|courriel|phone|telephone|tel|mobile|cell|address|adresse|notes?|comments?|"
+                         r"commentaires?|remarks?|remarques?|message|url|link|lien|website|date|timestamp)\b")
+
+
+def letter_columns(header: list[str], found: Mapping[str, int], names: list[str] | None) -> list[int]:
+    """The columns a letter's file name is made of (at most 3): the `--id` columns when given, else the
+    columns that are not fields and whose header names the person or the file ("Name", "Client ID",
+    "Nom", "Dossier"), never one about contact details or free text ("Email", "Phone", "Notes")."""
+    if names:
+        return id_columns(header, found, names)[:3]
+    keys = [label_key(name) for name in header]
+    return [index for index in id_columns(header, found, None)
+            if _NAMING.search(keys[index]) and not _NOT_NAMING.search(keys[index])][:3]
+
+
 def results_first_order(width: int, ids: list[int], results: list[str]) -> list[str]:
     """Output columns with the results (then `error`) right after the id columns, the other input after."""
     rest = [f"in{i}" for i in range(width) if i not in ids]
@@ -314,7 +334,7 @@ def run_batch(
                              id_columns(reader.header, found, id_names), full=full)
         json_rows.header(summary.warnings)
     names = output_header(reader.header, compiled)
-    letter_ids = [reader.columns[i] for i in id_columns(reader.header, found, id_names)][:3] if each_row else []
+    letter_ids = [reader.columns[i] for i in letter_columns(reader.header, found, id_names)] if each_row else []
     order: list[str] | None = None
     if results_first:
         ids = id_columns(reader.header, found, id_names)

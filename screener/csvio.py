@@ -34,7 +34,7 @@ import polars as pl
 
 from screener.errors import ScreenerError
 from screener.files import atomic_write
-from screener.i18n import N_, _
+from screener.i18n import N_, _, ngettext
 
 BOM = b"\xef\xbb\xbf"
 BLOCK_BYTES = 2 * 1024 * 1024
@@ -59,6 +59,7 @@ class CsvError(ScreenerError):
     exit_code = 2
 
 
+UNTERMINATED = N_("unterminated quote")
 ENCODING_ADVICE = N_("save it as 'CSV UTF-8', or name its encoding with --encoding (e.g. --encoding cp1252)")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _ZIP = b"PK\x03\x04"
@@ -389,10 +390,10 @@ class CsvReader:
             if used == 0:  # the record may continue past this block
                 if not eof:
                     return self.frame(rows, numbers, problems), index
-                used, cells, problem = 1, self.naive(line), "unterminated quote"
+                used, cells, problem = 1, self.naive(line), _(UNTERMINATED)
             rows.append(cells)
             numbers.append(number)
-            problems.append(f"line {number}: {problem}" if problem else None)
+            problems.append(_("line {number}: {problem}").format(number=number, problem=problem) if problem else None)
             index += used
         return self.frame(rows, numbers, problems), None
 
@@ -403,7 +404,7 @@ class CsvReader:
         if line.count('"') % 2 == 0:
             cells = self.split(line)
             if cells is None:
-                return 1, self.naive(line), "broken quotes"
+                return 1, self.naive(line), _("broken quotes")
             return 1, _fit(cells, count, self.delimiter), _field_count_message(len(cells), count)
         for end in range(start + 1, min(start + MAX_RECORD_LINES, len(lines))):
             joined = "\n".join(lines[start:end + 1]).removesuffix("\r")  # CRLF inside a cell is kept
@@ -415,7 +416,7 @@ class CsvReader:
         else:
             if start + MAX_RECORD_LINES > len(lines):
                 return 0, [], None
-        return 1, self.naive(line), "unterminated quote"
+        return 1, self.naive(line), _(UNTERMINATED)
 
     def split(self, text: str) -> list[str] | None:
         """The cells of one record, or None when its quotes are broken.
@@ -452,13 +453,31 @@ def _fit(cells: list[str], count: int, delimiter: str) -> list[str | None]:
     return [*cells, *([None] * (count - len(cells)))]
 
 
+def _field_count_text(found: int) -> str:
+    """The message for a row of `found` cells, in the reader's language, its placeholders still to fill."""
+    return ngettext("{found} cell, expected {count} (the header's)", "{found} cells, expected {count} (the header's)",
+                    found)
+
+
 def _field_count_message(found: int, count: int) -> str | None:
-    return None if found == count else f"{found} cells, expected {count} (the header's)"
+    return None if found == count else _field_count_text(found).format(found=found, count=count)
 
 
 def _field_count_problem(fields: pl.Expr, count: int) -> pl.Expr:
-    return pl.when(fields != count).then(
-        pl.format("line {}: {} cells, expected {} (the header's)", pl.col(LINE), fields, pl.lit(count)))
+    """`_field_count_message` with its line number, as a polars expression; the plural form is chosen for
+    0, 1 and more cells, which covers the plural rules of English and French."""
+    def message(found: int) -> pl.Expr:
+        return _format(_("line {number}: {problem}"), number=pl.col(LINE),
+                       problem=_format(_field_count_text(found), found=fields, count=pl.lit(count)))
+    return (pl.when(fields == count).then(pl.lit(None, dtype=pl.String))
+            .when(fields == 0).then(message(0)).when(fields == 1).then(message(1)).otherwise(message(2)))
+
+
+def _format(template: str, **values: pl.Expr) -> pl.Expr:
+    """`template.format(**values)` for polars expressions, so a translation may reorder the placeholders."""
+    parts = re.split(r"\{(\w+)\}", template)
+    return pl.concat_str([values[part].cast(pl.String) if odd else pl.lit(part.replace("{{", "{").replace("}}", "}"))
+                          for odd, part in ((i % 2 == 1, part) for i, part in enumerate(parts)) if odd or part])
 
 
 # ------------------------------------------------------------------------------------ writing

@@ -371,7 +371,8 @@ formulas get a leading `'`. `--results-first` puts the results (and `error`) rig
 columns that say who the row is (`--id COLUMN`, repeatable; default: every column that is not a
 field), and the answers after them. `--letters DIR` writes one plain-language verdict per readable row
 (Markdown, or HTML with `--letters-html`; the text of `screener check --report`), named by the row
-number and the id column.
+number and the `--id` column(s), else the columns headed like a name or an id (`Name`, `Client ID`,
+`Nom`, `Dossier`; never email, phone, address or notes), cut short and folded to safe ASCII.
 
 The output is UTF-8 (`--excel` adds the BOM Excel on Windows needs), or a workbook when `-o` ends in
 `.xlsx`. It is written atomically (an interrupted run leaves no half file), with the permissions

@@ -276,7 +276,7 @@ def test_jsonl_full_writes_the_full_report_per_row_in_order(tmp_path: Path, rule
     assert lines[1] == {"row": 2, "id": {}, "input": {"age": "31", "education": "phd", "citizen": "no"},
                         "error": expected(rulebook, {"age": "31", "education": "phd", "citizen": "no"})["error"]}
     assert lines[2] == {"row": 3, "id": {}, "input": {"age": "32"},
-                        "error": "line 4: 1 cells, expected 3 (the header's)"}
+                        "error": "line 4: 1 cell, expected 3 (the header's)"}
     assert lines[3]["pathways"].keys() == rulebook.pathways.keys()
 
 

@@ -445,6 +445,30 @@ def test_exit_code_is_1_when_some_rows_are_error_rows_and_the_output_is_still_co
     assert "forty" not in result.stderr  # never an applicant's answer on stderr
 
 
+def test_letters_are_named_by_row_and_name_column_never_email_notes_or_formulas(
+        tmp_path: Path, rulebook: Rulebook) -> None:
+    rows = [[*row, note] for row, note in zip(table(rulebook), [
+        "Notes", "café crème", '=HYPERLINK("http://evil.example","click")', "x", "y"], strict=True)]
+    rows[0][0] = "Client name"
+    rows[2][0] = '=HYPERLINK("http://evil.example","click")'  # a formula where the name goes: left out
+    rows[3][0] = "Anaïs " + "Ç" * 80  # long: cut
+    source, target, folder = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "letters"
+    source.write_text(csv_text(rows), encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
+                                      "--letters", str(folder)])
+    assert result.exit_code == 0, result.stderr
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["00001-zoe-lefevre.md", "00002.md", f"00003-anais-{'c' * 18}.md", "00004-mary-o-brien.md"]
+    rows[0][:3] = ["Nom", "Courriel", "Téléphone"]  # French headers
+    source.write_text(csv_text(rows), encoding="utf-8")
+    for given, first in [((), "00001-zoe-lefevre.md"), (("--id", "Courriel"), "00001-zoe-example-fr.md")]:
+        for letter in folder.iterdir():
+            letter.unlink()
+        result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
+                                          "--letters", str(folder), *given])
+        assert sorted(p.name for p in folder.iterdir())[0] == first, result.stderr  # --id: the firm's choice
+
+
 def test_letters_one_verdict_per_readable_row_named_by_the_id_column(
         tmp_path: Path, rulebook: Rulebook) -> None:
     from screener.render.report_file import markdown

@@ -57,7 +57,7 @@ def test_french_tests_use_nclc_and_french_words(book: Rulebook) -> None:
         "TCF Canada 460/10/470/11 = NCLC 7 in every ability"]
     with language("fr"):
         shown = scores_shown(book.in_language("fr"), "english_test", "ielts_general", [7.5, 7, 8, 7])
-    assert shown[3] == ["IELTS General Training 7,5/7/8/7 = CLB 9 dans chaque compétence"]
+    assert shown[3] == ["IELTS General Training 7,5/7/8/7 = NCLC 9 dans chaque compétence"]
 
 
 def test_a_skipped_score_shows_the_known_levels_one_by_one(book: Rulebook) -> None:

@@ -346,6 +346,18 @@ def test_blank_lines_before_the_header_are_skipped_and_line_numbers_stay_true(tm
     assert rows[2][-1] == "line 6: 3 cells, expected 2 (the header's)"  # line 6 of the file, blank lines counted
 
 
+@pytest.mark.parametrize("quoted", [False, True])  # polars' fast split, and Python's record-by-record recovery
+def test_row_errors_are_in_the_chosen_language_with_the_right_plural(tmp_path: Path, quoted: bool) -> None:
+    tail = b'28,"open\n' if quoted else b""
+    rows, _ = screened(tmp_path, b"age,note\n25,ok\n26,a,b\n27\n" + tail, "--lang", "fr")
+    assert [row[-1] for row in rows[2:4]] == ["ligne 3 : 3 cellules, 2 attendues (comme l'en-tête)",
+                                              "ligne 4 : 1 cellule, 2 attendues (comme l'en-tête)"]
+    if quoted:
+        assert rows[4][-1] == "ligne 5 : guillemet non fermé"
+    rows, _ = screened(tmp_path, b"age,note\n27\n" + tail)
+    assert rows[1][-1] == "line 2: 1 cell, expected 2 (the header's)"
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (b"", "Error: the input is empty: the first line must name the columns"),
     (b"\n\r\n  \n", "Error: the input has only blank lines: the first non-blank line must name the columns"),

@@ -407,4 +407,4 @@ def test_test_scores_are_shown_back_as_levels_once_the_last_is_in(client: TestCl
     french = client.post("/interview?lang=fr", content=urlencode(last).encode(),
                          headers={"content-type": "application/x-www-form-urlencoded"})
     assert [html.unescape(line) for line in converted.findall(french.text)] == [
-        "IELTS General Training 7/7/8/7 = CLB 9 dans chaque compétence"]
+        "IELTS General Training 7/7/8/7 = NCLC 9 dans chaque compétence"]

@@ -61,7 +61,9 @@ def batch(
                                                   show_default=False)] = None,
     letters: Annotated[Path | None, typer.Option("--letters", metavar="DIR",
                                                  help="Write one plain-language verdict per readable row there "
-                                                      "(the text of `check --report`), named by the id column.",
+                                                      "(the text of `check --report`), named by the row number and "
+                                                      "the --id column(s), else the columns headed like a name or an "
+                                                      "id (never email, phone or notes).",
                                                  show_default=False)] = None,
     letters_html: Annotated[bool, typer.Option("--letters-html", help="Letters as HTML pages, not Markdown.")]
     = False,

@@ -2,7 +2,10 @@
 
 Each letter is the Markdown (or HTML page) that `screener.render.report_file` writes for one person,
 so a paralegal sends exactly what the applicant would see. Files are named `00012-zoe-lefevre.md`:
-the row number (unique, sorts in input order) and the id column(s) folded to safe ASCII, never a path.
+the row number (unique, sorts in input order) and the naming column(s) (`batch.letter_columns`: the
+`--id` columns, else the ones headed like a name or an id, never email, phone or notes) folded to safe
+ASCII, at most 24 characters a cell and 60 in all, never a path; a cell a spreadsheet would run as a
+formula is left out.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
+from screener.csvio import escape_formula
 from screener.errors import ScreenerError
 from screener.files import atomic_write
 from screener.i18n import _
@@ -45,7 +49,8 @@ class LetterWriter:
         text = markdown(report, None, Context(self.rulebook.questions, typed))
         if self.html:
             text = html_page(text)
-        name = "-".join(part for part in (safe_name(cell or "") for cell in ids) if part)
+        name = safe_name("-".join(part for part in (safe_name(cell or "", 24) for cell in ids
+                                                     if escape_formula(cell or "") == (cell or "")) if part))
         path = self.folder / (f"{row:05d}-{name}" if name else f"{row:05d}")
         with atomic_write(path.with_name(path.name + (".html" if self.html else ".md")), private=False) as out:
             out.write(text.encode("utf-8"))
