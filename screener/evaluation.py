@@ -560,6 +560,11 @@ def evaluate(
                    flag.source)
         for rule in rules.flags if state.value(rule.condition) is True and (flag := rulebook.flags[rule.id])
     ]
+    rank = rulebook.question_rank
+    flags_undecided = {  # unknown is not no: an unsettled flag is never reported as an all-clear
+        rule.id: sorted(state.why(rule.condition), key=lambda name: (rank.get(name, len(rank)), name))
+        for rule in rules.flags if state.value(rule.condition) is None
+    }
     leads = [
         LeadResult(lead.id, lead.title, state.render(rule.text) or lead.text,
                    next_steps(state, rules.lead_steps[rule.id]), lead.reference, lead.source,
@@ -578,6 +583,7 @@ def evaluate(
         rulebook_id=rulebook.info.id, version=rulebook.version, as_of=as_of,
         disclaimer=rulebook.info.disclaimer, pathways=pathways, scores=scores, flags=flags,
         review_due=rulebook.stale(as_of), leads=leads, warnings=warnings, missing=missing_answers(rulebook, undecided),
+        flags_undecided=flags_undecided,
         english_titles={pid: p.title for pid, p in (rulebook.english or rulebook).pathways.items()},
     )
 

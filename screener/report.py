@@ -198,6 +198,8 @@ class Outcomes:
     warnings: list[str]
     best_pathway: str | None
     missing: list[str] = field(default_factory=list)  # answers that would decide the incomplete pathways
+    # flags whose condition is unknown -> the unanswered questions that would decide them (never an all-clear)
+    flags_undecided: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -247,6 +249,8 @@ class Report:
     leads: list[LeadResult] = field(default_factory=list)
     warnings: list[AnswerWarningResult] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # answers that would decide the incomplete pathways
+    # flags whose condition is unknown -> the unanswered questions that would decide them (never an all-clear)
+    flags_undecided: dict[str, list[str]] = field(default_factory=dict)
     english_titles: dict[str, str] = field(default_factory=dict)  # pathway titles as in the rule files (keys)
 
     @property
@@ -272,6 +276,7 @@ class Report:
             "scores": {score_id: _json(value) for score_id, value in self.score_values().items()},
             "score_details": {score_id: result.to_json() for score_id, result in self.scores.items()},
             "flags": [flag.to_json() for flag in self.flags],
+            "flags_undecided": sorted(self.flags_undecided),
             "leads": [lead.to_json() for lead in self.leads],
             "warnings": [warning.to_json() for warning in self.warnings],
             "best_pathway": self.best_pathway,

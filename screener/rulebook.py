@@ -80,7 +80,7 @@ from screener.source import (
     read_file_bytes,
     read_file_text,
 )
-from screener.suggest import did_you_mean
+from screener.suggest import closest, did_you_mean
 from screener.translations import (
     ENGLISH,
     LANGUAGE,
@@ -99,6 +99,8 @@ if TYPE_CHECKING:
 TESTS_FOLDER = "tests"
 M = TypeVar("M", bound=BaseModel)
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+EXPRESSION_KEYS = frozenset(("when", "relevant_if", "expr", "points", "condition", "actual", "only_if"))
+"""The keys whose values are expressions (`model.Expression`), wherever they appear."""
 
 
 @dataclass(frozen=True, order=True)
@@ -406,6 +408,7 @@ class _Loader:
         self.lines: dict[str, list[str]] = {}
         self.raw: dict[str, LocatedDict] = {}
         self.broken: set[str] = set()
+        self.indices: dict[tuple[str, str], list[int]] = {}  # (file, section) -> file index of each valid item
         self.load_warnings: list[LoadError] = []
         self.translation_entries: list[tuple[Path, str]] = []  # (path, display name) of each *.xx.yaml
 
@@ -488,14 +491,61 @@ class _Loader:
                     sections[section] = getattr(checked, section)
                 continue
             good = []
-            for item in value:
+            kept: list[int] = []  # each good item's index in the file: positions are looked up by it
+            for index, item in enumerate(value):
                 model = validate_model(item_model, item, file, self.errors)
+                if model is None:
+                    model = self.salvage(item_model, value, index)
                 if model is not None:
                     good.append(model)
-                elif isinstance(item, dict) and isinstance(item.get("id"), str):
-                    self.broken.add(item["id"])  # already reported: spare its users a second error
+                    kept.append(index)
+                else:
+                    self.parse_rejected(file, (section, index), item)
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        self.broken.add(item["id"])  # already reported: spare its users a second error
             sections[section] = good
+            self.indices[(file, section)] = kept
         return RuleFile.model_construct(**sections)
+
+    def salvage(self, model: type[M], items: LocatedList, index: int) -> M | None:
+        """A rejected item (its problems already reported) with misspelled keys corrected and unknown keys
+        dropped, so its expressions are still checked and nothing that uses it reports a second error.
+
+        The corrected item replaces the raw one (keeping every position), so later problems point into
+        the file as written. None when the item has other problems: it stays out, as `broken`.
+        """
+        try:
+            return model.model_validate(items[index])
+        except ValidationError as exc:
+            repaired = _repaired(model, items[index], exc.errors(include_url=False))
+        if repaired is None:
+            return None
+        try:
+            checked = model.model_validate(repaired)
+        except ValidationError:
+            return None
+        items[index] = repaired
+        return checked
+
+    def parse_rejected(self, file: str, path: tuple[int | str, ...], data: Any) -> None:
+        """Parse the expressions of an item too broken to salvage, so their syntax errors are listed as well
+        (their names and types cannot be checked without the item)."""
+        pending = [(path, data)]
+        while pending:
+            here, node = pending.pop()
+            if isinstance(node, LocatedDict):
+                for key, value in node.items():
+                    if key in EXPRESSION_KEYS and isinstance(value, str) and value.strip():
+                        self.compile(value, file, (*here, key))
+                    elif key != "rows":  # table cells are named by their columns, never expressions
+                        pending.append(((*here, key), value))
+            elif isinstance(node, LocatedList):
+                pending.extend(((*here, index), value) for index, value in enumerate(node))
+
+    def entries(self, file: str, model: RuleFile, section: str) -> Iterator[tuple[int, Any]]:
+        """The valid items of one section, each with its index in the file (not among the valid ones)."""
+        found = getattr(model, section)
+        return zip(self.indices.get((file, section), range(len(found))), found, strict=True)
 
     def position(self, file: str, path: tuple[int | str, ...], *, at_key: bool = False) -> Position:
         return position_of(self.raw[file], path, Position(file, 1, 1), at_key=at_key)
@@ -551,7 +601,7 @@ class _Loader:
                         position=info_position))
                 info, info_position = model.rulebook, here
             for section in items:
-                for index, item in enumerate(getattr(model, section)):
+                for index, item in self.entries(file, model, section):
                     path: tuple[int | str, ...] = (section, index)
                     here = self.position(file, (*path, "id"))
                     previous = items[section].get(item.id)
@@ -760,11 +810,11 @@ class _Loader:
                                                 "file (*.{lang}.yaml)").format(lang=lang, language=language_name(lang)))
                     continue
                 problems = Problems(self.error, lambda p, m: self.load_warnings.append(LoadError(p, m)),
-                                    lang in required)
+                                    lang in required, self.broken)
                 translations[lang] = self.translation(
                     lang, texts_files, items, (info, next(f for f, m in files if m.rulebook is not None)),
                     {topic.id: (topic, file, ("topics", index)) for file, model in files
-                     for index, topic in enumerate(model.topics)},
+                     for index, topic in self.entries(file, model, "topics")},
                     template, problems)
 
         self.check_implied(questions, rules)
@@ -1396,6 +1446,58 @@ def validate_model(model: type[M], data: Any, file: str, errors: list[LoadError]
                                    at_key=problem["type"] == "extra_forbidden")
             errors.append(LoadError(position, _describe(model, problem, loc)))
         return None
+
+
+def _repaired(model: type[BaseModel], data: Any, problems: Sequence[Mapping[str, Any]]) -> Any | None:
+    """A copy of `data` with each unknown key renamed to the allowed key it misspells, or dropped when it
+    misspells none, positions kept; None when a problem is of another kind or a required key stays missing.
+    """
+    extra: dict[tuple[Any, ...], list[str]] = {}
+    missing: dict[tuple[Any, ...], list[str]] = {}
+    for problem in problems:
+        loc = tuple(problem["loc"])
+        if not loc or problem["type"] not in ("extra_forbidden", "missing"):
+            return None
+        found = extra if problem["type"] == "extra_forbidden" else missing
+        found.setdefault(loc[:-1], []).append(str(loc[-1]))
+    copy = _located_copy(data)
+    for parent in extra.keys() | missing.keys():
+        node = copy
+        for step in parent:
+            inside = (isinstance(node, LocatedDict) and isinstance(step, str) and step in node) or (
+                isinstance(node, LocatedList) and isinstance(step, int) and 0 <= step < len(node))
+            if not inside:
+                return None
+            node = node[step]
+        if not isinstance(node, LocatedDict):
+            return None
+        unknown = extra.get(parent, [])
+        free = [key for key in _allowed_keys(model, parent) if key not in node or key in unknown]
+        for key in unknown:
+            meant = closest(key, free)
+            value, key_at, value_at = node.pop(key), node.key_positions.pop(key), node.value_positions.pop(key)
+            if meant is not None:
+                free.remove(meant)
+                node[meant], node.key_positions[meant], node.value_positions[meant] = value, key_at, value_at
+        if any(key not in node for key in missing.get(parent, [])):
+            return None
+    return copy
+
+
+def _located_copy(data: Any) -> Any:
+    """A copy of the mappings and lists of `data`, with their positions."""
+    if isinstance(data, LocatedDict):
+        mapping = LocatedDict({key: _located_copy(value) for key, value in data.items()})
+        mapping.position = data.position
+        mapping.key_positions = dict(data.key_positions)
+        mapping.value_positions = dict(data.value_positions)
+        return mapping
+    if isinstance(data, LocatedList):
+        sequence = LocatedList(_located_copy(item) for item in data)
+        sequence.position = data.position
+        sequence.item_positions = list(data.item_positions)
+        return sequence
+    return data
 
 
 def _describe(model: type[BaseModel], problem: Mapping[str, Any], loc: tuple[Any, ...]) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -76,10 +76,11 @@ class Problems:
     """Where the checker reports: errors always, missing texts as errors or warnings."""
 
     def __init__(self, error: Callable[[Position, str], None], warn: Callable[[Position, str], None],
-                 missing_is_error: bool) -> None:
+                 missing_is_error: bool, broken: Collection[str] = frozenset()) -> None:
         self.error = error
         self.warn = warn
         self.missing_is_error = missing_is_error
+        self.broken = broken  # ids of rule items rejected (and reported) on their own
 
     def missing(self, position: Position, message: str) -> None:
         (self.error if self.missing_is_error else self.warn)(position, message)
@@ -138,6 +139,8 @@ def check_translation(
         for section in ("questions", "derived", "tables", "scores", "pathways", "flags", "leads", "warnings"):
             for item_id, item in model.get(section, {}).items():
                 here: Path_ = (section, item_id)
+                if item_id in problems.broken:  # its own problems are reported: a missing English is no news
+                    continue
                 if item_id not in english[section]:
                     problems.error(position(file, here, at_key=True), _(_ABSENT[section]).format(id=item_id)
                                    + did_you_mean(item_id, english[section]))

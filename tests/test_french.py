@@ -352,11 +352,15 @@ def test_a_rejected_rulebook_is_explained_in_french(tmp_path: Path) -> None:
     questions = copy / "questions" / "about_you.yaml"
     questions.write_text(questions.read_text(encoding="utf-8").replace("    prompt:", "    promt:", 1),
                          encoding="utf-8")
+    french_texts = copy / "questions" / "about_you.fr.yaml"
+    french_texts.write_text(french_texts.read_text(encoding="utf-8").replace("\n  goal:", "\n  gaol:", 1),
+                            encoding="utf-8")
     results = {lang: runner.invoke(app, ["rules", "validate", str(copy), "--lang", lang]) for lang in ("fr", "en")}
     assert results["fr"].exit_code == results["en"].exit_code == 1
     french, english = (one_line(results[lang].stderr.replace("\u00a0", " ")) for lang in ("fr", "en"))
     assert french.startswith("Erreur : le recueil de règles a été refusé : ") and english.startswith("Error: the ")
     for expected in ("nom « agee » inconnu (vouliez-vous dire « age »?)", "clé « promt » inconnue",
-                     "clé obligatoire « prompt » manquante", "aucune question « goal » dans les règles en anglais"):
+                     "clé obligatoire « prompt » manquante", "aucune question « gaol » dans les règles en anglais"):
         assert expected in french
+    assert "« goal » dans les règles" not in french  # the question is rejected already: its texts are no news
     assert "unknown name 'agee' (did you mean 'age'?)" in english

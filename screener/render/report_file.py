@@ -17,7 +17,16 @@ from screener.errors import ScreenerError
 from screener.evaluation import display
 from screener.files import atomic_write
 from screener.i18n import N_, _, current
-from screener.render.verdict import OUTCOME_WORDS, SEVERITY_WORDS, Context, answers_behind, labels, ordered, reason
+from screener.render.verdict import (
+    OUTCOME_WORDS,
+    SEVERITY_WORDS,
+    Context,
+    admissibility_open,
+    answers_behind,
+    labels,
+    ordered,
+    reason,
+)
 from screener.report import PathwayResult, Report, RequirementResult
 from screener.whatif import WhatIf
 
@@ -36,7 +45,10 @@ def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> st
     out += [_("Rules {rulebook} version {version}, as of {date}.").format(
         rulebook=md(report.rulebook_id), version=md(report.version), date=report.as_of.isoformat()), ""]
     out += ["## " + _("Admissibility"), ""]
-    if not report.flags:
+    unsettled = admissibility_open(report, context.questions)
+    if unsettled:
+        out += [md(unsettled), ""]
+    elif not report.flags:
         out += [_("Nothing in your answers raises an admissibility concern."), ""]
     for flag in report.flags:
         severity = SEVERITY_WORDS.get(flag.severity)

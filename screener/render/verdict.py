@@ -322,7 +322,7 @@ def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf 
     """The full detail (`--details`, `--report`): admissibility first, then every pathway and why."""
     context = context or Context(questions)
     parts: list[RenderableType] = [_headline(report)]
-    parts += _flags(report)
+    parts += _flags(report, questions)
     parts += _answer_warnings(report)
     parts.append(Text(""))
     parts.append(_table(report, questions))
@@ -611,10 +611,26 @@ def _what_if(report: Report, suggestions: WhatIf, questions: dict[str, Question]
     return parts
 
 
-def _flags(report: Report) -> list[RenderableType]:
+def admissibility_open(report: Report, questions: dict[str, Question]) -> str | None:
+    """What still leaves admissibility unsettled: a flag waiting on an answer is never an all-clear
+    (unknown is not no), so say which answers could still raise a concern."""
+    if not report.flags_undecided:
+        return None
+    waiting = {name for names in report.flags_undecided.values() for name in names}
+    if not waiting:
+        return _("Admissibility is not settled yet: some of your answers could still raise a concern.")
+    return _("Admissibility is not settled yet: your answers to {answers} could still raise a concern.").format(
+        answers=labels(questions, waiting, limit=4))
+
+
+def _flags(report: Report, questions: dict[str, Question]) -> list[RenderableType]:
     parts: list[RenderableType] = [_heading(_("Admissibility"))]
+    unsettled = admissibility_open(report, questions)
+    if unsettled:
+        parts.append(Text(unsettled, style="bold yellow"))
     if not report.flags:
-        parts.append(Text(_("Nothing in your answers raises an admissibility concern.")))
+        if not unsettled:
+            parts.append(Text(_("Nothing in your answers raises an admissibility concern.")))
         return parts
     for flag in report.flags:
         severity = SEVERITY_WORDS.get(flag.severity)
