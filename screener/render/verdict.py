@@ -256,17 +256,39 @@ def _open(report: Report, opened: list[PathwayResult], limits: _Limits) -> list[
     parts: list[RenderableType] = [Text(""), Text(title, style="bold")]
     for number, pathway in enumerate(opened[:limits.opened], start=1):
         parts.append(hang(f"{number}. ", Text(pathway.title, style="bold green")))
+        short = guidance.long_shot_why(report, pathway)
         if limits.why:
-            parts.append(Padding(Text(_why(report, pathway)), (0, 0, 0, 3), expand=False))
+            parts.append(Padding(Text(short or _first_sentence(pathway.summary)), (0, 0, 0, 3), expand=False))
+        score = None if short and limits.why else short or standing(report, pathway)
+        if score:  # the key fact of a pool program, kept at every fit (the long-shot why already says it)
+            parts.append(Padding(Text(score, style="bold"), (0, 0, 0, 3), expand=False))
         if pathway.next_steps:
             step = Text(_("First step: "), style="bold").append(" ".join(pathway.next_steps[0].text.split()))
             parts.append(Padding(step, (0, 0, 0, 3), expand=False))
     return parts
 
 
-def _why(report: Report, pathway: PathwayResult) -> str:
-    """One line of why: the pathway's own first sentence, and where it competes, how the score compares."""
-    return guidance.long_shot_why(report, pathway) or _first_sentence(pathway.summary)
+def standing(report: Report, pathway: PathwayResult) -> str | None:
+    """For a pathway that competes on a score with recent rounds: the score and how it compares with the
+    cut-offs of the rounds the person could (or may) be invited in, the same rounds --details lists."""
+    odds = guidance.chance(report, pathway)
+    if odds is None:
+        return None
+    score = report.scores[odds.score_id]
+    named = re.search(r"\(([A-Z]{2,})\)", score.title)  # "CRS" of "… Ranking System (CRS) score"
+    head = _("Your {name} score: {score}.").format(name=named.group(1), score=display(odds.value)) if named \
+        else _("Your score: {score}.").format(score=display(odds.value))
+    bands = odds.rounds or odds.maybe
+    if not bands:
+        return head + " " + _("No recent round invited this program.")
+    low, high = min(b.low for b in bands), max(b.high for b in bands)
+    span = display(low) if low == high else f"{display(low)}–{display(high)}"
+    if odds.rounds:
+        text = _("Recent rounds you could be invited in cut off at {span}: {where}.")
+    else:
+        text = _("No recent round was open to everyone or to this program; rounds of categories you may be in "
+                 "cut off at {span}: {where}.")
+    return head + " " + text.format(span=span, where=_against(odds.value, low, high))
 
 
 def _undecided_short(undecided: list[PathwayResult], context: Context, limit: int) -> list[RenderableType]:
