@@ -76,7 +76,8 @@ def parse_reply(question: Question, text: str) -> Reply:
             return Answer(values[number - 1])
         if any(normalize_choice(value) == normalize_choice(word) for value in values if word):
             return Answer(coerce(question, word))
-        by_label = matching_choices(question, lowered)
+        by_label = matching_choices(question, lowered,
+                                    prefixes=lowered not in HELP_WORDS | BACK_WORDS | SKIP_WORDS)
         if len(by_label) == 1:
             return Answer(by_label[0])
         if len(by_label) > 1:

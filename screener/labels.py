@@ -6,6 +6,10 @@ A reply matches a choice when, compared as `label_key` (case, accents, punctuati
 ignored), it is the choice's value, its label, its label without the parenthesis or the part after
 a comma ("Single" for "Single (never married, ...)"), one of its `aliases` in the rulebook
 ("Colombie-Britannique"), or else the first words of exactly one label ("Single (never married)").
+Apostrophes are dropped ("masters" for "Master's"), and a label may also be typed without an English
+possessive `'s` ("master") or with a French elision as a word of its own ("d etudes"), unless that
+spelling already names another choice. Failing all that, a last word of three letters or more may be
+the start of the label's word ("maît" for "Maîtrise"), again only when it fits exactly one choice.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from dataclasses import dataclass
 from screener.model import Question
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+_POSSESSIVE = re.compile(r"['’]s\b", re.IGNORECASE)
+_APOSTROPHE = re.compile(r"['’]")
 
 
 def label_key(text: str) -> str:
@@ -36,6 +42,11 @@ def _heads(label: str) -> list[str]:
     return forms
 
 
+def _variants(form: str) -> set[str]:
+    """`label_key`s of a spelling without its English possessive and with French elisions split off."""
+    return {label_key(_POSSESSIVE.sub("", form)), label_key(_APOSTROPHE.sub(" ", form))} - {""}
+
+
 @dataclass(frozen=True)
 class Lookup:
     exact: dict[str, tuple[str, ...]]  # key -> the values it names (two or more: ambiguous)
@@ -51,28 +62,40 @@ def lookup(question: Question) -> Lookup:
     if cached is not None and cached[0] is question:
         return cached[1]
     exact: dict[str, tuple[str, ...]] = {}
+    variants: dict[str, tuple[str, ...]] = {}
+    labels: list[tuple[str, tuple[str, ...]]] = []
     for choice in question.choices or []:
         forms = [choice.value, *(_heads(choice.label) if choice.label else []),
                  *(form for alias in choice.aliases for form in _heads(alias))]  # aliases hold other languages' labels
         for key in sorted({label_key(form) for form in forms} - {""}):
             exact[key] = (*exact.get(key, ()), choice.value)
-    labels = tuple((choice.value, tuple(label_key(choice.label).split()))
-                   for choice in question.choices or [] if choice.label)
-    found = Lookup(exact, labels)
+        for key in sorted(set().union(*(_variants(form) for form in forms))):
+            variants[key] = (*variants.get(key, ()), choice.value)
+        if choice.label:
+            labels += [(choice.value, tuple(key.split()))
+                       for key in sorted({label_key(choice.label), *_variants(choice.label)})]
+    for key, values in variants.items():  # never one that names another choice as written
+        exact.setdefault(key, tuple(dict.fromkeys(values)))
+    found = Lookup(exact, tuple(labels))
     _CACHE[id(question)] = (question, found)
     return found
 
 
-def matching_choices(question: Question, text: str) -> list[str]:
-    """The choices `text` may mean: one when it is clear, several when it is ambiguous, none otherwise."""
+def matching_choices(question: Question, text: str, *, prefixes: bool = True) -> list[str]:
+    """The choices `text` may mean: one when it is clear, several when it is ambiguous, none otherwise.
+    `prefixes=False` leaves out word starts (the interview, where "back" is a command, not "Background")."""
     key = label_key(text)
     if not key:
         return []
     table = lookup(question)
     if key in table.exact:
         return list(table.exact[key])
-    words = key.split()
-    return [value for value, label in table.labels if label[:len(words)] == tuple(words)]
+    words = tuple(key.split())
+    found = dict.fromkeys(value for value, label in table.labels if label[:len(words)] == words)
+    if not found and prefixes and len(words[-1]) >= 3 and words[-1].isalpha():
+        found = dict.fromkeys(value for value, label in table.labels if len(label) >= len(words)
+                              and label[:len(words) - 1] == words[:-1] and label[len(words) - 1].startswith(words[-1]))
+    return list(found)
 
 
 def choice_value(question: Question, text: str) -> str | None:
