@@ -17,6 +17,12 @@ A verdict must never come from bytes screener did not write: each entry starts w
 its name and content, keyed by a random per-user secret kept in the cache folder (`secret`, 0600,
 created on first use without ever replacing one). An entry that fails the check — edited, truncated,
 copied from another key — is ignored and rewritten from the YAML.
+
+Every rules or code change makes new entries, so the folder is kept bounded: after writing an entry (never
+on a hit, which only touches its entry's mtime) the entries of that kind beyond the `KEEP` most recently
+used, and any entry unused for `MAX_AGE_DAYS`, are removed. Only regular files of ours named exactly like
+an entry (`rulebook-` or `cases-`, 32 hex digits, `.json`) are ever removed; symlinks, `secret` and
+anything else stay.
 """
 
 from __future__ import annotations
@@ -28,10 +34,12 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
@@ -63,6 +71,9 @@ M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 Converter = Callable[[Any], Any]
 PositionKey = tuple[str, tuple[int | str, ...], bool]
+KEEP = 16  # entries of each kind kept: a few rulebooks, languages and screener versions side by side
+MAX_AGE_DAYS = 30
+ENTRY_NAME = re.compile(r"(rulebook|cases)-[0-9a-f]{32}\.json")
 
 
 def cache_dir() -> Path | None:
@@ -138,13 +149,42 @@ def _through_cache(kind: str, root: Path, digest: Callable[[], str],
         try:
             payload = _verified(entry, key)
             if payload is not None:
-                return restore(json.loads(payload), content)
+                found = restore(json.loads(payload), content)
+                with contextlib.suppress(OSError):  # "recently used" for pruning: one cheap syscall
+                    os.utime(entry)
+                return found
         except Exception:  # a damaged or foreign entry: rebuild from the YAML
             pass
     found, snapshot = fresh(content)
     with contextlib.suppress(OSError, TypeError, ValueError):
         _write(entry, key, snapshot())
+    with contextlib.suppress(OSError):
+        prune(folder, kind, keep=entry.name)
     return found
+
+
+def prune(folder: Path, kind: str, *, keep: str) -> list[str]:
+    """Remove this kind's entries beyond the `KEEP` most recently used and those unused for `MAX_AGE_DAYS`
+    (never `keep`, the one just written); the names removed. Runs on a miss only, so a hit stays fast."""
+    oldest = time.time() - MAX_AGE_DAYS * 86400
+    entries: list[tuple[float, str]] = []
+    with os.scandir(folder) as listing:
+        for item in listing:
+            match = ENTRY_NAME.fullmatch(item.name)
+            if match is None or match.group(1) != kind or item.name == keep:
+                continue
+            try:
+                info = item.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
+                entries.append((info.st_mtime, item.name))
+    entries.sort(reverse=True)
+    removed = [name for rank, (mtime, name) in enumerate(entries) if rank >= KEEP - 1 or mtime < oldest]
+    for name in removed:
+        with contextlib.suppress(OSError):
+            os.unlink(folder / name)
+    return removed
 
 
 # ------------------------------------------------------------------------------ the two loaders

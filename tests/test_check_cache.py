@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_properties import profiles
 
+from screener import rulecache
 from screener.rulebook import RulebookError, load_rulebook
 from screener.rulecache import load_rulebook_cached
 
@@ -227,3 +230,58 @@ def test_edited_or_tampered_cases_are_never_served(tmp_path: Path, monkeypatch: 
     case_file = Path(first[0][0])
     case_file.write_text(case_file.read_text(encoding="utf-8").replace(name, "renamed", 1), encoding="utf-8")
     assert load_cases_cached(rules)[0][1].name == "renamed"
+
+
+def test_a_write_prunes_old_and_surplus_entries_and_nothing_else(setup: tuple[Path, Path]) -> None:
+    """Issue: ~800 entries piled up. A miss keeps the most recently used entries of its kind, drops the rest
+    and anything unused for 30 days, and never touches other files, symlinks or the secret."""
+    cache, rules = setup
+    load_rulebook_cached(rules)  # creates the folder and the secret
+    (written,) = cache.glob("rulebook-*.json")
+    written.unlink()
+    now = time.time()
+    names = [f"rulebook-{index:032x}.json" for index in range(40)]
+    for age, name in enumerate(names):  # names[0] most recent, one hour apart
+        (cache / name).write_bytes(b"old")
+        os.utime(cache / name, (now - 3600 * (age + 1),) * 2)
+    stale = cache / f"rulebook-{'a' * 32}.json"
+    stale.write_bytes(b"old")
+    os.utime(stale, (now - 40 * 86400,) * 2)
+    other_kind = cache / f"cases-{'b' * 32}.json"
+    other_kind.write_bytes(b"old")
+    os.utime(other_kind, (now - 3600,) * 2)
+    unrelated = [cache / "rulebook-notes.json", cache / f"rulebook-{'c' * 32}.json.bak", cache / "keep.txt"]
+    for path in unrelated:
+        path.write_bytes(b"mine")
+        os.utime(path, (now - 90 * 86400,) * 2)
+    target = cache.parent / "elsewhere.json"
+    target.write_bytes(b"not the cache's")
+    link = cache / f"rulebook-{'d' * 32}.json"
+    link.symlink_to(target)
+    os.utime(link, (now - 90 * 86400,) * 2, follow_symlinks=False)
+    secret = (cache / "secret").read_bytes()
+
+    load_rulebook_cached(rules)  # a miss: writes an entry and prunes
+
+    left = sorted(path.name for path in cache.glob("rulebook-*.json") if rulecache.ENTRY_NAME.fullmatch(path.name)
+                  and not path.is_symlink())
+    (new,) = [name for name in left if name not in names]
+    assert sorted(set(left) - {new}) == sorted(names[: rulecache.KEEP - 1])
+    assert not stale.exists()
+    assert other_kind.exists() and link.is_symlink() and target.read_bytes() == b"not the cache's"
+    assert all(path.read_bytes() == b"mine" for path in unrelated)
+    assert (cache / "secret").read_bytes() == secret
+    assert len(names) > rulecache.KEEP
+
+
+def test_a_hit_marks_its_entry_recently_used_and_prunes_nothing(setup: tuple[Path, Path]) -> None:
+    cache, rules = setup
+    load_rulebook_cached(rules)
+    (entry,) = cache.glob("rulebook-*.json")
+    os.utime(entry, (time.time() - 20 * 86400,) * 2)
+    surplus = [cache / f"rulebook-{index:032x}.json" for index in range(40)]
+    for path in surplus:
+        path.write_bytes(b"old")
+    load_rulebook_cached(rules)  # a hit
+    assert time.time() - entry.stat().st_mtime < 86400
+    assert all(path.exists() for path in surplus)
