@@ -429,6 +429,11 @@ that cannot be computed is `null`. A row that cannot be read has `error` (the re
 and no report keys. `--full` writes instead, with no header record, the complete report of
 `screener check --json` on every line, plus `row`, `id` and `input`.
 
+That complete report also has `flags_undecided`: the ids of the admissibility flags whose condition
+still depends on an unanswered question. Unknown is not no: an empty `flags` is an all-clear only when
+`flags_undecided` is empty too. The compact record above does not carry it; use `--full` when a file
+must tell an unsettled admissibility from a clear one.
+
 ## The fields
 
 {dictionary}"""

@@ -102,3 +102,11 @@ def test_batch_agrees_and_its_letter_is_not_all_clear(tmp_path: Path) -> None:
     text = words(letter.read_text(encoding="utf-8"))
     assert flag_title("arrest_or_charge").replace("'", "") in text.replace("\\", "").replace("'", "")
     assert ALL_CLEAR not in text
+
+
+def test_the_intake_contract_documents_flags_undecided(tmp_path: Path) -> None:
+    """A firm reading docs/intake.md learns the key `check --json` (and `batch --full`) writes."""
+    report = json.loads(check(tmp_path, RECORD_ONLY, "--json"))
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "intake.md").read_text(encoding="utf-8")
+    assert "flags_undecided" in report
+    assert "`flags_undecided`" in doc
