@@ -483,9 +483,14 @@ def _format(template: str, **values: pl.Expr) -> pl.Expr:
 # ------------------------------------------------------------------------------------ writing
 
 
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet would run this cell as a formula (see FORMULA_START)."""
+    return _FORMULA.match(text) is not None
+
+
 def escape_formula(text: str) -> str:
     """A cell a spreadsheet would run as a formula, made inert with a leading apostrophe."""
-    return "'" + text if _FORMULA.match(text) else text
+    return "'" + text if is_formula(text) else text
 
 
 def escape_formulas(column: pl.Expr) -> pl.Expr:
@@ -494,8 +499,7 @@ def escape_formulas(column: pl.Expr) -> pl.Expr:
 
 def escape_cells(column: pl.Expr) -> pl.Expr:
     """Input cells as output: empty as null, formulas made inert (one pass; ~20% less CPU than two)."""
-    return (pl.when(column == "").then(pl.lit(None, dtype=pl.String))
-            .when(column.str.contains(FORMULA_START)).then(pl.lit("'") + column).otherwise(column))
+    return pl.when(column == "").then(pl.lit(None, dtype=pl.String)).otherwise(escape_formulas(column))
 
 
 def header_line(names: list[str], delimiter: str) -> bytes:

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
-from screener.csvio import escape_formula
+from screener.csvio import is_formula
 from screener.errors import ScreenerError
 from screener.files import atomic_write
 from screener.i18n import _
@@ -50,7 +50,7 @@ class LetterWriter:
         if self.html:
             text = html_page(text)
         name = safe_name("-".join(part for part in (safe_name(cell or "", 24) for cell in ids
-                                                     if escape_formula(cell or "") == (cell or "")) if part))
+                                                     if not is_formula(cell or "")) if part))
         path = self.folder / (f"{row:05d}-{name}" if name else f"{row:05d}")
         with atomic_write(path.with_name(path.name + (".html" if self.html else ".md")), private=False) as out:
             out.write(text.encode("utf-8"))
