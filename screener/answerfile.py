@@ -130,9 +130,9 @@ def _parse(text: str, path: Path) -> Any:
 @functools.cache
 def _answer_loader() -> type[yaml.SafeLoader]:
     """The rules' YAML loader, but numbers and dates stay the text written (read later by `answers`)."""
-    from screener.source import _loader_class
+    from screener.source import safe_loader_class
 
-    class AnswerLoader(_loader_class()):  # type: ignore[misc]
+    class AnswerLoader(safe_loader_class()):  # type: ignore[misc]
         pass
 
     def as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from screener.errors import ScreenerError
-from screener.i18n import _
+from screener.i18n import _, format_number
 from screener.labels import label_key
 from screener.model import Question
 from screener.rulebook import Rulebook
@@ -34,24 +35,36 @@ TEMPLATE_FILES = ("intake-header.csv", "intake-dictionary.md", "intake-dictionar
 
 
 def header_fields(rulebook: Rulebook) -> dict[str, str]:
-    """label_key of a header -> the field it names without a map: its id, its label or its question.
+    """label_key of a header -> the field it names without a map: its id, its label or its question, in
+    any language of the rulebook (a form built from the French dictionary is read by an English batch too).
 
     A label or question text two fields share names neither (only the id does).
     """
     found: dict[str, str] = {}
     shared: set[str] = set()
-    for qid, question in rulebook.questions.items():
-        for text in {question.label or "", question.prompt}:
-            key = label_key(text)
-            if not key:
-                continue
-            if key in found and found[key] != qid:
-                shared.add(key)
-            found[key] = qid
+    for qid, text in _header_texts(rulebook):
+        key = label_key(text)
+        if not key:
+            continue
+        if key in found and found[key] != qid:
+            shared.add(key)
+        found[key] = qid
     for key in shared:
         del found[key]
     found.update({label_key(qid): qid for qid in rulebook.questions})  # ids always win
     return found
+
+
+def _header_texts(rulebook: Rulebook) -> Iterator[tuple[str, str]]:
+    """(field id, label or question text) in English, then in every other language of the rulebook."""
+    english = rulebook.english or rulebook
+    for qid, question in english.questions.items():
+        yield qid, question.label or ""
+        yield qid, question.prompt
+    for translation in english.translations.values():
+        for qid in english.questions:
+            yield qid, translation.get("questions", qid, "label") or ""
+            yield qid, translation.get("questions", qid, "prompt") or ""
 
 
 def form_titles(rulebook: Rulebook) -> dict[str, str]:
@@ -201,25 +214,23 @@ class Entry:
 
 
 def allowed_values(question: Question) -> str:
-    """What a cell may hold, in words, with each choice's label."""
+    """What a cell may hold, in words of the active language, with each choice's label (from the rulebook
+    in that language); the values themselves are the same in every language."""
     if question.type == "yes_no":
-        return "yes / no (also y, n, true, false, 1, 0)"
+        return _("yes / no (also y, n, true, false, 1, 0)")
     if question.type == "choice":
         return "; ".join(f"{c.value} = {c.label}" if c.label else c.value for c in question.choices or [])
     if question.type == "date":
-        return "a date, YYYY-MM-DD"
-    low = "" if question.min is None else _number(question.min)
-    high = "" if question.max is None else _number(question.max)
-    span = f" {low}–{high}" if low and high else f" from {low}" if low else f" up to {high}" if high else ""
+        return _("a date, YYYY-MM-DD")
+    low = "" if question.min is None else format_number(question.min, grouping=False)
+    high = "" if question.max is None else format_number(question.max, grouping=False)
+    span = (_(" {low}–{high}") if low and high else _(" from {low}") if low else _(" up to {high}") if high
+            else "").format(low=low, high=high)
     if question.type == "money":
-        return f"Canadian dollars{span} (25000, 25,000 or $25,000)"
+        return _("Canadian dollars{span} (25000, 25,000 or $25,000)").format(span=span)
     if question.type == "number":
-        return f"a number{span} (6.5)"
-    return f"a whole number{span}"
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+        return _("a number{span} (6.5)").format(span=span)
+    return _("a whole number{span}").format(span=span)
 
 
 def users(rulebook: Rulebook) -> dict[str, list[str]]:
@@ -238,7 +249,7 @@ def users(rulebook: Rulebook) -> dict[str, list[str]]:
             found.setdefault(qid, []).append(sid)
     for fid, flag in rulebook.rules.flags.items():
         for qid in graph.questions_of_node(flag.condition.node):
-            found.setdefault(qid, []).append(f"flag {fid}")
+            found.setdefault(qid, []).append(_("flag {id}").format(id=fid))
     return found
 
 
@@ -251,8 +262,15 @@ def dictionary(rulebook: Rulebook) -> list[Entry]:
             for question in rulebook.question_order()]
 
 
+def dictionary_header() -> list[str]:
+    """The dictionary's column names, in the active language (the id column is `id` in every language)."""
+    return ["id", _("topic"), _("question"), _("type"), _("allowed values"), _("used by")]
+
+
 def dictionary_markdown(rulebook: Rulebook) -> str:
-    lines = ["| id | question | type | allowed values | used by |", "|---|---|---|---|---|"]
+    names = dictionary_header()
+    del names[1]  # no topic column: the Markdown table is short enough to read whole
+    lines = ["| " + " | ".join(names) + " |", "|---|---|---|---|---|"]
     for entry in dictionary(rulebook):
         cells = [f"`{entry.id}`", entry.question, entry.type, entry.allowed, entry.used_by]
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
@@ -264,7 +282,7 @@ def dictionary_csv(rulebook: Rulebook) -> str:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "topic", "question", "type", "allowed values", "used by"])
+    writer.writerow(dictionary_header())
     for entry in dictionary(rulebook):
         writer.writerow([escape_formula(cell) for cell in
                          (entry.id, entry.topic, entry.question, entry.type, entry.allowed, entry.used_by)])
@@ -282,20 +300,21 @@ def _yaml_text(text: str) -> str:
 
 
 def map_template(rulebook: Rulebook) -> str:
-    """A working `intake-map.yaml`: each field's question text as its header; edit the left sides."""
-    lines = [
-        f"# How your intake form maps onto the fields of the rulebook '{rulebook.info.id}' "
-        f"(version {rulebook.info.version}).",
-        f"# Use it with:  screener batch responses.csv --map {MAP_NAME} -o screened.csv",
-        "#",
-        "# columns: your column header -> field id. Replace each question text below with your form's",
-        "#   header for that field (case, accents and punctuation do not matter). A header that is the",
-        "#   field id, its label or its question text needs no line; delete the lines you do not use.",
-        "# values: per field, an answer as your form writes it -> the value screener expects. The",
-        "#   rulebook's own labels ('Single (never married, ...)', 'British Columbia', 'Québec') and",
-        "#   yes/no words need no line: add only your form's own wording.",
-        "columns:",
-    ]
+    """A working `intake-map.yaml`: each field's question text as its header; edit the left sides.
+
+    The comments and the question texts are in the rulebook's language; the keys, field ids and values
+    are the same in every language (a map works with `batch` in any language)."""
+    intro = _("How your intake form maps onto the fields of the rulebook '{id}' (version {version}).").format(
+        id=rulebook.info.id, version=rulebook.info.version)
+    usage = _("Use it with:  {command}").format(
+        command=f"screener batch responses.csv --map {MAP_NAME} -o screened.csv")
+    guide = _("columns: your column header -> field id. Replace each question text below with your form's\n"
+              "  header for that field (case, accents and punctuation do not matter). A header that is the\n"
+              "  field id, its label or its question text needs no line; delete the lines you do not use.\n"
+              "values: per field, an answer as your form writes it -> the value screener expects. The\n"
+              "  rulebook's own labels ('Single (never married, ...)', 'British Columbia', 'Québec') and\n"
+              "  yes/no words need no line: add only your form's own wording.")
+    lines = [f"# {intro}", f"# {usage}", "#", *(f"# {line}" for line in guide.splitlines()), "columns:"]
     titles = form_titles(rulebook)
     for question in rulebook.question_order():
         lines.append(f"  {_yaml_text(titles[question.id])}: {question.id}")
@@ -304,17 +323,19 @@ def map_template(rulebook: Rulebook) -> str:
         if question.type != "choice":
             continue
         lines.append(f"  {question.id}:")
-        lines.append(f"    # \"your form's answer\": one of {', '.join(question.choice_values)}")
+        lines.append("    # " + _("\"your form's answer\": one of {values}").format(
+            values=", ".join(question.choice_values)))
     lines.append("")
     return "\n".join(lines)
 
 
 def template_files(rulebook: Rulebook) -> dict[str, str]:
-    """File name -> content, for `screener intake template DIR`."""
-    markdown = f"# Intake data dictionary ({rulebook.info.title}, rules version {rulebook.info.version})\n\n"
+    """File name -> content, for `screener intake template DIR` (in the rulebook's language)."""
+    title = _("Intake data dictionary ({title}, rules version {version})").format(
+        title=rulebook.info.title, version=rulebook.info.version)
     return {
         "intake-header.csv": header_csv(rulebook),
-        "intake-dictionary.md": markdown + dictionary_markdown(rulebook),
+        "intake-dictionary.md": f"# {title}\n\n" + dictionary_markdown(rulebook),
         "intake-dictionary.csv": dictionary_csv(rulebook),
         MAP_NAME: map_template(rulebook),
     }
@@ -342,18 +363,22 @@ outcomes, output columns and the JSON report are never renamed.
 
 `screener intake template FOLDER` writes the same dictionary as files to build a form from: a CSV
 header (`intake-header.csv`), the dictionary as Markdown and CSV, and a ready map (`intake-map.yaml`).
+With `--lang fr` (or `SCREENER_LANG=fr`, or a French locale) the dictionary's questions, choice labels,
+headings and descriptions and the map's comments and headers are in French; the field ids, choice values,
+type names, the CSV header and the map's keys are the same in both languages.
 
 ## The input
 
 - One row per person, one column per field below, in any order. Extra columns (names, emails, phone
   numbers, file numbers) are kept and passed through untouched.
-- A header matches a field when it is the field id, the field's label or its question text, ignoring
-  case, accents, punctuation and spacing (`English CLB Reading`, `How old are you today?`). Other
-  headers are named in a map (`--map intake-map.yaml`, `columns:` section).
-- Answers: the values below, or the labels the interview shows (`Single (never married, ...)`,
-  `British Columbia`, `Québec`), ignoring case and accents. A form's own wording is named in the map
-  (`values:` section). An empty cell is *unknown*, never "no": a pathway that depends on it is
-  `incomplete`.
+- A header matches a field when it is the field id, the field's label or its question text, in English
+  or French, ignoring case, accents, punctuation and spacing (`English CLB Reading`, `How old are you
+  today?`, `Quel âge avez-vous aujourd'hui?`). Other headers are named in a map (`--map
+  intake-map.yaml`, `columns:` section).
+- Answers: the values below, or the labels the interview shows in English or French (`Single (never
+  married, ...)`, `British Columbia`, `Colombie-Britannique`, `Québec`), ignoring case and accents. A
+  form's own wording is named in the map (`values:` section). An empty cell is *unknown*, never "no": a
+  pathway that depends on it is `incomplete`.
 - Files: CSV in UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252/Latin-1 (Excel's plain
   "CSV"), detected (`--encoding` forces one); separated by `,`, `;` or tab (detected); or an `.xlsx`
   workbook (`--sheet` picks the sheet; needs `pip install 'screener[xlsx]'`). A file that is not text

@@ -400,7 +400,7 @@ class Rulebook:
 # ---------------------------------------------------------------------------------------- loading
 
 
-class _Loader:
+class RulebookLoader:
     def __init__(self, root: Path, rules_hash: str | None = None) -> None:
         self.root = root
         self.rules_hash = rules_hash  # `content_hash(root)` when the caller has computed it already
@@ -1623,7 +1623,7 @@ def load_rulebook(path: str | os.PathLike[str] | None = None) -> Rulebook:
     root = resolve_rules_path(path)
     if not root.is_dir():
         raise RulebookError([LoadError(Position(str(root), 1, 1), _("no such rulebook folder"))])
-    return _Loader(root).load()
+    return RulebookLoader(root).load()
 
 
 def load_cases(root: Path, questions: Mapping[str, Question] | None = None) -> list[tuple[str, Case, Position]]:

@@ -54,7 +54,7 @@ from screener.model import Case, RuleFile
 from screener.rulebook import (
     LoadError,
     Rulebook,
-    _Loader,
+    RulebookLoader,
     cases_hash,
     content_hash,
     load_cases,
@@ -190,7 +190,7 @@ def prune(folder: Path, kind: str, *, keep: str) -> list[str]:
 # ------------------------------------------------------------------------------ the two loaders
 
 
-class _RecordingLoader(_Loader):
+class _RecordingLoader(RulebookLoader):
     """A normal load that also remembers the validated files and every position it looked up."""
 
     def __init__(self, root: Path, rules_hash: str | None = None) -> None:
@@ -258,7 +258,7 @@ class _RecordingLoader(_Loader):
 _UNCHECKED = ex.TableSignature(ex.NUMBER, ())  # a cached load takes its types from the entry, not from tables
 
 
-class _CachedLoader(_Loader):
+class _CachedLoader(RulebookLoader):
     """A load whose files, positions, expression trees, types and warnings come from a snapshot.
 
     The checks that only report problems are skipped (the recorded load passed them, and the key covers

@@ -66,7 +66,7 @@ class LocatedList(list[Any]):
 
 
 @functools.cache
-def _loader_class() -> type[yaml.SafeLoader]:
+def safe_loader_class() -> type[yaml.SafeLoader]:
     """PyYAML's safe loader (C-accelerated when available), with located containers and strict booleans.
 
     Built on first use: a run that reads no YAML (a cached rulebook) never imports PyYAML.
@@ -142,13 +142,13 @@ class YamlSyntaxError(Exception):
 def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoader] | None = None) -> Any:
     """Parse one YAML document; raise YamlSyntaxError/DuplicateKeyError with a position.
 
-    `loader_class` (a subclass of `_loader_class()`) lets a caller construct some scalars its own way.
+    `loader_class` (a subclass of `safe_loader_class()`) lets a caller construct some scalars its own way.
     """
     import yaml
 
     if len(text) > MAX_FILE_BYTES:
         raise YamlSyntaxError(Position(filename, 1, 1), _too_large(len(text)))
-    loader: Any = (loader_class or _loader_class())(text)
+    loader: Any = (loader_class or safe_loader_class())(text)
     loader.filename = filename
     try:
         node = loader.get_single_node()

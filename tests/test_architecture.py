@@ -70,6 +70,20 @@ def test_the_engine_imports_one_way() -> None:
     assert result.stdout.strip() == "False"
 
 
+def test_no_module_imports_another_module_s_private_name() -> None:
+    """A `_name` is its module's own: a module that needs it from elsewhere gets a public name, so a rename
+    or a change of meaning in one module cannot silently break another."""
+    import ast
+
+    borrowed = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("screener"):
+                borrowed += [f"{path.relative_to(PACKAGE)}: {node.module}.{alias.name}" for alias in node.names
+                             if alias.name.startswith("_") and alias.name not in ("_", "__version__")]
+    assert borrowed == []
+
+
 def test_commands_are_assembled_by_the_cli_not_registered_by_import() -> None:
     """Each command module owns its `typer.Typer` and never imports `screener.cli`: cli.py adds them
     explicitly, so importing a command module has no side effect on the app (imports run one way)."""

@@ -127,7 +127,7 @@ def test_a_hit_neither_parses_nor_checks(tmp_path: Path, monkeypatch: pytest.Mon
     """What the entry records (trees, types, warnings) is read, not worked out again."""
     import screener.expressions as ex
     import screener.rulebook as loader
-    from screener.rulebook import _Loader
+    from screener.rulebook import RulebookLoader
 
     monkeypatch.setenv("SCREENER_CACHE_DIR", str(tmp_path))
     fresh = load_rulebook_cached(SHIPPED)  # writes the entry
@@ -139,7 +139,7 @@ def test_a_hit_neither_parses_nor_checks(tmp_path: Path, monkeypatch: pytest.Mon
         monkeypatch.setattr(ex, name, forbidden)
     monkeypatch.setattr(loader, "check_translation", forbidden)
     for name in ("infer_types", "check_nesting", "check_table_dates", "check_replacements", "unused"):
-        monkeypatch.setattr(_Loader, name, forbidden)
+        monkeypatch.setattr(RulebookLoader, name, forbidden)
     cached = load_rulebook_cached(SHIPPED)
     assert cached.types == fresh.types and cached.warnings == fresh.warnings
     assert cached.translations == fresh.translations and "fr" in cached.translations

@@ -28,7 +28,10 @@ _WORD = re.compile(r"<[^>]+>|(?<![-\w.<])[A-Za-z][\w.|]*")
 _EXTRA = re.compile(r"(^|  )\[([^\[\]]*)\]$")  # typer's notes after an option's help: `[default: 50; required]`
 
 
-def _term(text: str) -> str:
+def translate_terms(text: str) -> str:
+    """The words of a usage line or metavar (`FILE`, `<path>`) in the reader's language; option flags stay.
+
+    Public: the usage errors (`commands.usage`) name an argument as the usage line does."""
     return _WORD.sub(lambda word: pgettext(TERM, word.group()), text)
 
 
@@ -60,7 +63,7 @@ def _records(command: Any, ctx: Any) -> tuple[list[tuple[str, str]], list[tuple[
             continue
         name, text = record
         text = _EXTRA.sub(lambda match: f"{match.group(1)}[{_extra(match.group(2))}]", text)
-        (arguments if param.param_type_name == "argument" else options).append((_term(name), text))
+        (arguments if param.param_type_name == "argument" else options).append((translate_terms(name), text))
     return arguments, options
 
 
@@ -81,7 +84,7 @@ class _Translated:
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
-        formatter.write_usage(ctx.command_path, _term(" ".join(pieces)), _("Usage: "))
+        formatter.write_usage(ctx.command_path, translate_terms(" ".join(pieces)), _("Usage: "))
 
     def format_help_text(self, ctx: Any, formatter: Any) -> None:
         help_text = getattr(self, "help", None)

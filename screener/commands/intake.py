@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from screener.commands import LangOption, RulesOption
+from screener.commands import LangOption, RulesOption, in_chosen_language
 from screener.commands.help import HelpCommand, HelpGroup
 from screener.errors import ScreenerError
 from screener.i18n import _
@@ -38,7 +38,7 @@ def intake_template(
     from screener.intake import template_files
     from screener.rulebook import load_rulebook, resolve_rules_path
 
-    rulebook = load_rulebook(resolve_rules_path(rules))
+    rulebook = in_chosen_language(load_rulebook(resolve_rules_path(rules)))
     files = template_files(rulebook)
     if folder.exists() and not folder.is_dir():
         raise ScreenerError(_("{folder}: is not a folder").format(folder=folder), exit_code=2)
@@ -70,6 +70,6 @@ def intake_doc(
     from screener.intake import intake_doc as render
     from screener.rulebook import load_rulebook, resolve_rules_path
 
-    text = render(load_rulebook(resolve_rules_path(rules)))
+    text = render(in_chosen_language(load_rulebook(resolve_rules_path(rules))))
     with atomic_write(output, private=False) as stream:
         stream.write(text.encode("utf-8"))

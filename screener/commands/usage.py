@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import typer
 
-from screener.commands.help import _term
+from screener.commands.help import translate_terms
 from screener.i18n import N_, _, ngettext
 
 # (the English template as a pattern, screener's message). `{value}`/`{filename}` keep their quotes.
@@ -79,7 +79,7 @@ def _hint(error: Any) -> str:
     if hint is None:
         return ""
     # an argument is named as the usage line names it (`'new'` reads `'nouveau'`); option flags stay
-    return _term(hint if isinstance(hint, str) else " / ".join(repr(h) for h in hint))
+    return translate_terms(hint if isinstance(hint, str) else " / ".join(repr(h) for h in hint))
 
 
 def _options(found: Any) -> str:
