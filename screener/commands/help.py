@@ -20,6 +20,7 @@ from typing import Any
 from typer.core import TyperCommand, TyperGroup
 
 from screener.commands import running
+from screener.commands.coercion import defer_coercion
 from screener.i18n import _, pgettext
 
 TERM = "help"  # msgctxt of the words in usage lines and metavars (`FILE`, `<path>`): short, ambiguous alone
@@ -108,7 +109,12 @@ class _Translated:
 
 
 class HelpCommand(_Translated, TyperCommand):
-    """A command whose `--help` speaks the command's language."""
+    """A command whose `--help` speaks the command's language (and whose options skip typer's validators where
+    they can: `screener.commands.coercion`)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        defer_coercion(self.get_params(ctx))
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         running()  # the command line is parsed: garbage collection resumes (`screener.commands.start_up`)
@@ -120,6 +126,10 @@ WHOLE = 10_000  # a summary limit no first sentence reaches: summaries are wrapp
 
 class HelpGroup(_Translated, TyperGroup):
     """A group of commands whose `--help` (and its list of commands) speaks the command's language."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        defer_coercion(self.get_params(ctx))
+        return super().parse_args(ctx, args)
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         super().format_options(ctx, formatter)
