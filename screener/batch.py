@@ -221,19 +221,41 @@ def results_first_order(width: int, ids: list[int], results: list[str]) -> list[
     return [*(f"in{i}" for i in ids), *results, *rest]
 
 
-def block_bytes(threads: int, line_bytes: float | None) -> int:
-    """How much of the input one block holds, for `threads` polars threads and lines of `line_bytes`.
+PIECES = 2  # query blocks per block read (see `block_bytes`)
+
+
+def block_rows(threads: int) -> int:
+    """How many rows one block of the polars query holds, for `threads` polars threads.
 
     polars keeps about threads + 2 blocks in flight (`Blocks.room`), each at its widest ~400 columns of
     the block's rows: blocks hold fewer rows as threads grow, so peak memory stays about the same on any
     machine (2 threads: 3,750 rows, ~290 MB at any N). Counted in rows, not bytes, because polars' work
     per block (~25 ms, per expression and block) is the same however long the lines are: a fully quoted
-    file gets as few blocks as a plain one. Never more than `csvio.BLOCK_BYTES` (held as input cells).
+    file gets as few blocks as a plain one.
     """
-    rows = max(1_000, min(6_000, 15_000 // (threads + 2)))
+    return max(1_000, min(6_000, 15_000 // (threads + 2)))
+
+
+def block_bytes(threads: int, line_bytes: float | None) -> int:
+    """How much of the input one read takes, for `threads` polars threads and lines of `line_bytes`.
+
+    `PIECES` query blocks (`block_rows`): reading, coercing and escaping the input cells cost per block
+    too (~5 ms of polars' query set-up for the coercion alone), and a block of text cells is small beside
+    the ~400 columns of a query block, so they work on reads of several query blocks, which `Blocks`
+    splits. Never more than `PIECES` x `csvio.BLOCK_BYTES` (held as input cells).
+    """
     if line_bytes is None:
         return csvio.BLOCK_BYTES
-    return max(1, min(csvio.BLOCK_BYTES, int(rows * line_bytes)))
+    return max(1, min(PIECES * csvio.BLOCK_BYTES, int(PIECES * block_rows(threads) * line_bytes)))
+
+
+def pieces(height: int, rows: int) -> list[tuple[int, int]]:
+    """(offset, length) of the about equal query blocks of at most `rows` rows that a read of `height`
+    rows is cut into (no short remainder: a short block costs as much as a full one)."""
+    count = max(1, -(-height // max(1, rows)))
+    size, longer = divmod(height, count)
+    lengths = [size + 1] * longer + [size] * (count - longer)
+    return [(sum(lengths[:index]), length) for index, length in enumerate(lengths) if length]
 
 
 class CsvRows:
@@ -379,8 +401,9 @@ FLOW_TIMEOUT = 1.0  # seconds without any block written before one more block ma
 class Blocks:
     """The input as one polars query: blocks of typed answers and input cells in, output rows out.
 
-    Reading, the map's labels and coercion (with Python's `answers.coerce` for unusual spellings) happen
-    block by block in a thread of our own (`prepare`), a block ahead of polars; the query's source only
+    Reading, the map's labels, coercion (with Python's `answers.coerce` for unusual spellings) and escaping
+    the input cells happen read by read in a thread of our own (`prepare`), ahead of polars, and each read
+    is cut into query blocks of `rows` rows (`pieces`); the query's source only
     hands the prepared blocks over. (Run inside the source, that Python work held one of polars' few
     worker threads, waiting or computing, and the whole run used about one core.) The rulebook's stages
     and the output columns are one lazy plan, converted once for the whole run and evaluated by polars'
@@ -392,8 +415,10 @@ class Blocks:
 
     def __init__(self, reader: CsvReader, coercion: columnar.Coercion, translations: Mapping[str, Mapping[str, str]],
                  cells: Mapping[str, str], each_row: Callable[[int, dict[str, str | None], list[str | None]], None]
-                 | None, letter_ids: list[str], progress: Callable[[int], None] | None) -> None:
+                 | None, letter_ids: list[str], progress: Callable[[int], None] | None,
+                 rows: int | None = None) -> None:
         self.reader, self.coercion, self.translations, self.cells = reader, coercion, translations, cells
+        self.rows = rows or block_rows(pl.thread_pool_size())  # rows a query block holds
         self.each_row, self.letter_ids, self.progress = each_row, letter_ids, progress
         self.stop = threading.Event()
         self.flow = threading.Condition()
@@ -404,7 +429,7 @@ class Blocks:
         self.room = pl.thread_pool_size() + 2  # blocks in flight
         self.written = 0  # blocks written so far
         self.ready: queue.Queue[pl.DataFrame | None] = queue.Queue()  # prepared blocks; None: no more
-        self.inputs: collections.deque[pl.DataFrame] = collections.deque()  # their input cells, in order
+        self.inputs: collections.deque[pl.DataFrame] = collections.deque()  # their output cells, in order
         self.failure: BaseException | None = None  # what ended `prepare` early, raised by `screened`
 
     def halt(self) -> None:
@@ -449,24 +474,32 @@ class Blocks:
                 for chunk in chunks:
                     if self.stop.is_set():
                         return
-                    frame = chunk.frame
-                    answers = translated(frame, self.translations)
-                    typed, reasons = self.coercion(answers)
-                    error = frame.select(pl.coalesce(pl.col(PROBLEM), pl.lit(reasons)).alias(FAILED))[FAILED]
-                    if self.each_row is not None:
-                        readable(self.each_row, answers, error, self.cells, frame, self.letter_ids, row_number)
-                    row_number += frame.height
-                    self.wait_for_room(frame.height)
-                    if self.stop.is_set():
-                        return
-                    self.inputs.append(frame.select(self.reader.columns))  # before polars can return its rows
-                    self.ready.put(pl.DataFrame([*typed.get_columns(), error]))
+                    inputs, prepared = self.prepared(chunk.frame, row_number)
+                    bytes_read = chunk.bytes_read
+                    del chunk  # the text cells: only their escaped copy waits for polars
+                    row_number += prepared.height
+                    for start, rows in pieces(prepared.height, self.rows):
+                        self.wait_for_room(rows)
+                        if self.stop.is_set():
+                            return
+                        self.inputs.append(inputs.slice(start, rows))  # before polars can return its rows
+                        self.ready.put(prepared.slice(start, rows))
                     if self.progress is not None:
-                        self.progress(chunk.bytes_read)
+                        self.progress(bytes_read)
         except BaseException as error:  # raised again by `screened`, in the thread that runs the query
             self.failure = error
         finally:
             self.ready.put(None)
+
+    def prepared(self, frame: pl.DataFrame, row_number: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """A read's output cells (`output_cells`), and its typed answers with the reason a row cannot be
+        read (null if it can); calls `each_row` for its readable rows (numbered after `row_number`)."""
+        answers = translated(frame, self.translations)
+        typed, reasons = self.coercion(answers)
+        error = frame.select(pl.coalesce(pl.col(PROBLEM), pl.lit(reasons)).alias(FAILED))[FAILED]
+        if self.each_row is not None:
+            readable(self.each_row, answers, error, self.cells, frame, self.letter_ids, row_number)
+        return output_cells(frame, self.reader.columns), pl.DataFrame([*typed.get_columns(), error])
 
     def source(self, *_: object) -> Iterator[pl.DataFrame]:
         """The query's source: the prepared blocks, in order (waits only while the next is prepared)."""
@@ -474,12 +507,12 @@ class Blocks:
             yield frame
 
     def input_cells(self, rows: int, width: int) -> pl.DataFrame:
-        """The next `rows` rows' input cells as output columns (blank -> empty, formulas made inert).
+        """The next `rows` rows' input cells as output columns (`output_cells`).
 
         They stay out of the polars query (carried through its ~65 stages they cost ~75 MB at 2 cores)
         and are joined back here, row for row: polars returns every row, in order, in batches that
         may merge or split the blocks."""
-        parts = [pl.DataFrame(schema=dict.fromkeys(self.reader.columns, pl.String))]  # columns, even for no rows
+        parts = [pl.DataFrame(schema=dict.fromkeys((f"in{i}" for i in range(width)), pl.String))]  # even for no rows
         while rows > 0:
             block = self.inputs.popleft()
             if block.height > rows:
@@ -487,9 +520,7 @@ class Blocks:
                 block = block.head(rows)
             parts.append(block)
             rows -= block.height
-        cells = pl.concat(parts)
-        return cells.select([escape_cells(pl.col(name)).alias(f"in{i}")
-                             for i, name in enumerate(self.reader.columns)])
+        return pl.concat(parts)
 
     def screened(self, compiled: columnar.Compiled) -> Iterator[pl.DataFrame]:
         """Per block, in order: the output columns of `output_columns`, before `missing` is filled in."""
@@ -515,6 +546,12 @@ class Blocks:
                 for _ in batches:
                     pass
             preparing.join()
+
+
+def output_cells(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """A block's input cells as the output writes them, named in0, in1…: blank as empty, formulas made
+    inert (done once per read, not per query block: each `select` costs a query's set-up)."""
+    return frame.select([escape_cells(pl.col(name)).alias(f"in{i}") for i, name in enumerate(columns)])
 
 
 def output_columns(compiled: columnar.Compiled) -> list[pl.Expr]:
@@ -545,7 +582,8 @@ def finished(compiled: columnar.Compiled, found: pl.DataFrame, width: int, order
 
 
 def prefetched(chunks: Iterator[T]) -> Generator[T, None, None]:
-    """The same items, read one ahead in a thread: polars parses the next block while this one is screened."""
+    """The same items, read one ahead in a thread: polars parses the next block while this one is screened
+    (one ahead at most: a read of several query blocks is tens of MB of text cells)."""
     slot: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
     stop = threading.Event()
 
@@ -555,6 +593,7 @@ def prefetched(chunks: Iterator[T]) -> Generator[T, None, None]:
                 if stop.is_set():
                     return
                 slot.put(("item", item))
+                slot.join()  # taken: read the next (one item ahead at most, not one queued and one more read)
             slot.put(("done", None))
         except BaseException as error:  # handed to the consumer, raised there
             slot.put(("error", error))
@@ -564,16 +603,19 @@ def prefetched(chunks: Iterator[T]) -> Generator[T, None, None]:
     try:
         while True:
             kind, value = slot.get()
+            slot.task_done()
             if kind == "done":
                 return
             if kind == "error":
                 raise value
             yield value
+            del value  # the consumer is done with it: not kept while the next one is read
     finally:  # stopped early (an error, Ctrl-C): let the reader finish its block and end
         stop.set()
         while producer.is_alive():
             with contextlib.suppress(queue.Empty):
                 slot.get(timeout=0.05)
+                slot.task_done()
 
 
 def readable(each_row: Callable[[int, dict[str, str | None], list[str | None]], None], answers: pl.DataFrame,

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from screener.errors import ScreenerError
-from screener.i18n import _, format_number
+from screener.i18n import N_, _, format_number
 from screener.labels import label_key
 from screener.model import Question
 from screener.rulebook import Rulebook
@@ -345,14 +345,19 @@ def template_files(rulebook: Rulebook) -> dict[str, str]:
 
 
 def intake_doc(rulebook: Rulebook) -> str:
-    """docs/intake.md: the intake contract of a rulebook, for the firms that build forms on it."""
+    """docs/intake.md: the intake contract of a rulebook, for the firms that build forms on it (in the active
+    language; the committed docs/intake.md is the English)."""
     pathways = ", ".join(f"`{pid}`" for pid in rulebook.pathways)
     scores = ", ".join(f"`{sid}`" for sid in rulebook.scores)
-    return DOC.format(title=rulebook.info.title, version=rulebook.info.version, pathways=pathways, scores=scores,
-                      dictionary=dictionary_markdown(rulebook)).rstrip() + "\n"
+    text = "".join(_(part) for part in DOC)
+    return text.format(title=rulebook.info.title, version=rulebook.info.version, pathways=pathways, scores=scores,
+                       dictionary=dictionary_markdown(rulebook)).rstrip() + "\n"
 
 
-DOC = """\
+# The contract in parts (one catalog entry each, so a translator edits a section, not the whole page);
+# `{{`/`}}` are literal braces of the JSON examples, kept in every language.
+DOC = (
+    N_("""\
 # The intake contract
 
 <!-- Generated from the rulebook by `screener intake doc -o docs/intake.md`; a test keeps it current. -->
@@ -367,6 +372,8 @@ With `--lang fr` (or `SCREENER_LANG=fr`, or a French locale) the dictionary's qu
 headings and descriptions and the map's comments and headers are in French; the field ids, choice values,
 type names, the CSV header and the map's keys are the same in both languages.
 
+"""),
+    N_("""\
 ## The input
 
 - One row per person, one column per field below, in any order. Extra columns (names, emails, phone
@@ -384,6 +391,8 @@ type names, the CSV header and the map's keys are the same in both languages.
   workbook (`--sheet` picks the sheet; needs `pip install 'screener[xlsx]'`). A file that is not text
   in its encoding is refused whole, with advice, never turned into half error rows.
 
+"""),
+    N_("""\
 ## The output
 
 One output row per input row, in input order: every input column, then one column per pathway
@@ -414,6 +423,8 @@ date, any rules past their review date, and the disclaimer. Counts only, never a
 no scripts, nothing loaded from the network. It is written even when some rows are error rows (exit 1).
 A shorter summary always goes to stderr.
 
+"""),
+    N_("""\
 ## JSON lines (`--format jsonl`)
 
 One JSON object per line, UTF-8. The first line is a header record, written once:
@@ -459,6 +470,7 @@ still depends on an unanswered question. Unknown is not no: an empty `flags` is 
 `flags_undecided` is empty too. The compact record above does not carry it; use `--full` when a file
 must tell an unsettled admissibility from a clear one.
 
-## The fields
-
-{dictionary}"""
+"""),
+    N_("## The fields\n\n"),
+    "{dictionary}",
+)

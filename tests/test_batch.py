@@ -14,6 +14,7 @@ import os
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -423,10 +424,10 @@ def test_input_cells_are_joined_back_row_for_row_whatever_polars_batches() -> No
     from screener import batch
 
     blocks = batch.Blocks(None, None, {}, {}, None, [], None)  # type: ignore[arg-type]
-    blocks.reader = csvio.CsvReader(io.BytesIO(b"a,b\n"))
     for start, size in ((0, 3), (3, 4), (7, 2)):
-        blocks.inputs.append(pl.DataFrame({"c0": [str(i) for i in range(start, start + size)],
-                                           "c1": ["=x" if i == 4 else "" for i in range(start, start + size)]}))
+        raw = pl.DataFrame({"c0": [str(i) for i in range(start, start + size)],
+                            "c1": ["=x" if i == 4 else "" for i in range(start, start + size)]})
+        blocks.inputs.append(batch.output_cells(raw, ["c0", "c1"]))
     got = [blocks.input_cells(rows, 2) for rows in (5, 0, 1, 3)]
     assert [frame.columns for frame in got] == [["in0", "in1"]] * 4
     assert [frame["in0"].to_list() for frame in got] == [["0", "1", "2", "3", "4"], [], ["5"], ["6", "7", "8"]]
@@ -434,15 +435,58 @@ def test_input_cells_are_joined_back_row_for_row_whatever_polars_batches() -> No
     assert not blocks.inputs
 
 
+def test_a_read_is_cut_into_about_equal_query_blocks() -> None:
+    """Issue 15: reading, coercion and escaping work on reads of several query blocks (their per-block
+    set-up costs less that way); each read is cut into blocks of at most the query's rows, with no short
+    remainder, every row in exactly one block, in order."""
+    from screener.batch import pieces
+
+    for height in (1, 2, 3_749, 3_750, 3_751, 7_500, 7_501, 12_345):
+        cut = pieces(height, 3_750)
+        assert [start for start, _ in cut] == [sum(rows for _, rows in cut[:i]) for i in range(len(cut))]
+        assert sum(rows for _, rows in cut) == height
+        assert max(rows for _, rows in cut) <= 3_750
+        assert max(rows for _, rows in cut) - min(rows for _, rows in cut) <= 1
+    assert pieces(7_500, 3_750) == [(0, 3_750), (3_750, 3_750)]
+    assert pieces(7_501, 3_750) == [(0, 2_501), (2_501, 2_500), (5_001, 2_500)]
+    assert pieces(0, 3_750) == []
+
+
+def test_reading_runs_at_most_one_block_ahead() -> None:
+    """The reader thread parses the next block while one is prepared, never more (a read holds tens of
+    MB of text cells): when the consumer holds item k, the producer has taken at most item k + 1."""
+    import threading
+    import time
+
+    from screener.batch import prefetched
+
+    taken: list[int] = []
+
+    def items() -> Iterator[int]:
+        for number in range(6):
+            taken.append(number)
+            yield number
+
+    got = []
+    for item in prefetched(items()):
+        time.sleep(0.02)  # the producer would run ahead now if it could
+        assert max(taken) <= item + 1
+        got.append(item)
+    assert got == list(range(6))
+    assert not [t for t in threading.enumerate() if t.name == "screener-reader"]
+
+
 def test_blocks_shrink_as_polars_threads_grow_and_hold_rows_not_bytes() -> None:
     """Memory stays about flat on any machine (fewer rows a block as polars' threads grow), and a fully
     quoted file gets blocks of as many rows as the plain one (polars' cost is per block, not per byte)."""
+    from screener import batch
     from screener.batch import block_bytes
 
     sizes = [block_bytes(threads, 300.0) for threads in range(1, 33)]
     assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
-    assert max(sizes) <= csvio.BLOCK_BYTES
+    assert max(sizes) <= batch.PIECES * csvio.BLOCK_BYTES
     assert block_bytes(2, 450.0) / 450 == block_bytes(2, 300.0) / 300  # same rows, longer (quoted) lines
-    assert block_bytes(2, None) == block_bytes(2, 10_000.0) == csvio.BLOCK_BYTES  # unknown or very long lines
+    assert block_bytes(2, None) == csvio.BLOCK_BYTES  # unknown line length
+    assert block_bytes(2, 10_000.0) == batch.PIECES * csvio.BLOCK_BYTES  # very long lines
     plain = b"age,citizen\n" + b"30,yes\n" * 1000
     assert csvio.CsvReader(io.BytesIO(plain)).line_bytes() == 7.0

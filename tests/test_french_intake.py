@@ -55,7 +55,7 @@ def test_the_dictionary_is_french_with_the_same_ids_values_and_types(
     assert fr["intake-header.csv"] == en["intake-header.csv"]  # the batch columns: ids in every language
     en_rows, fr_rows = rows(en["intake-dictionary.csv"]), rows(fr["intake-dictionary.csv"])
     assert fr_rows[0] == ["id", po("topic"), po("question"), po("type"), po("allowed values"), po("used by")]
-    assert fr_rows[0] == ["id", "thème", "question", "type", "valeurs admises", "utilisé par"]
+    assert fr_rows[0] == ["id", "thème", "question", "type", "valeurs permises", "utilisé par"]
     assert [row[0] for row in fr_rows] [1:] == [row[0] for row in en_rows][1:]  # field ids, same order
     assert [row[3] for row in fr_rows][1:] == [row[3] for row in en_rows][1:]  # types are contract words
     questions = french("questions")
@@ -78,7 +78,7 @@ def test_the_dictionary_is_french_with_the_same_ids_values_and_types(
     title = one_line(yaml.safe_load((ROOT / "rules" / "rulebook.fr.yaml").read_text(encoding="utf-8"))
                      ["rulebook"]["title"])
     assert markdown.startswith(f"# Dictionnaire de données du fichier d'accueil ({title}, règles version ")
-    assert "| id | question | type | valeurs admises | utilisé par |" in markdown
+    assert "| id | question | type | valeurs permises | utilisé par |" in markdown
     assert one_line(english("questions")["age"]["prompt"]) not in markdown
 
 
@@ -109,7 +109,7 @@ def test_the_french_map_has_french_comments_and_headers_and_works_in_both_langua
     en, fr = both
     text = fr["intake-map.yaml"]
     assert text.startswith("# Comment votre formulaire d'accueil correspond aux champs du recueil de règles")
-    assert "# columns : l'en-tête de votre colonne -> l'id du champ." in text
+    assert "# columns : l'en-tête de votre colonne -> l'identifiant du champ." in text
     mapping, english_map = yaml.safe_load(text), yaml.safe_load(en["intake-map.yaml"])
     assert set(mapping) == {"columns", "values"}  # the keys a map is read by
     assert sorted(mapping["columns"].values()) == sorted(english_map["columns"].values())
@@ -162,7 +162,7 @@ def test_the_french_map_has_french_comments_and_headers_and_works_in_both_langua
 def test_the_environment_alone_chooses_the_french_dictionary(tmp_path: Path, env: dict[str, str | None]) -> None:
     files = template(tmp_path / "t", env=env)
     assert files["intake-dictionary.md"].startswith("# Dictionnaire de données du fichier d'accueil")
-    assert rows(files["intake-dictionary.csv"])[0][4] == "valeurs admises"
+    assert rows(files["intake-dictionary.csv"])[0][4] == "valeurs permises"
 
 
 def test_allowed_values_follow_the_language_and_keep_the_values() -> None:
@@ -181,3 +181,28 @@ def test_allowed_values_follow_the_language_and_keep_the_values() -> None:
     assert "single = " + french("questions")["marital_status"]["choices"]["single"] in marital
     assert funds.startswith(po("Canadian dollars{span} (25000, 25,000 or $25,000)").split("{span}")[0])
     assert allowed_values(book.questions["settlement_funds_cad"]).startswith("Canadian dollars")
+
+
+def test_intake_doc_in_french_keeps_the_contract_words_and_leaves_no_english(tmp_path: Path) -> None:
+    import re
+
+    from screener.rulebook import load_rulebook
+
+    book = load_rulebook(ROOT / "rules")
+    result = runner.invoke(app, ["intake", "doc", "--lang", "fr", "-o", str(tmp_path / "accueil.md")])
+    assert result.exit_code == 0, result.output
+    doc = (tmp_path / "accueil.md").read_text(encoding="utf-8")
+    english_doc = (ROOT / "docs" / "intake.md").read_text(encoding="utf-8")
+    assert doc.startswith("# Le contrat d'accueil\n")
+    for heading in ("## L'entrée", "## La sortie", "## Lignes JSON (`--format jsonl`)", "## Les champs"):
+        assert f"\n{heading}\n" in doc
+    for qid in book.questions:
+        assert f"| `{qid}` |" in doc
+    for word in [*book.pathways, *book.scores, "eligible", "ineligible", "incomplete", "best_pathway", "missing",
+                 "flags_undecided", "--results-first", "--letters-html", "intake-map.yaml"]:
+        assert f"`{word}`" in english_doc and f"`{word}`" in doc, word  # the contract's words, not translated
+    fences = re.compile(r"```json\n.*?```", re.S)
+    assert fences.findall(doc) == fences.findall(english_doc)  # the JSON examples are the same records
+    assert one_line(french("questions")["age"]["prompt"]) in doc
+    prose = fences.sub(" ", doc)
+    assert not _english_left(prose.replace("English CLB Reading", " "), _citations())
