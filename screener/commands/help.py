@@ -121,6 +121,9 @@ class HelpCommand(_Translated, TyperCommand):
         return super().invoke(ctx)
 
 
+WHOLE = 10_000  # a summary limit no first sentence reaches: summaries are wrapped, never cut
+
+
 class HelpGroup(_Translated, TyperGroup):
     """A group of commands whose `--help` (and its list of commands) speaks the command's language."""
 
@@ -135,9 +138,9 @@ class HelpGroup(_Translated, TyperGroup):
             command = self.get_command(ctx, name)
             if command is not None and not command.hidden:
                 rows.append((name, command))
-        if rows:
-            limit = formatter.width - 6 - max(len(name) for name, _command in rows)
-            _section(formatter, _("Commands:"), [(name, command.get_short_help_str(limit)) for name, command in rows])
+        # each summary whole (its first sentence, or its short_help), wrapped by the list: click's own limit
+        # cuts it with "..." at the terminal's width, which in French hides what the command does
+        _section(formatter, _("Commands:"), [(name, command.get_short_help_str(WHOLE)) for name, command in rows])
 
 
 def help_messages(command: Any, ctx: Any = None, path: str = "screener") -> Iterator[tuple[str | None, str, str]]:
