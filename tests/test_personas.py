@@ -37,7 +37,7 @@ EXPECTED = {
     "citizen_by_descent": ("You are very likely Canadian already: get your proof of citizenship.", 4),
     "married_to_canadian": ("Open to you: Sponsorship by your Canadian spouse or partner", 10),
     "climate_scientist": ("Open to you: CUSMA professional work permit.", 30),
-    "honduran_in_us": ("No route to Canada is open", 13),
+    "honduran_in_us": ("No route to Canada is open", 12),
     "lawyer_with_dui": ("Before any route: an admissibility problem must be dealt with first.", 24),
     "barista_working_year": ("Open to you: International Experience Canada", 8),
 }
@@ -203,14 +203,16 @@ def test_a_person_with_no_route_who_fears_return_gets_safe_steps_first() -> None
     text = " ".join(" ".join(lines).split())
     assert lines[2] == "Get advice about protection in the United States now"
     assert "immigration lawyer" in text and "within one year" in text and "do not wait" in text
-    assert "crossing between official border crossings is dangerous" in text
+    assert "crossing between official crossings is dangerous" in text
     assert text.index("justice.gov") < text.index("Closed:")
 
 
 def test_a_person_seeking_protection_is_asked_what_decides_the_safe_steps(book: Rulebook) -> None:
     """The US-protection lead lists the goal `protection`: where the person lives is asked, so the safe
     next steps of §13.21 are not lost when the other routes are declined."""
-    assert "in_us_now" in interview(book, person("honduran_in_us"))
+    honduran = person("honduran_in_us")
+    assert "arrival_route" in interview(book, honduran)  # overland: the US-help lead applies, wherever they live
+    assert "in_us_now" in interview(book, {**honduran, "arrival_route": "air_or_sea"})
     assert "in_us_now" not in interview(book, person("barista_working_year"))
 
 
