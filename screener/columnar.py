@@ -67,9 +67,7 @@ def _fast_value(question: Question, cell: pl.Expr) -> pl.Expr:
     """
     if question.type in ("yes_no", "choice"):
         words = sorted(TRUE_WORDS | FALSE_WORDS) if question.type == "yes_no" else choice_spellings(question)
-        table = _spellings(question, words)
-        dtype = pl.Boolean if question.type == "yes_no" else pl.String
-        return cell.replace_strict(table, default=None, return_dtype=dtype)
+        return _word_value(question, cell, _spellings(question, words))
     if question.type in NUMERIC_TYPES:
         if question.type == "int":
             number = cell.cast(pl.Int64, strict=False).cast(pl.Float64)  # accepts a subset of int()
@@ -88,6 +86,22 @@ def _fast_value(question: Question, cell: pl.Expr) -> pl.Expr:
         return pl.when(in_range).then(number).otherwise(_null("number"))  # out of range: coerce words it
     day = pl.when(cell.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).then(cell.str.to_date("%Y-%m-%d", strict=False))
     return pl.when(day.dt.year() >= 1).then(day)  # polars reads year 0, Python's dates start at year 1
+
+
+def _word_value(question: Question, cell: pl.Expr, table: dict[str, Any]) -> pl.Expr:
+    """A yes/no or choice cell looked up in `table` (spelling -> value), exactly as written.
+
+    The spellings are an `Enum`'s categories: casting a cell to it gives the spelling's position, or null
+    for any other text, for ~60% of the CPU of `replace_strict` on the text; yes/no spellings are ordered
+    trues first, so the value is the position compared with their count, and choice values are gathered
+    by position."""
+    spellings = sorted(table, key=lambda word: (table[word] is not True, word))
+    if not spellings:
+        return _null("bool" if question.type == "yes_no" else "text")
+    position = cell.cast(pl.Enum(spellings), strict=False).to_physical()
+    if question.type == "yes_no":
+        return position < sum(1 for word in spellings if table[word] is True)
+    return pl.lit(pl.Series([table[word] for word in spellings], dtype=pl.String)).gather(position)
 
 
 _SPELLINGS: dict[int, tuple[Question, dict[str, Any]]] = {}
