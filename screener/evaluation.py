@@ -302,7 +302,7 @@ class Evaluation(dict[str, Any], ex.Environment):
             id=score_id, title=score.title, value=None, max=score.max, lines=lines,
             groups=[], recent_rounds=recent_rounds(score, self.as_of, (self.rulebook.english or self.rulebook)
                                                    .scores.get(score_id)),
-            reference=score.reference, source=score.source,
+            reference=score.reference, source=score.source, short_title=score.short_title,
         )
         self.categorize(score_id, result)
         result.groups, result.span = total(score, [line.group for line in lines], spans)

@@ -543,9 +543,10 @@ class Interview:
 
     def progress(self) -> Progress:
         """How far along: questions answered (resumed answers included), the most that may still come,
-        and the topic we are in. Questions are chosen by what they decide, so topics interleave: part N
-        counts the topics reached so far (it never falls while answers are added), and "of M" the topics
-        reached or still possible (it never rises); a topic met again reads "continued"."""
+        and the topic we are in. Questions are chosen by what they decide, so topics interleave: `part`
+        counts the topics reached so far (it never falls while answers are added), and `parts` the topics
+        reached or still possible (it never rises), as data for the web API; the heading names the topic
+        only, "continued" when met again."""
         current = self.next_question()
         titles = {t.id: t.title for t in self.rulebook.topics}
         remaining = self.remaining()
@@ -572,17 +573,29 @@ class Progress:
     continued: bool = False  # this topic was reached before: the interview comes back to it
 
     def heading(self) -> str:
-        if not self.part:
-            return self.topic
-        if self.continued:
-            return _("{topic}, continued (part {part} of {parts})").format(
-                topic=self.topic, part=self.part, parts=self.parts)
-        return _("{topic} (part {part} of {parts})").format(topic=self.topic, part=self.part, parts=self.parts)
+        """The section's name only: questions are chosen by what they decide, so sections interleave and
+        "part N of M" read like a count that jumps back and forth; a section met again says so."""
+        if self.part and self.continued:
+            return _("{topic}, continued").format(topic=self.topic)
+        return self.topic
 
     def line(self) -> str:
-        return ngettext("{answered} answered, at most {count} more question",
-                        "{answered} answered, at most {count} more questions", self.remaining).format(
-                            answered=self.answered, count=self.remaining)
+        """The answers so far, and how many questions may still come only once that bound is small.
+
+        `remaining` is a true upper bound but a loose one (every question some undecided route could still
+        read): early on it says 70 when 10 are asked, which alarms and misleads. So it is shown only
+        from CLOSE down, where it is both true and near; empty before the first answer."""
+        if 0 < self.remaining <= CLOSE:
+            return ngettext("{answered} answered, at most {count} more question",
+                            "{answered} answered, at most {count} more questions", self.remaining).format(
+                                answered=self.answered, count=self.remaining)
+        if self.answered:
+            return ngettext("{answered} answered", "{answered} answered", self.answered).format(
+                answered=self.answered)
+        return ""
+
+
+CLOSE = 5  # the progress line counts the questions left once at most this many may come
 
 
 _LOOKUPS: dict[int, tuple[Rulebook, dict[str, tuple[str, ...]]]] = {}

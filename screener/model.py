@@ -26,6 +26,9 @@ def _expression_text(value: object) -> object:
 
 Expression = Annotated[str, BeforeValidator(_expression_text), StringConstraints(min_length=1)]
 Text = Annotated[str, StringConstraints(min_length=1)]
+# A score's name inside a sentence ("Your CRS score: 480."): an acronym or a word or two, never a title.
+SHORT_TITLE_LENGTH = 20
+ShortTitle = Annotated[str, StringConstraints(min_length=1, max_length=SHORT_TITLE_LENGTH)]
 Scalar = str | int | float | bool
 
 
@@ -261,6 +264,9 @@ class Cutoffs(Strict):
 class Score(Cited):
     id: Identifier
     title: Text
+    short_title: ShortTitle | None = Field(
+        default=None, description="The score's short name, as sentences use it: 'CRS' reads \"Your CRS score: "
+        f"480.\" (at most {SHORT_TITLE_LENGTH} characters; without it: \"Your score: 480.\").")
     max: float | None = None
     groups: list[ScoreGroup] = []
     lines: list[ScoreLine] = Field(min_length=1)

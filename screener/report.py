@@ -139,6 +139,7 @@ class ScoreResult:
     source: str | None = None
     span: tuple[float, float] | None = field(default=None, repr=False)  # lowest and highest value possible
     categories: dict[str, bool | None] = field(default_factory=dict)  # round category id -> the person is in it
+    short_title: str | None = None  # the name sentences use ("CRS"), in the report's language
 
     @property
     def missing(self) -> list[str]:

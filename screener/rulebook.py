@@ -1542,6 +1542,7 @@ _PYDANTIC_WORDS = {
     "greater_than": N_("must be greater than {gt}"),
     "greater_than_equal": N_("must be {ge} or more"), "less_than_equal": N_("must be {le} or less"),
     "string_too_short": N_("must not be empty"), "too_short": N_("must not be empty"),
+    "string_too_long": N_("must be at most {max_length} characters"),
 }
 
 

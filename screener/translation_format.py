@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from screener.model import Strict, Text
+from screener.model import ShortTitle, Strict, Text
 
 # The law as this language cites it (LIPR/RIPR for IRPA/IRPR): needed wherever the English item cites the law.
 Citation = Annotated[Text | None, Field(description="the law cited in this language (LIPR/RIPR for IRPA/IRPR); "
@@ -48,6 +48,8 @@ class TableText(Strict):
 
 class ScoreText(Strict):
     title: Text | None = None
+    short_title: ShortTitle | None = Field(default=None, description="the score's short name in this language "
+                                           "(SCG for CRS)")
     reference: Citation = None
     groups: dict[str, Text] = Field(default_factory=dict)
     lines: dict[str, Text] = Field(default_factory=dict)

@@ -214,6 +214,8 @@ def check_translation(
     for sid, (score, file, path) in english["scores"].items():
         base = ("scores", sid)
         need(score.title, (*base, "title"), file, (*path, "title"), _("score '{id}' title").format(id=sid))
+        need(score.short_title, (*base, "short_title"), file, (*path, "short_title"),
+             _("score '{id}' short title").format(id=sid))
         need(score.reference, (*base, "reference"), file, (*path, "reference"),
              _("score '{id}' reference").format(id=sid))
         for index, group in enumerate(score.groups):
@@ -482,6 +484,7 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             for category in score.cutoffs.categories]})
         scores[sid] = score.model_copy(update={
             "title": text(score.title, *base, "title"), "lines": lines, "cutoffs": cutoffs,
+            "short_title": maybe(score.short_title, *base, "short_title"),
             "reference": maybe(score.reference, *base, "reference"),
             "groups": [group.model_copy(update={"title": text(group.title, *base, "groups", group.id)})
                        for group in score.groups]})

@@ -39,3 +39,39 @@ def test_all_command_families_are_there() -> None:
     names = {" ".join(path) for path in commands()}
     assert {"check", "batch", "rules validate", "rules test", "rules explain", "rules diff", "rules schema",
             "rules init"} <= names
+
+
+def _summaries(output: str, heading: str) -> dict[str, str]:
+    """The command list of a group's help: name -> its summary, wrapped lines joined."""
+    rows: dict[str, str] = {}
+    lines = output.split(heading, 1)[1].splitlines()[1:]
+    for line in lines:
+        if not line.strip():
+            break
+        name, _, text = line.strip().partition(" ")
+        if line.startswith("  ") and not line.startswith("   "):  # a command's first line
+            rows[name] = text.strip()
+        else:  # the summary wrapped onto the next line
+            last = list(rows)[-1]
+            rows[last] += " " + line.strip()
+    return rows
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("en", "Commands:"), ("fr", "Commandes :")])
+@pytest.mark.parametrize("group", [[], ["rules"], ["intake"]], ids=lambda group: " ".join(["screener", *group]))
+def test_command_summaries_are_whole_at_80_columns(group: list[str], lang: str, heading: str) -> None:
+    """A summary cut with "..." hides what the command does (French ones are longer): wrapped, never cut."""
+    result = CliRunner().invoke(app, [*group, "--help"], env={"COLUMNS": "80", "SCREENER_LANG": lang})
+    assert result.exit_code == 0
+    summaries = _summaries(result.stdout, heading)
+    command = get_command(app)
+    for name in group:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    assert set(summaries) == set(command.commands)  # type: ignore[attr-defined]
+    for name, summary in summaries.items():
+        assert "..." not in summary and "…" not in summary, (name, summary)
+        assert summary.endswith("."), (name, summary)  # the whole first sentence
+        assert len(summary) > 20, (name, summary)
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert not [line for line in lines if line.strip().startswith((":", "»"))]  # French: no-break space before ":"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from pathlib import Path
 
 import pytest
 
-from screener.interview import Answer, Back, Help, Interview, Invalid, Skip, parse_reply
+from screener import i18n
+from screener.interview import CLOSE, Answer, Back, Help, Interview, Invalid, Progress, Skip, parse_reply
 from screener.rulebook import Rulebook, load_rulebook
 
 RULES = Path(__file__).parent / "fixtures" / "check" / "rules"
@@ -128,9 +130,40 @@ def test_progress_names_the_topic_and_counts(book: Rulebook) -> None:
     interview = Interview.start(book, AS_OF)
     progress = interview.progress()
     assert progress.topic == "About you"
-    assert progress.answered == 0 and progress.remaining >= 3
-    assert progress.heading() == f"About you (part 1 of {len(book.topics)})"
-    assert progress.line() == f"0 answered, at most {progress.remaining} more questions"
+    assert progress.answered == 0 and progress.remaining > CLOSE
+    assert progress.heading() == "About you"  # the section only: no "part 1 of 6" that later jumps back
+    assert progress.line() == ""  # nothing answered yet, and the bound is far from the truth
+
+
+LINES = {"en": (r"(\d+) answered", r", at most (\d+) more questions?"),
+         "fr": (r"Réponses\u00a0: (\d+)", r"; au plus (\d+) autres? questions?")}
+
+
+def shown_numbers(line: str, lang: str) -> tuple[int | None, int | None]:
+    """The numbers a progress line states: (answered, at most this many more), None where it says none."""
+    answered, more = LINES[lang]
+    if not line:
+        return None, None
+    found = re.fullmatch(answered + f"(?:{more})?", line)
+    assert found, line
+    return int(found.group(1)), int(found.group(2)) if found.group(2) else None
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", ["Family", "Family, continued", "", "3 answered", "3 answered, at most 1 more question",
+            "3 answered, at most 5 more questions"]),
+    ("fr", ["Famille", "Famille, suite", "", "Réponses\u00a0: 3", "Réponses\u00a0: 3; au plus 1 autre question",
+            "Réponses\u00a0: 3; au plus 5 autres questions"]),
+])
+def test_the_progress_words_in_english_and_french(lang: str, expected: list[str]) -> None:
+    def line(answered: int, remaining: int) -> str:
+        return Progress(answered=answered, remaining=remaining, topic="", part=0, parts=0).line()
+
+    topic = {"en": "Family", "fr": "Famille"}[lang]
+    with i18n.command_language(lang):
+        assert [Progress(answered=3, remaining=9, topic=topic, part=2, parts=4).heading(),
+                Progress(answered=3, remaining=9, topic=topic, part=2, parts=4, continued=True).heading(),
+                line(0, 70), line(3, CLOSE + 1), line(3, 1), line(3, CLOSE)] == expected
 
 
 def _drive(book: Rulebook, person: dict[str, object], start: dict[str, object] | None = None) -> list[int]:
@@ -165,6 +198,32 @@ def test_the_bound_is_an_upper_bound_that_never_rises(book: Rulebook, person: di
     assert bounds[-1] == 0
     assert all(later <= earlier for earlier, later in itertools.pairwise(bounds)), bounds
     assert all(bound >= asked - index for index, bound in enumerate(bounds)), bounds  # really an upper bound
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("person", PEOPLE, ids=range(len(PEOPLE)))
+def test_every_number_the_progress_line_shows_is_true(book: Rulebook, person: dict[str, object], lang: str) -> None:
+    """The count of answers is exact; "at most N more" appears only once N is small, and N questions or
+    fewer really follow (this one included)."""
+    interview = Interview.start(book, AS_OF)
+    shown: list[tuple[int | None, int | None]] = []
+    headings: list[str] = []
+    while (question := interview.next_question()) is not None:
+        with i18n.command_language(lang):
+            progress = interview.progress()
+            shown.append(shown_numbers(progress.line(), lang))
+            headings.append(progress.heading())
+        if question.id in person:
+            interview.answer(question, book.read_answers({question.id: person[question.id]})[question.id])
+        else:
+            interview.decline(question)
+    asked = len(shown)
+    assert shown[0] == (None, None)
+    for index, (answered, most) in enumerate(shown[1:], start=1):
+        assert answered == index
+        assert most is None or asked - index <= most <= CLOSE, (index, most, asked)
+    assert any(most is not None for _, most in shown)  # the last stretch is counted
+    assert not [heading for heading in headings if re.search(r"\d", heading)]  # no part numbers
 
 
 def test_back_restores_the_bound_and_resumed_answers_are_counted(book: Rulebook) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from typer.core import TyperCommand, TyperGroup
 
 from screener.commands import running
+from screener.commands.coercion import defer_coercion
 from screener.i18n import _, pgettext
 
 TERM = "help"  # msgctxt of the words in usage lines and metavars (`FILE`, `<path>`): short, ambiguous alone
@@ -108,15 +109,27 @@ class _Translated:
 
 
 class HelpCommand(_Translated, TyperCommand):
-    """A command whose `--help` speaks the command's language."""
+    """A command whose `--help` speaks the command's language (and whose options skip typer's validators where
+    they can: `screener.commands.coercion`)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        defer_coercion(self.get_params(ctx))
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         running()  # the command line is parsed: garbage collection resumes (`screener.commands.start_up`)
         return super().invoke(ctx)
 
 
+WHOLE = 10_000  # a summary limit no first sentence reaches: summaries are wrapped, never cut
+
+
 class HelpGroup(_Translated, TyperGroup):
     """A group of commands whose `--help` (and its list of commands) speaks the command's language."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        defer_coercion(self.get_params(ctx))
+        return super().parse_args(ctx, args)
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         super().format_options(ctx, formatter)
@@ -125,9 +138,9 @@ class HelpGroup(_Translated, TyperGroup):
             command = self.get_command(ctx, name)
             if command is not None and not command.hidden:
                 rows.append((name, command))
-        if rows:
-            limit = formatter.width - 6 - max(len(name) for name, _command in rows)
-            _section(formatter, _("Commands:"), [(name, command.get_short_help_str(limit)) for name, command in rows])
+        # each summary whole (its first sentence, or its short_help), wrapped by the list: click's own limit
+        # cuts it with "..." at the terminal's width, which in French hides what the command does
+        _section(formatter, _("Commands:"), [(name, command.get_short_help_str(WHOLE)) for name, command in rows])
 
 
 def help_messages(command: Any, ctx: Any = None, path: str = "screener") -> Iterator[tuple[str | None, str, str]]:

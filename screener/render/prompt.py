@@ -63,7 +63,8 @@ def run_interview(interview: Interview, console: Console, read: Reader) -> None:
         if question.topic != topic:
             topic = question.topic
             console.print(Text("\n" + progress.heading(), style="bold underline"))
-        console.print(Text(progress.line(), style="dim"))
+        if line := progress.line():
+            console.print(Text(line, style="dim"))
         ask(console, question)
         while True:
             console.print("> ", end="")

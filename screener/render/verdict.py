@@ -275,9 +275,8 @@ def standing(report: Report, pathway: PathwayResult) -> str | None:
     if odds is None:
         return None
     score = report.scores[odds.score_id]
-    named = re.search(r"\(([A-Z]{2,})\)", score.title)  # "CRS" of "… Ranking System (CRS) score"
-    head = _("Your {name} score: {score}.").format(name=named.group(1), score=display(odds.value)) if named \
-        else _("Your score: {score}.").format(score=display(odds.value))
+    head = _("Your {name} score: {score}.").format(name=score.short_title, score=display(odds.value)) \
+        if score.short_title else _("Your score: {score}.").format(score=display(odds.value))
     bands = odds.rounds or odds.maybe
     if not bands:
         return head + " " + _("No recent round invited this program.")

@@ -139,7 +139,10 @@ def _shown_back(lines: Sequence[str]) -> str:
 
 def _progress(progress: Progress) -> str:
     heading = progress.heading()
-    text = _("{title}: ").format(title=heading) + progress.line() if heading else progress.line()
+    line = progress.line()
+    text = _("{title}: ").format(title=heading) + line if heading and line else heading or line
+    if not text:
+        return ""
     return f'<p class="progress">{esc(text)}</p>'
 
 
