@@ -120,7 +120,7 @@ def check(
     else:
         rerun = "screener check --details"
     context = Context(rulebook.questions, interview.answers, stale_figures(rulebook, interview.answers, when), rerun,
-                      interview.reach().stuck)
+                      interview.reach().stuck, frozenset(interview.declined))
     if details or report_file is not None:
         _full(rulebook, report, interview, context, details=details, report_file=report_file)
     if not details and str(report_file) != "-":  # `--report -` asked for the full verdict alone on stdout

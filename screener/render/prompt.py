@@ -34,8 +34,7 @@ def ask(console: Console, question: Question) -> None:
 def _check_others(interview: Interview, console: Console, read: Reader, count: int) -> bool:
     """The goal's routes are decided: ask whether to go on with the others. True to go on."""
     interview.offered = True
-    decided = (_("A route for what you want most is open.") if interview.goal_served()
-               else _("The routes for what you want most are decided."))
+    decided = interview.goal_words()
     console.print(Text("\n" + decided, style="bold"))
     console.print(Text(ngettext("Check the other routes too? (at most {count} more question) yes or no",
                                 "Check the other routes too? (at most {count} more questions) yes or no",
