@@ -397,16 +397,16 @@ def test_the_test_client_is_the_supported_one() -> None:
 def test_test_scores_are_shown_back_as_levels_once_the_last_is_in(client: TestClient) -> None:
     """As in the terminal (`Interview.shown_back`, §13.29): after a test's last score, the next page says
     what the four scores convert to; after an earlier score, nothing yet. English and French."""
-    given = [("a:goal", "work"), ("a:english_test", "ielts_general"), ("a:english_score_reading", "7"),
-             ("a:english_score_writing", "7")]
+    given = [("a:goal", "work"), ("a:english_test", "ielts_general"), ("a:english_score_listening", "8"),
+             ("a:english_score_reading", "7")]  # in the order of the test report: listening first
     converted = re.compile(r'<p class="converted" role="status">([^<]*)</p>')
-    third = post_form(client, [*given, ("q", "english_score_listening"), ("answer", "8"), ("action", "next")])
+    third = post_form(client, [*given, ("q", "english_score_writing"), ("answer", "7"), ("action", "next")])
     assert third.status_code == 200 and converted.findall(third.text) == []
-    given.append(("a:english_score_listening", "8"))
+    given.append(("a:english_score_writing", "7"))
     last = [*given, ("q", "english_score_speaking"), ("answer", "7"), ("action", "next")]
     assert converted.findall(post_form(client, last).text) == [
-        "IELTS General Training 7/7/8/7 = CLB 9 in every ability"]
+        "IELTS General Training 8/7/7/7 = CLB 9 in every ability"]
     french = client.post("/interview?lang=fr", content=urlencode(last).encode(),
                          headers={"content-type": "application/x-www-form-urlencoded"})
     assert [html.unescape(line) for line in converted.findall(french.text)] == [
-        "IELTS General Training 7/7/8/7 = NCLC 9 dans chaque compétence"]
+        "IELTS General Training 8/7/7/7 = NCLC 9 dans chaque compétence"]
