@@ -83,6 +83,15 @@ def assert_true_progress(shown: list[tuple[int | None, int | None]], asked: int)
         assert most is None or asked - index <= most <= CLOSE, (index, most, asked)
 
 
+def assert_calm_offer(screen: str, more: str) -> None:
+    """"Check the other routes too?" counts the questions it may add only when that bound is small: a far-off
+    worst case (60 when a few follow) would only deter."""
+    from screener.interview import CLOSE
+
+    found = re.search(more, screen)
+    assert found is None or int(found.group(1)) <= CLOSE, screen[-300:]
+
+
 def interview(book: Rulebook, answers: dict[str, Any]) -> list[str]:
     """The questions asked, answering from `answers` (declining the rest) and, once the goal's routes
     are decided, declining to check the others, as someone who knows what they want would."""
@@ -253,10 +262,11 @@ def test_in_a_terminal(book: Rulebook, name: str) -> None:
     progress: list[tuple[int | None, int | None]] = []  # (answered, at most this many more) as the line says
     while child.expect([re.escape("> "), pexpect.EOF]) == 0:
         before = str(child.before)
+        flat = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", before).split())  # a wrapped prompt reads whole
         if "Check the other routes too?" in before:
+            assert_calm_offer(flat, r"at most (\d+) more question")
             child.sendline("no")
             continue
-        flat = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", before).split())  # a wrapped prompt reads whole
         found = [qid for prompt, ids in prompts.items() if prompt in flat for qid in ids if qid not in asked]
         found.sort(key=lambda qid: qid not in answers)  # same words in English and French: the one they took
         assert found, before[-300:]

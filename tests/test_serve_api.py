@@ -18,6 +18,7 @@ pytest.importorskip("starlette", reason="the serve extra is not installed: pip i
 pytest.importorskip("httpx2", reason="the test extra is not installed: pip install -e '.[serve,test]'")
 
 from starlette.testclient import TestClient
+from test_personas import assert_calm_offer
 
 from screener.answers import AnswerError
 from screener.rulebook import Rulebook, load_rulebook
@@ -284,6 +285,8 @@ def walk(client: TestClient, answers: dict[str, Any]) -> tuple[str, list[str], l
     while 'name="q"' in page or 'value="goal_only"' in page:
         fields = form_fields(page)
         if 'value="goal_only"' in page:
+            assert "Check the other routes too?" in page
+            assert_calm_offer(page, r"At most (\d+) more question")
             page = post_form(client, [*fields, ("action", "goal_only")]).text
             continue
         lines += re.findall(r'<p class="progress">([^<]*)</p>', page)

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from screener.i18n import N_, _, ngettext
-from screener.interview import Answer, Back, Help, Interview, Invalid, Skip, hint, parse_reply
+from screener.interview import CLOSE, Answer, Back, Help, Interview, Invalid, Skip, hint, parse_reply
 from screener.model import Question
 
 Reader = Callable[[], str]
@@ -36,9 +36,10 @@ def _check_others(interview: Interview, console: Console, read: Reader, count: i
     interview.offered = True
     decided = interview.goal_words()
     console.print(Text("\n" + decided, style="bold"))
-    console.print(Text(ngettext("Check the other routes too? (at most {count} more question) yes or no",
-                                "Check the other routes too? (at most {count} more questions) yes or no",
-                                count).format(count=count), style="bold"))
+    offer = ngettext("Check the other routes too? (at most {count} more question) yes or no",
+                     "Check the other routes too? (at most {count} more questions) yes or no",
+                     count).format(count=count) if count <= CLOSE else _("Check the other routes too? yes or no")
+    console.print(Text(offer, style="bold"))  # a far-off bound only deters: counted once small (see Progress)
     while True:
         console.print("> ", end="")
         word = read().strip().lower()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from screener import guidance
 from screener.i18n import N_, _, ngettext
-from screener.interview import Interview, Progress, Step, hint
+from screener.interview import CLOSE, Interview, Progress, Step, hint
 from screener.model import Question
 from screener.report import PathwayResult, Report
 from screener.rulebook import Rulebook
@@ -194,7 +194,8 @@ def offer_page(interview: Interview, state: State, count: int, *, lang: str = "e
     """The goal's routes are decided: go on with the other routes, or see the verdict now."""
     decided = interview.goal_words()
     more = ngettext("Check the other routes too? At most {count} more question.",
-                    "Check the other routes too? At most {count} more questions.", count).format(count=count)
+                    "Check the other routes too? At most {count} more questions.", count).format(count=count) \
+        if count <= CLOSE else _("Check the other routes too?")  # a far-off bound only deters (see Progress)
     others, mine = _("Yes, check the other routes"), _("No, show my result")
     body = (f'{_shown_back(shown_back)}<h1>{esc(decided)}</h1>'
             f'<form method="post" action="{_action(lang)}">{state.hidden()}'
