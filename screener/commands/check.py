@@ -82,6 +82,7 @@ def check(
 
         when = parse_as_of(as_of) or today()
         rulebook = in_chosen_language(load_rulebook_cached(resolve_rules_path(rules)))
+    _warn_coverage(rulebook, when)
     prefilled = read_answer_file(answers) if answers is not None else None
     values = rulebook.read_answers(prefilled.answers) if prefilled else {}
     asking = not no_input and not (as_json and answers is not None)  # a program's file and JSON: nobody to ask
@@ -128,6 +129,19 @@ def check(
         from screener.render.verdict import print_verdict
 
         print_verdict(make_console(), report, rulebook.questions, context=context)
+
+
+def _warn_coverage(rulebook: Rulebook, when: dt.date) -> None:
+    """One line on stderr when the as-of date is before what the rulebook models (never an error)."""
+    notes = rulebook.coverage(when)
+    if notes:
+        from rich.markup import escape
+
+        from screener.render.console import make_console
+
+        console = make_console(stderr=True)
+        for note in notes:
+            console.print(f"[yellow]{escape(_('warning:'))}[/] {escape(note)}", soft_wrap=True)
 
 
 def _print_json(rulebook: Rulebook, answers: dict[str, Any], when: dt.date, *, with_what_if: bool) -> None:

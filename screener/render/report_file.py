@@ -19,13 +19,13 @@ from screener.files import atomic_write
 from screener.i18n import N_, _, current
 from screener.render.verdict import (
     OUTCOME_WORDS,
-    SEVERITY_WORDS,
     Context,
     admissibility_open,
     answers_behind,
     labels,
     ordered,
     reason,
+    severity_word,
 )
 from screener.report import PathwayResult, Report, RequirementResult
 from screener.whatif import WhatIf
@@ -57,9 +57,8 @@ def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> st
     elif not report.flags:
         out += [_("Nothing in your answers raises an admissibility concern."), ""]
     for flag in report.flags:
-        severity = SEVERITY_WORDS.get(flag.severity)
-        label = _(severity) if severity else flag.severity.upper()
-        out += ["- **" + _("{severity}: ").format(severity=md(label)) + f"{md(flag.title)}** — {md(flag.text)}"
+        label = _("{severity}: ").format(severity=md(severity_word(flag)))
+        out += ["- **" + label + f"{md(flag.title)}** — {md(flag.text)}"
                 + (f" ({md(flag.reference)})" if flag.reference else ""), ""]
     for warning in report.warnings:
         out += ["- **" + _("Check your answers: ") + f"{md(warning.title)}** — {md(warning.text)}", ""]
