@@ -225,6 +225,54 @@ def test_a_person_seeking_protection_is_asked_what_decides_the_safe_steps(book: 
     assert "in_us_now" not in interview(book, person("barista_working_year"))
 
 
+# A 29-year-old US engineer (TEER 1, not in a trade), IELTS 8/7/7/7, a bachelor's with an ECA, 3 years of
+# work abroad, single, no offer: the most common user (review6 item 7).
+ENGINEER: dict[str, Any] = {
+    "goal": "live_permanently", "canadian_citizen": "no", "born_in_canada": "no", "canadian_parent": "no",
+    "age": 29, "us_citizen": "yes", "in_us_now": "yes", "marital_status": "single", "dependent_children": 0,
+    "english_test": "ielts_general", "english_score_listening": 8, "english_score_reading": 7,
+    "english_score_writing": 7, "english_score_speaking": 7, "french_test": "none", "education": "bachelors",
+    "education_assessed": "yes", "canadian_education": "none", "occupation_teer": 1, "trade_occupation": "no",
+    "trade_certificate": "no", "foreign_work_years": 3, "canadian_work_years": 0, "continuous_year": "yes",
+    "job_offer": "no", "employer_canadian_affiliate": "no", "settlement_funds_cad": 30000,
+    "sibling_in_canada": "no", "relative_in_canada": "no", "intended_province": "ON",
+    "provincial_nomination": "no", "criminal_record": "no", "impaired_driving": "none",
+    "misrepresentation": "no", "serious_health_condition": "no",
+}
+
+
+def test_an_engineer_is_asked_the_certificate_only_while_the_crs_depends_on_it(book: Rulebook) -> None:
+    """§13.18: the certificate's CRS points count whatever the occupation, so an engineer with Express
+    Entry open is asked it (once); with English below CLB 7 Express Entry is closed, the CRS shown by no
+    open route, and the question is not asked (§13.25)."""
+    asked = interview(book, ENGINEER)
+    assert asked.count("trade_certificate") == 1
+    weak = {**ENGINEER, **{f"english_score_{ability}": 5 for ability in ("listening", "reading", "writing", "speaking")}}
+    assert "trade_certificate" not in interview(book, weak)
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", r"your score (\d+) "), ("fr", r"votre note de (\d+) ")])
+def test_an_engineer_who_answers_what_the_interview_asks_sees_a_crs(
+        book: Rulebook, tmp_path: Path, lang: str, shown: str) -> None:
+    """Answering exactly the questions the interview asked is enough for a CRS on screen; without the
+    certificate answer it is not (so that answer is what the score waited on)."""
+    asked = interview(book, ENGINEER)
+
+    def first_screen(answers: dict[str, Any]) -> str:
+        path = tmp_path / "engineer.yaml"
+        path.write_text(yaml.safe_dump(answers), encoding="utf-8")
+        result = CliRunner().invoke(app, ["check", "--rules", str(REAL), "--answers", str(path), "--no-input",
+                                          "--as-of", AS_OF.isoformat(), "--lang", lang],
+                                    env={"NO_COLOR": "1", "COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        return " ".join(result.stdout.split())
+
+    given = {question: ENGINEER[question] for question in asked}
+    found = re.search(shown, first_screen(given))
+    assert found is not None and 0 < int(found.group(1)) <= 1200
+    assert re.search(shown, first_screen({k: v for k, v in given.items() if k != "trade_certificate"})) is None
+
+
 def test_undecided_routes_name_the_answers_that_would_decide_them(tmp_path: Path) -> None:
     answers = tmp_path / "partial.yaml"
     answers.write_text('goal: work\ncanadian_citizen: "no"\nborn_in_canada: no\ncanadian_parent: "no"\nage: 24\n')
