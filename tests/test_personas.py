@@ -247,7 +247,8 @@ def test_an_engineer_is_asked_the_certificate_only_while_the_crs_depends_on_it(b
     open route, and the question is not asked (§13.25)."""
     asked = interview(book, ENGINEER)
     assert asked.count("trade_certificate") == 1
-    weak = {**ENGINEER, **{f"english_score_{ability}": 5 for ability in ("listening", "reading", "writing", "speaking")}}
+    abilities = ("listening", "reading", "writing", "speaking")
+    weak = {**ENGINEER, **{f"english_score_{ability}": 5 for ability in abilities}}
     assert "trade_certificate" not in interview(book, weak)
 
 
