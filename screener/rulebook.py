@@ -46,7 +46,7 @@ from screener.compiled import (
     slice_at,
 )
 from screener.errors import ScreenerError
-from screener.i18n import N_, _, format_number, ngettext
+from screener.i18n import N_, _, format_date, format_number, ngettext
 from screener.model import (
     NUMERIC_TYPES,
     AnswerWarning,
@@ -326,7 +326,7 @@ class Rulebook:
     def stale(self, as_of: dt.date) -> list[str]:
         """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then."""
         return [_("{what} was due for review on {date}").format(what=self._review_name(item),
-                                                                 date=item.review_by.isoformat())
+                                                                 date=format_date(item.review_by))
                 for item in review_due(self.review_items, as_of)]
 
     def _review_name(self, item: StaleItem) -> str:
