@@ -102,9 +102,9 @@ def test_round_dates_and_the_rules_date_are_words_in_both_languages(crs: tuple[P
 
 
 def test_the_first_of_a_month_reads_as_each_language_writes_it() -> None:
-    from screener import i18n
-
     import datetime as dt
+
+    from screener import i18n
 
     with i18n.language("en"):
         assert i18n.format_date(dt.date(2026, 7, 1)) == "1 July 2026"

@@ -63,7 +63,8 @@ def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, sour
     outcome_columns = [_(OUTCOME_NAMES[o]).capitalize() for o in OUTCOMES]
     tables = [Table(_("Outcomes per pathway"), [_("Pathway"), _("Id"), *outcome_columns],
                     [[pathways[p].title if p in pathways else p, p,
-                      *(format_number(summary.outcomes.get(p, {}).get(o, 0)) for o in OUTCOMES)] for p in summary.pathways],
+                      *(format_number(summary.outcomes.get(p, {}).get(o, 0)) for o in OUTCOMES)]
+                     for p in summary.pathways],
                     numeric={2, 3, 4})]
     best = summary.mentions.get(BEST, {})
     tables.append(Table(_("Best pathway per row"), [_("Pathway"), _("Id"), _("Rows")],
@@ -77,7 +78,8 @@ def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, sour
     if len(missing) > TOP_MISSING:
         note += " " + _("{count} more not shown.").format(count=format_number(len(missing) - TOP_MISSING))
     tables.append(Table(_("Most common missing answers"), [_("Question"), _("Field"), _("Rows")],
-                        [[questions[q].prompt if q in questions else q, q, format_number(n)] for q, n in missing[:TOP_MISSING]],
+                        [[questions[q].prompt if q in questions else q, q, format_number(n)]
+                         for q, n in missing[:TOP_MISSING]],
                         numeric={2}, note=note))
     named = {FLAGS: (_("Admissibility flags"), {i: f.title for i, f in rulebook.flags.items()}),
              LEADS: (_("Leads (routes worth exploring, no legal test)"),
