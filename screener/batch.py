@@ -17,7 +17,7 @@ import json
 import queue
 import re
 import threading
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
@@ -495,11 +495,12 @@ class Blocks:
         """A read's output cells (`output_cells`), and its typed answers with the reason a row cannot be
         read (null if it can); calls `each_row` for its readable rows (numbered after `row_number`)."""
         answers = translated(frame, self.translations)
-        typed, reasons = self.coercion(answers)
+        typed, reasons, inert = self.coercion.read(answers)
         error = frame.select(pl.coalesce(pl.col(PROBLEM), pl.lit(reasons)).alias(FAILED))[FAILED]
         if self.each_row is not None:
             readable(self.each_row, answers, error, self.cells, frame, self.letter_ids, row_number)
-        return output_cells(frame, self.reader.columns), pl.DataFrame([*typed.get_columns(), error])
+        inert = inert - set(self.translations)  # the fast path read the map's value, not the cell written out
+        return output_cells(frame, self.reader.columns, inert), pl.DataFrame([*typed.get_columns(), error])
 
     def source(self, *_: object) -> Iterator[pl.DataFrame]:
         """The query's source: the prepared blocks, in order (waits only while the next is prepared)."""
@@ -548,10 +549,13 @@ class Blocks:
             preparing.join()
 
 
-def output_cells(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+def output_cells(frame: pl.DataFrame, columns: list[str], inert: Collection[str] = ()) -> pl.DataFrame:
     """A block's input cells as the output writes them, named in0, in1…: blank as empty, formulas made
-    inert (done once per read, not per query block: each `select` costs a query's set-up)."""
-    return frame.select([escape_cells(pl.col(name)).alias(f"in{i}") for i, name in enumerate(columns)])
+    inert (done once per read, not per query block: each `select` costs a query's set-up). The columns of
+    `inert` hold no cell a spreadsheet could run (`Coercion.read`): their cells skip the formula test,
+    which costs more than anything else done to a cell here."""
+    return frame.select([(non_empty(pl.col(name)) if name in inert else escape_cells(pl.col(name))).alias(f"in{i}")
+                         for i, name in enumerate(columns)])
 
 
 def output_columns(compiled: columnar.Compiled) -> list[pl.Expr]:

@@ -471,7 +471,7 @@ def requirement_result(state: Evaluation, rule: RequirementRule) -> RequirementR
         id=requirement.id, status=status, text=text, actual=actual, needed=needed,
         reference=requirement.reference, source=requirement.source, advice=advice,
         missing=sorted(blockers) if status == "unknown" else [],
-        reads=sorted(state.rulebook.graph.questions_of_node(rule.condition.node)) if status == "failed" else [],
+        reads=sorted(state.rulebook.graph.questions_of_node(rule.condition.node)) if status != "met" else [],
     )
 
 
@@ -697,7 +697,9 @@ def open_questions(
 
 
 def _relevant(state: Evaluation, wanted: set[str], skipped: set[str]) -> set[str]:
-    """Replace questions whose relevance is still unknown by the questions that decide it."""
+    """Replace questions whose relevance is still unknown by the questions that decide it; when nothing
+    left to ask can decide it (the person skipped those or was unsure), the question itself is asked:
+    unknown is not no (§13.16), so it may matter."""
     result: set[str] = set()
     seen: set[str] = set()
     pending = list(wanted)
@@ -714,5 +716,8 @@ def _relevant(state: Evaluation, wanted: set[str], skipped: set[str]) -> set[str
         if relevant is True:
             result.add(question_id)
         elif relevant is None:
-            pending.extend(why)
+            if why - skipped:
+                pending.extend(why)
+            else:
+                result.add(question_id)
     return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ from screener.rulebook import Rulebook
 
 _SCALE = re.compile(r"\b([A-Z]{2,6})\)")  # "(CLB)", "(anglais, CLB)": a level scale's short name
 GOAL = "goal"  # the contract's question of what the person wants most; no rule reads it
+UNSURE = "unsure"  # the contract's choice for "I am not sure" (§13.20): unknown, and the person may find out
 # Commands in either language, whatever language is chosen (like oui/non for yes/no).
 HELP_WORDS = frozenset({"?", "help", "h", "aide"})
 BACK_WORDS = frozenset({"back", "b", "<", "retour", "r"})
@@ -238,14 +239,14 @@ class Interview:
         for pathway_id in self.rulebook.pathways:
             statuses = []
             deps: set[str] = set()
-            blocked = False  # a requirement stays unknown whatever is still asked (e.g. "unsure", declined)
+            blocked = False  # a requirement stays unknown whatever the person answers (§13.24: for a lawyer)
             for rule in state.rules.requirements[pathway_id]:
                 value, _ = state.run(rule.condition)
                 statuses.append(status_of(value))
                 if value is None:
                     reads = graph.questions_of_node(rule.condition.node)
                     deps |= reads
-                    blocked = blocked or not self._askable(state, reads)
+                    blocked = blocked or not (self._askable(state, reads) or self.unknown_to_person(reads))
             outcome = outcome_of(statuses)
             if outcome != "ineligible":
                 open_ids.append(pathway_id)
@@ -270,6 +271,12 @@ class Interview:
                             scores, self._askable(state, flags | leads), frozenset(open_ids), frozenset(stuck),
                             self._askable(state, leads))
         return self._reach
+
+    def unknown_to_person(self, reads: Iterable[str]) -> frozenset[str]:
+        """Of `reads`, the questions the person skipped or answered "not sure": unknown, not no (§13.16,
+        §13.20). A route waiting on them is undecided and still worth deciding otherwise: the person may
+        find out, so its other questions are asked (never these again)."""
+        return frozenset(q for q in reads if q in self.declined or self.answers.get(q) == UNSURE)
 
     def _askable(self, state: Evaluation, wanted: set[str] | frozenset[str]) -> frozenset[str]:
         """Of `wanted`, those that may still be asked: unanswered, not declined, not implied, not known
@@ -367,6 +374,16 @@ class Interview:
         if not pending or pending & self.goal_scope():
             return 0
         return self.remaining()
+
+    def goal_words(self) -> str:
+        """Where the goal's routes stand once no question can decide them further, in one sentence: open,
+        decided, or waiting on answers the person skipped or was not sure of (unknown is not no)."""
+        if self.goal_served():
+            return _("A route for what you want most is open.")
+        if self.wanted():
+            return _("No more questions can decide the routes for what you want most: they wait on answers "
+                     "you skipped or were not sure of.")
+        return _("The routes for what you want most are decided.")
 
     def goal_question(self) -> Question | None:
         """The goal is asked first (as IRCC's Come to Canada tool starts), once."""

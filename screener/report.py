@@ -24,7 +24,7 @@ class RequirementResult:
     source: str | None
     advice: str | None
     missing: list[str] = field(default_factory=list)
-    reads: list[str] = field(default_factory=list)  # failed: the questions it reads (screens show their answers)
+    reads: list[str] = field(default_factory=list)  # failed or unknown: the questions it reads (screens show them)
 
     def to_json(self) -> dict[str, Any]:
         data = {

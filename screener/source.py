@@ -74,12 +74,15 @@ def safe_loader_class() -> type[yaml.SafeLoader]:
     import yaml
 
     base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    STR, scalar, plain_text = "tag:yaml.org,2002:str", yaml.ScalarNode, base.yaml_constructors["tag:yaml.org,2002:str"]
 
     class Loader(base):  # type: ignore[valid-type,misc]
         filename = ""
 
         def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
             """PyYAML's constructors raise plain ValueErrors (bad dates, huge integers): give them a place."""
+            if node.tag == STR and type(node) is scalar and self.yaml_constructors[STR] is plain_text:
+                return node.value  # what PyYAML's constructor returns, without its bookkeeping (most values)
             try:
                 return super().construct_object(node, deep=deep)
             except (ValueError, TypeError, AttributeError, OverflowError) as exc:
@@ -99,25 +102,30 @@ def safe_loader_class() -> type[yaml.SafeLoader]:
 
     def construct_mapping(loader: Loader, node: yaml.MappingNode) -> LocatedDict:
         result = LocatedDict()
+        file, construct = loader.filename, loader.construct_object
         result.position = at(loader, node)
-        result.key_positions = {}
-        result.value_positions = {}
+        result.key_positions = key_positions = {}
+        result.value_positions = value_positions = {}
         loader.flatten_mapping(node)
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = construct(key_node, deep=True)
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
                 raise DuplicateKeyError(at(loader, key_node), key)
-            result[key] = loader.construct_object(value_node, deep=True)
-            result.key_positions[key] = at(loader, key_node)
-            result.value_positions[key] = at(loader, value_node)
+            result[key] = construct(value_node, deep=True)
+            mark = key_node.start_mark
+            key_positions[key] = Position(file, mark.line + 1, mark.column + 1)
+            mark = value_node.start_mark
+            value_positions[key] = Position(file, mark.line + 1, mark.column + 1)
         return result
 
     def construct_sequence(loader: Loader, node: yaml.SequenceNode) -> LocatedList:
-        result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+        file, construct = loader.filename, loader.construct_object
+        result = LocatedList([construct(child, deep=True) for child in node.value])
         result.position = at(loader, node)
-        result.item_positions = [at(loader, child) for child in node.value]
+        result.item_positions = [Position(file, child.start_mark.line + 1, child.start_mark.column + 1)
+                                 for child in node.value]
         return result
 
     Loader.add_constructor("tag:yaml.org,2002:map", construct_mapping)

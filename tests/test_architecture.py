@@ -212,3 +212,28 @@ def test_the_process_leaves_its_objects_to_the_exit() -> None:
             "from screener.cli import main; sys.argv = ['screener', '--help']; main()")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.strip().endswith("frozen True")
+
+
+def test_the_entry_point_imports_the_command_line_with_the_collector_paused() -> None:
+    """`screener` (and `python -m screener`) import `screener.cli` through `screener.launch`, which pauses the
+    collector meanwhile, then freezes what exists and gives the collector back before the command runs."""
+    import tomllib
+
+    scripts = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["screener"] == "screener.launch:main"
+    assert "screener.launch" in (PACKAGE / "__main__.py").read_text(encoding="utf-8")
+    code = ("import gc, importlib.util, sys\n"
+            "class CommandLine:  # stands in for screener.cli: says what it sees when imported and when run\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        return importlib.util.spec_from_loader(name, self) if name == 'screener.cli' else None\n"
+            "    def create_module(self, spec):\n"
+            "        return None\n"
+            "    def exec_module(self, module):\n"
+            "        print('imported', gc.isenabled())\n"
+            "        module.main = lambda: print('running', gc.isenabled(), gc.get_freeze_count() > 0)\n"
+            "sys.meta_path.insert(0, CommandLine())\n"
+            "from screener.launch import main\n"
+            "main()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == ["imported False", "running True True"]

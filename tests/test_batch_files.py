@@ -494,3 +494,46 @@ def test_letters_one_verdict_per_readable_row_named_by_the_id_column(
     names = sorted(p.name for p in html_folder.iterdir())
     assert len(names) == 3 and all(name.endswith(".html") and "/" not in name for name in names)
     assert "<script" not in (html_folder / names[0]).read_text(encoding="utf-8")
+
+
+def test_field_columns_the_fast_path_reads_whole_skip_the_formula_test(rulebook: Rulebook) -> None:
+    """Issue 15: the formula test is the dearest thing done to an input cell, so a column whose every cell
+    the fast path read (yes/no and choice words, plain numbers, amounts, dates) skips it for that block.
+    An `int` column never does (polars reads "+5"), nor a column with a cell Python had to read."""
+    import polars as pl
+
+    from screener.columnar import Coercion
+
+    fields = {"us_citizen": "c0", "education": "c1", "settlement_funds_cad": "c2", "age": "c3", "marital_status": "c4"}
+    coercion = Coercion(list(rulebook.questions.values()), fields)
+    raw = pl.DataFrame({"c0": ["yes", "No", None], "c1": ["masters", "", "Secondary"], "c2": ["$25,000", "100", "7"],
+                        "c3": ["29", "41", "17"], "c4": ["single", "married ", "married"]})
+    _, reasons, inert = coercion.read(raw)
+    assert reasons.to_list() == [None, None, None]
+    assert inert == {"c0", "c1", "c2"}  # not age (int), not marital_status ("married " went to answers.coerce)
+
+
+@pytest.mark.parametrize(("column", "cell"), [("age", "+29"), ("age", "-0"), ("us_citizen", "=yes"),
+                                              ("settlement_funds_cad", "-5"), ("education", "@masters")])
+def test_field_cells_a_spreadsheet_would_run_are_still_escaped(
+        tmp_path: Path, rulebook: Rulebook, column: str, cell: str) -> None:
+    """Whether a field's cell is read as an answer or refused, the output never holds it unescaped."""
+    rows = [["age", "us_citizen", "settlement_funds_cad", "education"], ["30", "no", "1000", "masters"]]
+    rows[1][rows[0].index(column)] = cell
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(csv_text(rows), encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code in (0, 1), result.stderr  # 1: the cell was refused (an error row)
+    got = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert got[0][column] == "'" + cell
+
+
+def test_a_mapped_answer_is_escaped_as_it_was_written(tmp_path: Path) -> None:
+    """A map's `values:` turn the written cell into the rulebook's word before the fast path reads it: the
+    cell written out is the original, so its column is escaped whatever the fast path read."""
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text('values:\n  us_citizen:\n    "+oui": "yes"\n', encoding="utf-8")
+    rows = [["age", "us_citizen"], ["30", "+oui"], ["31", "no"]]
+    got, _, _ = screen(tmp_path, "in.csv", csv_text(rows).encode("utf-8"), "--map", str(mapping))
+    assert [row["us_citizen"] for row in got] == ["'+oui", "no"]
+    assert [row["error"] for row in got] == ["", ""]

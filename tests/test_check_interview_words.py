@@ -20,7 +20,7 @@ from screener.web.api import next_question
 
 HERE = Path(__file__).parent
 AS_OF = dt.date(2026, 11, 25)
-ABILITIES = ("reading", "writing", "listening", "speaking")
+ABILITIES = ("listening", "reading", "writing", "speaking")  # as IELTS, CELPIP, TEF and TCF reports list them
 
 
 @pytest.fixture(scope="module")
@@ -40,24 +40,48 @@ def scores_shown(book: Rulebook, test_question: str, test: str, scores: list[flo
     return shown
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_scores_are_asked_in_the_order_of_the_test_report(book: Rulebook, lang: str) -> None:
+    """Listening, reading, writing, speaking: the order of IELTS, CELPIP, TEF and TCF reports and of IRCC's
+    forms, so a person reads them off the report top to bottom (the ids keep their names)."""
+    from test_personas import interview, person
+
+    answers = {**person("climate_scientist"), "english_test": "ielts_general", "french_test": "tcf_canada",
+               "marital_status": "married", "partner_status": "foreign", "partner_accompanying": "yes",
+               "partner_language_test": "yes"}
+    for ability in ABILITIES:
+        answers |= {f"english_score_{ability}": 7, f"partner_clb_{ability}": 7,
+                    f"french_score_{ability}": 12 if ability in ("writing", "speaking") else 400}
+    with language(lang):
+        asked = interview(book.in_language(lang), answers)
+    for prefix in ("english_score_", "french_score_", "partner_clb_"):
+        group = [question for question in asked if question.startswith(prefix)]
+        assert group == [prefix + ability for ability in ABILITIES]
+        start = asked.index(group[0])
+        assert asked[start:start + 4] == group  # one after the other, as on the report
+    order = [question.id for question in book.question_order()]
+    for prefix in ("english_clb_", "french_nclc_"):  # a firm's template lists the levels in the same order
+        assert [qid for qid in order if qid.startswith(prefix)] == [prefix + ability for ability in ABILITIES]
+
+
 def test_equal_levels_read_as_one_line_after_the_last_score(book: Rulebook) -> None:
-    shown = scores_shown(book, "english_test", "ielts_general", [7, 7, 8, 7])
+    shown = scores_shown(book, "english_test", "ielts_general", [8, 7, 7, 7])
     assert shown[:3] == [[], [], []]  # nothing until the test is complete
-    assert shown[3] == ["IELTS General Training 7/7/8/7 = CLB 9 in every ability"]
+    assert shown[3] == ["IELTS General Training 8/7/7/7 = CLB 9 in every ability"]
 
 
 def test_different_levels_name_the_lowest_ability(book: Rulebook) -> None:
-    shown = scores_shown(book, "english_test", "ielts_general", [7.5, 7, 8, 6.5])
-    assert shown[3] == ["IELTS General Training 7.5/7/8/6.5 = CLB 9/9/9/8: at least CLB 8 in every ability "
+    shown = scores_shown(book, "english_test", "ielts_general", [8, 7.5, 7, 6.5])
+    assert shown[3] == ["IELTS General Training 8/7.5/7/6.5 = CLB 9/9/9/8: at least CLB 8 in every ability "
                         "(lowest: English speaking score)"]
 
 
 def test_french_tests_use_nclc_and_french_words(book: Rulebook) -> None:
-    assert scores_shown(book, "french_test", "tcf_canada", [460, 10, 470, 11])[3] == [
-        "TCF Canada 460/10/470/11 = NCLC 7 in every ability"]
+    assert scores_shown(book, "french_test", "tcf_canada", [470, 460, 10, 11])[3] == [
+        "TCF Canada 470/460/10/11 = NCLC 7 in every ability"]
     with language("fr"):
-        shown = scores_shown(book.in_language("fr"), "english_test", "ielts_general", [7.5, 7, 8, 7])
-    assert shown[3] == ["IELTS General Training 7,5/7/8/7 = NCLC 9 dans chaque compétence"]
+        shown = scores_shown(book.in_language("fr"), "english_test", "ielts_general", [8, 7.5, 7, 7])
+    assert shown[3] == ["IELTS General Training 8/7,5/7/7 = NCLC 9 dans chaque compétence"]
 
 
 def test_french_rule_texts_say_nclc_for_english_levels_too(book: Rulebook) -> None:

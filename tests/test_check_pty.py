@@ -282,9 +282,9 @@ def test_test_scores_are_shown_back_as_levels(tmp_path: Path) -> None:
     finish(child)
     out = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", seen.getvalue()).split())
     assert child.exitstatus == 0
-    assert asked[:5] == ["Which accepted English test", "reading score on that test", "writing score on that test",
-                         "listening score on that test", "speaking score on that test"]
-    assert ("= IELTS General Training 7.5/7/8/6.5 = CLB 9/9/9/8: at least CLB 8 in every ability "
+    assert asked[:5] == ["Which accepted English test", "listening score on that test", "reading score on that test",
+                         "writing score on that test", "speaking score on that test"]  # as the test report lists them
+    assert ("= IELTS General Training 8/7.5/7/6.5 = CLB 9/9/9/8: at least CLB 8 in every ability "
             "(lowest: English speaking score)") in out  # one line, after the last score
     assert out.count("in every ability") == 1 and "from that score" not in out
     assert out.count("(a number from 0 to 9 in steps of 0.5, like 6.5)") == 4  # IELTS's scale, not 0 to 90

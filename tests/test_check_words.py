@@ -110,7 +110,8 @@ def test_the_staleness_line_only_for_a_figure_that_decided_something(tmp_path: P
 
 def test_a_route_no_answer_can_open_is_not_offered_as_undecided(tmp_path: Path) -> None:
     """After "No" to "Are you a citizen?" the citizenship route can only close (§13.24): the first screen
-    does not list it among the routes that answers would decide, it counts it with the closed ones."""
+    does not list it among the routes that answers would decide, but counts it with the undecided ones,
+    never with the closed (its outcome is incomplete: unknown is not no)."""
     answers = {"goal": "work", "canadian_citizen": "no", "age": 41, "us_citizen": "yes", "job_offer": "yes",
                "cusma_profession": "yes", "criminal_record": "no", "impaired_driving": "none",
                "misrepresentation": "no", "serious_health_condition": "no"}
@@ -120,7 +121,10 @@ def test_a_route_no_answer_can_open_is_not_offered_as_undecided(tmp_path: Path) 
     assert screen.startswith("Open to you: CUSMA professional work permit")
     assert "You may already be a Canadian citizen" not in screen
     closed = sum(p["outcome"] == "ineligible" for p in report["pathways"].values())
-    assert f"{closed + 1} closed" in screen or f"Closed: {closed + 1} routes" in screen
+    undecided = sum(p["outcome"] == "incomplete" for p in report["pathways"].values())
+    assert f"{closed} closed" in screen and f"{closed + 1} closed" not in screen
+    listed = screen.count(" • ")  # the undecided routes an answer could open, each on a line of its own
+    assert f"{undecided - listed} undecided" in screen
 
 
 def test_an_amount_reads_as_money(tmp_path: Path) -> None:

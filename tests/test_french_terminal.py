@@ -19,7 +19,7 @@ from typing import Any
 import pexpect
 import pytest
 import yaml
-from test_personas import assert_true_progress, interview, progress_numbers
+from test_personas import assert_calm_offer, assert_true_progress, interview, progress_numbers
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -82,6 +82,7 @@ def drive(book: Rulebook, name: str) -> tuple[list[str], list[str], str]:
     while child.expect([re.escape("> "), pexpect.EOF]) == 0:
         before = " ".join(ANSI.sub("", str(child.before)).replace(NBSP, " ").split())
         if "Vérifier aussi les autres voies?" in before:
+            assert_calm_offer(before, r"au plus (\d+) autres? questions?")
             child.sendline("non")
             continue
         found = [qid for prompt, ids in prompts.items() if prompt in before for qid in ids if qid not in asked]

@@ -418,3 +418,25 @@ def test_saved_amounts_read_back_as_the_same_amount(amount: float, suffix: str) 
             strict_json(path.read_text(encoding="utf-8"))
     assert coerce(FUNDS, raw["funds"]) == value
     assert coerce(OFFER, raw["offer"]) is True and coerce(AGE, raw["age"]) == 30
+
+
+def test_every_common_spelling_of_a_word_is_read_by_the_fast_path_as_coerce_reads_it() -> None:
+    """Issue 15: yes/no and choice cells are looked up by polars (an Enum of the spellings), not Python.
+    Every spelling `_spellings` lists for the shipped rulebook's word questions comes out of the fast path
+    with coerce's own value, and any other text is left to coerce (null)."""
+    from screener.answers import FALSE_WORDS, TRUE_WORDS
+    from screener.columnar import _spellings
+    from screener.labels import choice_spellings
+    from screener.rulebook import load_rulebook
+
+    rulebook = load_rulebook(Path(__file__).parent.parent / "rules")
+    words = [q for q in rulebook.questions.values() if q.type in ("yes_no", "choice")]
+    assert {q.type for q in words} == {"yes_no", "choice"}
+    others = ["", "maybe", " yes", "YES!", "=yes", "x" * 30]
+    for question in words:
+        listed = sorted(TRUE_WORDS | FALSE_WORDS) if question.type == "yes_no" else choice_spellings(question)
+        spellings = list(_spellings(question, listed))
+        got = pl.DataFrame({"cell": spellings + others}).select(
+            Coercion([question], {question.id: "cell"}).values)[question.id].to_list()
+        assert got[:len(spellings)] == [coerce(question, cell) for cell in spellings], question.id
+        assert got[len(spellings):] == [None] * len(others), question.id

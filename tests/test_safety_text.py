@@ -60,3 +60,31 @@ def test_every_protection_lead_shows_whole(tmp_path: Path, lang: str) -> None:
     shown = verdict(tmp_path, lang, 50, minor)
     for lead in ("us_asylum_help", "stca_exception_lawyer"):
         assert lead_text(lang, lead) in shown
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_coming_overland_without_living_in_the_us_still_gets_the_safe_steps(tmp_path: Path, lang: str) -> None:
+    """Someone who will come overland from the US but answered "no" to living there (an undocumented person
+    may well say no) is turned away by the STCA: the short screen still gives the safe advice (§13.21)."""
+    shown = verdict(tmp_path, lang, 80, {**FEARS_RETURN, "in_us_now": "no", "goal": "protection"})
+    assert lead_text(lang, "us_asylum_help") in shown
+
+
+def asylum_step(lang: str, index: int) -> str:
+    """The text of the asylum pathway's next step `index`, from the rule files themselves."""
+    if lang == "en":
+        pathways = yaml.safe_load((RULES / "pathways" / "asylum.yaml").read_text(encoding="utf-8"))["pathways"]
+        return words(pathways[0]["next_steps"][index]["text"])
+    french = yaml.safe_load((RULES / "pathways" / "asylum.fr.yaml").read_text(encoding="utf-8"))["pathways"]
+    return words(french["asylum_claim"]["next_steps"][index]["text"])
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_family_exception_screen_shows_the_official_crossing_step(tmp_path: Path, lang: str) -> None:
+    """With the family exception the claim is open; the one step on the short screen is how to make it
+    safely (at an official crossing, never between them), and no text beside it says the claim is impossible."""
+    shown = verdict(tmp_path, lang, 80, {**FEARS_RETURN, "own_family_in_canada_stca": "yes", "goal": "protection"})
+    step = asylum_step(lang, 0)
+    assert ("official land border crossing" in step) or ("point d'entrée terrestre officiel" in step)
+    assert step in shown
+    assert "cannot make a claim" not in shown and "ne peuvent pas présenter" not in shown

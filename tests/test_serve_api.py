@@ -18,6 +18,7 @@ pytest.importorskip("starlette", reason="the serve extra is not installed: pip i
 pytest.importorskip("httpx2", reason="the test extra is not installed: pip install -e '.[serve,test]'")
 
 from starlette.testclient import TestClient
+from test_personas import assert_calm_offer
 
 from screener.answers import AnswerError
 from screener.rulebook import Rulebook, load_rulebook
@@ -284,6 +285,8 @@ def walk(client: TestClient, answers: dict[str, Any]) -> tuple[str, list[str], l
     while 'name="q"' in page or 'value="goal_only"' in page:
         fields = form_fields(page)
         if 'value="goal_only"' in page:
+            assert "Check the other routes too?" in page
+            assert_calm_offer(page, r"At most (\d+) more question")
             page = post_form(client, [*fields, ("action", "goal_only")]).text
             continue
         lines += re.findall(r'<p class="progress">([^<]*)</p>', page)
@@ -397,16 +400,16 @@ def test_the_test_client_is_the_supported_one() -> None:
 def test_test_scores_are_shown_back_as_levels_once_the_last_is_in(client: TestClient) -> None:
     """As in the terminal (`Interview.shown_back`, §13.29): after a test's last score, the next page says
     what the four scores convert to; after an earlier score, nothing yet. English and French."""
-    given = [("a:goal", "work"), ("a:english_test", "ielts_general"), ("a:english_score_reading", "7"),
-             ("a:english_score_writing", "7")]
+    given = [("a:goal", "work"), ("a:english_test", "ielts_general"), ("a:english_score_listening", "8"),
+             ("a:english_score_reading", "7")]  # in the order of the test report: listening first
     converted = re.compile(r'<p class="converted" role="status">([^<]*)</p>')
-    third = post_form(client, [*given, ("q", "english_score_listening"), ("answer", "8"), ("action", "next")])
+    third = post_form(client, [*given, ("q", "english_score_writing"), ("answer", "7"), ("action", "next")])
     assert third.status_code == 200 and converted.findall(third.text) == []
-    given.append(("a:english_score_listening", "8"))
+    given.append(("a:english_score_writing", "7"))
     last = [*given, ("q", "english_score_speaking"), ("answer", "7"), ("action", "next")]
     assert converted.findall(post_form(client, last).text) == [
-        "IELTS General Training 7/7/8/7 = CLB 9 in every ability"]
+        "IELTS General Training 8/7/7/7 = CLB 9 in every ability"]
     french = client.post("/interview?lang=fr", content=urlencode(last).encode(),
                          headers={"content-type": "application/x-www-form-urlencoded"})
     assert [html.unescape(line) for line in converted.findall(french.text)] == [
-        "IELTS General Training 7/7/8/7 = NCLC 9 dans chaque compétence"]
+        "IELTS General Training 8/7/7/7 = NCLC 9 dans chaque compétence"]

@@ -340,7 +340,7 @@ def test_the_shipped_french_citations_name_the_french_acts() -> None:
 
 
 FRENCH_LINK = ("https://www.canada.ca/fr/immigration-refugies-citoyennete/", "https://www.quebec.ca/",
-               "https://www.international.gc.ca/")
+               "https://www.international.gc.ca/", "https://stepstojustice.ca/fr/")
 
 
 def _french_and_english_steps() -> list[tuple[str, str | None, str | None]]:

@@ -119,7 +119,7 @@ def check(
     else:
         rerun = "screener check --details"
     context = Context(rulebook.questions, interview.answers, stale_figures(rulebook, interview.answers, when), rerun,
-                      interview.reach().stuck)
+                      interview.reach().stuck, frozenset(interview.declined))
     if details or report_file is not None:
         _full(rulebook, report, interview, context, details=details, report_file=report_file)
     if not details:

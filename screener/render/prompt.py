@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from screener.i18n import N_, _, ngettext
-from screener.interview import Answer, Back, Help, Interview, Invalid, Skip, hint, parse_reply
+from screener.interview import CLOSE, Answer, Back, Help, Interview, Invalid, Skip, hint, parse_reply
 from screener.model import Question
 
 Reader = Callable[[], str]
@@ -34,12 +34,12 @@ def ask(console: Console, question: Question) -> None:
 def _check_others(interview: Interview, console: Console, read: Reader, count: int) -> bool:
     """The goal's routes are decided: ask whether to go on with the others. True to go on."""
     interview.offered = True
-    decided = (_("A route for what you want most is open.") if interview.goal_served()
-               else _("The routes for what you want most are decided."))
+    decided = interview.goal_words()
     console.print(Text("\n" + decided, style="bold"))
-    console.print(Text(ngettext("Check the other routes too? (at most {count} more question) yes or no",
-                                "Check the other routes too? (at most {count} more questions) yes or no",
-                                count).format(count=count), style="bold"))
+    offer = ngettext("Check the other routes too? (at most {count} more question) yes or no",
+                     "Check the other routes too? (at most {count} more questions) yes or no",
+                     count).format(count=count) if count <= CLOSE else _("Check the other routes too? yes or no")
+    console.print(Text(offer, style="bold"))  # a far-off bound only deters: counted once small (see Progress)
     while True:
         console.print("> ", end="")
         word = read().strip().lower()

@@ -23,6 +23,7 @@ from rich.text import Text
 from screener import guidance
 from screener.evaluation import display
 from screener.i18n import N_, _, format_date, format_money, ngettext
+from screener.interview import UNSURE
 from screener.model import Question
 from screener.report import (
     FlagResult,
@@ -46,11 +47,15 @@ def ordered(report: Report) -> list[PathwayResult]:
     return sorted(report.pathways.values(), key=lambda p: (OUTCOME_ORDER[p.outcome], p.rank, p.id))
 
 
-def labels(questions: dict[str, Question], ids: Iterable[str], limit: int | None = None) -> str:
-    """Question ids as short labels; past `limit`, the rest are counted instead of listed."""
+def labels(questions: dict[str, Question], ids: Iterable[str], limit: int | None = None,
+           marks: Mapping[str, str] | None = None) -> str:
+    """Question ids as short labels; past `limit`, the rest are counted instead of listed. Ids in `marks`
+    come first, each followed by its mark ("Canadian citizen (you were not sure)")."""
+    marks = marks or {}
     position = {qid: index for index, qid in enumerate(questions)}
-    ordered_ids = sorted(ids, key=lambda q: (position.get(q, len(position)), q))  # the rulebook's order
-    names = [questions[q].short_label if q in questions else q for q in ordered_ids]
+    ordered_ids = sorted(set(ids) | marks.keys(),
+                         key=lambda q: (q not in marks, position.get(q, len(position)), q))  # the rulebook's order
+    names = [(questions[q].short_label if q in questions else q) + marks.get(q, "") for q in ordered_ids]
     if limit is not None and len(names) > limit:
         rest = len(names) - limit
         return ngettext("{names} and {count} more", "{names} and {count} more", rest).format(
@@ -58,16 +63,31 @@ def labels(questions: dict[str, Question], ids: Iterable[str], limit: int | None
     return ", ".join(names)
 
 
-def reason(pathway: PathwayResult, questions: dict[str, Question]) -> str:
+def reason(pathway: PathwayResult, questions: dict[str, Question], context: Context | None = None) -> str:
     """The one-line reason: what is needed for a closed pathway (never the rule's words alone, which may
     read as a statement about the person), question labels instead of ids for undecided pathways."""
     if pathway.outcome == "ineligible" and pathway.failed:
         return _("Needed: {text}").format(text=pathway.failed[0].text)
     if pathway.outcome == "incomplete":
-        missing = sorted({name for r in pathway.unknown for name in r.missing})
-        if missing:
-            return _("Needs: {answers}").format(answers=labels(questions, missing, limit=3))
+        needs = needed_answers(pathway, context or Context(questions), limit=3)
+        if needs:
+            return _("Needs: {answers}").format(answers=needs)
     return pathway.reason
+
+
+def unsure_of(pathway: PathwayResult, context: Context) -> dict[str, str]:
+    """What keeps an undecided pathway unknown on the person's side: answers they were not sure of and
+    questions they skipped, each with a mark that says which (unknown is not no, §13.16, §13.20)."""
+    reads = {name for r in pathway.unknown for name in (*r.reads, *r.missing)}
+    marks = {q: _(" (you were not sure)") for q in reads if context.answers.get(q) == UNSURE}
+    marks |= {q: _(" (skipped)") for q in reads if q in context.declined}
+    return marks
+
+
+def needed_answers(pathway: PathwayResult, context: Context, limit: int | None) -> str:
+    """The answers that would decide an undecided pathway, the person's own unknowns first; "" when none."""
+    missing = {name for r in pathway.unknown for name in r.missing}
+    return labels(context.questions, missing, limit=limit, marks=unsure_of(pathway, context))
 
 
 class Link(Text):
@@ -85,7 +105,8 @@ class Context:
     answers: Mapping[str, Any] = field(default_factory=dict)
     stale: list[str] = field(default_factory=list)  # figures used in this verdict that may be out of date
     rerun: str = "screener check --details"  # the command that shows the full detail
-    stuck: frozenset[str] = frozenset()  # undecided routes no answer can open any more (§13.24): not offered
+    stuck: frozenset[str] = frozenset()  # undecided routes no answer can open any more (§13.24): counted, not listed
+    declined: frozenset[str] = frozenset()  # questions the person skipped: unknown, never no
 
 
 def summary(report: Report, context: Context, width: int = 80) -> list[RenderableType]:
@@ -100,7 +121,9 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
     opened = guidance.realistic_order(report)
     undecided = guidance.realistic_order(
         report, [p for p in ordered(report) if p.outcome == "incomplete" and p.id not in context.stuck])
-    closed = [p for p in report.pathways.values() if p.outcome == "ineligible" or p.id in context.stuck]
+    # undecided routes no answer can open (§13.24): counted with the undecided, never with the closed
+    unlisted = sum(p.outcome == "incomplete" and p.id in context.stuck for p in report.pathways.values())
+    closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
     safety = [lead for lead in report.leads if lead.safety]  # never fitted away, in any language or width
     leads = [lead for lead in report.leads if not lead.safety]
     for limits in _fits():
@@ -117,7 +140,7 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
         if leads and limits.undecided and not now:
             titles = "; ".join(lead.title for lead in leads)
             parts += [Text(""), hang(_("Also worth exploring: "), Text(titles))]
-        tail = _tail(report, context, opened, undecided, closed, limits)
+        tail = _tail(report, context, opened, undecided, closed, limits, unlisted)
         if limits.last or count_lines(parts + tail, width) <= SCREEN_LINES:
             return parts + tail
     raise AssertionError("unreachable")  # pragma: no cover
@@ -295,21 +318,20 @@ def _undecided_short(undecided: list[PathwayResult], context: Context, limit: in
         return []
     parts: list[RenderableType] = [Text(""), Text(_("Undecided: these answers would decide them"), style="bold")]
     for pathway in undecided[:limit]:
-        missing = sorted({name for r in pathway.unknown for name in r.missing})
-        needs = labels(context.questions, missing, limit=2) if missing else _("a lawyer's review")
+        needs = needed_answers(pathway, context, limit=2) or _("a lawyer's review")
         parts.append(hang("• ", Text(_("{title}: ").format(title=pathway.title)).append(needs, style="bold"), 2))
     return parts
 
 
 def _tail(report: Report, context: Context, opened: list[PathwayResult], undecided: list[PathwayResult],
-          closed: list[PathwayResult], limits: _Limits) -> list[RenderableType]:
+          closed: list[PathwayResult], limits: _Limits, unlisted: int = 0) -> list[RenderableType]:
     parts: list[RenderableType] = [Text("")]
     more = []
     if len(opened) > limits.opened:
         count = len(opened) - limits.opened
         more.append(ngettext("{count} open", "{count} open", count).format(count=count))
-    if len(undecided) > limits.undecided:
-        count = len(undecided) - limits.undecided
+    if len(undecided) + unlisted > limits.undecided:
+        count = max(len(undecided) - limits.undecided, 0) + unlisted
         more.append(ngettext("{count} undecided", "{count} undecided", count).format(count=count))
     if closed:
         more.append(ngettext("{count} closed", "{count} closed", len(closed)).format(count=len(closed)))
@@ -346,11 +368,11 @@ def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf 
     parts += _flags(report, questions)
     parts += _answer_warnings(report)
     parts.append(Text(""))
-    parts.append(_table(report, questions))
+    parts.append(_table(report, context))
     parts += _eligible(report)
     parts += _leads(report)
     parts += _ineligible(report, context)
-    parts += _undecided(report, questions)
+    parts += _undecided(report, context)
     parts += _scores(report, questions)
     if suggestions is not None:
         parts += _what_if(report, suggestions, questions)
@@ -401,14 +423,14 @@ def _headline(report: Report) -> Text:
     return text
 
 
-def _table(report: Report, questions: dict[str, Question]) -> Table:
+def _table(report: Report, context: Context) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
     table.add_column(_("Pathway"), ratio=3)
     table.add_column(_("Outcome"), no_wrap=True)
     table.add_column(_("Why"), ratio=4)
     for pathway in ordered(report):
         table.add_row(pathway.title, Text(_(OUTCOME_WORDS[pathway.outcome]), style=OUTCOME_STYLE[pathway.outcome]),
-                      reason(pathway, questions))
+                      reason(pathway, context.questions, context))
     return table
 
 
@@ -527,17 +549,19 @@ def _ineligible(report: Report, context: Context) -> list[RenderableType]:
     return parts
 
 
-def _undecided(report: Report, questions: dict[str, Question]) -> list[RenderableType]:
+def _undecided(report: Report, context: Context) -> list[RenderableType]:
+    questions = context.questions
     waiting = [p for p in ordered(report) if p.outcome == "incomplete"]
     missing = sorted({name for p in waiting for r in p.unknown for name in r.missing})
-    if not missing:
+    marks = {q: mark for p in waiting for q, mark in unsure_of(p, context).items()}
+    if not missing and not marks:
         return []
     best = report.best_pathway
     if best is not None and report.pathways[best].kind == "citizenship":
         return [_heading(_("Still undecided")), Text(
             _("As a Canadian citizen you would not need the other pathways, so they were not screened."))]
     text = Text(_("Answering these would decide the undecided pathways: "))
-    text.append(labels(questions, missing, limit=8))
+    text.append(labels(questions, missing, limit=8, marks=marks))
     text.append(_(". Rerun screener check to answer them."), style="dim")
     return [_heading(_("Still undecided")), text]
 

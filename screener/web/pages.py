@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from screener import guidance
 from screener.i18n import N_, _, ngettext
-from screener.interview import Interview, Progress, Step, hint
+from screener.interview import CLOSE, Interview, Progress, Step, hint
 from screener.model import Question
 from screener.report import PathwayResult, Report
 from screener.rulebook import Rulebook
@@ -192,9 +192,10 @@ def question_page(interview: Interview, question: Question, state: State, *, val
 def offer_page(interview: Interview, state: State, count: int, *, lang: str = "en",
                shown_back: Sequence[str] = ()) -> str:
     """The goal's routes are decided: go on with the other routes, or see the verdict now."""
-    decided = _("The routes for what you want most are decided.")
+    decided = interview.goal_words()
     more = ngettext("Check the other routes too? At most {count} more question.",
-                    "Check the other routes too? At most {count} more questions.", count).format(count=count)
+                    "Check the other routes too? At most {count} more questions.", count).format(count=count) \
+        if count <= CLOSE else _("Check the other routes too?")  # a far-off bound only deters (see Progress)
     others, mine = _("Yes, check the other routes"), _("No, show my result")
     body = (f'{_shown_back(shown_back)}<h1>{esc(decided)}</h1>'
             f'<form method="post" action="{_action(lang)}">{state.hidden()}'
@@ -240,7 +241,7 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
         if undecided:
             heading = _("Undecided: these answers would decide them")
             parts.append(f"<h2>{esc(heading)}</h2><ul>" + "".join(
-                f"<li>{esc(_('{title}: ').format(title=p.title))}<strong>{esc(_needs(rulebook, p))}</strong></li>"
+                f"<li>{esc(_('{title}: ').format(title=p.title))}<strong>{esc(_needs(interview, p))}</strong></li>"
                 for p in undecided) + "</ul>")
         closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
         if closed:
@@ -293,11 +294,12 @@ def _steps(pathway: PathwayResult) -> str:
         f"<li>{esc(' '.join(step.text.split()))}</li>" for step in pathway.next_steps) + "</ol>"
 
 
-def _needs(rulebook: Rulebook, pathway: PathwayResult) -> str:
-    from screener.render.verdict import labels  # the verdict screen's wording (a pure function)
+def _needs(interview: Interview, pathway: PathwayResult) -> str:
+    """What would decide an undecided route, the person's skipped and unsure answers first."""
+    from screener.render.verdict import Context, needed_answers  # the verdict screen's wording (pure functions)
 
-    missing = sorted({name for requirement in pathway.unknown for name in requirement.missing})
-    return labels(rulebook.questions, missing, limit=3) if missing else _("a lawyer's review")
+    context = Context(interview.rulebook.questions, interview.answers, declined=frozenset(interview.declined))
+    return needed_answers(pathway, context, limit=3) or _("a lawyer's review")
 
 
 def details_html(rulebook: Rulebook, interview: Interview, report: Report) -> str:
@@ -309,8 +311,8 @@ def details_html(rulebook: Rulebook, interview: Interview, report: Report) -> st
     from screener.render.verdict import Context
     from screener.whatif import what_if
 
-    context = Context(rulebook.questions, interview.answers,
-                      stale_figures(rulebook, interview.answers, interview.as_of))
+    stale = stale_figures(rulebook, interview.answers, interview.as_of)
+    context = Context(rulebook.questions, interview.answers, stale, declined=frozenset(interview.declined))
     text = markdown(report, what_if(rulebook, interview.answers, report), context)
     text = text.split("\n", 1)[1] if text.startswith("# ") else text  # the page has its own title
     rendered: str = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
