@@ -51,13 +51,13 @@ def render_impact(console: Console, impact: Impact, source: str, limit: int) -> 
             continue
         total = sum(counts.values())
         detail = ", ".join(f"{a} → {b}: {n}" for (a, b), n in counts.most_common())
-        console.print(f"  {pid:<{width}} {format_number(total):>6}" + (f"   {detail}" if detail else ""))
+        console.print(f"  {pid:<{width}} {format_number(total):>5}" + (f"   {detail}" if detail else ""))
     heading, note = _("Scores"), _("(rows whose score changes)")
     console.print(f"[bold]{heading}[/]  {note}")
     for sid, count in impact.score_counts().items():
         parts = [f"{name.replace('_', ' ')} {n}" for name, n in count.items() if name != "changed" and n]
         changed = format_number(count["changed"])
-        console.print(f"  {sid:<{width}} {changed:>6}" + (f"   {', '.join(parts)}" if parts else ""))
+        console.print(f"  {sid:<{width}} {changed:>5}" + (f"   {', '.join(parts)}" if parts else ""))
     for row, which, fields in impact.unreadable if limit <= 0 else impact.unreadable[:limit]:
         where = escape(_("row {row}:").format(row=row))
         text = {"both": _("cannot be read (fields: {fields})"),
