@@ -80,6 +80,8 @@ class RulebookInfo(Strict):
     jurisdiction: Text | None = None
     disclaimer: Text
     review_by: dt.date | None = None
+    covers_from: dt.date | None = Field(default=None, description="The earliest date the rules model: an as-of "
+                                        "date before it gets a warning (rules that began later would be applied).")
     languages: Languages | None = Field(default=None, description="Languages whose translation files (*.fr.yaml) "
                                         "must have every text: a missing one is then an error, not a warning.")
 

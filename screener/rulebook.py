@@ -323,11 +323,22 @@ class Rulebook:
         indexed.sort(key=lambda pair: (rank.get(pair[1].topic, len(rank)), pair[0]))
         return [question for _, question in indexed]
 
+    def coverage(self, as_of: dt.date) -> list[str]:
+        """A warning when `as_of` is before the earliest date the rules model (`covers_from`): never an error,
+        since lawyers look back on purpose, but rules that began later would be applied to that date."""
+        start = self.info.covers_from
+        if start is None or as_of >= start:
+            return []
+        return [_("{date} is before {start}, the earliest date the rulebook '{title}' models: rules that began "
+                  "later are applied to it").format(date=as_of.isoformat(), start=start.isoformat(),
+                                                    title=self.info.title)]
+
     def stale(self, as_of: dt.date) -> list[str]:
-        """Warnings for time-sensitive data in force on `as_of` whose review date has passed by then."""
-        return [_("{what} was due for review on {date}").format(what=self._review_name(item),
-                                                                 date=format_date(item.review_by))
-                for item in review_due(self.review_items, as_of)]
+        """Warnings about the rulebook's data on `as_of`: a date before its coverage, and time-sensitive data
+        in force then whose review date has passed."""
+        return self.coverage(as_of) + [_("{what} was due for review on {date}").format(
+            what=self._review_name(item), date=format_date(item.review_by))
+            for item in review_due(self.review_items, as_of)]
 
     def _review_name(self, item: StaleItem) -> str:
         """What is due for review, in this rulebook's language (its own titles)."""

@@ -413,3 +413,12 @@ def test_test_scores_are_shown_back_as_levels_once_the_last_is_in(client: TestCl
                          headers={"content-type": "application/x-www-form-urlencoded"})
     assert [html.unescape(line) for line in converted.findall(french.text)] == [
         "IELTS General Training 8/7/7/7 = NCLC 9 dans chaque compétence"]
+
+
+def test_the_web_verdict_page_shows_a_medical_flag_before_the_routes(client: TestClient) -> None:
+    """§13.30 (review5 item 6): a warning-level flag is on the first screen too, before any route."""
+    page, _, _ = walk(client, {**person("married_to_canadian"), "serious_health_condition": True})
+    text = html.unescape(page)
+    title = "A health condition may raise medical inadmissibility"
+    assert "WARNING:" in text and title in text
+    assert text.index(title) < text.index("<h2>Open to you")  # the open routes' heading

@@ -51,7 +51,8 @@ def check(
         "--details", help="The full verdict: every requirement, scores, what-if, references (paged on a terminal).")]
     = False,
     report_file: Annotated[Path | None, typer.Option(
-        "--report", metavar="FILE", help="Also write the full verdict to FILE: Markdown (.md) or HTML (.html).",
+        "--report", metavar="FILE",
+        help="Also write the full verdict to FILE: Markdown (.md) or HTML (.html); - for Markdown on stdout.",
         show_default=False)] = None,
     lang: LangOption = None,
 ) -> None:
@@ -81,6 +82,7 @@ def check(
 
         when = parse_as_of(as_of) or today()
         rulebook = in_chosen_language(load_rulebook_cached(resolve_rules_path(rules)))
+    _warn_coverage(rulebook, when)
     prefilled = read_answer_file(answers) if answers is not None else None
     values = rulebook.read_answers(prefilled.answers) if prefilled else {}
     asking = not no_input and not (as_json and answers is not None)  # a program's file and JSON: nobody to ask
@@ -122,11 +124,24 @@ def check(
                       interview.reach().stuck, frozenset(interview.declined))
     if details or report_file is not None:
         _full(rulebook, report, interview, context, details=details, report_file=report_file)
-    if not details:
+    if not details and str(report_file) != "-":  # `--report -` asked for the full verdict alone on stdout
         from screener.render.console import make_console
         from screener.render.verdict import print_verdict
 
         print_verdict(make_console(), report, rulebook.questions, context=context)
+
+
+def _warn_coverage(rulebook: Rulebook, when: dt.date) -> None:
+    """One line on stderr when the as-of date is before what the rulebook models (never an error)."""
+    notes = rulebook.coverage(when)
+    if notes:
+        from rich.markup import escape
+
+        from screener.render.console import make_console
+
+        console = make_console(stderr=True)
+        for note in notes:
+            console.print(f"[yellow]{escape(_('warning:'))}[/] {escape(note)}", soft_wrap=True)
 
 
 def _print_json(rulebook: Rulebook, answers: dict[str, Any], when: dt.date, *, with_what_if: bool) -> None:
@@ -154,8 +169,9 @@ def _full(rulebook: Rulebook, report: Report, interview: Interview, context: Con
         write_report(report_file, report, suggestions, context)
         from screener.render.console import make_console
 
-        make_console(stderr=True).print(_("Full verdict written to {file}.").format(file=report_file), markup=False,
-                                        soft_wrap=True)
+        if str(report_file) != "-":
+            make_console(stderr=True).print(_("Full verdict written to {file}.").format(file=report_file), markup=False,
+                                            soft_wrap=True)
     if details:
         from screener.render.console import make_console
         from screener.render.verdict import print_parts, verdict

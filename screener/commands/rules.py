@@ -14,6 +14,8 @@ from screener.errors import ScreenerError
 from screener.i18n import _, ngettext
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from rich.console import Console
 
     from screener.model import Case
@@ -75,14 +77,16 @@ def rules_validate(
     _warn_stale(console, rulebook)
 
 
-def _warn_stale(console: Console, *rulebooks: Rulebook) -> None:
-    """Past-due `review_by` dates, each said once even when several rulebooks share it."""
+def _warn_stale(console: Console, *rulebooks: Rulebook, dates: tuple[dt.date, ...] = ()) -> None:
+    """Past-due `review_by` dates, and `dates` before a rulebook's coverage, each said once even when
+    several rulebooks share it."""
     from rich.markup import escape
 
     from screener.compiled import today
 
-    warnings = dict.fromkeys(warning for rulebook in rulebooks
-                             for warning in in_chosen_language(rulebook).stale(today()))
+    chosen = [in_chosen_language(rulebook) for rulebook in rulebooks]
+    warnings = dict.fromkeys([warning for rulebook in chosen for date in dates for warning in rulebook.coverage(date)]
+                             + [warning for rulebook in chosen for warning in rulebook.stale(today())])
     label = escape(_("warning:"))
     for warning in warnings:
         console.print(f"[yellow]{label}[/] {escape(warning)}", soft_wrap=True)
@@ -280,7 +284,7 @@ def rules_diff(
     from screener.render.rules_diff import render_impact
 
     console = make_console()
-    _warn_stale(console, old_book, new_book)
+    _warn_stale(console, old_book, new_book, dates=(date, new_date))
     render_impact(console, impact, answers, limit)
 
 
@@ -313,15 +317,16 @@ def rules_explain(
         raise ScreenerError(_("no pathway '{pathway}' in {rulebook}").format(pathway=pathway, rulebook=rulebook.path)
                             + did_you_mean(pathway, rulebook.pathways),
                             details=[_("pathways: {ids}").format(ids=", ".join(rulebook.pathways))])
+    date = parse_as_of(as_of) or today()
     text = (pathway_list_markdown(rulebook) if pathway is None
-            else pathway_markdown(rulebook, pathway, parse_as_of(as_of) or today(), today()))
+            else pathway_markdown(rulebook, pathway, date, today()))
     if markdown:
         sys.stdout.write(text)
         return
     from rich.markdown import Markdown
 
     console = make_console()
-    _warn_stale(console, rulebook)
+    _warn_stale(console, rulebook, dates=(date,))
     console.print(Markdown(text, hyperlinks=False))
 
 

@@ -128,8 +128,7 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
     leads = [lead for lead in report.leads if not lead.safety]
     for limits in _fits():
         parts: list[RenderableType] = [_summary_headline(report, opened, undecided, flags)]
-        if flags:
-            parts += _blocking(flags, others, limits.flag_text)
+        parts += _blocking(flags, others, limits.flag_text)
         for lead in safety:
             parts += _lead(lead, with_text=True)
         now = bool(leads) and not opened and not flags  # nothing open: what to do now comes first
@@ -260,7 +259,11 @@ def _lead(lead: LeadResult, with_text: bool) -> list[RenderableType]:
 
 
 def _blocking(flags: list[FlagResult], others: list[FlagResult], with_text: bool) -> list[RenderableType]:
-    """Serious admissibility flags before any pathway (§13.30): no pathway helps a person who cannot enter."""
+    """Every admissibility flag before any pathway (§13.30): no pathway helps a person who cannot enter.
+    Serious ones read STOP, with the others' titles under them; without a serious one, each flag (a medical
+    or criminality warning, a note) is its own line, marked as in the full detail, never fitted away."""
+    if not flags and not others:
+        return []
     parts: list[RenderableType] = [Text("")]
     for flag in flags:
         line = Text(_("STOP: "), style="bold red").append(flag.title, style="bold")
@@ -268,8 +271,20 @@ def _blocking(flags: list[FlagResult], others: list[FlagResult], with_text: bool
         if with_text:
             parts.append(Padding(Text(_first_sentence(flag.text)), (0, 0, 0, 6), expand=False))
     for flag in others:
-        parts.append(Padding(Text(_("Also: {title}").format(title=flag.title)), (0, 0, 0, 6), expand=False))
+        if flags:
+            parts.append(Padding(Text(_("Also: {title}").format(title=flag.title)), (0, 0, 0, 6), expand=False))
+            continue
+        parts.append(Text(_("{severity}: ").format(severity=severity_word(flag)), style="bold yellow").append(
+            flag.title, style="bold"))
+        if with_text:
+            parts.append(Padding(Text(_first_sentence(flag.text)), (0, 0, 0, 2), expand=False))
     return parts
+
+
+def severity_word(flag: FlagResult) -> str:
+    """WARNING, NOTE, SERIOUS in the reader's language (a rulebook's own severity in capitals)."""
+    severity = SEVERITY_WORDS.get(flag.severity)
+    return _(severity) if severity else flag.severity.upper()
 
 
 def _open(report: Report, opened: list[PathwayResult], limits: _Limits) -> list[RenderableType]:
@@ -678,8 +693,7 @@ def _flags(report: Report, questions: dict[str, Question]) -> list[RenderableTyp
             parts.append(Text(_("Nothing in your answers raises an admissibility concern.")))
         return parts
     for flag in report.flags:
-        severity = SEVERITY_WORDS.get(flag.severity)
-        line = Text(_("{severity}: ").format(severity=_(severity) if severity else flag.severity.upper()),
+        line = Text(_("{severity}: ").format(severity=severity_word(flag)),
                     style="bold red" if flag.severity == "serious" else "bold yellow")
         line.append(flag.title, style="bold")
         line.append("\n" + flag.text)

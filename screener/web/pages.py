@@ -22,7 +22,7 @@ from screener import guidance
 from screener.i18n import N_, _, ngettext
 from screener.interview import CLOSE, Interview, Progress, Step, hint
 from screener.model import Question
-from screener.report import PathwayResult, Report
+from screener.report import FlagResult, PathwayResult, Report
 from screener.rulebook import Rulebook
 
 CSS = """
@@ -225,12 +225,18 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
         parts.append(_steps(proof))
         parts.append(f"<p>{esc(_(NO_VISA))}</p>")
     else:
-        serious = [flag for flag in report.flags if flag.severity == "serious"]
-        if serious:
+        if report.flags:  # every admissibility flag before any route (§13.30), serious ones first
+            from screener.render.verdict import severity_word  # the verdict screen's words (a pure function)
+
             stop = _("STOP: ").strip()
+
+            def marked(flag: FlagResult) -> str:
+                return _("{severity}: ").format(severity=severity_word(flag)).strip()
+
+            ranked = sorted(report.flags, key=lambda flag: flag.severity != "serious")
             parts.append("<ul>" + "".join(
-                f'<li><span class="stop">{esc(stop)}</span> <strong>{esc(flag.title)}</strong>. {esc(flag.text)}</li>'
-                for flag in serious) + "</ul>")
+                f'<li><span class="stop">{esc(stop if flag.severity == "serious" else marked(flag))}'
+                f'</span> <strong>{esc(flag.title)}</strong>. {esc(flag.text)}</li>' for flag in ranked) + "</ul>")
         opened = guidance.realistic_order(report)
         if opened:
             title = _("Open to you, most realistic first:") if len(opened) > 1 else _("Open to you:")

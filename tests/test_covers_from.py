@@ -1,0 +1,83 @@
+"""`covers_from`: an as-of date before what the rulebook models warns, one line, and never stops the run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from lawyer_kit import cli, copy_book, edit
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+
+
+def shipped_start() -> str:
+    info = yaml.safe_load((RULES / "rulebook.yaml").read_text(encoding="utf-8"))["rulebook"]
+    return str(info["covers_from"])
+
+
+def answers(tmp_path: Path) -> Path:
+    path = tmp_path / "me.yaml"
+    path.write_text("age: 30\ncanadian_citizen: 'no'\n", encoding="utf-8")
+    return path
+
+
+def warnings(stderr: str, label: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith(label)]
+
+
+@pytest.mark.parametrize(("lang", "label", "words"), [
+    ("en", "warning:", "is before"), ("fr", "avertissement\u00a0:", "est antérieure au")])
+def test_check_before_the_coverage_warns_once_and_still_answers(tmp_path: Path, lang: str, label: str,
+                                                                  words: str) -> None:
+    result = cli("check", "--answers", str(answers(tmp_path)), "--no-input", "--as-of", "2008-06-01",
+                 "--lang", lang)
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in warnings(result.stderr, label) if "2008-06-01" in line]
+    assert words in line and shipped_start() in line
+    assert result.stdout.strip()  # the verdict is still shown
+
+
+def test_the_first_covered_day_and_today_give_no_warning(tmp_path: Path) -> None:
+    for day in (shipped_start(), None):
+        args = ["--as-of", day] if day else []
+        result = cli("check", "--answers", str(answers(tmp_path)), "--no-input", *args, "--lang", "en")
+        assert result.exit_code == 0, result.output
+        assert "earliest date" not in result.output
+
+
+def test_json_lists_it_with_the_review_warnings(tmp_path: Path) -> None:
+    result = cli("check", "--answers", str(answers(tmp_path)), "--json", "--as-of", "2008-06-01", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert any("2008-06-01" in line and shipped_start() in line for line in report["review_due"])
+    day = cli("check", "--answers", str(answers(tmp_path)), "--json", "--as-of", shipped_start(), "--lang", "en")
+    assert not any("earliest date" in line for line in json.loads(day.stdout)["review_due"])
+
+
+def test_batch_warns_on_stderr(tmp_path: Path) -> None:
+    intake = tmp_path / "intake.csv"
+    intake.write_text("age,canadian_citizen\n30,no\n", encoding="utf-8")
+    result = cli("batch", str(intake), "-o", str(tmp_path / "out.csv"), "--as-of", "2008-06-01", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert [line for line in warnings(result.stderr, "warning:") if "2008-06-01 is before" in line]
+
+
+def test_a_lawyers_own_rulebook_sets_it_and_explain_warns(tmp_path: Path) -> None:
+    book = copy_book(tmp_path)
+    edit(book / "rulebook.yaml", "  review_by: 2030-01-01\n", "  review_by: 2030-01-01\n  covers_from: 2020-01-01\n")
+    assert cli("rules", "validate", str(book)).exit_code == 0
+    before = cli("rules", "explain", "--rules", str(book), "--as-of", "2019-12-31", "--lang", "en")
+    assert before.exit_code == 0, before.output
+    assert "2019-12-31 is before 2020-01-01" in before.output
+    on = cli("rules", "explain", "--rules", str(book), "--as-of", "2020-01-01", "--lang", "en")
+    assert "is before" not in on.output
+
+
+def test_a_bad_date_is_a_validation_error_at_its_place(tmp_path: Path) -> None:
+    book = copy_book(tmp_path)
+    edit(book / "rulebook.yaml", "  review_by: 2030-01-01\n", "  review_by: 2030-01-01\n  covers_from: 1 May 2020\n")
+    result = cli("rules", "validate", str(book))
+    assert result.exit_code == 1
+    assert f"{book / 'rulebook.yaml'}:7:" in result.output and "covers_from" in result.output

@@ -1,0 +1,74 @@
+"""Admissibility comes first (canada-rules.md §13.30), on every screen that shows routes.
+
+review5 item 6: a medical flag (`serious_health_condition: yes`, severity "warning") appeared only in
+`--details`. Every flag the report raises is on the first screen, before any route, in English and
+French; the `--report` file and the web verdict page put it before the routes too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from screener.cli import app
+
+REAL = Path(__file__).parent.parent / "rules"
+AS_OF = dt.date(2026, 11, 25)
+BASE = {"goal": "work", "canadian_citizen": "no", "age": 41, "us_citizen": "yes", "job_offer": "yes",
+        "cusma_profession": "yes", "criminal_record": "no", "impaired_driving": "none", "misrepresentation": "no",
+        "serious_health_condition": "no"}
+CASES = {
+    "medical": {"serious_health_condition": "yes"},
+    "conviction_too_early": {"criminal_record": "yes", "criminal_conviction": "yes",
+                             "years_since_sentence_completed": 2},
+    "old_dui": {"impaired_driving": "before_2018_12_18", "years_since_sentence_completed": 12},
+    "misrepresentation": {"misrepresentation": "yes", "serious_health_condition": "yes"},
+}
+ROUTE_HEADINGS = ("Open to you", "Undecided:", "Voie ouverte", "Voies ouvertes", "À déterminer")
+
+
+def check(tmp_path: Path, answers: dict[str, Any], *extra: str, lang: str = "en") -> str:
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(answers), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--rules", str(REAL), "--answers", str(path), "--no-input",
+                                      "--as-of", AS_OF.isoformat(), "--lang", lang, *extra],
+                                env={"NO_COLOR": "1", "COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def first_route_line(lines: list[str]) -> int:
+    """The first line of the screen's route sections (the headline above them is not a route list)."""
+    return next(n for n, line in enumerate(lines) if n > 0 and line.startswith(ROUTE_HEADINGS))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_flag_is_on_the_first_screen_before_any_route(tmp_path: Path, case: str, lang: str) -> None:
+    answers = {**BASE, **CASES[case]}
+    flags = json.loads(check(tmp_path, answers, "--json", lang=lang))["flags"]
+    assert flags, case  # each case raises at least one flag
+    screen = check(tmp_path, answers, lang=lang)
+    lines = screen.splitlines()
+    text = " ".join(" ".join(lines[:first_route_line(lines)]).split())
+    for flag in flags:
+        assert " ".join(flag["title"].split()) in text, (flag["title"], screen)
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "WARNING: "), ("fr", "AVERTISSEMENT : ")])
+def test_a_medical_warning_is_marked_as_in_the_details(tmp_path: Path, lang: str, word: str) -> None:
+    screen = check(tmp_path, {**BASE, **CASES["medical"]}, lang=lang)
+    assert word in screen.replace("\u00a0", " ")
+    assert "STOP" not in screen and "ARRÊT" not in screen  # a warning is not a bar
+
+
+def test_the_report_file_puts_every_flag_before_the_routes(tmp_path: Path) -> None:
+    target = tmp_path / "verdict.md"
+    check(tmp_path, {**BASE, **CASES["medical"]}, "--report", str(target))
+    text = target.read_text(encoding="utf-8")
+    assert text.index("A health condition may raise medical inadmissibility") < text.index("## Routes open to you")
