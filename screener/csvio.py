@@ -274,25 +274,12 @@ class CsvReader:
             if not data:
                 continue
             frame, leftover = self.parse(data, line_number, eof)
-            if self.has_empty_row(data):
-                frame = frame.filter(pl.col(PROBLEM).is_not_null()
-                                     | ~pl.all_horizontal(pl.col(self.columns).fill_null("") == ""))
             line_number += data.count(b"\n", 0, len(data) - len(leftover))
             carry = leftover + carry
             if frame.height:
                 if self.swapped:
                     frame = frame.with_columns(pl.col(self.columns).str.replace_many(["\r", "\n"], ["\n", "\r"]))
                 yield Chunk(frame, getattr(self.source, "raw_bytes", self.bytes_read))  # of the file as stored
-
-    def has_empty_row(self, data: bytes) -> bool:
-        """Whether `data` holds a line of separators only, as Excel saves a blank row: such a row is a gap,
-        like a blank line (and a blank row of a workbook), not a person. A substring search, so a block
-        without one costs next to nothing."""
-        if len(self.columns) < 2:
-            return False  # a blank line, already skipped
-        empty = self.delimiter.encode("utf-8") * (len(self.columns) - 1)
-        return data.startswith(empty + b"\n") or data.startswith(empty + b"\r\n") or \
-            b"\n" + empty + b"\n" in data or b"\n" + empty + b"\r\n" in data or data.endswith(b"\n" + empty)
 
     # -- one block of whole lines
 

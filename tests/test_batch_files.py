@@ -180,13 +180,6 @@ def test_blank_rows_of_a_workbook_are_gaps_as_blank_lines_of_a_csv(
     assert b"\n\n" in with_lines
     csv_rows, _, _ = screen(tmp_path, "gaps.csv", with_lines)
     assert len(csv_rows) == len(got)
-    # Excel saves a blank row of a sheet as a line of separators only: also a gap, in either line ending
-    empty = "," * (len(rows[0]) - 1)
-    lines = csv_text(table(rulebook)).splitlines()
-    commas = "\n".join([lines[0], lines[1], empty, empty + "\r", *lines[2:], empty]).encode("utf-8")
-    comma_rows, _, _ = screen(tmp_path, "commas.csv", commas)
-    assert [row["Name"] for row in comma_rows] == [person["Name"] for person in PEOPLE]
-    assert verdicts(rulebook, comma_rows) == verdicts(rulebook, clean)
 
 
 def test_xlsx_output_when_the_output_name_says_so(tmp_path: Path, rulebook: Rulebook,
