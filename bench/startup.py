@@ -6,9 +6,10 @@ run, interleaved, several times, and the medians compared, so the ratio does not
 Wall time is the budget; CPU time (user + system of the child) is printed too, as it moves far less on a
 shared machine. `screener rules test` on the same rules is timed in the same turns against one
 `check --json` (budget 2x, issue 15). Children run with bytecode written and read, as an installed
-package has it (`PYTHONDONTWRITEBYTECODE` would recompile every module on every run). Usage:
+package has it (`PYTHONDONTWRITEBYTECODE` would recompile every module on every run). `--no-cache` runs
+screener without its rulebook cache (`SCREENER_CACHE_DIR=off`; budget 2.5x); the baseline is the same. Usage:
 
-    python bench/startup.py [--repeat 9] [--rules DIR] [--answers FILE]
+    python bench/startup.py [--repeat 9] [--rules DIR] [--answers FILE] [--no-cache]
 """
 
 from __future__ import annotations
@@ -68,7 +69,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--rules", type=Path, default=ROOT / "rules")
     parser.add_argument("--answers", type=Path)
+    parser.add_argument("--no-cache", action="store_true", help="run screener with SCREENER_CACHE_DIR=off")
     args = parser.parse_args()
+    if args.no_cache:
+        ENV["SCREENER_CACHE_DIR"] = "off"
     with tempfile.TemporaryDirectory() as folder:
         answers = args.answers
         if answers is None:
@@ -96,7 +100,7 @@ def main() -> int:
     print(f"screener rules test {args.rules.name}/:                            median {wall['tests'] * 1000:7.1f} ms "
           f"(CPU {cpu['tests'] * 1000:.1f} ms)")
     print(f"check / baseline: ratio {ratio:.2f}x, CPU {cpu['check'] / cpu['base']:.2f}x (budget {BUDGET}x, "
-          f"{args.repeat} runs each, interleaved)")
+          f"{args.repeat} runs each, interleaved, {'without' if args.no_cache else 'with'} the rulebook cache)")
     print(f"rules test / check: ratio {test_ratio:.2f}x, CPU {cpu['tests'] / cpu['check']:.2f}x "
           f"(budget {TEST_BUDGET}x)")
     return 0 if ratio <= BUDGET and test_ratio <= TEST_BUDGET else 1

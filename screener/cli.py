@@ -19,7 +19,6 @@ import typer
 from screener import i18n
 from screener.commands import batch, check, intake, rules, serve, start_up
 from screener.commands.help import HelpGroup
-from screener.commands.usage import is_usage_error, translated
 from screener.errors import ScreenerError
 
 
@@ -45,6 +44,8 @@ class ErrorBoundary(HelpGroup):
         try:
             return super().parse_args(ctx, args)
         except typer.TyperException as error:  # `screener --nope`: the root's own options
+            from screener.commands.usage import is_usage_error, translated  # only a usage error needs it
+
             if is_usage_error(error):
                 raise translated(error, _print_error) from None
             raise
@@ -53,6 +54,8 @@ class ErrorBoundary(HelpGroup):
         try:
             return super().invoke(ctx)
         except typer.TyperException as error:  # click's own words ("No such option"), in the command's language
+            from screener.commands.usage import is_usage_error, translated
+
             if is_usage_error(error):
                 raise translated(error, _print_error) from None
             raise

@@ -197,8 +197,7 @@ _YAML_CONTEXTS = frozenset((
     N_("while parsing a quoted scalar"), N_("while scanning a double-quoted scalar"),
     N_("while scanning a single-quoted scalar"), N_("while scanning a block scalar"), N_("while scanning an alias"),
     N_("while scanning an anchor"), N_("while constructing a mapping")))
-_YAML_PROBLEMS = tuple((re.compile(re.escape(message.replace("{found}", "\0").format()).replace(
-    "\0", "(?P<found>.+)")), message) for message in (
+_YAML_MESSAGES = (
     N_("mapping values are not allowed here"), N_("mapping values are not allowed in this context"),
     N_("could not find expected ':'"), N_("found character {found} that cannot start any token"),
     N_("found character that cannot start any token"), N_("did not find expected key"),
@@ -208,7 +207,15 @@ _YAML_PROBLEMS = tuple((re.compile(re.escape(message.replace("{found}", "\0").fo
     N_("did not find expected ',' or '}}'"), N_("did not find expected node content"),
     N_("found unexpected end of stream"), N_("found unknown escape character {found}"),
     N_("found unknown escape character"), N_("found a tab character where an indentation space is expected"),
-    N_("found unhashable key")))
+    N_("found unhashable key"))
+
+
+@functools.cache
+def _yaml_problems() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each message of PyYAML's as a pattern (`{found}` matching anything), compiled when first needed: only
+    a broken file needs them, so a run's start does not pay for them."""
+    return tuple((re.compile(re.escape(message.replace("{found}", "\0").format()).replace("\0", "(?P<found>.+)")),
+                  message) for message in _YAML_MESSAGES)
 
 
 def yaml_problem(context: str | None, problem: str | None) -> str | None:
@@ -219,7 +226,7 @@ def yaml_problem(context: str | None, problem: str | None) -> str | None:
             return None
         parts.append(_(context))
     if problem:
-        for pattern, translated in _YAML_PROBLEMS:
+        for pattern, translated in _yaml_problems():
             if match := pattern.fullmatch(problem):
                 parts.append(_(translated).format(**match.groupdict()))
                 break

@@ -102,6 +102,8 @@ class SheetAsCsv(io.RawIOBase):
         length = len(self.pending)
         for row in self.rows:
             cells = [cell_text(value) for value in row]
+            if not any(cells):  # a blank row is a gap, as a blank line of a CSV file is: not a person
+                continue
             if self.width is None:  # the header decides the width; trailing empty header cells are dropped
                 while cells and cells[-1] == "":
                     cells.pop()

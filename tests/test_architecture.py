@@ -162,6 +162,7 @@ def test_check_json_and_rules_test_read_the_cache_without_yaml_or_polars(tmp_pat
     unneeded = {"yaml", "polars", "screener.translation_format"}
     # nor typer's pydantic validators for its options (screener.commands.coercion), nor what they import
     validators = {"typer._adapters", "pydantic.plugin._loader", "importlib.metadata"}
+    validators |= {"screener.commands.usage"}  # and the usage errors' words: only a usage error needs them
     assert not (unneeded | validators | {"screener.interview"}) & _imported(check, tmp_path / "cache", tmp_path)
     _imported(tests, tmp_path / "cache", tmp_path)
     assert not unneeded & _imported(tests, tmp_path / "cache", tmp_path)

@@ -165,6 +165,23 @@ def test_xlsx_input_with_a_named_sheet(tmp_path: Path, rulebook: Rulebook, clean
     assert [row["Name"] for row in got] == [person["Name"] for person in PEOPLE]
 
 
+def test_blank_rows_of_a_workbook_are_gaps_as_blank_lines_of_a_csv(
+        tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
+    """A sheet with empty rows between people screens the same people as the CSV with blank lines: a blank
+    row is not a person with every answer unknown."""
+    rows = table(rulebook)
+    rows = [rows[0]] + [[cell if not cell.startswith("=") else "'" + cell for cell in row] for row in rows[1:]]
+    blank = [""] * len(rows[0])
+    gappy = [rows[0], rows[1], blank, blank, *rows[2:], blank]
+    got, _, _ = screen(tmp_path, "gaps.xlsx", workbook_bytes(gappy), "--sheet", "Responses")
+    assert [row["Name"] for row in got] == [person["Name"] for person in PEOPLE]
+    assert verdicts(rulebook, got) == verdicts(rulebook, clean)
+    with_lines = csv_text(table(rulebook)).replace("\n", "\n\n", 2).encode("utf-8")
+    assert b"\n\n" in with_lines
+    csv_rows, _, _ = screen(tmp_path, "gaps.csv", with_lines)
+    assert len(csv_rows) == len(got)
+
+
 def test_xlsx_output_when_the_output_name_says_so(tmp_path: Path, rulebook: Rulebook,
                                                   clean: list[dict[str, str]]) -> None:
     import openpyxl

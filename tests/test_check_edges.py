@@ -119,7 +119,7 @@ def test_report_files_are_self_contained_escaped_and_owner_only(tmp_path: Path) 
 def test_markdown_escapes_rule_text() -> None:
     from screener.render.report_file import html_page, md
 
-    assert md("<script>alert(1)</script> *x*") == r"\<script\>alert\(1\)\</script\> \*x\*"
+    assert md("<script>alert(1)</script> *x*") == r"\<script\>alert(1)\</script\> \*x\*"
     assert "<script>" not in html_page(md("<script>alert(1)</script>"))
 
 
@@ -131,3 +131,20 @@ def test_save_to_standard_output_with_json_is_a_usage_error(tmp_path: Path) -> N
     assert result.exit_code == 2
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1 and "--save -" in result.stderr
+
+
+def test_report_to_standard_output_or_a_device() -> None:
+    """`--report -` prints the full verdict as Markdown and nothing else on stdout; /dev/null has no suffix
+    to go by and is written to as Markdown, never refused or replaced."""
+    answers = ["--rules", str(REAL), "--answers", str(PERSONAS / "climate_scientist.yaml"), "--no-input",
+               "--as-of", "2026-11-25"]
+    result = runner.invoke(app, ["check", *answers, "--report", "-"], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# Can I move to Canada? Your screening\n")
+    assert "CUSMA professional work permit" in result.stdout
+    assert "says why" not in result.stdout  # the short verdict ("… --details says why.") is not mixed in
+    assert "-" not in result.stderr.split()  # no "written to -"
+    if Path("/dev/null").exists():
+        null = runner.invoke(app, ["check", *answers, "--report", "/dev/null"])
+        assert null.exit_code == 0, null.output
+        assert Path("/dev/null").is_char_device()

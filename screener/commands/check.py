@@ -51,7 +51,8 @@ def check(
         "--details", help="The full verdict: every requirement, scores, what-if, references (paged on a terminal).")]
     = False,
     report_file: Annotated[Path | None, typer.Option(
-        "--report", metavar="FILE", help="Also write the full verdict to FILE: Markdown (.md) or HTML (.html).",
+        "--report", metavar="FILE",
+        help="Also write the full verdict to FILE: Markdown (.md) or HTML (.html); - for Markdown on stdout.",
         show_default=False)] = None,
     lang: LangOption = None,
 ) -> None:
@@ -123,7 +124,7 @@ def check(
                       interview.reach().stuck, frozenset(interview.declined))
     if details or report_file is not None:
         _full(rulebook, report, interview, context, details=details, report_file=report_file)
-    if not details:
+    if not details and str(report_file) != "-":  # `--report -` asked for the full verdict alone on stdout
         from screener.render.console import make_console
         from screener.render.verdict import print_verdict
 
@@ -168,8 +169,9 @@ def _full(rulebook: Rulebook, report: Report, interview: Interview, context: Con
         write_report(report_file, report, suggestions, context)
         from screener.render.console import make_console
 
-        make_console(stderr=True).print(_("Full verdict written to {file}.").format(file=report_file), markup=False,
-                                        soft_wrap=True)
+        if str(report_file) != "-":
+            make_console(stderr=True).print(_("Full verdict written to {file}.").format(file=report_file), markup=False,
+                                            soft_wrap=True)
     if details:
         from screener.render.console import make_console
         from screener.render.verdict import print_parts, verdict

@@ -31,12 +31,18 @@ from screener.report import PathwayResult, Report, RequirementResult
 from screener.whatif import WhatIf
 
 TITLE = N_("Can I move to Canada? Your screening")
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+# Characters that are syntax wherever they stand; '(' and ')' are not (a link needs an unescaped ']'
+# before them), so "(fédéral)" stays readable in the file a person opens.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+# What is syntax only at the start of a line: a heading, a list item or rule, a setext underline, a numbered
+# item (digits, '.' or ')', then a space: "2026.11" is not one).
+MARKDOWN_LINE_START = re.compile(r"^(?:([#+\-=])|(\d{1,9})([.)])(?=\s|$))")
 
 
 def md(text: str) -> str:
-    """Text as literal Markdown: every character Markdown would read as syntax is escaped."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Text as literal Markdown: every character Markdown would read as syntax there is escaped."""
+    flat = MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return MARKDOWN_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", flat)
 
 
 def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> str:
@@ -147,9 +153,14 @@ def html_page(markdown_text: str) -> str:
 
 
 def write_report(path: Path, report: Report, suggestions: WhatIf | None, context: Context) -> None:
+    """The full verdict as a file: HTML for .html/.htm, else Markdown (.md, or `-`, a device or a FIFO,
+    which have no suffix to go by)."""
+    from screener.files import is_stream
+
     suffix = path.suffix.lower()
-    if suffix not in (".md", ".markdown", ".html", ".htm"):
-        raise ScreenerError(_("--report: {file} must end in .md or .html").format(file=path.name), exit_code=2)
+    if suffix not in (".md", ".markdown", ".html", ".htm") and not is_stream(path):
+        raise ScreenerError(_("--report: {file} must end in .md or .html (or be - for standard output)").format(
+            file=path.name), exit_code=2)
     text = markdown(report, suggestions, context)
     if suffix in (".html", ".htm"):
         text = html_page(text)
