@@ -120,10 +120,15 @@ def check(
         rerun = "screener check --save me.yaml --details"
     else:
         rerun = "screener check --details"
+    suggestions = None
+    if details or report_file is not None or report.best_pathway is None:  # nothing open: the screen's what-if
+        from screener.whatif import what_if
+
+        suggestions = what_if(rulebook, interview.answers, report)
     context = Context(rulebook.questions, interview.answers, stale_figures(rulebook, interview.answers, when), rerun,
-                      interview.reach().stuck, frozenset(interview.declined))
+                      interview.reach().stuck, frozenset(interview.declined), suggestions)
     if details or report_file is not None:
-        _full(rulebook, report, interview, context, details=details, report_file=report_file)
+        _full(rulebook, report, context, details=details, report_file=report_file)
     if not details and str(report_file) != "-":  # `--report -` asked for the full verdict alone on stdout
         from screener.render.console import make_console
         from screener.render.verdict import print_verdict
@@ -157,12 +162,9 @@ def _print_json(rulebook: Rulebook, answers: dict[str, Any], when: dt.date, *, w
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
-def _full(rulebook: Rulebook, report: Report, interview: Interview, context: Context, *, details: bool,
-          report_file: Path | None) -> None:
+def _full(rulebook: Rulebook, report: Report, context: Context, *, details: bool, report_file: Path | None) -> None:
     """The full verdict: paged on a terminal (--details), and/or kept in a file (--report)."""
-    from screener.whatif import what_if
-
-    suggestions = what_if(rulebook, interview.answers, report)
+    suggestions = context.what_if
     if report_file is not None:
         from screener.render.report_file import write_report
 

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from screener import guidance
 from screener.evaluation import display
-from screener.i18n import N_, _, format_money, ngettext
+from screener.i18n import N_, _, format_date, format_money, ngettext
 from screener.interview import UNSURE
 from screener.model import Question
 from screener.report import (
@@ -34,7 +34,7 @@ from screener.report import (
     RoundBand,
     ScoreResult,
 )
-from screener.whatif import WhatIf
+from screener.whatif import Flip, WhatIf
 
 OUTCOME_WORDS = {"eligible": N_("eligible"), "ineligible": N_("not eligible"), "incomplete": N_("undecided")}
 OUTCOME_STYLE = {"eligible": "bold green", "ineligible": "red", "incomplete": "yellow"}
@@ -107,6 +107,7 @@ class Context:
     rerun: str = "screener check --details"  # the command that shows the full detail
     stuck: frozenset[str] = frozenset()  # undecided routes no answer can open any more (§13.24): counted, not listed
     declined: frozenset[str] = frozenset()  # questions the person skipped: unknown, never no
+    what_if: WhatIf | None = None  # the smallest changes that open a route (the screen shows the most useful)
 
 
 def summary(report: Report, context: Context, width: int = 80) -> list[RenderableType]:
@@ -136,6 +137,8 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
             parts += _leads_first(leads[0], leads[1:], limits.why)
         parts += _open(report, opened, limits)
         parts += _undecided_short(undecided, context, limits.undecided)
+        if not (opened or flags or safety or now or limits.last):  # else admissibility or a lead comes first
+            parts += _change_short(report, context)
         if leads and limits.undecided and not now:
             titles = "; ".join(lead.title for lead in leads)
             parts += [Text(""), hang(_("Also worth exploring: "), Text(titles))]
@@ -336,6 +339,35 @@ def _undecided_short(undecided: list[PathwayResult], context: Context, limit: in
         needs = needed_answers(pathway, context, limit=2) or _("a lawyer's review")
         parts.append(hang("• ", Text(_("{title}: ").format(title=pathway.title)).append(needs, style="bold"), 2))
     return parts
+
+
+def best_flip(report: Report, suggestions: WhatIf | None) -> Flip | None:
+    """The most useful single change: one that makes the person eligible before one that only opens a
+    route, then the most realistic route (the rulebook's rank); among equals, the what-if's own order
+    (the smallest change first)."""
+    if suggestions is None or not suggestions.flips:
+        return None
+    return min(suggestions.flips, key=lambda flip: (flip.outcome != "eligible", report.pathways[flip.pathway_id].rank))
+
+
+def flip_effect(report: Report, flip: Flip, questions: dict[str, Question], limit: int | None = None) -> str:
+    """What a change does to a route, in words ("opens FSW, then it depends on Age, Education and 10 more")."""
+    title = report.pathways[flip.pathway_id].title
+    if flip.outcome == "eligible":
+        return _("makes you eligible for {title}").format(title=title)
+    return _("opens {title}, then it depends on {answers}").format(
+        title=title, answers=labels(questions, flip.missing, limit=limit) or _("more answers"))
+
+
+def _change_short(report: Report, context: Context) -> list[RenderableType]:
+    """Nothing is open: the one change that would open the most (a language test for FSW), on the first
+    screen; every change is in --details."""
+    flip = best_flip(report, context.what_if)
+    if flip is None:
+        return []
+    words = _("{change}: {effect}").format(change=flip.change.text,
+                                            effect=flip_effect(report, flip, context.questions, limit=2))
+    return [Text(""), hang(_("What could change this: "), Text(words))]
 
 
 def _tail(report: Report, context: Context, opened: list[PathwayResult], undecided: list[PathwayResult],
@@ -638,7 +670,7 @@ def _band(value: float, band: RoundBand) -> RenderableType:
     span = display(band.low) if band.low == band.high else f"{display(band.low)}–{display(band.high)}"
     count = ngettext("{count} round", "{count} rounds", band.rounds).format(count=band.rounds)
     return Padding(Text(_("{type}: cut-off {span} ({rounds}, latest {date}) — {where}").format(
-        type=band.type, span=span, rounds=count, date=band.latest.isoformat(), where=where)), (0, 0, 0, 2),
+        type=band.type, span=span, rounds=count, date=format_date(band.latest), where=where)), (0, 0, 0, 2),
         expand=False)
 
 
@@ -655,12 +687,7 @@ def _what_if(report: Report, suggestions: WhatIf, questions: dict[str, Question]
         return []
     parts: list[RenderableType] = [_heading(_("What would change the outcome"))]
     for flip in suggestions.flips:
-        title = report.pathways[flip.pathway_id].title
-        if flip.outcome == "eligible":
-            effect = _("makes you eligible for {title}").format(title=title)
-        else:
-            effect = _("opens {title}, then it depends on {answers}").format(
-                title=title, answers=labels(questions, flip.missing) or _("more answers"))
+        effect = flip_effect(report, flip, questions)
         parts.append(Padding(Text(_("• {change}: {effect}").format(change=flip.change.text, effect=effect)),
                              (0, 0, 0, 2), expand=False))
     for gain in suggestions.gains:
@@ -710,6 +737,6 @@ def _footer(report: Report, context: Context) -> list[RenderableType]:
                             "{figures}. Check canada.ca before you act.").format(figures="; ".join(context.stale)),
                           style="yellow"))
     parts.append(Text(_("Rules {rulebook} version {version}, as of {date}.").format(
-        rulebook=report.rulebook_id, version=report.version, date=report.as_of.isoformat()), style="dim"))
+        rulebook=report.rulebook_id, version=report.version, date=format_date(report.as_of)), style="dim"))
     parts.append(Text(" ".join(report.disclaimer.split()), style="italic"))
     return parts
