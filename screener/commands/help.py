@@ -26,6 +26,8 @@ from screener.i18n import _, pgettext
 TERM = "help"  # msgctxt of the words in usage lines and metavars (`FILE`, `<path>`): short, ambiguous alone
 # A metavar, a type label or an argument's name: not an option flag (`--no-input`), not inside one.
 _WORD = re.compile(r"<[^>]+>|(?<![-\w.<])[A-Za-z][\w.|]*")
+NBSP = "\u00a0"
+_KEPT = "\ue000"  # a private-use character (not whitespace to str.split) standing in for NBSP
 _EXTRA = re.compile(r"(^|  )\[([^\[\]]*)\]$")  # typer's notes after an option's help: `[default: 50; required]`
 
 
@@ -96,11 +98,13 @@ class _Translated:
                 formatter.write_text(text)
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        """Click's own shortening (public API), applied to a copy whose texts are translated."""
+        """Click's own shortening (public API), applied to a copy whose texts are translated. Its `split()`
+        would turn French's no-break space before ':' into a space a wrap may break at: it is kept aside."""
         shown = copy.copy(self)  # the command is shared: never edit it
-        shown.help = _(self.help) if self.help else self.help
-        shown.short_help = _(self.short_help) if self.short_help else self.short_help
-        return super(_Translated, shown).get_short_help_str(limit)  # type: ignore[misc, no-any-return]  # a mixin
+        shown.help = _(self.help).replace(NBSP, _KEPT) if self.help else self.help
+        shown.short_help = _(self.short_help).replace(NBSP, _KEPT) if self.short_help else self.short_help
+        text: str = super(_Translated, shown).get_short_help_str(limit)  # type: ignore[misc]  # a mixin
+        return text.replace(_KEPT, NBSP)
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         arguments, options = _records(self, ctx)
