@@ -21,7 +21,7 @@ from screener.bounds import (
     exact,
 )
 from screener.compiled import Compiled, LineRule, RequirementRule, ShownRule, Slice, StepRule, Template, today
-from screener.i18n import _, format_number
+from screener.i18n import _, format_date, format_number
 from screener.model import Question, Score, TableRow
 from screener.program import Fn, Program, number
 from screener.report import (
@@ -441,17 +441,17 @@ def in_prose(value: Any) -> str:
 
 
 def display(value: Any) -> str:
-    """A value as a person reads it, in the active language (`yes`/`oui`, `15,263`/`15 263`)."""
+    """A value as a person reads it, in the active language (`yes`/`oui`, `15,263`/`15 263`, `1 June 2026`)."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, float):
         return format_number(value, decimals=2)
-    if isinstance(value, int) and abs(value) >= 10_000:
-        return format_number(value)  # amounts of money read better as 15,263
+    if isinstance(value, int) and abs(value) >= 1000:
+        return format_number(value)  # 1,200 / 1 200 (no value a person reads is a calendar year)
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return format_date(value)
     if isinstance(value, list | tuple):
         return ", ".join(display(v) for v in value)
     return str(value)

@@ -11,13 +11,15 @@ Program strings go through stdlib gettext (`_`, `ngettext`) with the catalog com
 named `{placeholders}` filled after translation, so a translator can move them. Strings defined at import
 time are marked with `N_` and translated where they are shown.
 
-Numbers and money are written the way each language writes them (`15 263 $` and `6,5` in Canadian French);
+Numbers, money and dates are written the way each language writes them (`15 263 $`, `6,5` and `1er juin 2026`
+in Canadian French; ISO dates stay in machine outputs: JSON, CSV columns, file names, `--as-of`);
 reading them is language-independent (`screener.answers` accepts both), so a file means the same whatever
 language is chosen.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -150,3 +152,15 @@ def format_money(value: float | int) -> str:
     if current() == "fr":
         return f"{sign}{number}{NBSP}$"
     return f"{sign}${number}"
+
+
+MONTHS = (N_("{day} January {year}"), N_("{day} February {year}"), N_("{day} March {year}"),
+          N_("{day} April {year}"), N_("{day} May {year}"), N_("{day} June {year}"), N_("{day} July {year}"),
+          N_("{day} August {year}"), N_("{day} September {year}"), N_("{day} October {year}"),
+          N_("{day} November {year}"), N_("{day} December {year}"))  # whole patterns: the order is the language's
+
+
+def format_date(value: dt.date) -> str:
+    """A date in prose, as the rules write them: `1 June 2026` / `1er juin 2026` (never ISO in a sentence)."""
+    day = pgettext("first day of a month", "1") if value.day == 1 else str(value.day)
+    return _(MONTHS[value.month - 1]).format(day=day, year=value.year)

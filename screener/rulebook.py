@@ -46,7 +46,7 @@ from screener.compiled import (
     slice_at,
 )
 from screener.errors import ScreenerError
-from screener.i18n import N_, _, format_number, ngettext
+from screener.i18n import N_, _, format_date, format_number, ngettext
 from screener.model import (
     NUMERIC_TYPES,
     AnswerWarning,
@@ -336,9 +336,9 @@ class Rulebook:
     def stale(self, as_of: dt.date) -> list[str]:
         """Warnings about the rulebook's data on `as_of`: a date before its coverage, and time-sensitive data
         in force then whose review date has passed."""
-        return self.coverage(as_of) + [_("{what} was due for review on {date}").format(what=self._review_name(item),
-                                                                 date=item.review_by.isoformat())
-                for item in review_due(self.review_items, as_of)]
+        return self.coverage(as_of) + [_("{what} was due for review on {date}").format(
+            what=self._review_name(item), date=format_date(item.review_by))
+            for item in review_due(self.review_items, as_of)]
 
     def _review_name(self, item: StaleItem) -> str:
         """What is due for review, in this rulebook's language (its own titles)."""

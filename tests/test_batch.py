@@ -337,7 +337,7 @@ def test_a_progress_bar_only_when_stderr_is_a_terminal(tmp_path: Path) -> None:
     assert child.exitstatus == 0
     assert "Screening" in (child.before or "")
     piped = subprocess.run(command, capture_output=True, text=True, check=True)
-    assert "Screening" not in piped.stderr and "30000 rows screened, 0 with errors" in piped.stderr
+    assert "Screening" not in piped.stderr and "30,000 rows screened, 0 with errors" in piped.stderr
 
 
 def test_gate_questions_are_not_missing_when_the_file_gives_what_they_imply(tmp_path: Path) -> None:

@@ -161,7 +161,7 @@ def test_the_summary_page_counts_what_the_engine_says_row_by_row(tmp_path: Path,
     assert facts["Screened"] == str(len(readable))
     assert facts["Error rows (see their error cell)"] == str(errors)
     assert facts["Rows with an admissibility flag"] == str(sum(1 for r in readable if r.flags))
-    assert facts["Rules as of"] == "2026-11-25"
+    assert facts["Rules as of"] == "25 November 2026"  # prose; ISO stays in machine outputs
     assert "version 1" in facts["Rules"]
 
     outcomes = page.table("Outcomes per pathway")

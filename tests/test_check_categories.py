@@ -52,7 +52,7 @@ def test_no_french_and_no_canadian_work_leaves_those_rounds_out(tmp_path: Path) 
     assert "Physicians with Canadian work experience" not in out
     assert "French-language proficiency" not in out
     maybe = out.split("Rounds of categories you may be in (your answers cannot show it):")[1]
-    assert maybe.startswith(" Healthcare and social services: cut-off 467–476 (3 rounds, latest 2026-06-25)")
+    assert maybe.startswith(" Healthcare and social services: cut-off 467–476 (3 rounds, latest 25 June 2026)")
     assert "Needs 12 months of work in the last 3 years in one eligible healthcare or social services" in maybe
     assert "Recent invitation rounds you could be invited in:" not in out  # no round he is known to be in
 
@@ -62,7 +62,7 @@ def test_french_at_nclc_7_is_compared_with_the_french_rounds(tmp_path: Path) -> 
     answers = scientist(tmp_path, french_test=None, **levels)
     out = details(answers)
     sure = out.split("Recent invitation rounds you could be invited in:")[1].split("Rounds of categories")[0]
-    assert re.search(r"French-language proficiency: cut-off 397–400 \(3 rounds, latest 2026-04-29\) — your score "
+    assert re.search(r"French-language proficiency: cut-off 397–400 \(3 rounds, latest 29 April 2026\) — your score "
                      r"is above it", sure)
     result = cli("check", "--rules", str(ROOT / "rules"), "--answers", str(answers), "--as-of", AS_OF, "--json")
     rounds = {r["type"]: r for r in json.loads(result.output)["score_details"]["crs_score"]["recent_rounds"]}

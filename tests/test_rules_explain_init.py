@@ -39,7 +39,7 @@ def test_past_due_data_is_marked(tmp_path: Path) -> None:
     result = cli("rules", "explain", "skilled", "--rules", str(book), "--markdown")
     assert "review by 2020-01-01 — **past due**" in result.stdout
     shown = cli("rules", "explain", "skilled", "--rules", str(book))
-    assert "warning: Table 'age_points' (Points for age) was due for review on 2020-01-01" in shown.stdout
+    assert "warning: Table 'age_points' (Points for age) was due for review on 1 January 2020" in shown.stdout
 
 
 def test_terminal_output_and_the_pathway_list() -> None:

@@ -161,7 +161,7 @@ def test_every_verdict_carries_past_due_warnings(book: Path) -> None:
     before = rulebook.evaluate({"age": 30}, as_of=dt.date(2026, 6, 30))
     after = rulebook.evaluate({"age": 30}, as_of=dt.date(2026, 7, 1))
     assert before.review_due == []
-    assert after.review_due == ["Table 'age_points' (Points for age) was due for review on 2026-06-30"]
+    assert after.review_due == ["Table 'age_points' (Points for age) was due for review on 30 June 2026"]
     assert after.to_json()["review_due"] == after.review_due
 
 

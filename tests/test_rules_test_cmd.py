@@ -110,4 +110,4 @@ def test_stale_data_is_warned_about(book: Path) -> None:
     edit(book / "tables.yaml", "review_by: 2030-01-01", "review_by: 2020-01-01")
     done = screener("rules", "test", str(book))
     assert done.returncode == 0
-    assert "warning: Table 'age_points' (Points for age) was due for review on 2020-01-01" in done.stdout
+    assert "warning: Table 'age_points' (Points for age) was due for review on 1 January 2020" in done.stdout

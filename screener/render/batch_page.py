@@ -17,7 +17,7 @@ from screener.batch import MENTIONED, NO_BEST, OUTCOMES, BatchSummary, band_labe
 from screener.columnar import BEST, FLAGS, LEADS, MISSING, WARNINGS
 from screener.errors import ScreenerError
 from screener.files import atomic_write
-from screener.i18n import N_, _, current, ngettext
+from screener.i18n import N_, _, current, format_date, format_number, ngettext
 from screener.render.batch_summary import OUTCOME_NAMES
 from screener.render.report_file import md
 from screener.rulebook import Rulebook
@@ -53,21 +53,22 @@ class Page:
 def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, source: str) -> Page:
     """The summary's sections, in the order a partner reads them: totals, outcomes, best route, scores, gaps."""
     readable = summary.rows - summary.error_rows
-    facts = [(_("Input"), source), (_("Rows"), str(summary.rows)), (_("Screened"), str(readable)),
-             (_("Error rows (see their error cell)"), str(summary.error_rows)),
-             (_("Rows with an admissibility flag"), str(summary.flagged_rows)),
+    facts = [(_("Input"), source), (_("Rows"), format_number(summary.rows)), (_("Screened"), format_number(readable)),
+             (_("Error rows (see their error cell)"), format_number(summary.error_rows)),
+             (_("Rows with an admissibility flag"), format_number(summary.flagged_rows)),
              (_("Rules"), _("{title} ({id}), version {version}").format(
                  title=rulebook.info.title, id=rulebook.info.id, version=rulebook.version)),
-             (_("Rules as of"), as_of.isoformat())]
+             (_("Rules as of"), format_date(as_of))]
     pathways = rulebook.pathways
     outcome_columns = [_(OUTCOME_NAMES[o]).capitalize() for o in OUTCOMES]
     tables = [Table(_("Outcomes per pathway"), [_("Pathway"), _("Id"), *outcome_columns],
                     [[pathways[p].title if p in pathways else p, p,
-                      *(str(summary.outcomes.get(p, {}).get(o, 0)) for o in OUTCOMES)] for p in summary.pathways],
+                      *(format_number(summary.outcomes.get(p, {}).get(o, 0)) for o in OUTCOMES)]
+                     for p in summary.pathways],
                     numeric={2, 3, 4})]
     best = summary.mentions.get(BEST, {})
     tables.append(Table(_("Best pathway per row"), [_("Pathway"), _("Id"), _("Rows")],
-                        [[pathways[p].title if p in pathways else _("No pathway open yet"), p, str(n)]
+                        [[pathways[p].title if p in pathways else _("No pathway open yet"), p, format_number(n)]
                          for p, n in _most_common(best)], numeric={2},
                         note=_("The most realistic open pathway of each screened row; "
                                "'{none}': none is eligible on the answers given.").format(none=NO_BEST)))
@@ -75,9 +76,10 @@ def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, sour
     missing = _most_common(summary.mentions.get(MISSING, {}))
     note = _("Answers that would decide a row's incomplete pathways; asking them settles the most rows first.")
     if len(missing) > TOP_MISSING:
-        note += " " + _("{count} more not shown.").format(count=len(missing) - TOP_MISSING)
+        note += " " + _("{count} more not shown.").format(count=format_number(len(missing) - TOP_MISSING))
     tables.append(Table(_("Most common missing answers"), [_("Question"), _("Field"), _("Rows")],
-                        [[questions[q].prompt if q in questions else q, q, str(n)] for q, n in missing[:TOP_MISSING]],
+                        [[questions[q].prompt if q in questions else q, q, format_number(n)]
+                         for q, n in missing[:TOP_MISSING]],
                         numeric={2}, note=note))
     named = {FLAGS: (_("Admissibility flags"), {i: f.title for i, f in rulebook.flags.items()}),
              LEADS: (_("Leads (routes worth exploring, no legal test)"),
@@ -89,7 +91,7 @@ def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, sour
             caption, titles = named[column]
             counts = _most_common(summary.mentions.get(column, {}))
             tables.append(Table(caption, [_("Title"), _("Id"), _("Rows")],
-                                [[titles.get(i, i), i, str(n)] for i, n in counts],
+                                [[titles.get(i, i), i, format_number(n)] for i, n in counts],
                                 numeric={2}))
     bands = [(label, summary.bands.get(label, 0)) for label in [*band_labels(), "unknown"]]
     bands = bands if summary.score else []
@@ -153,7 +155,7 @@ def to_html(page: Page) -> str:
         out.append(f'<h2 id="distribution">{_e(distribution)}</h2>')
         out.append(bar_chart(page.bands, page.score_title))
         out.append(_html_table(Table(_("{score} per range").format(score=page.score_title), [_("Range"), _("Rows")],
-                                     [[_band(label), str(n)] for label, n in page.bands], numeric={1},
+                                     [[_band(label), format_number(n)] for label, n in page.bands], numeric={1},
                                      note=_("'{unknown}': a screened row whose score depends on an unanswered "
                                             "question.").format(unknown=_("unknown")))))
     out += [_html_table(table) for table in tables]
@@ -192,11 +194,12 @@ def bar_chart(bands: list[tuple[str, int]], title: str, width: int = 640, height
         x = side + index * slot
         y = height - bottom - bar
         colour = "#999" if label == "unknown" else "#2b6cb0"
-        tip = ngettext("{range}: {count} row", "{range}: {count} rows", count).format(range=_band(label), count=count)
+        tip = ngettext("{range}: {count} row", "{range}: {count} rows", count).format(range=_band(label),
+                                                                                     count=format_number(count))
         out.append(f'<g class="bar" data-range="{_e(label)}" data-rows="{count}">'
                    f'<title>{_e(tip)}</title>'
                    f'<rect x="{x + 4:.1f}" y="{y:.1f}" width="{slot - 8:.1f}" height="{bar:.1f}" fill="{colour}"/>'
-                   f'<text x="{x + slot / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">{count}</text>'
+                   f'<text x="{x + slot / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">{format_number(count)}</text>'
                    f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 16:.1f}" text-anchor="middle">'
                    f"{_e(_band(label))}</text></g>")
     out.append("</svg>")
@@ -219,7 +222,7 @@ def to_markdown(page: Page) -> str:
     if page.score_title is not None:
         largest = max((n for _, n in page.bands), default=0)
         out += _md_table(Table(_("{score}: distribution").format(score=page.score_title), [_("Range"), _("Rows"), ""],
-                               [[_band(label), str(n), "█" * (0 if largest == 0 else round(30 * n / largest))]
+                               [[_band(label), format_number(n), "█" * (0 if largest == 0 else round(30 * n / largest))]
                                 for label, n in page.bands], numeric={1}))
     for table in tables:
         out += _md_table(table)

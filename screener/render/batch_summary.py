@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from screener.batch import OUTCOMES, BatchSummary, band_labels
-from screener.i18n import N_, _, ngettext
+from screener.i18n import N_, _, format_number, ngettext
 
 OUTCOME_NAMES = {"eligible": N_("eligible"), "ineligible": N_("ineligible"), "incomplete": N_("incomplete")}
 
@@ -15,7 +15,7 @@ def render_summary(console: Console, summary: BatchSummary) -> None:
     """Rows and error rows, each pathway's outcome counts, and the distribution of the CRS score."""
     console.print(ngettext("{rows} row screened, {errors} with errors (see the error column)",
                            "{rows} rows screened, {errors} with errors (see the error column)", summary.rows).format(
-                               rows=summary.rows, errors=summary.error_rows))
+                               rows=format_number(summary.rows), errors=format_number(summary.error_rows)))
     console.print(_("Outcomes per pathway:"))
     table = Table()
     table.add_column(_("pathway"))
@@ -23,7 +23,7 @@ def render_summary(console: Console, summary: BatchSummary) -> None:
         table.add_column(_(OUTCOME_NAMES[outcome]), justify="right")
     for pathway in summary.pathways:
         counts = summary.outcomes.get(pathway, {})
-        table.add_row(pathway, *(str(counts.get(outcome, 0)) for outcome in OUTCOMES))
+        table.add_row(pathway, *(format_number(counts.get(outcome, 0)) for outcome in OUTCOMES))
     console.print(table)
     if summary.score is not None:
         console.print(_("{score} distribution:").format(score=summary.score))
@@ -31,5 +31,5 @@ def render_summary(console: Console, summary: BatchSummary) -> None:
         bands.add_column(_("range"))
         bands.add_column(_("rows"), justify="right")
         for label in [*band_labels(), "unknown"]:
-            bands.add_row(_(label) if label == "unknown" else label, str(summary.bands.get(label, 0)))
+            bands.add_row(_(label) if label == "unknown" else label, format_number(summary.bands.get(label, 0)))
         console.print(bands)

@@ -16,7 +16,7 @@ from screener import guidance
 from screener.errors import ScreenerError
 from screener.evaluation import display
 from screener.files import atomic_write
-from screener.i18n import N_, _, current
+from screener.i18n import N_, _, current, format_date
 from screener.interview import goal_of
 from screener.render.verdict import (
     OUTCOME_WORDS,
@@ -50,7 +50,7 @@ def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> st
     """The full verdict as Markdown: admissibility first (§13.30), then open, undecided and closed routes."""
     out: list[str] = ["# " + _(TITLE), ""]
     out += [_("Rules {rulebook} version {version}, as of {date}.").format(
-        rulebook=md(report.rulebook_id), version=md(report.version), date=report.as_of.isoformat()), ""]
+        rulebook=md(report.rulebook_id), version=md(report.version), date=format_date(report.as_of)), ""]
     out += ["## " + _("Admissibility"), ""]
     unsettled = admissibility_open(report, context.questions)
     if unsettled:

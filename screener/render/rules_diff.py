@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from screener import i18n
 from screener.evaluation import display
-from screener.i18n import _
+from screener.i18n import _, format_number
 from screener.impact import Change, Impact
 
 
@@ -30,8 +30,7 @@ def render_impact(console: Console, impact: Impact, source: str, limit: int) -> 
                   f"[bold]{escape(str(new.path))}[/] ({escape(version.format(version=new.version))}), {dates}",
                   soft_wrap=True)
     console.print(escape(_("{rows} rows of {source} screened: {changed} changed, {unreadable} could not be "
-                           "read").format(rows=impact.rows, source=source, changed=impact.changed_rows,
-                                          unreadable=impact.unreadable_rows)))
+                           "read").format(source=source, **_counts(impact))))
     label = escape(_("warning:"))
     for warning in impact.warnings:
         console.print(f"[yellow]{label}[/] {escape(warning)}", soft_wrap=True)
@@ -52,12 +51,13 @@ def render_impact(console: Console, impact: Impact, source: str, limit: int) -> 
             continue
         total = sum(counts.values())
         detail = ", ".join(f"{a} → {b}: {n}" for (a, b), n in counts.most_common())
-        console.print(f"  {pid:<{width}} {total:>5}" + (f"   {detail}" if detail else ""))
+        console.print(f"  {pid:<{width}} {format_number(total):>5}" + (f"   {detail}" if detail else ""))
     heading, note = _("Scores"), _("(rows whose score changes)")
     console.print(f"[bold]{heading}[/]  {note}")
     for sid, count in impact.score_counts().items():
         parts = [f"{name.replace('_', ' ')} {n}" for name, n in count.items() if name != "changed" and n]
-        console.print(f"  {sid:<{width}} {count['changed']:>5}" + (f"   {', '.join(parts)}" if parts else ""))
+        changed = format_number(count["changed"])
+        console.print(f"  {sid:<{width}} {changed:>5}" + (f"   {', '.join(parts)}" if parts else ""))
     for row, which, fields in impact.unreadable if limit <= 0 else impact.unreadable[:limit]:
         where = escape(_("row {row}:").format(row=row))
         text = {"both": _("cannot be read (fields: {fields})"),
@@ -75,7 +75,7 @@ def render_impact(console: Console, impact: Impact, source: str, limit: int) -> 
     shown = len(rows) if limit <= 0 else min(limit, len(rows))
     if impact.changed_rows > shown:
         console.print(_("… and {count} more changed rows (--limit 0 shows all)").format(
-            count=impact.changed_rows - shown))
+            count=format_number(impact.changed_rows - shown)))
 
 
 def _render_row(console: Console, changes: list[Change]) -> None:
@@ -119,8 +119,7 @@ def impact_html(impact: Impact, source: str, limit: int) -> str:
         "<h1>" + h(_("What the rule change does")) + "</h1>",
         f"<p><b>{h(str(old.path))}</b> ({h(versions[0])}) → <b>{h(str(new.path))}</b> ({h(versions[1])})</p>",
         "<p>" + h(_("{rows} people in {source}: {changed} with a different result, {unreadable} whose answers "
-                    "could not be read.").format(rows=impact.rows, source=source, changed=impact.changed_rows,
-                                                 unreadable=impact.unreadable_rows)) + "</p>",
+                    "could not be read.").format(source=source, **_counts(impact))) + "</p>",
     ]
     parts += [f"<p class=\"warn\">{h(_('Warning: {text}').format(text=warning))}</p>" for warning in impact.warnings]
     for title, pathways in ((_("New pathways"), impact.added), (_("Removed pathways"), impact.removed)):
@@ -131,11 +130,11 @@ def impact_html(impact: Impact, source: str, limit: int) -> str:
                 for pid, counts in pathways.items()]))
     parts.append("<h2>" + h(_("Outcomes that change")) + "</h2>")
     parts.append(table([_("pathway"), _("people"), _("from → to")], [
-        [pid, str(sum(counts.values())), ", ".join(f"{a} → {b}: {n}" for (a, b), n in counts.most_common())]
+        [pid, format_number(sum(counts.values())), ", ".join(f"{a} → {b}: {n}" for (a, b), n in counts.most_common())]
         for pid, counts in impact.pathway_counts().items() if pid not in impact.added and pid not in impact.removed]))
     parts.append("<h2>" + h(_("Scores that change")) + "</h2>")
     parts.append(table([_("score"), _("people"), _("detail")], [
-        [sid, str(count["changed"]), ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in count.items()
+        [sid, format_number(count["changed"]), ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in count.items()
                                               if k != "changed" and n)]
         for sid, count in impact.score_counts().items()]))
     parts.append("<h2>" + h(_("Each person whose result changes, and why")) + "</h2>")
@@ -151,6 +150,12 @@ def impact_html(impact: Impact, source: str, limit: int) -> str:
         parts.append(f"<h3>{h(label)}</h3><ul>{''.join(items)}</ul>")
     if impact.changed_rows > len(rows):
         parts.append("<p>" + h(_("… and {count} more people whose result changes (run with --limit 0 to list them "
-                                 "all).").format(count=impact.changed_rows - len(rows))) + "</p>")
+                                 "all).").format(count=format_number(impact.changed_rows - len(rows)))) + "</p>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def _counts(impact: Impact) -> dict[str, str]:
+    """The run's row counts as the language writes numbers (20,000 / 20 000)."""
+    return {"rows": format_number(impact.rows), "changed": format_number(impact.changed_rows),
+            "unreadable": format_number(impact.unreadable_rows)}

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from screener import guidance
 from screener.evaluation import display
-from screener.i18n import N_, _, format_money, ngettext
+from screener.i18n import N_, _, format_date, format_money, ngettext
 from screener.interview import UNSURE, goal_of
 from screener.model import Question
 from screener.report import (
@@ -672,7 +672,7 @@ def _band(value: float, band: RoundBand) -> RenderableType:
     span = display(band.low) if band.low == band.high else f"{display(band.low)}–{display(band.high)}"
     count = ngettext("{count} round", "{count} rounds", band.rounds).format(count=band.rounds)
     return Padding(Text(_("{type}: cut-off {span} ({rounds}, latest {date}) — {where}").format(
-        type=band.type, span=span, rounds=count, date=band.latest.isoformat(), where=where)), (0, 0, 0, 2),
+        type=band.type, span=span, rounds=count, date=format_date(band.latest), where=where)), (0, 0, 0, 2),
         expand=False)
 
 
@@ -739,6 +739,6 @@ def _footer(report: Report, context: Context) -> list[RenderableType]:
                             "{figures}. Check canada.ca before you act.").format(figures="; ".join(context.stale)),
                           style="yellow"))
     parts.append(Text(_("Rules {rulebook} version {version}, as of {date}.").format(
-        rulebook=report.rulebook_id, version=report.version, date=report.as_of.isoformat()), style="dim"))
+        rulebook=report.rulebook_id, version=report.version, date=format_date(report.as_of)), style="dim"))
     parts.append(Text(" ".join(report.disclaimer.split()), style="italic"))
     return parts
