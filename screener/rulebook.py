@@ -880,7 +880,37 @@ class RulebookLoader:
     def warnings_found(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
                        rules: Rules) -> list[LoadError]:
         """Every warning of a clean load: what nothing reads, then what the checks noted on the way."""
-        return self.unused(items, rules) + self.load_warnings
+        return self.unused(items, rules) + self.load_warnings + self.stale_needed(items, rules)
+
+    def stale_needed(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
+                     rules: Rules) -> list[LoadError]:
+        """A warning at `needed:` when it writes a number its condition never uses.
+
+        `needed: "≥ 67"` beside `condition: fsw_selection_grid` goes stale when the derived value becomes
+        `fsw_points >= 70`: `rules diff` would then explain a flip with the old number. The condition's
+        numbers are its literals, those of the derived values it reads (every version), digits in the
+        names it reads (`canadian_work_years_last_3`), and the cells of any table it looks up.
+        """
+        tables = {tid: entry[0] for tid, entry in items["tables"].items()}
+        found = []
+        for pid, (pathway, file, path) in items["pathways"].items():
+            compiled = {id(rule.model): rule for rule in rules.pathways[pid].requirements} if pid in rules.pathways \
+                else {}
+            for index, requirement in enumerate(pathway.requirements):
+                rule = compiled.get(id(requirement))
+                if rule is None or requirement.needed is None or isinstance(requirement.needed, bool):
+                    continue
+                said = (_text_numbers(requirement.needed, _AMOUNT) if isinstance(requirement.needed, str)
+                        else [requirement.needed])
+                used = _numbers_used(rule.condition.node, rules, tables)
+                missing = [number for number in said if not any(ex.same_value(number, one) for one in used)]
+                if missing:
+                    found.append(LoadError(self.position(file, (*path, "requirements", index, "needed")), _(
+                        "'needed' of requirement '{id}' says {said}, a number its condition never uses "
+                        "(it uses {used}): update 'needed', or write it as a {{placeholder}} of a value").format(
+                            id=requirement.id, said=", ".join(map(_number, missing)),
+                            used=", ".join([*map(_number, sorted(used)[:8]), "…"][:min(len(used), 9)]) or "-")))
+        return found
 
     def unused(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
                rules: Rules) -> list[LoadError]:
@@ -1360,15 +1390,43 @@ def _compared_numbers(node: ex.Node) -> list[float]:
     return []
 
 
+def _numbers_used(node: ex.Node, rules: Rules, tables: Mapping[str, Any]) -> set[float]:
+    """Every number an expression can compare with: its literals, digits in the names it reads, and
+    the same for the derived values it reads (all versions) and the cells of the tables it looks up."""
+    found: set[float] = set()
+    pending, seen = [node], set()
+    while pending:
+        for sub in ex.walk(pending.pop()):
+            if isinstance(sub, ex.Literal_) and isinstance(sub.value, int | float) and not isinstance(sub.value, bool):
+                found.add(sub.value)
+            name = sub.name if isinstance(sub, ex.Name) else sub.function if isinstance(sub, ex.Call) else None
+            if name is None or name in seen:
+                continue
+            seen.add(name)
+            found.update(float(part) for part in name.split("_") if part.isdigit())
+            if name in rules.derived:
+                pending += [compiled.node for _version, compiled in rules.derived[name].versions]
+            if name in tables:
+                table = tables[name]
+                cells = [table.default] + [value for row in table.rows for value in (
+                    row.at, row.from_, row.to, *(row.in_ or []), *row.cells.values())]
+                found.update(value for value in cells
+                             if isinstance(value, int | float) and not isinstance(value, bool))
+    return found
+
+
 _TEXT_NUMBER = re.compile(r"(?<![\w.$,])\d[\d,]*(?:\.\d+)?(?![\w$])")  # not the tail of `$15,263`
 
 
-def _text_numbers(text: str) -> list[float]:
+_AMOUNT = re.compile(r"(?<![\w.$,])\$?\d[\d,]*(?:\.\d+)?(?![\w$])")  # amounts too: `needed` may say $15,263
+
+
+def _text_numbers(text: str, pattern: re.Pattern[str] = _TEXT_NUMBER) -> list[float]:
     """Numbers written in a text outside its {placeholders}, leaving out years and section numbers."""
     plain = PLACEHOLDER.sub(" ", text)
     found = []
-    for match in _TEXT_NUMBER.finditer(plain):
-        number = float(match.group().replace(",", ""))
+    for match in pattern.finditer(plain):
+        number = float(match.group().lstrip("$").replace(",", ""))
         if not 1900 <= number <= 2100:
             found.append(int(number) if number.is_integer() else number)
     return found
