@@ -577,7 +577,7 @@ def evaluate(
             id=pathway_id, title=pathway.title, kind=pathway.kind, rank=pathway.rank,
             summary=state.rules.summaries[pathway_id],
             outcome=outcome, requirements=requirements, next_steps=steps, notes=notes, scores=pathway.scores,
-            reference=pathway.reference, source=pathway.source,
+            reference=pathway.reference, source=pathway.source, goals=list(pathway.goals),
         )
     scores = {score_id: state.score(score_id) for score_id in rulebook.scores}
     rules = state.rules
