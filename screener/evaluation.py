@@ -204,8 +204,29 @@ class Evaluation(dict[str, Any], ex.Environment):
             out.append(literal)
             if compiled is not None:
                 value = self.value(compiled)
-                out.append(_("unknown") if value is None else in_prose(value))
+                out.append(self.unknown_in_prose(compiled) if value is None else in_prose(value))
         return "".join(out)
+
+    def unknown_in_prose(self, compiled: Compiled) -> str:
+        """An unknown value inside a sentence: what is known of it, never a guess shown as the value.
+
+        One unanswered yes/no question between it and a value (a CRS score waiting on a provincial
+        nomination): the value with each answer. Otherwise the answers that would decide it. Never a bare
+        "unknown", whose French agrees with a noun the sentence may not have.
+        """
+        missing = sorted(self.why(compiled), key=lambda q: (self.rulebook.question_rank.get(q, 0), q))
+        questions = self.rulebook.questions
+        if len(missing) == 1 and missing[0] in questions and questions[missing[0]].type == "yes_no":
+            name = missing[0]
+            no, yes = (Evaluation(self.rulebook, {**self.answers, name: answer}, self.as_of).value(compiled)
+                       for answer in (False, True))
+            if no is not None and yes is not None and no != yes:
+                return _("{no} if you answer no to {question}, {yes} if yes").format(
+                    no=in_prose(no), yes=in_prose(yes), question=quoted(questions[name].short_label))
+        if missing:
+            return _("not known until you answer {questions}").format(
+                questions=", ".join(quoted(questions[q].short_label) if q in questions else q for q in missing))
+        return _("not known yet")
 
     # -- scores
 
@@ -433,6 +454,11 @@ def recent_rounds(score: Score, as_of: dt.date, english: Score | None = None) ->
     return sorted(bands.values(), key=lambda b: b.latest, reverse=True)
 
 
+def quoted(label: str) -> str:
+    """A question's label quoted inside a sentence, as the language quotes (“Age” / « Âge »)."""
+    return _("“{label}”").format(label=label)
+
+
 def in_prose(value: Any) -> str:
     """A value inside a sentence: amounts and other numbers from 1,000 grouped (`$9,000`, `9 000 $`)."""
     if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1000:
@@ -551,7 +577,7 @@ def evaluate(
             id=pathway_id, title=pathway.title, kind=pathway.kind, rank=pathway.rank,
             summary=state.rules.summaries[pathway_id],
             outcome=outcome, requirements=requirements, next_steps=steps, notes=notes, scores=pathway.scores,
-            reference=pathway.reference, source=pathway.source,
+            reference=pathway.reference, source=pathway.source, goals=list(pathway.goals),
         )
     scores = {score_id: state.score(score_id) for score_id in rulebook.scores}
     rules = state.rules

@@ -102,15 +102,12 @@ def long_shot_why(report: Report, pathway: PathwayResult) -> str | None:
     return _("Eligible, but no recent round invited this program (your score: {score}).").format(score=score)
 
 
-def realistic_order(report: Report, pathways: list[PathwayResult] | None = None) -> list[PathwayResult]:
-    """Pathways (default: the eligible ones) most realistic first: rank, with long shots last."""
+def realistic_order(report: Report, pathways: list[PathwayResult] | None = None,
+                    goal: str | None = None) -> list[PathwayResult]:
+    """Pathways (default: the eligible ones) in the report's ranking: its best option first, then those
+    serving the person's goal (a long shot keeps its place; its why says it is one)."""
     chosen = pathways if pathways is not None else [p for p in report.pathways.values() if p.outcome == "eligible"]
-
-    def key(pathway: PathwayResult) -> tuple[int, int, str]:
-        odds = chance(report, pathway)
-        return (1 if odds is not None and odds.long_shot else 0, pathway.rank, pathway.id)
-
-    return sorted(chosen, key=key)
+    return report.preferred(chosen, goal)
 
 
 def citizen(report: Report) -> PathwayResult | None:

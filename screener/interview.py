@@ -25,6 +25,12 @@ from screener.rulebook import Rulebook
 
 _SCALE = re.compile(r"\b([A-Z]{2,6})\)")  # "(CLB)", "(anglais, CLB)": a level scale's short name
 GOAL = "goal"  # the contract's question of what the person wants most; no rule reads it
+
+
+def goal_of(answers: Mapping[str, Any]) -> str | None:
+    """What the person wants most (the `goal` answer), unless not known or "not sure"."""
+    value = answers.get(GOAL)
+    return value if isinstance(value, str) and value != "not_sure" else None
 UNSURE = "unsure"  # the contract's choice for "I am not sure" (§13.20): unknown, and the person may find out
 # Commands in either language, whatever language is chosen (like oui/non for yes/no).
 HELP_WORDS = frozenset({"?", "help", "h", "aide"})
@@ -302,8 +308,7 @@ class Interview:
 
     def goal(self) -> str | None:
         """What the person wants most (the `goal` question), unless not known or "not sure"."""
-        value = self.answers.get(GOAL)
-        return value if isinstance(value, str) and value != "not_sure" else None
+        return goal_of(self.answers)
 
     def serves_goal(self, pathway_id: str) -> bool:
         """A pathway serves the goal when it lists it in `goals`; with no goal (or none listed), every one."""

@@ -61,6 +61,11 @@ class PathwayResult:
     scores: list[str]
     reference: str | None = None
     source: str | None = None
+    goals: list[str] = field(default_factory=list)  # the `goal` answers it serves (none listed: every goal)
+
+    def serves(self, goal: str | None) -> bool:
+        """Serves the person's goal: with no goal (or none listed), every pathway does."""
+        return goal is None or not self.goals or goal in self.goals
 
     @property
     def failed(self) -> list[RequirementResult]:
@@ -258,6 +263,14 @@ class Report:
     def best_pathway(self) -> str | None:
         """The eligible pathway with the best (lowest) rank; None when nothing is open yet."""
         return best_of(self.outcomes(), {pathway_id: p.rank for pathway_id, p in self.pathways.items()})
+
+    def preferred(self, pathways: list[PathwayResult], goal: str | None = None) -> list[PathwayResult]:
+        """`pathways` in the report's one ranking (`preference`, which picks `best_pathway`): the best option
+        first, then those serving the person's `goal`, each by rank, so every screen agrees with --details
+        and the JSON report."""
+        order = {pid: index for index, pid in enumerate(preference({pid: p.rank for pid, p in self.pathways.items()}))}
+        best = self.best_pathway
+        return sorted(pathways, key=lambda p: (p.id != best, not p.serves(goal), order[p.id]))
 
     @property
     def best_pathway_title(self) -> str | None:

@@ -225,6 +225,17 @@ def test_a_person_seeking_protection_is_asked_what_decides_the_safe_steps(book: 
     assert "in_us_now" not in interview(book, person("barista_working_year"))
 
 
+def test_a_student_bound_for_quebec_is_asked_for_the_acceptance_letter(book: Rulebook) -> None:
+    """In Quebec the study permit stays undecided whatever the answers (Quebec's amounts are not modelled,
+    §13.23), so no question can open it; the CAQ step still depends on the letter of acceptance, which is
+    asked of a student (the lead lists the goal `study`) and not of a worker bound for Quebec."""
+    student = {"goal": "study", "canadian_citizen": "no", "born_in_canada": False, "canadian_parent": "no",
+               "intended_province": "QC", "dli_acceptance": True, "age": 22}
+    asked = interview(book, student)
+    assert "intended_province" in asked and "dli_acceptance" in asked
+    assert "dli_acceptance" not in interview(book, {**student, "goal": "work"})
+
+
 def test_undecided_routes_name_the_answers_that_would_decide_them(tmp_path: Path) -> None:
     answers = tmp_path / "partial.yaml"
     answers.write_text('goal: work\ncanadian_citizen: "no"\nborn_in_canada: no\ncanadian_parent: "no"\nage: 24\n')

@@ -17,6 +17,7 @@ from screener.errors import ScreenerError
 from screener.evaluation import display
 from screener.files import atomic_write
 from screener.i18n import N_, _, current, format_date
+from screener.interview import goal_of
 from screener.render.verdict import (
     OUTCOME_WORDS,
     Context,
@@ -62,8 +63,8 @@ def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> st
                 + (f" ({md(flag.reference)})" if flag.reference else ""), ""]
     for warning in report.warnings:
         out += ["- **" + _("Check your answers: ") + f"{md(warning.title)}** — {md(warning.text)}", ""]
-    opened = guidance.realistic_order(report)
-    out += ["## " + _("Routes open to you, most realistic first"), ""]
+    opened = guidance.realistic_order(report, goal=goal_of(context.answers))
+    out += ["## " + _("Routes open to you, best option first"), ""]
     if not opened:
         out += [_("None on these answers."), ""]
     for pathway in opened:

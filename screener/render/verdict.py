@@ -23,7 +23,7 @@ from rich.text import Text
 from screener import guidance
 from screener.evaluation import display
 from screener.i18n import N_, _, format_date, format_money, ngettext
-from screener.interview import UNSURE
+from screener.interview import UNSURE, goal_of
 from screener.model import Question
 from screener.report import (
     FlagResult,
@@ -111,7 +111,7 @@ class Context:
 
 
 def summary(report: Report, context: Context, width: int = 80) -> list[RenderableType]:
-    """The first screen: the headline, blocking problems, open routes most realistic first, what would
+    """The first screen: the headline, blocking problems, open routes best option first (every one named), what would
     decide the undecided ones, and the closed ones in a line. At most SCREEN_LINES lines at `width`;
     what does not fit is counted and left to --details, never cut mid-sentence."""
     proof = guidance.citizen(report)
@@ -119,9 +119,10 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
         return _citizen(report, proof, context)
     flags = [f for f in report.flags if f.severity == "serious"]
     others = [f for f in report.flags if f.severity != "serious"]
-    opened = guidance.realistic_order(report)
+    goal = goal_of(context.answers)  # the best option, then the routes serving the goal, as --details ranks them
+    opened = guidance.realistic_order(report, goal=goal)
     undecided = guidance.realistic_order(
-        report, [p for p in ordered(report) if p.outcome == "incomplete" and p.id not in context.stuck])
+        report, [p for p in ordered(report) if p.outcome == "incomplete" and p.id not in context.stuck], goal)
     # undecided routes no answer can open (§13.24): counted with the undecided, never with the closed
     unlisted = sum(p.outcome == "incomplete" and p.id in context.stuck for p in report.pathways.values())
     closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
@@ -293,7 +294,7 @@ def severity_word(flag: FlagResult) -> str:
 def _open(report: Report, opened: list[PathwayResult], limits: _Limits) -> list[RenderableType]:
     if not opened:
         return []
-    title = _("Open to you, most realistic first:") if len(opened) > 1 else _("Open to you:")
+    title = _("Open to you, best option first:") if len(opened) > 1 else _("Open to you:")
     parts: list[RenderableType] = [Text(""), Text(title, style="bold")]
     for number, pathway in enumerate(opened[:limits.opened], start=1):
         parts.append(hang(f"{number}. ", Text(pathway.title, style="bold green")))
@@ -373,10 +374,11 @@ def _change_short(report: Report, context: Context) -> list[RenderableType]:
 def _tail(report: Report, context: Context, opened: list[PathwayResult], undecided: list[PathwayResult],
           closed: list[PathwayResult], limits: _Limits, unlisted: int = 0) -> list[RenderableType]:
     parts: list[RenderableType] = [Text("")]
+    if len(opened) > limits.opened:  # every open route is named, even where there is no room for its step
+        also = len(opened) - limits.opened
+        titles = "; ".join(p.title for p in opened[limits.opened:])
+        parts += [hang(ngettext("Also open: ", "Also open: ", also), Text(titles)), Text("")]
     more = []
-    if len(opened) > limits.opened:
-        count = len(opened) - limits.opened
-        more.append(ngettext("{count} open", "{count} open", count).format(count=count))
     if len(undecided) + unlisted > limits.undecided:
         count = max(len(undecided) - limits.undecided, 0) + unlisted
         more.append(ngettext("{count} undecided", "{count} undecided", count).format(count=count))

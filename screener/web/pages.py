@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from screener import guidance
 from screener.i18n import N_, _, ngettext
-from screener.interview import CLOSE, Interview, Progress, Step, hint
+from screener.interview import CLOSE, Interview, Progress, Step, goal_of, hint
 from screener.model import Question
 from screener.report import FlagResult, PathwayResult, Report
 from screener.rulebook import Rulebook
@@ -237,13 +237,14 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
             parts.append("<ul>" + "".join(
                 f'<li><span class="stop">{esc(stop if flag.severity == "serious" else marked(flag))}'
                 f'</span> <strong>{esc(flag.title)}</strong>. {esc(flag.text)}</li>' for flag in ranked) + "</ul>")
-        opened = guidance.realistic_order(report)
+        goal = goal_of(interview.answers)
+        opened = guidance.realistic_order(report, goal=goal)
         if opened:
-            title = _("Open to you, most realistic first:") if len(opened) > 1 else _("Open to you:")
+            title = _("Open to you, best option first:") if len(opened) > 1 else _("Open to you:")
             parts.append(f"<h2>{esc(title.rstrip(':').rstrip())}</h2><ol>" + "".join(_open(report, p) for p in opened)
                          + "</ol>")
         undecided = guidance.realistic_order(report, [p for p in report.pathways.values()
-                                                      if p.outcome == "incomplete"])
+                                                      if p.outcome == "incomplete"], goal)
         if undecided:
             heading = _("Undecided: these answers would decide them")
             parts.append(f"<h2>{esc(heading)}</h2><ul>" + "".join(
