@@ -6,19 +6,12 @@ French; the `--report` file and the web verdict page put it before the routes to
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from typer.testing import CliRunner
+from screen_kit import check
 
-from screener.cli import app
-
-REAL = Path(__file__).parent.parent / "rules"
-AS_OF = dt.date(2026, 11, 25)
 BASE = {"goal": "work", "canadian_citizen": "no", "age": 41, "us_citizen": "yes", "job_offer": "yes",
         "cusma_profession": "yes", "criminal_record": "no", "impaired_driving": "none", "misrepresentation": "no",
         "serious_health_condition": "no"}
@@ -30,16 +23,6 @@ CASES = {
     "misrepresentation": {"misrepresentation": "yes", "serious_health_condition": "yes"},
 }
 ROUTE_HEADINGS = ("Open to you", "Undecided:", "Voie ouverte", "Voies ouvertes", "À déterminer")
-
-
-def check(tmp_path: Path, answers: dict[str, Any], *extra: str, lang: str = "en") -> str:
-    path = tmp_path / "answers.yaml"
-    path.write_text(yaml.safe_dump(answers), encoding="utf-8")
-    result = CliRunner().invoke(app, ["check", "--rules", str(REAL), "--answers", str(path), "--no-input",
-                                      "--as-of", AS_OF.isoformat(), "--lang", lang, *extra],
-                                env={"NO_COLOR": "1", "COLUMNS": "80"})
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 def first_route_line(lines: list[str]) -> int:

@@ -8,7 +8,6 @@ the interview goes on asking the other questions (never the one declined again).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -19,13 +18,8 @@ from typing import Any
 
 import pexpect
 import pytest
-import yaml
-from typer.testing import CliRunner
+from screen_kit import AS_OF, REAL, check
 
-from screener.cli import app
-
-REAL = Path(__file__).parent.parent / "rules"
-AS_OF = dt.date(2026, 11, 25)
 PROMPT = "> "
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -33,16 +27,6 @@ UNSURE_CITIZEN = {"goal": "join_family", "canadian_citizen": "unsure", "born_in_
                   "canadian_parent": "no", "age": 30}
 SKIPPED_PARTNER = {"goal": "join_family", "canadian_citizen": "no", "marital_status": "married",
                    "partner_status": "canadian_pr", "partner_lives_in_canada": None, "age": 30}
-
-
-def check(tmp_path: Path, answers: dict[str, Any], *extra: str, lang: str = "en") -> str:
-    path = tmp_path / "answers.yaml"
-    path.write_text(yaml.safe_dump(answers), encoding="utf-8")
-    result = CliRunner().invoke(app, ["check", "--rules", str(REAL), "--answers", str(path), "--no-input",
-                                      "--as-of", AS_OF.isoformat(), "--lang", lang, *extra],
-                                env={"NO_COLOR": "1", "COLUMNS": "80"})
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 def closed_on_screen(screen: str) -> int:

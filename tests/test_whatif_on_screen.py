@@ -7,33 +7,16 @@ route would then depend on, in English and French; with a route open it stays of
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from typer.testing import CliRunner
+from screen_kit import check
 
-from screener.cli import app
-
-REAL = Path(__file__).parent.parent / "rules"
-AS_OF = dt.date(2026, 11, 25)
 ENGINEER = {"goal": "live_permanently", "canadian_citizen": "no", "intended_province": "ON",
             "marital_status": "single", "english_test": "none", "french_test": "none", "us_citizen": "yes",
             "job_offer": "no", "employer_canadian_affiliate": "no", "criminal_record": "no",
             "impaired_driving": "none", "misrepresentation": "no", "serious_health_condition": "no"}
-
-
-def check(tmp_path: Path, answers: dict[str, Any], *extra: str, lang: str = "en") -> str:
-    path = tmp_path / "answers.yaml"
-    path.write_text(yaml.safe_dump(answers), encoding="utf-8")
-    result = CliRunner().invoke(app, ["check", "--rules", str(REAL), "--answers", str(path), "--no-input",
-                                      "--as-of", AS_OF.isoformat(), "--lang", lang, *extra],
-                                env={"NO_COLOR": "1", "COLUMNS": "80"})
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 @pytest.mark.parametrize(("lang", "lead"), [("en", "What could change this: "), ("fr", "Ce qui changerait cela : ")])
