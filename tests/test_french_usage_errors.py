@@ -25,7 +25,7 @@ def run(args: list[str], env: dict[str, str]) -> tuple[int, list[str]]:
 CASES = [  # (arguments, the French error line, the English one)
     (["check", "--nope"], "Erreur : Option inconnue : --nope (options possibles : --no-input)",
      "Error: No such option: --nope (Possible options: --no-input)"),
-    (["rules", "diff", "old"], "Erreur : Il manque l'argument 'nouveau'.", "Error: Missing argument 'new'."),
+    (["rules", "diff", "old"], "Erreur : Il manque l'argument 'NOUVEAU'.", "Error: Missing argument 'NEW'."),
     (["batch", "in.csv"], "Erreur : Il manque l'option '--output' / '-o'.",
      "Error: Missing option '--output' / '-o'."),
     (["serve", "--port", "abc"], "Erreur : Valeur non valide pour '--port' : ce n'est pas un nombre entier",
@@ -54,12 +54,12 @@ def test_usage_errors_in_french_and_english(args: list[str], french: str, englis
 def test_the_usage_line_and_the_help_hint_are_french_too() -> None:
     code, lines = run(["rules", "diff", "old"], FRENCH)
     assert code == 2
-    assert lines == ["Utilisation : screener rules diff [OPTIONS] {ancien} {nouveau}",
+    assert lines == ["Utilisation : screener rules diff [OPTIONS] ANCIEN NOUVEAU",
                      "Faites « screener rules diff -h » pour obtenir de l'aide.",
-                     "Erreur : Il manque l'argument 'nouveau'."]
+                     "Erreur : Il manque l'argument 'NOUVEAU'."]
     code, lines = run(["rules", "diff", "old"], ENGLISH)
-    assert lines == ["Usage: screener rules diff [OPTIONS] {old} {new}", "Try 'screener rules diff -h' for help.",
-                     "Error: Missing argument 'new'."]
+    assert lines == ["Usage: screener rules diff [OPTIONS] OLD NEW", "Try 'screener rules diff -h' for help.",
+                     "Error: Missing argument 'NEW'."]
 
 
 @pytest.mark.parametrize("args", [["check", "--lang", "fr", "--nope"], ["check", "--nope", "--lang=fr"],

@@ -77,7 +77,7 @@ def in_chosen_language(rulebook: Rulebook) -> Rulebook:
 
 RulesOption = Annotated[
     Path | None,
-    typer.Option("--rules", help="Rulebook folder (default: $SCREENER_RULES, else the built-in rules).",
+    typer.Option("--rules", metavar="DIR", help="Rulebook folder (default: $SCREENER_RULES, else the built-in rules).",
                  show_default=False),
 ]
 LangOption = Annotated[

@@ -25,8 +25,8 @@ commands = typer.Typer()  # assembled into `screener` by screener/cli.py
     "batch", cls=HelpCommand,
     short_help="Screen every row of an intake CSV: one output row per input row.")
 def batch(
-    input: Annotated[str, typer.Argument(metavar="INPUT", help="Intake CSV or .xlsx ('-' reads stdin).")],
-    output: Annotated[str, typer.Option("--output", "-o", metavar="OUTPUT",
+    input: Annotated[str, typer.Argument(metavar="FILE", help="Intake CSV or .xlsx ('-' reads stdin).")],
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE",
                                         help="Where to write the results ('-' writes stdout; a name ending in "
                                              ".xlsx writes a workbook).")],
     output_format: Annotated[str, typer.Option("--format", metavar="csv|jsonl",
@@ -39,11 +39,11 @@ def batch(
                                                      help="Also write the run's summary there: a self-contained "
                                                           "HTML page (Markdown when FILE ends in .md).",
                                                      show_default=False)] = None,
-    map_file: Annotated[str | None, typer.Option("--map", metavar="MAP.yaml",
+    map_file: Annotated[str | None, typer.Option("--map", metavar="FILE",
                                                  help="Your form's headers and answers mapped to field ids and "
                                                       "values (see `screener intake template`).",
                                                  show_default=False)] = None,
-    columns: Annotated[str | None, typer.Option("--columns", metavar="MAP.yaml", hidden=True,
+    columns: Annotated[str | None, typer.Option("--columns", metavar="FILE", hidden=True,
                                                 help="The older name of --map.", show_default=False)] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", metavar="NAME",
                                                  help="The input's encoding (default: detected; utf-8, utf-16, "

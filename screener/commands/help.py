@@ -65,6 +65,8 @@ def _records(command: Any, ctx: Any) -> tuple[list[tuple[str, str]], list[tuple[
         if record is None:
             continue
         name, text = record
+        if param.param_type_name == "argument" and param.metavar:
+            name = param.metavar  # `DIR`, as the usage line writes it, not typer's `directory <path>`
         text = _EXTRA.sub(lambda match: f"{match.group(1)}[{_extra(match.group(2))}]", text)
         (arguments if param.param_type_name == "argument" else options).append((translate_terms(name), text))
     return arguments, options
@@ -87,7 +89,9 @@ class _Translated:
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
-        formatter.write_usage(ctx.command_path, translate_terms(" ".join(pieces)), _("Usage: "))
+        # typer writes a required argument `{DIR}`: click's and man pages' plain `DIR` reads better
+        usage = re.sub(r"\{([^{}]+)\}", r"\1", " ".join(pieces))
+        formatter.write_usage(ctx.command_path, translate_terms(usage), _("Usage: "))
 
     def format_help_text(self, ctx: Any, formatter: Any) -> None:
         help_text = getattr(self, "help", None)

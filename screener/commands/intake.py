@@ -18,7 +18,8 @@ commands = typer.Typer(cls=HelpGroup, help="The intake contract: templates and d
 
 @commands.command("template", cls=HelpCommand)
 def intake_template(
-    folder: Annotated[Path, typer.Argument(help="Folder to write the four files into (created if needed).")],
+    folder: Annotated[Path, typer.Argument(
+        metavar="DIR", help="Folder to write the four files into (created if needed).")],
     force: Annotated[bool, typer.Option("--force", help="Replace files that already exist there.")] = False,
     rules: RulesOption = None,
     lang: LangOption = None,

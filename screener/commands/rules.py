@@ -25,9 +25,18 @@ if TYPE_CHECKING:
 commands = typer.Typer(cls=HelpGroup, help="Tools for the people who maintain the rules.", no_args_is_help=True)
 
 
+def _one_folder(directory: Path | None, rules: Path | None) -> Path | None:
+    """The rulebook named by the DIR argument or --rules: both may be given only when they agree."""
+    if directory is not None and rules is not None and directory.resolve() != rules.resolve():
+        raise ScreenerError(_("DIR and --rules name different rulebooks: give only one of them"), exit_code=2)
+    return directory or rules
+
+
 @commands.command("validate", cls=HelpCommand)
 def rules_validate(
-    directory: Annotated[Path | None, typer.Argument(help="Rulebook folder to check.", show_default=False)] = None,
+    directory: Annotated[Path | None, typer.Argument(
+        metavar="DIR", help="Rulebook folder to check (the same as --rules DIR; give one or the other).",
+        show_default=False)] = None,
     rules: RulesOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -43,7 +52,7 @@ def rules_validate(
     from screener.render.rules_summary import pathway_summary
     from screener.rulebook import load_cases, load_rulebook, resolve_rules_path
 
-    rulebook = load_rulebook(resolve_rules_path(directory or rules))
+    rulebook = load_rulebook(resolve_rules_path(_one_folder(directory, rules)))
     cases = load_cases(rulebook.path, rulebook.questions)
     console = make_console()
     info = in_chosen_language(rulebook).info
@@ -102,8 +111,9 @@ def _select(cases: list[tuple[str, Case, Position]], match: str | None) -> list[
 
 @commands.command("test", cls=HelpCommand)
 def rules_test(
-    directory: Annotated[Path | None, typer.Argument(help="Rulebook folder (its tests/ folder holds the cases).",
-                                                     show_default=False)] = None,
+    directory: Annotated[Path | None, typer.Argument(
+        metavar="DIR", help="Rulebook folder (its tests/ folder holds the cases); the same as --rules DIR.",
+        show_default=False)] = None,
     rules: RulesOption = None,
     update: Annotated[bool, typer.Option("--update", help="Rewrite failing expected values in place to what "
                                          "the rules now give, and print the diff for review.")] = False,
@@ -125,7 +135,7 @@ def rules_test(
         screener rules test rules/
         screener rules test rules/ -k "CLB 9"
         screener rules test rules/ -k atlantic --coverage
-        screener rules test rules/ --update      # accept the new results, review the diff
+        screener rules test rules/ --update   # accept; review the diff
     """
     with long_lived():
         from rich.markup import escape
@@ -137,7 +147,7 @@ def rules_test(
         from screener.rulecache import load_cases_cached, load_rulebook_cached
         from screener.ruletests import run_cases, update_expectations
 
-        rulebook = load_rulebook_cached(resolve_rules_path(directory or rules))  # checked as a fresh load is
+        rulebook = load_rulebook_cached(resolve_rules_path(_one_folder(directory, rules)))  # checked as a fresh load is
         cases = _select(load_cases_cached(rulebook.path), match)
     console = make_console()
     _warn_stale(console, rulebook)
@@ -182,8 +192,8 @@ def rules_test(
 def rules_schema(
     cases: Annotated[bool, typer.Option("--cases", help="The schema of test-case files (tests/*.yaml) instead.")]
     = False,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.",
-                                                show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", metavar="FILE", help="Write to this file instead of stdout.", show_default=False)] = None,
     rules: Annotated[Path | None, typer.Option("--rules", metavar="DIR", show_default=False,
                                                help="Make the schema specific to this rulebook: its question, "
                                                     "pathway, score, flag and topic ids.")] = None,
@@ -195,8 +205,9 @@ def rules_schema(
     Example (VS Code with the YAML extension, in .vscode/settings.json):
         screener rules schema -o rulebook.schema.json
         screener rules schema --cases -o cases.schema.json
-        "yaml.schemas": {"rulebook.schema.json": ["rules/**/*.yaml", "!rules/tests/**"],
-                         "cases.schema.json": ["rules/tests/*.yaml"]}
+        "yaml.schemas": {
+          "rulebook.schema.json": ["rules/**/*.yaml", "!rules/tests/**"],
+          "cases.schema.json": ["rules/tests/*.yaml"]}
     """
     import json
 
@@ -222,9 +233,11 @@ def rules_schema(
 
 @commands.command("diff", cls=HelpCommand)
 def rules_diff(
-    old: Annotated[Path, typer.Argument(help="The rulebook as it is now (folder).", show_default=False)],
-    new: Annotated[Path, typer.Argument(help="The rulebook with your change (folder).", show_default=False)],
-    answers: Annotated[str, typer.Option("--answers", metavar="FILE.csv", show_default=False,
+    old: Annotated[Path, typer.Argument(
+        metavar="OLD", help="The rulebook as it is now (folder).", show_default=False)],
+    new: Annotated[Path, typer.Argument(
+        metavar="NEW", help="The rulebook with your change (folder).", show_default=False)],
+    answers: Annotated[str, typer.Option("--answers", metavar="FILE", show_default=False,
                                          help="Intake CSV, read as `screener batch` reads it: one row per person, "
                                               "headers matched to field ids ignoring case and spaces.")],
     as_of: AsOfOption = None,
@@ -233,7 +246,7 @@ def rules_diff(
                                                        "rule ends).")] = None,
     id_column: Annotated[str | None, typer.Option("--id", metavar="COLUMN", show_default=False,
                                                   help="CSV column that names each row (e.g. client_id).")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Changed rows to explain (0: all); every row is "
+    limit: Annotated[int, typer.Option("--limit", metavar="N", help="Changed rows to explain (0: all); every row is "
                                                        "still counted.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON (causes as data).")] = False,
     html: Annotated[Path | None, typer.Option("--html", metavar="FILE", show_default=False,
@@ -252,8 +265,10 @@ def rules_diff(
     \b
     Examples:
         screener rules init proposal/ && $EDITOR proposal/tables/crs.yaml
-        screener rules diff rules/ proposal/ --answers intake.csv --id client_id --html impact.html
-        screener rules diff rules/ rules/ --answers intake.csv --as-of 2025-03-24 --new-as-of 2025-03-25
+        screener rules diff rules/ proposal/ --answers intake.csv \\
+            --id client_id --html impact.html
+        screener rules diff rules/ rules/ --answers intake.csv \\
+            --as-of 2025-03-24 --new-as-of 2025-03-25
     """
     from screener.compiled import today
     from screener.csvio import open_input
@@ -290,7 +305,8 @@ def rules_diff(
 
 @commands.command("explain", cls=HelpCommand)
 def rules_explain(
-    pathway: Annotated[str | None, typer.Argument(help="Pathway id (omit to list them).", show_default=False)]
+    pathway: Annotated[str | None, typer.Argument(
+        metavar="PATHWAY", help="Pathway id (omit to list them).", show_default=False)]
     = None,
     rules: RulesOption = None,
     as_of: AsOfOption = None,
@@ -332,7 +348,8 @@ def rules_explain(
 
 @commands.command("init", cls=HelpCommand)
 def rules_init(
-    directory: Annotated[Path, typer.Argument(help="New folder for your copy of the rulebook.", show_default=False)],
+    directory: Annotated[Path, typer.Argument(
+        metavar="DIR", help="New folder for your copy of the rulebook.", show_default=False)],
     rules: RulesOption = None,
     lang: LangOption = None,
 ) -> None:

@@ -18,11 +18,13 @@ commands = typer.Typer()  # assembled into `screener` by screener/cli.py
 
 @commands.command("serve", cls=HelpCommand, short_help="Serve the screener on the web: a JSON API and a web interview.")
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")]
+    host: Annotated[str, typer.Option(
+        "--host", metavar="HOST", help="Address to listen on (0.0.0.0: every interface).")]
     = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option("--port", metavar="PORT", min=0, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int | None, typer.Option(
-        "--workers", min=1, max=64, help="Worker processes [default: one per core].", show_default=False)] = None,
+        "--workers", metavar="N", min=1, max=64, help="Worker processes [default: one per core].",
+        show_default=False)] = None,
     rules: RulesOption = None,
     lang: LangOption = None,
     access_log: Annotated[bool, typer.Option(
