@@ -21,17 +21,20 @@ from screener.evaluation import Evaluation, display, outcome_of, pathway_status,
 from screener.i18n import _, format_money, format_number, ngettext
 from screener.labels import matching_choices
 from screener.model import Question
+from screener.report import serves
 from screener.rulebook import Rulebook
 
 _SCALE = re.compile(r"\b([A-Z]{2,6})\)")  # "(CLB)", "(anglais, CLB)": a level scale's short name
 GOAL = "goal"  # the contract's question of what the person wants most; no rule reads it
+UNSURE = "unsure"  # the contract's choice for "I am not sure" (§13.20): unknown, and the person may find out
 
 
 def goal_of(answers: Mapping[str, Any]) -> str | None:
     """What the person wants most (the `goal` answer), unless not known or "not sure"."""
     value = answers.get(GOAL)
     return value if isinstance(value, str) and value != "not_sure" else None
-UNSURE = "unsure"  # the contract's choice for "I am not sure" (§13.20): unknown, and the person may find out
+
+
 # Commands in either language, whatever language is chosen (like oui/non for yes/no).
 HELP_WORDS = frozenset({"?", "help", "h", "aide"})
 BACK_WORDS = frozenset({"back", "b", "<", "retour", "r"})
@@ -312,8 +315,7 @@ class Interview:
 
     def serves_goal(self, pathway_id: str) -> bool:
         """A pathway serves the goal when it lists it in `goals`; with no goal (or none listed), every one."""
-        goal, goals = self.goal(), self.rulebook.pathways[pathway_id].goals
-        return goal is None or not goals or goal in goals
+        return serves(self.rulebook.pathways[pathway_id].goals, self.goal())
 
     def goal_served(self) -> bool:
         """A route for the goal is open and realistic: eligible, and not a long shot against the recent

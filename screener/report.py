@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -11,6 +11,11 @@ from screener.i18n import _
 
 Outcome = Literal["eligible", "ineligible", "incomplete"]
 Status = Literal["met", "failed", "unknown"]
+
+
+def serves(goals: Sequence[str], goal: str | None) -> bool:
+    """A pathway listing `goals` serves the person's `goal`: with no goal (or none listed), every one does."""
+    return goal is None or not goals or goal in goals
 
 
 @dataclass
@@ -64,8 +69,7 @@ class PathwayResult:
     goals: list[str] = field(default_factory=list)  # the `goal` answers it serves (none listed: every goal)
 
     def serves(self, goal: str | None) -> bool:
-        """Serves the person's goal: with no goal (or none listed), every pathway does."""
-        return goal is None or not self.goals or goal in self.goals
+        return serves(self.goals, goal)
 
     @property
     def failed(self) -> list[RequirementResult]:

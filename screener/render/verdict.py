@@ -323,7 +323,7 @@ def standing(report: Report, pathway: PathwayResult) -> str | None:
     if not bands:
         return head + " " + _("No recent round invited this program.")
     low, high = min(b.low for b in bands), max(b.high for b in bands)
-    span = display(low) if low == high else f"{display(low)}–{display(high)}"
+    span = cut_off_span(low, high)
     if odds.rounds:
         text = _("Recent rounds you could be invited in cut off at {span}: {where}.")
     else:
@@ -669,11 +669,16 @@ def _score(score: ScoreResult, questions: dict[str, Question], rounds: list[Roun
 def _band(value: float, band: RoundBand) -> RenderableType:
     """One round type: its cut-offs over the window and where the score stands."""
     where = _against(value, band.low, band.high)
-    span = display(band.low) if band.low == band.high else f"{display(band.low)}–{display(band.high)}"
+    span = cut_off_span(band.low, band.high)
     count = ngettext("{count} round", "{count} rounds", band.rounds).format(count=band.rounds)
     return Padding(Text(_("{type}: cut-off {span} ({rounds}, latest {date}) — {where}").format(
         type=band.type, span=span, rounds=count, date=format_date(band.latest), where=where)), (0, 0, 0, 2),
         expand=False)
+
+
+def cut_off_span(low: float, high: float) -> str:
+    """Round cut-offs as a value or a range ("480" or "480–530")."""
+    return display(low) if low == high else f"{display(low)}–{display(high)}"
 
 
 def _against(value: float, low: int, high: int) -> str:
