@@ -281,6 +281,7 @@ class Evaluation(dict[str, Any], ex.Environment):
                     moving.append(index)
         if any(plan.moves(lows, index) for index in moving):
             return None
+        unbounded.sort(key=plan.cost.__getitem__)  # the cheapest bounds first: one line that moves settles it
         for index in unbounded:
             rule = lines[index][0]
             span = self.span(rule.points)
@@ -390,40 +391,6 @@ def total(score: Score, groups: list[str | None], spans: list[Bound],
             low, high = low + group_low, high + group_high
     ordered = [results[g.id] for g in score.groups if g.id in results]
     return ordered, cap((low, high), score.max)
-
-
-def moves(score: Score, groups: list[str | None], lows: list[float], line: int) -> bool:
-    """Whether a line whose points are not decided surely leaves the total undecided (`decide_score`).
-
-    `lows` holds, per line, at least its lowest points. The line's spread reaches the total unless a
-    cap on its way up (its group, the group's parents, the score's max) is already reached by the
-    lowest points: when every sum on that way stays below its cap even with these `lows`, it is not.
-    """
-    sums: dict[str | None, float] = {}
-    for group_id, low in zip(groups, lows, strict=True):
-        sums[group_id] = sums.get(group_id, 0.0) + low
-    by_id = {group.id: group for group in score.groups}
-
-    def raw(group_id: str) -> float:
-        found = sums.get(group_id, 0.0)
-        for child in score.groups:
-            if child.parent == group_id:
-                found += capped(child.id)
-        return found
-
-    def capped(group_id: str) -> float:
-        most = by_id[group_id].max
-        return raw(group_id) if most is None else min(raw(group_id), most)
-
-    group_id = groups[line]
-    while group_id is not None:
-        group = by_id[group_id]
-        if group.max is not None and not raw(group_id) < group.max:
-            return False
-        group_id = group.parent
-    if score.max is None:
-        return True
-    return sums.get(None, 0.0) + sum(capped(group.id) for group in score.groups if group.parent is None) < score.max
 
 
 def cap(span: Bound, most: float | None) -> Bound:

@@ -681,6 +681,7 @@ def _plans(rulebook: Rulebook, rules: Slice) -> dict[str, ScorePlan]:
     cells = {tid: table_cells(rows, rulebook.tables[tid].default, rulebook.tables[tid].columns or ["points"])
              for tid, rows in rules.rows.items()}
     memo: dict[str, Bound] = {}
+    weights: dict[str, int] = {}
     plans = {}
     for sid, found in rules.lines.items():
         score = rulebook.scores[sid]
@@ -691,8 +692,28 @@ def _plans(rulebook: Rulebook, rules: Slice) -> dict[str, ScorePlan]:
             caps=tuple(group.max for group in order),
             parents=tuple(-1 if group.parent is None else place[group.parent] for group in order),
             most=score.max,
-            lowest=tuple(reach(line.points.node, rules.derived, cells, memo)[0] for line in found))
+            lowest=tuple(reach(line.points.node, rules.derived, cells, memo)[0] for line in found),
+            cost=tuple(weight(line.points.node, rules.derived, weights) for line in found))
     return plans
+
+
+def weight(node: ex.Node, derived: Mapping[str, Any], memo: dict[str, int]) -> int:
+    """About how much work `node`'s bounds take: its nodes and those of the derived values it reads.
+
+    `Evaluation.decide_score` bounds a score's unknown lines cheapest first: any line that moves the total
+    settles it, and which one is found first changes nothing but the time taken.
+    """
+    found = 0
+    for part in ex.walk(node):
+        found += 1
+        if isinstance(part, ex.Name):
+            cost = memo.get(part.name)
+            if cost is None:
+                memo[part.name] = 0  # a cycle is impossible (the loader refuses them); this guards the walk anyway
+                compiled = derived.get(part.name)
+                cost = memo[part.name] = 0 if compiled is None else weight(compiled.node, derived, memo)
+            found += cost
+    return found
 
 
 def _children_first(groups: list[ScoreGroup], parent: str | None) -> list[ScoreGroup]:
@@ -712,6 +733,7 @@ class ScorePlan:
     parents: tuple[int, ...]  # per group, its parent's position (-1: none)
     most: float | None  # the score's max
     lowest: tuple[float, ...]  # per line, what its lowest points never exceed (`reach`)
+    cost: tuple[int, ...] = ()  # per line, about how much work its bounds take (`weight`)
 
     def moves(self, lows: list[float], line: int) -> bool:
         """Whether a line whose points are not decided surely leaves the total undecided.

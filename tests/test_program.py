@@ -141,6 +141,20 @@ def test_a_score_decided_line_by_line_is_the_total_of_every_lines_bounds(name: s
             assert whole.line_span(rule)[1][0] <= most, rule.model.id
 
 
+@pytest.mark.parametrize("score_id", ["crs_score", "fsw_points"])
+def test_an_undecided_score_bounds_its_cheapest_unknown_line_only(score_id: str) -> None:
+    """The fast path of `decide_score`: with nothing answered, the first line bounded moves the total, and it is
+    the cheapest unknown line (`ScorePlan.cost`), not the first in file order (a language line, the dearest)."""
+    rulebook = rulebook_named("rules")
+    state = Evaluation(rulebook, {}, dt.date(2026, 11, 25))
+    assert state[score_id] is None
+    lines, plan = state.program.lines[score_id], state.program.plans[score_id]
+    unknown = [index for index, (_, function) in enumerate(lines) if function(state) is None]
+    bounded = [index for index in unknown if lines[index][0] in state.span_memo]
+    assert bounded == [min(unknown, key=plan.cost.__getitem__)]
+    assert plan.cost[unknown[0]] > plan.cost[bounded[0]]  # file order would have bounded a dearer line
+
+
 def test_a_line_moves_the_total_unless_a_cap_above_it_is_reached() -> None:
     from screener.program import ScorePlan
 
