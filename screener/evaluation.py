@@ -39,7 +39,7 @@ from screener.report import (
     ScoreLineResult,
     ScoreResult,
     Status,
-    best_of,
+    first_eligible,
 )
 
 if TYPE_CHECKING:  # rulebook.py calls this module; at run time the import goes one way only
@@ -118,8 +118,22 @@ class Evaluation(dict[str, Any], ex.Environment):
             compiled = self.rules.derived[name]
             return ex.EMPTY if compiled is None else self.why(compiled)
         if name in self.rulebook.scores:
-            return frozenset(self.score(name).missing)
+            return self.score_blockers(name)
         return ex.EMPTY  # pragma: no cover - as_of is always known
+
+    def score_blockers(self, score_id: str) -> frozenset[str]:
+        """What an unknown score waits on (its report's `missing`), without building the report."""
+        built = self.score_memo.get(score_id)
+        if built is not None:
+            return frozenset(built.missing)
+        found = ex.EMPTY
+        memo = self.line_memo
+        for rule in self.rules.lines[score_id]:
+            line = memo.get(rule)
+            if line is None:
+                line = memo[rule] = self.line(rule)
+            found |= line[1]
+        return found
 
     # -- bounds (§13.25): what an unknown can still be
 
@@ -153,6 +167,8 @@ class Evaluation(dict[str, Any], ex.Environment):
 
     def why(self, compiled: Compiled) -> frozenset[str]:
         """The unanswered questions that keep an unknown expression unknown."""
+        if self.trace is None:
+            return self.rulebook.why_function(compiled)(self)
         trace, self.trace = self.trace, None  # its values were read already: their lookups are not recorded twice
         try:
             return self.rulebook.why_function(compiled)(self)
@@ -180,7 +196,7 @@ class Evaluation(dict[str, Any], ex.Environment):
 
     def table(self, name: str, key: Any, column: str) -> Any:
         found = self.program.tables[name](key)
-        value = self.program.table_rows[name][1] if found is None else found[2].get(column)
+        value = self.program.defaults[name] if found is None else found[2].get(column)
         if self.trace is not None:
             self.trace.append(TableHit(name, key, column, None if found is None else found[0], value))
         return value
@@ -650,7 +666,7 @@ def outcomes_of(state: Evaluation, *, with_missing: bool = True) -> Outcomes:
         flags=state.shown(program.flags),
         leads=state.shown(program.leads),
         warnings=state.shown(program.warnings),
-        best_pathway=best_of(results, rulebook.ranks),
+        best_pathway=first_eligible(results, program.preference),
         missing=missing_answers(rulebook, undecided),
     )
 

@@ -37,6 +37,7 @@ from screener.bounds import (
 )
 from screener.compiled import LineRule, RequirementRule, ShownRule, Slice
 from screener.model import ScoreGroup, TableRow
+from screener.report import preference
 
 if TYPE_CHECKING:
     from screener.evaluation import Evaluation
@@ -200,6 +201,8 @@ def _call(node: ex.Call, tables: Collection[str]) -> Fn:
     args = tuple(lower(arg, tables) for arg in node.args)
     if function == "if":
         condition, then, otherwise = args
+        if isinstance(node.args[1], ex.Literal_) and isinstance(node.args[2], ex.Literal_):
+            return _choose_constant(condition, node.args[1].value, node.args[2].value)
 
         def choose(env: Evaluation) -> Any:
             decided = condition(env)
@@ -224,7 +227,20 @@ def _call(node: ex.Call, tables: Collection[str]) -> Fn:
         return extreme
     assert function in tables, function  # the loader accepts no other call
     key = args[0]
-    column = args[1] if len(args) > 1 else (lambda env: "points")
+    if len(args) == 1 or isinstance(node.args[1], ex.Literal_):  # the usual shape: a constant column
+        constant = "points" if len(args) == 1 else node.args[1].value  # type: ignore[union-attr]
+
+        def lookup_column(env: Evaluation) -> Any:
+            found = key(env)
+            if found is None:
+                return None
+            if env.trace is None:  # `Evaluation.table` without recording, one call fewer
+                hit = env.program.tables[function](found)
+                return env.program.defaults[function] if hit is None else hit[2].get(constant)
+            return env.table(function, found, constant)
+
+        return lookup_column
+    column = args[1]
 
     def lookup(env: Evaluation) -> Any:
         found, chosen = key(env), column(env)
@@ -233,6 +249,21 @@ def _call(node: ex.Call, tables: Collection[str]) -> Fn:
         return env.table(function, found, chosen)
 
     return lookup
+
+
+def _choose_constant(condition: Fn, then: Any, otherwise: Any) -> Fn:
+    """`if(c, a, b)` with constant branches: `choose` without a call for each branch."""
+    same = None if then is None or otherwise is None or not ex.same_value(then, otherwise) else then
+
+    def choose(env: Evaluation) -> Any:
+        decided = condition(env)
+        if decided is True:
+            return then
+        if decided is False:
+            return otherwise
+        return same
+
+    return choose
 
 
 # ------------------------------------------------------------------------------------ blockers
@@ -636,9 +667,11 @@ class Program:
     leads: tuple[tuple[ShownRule, Fn], ...]
     warnings: tuple[tuple[ShownRule, Fn], ...]
     tables: Mapping[str, Match]
+    defaults: Mapping[str, Any]  # per table, its default (None: unknown when no row matches)
     table_rows: Mapping[str, tuple[tuple[tuple[int, TableRow], ...], Any, frozenset[str]]]  # rows, default, columns
     blank: Mapping[str, None]  # the questions that are unknown when unanswered (no implied answer)
     plans: Mapping[str, ScorePlan]  # per score: its caps, for `Evaluation.decide_score`
+    preference: tuple[str, ...]  # pathway ids, preferred first (`report.preference`)
     spans: dict[tuple[str, str, Any, Any], Bound] = field(default_factory=dict)  # table bounds met so far
 
 
@@ -670,10 +703,12 @@ def program_of(rulebook: Rulebook, rules: Slice) -> Program:
         leads=tuple((rule, fn(rule.condition)) for rule in rules.leads),
         warnings=tuple((rule, fn(rule.condition)) for rule in rules.warnings),
         tables={tid: matcher(rows) for tid, rows in rules.rows.items()},
+        defaults={tid: rulebook.tables[tid].default for tid in rules.rows},
         table_rows={tid: (rows, rulebook.tables[tid].default, frozenset(rulebook.tables[tid].columns or ["points"]))
                     for tid, rows in rules.rows.items()},
         blank={qid: None for qid, function in values.items() if function is _nothing and qid in rulebook.questions},
         plans=_plans(rulebook, rules),
+        preference=tuple(preference(rulebook.ranks)),
     )
 
 

@@ -99,6 +99,22 @@ def test_outcomes_without_texts_are_the_full_reports(name: str, data: st.DataObj
     assert fast.missing == report.missing
 
 
+def test_outcomes_say_what_an_unknown_score_waits_on_without_building_its_report(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path: the missing answers of a pathway that waits on a score come from the score's lines
+    (`Evaluation.score_blockers`), never from a `ScoreResult` (recent rounds, categories, line texts)."""
+    rulebook = rulebook_named("rules")
+    as_of = dt.date(2026, 11, 25)
+    report = rulebook.evaluate({}, as_of=as_of)
+    assert set(report.scores["fsw_points"].missing) <= set(report.missing)  # the score's blockers are asked for
+
+    def refused(self: Evaluation, score_id: str) -> Any:
+        raise AssertionError(f"outcomes built the report of {score_id}")
+
+    monkeypatch.setattr(Evaluation, "score", refused)
+    assert outcomes(rulebook, {}, as_of).missing == report.missing
+
+
 def test_a_table_row_is_the_first_in_force_that_matches() -> None:
     """The indexed lookup keeps the order of the rows: an earlier range row wins over a later exact one."""
     from screener.model import TableRow
