@@ -104,7 +104,7 @@ class Evaluation(dict[str, Any], ex.Environment):
     def lookup(self, name: str) -> ex.Result:
         if name in self.memo:
             return self.memo[name]
-        value = self.value_of(name)
+        value = self[name]  # `value_of`
         result: ex.Result = (value, ex.EMPTY) if value is not None else (None, self.blockers(name))
         self.memo[name] = result
         return result
@@ -149,7 +149,7 @@ class Evaluation(dict[str, Any], ex.Environment):
         """What a name can be (§13.25): its value when known, else its question's range or its rule's bounds."""
         found = self.bounds_memo.get(name)
         if found is None:
-            value = self.value_of(name)
+            value = self[name]  # `value_of`
             found = self.bounds_memo[name] = (self.program.unknown[name](self) if value is None
                                               else exact(value, self.program.kinds.get(name)))
         return found
@@ -662,7 +662,7 @@ def outcomes_of(state: Evaluation, *, with_missing: bool = True) -> Outcomes:
         results[pathway_id] = outcome
     return Outcomes(
         pathways=results,
-        scores={score_id: state.value_of(score_id) for score_id in rulebook.scores},
+        scores={score_id: state[score_id] for score_id in rulebook.scores},  # `value_of`
         flags=state.shown(program.flags),
         leads=state.shown(program.leads),
         warnings=state.shown(program.warnings),

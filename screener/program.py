@@ -57,6 +57,9 @@ def lower(node: ex.Node, tables: Collection[str]) -> Fn:
     if isinstance(node, ex.Name):
         return _name(node.name)
     if isinstance(node, ex.Not):
+        if isinstance(node.operand, ex.Name):  # the usual shape, `not us_citizen`: the name read in place
+            name = node.operand.name
+            return lambda env: None if (value := env[name]) is None else not value
         operand = lower(node.operand, tables)
         return lambda env: None if (value := operand(env)) is None else not value
     if isinstance(node, ex.Negate):
@@ -80,19 +83,21 @@ def _name(name: str) -> Fn:
 
 def _logic(decisive: bool, operands: tuple[Fn, ...]) -> Fn:
     """Kleene logic: the decisive value (true for or, false for and) settles it, else unknown wins."""
+    other = not decisive  # `value is decisive or value is not other and bool(value) is decisive` is
+    # `bool(value) is decisive` for any value other than None, with no call for a yes/no
     if len(operands) == 2:  # the usual shape: no loop
         first, second = operands
 
         def pair(env: Evaluation) -> Any:
             value = first(env)
-            if value is not None and bool(value) is decisive:
+            if value is decisive or (value is not None and value is not other and bool(value) is decisive):
                 return decisive
-            other = second(env)
-            if other is None:
+            next_value = second(env)
+            if next_value is None:
                 return None
-            if bool(other) is decisive:
+            if next_value is decisive or (next_value is not other and bool(next_value) is decisive):
                 return decisive
-            return None if value is None else not decisive
+            return None if value is None else other
 
         return pair
 
@@ -102,9 +107,9 @@ def _logic(decisive: bool, operands: tuple[Fn, ...]) -> Fn:
             value = operand(env)
             if value is None:
                 unknown = True
-            elif bool(value) is decisive:
+            elif value is decisive or (value is not other and bool(value) is decisive):
                 return decisive
-        return None if unknown else not decisive
+        return None if unknown else other
 
     return run
 
@@ -215,6 +220,9 @@ def _call(node: ex.Call, tables: Collection[str]) -> Fn:
 
         return choose
     if function == "known":
+        if isinstance(node.args[0], ex.Name):  # the usual shape: the name read in place
+            name = node.args[0].name
+            return lambda env: env[name] is not None
         (operand,) = args
         return lambda env: operand(env) is not None
     if function in ("min", "max"):
