@@ -270,43 +270,36 @@ class Evaluation(dict[str, Any], ex.Environment):
     def decide_score(self, score_id: str) -> int | float | None:
         """A score's value: its total when the unknowns cannot move it (§13.25), else None.
 
-        Bounds are worked out line by line, only as far as needed: as soon as an unknown line is seen
-        to move the total (no cap above it can be reached, even with every line not yet bounded at
-        the most their lowest points can be), the score is undecided and the other lines' bounds are skipped.
+        Lines are read cheapest first (`ScorePlan.order`), an unknown one bounded when read, and only as far
+        as needed: as soon as an unknown line is seen to move the total (no cap above it can be reached,
+        even with every line not yet read at the most its lowest points can be), the score is undecided and
+        the other lines are not read. Which line shows it changes nothing but the time taken.
         """
         if score_id in self.span_memo or score_id in self.score_memo:
             return number(decided(self.score_span(score_id), "number"))  # type: ignore[no-any-return]
         lines = self.program.lines[score_id]
         plan = self.program.plans[score_id]
         lows = list(plan.lowest)  # what each line's lowest points cannot exceed
-        unbounded: list[int] = []
         moving: list[int] = []
         memo = self.span_memo
-        for index, (rule, function) in enumerate(lines):
+        for index in plan.order:
+            rule, function = lines[index]
             found = memo.get(rule)
             if found is None:
                 points = function(self)
-                if points is None:
-                    unbounded.append(index)
+                if points is not None:
+                    low = lows[index] = float(points)
+                    memo[rule] = points, (low, low)  # `exact`
                     continue
-                low = lows[index] = float(points)
-                memo[rule] = points, (low, low)  # `exact`
-            else:
-                low = lows[index] = found[1][0]
-                if found[0] is None and low < found[1][1]:
-                    moving.append(index)
-        if any(plan.moves(lows, index) for index in moving):
-            return None
-        unbounded.sort(key=plan.cost.__getitem__)  # the cheapest bounds first: one line that moves settles it
-        for index in unbounded:
-            rule = lines[index][0]
-            span = self.span(rule.points)
-            memo[rule] = decided(span, "number"), span
-            lows[index] = span[0]
-            if span[0] < span[1]:
+                span = self.span(rule.points)
+                found = memo[rule] = decided(span, "number"), span
+            low = lows[index] = found[1][0]
+            if found[0] is None and low < found[1][1]:
                 moving.append(index)
-            if any(plan.moves(lows, line) for line in moving):
-                return None
+                if plan.moves(lows, index):
+                    return None
+        if any(plan.moves(lows, index) for index in moving):  # every line read: their lowest points are known
+            return None
         return number(decided(self.score_span(score_id), "number"))  # type: ignore[no-any-return]
 
     def score_span(self, score_id: str) -> Bound:

@@ -736,14 +736,15 @@ def _plans(rulebook: Rulebook, rules: Slice) -> dict[str, ScorePlan]:
             parents=tuple(-1 if group.parent is None else place[group.parent] for group in order),
             most=score.max,
             lowest=tuple(reach(line.points.node, rules.derived, cells, memo)[0] for line in found),
-            cost=tuple(weight(line.points.node, rules.derived, weights) for line in found))
+            order=tuple(sorted(range(len(found)), key=lambda index: weight(found[index].points.node, rules.derived,
+                                                                           weights))))
     return plans
 
 
 def weight(node: ex.Node, derived: Mapping[str, Any], memo: dict[str, int]) -> int:
-    """About how much work `node`'s bounds take: its nodes and those of the derived values it reads.
+    """About how much work `node`'s value and bounds take: its nodes and those of the derived values it reads.
 
-    `Evaluation.decide_score` bounds a score's unknown lines cheapest first: any line that moves the total
+    `Evaluation.decide_score` reads a score's lines cheapest first: any unknown line that moves the total
     settles it, and which one is found first changes nothing but the time taken.
     """
     found = 0
@@ -776,7 +777,7 @@ class ScorePlan:
     parents: tuple[int, ...]  # per group, its parent's position (-1: none)
     most: float | None  # the score's max
     lowest: tuple[float, ...]  # per line, what its lowest points never exceed (`reach`)
-    cost: tuple[int, ...] = ()  # per line, about how much work its bounds take (`weight`)
+    order: tuple[int, ...] = ()  # the lines' positions, cheapest to read and bound first (`weight`)
 
     def moves(self, lows: list[float], line: int) -> bool:
         """Whether a line whose points are not decided surely leaves the total undecided.

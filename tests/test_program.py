@@ -158,17 +158,21 @@ def test_a_score_decided_line_by_line_is_the_total_of_every_lines_bounds(name: s
 
 
 @pytest.mark.parametrize("score_id", ["crs_score", "fsw_points"])
-def test_an_undecided_score_bounds_its_cheapest_unknown_line_only(score_id: str) -> None:
-    """The fast path of `decide_score`: with nothing answered, the first line bounded moves the total, and it is
-    the cheapest unknown line (`ScorePlan.cost`), not the first in file order (a language line, the dearest)."""
+def test_an_undecided_score_is_seen_so_without_reading_every_line(score_id: str) -> None:
+    """The fast path of `decide_score`: lines are read cheapest first (`ScorePlan.order`), and with nothing
+    answered an unknown line that moves the total comes before the dearest ones (the language lines, first
+    in the file), which are never read; reading every line says the same."""
+    from screener.bounds import decided
+
     rulebook = rulebook_named("rules")
     state = Evaluation(rulebook, {}, dt.date(2026, 11, 25))
     assert state[score_id] is None
     lines, plan = state.program.lines[score_id], state.program.plans[score_id]
-    unknown = [index for index, (_, function) in enumerate(lines) if function(state) is None]
-    bounded = [index for index in unknown if lines[index][0] in state.span_memo]
-    assert bounded == [min(unknown, key=plan.cost.__getitem__)]
-    assert plan.cost[unknown[0]] > plan.cost[bounded[0]]  # file order would have bounded a dearer line
+    read = {index for index, (rule, _) in enumerate(lines) if rule in state.span_memo}
+    assert read == set(plan.order[:len(read)])  # a prefix of the order, cheapest first
+    assert 0 < len(read) < len(lines) and plan.order[-1] not in read
+    assert plan.order != tuple(range(len(lines)))  # not file order
+    assert decided(Evaluation(rulebook, {}, dt.date(2026, 11, 25)).score_span(score_id), "number") is None
 
 
 def test_a_line_moves_the_total_unless_a_cap_above_it_is_reached() -> None:
