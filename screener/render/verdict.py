@@ -336,7 +336,8 @@ def standing(report: Report, pathway: PathwayResult) -> str | None:
 def _undecided_short(undecided: list[PathwayResult], context: Context, limit: int) -> list[RenderableType]:
     if not undecided or not limit:
         return []
-    parts: list[RenderableType] = [Text(""), Text(_("Undecided: your answers to these would decide them"), style="bold")]
+    heading = Text(_("Undecided: your answers to these would decide them"), style="bold")
+    parts: list[RenderableType] = [Text(""), heading]
     for pathway in undecided[:limit]:
         needs = needed_answers(pathway, context, limit=2) or _("a lawyer's review")
         parts.append(hang("• ", Text(_("{title}: ").format(title=pathway.title)).append(needs, style="bold"), 2))
