@@ -88,6 +88,7 @@ from screener.translations import (
     Translation,
     apply_translation,
     check_translation,
+    guillemet_problems,
     language_name,
     translation_language,
     with_other_labels,
@@ -822,6 +823,10 @@ class RulebookLoader:
                     continue
                 problems = Problems(self.error, lambda p, m: self.load_warnings.append(LoadError(p, m)),
                                     lang in required, self.broken)
+                if lang == "fr":
+                    for name, _texts in texts_files:
+                        self.load_warnings.extend(LoadError(Position(name, line, column), message)
+                                                  for line, column, message in guillemet_problems(self.lines[name]))
                 translations[lang] = self.translation(
                     lang, texts_files, items, (info, next(f for f, m in files if m.rulebook is not None)),
                     {topic.id: (topic, file, ("topics", index)) for file, model in files
