@@ -474,6 +474,9 @@ class RulebookLoader:
             except (YamlSyntaxError, DuplicateKeyError) as exc:
                 self.error(exc.position, str(exc))
                 continue
+            if lang == "fr":  # French typography: « mot » with no-break spaces
+                self.load_warnings.extend(LoadError(Position(name, line, column), message)
+                                          for line, column, message in guillemet_problems(self.lines[name]))
             if data is None:
                 continue
             if not isinstance(data, LocatedDict):
@@ -823,10 +826,6 @@ class RulebookLoader:
                     continue
                 problems = Problems(self.error, lambda p, m: self.load_warnings.append(LoadError(p, m)),
                                     lang in required, self.broken)
-                if lang == "fr":
-                    for name, _texts in texts_files:
-                        self.load_warnings.extend(LoadError(Position(name, line, column), message)
-                                                  for line, column, message in guillemet_problems(self.lines[name]))
                 translations[lang] = self.translation(
                     lang, texts_files, items, (info, next(f for f, m in files if m.rulebook is not None)),
                     {topic.id: (topic, file, ("topics", index)) for file, model in files
