@@ -51,8 +51,9 @@ class BatchSummary:
 
     pathways: list[str]
     score: str | None
-    rows: int = 0
+    rows: int = 0  # people: every output row but the blank ones
     error_rows: int = 0
+    blank_rows: int = 0  # rows with every cell empty: an output row each, nobody screened (csvio.BLANK_ROW)
     outcomes: dict[str, dict[str, int]] = field(default_factory=dict)
     bands: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -63,7 +64,9 @@ class BatchSummary:
     def add(self, frame: pl.DataFrame) -> None:
         """Count a chunk of output rows (outcomes are null on error rows), in one polars pass."""
         ok = pl.col(columnar.ERROR).is_null()
+        blank = pl.col(columnar.ERROR) == _(csvio.BLANK_ROW)
         counts: list[pl.Expr] = [pl.col(columnar.ERROR).is_not_null().sum().alias("errors"),
+                                 blank.sum().alias("blank"),
                                  (ok & pl.col(columnar.FLAGS).is_not_null()).sum().alias("flagged")]
         for pathway in self.pathways:
             counts += [(pl.col(pathway) == outcome).sum().alias(f"{pathway}:{outcome}") for outcome in OUTCOMES]
@@ -74,8 +77,9 @@ class BatchSummary:
                 inside = score >= low if high is None else (score >= low) & (score < high)
                 counts.append((ok & inside).sum().alias(f"band:{label}"))
         totals = frame.select(counts).row(0, named=True)
-        self.rows += frame.height
-        self.error_rows += totals["errors"]
+        self.rows += frame.height - totals["blank"]
+        self.error_rows += totals["errors"] - totals["blank"]
+        self.blank_rows += totals["blank"]
         self.flagged_rows += totals["flagged"]
         for pathway in self.pathways:
             found = self.outcomes.setdefault(pathway, dict.fromkeys(OUTCOMES, 0))

@@ -10,7 +10,8 @@ each block becomes a frame of text cells: blocks without quotes are split by pol
 well-formed quoted lines are parsed (once) by polars' CSV reader, and only blocks with a broken line fall
 back to Python, which recovers record by record, so a short row, a long row or an unterminated quote
 becomes one error row and every other row stays intact. Blank lines are skipped (as `csv.DictReader`
-does); every other line is exactly one row, in order.
+does); every other line is exactly one row, in order, except blank rows (every cell empty) at the end:
+a blank row between others is kept, marked BLANK_ROW, so output rows line up with the sheet's rows.
 
 Writing: atomically (a temporary file in the same folder, then `os.replace`), so an interrupted run
 never leaves a half file that looks complete; devices, FIFOs and `-` are streamed to instead
@@ -60,6 +61,9 @@ class CsvError(ScreenerError):
 
 
 UNTERMINATED = N_("unterminated quote")
+# The `error` cell of a blank row (every cell empty: Excel's saved blank row `,,,`, a workbook's empty row):
+# kept as a row, so output rows line up with input rows, but nobody is screened (`batch.BatchSummary`).
+BLANK_ROW = N_("blank row: every cell is empty, nobody to screen")
 ENCODING_ADVICE = N_("save it as 'CSV UTF-8', or name its encoding with --encoding (e.g. --encoding cp1252)")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _ZIP = b"PK\x03\x04"
@@ -258,6 +262,7 @@ class CsvReader:
         carry = self.rest
         line_number = self.header_line_number + 1
         eof = False
+        held: list[Chunk] = []  # blank rows not yet followed by a row that is not blank
         while not eof:
             block = self.stream.read(self.block_bytes)
             self.bytes_read += len(block)
@@ -279,7 +284,30 @@ class CsvReader:
             if frame.height:
                 if self.swapped:
                     frame = frame.with_columns(pl.col(self.columns).str.replace_many(["\r", "\n"], ["\n", "\r"]))
-                yield Chunk(frame, getattr(self.source, "raw_bytes", self.bytes_read))  # of the file as stored
+                frame, last = self.blanks_marked(frame)
+                read = getattr(self.source, "raw_bytes", self.bytes_read)  # of the file as stored
+                if last < 0:  # blank rows only: kept until a row after them is not blank
+                    held.append(Chunk(frame, read))
+                    continue
+                yield from held
+                held.clear()
+                yield Chunk(frame.head(last + 1), read)
+                if last + 1 < frame.height:
+                    held.append(Chunk(frame.slice(last + 1), read))
+
+    def blanks_marked(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+        """The rows with every cell empty marked with BLANK_ROW as their problem, and the index of the last
+        row that is not blank (-1: none). Blank rows after the last one that is not (Excel's used range
+        running past the data) are no rows at all, as blank lines are; blank rows between are kept."""
+        first = frame.get_column(self.columns[0])
+        if not (first.is_null() | (first == "")).any():  # the cheap test first: most blocks have no blank row
+            return frame, frame.height - 1
+        blank = frame.select(pl.all_horizontal([pl.col(name).fill_null("") == "" for name in self.columns])).to_series()
+        if not blank.any():
+            return frame, frame.height - 1
+        kept = (~blank).arg_true()
+        frame = frame.with_columns(pl.when(blank).then(pl.lit(_(BLANK_ROW))).otherwise(pl.col(PROBLEM)).alias(PROBLEM))
+        return frame, kept[-1] if kept.len() else -1
 
     # -- one block of whole lines
 

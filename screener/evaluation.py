@@ -85,6 +85,7 @@ class Evaluation(dict[str, Any], ex.Environment):
         self.span_memo: dict[Any, Any] = {}  # score id -> its bounds; line rule -> (points, bounds)
         self.bounds_memo: dict[str, Bound] = {}
         self.trace: list[TableHit] | None = None  # set to a list to record every table lookup
+        self._untested: Evaluation | None = None
 
     # -- names and tables
 
@@ -168,6 +169,21 @@ class Evaluation(dict[str, Any], ex.Environment):
         if value is None and on_scores:
             return decided(self.span(rule.condition), "bool")
         return value
+
+    def untested(self) -> Evaluation:
+        """These answers with every implied answer of a question the person can change (`what_if`) left
+        unknown: "no English test" stands for a test not taken yet, not for a level the person has."""
+        if self._untested is None:
+            self._untested = Evaluation(self.rulebook, self.answers, self.as_of)
+            for question_id in self.undone():
+                self._untested[question_id] = None
+        return self._untested
+
+    def undone(self) -> frozenset[str]:
+        """The questions `untested` leaves unknown: unanswered, changeable, and implied by another answer."""
+        return frozenset(question_id for question_id in self.rulebook.implied
+                         if self.rulebook.questions[question_id].what_if is not False
+                         and self.answers.get(question_id) is None and self.lookup(question_id)[0] is not None)
 
     def effective_answers(self) -> dict[str, Any]:
         """The answers given plus every implied answer that applies (what the rules actually read)."""
@@ -543,6 +559,23 @@ def pathway_status(state: Evaluation, pathway_id: str) -> tuple[Outcome, frozens
     return outcome_of(statuses), frozenset(blockers)
 
 
+def remedy(state: Evaluation, pathway_id: str) -> frozenset[str]:
+    """The questions that still matter to a pathway closed only by what the person can still do: every
+    requirement it fails holds or is unknown once a test not taken yet is left unknown (`untested`), so
+    its other answers tell what taking the test would open. Empty when something else closes it (or
+    nothing else is left to ask)."""
+    untested = state.untested()
+    waiting: set[str] = set()
+    for rule in state.rules.requirements[pathway_id]:
+        value, why = state.requirement(rule)
+        if value is False:
+            value, why = untested.requirement(rule)
+            if value is False:
+                return frozenset()
+        waiting |= why
+    return frozenset(waiting - state.undone())
+
+
 def outcome_of(statuses: Iterable[Status]) -> Outcome:
     seen = set(statuses)
     if "failed" in seen:
@@ -706,6 +739,8 @@ def open_questions(
         pathway_open[pathway_id] = outcome != "ineligible"
         if outcome == "incomplete":
             needed |= blockers
+        elif outcome == "ineligible":
+            needed |= remedy(state, pathway_id)  # closed only by a test not taken yet: what would it open?
     for score_id in rulebook.scores:
         shown_by = [p for p, pathway in rulebook.pathways.items() if score_id in pathway.scores]
         if any(pathway_open[p] for p in shown_by) or not shown_by:

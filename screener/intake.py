@@ -347,11 +347,13 @@ def template_files(rulebook: Rulebook) -> dict[str, str]:
 def intake_doc(rulebook: Rulebook) -> str:
     """docs/intake.md: the intake contract of a rulebook, for the firms that build forms on it (in the active
     language; the committed docs/intake.md is the English)."""
+    from screener.csvio import BLANK_ROW
+
     pathways = ", ".join(f"`{pid}`" for pid in rulebook.pathways)
     scores = ", ".join(f"`{sid}`" for sid in rulebook.scores)
     text = "".join(_(part) for part in DOC)
     return text.format(title=rulebook.info.title, version=rulebook.info.version, pathways=pathways, scores=scores,
-                       dictionary=dictionary_markdown(rulebook)).rstrip() + "\n"
+                       dictionary=dictionary_markdown(rulebook), blank=_(BLANK_ROW)).rstrip() + "\n"
 
 
 # The contract in parts (one catalog entry each, so a translator edits a section, not the whole page);
@@ -422,6 +424,15 @@ the admissibility flags, leads and answer warnings counted, the run's warnings, 
 date, any rules past their review date, and the disclaimer. Counts only, never an applicant's answers;
 no scripts, nothing loaded from the network. It is written even when some rows are error rows (exit 1).
 A shorter summary always goes to stderr.
+
+"""),
+    N_("""\
+A blank row (every cell empty: an empty row of a workbook, or a line of separators only, `,,,`, which is
+how Excel saves an empty row as CSV) keeps its place, so the output's rows line up with the input's, but
+it is nobody: its result cells are empty and its `error` cell says `{blank}`. It gets no letter, is not
+counted as a person or an error row in the summary (which says how many rows were blank) and does not
+make the exit code 1. Blank rows after the last row that is not blank (a sheet's formatting running past
+the data) are left out, as empty lines of a CSV are.
 
 """),
     N_("""\

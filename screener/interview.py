@@ -17,7 +17,7 @@ from typing import Any
 
 from screener import expressions as ex
 from screener.answers import coerce, normalize_choice
-from screener.evaluation import Evaluation, display, outcome_of, pathway_status, status_of
+from screener.evaluation import Evaluation, display, outcome_of, pathway_status, remedy, status_of
 from screener.i18n import _, format_money, format_number, ngettext
 from screener.labels import matching_choices
 from screener.model import Question
@@ -173,7 +173,8 @@ class Reach:
     same for unknown scores and flags. A superset of what the interview can still ask: answers only
     ever decide more (three-valued logic is monotone), so these sets only shrink."""
 
-    pathways: dict[str, frozenset[str]]  # undecided pathway -> the questions that could decide it
+    pathways: dict[str, frozenset[str]]  # undecided pathway -> the questions that could decide it (and a
+    # pathway closed only by a test not taken yet -> the questions that say what the test would open)
     scores: dict[str, frozenset[str]]  # unknown score shown by an open pathway -> the questions it reads
     flags: frozenset[str]  # questions of unknown admissibility flags (while any pathway is open)
     open: frozenset[str]  # pathways not (yet) ineligible
@@ -259,7 +260,9 @@ class Interview:
             outcome = outcome_of(statuses)
             if outcome != "ineligible":
                 open_ids.append(pathway_id)
-            if outcome == "incomplete":
+            if outcome == "ineligible":  # closed only by a test not taken yet: its other answers say what it would open
+                deps = set(remedy(state, pathway_id))
+            if outcome == "incomplete" or deps:
                 pathways[pathway_id] = frozenset(deps)
                 if blocked:
                     stuck.add(pathway_id)

@@ -276,6 +276,10 @@ class Report:
         best = self.best_pathway
         return sorted(pathways, key=lambda p: (p.id != best, not p.serves(goal), order[p.id]))
 
+    def goal_open(self, goal: str | None) -> bool:
+        """Some eligible pathway serves the person's `goal` (with no goal: any eligible pathway)."""
+        return any(p.outcome == "eligible" and p.serves(goal) for p in self.pathways.values())
+
     @property
     def best_pathway_title(self) -> str | None:
         best = self.best_pathway

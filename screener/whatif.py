@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from screener.compiled import LineRule
@@ -48,6 +48,7 @@ class Flip:
     change: Change
     outcome: Outcome
     missing: tuple[str, ...]  # for an incomplete outcome: the questions it would then depend on
+    scores: tuple[tuple[str, int | float], ...] = ()  # the pathway's known scores after the change
 
     def to_json(self) -> dict[str, Any]:
         return {"pathway": self.pathway_id, "change": self.change.text, "answers": dict(self.change.values),
@@ -203,7 +204,10 @@ def what_if(rulebook: Rulebook, values: Mapping[str, Any], report: Report) -> Wh
                     found[(question.id,)] = flip
         ranked = sorted(found.values(), key=lambda f: (
             f.outcome != "eligible", f.change.distance, len(f.change.values), f.change.label))
-        flips.extend(ranked[:MAX_FLIPS_PER_PATHWAY])
+        shown = rulebook.pathways[pathway_id].scores
+        flips.extend(replace(flip, scores=tuple((score_id, value) for score_id in shown if (
+            value := variations.score(dict(flip.change.values), score_id)) is not None))
+            for flip in ranked[:MAX_FLIPS_PER_PATHWAY])
     return WhatIf(flips, _gains(variations, report, candidates))
 
 

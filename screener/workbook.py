@@ -3,7 +3,8 @@
 Reading turns one sheet into the UTF-8 CSV text the CSV reader already handles (`SheetAsCsv`), row by
 row in openpyxl's read-only mode, so memory stays flat and every rule of the CSV path (header
 matching, error rows, formula escaping) applies unchanged. Cells become the text a person sees:
-whole numbers without `.0`, dates as YYYY-MM-DD, TRUE/FALSE as yes/no.
+whole numbers without `.0`, dates as YYYY-MM-DD, TRUE/FALSE as yes/no. A blank row between rows is
+kept as a row of empty cells (marked blank by the reader); blank rows after the last one are dropped.
 
 Writing appends rows to a write-only workbook (openpyxl keeps them in a temporary file, not in
 memory) and saves it into the output stream at the end, which the caller writes atomically.
@@ -90,6 +91,7 @@ class SheetAsCsv(io.RawIOBase):
         self.rows: Iterator[tuple[Any, ...]] = chosen.iter_rows(values_only=True)
         self.pending = b""
         self.width: int | None = None
+        self.gap = 0  # blank rows read since the last row that is not blank
 
     def readable(self) -> bool:
         return True
@@ -102,7 +104,8 @@ class SheetAsCsv(io.RawIOBase):
         length = len(self.pending)
         for row in self.rows:
             cells = [cell_text(value) for value in row]
-            if not any(cells):  # a blank row is a gap, as a blank line of a CSV file is: not a person
+            if not any(cells):  # a blank row, written as Excel's CSV writes it (`,,,`) if a row follows it
+                self.gap += self.width is not None  # (before the header: skipped, as blank lines are)
                 continue
             if self.width is None:  # the header decides the width; trailing empty header cells are dropped
                 while cells and cells[-1] == "":
@@ -110,6 +113,9 @@ class SheetAsCsv(io.RawIOBase):
                 self.width = len(cells)
             elif len(cells) > self.width and not any(cells[self.width:]):
                 cells = cells[:self.width]  # empty cells past the header: formatting, not data
+            if self.gap:
+                writer.writerows([[""] * (self.width or 1)] * self.gap)
+                self.gap = 0
             writer.writerow(cells)
             text = buffer.getvalue().encode("utf-8")
             buffer.seek(0)

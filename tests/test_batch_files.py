@@ -165,21 +165,56 @@ def test_xlsx_input_with_a_named_sheet(tmp_path: Path, rulebook: Rulebook, clean
     assert [row["Name"] for row in got] == [person["Name"] for person in PEOPLE]
 
 
-def test_blank_rows_of_a_workbook_are_gaps_as_blank_lines_of_a_csv(
+def test_blank_rows_are_kept_and_marked_the_same_in_a_workbook_and_its_csv(
         tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
-    """A sheet with empty rows between people screens the same people as the CSV with blank lines: a blank
-    row is not a person with every answer unknown."""
+    """A blank row between people (a workbook's empty row; `,,,` in the CSV Excel saves) keeps its place, so
+    output rows line up with the sheet's, but is nobody: every cell empty, no outcome, its error cell says it
+    is blank. Blank rows after the last person (Excel's used range running past the data) are no rows."""
+    import openpyxl
+    from openpyxl.styles import PatternFill
+
+    from screener.csvio import BLANK_ROW
+
     rows = table(rulebook)
     rows = [rows[0]] + [[cell if not cell.startswith("=") else "'" + cell for cell in row] for row in rows[1:]]
     blank = [""] * len(rows[0])
-    gappy = [rows[0], rows[1], blank, blank, *rows[2:], blank]
-    got, _, _ = screen(tmp_path, "gaps.xlsx", workbook_bytes(gappy), "--sheet", "Responses")
-    assert [row["Name"] for row in got] == [person["Name"] for person in PEOPLE]
-    assert verdicts(rulebook, got) == verdicts(rulebook, clean)
-    with_lines = csv_text(table(rulebook)).replace("\n", "\n\n", 2).encode("utf-8")
-    assert b"\n\n" in with_lines
-    csv_rows, _, _ = screen(tmp_path, "gaps.csv", with_lines)
-    assert len(csv_rows) == len(got)
+    gappy = [rows[0], rows[1], blank, blank, *rows[2:]]
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(gappy)))
+    for column in range(1, 4):  # a formatted but empty row after the data: in the sheet's used range
+        book["Responses"].cell(row=len(gappy) + 2, column=column).fill = PatternFill("solid", fgColor="FFFF00")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    from_book, _, _ = screen(tmp_path, "gaps.xlsx", buffer.getvalue(), "--sheet", "Responses")
+    from_csv, _, _ = screen(tmp_path, "gaps.csv", csv_text([*gappy, blank, blank]).encode("utf-8"))
+    assert b"\n,,,," in csv_text(gappy).encode("utf-8")  # Excel's blank row: separators only
+    assert from_book == from_csv
+    assert [row["Name"] for row in from_book] == [PEOPLE[0]["Name"], "", "", *(p["Name"] for p in PEOPLE[1:])]
+    people = [row for index, row in enumerate(from_book) if index not in (1, 2)]
+    assert verdicts(rulebook, people) == verdicts(rulebook, clean)
+    for row in from_book[1:3]:
+        assert row["error"] == BLANK_ROW
+        assert all(value == "" for key, value in row.items() if key != "error"), row
+
+
+def test_a_blank_row_gets_no_letter_and_is_not_counted_as_a_person(tmp_path: Path, rulebook: Rulebook) -> None:
+    """Exit 0 (a blank row is not an error row), letters numbered by output row with none for the blank one,
+    and the summary page counts people and error rows without it, and says how many rows were blank."""
+    rows = table(rulebook)[:3]
+    lines = csv_text(rows).splitlines()
+    source, target, folder = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "letters"
+    source.write_text("\n".join([lines[0], lines[1], ",,", lines[2], ",,,"]) + "\n", encoding="utf-8")
+    page = tmp_path / "summary.md"
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
+                                      "--letters", str(folder), "--summary", str(page)])
+    assert result.exit_code == 0, result.stderr
+    out = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [row["error"] != "" for row in out] == [False, True, False]
+    assert sorted(path.name[:5] for path in folder.iterdir()) == ["00001", "00003"]
+    assert "2 rows screened, 0 with errors" in result.stderr
+    assert "1 blank row (every cell empty) kept as a row, not screened" in result.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "**Rows**: 2" in text and "**Screened**: 2" in text
+    assert "**Blank rows (every cell empty, not screened)**: 1" in text
 
 
 def test_xlsx_output_when_the_output_name_says_so(tmp_path: Path, rulebook: Rulebook,

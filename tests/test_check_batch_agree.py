@@ -43,7 +43,9 @@ def ids(items: list[Any]) -> list[str]:
 @given(data=st.data())
 def test_batch_and_check_json_say_the_same(name: str, data: st.DataObject, tmp_path: Path) -> None:
     rulebook = rulebook_named(name)
-    rows = data.draw(st.lists(profile(rulebook, bad_rows=False), min_size=1, max_size=3))
+    # a row of empty cells is no person to batch (test_columnar_property checks how it is marked)
+    person = profile(rulebook, bad_rows=False).filter(lambda row: any(row.values()))
+    rows = data.draw(st.lists(person, min_size=1, max_size=3))
     as_of = data.draw(st.sampled_from(DATES))
     out = screen(rulebook, rows, tmp_path, as_of)
     for index, (row, got) in enumerate(zip(rows, out, strict=True)):

@@ -519,8 +519,11 @@ def intake_files(draw: st.DrawFn) -> tuple[bytes, str, str, list[list[str] | Non
     text = leading + ending.join(lines) + (ending if draw(st.booleans()) else "")
     data = text.encode(encoding)
     expected: list[list[str] | None] = [row if len(row) == columns else None for row in rows]
-    # a ragged row of one empty cell is a blank line, which is no row at all
+    # a ragged row of one empty cell is a blank line, which is no row at all; so are rows of empty cells
+    # after the last row with a cell that is not (a blank row between two others is kept, marked blank)
     keep = [i for i, line in enumerate(lines[1:]) if line != ""]
+    while keep and not any(rows[keep[-1]]):
+        keep.pop()
     return data, delimiter, encoding, [expected[i] for i in keep]
 
 

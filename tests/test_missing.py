@@ -110,9 +110,9 @@ def test_batch_gives_the_same_missing_column(rulebook: Rulebook, tmp_path: Path)
     fields = list(rulebook.questions)
     source = tmp_path / "in.csv"
     with source.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.DictWriter(stream, fieldnames=fields)
+        writer = csv.DictWriter(stream, fieldnames=["Client", *fields])  # named: "nothing answered" is a person
         writer.writeheader()
-        writer.writerows(answers for answers, _ in CASES)
+        writer.writerows({"Client": f"c{number}", **answers} for number, (answers, _) in enumerate(CASES))
     result = cli("batch", str(source), "-o", "-", "--rules", str(rulebook.path), "--as-of", AS_OF.isoformat())
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout), delimiter=","))

@@ -121,7 +121,7 @@ def check(
     else:
         rerun = "screener check --details"
     suggestions = None
-    if details or report_file is not None or report.best_pathway is None:  # nothing open: the screen's what-if
+    if details or report_file is not None or not report.goal_open(interview.goal()):  # the screen's what-if
         from screener.whatif import what_if
 
         suggestions = what_if(rulebook, interview.answers, report)

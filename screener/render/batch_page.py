@@ -55,6 +55,8 @@ def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, sour
     readable = summary.rows - summary.error_rows
     facts = [(_("Input"), source), (_("Rows"), format_number(summary.rows)), (_("Screened"), format_number(readable)),
              (_("Error rows (see their error cell)"), format_number(summary.error_rows)),
+             *([(_("Blank rows (every cell empty, not screened)"), format_number(summary.blank_rows))]
+               if summary.blank_rows else []),
              (_("Rows with an admissibility flag"), format_number(summary.flagged_rows)),
              (_("Rules"), _("{title} ({id}), version {version}").format(
                  title=rulebook.info.title, id=rulebook.info.id, version=rulebook.version)),

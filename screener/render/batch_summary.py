@@ -16,6 +16,10 @@ def render_summary(console: Console, summary: BatchSummary) -> None:
     console.print(ngettext("{rows} row screened, {errors} with errors (see the error column)",
                            "{rows} rows screened, {errors} with errors (see the error column)", summary.rows).format(
                                rows=format_number(summary.rows), errors=format_number(summary.error_rows)))
+    if summary.blank_rows:
+        console.print(ngettext("{count} blank row (every cell empty) kept as a row, not screened",
+                               "{count} blank rows (every cell empty) kept as rows, not screened",
+                               summary.blank_rows).format(count=format_number(summary.blank_rows)))
     console.print(_("Outcomes per pathway:"))
     table = Table()
     table.add_column(_("pathway"))

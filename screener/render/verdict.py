@@ -138,7 +138,7 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
             parts += _leads_first(leads[0], leads[1:], limits.why)
         parts += _open(report, opened, limits)
         parts += _undecided_short(undecided, context, limits.undecided)
-        if not (opened or flags or safety or now or limits.last):  # else admissibility or a lead comes first
+        if not (report.goal_open(goal) or flags or safety or now or limits.last):  # else admissibility or a lead first
             parts += _change_short(report, context)
         if leads and limits.undecided and not now:
             titles = "; ".join(lead.title for lead in leads)
@@ -162,7 +162,8 @@ def _fits() -> list[_Limits]:
     """From the fullest first screen to the barest; the first that fits is shown."""
     return [
         _Limits(3, True, 3, True), _Limits(3, True, 2, True), _Limits(2, True, 2, True), _Limits(2, False, 2, True),
-        _Limits(2, False, 1, False), _Limits(1, False, 1, False), _Limits(1, False, 0, False, last=True),
+        _Limits(2, False, 1, False), _Limits(1, False, 1, False), _Limits(1, False, 0, False),
+        _Limits(1, False, 0, False, last=True),
     ]
 
 
@@ -342,19 +343,26 @@ def _undecided_short(undecided: list[PathwayResult], context: Context, limit: in
     return parts
 
 
-def best_flip(report: Report, suggestions: WhatIf | None) -> Flip | None:
-    """The most useful single change: one that makes the person eligible before one that only opens a
-    route, then the most realistic route (the rulebook's rank); among equals, the what-if's own order
-    (the smallest change first)."""
+def best_flip(report: Report, suggestions: WhatIf | None, goal: str | None = None) -> Flip | None:
+    """The most useful single change: for a route serving the person's goal first; one that makes the
+    person eligible before one that only opens a route, then the most realistic route (the rulebook's
+    rank); among equals, the what-if's own order (the smallest change first)."""
     if suggestions is None or not suggestions.flips:
         return None
-    return min(suggestions.flips, key=lambda flip: (flip.outcome != "eligible", report.pathways[flip.pathway_id].rank))
+    return min(suggestions.flips, key=lambda flip: (
+        not report.pathways[flip.pathway_id].serves(goal), flip.outcome != "eligible",
+        report.pathways[flip.pathway_id].rank))
 
 
 def flip_effect(report: Report, flip: Flip, questions: dict[str, Question], limit: int | None = None) -> str:
     """What a change does to a route, in words ("opens FSW, then it depends on Age, Education and 10 more")."""
     title = report.pathways[flip.pathway_id].title
     if flip.outcome == "eligible":
+        scores = "; ".join(_("{name} score: {score}").format(name=report.scores[score_id].short_title,
+                                                              score=display(value))
+                           for score_id, value in flip.scores if report.scores[score_id].short_title)
+        if scores:
+            return _("makes you eligible for {title} ({scores})").format(title=title, scores=scores)
         return _("makes you eligible for {title}").format(title=title)
     return _("opens {title}, then it depends on {answers}").format(
         title=title, answers=labels(questions, flip.missing, limit=limit) or _("more answers"))
@@ -363,7 +371,7 @@ def flip_effect(report: Report, flip: Flip, questions: dict[str, Question], limi
 def _change_short(report: Report, context: Context) -> list[RenderableType]:
     """Nothing is open: the one change that would open the most (a language test for FSW), on the first
     screen; every change is in --details."""
-    flip = best_flip(report, context.what_if)
+    flip = best_flip(report, context.what_if, goal_of(context.answers))
     if flip is None:
         return []
     words = _("{change}: {effect}").format(change=flip.change.text,
