@@ -39,7 +39,7 @@ from screener.report import (
     ScoreLineResult,
     ScoreResult,
     Status,
-    best_of,
+    first_eligible,
 )
 
 if TYPE_CHECKING:  # rulebook.py calls this module; at run time the import goes one way only
@@ -105,7 +105,7 @@ class Evaluation(dict[str, Any], ex.Environment):
     def lookup(self, name: str) -> ex.Result:
         if name in self.memo:
             return self.memo[name]
-        value = self.value_of(name)
+        value = self[name]  # `value_of`
         result: ex.Result = (value, ex.EMPTY) if value is not None else (None, self.blockers(name))
         self.memo[name] = result
         return result
@@ -119,8 +119,22 @@ class Evaluation(dict[str, Any], ex.Environment):
             compiled = self.rules.derived[name]
             return ex.EMPTY if compiled is None else self.why(compiled)
         if name in self.rulebook.scores:
-            return frozenset(self.score(name).missing)
+            return self.score_blockers(name)
         return ex.EMPTY  # pragma: no cover - as_of is always known
+
+    def score_blockers(self, score_id: str) -> frozenset[str]:
+        """What an unknown score waits on (its report's `missing`), without building the report."""
+        built = self.score_memo.get(score_id)
+        if built is not None:
+            return frozenset(built.missing)
+        found = ex.EMPTY
+        memo = self.line_memo
+        for rule in self.rules.lines[score_id]:
+            line = memo.get(rule)
+            if line is None:
+                line = memo[rule] = self.line(rule)
+            found |= line[1]
+        return found
 
     # -- bounds (§13.25): what an unknown can still be
 
@@ -136,7 +150,7 @@ class Evaluation(dict[str, Any], ex.Environment):
         """What a name can be (§13.25): its value when known, else its question's range or its rule's bounds."""
         found = self.bounds_memo.get(name)
         if found is None:
-            value = self.value_of(name)
+            value = self[name]  # `value_of`
             found = self.bounds_memo[name] = (self.program.unknown[name](self) if value is None
                                               else exact(value, self.program.kinds.get(name)))
         return found
@@ -154,6 +168,8 @@ class Evaluation(dict[str, Any], ex.Environment):
 
     def why(self, compiled: Compiled) -> frozenset[str]:
         """The unanswered questions that keep an unknown expression unknown."""
+        if self.trace is None:
+            return self.rulebook.why_function(compiled)(self)
         trace, self.trace = self.trace, None  # its values were read already: their lookups are not recorded twice
         try:
             return self.rulebook.why_function(compiled)(self)
@@ -196,7 +212,7 @@ class Evaluation(dict[str, Any], ex.Environment):
 
     def table(self, name: str, key: Any, column: str) -> Any:
         found = self.program.tables[name](key)
-        value = self.program.table_rows[name][1] if found is None else found[2].get(column)
+        value = self.program.defaults[name] if found is None else found[2].get(column)
         if self.trace is not None:
             self.trace.append(TableHit(name, key, column, None if found is None else found[0], value))
         return value
@@ -270,42 +286,36 @@ class Evaluation(dict[str, Any], ex.Environment):
     def decide_score(self, score_id: str) -> int | float | None:
         """A score's value: its total when the unknowns cannot move it (§13.25), else None.
 
-        Bounds are worked out line by line, only as far as needed: as soon as an unknown line is seen
-        to move the total (no cap above it can be reached, even with every line not yet bounded at
-        the most their lowest points can be), the score is undecided and the other lines' bounds are skipped.
+        Lines are read cheapest first (`ScorePlan.order`), an unknown one bounded when read, and only as far
+        as needed: as soon as an unknown line is seen to move the total (no cap above it can be reached,
+        even with every line not yet read at the most its lowest points can be), the score is undecided and
+        the other lines are not read. Which line shows it changes nothing but the time taken.
         """
         if score_id in self.span_memo or score_id in self.score_memo:
             return number(decided(self.score_span(score_id), "number"))  # type: ignore[no-any-return]
         lines = self.program.lines[score_id]
         plan = self.program.plans[score_id]
         lows = list(plan.lowest)  # what each line's lowest points cannot exceed
-        unbounded: list[int] = []
         moving: list[int] = []
         memo = self.span_memo
-        for index, (rule, function) in enumerate(lines):
+        for index in plan.order:
+            rule, function = lines[index]
             found = memo.get(rule)
             if found is None:
                 points = function(self)
-                if points is None:
-                    unbounded.append(index)
+                if points is not None:
+                    low = lows[index] = float(points)
+                    memo[rule] = points, (low, low)  # `exact`
                     continue
-                low = lows[index] = float(points)
-                memo[rule] = points, (low, low)  # `exact`
-            else:
-                low = lows[index] = found[1][0]
-                if found[0] is None and low < found[1][1]:
-                    moving.append(index)
-        if any(plan.moves(lows, index) for index in moving):
-            return None
-        for index in unbounded:
-            rule = lines[index][0]
-            span = self.span(rule.points)
-            memo[rule] = decided(span, "number"), span
-            lows[index] = span[0]
-            if span[0] < span[1]:
+                span = self.span(rule.points)
+                found = memo[rule] = decided(span, "number"), span
+            low = lows[index] = found[1][0]
+            if found[0] is None and low < found[1][1]:
                 moving.append(index)
-            if any(plan.moves(lows, line) for line in moving):
-                return None
+                if plan.moves(lows, index):
+                    return None
+        if any(plan.moves(lows, index) for index in moving):  # every line read: their lowest points are known
+            return None
         return number(decided(self.score_span(score_id), "number"))  # type: ignore[no-any-return]
 
     def score_span(self, score_id: str) -> Bound:
@@ -406,40 +416,6 @@ def total(score: Score, groups: list[str | None], spans: list[Bound],
             low, high = low + group_low, high + group_high
     ordered = [results[g.id] for g in score.groups if g.id in results]
     return ordered, cap((low, high), score.max)
-
-
-def moves(score: Score, groups: list[str | None], lows: list[float], line: int) -> bool:
-    """Whether a line whose points are not decided surely leaves the total undecided (`decide_score`).
-
-    `lows` holds, per line, at least its lowest points. The line's spread reaches the total unless a
-    cap on its way up (its group, the group's parents, the score's max) is already reached by the
-    lowest points: when every sum on that way stays below its cap even with these `lows`, it is not.
-    """
-    sums: dict[str | None, float] = {}
-    for group_id, low in zip(groups, lows, strict=True):
-        sums[group_id] = sums.get(group_id, 0.0) + low
-    by_id = {group.id: group for group in score.groups}
-
-    def raw(group_id: str) -> float:
-        found = sums.get(group_id, 0.0)
-        for child in score.groups:
-            if child.parent == group_id:
-                found += capped(child.id)
-        return found
-
-    def capped(group_id: str) -> float:
-        most = by_id[group_id].max
-        return raw(group_id) if most is None else min(raw(group_id), most)
-
-    group_id = groups[line]
-    while group_id is not None:
-        group = by_id[group_id]
-        if group.max is not None and not raw(group_id) < group.max:
-            return False
-        group_id = group.parent
-    if score.max is None:
-        return True
-    return sums.get(None, 0.0) + sum(capped(group.id) for group in score.groups if group.parent is None) < score.max
 
 
 def cap(span: Bound, most: float | None) -> Bound:
@@ -712,11 +688,11 @@ def outcomes_of(state: Evaluation, *, with_missing: bool = True) -> Outcomes:
         results[pathway_id] = outcome
     return Outcomes(
         pathways=results,
-        scores={score_id: state.value_of(score_id) for score_id in rulebook.scores},
+        scores={score_id: state[score_id] for score_id in rulebook.scores},  # `value_of`
         flags=state.shown(program.flags),
         leads=state.shown(program.leads),
         warnings=state.shown(program.warnings),
-        best_pathway=best_of(results, rulebook.ranks),
+        best_pathway=first_eligible(results, program.preference),
         missing=missing_answers(rulebook, undecided),
     )
 

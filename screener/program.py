@@ -37,6 +37,7 @@ from screener.bounds import (
 )
 from screener.compiled import LineRule, RequirementRule, ShownRule, Slice
 from screener.model import ScoreGroup, TableRow
+from screener.report import preference
 
 if TYPE_CHECKING:
     from screener.evaluation import Evaluation
@@ -56,6 +57,9 @@ def lower(node: ex.Node, tables: Collection[str]) -> Fn:
     if isinstance(node, ex.Name):
         return _name(node.name)
     if isinstance(node, ex.Not):
+        if isinstance(node.operand, ex.Name):  # the usual shape, `not us_citizen`: the name read in place
+            name = node.operand.name
+            return lambda env: None if (value := env[name]) is None else not value
         operand = lower(node.operand, tables)
         return lambda env: None if (value := operand(env)) is None else not value
     if isinstance(node, ex.Negate):
@@ -79,19 +83,21 @@ def _name(name: str) -> Fn:
 
 def _logic(decisive: bool, operands: tuple[Fn, ...]) -> Fn:
     """Kleene logic: the decisive value (true for or, false for and) settles it, else unknown wins."""
+    other = not decisive  # `value is decisive or value is not other and bool(value) is decisive` is
+    # `bool(value) is decisive` for any value other than None, with no call for a yes/no
     if len(operands) == 2:  # the usual shape: no loop
         first, second = operands
 
         def pair(env: Evaluation) -> Any:
             value = first(env)
-            if value is not None and bool(value) is decisive:
+            if value is decisive or (value is not None and value is not other and bool(value) is decisive):
                 return decisive
-            other = second(env)
-            if other is None:
+            next_value = second(env)
+            if next_value is None:
                 return None
-            if bool(other) is decisive:
+            if next_value is decisive or (next_value is not other and bool(next_value) is decisive):
                 return decisive
-            return None if value is None else not decisive
+            return None if value is None else other
 
         return pair
 
@@ -101,9 +107,9 @@ def _logic(decisive: bool, operands: tuple[Fn, ...]) -> Fn:
             value = operand(env)
             if value is None:
                 unknown = True
-            elif bool(value) is decisive:
+            elif value is decisive or (value is not other and bool(value) is decisive):
                 return decisive
-        return None if unknown else not decisive
+        return None if unknown else other
 
     return run
 
@@ -200,6 +206,8 @@ def _call(node: ex.Call, tables: Collection[str]) -> Fn:
     args = tuple(lower(arg, tables) for arg in node.args)
     if function == "if":
         condition, then, otherwise = args
+        if isinstance(node.args[1], ex.Literal_) and isinstance(node.args[2], ex.Literal_):
+            return _choose_constant(condition, node.args[1].value, node.args[2].value)
 
         def choose(env: Evaluation) -> Any:
             decided = condition(env)
@@ -212,6 +220,9 @@ def _call(node: ex.Call, tables: Collection[str]) -> Fn:
 
         return choose
     if function == "known":
+        if isinstance(node.args[0], ex.Name):  # the usual shape: the name read in place
+            name = node.args[0].name
+            return lambda env: env[name] is not None
         (operand,) = args
         return lambda env: operand(env) is not None
     if function in ("min", "max"):
@@ -224,7 +235,20 @@ def _call(node: ex.Call, tables: Collection[str]) -> Fn:
         return extreme
     assert function in tables, function  # the loader accepts no other call
     key = args[0]
-    column = args[1] if len(args) > 1 else (lambda env: "points")
+    if len(args) == 1 or isinstance(node.args[1], ex.Literal_):  # the usual shape: a constant column
+        constant = "points" if len(args) == 1 else node.args[1].value  # type: ignore[union-attr]
+
+        def lookup_column(env: Evaluation) -> Any:
+            found = key(env)
+            if found is None:
+                return None
+            if env.trace is None:  # `Evaluation.table` without recording, one call fewer
+                hit = env.program.tables[function](found)
+                return env.program.defaults[function] if hit is None else hit[2].get(constant)
+            return env.table(function, found, constant)
+
+        return lookup_column
+    column = args[1]
 
     def lookup(env: Evaluation) -> Any:
         found, chosen = key(env), column(env)
@@ -233,6 +257,21 @@ def _call(node: ex.Call, tables: Collection[str]) -> Fn:
         return env.table(function, found, chosen)
 
     return lookup
+
+
+def _choose_constant(condition: Fn, then: Any, otherwise: Any) -> Fn:
+    """`if(c, a, b)` with constant branches: `choose` without a call for each branch."""
+    same = None if then is None or otherwise is None or not ex.same_value(then, otherwise) else then
+
+    def choose(env: Evaluation) -> Any:
+        decided = condition(env)
+        if decided is True:
+            return then
+        if decided is False:
+            return otherwise
+        return same
+
+    return choose
 
 
 # ------------------------------------------------------------------------------------ blockers
@@ -636,9 +675,11 @@ class Program:
     leads: tuple[tuple[ShownRule, Fn], ...]
     warnings: tuple[tuple[ShownRule, Fn], ...]
     tables: Mapping[str, Match]
+    defaults: Mapping[str, Any]  # per table, its default (None: unknown when no row matches)
     table_rows: Mapping[str, tuple[tuple[tuple[int, TableRow], ...], Any, frozenset[str]]]  # rows, default, columns
     blank: Mapping[str, None]  # the questions that are unknown when unanswered (no implied answer)
     plans: Mapping[str, ScorePlan]  # per score: its caps, for `Evaluation.decide_score`
+    preference: tuple[str, ...]  # pathway ids, preferred first (`report.preference`)
     spans: dict[tuple[str, str, Any, Any], Bound] = field(default_factory=dict)  # table bounds met so far
 
 
@@ -670,10 +711,12 @@ def program_of(rulebook: Rulebook, rules: Slice) -> Program:
         leads=tuple((rule, fn(rule.condition)) for rule in rules.leads),
         warnings=tuple((rule, fn(rule.condition)) for rule in rules.warnings),
         tables={tid: matcher(rows) for tid, rows in rules.rows.items()},
+        defaults={tid: rulebook.tables[tid].default for tid in rules.rows},
         table_rows={tid: (rows, rulebook.tables[tid].default, frozenset(rulebook.tables[tid].columns or ["points"]))
                     for tid, rows in rules.rows.items()},
         blank={qid: None for qid, function in values.items() if function is _nothing and qid in rulebook.questions},
         plans=_plans(rulebook, rules),
+        preference=tuple(preference(rulebook.ranks)),
     )
 
 
@@ -681,6 +724,7 @@ def _plans(rulebook: Rulebook, rules: Slice) -> dict[str, ScorePlan]:
     cells = {tid: table_cells(rows, rulebook.tables[tid].default, rulebook.tables[tid].columns or ["points"])
              for tid, rows in rules.rows.items()}
     memo: dict[str, Bound] = {}
+    weights: dict[str, int] = {}
     plans = {}
     for sid, found in rules.lines.items():
         score = rulebook.scores[sid]
@@ -691,8 +735,29 @@ def _plans(rulebook: Rulebook, rules: Slice) -> dict[str, ScorePlan]:
             caps=tuple(group.max for group in order),
             parents=tuple(-1 if group.parent is None else place[group.parent] for group in order),
             most=score.max,
-            lowest=tuple(reach(line.points.node, rules.derived, cells, memo)[0] for line in found))
+            lowest=tuple(reach(line.points.node, rules.derived, cells, memo)[0] for line in found),
+            order=tuple(sorted(range(len(found)), key=lambda index: weight(found[index].points.node, rules.derived,
+                                                                           weights))))
     return plans
+
+
+def weight(node: ex.Node, derived: Mapping[str, Any], memo: dict[str, int]) -> int:
+    """About how much work `node`'s value and bounds take: its nodes and those of the derived values it reads.
+
+    `Evaluation.decide_score` reads a score's lines cheapest first: any unknown line that moves the total
+    settles it, and which one is found first changes nothing but the time taken.
+    """
+    found = 0
+    for part in ex.walk(node):
+        found += 1
+        if isinstance(part, ex.Name):
+            cost = memo.get(part.name)
+            if cost is None:
+                memo[part.name] = 0  # a cycle is impossible (the loader refuses them); this guards the walk anyway
+                compiled = derived.get(part.name)
+                cost = memo[part.name] = 0 if compiled is None else weight(compiled.node, derived, memo)
+            found += cost
+    return found
 
 
 def _children_first(groups: list[ScoreGroup], parent: str | None) -> list[ScoreGroup]:
@@ -712,6 +777,7 @@ class ScorePlan:
     parents: tuple[int, ...]  # per group, its parent's position (-1: none)
     most: float | None  # the score's max
     lowest: tuple[float, ...]  # per line, what its lowest points never exceed (`reach`)
+    order: tuple[int, ...] = ()  # the lines' positions, cheapest to read and bound first (`weight`)
 
     def moves(self, lows: list[float], line: int) -> bool:
         """Whether a line whose points are not decided surely leaves the total undecided.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -194,7 +194,12 @@ def preference(ranks: Mapping[str, int]) -> list[str]:
 
 def best_of(outcomes: Mapping[str, Outcome], ranks: Mapping[str, int]) -> str | None:
     """The most preferred eligible pathway; None when none is."""
-    return next((pathway_id for pathway_id in preference(ranks) if outcomes.get(pathway_id) == "eligible"), None)
+    return first_eligible(outcomes, preference(ranks))
+
+
+def first_eligible(outcomes: Mapping[str, Outcome], order: Iterable[str]) -> str | None:
+    """The first eligible pathway in `order` (a `preference`, which callers screening many people keep)."""
+    return next((pathway_id for pathway_id in order if outcomes.get(pathway_id) == "eligible"), None)
 
 
 @dataclass(frozen=True)

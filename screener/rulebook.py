@@ -240,7 +240,7 @@ class Rulebook:
     _lowered: dict[int, Fn] = field(default_factory=dict, repr=False, compare=False)  # id(Compiled) -> closure
     _bounded: dict[int, BoundsFn] = field(default_factory=dict, repr=False, compare=False)  # the same for bounds
     _whys: dict[int, WhyFn] = field(default_factory=dict, repr=False, compare=False)  # and for blockers
-    _readings: dict[tuple[int, str], Any] = field(default_factory=dict, repr=False, compare=False)  # read_answers
+    _readings: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)  # read_answers
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -377,36 +377,40 @@ class Rulebook:
 
     def read_answers(self, raw: Mapping[str, Any], *, allow_unknown_fields: bool = False) -> dict[str, Any]:
         """`answers.read_answers`, remembering how each yes/no and choice text reads (few spellings, read often)."""
-        from screener.answers import coerce, is_blank, read_answers
-
-        readings, whole = self._readings, self._whole_numbers
+        readings, whole, questions = self._readings, self._whole_numbers, self.questions
         values: dict[str, Any] = {}
         for field_id, answer in raw.items():
-            if type(answer) is int and (span := whole.get(field_id)) is not None and span[0] <= answer <= span[1]:
-                values[field_id] = answer  # what `coerce` gives a whole number within the question's range
-                continue
-            question = self.questions.get(field_id)
-            if question is None:
-                return read_answers(self.questions, raw, allow_unknown_fields=allow_unknown_fields)
-            remember = type(answer) is str and question.type in ("yes_no", "choice")
-            if remember:
-                found = readings.get((id(question), answer), _UNREAD)
+            if type(answer) is str:
+                found = readings.get((field_id, answer), _UNREAD)  # a yes/no or choice text read before
                 if found is not _UNREAD:
                     if found is not _BLANK:
                         values[field_id] = found
                     continue
+            elif type(answer) is int and (span := whole.get(field_id)) is not None and span[0] <= answer <= span[1]:
+                values[field_id] = answer  # what `coerce` gives a whole number within the question's range
+                continue
+            question = questions.get(field_id)
+            if question is None:
+                return self._read_every_answer(raw, allow_unknown_fields)
+            from screener.answers import coerce, is_blank  # only for an answer not read before: no import per person
+
             if is_blank(answer):
                 value = _BLANK
             else:
                 try:
                     value = values[field_id] = coerce(question, answer)
                 except ValueError:  # every problem, listed the usual way
-                    return read_answers(self.questions, raw, allow_unknown_fields=allow_unknown_fields)
-            if remember:
+                    return self._read_every_answer(raw, allow_unknown_fields)
+            if type(answer) is str and question.type in ("yes_no", "choice"):
                 if len(readings) > 50_000:
                     readings.clear()
-                readings[(id(question), answer)] = value
+                readings[(field_id, answer)] = value
         return values
+
+    def _read_every_answer(self, raw: Mapping[str, Any], allow_unknown_fields: bool) -> dict[str, Any]:
+        from screener.answers import read_answers
+
+        return read_answers(self.questions, raw, allow_unknown_fields=allow_unknown_fields)
 
 
 # ---------------------------------------------------------------------------------------- loading

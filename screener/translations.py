@@ -576,7 +576,8 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
         rulebook, info=info, topics=topics, questions=questions, derived=derived, tables=tables, scores=scores,
         pathways={**rulebook.pathways, **pathways}, flags=models("flags", rulebook.flags), rules=rules, graph=graph,
         leads=models("leads", rulebook.leads), answer_warnings=models("warnings", rulebook.answer_warnings),
-        language=t.lang, english=rulebook, translations=rulebook.translations, _slices={}, _languages={})
+        language=t.lang, english=rulebook, translations=rulebook.translations, _slices={}, _languages={},
+        _readings={})  # answers read in this language's labels
 
 
 def _in_language(choice: Choice, label: str | None) -> Choice:

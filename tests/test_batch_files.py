@@ -510,10 +510,10 @@ def test_letters_are_named_by_row_and_name_column_never_email_notes_or_formulas(
                                       "--letters", str(folder)])
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["00001-zoe-lefevre.md", "00002.md", f"00003-anais-{'c' * 18}.md", "00004-mary-o-brien.md"]
+    assert names == ["00001-Zoe-Lefevre.md", "00002.md", f"00003-Anais-{'C' * 18}.md", "00004-Mary-O-Brien.md"]
     rows[0][:3] = ["Nom", "Courriel", "Téléphone"]  # French headers
     source.write_text(csv_text(rows), encoding="utf-8")
-    for given, first in [((), "00001-zoe-lefevre.md"), (("--id", "Courriel"), "00001-zoe-example-fr.md")]:
+    for given, first in [((), "00001-Zoe-Lefevre.md"), (("--id", "Courriel"), "00001-zoe-example-fr.md")]:
         for letter in folder.iterdir():
             letter.unlink()
         result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
@@ -533,12 +533,12 @@ def test_letters_one_verdict_per_readable_row_named_by_the_id_column(
     result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
                                       "--letters", str(folder), "--id", "Name"])
     assert result.exit_code == 1, result.stderr
-    assert sorted(p.name for p in folder.iterdir()) == ["00001-zoe-lefevre.md", "00003-anais-c-dupre.md",
-                                                        "00004-mary-o-brien.md"]
+    assert sorted(p.name for p in folder.iterdir()) == ["00001-Zoe-Lefevre.md", "00003-Anais-C-Dupre.md",
+                                                        "00004-Mary-O-Brien.md"]
     person = {qid: PEOPLE[0].get(qid, "") for qid in rulebook.questions}
     report = rulebook.evaluate(person, as_of=AS_OF)
     typed = rulebook.read_answers({k: v for k, v in person.items() if v})
-    assert (folder / "00001-zoe-lefevre.md").read_text(encoding="utf-8") == markdown(
+    assert (folder / "00001-Zoe-Lefevre.md").read_text(encoding="utf-8") == markdown(
         report, None, Context(rulebook.questions, typed))  # the text of check --report
     html_folder = tmp_path / "html"
     result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
@@ -546,6 +546,19 @@ def test_letters_one_verdict_per_readable_row_named_by_the_id_column(
     names = sorted(p.name for p in html_folder.iterdir())
     assert len(names) == 3 and all(name.endswith(".html") and "/" not in name for name in names)
     assert "<script" not in (html_folder / names[0]).read_text(encoding="utf-8")
+
+
+def test_letter_names_keep_the_ids_case_and_ids_differing_only_in_case_stay_apart(tmp_path: Path) -> None:
+    """`--id` K2 names `00001-K2.md` (a firm's file number as written); K2 and k2 on two rows give two
+    letters whose names differ beyond case (the row number), so a case-insensitive file system keeps both."""
+    source, target, folder = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "letters"
+    source.write_text("File,Name,age\nK2,Ann Lee,30\nk2,Bo Ng,40\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
+                                      "--letters", str(folder), "--id", "File", "--id", "Name"])
+    assert result.exit_code == 0, result.stderr
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["00001-K2-Ann-Lee.md", "00002-k2-Bo-Ng.md"]
+    assert len({name.casefold() for name in names}) == 2
 
 
 def test_field_columns_the_fast_path_reads_whole_skip_the_formula_test(rulebook: Rulebook) -> None:

@@ -99,6 +99,22 @@ def test_outcomes_without_texts_are_the_full_reports(name: str, data: st.DataObj
     assert fast.missing == report.missing
 
 
+def test_outcomes_say_what_an_unknown_score_waits_on_without_building_its_report(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path: the missing answers of a pathway that waits on a score come from the score's lines
+    (`Evaluation.score_blockers`), never from a `ScoreResult` (recent rounds, categories, line texts)."""
+    rulebook = rulebook_named("rules")
+    as_of = dt.date(2026, 11, 25)
+    report = rulebook.evaluate({}, as_of=as_of)
+    assert set(report.scores["fsw_points"].missing) <= set(report.missing)  # the score's blockers are asked for
+
+    def refused(self: Evaluation, score_id: str) -> Any:
+        raise AssertionError(f"outcomes built the report of {score_id}")
+
+    monkeypatch.setattr(Evaluation, "score", refused)
+    assert outcomes(rulebook, {}, as_of).missing == report.missing
+
+
 def test_a_table_row_is_the_first_in_force_that_matches() -> None:
     """The indexed lookup keeps the order of the rows: an earlier range row wins over a later exact one."""
     from screener.model import TableRow
@@ -139,6 +155,24 @@ def test_a_score_decided_line_by_line_is_the_total_of_every_lines_bounds(name: s
         plan = whole.program.plans[score_id]
         for (rule, _), most in zip(whole.program.lines[score_id], plan.lowest, strict=True):
             assert whole.line_span(rule)[1][0] <= most, rule.model.id
+
+
+@pytest.mark.parametrize("score_id", ["crs_score", "fsw_points"])
+def test_an_undecided_score_is_seen_so_without_reading_every_line(score_id: str) -> None:
+    """The fast path of `decide_score`: lines are read cheapest first (`ScorePlan.order`), and with nothing
+    answered an unknown line that moves the total comes before the dearest ones (the language lines, first
+    in the file), which are never read; reading every line says the same."""
+    from screener.bounds import decided
+
+    rulebook = rulebook_named("rules")
+    state = Evaluation(rulebook, {}, dt.date(2026, 11, 25))
+    assert state[score_id] is None
+    lines, plan = state.program.lines[score_id], state.program.plans[score_id]
+    read = {index for index, (rule, _) in enumerate(lines) if rule in state.span_memo}
+    assert read == set(plan.order[:len(read)])  # a prefix of the order, cheapest first
+    assert 0 < len(read) < len(lines) and plan.order[-1] not in read
+    assert plan.order != tuple(range(len(lines)))  # not file order
+    assert decided(Evaluation(rulebook, {}, dt.date(2026, 11, 25)).score_span(score_id), "number") is None
 
 
 def test_a_line_moves_the_total_unless_a_cap_above_it_is_reached() -> None:

@@ -1,11 +1,12 @@
 """`screener batch --letters DIR`: one plain-language verdict per readable row, the text of `check --report`.
 
 Each letter is the Markdown (or HTML page) that `screener.render.report_file` writes for one person,
-so a paralegal sends exactly what the applicant would see. Files are named `00012-zoe-lefevre.md`:
+so a paralegal sends exactly what the applicant would see. Files are named `00012-Zoe-Lefevre.md`:
 the row number (unique, sorts in input order) and the naming column(s) (`batch.letter_columns`: the
 `--id` columns, else the ones headed like a name or an id, never email, phone or notes) folded to safe
-ASCII, at most 24 characters a cell and 60 in all, never a path; a cell a spreadsheet would run as a
-formula is left out.
+ASCII, case kept (file `K2` is not `k2`), at most 24 characters a cell and 60 in all, never a path; a
+cell a spreadsheet would run as a formula is left out. The row number keeps two names that differ only
+in case apart on a case-insensitive file system (Windows, macOS): `00001-K2.md`, `00002-k2.md`.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ from screener.rulebook import Rulebook
 
 
 def safe_name(text: str, width: int = 60) -> str:
-    """Text as a file-name part: ASCII letters, digits and '-', never '.', '/' or empty."""
+    """Text as a file-name part: ASCII letters (case kept), digits and '-', never '.', '/' or empty."""
     folded = unicodedata.normalize("NFKD", text)
     plain = "".join(char for char in folded if not unicodedata.combining(char))
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-")
     return slug[:width].strip("-")
 
 
