@@ -71,7 +71,7 @@ def reason(pathway: PathwayResult, questions: dict[str, Question], context: Cont
     if pathway.outcome == "incomplete":
         needs = needed_answers(pathway, context or Context(questions), limit=3)
         if needs:
-            return _("Needs: {answers}").format(answers=needs)
+            return _("Still to answer: {answers}").format(answers=needs)
     return pathway.reason
 
 
@@ -336,7 +336,8 @@ def standing(report: Report, pathway: PathwayResult) -> str | None:
 def _undecided_short(undecided: list[PathwayResult], context: Context, limit: int) -> list[RenderableType]:
     if not undecided or not limit:
         return []
-    parts: list[RenderableType] = [Text(""), Text(_("Undecided: these answers would decide them"), style="bold")]
+    heading = Text(_("Undecided: your answers to these would decide them"), style="bold")
+    parts: list[RenderableType] = [Text(""), heading]
     for pathway in undecided[:limit]:
         needs = needed_answers(pathway, context, limit=2) or _("a lawyer's review")
         parts.append(hang("• ", Text(_("{title}: ").format(title=pathway.title)).append(needs, style="bold"), 2))
@@ -637,7 +638,7 @@ def _scores(report: Report, questions: dict[str, Question]) -> list[RenderableTy
 def _score(score: ScoreResult, questions: dict[str, Question], rounds: list[RoundBand],
            maybe: list[RoundBand]) -> list[RenderableType]:
     if score.value is None:
-        return [Text(_("Cannot be computed yet: it needs {answers}.").format(
+        return [Text(_("Cannot be computed yet. Still to answer: {answers}.").format(
             answers=labels(questions, score.missing, limit=8)))]
     total = (_("Your score: {score} out of {most}").format(score=display(score.value), most=display(score.max))
              if score.max is not None else _("Your score: {score}").format(score=display(score.value)))

@@ -246,7 +246,7 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
         undecided = guidance.realistic_order(report, [p for p in report.pathways.values()
                                                       if p.outcome == "incomplete"], goal)
         if undecided:
-            heading = _("Undecided: these answers would decide them")
+            heading = _("Undecided: your answers to these would decide them")
             parts.append(f"<h2>{esc(heading)}</h2><ul>" + "".join(
                 f"<li>{esc(_('{title}: ').format(title=p.title))}<strong>{esc(_needs(interview, p))}</strong></li>"
                 for p in undecided) + "</ul>")
