@@ -184,16 +184,21 @@ def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
-def write_answer_file(path: Path, values: Mapping[str, Any], declined: set[str] | frozenset[str] = frozenset()) -> None:
-    """Write answers atomically to a new owner-only file (0600), replacing `path` in one rename."""
+def write_answer_file(path: Path, values: Mapping[str, Any], declined: set[str] | frozenset[str] = frozenset(),
+                      option: str | None = "--save") -> None:
+    """Write answers atomically to a new owner-only file (0600), replacing `path` in one rename. An error
+    names `option` first when the path came from one (not when the person typed it at a prompt)."""
     text = dump_answers(answers_for_file(values, declined), path.suffix.lower() == ".json")
     directory = path.parent if str(path.parent) else Path(".")
+    def named(message: str) -> str:
+        return _("{option}: {message}").format(option=option, message=message) if option else message
+
     if not directory.is_dir():
-        raise ScreenerError(_("--save: cannot write in {folder} (no such folder)").format(folder=directory),
+        raise ScreenerError(named(_("cannot write in {folder} (no such folder)").format(folder=directory)),
                             exit_code=1)
     try:
         with atomic_write(path) as stream:
             stream.write(text.encode("utf-8"))
     except OSError as exc:
-        raise ScreenerError(_("--save: cannot write {path} ({reason})").format(path=path, reason=exc.strerror),
+        raise ScreenerError(named(_("cannot write {path} ({reason})").format(path=path, reason=exc.strerror)),
                             exit_code=1) from None

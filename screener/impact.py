@@ -174,7 +174,8 @@ Cause = dict[str, Any]
 """One reason for a change, as data (for `--json`): `kind` (requirement, line, table), `id`, old and new.
 
 Requirements also carry `text` and the amounts compared (`old_actual`, `old_needed`, `new_actual`,
-`new_needed`); table lookups the `key`, `column` and the rows matched (1-based, None: the default).
+`new_needed`), and `rules` when the expressions behind them read differently (`_rule_changes`); table
+lookups the `key`, `column` and the rows matched (1-based, None: the default).
 `cause_text` words it for people.
 """
 
@@ -205,11 +206,17 @@ def cause_text(cause: Cause) -> str:
         text = text.format(id=ident, old=old, new=new, text=cause["text"])
         was = (cause.get("old_actual"), cause.get("old_needed"))
         now = (cause.get("new_actual"), cause.get("new_needed"))
+        rules = [] if was[1] != now[1] else cause.get("rules") or []
+        if rules:  # `needed` is written the same, yet the rule changed: it may be stale, the rule says why
+            was, now = (was[0], None), (now[0], None)
+        parts = []
         if old is not None and new is not None and was != now:
-            text += f" ({_amounts(*was, both=now)} → {_amounts(*now, both=was)})"
+            parts.append(f"{_amounts(*was, both=now)} → {_amounts(*now, both=was)}")
         elif now != (None, None) and new is not None:
-            text += f" ({_amounts(*now, both=now)})"
-        return text
+            parts.append(_amounts(*now, both=now))
+        parts += [(_("condition now {new}, was {old}") if rule["id"] == "condition" else
+                   _("{id} now {new}, was {old}")).format(**rule) for rule in rules]
+        return text + (f" ({'; '.join(part for part in parts if part)})" if any(parts) else "")
     if kind == "line":
         return _("line {id}: {old} → {new}").format(id=ident, old=_fmt(cause["old"]), new=_fmt(cause["new"])) + (
             " " + _("(not in force)") if not cause.get("in_force", True) else "")
@@ -238,6 +245,35 @@ def _requirement_causes(old: list[RequirementResult], new: list[RequirementResul
                 "new_actual": _plain(now.actual) if now else None, "new_needed": _plain(now.needed) if now else None,
             })
     return causes, changed
+
+
+def _rule_changes(old: Rulebook, new: Rulebook, old_as_of: dt.date, new_as_of: dt.date, pathway_id: str,
+                  requirement_id: str) -> list[dict[str, str]]:
+    """How the rules behind a requirement read in each rulebook where they differ: its condition (`id`
+    "condition"), then each derived value it reads, directly or not, in the version in force on each side.
+
+    `needed` is the author's words and can go stale (`needed: "≥ 67"` beside a condition now reading
+    `fsw_points >= 70`): the expressions are what decided, so a flip is explained with them.
+    """
+    before, after = old.at(old_as_of), new.at(new_as_of)
+    was = next((r for r in before.requirements.get(pathway_id, ()) if r.model.id == requirement_id), None)
+    now = next((r for r in after.requirements.get(pathway_id, ()) if r.model.id == requirement_id), None)
+    if was is None or now is None:
+        return []
+    found = []
+    if _words(was.condition.source) != _words(now.condition.source):
+        found.append({"id": "condition", "old": _words(was.condition.source), "new": _words(now.condition.source)})
+    read = new.graph.uses([now.condition.node]) | old.graph.uses([was.condition.node])
+    for name in [*(n for n in new.graph.order if n in read), *sorted(read - set(new.graph.order))]:
+        old_rule, new_rule = before.derived.get(name), after.derived.get(name)
+        if old_rule is not None and new_rule is not None and _words(old_rule.source) != _words(new_rule.source):
+            found.append({"id": name, "old": _words(old_rule.source), "new": _words(new_rule.source)})
+    return found
+
+
+def _words(source: str) -> str:
+    """An expression on one line, spaces collapsed (a YAML block keeps its line breaks)."""
+    return " ".join(source.split())
 
 
 def _table_causes(old: list[TableHit], new: list[TableHit], tables: set[str]) -> list[Cause]:
@@ -276,6 +312,11 @@ def compare_reports(
         if before == after:
             continue
         causes, changed = _requirement_causes(was.requirements if was else [], now.requirements if now else [])
+        for cause in causes:
+            if cause["old"] is not None and cause["new"] is not None:
+                rules = _rule_changes(old_book, new_book, old.as_of, new.as_of, pid, cause["id"])
+                if rules:
+                    cause["rules"] = rules
         tables = _tables(old_book, new_book, requirement_nodes, pid, changed)
         causes += _table_causes(old_hits, new_hits, tables)
         changes.append(Change(row, label, "pathway", pid, before, after, tuple(causes)))
@@ -350,7 +391,7 @@ def diff_intake(
     from screener import columnar
     from screener.answers import normalize_choice
     from screener.batch import match_columns, prefetched
-    from screener.csvio import PROBLEM, CsvReader
+    from screener.csvio import BLANK_ROW, PROBLEM, CsvReader
 
     impact = Impact(old, new, as_of, new_as_of or as_of, counted={}, scored={}, changed_total=0,
                     unreadable_total=0)
@@ -416,7 +457,8 @@ def diff_intake(
             both = pl.concat([was, now, pl.DataFrame([
                 frame[PROBLEM].alias("problem"), why_old.alias("why_old"), why_new.alias("why_new")])],
                 how="horizontal").with_columns(
-                (pl.col("problem").is_null() & pl.col("why_old").is_null() & pl.col("why_new").is_null()).alias("ok"))
+                (pl.col("problem").is_null() & pl.col("why_old").is_null() & pl.col("why_new").is_null()).alias("ok"),
+                (pl.col("problem") == _(BLANK_ROW)).fill_null(False).alias("blank"))  # nobody: not a row to count
             moved = [pl.col(f"o:{p}").ne_missing(pl.col(f"n:{p}")) for p in common]
             moved += [pl.col(f"o:{s}").ne_missing(pl.col(f"n:{s}")) for s in scores]
             moved += [pl.col("o:flags") != pl.col("n:flags"), pl.col("o:best").ne_missing(pl.col("n:best"))]
@@ -440,9 +482,10 @@ def diff_intake(
                 ).row(0, named=True)
                 for name, number in totals.items():
                     impact.scored[sid][name] += int(number or 0)
-            impact.rows += frame.height
+            impact.rows += frame.height - int(both["blank"].sum())
             impact.changed_total = (impact.changed_total or 0) + int(both["changed"].sum())
-            bad = both.with_row_index("i").filter(~pl.col("ok")).select("i", "problem", "why_old", "why_new")
+            bad = both.with_row_index("i").filter(~pl.col("ok") & ~pl.col("blank")).select(
+                "i", "problem", "why_old", "why_new")
             impact.unreadable_total = (impact.unreadable_total or 0) + bad.height
             for index, problem, why_old_text, why_new_text in bad.iter_rows():
                 if len(impact.unreadable) >= max(limit, 0) and limit > 0:

@@ -85,6 +85,9 @@ def drive(book: Rulebook, name: str) -> tuple[list[str], list[str], str]:
             assert_calm_offer(before, r"au plus (\d+) autres? questions?")
             child.sendline("non")
             continue
+        if "Enregistrer vos réponses?" in before:  # the end of the questions, in French too: non saves nothing
+            child.sendline("non")
+            continue
         found = [qid for prompt, ids in prompts.items() if prompt in before for qid in ids if qid not in asked]
         found.sort(key=lambda qid: qid not in answers)
         assert found, before[-300:]

@@ -127,3 +127,53 @@ def test_a_cause_in_words_leaves_out_amounts_unknown_on_both_sides() -> None:
     assert raised.endswith("(actual 8, needed 7 → actual 8, needed 9)")
     unanswered = cause_text({**base, "old_actual": 8, "old_needed": 7, "new_actual": None, "new_needed": 7})
     assert unanswered.endswith("(actual 8, needed 7 → actual unknown, needed 7)")
+
+
+FSW_68 = {"canadian_citizen": "no", "born_in_canada": "no", "canadian_parent": "no", "age": "30", "us_citizen": "yes",
+          "in_us_now": "yes", "criminal_record": "no", "impaired_driving": "none", "misrepresentation": "no",
+          "serious_health_condition": "no", "marital_status": "single", "dependent_children": "0",
+          "english_clb_reading": "9", "english_clb_writing": "9", "english_clb_listening": "9",
+          "english_clb_speaking": "9", "french_nclc_reading": "0", "french_nclc_writing": "0",
+          "french_nclc_listening": "0", "french_nclc_speaking": "0", "education": "bachelors",
+          "education_assessed": "yes", "canadian_education": "none", "occupation_teer": "1",
+          "foreign_work_years": "3", "canadian_work_years": "0", "continuous_year": "yes", "trade_occupation": "no",
+          "trade_certificate": "no", "work_authorized_in_canada": "no", "intended_province": "ON", "job_offer": "no",
+          "employer_canadian_affiliate": "no", "provincial_nomination": "no", "dli_acceptance": "no",
+          "settlement_funds_cad": "20000", "fear_of_return": "no", "relative_in_canada": "no",
+          "sibling_in_canada": "no"}
+
+
+def test_a_pass_mark_raised_in_a_derived_value_is_explained_with_the_new_rule_not_the_stale_needed(
+        tmp_path: Path) -> None:
+    """review6 #10: FSW's pass mark 67 -> 70 in derived.yaml, `needed: "≥ 67"` left as it was: the flip of the
+    68-point applicant is explained by the rule as the new rulebook reads it, the old one beside it, never
+    by the stale "needed ≥ 67"."""
+    import shutil
+
+    rules = Path(__file__).parent.parent / "rules"
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(rules, old)
+    shutil.copytree(rules, new)
+    edit(new / "derived.yaml", "expr: fsw_points >= 67", "expr: fsw_points >= 70")
+    intake = tmp_path / "intake.csv"
+    intake.write_text(",".join(["id", *FSW_68]) + "\n" + ",".join(["K2", *FSW_68.values()]) + "\n",
+                      encoding="utf-8")
+    result = cli("rules", "diff", str(old), str(new), "--answers", str(intake), "--as-of", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    line = next(text for text in result.stdout.splitlines() if "requirement selection_grid" in text)
+    assert "met → failed" in line
+    assert "(actual 68; fsw_selection_grid now fsw_points >= 70, was fsw_points >= 67)" in line
+    assert "needed" not in line
+    data = diff(old, new, intake)  # as of 2026-01-01: the same rules in force
+    [cause] = [cause for change in data["changes"] for cause in change["causes"] if cause["id"] == "selection_grid"]
+    assert cause["rules"] == [{"id": "fsw_selection_grid", "old": "fsw_points >= 67", "new": "fsw_points >= 70"}]
+
+
+def test_blank_rows_of_the_intake_are_nobody_in_a_diff(books: tuple[Path, Path, Path]) -> None:
+    """A row of separators only between applicants (Excel's blank row) is neither counted nor unreadable."""
+    old, new, intake = books
+    lines = INTAKE.splitlines()
+    intake.write_text("\n".join([*lines[:3], ",,,,,", *lines[3:]]) + "\n", encoding="utf-8")
+    data = diff(old, new, intake)
+    assert data["rows"] == 5
+    assert [row["row"] for row in data["unreadable"]] == [5]  # c4's age, one row further down

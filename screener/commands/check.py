@@ -93,8 +93,11 @@ def check(
 
     declined = {q for q in (prefilled.declined if prefilled else set()) if q in rulebook.questions}
     interview = Interview.start(rulebook, when, values, declined)
+    offered: Path | None = None
     if asking and _can_ask():
         _interview(interview, save, answers)
+        if save is None and not as_json and interview.history and not interview.settled():  # a citizen needs proof
+            offered = _offer_keep(interview, answers)
     elif asking and interview.next_question() is not None:
         from screener.render.console import make_console
 
@@ -113,7 +116,7 @@ def check(
     from screener.guidance import stale_figures
     from screener.render.verdict import Context
 
-    kept = answers if answers is not None else save
+    kept = offered or (answers if answers is not None else save)
     if kept is not None:
         rerun = f"screener check --answers {shlex.quote(str(kept))} --details"
     elif interview.history:  # answered here and kept nowhere: the details need the answers again, so keep them
@@ -311,11 +314,46 @@ def _offer_save(interview: Interview, save: Path | None, console: Console) -> No
                   soft_wrap=True, markup=False)
 
 
-def _save(interview: Interview, path: Path, console: Console | None = None) -> None:
+def _offer_keep(interview: Interview, answers: Path | None) -> Path | None:
+    """After an interview at the terminal without --save: offer to keep the answers (owner-only), by default
+    in the file they came from, else in a new file of the current folder. Returns where they were kept."""
+    from screener.errors import ScreenerError
+    from screener.render.console import make_console
+    from screener.render.prompt import keep_answers
+
+    console = make_console(stderr=True)
+    recovery = _recovery_file()
+    resumed = answers is not None and not (recovery is not None and answers.resolve() == recovery.resolve())
+    default = str(answers) if resumed and answers is not None else _free_name(_("my-answers"))
+    command = f"screener check --answers {shlex.quote(default)} --details"
+    chosen = keep_answers(console, input, default, command)
+    if chosen is None:
+        return None
+    path = Path(chosen).expanduser()
+    try:
+        _save(interview, path, console, option=None)
+    except ScreenerError as error:  # the verdict still comes; the person may save with --save next time
+        console.print(_("Not saved: {reason}").format(reason=error.message), markup=False, soft_wrap=True, style="red")
+        return None
+    console.print()
+    return path
+
+
+def _free_name(stem: str) -> str:
+    """A file name in the current folder that holds nothing yet: my-answers.yaml, then my-answers-2.yaml, ..."""
+    number = 1
+    while True:
+        name = f"{stem}.yaml" if number == 1 else f"{stem}-{number}.yaml"
+        if not Path(name).exists():
+            return name
+        number += 1
+
+
+def _save(interview: Interview, path: Path, console: Console | None = None, option: str | None = "--save") -> None:
     from screener.answerfile import write_answer_file
     from screener.render.console import make_console
 
-    write_answer_file(path, interview.answers, interview.declined)
+    write_answer_file(path, interview.answers, interview.declined, option)
     out = console or make_console(stderr=True)
     from screener.files import is_stream
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from screener.i18n import N_, _, ngettext
-from screener.interview import CLOSE, Answer, Back, Help, Interview, Invalid, Skip, hint, parse_reply
+from screener.interview import CLOSE, SKIP_WORDS, Answer, Back, Help, Interview, Invalid, Skip, hint, parse_reply
 from screener.model import Question
 
 Reader = Callable[[], str]
@@ -92,3 +92,22 @@ def run_interview(interview: Interview, console: Console, read: Reader) -> None:
                     console.print(Text(_("= {line}").format(line=line), style="cyan"))
             break
     console.print()
+
+
+def keep_answers(console: Console, read: Reader, default: str, command: str) -> str | None:
+    """The questions are over: offer to keep the answers, so that the full detail (`command`) needs no
+    second interview. Nothing is written unless the person says so (a shared computer). Returns the
+    file name chosen (`default` on yes) or None."""
+    console.print(Text(_("Save your answers? Then {command} shows the full detail without answering again.").format(
+        command=command), style="bold"))
+    console.print(Text(_("Type yes to save them to {file} (readable only by you), another file name, or press Enter "
+                         "not to save.").format(file=default), style="dim"))
+    console.print("> ", end="")
+    try:
+        word = read().strip()
+    except (KeyboardInterrupt, EOFError):
+        console.print()
+        return None
+    if word.lower() in YES_WORDS:
+        return default
+    return None if word.lower() in NO_WORDS | SKIP_WORDS else word
