@@ -87,7 +87,7 @@ class PathwayResult:
         if self.outcome == "incomplete":
             missing = sorted({name for r in self.unknown for name in r.missing})
             if missing:
-                return _("Needs an answer: {questions}").format(questions=", ".join(missing))
+                return _("Still to answer: {questions}").format(questions=", ".join(missing))
             return _("Not decided: {requirement}").format(requirement=self.unknown[0].text)
         return self.summary
 

@@ -292,7 +292,7 @@ def test_undecided_routes_name_the_answers_that_would_decide_them(tmp_path: Path
                                       "--as-of", AS_OF.isoformat()], env={"NO_COLOR": "1", "COLUMNS": "80"})
     lines = result.stdout.splitlines()
     assert lines[0].startswith("No route is open yet on your answers")
-    assert "Undecided: these answers would decide them" in lines
+    assert "Undecided: your answers to these would decide them" in lines
     assert any(line.startswith("  • ") for line in lines)
     assert len(lines) <= 24
 

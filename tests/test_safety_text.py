@@ -6,6 +6,7 @@ Expected texts are read from the rulebook's own files (rules/leads.yaml and rule
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,38 @@ def test_the_family_exception_screen_shows_the_official_crossing_step(tmp_path: 
     assert ("official land border crossing" in step) or ("point d'entrée terrestre officiel" in step)
     assert step in shown
     assert "cannot make a claim" not in shown and "ne peuvent pas présenter" not in shown
+
+
+# Fears return, already in Canada, has not said when they first came: the claim waits on that one answer.
+CLAIMANT_IN_CANADA = {**FEARS_RETURN, "in_us_now": "no", "arrival_route": "already_in_canada", "goal": "protection"}
+del CLAIMANT_IN_CANADA["entered_canada_over_a_year_ago"], CLAIMANT_IN_CANADA["own_family_in_canada_stca"]
+# Words that would turn a question still to answer into a condition to meet ("Needs: First entered Canada
+# over a year ago" reads as "wait until a year has passed"): never right before the label.
+CONDITION = r"\b(needs?|needed|must|required|il faut|faut|exigée?s?|requise?s?|doit)\b"
+
+
+def entry_label(lang: str) -> str:
+    if lang == "en":
+        questions = yaml.safe_load((RULES / "questions" / "protection.yaml").read_text(encoding="utf-8"))["questions"]
+        return words(next(q["label"] for q in questions if q["id"] == "entered_canada_over_a_year_ago"))
+    french = yaml.safe_load((RULES / "questions" / "protection.fr.yaml").read_text(encoding="utf-8"))["questions"]
+    return words(french["entered_canada_over_a_year_ago"]["label"])
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_first_entry_question_never_reads_as_a_condition(tmp_path: Path, lang: str) -> None:
+    """The claim's first screen and its letter (`check --report`) name the unanswered first-entry question
+    as a question still to answer, never after a word that makes it a condition to wait for (review7 A1)."""
+    label = entry_label(lang)
+    screen = verdict(tmp_path, lang, 80, CLAIMANT_IN_CANADA)
+    path = tmp_path / "answers.yaml"
+    result = CliRunner().invoke(app, ["check", "--answers", str(path), "--no-input", "--as-of", AS_OF,
+                                      "--lang", lang, "--report", "-"], env={"NO_COLOR": "1", "COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    letter = result.stdout
+    assert label in screen and label in letter
+    still = "Still to answer: " if lang == "en" else "Reste à préciser : "
+    assert still + label in letter
+    for shown in (screen, *letter.splitlines()):
+        for before in re.findall(r"([^.;|•]*)" + re.escape(label), shown):
+            assert not re.search(CONDITION, before, re.IGNORECASE), before
