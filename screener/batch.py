@@ -28,7 +28,7 @@ from screener import columnar, csvio
 from screener.answers import AnswerError
 from screener.csvio import BOM, PROBLEM, CsvReader, escape_cells, escape_formula, escape_formulas, header_line
 from screener.errors import ScreenerError
-from screener.i18n import _, ngettext
+from screener.i18n import _, ngettext, one_line
 from screener.intake import MAP_NAME, IntakeMap, check_map, header_fields
 from screener.labels import label_key
 from screener.report import Report
@@ -164,7 +164,7 @@ def no_field_matches(header: list[str], rulebook: Rulebook) -> ScreenerError:
 
 
 def _clip(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
+    text = one_line(text)
     return text if len(text) <= width else text[:width - 1] + "…"
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -35,6 +36,8 @@ DOMAIN = "screener"
 LOCALE_DIR = Path(__file__).parent / "locale"
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX order: the first one set decides
 NBSP = "\u00a0"  # thousands separator and space before `$` in Canadian French (never a line break there)
+NO_BREAK = "\u00a0\u202f\u2007"  # no-break, narrow no-break and figure spaces: never a line break
+_BREAKABLE = re.compile(rf"[^\S{NO_BREAK}]+")
 
 _current: ContextVar[str] = ContextVar("screener_language")
 _process = [DEFAULT]  # a command's language, for threads it starts (polars, writers): they start with no context
@@ -128,6 +131,13 @@ def pgettext(context: str, message: str) -> str:
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form of a message for `count`, in the active language."""
     return translations(current()).ngettext(singular, plural, count)
+
+
+def one_line(text: str) -> str:
+    """A text on one line: each run of breakable whitespace becomes one space, and no-break spaces stay, so
+    `15 263 $` and `« mot »` still cannot be split when the line is wrapped (`" ".join(text.split())` would
+    turn them into ordinary spaces)."""
+    return _BREAKABLE.sub(" ", text).strip(" ")
 
 
 def format_number(value: float | int, *, decimals: int | None = None, grouping: bool = True) -> str:

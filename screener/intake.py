@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from screener.errors import ScreenerError
-from screener.i18n import N_, _, format_number
+from screener.i18n import N_, _, format_number, one_line
 from screener.labels import label_key
 from screener.model import Question
 from screener.rulebook import Rulebook
@@ -257,7 +257,7 @@ def dictionary(rulebook: Rulebook) -> list[Entry]:
     """Every field, in interview order."""
     topics = {topic.id: topic.title for topic in rulebook.topics}
     used = users(rulebook)
-    return [Entry(question.id, topics.get(question.topic, question.topic), " ".join(question.prompt.split()),
+    return [Entry(question.id, topics.get(question.topic, question.topic), one_line(question.prompt),
                   question.type, allowed_values(question), ", ".join(used.get(question.id, [])) or "—")
             for question in rulebook.question_order()]
 
@@ -296,7 +296,7 @@ def header_csv(rulebook: Rulebook) -> str:
 
 
 def _yaml_text(text: str) -> str:
-    return '"' + " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + one_line(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def map_template(rulebook: Rulebook) -> str:

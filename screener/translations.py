@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -394,6 +394,32 @@ def _extra_items(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], b
                            _("{problem}: remove this {language} text").format(problem=message, language=name))
         for key in keys:
             del found.texts[key]
+
+
+# ----------------------------------------------------------------------------- French typography
+
+_GUILLEMETS = re.compile("[«»]")
+_SPACE_OR_NOTHING = ("", " ", "\t")  # what may not stand inside a guillemet (a line break reads as nothing here)
+
+
+def guillemet_problems(lines: list[str]) -> Iterator[tuple[int, int, str]]:
+    """(line, column, message) of each « followed, and each » preceded, by an ordinary space or nothing.
+
+    French writes `« mot »` with no-break spaces (U+00A0) inside the guillemets, so a wrapped line never
+    ends with « or starts with »; an ordinary space, or a line break in a folded YAML text, lets it. Read on
+    the file's own lines, so the column is the guillemet's; `«)` (the character named) is not a problem.
+    """
+    for number, line in enumerate(lines, 1):
+        if line.lstrip().startswith("#"):
+            continue
+        for match in _GUILLEMETS.finditer(line):
+            at = match.start()
+            if match.group() == "«" and line[at + 1:at + 2] in _SPACE_OR_NOTHING:
+                yield number, at + 1, _("« must be followed by a no-break space (U+00A0), not by an ordinary space "
+                                        "or a line break, so that it never ends a line away from its word")
+            elif match.group() == "»" and line[max(at - 1, 0):at] in _SPACE_OR_NOTHING:
+                yield number, at + 1, _("» must come after a no-break space (U+00A0), not after an ordinary space "
+                                        "or a line break, so that it never starts a line away from its word")
 
 
 # ----------------------------------------------------------------------------- the rulebook in a language

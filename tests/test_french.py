@@ -331,7 +331,7 @@ def test_the_rules_tools_speak_french(tmp_path: Path) -> None:
     assert outputs["test"].exit_code == 1 and outputs["explain"].exit_code == 1
     assert "attendu ineligible, obtenu eligible" in outputs["test"].stdout
     assert "ÉCHEC" in outputs["test"].stdout and "en échec : 1" in outputs["test"].stdout
-    assert "aucune voie « express_entry_fws »" in outputs["explain"].output
+    assert "aucune voie «\u00a0express_entry_fws\u00a0»" in outputs["explain"].output
     assert "fichiers de règles et d'essais copiés" in outputs["init"].stdout
     assert "valeurs dérivées" in outputs["validate"].stdout
     assert "Puis-je immigrer au Canada?" in outputs["validate"].stdout

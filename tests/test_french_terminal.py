@@ -173,3 +173,19 @@ def test_french_first_screen_snapshot(tmp_path: Path, monkeypatch: pytest.Monkey
         snapshot.write_text(screen, encoding="utf-8")
     assert snapshot.exists(), f"no snapshot yet: run with SCREENER_UPDATE_SNAPSHOTS=1 and review {snapshot}"
     assert screen == snapshot.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", SIX)
+def test_french_guillemets_stay_with_their_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """« … » hold their words with no-break spaces: at 80 columns no line ends with « or starts with »,
+    in the details too (where the reviewer saw « end a line)."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(PERSONAS / f"{name}.yaml", f"{name}.yaml")
+    result = CliRunner().invoke(app, ["check", "--rules", str(REAL), "--answers", f"{name}.yaml", "--no-input",
+                                      "--details", "--as-of", AS_OF.isoformat(), "--lang", "fr"],
+                                env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert any("«" in line for line in lines)  # the persona's French verdict quotes something
+    assert [line for line in lines if line.rstrip().endswith("«")] == []
+    assert [line for line in lines if line.lstrip().startswith("»")] == []

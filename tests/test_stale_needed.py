@@ -23,7 +23,7 @@ def copy_rules(tmp_path: Path) -> Path:
 def needed_warnings(book: Path, lang: str = "en") -> list[str]:
     result = cli("rules", "validate", str(book), "--lang", lang)
     assert result.exit_code == 0, result.output
-    word = "'needed'" if lang == "en" else "« needed »"
+    word = "'needed'" if lang == "en" else "«\u00a0needed\u00a0»"
     return [line for line in result.output.splitlines() if word in line]
 
 

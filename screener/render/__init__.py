@@ -12,5 +12,6 @@ import re
 
 import rich._wrap
 
-NO_BREAK = "\u00a0\u202f\u2007"  # no-break, narrow no-break and figure spaces
+from screener.i18n import NO_BREAK
+
 rich._wrap.re_word = re.compile(rf"[^\S{NO_BREAK}]*[\S{NO_BREAK}]+[^\S{NO_BREAK}]*")

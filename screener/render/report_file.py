@@ -16,7 +16,7 @@ from screener import guidance
 from screener.errors import ScreenerError
 from screener.evaluation import display
 from screener.files import atomic_write
-from screener.i18n import N_, _, current, format_date
+from screener.i18n import N_, _, current, format_date, one_line
 from screener.interview import goal_of
 from screener.render.verdict import (
     OUTCOME_WORDS,
@@ -42,7 +42,7 @@ MARKDOWN_LINE_START = re.compile(r"^(?:([#+\-=])|(\d{1,9})([.)])(?=\s|$))")
 
 def md(text: str) -> str:
     """Text as literal Markdown: every character Markdown would read as syntax there is escaped."""
-    flat = MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    flat = MARKDOWN_SPECIAL.sub(r"\\\1", one_line(str(text)))
     return MARKDOWN_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", flat)
 
 

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from screener import guidance
 from screener.evaluation import display
-from screener.i18n import N_, _, format_date, format_money, ngettext
+from screener.i18n import N_, _, format_date, format_money, ngettext, one_line
 from screener.interview import UNSURE, goal_of
 from screener.model import Question
 from screener.report import (
@@ -191,7 +191,7 @@ def hang(prefix: str, text: Text | str, indent: int = 0) -> Table:
 
 
 def _first_sentence(text: str) -> str:
-    text = " ".join(text.split())
+    text = one_line(text)
     match = re.match(r"(.+?[.!?])(\s|$)", text)
     return match.group(1) if match else text
 
@@ -206,7 +206,7 @@ def _citizen(report: Report, pathway: PathwayResult, context: Context) -> list[R
         parts.append(Text(_first_sentence(pathway.summary)))
     parts.append(Text(_("What to do:"), style="bold"))
     for number, step in enumerate(pathway.next_steps, start=1):
-        parts.append(hang(f"{number}. ", " ".join(step.text.split()), 2))
+        parts.append(hang(f"{number}. ", one_line(step.text), 2))
     parts.append(Text(""))
     parts.append(Text(_("You do not need a visa, a work permit or permanent residence to live in Canada.")))
     parts += _footer_short(context, report)
@@ -254,7 +254,7 @@ def _lead(lead: LeadResult, with_text: bool) -> list[RenderableType]:
     """A lead's title, its text (for a person in danger, the safe advice, §13.21) and its first step."""
     parts: list[RenderableType] = [Text(""), Text(lead.title, style="bold")]
     if with_text:
-        parts.append(hang("  ", Text(" ".join(lead.text.split()))))
+        parts.append(hang("  ", Text(one_line(lead.text))))
     if lead.next_steps:
         step = lead.next_steps[0]
         parts.append(hang("  1. ", Text(step.text)))
@@ -306,7 +306,7 @@ def _open(report: Report, opened: list[PathwayResult], limits: _Limits) -> list[
         if score:  # the key fact of a pool program, kept at every fit (the long-shot why already says it)
             parts.append(Padding(Text(score, style="bold"), (0, 0, 0, 3), expand=False))
         if pathway.next_steps:
-            step = Text(_("First step: "), style="bold").append(" ".join(pathway.next_steps[0].text.split()))
+            step = Text(_("First step: "), style="bold").append(one_line(pathway.next_steps[0].text))
             parts.append(Padding(step, (0, 0, 0, 3), expand=False))
     return parts
 
@@ -754,5 +754,5 @@ def _footer(report: Report, context: Context) -> list[RenderableType]:
                           style="yellow"))
     parts.append(Text(_("Rules {rulebook} version {version}, as of {date}.").format(
         rulebook=report.rulebook_id, version=report.version, date=format_date(report.as_of)), style="dim"))
-    parts.append(Text(" ".join(report.disclaimer.split()), style="italic"))
+    parts.append(Text(one_line(report.disclaimer), style="italic"))
     return parts

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from screener import guidance
-from screener.i18n import N_, _, ngettext
+from screener.i18n import N_, _, ngettext, one_line
 from screener.interview import CLOSE, Interview, Progress, Step, goal_of, hint
 from screener.model import Question
 from screener.report import FlagResult, PathwayResult, Report
@@ -127,7 +127,7 @@ NO_VISA = N_("You do not need a visa, a work permit or permanent residence to li
 
 
 def _footer(rulebook: Rulebook) -> str:
-    first = re.match(r"(.+?[.!?])(\s|$)", " ".join(rulebook.info.disclaimer.split()))
+    first = re.match(r"(.+?[.!?])(\s|$)", one_line(rulebook.info.disclaimer))
     return f"<p>{esc(first.group(1) if first else rulebook.info.disclaimer)}</p>"
 
 
@@ -261,7 +261,7 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
                          + "</p>")
     for warning in report.warnings:
         parts.append(f"<p><strong>{esc(_('Check your answers: ').rstrip())}</strong> {esc(warning.title)}</p>")
-    parts.append(f'<p class="note">{esc(" ".join(report.disclaimer.split()))}</p>')
+    parts.append(f'<p class="note">{esc(one_line(report.disclaimer))}</p>')
     change, again, every = _("Change my last answer"), _("Start again"), _("Details: every route and why")
     back = f'<button type="submit" name="action" value="back">{esc(change)}</button>' if state.history else ""
     parts.append(f'<form method="post" action="{_action(lang)}">{state.hidden()}<div class="actions">{back}'
@@ -291,14 +291,14 @@ def _headline(report: Report) -> str:
 def _open(report: Report, pathway: PathwayResult) -> str:
     why = guidance.long_shot_why(report, pathway) or pathway.summary
     step_label = _("First step: ").rstrip()
-    first = (f"<p><strong>{esc(step_label)}</strong> {esc(' '.join(pathway.next_steps[0].text.split()))}</p>"
+    first = (f"<p><strong>{esc(step_label)}</strong> {esc(one_line(pathway.next_steps[0].text))}</p>"
              if pathway.next_steps else "")
     return f'<li><span class="outcome-eligible">{esc(pathway.title)}</span><p>{esc(why)}</p>{first}</li>'
 
 
 def _steps(pathway: PathwayResult) -> str:
     return f"<h2>{esc(_('What to do:').rstrip(':').rstrip())}</h2><ol>" + "".join(
-        f"<li>{esc(' '.join(step.text.split()))}</li>" for step in pathway.next_steps) + "</ol>"
+        f"<li>{esc(one_line(step.text))}</li>" for step in pathway.next_steps) + "</ol>"
 
 
 def _needs(interview: Interview, pathway: PathwayResult) -> str:

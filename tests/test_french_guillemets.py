@@ -1,0 +1,104 @@
+"""French guillemets never leave their word (issue 16): `« mot »` is written with no-break spaces (U+00A0)
+inside the guillemets, in the program's catalog and in every French rule text, and `rules validate` points
+at (file:line:column) a guillemet beside an ordinary space or a line break. The wrapped screen itself is
+checked in tests/test_french_terminal.py."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from typer.testing import CliRunner
+
+from screener.cli import app
+from screener.rulebook import load_rulebook
+
+ROOT = Path(__file__).parent.parent
+RULES = ROOT / "rules"
+PO = ROOT / "screener" / "locale" / "fr" / "LC_MESSAGES" / "screener.po"
+LOOSE = re.compile(r"«(?: |$)|(?:^| )»")  # an ordinary space or nothing inside a guillemet
+
+
+def catalog_texts() -> list[str]:
+    with PO.open("rb") as stream:
+        catalog = read_po(stream, locale="fr")
+    texts: list[str] = []
+    for message in catalog:
+        if message.id:
+            texts += list(message.string) if isinstance(message.string, tuple) else [message.string]
+    return texts
+
+
+def test_the_catalog_holds_guillemets_with_no_break_spaces() -> None:
+    texts = catalog_texts()
+    quoting = [text for text in texts if "«" in text]
+    assert len(quoting) > 50  # the catalog quotes a lot: the check is not vacuous
+    assert [text for text in texts if LOOSE.search(text)] == []
+    assert all("«\u00a0" in text for text in quoting if "«)" not in text)
+
+
+def test_every_french_rule_text_holds_guillemets_with_no_break_spaces() -> None:
+    texts = list(load_rulebook(RULES).translations["fr"].texts.values())
+    assert sum("«" in text for text in texts) > 20
+    assert [text for text in texts if LOOSE.search(text)] == []
+
+
+def validate(rules: Path) -> str:
+    result = CliRunner().invoke(app, ["rules", "validate", "--rules", str(rules)],
+                                env={"NO_COLOR": "1", "COLUMNS": "200", "SCREENER_RULES": ""})
+    assert result.exit_code == 0, result.output  # a warning: the rules still load
+    return result.output
+
+
+def loosen(path: Path, old: str, new: str) -> tuple[int, int]:
+    """Replace the first `old` in the file by `new`; the (line, column) where `new` now starts."""
+    text = path.read_text(encoding="utf-8")
+    at = text.index(old)
+    path.write_text(text[:at] + new + text[at + len(old):], encoding="utf-8")
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+@pytest.fixture()
+def copy(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(RULES, tmp_path / "rules"))
+
+
+def test_the_shipped_rules_have_no_guillemet_warning(copy: Path) -> None:
+    assert "U+00A0" not in validate(copy)
+
+
+def test_validate_points_at_a_guillemet_beside_an_ordinary_space(copy: Path) -> None:
+    line, column = loosen(copy / "flags.fr.yaml", "«\u00a0", "« ")
+    out = validate(copy)
+    assert re.search(rf"flags\.fr\.yaml:{line}:{column}: warning: « must be followed by a no-break space", out), out
+    assert out.count("U+00A0") == 1
+
+
+def test_validate_points_at_a_closing_guillemet_that_starts_a_line(copy: Path) -> None:
+    """A folded text broken before » reads as an ordinary space: reported at the », on its own line."""
+    file = copy / "flags.fr.yaml"
+    text = file.read_text(encoding="utf-8")
+    closing = text.index("\u00a0»")
+    indent = " " * 6
+    file.write_text(text[:closing] + "\n" + indent + "»" + text[closing + 2:], encoding="utf-8")
+    line = text.count("\n", 0, closing) + 2
+    out = validate(copy)
+    assert f"flags.fr.yaml:{line}:{len(indent) + 1}: warning: » must come after a no-break space" in out, out
+
+
+def test_validate_reports_in_french_too(copy: Path) -> None:
+    line, column = loosen(copy / "flags.fr.yaml", "«\u00a0", "« ")
+    result = CliRunner().invoke(app, ["rules", "validate", "--rules", str(copy), "--lang", "fr"],
+                                env={"NO_COLOR": "1", "COLUMNS": "200", "SCREENER_RULES": ""})
+    assert f"flags.fr.yaml:{line}:{column}:" in result.output
+    assert "espace insécable (U+00A0)" in result.output
+
+
+def test_joining_a_text_onto_one_line_keeps_its_no_break_spaces() -> None:
+    from screener.i18n import one_line
+
+    assert one_line("  la\n  «\u00a0mot\u00a0»\t et «\u202fmot\u202f»,  15\u00a0263\u00a0$ ") == \
+        "la «\u00a0mot\u00a0» et «\u202fmot\u202f», 15\u00a0263\u00a0$"
