@@ -261,6 +261,9 @@ def _recovery_file() -> Path | None:
     return None if folder is None else folder / "interrupted-answers.yaml"
 
 
+KEEP_DAYS = 7  # a cut-off interview's answers are kept this long, then deleted unread (a shared computer)
+
+
 def _save_after_hangup(interview: Interview, save: Path | None, console: Console) -> None:
     """Nobody is left to ask: keep the answers (to --save, else the recovery file, owner-only) and say
     so where it can still be read (the next interview repeats it)."""
@@ -279,17 +282,35 @@ def _save_after_hangup(interview: Interview, save: Path | None, console: Console
     write_answer_file(target, interview.answers, interview.declined)
     import contextlib
 
+    words = (_("Hung up. Answers kept for {days} days: continue with {command}") if save is None
+             else _("Hung up. Answers kept: continue with {command}"))
     with contextlib.suppress(OSError):  # the terminal is gone; the next interview names the file
-        console.print("\n" + _("Hung up. Answers kept: continue with {command}").format(
-            command=f"screener check --answers {shlex.quote(str(target))}"),
-                      soft_wrap=True, markup=False)
+        command = f"screener check --answers {shlex.quote(str(target))}"
+        console.print("\n" + words.format(days=KEEP_DAYS, command=command), soft_wrap=True, markup=False)
 
 
 def _recovered_hint(console: Console, kept: Path | None) -> None:
-    """One line when an earlier interview was cut off by a hang-up and its answers were kept."""
-    if kept is not None and kept.is_file():
-        console.print(_("An earlier interview was cut off; its answers were kept: {command}").format(
-            command=f"screener check --answers {shlex.quote(str(kept))}"), soft_wrap=True, markup=False, style="dim")
+    """One line when an earlier interview was cut off by a hang-up and its answers were kept: when, how to
+    go on and how to delete them. After KEEP_DAYS they are deleted instead: on a shared account the line
+    would otherwise point every later user at someone's answers for ever."""
+    if kept is None or not kept.is_file():
+        return
+    import contextlib
+    import datetime as dt
+
+    from screener.i18n import format_date
+
+    with contextlib.suppress(OSError):
+        written = dt.datetime.fromtimestamp(kept.stat().st_mtime)
+        until = written + dt.timedelta(days=KEEP_DAYS)
+        if dt.datetime.now() >= until:
+            kept.unlink(missing_ok=True)
+            return
+        console.print(_("An earlier interview was cut off on {date}; its answers are kept until {until}: continue with "
+                        "{command}, or delete them now with {delete}").format(
+            date=format_date(written.date()), until=format_date(until.date()),
+            command=f"screener check --answers {shlex.quote(str(kept))}", delete=f"rm {shlex.quote(str(kept))}"),
+            soft_wrap=True, markup=False, style="dim")
 
 
 def _offer_save(interview: Interview, save: Path | None, console: Console) -> None:
