@@ -55,7 +55,7 @@ def test_the_usage_line_and_the_help_hint_are_french_too() -> None:
     code, lines = run(["rules", "diff", "old"], FRENCH)
     assert code == 2
     assert lines == ["Utilisation : screener rules diff [OPTIONS] ANCIEN NOUVEAU",
-                     "Faites «\u00a0screener rules diff -h\u00a0» pour obtenir de l'aide.",
+                     "Essayez «\u00a0screener rules diff -h\u00a0» pour obtenir de l'aide.",
                      "Erreur : Il manque l'argument 'NOUVEAU'."]
     code, lines = run(["rules", "diff", "old"], ENGLISH)
     assert lines == ["Usage: screener rules diff [OPTIONS] OLD NEW", "Try 'screener rules diff -h' for help.",
@@ -70,7 +70,7 @@ def test_lang_fr_on_the_command_line_speaks_even_when_click_fails_before_reading
     assert code == 2
     assert lines[0].startswith("Utilisation : screener ")
     assert lines[-1].startswith("Erreur : ")
-    assert "Faites «\u00a0screener" in lines[1]
+    assert "Essayez «\u00a0screener" in lines[1]
 
 
 def test_the_locale_chooses_french_for_usage_errors() -> None:
