@@ -85,7 +85,7 @@ def coerce(question: Question, raw: Any) -> Any:
     if question.type == "yes_no":
         return _yes_no(raw)
     if question.type == "int":
-        return _in_range(question, _integer(raw))
+        return _in_range(question, _integer(raw, _whole_example(question)))
     if question.type == "number":
         return _in_range(question, _decimal(raw))
     if question.type == "money":
@@ -106,7 +106,18 @@ def _yes_no(raw: Any) -> bool:
     raise ValueError(_("expected yes or no"))
 
 
-def _integer(raw: Any) -> int:
+def _whole_example(question: Question) -> int:
+    """A whole number the question accepts, for its error message: 30 (an age), else the middle of its range
+    (a TEER of 0 to 5 is never shown "like 30")."""
+    low, high = question.min, question.max
+    if (low is None or low <= 30) and (high is None or high >= 30):
+        return 30
+    if low is not None and high is not None:
+        return math.ceil(low) + (math.floor(high) - math.ceil(low)) // 2
+    return math.ceil(low) if low is not None else math.floor(high or 0)
+
+
+def _integer(raw: Any, example: int = 30) -> int:
     if isinstance(raw, bool):
         raise ValueError(_("expected a whole number, not yes/no"))
     if isinstance(raw, int):
@@ -114,10 +125,10 @@ def _integer(raw: Any) -> int:
     if isinstance(raw, float):
         if math.isfinite(raw) and raw.is_integer():
             return _sized(int(raw))
-        raise ValueError(_("expected a whole number, like 30"))
+        raise ValueError(_("expected a whole number, like {example}").format(example=example))
     match = INTEGER.match(str(raw).strip())
     if match is None:
-        raise ValueError(_("expected a whole number, like 30"))
+        raise ValueError(_("expected a whole number, like {example}").format(example=example))
     sign, digits = match.groups()
     digits = digits.lstrip("0") or "0"
     if len(digits) > MAX_DIGITS:  # before int(): Python refuses to convert very long digit strings

@@ -23,6 +23,7 @@ from screener.labels import matching_choices
 from screener.model import Question
 from screener.report import serves
 from screener.rulebook import Rulebook
+from screener.suggest import did_you_mean
 
 _SCALE = re.compile(r"\b([A-Z]{2,6})\)")  # "(CLB)", "(anglais, CLB)": a level scale's short name
 GOAL = "goal"  # the contract's question of what the person wants most; no rule reads it
@@ -38,8 +39,14 @@ def goal_of(answers: Mapping[str, Any]) -> str | None:
 # Commands in either language, whatever language is chosen (like oui/non for yes/no).
 HELP_WORDS = frozenset({"?", "help", "h", "aide"})
 BACK_WORDS = frozenset({"back", "b", "<", "retour", "r"})
-SKIP_WORDS = frozenset({"skip", "s", "don't know", "dont know", "do not know", "idk", "-", "passer", "p",
-                        "je ne sais pas", "sais pas", "jsp"})
+# What a worried person types for "I don't know", in either language: the question's own "I am not sure"
+# choice where it has one (UNSURE_CHOICES), else a skip (unknown either way, never no).
+UNSURE_WORDS = frozenset({"don't know", "dont know", "do not know", "i don't know", "i dont know", "i do not know",
+                          "idk", "dunno", "not sure", "unsure", "i'm not sure", "im not sure", "i am not sure",
+                          "no idea", "je ne sais pas", "je sais pas", "sais pas", "jsp", "pas sûr", "pas sur",
+                          "pas sûre", "pas sure", "je ne suis pas sûr", "je ne suis pas sûre", "aucune idée"})
+SKIP_WORDS = frozenset({"skip", "s", "-", "passer", "p"}) | UNSURE_WORDS
+UNSURE_CHOICES = (UNSURE, "not_sure")  # the contract's "I am not sure" choices (the goal's is not_sure)
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,9 @@ def parse_reply(question: Question, text: str) -> Reply:
             return Answer(by_label[0])
         if len(by_label) > 1:
             return Invalid(_("that fits more than one choice: type its number"))
+        unsure = [value for value in UNSURE_CHOICES if value in values]
+        if lowered in UNSURE_WORDS and unsure:
+            return Answer(unsure[0])
     if lowered in HELP_WORDS:
         return Help()
     if lowered in BACK_WORDS:
@@ -109,7 +119,10 @@ def parse_reply(question: Question, text: str) -> Reply:
     try:
         return Answer(coerce(question, word))
     except ValueError as exc:
-        return Invalid(menu or str(exc))  # a person at the menu reads its numbers, never the choices' ids
+        if menu:  # a person at the menu reads its numbers and labels, never the choices' ids
+            labels = [choice.label or choice.value for choice in question.choices or []]
+            return Invalid(menu + did_you_mean(word, labels))
+        return Invalid(str(exc))
 
 
 def hint(question: Question) -> str:

@@ -85,5 +85,5 @@ def test_mistakes_in_implied_answers(tmp_path: Path, change: str, message: str) 
     if "lowest" in message:
         assert problem.endswith("implied: 'when' may read only questions without an implied answer, not 'lowest'")
     else:
-        assert problem.endswith("implied value: expected a whole number, like 30")
+        assert problem.endswith("implied value: expected a whole number, like 6")  # an example inside the 0-12 scale
         assert f"{tmp_path / 'rules.yaml'}:12:46:" in problem  # at the value itself
