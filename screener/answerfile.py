@@ -170,7 +170,7 @@ def dump_answers(plain: Mapping[str, Any], json_format: bool) -> str:
         body = ",\n".join(f"  {json.dumps(str(key), ensure_ascii=False)}: {_value(value)}"
                            for key, value in plain.items())
         return "{\n" + body + "\n}\n"
-    lines = ["# screener answers: edit freely; an empty value is asked again, null means \"I don't know\"."]
+    lines = ["# " + _("screener answers: edit freely; an empty value is asked again, null means \"I don't know\".")]
     for key, value in plain.items():
         lines.append(f"{key}: {_value(value)}")
     return "\n".join(lines) + "\n"

@@ -109,3 +109,21 @@ def test_a_failed_save_after_answers_file_names_no_file_lacking_the_answers(tmp_
     assert "--answers mine.yaml" not in rest
     assert "age:" not in own.read_text()  # nor was the person's own file rewritten instead
     assert "screener check --save my-answers.yaml --details says why" in rest
+
+
+def test_a_french_saved_file_opens_with_a_french_comment(tmp_path: Path) -> None:
+    """review8 #14c: the comment at the top of mes-reponses.yaml was English."""
+    from typer.testing import CliRunner
+
+    from screener.cli import app
+
+    own = tmp_path / "in.yaml"
+    own.write_text('canadian_citizen: "no"\nage: 30\n')
+    saved = tmp_path / "mes-reponses.yaml"
+    result = CliRunner().invoke(app, ["check", "--rules", str(Path(__file__).parent.parent / "rules"), "--answers",
+                                      str(own), "--no-input", "--save", str(saved), "--lang", "fr",
+                                      "--as-of", "2026-11-25"])
+    assert result.exit_code == 0, result.output
+    first = saved.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# réponses de screener") and "edit" not in first
+    assert "age: 30" in saved.read_text(encoding="utf-8")
