@@ -195,9 +195,9 @@ def write_answer_file(path: Path, values: Mapping[str, Any], declined: set[str] 
 
     if not directory.is_dir():
         raise ScreenerError(named(_("cannot write in {folder} (no such folder)").format(folder=directory)),
-                            exit_code=1)
+                            exit_code=2 if option else 1)  # an option's bad argument (see screener.files)
     try:
-        with atomic_write(path) as stream:
+        with atomic_write(path, option=option) as stream:
             stream.write(text.encode("utf-8"))
     except OSError as exc:
         raise ScreenerError(named(_("cannot write {path} ({reason})").format(path=path, reason=exc.strerror)),

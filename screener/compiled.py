@@ -9,6 +9,7 @@ the `Slice` a rulebook gives for a date, so they cannot disagree about which law
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -40,6 +41,11 @@ class Compiled:
     node: ex.Node
     source: str
     position: Position
+
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        """`expressions.names_in` of the tree, walked once (the loader's checks and the graph ask often)."""
+        return frozenset(ex.names_in(self.node))
 
 
 @dataclass(frozen=True)
@@ -241,13 +247,13 @@ class Graph:
 def build_graph(rules: Rules, questions: Iterable[str], order: Iterable[str]) -> Graph:
     reads: dict[str, set[str]] = {}
     for did, value in rules.derived.items():
-        reads[did] = {name for _, compiled in value.versions for name in ex.names_in(compiled.node)}
+        reads[did] = {name for _, compiled in value.versions for name in compiled.names}
     for sid, score in rules.scores.items():
-        reads[sid] = {name for line in score.lines for name in ex.names_in(line.points.node)}
+        reads[sid] = {name for line in score.lines for name in line.points.names}
     transitive: dict[str, frozenset[str]] = {}
     for qid in questions:
         implied = rules.questions[qid].implied_when if qid in rules.questions else None
-        transitive[qid] = frozenset([qid]) | (ex.names_in(implied.node) if implied is not None else frozenset())
+        transitive[qid] = frozenset([qid]) | (implied.names if implied is not None else frozenset())
     level: dict[str, int] = {}
     ordered = tuple(order)
     for name in ordered:  # dependencies first
@@ -256,7 +262,7 @@ def build_graph(rules: Rules, questions: Iterable[str], order: Iterable[str]) ->
             found |= transitive.get(read, frozenset())
         transitive[name] = frozenset(found)
         level[name] = 1 + max((level[r] for r in reads.get(name, ()) if r in level), default=-1)
-    read_by_rules = {name for _, compiled in rules.conditions() for name in ex.names_in(compiled.node)}
+    read_by_rules = {name for _, compiled in rules.conditions() for name in compiled.names}
     graph = Graph({k: frozenset(v) for k, v in reads.items()}, transitive, level, ordered, frozenset(read_by_rules))
     on_scores = frozenset(requirement for pathway in rules.pathways.values() for requirement in pathway.requirements
                           if graph.uses([requirement.condition.node]) & set(rules.scores))

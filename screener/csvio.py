@@ -537,20 +537,20 @@ def header_line(names: list[str], delimiter: str) -> bytes:
 
 
 @contextlib.contextmanager
-def atomic_output(path: str, *, private: bool = True) -> Iterator[IO[bytes]]:
+def atomic_output(path: str, *, private: bool = True, option: str = "--output") -> Iterator[IO[bytes]]:
     """A binary stream to `path` that appears only when complete (see `screener.files`: '-' is stdout,
     devices and FIFOs are streamed to, never replaced). `private=False`: a new file gets the folder's
     usual permissions (0666 less the umask), as a firm's shared drive expects."""
     target = Path(path)
     if path != "-":
         if target.is_dir():
-            raise ScreenerError(_("{path}: is a folder; give a file name for the output").format(path=path),
-                                exit_code=2)
+            raise ScreenerError(_("{option}: {message}").format(option=option, message=_(
+                "{path}: is a folder; give a file name for the output").format(path=path)), exit_code=2)
         folder = target.parent if str(target.parent) else Path(".")
         if not folder.is_dir():
-            raise ScreenerError(_("{path}: the folder {folder} does not exist").format(path=path, folder=folder),
-                                exit_code=2)
-    with atomic_write(path, suffix=".partial", private=private) as stream:
+            raise ScreenerError(_("{option}: {message}").format(option=option, message=_(
+                "{path}: the folder {folder} does not exist").format(path=path, folder=folder)), exit_code=2)
+    with atomic_write(path, suffix=".partial", private=private, option=option) as stream:
         yield stream
 
 

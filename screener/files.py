@@ -11,7 +11,11 @@ What happens depends on what the target is:
 - `-`: standard output, streamed to;
 - a folder, a block device (a disk) or a socket: refused, never written.
 
-Errors name the target the person gave, never the hidden temporary file.
+Errors name the target the person gave, never the hidden temporary file. Given the option that named
+the target (`option="--report"`), a target that cannot be opened or created (no such folder, a folder,
+permission denied, a read-only or special file system) is that option's bad argument: one line naming
+the option, exit 2, like every other unusable argument, before a byte is written. A failure while
+writing (a full disk) stays an error of the run (exit 1).
 """
 
 from __future__ import annotations
@@ -46,13 +50,33 @@ def is_stream(target: Path | str) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
+def cannot_write(option: str, target: Path | str, error: OSError) -> ScreenerError:
+    """An output path that cannot be used, as its option's bad argument (exit 2)."""
+    reason = error.strerror or type(error).__name__
+    return ScreenerError(_("{option}: cannot write {path} ({reason})").format(option=option, path=target,
+                                                                            reason=reason), exit_code=2)
+
+
 @contextlib.contextmanager
-def atomic_write(target: Path | str, *, suffix: str = ".tmp", private: bool = True) -> Iterator[IO[bytes]]:
+def _opening(target: Path | str, option: str | None) -> Iterator[None]:
+    """Opening or creating the target: an OSError is the option's bad argument when an option named it."""
+    try:
+        yield
+    except OSError as error:
+        if option is None or isinstance(error, BrokenPipeError):
+            raise
+        raise cannot_write(option, target, error) from None
+
+
+@contextlib.contextmanager
+def atomic_write(target: Path | str, *, suffix: str = ".tmp", private: bool = True,
+                 option: str | None = None) -> Iterator[IO[bytes]]:
     """A binary stream to `target`: a whole new file when the block ends without error, nothing otherwise.
 
     `private` makes a new or replaced file owner-only (0600); otherwise a new file gets the usual
     permissions (0666 less the umask) and a replaced one keeps its own. Devices, FIFOs and `-` are
-    streamed to (see the module docstring), so for them "nothing otherwise" cannot hold.
+    streamed to (see the module docstring), so for them "nothing otherwise" cannot hold. `option`: the
+    option that named the target, for a target that cannot be opened (see the module docstring).
     """
     name = str(target)
     if name == "-":
@@ -61,7 +85,8 @@ def atomic_write(target: Path | str, *, suffix: str = ".tmp", private: bool = Tr
         finally:
             sys.stdout.buffer.flush()
         return
-    fd = _open_node(name)
+    with _opening(target, option):
+        fd = _open_node(name)
     if fd is not None:
         stream = os.fdopen(fd, "wb")
         try:
@@ -74,14 +99,14 @@ def atomic_write(target: Path | str, *, suffix: str = ".tmp", private: bool = Tr
                 stream.close()
         return
     real = Path(os.path.realpath(name))
-    with _named(name):
+    with _opening(target, option), _named(name):
         mode = _mode_for(real, private)
     # The temporary's name is known before the file exists, so an interrupt that lands anywhere from its
     # creation on (even inside the call that creates it) still removes it.
     temporary = real.parent / f".{real.name}.{secrets.token_hex(8)}{suffix}"
     output: IO[bytes] | None = None
     try:
-        with _named(name):
+        with _opening(target, option), _named(name):
             handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
         output = os.fdopen(handle, "wb")
         with _named(name, only_write_errors=True):

@@ -884,7 +884,7 @@ class RulebookLoader:
             compiled = rules.questions[qid].implied_when if qid in rules.questions else None
             if compiled is None:
                 continue
-            for name in sorted(ex.names_in(compiled.node)):
+            for name in sorted(compiled.names):
                 target = questions.get(name)
                 if target is None or target.implied is not None:
                     self.error(compiled.position, _("implied: 'when' may read only questions without an implied "
@@ -930,7 +930,7 @@ class RulebookLoader:
         """Questions, derived values and tables nothing reads: often a misspelling, or a rule left behind."""
         used: set[str] = set()
         for compiled in rules.all_expressions():
-            used |= ex.names_in(compiled.node)
+            used |= compiled.names
         found = []
         for section, what in (("questions", N_("question '{id}' is never used")),
                               ("derived", N_("derived value '{id}' is never used")),
@@ -1191,9 +1191,9 @@ class RulebookLoader:
         """Derived values and scores in an order where every dependency comes first; reports cycles."""
         depends: dict[str, set[str]] = {}
         for did, value in rules.derived.items():
-            depends[did] = {name for _, compiled in value.versions for name in ex.names_in(compiled.node)}
+            depends[did] = {name for _, compiled in value.versions for name in compiled.names}
         for sid, score in rules.scores.items():
-            depends[sid] = {name for line in score.lines for name in ex.names_in(line.points.node)}
+            depends[sid] = {name for line in score.lines for name in line.points.names}
         computed = set(items["derived"]) | set(items["scores"])
         for name in computed:
             depends.setdefault(name, set())
@@ -1236,11 +1236,11 @@ class RulebookLoader:
         reach: dict[str, int] = {}  # levels needed to evaluate a derived value or score, its readings included
 
         def levels(compiled: Compiled) -> int:
-            read = [reach.get(name, 0) for name in ex.names_in(compiled.node)]
+            read = [reach.get(name, 0) for name in compiled.names]
             return ex.depth(compiled.node) + max(read, default=0)
 
         def report(compiled: Compiled) -> None:  # once, where the limit is first passed
-            if all(reach.get(name, 0) <= ex.MAX_DEPTH for name in ex.names_in(compiled.node)):
+            if all(reach.get(name, 0) <= ex.MAX_DEPTH for name in compiled.names):
                 self.error(compiled.position, _("expression nested too deeply (limit {limit}), counting the "
                                                 "derived values it reads").format(limit=ex.MAX_DEPTH))
 

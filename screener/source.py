@@ -147,6 +147,118 @@ class YamlSyntaxError(Exception):
         self.message = message
 
 
+class _Unusual(Exception):
+    """A document `_from_events` leaves to PyYAML's composer: a container's anchor, a tag, a merge key, a
+    duplicate key, more than one document, or a limit reached."""
+
+
+def _from_events(loader: Any, filename: str) -> Any:
+    """The document built straight from the parser's events, as `construct_document` builds it from nodes.
+
+    Composing nodes first, then constructing from them, walks every value twice (~20% of a rule file's
+    reading); a tree of mappings, lists and scalars (every shipped file; an alias only to a text) needs
+    neither. Anything else raises `_Unusual`, and on that or any error the file is read again the usual way,
+    which then says exactly what it always said (a duplicate key or a bad date after any syntax error further
+    down, as the composer reads the whole file first). `tests/test_yaml_fast_texts.py` checks every shipped
+    file reads the same both ways, positions included.
+    """
+    import yaml
+
+    scalar_event, start_map, start_seq = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    end_events = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    STR = "tag:yaml.org,2002:str"
+    resolvers = loader.yaml_implicit_resolvers
+    get = loader.get_event
+    get()  # the stream's start
+    event = get()
+    if type(event) is yaml.StreamEndEvent:
+        return None
+    if type(event) is not yaml.DocumentStartEvent:
+        raise _Unusual
+    stack: list[Any] = []  # the open containers, innermost last
+    keys: list[Any] = []  # per open mapping: the key read and waiting for its value, else _NO_KEY
+    anchors: dict[str, tuple[Any, Any]] = {}  # a text's anchor -> (its value, where it is): an alias reads the same
+    count = 0
+    root: Any = _NO_KEY
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is scalar_event:
+            if event.tag is not None or event.anchor in anchors:
+                raise _Unusual
+            text = event.value
+            tag = (loader.resolve(yaml.ScalarNode, text, event.implicit)
+                   if event.implicit[0] and resolvers.get(text[0] if text else "") else STR)
+            value = text if tag == STR else loader.construct_object(
+                yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style))
+            mark = event.start_mark
+            if event.anchor is not None:
+                anchors[event.anchor] = value, mark
+        elif kind is start_map or kind is start_seq:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                raise _Unusual
+            mark = event.start_mark
+            container: Any = LocatedDict() if kind is start_map else LocatedList()
+            container.position = Position(filename, mark.line + 1, mark.column + 1)
+            if kind is start_map:
+                container.key_positions, container.value_positions = {}, {}
+            else:
+                container.item_positions = []
+            count += 1
+            if len(stack) + 1 > MAX_NESTING or count > MAX_NODES:
+                raise _Unusual
+            if stack and type(stack[-1]) is LocatedDict and keys[-1] is _NO_KEY:
+                raise _Unusual  # a mapping or list as a key
+            stack.append(container)
+            keys.append(_NO_KEY)
+            continue
+        elif kind in end_events:
+            value = stack.pop()
+            keys.pop()
+            mark = None
+        elif kind is yaml.DocumentEndEvent:
+            break
+        elif kind is yaml.AliasEvent and event.anchor in anchors:  # a text read again (a container is left to PyYAML)
+            value, mark = anchors[event.anchor]
+            tag = None
+        else:
+            raise _Unusual
+        if mark is not None:
+            count += 1
+            if len(stack) + 1 > MAX_NESTING or count > MAX_NODES:
+                raise _Unusual
+        if not stack:
+            root = value
+            continue
+        parent = stack[-1]
+        if type(parent) is LocatedList:
+            parent.append(value)
+            if mark is None:
+                parent.item_positions.append(value.position)
+            else:
+                parent.item_positions.append(Position(filename, mark.line + 1, mark.column + 1))
+        elif keys[-1] is _NO_KEY:  # a key
+            if tag == "tag:yaml.org,2002:merge":
+                raise _Unusual
+            key = value if isinstance(value, str) else str(value)
+            if key in parent:
+                raise _Unusual  # the composer's path says where, after any problem further down the file
+            keys[-1] = (key, Position(filename, mark.line + 1, mark.column + 1))
+        else:
+            key, where = keys[-1]
+            keys[-1] = _NO_KEY
+            parent[key] = value
+            parent.key_positions[key] = where
+            parent.value_positions[key] = (value.position if mark is None
+                                           else Position(filename, mark.line + 1, mark.column + 1))
+    if type(get()) is not yaml.StreamEndEvent:
+        raise _Unusual  # more than one document: the composer's error
+    return root
+
+
+_NO_KEY: Any = object()
+
+
 def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoader] | None = None) -> Any:
     """Parse one YAML document; raise YamlSyntaxError/DuplicateKeyError with a position.
 
@@ -156,6 +268,15 @@ def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoad
 
     if len(text) > MAX_FILE_BYTES:
         raise YamlSyntaxError(Position(filename, 1, 1), _too_large(len(text)))
+    if loader_class is None:
+        fast: Any = safe_loader_class()(text)
+        fast.filename = filename
+        try:
+            return _from_events(fast, filename)
+        except Exception:  # read again the usual way, which says what is wrong exactly as it always did
+            pass
+        finally:
+            fast.dispose()
     loader: Any = (loader_class or safe_loader_class())(text)
     loader.filename = filename
     try:

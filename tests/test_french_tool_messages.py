@@ -125,7 +125,7 @@ def test_answer_file_and_save_refusals_in_french(tmp_path: Path) -> None:
     answers.write_text("age: 30\n", encoding="utf-8")
     save = tmp_path / "nowhere" / "me.yaml"
     code, _, err = invoke(["check", "--answers", str(answers), "--no-input", "--save", str(save)], "fr")
-    assert code == 1
+    assert code == 2  # an output path that cannot be written: a bad argument, as --answers' above
     assert f"--save : impossible d'écrire dans {save.parent} (dossier introuvable)" in err
 
 

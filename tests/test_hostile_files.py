@@ -214,14 +214,14 @@ def test_a_read_only_folder_error_names_the_output_not_the_temporary_file(
 
     monkeypatch.setattr(os, "open", read_only)
     code, _, stderr = batch(str(tmp_path / "in.csv"), "-o", str(target))
-    assert code == 1
-    assert stderr.strip() == f"Error: {target}: Read-only file system"
+    assert code == 2  # a path that cannot be written: the option's bad argument (screener.files)
+    assert stderr.strip() == f"Error: --output: cannot write {target} (Read-only file system)"
     answers = tmp_path / "a.json"
     answers.write_text(json.dumps(ANSWERS))
     saved = CliRunner().invoke(app, ["check", "--rules", str(CHECK_RULES), "--as-of", AS_OF, "--answers",
                                      str(answers), "--no-input", "--save", str(tmp_path / "me.yaml")])
-    assert saved.exit_code == 1
-    assert f"{tmp_path / 'me.yaml'} (Read-only file system)" in saved.stderr
+    assert saved.exit_code == 2
+    assert f"--save: cannot write {tmp_path / 'me.yaml'} (Read-only file system)" in saved.stderr
     assert ".out.csv." not in stderr and ".me.yaml." not in saved.stderr  # no temporary file's name
 
 
@@ -235,8 +235,8 @@ def test_a_folder_without_write_permission_names_the_output(tmp_path: Path) -> N
         code, _, stderr = batch(str(tmp_path / "in.csv"), "-o", str(locked / "out.csv"))
     finally:
         locked.chmod(0o700)
-    assert code == 1
-    assert stderr.strip() == f"Error: {locked / 'out.csv'}: Permission denied"
+    assert code == 2
+    assert stderr.strip() == f"Error: --output: cannot write {locked / 'out.csv'} (Permission denied)"
 
 
 def test_rules_test_update_keeps_the_case_files_permissions(tmp_path: Path) -> None:

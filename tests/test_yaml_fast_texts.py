@@ -1,5 +1,6 @@
-"""The located YAML loader returns most texts without PyYAML's per-value bookkeeping (`source.safe_loader_class`):
-what it reads, positions included, is exactly what PyYAML's own construction gives."""
+"""The located YAML loader returns most texts without PyYAML's per-value bookkeeping (`source.safe_loader_class`),
+and builds a plain document straight from the parser's events (`source._from_events`): what it reads,
+positions included, is exactly what PyYAML's own construction gives, and a broken file fails the same way."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from screener import source
 from screener.source import LocatedDict, LocatedList, load_yaml_text, safe_loader_class
 
 ROOT = Path(__file__).parent.parent
@@ -66,3 +68,45 @@ def test_every_shipped_yaml_file_reads_as_pyyaml_constructs_it(reference: type) 
                 load_yaml_text(text, path.name)
             continue
         assert _shape(load_yaml_text(text, path.name)) == expected, path
+
+
+def test_every_shipped_rule_file_is_built_from_events(reference: type) -> None:
+    """The fast path is taken (no file of the rulebook falls back to PyYAML's composer) and reads the same."""
+    files = sorted((ROOT / "rules").rglob("*.yaml"))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        loader = safe_loader_class()(text)
+        loader.filename = path.name
+        try:
+            built = source._from_events(loader, path.name)
+        finally:
+            loader.dispose()
+        assert _shape(built) == _shape(load_yaml_text(text, path.name, loader_class=reference)), path
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\na: 2\n",  # a duplicate key
+    "a: 1\na: 2\nb: [1, 2\n",  # and a syntax error further down: the composer reads the whole file first
+    "a: 2020-13-45\nb: [\n",  # a date PyYAML cannot build, then a syntax error
+    "a: 2020-13-45\n",
+    "a: *nowhere\n",  # an undefined alias
+    "a: &x 1\nb: &x 2\n",  # an anchor given twice
+    "a: 1\n---\nb: 2\n",  # two documents
+    "{a: 1}: 2\n",  # a mapping as a key
+    "a: !!int nope\n",
+    "- " * 120 + "x\n",  # nested too deeply
+    "a: [1, 2\n",
+    "",
+    "# only a comment\n",
+    "---\n",
+    "just text\n",
+    "=: 1\n",
+])
+def test_a_broken_or_unusual_file_reads_as_the_composer_reads_it(reference: type, text: str) -> None:
+    def outcome(loader_class: type | None) -> Any:
+        try:
+            return _shape(load_yaml_text(text, "f.yaml", loader_class=loader_class))
+        except Exception as error:
+            return type(error).__name__, str(error), str(getattr(error, "position", ""))
+
+    assert outcome(None) == outcome(reference)

@@ -157,6 +157,11 @@ def batch(
                         summary = screen(source, sink, progress=lambda done: bar.update(task, completed=done))
                 else:
                     summary = screen(source, sink)
+                if summary_file is not None:  # before the output is kept: a --summary it cannot write leaves none
+                    from screener.render.batch_page import write_summary
+
+                    write_summary(summary_file, summary, rulebook, day,
+                                  "standard input" if input == "-" else Path(input).name)
     except Interrupted as stop:
         # The partial output is already gone (atomic_output cleaned up on the way out).
         where = _("standard output") if output == "-" else output
@@ -165,10 +170,6 @@ def batch(
         sys.stderr.write(_("Interrupted: {what}").format(what=what) + "\n")
         raise typer.Exit(128 + stop.signum) from None
     render_summary(console, summary)
-    if summary_file is not None:
-        from screener.render.batch_page import write_summary
-
-        write_summary(summary_file, summary, rulebook, day, "standard input" if input == "-" else Path(input).name)
     if summary.error_rows:
         raise typer.Exit(1)  # the output is complete; some rows could not be read (see their error cell)
 

@@ -35,7 +35,7 @@ def intake_template(
         screener intake template intake/
         screener batch responses.csv --map intake/intake-map.yaml -o screened.csv
     """
-    from screener.files import atomic_write
+    from screener.files import atomic_write, cannot_write
     from screener.intake import template_files
     from screener.rulebook import load_rulebook, resolve_rules_path
 
@@ -47,9 +47,12 @@ def intake_template(
     if existing and not force:
         raise ScreenerError(_("{folder}: {files} already there (your edits?); use --force to replace them").format(
             folder=folder, files=", ".join(existing)), exit_code=2)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise cannot_write("DIR", folder, error) from None
     for name, content in files.items():
-        with atomic_write(folder / name, private=False) as stream:
+        with atomic_write(folder / name, private=False, option="DIR") as stream:
             stream.write(content.encode("utf-8"))
     typer.echo(_("Wrote {files} to {folder}").format(files=", ".join(files), folder=folder))
 
@@ -72,5 +75,5 @@ def intake_doc(
     from screener.rulebook import load_rulebook, resolve_rules_path
 
     text = render(in_chosen_language(load_rulebook(resolve_rules_path(rules))))
-    with atomic_write(output, private=False) as stream:
+    with atomic_write(output, private=False, option="--output") as stream:
         stream.write(text.encode("utf-8"))

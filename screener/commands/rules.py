@@ -225,7 +225,7 @@ def rules_schema(
     from screener.files import atomic_write
 
     try:
-        with atomic_write(output, private=False) as stream:
+        with atomic_write(output, private=False, option="--output") as stream:
             stream.write(text.encode("utf-8"))
     except OSError as error:
         raise ScreenerError(_("cannot write {file}: {reason}").format(file=output, reason=error.strerror)) from None
@@ -285,7 +285,7 @@ def rules_diff(
         from screener.render.rules_diff import impact_html
 
         try:
-            with atomic_write(html, private=False) as out:
+            with atomic_write(html, private=False, option="--html") as out:
                 out.write(impact_html(impact, answers, limit).encode("utf-8"))
         except OSError as error:
             raise ScreenerError(_("cannot write {file}: {reason}").format(file=html, reason=error.strerror)) from None

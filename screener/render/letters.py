@@ -19,7 +19,7 @@ from pathlib import Path
 
 from screener.csvio import is_formula
 from screener.errors import ScreenerError
-from screener.files import atomic_write
+from screener.files import atomic_write, cannot_write
 from screener.i18n import _
 from screener.render.report_file import html_page, markdown
 from screener.render.verdict import Context
@@ -40,7 +40,10 @@ class LetterWriter:
     def __init__(self, folder: Path, rulebook: Rulebook, as_of: dt.date, html: bool = False) -> None:
         if folder.exists() and not folder.is_dir():
             raise ScreenerError(_("--letters: {folder} is not a folder").format(folder=folder), exit_code=2)
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise cannot_write("--letters", folder, error) from None
         self.folder, self.rulebook, self.as_of, self.html = folder, rulebook, as_of, html
         self.count = 0
 
@@ -53,6 +56,7 @@ class LetterWriter:
         name = safe_name("-".join(part for part in (safe_name(cell or "", 24) for cell in ids
                                                      if not is_formula(cell or "")) if part))
         path = self.folder / (f"{row:05d}-{name}" if name else f"{row:05d}")
-        with atomic_write(path.with_name(path.name + (".html" if self.html else ".md")), private=False) as out:
+        with atomic_write(path.with_name(path.name + (".html" if self.html else ".md")), private=False,
+                          option="--letters") as out:
             out.write(text.encode("utf-8"))
         self.count += 1

@@ -167,7 +167,7 @@ def write_report(path: Path, report: Report, suggestions: WhatIf | None, context
         text = html_page(text)
     data = text.encode("utf-8")
     try:
-        with atomic_write(path) as out:  # a FIFO or a device is streamed to, never replaced
+        with atomic_write(path, option="--report") as out:  # a FIFO or a device is streamed to, never replaced
             out.write(data)
     except OSError as exc:
         raise ScreenerError(_("--report: cannot write {path} ({reason})").format(path=path, reason=exc.strerror),
