@@ -100,6 +100,8 @@ def parse_reply(question: Question, text: str) -> Reply:
         return Skip()
     if not word:
         return Invalid(_("please type an answer (or ? for help, skip if you don't know)"))
+    if question.type == "yes_no" and lowered in ("0", "1"):  # files take 1/0; a person at the prompt may mean a menu
+        return Invalid(_("please type yes or no, not a number"))
     menu = _("type a number from 1 to {count}").format(count=len(question.choice_values)) \
         if question.type == "choice" else ""
     if menu and lowered.isdigit():  # any digits, `²` and `٣` too: a menu number was meant

@@ -326,12 +326,13 @@ class Rulebook:
 
     def coverage(self, as_of: dt.date) -> list[str]:
         """A warning when `as_of` is before the earliest date the rules model (`covers_from`): never an error,
-        since lawyers look back on purpose, but rules that began later would be applied to that date."""
+        since lawyers look back on purpose, but rules that began later would be applied to that date. A sentence,
+        so its dates are words like the review warnings beside it (`1 June 2008`); ISO stays in `as_of`."""
         start = self.info.covers_from
         if start is None or as_of >= start:
             return []
         return [_("{date} is before {start}, the earliest date the rulebook '{title}' models: rules that began "
-                  "later are applied to it").format(date=as_of.isoformat(), start=start.isoformat(),
+                  "later are applied to it").format(date=format_date(as_of), start=format_date(start),
                                                     title=self.info.title)]
 
     def stale(self, as_of: dt.date) -> list[str]:

@@ -396,6 +396,30 @@ def _extra_items(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], b
             del found.texts[key]
 
 
+# ----------------------------------------------------------------------------- the law in French
+
+_JUSTICE_LAWS = re.compile(
+    r"^(?P<site>https?://laws-lois\.justice\.gc\.ca)/eng/(?:acts/(?P<act>[A-Za-z0-9.-]+)"
+    r"|regulations/SOR-(?P<regulation>\d{4}-\d+))/(?P<page>|index\.html|FullText\.html|page-\d+\.html"
+    r"|section-[0-9.]+\.html)$")
+
+
+def law_page(source: str | None, lang: str) -> str | None:
+    """`source` as readers of `lang` open it: the French page of an English Justice Laws address, else as written.
+
+    The Justice Laws site publishes every act and regulation in French at a parallel address: `/eng/acts/I-2.5/`
+    is `/fra/lois/I-2.5/`, `/eng/regulations/SOR-2002-227/` is `/fra/reglements/DORS-2002-227/`, `FullText.html`
+    is `TexteComplet.html`, and `index.html`, `page-N.html` and `section-N.html` keep their names (the two
+    languages are cut into the same pages). Only these forms are rewritten; any other address (another site,
+    an anchor, a dated version of a section) stays as the lawyer wrote it. See docs/rules.md.
+    """
+    if source is None or lang != "fr" or (found := _JUSTICE_LAWS.match(source.strip())) is None:
+        return source
+    page = "TexteComplet.html" if found["page"] == "FullText.html" else found["page"]
+    book = f"lois/{found['act']}" if found["act"] else f"reglements/DORS-{found['regulation']}"
+    return f"{found['site']}/fra/{book}/{page}"
+
+
 # ----------------------------------------------------------------------------- French typography
 
 _GUILLEMETS = re.compile("[«»]")
@@ -482,14 +506,16 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             else question.what_if})
     derived = {did: value.model_copy(update={
         "text": maybe(value.text, "derived", did, "text"),
-        "reference": maybe(value.reference, "derived", did, "reference"),
+        "reference": maybe(value.reference, "derived", did, "reference"), "source": law_page(value.source, t.lang),
         "versions": None if value.versions is None else [
             version.model_copy(update={"reference": maybe(version.reference, "derived", did, "versions", index,
-                                                          "reference")})
+                                                          "reference"),
+                                       "source": law_page(version.source, t.lang)})
             for index, version in enumerate(value.versions)]})
         for did, value in rulebook.derived.items()}
     tables = {tid: table.model_copy(update={"title": text(table.title, "tables", tid, "title"),
-                                            "reference": maybe(table.reference, "tables", tid, "reference")})
+                                            "reference": maybe(table.reference, "tables", tid, "reference"),
+                                            "source": law_page(table.source, t.lang)})
               for tid, table in rulebook.tables.items()}
 
     rules = Rules(questions=rulebook.rules.questions, derived=rulebook.rules.derived)
@@ -506,12 +532,13 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             round_.model_copy(update={"type": text(round_.type, *base, "round_types", round_.type)})
             for round_ in score.cutoffs.rounds], "categories": [
             category.model_copy(update={"type": text(category.type, *base, "round_types", category.type),
-                                        "unchecked": maybe(category.unchecked, *base, "categories", category.id)})
+                                        "unchecked": maybe(category.unchecked, *base, "categories", category.id),
+                                        "source": law_page(category.source, t.lang)})
             for category in score.cutoffs.categories]})
         scores[sid] = score.model_copy(update={
             "title": text(score.title, *base, "title"), "lines": lines, "cutoffs": cutoffs,
             "short_title": maybe(score.short_title, *base, "short_title"),
-            "reference": maybe(score.reference, *base, "reference"),
+            "reference": maybe(score.reference, *base, "reference"), "source": law_page(score.source, t.lang),
             "groups": [group.model_copy(update={"title": text(group.title, *base, "groups", group.id)})
                        for group in score.groups]})
     for sid, score_rule in rulebook.rules.scores.items():
@@ -534,6 +561,7 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
                 "text": text(requirement.model.text, *rbase, "text"),
                 "advice": maybe(requirement.model.advice, *rbase, "advice"),
                 "reference": maybe(requirement.model.reference, *rbase, "reference"),
+                "source": law_page(requirement.model.source, t.lang),
                 "needed": (text(requirement.model.needed, *rbase, "needed")
                            if isinstance(requirement.model.needed, str) else requirement.model.needed)})
             new = dataclasses.replace(requirement, model=changed, text=tmpl(requirement.text, *rbase, "text"),
@@ -548,7 +576,7 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             "summary": text(pathway.summary, *base, "summary") if isinstance(pathway.summary, str) else [
                 version.model_copy(update={"text": text(version.text, *base, "summary", index)})
                 for index, version in enumerate(pathway.summary)],
-            "reference": maybe(pathway.reference, *base, "reference"),
+            "reference": maybe(pathway.reference, *base, "reference"), "source": law_page(pathway.source, t.lang),
             "requirements": [r.model for r in requirements],
             "next_steps": [s.model for s in steps],
             "notes": [text(note, *base, "notes", index) for index, note in enumerate(pathway.notes)]})
@@ -561,6 +589,7 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
                                       "text": text(shown.model.text, *base, "text")}
             steps = _steps(shown.steps, base, t)
             update["reference"] = maybe(shown.model.reference, *base, "reference")
+            update["source"] = law_page(shown.model.source, t.lang)
             if section == "leads":
                 update["next_steps"] = [s.model for s in steps]
             target[item_id] = ShownRule(shown.model.model_copy(update=update), shown.condition,

@@ -12,9 +12,23 @@ from lawyer_kit import cli, copy_book, edit
 RULES = Path(__file__).resolve().parent.parent / "rules"
 
 
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+        "décembre"]
+
+
 def shipped_start() -> str:
     info = yaml.safe_load((RULES / "rulebook.yaml").read_text(encoding="utf-8"))["rulebook"]
     return str(info["covers_from"])
+
+
+def in_words(iso: str, lang: str) -> str:
+    """A date as a sentence writes it: `1 June 2008` / `1er juin 2008` (never ISO in prose)."""
+    year, month, day = (int(part) for part in iso.split("-"))
+    if lang == "en":
+        return f"{day} {MONTHS[month - 1]} {year}"
+    return f"{'1er' if day == 1 else day} {MOIS[month - 1]} {year}"
 
 
 def answers(tmp_path: Path) -> Path:
@@ -34,8 +48,10 @@ def test_check_before_the_coverage_warns_once_and_still_answers(tmp_path: Path, 
     result = cli("check", "--answers", str(answers(tmp_path)), "--no-input", "--as-of", "2008-06-01",
                  "--lang", lang)
     assert result.exit_code == 0, result.output
-    (line,) = [line for line in warnings(result.stderr, label) if "2008-06-01" in line]
-    assert words in line and shipped_start() in line
+    (line,) = [line for line in warnings(result.stderr, label) if words in line]
+    flat = line.replace("\u00a0", " ")  # French dates may hold no-break spaces
+    assert in_words("2008-06-01", lang) in flat and in_words(shipped_start(), lang) in flat
+    assert "2008-06-01" not in line and shipped_start() not in line  # words, like the review warnings
     assert result.stdout.strip()  # the verdict is still shown
 
 
@@ -51,7 +67,9 @@ def test_json_lists_it_with_the_review_warnings(tmp_path: Path) -> None:
     result = cli("check", "--answers", str(answers(tmp_path)), "--json", "--as-of", "2008-06-01", "--lang", "en")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert any("2008-06-01" in line and shipped_start() in line for line in report["review_due"])
+    assert report["rulebook"]["as_of"] == "2008-06-01"  # the machine's date stays ISO
+    assert any(in_words("2008-06-01", "en") in line and in_words(shipped_start(), "en") in line
+               for line in report["review_due"])
     day = cli("check", "--answers", str(answers(tmp_path)), "--json", "--as-of", shipped_start(), "--lang", "en")
     assert not any("earliest date" in line for line in json.loads(day.stdout)["review_due"])
 
@@ -61,7 +79,7 @@ def test_batch_warns_on_stderr(tmp_path: Path) -> None:
     intake.write_text("age,canadian_citizen\n30,no\n", encoding="utf-8")
     result = cli("batch", str(intake), "-o", str(tmp_path / "out.csv"), "--as-of", "2008-06-01", "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert [line for line in warnings(result.stderr, "warning:") if "2008-06-01 is before" in line]
+    assert [line for line in warnings(result.stderr, "warning:") if "1 June 2008 is before" in line]
 
 
 def test_a_lawyers_own_rulebook_sets_it_and_explain_warns(tmp_path: Path) -> None:
@@ -70,7 +88,7 @@ def test_a_lawyers_own_rulebook_sets_it_and_explain_warns(tmp_path: Path) -> Non
     assert cli("rules", "validate", str(book)).exit_code == 0
     before = cli("rules", "explain", "--rules", str(book), "--as-of", "2019-12-31", "--lang", "en")
     assert before.exit_code == 0, before.output
-    assert "2019-12-31 is before 2020-01-01" in before.output
+    assert "31 December 2019 is before 1 January 2020" in " ".join(before.output.split())
     on = cli("rules", "explain", "--rules", str(book), "--as-of", "2020-01-01", "--lang", "en")
     assert "is before" not in on.output
 

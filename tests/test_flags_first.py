@@ -47,7 +47,7 @@ def test_every_flag_is_on_the_first_screen_before_any_route(tmp_path: Path, case
 def test_a_medical_warning_is_marked_as_in_the_details(tmp_path: Path, lang: str, word: str) -> None:
     screen = check(tmp_path, {**BASE, **CASES["medical"]}, lang=lang)
     assert word in screen.replace("\u00a0", " ")
-    assert "STOP" not in screen and "ARRÊT" not in screen  # a warning is not a bar
+    assert "STOP" not in screen and "À régler d'abord" not in screen  # a warning is not a bar
 
 
 def test_the_report_file_puts_every_flag_before_the_routes(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from rich.text import Text
 from screener.i18n import N_, _, ngettext
 from screener.interview import CLOSE, SKIP_WORDS, Answer, Back, Help, Interview, Invalid, Skip, hint, parse_reply
 from screener.model import Question
+from screener.render.verdict import hang
 
 Reader = Callable[[], str]
 
@@ -26,8 +27,8 @@ NO_WORDS = frozenset({"n", "no", "non", ""})
 def ask(console: Console, question: Question) -> None:
     console.print(Text(question.prompt, style="bold"))
     if question.type == "choice":
-        for number, choice in enumerate(question.choices or [], start=1):
-            console.print(Text(f"  {number}. {choice.label or choice.value.replace('_', ' ')}"))
+        for number, choice in enumerate(question.choices or [], start=1):  # a long label wraps under itself
+            console.print(hang(f"{number}. ", choice.label or choice.value.replace("_", " "), indent=2))
     console.print(Text(f"({hint(question)})", style="dim"))
 
 
