@@ -24,6 +24,8 @@ RULES = Path(__file__).parent.parent / "rules"
     (["rules", "schema", "-o", "{bad}/rulebook.schema.json"], "--output"),
     (["intake", "doc", "-o", "{bad}/intake.md"], "--output"),
     (["rules", "diff", str(RULES), str(RULES), "--answers", "{intake}", "--html", "{bad}/diff.html"], "--html"),
+    (["rules", "init", "{bad}/my-rules"], "DIR"),
+    (["intake", "template", "{bad}/intake"], "DIR"),
 ])
 def test_an_output_path_that_cannot_be_written_is_the_options_bad_argument(
         tmp_path: Path, args: list[str], option: str) -> None:
@@ -38,3 +40,15 @@ def test_an_output_path_that_cannot_be_written_is_the_options_bad_argument(
     assert len(errors) == 1 and errors[0].startswith(f"Error: {option}: "), result.stderr
     assert "Traceback" not in result.output
     assert not out.exists()  # the batch output is not kept when its summary or letters cannot be written
+
+
+def test_a_summary_that_cannot_be_written_is_refused_before_the_run(tmp_path: Path) -> None:
+    """A folder, or a file in no folder, is known before screening a whole intake: refused first."""
+    intake, out = tmp_path / "intake.csv", tmp_path / "out.csv"
+    intake.write_text("Name,age\nAnn,30\n", encoding="utf-8")
+    for target in (tmp_path, tmp_path / "no-such-folder" / "summary.html"):
+        result = CliRunner().invoke(app, ["batch", str(intake), "-o", str(out), "--summary", str(target)],
+                                    env={"SCREENER_RULES": ""})
+        assert result.exit_code == 2, result.output
+        assert f"Error: --summary: cannot write {target} (" in result.stderr
+        assert "screened" not in result.stderr and not out.exists()  # nothing was run

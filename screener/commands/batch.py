@@ -175,10 +175,12 @@ def batch(
 
 
 def _check_summary_target(summary: str, output: str) -> None:
-    """The summary never lands on the results: not both on stdout, never the same file."""
+    """The summary never lands on the results: not both on stdout, never the same file; a folder, or a file in
+    no folder, is refused before the run, not after it (the rest is known only when writing)."""
+    import errno
     import os
 
-    from screener.files import is_stream
+    from screener.files import cannot_write, is_stream
 
     if summary == "-" and output == "-":
         raise ScreenerError(_("--summary -: the results already go to standard output; give the summary a file"),
@@ -186,6 +188,10 @@ def _check_summary_target(summary: str, output: str) -> None:
     if not is_stream(summary) and not is_stream(output) and os.path.realpath(summary) == os.path.realpath(output):
         raise ScreenerError(_("--summary: {file} is the output file; give the summary its own name").format(
             file=summary), exit_code=2)
+    folder = os.path.dirname(summary) or "."
+    if not is_stream(summary) and (os.path.isdir(summary) or not os.path.isdir(folder)):  # known before the run
+        raise cannot_write("--summary", summary, IsADirectoryError(errno.EISDIR, _("is a folder; give a file name"))
+                           if os.path.isdir(summary) else FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT)))
 
 
 class Interrupted(BaseException):

@@ -362,6 +362,7 @@ def rules_init(
     """
     import shutil
 
+    from screener.files import cannot_write
     from screener.rulebook import resolve_rules_path, rule_files
 
     source = resolve_rules_path(rules)
@@ -369,6 +370,10 @@ def rules_init(
         raise ScreenerError(_("{folder}: not a rulebook folder (no *.yaml files)").format(folder=source))
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise ScreenerError(_("{folder} already exists and is not empty; choose a new folder").format(folder=directory))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a folder that cannot be made: the argument's fault, before anything is copied
+        raise cannot_write("DIR", directory, error) from None
     try:
         shutil.copytree(source, directory, dirs_exist_ok=True, copy_function=shutil.copyfile,
                         ignore=shutil.ignore_patterns("__pycache__", ".*"))
