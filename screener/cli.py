@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import typer
 
 from screener import i18n
-from screener.commands import batch, check, intake, rules, serve, start_up
+from screener.commands import LangOption, batch, check, intake, rules, serve, start_up
 from screener.commands.help import HelpGroup
 from screener.errors import ScreenerError
 
@@ -49,6 +49,8 @@ class ErrorBoundary(HelpGroup):
             if is_usage_error(error):
                 raise translated(error, _print_error) from None
             raise
+        except ScreenerError as error:  # `screener --lang de`: the root's own eager option
+            raise _domain_error(error) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -60,16 +62,21 @@ class ErrorBoundary(HelpGroup):
                 raise translated(error, _print_error) from None
             raise
         except ScreenerError as error:
-            from screener.render.console import print_error
-
-            print_error(error.message, details=error.details)
-            raise typer.Exit(error.exit_code) from None
+            raise _domain_error(error) from None
         except BrokenPipeError:
             raise  # the reader went away (`| head`): main() exits quietly
         except OSError as error:  # a full disk, a folder without permission: the system's own words
             reason = error.strerror or type(error).__name__
             _print_error(f"{error.filename}: {reason}" if error.filename else reason)
             raise typer.Exit(1) from None
+
+
+def _domain_error(error: ScreenerError) -> typer.Exit:
+    """A domain error, printed as one line (and its details): the exit to raise."""
+    from screener.render.console import print_error
+
+    print_error(error.message, details=error.details)
+    return typer.Exit(error.exit_code)
 
 
 def _print_error(message: str) -> None:
@@ -80,15 +87,18 @@ def _print_error(message: str) -> None:
 
 def _lang_option(argv: list[str]) -> str | None:
     """A valid `--lang` on the command line, read before click parses it: a usage error click finds first
-    (`screener check --lang fr --nope`) must already speak it. An invalid one is left to the option itself."""
+    (`screener check --lang fr --nope`) must already speak it. An invalid one is left to the option itself.
+    The last one counts, as click's would: a command's own (`screener --lang fr check --lang en`) is later
+    than the root's."""
+    chosen = None
     for index, word in enumerate(argv):
         if word == "--":
             break
         value = argv[index + 1] if word == "--lang" and index + 1 < len(argv) else word.removeprefix("--lang=") \
             if word.startswith("--lang=") else None
         if value is not None and value.strip().lower() in i18n.LANGUAGES:
-            return value
-    return None
+            chosen = value
+    return chosen
 
 
 def _print_version(value: bool) -> None:
@@ -106,6 +116,7 @@ def _print_version(value: bool) -> None:
 def _root(
     show_version: bool = typer.Option(False, "--version", help="Show the version and exit.",
                                       callback=_print_version, is_eager=True),
+    lang: LangOption = None,  # `screener --lang fr --help`, `screener --lang fr check`: a command's own wins
 ) -> None:
     """Can I move to Canada, and how? Screens answers against Canada's immigration rules."""
 

@@ -116,7 +116,7 @@ def test_a_whole_interview_in_french(book: Rulebook, name: str, headline: str) -
     assert french_labels & set(typed)
     flat = " ".join(shown.split())
     assert headline in flat
-    assert "Ceci est une présélection, pas un avis juridique." in flat
+    assert "Il s'agit d'une présélection, et non d'un avis juridique." in flat
     for english in ("Open to you", "answered", "This is a screening", "Sorry:"):
         assert english not in flat
 
@@ -142,7 +142,7 @@ def test_french_commands_in_the_interview(book: Rulebook) -> None:
     assert "Retour à" in str(child.before)
     child.sendline("passer")
     child.expect(re.escape("> "))
-    assert "Passée" in str(child.before)
+    assert "Question passée" in str(child.before)
     child.sendeof()
     child.expect("Fin de l'entrée")
     child.expect("Enregistrer vos réponses pour continuer plus tard")

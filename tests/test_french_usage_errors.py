@@ -55,7 +55,7 @@ def test_the_usage_line_and_the_help_hint_are_french_too() -> None:
     code, lines = run(["rules", "diff", "old"], FRENCH)
     assert code == 2
     assert lines == ["Utilisation : screener rules diff [OPTIONS] ANCIEN NOUVEAU",
-                     "Faites «\u00a0screener rules diff -h\u00a0» pour obtenir de l'aide.",
+                     "Essayez «\u00a0screener rules diff -h\u00a0» pour obtenir de l'aide.",
                      "Erreur : Il manque l'argument 'NOUVEAU'."]
     code, lines = run(["rules", "diff", "old"], ENGLISH)
     assert lines == ["Usage: screener rules diff [OPTIONS] OLD NEW", "Try 'screener rules diff -h' for help.",
@@ -70,7 +70,7 @@ def test_lang_fr_on_the_command_line_speaks_even_when_click_fails_before_reading
     assert code == 2
     assert lines[0].startswith("Utilisation : screener ")
     assert lines[-1].startswith("Erreur : ")
-    assert "Faites «\u00a0screener" in lines[1]
+    assert "Essayez «\u00a0screener" in lines[1]
 
 
 def test_the_locale_chooses_french_for_usage_errors() -> None:
@@ -89,3 +89,37 @@ def test_help_for_a_group_without_a_command_is_still_help_not_an_error() -> None
     result = runner.invoke(app, ["rules"], env={**FRENCH, "COLUMNS": "200"}, prog_name="screener")
     assert "Erreur" not in result.output
     assert "Utilisation : screener rules" in result.output
+
+
+def help_first_line(args: list[str], env: dict[str, str]) -> str:
+    result = runner.invoke(app, args, env={**env, "COLUMNS": "200"}, prog_name="screener")
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize(("args", "env", "first"), [
+    (["--lang", "fr", "--help"], ENGLISH, "Utilisation : screener [OPTIONS] COMMANDE [ARGUMENTS]..."),
+    (["--lang=fr", "-h"], ENGLISH, "Utilisation : screener [OPTIONS] COMMANDE [ARGUMENTS]..."),
+    (["--lang", "en", "--help"], FRENCH, "Usage: screener [OPTIONS] COMMAND [ARGS]..."),
+    (["--lang", "fr", "check", "--help"], ENGLISH, "Utilisation : screener check [OPTIONS]"),
+    (["--lang", "fr", "check", "--lang", "en", "--help"], ENGLISH, "Usage: screener check [OPTIONS]"),
+    (["--lang", "en", "rules", "diff", "--lang", "fr", "--help"], ENGLISH,
+     "Utilisation : screener rules diff [OPTIONS] ANCIEN NOUVEAU"),
+], ids=["root-fr", "root-fr-equals", "root-en-over-env", "root-to-command", "command-wins", "command-wins-fr"])
+def test_lang_at_the_root_sets_help_and_the_command(args: list[str], env: dict[str, str], first: str) -> None:
+    """`screener --lang fr --help` (review7 E): the root takes `--lang` too, for its help and the command
+    below it, unless that command gives its own."""
+    assert help_first_line(args, env) == first
+
+
+def test_a_root_lang_reaches_the_verdict() -> None:
+    result = runner.invoke(app, ["--lang", "fr", "check", "--no-input"], env={**ENGLISH, "COLUMNS": "80"},
+                           prog_name="screener")
+    assert result.exit_code == 0, result.output
+    assert "présélection" in result.stdout
+    assert "This is a screening" not in result.stdout
+
+
+def test_an_unknown_root_lang_is_one_line() -> None:
+    code, lines = run(["--lang", "de", "--help"], ENGLISH)
+    assert (code, lines) == (2, ["Error: --lang: 'de' is not a language screener speaks (use one of: en, fr)"])
