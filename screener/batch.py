@@ -60,14 +60,20 @@ class BatchSummary:
     mentions: dict[str, dict[str, int]] = field(default_factory=dict)  # column -> id -> rows naming it
     detailed: bool = True  # count `mentions` (for --summary; ~3 µs a row, left out when nobody reads them)
     flagged_rows: int = 0  # readable rows with at least one admissibility flag
+    undecided_rows: int = 0  # readable rows with a flag left open by an unknown answer (unknown is not no)
 
-    def add(self, frame: pl.DataFrame) -> None:
-        """Count a chunk of output rows (outcomes are null on error rows), in one polars pass."""
+    def add(self, frame: pl.DataFrame, undecided: pl.Series | None = None) -> None:
+        """Count a chunk of output rows (outcomes are null on error rows), in one polars pass; `undecided`
+        (`columnar.UNDECIDED`, not an output column) is each row's flags left open, when `frame` lacks it."""
+        if undecided is not None:
+            frame = frame.with_columns(undecided.alias(columnar.UNDECIDED))
         ok = pl.col(columnar.ERROR).is_null()
         blank = pl.col(columnar.ERROR) == _(csvio.BLANK_ROW)
+        open_flags = pl.col(columnar.UNDECIDED) if columnar.UNDECIDED in frame.columns else pl.lit(None, pl.String)
         counts: list[pl.Expr] = [pl.col(columnar.ERROR).is_not_null().sum().alias("errors"),
                                  blank.sum().alias("blank"),
-                                 (ok & pl.col(columnar.FLAGS).is_not_null()).sum().alias("flagged")]
+                                 (ok & pl.col(columnar.FLAGS).is_not_null()).sum().alias("flagged"),
+                                 (ok & open_flags.is_not_null()).sum().alias("undecided")]
         for pathway in self.pathways:
             counts += [(pl.col(pathway) == outcome).sum().alias(f"{pathway}:{outcome}") for outcome in OUTCOMES]
         if self.score is not None:
@@ -81,6 +87,7 @@ class BatchSummary:
         self.error_rows += totals["errors"] - totals["blank"]
         self.blank_rows += totals["blank"]
         self.flagged_rows += totals["flagged"]
+        self.undecided_rows += totals["undecided"]
         for pathway in self.pathways:
             found = self.outcomes.setdefault(pathway, dict.fromkeys(OUTCOMES, 0))
             for outcome in OUTCOMES:
@@ -89,6 +96,8 @@ class BatchSummary:
             if key.startswith("band:"):
                 self.bands[key[5:]] = self.bands.get(key[5:], 0) + number
         for column in MENTIONED if self.detailed else ():
+            if column not in frame.columns:
+                continue
             ids = pl.col(column)
             if column == columnar.BEST:
                 ids = pl.when(ok).then(ids.fill_null(NO_BEST))
@@ -98,7 +107,7 @@ class BatchSummary:
                 counted[name] = counted.get(name, 0) + number
 
 
-MENTIONED = (columnar.FLAGS, columnar.LEADS, columnar.MISSING, columnar.WARNINGS, columnar.BEST)
+MENTIONED = (columnar.FLAGS, columnar.UNDECIDED, columnar.LEADS, columnar.MISSING, columnar.WARNINGS, columnar.BEST)
 NO_BEST = "none"  # the best pathway of a readable row with no open pathway, in `BatchSummary.mentions`
 
 
@@ -388,7 +397,7 @@ def run_batch(
                 if pending is not None:
                     pending.result()  # one block in flight at most: memory stays flat, order is kept
                 pending = writer.submit(rows.write, out)
-                summary.add(out)
+                summary.add(out, results[columnar.UNDECIDED])
                 blocks.done(out.height)
         finally:
             blocks.halt()  # an interrupted run: the reader ends at its next block
@@ -569,7 +578,7 @@ def output_columns(compiled: columnar.Compiled) -> list[pl.Expr]:
     keys = compiled.waiting.columns if compiled.waiting is not None else []
     return ([pl.when(ok).then(pl.col(p)).alias(p) for p in compiled.pathways]
             + [pl.when(ok).then(columnar.number_text(pl.col(s))).alias(s) for s in compiled.scores]
-            + [pl.when(ok).then(non_empty(pl.col(name))).alias(name) for name in shown]
+            + [pl.when(ok).then(non_empty(pl.col(name))).alias(name) for name in [*shown, columnar.UNDECIDED]]
             + [pl.when(ok).then(escape_formulas(pl.col(columnar.BEST_TITLE))).alias(columnar.BEST_TITLE)]  # never run
             + [pl.col(key) for key in keys]
             + [escape_formulas(pl.col(FAILED)).alias(columnar.ERROR)])
@@ -730,7 +739,8 @@ class JsonRows:
                 summary_rows.append(summary_row(report))
             self._line(data)
         schema = {**dict.fromkeys(self.pathway_ids, pl.String), **dict.fromkeys(self.score_ids, pl.Float64),
-                  **dict.fromkeys(columnar.SUMMARY, pl.String), columnar.ERROR: pl.String}
+                  **dict.fromkeys(columnar.SUMMARY, pl.String), columnar.ERROR: pl.String,
+                  columnar.UNDECIDED: pl.String}
         return pl.DataFrame(summary_rows, schema=schema)
 
     def _line(self, data: Mapping[str, object]) -> None:
@@ -769,4 +779,5 @@ def summary_row(report: Report) -> dict[str, object]:
             columnar.FLAGS: joined([flag.id for flag in report.flags]), columnar.BEST: report.best_pathway,
             columnar.BEST_TITLE: report.best_pathway_title, columnar.LEADS: joined([lead.id for lead in report.leads]),
             columnar.MISSING: joined(report.missing),
-            columnar.WARNINGS: joined([warning.id for warning in report.warnings]), columnar.ERROR: None}
+            columnar.WARNINGS: joined([warning.id for warning in report.warnings]), columnar.ERROR: None,
+            columnar.UNDECIDED: joined(sorted(report.flags_undecided))}

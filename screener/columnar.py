@@ -37,6 +37,7 @@ from screener.rulebook import Rulebook
 
 CONTRACT_SCORES = ("crs_score", "fsw_points")
 FLAGS, BEST, ERROR = "flags", "best_pathway", "error"
+UNDECIDED = "__flags_undecided"  # not an output column: the flags a row leaves open, for the summary
 BEST_TITLE, LEADS, MISSING, WARNINGS = "best_pathway_title", "leads", "missing", "warnings"
 SUMMARY = (FLAGS, BEST, BEST_TITLE, LEADS, MISSING, WARNINGS)  # the contract's columns after the scores, before error
 
@@ -156,7 +157,7 @@ class Compiled:
     def results(self) -> list[str]:
         """The columns `applied` adds that the output reads: outcomes, scores, flags… and `missing`'s keys."""
         keys = self.waiting.columns if self.waiting is not None else []
-        return [*self.pathways, *self.scores, *(name for name in SUMMARY if name != MISSING), *keys]
+        return [*self.pathways, *self.scores, *(name for name in SUMMARY if name != MISSING), UNDECIDED, *keys]
 
     def applied(self, answers: pl.LazyFrame, keep: Sequence[str] = ()) -> pl.LazyFrame:
         """`answers` with the `results` added, and the columns of `keep`; every other column (answers,
@@ -654,6 +655,12 @@ class Compiler:
         parts = [pl.when(self.expr(item.condition.node).fill_null(False)).then(pl.lit(item.id)) for item in items]
         return pl.concat_str(parts, separator=";", ignore_nulls=True) if parts else pl.lit("")
 
+    def undecided(self, items: Sequence[ShownRule]) -> pl.Expr:
+        """The `;`-joined ids of the flags whose condition is unknown: unknown is not no, so a summary
+        counts them apart instead of reading an empty `flags` cell as an all-clear."""
+        parts = [pl.when(self.expr(item.condition.node).is_null()).then(pl.lit(item.id)) for item in items]
+        return pl.concat_str(parts, separator=";", ignore_nulls=True) if parts else pl.lit("")
+
     def requirement_expr(self, rule: RequirementRule) -> pl.Expr:
         """A requirement's condition; one that reads a score is decided by its bounds when they decide it."""
         value = self.expr(rule.condition.node)
@@ -744,7 +751,8 @@ class Compiler:
         put(top, lambda: [self.outcome_expr(p).alias(p) for p in pathways])
         put(top, lambda: [column for p in pathways for column in blockers.pathway(p)])
         put(top, lambda: [self.shown(self.rules.flags).alias(FLAGS), self.shown(self.rules.leads).alias(LEADS),
-                          self.shown(self.rules.warnings).alias(WARNINGS)])
+                          self.shown(self.rules.warnings).alias(WARNINGS),
+                          self.undecided(self.rules.flags).alias(UNDECIDED)])
         put(top + 1, lambda: [*self.best(), *blockers.incomplete_only(pathways)])
         waiting = blockers.counts(pathways)
         put(top + 2, lambda: waiting.keys)

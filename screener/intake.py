@@ -420,8 +420,10 @@ see their `error` cell); 2 the input, the map or an option cannot be used (nothi
 `--summary FILE` also writes the run's summary for a partner: a self-contained HTML page (Markdown
 when FILE ends in `.md`) with the rows, screened rows and error rows, the outcomes per pathway, the best
 pathway per row, the CRS distribution as a chart, the most common missing answers (with their questions),
-the admissibility flags, leads and answer warnings counted, the run's warnings, the rules' version and
-date, any rules past their review date, and the disclaimer. Counts only, never an applicant's answers;
+the admissibility flags counted (the rows that raise each flag and, apart, the rows that leave it open
+because a question it reads is unanswered: unknown is not no), the leads and answer warnings counted, the
+run's warnings, the rules' version and date, any rules past their review date, and the disclaimer.
+Counts only, never an applicant's answers;
 no scripts, nothing loaded from the network. It is written even when some rows are error rows (exit 1).
 A shorter summary always goes to stderr.
 

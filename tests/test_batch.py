@@ -284,7 +284,7 @@ def test_jsonl_full_writes_the_full_report_per_row_in_order(tmp_path: Path, rule
 def test_summary_on_stderr_counts_rows_errors_and_outcomes(tmp_path: Path, rulebook: Rulebook) -> None:
     content = b"age,citizen,has_partner,partner_kind\n20,no,yes,local\n20,no,yes,local\n99,maybe,no,\n"
     _, stderr = batch_file(tmp_path, content)
-    assert "3 rows screened, 1 with errors" in stderr
+    assert "3 rows: 2 screened, 1 with errors" in stderr
     want = expected(rulebook, {"age": "20", "citizen": "no", "has_partner": "yes", "partner_kind": "local"})
     family_line = next(line for line in stderr.splitlines() if "family_route" in line)
     counts = [int(cell) for cell in family_line.replace("│", " ").split()[1:]]
@@ -337,7 +337,7 @@ def test_a_progress_bar_only_when_stderr_is_a_terminal(tmp_path: Path) -> None:
     assert child.exitstatus == 0
     assert "Screening" in (child.before or "")
     piped = subprocess.run(command, capture_output=True, text=True, check=True)
-    assert "Screening" not in piped.stderr and "30,000 rows screened, 0 with errors" in piped.stderr
+    assert "Screening" not in piped.stderr and "30,000 rows: 30,000 screened, 0 with errors" in piped.stderr
 
 
 def test_gate_questions_are_not_missing_when_the_file_gives_what_they_imply(tmp_path: Path) -> None:

@@ -210,10 +210,29 @@ def test_a_blank_row_gets_no_letter_and_is_not_counted_as_a_person(tmp_path: Pat
     out = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert [row["error"] != "" for row in out] == [False, True, False]
     assert sorted(path.name[:5] for path in folder.iterdir()) == ["00001", "00003"]
-    assert "2 rows screened, 0 with errors" in result.stderr
+    assert "2 rows: 2 screened, 0 with errors" in result.stderr
     assert "1 blank row (every cell empty) kept as a row, not screened" in result.stderr
     text = page.read_text(encoding="utf-8")
     assert "**Rows**: 2" in text and "**Screened**: 2" in text
+    assert "**Blank rows (every cell empty, not screened)**: 1" in text
+
+
+def test_stderr_and_the_summary_page_count_the_same_rows(tmp_path: Path, rulebook: Rulebook) -> None:
+    """Review 8 item 11: stderr said "4 rows screened, 1 with errors" where the page said "Screened 3".
+    Both now say people (blank rows apart), how many were screened and how many could not be read."""
+    rows = table(rulebook)[:4]
+    rows[2] = ["not a number" if name == "age" else cell for name, cell in zip(rows[0], rows[2], strict=True)]
+    lines = csv_text(rows).splitlines()
+    source, target, page = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "summary.md"
+    source.write_text("\n".join([lines[0], lines[1], ",,", *lines[2:]]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
+                                      "--summary", str(page)])
+    assert result.exit_code == 1, result.stderr  # the unreadable row
+    assert "3 rows: 2 screened, 1 with errors" in result.stderr
+    assert "1 blank row" in result.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "**Rows**: 3" in text and "**Screened**: 2" in text
+    assert "**Error rows (see their error cell)**: 1" in text
     assert "**Blank rows (every cell empty, not screened)**: 1" in text
 
 

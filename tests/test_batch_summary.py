@@ -181,8 +181,15 @@ def test_the_summary_page_counts_what_the_engine_says_row_by_row(tmp_path: Path,
     numbers = [int(row[2]) for row in missing.values()]
     assert numbers == sorted(numbers, reverse=True)  # most common first
 
-    for caption, ids in (("Admissibility flags", lambda r: [f.id for f in r.flags]),
-                         ("Leads (routes worth exploring, no legal test)", lambda r: [lead.id for lead in r.leads]),
+    flags = page.table("Admissibility flags")
+    raised = Counter(flag.id for report in readable for flag in report.flags)
+    unsettled = Counter(fid for report in readable for fid in report.flags_undecided)
+    assert {key: (int(row[2]), int(row[3])) for key, row in flags.items()} == {
+        fid: (raised[fid], unsettled[fid]) for fid in {*raised, *unsettled}}
+    assert raised and unsettled, "the intake should raise some flags and leave some open"
+    assert facts["Rows whose admissibility is not settled (an unanswered question could raise a flag)"] == str(
+        sum(1 for r in readable if r.flags_undecided))
+    for caption, ids in (("Leads (routes worth exploring, no legal test)", lambda r: [lead.id for lead in r.leads]),
                          ("Answer warnings (answers to check)", lambda r: [w.id for w in r.warnings])):
         shown = {key: int(row[2]) for key, row in page.table(caption).items()}
         assert shown == dict(Counter(i for report in readable for i in ids(report))), caption
@@ -423,3 +430,32 @@ def test_the_jsonl_header_lists_the_requirements_in_force_on_the_as_of_date(
     header = json.loads(target.read_text(encoding="utf-8").splitlines()[0])
     assert header["pathways"]["skilled"]["requirements"] == requirements, result.output
     assert header["rulebook"]["as_of"] == as_of
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_intake_without_history_questions_never_reads_as_no_flags(tmp_path: Path, lang: str) -> None:
+    """Review 8 item 13: no criminal-record or health column, and the page said "Admissibility flags: none"
+    while every letter said "not settled yet". Unknown is not no: the page counts, per flag, the rows that
+    raise it and apart the rows that leave it open, in the reader's language."""
+    rules = load_rulebook(ROOT / "rules")
+    people = [["29", "no", "single", "masters"], ["41", "yes", "married", "bachelors"]]
+    source, page_path = tmp_path / "intake.csv", tmp_path / "summary.md"
+    source.write_text("age,us_citizen,marital_status,education\n" + "\n".join(",".join(p) for p in people) + "\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--summary",
+                                      str(page_path), "--as-of", AS_OF.isoformat()], env={"SCREENER_LANG": lang})
+    assert result.exit_code == 0, result.stderr
+    reports = [rules.evaluate(dict(zip(["age", "us_citizen", "marital_status", "education"], p, strict=True)),
+                              as_of=AS_OF) for p in people]
+    assert not any(report.flags for report in reports)
+    unsettled = Counter(fid for report in reports for fid in report.flags_undecided)
+    assert "criminality" in unsettled  # the intake never asks about a record
+    text = page_path.read_text(encoding="utf-8")
+    heading = "## Admissibility flags" if lang == "en" else "## Signalements d'interdiction de territoire"
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    assert "None." not in section and "Aucun" not in section
+    row = next(line for line in section.splitlines() if "| criminality |" in line)
+    assert [cell.strip() for cell in row.strip("| ").split("|")][-2:] == ["0", str(unsettled["criminality"])]
+    fact = ("Rows whose admissibility is not settled" if lang == "en"
+            else "Lignes dont l'admissibilité n'est pas réglée")
+    assert any(line.startswith(f"- **{fact}") and line.endswith(f": {len(reports)}") for line in text.splitlines())

@@ -90,7 +90,7 @@ def test_spouse_of_a_canadian_citizen() -> None:
     assert child.exitstatus == 0
     assert "Your spouse applies to sponsor you." in rest
     # the answers were kept nowhere: the way to the details keeps them this time
-    assert "screener check --save me.yaml --details says why" in " ".join(rest.split())
+    assert "screener check --save my-answers.yaml --details says why" in " ".join(rest.split())
 
 
 def test_scientist_of_45_with_a_job_offer_help_back_and_invalid_input(tmp_path: Path) -> None:
@@ -147,7 +147,8 @@ def test_ctrl_c_offers_to_save_and_exits_130(tmp_path: Path) -> None:
     child.expect_exact(PROMPT)
     child.sendintr()
     child.expect_exact("Interrupted.")
-    child.expect_exact("File name (Enter to leave without saving):")
+    child.expect_exact("Save your answers to continue later?")
+    child.expect_exact("> ")
     child.sendline("later.yaml")
     child.expect_exact("Continue with: screener check --answers later.yaml")
     rest = finish(child)
@@ -175,7 +176,8 @@ def test_end_of_input_exits_cleanly() -> None:
     child.expect_exact(PROMPT)
     child.sendeof()
     child.expect_exact("End of input")
-    child.expect_exact("File name (Enter to leave without saving):")
+    child.expect_exact("Save your answers to continue later?")
+    child.expect_exact("> ")
     child.sendeof()
     rest = finish(child)
     assert child.exitstatus == 1
@@ -289,3 +291,24 @@ def test_test_scores_are_shown_back_as_levels(tmp_path: Path) -> None:
     assert out.count("in every ability") == 1 and "from that score" not in out
     assert out.count("(a number from 0 to 9 in steps of 0.5, like 6.5)") == 4  # IELTS's scale, not 0 to 90
     assert "0 to 90" not in out
+
+
+@pytest.mark.parametrize(("reply", "kept"), [("yes", "my-answers.yaml"), ("oui", "my-answers.yaml"), ("no", None),
+                                             ("non", None), ("", None)])
+def test_ctrl_c_save_offer_reads_yes_and_no_like_the_end_of_interview_offer(
+        tmp_path: Path, reply: str, kept: str | None) -> None:
+    """review8 #8: "no" at Ctrl-C's offer wrote a file named `no`; yes/no now mean what they mean at the end."""
+    child = spawn(cwd=tmp_path)
+    answer(child, "Are you already a Canadian citizen?", "no")
+    child.expect_exact("Were you born in Canada?")
+    child.expect_exact(PROMPT)
+    child.sendintr()
+    child.expect_exact("Save your answers to continue later?")
+    child.expect_exact(PROMPT)
+    child.sendline(reply)
+    rest = finish(child)
+    assert child.exitstatus == 130
+    assert sorted(path.name for path in tmp_path.iterdir()) == ([kept] if kept else [])
+    if kept:
+        assert 'canadian_citizen: "no"' in (tmp_path / kept).read_text()
+        assert f"Continue with: screener check --answers {kept}" in rest

@@ -59,7 +59,7 @@ def test_enter_saves_nothing(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     assert list(tmp_path.iterdir()) == []
-    assert "screener check --save me.yaml --details says why" in rest
+    assert "screener check --save my-answers.yaml --details says why" in rest
 
 
 def test_no_offer_with_json(tmp_path: Path) -> None:
@@ -80,3 +80,32 @@ def test_a_file_that_cannot_be_written_is_said_in_one_line_and_the_verdict_still
     assert child.exitstatus == 0
     assert "Not saved: cannot write in no-such-folder (no such folder)" in rest and "Traceback" not in rest
     assert "Open to you: Spousal sponsorship." in rest
+
+
+def resumed(tmp_path: Path, offer: str) -> tuple[Path, str]:
+    """A person resumes from their own commented file (citizen question answered) and replies `offer`."""
+    own = tmp_path / "mine.yaml"
+    own.write_text('# my notes: ask Maria about the birth certificate\ncanadian_citizen: "no"\n')
+    child = spawn("--answers", str(own.name), cwd=tmp_path)
+    answer(child, "Were you born in Canada?", "n")  # type: ignore[arg-type]
+    converse(child, {"Save your answers?": offer, **SPOUSE}, default="skip")  # type: ignore[arg-type]
+    child.close()
+    assert child.exitstatus == 0
+    return own, " ".join(re.sub(r"\x1b\[[0-9;]*m", "", str(child.before)).split())
+
+
+def test_yes_after_answers_file_never_rewrites_it_but_saves_a_new_file(tmp_path: Path) -> None:
+    """review8 #9: "yes" rewrote the --answers file and dropped the person's comments."""
+    own, rest = resumed(tmp_path, "yes")
+    assert own.read_text() == '# my notes: ask Maria about the birth certificate\ncanadian_citizen: "no"\n'
+    assert "age: 34" in (tmp_path / "my-answers.yaml").read_text()
+    assert "screener check --answers my-answers.yaml --details says why" in rest
+
+
+def test_a_failed_save_after_answers_file_names_no_file_lacking_the_answers(tmp_path: Path) -> None:
+    """review8 #9: after "Not saved", the hint named the --answers file, which lacks the answers just given."""
+    own, rest = resumed(tmp_path, "no-such-folder/me.yaml")
+    assert "Not saved: cannot write in no-such-folder" in rest
+    assert "--answers mine.yaml" not in rest
+    assert "age:" not in own.read_text()  # nor was the person's own file rewritten instead
+    assert "screener check --save my-answers.yaml --details says why" in rest

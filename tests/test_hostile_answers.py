@@ -293,7 +293,7 @@ def test_interview_at_a_terminal_survives_hostile_digits() -> None:
     child.expect_exact(f"Sorry: {NUMBER}. Please try again.")
     child.expect_exact(PROMPT)
     child.sendintr()
-    if child.expect([pexpect.EOF, r"\(Enter to leave without saving\)"]) == 1:  # the offer to save: no
+    if child.expect([pexpect.EOF, r"Save your answers to continue later\?"]) == 1:  # the offer to save: no
         child.sendline("")
         child.expect(pexpect.EOF)
     child.close()

@@ -519,10 +519,12 @@ def intake_files(draw: st.DrawFn) -> tuple[bytes, str, str, list[list[str] | Non
     text = leading + ending.join(lines) + (ending if draw(st.booleans()) else "")
     data = text.encode(encoding)
     expected: list[list[str] | None] = [row if len(row) == columns else None for row in rows]
-    # a ragged row of one empty cell is a blank line, which is no row at all; so are rows of empty cells
-    # after the last row with a cell that is not (a blank row between two others is kept, marked blank)
+    # a ragged row of one empty cell is a blank line, which is no row at all; so are rows of empty cells,
+    # at most the header's count, after the last row that is not one (a blank row between two others is
+    # kept, marked blank); a row of more empty cells than the header's (`,,` under two columns) carries
+    # separators as content: an error row, never dropped
     keep = [i for i, line in enumerate(lines[1:]) if line != ""]
-    while keep and not any(rows[keep[-1]]):
+    while keep and len(rows[keep[-1]]) <= columns and not any(rows[keep[-1]]):
         keep.pop()
     return data, delimiter, encoding, [expected[i] for i in keep]
 
@@ -596,6 +598,21 @@ def test_any_csv_bytes_read_the_same_in_tiny_blocks(case: tuple[bytes, str, str,
             assert got[-1] is not None, got
         else:
             assert [cell or "" for cell in got[:-1]] == want, (data, got)
+
+
+@pytest.mark.parametrize("block_bytes", [1, 7, 64])
+def test_a_trailing_ragged_row_of_empty_cells_is_an_error_row_not_a_dropped_blank(block_bytes: int) -> None:
+    """`,,` under two columns has the wrong cell count: an error on its own row (nothing lost), unlike a
+    trailing blank row of the header's count (`,`), which is no row at all (hypothesis found this case)."""
+    from screener.csvio import PROBLEM, CsvReader
+
+    def rows(data: bytes) -> list[tuple[str | None, ...]]:
+        reader = CsvReader(io.BytesIO(data), block_bytes=block_bytes, encoding="utf-8")
+        return [row for chunk in reader.chunks() for row in chunk.frame.select([*reader.columns, PROBLEM]).rows()]
+
+    ragged = rows(b"age,education\n,,")
+    assert len(ragged) == 1 and ragged[0][-1] and "3" in ragged[0][-1]
+    assert rows(b"age,education\n30,none\n,\n") == [("30", "none", None)]
 
 
 def test_a_file_read_whole_even_when_it_grew_after_its_size_was_taken(tmp_path: Path,

@@ -97,7 +97,7 @@ def check(
     if asking and _can_ask():
         _interview(interview, save, answers)
         if save is None and not as_json and interview.history and not interview.settled():  # a citizen needs proof
-            offered = _offer_keep(interview, answers)
+            offered = _offer_keep(interview)
     elif asking and interview.next_question() is not None:
         from screener.render.console import make_console
 
@@ -116,11 +116,11 @@ def check(
     from screener.guidance import stale_figures
     from screener.render.verdict import Context
 
-    kept = offered or (answers if answers is not None else save)
+    kept = offered or save or (None if interview.history else answers)  # a file holding every answer given
     if kept is not None:
         rerun = f"screener check --answers {shlex.quote(str(kept))} --details"
     elif interview.history:  # answered here and kept nowhere: the details need the answers again, so keep them
-        rerun = "screener check --save me.yaml --details"
+        rerun = f"screener check --save {_('my-answers')}.yaml --details"
     else:
         rerun = "screener check --details"
     suggestions = None
@@ -320,14 +320,19 @@ def _offer_save(interview: Interview, save: Path | None, console: Console) -> No
     if save is None:
         if not sys.stdin.isatty():
             return
+        from screener.render.prompt import chosen_file
+
+        default = _free_name(_("my-answers"))
         try:
-            console.print(_("Save your answers to continue later? File name (Enter to leave without saving): "),
-                          end="")
-            name = input().strip()
+            console.print(_("Save your answers to continue later? Type yes to save them to {file} (readable only by "
+                            "you), another file name, or press Enter to leave without saving.").format(file=default),
+                          markup=False)
+            console.print("> ", end="")
+            name = chosen_file(input(), default)
         except (KeyboardInterrupt, EOFError):
             console.print()
             return
-        if not name:
+        if name is None:
             return
         save = Path(name).expanduser()
     _save(interview, save, console)
@@ -335,17 +340,16 @@ def _offer_save(interview: Interview, save: Path | None, console: Console) -> No
                   soft_wrap=True, markup=False)
 
 
-def _offer_keep(interview: Interview, answers: Path | None) -> Path | None:
-    """After an interview at the terminal without --save: offer to keep the answers (owner-only), by default
-    in the file they came from, else in a new file of the current folder. Returns where they were kept."""
+def _offer_keep(interview: Interview) -> Path | None:
+    """After an interview at the terminal without --save: offer to keep the answers (owner-only) in a new file
+    of the current folder. Never the --answers file: rewriting it would drop the person's own comments and
+    layout unasked. Returns where they were kept."""
     from screener.errors import ScreenerError
     from screener.render.console import make_console
     from screener.render.prompt import keep_answers
 
     console = make_console(stderr=True)
-    recovery = _recovery_file()
-    resumed = answers is not None and not (recovery is not None and answers.resolve() == recovery.resolve())
-    default = str(answers) if resumed and answers is not None else _free_name(_("my-answers"))
+    default = _free_name(_("my-answers"))
     command = f"screener check --answers {shlex.quote(default)} --details"
     chosen = keep_answers(console, input, default, command)
     if chosen is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from screener.batch import MENTIONED, NO_BEST, OUTCOMES, BatchSummary, band_labels
-from screener.columnar import BEST, FLAGS, LEADS, MISSING, WARNINGS
+from screener.columnar import BEST, FLAGS, LEADS, MISSING, UNDECIDED, WARNINGS
 from screener.errors import ScreenerError
 from screener.files import atomic_write
 from screener.i18n import N_, _, current, format_date, format_number, ngettext
@@ -58,6 +58,8 @@ def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, sour
              *([(_("Blank rows (every cell empty, not screened)"), format_number(summary.blank_rows))]
                if summary.blank_rows else []),
              (_("Rows with an admissibility flag"), format_number(summary.flagged_rows)),
+             (_("Rows whose admissibility is not settled (an unanswered question could raise a flag)"),
+              format_number(summary.undecided_rows)),
              (_("Rules"), _("{title} ({id}), version {version}").format(
                  title=rulebook.info.title, id=rulebook.info.id, version=rulebook.version)),
              (_("Rules as of"), format_date(as_of))]
@@ -83,8 +85,8 @@ def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, sour
                         [[questions[q].prompt if q in questions else q, q, format_number(n)]
                          for q, n in missing[:TOP_MISSING]],
                         numeric={2}, note=note))
-    named = {FLAGS: (_("Admissibility flags"), {i: f.title for i, f in rulebook.flags.items()}),
-             LEADS: (_("Leads (routes worth exploring, no legal test)"),
+    tables.append(_flags_table(summary, rulebook))
+    named = {LEADS: (_("Leads (routes worth exploring, no legal test)"),
                      {i: lead.title for i, lead in rulebook.leads.items()}),
              WARNINGS: (_("Answer warnings (answers to check)"),
                         {i: w.title or i.replace("_", " ") for i, w in rulebook.answer_warnings.items()})}
@@ -103,6 +105,22 @@ def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, sour
         score_title = f"{score.title if score else summary.score} ({summary.score})"
     return Page(facts, rulebook.stale(as_of), list(summary.warnings), tables, bands, score_title,
                 rulebook.info.disclaimer)
+
+
+def _flags_table(summary: BatchSummary, rulebook: Rulebook) -> Table:
+    """Per flag, the rows that raise it and, apart, the rows that leave it open (unknown is not no: an
+    intake without the history questions must never read as "no flags")."""
+    raised = summary.mentions.get(FLAGS, {})
+    open_rows = summary.mentions.get(UNDECIDED, {})
+    ids = sorted({*raised, *open_rows}, key=lambda i: (-raised.get(i, 0), -open_rows.get(i, 0), i))
+    titles = {i: flag.title for i, flag in rulebook.flags.items()}
+    note = None
+    if open_rows:
+        note = _("'{column}': rows that do not answer a question the flag reads, so it may still apply; "
+                 "ask it before advising.").format(column=_("Not settled (rows)"))
+    return Table(_("Admissibility flags"), [_("Title"), _("Id"), _("Raised (rows)"), _("Not settled (rows)")],
+                 [[titles.get(i, i), i, format_number(raised.get(i, 0)), format_number(open_rows.get(i, 0))]
+                  for i in ids], numeric={2, 3}, note=note)
 
 
 REVIEW_DUE = N_("Rules due for review")

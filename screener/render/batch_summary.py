@@ -12,10 +12,13 @@ OUTCOME_NAMES = {"eligible": N_("eligible"), "ineligible": N_("ineligible"), "in
 
 
 def render_summary(console: Console, summary: BatchSummary) -> None:
-    """Rows and error rows, each pathway's outcome counts, and the distribution of the CRS score."""
-    console.print(ngettext("{rows} row screened, {errors} with errors (see the error column)",
-                           "{rows} rows screened, {errors} with errors (see the error column)", summary.rows).format(
-                               rows=format_number(summary.rows), errors=format_number(summary.error_rows)))
+    """Rows (people: blank rows are said apart), screened and error rows, counted as the --summary page
+    counts them; each pathway's outcome counts, and the distribution of the CRS score."""
+    console.print(ngettext("{rows} row: {screened} screened, {errors} with errors (see the error column)",
+                           "{rows} rows: {screened} screened, {errors} with errors (see the error column)",
+                           summary.rows).format(rows=format_number(summary.rows),
+                                                screened=format_number(summary.rows - summary.error_rows),
+                                                errors=format_number(summary.error_rows)))
     if summary.blank_rows:
         console.print(ngettext("{count} blank row (every cell empty) kept as a row, not screened",
                                "{count} blank rows (every cell empty) kept as rows, not screened",

@@ -109,6 +109,13 @@ def keep_answers(console: Console, read: Reader, default: str, command: str) -> 
     except (KeyboardInterrupt, EOFError):
         console.print()
         return None
+    return chosen_file(word, default)
+
+
+def chosen_file(reply: str, default: str) -> str | None:
+    """What a reply to an offer to save means (the one reading for every such offer): yes/oui is `default`,
+    no/non, skip or Enter is None (nothing written), anything else is the file name typed."""
+    word = reply.strip()
     if word.lower() in YES_WORDS:
         return default
     return None if word.lower() in NO_WORDS | SKIP_WORDS else word
