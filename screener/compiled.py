@@ -65,6 +65,7 @@ class QuestionRules:
     implied_when: Compiled | None  # with `implied_value`: the answer the question has, unasked, when this holds
     implied_value: Any = None
     scales: tuple[tuple[Scale, Compiled], ...] = ()  # the question's scales with their compiled `when`
+    prompts: tuple[tuple[int, Compiled], ...] = ()  # index in the question's `prompts` -> its compiled `when`
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,7 +196,7 @@ class Rules:
                 yield question.relevant_if
             if question.implied_when is not None:
                 yield question.implied_when
-            for _, when in question.scales:
+            for _, when in (*question.scales, *question.prompts):
                 yield when
         for _, compiled in self.conditions():
             yield compiled

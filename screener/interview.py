@@ -469,15 +469,22 @@ class Interview:
 
     def asked(self, question: Question) -> Question:
         """The question as it is asked now: on the scale an earlier answer chose (IELTS 0 to 9 in half
-        bands once the test is IELTS), so the hint and the range check are that test's; else as written."""
+        bands once the test is IELTS), so the hint and the range check are that test's, and in the words
+        an earlier answer chose (`prompts`: no partner, no "you or your partner"); else as written."""
         rules = self.rulebook.rules.questions.get(question.id)
-        if rules is None or not rules.scales:
+        if rules is None or not (rules.scales or rules.prompts):
             return question
         state = Evaluation(self.rulebook, self.answers, self.as_of)
+        update: dict[str, Any] = {}
         for scale, when in rules.scales:
             if state.value(when) is True:
-                return question.model_copy(update={"min": scale.min, "max": scale.max, "step": scale.step})
-        return question
+                update = {"min": scale.min, "max": scale.max, "step": scale.step}
+                break
+        for index, when in rules.prompts:  # the words that fit what is known (no partner: "Do you have...")
+            if state.value(when) is True:
+                update["prompt"] = question.prompts[index].prompt
+                break
+        return question.model_copy(update=update) if update else question
 
     def shown_back(self, question: Question) -> list[str]:
         """What a test's scores convert to, once its last score is in: one line such as "IELTS General

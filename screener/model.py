@@ -122,6 +122,14 @@ class Scale(Strict):
         return self
 
 
+class AskedAs(Strict):
+    """`prompts: [{when: not has_partner, prompt: "Do you have a brother or sister...?"}]`: the words that fit
+    once an earlier answer says so (a single person is not asked about a partner)."""
+
+    when: Expression
+    prompt: Text
+
+
 class Question(Strict):
     id: Identifier
     type: Literal["yes_no", "int", "number", "money", "choice", "date"]  # number: decimal, e.g. IELTS 6.5
@@ -137,6 +145,7 @@ class Question(Strict):
     implied: Implied | None = None  # the answer this question has, unasked, when a condition holds
     step: float | None = Field(default=None, gt=0)  # answers are whole multiples of it (0.5: IELTS half bands)
     scales: list[Scale] = []  # the interview's range (and step) once an earlier answer says which scale
+    prompts: list[AskedAs] = []  # the question in other words, the first whose `when` holds (else `prompt`)
 
     @property
     def short_label(self) -> str:

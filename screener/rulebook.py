@@ -706,9 +706,14 @@ class RulebookLoader:
                 compiled = add(scale.when, file, (*path, "scales", index, "when"))
                 if compiled is not None:
                     scales.append((scale, compiled))
+            prompts = []
+            for index, asked in enumerate(question.prompts):
+                compiled = add(asked.when, file, (*path, "prompts", index, "when"))
+                if compiled is not None:
+                    prompts.append((index, compiled))
             rules.questions[qid] = QuestionRules(
                 add(question.relevant_if, file, (*path, "relevant_if")), when,
-                implied.get(qid) if when is not None else None, tuple(scales))
+                implied.get(qid) if when is not None else None, tuple(scales), tuple(prompts))
         for did, (value, file, path) in items["derived"].items():
             versions: list[tuple[Any, Compiled]] = []
             plain = add(value.expr, file, (*path, "expr"))
@@ -1304,6 +1309,8 @@ class RulebookLoader:
                 self.expect(asked.implied_when, context, "bool", "implied: when")
             for _scale, scale_when in asked.scales:
                 self.expect(scale_when, context, "bool", _("a scale's when"))
+            for _index, prompt_when in asked.prompts:
+                self.expect(prompt_when, context, "bool", _("a prompt's when"))
         for pathway in rules.pathways.values():
             for requirement in pathway.requirements:
                 self.expect(requirement.condition, context, "bool", _("a condition"))

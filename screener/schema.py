@@ -75,6 +75,10 @@ PLACED = {
     "Question.scales": "The range the interview asks for once an earlier answer says which scale applies "
                        "(a test's own scores): each with when, min, max and step.",
     "Scale.when": "An expression over earlier answers: this scale applies when it is true.",
+    "Question.prompts": "The question in other words once an earlier answer says they fit (a single person is not "
+                        "asked about a partner): each with when and prompt; the first whose when holds is asked.",
+    "AskedAs.when": "An expression over earlier answers: these words are asked when it is true.",
+    "AskedAs.prompt": "The question as the person is asked it when `when` holds.",
     "Scale.min": "Smallest answer accepted on this scale.",
     "Scale.max": "Largest answer accepted on this scale.",
     "Scale.step": "Answers on this scale are whole multiples of this (0.5 for IELTS bands).",

@@ -26,6 +26,7 @@ class QuestionText(Strict):
     help: Text | None = None
     label: Text | None = None
     choices: dict[str, Text] = Field(default_factory=dict, description="choice value -> its label in this language")
+    prompts: list[Text] = Field(default_factory=list, description="the English `prompts`' words, in their order")
     what_if: Text | None = Field(default=None, description="the what-if group's name (questions sharing it change "
                                  "together), when the English `what_if` is a text")
 

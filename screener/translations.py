@@ -195,6 +195,11 @@ def check_translation(
         for index, choice in enumerate(question.choices or []):
             need(choice.label, (*base, "choices", choice.value), file, (*path, "choices", index, "label"),
                  _("question '{id}' choice '{value}'").format(id=qid, value=choice.value))
+        for index, asked in enumerate(question.prompts):
+            need(asked.prompt, (*base, "prompts", index), file, (*path, "prompts", index, "prompt"),
+                 _("question '{id}' prompt #{number}").format(id=qid, number=index + 1))
+        _extra_items(found, where_fr, (*base, "prompts"), len(question.prompts), position, problems, name,
+                     _("question '{id}' has only {count} other prompt(s)").format(id=qid, count=len(question.prompts)))
     for did, (value, file, path) in english["derived"].items():
         need(value.text, ("derived", did, "text"), file, (*path, "text"),
              _("derived value '{id}' text").format(id=did))
@@ -360,7 +365,7 @@ def _gather(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], file: 
             found.lengths[(*here, key)] = len(value)
             for index, version in enumerate(value):
                 put((*here, key, index, "reference"), version.get("reference"), (*here, key, index, "reference"))
-        elif key in ("notes", "summary"):
+        elif key in ("notes", "summary", "prompts"):
             found.lengths[(*here, key)] = len(value)
             for index, note in enumerate(value):
                 put((*here, key, index), note, (*here, key, index))
@@ -502,6 +507,8 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
         questions[qid] = question.model_copy(update={
             "prompt": text(question.prompt, *base, "prompt"), "help": maybe(question.help, *base, "help"),
             "label": maybe(question.label, *base, "label"), "choices": choices,
+            "prompts": [asked.model_copy(update={"prompt": text(asked.prompt, *base, "prompts", index)})
+                        for index, asked in enumerate(question.prompts)],
             "what_if": maybe(question.what_if, *base, "what_if") if isinstance(question.what_if, str)
             else question.what_if})
     derived = {did: value.model_copy(update={

@@ -71,7 +71,8 @@ def drive(book: Rulebook, name: str) -> tuple[list[str], list[str], str]:
     french = book.in_language("fr")
     prompts: dict[str, list[str]] = {}
     for question in french.questions.values():
-        prompts.setdefault(" ".join(question.prompt.split()), []).append(question.id)
+        for words in [question.prompt, *(asked.prompt for asked in question.prompts)]:  # the words that fit too
+            prompts.setdefault(" ".join(words.split()), []).append(question.id)
     executable = shutil.which("screener")
     command, lead = (executable, []) if executable else (sys.executable, ["-m", "screener"])
     child = pexpect.spawn(command, [*lead, "check", "--rules", str(REAL), "--as-of", AS_OF.isoformat()],

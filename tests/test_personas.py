@@ -311,7 +311,8 @@ def test_in_a_terminal(book: Rulebook, name: str) -> None:
     answers = person(name)
     prompts: dict[str, list[str]] = {}
     for question in book.questions.values():
-        prompts.setdefault(question.prompt, []).append(question.id)
+        for words in [question.prompt, *(asked.prompt for asked in question.prompts)]:  # the words that fit too
+            prompts.setdefault(words, []).append(question.id)
     executable = shutil.which("screener")
     command, lead = (executable, []) if executable else (sys.executable, ["-m", "screener"])
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80", "LINES": "24"}
