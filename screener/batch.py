@@ -29,7 +29,7 @@ from screener.answers import AnswerError
 from screener.csvio import BOM, PROBLEM, CsvReader, escape_cells, escape_formula, escape_formulas, header_line
 from screener.errors import ScreenerError
 from screener.i18n import _, ngettext, one_line
-from screener.intake import MAP_NAME, IntakeMap, check_map, header_fields
+from screener.intake import MAP_NAME, IntakeMap, check_map, header_fields, shared_headers
 from screener.labels import label_key
 from screener.report import Report
 from screener.rulebook import Rulebook
@@ -141,6 +141,30 @@ def match_columns(
         raise no_field_matches(header, rulebook)
     missing = [qid for qid in rulebook.questions if qid not in found and not _gate_answered(rulebook, qid, found)]
     return found, missing
+
+
+def ambiguous_columns(header: list[str], rulebook: Rulebook, column_map: Mapping[str, str] | None = None,
+                      map_option: str | None = "--map") -> list[str]:
+    """One warning per column whose header is the label or question of several fields and that the map
+    does not name: it is read as none of them, so say which fields it could be and how to name it."""
+    shared = shared_headers(rulebook)
+    renamed = {label_key(name) for name in (column_map or {})}
+    found: list[str] = []
+    for name in header:
+        key = label_key(name)
+        if key not in shared or key in renamed:
+            continue
+        fields = ", ".join(shared[key])
+        if map_option is None:
+            found.append(_("column '{header}' is the question of {count} fields ({fields}), so it is not read: "
+                           "rename it to the field id it holds").format(header=_clip(name), count=len(shared[key]),
+                                                                        fields=fields))
+        else:
+            found.append(_("column '{header}' is the question of {count} fields ({fields}), so it is not read: "
+                           "rename it to the field id it holds, or name it in {option} (columns: '{header}': "
+                           "FIELD_ID)").format(header=_clip(name), count=len(shared[key]), fields=fields,
+                                               option=map_option))
+    return found
 
 
 def no_field_matches(header: list[str], rulebook: Rulebook) -> ScreenerError:
@@ -349,6 +373,10 @@ def run_batch(
                                     + did_you_mean(name, reader.header))
             if warn is not None:
                 warn(summary.warnings[-1])
+    for line in ambiguous_columns(reader.header, rulebook, intake_map.columns, map_option):
+        summary.warnings.append(line)
+        if warn is not None:
+            warn(line)
     if missing:
         summary.warnings.append(ngettext("{count} field not in the input, treated as unknown: {fields}",
                                          "{count} fields not in the input, treated as unknown: {fields}",

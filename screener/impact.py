@@ -390,7 +390,7 @@ def diff_intake(
 
     from screener import columnar
     from screener.answers import normalize_choice
-    from screener.batch import match_columns, prefetched
+    from screener.batch import ambiguous_columns, match_columns, prefetched
     from screener.csvio import BLANK_ROW, PROBLEM, CsvReader
 
     impact = Impact(old, new, as_of, new_as_of or as_of, counted={}, scored={}, changed_total=0,
@@ -406,6 +406,8 @@ def diff_intake(
             raise ScreenerError(_("--id: no column '{column}' in the intake").format(column=id_column)
                                 + did_you_mean(id_column, reader.header), exit_code=2)
         label_column = reader.columns[index]
+    impact.warnings += dict.fromkeys([*ambiguous_columns(reader.header, old, map_option=None),
+                                      *ambiguous_columns(reader.header, new, map_option=None)])
     fresh = [qid for qid in missing_new if qid not in old.questions]
     if fresh:
         impact.warnings.append(ngettext(

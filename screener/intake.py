@@ -40,19 +40,36 @@ def header_fields(rulebook: Rulebook) -> dict[str, str]:
 
     A label or question text two fields share names neither (only the id does).
     """
+    found, shared = _header_index(rulebook)
+    for key in shared:
+        del found[key]
+    found.update({label_key(qid): qid for qid in rulebook.questions})  # ids always win
+    return found
+
+
+def shared_headers(rulebook: Rulebook) -> dict[str, list[str]]:
+    """label_key of a label or question text two or more fields share ("What was your listening score on
+    that test?": the English and the French test) -> those fields, so a column named so is reported, not
+    dropped in silence. A field id is never shared."""
+    _found, shared = _header_index(rulebook)
+    ids = {label_key(qid) for qid in rulebook.questions}
+    return {key: fields for key, fields in shared.items() if key not in ids}
+
+
+def _header_index(rulebook: Rulebook) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """label_key of every label and question text -> its field, and the keys two fields share -> fields."""
     found: dict[str, str] = {}
-    shared: set[str] = set()
+    shared: dict[str, list[str]] = {}
     for qid, text in _header_texts(rulebook):
         key = label_key(text)
         if not key:
             continue
         if key in found and found[key] != qid:
-            shared.add(key)
+            fields = shared.setdefault(key, [found[key]])
+            if qid not in fields:
+                fields.append(qid)
         found[key] = qid
-    for key in shared:
-        del found[key]
-    found.update({label_key(qid): qid for qid in rulebook.questions})  # ids always win
-    return found
+    return found, shared
 
 
 def _header_texts(rulebook: Rulebook) -> Iterator[tuple[str, str]]:

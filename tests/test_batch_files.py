@@ -621,3 +621,31 @@ def test_a_mapped_answer_is_escaped_as_it_was_written(tmp_path: Path) -> None:
     got, _, _ = screen(tmp_path, "in.csv", csv_text(rows).encode("utf-8"), "--map", str(mapping))
     assert [row["us_citizen"] for row in got] == ["'+oui", "no"]
     assert [row["error"] for row in got] == ["", ""]
+
+
+def test_a_question_two_fields_share_is_warned_about_never_dropped_in_silence(tmp_path: Path) -> None:
+    """Review 8 item 4: a Google Form titled with the interview's own question, which the English and the
+    French score share, matched nothing and said nothing. Batch and rules diff now name the column, the
+    fields it could be and how to name it; a map that names it reads it and the warning goes."""
+    question = "What was your listening score on that test?"
+    source, target = tmp_path / "form.csv", tmp_path / "out.csv"
+    source.write_text(f'age,english_test,"{question}"\n31,ielts_general,7.5\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 0, result.stderr
+    line = next(line for line in result.stderr.splitlines() if question in line)
+    assert "english_score_listening" in line and "french_score_listening" in line and "--map" in line
+    unread = next(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert "english_score_listening" in unread["missing"]  # not read: the warning is not idle
+    diffed = CliRunner().invoke(app, ["rules", "diff", str(ROOT / "rules"), str(ROOT / "rules"),
+                                      "--answers", str(source), "--as-of", AS_OF.isoformat()])
+    assert diffed.exit_code == 0, diffed.stderr
+    assert any(question in line and "english_score_listening" in line
+               for line in (diffed.stdout + diffed.stderr).splitlines())
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(f'columns:\n  "{question}": english_score_listening\n', encoding="utf-8")
+    mapped = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
+                                      "--map", str(mapping)])
+    assert mapped.exit_code == 0, mapped.stderr
+    assert question not in mapped.stderr
+    row = next(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert "english_score_listening" not in (row["missing"] or "")

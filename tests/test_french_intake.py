@@ -193,7 +193,7 @@ def test_intake_doc_in_french_keeps_the_contract_words_and_leaves_no_english(tmp
     assert result.exit_code == 0, result.output
     doc = (tmp_path / "accueil.md").read_text(encoding="utf-8")
     english_doc = (ROOT / "docs" / "intake.md").read_text(encoding="utf-8")
-    assert doc.startswith("# Le contrat d'accueil\n")
+    assert doc.startswith("# Spécification du fichier d'accueil\n")
     for heading in ("## L'entrée", "## La sortie", "## Lignes JSON (`--format jsonl`)", "## Les champs"):
         assert f"\n{heading}\n" in doc
     for qid in book.questions:
