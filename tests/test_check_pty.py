@@ -140,7 +140,8 @@ def test_scientist_of_45_with_a_job_offer_help_back_and_invalid_input(tmp_path: 
     assert "age: 45" in text and 'job_offer: "yes"' in text
 
 
-def test_ctrl_c_offers_to_save_and_exits_130(tmp_path: Path) -> None:
+def interrupted_after_one_answer(tmp_path: Path) -> pexpect.spawn:
+    """An interview with one answer given, stopped by Ctrl-C at the second question: at the save offer."""
     child = spawn(cwd=tmp_path)
     answer(child, "Are you already a Canadian citizen?", "no")
     child.expect_exact("Were you born in Canada?")
@@ -148,7 +149,12 @@ def test_ctrl_c_offers_to_save_and_exits_130(tmp_path: Path) -> None:
     child.sendintr()
     child.expect_exact("Interrupted.")
     child.expect_exact("Save your answers to continue later?")
-    child.expect_exact("> ")
+    child.expect_exact(PROMPT)
+    return child
+
+
+def test_ctrl_c_offers_to_save_and_exits_130(tmp_path: Path) -> None:
+    child = interrupted_after_one_answer(tmp_path)
     child.sendline("later.yaml")
     child.expect_exact("Continue with: screener check --answers later.yaml")
     rest = finish(child)
@@ -298,13 +304,7 @@ def test_test_scores_are_shown_back_as_levels(tmp_path: Path) -> None:
 def test_ctrl_c_save_offer_reads_yes_and_no_like_the_end_of_interview_offer(
         tmp_path: Path, reply: str, kept: str | None) -> None:
     """review8 #8: "no" at Ctrl-C's offer wrote a file named `no`; yes/no now mean what they mean at the end."""
-    child = spawn(cwd=tmp_path)
-    answer(child, "Are you already a Canadian citizen?", "no")
-    child.expect_exact("Were you born in Canada?")
-    child.expect_exact(PROMPT)
-    child.sendintr()
-    child.expect_exact("Save your answers to continue later?")
-    child.expect_exact(PROMPT)
+    child = interrupted_after_one_answer(tmp_path)
     child.sendline(reply)
     rest = finish(child)
     assert child.exitstatus == 130
