@@ -139,7 +139,7 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
         parts += _open(report, opened, limits)
         parts += _undecided_short(undecided, context, limits.undecided)
         if not (report.goal_open(goal) or flags or safety or now or limits.last):  # else admissibility or a lead first
-            parts += _change_short(report, context)
+            parts += _change_short(report, context, goal)
         if leads and limits.undecided and not now:
             titles = "; ".join(lead.title for lead in leads)
             parts += [Text(""), hang(_("Also worth exploring: "), Text(titles))]
@@ -369,10 +369,10 @@ def flip_effect(report: Report, flip: Flip, questions: dict[str, Question], limi
         title=title, answers=labels(questions, flip.missing, limit=limit) or _("more answers"))
 
 
-def _change_short(report: Report, context: Context) -> list[RenderableType]:
-    """Nothing is open: the one change that would open the most (a language test for FSW), on the first
-    screen; every change is in --details."""
-    flip = best_flip(report, context.what_if, goal_of(context.answers))
+def _change_short(report: Report, context: Context, goal: str | None) -> list[RenderableType]:
+    """Nothing is open for the person's `goal`: the one change that would open the most (a language test
+    for FSW), on the first screen; every change is in --details."""
+    flip = best_flip(report, context.what_if, goal)
     if flip is None:
         return []
     words = _("{change}: {effect}").format(change=flip.change.text,
