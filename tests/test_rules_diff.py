@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from french_kit import nb
 from lawyer_kit import cli, copy_book, edit
 
 from screener.impact import compare_rulebooks, read_intake
@@ -133,8 +134,8 @@ def test_the_comparison_reads_in_french(books: tuple[Path, Path, Path], tmp_path
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "5 lignes de" in out and "2 modifiées, 1 illisibles" in out and "Résultats" in out
-    assert "  ligne 2 (c2)\n    skilled: eligible → ineligible\n      exigence language : met → failed" in out
-    assert "ligne 4 : illisible selon l'ancien recueil de règles (champs : age)" in out
+    assert nb("  ligne 2 (c2)\n    skilled: eligible → ineligible\n      exigence language : met → failed") in out
+    assert nb("ligne 4 : illisible selon l'ancien recueil de règles (champs : age)") in out
     html = page.read_text(encoding="utf-8")
     assert '<html lang="fr">' in html and "Ce que fait la modification des règles" in html
     for english in ("rows of", "could not be read", "Outcomes", "What the rule change does", "people in",
