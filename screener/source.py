@@ -524,8 +524,13 @@ def read_file_bytes(path: Path, display_name: str) -> bytes:
 
 def read_file_text(path: Path, display_name: str) -> str:
     """`read_file_bytes` as UTF-8 text."""
+    return decode_text(read_file_bytes(path, display_name), display_name)
+
+
+def decode_text(data: bytes, display_name: str) -> str:
+    """A file's bytes as UTF-8 text, or YamlSyntaxError at its start."""
     try:
-        return read_file_bytes(path, display_name).decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise YamlSyntaxError(Position(display_name, 1, 1),
                               _("not UTF-8 text ({reason})").format(reason=exc.reason)) from None
