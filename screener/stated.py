@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from screener import expressions as ex
-from screener.compiled import Compiled, DerivedRule, Rules
+from screener.compiled import Compiled, DerivedRule, Rules, in_force
 from screener.i18n import _
+from screener.model import DerivedVersion
 
 Day = dt.date | None  # None: the undated versions (before any dated one starts)
 
@@ -62,16 +63,14 @@ def states(said: Iterable[float], wanted: Iterable[float]) -> bool:
     return any(ex.same_value(number, limit) for number in said for limit in wanted)
 
 
-def _in_force(item: Any, day: Day) -> bool:
-    start, end = item.effective_from, item.effective_until
-    if day is None:
-        return start is None
-    return (start is None or start <= day) and (end is None or day <= end)
+def _applies(version: DerivedVersion, day: Day) -> bool:
+    """Whether a version is in force on `day`; on None (before any dated version starts), the undated one."""
+    return version.effective_from is None if day is None else in_force(version, day)
 
 
 def version_at(rule: DerivedRule, day: Day) -> Compiled | None:
     """The expression of a derived value in force on `day` (None: no version is)."""
-    return next((compiled for version, compiled in rule.versions if version is None or _in_force(version, day)),
+    return next((compiled for version, compiled in rule.versions if version is None or _applies(version, day)),
                 None)
 
 
