@@ -100,11 +100,11 @@ def check_declined(rulebook: Rulebook, raw: AnswerFile) -> None:
                            [Problem(field_name(name), _("not a question of this rulebook")) for name in unknown])
 
 
-def screen_raw(rulebook: Rulebook, raw: AnswerFile, as_of: dt.date, *, details: bool = False) -> dict[str, Any]:
+def screen_raw(rulebook: Rulebook, raw: AnswerFile, as_of: dt.date, *, view: str = "report") -> dict[str, Any]:
     """`screen` over answers as received: the engine reads them (once, with the one answer rule), so an
     answer it cannot read is the same 422 `read` gives, without reading every answer twice per request."""
     try:
-        report = screen(rulebook, raw.answers, as_of, details=details)
+        report = screen(rulebook, raw.answers, as_of, view=view)
     except AnswerError as exc:
         raise unreadable(exc) from None
     check_declined(rulebook, raw)
@@ -121,24 +121,40 @@ def parse_date(value: str | None, name: str = "as_of") -> dt.date:
         raise RequestError(422, _("bad query parameter"), [Problem(name, _("expected a date as YYYY-MM-DD"))]) from None
 
 
-def screen(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, *, details: bool = False) -> dict[str, Any]:
-    """The contract's JSON report for answers (typed, or as written: the engine reads them): compact by
-    default (outcomes, scores, flags, leads, warnings, best pathway, missing; the engine's fast path, no
-    text rendered), the full report with `details`."""
-    if details:
-        return evaluate(rulebook, values, as_of).to_json()
-    found = outcomes(rulebook, values, as_of)
-    return {
-        "rulebook": {"id": rulebook.info.id, "version": rulebook.version, "as_of": as_of.isoformat()},
-        "pathways": {pathway_id: {"outcome": outcome} for pathway_id, outcome in found.pathways.items()},
-        "scores": {score_id: _number(value) for score_id, value in found.scores.items()},
-        "flags": found.flags,
-        "leads": found.leads,
-        "warnings": found.warnings,
-        "best_pathway": found.best_pathway,
-        "missing": found.missing,
-        "disclaimer": rulebook.info.disclaimer,
-    }
+VIEWS = ("report", "details", "outcomes")
+
+
+def screen(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, *, view: str = "report") -> dict[str, Any]:
+    """One person's screening, for answers typed or as written (the engine reads them), in one of `VIEWS`:
+
+    - `report` (default): the contract's JSON report (`Report.compact_json`, a `batch --format jsonl` row's
+      report keys: each pathway's outcome, requirements and next steps; flag, lead and warning ids), plus the
+      rulebook id, `safety` (the safety leads whole: the advice a person at risk must read, §13.21) and the
+      disclaimer;
+    - `details`: the full report of `check --json` (titles, reasons, lead texts, score lines);
+    - `outcomes`: outcomes, scores, ids and missing answers only (the engine's fast path, no text rendered).
+    """
+    if view == "outcomes":
+        found = outcomes(rulebook, values, as_of)
+        return {
+            "rulebook": {"id": rulebook.info.id, "version": rulebook.version, "as_of": as_of.isoformat()},
+            "pathways": {pathway_id: {"outcome": outcome} for pathway_id, outcome in found.pathways.items()},
+            "scores": {score_id: _number(value) for score_id, value in found.scores.items()},
+            "flags": found.flags,
+            "leads": found.leads,
+            "warnings": found.warnings,
+            "best_pathway": found.best_pathway,
+            "missing": found.missing,
+            "disclaimer": rulebook.info.disclaimer,
+        }
+    report = evaluate(rulebook, values, as_of)
+    if view == "details":
+        return report.to_json()
+    data = report.compact_json()
+    data["rulebook"] = {"id": rulebook.info.id, **data["rulebook"]}
+    data["safety"] = [lead.to_json() for lead in report.safety_leads]
+    data["disclaimer"] = report.disclaimer
+    return data
 
 
 def _number(value: int | float | None) -> int | float | None:

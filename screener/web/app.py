@@ -156,10 +156,10 @@ class Service:
     # --- JSON API ---
 
     async def screen(self, request: Request) -> Response:
-        details = _flag(request, "details")
+        view = "details" if _flag(request, "details") else "outcomes" if _flag(request, "outcomes_only") else "report"
         as_of = self.date(request)
         raw = api.parse_body(await read_body(request, JSON_TYPE))
-        return _json(api.screen_raw(self.book, raw, as_of, details=details))
+        return _json(api.screen_raw(self.book, raw, as_of, view=view))
 
     async def next_question(self, request: Request) -> Response:
         as_of = self.date(request)
