@@ -67,6 +67,7 @@ class PathwayResult:
     reference: str | None = None
     source: str | None = None
     goals: list[str] = field(default_factory=list)  # the `goal` answers it serves (none listed: every goal)
+    labels: dict[str, str] = field(default_factory=dict)  # question id -> its label, in the rulebook's order
 
     def serves(self, goal: str | None) -> bool:
         return serves(self.goals, goal)
@@ -85,9 +86,11 @@ class PathwayResult:
         if self.outcome == "ineligible":
             return _("Not met: {requirement}").format(requirement=self.failed[0].text)
         if self.outcome == "incomplete":
-            missing = sorted({name for r in self.unknown for name in r.missing})
-            if missing:
-                return _("Still to answer: {questions}").format(questions=", ".join(missing))
+            missing = {name for r in self.unknown for name in r.missing}
+            if missing:  # by label, never a field id (a person reads this)
+                named = [label for qid, label in self.labels.items() if qid in missing]
+                named += sorted(name.replace("_", " ") for name in missing - self.labels.keys())
+                return _("Still to answer: {questions}").format(questions=", ".join(named))
             return _("Not decided: {requirement}").format(requirement=self.unknown[0].text)
         return self.summary
 

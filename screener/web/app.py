@@ -82,7 +82,9 @@ class Guard:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = message.get("headers", [])
+                own = {name.lower() for name, _ in headers}  # a route's own Cache-Control (the style sheet) stays alone
+                message["headers"] = [*headers, *(header for header in SECURITY_HEADERS if header[0] not in own)]
             await send(message)
 
         length = _content_length(scope)
