@@ -432,6 +432,14 @@ def run_batch(
         if pending is not None:
             pending.result()
     rows.finish()
+    if coercion.unsure:  # one line for the run: each row's own effect is in its `missing` cell
+        total = sum(coercion.unsure.values())
+        summary.warnings.append(ngettext(
+            "{count} cell says \"I don't know\" ('not sure', 'N/A', '?'…), read as unknown, never as no: {fields}",
+            "{count} cells say \"I don't know\" ('not sure', 'N/A', '?'…), read as unknown, never as no: {fields}",
+            total).format(count=total, fields=", ".join(f"{qid} ({n})" for qid, n in coercion.unsure.items())))
+        if warn is not None:
+            warn(summary.warnings[-1])
     return summary
 
 

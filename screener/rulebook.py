@@ -1748,7 +1748,7 @@ def load_cases(root: Path, questions: Mapping[str, Question] | None = None) -> l
 def _answer_problems(case: Case, questions: Mapping[str, Question], data: Any, index: int,
                      fallback: Position) -> list[LoadError]:
     """Each answer of a case that its question would refuse, at the answer, saying what is expected."""
-    from screener.answers import coerce, is_blank
+    from screener.answers import Unsure, coerce, is_blank
 
     found = []
     for field_id, answer in case.answers.items():
@@ -1763,6 +1763,8 @@ def _answer_problems(case: Case, questions: Mapping[str, Question], data: Any, i
             continue
         try:
             coerce(question, answer)
+        except Unsure:
+            continue  # unknown, as `read_answers` reads it
         except ValueError as error:
             found.append(LoadError(at, f"case '{case.name}': answer to '{field_id}' ({question.type}): {error}"))
     return found
