@@ -466,6 +466,7 @@ class RulebookLoader:
 
     def read_translations(self) -> list[tuple[str, str, dict[str, Any]]]:
         """Every `*.<lang>.yaml` (read after `read_files`): (display name, language, validated texts as data)."""
+        from screener.quickvalid import quick_data
         from screener.translation_format import TranslationFile
 
         found: list[tuple[str, str, dict[str, Any]]] = []
@@ -489,9 +490,12 @@ class RulebookLoader:
                                                     ).format(sections=", ".join(TranslationFile.model_fields)))
                 continue
             self.raw[name] = data
-            model = validate_model(TranslationFile, data, name, self.errors)
-            if model is not None:  # plain data from here on: the rule cache stores it as JSON
-                found.append((name, lang, model.model_dump(mode="json", exclude_unset=True)))
+            texts = quick_data(TranslationFile, data)  # plain data from here on: the rule cache stores it as JSON
+            if texts is None:
+                model = validate_model(TranslationFile, data, name, self.errors)
+                texts = None if model is None else model.model_dump(mode="json", exclude_unset=True)
+            if texts is not None:
+                found.append((name, lang, texts))
         return found
 
     def validate_sections(self, data: LocatedDict, file: str) -> RuleFile:
@@ -1521,7 +1525,14 @@ def question_type(question: Question) -> ex.Type:
 
 
 def validate_model(model: type[M], data: Any, file: str, errors: list[LoadError]) -> M | None:
-    """Validate `data`; on failure append one LoadError per problem, positioned and worded for people."""
+    """Validate `data`; on failure append one LoadError per problem, positioned and worded for people.
+
+    Plainly valid data is built without pydantic's validators (`quickvalid`); pydantic reads the rest."""
+    from screener.quickvalid import quick  # a cached load validates nothing
+
+    found = quick(model, data)
+    if found is not None:
+        return found
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -168,6 +168,19 @@ def test_check_json_and_rules_test_read_the_cache_without_yaml_or_polars(tmp_pat
     assert not unneeded & _imported(tests, tmp_path / "cache", tmp_path)
 
 
+def test_a_check_that_reads_the_yaml_builds_no_pydantic_validator(tmp_path: Path) -> None:
+    """Valid rule files become their models without pydantic's validators (`screener.quickvalid`), so a `check`
+    without the cache never imports pydantic's plugin loader nor `importlib.metadata` (~15 ms of a miss)."""
+    import json
+
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"age": "31", "us_citizen": "yes"}), encoding="utf-8")
+    check = ["check", "--rules", str(PACKAGE.parent / "rules"), "--answers", str(answers), "--no-input", "--json"]
+    found = _imported(check, Path("off"), tmp_path)  # SCREENER_CACHE_DIR=off
+    assert {"yaml", "screener.translation_format", "screener.quickvalid"} <= found  # the YAML was read
+    assert not {"pydantic.plugin._loader", "importlib.metadata"} & found
+
+
 def test_a_command_start_is_kept_out_of_later_collections(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`long_lived` pauses the collector while a command imports and loads, then freezes what exists; a
     command run in-process gives it back when it ends."""
