@@ -455,8 +455,11 @@ pathway per row, the CRS distribution as a chart, the most common missing answer
 the admissibility flags counted (the rows that raise each flag and, apart, the rows that leave it open
 because a question it reads is unanswered: unknown is not no), the leads and answer warnings counted, the
 run's warnings, the rules' version and date, any rules past their review date, and the disclaimer.
-Counts only, never an applicant's answers;
-no scripts, nothing loaded from the network. It is written even when some rows are error rows (exit 1).
+First, the error rows to follow up: they have no outcomes and get no letter, so the page lists each by row
+number (1 = the first row under the header), the columns that name the person (as letters are named;
+never email, phone or notes) and the reason (each field and what it expects); stderr lists their row
+numbers. Never an applicant's answers; no scripts, nothing loaded from the network.
+It is written even when some rows are error rows (exit 1).
 A shorter summary always goes to stderr.
 
 """),
