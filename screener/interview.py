@@ -358,6 +358,16 @@ class Interview:
             return frozenset()
         return frozenset(p for p in reach.pathways if self.serves_goal(p) and p not in reach.stuck)
 
+    def closable(self) -> frozenset[str]:
+        """The goal's undecided pathways no answer can open any more whose questions can still decide how
+        they end: after "No" to "Are you a citizen?", birth and parents close the citizenship route or
+        leave it to a lawyer (§13.24). Their questions are asked for the goal (after those of the routes
+        that can open), so no route is left "still to answer" with questions the interview never asked."""
+        reach = self.reach()
+        if self.goal() is not None and self.goal_served():
+            return frozenset()
+        return frozenset(p for p in reach.stuck if self.serves_goal(p) and reach.pathways.get(p))
+
     def weights(self, reach: Reach) -> dict[str, float]:
         """How much deciding each undecided pathway is worth: 1 each for the pathways worth deciding for
         the goal (`wanted`), a tie-breaker for the others. With no goal, a citizenship pathway that can
@@ -379,7 +389,7 @@ class Interview:
         pathways and admissibility."""
         reach = self.reach()
         mine = [p for p in self.rulebook.pathways if self.serves_goal(p)]
-        found: set[str] = set().union(*(reach.pathways.get(p, frozenset()) for p in self.wanted()))
+        found: set[str] = set().union(*(reach.pathways.get(p, frozenset()) for p in self.wanted() | self.closable()))
         found |= reach.flags  # admissibility applies to every route (empty when none is open)
         if any(p in reach.open for p in mine):
             for score_id, questions in reach.scores.items():

@@ -37,8 +37,8 @@ EXPECTED = {
     "citizen_by_descent": ("You are very likely Canadian already: get your proof of citizenship.", 4),
     "married_to_canadian": ("Open to you: Sponsorship by your Canadian spouse or partner", 10),
     "climate_scientist": ("Open to you: CUSMA professional work permit.", 30),
-    "honduran_in_us": ("No route to Canada is open", 12),
-    "lawyer_with_dui": ("Before any route: an admissibility problem must be dealt with first.", 24),
+    "honduran_in_us": ("No route to Canada is open", 14),
+    "lawyer_with_dui": ("Before any route: an admissibility problem must be dealt with first.", 26),
     "barista_working_year": ("Open to you: International Experience Canada", 8),
 }
 README = HERE.parent / "README.md"
@@ -136,12 +136,17 @@ def test_every_person_is_in_the_readme_table() -> None:
     assert set(readme_counts()) == set(EXPECTED)
 
 
-def test_a_no_to_citizenship_asks_nothing_more_about_it_for_the_goal(book: Rulebook) -> None:
-    """After "No" to "Are you a citizen?" the citizenship route can only close (§13.24: a "no" is never
-    overridden), so birth and parents are not asked for the goal: only if the person checks the others."""
-    for name in ("barista_working_year", "married_to_canadian", "honduran_in_us", "lawyer_with_dui"):
+def test_a_no_to_citizenship_still_asks_birth_and_parents_once(book: Rulebook) -> None:
+    """After "No" to "Are you a citizen?" the citizenship route can no longer open, but birth and parents
+    still decide how it ends (§13.24: closed when neither suggests citizenship, otherwise for a lawyer).
+    So the goal's interview asks them once, after the questions of the routes that can open, unless a
+    route for the goal is open by then (they are then among the other routes, offered)."""
+    for name in ("honduran_in_us", "lawyer_with_dui"):
         asked = interview(book, person(name))
-        assert "born_in_canada" not in asked and "canadian_parent" not in asked, (name, asked)
+        assert asked.count("born_in_canada") == 1 and asked.count("canadian_parent") == 1, (name, asked)
+        assert asked.index("born_in_canada") > asked.index("age"), (name, asked)
+    for name in ("barista_working_year", "married_to_canadian", "climate_scientist"):
+        assert "born_in_canada" not in interview(book, person(name)), name
 
 
 def test_once_the_goal_has_a_realistic_route_the_others_are_offered(book: Rulebook) -> None:
