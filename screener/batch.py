@@ -835,7 +835,7 @@ class JsonRows:
                 data["error"] = problem
                 summary_rows.append({columnar.ERROR: problem})
             else:
-                data.update(report.to_json() if self.full else compact_report(report))
+                data.update(report.to_json() if self.full else report.compact_json())
                 if not self.full:
                     data["error"] = None
                 summary_rows.append(summary_row(report))
@@ -847,20 +847,6 @@ class JsonRows:
 
     def _line(self, data: Mapping[str, object]) -> None:
         self.sink.write(json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8") + b"\n")
-
-
-REQUIREMENT_KEYS = ("id", "status", "text", "actual", "needed", "reference")  # intake-fields.md, per requirement
-
-
-def compact_report(report: Report) -> dict[str, Any]:
-    """A compact JSONL row's report keys: `Report.compact_json`, with each requirement carrying the keys the
-    intake contract names for it (its text and reference too, so a row reads alone; not its source or
-    advice, which `--full` has)."""
-    data = report.compact_json()
-    for pathway_id, result in report.pathways.items():
-        data["pathways"][pathway_id]["requirements"] = [
-            {key: found[key] for key in REQUIREMENT_KEYS} for found in (r.to_json() for r in result.requirements)]
-    return data
 
 
 def input_keys(header: list[str]) -> list[str]:

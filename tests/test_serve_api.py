@@ -96,13 +96,14 @@ def test_the_engine_reads_the_answers_as_check_does(client: TestClient, book: Ru
 
 
 @pytest.mark.parametrize("query", ["", "?details=true"])
-def test_unreadable_answers_come_before_unknown_declined_questions(client: TestClient, book: Rulebook,
-                                                                  query: str) -> None:
+def test_unreadable_answers_and_unknown_declined_questions_are_named_together(client: TestClient, book: Rulebook,
+                                                                             query: str) -> None:
     with pytest.raises(AnswerError) as check_says:
         book.read_answers({"age": "old"})
     response = client.post(f"/v1/screen{query}", json={"age": "old", "no_such_question": None})
     assert response.status_code == 422
-    assert response.json()["problems"] == [{"field": "age", "rule": check_says.value.problems["age"]}]
+    assert response.json()["problems"] == [{"field": "age", "rule": check_says.value.problems["age"]},
+                                           {"field": "no_such_question", "rule": "not a question of this rulebook"}]
     response = client.post(f"/v1/screen{query}", json={"age": 30, "no_such_question": None})
     assert response.status_code == 422
     assert response.json()["problems"] == [{"field": "no_such_question", "rule": "not a question of this rulebook"}]
