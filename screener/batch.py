@@ -61,6 +61,12 @@ class BatchSummary:
     detailed: bool = True  # count `mentions` (for --summary; ~3 µs a row, left out when nobody reads them)
     flagged_rows: int = 0  # readable rows with at least one admissibility flag
     undecided_rows: int = 0  # readable rows with a flag left open by an unknown answer (unknown is not no)
+    # The error rows to follow up (no outcomes, no letter): row number (1 = the first row under the header),
+    # the cells of `naming` (output column, header: the columns that name a person, as letters are named)
+    # and the reason (each field and what it expects, never the value); the first FOLLOW_UP of them.
+    naming: list[tuple[str, str]] = field(default_factory=list)
+    not_screened: list[tuple[int, list[str], str]] = field(default_factory=list)
+    seen: int = 0  # output rows counted so far, blank ones included (the next block's first row number - 1)
 
     def add(self, frame: pl.DataFrame, undecided: pl.Series | None = None) -> None:
         """Count a chunk of output rows (outcomes are null on error rows), in one polars pass; `undecided`
@@ -83,6 +89,12 @@ class BatchSummary:
                 inside = score >= low if high is None else (score >= low) & (score < high)
                 counts.append((ok & inside).sum().alias(f"band:{label}"))
         totals = frame.select(counts).row(0, named=True)
+        if totals["errors"] > totals["blank"] and len(self.not_screened) < FOLLOW_UP:
+            naming = [column for column, _header in self.naming if column in frame.columns]
+            picked = (frame.with_row_index("__row", offset=self.seen + 1).filter(~ok & ~blank)
+                      .head(FOLLOW_UP - len(self.not_screened)).select("__row", *naming, columnar.ERROR))
+            self.not_screened += [(row[0], [cell or "" for cell in row[1:-1]], row[-1]) for row in picked.rows()]
+        self.seen += frame.height
         self.rows += frame.height - totals["blank"]
         self.error_rows += totals["errors"] - totals["blank"]
         self.blank_rows += totals["blank"]
@@ -107,6 +119,7 @@ class BatchSummary:
                 counted[name] = counted.get(name, 0) + number
 
 
+FOLLOW_UP = 200  # error rows the summary lists by row (the rest are counted; the output's error column has all)
 MENTIONED = (columnar.FLAGS, columnar.UNDECIDED, columnar.LEADS, columnar.MISSING, columnar.WARNINGS, columnar.BEST)
 NO_BEST = "none"  # the best pathway of a readable row with no open pathway, in `BatchSummary.mentions`
 
@@ -123,14 +136,18 @@ def match_columns(
 
     A header names a field when it is the field's id, label or question text, ignoring case, accents,
     punctuation and spacing (`English CLB Reading`, `How old are you today?`); `column_map` (the map's
-    `columns:`) names a firm's own headers first. Field ids in the map are checked by `check_map`.
+    `columns:`) names a firm's own headers first. Field ids in the map are checked by `check_map`. A
+    question several fields share is read as one of them when its neighbours decide it (`decided_by_neighbours`).
     """
-    wanted = header_fields(rulebook)
+    wanted, shared = header_fields(rulebook), shared_headers(rulebook)
     renamed = {label_key(name): target for name, target in (column_map or {}).items()}
     found: dict[str, int] = {}
+    undecided: list[int] = []  # columns headed with a question several fields share
     for index, name in enumerate(header):
         key = label_key(name)
         qid: str | None = renamed.get(key) or wanted.get(key)
+        if qid is None and key in shared:
+            undecided.append(index)
         if qid is None or qid not in rulebook.questions:  # (a map may name a field only the other rulebook has)
             continue
         if qid in found:
@@ -139,26 +156,65 @@ def match_columns(
         found[qid] = index
     if not found and any(name.strip() for name in header):
         raise no_field_matches(header, rulebook)
+    found.update(decided_by_neighbours(header, rulebook, found, undecided, shared))
     missing = [qid for qid in rulebook.questions if qid not in found and not _gate_answered(rulebook, qid, found)]
     return found, missing
 
 
-def ambiguous_columns(header: list[str], rulebook: Rulebook, column_map: Mapping[str, str] | None = None,
-                      map_option: str = "--map") -> list[str]:
-    """One warning per column whose header is the label or question of several fields and that the map
-    does not name: it is read as none of them, so say which fields it could be and how to name it."""
+def decided_by_neighbours(header: list[str], rulebook: Rulebook, found: Mapping[str, int], undecided: list[int],
+                          shared: Mapping[str, list[str]]) -> dict[str, int]:
+    """Field id -> column, for the columns of `undecided` (headed with a question several fields share:
+    "What was your listening score on that test?") that their neighbours decide.
+
+    The anchor is the first column to the left that is not one of `undecided` (so four score columns in a
+    row share it), when it is read as a field (`english_test`, or a score already named as English). The
+    column is read as the one candidate field asked only after the anchor, or after what the anchor is
+    asked after (its `relevant_if` reads it: the English scores read `english_test`, the French ones
+    `french_test`). No such anchor, no candidate or two, a field another column holds or that two
+    columns would get: the column stays unread, and `ambiguous_columns` says so.
+    """
+    at = {index: qid for qid, index in found.items()}
+    skipped = set(undecided)
+    picked: dict[str, list[int]] = {}
+    for index in undecided:
+        left = index - 1
+        while left in skipped:
+            left -= 1
+        anchor = at.get(left)
+        if anchor is None:
+            continue
+        after = {anchor, *_asked_after(rulebook, anchor)}
+        fits = [qid for qid in shared[label_key(header[index])]
+                if qid not in found and after & _asked_after(rulebook, qid)]
+        if len(fits) == 1:
+            picked.setdefault(fits[0], []).append(index)
+    return {qid: columns[0] for qid, columns in picked.items() if len(columns) == 1}
+
+
+def _asked_after(rulebook: Rulebook, question_id: str) -> frozenset[str]:
+    """The names a question's `relevant_if` reads: the answers it is asked after."""
+    rule = rulebook.rules.questions.get(question_id)
+    return rule.relevant_if.names if rule is not None and rule.relevant_if is not None else frozenset()
+
+
+def ambiguous_columns(header: list[str], rulebook: Rulebook, found: Mapping[str, int],
+                      column_map: Mapping[str, str] | None = None, map_option: str = "--map") -> list[str]:
+    """One warning per column whose header is the label or question of several fields, that the map does
+    not name and its neighbours do not decide: it is read as none of them, so say which fields it could
+    be and how to name it."""
     shared = shared_headers(rulebook)
     renamed = {label_key(name) for name in (column_map or {})}
-    found: list[str] = []
-    for name in header:
+    read = set(found.values())
+    lines: list[str] = []
+    for index, name in enumerate(header):
         key = label_key(name)
-        if key not in shared or key in renamed:
+        if key not in shared or key in renamed or index in read:
             continue
-        found.append(_("column '{header}' is the question of {count} fields ({fields}), so it is not read: "
-                       "rename it to the field id it holds, or name it in {option} (columns: '{header}': "
-                       "FIELD_ID)").format(header=_clip(name), count=len(shared[key]), fields=", ".join(shared[key]),
-                                           option=map_option))
-    return found
+        lines.append(_("column '{header}' is the question of {count} fields ({fields}), so it is not read: "
+                             "rename it to the field id it holds, or name it in {option} (columns: '{header}': "
+                             "FIELD_ID)").format(header=_clip(name), count=len(shared[key]),
+                                                 fields=", ".join(shared[key]), option=map_option))
+    return lines
 
 
 @dataclass
@@ -177,7 +233,7 @@ def read_header(header: list[str], rulebook: Rulebook, intake_map: IntakeMap, ma
     headers = {label_key(name) for name in header}
     warnings = [_("{option}: the input has no column '{name}'").format(option=map_option, name=name)
                 + did_you_mean(name, header) for name in intake_map.columns if label_key(name) not in headers]
-    warnings += ambiguous_columns(header, rulebook, intake_map.columns, map_option)
+    warnings += ambiguous_columns(header, rulebook, found, intake_map.columns, map_option)
     return Header(found, missing, warnings)
 
 
@@ -405,6 +461,8 @@ def run_batch(
                              id_columns(reader.header, found, id_names), full=full)
         json_rows.header(summary.warnings)
     names = output_header(reader.header, compiled)
+    if rows is not None:  # the summary names the rows to follow up as letters are named (never email, notes)
+        summary.naming = [(f"in{i}", reader.header[i]) for i in letter_columns(reader.header, found, id_names)]
     letter_ids = [reader.columns[i] for i in letter_columns(reader.header, found, id_names)] if each_row else []
     order: list[str] | None = None
     if results_first:
@@ -440,6 +498,14 @@ def run_batch(
         if pending is not None:
             pending.result()
     rows.finish()
+    if coercion.unsure:  # one line for the run: each row's own effect is in its `missing` cell
+        total = sum(coercion.unsure.values())
+        summary.warnings.append(ngettext(
+            "{count} cell says \"I don't know\" ('not sure', 'N/A', '?'…), read as unknown, never as no: {fields}",
+            "{count} cells say \"I don't know\" ('not sure', 'N/A', '?'…), read as unknown, never as no: {fields}",
+            total).format(count=total, fields=", ".join(f"{qid} ({n})" for qid, n in coercion.unsure.items())))
+        if warn is not None:
+            warn(summary.warnings[-1])
     return summary
 
 
@@ -769,7 +835,7 @@ class JsonRows:
                 data["error"] = problem
                 summary_rows.append({columnar.ERROR: problem})
             else:
-                data.update(report.to_json() if self.full else compact_report(report))
+                data.update(report.to_json() if self.full else report.compact_json())
                 if not self.full:
                     data["error"] = None
                 summary_rows.append(summary_row(report))
@@ -781,20 +847,6 @@ class JsonRows:
 
     def _line(self, data: Mapping[str, object]) -> None:
         self.sink.write(json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8") + b"\n")
-
-
-REQUIREMENT_KEYS = ("id", "status", "text", "actual", "needed", "reference")  # intake-fields.md, per requirement
-
-
-def compact_report(report: Report) -> dict[str, Any]:
-    """A compact JSONL row's report keys: `Report.compact_json`, with each requirement carrying the keys the
-    intake contract names for it (its text and reference too, so a row reads alone; not its source or
-    advice, which `--full` has)."""
-    data = report.compact_json()
-    for pathway_id, result in report.pathways.items():
-        data["pathways"][pathway_id]["requirements"] = [
-            {key: found[key] for key in REQUIREMENT_KEYS} for found in (r.to_json() for r in result.requirements)]
-    return data
 
 
 def input_keys(header: list[str]) -> list[str]:
