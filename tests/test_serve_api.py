@@ -325,6 +325,18 @@ def test_a_bad_typed_answer_is_asked_again_with_the_rule_not_the_value(client: T
     assert 'aria-invalid="true"' in again.text and 'name="q" value="age"' in again.text
 
 
+def test_not_sure_typed_in_an_answer_box_is_i_dont_know_not_an_error(client: TestClient) -> None:
+    """The words the terminal takes for "I don't know" (answers.UNSURE_WORDS) mean the same typed in a box."""
+    page = client.get("/").text
+    page = post_form(client, [*form_fields(page), ("answer", "work"), ("action", "next")]).text
+    while 'name="q" value="age"' not in page:
+        page = post_form(client, [*form_fields(page), ("action", "skip")]).text
+    after = post_form(client, [*form_fields(page), ("answer", "not sure"), ("action", "next")])
+    assert after.status_code == 200
+    assert "Sorry" not in after.text and 'name="q" value="age"' not in after.text
+    assert ("skip", "age") in form_fields(after.text)  # declined, as the "I don't know" button does
+
+
 def test_back_returns_to_the_previous_question_with_its_answer(client: TestClient) -> None:
     page = client.get("/").text
     after = post_form(client, [*form_fields(page), ("answer", "work"), ("action", "next")]).text

@@ -234,7 +234,10 @@ class Service:
                     return self._question(interview, question, raw, lang,
                                           error=_("please answer, or choose I don't know"))
                 try:
-                    value = self.book.read_answers({question.id: text})[question.id]
+                    value = self.book.read_answers({question.id: text}).get(question.id)
+                    if value is None:  # "not sure", "I don't know" typed in: unknown, as the button says
+                        interview.decline(question)
+                        return self._next_page(interview, raw, lang, shown_back)
                     coerce(interview.asked(question), value)  # on the chosen test's own scale
                 except AnswerError as exc:
                     return self._question(interview, question, raw, lang, value=text,
