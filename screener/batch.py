@@ -131,7 +131,7 @@ def match_columns(
     for index, name in enumerate(header):
         key = label_key(name)
         qid: str | None = renamed.get(key) or wanted.get(key)
-        if qid is None:
+        if qid is None or qid not in rulebook.questions:  # (a map may name a field only the other rulebook has)
             continue
         if qid in found:
             raise ScreenerError(_("columns '{first}' and '{second}' both hold the field '{id}'").format(
@@ -144,7 +144,7 @@ def match_columns(
 
 
 def ambiguous_columns(header: list[str], rulebook: Rulebook, column_map: Mapping[str, str] | None = None,
-                      map_option: str | None = "--map") -> list[str]:
+                      map_option: str = "--map") -> list[str]:
     """One warning per column whose header is the label or question of several fields and that the map
     does not name: it is read as none of them, so say which fields it could be and how to name it."""
     shared = shared_headers(rulebook)
@@ -154,17 +154,31 @@ def ambiguous_columns(header: list[str], rulebook: Rulebook, column_map: Mapping
         key = label_key(name)
         if key not in shared or key in renamed:
             continue
-        fields = ", ".join(shared[key])
-        if map_option is None:
-            found.append(_("column '{header}' is the question of {count} fields ({fields}), so it is not read: "
-                           "rename it to the field id it holds").format(header=_clip(name), count=len(shared[key]),
-                                                                        fields=fields))
-        else:
-            found.append(_("column '{header}' is the question of {count} fields ({fields}), so it is not read: "
-                           "rename it to the field id it holds, or name it in {option} (columns: '{header}': "
-                           "FIELD_ID)").format(header=_clip(name), count=len(shared[key]), fields=fields,
-                                               option=map_option))
+        found.append(_("column '{header}' is the question of {count} fields ({fields}), so it is not read: "
+                       "rename it to the field id it holds, or name it in {option} (columns: '{header}': "
+                       "FIELD_ID)").format(header=_clip(name), count=len(shared[key]), fields=", ".join(shared[key]),
+                                           option=map_option))
     return found
+
+
+@dataclass
+class Header:
+    """How one rulebook reads an intake's header, the same for `batch` and `rules diff`."""
+
+    found: dict[str, int]  # field id -> input column index
+    missing: list[str]  # fields no column holds: unknown on every row
+    warnings: list[str]  # the map's columns the input lacks; columns several fields could be
+
+
+def read_header(header: list[str], rulebook: Rulebook, intake_map: IntakeMap, map_option: str = "--map") -> Header:
+    """The input's columns as `rulebook` reads them with `intake_map` (its field ids already checked by
+    `check_map`), and what to warn about before any row is read."""
+    found, missing = match_columns(header, rulebook, intake_map.columns)
+    headers = {label_key(name) for name in header}
+    warnings = [_("{option}: the input has no column '{name}'").format(option=map_option, name=name)
+                + did_you_mean(name, header) for name in intake_map.columns if label_key(name) not in headers]
+    warnings += ambiguous_columns(header, rulebook, intake_map.columns, map_option)
+    return Header(found, missing, warnings)
 
 
 def no_field_matches(header: list[str], rulebook: Rulebook) -> ScreenerError:
@@ -359,21 +373,15 @@ def run_batch(
     flags, leads, warnings, missing answers and best pathways of the summary (what `--summary` shows).
     """
     intake_map = intake_map or IntakeMap()
-    check_map(intake_map, rulebook, map_option)
+    check_map(intake_map, rulebook, option=map_option)
     reader = CsvReader(source, encoding=encoding)
     reader.block_bytes = block_bytes(pl.thread_pool_size(), reader.line_bytes())
-    found, missing = match_columns(reader.header, rulebook, intake_map.columns)
+    columns = read_header(reader.header, rulebook, intake_map, map_option)
+    found, missing = columns.found, columns.missing
     compiled = columnar.compile_rulebook(rulebook, as_of)
     score = "crs_score" if "crs_score" in compiled.scores else (compiled.scores[0] if compiled.scores else None)
     summary = BatchSummary(pathways=compiled.pathways, score=score, detailed=detailed)
-    headers = {label_key(name) for name in reader.header}
-    for name in intake_map.columns:
-        if label_key(name) not in headers:
-            summary.warnings.append(_("{option}: the input has no column '{name}'").format(option=map_option, name=name)
-                                    + did_you_mean(name, reader.header))
-            if warn is not None:
-                warn(summary.warnings[-1])
-    for line in ambiguous_columns(reader.header, rulebook, intake_map.columns, map_option):
+    for line in columns.warnings:
         summary.warnings.append(line)
         if warn is not None:
             warn(line)
@@ -385,7 +393,7 @@ def run_batch(
             warn(summary.warnings[-1])
     cells = {qid: reader.columns[index] for qid, index in found.items()}
     coercion = columnar.Coercion(list(rulebook.questions.values()), cells)
-    translations = {cells[qid]: keys for qid, keys in intake_map.value_keys().items() if qid in cells}
+    translations = intake_map.translations(cells)
     rows: CsvRows | XlsxRows | None = None
     json_rows: JsonRows | None = None
     if output_format == "xlsx":

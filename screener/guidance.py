@@ -20,7 +20,7 @@ from typing import Any
 
 from screener.evaluation import Evaluation, TableHit, display, pathway_status
 from screener.i18n import _, ngettext
-from screener.report import PathwayResult, Report, RoundBand, ScoreResult
+from screener.report import LeadResult, PathwayResult, Report, RoundBand, ScoreResult
 from screener.rulebook import Rulebook
 
 
@@ -110,6 +110,36 @@ def realistic_order(report: Report, pathways: list[PathwayResult] | None = None,
     return report.preferred(chosen, goal)
 
 
+@dataclass(frozen=True)
+class FirstLeads:
+    """The leads of a first screen, as every way of showing a verdict (terminal, web) lays them out."""
+
+    safety: list[LeadResult]  # safe advice for a person at risk (§13.21): first, whole, with its links, never cut
+    now: LeadResult | None  # nothing open and nothing blocking: what to do now, with its text and first step
+    others: list[LeadResult]  # the rest, by title only
+
+
+def first_leads(report: Report, opened: list[PathwayResult], blocking: bool) -> FirstLeads:
+    """Split the report's leads for a first screen: safety leads lead it; with no open route and no serious
+    admissibility problem, the first other lead is what to do now."""
+    safety = [lead for lead in report.leads if lead.safety]
+    others = [lead for lead in report.leads if not lead.safety]
+    if others and not opened and not blocking:
+        return FirstLeads(safety, others[0], others[1:])
+    return FirstLeads(safety, None, others)
+
+
+def goal_closed(report: Report, goal: str | None) -> list[PathwayResult]:
+    """The routes made for the person's goal (those listing the fewest goals: citizenship, listed for every
+    goal, is not an asylum seeker's route) when every one of them is closed; else none."""
+    listed = [p for p in report.pathways.values() if goal is not None and goal in p.goals]
+    fewest = min((len(p.goals) for p in listed), default=0)
+    made_for = [p for p in listed if len(p.goals) == fewest]
+    if not all(p.outcome == "ineligible" for p in made_for):
+        return []
+    return realistic_order(report, made_for, goal)
+
+
 def citizen(report: Report) -> PathwayResult | None:
     """The eligible citizenship pathway, if any: such a person needs proof, not immigration."""
     return next((p for p in report.pathways.values() if p.kind == "citizenship" and p.outcome == "eligible"), None)
@@ -121,7 +151,6 @@ class Headline:
     good news, "alarm", "plain"): the terminal styles them, the web page shows the text."""
 
     parts: tuple[tuple[str, str], ...]
-    now: bool = False  # it ends "What you can do now:": the first lead comes next, before any route
 
     @property
     def text(self) -> str:
@@ -160,7 +189,7 @@ def headline(report: Report, goal: str | None, *, known_citizen: bool = False,
             words = _("No route to Canada is open yet on your answers. What you can do now:")
         else:
             words = _("No route to Canada is open to you on these answers. What you can do now:")
-        return Headline(((words, "strong"),), now=True)
+        return Headline(((words, "strong"),))
     if for_goal and goal is not None:
         return Headline(((_("No route for what you want most is open yet"), "strong"), (ngettext(
             "; {count} could be, depending on answers below.", "; {count} could be, depending on answers below.",

@@ -23,6 +23,7 @@ from screener.answers import AnswerError
 from screener.errors import ScreenerError
 from screener.evaluation import TableHit, display, evaluate
 from screener.i18n import _, ngettext
+from screener.intake import IntakeMap
 from screener.report import Report, RequirementResult
 from screener.rulebook import Rulebook
 from screener.suggest import did_you_mean
@@ -377,9 +378,10 @@ def compare_rulebooks(
 
 def diff_intake(
     old: Rulebook, new: Rulebook, source: IO[bytes], as_of: dt.date, new_as_of: dt.date | None = None,
-    id_column: str | None = None, limit: int = 50, encoding: str | None = None,
+    id_column: str | None = None, limit: int = 50, encoding: str | None = None, intake_map: IntakeMap | None = None,
 ) -> Impact:
-    """Stream an intake CSV through both rulebooks' columnar forms, in blocks, as `screener batch` reads it.
+    """Stream an intake CSV through both rulebooks' columnar forms, in blocks, as `screener batch` reads it
+    (the same header matching, and `intake_map`, the firm's `--map`, for its headers and answers).
 
     Every row is counted (outcome transitions, score moves, new and removed pathways); only the first
     `limit` rows whose result changed (0: all) are screened one by one to find the causes. Memory
@@ -390,14 +392,18 @@ def diff_intake(
 
     from screener import columnar
     from screener.answers import normalize_choice
-    from screener.batch import ambiguous_columns, match_columns, prefetched
+    from screener.batch import prefetched, read_header, translated
     from screener.csvio import BLANK_ROW, PROBLEM, CsvReader
+    from screener.intake import check_map
 
     impact = Impact(old, new, as_of, new_as_of or as_of, counted={}, scored={}, changed_total=0,
                     unreadable_total=0)
+    intake_map = intake_map or IntakeMap()
+    check_map(intake_map, old, new)
     reader = CsvReader(source, encoding=encoding)
-    found_old, missing_old = match_columns(reader.header, old)
-    found_new, missing_new = match_columns(reader.header, new)
+    header_old, header_new = read_header(reader.header, old, intake_map), read_header(reader.header, new, intake_map)
+    found_old, missing_old = header_old.found, header_old.missing
+    found_new, missing_new = header_new.found, header_new.missing
     label_column: str | None = None
     if id_column is not None:
         index = next((i for i, name in enumerate(reader.header)
@@ -406,8 +412,7 @@ def diff_intake(
             raise ScreenerError(_("--id: no column '{column}' in the intake").format(column=id_column)
                                 + did_you_mean(id_column, reader.header), exit_code=2)
         label_column = reader.columns[index]
-    impact.warnings += dict.fromkeys([*ambiguous_columns(reader.header, old, map_option=None),
-                                      *ambiguous_columns(reader.header, new, map_option=None)])
+    impact.warnings += dict.fromkeys([*header_old.warnings, *header_new.warnings])
     fresh = [qid for qid in missing_new if qid not in old.questions]
     if fresh:
         impact.warnings.append(ngettext(
@@ -429,6 +434,7 @@ def diff_intake(
     same_answers = cells_old == cells_new and old.questions == new.questions  # read the intake once
     coerce_new = coerce_old if same_answers else columnar.Coercion(list(new.questions.values()), cells_new)
     cells = {**cells_old, **cells_new}
+    translations = intake_map.translations(cells)
     common = [pid for pid in compiled_old.pathways if pid in compiled_new.pathways]
     added = [pid for pid in compiled_new.pathways if pid not in compiled_old.pathways]
     removed = [pid for pid in compiled_old.pathways if pid not in compiled_new.pathways]
@@ -447,7 +453,7 @@ def diff_intake(
     first_row = 1
     with contextlib.closing(prefetched(reader.chunks())) as chunks:
         for chunk in chunks:
-            frame = chunk.frame
+            frame = translated(chunk.frame, translations)
             typed_old, why_old = coerce_old(frame)
             typed_new, why_new = (typed_old, why_old) if same_answers else coerce_new(frame)
             was = compiled_old.evaluate(typed_old).select(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from screener.errors import ScreenerError
@@ -111,6 +111,10 @@ class IntakeMap:
         return {qid: {label_key(text): value for text, value in answers.items()}
                 for qid, answers in self.values.items()}
 
+    def translations(self, cells: Mapping[str, str]) -> dict[str, dict[str, str]]:
+        """Input column (`cells`: field id -> column) -> label_key(answer) -> value, for `batch.translated`."""
+        return {cells[qid]: keys for qid, keys in self.value_keys().items() if qid in cells}
+
 
 def load_intake_map(path: str, option: str = "--map") -> IntakeMap:
     """Read `intake-map.yaml`: `columns:` and `values:` sections, or the older flat `Header: field_id`.
@@ -182,32 +186,36 @@ def _scalar_text(value: object) -> str:
     return str(value)
 
 
-def check_map(intake_map: IntakeMap, rulebook: Rulebook, option: str = "--map") -> None:
+def check_map(intake_map: IntakeMap, *rulebooks: Rulebook, option: str = "--map") -> None:
     """Every field id exists and every mapped value is an answer the rulebook accepts; all problems at once,
-    each with the file:line:col it is at."""
+    each with the file:line:col it is at. With several rulebooks (`rules diff`), a field one of them has
+    is a field, and its values must suit every rulebook that has it."""
     from screener.answers import coerce
 
     problems: list[str] = []
+    fields = {qid: None for book in rulebooks for qid in book.questions}
 
     def add(key: tuple[str, ...], message: str) -> None:
         where = intake_map.positions.get(key)
-        problems.append(f"{where}: {message}" if where else message)
+        line = f"{where}: {message}" if where else message
+        if line not in problems:
+            problems.append(line)
 
     for header, qid in intake_map.columns.items():
-        if qid not in rulebook.questions:
+        if qid not in fields:
             add(("columns", header), _("'{id}' is not a field of the rulebook").format(id=qid)
-                + did_you_mean(qid, rulebook.questions))
+                + did_you_mean(qid, fields))
     for qid, answers in intake_map.values.items():
-        question = rulebook.questions.get(qid)
-        if question is None:
+        if qid not in fields:
             add(("values", qid), _("'{id}' is not a field of the rulebook").format(id=qid)
-                + did_you_mean(qid, rulebook.questions))
+                + did_you_mean(qid, fields))
             continue
-        for text, value in answers.items():
-            try:
-                coerce(question, value)
-            except ValueError as error:
-                add(("values", qid, text), f"values: {qid}: '{text}' -> '{value}': {error}")
+        for question in (book.questions[qid] for book in rulebooks if qid in book.questions):
+            for text, value in answers.items():
+                try:
+                    coerce(question, value)
+                except ValueError as error:
+                    add(("values", qid, text), f"values: {qid}: '{text}' -> '{value}': {error}")
     if len(problems) == 1:
         raise ScreenerError(f"{option}: {problems[0]}", exit_code=2)
     if problems:

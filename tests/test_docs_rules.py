@@ -72,10 +72,10 @@ def test_the_threshold_walkthrough_prints_what_the_guide_shows(guide: Path) -> N
     tested = cli("rules", "test", "guide2")
     assert tested.exit_code == 1
     assert tested.stdout.strip().splitlines() == shown_output("screener rules test guide2")
-    diffed = cli("rules", "diff", "guide", "guide2", "--answers", "intake.csv", "--id", "client_id",
+    diffed = cli("rules", "diff", "guide", "guide2", "intake.csv", "--id", "client_id",
                  "--as-of", "2026-01-01")
     assert diffed.exit_code == 0, diffed.output
-    command = "screener rules diff guide guide2 --answers intake.csv --id client_id --as-of 2026-01-01"
+    command = "screener rules diff guide guide2 intake.csv --id client_id --as-of 2026-01-01"
     assert diffed.stdout.strip().splitlines() == shown_output(command)
     updated = cli("rules", "test", "guide2", "--update")
     assert updated.exit_code == 0 and cli("rules", "test", "guide2").exit_code == 0

@@ -54,11 +54,11 @@ def test_usage_errors_in_french_and_english(args: list[str], french: str, englis
 def test_the_usage_line_and_the_help_hint_are_french_too() -> None:
     code, lines = run(["rules", "diff", "old"], FRENCH)
     assert code == 2
-    assert lines == ["Utilisation : screener rules diff [OPTIONS] ANCIEN NOUVEAU",
+    assert lines == ["Utilisation : screener rules diff [OPTIONS] ANCIEN NOUVEAU [ACCUEIL]",
                      "Essayez «\u00a0screener rules diff -h\u00a0» pour obtenir de l'aide.",
                      "Erreur : Il manque l'argument 'NOUVEAU'."]
     code, lines = run(["rules", "diff", "old"], ENGLISH)
-    assert lines == ["Usage: screener rules diff [OPTIONS] OLD NEW", "Try 'screener rules diff -h' for help.",
+    assert lines == ["Usage: screener rules diff [OPTIONS] OLD NEW [INTAKE]", "Try 'screener rules diff -h' for help.",
                      "Error: Missing argument 'NEW'."]
 
 
@@ -104,7 +104,7 @@ def help_first_line(args: list[str], env: dict[str, str]) -> str:
     (["--lang", "fr", "check", "--help"], ENGLISH, "Utilisation : screener check [OPTIONS]"),
     (["--lang", "fr", "check", "--lang", "en", "--help"], ENGLISH, "Usage: screener check [OPTIONS]"),
     (["--lang", "en", "rules", "diff", "--lang", "fr", "--help"], ENGLISH,
-     "Utilisation : screener rules diff [OPTIONS] ANCIEN NOUVEAU"),
+     "Utilisation : screener rules diff [OPTIONS] ANCIEN NOUVEAU [ACCUEIL]"),
 ], ids=["root-fr", "root-fr-equals", "root-en-over-env", "root-to-command", "command-wins", "command-wins-fr"])
 def test_lang_at_the_root_sets_help_and_the_command(args: list[str], env: dict[str, str], first: str) -> None:
     """`screener --lang fr --help` (review7 E): the root takes `--lang` too, for its help and the command

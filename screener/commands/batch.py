@@ -6,12 +6,13 @@ import contextlib
 import functools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Annotated
+from typing import Annotated
 
 import typer
 
 from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
 from screener.commands.help import HelpCommand
+from screener.commands.inputs import EncodingOption, MapOption, SheetOption, check_intake_options, opened_intake
 from screener.errors import ScreenerError
 from screener.i18n import _
 
@@ -39,18 +40,11 @@ def batch(
                                                      help="Also write the run's summary there: a self-contained "
                                                           "HTML page (Markdown when FILE ends in .md).",
                                                      show_default=False)] = None,
-    map_file: Annotated[str | None, typer.Option("--map", metavar="FILE",
-                                                 help="Your form's headers and answers mapped to field ids and "
-                                                      "values (see `screener intake template`).",
-                                                 show_default=False)] = None,
+    map_file: MapOption = None,
     columns: Annotated[str | None, typer.Option("--columns", metavar="FILE", hidden=True,
                                                 help="The older name of --map.", show_default=False)] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", metavar="NAME",
-                                                 help="The input's encoding (default: detected; utf-8, utf-16, "
-                                                      "cp1252, latin-1, ...).", show_default=False)] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME",
-                                              help="The sheet of an .xlsx input (name or number; default: "
-                                                   "the first).", show_default=False)] = None,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
     excel: Annotated[bool, typer.Option("--excel", help="Start the CSV output with a BOM, so Excel on Windows "
                                                         "shows accents right.")] = False,
     results_first: Annotated[bool, typer.Option("--results-first",
@@ -94,13 +88,12 @@ def batch(
     os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1")
     from screener.batch import run_batch
     from screener.compiled import today
-    from screener.csvio import atomic_output, encoding_name
+    from screener.csvio import atomic_output
     from screener.files import is_stream
     from screener.intake import load_intake_map
     from screener.render.batch_summary import render_summary
     from screener.render.console import make_console
     from screener.rulebook import load_rulebook, resolve_rules_path
-    from screener.workbook import is_workbook
 
     if output_format not in ("csv", "jsonl"):
         raise ScreenerError(_("--format: '{value}' is not csv or jsonl").format(value=output_format), exit_code=2)
@@ -112,13 +105,7 @@ def batch(
         if output_format != "csv":
             raise ScreenerError(_("--format jsonl cannot be written to an .xlsx file"), exit_code=2)
         output_format = "xlsx"
-    workbook_input = is_workbook(input)
-    if sheet is not None and not workbook_input:
-        raise ScreenerError(_("--sheet: the input is not an .xlsx workbook"), exit_code=2)
-    if encoding is not None:
-        if workbook_input:
-            raise ScreenerError(_("--encoding: an .xlsx workbook has no text encoding to choose"), exit_code=2)
-        encoding_name(encoding)
+    workbook_input = check_intake_options(input, sheet, encoding)
     day = parse_as_of(as_of) or today()
     if map_file is not None and columns is not None:
         raise ScreenerError(_("--columns is the older name of --map: give one of them"), exit_code=2)
@@ -148,7 +135,8 @@ def batch(
                 from screener.render.letters import LetterWriter
 
                 screen = functools.partial(screen, each_row=LetterWriter(letters, rulebook, day, html=letters_html))
-            with _opened(input, sheet, workbook_input) as (source, size), atomic_output(output, private=False) as sink:
+            with (opened_intake(input, sheet, workbook_input) as (source, size),
+                  atomic_output(output, private=False) as sink):
                 if sys.stderr.isatty() and size is not None and size >= PROGRESS_MIN_BYTES:
                     from rich.progress import Progress
 
@@ -239,20 +227,3 @@ def _interruptible() -> Iterator[None]:
     finally:
         for kind, handler in previous.items():
             signal.signal(kind, handler if handler is not None else signal.SIG_DFL)
-
-
-@contextlib.contextmanager
-def _opened(path: str, sheet: str | None, workbook: bool) -> Iterator[tuple[IO[bytes], int | None]]:
-    """The input as CSV bytes with its size when known: a file or stdin as is, a workbook's sheet as CSV."""
-    from screener.csvio import open_input
-    from screener.workbook import SheetAsCsv
-
-    if not workbook:
-        with open_input(path) as opened:
-            yield opened
-        return
-    stream = SheetAsCsv(path, sheet)
-    try:
-        yield stream, None  # type: ignore[misc]
-    finally:
-        stream.close()

@@ -10,6 +10,7 @@ import typer
 
 from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, long_lived, parse_as_of
 from screener.commands.help import HelpCommand, HelpGroup
+from screener.commands.inputs import EncodingOption, MapOption, SheetOption, check_intake_options, opened_intake
 from screener.errors import ScreenerError
 from screener.i18n import _, ngettext
 
@@ -237,9 +238,16 @@ def rules_diff(
         metavar="OLD", help="The rulebook as it is now (folder).", show_default=False)],
     new: Annotated[Path, typer.Argument(
         metavar="NEW", help="The rulebook with your change (folder).", show_default=False)],
-    answers: Annotated[str, typer.Option("--answers", metavar="FILE", show_default=False,
-                                         help="Intake CSV, read as `screener batch` reads it: one row per person, "
-                                              "headers matched to field ids ignoring case and spaces.")],
+    intake: Annotated[str | None, typer.Argument(
+        metavar="INTAKE", show_default=False,
+        help="Intake CSV or .xlsx, read as `screener batch` reads it: one row per person, headers matched to "
+             "field ids, labels or questions ('-' reads stdin).")] = None,
+    answers: Annotated[str | None, typer.Option("--answers", metavar="FILE", show_default=False,
+                                                help="The intake, given as an option instead (the same as "
+                                                     "INTAKE).")] = None,
+    map_file: MapOption = None,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
     as_of: AsOfOption = None,
     new_as_of: Annotated[str | None, typer.Option("--new-as-of", metavar="DATE", show_default=False,
                                                   help="Apply NEW as of this date instead (e.g. the day a "
@@ -251,8 +259,6 @@ def rules_diff(
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON (causes as data).")] = False,
     html: Annotated[Path | None, typer.Option("--html", metavar="FILE", show_default=False,
                                               help="Also write a report a partner can read in a browser.")] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", metavar="NAME", show_default=False,
-                                                 help="The intake's encoding (default: detected).")] = None,
     lang: LangOption = None,
 ) -> None:
     """Screen the same intake under two rulebooks: whose outcomes or scores change, and why.
@@ -265,21 +271,30 @@ def rules_diff(
     \b
     Examples:
         screener rules init proposal/ && $EDITOR proposal/tables/crs.yaml
-        screener rules diff rules/ proposal/ --answers intake.csv \\
+        screener rules diff rules/ proposal/ intake.csv \\
             --id client_id --html impact.html
-        screener rules diff rules/ rules/ --answers intake.csv \\
+        screener rules diff rules/ proposal/ form.csv --map intake-map.yaml
+        screener rules diff rules/ rules/ intake.csv \\
             --as-of 2025-03-24 --new-as-of 2025-03-25
     """
     from screener.compiled import today
-    from screener.csvio import open_input
     from screener.impact import diff_intake, impact_json
+    from screener.intake import load_intake_map
     from screener.rulebook import load_rulebook
 
+    if intake is not None and answers is not None and intake != answers:
+        raise ScreenerError(_("--answers: the intake is already given as INTAKE; give it once"), exit_code=2)
+    answers = intake or answers
+    if answers is None:
+        raise ScreenerError(_("no intake to compare on: give it after the two rulebooks, like `screener rules diff "
+                              "OLD NEW intake.csv`"), exit_code=2)
+    workbook = check_intake_options(answers, sheet, encoding)
+    intake_map = load_intake_map(map_file) if map_file is not None else None
     old_book, new_book = load_rulebook(old), load_rulebook(new)
     date = parse_as_of(as_of) or today()
     new_date = parse_as_of(new_as_of) or date
-    with open_input(answers) as (stream, _size):
-        impact = diff_intake(old_book, new_book, stream, date, new_date, id_column, limit, encoding)
+    with opened_intake(answers, sheet, workbook) as (stream, _size):
+        impact = diff_intake(old_book, new_book, stream, date, new_date, id_column, limit, encoding, intake_map)
     if html is not None:
         from screener.files import atomic_write
         from screener.render.rules_diff import impact_html

@@ -126,23 +126,22 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
     # undecided routes no answer can open (§13.24): counted with the undecided, never with the closed
     unlisted = sum(p.outcome == "incomplete" and p.id in context.stuck for p in report.pathways.values())
     closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
-    safety = [lead for lead in report.leads if lead.safety]  # never fitted away, in any language or width
-    leads = [lead for lead in report.leads if not lead.safety]
+    leads = guidance.first_leads(report, opened, bool(flags))  # safety ones never fitted away, in any language
     head = guidance.headline(report, goal, stuck=context.stuck)
     for limits in _fits():
         parts: list[RenderableType] = [styled(head)]
         parts += _blocking(flags, others, limits.flag_text)
-        for lead in safety:
+        for lead in leads.safety:
             parts += _lead(lead, with_text=True)
-        now = bool(leads) and not opened and not flags  # nothing open: what to do now comes first
-        if now:
-            parts += _leads_first(leads[0], leads[1:], limits.why)
+        if leads.now is not None:  # nothing open: what to do now comes first
+            parts += _leads_first(leads.now, leads.others, limits.why)
         parts += _open(report, opened, limits)
         parts += _undecided_short(undecided, context, limits.undecided)
-        if not (report.goal_open(goal) or flags or safety or now or limits.last):  # else admissibility or a lead first
+        # else admissibility or a lead comes first
+        if not (report.goal_open(goal) or flags or leads.safety or leads.now or limits.last):
             parts += _change_short(report, context, goal)
-        if leads and limits.undecided and not now:
-            titles = "; ".join(lead.title for lead in leads)
+        if leads.others and limits.undecided and leads.now is None:
+            titles = "; ".join(lead.title for lead in leads.others)
             parts += [Text(""), hang(_("Also worth exploring: "), Text(titles))]
         tail = _tail(report, context, opened, undecided, closed, limits, unlisted)
         if limits.last or count_lines(parts + tail, width) <= SCREEN_LINES:

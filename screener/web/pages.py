@@ -22,7 +22,7 @@ from screener import guidance
 from screener.i18n import N_, _, ngettext, one_line
 from screener.interview import CLOSE, Interview, Progress, Step, goal_of, hint
 from screener.model import Question
-from screener.report import FlagResult, PathwayResult, Report
+from screener.report import FlagResult, LeadResult, PathwayResult, Report
 from screener.rulebook import Rulebook
 
 CSS = """
@@ -52,6 +52,8 @@ summary{cursor:pointer;font-weight:700;color:#0b4f9c}
 .outcome-eligible{color:#146c2e;font-weight:700}
 .stop{color:#b00020;font-weight:700}
 .note{color:#3d3d3d;font-style:italic}
+.lead{border-left:4px solid #0b4f9c;padding-left:.6rem;margin:.75rem 0}
+.lead h2{margin:.25rem 0}
 .converted{border-left:4px solid #146c2e;padding-left:.6rem;margin:.25rem 0 .75rem}
 table{border-collapse:collapse}td,th{border:1px solid #767676;padding:.2rem .5rem;vertical-align:top}
 footer{border-top:1px solid #767676;margin-top:2rem;padding-top:.5rem;color:#3d3d3d;font-size:.95rem}
@@ -240,13 +242,12 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
             parts.append("<ul>" + "".join(
                 f'<li><span class="stop">{esc(stop if flag.severity == "serious" else marked(flag))}'
                 f'</span> <strong>{esc(flag.title)}</strong>. {esc(flag.text)}</li>' for flag in ranked) + "</ul>")
-        now = None
-        if head.now:  # "What you can do now:" comes before any route, as in the terminal
-            now = next((lead for lead in report.leads if not lead.safety), report.leads[0])
-            steps = "".join(f"<li>{esc(one_line(step.text))}</li>" for step in now.next_steps[:1])
-            parts.append(f"<h2>{esc(now.title)}</h2><p>{esc(one_line(now.text))}</p>"
-                         + (f"<ol>{steps}</ol>" if steps else ""))
         opened = guidance.realistic_order(report, goal=goal)
+        leads = guidance.first_leads(report, opened, any(flag.severity == "serious" for flag in report.flags))
+        parts += [_lead(lead) for lead in leads.safety]  # the safe advice first, whole, with its links (§13.21)
+        parts += [_goal_closed(interview, p) for p in guidance.goal_closed(report, goal)]
+        if leads.now is not None:
+            parts.append(_lead(leads.now))
         if opened:
             title = _("Open to you, best option first:") if len(opened) > 1 else _("Open to you:")
             parts.append(f"<h2>{esc(title.rstrip(':').rstrip())}</h2><ol>" + "".join(_open(report, p) for p in opened)
@@ -264,9 +265,8 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
                             "Closed: {count} routes (the details below say why).",
                             len(closed)).format(count=len(closed))
             parts.append(f"<p>{esc(line)}</p>")
-        others = [lead for lead in report.leads if not (head.now and lead is now)]
-        if others:
-            parts.append("<p>" + esc(_("Also worth exploring: ") + "; ".join(lead.title for lead in others))
+        if leads.others:
+            parts.append("<p>" + esc(_("Also worth exploring: ") + "; ".join(lead.title for lead in leads.others))
                          + "</p>")
     for warning in report.warnings:
         parts.append(f"<p><strong>{esc(_('Check your answers: ').rstrip())}</strong> {esc(warning.title)}</p>")
@@ -285,6 +285,31 @@ def _open(report: Report, pathway: PathwayResult) -> str:
     first = (f"<p><strong>{esc(step_label)}</strong> {esc(one_line(pathway.next_steps[0].text))}</p>"
              if pathway.next_steps else "")
     return f'<li><span class="outcome-eligible">{esc(pathway.title)}</span><p>{esc(why)}</p>{first}</li>'
+
+
+def _lead(lead: LeadResult) -> str:
+    """A lead whole, as the terminal's first screen shows it: its title, its text (for a person at risk, the
+    safe advice) and its steps, each with its link."""
+    steps = "".join(f"<li>{esc(one_line(step.text))}{_link(step.url)}</li>" for step in lead.next_steps)
+    return (f'<section class="lead"><h2>{esc(lead.title)}</h2><p>{esc(one_line(lead.text))}</p>'
+            f'{"<ol>" + steps + "</ol>" if steps else ""}</section>')
+
+
+def _link(url: str | None) -> str:
+    """A web address as a link (only http and https: a rule file never makes a page run anything)."""
+    if not url:
+        return ""
+    if not url.startswith(("https://", "http://")):
+        return f" {esc(url)}"
+    return f' <a href="{esc(url)}">{esc(url)}</a>'
+
+
+def _goal_closed(interview: Interview, pathway: PathwayResult) -> str:
+    """A route of the person's goal that is closed, and what it needs (the terminal's one-line reason)."""
+    from screener.render.verdict import reason  # the verdict screen's wording (a pure function)
+
+    closed = _("{title}: closed on these answers.").format(title=pathway.title)
+    return f"<p><strong>{esc(closed)}</strong> {esc(reason(pathway, interview.rulebook.questions))}</p>"
 
 
 def _steps(pathway: PathwayResult) -> str:
