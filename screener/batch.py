@@ -123,14 +123,18 @@ def match_columns(
 
     A header names a field when it is the field's id, label or question text, ignoring case, accents,
     punctuation and spacing (`English CLB Reading`, `How old are you today?`); `column_map` (the map's
-    `columns:`) names a firm's own headers first. Field ids in the map are checked by `check_map`.
+    `columns:`) names a firm's own headers first. Field ids in the map are checked by `check_map`. A
+    question several fields share is read as one of them when its neighbours decide it (`decided_by_neighbours`).
     """
-    wanted = header_fields(rulebook)
+    wanted, shared = header_fields(rulebook), shared_headers(rulebook)
     renamed = {label_key(name): target for name, target in (column_map or {}).items()}
     found: dict[str, int] = {}
+    undecided: list[int] = []  # columns headed with a question several fields share
     for index, name in enumerate(header):
         key = label_key(name)
         qid: str | None = renamed.get(key) or wanted.get(key)
+        if qid is None and key in shared:
+            undecided.append(index)
         if qid is None or qid not in rulebook.questions:  # (a map may name a field only the other rulebook has)
             continue
         if qid in found:
@@ -139,26 +143,65 @@ def match_columns(
         found[qid] = index
     if not found and any(name.strip() for name in header):
         raise no_field_matches(header, rulebook)
+    found.update(decided_by_neighbours(header, rulebook, found, undecided, shared))
     missing = [qid for qid in rulebook.questions if qid not in found and not _gate_answered(rulebook, qid, found)]
     return found, missing
 
 
-def ambiguous_columns(header: list[str], rulebook: Rulebook, column_map: Mapping[str, str] | None = None,
-                      map_option: str = "--map") -> list[str]:
-    """One warning per column whose header is the label or question of several fields and that the map
-    does not name: it is read as none of them, so say which fields it could be and how to name it."""
+def decided_by_neighbours(header: list[str], rulebook: Rulebook, found: Mapping[str, int], undecided: list[int],
+                          shared: Mapping[str, list[str]]) -> dict[str, int]:
+    """Field id -> column, for the columns of `undecided` (headed with a question several fields share:
+    "What was your listening score on that test?") that their neighbours decide.
+
+    The anchor is the first column to the left that is not one of `undecided` (so four score columns in a
+    row share it), when it is read as a field (`english_test`, or a score already named as English). The
+    column is read as the one candidate field asked only after the anchor, or after what the anchor is
+    asked after (its `relevant_if` reads it: the English scores read `english_test`, the French ones
+    `french_test`). No such anchor, no candidate or two, a field another column holds or that two
+    columns would get: the column stays unread, and `ambiguous_columns` says so.
+    """
+    at = {index: qid for qid, index in found.items()}
+    skipped = set(undecided)
+    picked: dict[str, list[int]] = {}
+    for index in undecided:
+        left = index - 1
+        while left in skipped:
+            left -= 1
+        anchor = at.get(left)
+        if anchor is None:
+            continue
+        after = {anchor, *_asked_after(rulebook, anchor)}
+        fits = [qid for qid in shared[label_key(header[index])]
+                if qid not in found and after & _asked_after(rulebook, qid)]
+        if len(fits) == 1:
+            picked.setdefault(fits[0], []).append(index)
+    return {qid: columns[0] for qid, columns in picked.items() if len(columns) == 1}
+
+
+def _asked_after(rulebook: Rulebook, question_id: str) -> frozenset[str]:
+    """The names a question's `relevant_if` reads: the answers it is asked after."""
+    rule = rulebook.rules.questions.get(question_id)
+    return rule.relevant_if.names if rule is not None and rule.relevant_if is not None else frozenset()
+
+
+def ambiguous_columns(header: list[str], rulebook: Rulebook, found: Mapping[str, int],
+                      column_map: Mapping[str, str] | None = None, map_option: str = "--map") -> list[str]:
+    """One warning per column whose header is the label or question of several fields, that the map does
+    not name and its neighbours do not decide: it is read as none of them, so say which fields it could
+    be and how to name it."""
     shared = shared_headers(rulebook)
     renamed = {label_key(name) for name in (column_map or {})}
-    found: list[str] = []
-    for name in header:
+    read = set(found.values())
+    lines: list[str] = []
+    for index, name in enumerate(header):
         key = label_key(name)
-        if key not in shared or key in renamed:
+        if key not in shared or key in renamed or index in read:
             continue
-        found.append(_("column '{header}' is the question of {count} fields ({fields}), so it is not read: "
-                       "rename it to the field id it holds, or name it in {option} (columns: '{header}': "
-                       "FIELD_ID)").format(header=_clip(name), count=len(shared[key]), fields=", ".join(shared[key]),
-                                           option=map_option))
-    return found
+        lines.append(_("column '{header}' is the question of {count} fields ({fields}), so it is not read: "
+                             "rename it to the field id it holds, or name it in {option} (columns: '{header}': "
+                             "FIELD_ID)").format(header=_clip(name), count=len(shared[key]),
+                                                 fields=", ".join(shared[key]), option=map_option))
+    return lines
 
 
 @dataclass
@@ -177,7 +220,7 @@ def read_header(header: list[str], rulebook: Rulebook, intake_map: IntakeMap, ma
     headers = {label_key(name) for name in header}
     warnings = [_("{option}: the input has no column '{name}'").format(option=map_option, name=name)
                 + did_you_mean(name, header) for name in intake_map.columns if label_key(name) not in headers]
-    warnings += ambiguous_columns(header, rulebook, intake_map.columns, map_option)
+    warnings += ambiguous_columns(header, rulebook, found, intake_map.columns, map_option)
     return Header(found, missing, warnings)
 
 

@@ -225,12 +225,26 @@ class Waiting:
         self.keys = keys
         self.columns = [key.meta.output_name() for key in keys]
         self.known: dict[tuple[int, ...], str] = {}  # texts of keys seen in earlier blocks (bounded)
+        # per key column and bit: the count holding that bit (its shift, its mask, its place in `layout`)
+        self.fields: list[list[tuple[int, int, int]]] = [[(0, 0, -1)] * WORD for _ in self.columns]
+        for index, (_, column, shift, bits) in enumerate(layout):
+            for bit in range(shift, shift + bits):
+                self.fields[column][bit] = (shift, (1 << bits) - 1, index)
 
     def text(self, words: tuple[int, ...]) -> str:
-        """Questions by count (descending), then interview order (the layout's order), `;`-joined."""
-        counted = [(-((words[column] >> shift) & ((1 << bits) - 1)), index, qid)
-                   for index, (qid, column, shift, bits) in enumerate(self.layout)]
-        return ";".join(qid for count, _, qid in sorted(counted) if count)
+        """Questions by count (descending), then interview order (the layout's order), `;`-joined.
+
+        Visits only the counts that are not zero (a few of the ~70), found by their lowest set bit: every
+        distinct key of a run is read here once (~8% of the rows of an intake whose rows all differ)."""
+        counted: list[tuple[int, int]] = []
+        for column, value in enumerate(words):
+            fields = self.fields[column]
+            while value:
+                shift, mask, index = fields[(value & -value).bit_length() - 1]
+                counted.append((-((value >> shift) & mask), index))
+                value &= ~(mask << shift)
+        counted.sort()
+        return ";".join(self.layout[index][0] for _, index in counted)
 
     def cells(self, frame: pl.DataFrame) -> pl.Series:
         """The `missing` column of `frame` (which holds the key columns): each distinct key joined once."""

@@ -408,7 +408,10 @@ type names, the CSV header and the map's keys are the same in both languages.
 - A header matches a field when it is the field id, the field's label or its question text, in English
   or French, ignoring case, accents, punctuation and spacing (`English CLB Reading`, `How old are you
   today?`, `Quel âge avez-vous aujourd'hui?`). Other headers are named in a map (`--map
-  intake-map.yaml`, `columns:` section).
+  intake-map.yaml`, `columns:` section). A question two fields share (`What was your listening score
+  on that test?`, English and French) is read as the score of the test in the column to its left
+  (`english_test`, `french_test`, or a score column already read), the four scores in any order;
+  with anything else to its left it is not read, and a warning says so.
 - Answers: the values below, or the labels the interview shows in English or French (`Single (never
   married, ...)`, `British Columbia`, `Colombie-Britannique`, `Québec`), ignoring case and accents. A
   form's own wording is named in the map (`values:` section). An empty cell is *unknown*, never "no": a

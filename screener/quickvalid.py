@@ -22,6 +22,7 @@ import datetime as dt
 import functools
 import inspect
 import math
+import operator
 import re
 import types
 from collections.abc import Callable
@@ -156,17 +157,18 @@ def _before(func: Callable[[Any], Any], check: Check) -> Check:
     return check_before
 
 
-def _checker(annotation: Any, metadata: list[Any], strip: bool, build: bool) -> Check:
+def _checker(annotation: Any, metadata: list[Any], strip: bool, build: bool,
+             limits: dict[str, Any] | None = None) -> Check:
     """The check of one value of type `annotation` with pydantic's `metadata` (constraints, validators)."""
     while get_origin(annotation) is Annotated:
         metadata = [*annotation.__metadata__, *metadata]
         annotation = annotation.__origin__
     befores: list[Callable[[Any], Any]] = []
-    limits: list[Callable[[Any], bool]] = []
-    pattern: re.Pattern[str] | None = None
+    limits = dict(limits or {})
     pending = list(metadata)
     while pending:
         item = pending.pop(0)
+        found: dict[str, Any] = {}
         if isinstance(item, BeforeValidator) and _one_argument(item.func):
             befores.insert(0, item.func)  # type: ignore[arg-type]  # pydantic runs the last one first
         elif isinstance(item, FieldInfo):
@@ -175,73 +177,62 @@ def _checker(annotation: Any, metadata: list[Any], strip: bool, build: bool) -> 
             if any(getattr(item, option) is not None
                    for option in ("strip_whitespace", "to_upper", "to_lower", "strict", "ascii_only")):
                 return _unsure
-            if item.min_length is not None:
-                pending.append(annotated_types.MinLen(item.min_length))
-            if item.max_length is not None:
-                pending.append(annotated_types.MaxLen(item.max_length))
-            if item.pattern is not None:
-                if not isinstance(item.pattern, str) or pattern is not None:
-                    return _unsure
-                pattern = re.compile(item.pattern)
+            found = {name: getattr(item, name) for name in ("min_length", "max_length", "pattern")
+                     if getattr(item, name) is not None}
         elif type(item) in _LIMITS:
-            limits.append(_LIMITS[type(item)](item))
+            found = {_LIMITS[type(item)]: getattr(item, _LIMITS[type(item)])}
         else:
             return _unsure
-    check = _plain_checker(annotation, strip, build, bool(limits) or pattern is not None)
-    if limits or pattern is not None:
-        check = _limited(check, limits, pattern)
+        if found.keys() & limits.keys():
+            return _unsure  # the same limit twice: which one pydantic keeps is its own business
+        limits.update(found)
+    check = _plain_checker(annotation, strip, build, limits)
     for func in befores:
         check = _before(func, check)
     return check
 
 
-_LIMITS: dict[type, Callable[[Any], Callable[[Any], bool]]] = {
-    annotated_types.MinLen: lambda c: lambda value: len(value) >= c.min_length,
-    annotated_types.MaxLen: lambda c: lambda value: len(value) <= c.max_length,
-    annotated_types.Gt: lambda c: lambda value: value > c.gt,
-    annotated_types.Ge: lambda c: lambda value: value >= c.ge,
-    annotated_types.Lt: lambda c: lambda value: value < c.lt,
-    annotated_types.Le: lambda c: lambda value: value <= c.le,
-}
+_LIMITS = {annotated_types.MinLen: "min_length", annotated_types.MaxLen: "max_length", annotated_types.Gt: "gt",
+           annotated_types.Ge: "ge", annotated_types.Lt: "lt", annotated_types.Le: "le"}
+_LENGTHS = frozenset(("min_length", "max_length"))
+_BOUNDS = frozenset(("gt", "ge", "lt", "le"))
 
 
-def _limited(check: Check, limits: list[Callable[[Any], bool]], pattern: re.Pattern[str] | None) -> Check:
-    def check_limited(value: Any) -> Any:
-        found = check(value)
-        if found is None:  # `x: float | None = Field(gt=0)`: the limits are the number's, None passes
-            return None
-        if pattern is not None and (type(found) is not str or found.endswith("\n") or not pattern.search(found)):
-            raise _Unsure  # pydantic's regex: `$` is the text's end only, never before a last newline
-        try:
-            if all(limit(found) for limit in limits):
-                return found
-        except TypeError:
-            pass
-        raise _Unsure
-
-    return check_limited
-
-
-def _plain_checker(annotation: Any, strip: bool, build: bool, limited: bool) -> Check:
-    """The check of a bare type (no `Annotated`)."""
+def _plain_checker(annotation: Any, strip: bool, build: bool, limits: dict[str, Any]) -> Check:
+    """The check of a bare type (no `Annotated`) within `limits` (min_length, gt, pattern...)."""
     origin = get_origin(annotation)
+    kinds = limits.keys()
     if origin is Union or origin is types.UnionType:
         members = get_args(annotation)
         others = [member for member in members if member is not type(None)]
-        if len(others) == 1 and len(members) == 2:  # `X | None`
-            inner = _checker(others[0], [], strip, build)
+        if len(others) == 1 and len(members) == 2:  # `X | None`: the limits are X's (`Field(gt=0)`)
+            inner = _checker(others[0], [], strip, build, limits)
             return lambda value: None if value is None else inner(value)
-        if limited:
+        if limits:
             return _unsure  # where pydantic puts a union's limits: not needed here
-        return _union([(_exact(member), _checker(member, [], strip, build)) for member in members])
+        return _union([(_exact_type(member), _checker(member, [], strip, build)) for member in members])
     if annotation is str:
-        return _text_check(strip)
+        if kinds - _LENGTHS - {"pattern"}:
+            return _unsure
+        pattern = limits.get("pattern")
+        if pattern is not None and not isinstance(pattern, str):
+            return _unsure
+        return _text_check(strip, limits.get("min_length"), limits.get("max_length"),
+                           None if pattern is None else re.compile(pattern))
+    if annotation is int or annotation is float:
+        if kinds - _BOUNDS:
+            return _unsure
+        return _number_check(annotation, build, [(name, limits[name]) for name in ("gt", "ge", "lt", "le")
+                                                 if name in limits])
+    if origin is list:
+        if kinds - _LENGTHS:
+            return _unsure
+        (item,) = get_args(annotation) or (Any,)
+        return _list_check(_checker(item, [], strip, build), limits.get("min_length"), limits.get("max_length"))
+    if limits:
+        return _unsure
     if annotation is bool:
         return _typed(bool)
-    if annotation is int:
-        return _typed(int)
-    if annotation is float:
-        return _number_check(build)
     if annotation is dt.date:
         return _typed(dt.date) if build else _date_text
     if annotation is type(None) or annotation is None:
@@ -252,16 +243,23 @@ def _plain_checker(annotation: Any, strip: bool, build: bool, limited: bool) -> 
             return _unsure
         choices = frozenset(allowed)
         return lambda value: value if type(value) is str and value in choices else _unsure(value)
-    if origin is list:
-        (item,) = get_args(annotation) or (Any,)
-        inner = _checker(item, [], strip, build)
-        return lambda value: [inner(element) for element in value] if isinstance(value, list) else _unsure(value)
     if origin is dict:
         key_type, value_type = get_args(annotation) or (Any, Any)
         return _mapping(_checker(key_type, [], strip, build), _checker(value_type, [], strip, build))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return lambda value: _model_check(annotation, build)(value)
     return _unsure
+
+
+def _list_check(item: Check, shortest: int | None, longest: int | None) -> Check:
+    def check_list(value: Any) -> Any:
+        if not isinstance(value, list):
+            raise _Unsure
+        if (shortest is not None and len(value) < shortest) or (longest is not None and len(value) > longest):
+            raise _Unsure
+        return [item(element) for element in value]
+
+    return check_list
 
 
 def _mapping(key_check: Check, value_check: Check) -> Check:
@@ -292,62 +290,85 @@ def _date_text(value: Any) -> Any:
     return value.isoformat()
 
 
-def _text_check(strip: bool) -> Check:
+def _text_check(strip: bool, shortest: int | None, longest: int | None, pattern: re.Pattern[str] | None) -> Check:
     def check_text(value: Any) -> Any:
         if type(value) is not str:
             raise _Unsure
         if strip:
-            # Python's strip() and pydantic's agree on these; any other space at an end is pydantic's to read
-            value = value.strip(" \t\n\r")
-            if value[:1].isspace() or value[-1:].isspace():
+            stripped = value.strip()
+            # pydantic strips Unicode's white space, Python's strip() a little more: past spaces, tabs and line
+            # ends, which of the two is right is pydantic's to say
+            if len(stripped) != len(value) and value.strip(" \t\n\r") != stripped:
                 raise _Unsure
+            value = stripped
+        if (shortest is not None and len(value) < shortest) or (longest is not None and len(value) > longest):
+            raise _Unsure
+        if pattern is not None and (value.endswith("\n") or not pattern.search(value)):
+            raise _Unsure  # pydantic's regex: `$` is the text's end only, never before a last newline
         return value
 
     return check_text
 
 
-def _number_check(build: bool) -> Check:
+def _number_check(kind: type, build: bool, bounds: list[tuple[str, Any]]) -> Check:
+    """An int field takes an int; a float field an int (as a float) or a float."""
+    compare = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
+    tests = [(compare[name], bound) for name, bound in bounds]
+
     def check_number(value: Any) -> Any:
-        kind = type(value)
-        if kind is int:
+        found = type(value)
+        if found is not kind:
+            if kind is not float or found is not int:
+                raise _Unsure
             try:
                 value = float(value)
             except OverflowError:
                 raise _Unsure from None
-        elif kind is not float:
-            raise _Unsure
-        if not build and not math.isfinite(value):
+        if kind is float and not build and not math.isfinite(value):
             raise _Unsure  # the JSON dump writes infinities its own way
+        for test, bound in tests:
+            try:
+                if not test(value, bound):
+                    raise _Unsure
+            except TypeError:
+                raise _Unsure from None
         return value
 
     return check_number
 
 
-def _exact(member: Any) -> Callable[[Any], bool]:
-    """Whether a value is exactly of a union member's type, as pydantic's "smart" unions prefer it."""
+def _exact_type(member: Any) -> type | None:
+    """The type a value must be exactly of for a union member to take it as it is, as pydantic's "smart"
+    unions prefer (None: none, the member converts)."""
     while get_origin(member) is Annotated:
         member = member.__origin__
-    if member in (str, int, float, bool, dt.date):
-        return lambda value: type(value) is member
-    if member is type(None):
-        return lambda value: value is None
+    if member in (str, int, float, bool, dt.date, type(None)):
+        return member  # type: ignore[no-any-return]
     if get_origin(member) is Literal:
-        return lambda value: type(value) is str
-    return lambda value: False
+        return str
+    return None
 
 
-def _union(members: list[tuple[Callable[[Any], bool], Check]]) -> Check:
+def _union(members: list[tuple[type | None, Check]]) -> Check:
     """A value one member takes exactly (or, failing that, the one member that takes it at all)."""
+    kinds = [kind for kind, _check in members if kind is not None]
+    only = {kind: check for kind, check in members if kind is not None and kinds.count(kind) == 1}
 
     def check_union(value: Any) -> Any:
+        check = only.get(type(value))
+        if check is not None:  # the one member of the value's own type: it wins if it takes the value
+            try:
+                return check(value)
+            except _Unsure:
+                pass
         exact: list[Any] = []
         loose: list[Any] = []
-        for is_exact, check in members:
+        for kind, check in members:
             try:
                 found = check(value)
             except _Unsure:
                 continue
-            (exact if is_exact(value) else loose).append(found)
+            (exact if kind is type(value) else loose).append(found)
         if len(exact) == 1:
             return exact[0]
         if not exact and len(loose) == 1:

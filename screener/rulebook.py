@@ -74,11 +74,11 @@ from screener.source import (
     LocatedList,
     Position,
     YamlSyntaxError,
+    decode_text,
     load_yaml_file,
     load_yaml_text,
     position_of,
     read_file_bytes,
-    read_file_text,
 )
 from screener.suggest import closest, did_you_mean
 from screener.translations import (
@@ -428,14 +428,28 @@ class RulebookLoader:
         self.indices: dict[tuple[str, str], list[int]] = {}  # (file, section) -> file index of each valid item
         self.load_warnings: list[LoadError] = []
         self.translation_entries: list[tuple[Path, str]] = []  # (path, display name) of each *.xx.yaml
+        self.listed: list[tuple[Path, str | None]] | None = None  # the rule folder's files, as read
+        self.file_bytes: dict[Path, bytes] = {}  # what each file held when read: its content hash needs no second read
 
     def error(self, position: Position, message: str) -> None:
         self.errors.append(LoadError(position, message))
 
+    def read_text(self, path: Path, name: str) -> str:
+        """`read_file_text`, keeping the bytes for the content hash (`read_hash`)."""
+        data = self.file_bytes[path] = read_file_bytes(path, name)
+        return decode_text(data, name)
+
+    def read_hash(self) -> str:
+        """`content_hash(self.root)` from the bytes this load read, when it read every file (a clean load does)."""
+        entries = self.listed
+        if entries is None or any(problem is not None or path not in self.file_bytes for path, problem in entries):
+            return content_hash(self.root)
+        return _entries_hash(self.root, entries, self.file_bytes)
+
     # -- reading and schema validation
 
     def read_files(self) -> list[tuple[str, RuleFile]]:
-        entries = _rule_entries(self.root)
+        entries = self.listed = _rule_entries(self.root)
         if not entries:
             self.error(Position(str(self.root), 1, 1), _("no rule files (*.yaml) found in this folder"))
         parsed: list[tuple[str, RuleFile]] = []
@@ -448,7 +462,7 @@ class RulebookLoader:
                 self.translation_entries.append((path, name))
                 continue
             try:
-                text = read_file_text(path, name)
+                text = self.read_text(path, name)
                 self.lines[name] = text.splitlines()
                 data = load_yaml_text(text, name)
             except (YamlSyntaxError, DuplicateKeyError) as exc:
@@ -474,7 +488,7 @@ class RulebookLoader:
             lang = translation_language(path.name)
             assert lang is not None
             try:
-                text = read_file_text(path, name)
+                text = self.read_text(path, name)
                 self.lines[name] = text.splitlines()
                 data = load_yaml_text(text, name)
             except (YamlSyntaxError, DuplicateKeyError) as exc:
@@ -859,7 +873,7 @@ class RulebookLoader:
         return Rulebook(
             path=self.root, info=info, topics=topics, questions=questions, derived=derived, tables=tables,
             scores=scores, pathways=pathways, flags=flags, rules=rules, graph=build_graph(rules, questions, order),
-            types=types, review_items=review, content_hash=self.rules_hash or content_hash(self.root),
+            types=types, review_items=review, content_hash=self.rules_hash or self.read_hash(),
             implied=implied, warnings=self.warnings_found(items, rules),
             leads=leads, answer_warnings=answer_warnings, translations=translations,
         )
@@ -1702,14 +1716,16 @@ def cases_hash(root: Path) -> str:
     return _entries_hash(root, yaml_entries(tests) if tests.is_dir() else [])
 
 
-def _entries_hash(root: Path, entries: list[tuple[Path, str | None]]) -> str:
+def _entries_hash(root: Path, entries: list[tuple[Path, str | None]], read: Mapping[Path, bytes] | None = None) -> str:
+    """The hash of the files' names and bytes (those in `read` as read there, the others read now)."""
     digest = hashlib.sha256()
     for path, problem in entries:
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         try:
             if problem is not None:
                 raise YamlSyntaxError(Position(str(path), 1, 1), problem)
-            digest.update(read_file_bytes(path, str(path)))
+            data = read.get(path) if read is not None else None
+            digest.update(data if data is not None else read_file_bytes(path, str(path)))
         except YamlSyntaxError as error:
             digest.update(b"\0unreadable: " + error.message.encode() + b"\0")
     return digest.hexdigest()[:16]

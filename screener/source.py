@@ -16,13 +16,13 @@ like 2020-13-45, an integer of thousands of digits), the error has a file and li
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from screener.i18n import N_, _, format_number
 
@@ -38,9 +38,9 @@ MAX_NESTING = 100
 """Most lists and mappings inside one another."""
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
-    """A place in a file, 1-based as editors show it."""
+class Position(NamedTuple):
+    """A place in a file, 1-based as editors show it (a named tuple: reading a file makes thousands, and a
+    tuple is made in half the time of a frozen dataclass)."""
 
     file: str
     line: int
@@ -78,6 +78,9 @@ def safe_loader_class() -> type[yaml.SafeLoader]:
 
     class Loader(base):  # type: ignore[valid-type,misc]
         filename = ""
+        # A plain scalar the resolvers read (a number, a date, true): its text -> (tag, value), for `_from_events`.
+        # The same few hundred appear thousands of times in a rulebook; every such value is immutable.
+        plain_values: ClassVar[dict[str, tuple[str, Any]]] = {}
 
         def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
             """PyYAML's constructors raise plain ValueErrors (bad dates, huge integers): give them a place."""
@@ -168,6 +171,7 @@ def _from_events(loader: Any, filename: str) -> Any:
     end_events = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     STR = "tag:yaml.org,2002:str"
     resolvers = loader.yaml_implicit_resolvers
+    plain_values = loader.plain_values
     get = loader.get_event
     get()  # the stream's start
     event = get()
@@ -187,10 +191,18 @@ def _from_events(loader: Any, filename: str) -> Any:
             if event.tag is not None or event.anchor in anchors:
                 raise _Unusual
             text = event.value
-            tag = (loader.resolve(yaml.ScalarNode, text, event.implicit)
-                   if event.implicit[0] and resolvers.get(text[0] if text else "") else STR)
-            value = text if tag == STR else loader.construct_object(
-                yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style))
+            if event.implicit[0] and resolvers.get(text[0] if text else ""):
+                known = plain_values.get(text)
+                if known is None:
+                    tag = loader.resolve(yaml.ScalarNode, text, event.implicit)
+                    value = text if tag == STR else loader.construct_object(
+                        yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style))
+                    if type(value) in _IMMUTABLE and len(text) <= 40 and len(plain_values) < 10_000:
+                        plain_values[text] = tag, value
+                else:
+                    tag, value = known
+            else:
+                tag, value = STR, text
             mark = event.start_mark
             if event.anchor is not None:
                 anchors[event.anchor] = value, mark
@@ -257,6 +269,7 @@ def _from_events(loader: Any, filename: str) -> Any:
 
 
 _NO_KEY: Any = object()
+_IMMUTABLE = frozenset((str, int, float, bool, type(None), dt.date, dt.datetime))
 
 
 def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoader] | None = None) -> Any:
@@ -524,8 +537,13 @@ def read_file_bytes(path: Path, display_name: str) -> bytes:
 
 def read_file_text(path: Path, display_name: str) -> str:
     """`read_file_bytes` as UTF-8 text."""
+    return decode_text(read_file_bytes(path, display_name), display_name)
+
+
+def decode_text(data: bytes, display_name: str) -> str:
+    """A file's bytes as UTF-8 text, or YamlSyntaxError at its start."""
     try:
-        return read_file_bytes(path, display_name).decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise YamlSyntaxError(Position(display_name, 1, 1),
                               _("not UTF-8 text ({reason})").format(reason=exc.reason)) from None

@@ -629,7 +629,7 @@ def test_a_question_two_fields_share_is_warned_about_never_dropped_in_silence(tm
     fields it could be and how to name it; a map that names it reads it and the warning goes."""
     question = "What was your listening score on that test?"
     source, target = tmp_path / "form.csv", tmp_path / "out.csv"
-    source.write_text(f'age,english_test,"{question}"\n31,ielts_general,7.5\n', encoding="utf-8")
+    source.write_text(f'age,"{question}",english_test\n31,7.5,ielts_general\n', encoding="utf-8")  # undecided
     result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat()])
     assert result.exit_code == 0, result.stderr
     line = next(line for line in result.stderr.splitlines() if question in line)

@@ -213,3 +213,25 @@ def test_unused_questions_derived_values_and_tables_are_warnings(tmp_path: Path)
 
 def test_the_shipped_rulebook_has_nothing_unused() -> None:
     assert load_rulebook(Path(__file__).parent.parent / "rules").warnings == []
+
+
+def test_a_load_reads_each_file_once_and_hashes_the_bytes_it_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rulebook's content hash is `content_hash` of its folder, computed from the bytes the load read (each
+    rule and translation file is opened once, not read again to be hashed)."""
+    from collections import Counter
+
+    import screener.rulebook as rulebook
+
+    rules = Path(__file__).parent.parent / "rules"
+    reads: Counter[Path] = Counter()
+    original = rulebook.read_file_bytes
+
+    def counted(path: Path, name: str) -> bytes:
+        reads[path] += 1
+        return original(path, name)
+
+    monkeypatch.setattr(rulebook, "read_file_bytes", counted)
+    loaded = load_rulebook(rules)
+    assert len(reads) == len(rulebook.rule_files(rules)) + len(rulebook.translation_files(rules))
+    assert set(reads.values()) == {1}
+    assert loaded.content_hash == rulebook.content_hash(rules)
