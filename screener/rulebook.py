@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from screener import dated
+from screener import dated, stated
 from screener import expressions as ex
 from screener.compiled import (
     CategoryRule,
@@ -99,7 +99,7 @@ if TYPE_CHECKING:
 
 TESTS_FOLDER = "tests"
 M = TypeVar("M", bound=BaseModel)
-PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+PLACEHOLDER = stated.PLACEHOLDER
 EXPRESSION_KEYS = frozenset(("when", "relevant_if", "expr", "points", "condition", "actual", "only_if"))
 """The keys whose values are expressions (`model.Expression`), wherever they appear."""
 
@@ -430,6 +430,7 @@ class RulebookLoader:
         self.translation_entries: list[tuple[Path, str]] = []  # (path, display name) of each *.xx.yaml
         self.listed: list[tuple[Path, str | None]] | None = None  # the rule folder's files, as read
         self.file_bytes: dict[Path, bytes] = {}  # what each file held when read: its content hash needs no second read
+        self.parsed: dict[str, ex.Node] = {}  # each expression text's tree (a third of a rulebook's are repeats)
 
     def error(self, position: Position, message: str) -> None:
         self.errors.append(LoadError(position, message))
@@ -592,11 +593,13 @@ class RulebookLoader:
 
     def compile(self, source: str, file: str, path: tuple[int | str, ...]) -> Compiled | None:
         position = self.position(file, path)
-        try:
-            node = ex.parse(source)
-        except ex.ExpressionError as exc:
-            self.error(self.at_offset(position, source, exc.offset), _parse_advice(exc.message))
-            return None
+        node = self.parsed.get(source)
+        if node is None:  # a tree is immutable: the same text shares one
+            try:
+                node = self.parsed[source] = ex.parse(source)
+            except ex.ExpressionError as exc:
+                self.error(self.at_offset(position, source, exc.offset), _parse_advice(exc.message))
+                return None
         return Compiled(node, source, position)
 
     def at_offset(self, position: Position, source: str, offset: int) -> Position:
@@ -787,7 +790,7 @@ class RulebookLoader:
                 text = template(requirement.text, file, (*rpath, "text"))
                 if condition is not None:
                     requirements.append(RequirementRule(requirement, condition, text, actual, advice, needed))
-                    self.check_text_numbers(requirement, condition, file, rpath)
+                    self.check_text_numbers(requirement, condition, rules, file, rpath)
             steps = []
             for index, step in enumerate(pathway.next_steps):
                 spath = (*path, "next_steps", index)
@@ -912,6 +915,7 @@ class RulebookLoader:
     def warnings_found(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
                        rules: Rules) -> list[LoadError]:
         """Every warning of a clean load: what nothing reads, then what the checks noted on the way."""
+        self.check_stated_numbers(items, rules)
         return self.unused(items, rules) + self.load_warnings + self.stale_needed(items, rules)
 
     def stale_needed(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
@@ -920,8 +924,10 @@ class RulebookLoader:
 
         `needed: "≥ 67"` beside `condition: fsw_selection_grid` goes stale when the derived value becomes
         `fsw_points >= 70`: `rules diff` would then explain a flip with the old number. The condition's
-        numbers are its literals, those of the derived values it reads (every version), digits in the
-        names it reads (`canadian_work_years_last_3`), and the cells of any table it looks up.
+        numbers are its literals, those of the derived values it reads (the version of the day), digits in the
+        names it reads (`canadian_work_years_last_3`), and the cells of any table it looks up, on each day
+        the versions of those derived values change (`stated.days`): a version from 2027-02-01 that compares
+        with 70 leaves "≥ 67" stale from that day.
         """
         tables = {tid: entry[0] for tid, entry in items["tables"].items()}
         found = []
@@ -932,15 +938,22 @@ class RulebookLoader:
                 rule = compiled.get(id(requirement))
                 if rule is None or requirement.needed is None or isinstance(requirement.needed, bool):
                     continue
-                said = (_text_numbers(requirement.needed, _AMOUNT) if isinstance(requirement.needed, str)
+                said = (stated.text_numbers(requirement.needed, stated.AMOUNT) if isinstance(requirement.needed, str)
                         else [requirement.needed])
-                used = _numbers_used(rule.condition.node, rules, tables)
-                missing = [number for number in said if not any(ex.same_value(number, one) for one in used)]
-                if missing:
+                node = rule.condition.node
+
+                def stale(day: dt.date | None, said: list[float] = said,
+                          node: ex.Node = node) -> tuple[list[float], set[float]] | None:
+                    used = stated.numbers_used(node, rules, tables, day)
+                    missing = [number for number in said if not stated.states([number], used)]
+                    return (missing, used) if missing else None
+
+                found_stale = stated.first_stale(stated.days([node], rules), stale)
+                if found_stale is not None:
+                    when, (missing, used) = found_stale
                     found.append(LoadError(self.position(file, (*path, "requirements", index, "needed")), _(
-                        "'needed' of requirement '{id}' says {said}, a number its condition never uses "
-                        "(it uses {used}): update 'needed', or write it as a {{placeholder}} of a value").format(
-                            id=requirement.id, said=", ".join(map(_number, missing)),
+                        _STALE_MESSAGES["needed"][when is not None]).format(
+                            id=requirement.id, said=", ".join(map(_number, missing)), when=when,
                             used=", ".join([*map(_number, sorted(used)[:8]), "…"][:min(len(used), 9)]) or "-")))
         return found
 
@@ -1090,25 +1103,74 @@ class RulebookLoader:
                     old_name, old_at, old, new_name, here, new, found.days, "")
             self.load_warnings.append(LoadError(here, message))
 
-    def check_text_numbers(self, requirement: Requirement, condition: Compiled, file: str,
+    def check_text_numbers(self, requirement: Requirement, condition: Compiled, rules: Rules, file: str,
                            path: tuple[int | str, ...]) -> None:
-        """A warning when a requirement's text or advice names numbers, none of them the condition's.
+        """A warning when a requirement's text or advice names numbers, none of them the condition's, on some day.
 
         Changing `age <= 35` to `age <= 30` and forgetting "You are 35 or younger" (or the advice beside
-        it) would show people the old law; a number written once, as a dated derived value, and used as
-        `{placeholder}` in the text cannot drift.
+        it) would show people the old law; so would a `versions:` entry from a date under a derived value the
+        condition reads. A number written once, as a dated derived value, and used as `{placeholder}` in the
+        text cannot drift.
         """
-        wanted = _compared_numbers(condition.node)
-        if not wanted:
-            return
         for key in ("text", "advice"):
             text = getattr(requirement, key)
-            said = _text_numbers(text) if text else []
-            if said and not any(ex.same_value(number, limit) for number in said for limit in wanted):
-                self.load_warnings.append(LoadError(self.position(file, (*path, key)), (
-                    _(_TEXT_NUMBER_WARNINGS[key]).format(
-                        id=requirement.id, said=", ".join(map(_number, said)),
-                        wanted=", ".join(map(_number, wanted)), its_id="{its_id}"))))
+            said = stated.text_numbers(text) if text else []
+            found = stated.stale_text(said, stated.limit_numbers(text), condition.node, rules) if said else None
+            if found is not None:
+                when, (said, wanted) = found
+                message = _TEXT_NUMBER_WARNINGS[key] if when is None else _DATED_TEXT_NUMBER_WARNINGS[key]
+                self.load_warnings.append(LoadError(self.position(file, (*path, key)), _(message).format(
+                    id=requirement.id, said=", ".join(map(_number, said)), when=when,
+                    wanted=", ".join(map(_number, wanted)), its_id="{its_id}")))
+
+    def check_stated_numbers(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
+                             rules: Rules) -> None:
+        """Warnings at a derived value's text and a score's title that name a number the rules no longer use.
+
+        "At least 67 points" as the text of `fsw_points >= 70`, or a score titled "pass mark 67" that a
+        version in force from 2027-02-01 compares with 70: neither text has versions, so it would show the
+        old number on the new date.
+        """
+        def numbers(found: Iterable[float]) -> str:
+            return ", ".join(map(_number, found))
+
+        for did, (value, file, path) in items["derived"].items():
+            said = stated.limit_numbers(value.text) if value.text else []
+            stale = stated.stale_text(said, said, ex.Name(did, 0), rules) if said and did in rules.derived else None
+            if stale is not None:
+                when, (_said, wanted) = stale
+                self.load_warnings.append(LoadError(self.position(file, (*path, "text")), _(
+                    _STALE_MESSAGES["derived"][when is not None]).format(
+                        id=did, said=numbers(said), when=when, wanted=numbers(wanted), its_id="{its_id}")))
+        sources: list[tuple[ex.Node, str]] = [(ex.Name(did, 0), _("derived value '{id}'").format(id=did))
+                                              for did in rules.derived]
+        sources += [(requirement.condition.node, _("requirement '{id}' of '{pathway}'").format(
+            id=requirement.model.id, pathway=pid)) for pid, pathway in rules.pathways.items()
+            for requirement in pathway.requirements]
+        for sid, (score, file, path) in items["scores"].items():
+            limits = {score.max, *(group.max for group in score.groups)}
+            said = [number for number in stated.limit_numbers(score.title) if number not in limits]
+            compared = self.score_stale(sid, said, sources, rules) if said else None
+            if compared is not None:
+                when, (where, number) = compared
+                self.load_warnings.append(LoadError(self.position(file, (*path, "title")), _(
+                    _STALE_MESSAGES["title"][when is not None]).format(
+                        id=sid, said=numbers(said), when=when, where=where, wanted=_number(number), its_id="{its_id}")))
+
+    @staticmethod
+    def score_stale(score_id: str, said: list[float], sources: list[tuple[ex.Node, str]],
+                    rules: Rules) -> tuple[str | None, tuple[str, float]] | None:
+        """The first rule that compares the score with a number its title does not say, and when."""
+        for node, where in sources:
+            def stale(day: dt.date | None, node: ex.Node = node, where: str = where) -> tuple[str, float] | None:
+                return next(((where, number) for side, number in stated.comparisons(node, rules, day)
+                             if isinstance(side, ex.Name) and side.name == score_id
+                             and not stated.states(said, [number])), None)
+
+            found = stated.first_stale(stated.days([node], rules), stale)
+            if found is not None:
+                return found
+        return None
 
     def overlap(self, first: str, earlier: Dated, first_at: Position, second: str, later: Dated,
                 second_at: Position, what: str) -> None:
@@ -1386,6 +1448,30 @@ _TEXT_NUMBER_WARNINGS = {
                  "advice (or write the number once, as a derived value with dated versions, and use {its_id} in "
                  "both)"),
 }
+_DATED_TEXT_NUMBER_WARNINGS = {
+    "text": N_("the text of requirement '{id}' says {said} but {when} its condition compares with {wanted}: a "
+               "text has no versions, so write the number once, as a derived value with dated versions, and use "
+               "{its_id} in the text"),
+    "advice": N_("the advice of requirement '{id}' says {said} but {when} its condition compares with {wanted}: "
+                 "advice has no versions, so write the number once, as a derived value with dated versions, and "
+                 "use {its_id} in the advice"),
+}
+_STALE_MESSAGES = {  # (undated, from or until a date) warnings of a text that names a number its rule does not use
+    "needed": (N_("'needed' of requirement '{id}' says {said}, a number its condition never uses (it uses {used}): "
+                  "update 'needed', or write it as a {{placeholder}} of a value"),
+               N_("'needed' of requirement '{id}' says {said}, a number its condition does not use {when} (it then "
+                  "uses {used}): write it as a {{placeholder}} of a value with dated versions, so that it changes on "
+                  "its date")),
+    "derived": (N_("the text of derived value '{id}' says {said} but its expression compares with {wanted}: update "
+                   "the text"),
+                N_("the text of derived value '{id}' says {said} but {when} its version in force compares with "
+                   "{wanted}: a text has no versions, so leave the number out of it (a requirement's text can say "
+                   "it as {its_id})")),
+    "title": (N_("the title of score '{id}' says {said} but {where} compares the score with {wanted}: update the "
+                 "title"),
+              N_("the title of score '{id}' says {said} but {when} {where} compares the score with {wanted}: a title "
+                 "has no versions, so leave the number out of it (a requirement's text can say it as {its_id})")),
+}
 _SHOWN_NAMES = {"flags": N_("flag '{id}'"), "leads": N_("lead '{id}'"), "warnings": N_("warning '{id}'")}
 def _parse_advice(message: str) -> str:
     """`AND`, `Or`, `TRUE`: the words of the language are written in lower case."""
@@ -1409,61 +1495,6 @@ def _name_advice(message: str, node: ex.Node) -> str:
                          "comparing it with {name}").format(name=other.name,
                                                            expression=f"{'not ' if negate else ''}{name.name}")
     return message
-
-
-def _compared_numbers(node: ex.Node) -> list[float]:
-    """The numbers a condition compares an answer or value with (`age <= 35 and age >= 18`: 35, 18)."""
-    if isinstance(node, ex.Logic):
-        return [n for operand in node.operands for n in _compared_numbers(operand)]
-    if isinstance(node, ex.Not):
-        return _compared_numbers(node.operand)
-    if isinstance(node, ex.Compare) and node.op in ("<", "<=", ">", ">="):
-        pairs = ((node.left, node.right), (node.right, node.left))
-        return [number.value for name, number in pairs if isinstance(name, ex.Name) and isinstance(
-            number, ex.Literal_) and isinstance(number.value, int | float) and not isinstance(number.value, bool)]
-    return []
-
-
-def _numbers_used(node: ex.Node, rules: Rules, tables: Mapping[str, Any]) -> set[float]:
-    """Every number an expression can compare with: its literals, digits in the names it reads, and
-    the same for the derived values it reads (all versions) and the cells of the tables it looks up."""
-    found: set[float] = set()
-    pending, seen = [node], set()
-    while pending:
-        for sub in ex.walk(pending.pop()):
-            if isinstance(sub, ex.Literal_) and isinstance(sub.value, int | float) and not isinstance(sub.value, bool):
-                found.add(sub.value)
-            name = sub.name if isinstance(sub, ex.Name) else sub.function if isinstance(sub, ex.Call) else None
-            if name is None or name in seen:
-                continue
-            seen.add(name)
-            found.update(float(part) for part in name.split("_") if part.isdigit())
-            if name in rules.derived:
-                pending += [compiled.node for _version, compiled in rules.derived[name].versions]
-            if name in tables:
-                table = tables[name]
-                cells = [table.default] + [value for row in table.rows for value in (
-                    row.at, row.from_, row.to, *(row.in_ or []), *row.cells.values())]
-                found.update(value for value in cells
-                             if isinstance(value, int | float) and not isinstance(value, bool))
-    return found
-
-
-_TEXT_NUMBER = re.compile(r"(?<![\w.$,])\d[\d,]*(?:\.\d+)?(?![\w$])")  # not the tail of `$15,263`
-
-
-_AMOUNT = re.compile(r"(?<![\w.$,])\$?\d[\d,]*(?:\.\d+)?(?![\w$])")  # amounts too: `needed` may say $15,263
-
-
-def _text_numbers(text: str, pattern: re.Pattern[str] = _TEXT_NUMBER) -> list[float]:
-    """Numbers written in a text outside its {placeholders}, leaving out years and section numbers."""
-    plain = PLACEHOLDER.sub(" ", text)
-    found = []
-    for match in pattern.finditer(plain):
-        number = float(match.group().lstrip("$").replace(",", ""))
-        if not 1900 <= number <= 2100:
-            found.append(int(number) if number.is_integer() else number)
-    return found
 
 
 def _number(value: float) -> str:
@@ -1775,7 +1806,7 @@ def load_cases(root: Path, questions: Mapping[str, Question] | None = None) -> l
 def _answer_problems(case: Case, questions: Mapping[str, Question], data: Any, index: int,
                      fallback: Position) -> list[LoadError]:
     """Each answer of a case that its question would refuse, at the answer, saying what is expected."""
-    from screener.answers import coerce, is_blank
+    from screener.answers import Unsure, coerce, is_blank
 
     found = []
     for field_id, answer in case.answers.items():
@@ -1790,6 +1821,8 @@ def _answer_problems(case: Case, questions: Mapping[str, Question], data: Any, i
             continue
         try:
             coerce(question, answer)
+        except Unsure:
+            continue  # unknown, as `read_answers` reads it
         except ValueError as error:
             found.append(LoadError(at, f"case '{case.name}': answer to '{field_id}' ({question.type}): {error}"))
     return found

@@ -179,6 +179,11 @@ def rulebook_schema() -> dict[str, Any]:
         "anyOf": [{"enum": list(ROW_KEYS)}, {"not": {"pattern": MISSPELT_DATE_KEY}}],
         "errorMessage": "A row's keys are at, in, from, to, effective_from, effective_until and its columns: "
                         "check the spelling of this date key."}
+    # `expr: 67`, `points: 5`, `condition: true` are expressions too (`model.Expression` reads them).
+    for definition in definitions.values():
+        for key, prop in definition.get("properties", {}).items():
+            if key in EXPRESSION_KEYS and (text := _of_kind(prop, "string")) is not None:
+                text["type"] = ["string", "number", "boolean"]
     # `choices: [a, b]` is short for `choices: [{value: a}, {value: b}]`.
     choices = definitions["Question"]["properties"]["choices"]["anyOf"][0]
     choices["items"] = {"anyOf": [{"$ref": "#/$defs/Choice"}, {"type": "string"}, {"type": "integer"}]}

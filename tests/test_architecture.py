@@ -50,13 +50,15 @@ def test_the_installed_package_finds_the_default_rulebook() -> None:
 def test_only_the_compiled_rulebook_asks_whether_a_rule_is_in_force() -> None:
     """Every date question is decided once, in the slice (`compiled.slice_at`, `compiled.review_due`).
 
-    The loader also asks it once, to find days a dated table leaves without a row (`rules validate`).
+    The loader also asks it once, to find days a dated table leaves without a row (`rules validate`), and
+    its stale-number warnings once, for the version of a derived value on each day one starts or ends.
     """
     from screener.model import Dated
 
     askers = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
                     if "in_force(" in path.read_text(encoding="utf-8"))
-    assert askers == ["compiled.py", "rulebook.py"]
+    assert askers == ["compiled.py", "rulebook.py", "stated.py"]
+    assert (PACKAGE / "stated.py").read_text(encoding="utf-8").count("in_force(") == 1
     loader = (PACKAGE / "rulebook.py").read_text(encoding="utf-8")
     assert loader.count("in_force(") == 1 and "in_force(row, after)" in loader  # the gap check only
     assert not hasattr(Dated, "in_force")  # a model cannot be asked directly

@@ -154,6 +154,9 @@ def test_a_pass_mark_raised_in_a_derived_value_is_explained_with_the_new_rule_no
     old, new = tmp_path / "old", tmp_path / "new"
     shutil.copytree(rules, old)
     shutil.copytree(rules, new)
+    for book in (old, new):  # the pass mark written as a number, as before `fsw_pass_mark`
+        edit(book / "derived.yaml", "expr: fsw_points >= fsw_pass_mark", "expr: fsw_points >= 67")
+        edit(book / "pathways" / "express_entry.yaml", 'needed: "≥ {fsw_pass_mark}"', 'needed: "≥ 67"')
     edit(new / "derived.yaml", "expr: fsw_points >= 67", "expr: fsw_points >= 70")
     intake = tmp_path / "intake.csv"
     intake.write_text(",".join(["id", *FSW_68]) + "\n" + ",".join(["K2", *FSW_68.values()]) + "\n",
