@@ -16,7 +16,7 @@ The client is a minimal HTTP/1.1 writer/reader on asyncio streams (an HTTP libra
 CPU than the server on this 2-core machine, and it shares the cores with the server). Usage:
 
     python bench/serve.py [--seconds 60] [--connections 64] [--workers N] [--max-requests 1000000]
-                          [--baseline-seconds 5] [--access-log] [--details]
+                          [--baseline-seconds 5] [--access-log] [--details | --outcomes-only]
 """
 
 from __future__ import annotations
@@ -190,9 +190,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def in_process_cpu(rulebook: Any, people: list[dict[str, Any]], as_of: dt.date) -> float:
+QUERY = {"report": "", "details": "&details=true", "outcomes": "&outcomes_only=true"}  # the answer views
+
+
+def in_process_cpu(rulebook: Any, people: list[dict[str, Any]], as_of: dt.date, view: str = "report") -> float:
     """CPU seconds per screening of the endpoint's own work without HTTP: read the answers, screen
-    (compact report), to JSON (best of three passes)."""
+    (the answer `view` of `screener.web.api.screen`), to JSON (best of three passes)."""
     from screener.web import api
 
     bodies = [json.dumps(person).encode() for person in people]
@@ -200,7 +203,7 @@ def in_process_cpu(rulebook: Any, people: list[dict[str, Any]], as_of: dt.date) 
     for _ in range(3):
         started = time.process_time()
         for body in bodies:
-            json.dumps(api.screen_raw(rulebook, api.parse_body(body), as_of))
+            json.dumps(api.screen_raw(rulebook, api.parse_body(body), as_of, view=view))
         best = min(best, (time.process_time() - started) / len(bodies))
     return best
 
@@ -268,9 +271,12 @@ def main() -> None:
     parser.add_argument("--baseline-seconds", type=float, default=5.0, help="GET /healthz first (0: skip)")
     parser.add_argument("--persons", type=int, default=400)
     parser.add_argument("--details", action="store_true", help="screen with ?details=true (the full report)")
+    parser.add_argument("--outcomes-only", action="store_true",
+                        help="screen with ?outcomes_only=true (outcomes and ids: no requirement or text rendered)")
     parser.add_argument("--access-log", action="store_true", help="keep the server's access log (to /dev/null)")
     parser.add_argument("--as-of", default="2026-11-25")
     args = parser.parse_args()
+    view = "details" if args.details else "outcomes" if args.outcomes_only else "report"
 
     from screener.rulebook import load_rulebook
     from screener.web.server import default_workers, settings
@@ -278,7 +284,7 @@ def main() -> None:
     as_of = dt.date.fromisoformat(args.as_of)
     rulebook = load_rulebook(ROOT / "rules")
     people = profiles(rulebook, args.persons)
-    in_process = in_process_cpu(rulebook, people, as_of)
+    in_process = in_process_cpu(rulebook, people, as_of, view)
     workers = args.workers or default_workers()
     loop = client_loop()
 
@@ -303,7 +309,7 @@ def main() -> None:
         if args.baseline_seconds > 0:
             baseline = Phase(server.pid, port, [get_bytes(port, "/healthz")], args.connections,
                              args.baseline_seconds, args.max_requests)
-        path = f"/v1/screen?as_of={as_of.isoformat()}" + ("&details=true" if args.details else "")
+        path = f"/v1/screen?as_of={as_of.isoformat()}" + QUERY[view]
         requests = [request_bytes(port, json.dumps(person).encode(), path) for person in people]
         memory: list[float] = []
         screening = Phase(server.pid, port, requests, args.connections, args.seconds, args.max_requests, memory)
@@ -318,12 +324,12 @@ def main() -> None:
           f"{'on' if args.access_log else 'off'}; Python {sys.version.split()[0]}")
     print(f"client ({loop}): {args.connections} keep-alive connections, {screening.elapsed:.1f} s, "
           f"{os.cpu_count()} cores (load average at the end: {load[0]:.1f}), "
-          f"{'full' if args.details else 'compact'} report")
+          f"answer: {view}")
     if baseline is not None:
         baseline.report("GET /healthz")
     screening.report("POST /v1/screen")
     print(f"in-process:    {1 / in_process:8.0f} /s on one core ({in_process * 1000:.3f} ms CPU per screening: "
-          f"read answers + compact report + JSON)")
+          f"read answers + {view} + JSON)")
     if screening.done:
         server_ms = screening.per_request_ms(sum(screening.server_cpu.values()))
         print(f"HTTP overhead: server CPU per screening is {server_ms / (in_process * 1000):.2f}x the in-process "

@@ -44,6 +44,7 @@ class AnswerFile:
 
     answers: dict[str, Any] = field(default_factory=dict)
     declined: set[str] = field(default_factory=set)
+    refused: dict[str, str] = field(default_factory=dict)  # field -> why its answer is not a single value
 
 
 def read_answer_file(path: Path) -> AnswerFile:
@@ -87,16 +88,19 @@ class ShapeError(ValueError):
         self.reason = reason
 
 
-def answer_entries(data: Mapping[Any, Any]) -> AnswerFile:
+def answer_entries(data: Mapping[Any, Any], *, every: bool = False) -> AnswerFile:
     """A parsed mapping of question id -> answer as an `AnswerFile`: `null` is declined, a list or a
-    mapping is refused (ShapeError). Shared by answer files and `screener serve`'s JSON bodies."""
+    mapping is refused (ShapeError; with `every`, each such field is kept in `refused` instead, so a
+    caller can name every problem at once). Shared by answer files and `screener serve`'s JSON bodies."""
     result = AnswerFile()
     for key, value in data.items():
         name = str(key)
         if value is None:
             result.declined.add(name)
         elif isinstance(value, Mapping | list):
-            raise ShapeError(name, N_("must be a single value, not a list or mapping"))
+            if not every:
+                raise ShapeError(name, N_("must be a single value, not a list or mapping"))
+            result.refused[name] = _("must be a single value, not a list or mapping")
         else:
             result.answers[name] = value
     return result

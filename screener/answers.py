@@ -37,6 +37,13 @@ MONEY = re.compile(r"^\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")  # A
 # French: 15 263 $, 15 263,50 $ (space, no-break space U+00A0, narrow no-break U+202F, thin space U+2009)
 # (the sign after the amount, as French writes it; `$1,23` stays an English typo, refused)
 MONEY_FR = re.compile(r"^([0-9]{1,3}(?:[ \u00a0\u202f\u2009][0-9]{3})+|[0-9]+)(,[0-9]{1,2})?\s*\$?$")
+# Canadian dollars said in words: `CAD 40000`, `40,000 CAD`, `C$40,000`, `40 000 $ CA` (any other currency is refused)
+CAD_BEFORE = re.compile(r"^(?:cad\s*\$?|can\s*\$|ca\s*\$|c\s*\$)\s*", re.IGNORECASE)
+CAD_AFTER = re.compile(r"\s*(?:cad|can|\$\s*cad?|\$\s*can|ca\s*\$)$", re.IGNORECASE)
+# A number of years said with its unit (`34 years`, `34 years old`, `5 yrs`, `34 ans`), read only for a
+# question that counts years (`age`, an id with `years` and no `month`), so `2 years` is never 2 months.
+YEARS_UNIT = re.compile(r"^(.*?[0-9])\s*(?:years?|yrs?|ans?|années?)(?:\s+old)?$", re.IGNORECASE)
+YEARS_FIELD = re.compile(r"(?:^|_)(?:age|years)(?:_|$)")
 INTEGER = re.compile(r"^([+-]?)([0-9]+)(?:\.0+)?$")  # a zero fraction is still a whole number
 DECIMAL = re.compile(r"^[+-]?([0-9]+)([.,][0-9]+)?$")  # 6.5, 6,5, 7, -1.25; never nan, inf or 1e3
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -46,6 +53,15 @@ DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 MAX_DIGITS = 15
 LIMIT = 10**MAX_DIGITS
 NAME_WIDTH = 40
+# What a worried person or a paralegal writes for "I don't know", in either language, at the interview's
+# prompt or in a cell: the question's own "I am not sure" choice where it has one (UNSURE_CHOICES), else
+# unknown (canada-rules.md §13.16, §13.20: unknown is never no). One list for every reader.
+UNSURE_WORDS = frozenset({"don't know", "dont know", "do not know", "i don't know", "i dont know", "i do not know",
+                          "idk", "dunno", "not sure", "unsure", "i'm not sure", "im not sure", "i am not sure",
+                          "no idea", "unknown", "n/a", "n.a.", "je ne sais pas", "je sais pas", "sais pas", "jsp",
+                          "pas sûr", "pas sur", "pas sûre", "pas sure", "je ne suis pas sûr", "je ne suis pas sûre",
+                          "aucune idée", "inconnu", "inconnue", "s.o.", "s/o"})
+UNSURE_CHOICES = ("unsure", "not_sure")  # the contract's "I am not sure" choices (the goal's is not_sure)
 
 
 class AnswerError(ScreenerError):
@@ -71,6 +87,23 @@ def field_name(name: str) -> str:
     return text if len(text) <= NAME_WIDTH else text[: NAME_WIDTH - 1] + "…"
 
 
+class Unsure(ValueError):
+    """The answer says "I don't know" and the question has no "not sure" choice: it is unknown, like a blank
+    (readers of whole answers, `read_answers` and batch, leave it out; a prompt takes it as a skip)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("not sure: left unanswered (unknown, never no)"))
+
+
+def says_unsure(raw: Any) -> bool:
+    """A reply or a cell that says "I don't know": one of UNSURE_WORDS (any case, any apostrophe, a final
+    `.` or `!` left out), or question marks only (a cell's `?`; at the prompt `?` asks for help first)."""
+    if not isinstance(raw, str):
+        return False
+    text = " ".join(raw.strip().lower().replace("\u2019", "'").split()).rstrip(".!")
+    return text in UNSURE_WORDS or (text + ".") in UNSURE_WORDS or (text != "" and set(text) == {"?"})
+
+
 def normalize_choice(text: str) -> str:
     """How choice values are compared: case, surrounding space, and space/hyphen vs underscore."""
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
@@ -81,10 +114,22 @@ def is_blank(raw: Any) -> bool:
 
 
 def coerce(question: Question, raw: Any) -> Any:
-    """The typed value of one non-blank answer; raises ValueError saying what is expected (never the value)."""
+    """The typed value of one non-blank answer; raises ValueError saying what is expected (never the value),
+    `Unsure` when it says "I don't know" and the question has no choice for that (then it is unknown)."""
+    try:
+        return _typed(question, raw)
+    except ValueError:
+        if says_unsure(raw):
+            raise Unsure() from None
+        raise
+
+
+def _typed(question: Question, raw: Any) -> Any:
     if question.type == "yes_no":
         return _yes_no(raw)
     if question.type == "int":
+        if isinstance(raw, str) and YEARS_FIELD.search(question.id) and "month" not in question.id:
+            raw = YEARS_UNIT.sub(r"\1", raw.strip())
         return _in_range(question, _integer(raw, _whole_example(question)))
     if question.type == "number":
         return _in_range(question, _decimal(raw))
@@ -169,7 +214,7 @@ def _money(raw: Any) -> int | float:
             raise ValueError(_("expected an amount in dollars, like 15263 or $15,263"))
         number = raw
     else:
-        text = str(raw).strip()
+        text = CAD_AFTER.sub("", CAD_BEFORE.sub("", str(raw).strip()))
         match = MONEY.match(text) or MONEY_FR.match(text)
         if match is None:
             raise ValueError(_("expected an amount in dollars, like 15263 or $15,263"))
@@ -218,6 +263,9 @@ def _choice(question: Question, raw: Any) -> str:
     labelled = choice_value(question, str(raw))  # the interview's label, or a known spelling of it
     if labelled is not None:
         return labelled
+    unsure = [value for value in UNSURE_CHOICES if value in values]
+    if unsure and says_unsure(raw):
+        return unsure[0]
     hint = did_you_mean(wanted, values)
     raise ValueError(_("expected one of {values}").format(values=", ".join(values)) + hint)
 
@@ -245,7 +293,8 @@ def _number(value: float | int | None) -> str:
 def read_answers(
     questions: Mapping[str, Question], raw: Mapping[str, Any], *, allow_unknown_fields: bool = False
 ) -> dict[str, Any]:
-    """Coerce every answer; raise AnswerError listing every problem. Blank answers are left out."""
+    """Coerce every answer; raise AnswerError listing every problem. Blank and "I don't know" answers are left
+    out (unknown)."""
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
     for field, answer in raw.items():
@@ -258,6 +307,8 @@ def read_answers(
             continue
         try:
             values[field] = coerce(question, answer)
+        except Unsure:
+            continue  # "I don't know": unknown, like a blank
         except ValueError as exc:
             problems[field] = str(exc)
     if problems:

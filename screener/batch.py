@@ -61,6 +61,12 @@ class BatchSummary:
     detailed: bool = True  # count `mentions` (for --summary; ~3 µs a row, left out when nobody reads them)
     flagged_rows: int = 0  # readable rows with at least one admissibility flag
     undecided_rows: int = 0  # readable rows with a flag left open by an unknown answer (unknown is not no)
+    # The error rows to follow up (no outcomes, no letter): row number (1 = the first row under the header),
+    # the cells of `naming` (output column, header: the columns that name a person, as letters are named)
+    # and the reason (each field and what it expects, never the value); the first FOLLOW_UP of them.
+    naming: list[tuple[str, str]] = field(default_factory=list)
+    not_screened: list[tuple[int, list[str], str]] = field(default_factory=list)
+    seen: int = 0  # output rows counted so far, blank ones included (the next block's first row number - 1)
 
     def add(self, frame: pl.DataFrame, undecided: pl.Series | None = None) -> None:
         """Count a chunk of output rows (outcomes are null on error rows), in one polars pass; `undecided`
@@ -83,6 +89,12 @@ class BatchSummary:
                 inside = score >= low if high is None else (score >= low) & (score < high)
                 counts.append((ok & inside).sum().alias(f"band:{label}"))
         totals = frame.select(counts).row(0, named=True)
+        if totals["errors"] > totals["blank"] and len(self.not_screened) < FOLLOW_UP:
+            naming = [column for column, _header in self.naming if column in frame.columns]
+            picked = (frame.with_row_index("__row", offset=self.seen + 1).filter(~ok & ~blank)
+                      .head(FOLLOW_UP - len(self.not_screened)).select("__row", *naming, columnar.ERROR))
+            self.not_screened += [(row[0], [cell or "" for cell in row[1:-1]], row[-1]) for row in picked.rows()]
+        self.seen += frame.height
         self.rows += frame.height - totals["blank"]
         self.error_rows += totals["errors"] - totals["blank"]
         self.blank_rows += totals["blank"]
@@ -107,6 +119,7 @@ class BatchSummary:
                 counted[name] = counted.get(name, 0) + number
 
 
+FOLLOW_UP = 200  # error rows the summary lists by row (the rest are counted; the output's error column has all)
 MENTIONED = (columnar.FLAGS, columnar.UNDECIDED, columnar.LEADS, columnar.MISSING, columnar.WARNINGS, columnar.BEST)
 NO_BEST = "none"  # the best pathway of a readable row with no open pathway, in `BatchSummary.mentions`
 
@@ -448,6 +461,8 @@ def run_batch(
                              id_columns(reader.header, found, id_names), full=full)
         json_rows.header(summary.warnings)
     names = output_header(reader.header, compiled)
+    if rows is not None:  # the summary names the rows to follow up as letters are named (never email, notes)
+        summary.naming = [(f"in{i}", reader.header[i]) for i in letter_columns(reader.header, found, id_names)]
     letter_ids = [reader.columns[i] for i in letter_columns(reader.header, found, id_names)] if each_row else []
     order: list[str] | None = None
     if results_first:
@@ -483,6 +498,14 @@ def run_batch(
         if pending is not None:
             pending.result()
     rows.finish()
+    if coercion.unsure:  # one line for the run: each row's own effect is in its `missing` cell
+        total = sum(coercion.unsure.values())
+        summary.warnings.append(ngettext(
+            "{count} cell says \"I don't know\" ('not sure', 'N/A', '?'…), read as unknown, never as no: {fields}",
+            "{count} cells say \"I don't know\" ('not sure', 'N/A', '?'…), read as unknown, never as no: {fields}",
+            total).format(count=total, fields=", ".join(f"{qid} ({n})" for qid, n in coercion.unsure.items())))
+        if warn is not None:
+            warn(summary.warnings[-1])
     return summary
 
 
@@ -812,7 +835,7 @@ class JsonRows:
                 data["error"] = problem
                 summary_rows.append({columnar.ERROR: problem})
             else:
-                data.update(report.to_json() if self.full else compact_report(report))
+                data.update(report.to_json() if self.full else report.compact_json())
                 if not self.full:
                     data["error"] = None
                 summary_rows.append(summary_row(report))
@@ -824,20 +847,6 @@ class JsonRows:
 
     def _line(self, data: Mapping[str, object]) -> None:
         self.sink.write(json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8") + b"\n")
-
-
-REQUIREMENT_KEYS = ("id", "status", "text", "actual", "needed", "reference")  # intake-fields.md, per requirement
-
-
-def compact_report(report: Report) -> dict[str, Any]:
-    """A compact JSONL row's report keys: `Report.compact_json`, with each requirement carrying the keys the
-    intake contract names for it (its text and reference too, so a row reads alone; not its source or
-    advice, which `--full` has)."""
-    data = report.compact_json()
-    for pathway_id, result in report.pathways.items():
-        data["pathways"][pathway_id]["requirements"] = [
-            {key: found[key] for key in REQUIREMENT_KEYS} for found in (r.to_json() for r in result.requirements)]
-    return data
 
 
 def input_keys(header: list[str]) -> list[str]:

@@ -25,7 +25,7 @@ from typing import Any
 import polars as pl
 
 from screener import expressions as ex
-from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, coerce, is_blank
+from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, Unsure, coerce, is_blank
 from screener.blockers import Blockers, Waiting
 from screener.bounds import Bound, compare_intervals, domain, node_kind
 from screener.compiled import LineRule, RequirementRule, ShownRule
@@ -936,6 +936,7 @@ class Coercion:
     def __init__(self, questions: Sequence[Question], columns: dict[str, str]) -> None:
         self.questions = list(questions)
         self.columns = dict(columns)
+        self.unsure: dict[str, int] = {}  # question id -> cells read as "I don't know" (unknown), for the run's warning
         self.values: list[pl.Expr] = []
         for question in self.questions:
             name = self.columns.get(question.id)
@@ -998,6 +999,10 @@ class Coercion:
                 value = coerce(question, text)
                 found.append(float(value) if kind == "number" else value)
                 problems.append(None)
+            except Unsure:  # "I don't know": unknown, like a blank
+                found.append(None)
+                problems.append(None)
+                self.unsure[question.id] = self.unsure.get(question.id, 0) + 1
             except ValueError as error:
                 found.append(None)
                 problems.append(f"{question.id}: {error}")

@@ -105,6 +105,7 @@ class Impact:
     removed: dict[str, Counter[str]] = field(default_factory=dict)  # a pathway only OLD has -> outcome -> rows
     warnings: list[str] = field(default_factory=list)
     unreadable_total: int | None = None
+    blank_rows: int = 0  # rows with every cell empty: nobody, neither counted in `rows` nor unreadable
 
     @property
     def changed_rows(self) -> int:
@@ -526,7 +527,9 @@ def diff_intake(
                 ).row(0, named=True)
                 for name, number in totals.items():
                     impact.scored[sid][name] += int(number or 0)
-            impact.rows += frame.height - int(both["blank"].sum())
+            blank = int(both["blank"].sum())
+            impact.rows += frame.height - blank
+            impact.blank_rows += blank
             impact.changed_total = (impact.changed_total or 0) + int(both["changed"].sum())
             bad = both.with_row_index("i").filter(~pl.col("ok") & ~pl.col("blank")).select(
                 "i", "problem", "why_old", "why_new")
@@ -537,7 +540,8 @@ def diff_intake(
                 if problem is not None:
                     impact.unreadable.append((first_row + index, "both", ["(the row: " + problem + ")"]))
                 else:
-                    which = "old" if why_old_text is not None else "new"
+                    which = ("both" if why_old_text is not None and why_new_text is not None
+                             else "old" if why_old_text is not None else "new")
                     impact.unreadable.append((first_row + index, which, _fields(why_old_text or why_new_text)))
             wanted = limit - explained if limit > 0 else None
             if wanted is None or wanted > 0:
@@ -569,7 +573,9 @@ def impact_json(impact: Impact, limit: int = 0) -> dict[str, Any]:
     shown = set(rows if limit <= 0 else rows[:limit])
     return {
         "old": side(impact.old, impact.old_as_of), "new": side(impact.new, impact.new_as_of),
-        "rows": impact.rows, "changed_rows": impact.changed_rows, "unreadable_rows": impact.unreadable_rows,
+        "rows": impact.rows, "screened_rows": impact.rows - impact.unreadable_rows,
+        "changed_rows": impact.changed_rows, "unreadable_rows": impact.unreadable_rows,
+        "blank_rows": impact.blank_rows,
         "warnings": impact.warnings,
         "unreadable": [{"row": row, "rulebook": which, "fields": fields}
                        for row, which, fields in (impact.unreadable if limit <= 0 else impact.unreadable[:limit])],

@@ -172,10 +172,10 @@ def load_intake_map(path: str, option: str = "--map") -> IntakeMap:
         found.positions[("values", qid)] = str(values.key_positions.get(qid, values.position))
         found.values[str(qid)] = {}
         for text, value in answers.items():
-            if isinstance(value, dict | list) or value is None:
+            if isinstance(value, dict | list):
                 raise fail(answers.value_positions.get(text) or answers.position,
                            _("each answer maps to one value, like `Célibataire: single`"))
-            found.values[str(qid)][str(text)] = _scalar_text(value)
+            found.values[str(qid)][str(text)] = "" if value is None else _scalar_text(value)  # null: unknown
             found.positions[("values", qid, str(text))] = str(answers.value_positions.get(text, answers.position))
     return found
 
@@ -190,7 +190,7 @@ def check_map(intake_map: IntakeMap, *rulebooks: Rulebook, option: str = "--map"
     """Every field id exists and every mapped value is an answer the rulebook accepts; all problems at once,
     each with the file:line:col it is at. With several rulebooks (`rules diff`), a field one of them has
     is a field, and its values must suit every rulebook that has it."""
-    from screener.answers import coerce
+    from screener.answers import Unsure, coerce, is_blank
 
     problems: list[str] = []
     fields = {qid: None for book in rulebooks for qid in book.questions}
@@ -212,8 +212,12 @@ def check_map(intake_map: IntakeMap, *rulebooks: Rulebook, option: str = "--map"
             continue
         for question in (book.questions[qid] for book in rulebooks if qid in book.questions):
             for text, value in answers.items():
+                if is_blank(value):
+                    continue  # `null` (or ""): that answer is unknown
                 try:
                     coerce(question, value)
+                except Unsure:
+                    continue  # "not sure", "unknown", "?": unknown too
                 except ValueError as error:
                     add(("values", qid, text), f"values: {qid}: '{text}' -> '{value}': {error}")
     if len(problems) == 1:
@@ -338,7 +342,8 @@ def map_template(rulebook: Rulebook) -> str:
               "  field id, its label or its question text needs no line; delete the lines you do not use.\n"
               "values: per field, an answer as your form writes it -> the value screener expects. The\n"
               "  rulebook's own labels ('Single (never married, ...)', 'British Columbia', 'Québec') and\n"
-              "  yes/no words need no line: add only your form's own wording.")
+              "  yes/no words need no line: add only your form's own wording. An answer mapped to null\n"
+              "  (\"Prefer not to say\": null) is unknown, as are 'not sure', 'N/A' and '?' without a line.")
     lines = [f"# {intro}", f"# {usage}", "#", *(f"# {line}" for line in guide.splitlines()), "columns:"]
     titles = form_titles(rulebook)
     for question in rulebook.question_order():
@@ -415,7 +420,17 @@ type names, the CSV header and the map's keys are the same in both languages.
 - Answers: the values below, or the labels the interview shows in English or French (`Single (never
   married, ...)`, `British Columbia`, `Colombie-Britannique`, `Québec`), ignoring case and accents. A
   form's own wording is named in the map (`values:` section). An empty cell is *unknown*, never "no": a
-  pathway that depends on it is `incomplete`.
+  pathway that depends on it is `incomplete`. So is a cell that says "I don't know" (`not sure`, `unsure`,
+  `don't know`, `I don't know`, `unknown`, `N/A`, `?`, `pas sûr`, `je ne sais pas`, the words the
+  interview takes): it is the question's own `unsure` choice where it has one, else unknown, and the
+  run's warnings count such cells per field. In the map, an answer mapped to `null` (`"Prefer not to
+  say": null`) is unknown too. Amounts may name the currency (`CAD 40000`, `40,000 CAD`, `C$40,000`) and
+  a number of years its unit (`34 years`, `34 ans`, for a question counted in years).
+- A cell with an answer that cannot be read (`€20.000`, `maybe`, an age of `thirty`) makes its row an
+  error row: the `error` cell names each such field and what it expects (never the value), and the row
+  gets no outcomes and no letter (a verdict that silently dropped an answer the person gave could be
+  wrong about them); the summary lists these rows to follow up. Fix the cell, or map that answer, and run
+  again.
 - Files: CSV in UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252/Latin-1 (Excel's plain
   "CSV"), detected (`--encoding` forces one); separated by `,`, `;` or tab (detected); or an `.xlsx`
   workbook (`--sheet` picks the sheet; needs `pip install 'screener[xlsx]'`). A file that is not text
@@ -451,8 +466,11 @@ pathway per row, the CRS distribution as a chart, the most common missing answer
 the admissibility flags counted (the rows that raise each flag and, apart, the rows that leave it open
 because a question it reads is unanswered: unknown is not no), the leads and answer warnings counted, the
 run's warnings, the rules' version and date, any rules past their review date, and the disclaimer.
-Counts only, never an applicant's answers;
-no scripts, nothing loaded from the network. It is written even when some rows are error rows (exit 1).
+First, the error rows to follow up: they have no outcomes and get no letter, so the page lists each by row
+number (1 = the first row under the header), the columns that name the person (as letters are named;
+never email, phone or notes) and the reason (each field and what it expects); stderr lists their row
+numbers. Never an applicant's answers; no scripts, nothing loaded from the network.
+It is written even when some rows are error rows (exit 1).
 A shorter summary always goes to stderr.
 
 """),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from screener import expressions as ex
-from screener.answers import coerce, normalize_choice
+from screener.answers import UNSURE_CHOICES, UNSURE_WORDS, Unsure, coerce, normalize_choice
 from screener.evaluation import Evaluation, display, outcome_of, pathway_status, remedy, status_of
 from screener.i18n import _, format_money, format_number, ngettext
 from screener.labels import matching_choices
@@ -39,14 +39,9 @@ def goal_of(answers: Mapping[str, Any]) -> str | None:
 # Commands in either language, whatever language is chosen (like oui/non for yes/no).
 HELP_WORDS = frozenset({"?", "help", "h", "aide"})
 BACK_WORDS = frozenset({"back", "b", "<", "retour", "r"})
-# What a worried person types for "I don't know", in either language: the question's own "I am not sure"
-# choice where it has one (UNSURE_CHOICES), else a skip (unknown either way, never no).
-UNSURE_WORDS = frozenset({"don't know", "dont know", "do not know", "i don't know", "i dont know", "i do not know",
-                          "idk", "dunno", "not sure", "unsure", "i'm not sure", "im not sure", "i am not sure",
-                          "no idea", "je ne sais pas", "je sais pas", "sais pas", "jsp", "pas sûr", "pas sur",
-                          "pas sûre", "pas sure", "je ne suis pas sûr", "je ne suis pas sûre", "aucune idée"})
+# "I don't know" in words (answers.UNSURE_WORDS): the question's own "I am not sure" choice where it has one,
+# else a skip (unknown either way, never no).
 SKIP_WORDS = frozenset({"skip", "s", "-", "passer", "p"}) | UNSURE_WORDS
-UNSURE_CHOICES = (UNSURE, "not_sure")  # the contract's "I am not sure" choices (the goal's is not_sure)
 
 
 @dataclass(frozen=True)
@@ -118,6 +113,8 @@ def parse_reply(question: Question, text: str) -> Reply:
         return Invalid(menu)
     try:
         return Answer(coerce(question, word))
+    except Unsure:
+        return Skip()
     except ValueError as exc:
         if menu:  # a person at the menu reads its numbers and labels, never the choices' ids
             labels = [choice.label or choice.value for choice in question.choices or []]

@@ -67,6 +67,7 @@ class PathwayResult:
     reference: str | None = None
     source: str | None = None
     goals: list[str] = field(default_factory=list)  # the `goal` answers it serves (none listed: every goal)
+    labels: dict[str, str] = field(default_factory=dict)  # question id -> its label, in the rulebook's order
 
     def serves(self, goal: str | None) -> bool:
         return serves(self.goals, goal)
@@ -85,9 +86,11 @@ class PathwayResult:
         if self.outcome == "ineligible":
             return _("Not met: {requirement}").format(requirement=self.failed[0].text)
         if self.outcome == "incomplete":
-            missing = sorted({name for r in self.unknown for name in r.missing})
-            if missing:
-                return _("Still to answer: {questions}").format(questions=", ".join(missing))
+            missing = {name for r in self.unknown for name in r.missing}
+            if missing:  # by label, never a field id (a person reads this)
+                named = [label for qid, label in self.labels.items() if qid in missing]
+                named += sorted(name.replace("_", " ") for name in missing - self.labels.keys())
+                return _("Still to answer: {questions}").format(questions=", ".join(named))
             return _("Not decided: {requirement}").format(requirement=self.unknown[0].text)
         return self.summary
 
@@ -314,15 +317,14 @@ class Report:
         }
 
     def compact_json(self) -> dict[str, Any]:
-        """The contract's report keys with ids instead of texts (`batch --format jsonl`, one per row).
-
-        Texts that are the same for everyone (titles, requirement texts, the disclaimer) are left out;
-        the batch output's header record carries them once.
-        """
+        """The contract's JSON report (intake-fields.md): per pathway its outcome, each requirement with the
+        contract's keys (`REQUIREMENT_KEYS`) and the next steps; ids in place of the flag, lead and warning
+        titles, which are the same for everyone (`batch --format jsonl` rows, `POST /v1/screen`)."""
         return {
             "rulebook": {"version": self.version, "as_of": self.as_of.isoformat()},
             "pathways": {pathway_id: {"outcome": result.outcome,
-                                      "requirements": [{"id": r.id, "status": r.status} for r in result.requirements],
+                                      "requirements": [{key: found[key] for key in REQUIREMENT_KEYS}
+                                                       for found in (r.to_json() for r in result.requirements)],
                                       "next_steps": result.next_step_texts()}
                          for pathway_id, result in self.pathways.items()},
             "scores": {score_id: _json(value) for score_id, value in self.score_values().items()},
@@ -332,6 +334,14 @@ class Report:
             "best_pathway": self.best_pathway,
             "missing": self.missing,
         }
+
+    @property
+    def safety_leads(self) -> list[LeadResult]:
+        """Safe advice for a person at risk (§13.21): shown whole, first, never fitted away."""
+        return [lead for lead in self.leads if lead.safety]
+
+
+REQUIREMENT_KEYS = ("id", "status", "text", "actual", "needed", "reference")  # intake-fields.md, per requirement
 
 
 def _json(value: Any) -> Any:

@@ -430,6 +430,7 @@ class RulebookLoader:
         self.translation_entries: list[tuple[Path, str]] = []  # (path, display name) of each *.xx.yaml
         self.listed: list[tuple[Path, str | None]] | None = None  # the rule folder's files, as read
         self.file_bytes: dict[Path, bytes] = {}  # what each file held when read: its content hash needs no second read
+        self.parsed: dict[str, ex.Node] = {}  # each expression text's tree (a third of a rulebook's are repeats)
 
     def error(self, position: Position, message: str) -> None:
         self.errors.append(LoadError(position, message))
@@ -592,11 +593,13 @@ class RulebookLoader:
 
     def compile(self, source: str, file: str, path: tuple[int | str, ...]) -> Compiled | None:
         position = self.position(file, path)
-        try:
-            node = ex.parse(source)
-        except ex.ExpressionError as exc:
-            self.error(self.at_offset(position, source, exc.offset), _parse_advice(exc.message))
-            return None
+        node = self.parsed.get(source)
+        if node is None:  # a tree is immutable: the same text shares one
+            try:
+                node = self.parsed[source] = ex.parse(source)
+            except ex.ExpressionError as exc:
+                self.error(self.at_offset(position, source, exc.offset), _parse_advice(exc.message))
+                return None
         return Compiled(node, source, position)
 
     def at_offset(self, position: Position, source: str, offset: int) -> Position:
@@ -1803,7 +1806,7 @@ def load_cases(root: Path, questions: Mapping[str, Question] | None = None) -> l
 def _answer_problems(case: Case, questions: Mapping[str, Question], data: Any, index: int,
                      fallback: Position) -> list[LoadError]:
     """Each answer of a case that its question would refuse, at the answer, saying what is expected."""
-    from screener.answers import coerce, is_blank
+    from screener.answers import Unsure, coerce, is_blank
 
     found = []
     for field_id, answer in case.answers.items():
@@ -1818,6 +1821,8 @@ def _answer_problems(case: Case, questions: Mapping[str, Question], data: Any, i
             continue
         try:
             coerce(question, answer)
+        except Unsure:
+            continue  # unknown, as `read_answers` reads it
         except ValueError as error:
             found.append(LoadError(at, f"case '{case.name}': answer to '{field_id}' ({question.type}): {error}"))
     return found

@@ -139,3 +139,29 @@ def test_the_intake_is_an_argument_or_the_answers_option(firm: tuple[Path, Path,
     assert twice.exit_code == 2 and "give it once" in twice.stderr
     helped = cli("rules", "diff", "--help")
     assert "OLD NEW [INTAKE]" in helped.stdout and "--map FILE" in helped.stdout and "--sheet" in helped.stdout
+
+
+def test_blank_and_unreadable_rows_are_counted_and_worded_as_batch_does(firm: tuple[Path, Path, Path, Path],
+                                                                       tmp_path: Path) -> None:
+    """Review 8 item 11: the same file, with a blank row and an age that is no number, gives the same counts
+    (people, screened, with errors, blank) in batch and rules diff; a row both rulebooks refuse is said once."""
+    import re
+
+    old, new, form, mapping = firm
+    rows = [*FORM[:2], [""] * len(FORM[0]), FORM[2], [*FORM[3][:2], "trente", *FORM[3][3:]]]
+    form.write_bytes(form_csv(rows))
+    screened = cli("batch", str(form), "-o", str(tmp_path / "out.csv"), "--map", str(mapping), "--rules", str(old),
+                   "--as-of", "2026-01-01")
+    assert screened.exit_code == 1, screened.output  # some rows are error rows
+    assert "3 rows: 2 screened, 1 with errors" in screened.stderr
+    assert "1 blank row (every cell empty)" in screened.stderr
+    diffed = cli("rules", "diff", str(old), str(new), str(form), "--map", str(mapping), "--as-of", "2026-01-01")
+    assert diffed.exit_code == 0, diffed.output
+    out = diffed.stdout
+    assert re.search(r"^3 rows of .*form\.csv: 2 screened, 1 with errors \(listed below\); 1 changed$", out, re.M), out
+    assert "1 blank row (every cell empty), not screened" in out
+    assert "row 4: cannot be read (fields: age)" in out and "under the" not in out
+    assert "blank row" not in out.split("not screened")[1]  # never listed as a row that cannot be read
+    data = diff(str(old), str(new), str(form), "--map", str(mapping))
+    assert (data["rows"], data["screened_rows"], data["unreadable_rows"], data["blank_rows"]) == (3, 2, 1, 1)
+    assert data["unreadable"] == [{"row": 4, "rulebook": "both", "fields": ["age"]}]

@@ -96,13 +96,14 @@ def test_the_engine_reads_the_answers_as_check_does(client: TestClient, book: Ru
 
 
 @pytest.mark.parametrize("query", ["", "?details=true"])
-def test_unreadable_answers_come_before_unknown_declined_questions(client: TestClient, book: Rulebook,
-                                                                  query: str) -> None:
+def test_unreadable_answers_and_unknown_declined_questions_are_named_together(client: TestClient, book: Rulebook,
+                                                                             query: str) -> None:
     with pytest.raises(AnswerError) as check_says:
         book.read_answers({"age": "old"})
     response = client.post(f"/v1/screen{query}", json={"age": "old", "no_such_question": None})
     assert response.status_code == 422
-    assert response.json()["problems"] == [{"field": "age", "rule": check_says.value.problems["age"]}]
+    assert response.json()["problems"] == [{"field": "age", "rule": check_says.value.problems["age"]},
+                                           {"field": "no_such_question", "rule": "not a question of this rulebook"}]
     response = client.post(f"/v1/screen{query}", json={"age": 30, "no_such_question": None})
     assert response.status_code == 422
     assert response.json()["problems"] == [{"field": "no_such_question", "rule": "not a question of this rulebook"}]
@@ -322,6 +323,18 @@ def test_a_bad_typed_answer_is_asked_again_with_the_rule_not_the_value(client: T
     assert again.status_code == 200
     assert "Sorry: must be between 0 and 120." in again.text
     assert 'aria-invalid="true"' in again.text and 'name="q" value="age"' in again.text
+
+
+def test_not_sure_typed_in_an_answer_box_is_i_dont_know_not_an_error(client: TestClient) -> None:
+    """The words the terminal takes for "I don't know" (answers.UNSURE_WORDS) mean the same typed in a box."""
+    page = client.get("/").text
+    page = post_form(client, [*form_fields(page), ("answer", "work"), ("action", "next")]).text
+    while 'name="q" value="age"' not in page:
+        page = post_form(client, [*form_fields(page), ("action", "skip")]).text
+    after = post_form(client, [*form_fields(page), ("answer", "not sure"), ("action", "next")])
+    assert after.status_code == 200
+    assert "Sorry" not in after.text and 'name="q" value="age"' not in after.text
+    assert ("skip", "age") in form_fields(after.text)  # declined, as the "I don't know" button does
 
 
 def test_back_returns_to_the_previous_question_with_its_answer(client: TestClient) -> None:

@@ -1,8 +1,9 @@
 """`screener batch --summary FILE`: the run's summary as a page a partner opens (HTML), or Markdown (`.md`).
 
 Built from the `BatchSummary` counted while the batch was written (nothing is re-read) and the rulebook's
-own texts: counts only, never an applicant's answers. The HTML page is self-contained: inline CSS, the
-score distribution as inline SVG, no scripts, no fonts, no links to load; a Content-Security-Policy
+own texts: counts, and the rows that could not be screened named by row number, the columns that name a person
+and the reason (a field and what it expects); never an applicant's answers. The HTML page is self-contained:
+inline CSS, the score distribution as inline SVG, no scripts, no fonts, no links to load; a Content-Security-Policy
 forbids loading anything. Every text is escaped (rule texts and file names are data, never markup).
 """
 
@@ -48,6 +49,7 @@ class Page:
     bands: list[tuple[str, int]]  # the score distribution, low band first, `unknown` last
     score_title: str | None
     disclaimer: str
+    not_screened: Table | None = None  # the error rows to follow up, first on the page
 
 
 def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, source: str) -> Page:
@@ -104,7 +106,28 @@ def summary_page(summary: BatchSummary, rulebook: Rulebook, as_of: dt.date, sour
         score = rulebook.scores.get(summary.score)
         score_title = f"{score.title if score else summary.score} ({summary.score})"
     return Page(facts, rulebook.stale(as_of), list(summary.warnings), tables, bands, score_title,
-                rulebook.info.disclaimer)
+                rulebook.info.disclaimer, _not_screened_table(summary))
+
+
+def _not_screened_table(summary: BatchSummary) -> Table | None:
+    """The rows that could not be screened, to follow up: they have no outcomes and get no letter, so the
+    page names them (row, the columns that name a person, the reason: field and what it expects)."""
+    if not summary.error_rows:
+        return None
+    note = ngettext("This row was not screened: it has no outcomes and gets no letter. Follow it up: fix the "
+                    "answer its reason names (the field and what it expects), or ask the person, and run again.",
+                    "These {count} rows were not screened: they have no outcomes and get no letter. Follow them "
+                    "up: fix the answers each reason names (the field and what it expects), or ask the person, "
+                    "and run again.", summary.error_rows).format(count=format_number(summary.error_rows))
+    note += " " + _("Row 1 is the first row under the header (a spreadsheet's row 2), as in the letters' names.")
+    hidden = summary.error_rows - len(summary.not_screened)
+    if hidden > 0:
+        note += " " + _("{count} more not shown: see the error column of the output.").format(
+            count=format_number(hidden))
+    return Table(_("Rows not screened: to follow up"), [_("Row"), *(header for _column, header in summary.naming),
+                                                         _("Reason")],
+                 [[format_number(row), *cells, reason] for row, cells, reason in summary.not_screened],
+                 numeric={0}, note=note)
 
 
 def _flags_table(summary: BatchSummary, rulebook: Rulebook) -> Table:
@@ -159,6 +182,8 @@ def to_html(page: Page) -> str:
            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>", f"<h1>{_e(title)}</h1>", "<dl>"]
     out += [f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in page.facts]
     out.append("</dl>")
+    if page.not_screened is not None:
+        out.append(f'<section class="warn" id="not-screened">{_html_table(page.not_screened)}</section>')
     if page.review_due:
         out.append(f'<section class="warn" id="review-due"><h2>{_e(_(REVIEW_DUE))}</h2><ul>')
         out += [f"<li>{_e(line)}</li>" for line in page.review_due]
@@ -232,6 +257,8 @@ def bar_chart(bands: list[tuple[str, int]], title: str, width: int = 640, height
 def to_markdown(page: Page) -> str:
     out = [f"# {_(TITLE)}", ""]
     out += [f"- **{md(name)}**: {md(value)}" for name, value in page.facts] + [""]
+    if page.not_screened is not None:
+        out += _md_table(page.not_screened)
     if page.review_due:
         out += ["## " + _(REVIEW_DUE), ""] + [f"- {md(line)}" for line in page.review_due]
         out += ["", _(OUT_OF_DATE), ""]

@@ -8,6 +8,7 @@ from rich.table import Table
 from screener.batch import OUTCOMES, BatchSummary, band_labels
 from screener.i18n import N_, _, format_number, ngettext
 
+SHOWN_ROWS = 20  # error rows named by number on stderr (the --summary page lists more, with names)
 OUTCOME_NAMES = {"eligible": N_("eligible"), "ineligible": N_("ineligible"), "incomplete": N_("incomplete")}
 
 
@@ -19,6 +20,12 @@ def render_summary(console: Console, summary: BatchSummary) -> None:
                            summary.rows).format(rows=format_number(summary.rows),
                                                 screened=format_number(summary.rows - summary.error_rows),
                                                 errors=format_number(summary.error_rows)))
+    if summary.not_screened:  # by number only here (names stay in the files): who to follow up
+        numbers = [format_number(row) for row, _cells, _reason in summary.not_screened[:SHOWN_ROWS]]
+        more = "…" if summary.error_rows > len(numbers) else ""
+        console.print(ngettext("Not screened, so no letter: row {rows}{more}; follow it up (its error cell says why)",
+                               "Not screened, so no letters: rows {rows}{more}; follow them up (their error cells "
+                               "say why)", summary.error_rows).format(rows=", ".join(numbers), more=more))
     if summary.blank_rows:
         console.print(ngettext("{count} blank row (every cell empty) kept as a row, not screened",
                                "{count} blank rows (every cell empty) kept as rows, not screened",

@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from screener import i18n
 from screener.evaluation import display
-from screener.i18n import _, format_number
+from screener.i18n import _, format_number, ngettext
 from screener.impact import Change, Impact
 
 
@@ -29,8 +29,14 @@ def render_impact(console: Console, impact: Impact, source: str, limit: int) -> 
     console.print(f"[bold]{escape(str(old.path))}[/] ({escape(version.format(version=old.version))}) → "
                   f"[bold]{escape(str(new.path))}[/] ({escape(version.format(version=new.version))}), {dates}",
                   soft_wrap=True)
-    console.print(escape(_("{rows} rows of {source} screened: {changed} changed, {unreadable} could not be "
-                           "read").format(source=source, **_counts(impact))))
+    console.print(escape(ngettext(
+        "{rows} row of {source}: {screened} screened, {unreadable} with errors (listed below); {changed} changed",
+        "{rows} rows of {source}: {screened} screened, {unreadable} with errors (listed below); {changed} changed",
+        impact.rows).format(source=source, **_counts(impact))), soft_wrap=True)
+    if impact.blank_rows:  # as batch says it: nobody, not a row with errors
+        console.print(ngettext("{count} blank row (every cell empty), not screened",
+                               "{count} blank rows (every cell empty), not screened",
+                               impact.blank_rows).format(count=format_number(impact.blank_rows)))
     label = escape(_("warning:"))
     for warning in impact.warnings:
         console.print(f"[yellow]{label}[/] {escape(warning)}", soft_wrap=True)
@@ -118,9 +124,13 @@ def impact_html(impact: Impact, source: str, limit: int) -> str:
         "</head><body>",
         "<h1>" + h(_("What the rule change does")) + "</h1>",
         f"<p><b>{h(str(old.path))}</b> ({h(versions[0])}) → <b>{h(str(new.path))}</b> ({h(versions[1])})</p>",
-        "<p>" + h(_("{rows} people in {source}: {changed} with a different result, {unreadable} whose answers "
-                    "could not be read.").format(source=source, **_counts(impact))) + "</p>",
+        "<p>" + h(_("{rows} people in {source}: {screened} screened, {unreadable} whose answers could not be read; "
+                    "{changed} with a different result.").format(source=source, **_counts(impact))) + "</p>",
     ]
+    if impact.blank_rows:
+        parts.append("<p>" + h(ngettext("{count} blank row (every cell empty), not screened",
+                                        "{count} blank rows (every cell empty), not screened",
+                                        impact.blank_rows).format(count=format_number(impact.blank_rows))) + "</p>")
     parts += [f"<p class=\"warn\">{h(_('Warning: {text}').format(text=warning))}</p>" for warning in impact.warnings]
     for title, pathways in ((_("New pathways"), impact.added), (_("Removed pathways"), impact.removed)):
         if pathways:
@@ -158,4 +168,5 @@ def impact_html(impact: Impact, source: str, limit: int) -> str:
 def _counts(impact: Impact) -> dict[str, str]:
     """The run's row counts as the language writes numbers (20,000 / 20 000)."""
     return {"rows": format_number(impact.rows), "changed": format_number(impact.changed_rows),
-            "unreadable": format_number(impact.unreadable_rows)}
+            "unreadable": format_number(impact.unreadable_rows),
+            "screened": format_number(impact.rows - impact.unreadable_rows)}

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from screener.answerfile import AnswerFile, ShapeError, answer_entries, loads_json
+from screener.answerfile import AnswerFile, answer_entries, loads_json
 from screener.answers import AnswerError, field_name
 from screener.compiled import today
 from screener.evaluation import evaluate, outcomes
@@ -69,11 +69,7 @@ def parse_body(body: bytes) -> AnswerFile:
             example='{"age": 30}'))
     if len(data) > MAX_FIELDS:
         raise RequestError(413, _("too many fields (at most {count})").format(count=MAX_FIELDS))
-    try:
-        return answer_entries(data)
-    except ShapeError as exc:
-        problem = Problem(field_name(exc.field), exc.reason)
-        raise RequestError(422, _("some answers could not be read"), [problem]) from None
+    return answer_entries(data, every=True)  # a list or mapping is one problem among all the others
 
 
 def read(rulebook: Rulebook, raw: AnswerFile) -> tuple[dict[str, Any], set[str]]:
@@ -81,33 +77,41 @@ def read(rulebook: Rulebook, raw: AnswerFile) -> tuple[dict[str, Any], set[str]]
     try:
         values = rulebook.read_answers(raw.answers)
     except AnswerError as exc:
-        raise unreadable(exc) from None
-    check_declined(rulebook, raw)
+        raise unreadable(exc, rulebook, raw) from None
+    check_problems(rulebook, raw)
     return values, set(raw.declined)
 
 
-def unreadable(exc: AnswerError) -> RequestError:
-    """The 422 for answers that could not be read: every field and its rule."""
+def unreadable(exc: AnswerError | None, rulebook: Rulebook | None = None,
+               raw: AnswerFile | None = None) -> RequestError:
+    """The 422 for answers that could not be read: every field and its rule, never its value; with the
+    request's `raw` answers, also its answers that are not single values and its unknown declined questions."""
+    problems = dict(raw.refused) if raw is not None else {}
+    problems.update(exc.problems if exc is not None else {})
+    if rulebook is not None and raw is not None:
+        problems.update((name, _("not a question of this rulebook"))
+                        for name in sorted(raw.declined) if name not in rulebook.questions)
     return RequestError(422, _("some answers could not be read"),
-                        [Problem(field_name(name), reason) for name, reason in exc.problems.items()])
+                        [Problem(field_name(name), reason) for name, reason in problems.items()])
 
 
-def check_declined(rulebook: Rulebook, raw: AnswerFile) -> None:
-    """A question answered `null` ("I don't know") must be a question of the rulebook (422)."""
-    unknown = sorted(name for name in raw.declined if name not in rulebook.questions)
-    if unknown:
-        raise RequestError(422, _("some answers could not be read"),
-                           [Problem(field_name(name), _("not a question of this rulebook")) for name in unknown])
+def check_problems(rulebook: Rulebook, raw: AnswerFile) -> None:
+    """Answers that are not single values, and questions answered `null` ("I don't know") that the rulebook
+    does not have: 422, every one named."""
+    if raw.refused or any(name not in rulebook.questions for name in raw.declined):
+        raise unreadable(None, rulebook, raw)
 
 
-def screen_raw(rulebook: Rulebook, raw: AnswerFile, as_of: dt.date, *, details: bool = False) -> dict[str, Any]:
+def screen_raw(rulebook: Rulebook, raw: AnswerFile, as_of: dt.date, *, view: str = "report") -> dict[str, Any]:
     """`screen` over answers as received: the engine reads them (once, with the one answer rule), so an
     answer it cannot read is the same 422 `read` gives, without reading every answer twice per request."""
     try:
-        report = screen(rulebook, raw.answers, as_of, details=details)
+        if raw.refused:  # refused anyway: read the rest too, to name every problem at once
+            rulebook.read_answers(raw.answers)
+        report = screen(rulebook, raw.answers, as_of, view=view)
     except AnswerError as exc:
-        raise unreadable(exc) from None
-    check_declined(rulebook, raw)
+        raise unreadable(exc, rulebook, raw) from None
+    check_problems(rulebook, raw)
     return report
 
 
@@ -121,24 +125,40 @@ def parse_date(value: str | None, name: str = "as_of") -> dt.date:
         raise RequestError(422, _("bad query parameter"), [Problem(name, _("expected a date as YYYY-MM-DD"))]) from None
 
 
-def screen(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, *, details: bool = False) -> dict[str, Any]:
-    """The contract's JSON report for answers (typed, or as written: the engine reads them): compact by
-    default (outcomes, scores, flags, leads, warnings, best pathway, missing; the engine's fast path, no
-    text rendered), the full report with `details`."""
-    if details:
-        return evaluate(rulebook, values, as_of).to_json()
-    found = outcomes(rulebook, values, as_of)
-    return {
-        "rulebook": {"id": rulebook.info.id, "version": rulebook.version, "as_of": as_of.isoformat()},
-        "pathways": {pathway_id: {"outcome": outcome} for pathway_id, outcome in found.pathways.items()},
-        "scores": {score_id: _number(value) for score_id, value in found.scores.items()},
-        "flags": found.flags,
-        "leads": found.leads,
-        "warnings": found.warnings,
-        "best_pathway": found.best_pathway,
-        "missing": found.missing,
-        "disclaimer": rulebook.info.disclaimer,
-    }
+VIEWS = ("report", "details", "outcomes")
+
+
+def screen(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, *, view: str = "report") -> dict[str, Any]:
+    """One person's screening, for answers typed or as written (the engine reads them), in one of `VIEWS`:
+
+    - `report` (default): the contract's JSON report (`Report.compact_json`, a `batch --format jsonl` row's
+      report keys: each pathway's outcome, requirements and next steps; flag, lead and warning ids), plus the
+      rulebook id, `safety` (the safety leads whole: the advice a person at risk must read, §13.21) and the
+      disclaimer;
+    - `details`: the full report of `check --json` (titles, reasons, lead texts, score lines);
+    - `outcomes`: outcomes, scores, ids and missing answers only (the engine's fast path, no text rendered).
+    """
+    if view == "outcomes":
+        found = outcomes(rulebook, values, as_of)
+        return {
+            "rulebook": {"id": rulebook.info.id, "version": rulebook.version, "as_of": as_of.isoformat()},
+            "pathways": {pathway_id: {"outcome": outcome} for pathway_id, outcome in found.pathways.items()},
+            "scores": {score_id: _number(value) for score_id, value in found.scores.items()},
+            "flags": found.flags,
+            "leads": found.leads,
+            "warnings": found.warnings,
+            "best_pathway": found.best_pathway,
+            "missing": found.missing,
+            "disclaimer": rulebook.info.disclaimer,
+        }
+    report = evaluate(rulebook, values, as_of)
+    if view == "details":
+        return report.to_json()
+    data = report.compact_json()
+    data["rulebook"] = {"id": rulebook.info.id, **data["rulebook"]}
+    data["safety"] = [lead.to_json() for lead in report.safety_leads]
+    data["disclaimer"] = report.disclaimer
+    return data
 
 
 def _number(value: int | float | None) -> int | float | None:

@@ -82,7 +82,9 @@ class Guard:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = message.get("headers", [])
+                own = {name.lower() for name, _ in headers}  # a route's own Cache-Control (the style sheet) stays alone
+                message["headers"] = [*headers, *(header for header in SECURITY_HEADERS if header[0] not in own)]
             await send(message)
 
         length = _content_length(scope)
@@ -156,10 +158,10 @@ class Service:
     # --- JSON API ---
 
     async def screen(self, request: Request) -> Response:
-        details = _flag(request, "details")
+        view = "details" if _flag(request, "details") else "outcomes" if _flag(request, "outcomes_only") else "report"
         as_of = self.date(request)
         raw = api.parse_body(await read_body(request, JSON_TYPE))
-        return _json(api.screen_raw(self.book, raw, as_of, details=details))
+        return _json(api.screen_raw(self.book, raw, as_of, view=view))
 
     async def next_question(self, request: Request) -> Response:
         as_of = self.date(request)
@@ -232,7 +234,10 @@ class Service:
                     return self._question(interview, question, raw, lang,
                                           error=_("please answer, or choose I don't know"))
                 try:
-                    value = self.book.read_answers({question.id: text})[question.id]
+                    value = self.book.read_answers({question.id: text}).get(question.id)
+                    if value is None:  # "not sure", "I don't know" typed in: unknown, as the button says
+                        interview.decline(question)
+                        return self._next_page(interview, raw, lang, shown_back)
                     coerce(interview.asked(question), value)  # on the chosen test's own scale
                 except AnswerError as exc:
                     return self._question(interview, question, raw, lang, value=text,

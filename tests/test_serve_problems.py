@@ -1,0 +1,80 @@
+"""The JSON API's refusals and reasons as a person or a developer reads them (review9 #13, #14, #16): every
+problem field at once, each naming the field and the rule, never the value; reasons in question labels,
+not field ids; one Cache-Control header per response."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette", reason="the serve extra is not installed: pip install -e '.[serve,test]'")
+pytest.importorskip("httpx2", reason="the test extra is not installed: pip install -e '.[serve,test]'")
+
+from starlette.testclient import TestClient
+
+from screener.rulebook import Rulebook, load_rulebook
+from screener.web.app import create_app
+
+REAL = Path(__file__).parent.parent / "rules"
+AS_OF = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def book() -> Rulebook:
+    return load_rulebook(REAL)
+
+
+@pytest.fixture(scope="module")
+def client(book: Rulebook) -> TestClient:
+    return TestClient(create_app(book, as_of=AS_OF))
+
+
+BAD = {"age": True, "goal": ["work"], "settlement_funds_cad": -5, "english_score_reading": 99,
+       "no_such_field": None, "canadian_citizen": {"x": 1}}
+
+
+@pytest.mark.parametrize("query", ["", "?details=true", "?outcomes_only=true"])
+def test_every_problem_field_is_named_at_once_never_its_value(client: TestClient, query: str) -> None:
+    for path in ("/v1/screen", "/v1/next-question"):
+        response = client.post(path + query, json=BAD)
+        assert response.status_code == 422
+        problems = response.json()["problems"]
+        assert sorted(problem["field"] for problem in problems) == sorted(BAD)  # each once, none left out
+        for problem in problems:
+            assert problem["rule"].strip(), problem
+        text = response.text
+        for value in ("-5", "99", "work", '"x"'):
+            assert value not in text
+
+
+def test_a_list_is_refused_in_the_requests_language(client: TestClient) -> None:
+    english = client.post("/v1/screen", json={"goal": ["work"]}).json()["problems"]
+    french = client.post("/v1/screen?lang=fr", json={"goal": ["work"]}).json()["problems"]
+    assert [p["field"] for p in english] == [p["field"] for p in french] == ["goal"]
+    assert english[0]["rule"] != french[0]["rule"]
+
+
+MINOR = {"goal": "protection", "age": 16, "us_citizen": False, "fear_of_return": True, "arrival_route": "land_from_us",
+         "own_family_in_canada_stca": False, "holds_canadian_visa_or_permit": False}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_reasons_name_questions_by_their_labels_not_their_ids(client: TestClient, book: Rulebook,
+                                                               language: str) -> None:
+    data = client.post(f"/v1/screen?details=true&lang={language}", json=MINOR).json()
+    questions = book.in_language(language).questions
+    undecided = {pid: p["reason"] for pid, p in data["pathways"].items() if p["outcome"] == "incomplete"}
+    assert "asylum_claim" in undecided
+    label = questions["entered_canada_over_a_year_ago"].short_label
+    assert label in undecided["asylum_claim"]
+    for reason in undecided.values():
+        assert not any(qid in reason for qid in questions if "_" in qid), reason
+
+
+def test_the_style_sheet_sends_one_cache_control(client: TestClient) -> None:
+    style = client.get("/static/style.css")
+    assert style.status_code == 200
+    assert style.headers.get_list("cache-control") == ["public, max-age=3600"]
+    assert client.get("/").headers.get_list("cache-control") == ["no-store"]  # pages hold answers
