@@ -88,6 +88,7 @@ from screener.translations import (
     Translation,
     apply_translation,
     check_translation,
+    colon_problems,
     guillemet_problems,
     language_name,
     translation_language,
@@ -495,9 +496,9 @@ class RulebookLoader:
             except (YamlSyntaxError, DuplicateKeyError) as exc:
                 self.error(exc.position, str(exc))
                 continue
-            if lang == "fr":  # French typography: « mot » with no-break spaces
-                self.load_warnings.extend(LoadError(Position(name, line, column), message)
-                                          for line, column, message in guillemet_problems(self.lines[name]))
+            if lang == "fr":  # French typography: « mot » and `mot :` with no-break spaces
+                self.load_warnings.extend(LoadError(Position(name, line, column), message) for line, column, message
+                                          in sorted([*guillemet_problems(self.lines[name]), *colon_problems(text)]))
             if data is None:
                 continue
             if not isinstance(data, LocatedDict):
