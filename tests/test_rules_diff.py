@@ -133,7 +133,7 @@ def test_the_comparison_reads_in_french(books: tuple[Path, Path, Path], tmp_path
                  "--as-of", "2026-01-01", "--lang", "fr", "--html", str(page))
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "5 lignes de" in out and nb("évaluées : 4, en erreur : 1 (voir ci-dessous) ; modifiées : 2") in out
+    assert "5 lignes de" in out and nb("évaluées : 4, en erreur : 1 (voir ci-dessous); modifiées : 2") in out
     assert "Résultats" in out
     assert nb("  ligne 2 (c2)\n    skilled: eligible → ineligible\n      exigence language : met → failed") in out
     assert nb("ligne 4 : illisible (champs : age)") in out
