@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from screener.evaluation import Evaluation, TableHit, display, pathway_status
-from screener.i18n import _
+from screener.i18n import _, ngettext
 from screener.report import LeadResult, PathwayResult, Report, RoundBand, ScoreResult
 from screener.rulebook import Rulebook
 
@@ -143,6 +143,67 @@ def goal_closed(report: Report, goal: str | None) -> list[PathwayResult]:
 def citizen(report: Report) -> PathwayResult | None:
     """The eligible citizenship pathway, if any: such a person needs proof, not immigration."""
     return next((p for p in report.pathways.values() if p.kind == "citizenship" and p.outcome == "eligible"), None)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The first line of a verdict, as parts with a role each ("strong", "route" for a route's title or
+    good news, "alarm", "plain"): the terminal styles them, the web page shows the text."""
+
+    parts: tuple[tuple[str, str], ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _role in self.parts)
+
+
+def headline(report: Report, goal: str | None, *, known_citizen: bool = False,
+             stuck: frozenset[str] = frozenset()) -> Headline:
+    """The one headline of the first screen, in the terminal and on the web page, chosen from what the
+    person wants most (`goal`) and the ranked routes: a route for the goal is named first; when only other
+    routes are open, it says that nothing is open yet for the goal before naming them; the undecided
+    routes it counts are those serving the goal (`stuck`: undecided routes no answer can open, not counted).
+    """
+    if citizen(report) is not None:
+        return Headline(((_("You are Canadian") if known_citizen else _("You are very likely Canadian already"),
+                          "route"), (_(": get your proof of citizenship."), "route")))
+    if any(flag.severity == "serious" for flag in report.flags):
+        return Headline(((_("Before any route: an admissibility problem must be dealt with first."), "alarm"),))
+    opened = realistic_order(report, goal=goal)
+    mine = [p for p in opened if p.serves(goal)]
+    if opened:
+        first = (mine or opened)[0]
+        more = len(opened) - 1
+        lead = _("Open to you: ") if mine else _("Nothing is open yet for what you want most; open to you: ")
+        return Headline(((lead, "strong"), (first.title, "route"), (ngettext(
+            " and {count} other route", " and {count} other routes", more).format(count=more) if more else "",
+            "strong"), (".", "plain")))
+    undecided = [p for p in report.pathways.values() if p.outcome == "incomplete" and p.id not in stuck]
+    for_goal = [p for p in undecided if p.serves(goal)]
+    if report.leads:  # what to do now (a lead) comes first, before routes that could still open
+        if goal is not None and for_goal:
+            words = _("No route for what you want most is open yet on your answers. What you can do now:")
+        elif goal is not None:
+            words = _("No route for what you want most is open on these answers. What you can do now:")
+        elif undecided:
+            words = _("No route to Canada is open yet on your answers. What you can do now:")
+        else:
+            words = _("No route to Canada is open to you on these answers. What you can do now:")
+        return Headline(((words, "strong"),))
+    if for_goal and goal is not None:
+        return Headline(((_("No route for what you want most is open yet"), "strong"), (ngettext(
+            "; {count} could be, depending on answers below.", "; {count} could be, depending on answers below.",
+            len(for_goal)).format(count=len(for_goal)), "plain")))
+    if undecided and goal is not None:
+        return Headline(((_("No route for what you want most is open on these answers"), "strong"), (ngettext(
+            "; {count} other route could be, depending on answers below.",
+            "; {count} other routes could be, depending on answers below.", len(undecided)).format(
+                count=len(undecided)), "plain")))
+    if undecided:
+        return Headline(((_("No route is open yet on your answers"), "strong"), (ngettext(
+            "; {count} could be, depending on answers below.", "; {count} could be, depending on answers below.",
+            len(undecided)).format(count=len(undecided)), "plain")))
+    return Headline(((_("No route is open to you on these answers."), "strong"),))
 
 
 def stale_figures(rulebook: Rulebook, answers: Mapping[str, Any], as_of: dt.date) -> list[str]:

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from screener.errors import ScreenerError
@@ -38,6 +38,9 @@ LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX order: the first o
 NBSP = "\u00a0"  # thousands separator and space before `$` in Canadian French (never a line break there)
 NO_BREAK = "\u00a0\u202f\u2007"  # no-break, narrow no-break and figure spaces: never a line break
 _BREAKABLE = re.compile(rf"[^\S{NO_BREAK}]+")
+# French spacing: an ordinary space before `:` or `»`, or after `«`, becomes a no-break one; a `{placeholder}`
+# is matched first and kept as it is (its expression or format is not prose)
+_FRENCH_SPACES = re.compile(r"(\{[^{}]*\})|[ \t]+(?=[:»])|(?<=«)[ \t]+")
 
 _current: ContextVar[str] = ContextVar("screener_language")
 _process = [DEFAULT]  # a command's language, for threads it starts (polars, writers): they start with no context
@@ -110,12 +113,39 @@ def language(lang: str) -> Iterator[None]:
         _current.reset(token)
 
 
+@lru_cache(maxsize=8192)
+def french_spacing(text: str) -> str:
+    """`text` with a no-break space (U+00A0) before each `:` and `»` and after each `«` that has an ordinary one,
+    so a wrapped line never starts with `:` or `»` nor ends with `«` (Canadian usage, as the Bureau de la
+    traduction writes it: a space before the colon, none before `;`, `!` and `?`). Applied where French is
+    read — the program's catalog (`translations`) and the rules' French texts (`screener.translations`) —
+    so no translator has to type the no-break space for the screen to be right."""
+    return _FRENCH_SPACES.sub(lambda match: match.group(1) or NBSP, text)
+
+
+class FrenchCatalog(gettext.GNUTranslations):
+    """The French catalog, each message given French spacing (`french_spacing`) as it is looked up."""
+
+    def gettext(self, message: str) -> str:
+        return french_spacing(super().gettext(message))
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return french_spacing(super().ngettext(msgid1, msgid2, n))
+
+    def pgettext(self, context: str, message: str) -> str:
+        return french_spacing(super().pgettext(context, message))
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        return french_spacing(super().npgettext(context, msgid1, msgid2, n))
+
+
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The compiled catalog of `lang` (English is the source language: no catalog)."""
     if lang == DEFAULT:
         return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True,
+                               class_=FrenchCatalog if lang == "fr" else None)
 
 
 def _(message: str) -> str:

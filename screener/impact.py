@@ -21,6 +21,7 @@ from typing import IO, Any
 from screener import expressions as ex
 from screener.answers import AnswerError
 from screener.errors import ScreenerError
+from screener.evaluation import Evaluation as State
 from screener.evaluation import TableHit, display, evaluate
 from screener.i18n import _, ngettext
 from screener.intake import IntakeMap
@@ -249,28 +250,50 @@ def _requirement_causes(old: list[RequirementResult], new: list[RequirementResul
     return causes, changed
 
 
-def _rule_changes(old: Rulebook, new: Rulebook, old_as_of: dt.date, new_as_of: dt.date, pathway_id: str,
-                  requirement_id: str) -> list[dict[str, str]]:
-    """How the rules behind a requirement read in each rulebook where they differ: its condition (`id`
-    "condition"), then each derived value it reads, directly or not, in the version in force on each side.
+def _rule_changes(old: State, new: State, pathway_id: str,
+                  requirement_id: str) -> tuple[list[dict[str, str]], set[str]]:
+    """The rules behind a flipped requirement that made the difference for this row, most direct first, and
+    the tables they look up there.
 
+    Its condition (`id` "condition") when it is written differently; then each derived value it reads,
+    directly or not, in the version in force on each side, when it is written differently *and* is reached
+    from the condition through values that differ for this row: a pass mark raised to 70 is no cause for a
+    client with 74 points, whose grid requirement is met either way, though the pass mark reads differently.
     `needed` is the author's words and can go stale (`needed: "≥ 67"` beside a condition now reading
     `fsw_points >= 70`): the expressions are what decided, so a flip is explained with them.
     """
-    before, after = old.at(old_as_of), new.at(new_as_of)
+    before, after = old.rules, new.rules
     was = next((r for r in before.requirements.get(pathway_id, ()) if r.model.id == requirement_id), None)
     now = next((r for r in after.requirements.get(pathway_id, ()) if r.model.id == requirement_id), None)
     if was is None or now is None:
-        return []
+        return [], set()
     found = []
     if _words(was.condition.source) != _words(now.condition.source):
         found.append({"id": "condition", "old": _words(was.condition.source), "new": _words(now.condition.source)})
-    read = new.graph.uses([now.condition.node]) | old.graph.uses([was.condition.node])
-    for name in [*(n for n in new.graph.order if n in read), *sorted(read - set(new.graph.order))]:
-        old_rule, new_rule = before.derived.get(name), after.derived.get(name)
-        if old_rule is not None and new_rule is not None and _words(old_rule.source) != _words(new_rule.source):
-            found.append({"id": name, "old": _words(old_rule.source), "new": _words(new_rule.source)})
-    return found
+    order = {name: index for index, name in enumerate(new.rulebook.graph.order)}
+    tables: set[str] = set()
+    seen: set[str] = set()
+    level = set(was.condition.names) | set(now.condition.names)
+    while level:  # one level of reads at a time: the nearest causes first
+        following: set[str] = set()
+        for name in sorted(level - seen, key=lambda n: (order.get(n, len(order)), n)):
+            seen.add(name)
+            if name in old.rulebook.tables or name in new.rulebook.tables:
+                tables.add(name)
+            elif _value(old, name) != _value(new, name):  # the same for this row: nothing below it mattered
+                old_rule, new_rule = before.derived.get(name), after.derived.get(name)
+                if old_rule is not None and new_rule is not None and _words(old_rule.source) != _words(new_rule.source):
+                    found.append({"id": name, "old": _words(old_rule.source), "new": _words(new_rule.source)})
+                following |= old.rulebook.graph.reads.get(name, set()) | new.rulebook.graph.reads.get(name, set())
+        level = following - seen
+    return found, tables
+
+
+def _value(state: State, name: str) -> Any:
+    """A name's value for the row in one rulebook (None: unknown, or not in that rulebook)."""
+    book = state.rulebook
+    known = name in book.questions or name in book.derived or name in book.scores
+    return state.value_of(name) if known else None
 
 
 def _words(source: str) -> str:
@@ -301,11 +324,10 @@ def _row(row: int | None, value: Any) -> str:
     return f"{where} = {_fmt(value)}"
 
 
-def compare_reports(
-    row: int, label: str, old: Report, new: Report, old_hits: list[TableHit], new_hits: list[TableHit],
-    old_book: Rulebook, new_book: Rulebook,
-) -> list[Change]:
+def compare_reports(row: int, label: str, old_run: Screened, new_run: Screened) -> list[Change]:
     """Every difference between two reports on the same answers, each with its causes."""
+    old, new, old_hits, new_hits = old_run.report, new_run.report, old_run.hits, new_run.hits
+    old_book, new_book = old_run.state.rulebook, new_run.state.rulebook
     changes = []
     for pid in _union(old.pathways, new.pathways):
         was, now = old.pathways.get(pid), new.pathways.get(pid)
@@ -314,12 +336,15 @@ def compare_reports(
         if before == after:
             continue
         causes, changed = _requirement_causes(was.requirements if was else [], now.requirements if now else [])
+        tables: set[str] = set()
         for cause in causes:
             if cause["old"] is not None and cause["new"] is not None:
-                rules = _rule_changes(old_book, new_book, old.as_of, new.as_of, pid, cause["id"])
+                rules, read = _rule_changes(old_run.state, new_run.state, pid, cause["id"])
+                tables |= read
                 if rules:
                     cause["rules"] = rules
-        tables = _tables(old_book, new_book, requirement_nodes, pid, changed)
+            else:  # a requirement only one rulebook has: any table it reads may have mattered
+                tables |= _tables(old_book, new_book, requirement_nodes, pid, [cause["id"]])
         causes += _table_causes(old_hits, new_hits, tables)
         changes.append(Change(row, label, "pathway", pid, before, after, tuple(causes)))
     for sid in _union(old.scores, new.scores):
@@ -347,10 +372,21 @@ def compare_reports(
     return changes
 
 
-def _screen(book: Rulebook, raw: Mapping[str, str], as_of: dt.date) -> tuple[Report, list[TableHit]]:
+@dataclass
+class Screened:
+    """One row screened under one rulebook: its report, the table lookups made, and the evaluation (whose
+    values `_rule_changes` compares with the other rulebook's)."""
+
+    report: Report
+    hits: list[TableHit]
+    state: State
+
+
+def _screen(book: Rulebook, raw: Mapping[str, str], as_of: dt.date) -> Screened:
     answers = {key: value for key, value in raw.items() if key in book.questions}
     hits: list[TableHit] = []
-    return evaluate(book, answers, as_of=as_of, trace=hits), hits
+    report = evaluate(book, answers, as_of=as_of, trace=hits)
+    return Screened(report, hits, State(book, book.read_answers(answers), as_of))
 
 
 def compare_rulebooks(
@@ -364,16 +400,16 @@ def compare_rulebooks(
         label = (raw.get(id_column) or "").strip() if id_column else ""
         label = label or f"row {number}"
         try:
-            old_report, old_hits = _screen(old, raw, impact.old_as_of)
+            old_run = _screen(old, raw, impact.old_as_of)
         except AnswerError as error:
             impact.unreadable.append((number, "old", sorted(error.problems)))
             continue
         try:
-            new_report, new_hits = _screen(new, raw, impact.new_as_of)
+            new_run = _screen(new, raw, impact.new_as_of)
         except AnswerError as error:
             impact.unreadable.append((number, "new", sorted(error.problems)))
             continue
-        impact.changes.extend(compare_reports(number, label, old_report, new_report, old_hits, new_hits, old, new))
+        impact.changes.extend(compare_reports(number, label, old_run, new_run))
     return impact
 
 
@@ -514,10 +550,8 @@ def diff_intake(
                     raw = {qid: frame[column][index] for qid, column in cells.items()}
                     label = (str(frame[label_column][index] or "").strip() if label_column else "")
                     number = first_row + index
-                    old_report, old_hits = _screen(old, raw, impact.old_as_of)
-                    new_report, new_hits = _screen(new, raw, impact.new_as_of)
-                    found = compare_reports(number, label or f"row {number}", old_report, new_report,
-                                            old_hits, new_hits, old, new)
+                    found = compare_reports(number, label or f"row {number}", _screen(old, raw, impact.old_as_of),
+                                            _screen(new, raw, impact.new_as_of))
                     impact.changes.extend(c for c in found if not (c.kind == "pathway" and "absent" in (c.old, c.new)))
                     explained += 1
             first_row += frame.height

@@ -88,6 +88,7 @@ from screener.translations import (
     Translation,
     apply_translation,
     check_translation,
+    colon_problems,
     guillemet_problems,
     language_name,
     translation_language,
@@ -430,6 +431,7 @@ class RulebookLoader:
         self.translation_entries: list[tuple[Path, str]] = []  # (path, display name) of each *.xx.yaml
         self.listed: list[tuple[Path, str | None]] | None = None  # the rule folder's files, as read
         self.file_bytes: dict[Path, bytes] = {}  # what each file held when read: its content hash needs no second read
+        self.parsed: dict[str, ex.Node] = {}  # each expression text's tree (a third of a rulebook's are repeats)
 
     def error(self, position: Position, message: str) -> None:
         self.errors.append(LoadError(position, message))
@@ -494,9 +496,9 @@ class RulebookLoader:
             except (YamlSyntaxError, DuplicateKeyError) as exc:
                 self.error(exc.position, str(exc))
                 continue
-            if lang == "fr":  # French typography: « mot » with no-break spaces
-                self.load_warnings.extend(LoadError(Position(name, line, column), message)
-                                          for line, column, message in guillemet_problems(self.lines[name]))
+            if lang == "fr":  # French typography: « mot » and `mot :` with no-break spaces
+                self.load_warnings.extend(LoadError(Position(name, line, column), message) for line, column, message
+                                          in sorted([*guillemet_problems(self.lines[name]), *colon_problems(text)]))
             if data is None:
                 continue
             if not isinstance(data, LocatedDict):
@@ -592,11 +594,13 @@ class RulebookLoader:
 
     def compile(self, source: str, file: str, path: tuple[int | str, ...]) -> Compiled | None:
         position = self.position(file, path)
-        try:
-            node = ex.parse(source)
-        except ex.ExpressionError as exc:
-            self.error(self.at_offset(position, source, exc.offset), _parse_advice(exc.message))
-            return None
+        node = self.parsed.get(source)
+        if node is None:  # a tree is immutable: the same text shares one
+            try:
+                node = self.parsed[source] = ex.parse(source)
+            except ex.ExpressionError as exc:
+                self.error(self.at_offset(position, source, exc.offset), _parse_advice(exc.message))
+                return None
         return Compiled(node, source, position)
 
     def at_offset(self, position: Position, source: str, offset: int) -> Position:

@@ -11,6 +11,7 @@ graph and the types.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -28,7 +29,7 @@ from screener.compiled import (
     StepRule,
     Template,
 )
-from screener.i18n import N_, _
+from screener.i18n import N_, _, french_spacing
 from screener.model import Choice, NextStep, Question
 from screener.source import Position
 from screener.suggest import did_you_mean
@@ -148,6 +149,9 @@ def check_translation(
                 if not merge(file, section, item_id):
                     continue
                 _gather(found, where_fr, file, here, item, english[section][item_id][0], position, problems, name)
+
+    if lang == "fr":  # French spacing: no line break before `:` or `»`, nor after `«` (`i18n.french_spacing`)
+        found.texts = {key: text if key[-1] == "url" else french_spacing(text) for key, text in found.texts.items()}
 
     # 2. every English text has its translation, with the same placeholders
     def need(english_text: str | None, key: Path_, en_file: str, en_path: Path_, what: str,
@@ -449,6 +453,33 @@ def guillemet_problems(lines: list[str]) -> Iterator[tuple[int, int, str]]:
             elif match.group() == "»" and line[max(at - 1, 0):at] in _SPACE_OR_NOTHING:
                 yield number, at + 1, _("» must come after a no-break space (U+00A0), not after an ordinary space "
                                         "or a line break, so that it never starts a line away from its word")
+
+
+_LOOSE_COLON = re.compile(r"\{[^{}]*\}|(?:[ \t]+|\n[ \t]*):")  # a {placeholder} is skipped, not prose
+
+
+def colon_problems(text: str) -> Iterator[tuple[int, int, str]]:
+    """(line, column, message) of each `:` in a French text that comes after an ordinary space or starts a
+    line of a folded text: Canadian French writes `Exigé : être…` with a no-break space (U+00A0) before the
+    colon, so a wrapped line never starts with it. The file's YAML tokens tell a text from the syntax (`key:`,
+    comments), so only the colons of texts are read, and the column is the colon's own."""
+    import yaml
+
+    starts = [0, *(at + 1 for at, char in enumerate(text) if char == "\n")]
+    try:
+        tokens = [token for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+                  if isinstance(token, yaml.ScalarToken)]
+    except yaml.YAMLError:  # the loader reports the syntax error itself
+        return
+    for token in tokens:
+        begin = token.start_mark.index
+        for match in _LOOSE_COLON.finditer(text, begin, token.end_mark.index):
+            if match.group().endswith(":"):
+                at = match.end() - 1
+                line = bisect.bisect_right(starts, at)
+                yield line, at - starts[line - 1] + 1, _(
+                    "':' must come after a no-break space (U+00A0), not after an ordinary space or a line break, so "
+                    "that it never starts a line away from its word")
 
 
 # ----------------------------------------------------------------------------- the rulebook in a language

@@ -12,6 +12,7 @@ import html
 import re
 from pathlib import Path
 
+from french_kit import nb
 from typer.testing import CliRunner
 
 from screener.answers import AnswerError
@@ -79,7 +80,7 @@ def test_the_markdown_summary_lists_them_too_and_the_french_page_in_french(tmp_p
     listed = section(page)
     assert "Lignes non examinées" in listed and "aucune lettre" in listed
     assert "Bo Li" in listed and "Cy Dee" in listed and "Ana Ruiz" not in listed
-    assert "Non examinées, donc sans lettre : lignes 2, 4" in stderr
+    assert nb("Non examinées, donc sans lettre : lignes 2, 4") in stderr
 
 
 def test_no_section_when_every_row_was_screened(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import pytest
 import yaml
+from french_kit import nb
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -106,7 +107,7 @@ def test_batch_in_french_keeps_the_contract_and_writes_french_titles(tmp_path: P
 
 
 @pytest.mark.parametrize(("content", "french"), [
-    (b"", "l'entrée est vide : la première ligne doit nommer les colonnes"),
+    (b"", nb("l'entrée est vide : la première ligne doit nommer les colonnes")),
     (b"\n\n", "l'entrée n'a que des lignes vides"),
 ])
 def test_an_unreadable_intake_is_refused_in_french(tmp_path: Path, content: bytes, french: str) -> None:
@@ -115,7 +116,7 @@ def test_an_unreadable_intake_is_refused_in_french(tmp_path: Path, content: byte
     result = runner.invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--lang", "fr"])
     assert result.exit_code == 2
     (error,) = [line for line in result.output.splitlines() if line.startswith("Erreur")]  # after review warnings
-    assert error.startswith("Erreur : ") and french in error, result.output
+    assert error.startswith(nb("Erreur : ")) and french in error, result.output
     assert "Traceback" not in result.output
 
 
@@ -282,7 +283,8 @@ def test_help_speaks_french_with_no_english_left(path: list[str]) -> None:
     result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "400", "SCREENER_LANG": "fr"})
     assert result.exit_code == 0 and english_help.exit_code == 0
     text = result.stdout
-    assert text.startswith("Utilisation : ") and "Options :" in text and "Afficher ce message et quitter." in text
+    assert text.startswith(nb("Utilisation : ")) and nb("Options :") in text
+    assert "Afficher ce message et quitter." in text
     assert english_help.stdout.startswith("Usage: ") and "Show this message and exit." in english_help.stdout
     words = re.sub(r"(?<![\w-])--?[\w-]+|\$\w+|'[^']*'|\"[^\"]*\"|# .*", " ", text)  # options, variables, examples
     assert _english_left(words, set()) == []
@@ -330,7 +332,7 @@ def test_the_rules_tools_speak_french(tmp_path: Path) -> None:
     assert outputs["init"].exit_code == 0 and outputs["validate"].exit_code == 0
     assert outputs["test"].exit_code == 1 and outputs["explain"].exit_code == 1
     assert "attendu ineligible, obtenu eligible" in outputs["test"].stdout
-    assert "ÉCHEC" in outputs["test"].stdout and "en échec : 1" in outputs["test"].stdout
+    assert "ÉCHEC" in outputs["test"].stdout and nb("en échec : 1") in outputs["test"].stdout
     assert "aucune voie «\u00a0express_entry_fws\u00a0»" in outputs["explain"].output
     assert "fichiers de règles et d'essais copiés" in outputs["init"].stdout
     assert "valeurs dérivées" in outputs["validate"].stdout

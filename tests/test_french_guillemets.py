@@ -1,7 +1,9 @@
-"""French guillemets never leave their word (issue 16): `« mot »` is written with no-break spaces (U+00A0)
-inside the guillemets, in the program's catalog and in every French rule text, and `rules validate` points
-at (file:line:column) a guillemet beside an ordinary space or a line break. The wrapped screen itself is
-checked in tests/test_french_terminal.py."""
+"""French guillemets and colons never leave their word (issue 16): `« mot »` is written with no-break spaces
+(U+00A0) inside the guillemets, and `mot :` with one before the colon (Canadian usage), in the program's
+catalog and in every French rule text; `rules validate` points at (file:line:column) a guillemet or a colon
+beside an ordinary space or a line break, and screener gives French texts their no-break spaces as it reads
+them, so what a person sees is right even before the file is. The wrapped screen itself is checked in
+tests/test_french_terminal.py."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from screener.rulebook import load_rulebook
 ROOT = Path(__file__).parent.parent
 RULES = ROOT / "rules"
 PO = ROOT / "screener" / "locale" / "fr" / "LC_MESSAGES" / "screener.po"
+NBSP = "\u00a0"
 LOOSE = re.compile(r"«(?: |$)|(?:^| )»")  # an ordinary space or nothing inside a guillemet
 
 
@@ -32,6 +35,33 @@ def catalog_texts() -> list[str]:
     return texts
 
 
+def test_every_french_program_string_is_shown_with_no_break_spaces() -> None:
+    """The catalog is written with ordinary spaces before most colons; each message is shown with a no-break one."""
+    from screener.i18n import _, language, ngettext, pgettext
+
+    with PO.open("rb") as stream:
+        catalog = read_po(stream, locale="fr")
+    shown: list[str] = []
+    with language("fr"):
+        for message in catalog:
+            if not message.id:
+                continue
+            if isinstance(message.id, tuple):
+                shown += [ngettext(message.id[0], message.id[1], count) for count in (1, 2)]
+            else:
+                shown.append(pgettext(message.context, message.id) if message.context else _(message.id))
+    assert sum(" :" in text for text in catalog_texts()) > 100  # written loosely: the test is not vacuous
+    assert sum(NBSP + ":" in text for text in shown) > 200
+    assert [text for text in shown if " :" in text or LOOSE.search(text)] == []
+
+
+def test_french_spacing_leaves_placeholders_and_other_marks_alone() -> None:
+    from screener.i18n import french_spacing
+
+    assert french_spacing("Exigé : {a : b} «  mot » ; oui ? non ! 10:30 https://x") == \
+        f"Exigé{NBSP}: {{a : b}} «{NBSP}mot{NBSP}» ; oui ? non ! 10:30 https://x"
+
+
 def test_the_catalog_holds_guillemets_with_no_break_spaces() -> None:
     texts = catalog_texts()
     quoting = [text for text in texts if "«" in text]
@@ -40,10 +70,11 @@ def test_the_catalog_holds_guillemets_with_no_break_spaces() -> None:
     assert all("«\u00a0" in text for text in quoting if "«)" not in text)
 
 
-def test_every_french_rule_text_holds_guillemets_with_no_break_spaces() -> None:
+def test_every_french_rule_text_holds_guillemets_and_colons_with_no_break_spaces() -> None:
     texts = list(load_rulebook(RULES).translations["fr"].texts.values())
     assert sum("«" in text for text in texts) > 20
-    assert [text for text in texts if LOOSE.search(text)] == []
+    assert sum(NBSP + ":" in text for text in texts) > 50
+    assert [text for text in texts if LOOSE.search(text) or " :" in text] == []
 
 
 def validate(rules: Path) -> str:
@@ -77,16 +108,39 @@ def test_validate_points_at_a_guillemet_beside_an_ordinary_space(copy: Path) -> 
     assert out.count("U+00A0") == 1
 
 
-def test_validate_points_at_a_closing_guillemet_that_starts_a_line(copy: Path) -> None:
-    """A folded text broken before » reads as an ordinary space: reported at the », on its own line."""
+@pytest.mark.parametrize(("mark", "message"), [("»", "» must come after"), (":", "':' must come after")])
+def test_validate_points_at_a_mark_that_starts_a_folded_line(copy: Path, mark: str, message: str) -> None:
+    """A folded text broken before » or : reads as an ordinary space: reported at the mark, on its own line."""
     file = copy / "flags.fr.yaml"
     text = file.read_text(encoding="utf-8")
-    closing = text.index("\u00a0»")
+    at = text.index(NBSP + mark)
     indent = " " * 6
-    file.write_text(text[:closing] + "\n" + indent + "»" + text[closing + 2:], encoding="utf-8")
-    line = text.count("\n", 0, closing) + 2
+    file.write_text(text[:at] + "\n" + indent + mark + text[at + 2:], encoding="utf-8")
+    line = text.count("\n", 0, at) + 2
     out = validate(copy)
-    assert f"flags.fr.yaml:{line}:{len(indent) + 1}: warning: » must come after a no-break space" in out, out
+    assert f"flags.fr.yaml:{line}:{len(indent) + 1}: warning: {message} a no-break space" in out, out
+
+
+def test_validate_points_at_a_colon_after_an_ordinary_space(copy: Path) -> None:
+    line, column = loosen(copy / "flags.fr.yaml", NBSP + ":", " :")
+    out = validate(copy)
+    assert re.search(rf"flags\.fr\.yaml:{line}:{column + 1}: warning: ':' must come after a no-break space", out), out
+    assert out.count("U+00A0") == 1
+
+
+def test_validate_leaves_yaml_colons_and_comments_alone(copy: Path) -> None:
+    file = copy / "flags.fr.yaml"
+    file.write_text("# Note : un commentaire\n" + file.read_text(encoding="utf-8").replace("title:", "title :", 1),
+                    encoding="utf-8")
+    assert "U+00A0" not in validate(copy)
+
+
+def test_a_colon_written_with_an_ordinary_space_is_shown_with_a_no_break_one(copy: Path) -> None:
+    file = copy / "flags.fr.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace(NBSP + ":", " :"), encoding="utf-8")
+    texts = list(load_rulebook(copy).translations["fr"].texts.values())
+    assert sum(NBSP + ":" in text for text in texts) > 50
+    assert [text for text in texts if " :" in text] == []
 
 
 def test_validate_reports_in_french_too(copy: Path) -> None:

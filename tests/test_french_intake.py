@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from babel.messages.pofile import read_po
+from french_kit import nb
 from test_french import _citations, _english_left, english, french, one_line
 from typer.testing import CliRunner
 
@@ -109,7 +110,7 @@ def test_the_french_map_has_french_comments_and_headers_and_works_in_both_langua
     en, fr = both
     text = fr["intake-map.yaml"]
     assert text.startswith("# Comment votre formulaire d'accueil correspond aux champs du recueil de règles")
-    assert "# columns : l'en-tête de votre colonne -> l'identifiant du champ." in text
+    assert nb("# columns : l'en-tête de votre colonne -> l'identifiant du champ.") in text
     mapping, english_map = yaml.safe_load(text), yaml.safe_load(en["intake-map.yaml"])
     assert set(mapping) == {"columns", "values"}  # the keys a map is read by
     assert sorted(mapping["columns"].values()) == sorted(english_map["columns"].values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from french_kit import nb
 from test_loader import COMPACT_HEADER, HEADER, PATHWAY
 
 from screener import i18n
@@ -26,8 +27,8 @@ def test_a_type_error_in_a_condition_is_explained_in_french(tmp_path: Path) -> N
     assert problems(tmp_path, RULES, "en") == [
         f"{where}: cannot compare a number with the text \"18\": remove the quotes around the number"]
     assert problems(tmp_path, RULES, "fr") == [
-        f"{where}: impossible de comparer un nombre avec le texte «\u00a018\u00a0» : retirez les guillemets autour "
-        "du nombre"]
+        f"{where}: impossible de comparer un nombre avec le texte «\u00a018\u00a0»\u00a0: retirez les guillemets "
+        "autour du nombre"]
 
 
 DATED = COMPACT_HEADER + """\
@@ -52,8 +53,8 @@ def test_overlapping_versions_are_explained_in_french(tmp_path: Path) -> None:
     file = tmp_path / "main.yaml"
     assert problems(tmp_path, DATED, "fr") == [
         f"{file}:10:9: la version 1 de «\u00a0limit\u00a0» ({file}:8:9) et la version 2 ({file}:10:9) sont en "
-        "vigueur en même temps à partir du 2026-07-07 : fermez la version 1 de «\u00a0limit\u00a0» avec "
-        "`effective_until: 2026-07-06`"]
+        + nb("vigueur en même temps à partir du 2026-07-07 : fermez la version 1 de «\u00a0limit\u00a0» avec ")
+        + "`effective_until: 2026-07-06`"]
 
 
 def test_a_gap_between_versions_is_explained_in_french(tmp_path: Path) -> None:
@@ -63,9 +64,9 @@ def test_a_gap_between_versions_is_explained_in_french(tmp_path: Path) -> None:
     assert problems(tmp_path, text, "fr") == [
         f"{file}:11:9: la version 1 de «\u00a0limit\u00a0» ({file}:8:9) se termine le 2026-06-30 et la version 2 "
         f"({file}:11:9) "
-        "commence le 2026-07-07 : rien n'est en vigueur du 2026-07-01 au 2026-07-06; la valeur est donc inconnue "
-        "pendant ces jours et chaque résultat qui la lit est incomplet : faites commencer la version 2 avec "
-        "`effective_from: 2026-07-01` (le lendemain de la fin de l'autre)"]
+        + nb("commence le 2026-07-07 : rien n'est en vigueur du 2026-07-01 au 2026-07-06; la valeur est donc inconnue "
+             "pendant ces jours et chaque résultat qui la lit est incomplet : faites commencer la version 2 avec ")
+        + "`effective_from: 2026-07-01` (le lendemain de la fin de l'autre)"]
     english = problems(tmp_path, text, "en")
     assert english[0].startswith(f"{file}:11:9: version 1 of 'limit' ({file}:8:9) ends on 2026-06-30 and version 2")
 
@@ -83,14 +84,14 @@ pathways:""")
     file = tmp_path / "main.yaml"
     assert problems(tmp_path, text, "fr") == [
         f"{file}:13:12: thème «\u00a0about_yuo\u00a0» inconnu (vouliez-vous dire «\u00a0about_you\u00a0»?); "
-        "les thèmes sont : about_you",
-        f"{file}:29:25: «\u00a0points\u00a0» doit être un nombre simple : écrivez 15263 "
-        "(sans «\u00a0$\u00a0» ni virgules)"]
+        + nb("les thèmes sont : about_you"),
+        nb(f"{file}:29:25: «\u00a0points\u00a0» doit être un nombre simple : écrivez 15263 ")
+        + "(sans «\u00a0$\u00a0» ni virgules)"]
 
 
 @pytest.mark.parametrize(("old", "new", "french", "english"), [
     ('age >= "18"', "age >= 18 AND age < 99",
-     "32:30: «\u00a0AND\u00a0» inattendu : écrivez «\u00a0and\u00a0» en minuscules",
+     nb("32:30: «\u00a0AND\u00a0» inattendu : écrivez «\u00a0and\u00a0» en minuscules"),
      "32:30: unexpected 'AND': write 'and' in lower case"),
     ("    prompt: How old are you?\n", "    prompt: How old are you?\n    prompt: Age?\n",
      "15:5: clé «\u00a0prompt\u00a0» en double", "15:5: duplicate key 'prompt'"),
@@ -134,4 +135,4 @@ def test_the_model_checks_and_pydantic_s_own_words_are_explained_in_french(tmp_p
     assert any("seules les questions à choix ont des «\u00a0choices\u00a0» (celle-ci est de type yes_no)" in line
                for line in french)
     assert any("'nomad' is not allowed; use one of:" in line for line in english)
-    assert any("«\u00a0nomad\u00a0» n'est pas permis; utilisez l'une de ces valeurs :" in line for line in french)
+    assert any(nb("«\u00a0nomad\u00a0» n'est pas permis; utilisez l'une de ces valeurs :") in line for line in french)

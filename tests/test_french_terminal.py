@@ -176,17 +176,38 @@ def test_french_first_screen_snapshot(tmp_path: Path, monkeypatch: pytest.Monkey
     assert screen == snapshot.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("columns", [80, 68])
 @pytest.mark.parametrize("name", SIX)
-def test_french_guillemets_stay_with_their_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    """« … » hold their words with no-break spaces: at 80 columns no line ends with « or starts with »,
-    in the details too (where the reviewer saw « end a line)."""
+def test_french_spacing_keeps_colons_and_guillemets_with_their_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, columns: int) -> None:
+    """« … » and « mot : » hold their words with no-break spaces: no line ends with « or starts with » or
+    with ":", in the details too (where the reviewer saw « end a line, and ": n'attendez donc pas." start one
+    at 68 columns)."""
     monkeypatch.chdir(tmp_path)
     shutil.copy(PERSONAS / f"{name}.yaml", f"{name}.yaml")
     result = CliRunner().invoke(app, ["check", "--rules", str(REAL), "--answers", f"{name}.yaml", "--no-input",
                                       "--details", "--as-of", AS_OF.isoformat(), "--lang", "fr"],
-                                env={"COLUMNS": "80", "NO_COLOR": "1"})
+                                env={"COLUMNS": str(columns), "NO_COLOR": "1"})
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert any("«" in line for line in lines)  # the persona's French verdict quotes something
+    assert sum(line.count(NBSP + ":") for line in lines) > 3  # and has colons, with their no-break space
+    assert [line for line in lines if " :" in line] == []
     assert [line for line in lines if line.rstrip().endswith("«")] == []
-    assert [line for line in lines if line.lstrip().startswith("»")] == []
+    assert [line for line in lines if line.lstrip().startswith(("»", ":"))] == []
+
+
+@pytest.mark.parametrize("width", range(12, 40))
+def test_rich_never_breaks_a_line_before_a_french_colon(width: int) -> None:
+    """The wrap itself: whatever the width, a colon written after a no-break space stays on its word's line
+    (rich alone breaks at U+00A0; screener.render makes it not)."""
+    from rich.console import Console
+    from rich.text import Text
+
+    import screener.render  # noqa: F401  (the wrap rule every renderer uses)
+
+    console = Console(width=width, record=True, color_system=None)
+    console.print(Text(f"Exigé{NBSP}: être citoyen des États-Unis{NBSP}: la règle, ou{NBSP}: «{NBSP}passer{NBSP}»"))
+    lines = console.export_text().splitlines()
+    assert len(lines) > 1
+    assert [line for line in lines if line.lstrip().startswith((":", "»")) or line.rstrip().endswith("«")] == []

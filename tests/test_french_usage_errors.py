@@ -8,6 +8,7 @@ English, and check what a person sees on stderr and the exit code.
 from __future__ import annotations
 
 import pytest
+from french_kit import nb
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -23,23 +24,23 @@ def run(args: list[str], env: dict[str, str]) -> tuple[int, list[str]]:
 
 
 CASES = [  # (arguments, the French error line, the English one)
-    (["check", "--nope"], "Erreur : Option inconnue : --nope (options possibles : --no-input)",
+    (["check", "--nope"], nb("Erreur : Option inconnue : --nope (options possibles : --no-input)"),
      "Error: No such option: --nope (Possible options: --no-input)"),
-    (["rules", "diff", "old"], "Erreur : Il manque l'argument 'NOUVEAU'.", "Error: Missing argument 'NEW'."),
-    (["batch", "in.csv"], "Erreur : Il manque l'option '--output' / '-o'.",
+    (["rules", "diff", "old"], nb("Erreur : Il manque l'argument 'NOUVEAU'."), "Error: Missing argument 'NEW'."),
+    (["batch", "in.csv"], nb("Erreur : Il manque l'option '--output' / '-o'."),
      "Error: Missing option '--output' / '-o'."),
-    (["serve", "--port", "abc"], "Erreur : Valeur non valide pour '--port' : ce n'est pas un nombre entier",
+    (["serve", "--port", "abc"], nb("Erreur : Valeur non valide pour '--port' : ce n'est pas un nombre entier"),
      "Error: Invalid value for '--port': not a whole number"),
-    (["rules", "validate", "a", "b", "c"], "Erreur : Arguments en trop : b c",
+    (["rules", "validate", "a", "b", "c"], nb("Erreur : Arguments en trop : b c"),
      "Error: Unexpected extra arguments: b c"),
-    (["rules", "explain", "a", "b"], "Erreur : Argument en trop : b", "Error: Unexpected extra argument: b"),
-    (["rules", "diff", "--limit"], "Erreur : L'option '--limit' exige une valeur.",
+    (["rules", "explain", "a", "b"], nb("Erreur : Argument en trop : b"), "Error: Unexpected extra argument: b"),
+    (["rules", "diff", "--limit"], nb("Erreur : L'option '--limit' exige une valeur."),
      "Error: Option '--limit' needs a value."),
-    (["check", "--no-input=3"], "Erreur : L'option '--no-input' ne prend pas de valeur.",
+    (["check", "--no-input=3"], nb("Erreur : L'option '--no-input' ne prend pas de valeur."),
      "Error: Option '--no-input' does not take a value."),
-    (["ruls"], "Erreur : Commande inconnue : 'ruls'. Vouliez-vous dire 'rules'?",
+    (["ruls"], nb("Erreur : Commande inconnue : 'ruls'. Vouliez-vous dire 'rules'?"),
      "Error: No such command 'ruls'. Did you mean 'rules'?"),
-    (["--nope"], "Erreur : Option inconnue : --nope", "Error: No such option: --nope"),
+    (["--nope"], nb("Erreur : Option inconnue : --nope"), "Error: No such option: --nope"),
 ]
 
 
@@ -54,9 +55,9 @@ def test_usage_errors_in_french_and_english(args: list[str], french: str, englis
 def test_the_usage_line_and_the_help_hint_are_french_too() -> None:
     code, lines = run(["rules", "diff", "old"], FRENCH)
     assert code == 2
-    assert lines == ["Utilisation : screener rules diff [OPTIONS] ANCIEN NOUVEAU [ACCUEIL]",
+    assert lines == [nb("Utilisation : screener rules diff [OPTIONS] ANCIEN NOUVEAU [ACCUEIL]"),
                      "Essayez «\u00a0screener rules diff -h\u00a0» pour obtenir de l'aide.",
-                     "Erreur : Il manque l'argument 'NOUVEAU'."]
+                     nb("Erreur : Il manque l'argument 'NOUVEAU'.")]
     code, lines = run(["rules", "diff", "old"], ENGLISH)
     assert lines == ["Usage: screener rules diff [OPTIONS] OLD NEW [INTAKE]", "Try 'screener rules diff -h' for help.",
                      "Error: Missing argument 'NEW'."]
@@ -68,8 +69,8 @@ def test_lang_fr_on_the_command_line_speaks_even_when_click_fails_before_reading
     """click stops at the first unknown option, before the eager `--lang` has run: the boundary reads it."""
     code, lines = run(args, ENGLISH)
     assert code == 2
-    assert lines[0].startswith("Utilisation : screener ")
-    assert lines[-1].startswith("Erreur : ")
+    assert lines[0].startswith(nb("Utilisation : screener "))
+    assert lines[-1].startswith(nb("Erreur : "))
     assert "Essayez «\u00a0screener" in lines[1]
 
 
@@ -88,7 +89,7 @@ def test_help_for_a_group_without_a_command_is_still_help_not_an_error() -> None
     """`screener rules` alone shows the group's help (click's NoArgsIsHelpError), in French."""
     result = runner.invoke(app, ["rules"], env={**FRENCH, "COLUMNS": "200"}, prog_name="screener")
     assert "Erreur" not in result.output
-    assert "Utilisation : screener rules" in result.output
+    assert nb("Utilisation : screener rules") in result.output
 
 
 def help_first_line(args: list[str], env: dict[str, str]) -> str:
@@ -98,13 +99,13 @@ def help_first_line(args: list[str], env: dict[str, str]) -> str:
 
 
 @pytest.mark.parametrize(("args", "env", "first"), [
-    (["--lang", "fr", "--help"], ENGLISH, "Utilisation : screener [OPTIONS] COMMANDE [ARGUMENTS]..."),
-    (["--lang=fr", "-h"], ENGLISH, "Utilisation : screener [OPTIONS] COMMANDE [ARGUMENTS]..."),
+    (["--lang", "fr", "--help"], ENGLISH, nb("Utilisation : screener [OPTIONS] COMMANDE [ARGUMENTS]...")),
+    (["--lang=fr", "-h"], ENGLISH, nb("Utilisation : screener [OPTIONS] COMMANDE [ARGUMENTS]...")),
     (["--lang", "en", "--help"], FRENCH, "Usage: screener [OPTIONS] COMMAND [ARGS]..."),
-    (["--lang", "fr", "check", "--help"], ENGLISH, "Utilisation : screener check [OPTIONS]"),
+    (["--lang", "fr", "check", "--help"], ENGLISH, nb("Utilisation : screener check [OPTIONS]")),
     (["--lang", "fr", "check", "--lang", "en", "--help"], ENGLISH, "Usage: screener check [OPTIONS]"),
     (["--lang", "en", "rules", "diff", "--lang", "fr", "--help"], ENGLISH,
-     "Utilisation : screener rules diff [OPTIONS] ANCIEN NOUVEAU [ACCUEIL]"),
+     nb("Utilisation : screener rules diff [OPTIONS] ANCIEN NOUVEAU [ACCUEIL]")),
 ], ids=["root-fr", "root-fr-equals", "root-en-over-env", "root-to-command", "command-wins", "command-wins-fr"])
 def test_lang_at_the_root_sets_help_and_the_command(args: list[str], env: dict[str, str], first: str) -> None:
     """`screener --lang fr --help` (review7 E): the root takes `--lang` too, for its help and the command

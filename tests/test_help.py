@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from french_kit import nb
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -60,7 +61,7 @@ def _summaries(output: str, heading: str) -> dict[str, str]:
     return rows
 
 
-@pytest.mark.parametrize(("lang", "heading"), [("en", "Commands:"), ("fr", "Commandes :")])
+@pytest.mark.parametrize(("lang", "heading"), [("en", "Commands:"), ("fr", nb("Commandes :"))])
 @pytest.mark.parametrize("group", [[], ["rules"], ["intake"]], ids=lambda group: " ".join(["screener", *group]))
 def test_command_summaries_are_whole_at_80_columns(group: list[str], lang: str, heading: str) -> None:
     """A summary cut with "..." hides what the command does (French ones are longer): wrapped, never cut."""

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from french_kit import nb
 from lawyer_kit import cli
 from typer.main import get_command
 
@@ -39,7 +40,7 @@ def test_help_fits_80_columns_with_one_metavar_style(path: tuple[str, ...], lang
     result = cli(*path, "--help", env={"COLUMNS": "80", "SCREENER_LANG": lang})
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith(("Usage:", "Utilisation :"))
+    assert lines[0].startswith(("Usage:", nb("Utilisation :")))
     wide = [line for line in lines if len(line) > 80]
     assert not wide, wide
     # no typer type labels (`<path>`, `<int range>`), no `{ARG}`, no lower-case argument names

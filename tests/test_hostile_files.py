@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from french_kit import nb
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -350,10 +351,10 @@ def test_blank_lines_before_the_header_are_skipped_and_line_numbers_stay_true(tm
 def test_row_errors_are_in_the_chosen_language_with_the_right_plural(tmp_path: Path, quoted: bool) -> None:
     tail = b'28,"open\n' if quoted else b""
     rows, _ = screened(tmp_path, b"age,note\n25,ok\n26,a,b\n27\n" + tail, "--lang", "fr")
-    assert [row[-1] for row in rows[2:4]] == ["ligne 3 : 3 cellules, 2 attendues (comme l'en-tête)",
-                                              "ligne 4 : 1 cellule, 2 attendues (comme l'en-tête)"]
+    assert [row[-1] for row in rows[2:4]] == [nb("ligne 3 : 3 cellules, 2 attendues (comme l'en-tête)"),
+                                              nb("ligne 4 : 1 cellule, 2 attendues (comme l'en-tête)")]
     if quoted:
-        assert rows[4][-1] == "ligne 5 : guillemet non fermé"
+        assert rows[4][-1] == nb("ligne 5 : guillemet non fermé")
     rows, _ = screened(tmp_path, b"age,note\n27\n" + tail)
     assert rows[1][-1] == "line 2: 1 cell, expected 2 (the header's)"
 

@@ -235,3 +235,34 @@ def test_a_load_reads_each_file_once_and_hashes_the_bytes_it_read(monkeypatch: p
     assert len(reads) == len(rulebook.rule_files(rules)) + len(rulebook.translation_files(rules))
     assert set(reads.values()) == {1}
     assert loaded.content_hash == rulebook.content_hash(rules)
+
+
+def test_each_expression_text_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text that recurs (a third of the shipped rulebook's expressions) is parsed once and its tree shared;
+    each use keeps its own position."""
+    from collections import Counter
+
+    import screener.expressions as ex
+
+    rules = Path(__file__).parent.parent / "rules"
+    parsed: Counter[str] = Counter()
+    original = ex.parse
+
+    def counted(source: str) -> ex.Node:
+        parsed[source] += 1
+        return original(source)
+
+    monkeypatch.setattr(ex, "parse", counted)
+    loaded = load_rulebook(rules)
+    assert parsed and set(parsed.values()) == {1}
+    uses: dict[str, list[object]] = {}
+    for rule in loaded.rules.flags.values():
+        uses.setdefault(rule.condition.source, []).append(rule.condition)
+    for pathway in loaded.rules.pathways.values():
+        for requirement in pathway.requirements:
+            uses.setdefault(requirement.condition.source, []).append(requirement.condition)
+    shared = [found for found in uses.values() if len(found) > 1]
+    assert shared  # the shipped rules repeat conditions
+    for found in shared:
+        assert len({id(compiled.node) for compiled in found}) == 1  # type: ignore[attr-defined]
+        assert len({compiled.position for compiled in found}) == len(found)  # type: ignore[attr-defined]

@@ -37,7 +37,7 @@ EXPECTED = {
     "citizen_by_descent": ("You are very likely Canadian already: get your proof of citizenship.", 4),
     "married_to_canadian": ("Open to you: Sponsorship by your Canadian spouse or partner", 10),
     "climate_scientist": ("Open to you: CUSMA professional work permit.", 30),
-    "honduran_in_us": ("No route to Canada is open", 14),
+    "honduran_in_us": ("No route for what you want most is open", 14),
     "lawyer_with_dui": ("Before any route: an admissibility problem must be dealt with first.", 26),
     "barista_working_year": ("Open to you: International Experience Canada", 8),
 }
@@ -296,7 +296,7 @@ def test_undecided_routes_name_the_answers_that_would_decide_them(tmp_path: Path
     result = CliRunner().invoke(app, ["check", "--rules", str(REAL), "--answers", str(answers), "--no-input",
                                       "--as-of", AS_OF.isoformat()], env={"NO_COLOR": "1", "COLUMNS": "80"})
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("No route is open yet on your answers")
+    assert lines[0].startswith("No route for what you want most is open yet")  # goal: work (review8 item 3)
     assert "Undecided: your answers to these would decide them" in lines
     assert any(line.startswith("  • ") for line in lines)
     assert len(lines) <= 24

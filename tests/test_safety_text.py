@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from french_kit import nb
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -119,7 +120,7 @@ def test_the_first_entry_question_never_reads_as_a_condition(tmp_path: Path, lan
     assert result.exit_code == 0, result.output
     letter = result.stdout
     assert label in screen and label in letter
-    still = "Still to answer: " if lang == "en" else "Reste à préciser : "
+    still = "Still to answer: " if lang == "en" else nb("Reste à préciser : ")
     assert still + label in letter
     for shown in (screen, *letter.splitlines()):
         for before in re.findall(r"([^.;|•]*)" + re.escape(label), shown):

@@ -127,8 +127,9 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
     unlisted = sum(p.outcome == "incomplete" and p.id in context.stuck for p in report.pathways.values())
     closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
     leads = guidance.first_leads(report, opened, bool(flags))  # safety ones never fitted away, in any language
+    head = guidance.headline(report, goal, stuck=context.stuck)
     for limits in _fits():
-        parts: list[RenderableType] = [_summary_headline(report, opened, undecided, flags)]
+        parts: list[RenderableType] = [styled(head)]
         parts += _blocking(flags, others, limits.flag_text)
         for lead in leads.safety:
             parts += _lead(lead, with_text=True)
@@ -198,9 +199,8 @@ def _first_sentence(text: str) -> str:
 def _citizen(report: Report, pathway: PathwayResult, context: Context) -> list[RenderableType]:
     """A citizen needs proof, not immigration: nothing about work permits."""
     known = context.answers.get("canadian_citizen") == "yes"
-    head = Text(_("You are Canadian") if known else _("You are very likely Canadian already"), style="bold green")
-    head.append(_(": get your proof of citizenship."), style="bold")
-    parts: list[RenderableType] = [head, Text("")]
+    head = guidance.headline(report, goal_of(context.answers), known_citizen=known)
+    parts: list[RenderableType] = [styled(head), Text("")]
     if not known:
         parts.append(Text(_first_sentence(pathway.summary)))
     parts.append(Text(_("What to do:"), style="bold"))
@@ -212,31 +212,14 @@ def _citizen(report: Report, pathway: PathwayResult, context: Context) -> list[R
     return parts
 
 
-def _summary_headline(report: Report, opened: list[PathwayResult], undecided: list[PathwayResult],
-                      flags: list[FlagResult]) -> Text:
+ROLE_STYLES = {"strong": "bold", "route": "bold green", "alarm": "bold red", "plain": ""}
+
+
+def styled(headline: guidance.Headline) -> Text:
+    """The headline `guidance.headline` chose (the web page shows the same words), in the terminal's styles."""
     text = Text()
-    if flags:
-        text.append(_("Before any route: an admissibility problem must be dealt with first."), style="bold red")
-        return text
-    if opened:
-        best = opened[0]
-        text.append(_("Open to you: "), style="bold")
-        text.append(best.title, style="bold green")
-        more = len(opened) - 1
-        if more:
-            text.append(ngettext(" and {count} other route", " and {count} other routes", more).format(count=more),
-                        style="bold")
-        text.append(".")
-    elif report.leads:  # what to do now (a lead) comes first, before routes that could still open
-        text.append(_("No route to Canada is open yet on your answers. What you can do now:") if undecided
-                    else _("No route to Canada is open to you on these answers. What you can do now:"), style="bold")
-    elif undecided:
-        text.append(_("No route is open yet on your answers"), style="bold")
-        text.append(ngettext("; {count} could be, depending on answers below.",
-                             "; {count} could be, depending on answers below.", len(undecided)).format(
-                                 count=len(undecided)))
-    else:
-        text.append(_("No route is open to you on these answers."), style="bold")
+    for words, role in headline.parts:
+        text.append(words, style=ROLE_STYLES[role])
     return text
 
 

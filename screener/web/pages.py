@@ -221,7 +221,10 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
                  lang: str = "en", shown_back: Sequence[str] = ()) -> str:
     """The first screen (what is open, what would decide the rest), then every detail, folded."""
     rulebook = interview.rulebook
-    parts = [_shown_back(shown_back), f"<h1>{esc(_headline(report))}</h1>"]
+    goal = goal_of(interview.answers)
+    head = guidance.headline(report, goal, known_citizen=interview.answers.get("canadian_citizen") == "yes",
+                             stuck=interview.reach().stuck)  # the terminal's headline, word for word
+    parts = [_shown_back(shown_back), f"<h1>{esc(head.text)}</h1>"]
     proof = guidance.citizen(report)
     if proof is not None:
         parts.append(_steps(proof))
@@ -239,7 +242,6 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
             parts.append("<ul>" + "".join(
                 f'<li><span class="stop">{esc(stop if flag.severity == "serious" else marked(flag))}'
                 f'</span> <strong>{esc(flag.title)}</strong>. {esc(flag.text)}</li>' for flag in ranked) + "</ul>")
-        goal = goal_of(interview.answers)
         opened = guidance.realistic_order(report, goal=goal)
         leads = guidance.first_leads(report, opened, any(flag.severity == "serious" for flag in report.flags))
         parts += [_lead(lead) for lead in leads.safety]  # the safe advice first, whole, with its links (§13.21)
@@ -275,24 +277,6 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
                  f'<a href="{_home(lang)}">{esc(again)}</a></div></form>')
     parts.append(f"<details><summary>{esc(every)}</summary>{details_html}</details>")
     return page(_("Your screening"), "".join(parts), lang=lang, footer=_footer(rulebook))
-
-
-def _headline(report: Report) -> str:
-    if guidance.citizen(report) is not None:
-        return _("You are very likely Canadian already") + _(": get your proof of citizenship.")
-    if any(flag.severity == "serious" for flag in report.flags):
-        return _("Before any route: an admissibility problem must be dealt with first.")
-    opened = guidance.realistic_order(report)
-    if opened:
-        more = len(opened) - 1
-        others = ngettext(" and {count} other route", " and {count} other routes", more).format(count=more)
-        return _("Open to you: ") + opened[0].title + (others if more else "") + "."
-    undecided = sum(p.outcome == "incomplete" for p in report.pathways.values())
-    if undecided:
-        return _("No route is open yet on your answers") + ngettext(
-            "; {count} could be, depending on answers below.", "; {count} could be, depending on answers below.",
-            undecided).format(count=undecided)
-    return _("No route is open to you on these answers.")
 
 
 def _open(report: Report, pathway: PathwayResult) -> str:
