@@ -54,9 +54,15 @@ class Template:
 
     text: str
     parts: tuple[tuple[str, Compiled | None], ...]
+    # beside each part, the (one, other) wordings of a `{count | one | other}` placeholder; empty when none has
+    forms: tuple[tuple[str, str] | None, ...] = ()
 
     def expressions(self) -> Iterator[Compiled]:
         return (part for _, part in self.parts if part is not None)
+
+    def counted(self) -> Iterator[Compiled]:
+        """The expressions that choose a wording by their number (`{family_size | … | …}`)."""
+        return (part for (_, part), forms in zip(self.parts, self.forms, strict=False) if part and forms)
 
 
 @dataclass(frozen=True, eq=False)

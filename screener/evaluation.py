@@ -21,7 +21,7 @@ from screener.bounds import (
     exact,
 )
 from screener.compiled import Compiled, LineRule, RequirementRule, ShownRule, Slice, StepRule, Template, today
-from screener.i18n import _, format_date, format_number
+from screener.i18n import _, format_date, format_number, is_one
 from screener.model import Question, Score, TableRow
 from screener.program import Fn, Program, number
 from screener.report import (
@@ -232,11 +232,16 @@ class Evaluation(dict[str, Any], ex.Environment):
         if text is None:
             return None
         out = []
-        for literal, compiled in text.parts:
+        for index, (literal, compiled) in enumerate(text.parts):
             out.append(literal)
             if compiled is not None:
                 value = self.value(compiled)
-                out.append(self.unknown_in_prose(compiled) if value is None else in_prose(value))
+                shown = self.unknown_in_prose(compiled) if value is None else in_prose(value)
+                forms = text.forms[index] if text.forms else None
+                if forms is not None:  # `{count | one | other}`: the wording for this number, % being the number
+                    one = isinstance(value, int | float) and not isinstance(value, bool) and is_one(value)
+                    shown = forms[0 if one else 1].replace("%", shown)
+                out.append(shown)
         return "".join(out)
 
     def unknown_in_prose(self, compiled: Compiled) -> str:

@@ -163,6 +163,14 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return translations(current()).ngettext(singular, plural, count)
 
 
+def is_one(count: float) -> bool:
+    """Whether `count` takes the singular in the active language: 1 in English; 0 and 1 (below 2) in French,
+    as gettext's French rule (`plural=(n > 1)`) and CLDR have it (« 0 personne », « 1,5 an »)."""
+    if current() == "fr":
+        return abs(count) < 2
+    return count == 1
+
+
 def one_line(text: str) -> str:
     """A text on one line: each run of breakable whitespace becomes one space, and no-break spaces stay, so
     `15 263 $` and `« mot »` still cannot be split when the line is wrapped (`" ".join(text.split())` would

@@ -708,15 +708,26 @@ class RulebookLoader:
 
         def template(text: str, file: str, path: tuple[int | str, ...]) -> Template:
             parts: list[tuple[str, Compiled | None]] = []
+            forms: list[tuple[str, str] | None] = []
             last = 0
             for match in PLACEHOLDER.finditer(text):
                 parts.append((text[last:match.start()], None))
-                compiled = self.compile(match.group(1).strip(), file, path)
+                forms.append(None)
+                source, *wordings = (" ".join(piece.split()) for piece in match.group(1).split("|"))
+                if wordings and len(wordings) != 2:
+                    self.error(self.position(file, path), _(
+                        "{{{placeholder}}} gives {count} wordings: a placeholder with wordings gives two, for one "
+                        "and for more, with % for the number, e.g. {{family_size | one person | % people}}").format(
+                            placeholder=" | ".join([source, *wordings]), count=len(wordings)))
+                    wordings = []
+                compiled = self.compile(source, file, path)
                 if compiled is not None:
                     parts.append(("", compiled))
+                    forms.append((wordings[0], wordings[1]) if wordings else None)
                 last = match.end()
             parts.append((text[last:], None))
-            return Template(text, tuple(parts))
+            forms.append(None)
+            return Template(text, tuple(parts), tuple(forms) if any(forms) else ())
 
         for qid, (question, file, path) in items["questions"].items():
             when = None
@@ -1406,8 +1417,12 @@ class RulebookLoader:
                 if step.only_if is not None:
                     self.expect(step.only_if, context, "bool", "only_if")
         for template in rules.templates():
+            counted = set(map(id, template.counted()))
             for placeholder in template.expressions():
-                self.type_errors(placeholder, context)
+                if id(placeholder) in counted:  # its number chooses the wording
+                    self.expect(placeholder, context, "number", _("a placeholder with wordings for one and more"))
+                else:
+                    self.type_errors(placeholder, context)
         return types
 
     def expect(self, compiled: Compiled, context: ex.TypeContext, kind: ex.Kind, what: str) -> None:

@@ -93,7 +93,8 @@ TemplateMaker = Callable[[str, str, Path_], Template]
 
 
 def placeholders(text: str) -> list[str]:
-    return sorted(" ".join(match.group(1).split()) for match in _PLACEHOLDER.finditer(text))
+    """The expressions of a text's placeholders; the wordings of `{count | one | other}` are each language's own."""
+    return sorted(" ".join(match.group(1).split("|")[0].split()) for match in _PLACEHOLDER.finditer(text))
 
 
 def check_translation(

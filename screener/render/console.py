@@ -4,11 +4,34 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import IO, Any, cast
 
 from rich.console import Console
 from rich.markup import escape
 
 from screener.i18n import _
+
+JOIN = "\ue000"  # stands for a space inside a command while rich wraps (not whitespace, one cell wide)
+
+
+def whole(command: str) -> str:
+    """`command` kept on one line when rich wraps the text around it (the whole command moves to the next
+    line): its spaces become JOIN, which every console made here writes back as plain spaces, so what is
+    copied from the terminal is the command as typed."""
+    return command.replace(" ", JOIN)
+
+
+class _Spaced:
+    """A console's stream that writes JOIN back as a space (see `whole`); everything else is the stream's."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return int(self._stream.write(text.replace(JOIN, " ")) or 0)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
@@ -20,7 +43,7 @@ def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
     if width is None and not real_tty:
         width = int(os.environ.get("COLUMNS", "80") or 80)
     return Console(
-        file=stream,
+        file=cast(IO[str], _Spaced(stream)),  # a stream in all but its type
         width=width,
         force_terminal=is_tty,
         no_color="NO_COLOR" in os.environ or not is_tty,

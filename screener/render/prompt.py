@@ -14,6 +14,7 @@ from rich.text import Text
 from screener.i18n import N_, _, ngettext
 from screener.interview import CLOSE, SKIP_WORDS, Answer, Back, Help, Interview, Invalid, Skip, hint, parse_reply
 from screener.model import Question
+from screener.render.console import whole
 from screener.render.verdict import hang
 
 Reader = Callable[[], str]
@@ -100,7 +101,7 @@ def keep_answers(console: Console, read: Reader, default: str, command: str) -> 
     second interview. Nothing is written unless the person says so (a shared computer). Returns the
     file name chosen (`default` on yes) or None."""
     console.print(Text(_("Save your answers? Then {command} shows the full detail without answering again.").format(
-        command=command), style="bold"))
+        command=whole(command)), style="bold"))
     console.print(Text(_("Type yes to save them to {file} (readable only by you), another file name, or press Enter "
                          "not to save.").format(file=default), style="dim"))
     console.print("> ", end="")

@@ -25,6 +25,7 @@ from screener.evaluation import display
 from screener.i18n import N_, _, format_date, format_money, ngettext, one_line
 from screener.interview import UNSURE, goal_of
 from screener.model import Question
+from screener.render.console import JOIN, whole
 from screener.report import (
     FlagResult,
     LeadResult,
@@ -380,7 +381,7 @@ def _tail(report: Report, context: Context, opened: list[PathwayResult], undecid
         line = Text(ngettext("Closed: {count} route", "Closed: {count} routes", len(closed)).format(count=len(closed))
                     if only_closed else _("More routes: {counts}").format(counts=", ".join(more)))
         line.append(" — ")
-        line.append(context.rerun, style="bold")
+        line.append(whole(context.rerun), style="bold")  # never broken mid-command
         line.append(_(" says why."))
         parts.append(line)
     parts += _footer_short(context, report)
@@ -426,7 +427,7 @@ def print_parts(console: Console, parts: list[RenderableType]) -> None:
         for part in parts:
             console.print(part, soft_wrap=isinstance(part, Link))
     text = TRAILING.sub(lambda tail: "".join(ESCAPE.findall(tail.group(0))), captured.get())
-    console.file.write(text)
+    console.file.write(text.replace(JOIN, " "))  # a command kept whole (`whole`) reads with plain spaces
     console.file.flush()
 
 
@@ -602,7 +603,7 @@ def _undecided(report: Report, context: Context) -> list[RenderableType]:
             _("As a Canadian citizen you would not need the other pathways, so they were not screened."))]
     text = Text(_("Answering these would decide the undecided pathways: "))
     text.append(labels(questions, missing, limit=8, marks=marks))
-    text.append(_(". Rerun screener check to answer them."), style="dim")
+    text.append(_(". Rerun {command} to answer them.").format(command=whole("screener check")), style="dim")
     return [_heading(_("Still undecided")), text]
 
 
