@@ -26,7 +26,7 @@ import polars as pl
 
 from screener import columnar, csvio
 from screener.answers import AnswerError
-from screener.csvio import BOM, PROBLEM, CsvReader, escape_cells, escape_formula, escape_formulas, header_line
+from screener.csvio import BOM, PROBLEM, CsvReader, escape_cells, escape_formulas, header_line
 from screener.errors import ScreenerError
 from screener.i18n import _, ngettext, one_line
 from screener.intake import MAP_NAME, IntakeMap, check_map, header_fields, shared_headers
@@ -382,7 +382,8 @@ class CsvRows:
 
 
 class XlsxRows:
-    """Output rows into an .xlsx workbook; scores as numbers, everything else as the text it is."""
+    """Output rows into an .xlsx workbook; scores as numbers, everything else as the text it is: string cells,
+    which a spreadsheet never runs, so the input cells are written unescaped (no `'` added to a phone number)."""
 
     def __init__(self, sink: IO[bytes], scores: list[str]) -> None:
         from screener.workbook import SheetWriter
@@ -391,7 +392,7 @@ class XlsxRows:
         self.scores = scores
 
     def header(self, names: list[str]) -> None:
-        self.writer.append([[escape_formula(name) for name in names]])
+        self.writer.append([names])  # string cells, as the rows' (`SheetWriter` never writes a formula)
 
     def write(self, frame: pl.DataFrame) -> None:
         self.writer.append(frame.with_columns(pl.col(self.scores).cast(pl.Float64)).rows())
@@ -410,7 +411,7 @@ def run_batch(
     map_option: str = "--map",
     output_format: str = "csv",
     encoding: str | None = None,
-    excel: bool = False,
+    excel: bool | None = None,
     results_first: bool = False,
     id_names: list[str] | None = None,
     full: bool = False,
@@ -423,7 +424,8 @@ def run_batch(
 
     `intake_map` names the firm's headers and answers (`map_option` is how the person gave it, for
     messages); `output_format` is csv, xlsx or jsonl; `encoding` forces the input's encoding (else detected);
-    `excel` starts a CSV with a BOM so that Excel reads it as UTF-8; `results_first` puts the results
+    `excel` starts a CSV with a BOM so that Excel reads it as UTF-8 (None: when the input came from Excel,
+    `CsvReader.from_excel`); `results_first` puts the results
     right after the id columns (`id_names`, default: the columns that are not fields); `full` writes the
     whole report per JSONL row instead of the compact record (see `JsonRows`); `detailed` counts the
     flags, leads, warnings, missing answers and best pathways of the summary (what `--summary` shows).
@@ -449,13 +451,14 @@ def run_batch(
             warn(summary.warnings[-1])
     cells = {qid: reader.columns[index] for qid, index in found.items()}
     coercion = columnar.Coercion(list(rulebook.questions.values()), cells)
+    coercion.formulas_unknown = hasattr(source, "uncomputed")  # a workbook (`SheetAsCsv`)
     translations = intake_map.translations(cells)
     rows: CsvRows | XlsxRows | None = None
     json_rows: JsonRows | None = None
     if output_format == "xlsx":
         rows = XlsxRows(sink, compiled.scores)
     elif output_format == "csv":
-        rows = CsvRows(sink, reader.delimiter, bom=excel)
+        rows = CsvRows(sink, reader.delimiter, bom=reader.from_excel if excel is None else excel)
     else:
         json_rows = JsonRows(sink, rulebook, as_of, reader.header, reader.columns, cells,
                              id_columns(reader.header, found, id_names), full=full)
@@ -480,9 +483,11 @@ def run_batch(
                 row_number += chunk.frame.height
                 if progress is not None:
                     progress(chunk.bytes_read)
+        read_warnings(summary, source, coercion, warn)
         return summary
     assert rows is not None
     blocks = Blocks(reader, coercion, translations, cells, each_row, letter_ids, progress)
+    blocks.escape = output_format != "xlsx"  # a workbook's cells are strings, which never run: kept as they are
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="screener-writer") as writer:
         pending: Future[None] | None = None
         try:
@@ -498,6 +503,27 @@ def run_batch(
         if pending is not None:
             pending.result()
     rows.finish()
+    read_warnings(summary, source, coercion, warn)
+    return summary
+
+
+
+def read_warnings(summary: BatchSummary, source: IO[bytes], coercion: columnar.Coercion,
+                  warn: Callable[[str], None] | None) -> None:
+    """The run's warnings about cells read as unknown, once the input is read: a workbook's formulas with no
+    saved value, where they are and how to fix it; the cells that say "I don't know", counted per field."""
+    uncomputed: list[tuple[int, str]] = getattr(source, "uncomputed", [])  # a workbook's (`SheetAsCsv`)
+    if uncomputed:
+        cells = "; ".join(_("row {row}, column '{column}'").format(row=row, column=column)
+                          for row, column in uncomputed[:10]) + ("; …" if len(uncomputed) > 10 else "")
+        summary.warnings.append(ngettext(
+            "{count} formula has no saved value ({cells}): kept as its text, an answer there is unknown; open the "
+            "workbook in Excel and save it (Excel saves each formula's value), then run again",
+            "{count} formulas have no saved value ({cells}): kept as their text, an answer there is unknown; open "
+            "the workbook in Excel and save it (Excel saves each formula's value), then run again",
+            len(uncomputed)).format(count=len(uncomputed), cells=cells))
+        if warn is not None:
+            warn(summary.warnings[-1])
     if coercion.unsure:  # one line for the run: each row's own effect is in its `missing` cell
         total = sum(coercion.unsure.values())
         summary.warnings.append(ngettext(
@@ -506,7 +532,6 @@ def run_batch(
             total).format(count=total, fields=", ".join(f"{qid} ({n})" for qid, n in coercion.unsure.items())))
         if warn is not None:
             warn(summary.warnings[-1])
-    return summary
 
 
 FAILED = "__error"  # a row's reason it cannot be read (null if it can)
@@ -546,6 +571,7 @@ class Blocks:
         self.ready: queue.Queue[pl.DataFrame | None] = queue.Queue()  # prepared blocks; None: no more
         self.inputs: collections.deque[pl.DataFrame] = collections.deque()  # their output cells, in order
         self.failure: BaseException | None = None  # what ended `prepare` early, raised by `screened`
+        self.escape = True  # formula-looking input cells get a leading `'` (CSV); a workbook writes them as strings
 
     def halt(self) -> None:
         """No more blocks: preparing ends at its next one (an error or an interrupt downstream)."""
@@ -615,7 +641,8 @@ class Blocks:
         if self.each_row is not None:
             readable(self.each_row, answers, error, self.cells, frame, self.letter_ids, row_number)
         inert = inert - set(self.translations)  # the fast path read the map's value, not the cell written out
-        return output_cells(frame, self.reader.columns, inert), pl.DataFrame([*typed.get_columns(), error])
+        cells = output_cells(frame, self.reader.columns, inert if self.escape else self.reader.columns)
+        return cells, pl.DataFrame([*typed.get_columns(), error])
 
     def source(self, *_: object) -> Iterator[pl.DataFrame]:
         """The query's source: the prepared blocks, in order (waits only while the next is prepared)."""

@@ -937,6 +937,9 @@ class Coercion:
         self.questions = list(questions)
         self.columns = dict(columns)
         self.unsure: dict[str, int] = {}  # question id -> cells read as "I don't know" (unknown), for the run's warning
+        # A workbook's formula with no saved value comes as its text (`workbook.SheetAsCsv`, which warns where):
+        # unknown, not an error row. A CSV's `=…` answer stays an error (a CSV holds values, never formulas).
+        self.formulas_unknown = False
         self.values: list[pl.Expr] = []
         for question in self.questions:
             name = self.columns.get(question.id)
@@ -1004,6 +1007,10 @@ class Coercion:
                 problems.append(None)
                 self.unsure[question.id] = self.unsure.get(question.id, 0) + 1
             except ValueError as error:
+                if self.formulas_unknown and text.startswith("="):  # a workbook's formula with no saved value
+                    found.append(None)
+                    problems.append(None)
+                    continue
                 found.append(None)
                 problems.append(f"{question.id}: {error}")
         value_column = frame[question.id].scatter(rows, pl.Series(found, dtype=_DTYPES[kind]))

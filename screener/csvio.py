@@ -200,6 +200,9 @@ class CsvReader:
             first += more
         self.bytes_read += len(first)
         self.encoding = encoding_name(encoding) if encoding else detect_encoding(first)
+        # Saved by Excel (a BOM, or Windows-1252/Latin-1/UTF-16): batch's CSV output then starts with a BOM too,
+        # so Excel opens it with its accents right (`--no-excel` says otherwise).
+        self.from_excel = first.startswith((BOM, *_UTF16_BOMS)) or self.encoding not in ("utf-8", "utf-8-sig")
         source: _Readable = stream
         if self.encoding in ("utf-8", "utf-8-sig"):
             if first.startswith(BOM):

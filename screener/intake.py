@@ -445,16 +445,20 @@ One output row per input row, in input order: every input column, then one colum
 they depend on an unknown answer), then `flags` (`;`-separated admissibility flag ids),
 `best_pathway`, `best_pathway_title`, `leads`, `missing` (the answers that would decide the
 `incomplete` pathways, most decisive first), `warnings`, and `error` last (empty unless the row
-could not be read; such a row keeps all its input columns). Cells a spreadsheet would run as
-formulas get a leading `'`. `--results-first` puts the results (and `error`) right after the
+could not be read; such a row keeps all its input columns). In a CSV, cells a spreadsheet would run
+as formulas get a leading `'`; a workbook's cells are strings, which never run, written as they are.
+`--results-first` puts the results (and `error`) right after the
 columns that say who the row is (`--id COLUMN`, repeatable; default: every column that is not a
 field), and the answers after them. `--letters DIR` writes one plain-language verdict per readable row
 (Markdown, or HTML with `--letters-html`; the text of `screener check --report`), named by the row
 number and the `--id` column(s), else the columns headed like a name or an id (`Name`, `Client ID`,
 `Nom`, `Dossier`; never email, phone, address or notes), cut short and folded to safe ASCII.
 
-The output is UTF-8 (`--excel` adds the BOM Excel on Windows needs), or a workbook when `-o` ends in
-`.xlsx`. It is written atomically (an interrupted run leaves no half file), with the permissions
+The output is UTF-8, starting with the BOM Excel on Windows needs when the input came from Excel (a
+BOM, Windows-1252 or UTF-16, or a workbook; `--excel`/`--no-excel` decide, and standard output gets none
+unasked), or a workbook when `-o` ends in `.xlsx`. A workbook's formula with no saved value (a file a
+program wrote and Excel never saved) keeps its text, is unknown as an answer, and is warned about with its
+row and column. It is written atomically (an interrupted run leaves no half file), with the permissions
 new files get in that folder (0666 less the umask: the firm's folder policy).
 
 Exit codes: 0 every row was screened; 1 some rows are error rows (the output is still complete:

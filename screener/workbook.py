@@ -73,8 +73,14 @@ class SheetAsCsv(io.RawIOBase):
             raise ScreenerError(_("{path}: no such file").format(path=path), exit_code=2) from None
         try:
             self.book = openpyxl.load_workbook(self.file, read_only=True, data_only=True)
+            # The same sheet with its formulas, read alongside: a formula cell with no saved value (a file
+            # written by a program, never opened in Excel) keeps its formula text instead of going blank.
+            self.formula_file = open(path, "rb")  # noqa: SIM115 - closed in close()
+            self.formula_book = openpyxl.load_workbook(self.formula_file, read_only=True, data_only=False)
         except Exception as error:  # a corrupt or foreign zip: openpyxl raises many kinds
             self.file.close()
+            if hasattr(self, "formula_file"):
+                self.formula_file.close()
             raise ScreenerError(_("{path}: not a readable .xlsx workbook ({reason})").format(
                 path=path, reason=type(error).__name__), exit_code=2) from None
         names = list(self.book.sheetnames)
@@ -89,7 +95,11 @@ class SheetAsCsv(io.RawIOBase):
             raise ScreenerError(_("--sheet: the workbook has no sheet '{sheet}' (its sheets: {names})").format(
                 sheet=sheet, names=", ".join(names)), exit_code=2)
         self.rows: Iterator[tuple[Any, ...]] = chosen.iter_rows(values_only=True)
-        self.pending = b""
+        self.formulas: Iterator[tuple[Any, ...]] = self.formula_book[chosen.title].iter_rows(values_only=True)
+        self.header: list[str] = []
+        self.row = 0  # data rows read (1 = the first row under the header), blank ones included
+        self.uncomputed: list[tuple[int, str]] = []  # (row, column header) of formulas with no saved value
+        self.pending = b"\xef\xbb\xbf"  # Excel's own file: read as a CSV with a BOM, so a CSV output gets one
         self.width: int | None = None
         self.gap = 0  # blank rows read since the last row that is not blank
 
@@ -102,8 +112,14 @@ class SheetAsCsv(io.RawIOBase):
         writer = csv.writer(buffer, lineterminator="\n")
         out = [self.pending]
         length = len(self.pending)
-        for row in self.rows:
+        for row, formulas in zip(self.rows, self.formulas, strict=False):
             cells = [cell_text(value) for value in row]
+            for index, (value, formula) in enumerate(zip(row, formulas, strict=False)):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    cells[index] = formula
+                    if self.width is not None:
+                        self.uncomputed.append((self.row + self.gap + 1, self.header[index] if index < len(
+                            self.header) else str(index + 1)))
             if not any(cells):  # a blank row, written as Excel's CSV writes it (`,,,`) if a row follows it
                 self.gap += self.width is not None  # (before the header: skipped, as blank lines are)
                 continue
@@ -111,12 +127,16 @@ class SheetAsCsv(io.RawIOBase):
                 while cells and cells[-1] == "":
                     cells.pop()
                 self.width = len(cells)
+                self.header = cells
+                self.row = -1  # the header is not a data row
             elif len(cells) > self.width and not any(cells[self.width:]):
                 cells = cells[:self.width]  # empty cells past the header: formatting, not data
             if self.gap:
                 writer.writerows([[""] * (self.width or 1)] * self.gap)
+                self.row += self.gap
                 self.gap = 0
             writer.writerow(cells)
+            self.row += 1
             text = buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate()
@@ -130,7 +150,9 @@ class SheetAsCsv(io.RawIOBase):
 
     def close(self) -> None:
         self.book.close()
+        self.formula_book.close()
         self.file.close()
+        self.formula_file.close()
         super().close()
 
 
@@ -139,9 +161,11 @@ class SheetWriter:
 
     def __init__(self, stream: IO[bytes]) -> None:
         openpyxl = _openpyxl()
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
         self.illegal = ILLEGAL_CHARACTERS_RE  # control characters a workbook cannot hold
+        self.cell, self.error_codes = WriteOnlyCell, ERROR_CODES
         self.stream = stream
         self.book = openpyxl.Workbook(write_only=True)
         self.sheet = self.book.create_sheet("screened")
@@ -152,9 +176,18 @@ class SheetWriter:
             raise ScreenerError(_("the output has more rows than an Excel sheet holds ({limit}); write a .csv "
                                   "instead").format(limit=format_number(EXCEL_MAX_ROWS)), exit_code=1)
         for row in rows:
-            self.sheet.append(["" if cell is None else self.illegal.sub("", cell) if isinstance(cell, str) else cell
+            self.sheet.append(["" if cell is None else self.text(cell) if isinstance(cell, str) else cell
                                for cell in row])
         self.count += len(rows)
+
+    def text(self, value: str) -> Any:
+        """A string cell, always: openpyxl would store `=…` as a formula and `#N/A` as an error value."""
+        value = self.illegal.sub("", value)
+        if value[:1] not in ("=", "#"):
+            return value
+        cell = self.cell(self.sheet, value=value)
+        cell.data_type = "s"
+        return cell
 
     def finish(self) -> None:
         self.book.save(self.stream)

@@ -51,7 +51,7 @@ def batch_file(tmp_path: Path, content: bytes, *extra: str, rules: Path = FIXTUR
     source, target = tmp_path / "in.csv", tmp_path / "out.csv"
     source.write_bytes(content)
     code, _, stderr = run(str(source), "-o", str(target), "--rules", str(rules), *extra)
-    text = target.read_text(encoding="utf-8")
+    text = target.read_text(encoding="utf-8-sig")  # an input from Excel gives an output with a BOM
     delimiter = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     errors = [row[rows[0].index("error")] for row in rows[1:]]

@@ -71,7 +71,7 @@ def screen(tmp_path: Path, name: str, content: bytes, *extra: str) -> tuple[list
     result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
                                       *extra])
     assert result.exit_code == 0, result.stderr
-    text = target.read_text(encoding="utf-8")
+    text = target.read_text(encoding="utf-8-sig")  # from Excel: a BOM
     first = text.splitlines()[0]
     delimiter = max(",;\t", key=first.count)
     return list(csv.DictReader(io.StringIO(text), delimiter=delimiter)), result.stderr, delimiter

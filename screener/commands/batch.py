@@ -45,8 +45,11 @@ def batch(
                                                 help="The older name of --map.", show_default=False)] = None,
     encoding: EncodingOption = None,
     sheet: SheetOption = None,
-    excel: Annotated[bool, typer.Option("--excel", help="Start the CSV output with a BOM, so Excel on Windows "
-                                                        "shows accents right.")] = False,
+    excel: Annotated[bool | None, typer.Option("--excel/--no-excel",
+                                               help="Start the CSV output with a BOM, so Excel on Windows shows "
+                                                    "accents right (default: when the input came from Excel: a "
+                                                    "BOM, Windows-1252 or UTF-16; never on standard output).",
+                                               show_default=False)] = None,
     results_first: Annotated[bool, typer.Option("--results-first",
                                                 help="Put the result columns right after the id columns.")] = False,
     ids: Annotated[list[str] | None, typer.Option("--id", metavar="COLUMN",
@@ -69,7 +72,8 @@ def batch(
 
     Reads CSV in UTF-8 (with or without BOM), UTF-16 or Windows-1252 (detected; --encoding to force),
     separated by ',', ';' or tab, or an .xlsx workbook (--sheet); headers match field ids ignoring
-    case and spaces. The output is UTF-8 (--excel adds the BOM Excel wants).
+    case and spaces. The output is UTF-8, with the BOM Excel wants when the input came from Excel
+    (--excel/--no-excel decide).
     Writes every input column, then one column per pathway, crs_score, fsw_points, flags, best_pathway,
     best_pathway_title, leads, missing (the answers that would decide the incomplete pathways, most
     decisive first), warnings and error. A summary goes to stderr (--summary FILE: an HTML page).
@@ -125,7 +129,8 @@ def batch(
 
             screen = functools.partial(run_batch, rulebook, as_of=day, warn=warn, intake_map=intake_map,
                                        map_option=map_option,
-                                       output_format=output_format, encoding=encoding, excel=excel,
+                                       output_format=output_format, encoding=encoding,
+                                       excel=False if excel is None and output == "-" else excel,
                                        results_first=results_first, id_names=ids, full=full,
                                        detailed=summary_file is not None)
             if letters is not None:
