@@ -4,31 +4,18 @@ not field ids; one Cache-Control header per response."""
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 import pytest
 
 pytest.importorskip("starlette", reason="the serve extra is not installed: pip install -e '.[serve,test]'")
 pytest.importorskip("httpx2", reason="the test extra is not installed: pip install -e '.[serve,test]'")
 
+import test_serve_api
 from starlette.testclient import TestClient
 
-from screener.rulebook import Rulebook, load_rulebook
-from screener.web.app import create_app
+from screener.rulebook import Rulebook
 
-REAL = Path(__file__).parent.parent / "rules"
-AS_OF = dt.date(2026, 11, 25)
-
-
-@pytest.fixture(scope="module")
-def book() -> Rulebook:
-    return load_rulebook(REAL)
-
-
-@pytest.fixture(scope="module")
-def client(book: Rulebook) -> TestClient:
-    return TestClient(create_app(book, as_of=AS_OF))
+book = test_serve_api.book  # the API tests' module-scoped app fixtures, shared
+client = test_serve_api.client
 
 
 BAD = {"age": True, "goal": ["work"], "settlement_funds_cad": -5, "english_score_reading": 99,

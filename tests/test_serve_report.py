@@ -16,30 +16,21 @@ import pytest
 pytest.importorskip("starlette", reason="the serve extra is not installed: pip install -e '.[serve,test]'")
 pytest.importorskip("httpx2", reason="the test extra is not installed: pip install -e '.[serve,test]'")
 
+import test_serve_api
 from starlette.testclient import TestClient
 from test_serve_api import person
 from typer.testing import CliRunner
 
 from screener.cli import app
-from screener.rulebook import Rulebook, load_rulebook
-from screener.web.app import create_app
+from screener.rulebook import Rulebook
 
-REAL = Path(__file__).parent.parent / "rules"
+book = test_serve_api.book  # the API tests' module-scoped app fixtures, shared
+client = test_serve_api.client
 AS_OF = dt.date(2026, 11, 25)
 # intake-fields.md, "The JSON report": the keys it lists, and each requirement's keys
 CONTRACT = {"rulebook", "pathways", "scores", "flags", "leads", "warnings", "best_pathway"}
 REQUIREMENT = ["id", "status", "text", "actual", "needed", "reference"]
 PRO_BONO = "https://www.justice.gov/eoir/list-pro-bono-legal-service-providers"
-
-
-@pytest.fixture(scope="module")
-def book() -> Rulebook:
-    return load_rulebook(REAL)
-
-
-@pytest.fixture(scope="module")
-def client(book: Rulebook) -> TestClient:
-    return TestClient(create_app(book, as_of=AS_OF))
 
 
 def batch_row(tmp_path: Path, answers: dict[str, Any]) -> dict[str, Any]:

@@ -3,10 +3,8 @@ the same answers, before the folded details (review9 #1, §13.21)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -14,25 +12,15 @@ import pytest
 pytest.importorskip("starlette", reason="the serve extra is not installed: pip install -e '.[serve,test]'")
 pytest.importorskip("httpx2", reason="the test extra is not installed: pip install -e '.[serve,test]'")
 
+import test_serve_api
 from starlette.testclient import TestClient
 from test_serve_api import form_fields, person, walk
 
-from screener.rulebook import Rulebook, load_rulebook
-from screener.web.app import create_app
+from screener.rulebook import Rulebook
 
-REAL = Path(__file__).parent.parent / "rules"
-AS_OF = dt.date(2026, 11, 25)
+book = test_serve_api.book  # the API tests' module-scoped app fixtures, shared
+client = test_serve_api.client
 PRO_BONO = "https://www.justice.gov/eoir/list-pro-bono-legal-service-providers"
-
-
-@pytest.fixture(scope="module")
-def book() -> Rulebook:
-    return load_rulebook(REAL)
-
-
-@pytest.fixture(scope="module")
-def client(book: Rulebook) -> TestClient:
-    return TestClient(create_app(book, as_of=AS_OF))
 
 
 def french(client: TestClient, page: str) -> str:
