@@ -336,12 +336,6 @@ def check(args: argparse.Namespace) -> int:
     return bad
 
 
-def cpu_model() -> str:
-    with open("/proc/cpuinfo", encoding="utf-8") as info:
-        return next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")),
-                    platform.processor())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=250_000, help="rows (DuckDB splits work by 122,880-row groups)")
@@ -376,6 +370,8 @@ def main() -> None:
     expressions = next(iter(found.values()))["expressions"]
     print(f"rows: {args.rows:,}  expressions: {expressions:,}  cores: {os.cpu_count()}  "
           f"load: {os.getloadavg()[0]:.1f}  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    from batch import cpu_model
+
     print(f"machine: {cpu_model()}, Python {platform.python_version()}, polars {pl.__version__}, "
           f"DuckDB {duckdb.__version__}")
     print(f"{'engine':17} {'threads':>7} {'CPU µs/row':>10} {'fixed s':>7} {'µs/row after fixed':>18} "
