@@ -66,3 +66,19 @@ def test_the_save_offer_keeps_its_command_whole(monkeypatch: pytest.MonkeyPatch,
         written = stream.getvalue()
         assert JOIN not in written
         assert any(command in line for line in written.splitlines()), written
+
+
+def test_a_command_longer_than_the_line_wraps_at_its_spaces_with_no_edge_spaces(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command too long for one line (a long file path) leaves no line starting or ending with the space
+    that joined its words, and no line over 80 columns (found by CI: a path that made the command 89 columns)."""
+    monkeypatch.chdir(tmp_path)
+    for length in range(40, 62):  # commands of 80 to 101 columns: each of its spaces falls on the edge once
+        name = "d" * length + ".yaml"
+        Path(name).write_text(yaml.safe_dump(ANSWERS), encoding="utf-8")
+        result = CliRunner().invoke(app, ["check", "--rules", str(REAL), "--answers", name, "--no-input",
+                                          "--as-of", AS_OF.isoformat()], env={"NO_COLOR": "1", "COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        assert JOIN not in result.stdout
+        assert all(line == line.rstrip() and len(line) <= 80 and not line.startswith(" ")
+                   for line in result.stdout.splitlines()[-4:]), result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import IO, Any, cast
 
@@ -12,13 +13,17 @@ from rich.markup import escape
 from screener.i18n import _
 
 JOIN = "\ue000"  # stands for a space inside a command while rich wraps (not whitespace, one cell wide)
+WHOLE_MAX = 80  # a longer command cannot stand on one line of the usual screen: it wraps at its spaces
+# a JOIN where a folded line ends or starts (a command wider than a narrow terminal): no space is written there
+_JOIN_AT_EDGE = re.compile(JOIN + r"((?:\x1b\[[0-9;]*m)*)(?=\n)|(?<=\n)((?:\x1b\[[0-9;]*m)*)" + JOIN)
 
 
 def whole(command: str) -> str:
     """`command` kept on one line when rich wraps the text around it (the whole command moves to the next
     line): its spaces become JOIN, which every console made here writes back as plain spaces, so what is
-    copied from the terminal is the command as typed."""
-    return command.replace(" ", JOIN)
+    copied from the terminal is the command as typed. A command longer than a line (a long file path) is
+    left to wrap at its spaces: moved whole it would only be cut inside a word."""
+    return command if len(command) > WHOLE_MAX else command.replace(" ", JOIN)
 
 
 class _Spaced:
@@ -28,6 +33,7 @@ class _Spaced:
         self._stream = stream
 
     def write(self, text: str) -> int:
+        text = _JOIN_AT_EDGE.sub(lambda match: match.group(1) or match.group(2) or "", text)
         return int(self._stream.write(text.replace(JOIN, " ")) or 0)
 
     def __getattr__(self, name: str) -> Any:
