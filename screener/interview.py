@@ -18,7 +18,7 @@ from typing import Any
 from screener import expressions as ex
 from screener.answers import UNSURE_CHOICES, UNSURE_WORDS, Unsure, coerce, normalize_choice
 from screener.evaluation import Evaluation, display, outcome_of, pathway_status, remedy, status_of
-from screener.i18n import _, format_money, format_number, ngettext
+from screener.i18n import _, format_money, format_number, in_sentence, ngettext
 from screener.labels import matching_choices
 from screener.model import Question
 from screener.report import serves
@@ -289,8 +289,15 @@ class Interview:
                     flags |= graph.questions_of_node(flag.condition.node)
         goal, leads = self.goal(), set[str]()
         for lead in state.rules.leads:  # a lead listing the goal (safe steps for a person in danger)
-            if goal is not None and goal in self.rulebook.leads[lead.id].goals and state.run(lead.condition)[0] is None:
+            if goal is None or goal not in self.rulebook.leads[lead.id].goals:
+                continue
+            shown = state.run(lead.condition)[0]
+            if shown is None:
                 leads |= graph.questions_of_node(lead.condition.node)
+            elif shown:  # shown while an answer is missing (unknown is not no): ask it if an answer could withdraw it
+                node = lead.condition.node
+                leads |= {name for name in ex.known_names(node) if name in self.rulebook.questions
+                          and ex.evaluate(ex.assume_known(node, name), state)[0] is not True}
         self._reach = Reach({p: self._askable(state, deps) for p, deps in pathways.items()},
                             scores, self._askable(state, flags | leads), frozenset(open_ids), frozenset(stuck),
                             self._askable(state, leads))
@@ -541,7 +548,8 @@ class Interview:
         return [_("{scores} = {levels}: at least {level} in every ability (lowest: {abilities})").format(
             scores=scores, levels=f"{system} " + "/".join(display(level) for level in levels),
             level=f"{system} {display(lowest)}",
-            abilities=", ".join(q.short_label for q, level in zip(given, levels, strict=True) if level == lowest))]
+            abilities=", ".join(in_sentence(q.short_label) for q, level in zip(given, levels, strict=True)
+                                if level == lowest))]
 
     def _test_label(self, question: Question) -> str:
         """The label of the answered choice this score question depends on (the test taken), or ""."""

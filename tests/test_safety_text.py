@@ -6,6 +6,7 @@ Expected texts are read from the rulebook's own files (rules/leads.yaml and rule
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from french_kit import nb
 from typer.testing import CliRunner
 
 from screener.cli import app
+from screener.i18n import after_colon, in_sentence, language
+from screener.interview import Interview
+from screener.rulebook import load_rulebook
 
 RULES = Path(__file__).parent.parent / "rules"
 AS_OF = "2026-11-25"
@@ -88,7 +92,8 @@ def test_the_family_exception_screen_shows_the_official_crossing_step(tmp_path: 
     shown = verdict(tmp_path, lang, 80, {**FEARS_RETURN, "own_family_in_canada_stca": "yes", "goal": "protection"})
     step = asylum_step(lang, 0)
     assert ("official land border crossing" in step) or ("point d'entrée terrestre officiel" in step)
-    assert step in shown
+    with language(lang):  # after « Première étape : » in lower case
+        assert after_colon(step) in shown
     assert "cannot make a claim" not in shown and "ne peuvent pas présenter" not in shown
 
 
@@ -112,7 +117,8 @@ def entry_label(lang: str) -> str:
 def test_the_first_entry_question_never_reads_as_a_condition(tmp_path: Path, lang: str) -> None:
     """The claim's first screen and its letter (`check --report`) name the unanswered first-entry question
     as a question still to answer, never after a word that makes it a condition to wait for (review7 A1)."""
-    label = entry_label(lang)
+    with language(lang):  # inside the sentence, in lower case
+        label = in_sentence(entry_label(lang))
     screen = verdict(tmp_path, lang, 80, CLAIMANT_IN_CANADA)
     path = tmp_path / "answers.yaml"
     result = CliRunner().invoke(app, ["check", "--answers", str(path), "--no-input", "--as-of", AS_OF,
@@ -125,3 +131,33 @@ def test_the_first_entry_question_never_reads_as_a_condition(tmp_path: Path, lan
     for shown in (screen, *letter.splitlines()):
         for before in re.findall(r"([^.;|•]*)" + re.escape(label), shown):
             assert not re.search(CONDITION, before, re.IGNORECASE), before
+
+
+# Seeks protection, fears return, not a US citizen, will fly in: skipped "do you live in the US now?".
+FLYING_IN = {"goal": "protection", "canadian_citizen": "no", "us_citizen": "no", "fear_of_return": "yes",
+             "age": 29, "arrival_route": "air_or_sea", "entered_canada_over_a_year_ago": "no"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_skipping_where_they_live_keeps_the_us_advice(tmp_path: Path, lang: str) -> None:
+    """Unknown is not no: a protection seeker who may be in the US (they skipped the question) gets the safe
+    US advice on the first screen; a known "no" (flying in from elsewhere) withdraws it (§13.21, review8 #2)."""
+    paragraph = lead_text(lang, "us_asylum_help")
+    assert paragraph in verdict(tmp_path, lang, 80, FLYING_IN)
+    assert paragraph not in verdict(tmp_path, lang, 80, {**FLYING_IN, "in_us_now": "no"})
+
+
+def test_the_interview_still_asks_where_a_protection_seeker_lives() -> None:
+    """The advice shows while "do you live in the US now?" is unanswered, so the interview asks it (a "no"
+    withdraws it) rather than treating the lead as settled; skipped, the advice stays."""
+    book = load_rulebook(RULES)
+    as_of = dt.date.fromisoformat(AS_OF)
+    start = {**FLYING_IN, "us_citizen": False, "fear_of_return": True, "entered_canada_over_a_year_ago": False}
+    interview = Interview.start(book, as_of, start)
+    assert "in_us_now" in [q.id for q in interview.open_questions()]
+    question = book.questions["in_us_now"]
+    interview.decline(question)
+    assert "us_asylum_help" in [lead.id for lead in book.evaluate(interview.answers, as_of).leads]
+    interview = Interview.start(book, as_of, start)
+    interview.answer(question, False)
+    assert "us_asylum_help" not in [lead.id for lead in book.evaluate(interview.answers, as_of).leads]
