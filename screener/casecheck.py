@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from screener.i18n import _
 from screener.suggest import did_you_mean
+from screener.translations import LANGUAGE
 
 if TYPE_CHECKING:
     from screener.model import Score
@@ -97,8 +98,10 @@ def _expected(rulebook: Rulebook, expect: Mapping[str, Any]) -> Iterator[Problem
     if isinstance(best, str) and best not in rulebook.pathways:
         yield ("best_pathway",), False, _unknown(_("'{id}' is not a pathway of this rulebook").format(id=best),
                                                  best, rulebook.pathways)
-    yield from _ids("texts", expect.get("texts"), rulebook.languages,
-                    _("'{id}' is not a language of this rulebook"))
+    texts = expect.get("texts")
+    if isinstance(texts, Mapping):  # a key that is no language code at all is the shape check's to report
+        yield from _ids("texts", {lang: None for lang in texts if isinstance(lang, str) and LANGUAGE.match(lang)},
+                        rulebook.languages, _("'{id}' is not a language of this rulebook"))
 
 
 def _per_score(rulebook: Rulebook, section: str, by_score: Any, ids_of: Callable[[Score], list[str]],

@@ -1645,8 +1645,10 @@ def validate_model(model: type[M], data: Any, file: str, errors: list[LoadError]
     except ValidationError as exc:
         for problem in exc.errors(include_url=False):
             loc = tuple(problem["loc"])
+            of_key = loc[-1:] == ("[key]",)  # pydantic's step for a mapping's key: point at the key itself
+            loc = loc[:-1] if of_key else loc
             position = position_of(data, loc, getattr(data, "position", Position(file, 1, 1)),
-                                   at_key=problem["type"] == "extra_forbidden")
+                                   at_key=of_key or problem["type"] == "extra_forbidden")
             errors.append(LoadError(position, _describe(model, problem, loc)))
         return None
 
@@ -1722,7 +1724,10 @@ def _describe(model: type[BaseModel], problem: Mapping[str, Any], loc: tuple[Any
     elif kind in _PYDANTIC_WORDS:
         values = {key: value for key, value in context.items() if isinstance(value, str | int | float)}
         message = _(_PYDANTIC_WORDS[kind]).format(**values)
-    if kind == "string_pattern_mismatch":
+    if kind == "string_pattern_mismatch" and context.get("pattern") == LANGUAGE.pattern:
+        message = _("'{value}' is not a language code: use two lowercase letters such as en or fr").format(
+            value=problem.get("input"))
+    elif kind == "string_pattern_mismatch":
         message = _("'{value}' is not a valid id: use lower_snake_case (a-z, 0-9, _)").format(
             value=problem.get("input"))
     elif kind.startswith(("date_", "datetime_")):

@@ -30,7 +30,7 @@ MISNAMED = """tests:
       flags: [criminallity]
       leads: [nothing_alike]
       best_pathway: working_holliday
-      texts: {de: [Hallo]}
+      texts: {de: [Hallo], EN: [Hello]}
 """
 
 
@@ -51,6 +51,8 @@ def expected_lines(book: Path) -> list[str]:
         f"{misnamed}:12:15: 'nothing_alike' is not a lead of this rulebook",
         f"{misnamed}:13:21: 'working_holliday' is not a pathway of this rulebook (did you mean 'working_holiday'?)",
         f"{misnamed}:14:15: 'de' is not a language of this rulebook; use one of: en",
+        f"{misnamed}:14:28: tests #1 → expect → texts → EN: 'EN' is not a language code: use two lowercase letters "
+        "such as en or fr",
     ]
 
 
@@ -71,7 +73,7 @@ def test_every_problem_of_every_case_file_is_listed_before_any_case_runs(book: P
     result = cli("rules", command, str(book))
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert result.output.startswith("Error: the rulebook was rejected: 13 problems\n")
+    assert result.output.startswith("Error: the rulebook was rejected: 14 problems\n")
     assert problems(result.output) == expected_lines(book)
     assert "passed" not in result.output and "FAIL" not in result.output  # no case ran
 
