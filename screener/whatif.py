@@ -11,6 +11,7 @@ Unknown answers are never guessed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -36,9 +37,12 @@ class Change:
     after: str
     values: tuple[tuple[str, Any], ...]
     distance: float  # how big a step this is, to prefer the smallest
+    words: str | None = None  # the change in plain words, where "before → after" would be jargon
 
     @property
     def text(self) -> str:
+        if self.words is not None:
+            return self.words
         return _("{question}: {before} → {after}").format(question=self.label, before=self.before, after=self.after)
 
 
@@ -123,7 +127,26 @@ def _together(label: str, members: list[Question], values: Mapping[str, Any]) ->
         if len(new) < 2:
             continue  # one question raised alone is already a single change
         yield Change(label, _("lowest {value}").format(value=display(low)),
-                     _("all at least {value}").format(value=display(target)), new, target - low)
+                     _("all at least {value}").format(value=display(target)), new, target - low,
+                     _level_words(label, members, low, target))
+
+
+_SCALE = re.compile(r"\(([A-Z]{2,6})\)")  # "(CLB)", "(NCLC)" in a level question's label: its scale's short name
+
+
+def _level_words(label: str, members: list[Question], low: Any, target: int) -> str | None:
+    """A test's levels raised together, in plain words: "English test at CLB 8 or higher in every ability"
+    (with the lowest level now, unless it is 0: no test, or below every level the rules use). None when
+    the questions' labels name no one scale (a rulebook's own group keeps "lowest → all at least")."""
+    scales = {found.group(1) for q in members for found in [_SCALE.search(q.short_label)] if found}
+    if len(scales) != 1 or len(members) != sum(bool(_SCALE.search(q.short_label)) for q in members):
+        return None
+    scale = scales.pop()
+    words = _("{test} at {scale} {level} or higher in every ability").format(
+        test=label, scale=scale, level=display(target))
+    if low:
+        words += " " + _("(your lowest is {scale} {level} now)").format(scale=scale, level=display(low))
+    return words
 
 
 # ----------------------------------------------------------------------------------- outcomes

@@ -42,3 +42,43 @@ def test_no_what_if_on_the_first_screen_when_a_route_is_open(tmp_path: Path) -> 
     screen = check(tmp_path, answers)
     assert screen.startswith("Open to you: ")
     assert "What could change this" not in screen
+
+
+# review8 #3: the same engineer as the interview leaves them (citizenship of the US never asked, ECA,
+# 6 years of work abroad, $40,000): nothing is open, so a lead (compare provincial streams) fills the
+# first screen, and the language test that would open Express Entry must still be on it.
+REVIEWED = {**{k: v for k, v in ENGINEER.items() if k != "us_citizen"}, "intended_province": "undecided",
+            "occupation_teer": 1, "canadian_work_years": 0, "age": 31, "dependent_children": 0,
+            "settlement_funds_cad": 40000, "sibling_in_canada": "no", "relative_in_canada": "no",
+            "education": "bachelors", "education_assessed": "yes", "canadian_education": "none",
+            "foreign_work_years": 6, "continuous_year": "yes", "provincial_nomination": "no"}
+
+
+@pytest.mark.parametrize(("lang", "lead", "words"), [
+    ("en", "What could change this: ", "English test at CLB 8 or higher in every ability: makes you eligible"),
+    ("fr", "Ce qui changerait cela : ", "Test d'anglais avec NCLC 8 ou plus dans chaque compétence : vous rendrait"),
+])
+def test_the_language_test_shows_beside_a_lead(tmp_path: Path, lang: str, lead: str, words: str) -> None:
+    report = json.loads(check(tmp_path, REVIEWED, "--json", "--what-if", lang=lang))
+    assert report["best_pathway"] is None and report["leads"]  # nothing open; a lead to act on
+    lead_title = " ".join(report["leads"][0]["title"].split())
+    fsw = " ".join(report["pathways"]["express_entry_fsw"]["title"].split())
+    screen = check(tmp_path, REVIEWED, lang=lang)
+    lines = screen.splitlines()
+    assert len(lines) <= 24 and all(len(line) <= 80 or "https://" in line for line in lines)
+    text = " ".join(screen.replace("\u00a0", " ").split())
+    assert lead + words in text, screen
+    assert fsw in text[text.index(lead):]
+    assert text.index(lead) < text.index(lead_title)  # what opens the goal's route comes before the lead
+    assert "lowest" not in text and "la plus faible" not in text and "→" not in text  # no "lowest 0 → all at least 8"
+
+
+def test_a_test_already_taken_says_the_lowest_level_now(tmp_path: Path) -> None:
+    """Raised from CLB 6 in one ability (7 in the others), the change names the level to reach and the
+    lowest now, in words, never "lowest 6 → all at least 8"."""
+    answers = {**{k: v for k, v in REVIEWED.items() if k != "english_test"}, "english_clb_listening": 6,
+               "english_clb_reading": 7, "english_clb_writing": 7, "english_clb_speaking": 7}
+    flips = json.loads(check(tmp_path, answers, "--json", "--what-if"))["what_if"]["flips"]
+    changes = [flip["change"] for flip in flips]
+    assert any(c.startswith("English test at CLB ") and c.endswith("(your lowest is CLB 6 now)")
+               for c in changes), changes
