@@ -19,7 +19,7 @@ from typing import Any
 from screener import expressions as ex
 from screener.compiled import LineRule
 from screener.evaluation import Evaluation, display, pathway_status
-from screener.i18n import _, format_money, format_number
+from screener.i18n import _, after_colon, format_money, format_number
 from screener.model import Question
 from screener.report import Outcome, Report
 from screener.rulebook import Rulebook
@@ -45,7 +45,8 @@ class Change:
     def text(self) -> str:
         if self.words is not None:
             return " ".join([self.words, *(f"({note})" for note in self.notes)])
-        return _("{question}: {before} → {after}").format(question=self.label, before=self.before, after=self.after)
+        return _("{question}: {before} → {after}").format(question=self.label, before=after_colon(self.before),
+                                                         after=after_colon(self.after))
 
 
 @dataclass(frozen=True)
