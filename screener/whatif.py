@@ -19,7 +19,7 @@ from typing import Any
 from screener import expressions as ex
 from screener.compiled import LineRule
 from screener.evaluation import Evaluation, display, pathway_status
-from screener.i18n import _, after_colon, format_money, format_number
+from screener.i18n import _, after_colon, format_money, format_number, in_sentence
 from screener.model import Question
 from screener.report import Outcome, Report
 from screener.rulebook import Rulebook
@@ -285,7 +285,7 @@ def level_scores(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, 
         found.append((question, score))
     common = max((score for _, score in found), key=lambda s: sum(score == s for _, score in found))
     text = _("{test}: {score} in each ability").format(test=test.choice_label(taken), score=format_number(common))
-    others = [_("{score} for {ability}").format(score=format_number(score), ability=q.short_label)
+    others = [_("{score} for {ability}").format(score=format_number(score), ability=in_sentence(q.short_label))
               for q, score in found if score != common]
     return ", ".join([text, *others])
 

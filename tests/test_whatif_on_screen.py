@@ -60,7 +60,7 @@ REVIEWED = {**{k: v for k, v in ENGINEER.items() if k != "us_citizen"}, "intende
     ("en", "What could change this: ", "English test at CLB 8 or higher in every ability (IELTS General Training: "
                                        "6.5 in each ability, 7.5 for English listening score): makes you eligible"),
     ("fr", "Ce qui changerait cela : ", "Test d'anglais avec NCLC 8 ou plus dans chaque compétence (IELTS General "
-                                        "Training : 6,5 dans chaque compétence, Résultat en compréhension de l'oral "
+                                        "Training : 6,5 dans chaque compétence, résultat en compréhension de l'oral "
                                         "(anglais) : 7,5) : vous rendrait"),
 ])
 def test_the_language_test_shows_beside_a_lead(tmp_path: Path, lang: str, lead: str, words: str) -> None:
