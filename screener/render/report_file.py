@@ -27,7 +27,7 @@ from screener.render.verdict import (
     labels,
     ordered,
     reason,
-    rules_in_force,
+    rules_applied,
     severity_word,
 )
 from screener.report import PathwayResult, Report, RequirementResult
@@ -51,7 +51,7 @@ def md(text: str) -> str:
 def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> str:
     """The full verdict as Markdown: admissibility first (§13.30), then open, undecided and closed routes."""
     out: list[str] = ["# " + _(TITLE), ""]
-    out += [md(rules_in_force(report)), ""]
+    out += [md(rules_applied(report)), ""]
     out += ["## " + _("Admissibility"), ""]
     unsettled = admissibility_open(report, context.questions)
     if unsettled:

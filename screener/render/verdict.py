@@ -745,7 +745,7 @@ def _flags(report: Report, questions: dict[str, Question]) -> list[RenderableTyp
     return parts
 
 
-def rules_in_force(report: Report) -> str:
+def rules_applied(report: Report) -> str:
     """Which rules the verdict applied, named by the rulebook's title (not its id) and dated (review7: "Rules
     canada version 2026.11" put a machine id in a sentence)."""
     return _("Based on the rules in force on {date} ({title}, version {version}).").format(
@@ -759,6 +759,6 @@ def _footer(report: Report, context: Context) -> list[RenderableType]:
         parts.append(Text(_("These figures behind your verdict may be out of date (past their review date): "
                             "{figures}. Check canada.ca before you act.").format(figures="; ".join(context.stale)),
                           style="yellow"))
-    parts.append(Text(rules_in_force(report), style="dim"))
+    parts.append(Text(rules_applied(report), style="dim"))
     parts.append(Text(one_line(report.disclaimer), style="italic"))
     return parts
