@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from screener.answerfile import read_answer_file
-from screener.answers import coerce, is_blank
+from screener.answers import Unsure, coerce, is_blank
 from screener.cli import app
 from screener.columnar import Coercion
 from screener.errors import ScreenerError
@@ -319,15 +319,20 @@ PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 def one(question: Question, text: Any) -> tuple[bool, Any]:
-    """(accepted, value) or (refused, reason) from `answers.coerce`; any other exception fails the test."""
+    """(accepted, value) or (refused, reason) from `answers.coerce`; any other exception fails the test.
+    "I don't know" (`Unsure`) is accepted as unknown: (True, None), never a refusal."""
     try:
         value = coerce(question, text)
+    except Unsure:
+        return True, None
     except ValueError as error:
         return False, str(error)
     return True, value
 
 
 def same_value(question: Question, python: Any, batch_value: Any) -> bool:
+    if python is None:  # "I don't know": unknown in both readers
+        return batch_value is None
     if question.type in ("int", "money"):
         return isinstance(batch_value, float) and math.isfinite(batch_value) and float(python) == batch_value
     return bool(python == batch_value)
@@ -335,6 +340,7 @@ def same_value(question: Question, python: Any, batch_value: Any) -> bool:
 
 @PROPERTY
 @given(cells=st.lists(texts, min_size=1, max_size=12))
+@example(cells=["?", " ?? ", "n/a", "pas sûr", "I don't know"])  # "I don't know" is unknown in both readers
 def test_batch_coercion_accepts_and_refuses_exactly_what_answers_coerce_does(cells: list[str]) -> None:
     frame = pl.DataFrame({f"c{i}": cells for i in range(len(QUESTIONS))}, schema={
         f"c{i}": pl.String for i in range(len(QUESTIONS))})
