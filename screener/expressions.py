@@ -515,6 +515,29 @@ def names_in(node: Node) -> set[str]:
     return found
 
 
+def known_names(node: Node) -> set[str]:
+    """The names an expression tests with `known(name)`."""
+    return {sub.args[0].name for sub in walk(node)
+            if isinstance(sub, Call) and sub.function == "known" and len(sub.args) == 1
+            and isinstance(sub.args[0], Name)}
+
+
+def assume_known(node: Node, name: str) -> Node:
+    """`node` with `known(name)` taken as true: its value once `name` is answered, whatever the answer (by
+    three-valued logic, true then means true for every answer). Expressions are at most MAX_DEPTH deep."""
+    if isinstance(node, Call):
+        if node.function == "known" and isinstance(node.args[0], Name) and node.args[0].name == name:
+            return Literal_(True, BOOL, node.offset)  # known() takes exactly one value (checked when parsed)
+        return node._replace(args=tuple(assume_known(arg, name) for arg in node.args))
+    if isinstance(node, Not | Negate):
+        return node._replace(operand=assume_known(node.operand, name))
+    if isinstance(node, Logic | Arith):
+        return node._replace(operands=tuple(assume_known(operand, name) for operand in node.operands))
+    if isinstance(node, Compare):
+        return node._replace(left=assume_known(node.left, name), right=assume_known(node.right, name))
+    return node
+
+
 # ---------------------------------------------------------------------------------------------
 # Type checking
 

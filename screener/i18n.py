@@ -38,9 +38,11 @@ LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX order: the first o
 NBSP = "\u00a0"  # thousands separator and space before `$` in Canadian French (never a line break there)
 NO_BREAK = "\u00a0\u202f\u2007"  # no-break, narrow no-break and figure spaces: never a line break
 _BREAKABLE = re.compile(rf"[^\S{NO_BREAK}]+")
-# French spacing: an ordinary space before `:` or `»`, or after `«`, becomes a no-break one; a `{placeholder}`
-# is matched first and kept as it is (its expression or format is not prose)
-_FRENCH_SPACES = re.compile(r"(\{[^{}]*\})|[ \t]+(?=[:»])|(?<=«)[ \t]+")
+# French spacing: an ordinary space before `:` or `»`, or after `«`, becomes a no-break one, and so does one
+# before the `$` after an amount (a digit or a `{placeholder}`) and one between the digit groups of that amount
+# (`28 878 $`); a `{placeholder}` is matched first and kept as it is (its expression or format is not prose)
+_FRENCH_SPACES = re.compile(r"(\{[^{}]*\})|[ \t]+(?=[:»])|(?<=«)[ \t]+|(?<=[\d}])[ \t]+(?=\$)"
+                            r"|(?<=\d)[ \t]+(?=\d{3}(?:[ \t\u00a0]\d{3})*[ \t\u00a0]*\$)")
 
 _current: ContextVar[str] = ContextVar("screener_language")
 _process = [DEFAULT]  # a command's language, for threads it starts (polars, writers): they start with no context
@@ -117,9 +119,10 @@ def language(lang: str) -> Iterator[None]:
 def french_spacing(text: str) -> str:
     """`text` with a no-break space (U+00A0) before each `:` and `»` and after each `«` that has an ordinary one,
     so a wrapped line never starts with `:` or `»` nor ends with `«` (Canadian usage, as the Bureau de la
-    traduction writes it: a space before the colon, none before `;`, `!` and `?`). Applied where French is
-    read — the program's catalog (`translations`) and the rules' French texts (`screener.translations`) —
-    so no translator has to type the no-break space for the screen to be right."""
+    traduction writes it: a space before the colon, none before `;`, `!` and `?`); an amount keeps its `$` and
+    its digit groups on one line (`28 878 $`, `{amount} $`), the same U+00A0 `format_money` writes. Applied
+    where French is read — the program's catalog (`translations`) and the rules' French texts
+    (`screener.translations`) — so no translator has to type the no-break space for the screen to be right."""
     return _FRENCH_SPACES.sub(lambda match: match.group(1) or NBSP, text)
 
 

@@ -289,8 +289,15 @@ class Interview:
                     flags |= graph.questions_of_node(flag.condition.node)
         goal, leads = self.goal(), set[str]()
         for lead in state.rules.leads:  # a lead listing the goal (safe steps for a person in danger)
-            if goal is not None and goal in self.rulebook.leads[lead.id].goals and state.run(lead.condition)[0] is None:
+            if goal is None or goal not in self.rulebook.leads[lead.id].goals:
+                continue
+            shown = state.run(lead.condition)[0]
+            if shown is None:
                 leads |= graph.questions_of_node(lead.condition.node)
+            elif shown:  # shown while an answer is missing (unknown is not no): ask it if an answer could withdraw it
+                node = lead.condition.node
+                leads |= {name for name in ex.known_names(node) if name in self.rulebook.questions
+                          and ex.evaluate(ex.assume_known(node, name), state)[0] is not True}
         self._reach = Reach({p: self._askable(state, deps) for p, deps in pathways.items()},
                             scores, self._askable(state, flags | leads), frozenset(open_ids), frozenset(stuck),
                             self._askable(state, leads))

@@ -1682,8 +1682,10 @@ def _describe(model: type[BaseModel], problem: Mapping[str, Any], loc: tuple[Any
     elif kind.startswith(("date_", "datetime_")):
         message = _("write the date as YYYY-MM-DD (e.g. 2026-07-07)")
     elif kind == "literal_error":
-        message = _("'{value}' is not allowed; use one of: {expected}").format(
-            value=problem.get("input"), expected=str(context.get("expected", "")).replace(" or ", ", "))
+        expected = str(context.get("expected", "")).replace(" or ", ", ")
+        hint = did_you_mean(str(problem.get("input")), re.findall(r"'([^']*)'", expected))
+        message = _("'{value}' is not allowed").format(value=problem.get("input")) + (
+            hint or _("; use one of: {names}").format(names=expected))
     return f"{where}: {message}" if where else message
 
 
@@ -1786,12 +1788,17 @@ def load_rulebook(path: str | os.PathLike[str] | None = None) -> Rulebook:
     return RulebookLoader(root).load()
 
 
-def load_cases(root: Path, questions: Mapping[str, Question] | None = None) -> list[tuple[str, Case, Position]]:
-    """The YAML test cases under `root/tests`, each with its file position; RulebookError if malformed.
+def load_cases(root: Path, rulebook: Rulebook | None = None) -> list[tuple[str, Case, Position]]:
+    """The YAML test cases under `root/tests`, each with its file position; RulebookError listing every
+    problem of every case file if any is malformed.
 
-    With `questions`, every answer is also read as the question's type (`age: two` is an error here,
-    not a case that quietly runs with the age unanswered).
+    With `rulebook`, every case is also checked against it (`casecheck`), even one whose shape is wrong:
+    an answer to no question or that its question refuses (`age: two`), and every pathway, score, line,
+    category, flag, lead, warning or language it expects that the rulebook lacks, is an error here, not a
+    case that runs and fails.
     """
+    from screener.casecheck import case_problems
+
     errors: list[LoadError] = []
     cases: list[tuple[str, Case, Position]] = []
     tests = root / TESTS_FOLDER
@@ -1806,39 +1813,15 @@ def load_cases(root: Path, questions: Mapping[str, Question] | None = None) -> l
             errors.append(LoadError(exc.position, str(exc)))
             continue
         model = validate_model(CaseFile, data, name, errors)
-        if model is None:
-            continue
-        for index, case in enumerate(model.tests):
-            items = data["tests"] if isinstance(data, LocatedDict) else None
-            position = items.item_positions[index] if isinstance(items, LocatedList) else Position(name, 1, 1)
-            cases.append((name, case, position))
-            if questions is not None:
-                errors.extend(_answer_problems(case, questions, data, index, position))
+        items = data.get("tests") if isinstance(data, LocatedDict) else None
+        positions: list[Position] = items.item_positions if isinstance(items, LocatedList) else []
+        if rulebook is not None and isinstance(items, LocatedList):
+            for index, (item, at) in enumerate(zip(items, positions, strict=True)):
+                errors.extend(LoadError(position_of(data, ("tests", index, *where), at, at_key=at_key), message)
+                              for where, at_key, message in case_problems(rulebook, item))
+        if model is not None:
+            cases.extend((name, case, positions[index] if index < len(positions) else Position(name, 1, 1))
+                         for index, case in enumerate(model.tests))
     if errors:
         raise RulebookError(errors)
     return cases
-
-
-def _answer_problems(case: Case, questions: Mapping[str, Question], data: Any, index: int,
-                     fallback: Position) -> list[LoadError]:
-    """Each answer of a case that its question would refuse, at the answer, saying what is expected."""
-    from screener.answers import Unsure, coerce, is_blank
-
-    found = []
-    for field_id, answer in case.answers.items():
-        at = position_of(data, ("tests", index, "answers", field_id), fallback)
-        question = questions.get(field_id)
-        if question is None:
-            found.append(LoadError(position_of(data, ("tests", index, "answers", field_id), fallback, at_key=True),
-                                   f"case '{case.name}': '{field_id}' is not a question of this rulebook"
-                                   f"{did_you_mean(field_id, questions)}"))
-            continue
-        if is_blank(answer):
-            continue
-        try:
-            coerce(question, answer)
-        except Unsure:
-            continue  # unknown, as `read_answers` reads it
-        except ValueError as error:
-            found.append(LoadError(at, f"case '{case.name}': answer to '{field_id}' ({question.type}): {error}"))
-    return found

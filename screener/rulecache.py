@@ -48,6 +48,7 @@ from pydantic import BaseModel
 
 from screener import expressions as ex
 from screener import i18n
+from screener.casecheck import case_problems
 from screener.compiled import Compiled, Rules, Template
 from screener.files import atomic_write
 from screener.model import Case, RuleFile
@@ -111,12 +112,13 @@ def load_rulebook_cached(path: str | os.PathLike[str] | None = None) -> Rulebook
                           lambda: load_rulebook(root))
 
 
-def load_cases_cached(root: Path) -> list[tuple[str, Case, Position]]:
-    """`load_cases(root)` (answers not read against the questions), reusing this user's cached cases when the
-    case files are unchanged: a hit reads neither YAML nor validates."""
+def load_cases_cached(root: Path, rulebook: Rulebook | None = None) -> list[tuple[str, Case, Position]]:
+    """`load_cases(root, rulebook)`, reusing this user's cached cases when the case files are unchanged: a hit
+    reads neither YAML nor validates the shape. The cases are still checked against `rulebook` (it may have
+    changed since): on a problem the files are read again, so that each is reported at its line."""
 
     def fresh(_digest: str) -> tuple[list[tuple[str, Case, Position]], Callable[[], dict[str, Any]]]:
-        cases = load_cases(root)  # raises RulebookError for a malformed case file: nothing is cached
+        cases = load_cases(root, rulebook)  # raises RulebookError for a malformed case file: nothing is cached
         return cases, lambda: {"format": FORMAT, "cases": [
             [name, case.model_dump(mode="json", exclude_unset=True), [where.file, where.line, where.column]]
             for name, case, where in cases]}
@@ -126,7 +128,11 @@ def load_cases_cached(root: Path) -> list[tuple[str, Case, Position]]:
             raise ValueError("another cache format")
         return [(name, construct(Case, data), Position(*where)) for name, data, where in snapshot["cases"]]
 
-    return _through_cache("cases", root, lambda: cases_hash(root), fresh, restore, lambda: load_cases(root))
+    cases = _through_cache("cases", root, lambda: cases_hash(root), fresh, restore,
+                           lambda: load_cases(root, rulebook))
+    if rulebook is not None and any(case_problems(rulebook, case.model_dump()) for _name, case, _at in cases):
+        load_cases(root, rulebook)  # raises, each problem at its file:line:col
+    return cases
 
 
 def _through_cache(kind: str, root: Path, digest: Callable[[], str],

@@ -92,6 +92,7 @@ MISTAKES = [  # (file, text, mistake, command, how the guide's table row starts)
     ("pathways.yaml", "condition: english_clb >= 7", "condition: job_offer == yes", "validate",
      "| `condition: job_offer == yes`"),
     ("tests/skilled_worker.yaml", "      age: 30\n", "      agee: 30\n", "test", "| a case answer `agee: 30`"),
+    ("tests/skilled_worker.yaml", "      age: 30\n", "      age: two\n", "validate", "| a case answer `age: two`"),
     ("tests/skilled_worker.yaml", "skilled_worker: ineligible", "skiled_worker: ineligible", "test",
      "| a case expecting `skiled_worker: ineligible`"),
 ]

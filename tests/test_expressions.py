@@ -241,3 +241,21 @@ def test_if_of_two_texts_keeps_both_value_sets() -> None:
     found = ex.check(ex.parse('if(job_offer, "english", "french")'), context)
     assert found == ex.Type("text", frozenset({"english", "french"}))
     assert type_errors('if(job_offer, "english", "french") == "spanish"')
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), [
+    # true while x is unanswered, and still true once x is answered whatever the answer: nothing to ask
+    ("x or not known(x) or y", {"y": True}, True),
+    # true while x is unanswered, but an answer "no" would make it false: x is worth asking
+    ("x or not known(x)", {}, None),
+    ("if(known(x), x, true) and known(y)", {"y": 1}, None),
+    ("known(z) or x", {"x": True}, True),  # another name's known() is left as it is
+])
+def test_assume_known_answers_whatever_the_answer(source: str, values: dict[str, Any], expected: Any) -> None:
+    """A lead shown while x is unanswered: with known(x) assumed, true means every answer keeps it shown."""
+    node = ex.parse(source)
+    assert ex.evaluate(ex.assume_known(node, "x"), Env(**values))[0] is expected
+
+
+def test_known_names_are_the_names_tested_with_known() -> None:
+    assert ex.known_names(ex.parse("known(a) and b or not known(c) and known(a)")) == {"a", "c"}

@@ -156,3 +156,46 @@ def test_joining_a_text_onto_one_line_keeps_its_no_break_spaces() -> None:
 
     assert one_line("  la\n  «\u00a0mot\u00a0»\t et «\u202fmot\u202f»,  15\u00a0263\u00a0$ ") == \
         "la «\u00a0mot\u00a0» et «\u202fmot\u202f», 15\u00a0263\u00a0$"
+
+
+def test_french_spacing_holds_an_amount_and_its_dollar_sign_together() -> None:
+    """A `$` after an amount, and the digit groups of that amount, keep a no-break space (`28 878 $`, as
+    `format_money` writes it); a `$` after a word or a lone number in a sentence is left alone."""
+    from screener.i18n import format_money, french_spacing, language
+
+    assert french_spacing("seuil de 28 878 $ par année; {needed} $ en tout; le $ canadien; 10 000 personnes") == \
+        f"seuil de 28{NBSP}878{NBSP}$ par année; {{needed}}{NBSP}$ en tout; le $ canadien; 10 000 personnes"
+    with language("fr"):
+        assert french_spacing(f"il faut {format_money(15263)}") == f"il faut 15{NBSP}263{NBSP}$"
+
+
+AMOUNT = re.compile(r"\d[ \t\u202f\u00a0]*\$")
+
+
+def test_a_french_verdict_and_letter_never_split_an_amount_from_its_dollar_sign(tmp_path: Path) -> None:
+    """The rule texts write `{ee_funds_required} $` and `2 500 $` with ordinary spaces: the verdict (at 68
+    columns) and the letter a person reads show each amount with a no-break space before its `$`."""
+    persona = ROOT / "tests" / "fixtures" / "personas" / "barista_working_year.yaml"
+    result = CliRunner().invoke(app, ["check", "--lang", "fr", "--answers", str(persona), "--no-input",
+                                      "--details", "--as-of", "2026-11-25"], env={"COLUMNS": "68", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert sum(line.count(f"{NBSP}$") for line in lines) > 5  # the verdict has amounts: the test is not vacuous
+    assert [line for line in lines if line.lstrip().startswith("$") or re.search(r"\d[ \t]+\$", line)] == []
+    source = tmp_path / "in.csv"
+    answers = load_answers(persona)
+    source.write_text("id," + ",".join(answers) + "\nb," + ",".join(answers.values()) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--lang", "fr",
+                                      "--as-of", "2026-11-25", "--letters", str(tmp_path / "lettres")])
+    assert result.exit_code == 0, result.output
+    (letter,) = [path.read_text(encoding="utf-8") for path in (tmp_path / "lettres").iterdir()]
+    amounts = AMOUNT.findall(letter)
+    assert len(amounts) > 3 and all(amount[1:] == NBSP + "$" for amount in amounts), amounts
+
+
+def load_answers(path: Path) -> dict[str, str]:
+    """A persona's answers as CSV cells."""
+    import yaml
+
+    answers = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {key: "yes" if value is True else "no" if value is False else str(value) for key, value in answers.items()}

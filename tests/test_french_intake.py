@@ -72,7 +72,8 @@ def test_the_dictionary_is_french_with_the_same_ids_values_and_types(
     assert by_id["age"][4] == "un nombre entier de 0 à 120"
     assert by_id["us_citizen"][4].startswith("oui / non")
     assert "6,5" in by_id["english_score_reading"][4]
-    assert "25 000 $" in by_id["settlement_funds_cad"][4] and "dollars canadiens" in by_id["settlement_funds_cad"][4]
+    funds = by_id["settlement_funds_cad"][4]
+    assert "25\u00a0000\u00a0$" in funds and "dollars canadiens" in funds  # with format_money's no-break spaces
     assert "signalement criminality" in by_id["criminal_record"][5].split(", ")
     assert "express_entry_fsw" in by_id["age"][5].split(", ")  # pathway ids unchanged
     markdown = fr["intake-dictionary.md"]

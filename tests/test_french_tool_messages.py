@@ -46,17 +46,19 @@ def test_the_text_number_warning_writes_its_numbers_as_the_reader_does(tmp_path:
     assert not [w for w in load_rulebook(tmp_path).warnings if "money" in str(w)]  # an amount, not "263"
 
 
-def test_rules_test_says_no_such_pathway_in_french(tmp_path: Path) -> None:
+def test_rules_test_rejects_a_misspelled_pathway_in_french(tmp_path: Path) -> None:
     (tmp_path / "main.yaml").write_text(RULES, encoding="utf-8")
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "typo.yaml").write_text(
         "tests:\n  - name: misspelled\n    source: s\n    as_of: 2026-01-01\n    answers: {age: 30}\n"
         "    expect:\n      pathways: {wrok: eligible}\n", encoding="utf-8")
-    code, out, _ = invoke(["rules", "test", str(tmp_path)], "fr")
+    where = tmp_path / "tests" / "typo.yaml"
+    code, _, err = invoke(["rules", "test", str(tmp_path)], "fr")
     assert code == 1
-    assert "aucune voie de ce nom" in out and "no such pathway" not in out
-    code, out, _ = invoke(["rules", "test", str(tmp_path)], "en")
-    assert code == 1 and "no such pathway" in out
+    assert f"  {where}:7:18: « wrok » n'est pas une voie de ce recueil de règles (vouliez-vous dire « work »?)\n" in err
+    code, _, err = invoke(["rules", "test", str(tmp_path)], "en")
+    assert code == 1
+    assert f"  {where}:7:18: 'wrok' is not a pathway of this rulebook (did you mean 'work'?)\n" in err
 
 
 def test_an_unreadable_workbook_is_refused_in_french(tmp_path: Path) -> None:

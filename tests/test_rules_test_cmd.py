@@ -73,17 +73,17 @@ def test_update_rewrites_only_the_values_and_keeps_comments(book: Path) -> None:
 
 def test_update_leaves_what_it_cannot_fix_and_still_fails(book: Path) -> None:
     (book / "tests" / "typo.yaml").write_text("""tests:
-  - name: misspelled pathway
+  - name: a line no longer in force
     source: s
     as_of: 2026-01-01
     answers: {age: 30}
     expect:
-      pathways: {skiled: eligible}
+      score_lines: {grid: {offer: 10}}
 """)
     done = screener("rules", "test", str(book), "--update")
     assert done.returncode == 1
-    assert "not updated:" in done.stdout and "pathways.skiled (got no such pathway)" in done.stdout
-    assert "skiled: eligible" in (book / "tests" / "typo.yaml").read_text()
+    assert "not updated:" in done.stdout and "score_lines.grid.offer (got no such line in force)" in done.stdout
+    assert "{offer: 10}" in (book / "tests" / "typo.yaml").read_text()
 
 
 def test_match_selects_cases_and_a_miss_is_a_clear_error(book: Path) -> None:

@@ -6,6 +6,7 @@ Expected texts are read from the rulebook's own files (rules/leads.yaml and rule
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from french_kit import nb
 from typer.testing import CliRunner
 
 from screener.cli import app
+from screener.interview import Interview
+from screener.rulebook import load_rulebook
 
 RULES = Path(__file__).parent.parent / "rules"
 AS_OF = "2026-11-25"
@@ -125,3 +128,33 @@ def test_the_first_entry_question_never_reads_as_a_condition(tmp_path: Path, lan
     for shown in (screen, *letter.splitlines()):
         for before in re.findall(r"([^.;|•]*)" + re.escape(label), shown):
             assert not re.search(CONDITION, before, re.IGNORECASE), before
+
+
+# Seeks protection, fears return, not a US citizen, will fly in: skipped "do you live in the US now?".
+FLYING_IN = {"goal": "protection", "canadian_citizen": "no", "us_citizen": "no", "fear_of_return": "yes",
+             "age": 29, "arrival_route": "air_or_sea", "entered_canada_over_a_year_ago": "no"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_skipping_where_they_live_keeps_the_us_advice(tmp_path: Path, lang: str) -> None:
+    """Unknown is not no: a protection seeker who may be in the US (they skipped the question) gets the safe
+    US advice on the first screen; a known "no" (flying in from elsewhere) withdraws it (§13.21, review8 #2)."""
+    paragraph = lead_text(lang, "us_asylum_help")
+    assert paragraph in verdict(tmp_path, lang, 80, FLYING_IN)
+    assert paragraph not in verdict(tmp_path, lang, 80, {**FLYING_IN, "in_us_now": "no"})
+
+
+def test_the_interview_still_asks_where_a_protection_seeker_lives() -> None:
+    """The advice shows while "do you live in the US now?" is unanswered, so the interview asks it (a "no"
+    withdraws it) rather than treating the lead as settled; skipped, the advice stays."""
+    book = load_rulebook(RULES)
+    as_of = dt.date.fromisoformat(AS_OF)
+    start = {**FLYING_IN, "us_citizen": False, "fear_of_return": True, "entered_canada_over_a_year_ago": False}
+    interview = Interview.start(book, as_of, start)
+    assert "in_us_now" in [q.id for q in interview.open_questions()]
+    question = book.questions["in_us_now"]
+    interview.decline(question)
+    assert "us_asylum_help" in [lead.id for lead in book.evaluate(interview.answers, as_of).leads]
+    interview = Interview.start(book, as_of, start)
+    interview.answer(question, False)
+    assert "us_asylum_help" not in [lead.id for lead in book.evaluate(interview.answers, as_of).leads]

@@ -54,7 +54,7 @@ def rules_validate(
     from screener.rulebook import load_cases, load_rulebook, resolve_rules_path
 
     rulebook = load_rulebook(resolve_rules_path(_one_folder(directory, rules)))
-    cases = load_cases(rulebook.path, rulebook.questions)
+    cases = load_cases(rulebook.path, rulebook)
     console = make_console()
     info = in_chosen_language(rulebook).info
     console.print("[bold green]OK[/] " + escape(_("{path}: {title}, version {version}").format(
@@ -149,7 +149,7 @@ def rules_test(
         from screener.ruletests import run_cases, update_expectations
 
         rulebook = load_rulebook_cached(resolve_rules_path(_one_folder(directory, rules)))  # checked as a fresh load is
-        cases = _select(load_cases_cached(rulebook.path), match)
+        cases = _select(load_cases_cached(rulebook.path, rulebook), match)
     console = make_console()
     _warn_stale(console, rulebook)
     if not cases:
@@ -166,7 +166,7 @@ def rules_test(
                 with atomic_write(file_update.file, private=False) as stream:  # all of it or none of it
                     stream.write(file_update.new.encode("utf-8"))
         render_updates(console, updates)
-        run = run_cases(rulebook, _select(load_cases_cached(rulebook.path), match))  # the files as updated
+        run = run_cases(rulebook, _select(load_cases_cached(rulebook.path, rulebook), match))  # the files as updated
         if not run.ok:
             console.print("[bold red]" + escape(ngettext("{count} case still fails", "{count} cases still fail",
                                                          len(run.failed)).format(count=len(run.failed)))

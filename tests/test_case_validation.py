@@ -1,0 +1,104 @@
+"""Test-case files are validated like rule files (casecheck): before any case runs, every problem of every
+case file is listed at the file:line:col of the key or value, with "did you mean", and the command exits 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lawyer_kit import cli, copy_book, edit
+
+BROKEN = """tests:
+  - name: no source, a misspelled outcome, answer and keys
+    as_of: 2026-01-01
+    answers: {agee: 30, english_clb: nine}
+    expect:
+      pathways: {skilled: eligble}
+      flgs: []
+"""
+
+MISNAMED = """tests:
+  - name: every name misspelled
+    source: s
+    as_of: 2026-01-01
+    answers: {age: 30}
+    expect:
+      pathways: {skiled: eligible}
+      scores: {gird: 3}
+      score_lines: {grid: {agee: 12}}
+      categories: {grid: {french: yes}}
+      flags: [criminallity]
+      leads: [nothing_alike]
+      best_pathway: working_holliday
+      texts: {de: [Hallo]}
+"""
+
+
+def expected_lines(book: Path) -> list[str]:
+    broken, misnamed = book / "tests" / "broken.yaml", book / "tests" / "misnamed.yaml"
+    return [
+        f"{broken}:2:5: missing required key 'source'",
+        f"{broken}:4:15: 'agee' is not a question of this rulebook (did you mean 'age'?)",
+        f"{broken}:4:38: answer to 'english_clb' (int): expected a whole number, like 6",
+        f"{broken}:6:27: tests #1 → expect → pathways → skilled: 'eligble' is not allowed "
+        "(did you mean 'eligible'?)",
+        f"{broken}:7:7: unknown key 'flgs' (did you mean 'flags'?)",
+        f"{misnamed}:7:18: 'skiled' is not a pathway of this rulebook (did you mean 'skilled'?)",
+        f"{misnamed}:8:16: 'gird' is not a score of this rulebook (did you mean 'grid'?)",
+        f"{misnamed}:9:28: 'agee' is not a line of score 'grid' (did you mean 'age'?)",
+        f"{misnamed}:10:27: 'french' is not a round category of score 'grid'",
+        f"{misnamed}:11:15: 'criminallity' is not a flag of this rulebook (did you mean 'criminality'?)",
+        f"{misnamed}:12:15: 'nothing_alike' is not a lead of this rulebook",
+        f"{misnamed}:13:21: 'working_holliday' is not a pathway of this rulebook (did you mean 'working_holiday'?)",
+        f"{misnamed}:14:15: 'de' is not a language of this rulebook; use one of: en",
+    ]
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    book = copy_book(tmp_path)
+    (book / "tests" / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    (book / "tests" / "misnamed.yaml").write_text(MISNAMED, encoding="utf-8")
+    return book
+
+
+def problems(output: str) -> list[str]:
+    return [line[2:] for line in output.splitlines() if line.startswith("  ")]
+
+
+@pytest.mark.parametrize("command", ["test", "validate"])
+def test_every_problem_of_every_case_file_is_listed_before_any_case_runs(book: Path, command: str) -> None:
+    result = cli("rules", command, str(book))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.output.startswith("Error: the rulebook was rejected: 13 problems\n")
+    assert problems(result.output) == expected_lines(book)
+    assert "passed" not in result.output and "FAIL" not in result.output  # no case ran
+
+
+def test_update_writes_nothing_when_a_case_file_is_broken(book: Path) -> None:
+    before = {path: path.read_text(encoding="utf-8") for path in (book / "tests").iterdir()}
+    result = cli("rules", "test", str(book), "--update")
+    assert result.exit_code == 1 and problems(result.output) == expected_lines(book)
+    assert {path: path.read_text(encoding="utf-8") for path in (book / "tests").iterdir()} == before
+
+
+def test_cached_cases_are_checked_against_a_changed_rulebook(tmp_path: Path) -> None:
+    """The case files are unchanged (their cache is used), the flag they expect was renamed: still an error
+    at the case's line, not a case that runs and fails."""
+    book = copy_book(tmp_path)
+    assert cli("rules", "test", str(book)).exit_code == 0  # the cases are cached now
+    edit(book / "pathways.yaml", "  - id: criminality\n", "  - id: criminal_past\n")
+    result = cli("rules", "test", str(book))
+    assert result.exit_code == 1
+    assert problems(result.output) == [
+        f"{book / 'tests' / 'cases.yaml'}:34:11: 'criminality' is not a flag of this rulebook "
+        "(did you mean 'criminal_past'?)"]
+
+
+def test_a_clean_book_still_runs_its_cases(book: Path) -> None:
+    (book / "tests" / "broken.yaml").unlink()
+    (book / "tests" / "misnamed.yaml").unlink()
+    result = cli("rules", "test", str(book))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "2 passed, 0 failed (2 cases)"
