@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from screener import dated, stated
+from screener import dated, i18n, stated
 from screener import expressions as ex
 from screener.compiled import (
     CategoryRule,
@@ -230,7 +230,7 @@ class Rulebook:
     review_items: list[StaleItem]
     content_hash: str
     implied: dict[str, Any] = field(default_factory=dict)  # question id -> its implied answer (typed)
-    warnings: list[LoadError] = field(default_factory=list)
+    find_warnings: Callable[[], list[LoadError]] | None = field(default=None, repr=False, compare=False)
     leads: dict[str, Lead] = field(default_factory=dict)  # routes worth exploring, shown when true
     answer_warnings: dict[str, AnswerWarning] = field(default_factory=dict)  # the `warnings:` section
     translations: dict[str, Translation] = field(default_factory=dict, repr=False)  # checked texts per language
@@ -242,6 +242,21 @@ class Rulebook:
     _bounded: dict[int, BoundsFn] = field(default_factory=dict, repr=False, compare=False)  # the same for bounds
     _whys: dict[int, WhyFn] = field(default_factory=dict, repr=False, compare=False)  # and for blockers
     _readings: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)  # read_answers
+    _warnings: list[LoadError] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def warnings(self) -> list[LoadError]:
+        """What the loader's checks warn about (nothing that rejects a rulebook), found when first asked.
+
+        Only `rules validate` shows them, and finding them (French typography, numbers a text states) costs a
+        fifth of a load: a `check` or a batch never pays for it. `find_warnings` is then let go.
+        """
+        if self.english is not None:
+            return self.english.warnings
+        if self._warnings is None:
+            self._warnings = self.find_warnings() if self.find_warnings is not None else []
+            self.find_warnings = None
+        return self._warnings
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -427,7 +442,9 @@ class RulebookLoader:
         self.raw: dict[str, LocatedDict] = {}
         self.broken: set[str] = set()
         self.indices: dict[tuple[str, str], list[int]] = {}  # (file, section) -> file index of each valid item
-        self.load_warnings: list[LoadError] = []
+        # Warnings as the checks meet them; a check too slow for a load that shows none leaves a function that
+        # finds its warnings when `Rulebook.warnings` is asked (`noted`).
+        self.load_warnings: list[LoadError | Callable[[], list[LoadError]]] = []
         self.translation_entries: list[tuple[Path, str]] = []  # (path, display name) of each *.xx.yaml
         self.listed: list[tuple[Path, str | None]] | None = None  # the rule folder's files, as read
         self.file_bytes: dict[Path, bytes] = {}  # what each file held when read: its content hash needs no second read
@@ -497,8 +514,7 @@ class RulebookLoader:
                 self.error(exc.position, str(exc))
                 continue
             if lang == "fr":  # French typography: « mot » and `mot :` with no-break spaces
-                self.load_warnings.extend(LoadError(Position(name, line, column), message) for line, column, message
-                                          in sorted([*guillemet_problems(self.lines[name]), *colon_problems(text)]))
+                self.load_warnings.append(functools.partial(_typography, name, text, self.lines[name]))
             if data is None:
                 continue
             if not isinstance(data, LocatedDict):
@@ -802,7 +818,8 @@ class RulebookLoader:
                 text = template(requirement.text, file, (*rpath, "text"))
                 if condition is not None:
                     requirements.append(RequirementRule(requirement, condition, text, actual, advice, needed))
-                    self.check_text_numbers(requirement, condition, rules, file, rpath)
+                    self.load_warnings.append(functools.partial(self.check_text_numbers, requirement, condition,
+                                                                rules, file, rpath))
             steps = []
             for index, step in enumerate(pathway.next_steps):
                 spath = (*path, "next_steps", index)
@@ -889,7 +906,7 @@ class RulebookLoader:
             path=self.root, info=info, topics=topics, questions=questions, derived=derived, tables=tables,
             scores=scores, pathways=pathways, flags=flags, rules=rules, graph=build_graph(rules, questions, order),
             types=types, review_items=review, content_hash=self.rules_hash or self.read_hash(),
-            implied=implied, warnings=self.warnings_found(items, rules),
+            implied=implied, find_warnings=self.warnings_later(items, rules),
             leads=leads, answer_warnings=answer_warnings, translations=translations,
         )
 
@@ -924,11 +941,21 @@ class RulebookLoader:
                     self.error(compiled.position, _("implied: 'when' may read only questions without an implied "
                                                     "answer, not '{name}'").format(name=name))
 
+    def warnings_later(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
+                       rules: Rules) -> Callable[[], list[LoadError]]:
+        """`warnings_found`, to be run when `Rulebook.warnings` is first asked, in the language of this load."""
+        return _in_language(i18n.current(), functools.partial(self.warnings_found, items, rules))
+
     def warnings_found(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
                        rules: Rules) -> list[LoadError]:
         """Every warning of a clean load: what nothing reads, then what the checks noted on the way."""
-        self.check_stated_numbers(items, rules)
-        return self.unused(items, rules) + self.load_warnings + self.stale_needed(items, rules)
+        return (self.unused(items, rules) + self.noted() + self.check_stated_numbers(items, rules)
+                + self.stale_needed(items, rules))
+
+    def noted(self) -> list[LoadError]:
+        """The warnings noted during the load, in order, those left for later found now."""
+        return [found for entry in self.load_warnings
+                for found in ([entry] if isinstance(entry, LoadError) else entry())]
 
     def stale_needed(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
                      rules: Rules) -> list[LoadError]:
@@ -1116,7 +1143,7 @@ class RulebookLoader:
             self.load_warnings.append(LoadError(here, message))
 
     def check_text_numbers(self, requirement: Requirement, condition: Compiled, rules: Rules, file: str,
-                           path: tuple[int | str, ...]) -> None:
+                           path: tuple[int | str, ...]) -> list[LoadError]:
         """A warning when a requirement's text or advice names numbers, none of them the condition's, on some day.
 
         Changing `age <= 35` to `age <= 30` and forgetting "You are 35 or younger" (or the advice beside
@@ -1124,6 +1151,7 @@ class RulebookLoader:
         condition reads. A number written once, as a dated derived value, and used as `{placeholder}` in the
         text cannot drift.
         """
+        warnings: list[LoadError] = []
         for key in ("text", "advice"):
             text = getattr(requirement, key)
             said = stated.text_numbers(text) if text else []
@@ -1131,27 +1159,29 @@ class RulebookLoader:
             if found is not None:
                 when, (said, wanted) = found
                 message = _TEXT_NUMBER_WARNINGS[key] if when is None else _DATED_TEXT_NUMBER_WARNINGS[key]
-                self.load_warnings.append(LoadError(self.position(file, (*path, key)), _(message).format(
+                warnings.append(LoadError(self.position(file, (*path, key)), _(message).format(
                     id=requirement.id, said=", ".join(map(_number, said)), when=when,
                     wanted=", ".join(map(_number, wanted)), its_id="{its_id}")))
+        return warnings
 
     def check_stated_numbers(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
-                             rules: Rules) -> None:
+                             rules: Rules) -> list[LoadError]:
         """Warnings at a derived value's text and a score's title that name a number the rules no longer use.
 
         "At least 67 points" as the text of `fsw_points >= 70`, or a score titled "pass mark 67" that a
         version in force from 2027-02-01 compares with 70: neither text has versions, so it would show the
         old number on the new date.
         """
-        def numbers(found: Iterable[float]) -> str:
-            return ", ".join(map(_number, found))
+        def numbers(said: Iterable[float]) -> str:
+            return ", ".join(map(_number, said))
 
+        found: list[LoadError] = []
         for did, (value, file, path) in items["derived"].items():
             said = stated.limit_numbers(value.text) if value.text else []
             stale = stated.stale_text(said, said, ex.Name(did, 0), rules) if said and did in rules.derived else None
             if stale is not None:
                 when, (_said, wanted) = stale
-                self.load_warnings.append(LoadError(self.position(file, (*path, "text")), _(
+                found.append(LoadError(self.position(file, (*path, "text")), _(
                     _STALE_MESSAGES["derived"][when is not None]).format(
                         id=did, said=numbers(said), when=when, wanted=numbers(wanted), its_id="{its_id}")))
         sources: list[tuple[ex.Node, str]] = [(ex.Name(did, 0), _("derived value '{id}'").format(id=did))
@@ -1165,9 +1195,10 @@ class RulebookLoader:
             compared = self.score_stale(sid, said, sources, rules) if said else None
             if compared is not None:
                 when, (where, number) = compared
-                self.load_warnings.append(LoadError(self.position(file, (*path, "title")), _(
+                found.append(LoadError(self.position(file, (*path, "title")), _(
                     _STALE_MESSAGES["title"][when is not None]).format(
                         id=sid, said=numbers(said), when=when, where=where, wanted=_number(number), its_id="{its_id}")))
+        return found
 
     @staticmethod
     def score_stale(score_id: str, said: list[float], sources: list[tuple[ex.Node, str]],
@@ -1489,6 +1520,21 @@ _STALE_MESSAGES = {  # (undated, from or until a date) warnings of a text that n
                  "has no versions, so leave the number out of it (a requirement's text can say it as {its_id})")),
 }
 _SHOWN_NAMES = {"flags": N_("flag '{id}'"), "leads": N_("lead '{id}'"), "warnings": N_("warning '{id}'")}
+def _typography(name: str, text: str, lines: list[str]) -> list[LoadError]:
+    """The French typography warnings of one translation file (its « » and `:` spacing), in file order."""
+    return [LoadError(Position(name, line, column), message) for line, column, message
+            in sorted([*guillemet_problems(lines), *colon_problems(text)])]
+
+
+def _in_language(lang: str, find: Callable[[], list[LoadError]]) -> Callable[[], list[LoadError]]:
+    """`find` run in `lang`, the language of the load: warnings are said in the language of the command that
+    loaded the rulebook, whenever they are asked for."""
+    def found() -> list[LoadError]:
+        with i18n.language(lang):
+            return find()
+    return found
+
+
 def _parse_advice(message: str) -> str:
     """`AND`, `Or`, `TRUE`: the words of the language are written in lower case."""
     shouted = re.escape(_("unexpected '{text}'")).replace(re.escape("{text}"), "(and|or|not|true|false)")

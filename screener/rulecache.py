@@ -304,9 +304,10 @@ class _CachedLoader(RulebookLoader):
         return {name: ex.Type(kind, None if values is None else frozenset(values))
                 for name, (kind, values) in self.snapshot["types"].items()}
 
-    def warnings_found(self, items: Any, rules: Rules) -> list[LoadError]:
-        return [LoadError(Position(file, line, column), message)
-                for file, line, column, message in self.snapshot["warnings"]]
+    def warnings_later(self, items: Any, rules: Rules) -> Callable[[], list[LoadError]]:
+        found = [LoadError(Position(file, line, column), message)
+                 for file, line, column, message in self.snapshot["warnings"]]
+        return lambda: found
 
     def check_table(self, *args: Any) -> ex.TableSignature:
         return _UNCHECKED
@@ -317,7 +318,9 @@ class _CachedLoader(RulebookLoader):
     def check_score(self, *args: Any) -> None: ...
     def check_categories(self, *args: Any) -> None: ...
     def check_replacements(self, *args: Any) -> None: ...
-    def check_text_numbers(self, *args: Any) -> None: ...
+    def check_text_numbers(self, *args: Any) -> list[LoadError]:
+        return []
+
     def check_summary(self, *args: Any) -> None: ...
     def check_implied(self, *args: Any) -> None: ...
     def check_nesting(self, *args: Any) -> None: ...
