@@ -21,8 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 from screener import guidance
-from screener.evaluation import display
-from screener.i18n import N_, _, after_colon, format_date, format_money, in_sentence, ngettext, one_line
+from screener.evaluation import display, quoted
+from screener.i18n import N_, _, after_colon, format_date, format_money, in_sentence, is_one, ngettext, one_line
 from screener.interview import UNSURE, goal_of
 from screener.model import Question
 from screener.render.console import JOIN, whole
@@ -35,7 +35,7 @@ from screener.report import (
     RoundBand,
     ScoreResult,
 )
-from screener.whatif import Flip, WhatIf
+from screener.whatif import Flip, Gain, WhatIf
 
 OUTCOME_WORDS = {"eligible": N_("eligible"), "ineligible": N_("not eligible"), "incomplete": N_("undecided")}
 OUTCOME_STYLE = {"eligible": "bold green", "ineligible": "red", "incomplete": "yellow"}
@@ -692,11 +692,25 @@ def _what_if(report: Report, suggestions: WhatIf, questions: dict[str, Question]
         parts.append(Padding(Text(_("• {change}: {effect}").format(change=flip.change.text, effect=effect)),
                              (0, 0, 0, 2), expand=False))
     for gain in suggestions.gains:
-        title = report.scores[gain.score_id].title
-        parts.append(Padding(Text(_("• {change}: +{points} {title} (to {total})").format(
-            change=gain.change.text, points=display(gain.points), title=title, total=display(gain.new_value))),
-            (0, 0, 0, 2), expand=False))
+        parts.append(Padding(Text(_("• {change}: {effect}").format(change=gain.change.text,
+                                                                   effect=gain_words(report, gain))),
+                             (0, 0, 0, 2), expand=False))
     return parts
+
+
+def gain_words(report: Report, gain: Gain) -> str:
+    """What a change adds to a score, as each language says it: "600 more CRS points (total 786)",
+    « 600 points de plus au SCG (total : 786) » (review7: "+600 Note du Système de classement global…" read
+    as a calque of the English "+600 <the score's title>")."""
+    score = report.scores[gain.score_id]
+    count = 1 if is_one(gain.points) else 2
+    points, total = display(gain.points), display(gain.new_value)
+    if score.short_title:
+        # {score} is a score's short name (CRS, FSW grid); the French « au {score} » suits the shipped ones (SCG, PTQF)
+        return ngettext("{points} more {score} point (total {total})", "{points} more {score} points (total {total})",
+                        count).format(points=points, score=score.short_title, total=total)
+    return ngettext("{points} more point — {title} (total {total})", "{points} more points — {title} (total {total})",
+                    count).format(points=points, title=score.title, total=total)
 
 
 def admissibility_open(report: Report, questions: dict[str, Question]) -> str | None:
@@ -731,13 +745,20 @@ def _flags(report: Report, questions: dict[str, Question]) -> list[RenderableTyp
     return parts
 
 
+def rules_applied(report: Report) -> str:
+    """Which rules the verdict applied, named by the rulebook's title (not its id) and dated (review7: "Rules
+    canada version 2026.11" put a machine id in a sentence)."""
+    return _("Based on the rules in force on {date} ({title}, version {version}).").format(
+        date=format_date(report.as_of), title=quoted(report.rulebook_title or report.rulebook_id),
+        version=report.version)
+
+
 def _footer(report: Report, context: Context) -> list[RenderableType]:
     parts: list[RenderableType] = [Text("")]
     if context.stale:
         parts.append(Text(_("These figures behind your verdict may be out of date (past their review date): "
                             "{figures}. Check canada.ca before you act.").format(figures="; ".join(context.stale)),
                           style="yellow"))
-    parts.append(Text(_("Rules {rulebook} version {version}, as of {date}.").format(
-        rulebook=report.rulebook_id, version=report.version, date=format_date(report.as_of)), style="dim"))
+    parts.append(Text(rules_applied(report), style="dim"))
     parts.append(Text(one_line(report.disclaimer), style="italic"))
     return parts
