@@ -319,11 +319,10 @@ PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 def one(question: Question, text: Any) -> tuple[bool, Any]:
-    """(accepted, value) or (refused, reason) from `answers.coerce`; any other exception fails the test.
-    "I don't know" (`Unsure`) is accepted as unknown: (True, None), never a refusal."""
+    """(accepted, value) or (refused, reason) from `answers.coerce`; any other exception fails the test."""
     try:
         value = coerce(question, text)
-    except Unsure:
+    except Unsure:  # "I don't know" ("DONT KNOW"): read, as unknown
         return True, None
     except ValueError as error:
         return False, str(error)
@@ -331,8 +330,6 @@ def one(question: Question, text: Any) -> tuple[bool, Any]:
 
 
 def same_value(question: Question, python: Any, batch_value: Any) -> bool:
-    if python is None:  # "I don't know": unknown in both readers
-        return batch_value is None
     if question.type in ("int", "money"):
         return isinstance(batch_value, float) and math.isfinite(batch_value) and float(python) == batch_value
     return bool(python == batch_value)
@@ -352,7 +349,9 @@ def test_batch_coercion_accepts_and_refuses_exactly_what_answers_coerce_does(cel
             if is_blank(text):
                 assert typed[question.id][row] is None and question.id not in {r.split(":")[0] for r in found}
                 continue
-            if accepted:
+            if accepted and value is None:
+                assert typed[question.id][row] is None, (question.id, text)
+            elif accepted:
                 assert same_value(question, value, typed[question.id][row]), (question.id, text)
             else:  # the same reason, which is one of a few fixed sentences: the cell is never in it
                 assert typed[question.id][row] is None, (question.id, text)
