@@ -131,6 +131,43 @@ def french_spacing(text: str) -> str:
     return _FRENCH_SPACES.sub(lambda match: match.group(1) or NBSP, text)
 
 
+# Names that keep their capital inside a sentence: places, nationalities and languages (English capitalizes
+# them), programs and agreements (IRCC writes them with a capital in both languages). A word with two capitals
+# (an acronym: NCLC, CELPIP-General; a compound place: Colombie-Britannique) is a name without being listed.
+PROPER_NAMES = {
+    "en": ("Canada", "Canadian", "English", "French", "Mexican", "American", "Quebec", "Express Entry", "Alberta",
+           "British Columbia", "Manitoba", "New Brunswick", "Newfoundland", "Northwest Territories", "Nova Scotia",
+           "Nunavut", "Ontario", "Prince Edward Island", "Saskatchewan", "Yukon", "I"),
+    "fr": ("Canada", "Québec", "Alberta", "Manitoba", "Ontario", "Saskatchewan", "Yukon", "Nunavut",
+           "Territoires du Nord-Ouest", "États-Unis", "Mexique", "Entrée express", "Expérience internationale Canada",
+           "Programme de", "Programme des", "Catégorie de l'expérience canadienne", "Entente sur les tiers pays sûrs",
+           "Système de classement global", "Classification nationale des professions", "Arrima"),
+}
+_NAMED = {lang: re.compile("(?:" + "|".join(re.escape(name) for name in names) + r")(?![\w-])")
+          for lang, names in PROPER_NAMES.items()}
+_ELIDED = re.compile(r"[LD]['’]")  # French `L'Entente`, `D'abord`: the article is never part of the name
+
+
+def in_sentence(text: str) -> str:
+    """`text` (a question's label, a choice, a requirement) placed inside a sentence: its first letter in lower
+    case (« Reste à préciser : âge, état matrimonial », "then it depends on marital status"), unless it begins
+    with a name (`PROPER_NAMES`, an acronym, `Colombie-Britannique`), which keeps its capital."""
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    if _ELIDED.match(text):
+        return text[:1].lower() + text[1:]
+    if not first[:1].isupper() or sum(char.isupper() for char in first) > 1 or _NAMED[current()].match(text):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def after_colon(text: str) -> str:
+    """`text` after a colon in a line (`Exigé : {text}`, `{label} : {answer}`): French writes the next word in
+    lower case unless it is a name (Bureau de la traduction, Le guide du rédacteur 6.4.3; the notice words
+    `Remarque :`, `Note :` are the exception, and their callers do not use this); English may start a full
+    sentence there with a capital, and keeps the text as it is."""
+    return in_sentence(text) if current() == "fr" else text
+
+
 class FrenchCatalog(gettext.GNUTranslations):
     """The French catalog, each message given French spacing (`french_spacing`) as it is looked up."""
 

@@ -18,7 +18,7 @@ from typing import Any
 from screener import expressions as ex
 from screener.answers import UNSURE_CHOICES, UNSURE_WORDS, Unsure, coerce, normalize_choice
 from screener.evaluation import Evaluation, display, outcome_of, pathway_status, remedy, status_of
-from screener.i18n import _, format_money, format_number, ngettext
+from screener.i18n import _, format_money, format_number, in_sentence, ngettext
 from screener.labels import matching_choices
 from screener.model import Question
 from screener.report import serves
@@ -548,7 +548,8 @@ class Interview:
         return [_("{scores} = {levels}: at least {level} in every ability (lowest: {abilities})").format(
             scores=scores, levels=f"{system} " + "/".join(display(level) for level in levels),
             level=f"{system} {display(lowest)}",
-            abilities=", ".join(q.short_label for q, level in zip(given, levels, strict=True) if level == lowest))]
+            abilities=", ".join(in_sentence(q.short_label) for q, level in zip(given, levels, strict=True)
+                                if level == lowest))]
 
     def _test_label(self, question: Question) -> str:
         """The label of the answered choice this score question depends on (the test taken), or ""."""

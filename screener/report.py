@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from screener.i18n import _
+from screener.i18n import _, after_colon, in_sentence
 
 Outcome = Literal["eligible", "ineligible", "incomplete"]
 Status = Literal["met", "failed", "unknown"]
@@ -90,14 +90,14 @@ class PathwayResult:
     def reason(self) -> str:
         """One line saying why the pathway has its outcome."""
         if self.outcome == "ineligible":
-            return _("Not met: {requirement}").format(requirement=self.failed[0].text)
+            return _("Not met: {requirement}").format(requirement=after_colon(self.failed[0].text))
         if self.outcome == "incomplete":
             missing = {name for r in self.unknown for name in r.missing}
             if missing:  # by label, never a field id (a person reads this)
-                named = [label for qid, label in self.labels.items() if qid in missing]
+                named = [in_sentence(label) for qid, label in self.labels.items() if qid in missing]
                 named += sorted(name.replace("_", " ") for name in missing - self.labels.keys())
                 return _("Still to answer: {questions}").format(questions=", ".join(named))
-            return _("Not decided: {requirement}").format(requirement=self.unknown[0].text)
+            return _("Not decided: {requirement}").format(requirement=after_colon(self.unknown[0].text))
         return self.summary
 
     def to_json(self) -> dict[str, Any]:

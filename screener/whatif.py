@@ -17,7 +17,7 @@ from typing import Any
 
 from screener.compiled import LineRule
 from screener.evaluation import Evaluation, display, pathway_status
-from screener.i18n import _, format_money
+from screener.i18n import _, after_colon, format_money
 from screener.model import Question
 from screener.report import Outcome, Report
 from screener.rulebook import Rulebook
@@ -39,7 +39,8 @@ class Change:
 
     @property
     def text(self) -> str:
-        return _("{question}: {before} → {after}").format(question=self.label, before=self.before, after=self.after)
+        return _("{question}: {before} → {after}").format(question=self.label, before=after_colon(self.before),
+                                                         after=after_colon(self.after))
 
 
 @dataclass(frozen=True)

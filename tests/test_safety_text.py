@@ -16,6 +16,7 @@ from french_kit import nb
 from typer.testing import CliRunner
 
 from screener.cli import app
+from screener.i18n import after_colon, in_sentence, language
 from screener.interview import Interview
 from screener.rulebook import load_rulebook
 
@@ -91,7 +92,8 @@ def test_the_family_exception_screen_shows_the_official_crossing_step(tmp_path: 
     shown = verdict(tmp_path, lang, 80, {**FEARS_RETURN, "own_family_in_canada_stca": "yes", "goal": "protection"})
     step = asylum_step(lang, 0)
     assert ("official land border crossing" in step) or ("point d'entrée terrestre officiel" in step)
-    assert step in shown
+    with language(lang):  # after « Première étape : » in lower case
+        assert after_colon(step) in shown
     assert "cannot make a claim" not in shown and "ne peuvent pas présenter" not in shown
 
 
@@ -115,7 +117,8 @@ def entry_label(lang: str) -> str:
 def test_the_first_entry_question_never_reads_as_a_condition(tmp_path: Path, lang: str) -> None:
     """The claim's first screen and its letter (`check --report`) name the unanswered first-entry question
     as a question still to answer, never after a word that makes it a condition to wait for (review7 A1)."""
-    label = entry_label(lang)
+    with language(lang):  # inside the sentence, in lower case
+        label = in_sentence(entry_label(lang))
     screen = verdict(tmp_path, lang, 80, CLAIMANT_IN_CANADA)
     path = tmp_path / "answers.yaml"
     result = CliRunner().invoke(app, ["check", "--answers", str(path), "--no-input", "--as-of", AS_OF,

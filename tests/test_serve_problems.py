@@ -12,6 +12,7 @@ pytest.importorskip("httpx2", reason="the test extra is not installed: pip insta
 import test_serve_api
 from starlette.testclient import TestClient
 
+from screener import i18n
 from screener.rulebook import Rulebook
 
 book = test_serve_api.book  # the API tests' module-scoped app fixtures, shared
@@ -55,7 +56,9 @@ def test_reasons_name_questions_by_their_labels_not_their_ids(client: TestClient
     undecided = {pid: p["reason"] for pid, p in data["pathways"].items() if p["outcome"] == "incomplete"}
     assert "asylum_claim" in undecided
     label = questions["entered_canada_over_a_year_ago"].short_label
-    assert label in undecided["asylum_claim"]
+    with i18n.language(language):  # inside the sentence, in lower case (« Reste à préciser : première entrée… »)
+        assert i18n.in_sentence(label) in undecided["asylum_claim"]
+    assert label[0].isupper() and i18n.in_sentence(label) != label
     for reason in undecided.values():
         assert not any(qid in reason for qid in questions if "_" in qid), reason
 

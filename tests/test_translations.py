@@ -474,7 +474,7 @@ def test_a_case_asserting_a_text_in_a_language_the_rules_lack(tmp_path: Path) ->
         ("texts.de", ["Sie sind 12"], "no such language"),
     ]
     (why,) = result.differences[0].why
-    assert why.startswith("closest text shown: ") and why.endswith("Vous avez 12 ans; 18 ans ou plus")
+    assert why.startswith("closest text shown: ") and why.endswith("vous avez 12 ans; 18 ans ou plus")
 
 
 def test_a_label_in_either_language_is_read_in_both(tmp_path: Path) -> None:

@@ -130,7 +130,7 @@ def finish(child: pexpect.spawn) -> str:
     ("fr", [("Que souhaitez-vous le plus", "4"), ("Êtes-vous déjà citoyen canadien", "3"),
             ("Êtes-vous né au Canada", "non"), ("l'un de vos parents", "3"), ("Quel âge", "30"),
             ("état matrimonial", "2"), ("statut de votre époux", "1"), ("vit-il actuellement au Canada", "oui")],
-     "Parrainage par votre époux ou conjoint de fait canadien : Citoyen canadien (vous n'en étiez pas sûr)"),
+     "Parrainage par votre époux ou conjoint de fait canadien : citoyen canadien (vous n'en étiez pas sûr)"),
 ], ids=["en", "fr"])
 def test_not_sure_of_citizenship_still_asks_what_decides_the_family_routes(lang: str, replies: list[tuple[str, str]],
                                                                              expected: str) -> None:

@@ -14,6 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from screener.cli import app
+from screener.i18n import in_sentence
 
 RULES = Path(__file__).parent.parent / "rules"
 AS_OF = "2026-11-25"
@@ -56,7 +57,7 @@ def test_a_record_with_the_conviction_unanswered_is_flagged_and_never_all_clear(
     shown = words(check(tmp_path, RECORD_ONLY, "--details"))
     assert flag_title("arrest_or_charge") in shown
     assert ALL_CLEAR not in shown
-    assert conviction_label() in shown  # the answer that could still raise a concern is named
+    assert in_sentence(conviction_label()) in shown  # the answer that could still raise a concern is named
 
 
 def test_the_json_report_lists_the_undecided_flags(tmp_path: Path) -> None:

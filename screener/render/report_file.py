@@ -16,7 +16,7 @@ from screener import guidance
 from screener.errors import ScreenerError
 from screener.evaluation import display
 from screener.files import atomic_write
-from screener.i18n import N_, _, current, format_date, one_line
+from screener.i18n import N_, _, after_colon, current, format_date, one_line
 from screener.interview import goal_of
 from screener.render.verdict import (
     OUTCOME_WORDS,
@@ -124,8 +124,9 @@ def _pathway(pathway: PathwayResult, context: Context) -> list[str]:
 
 def _requirement(requirement: RequirementResult, context: Context) -> str:
     """Not met: what is needed against what the person answered; not known yet: what to answer."""
-    line = "- " + md(_("Not met. Needed: {text}").format(text=requirement.text) if requirement.status == "failed"
-                     else _("Not known yet: {text}").format(text=requirement.text))
+    text = after_colon(requirement.text)
+    line = "- " + md(_("Not met. Needed: {text}").format(text=text) if requirement.status == "failed"
+                     else _("Not known yet: {text}").format(text=text))
     if requirement.status == "unknown" and requirement.missing:
         line += " — " + _("answer: {questions}").format(questions=md(labels(context.questions, requirement.missing)))
     behind = answers_behind(requirement, context) if requirement.status == "failed" else None

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from screener import guidance
 from screener.evaluation import display
-from screener.i18n import N_, _, format_date, format_money, ngettext, one_line
+from screener.i18n import N_, _, after_colon, format_date, format_money, in_sentence, ngettext, one_line
 from screener.interview import UNSURE, goal_of
 from screener.model import Question
 from screener.render.console import JOIN, whole
@@ -56,7 +56,7 @@ def labels(questions: dict[str, Question], ids: Iterable[str], limit: int | None
     position = {qid: index for index, qid in enumerate(questions)}
     ordered_ids = sorted(set(ids) | marks.keys(),
                          key=lambda q: (q not in marks, position.get(q, len(position)), q))  # the rulebook's order
-    names = [(questions[q].short_label if q in questions else q) + marks.get(q, "") for q in ordered_ids]
+    names = [in_sentence(questions[q].short_label if q in questions else q) + marks.get(q, "") for q in ordered_ids]
     if limit is not None and len(names) > limit:
         rest = len(names) - limit
         return ngettext("{names} and {count} more", "{names} and {count} more", rest).format(
@@ -68,7 +68,7 @@ def reason(pathway: PathwayResult, questions: dict[str, Question], context: Cont
     """The one-line reason: what is needed for a closed pathway (never the rule's words alone, which may
     read as a statement about the person), question labels instead of ids for undecided pathways."""
     if pathway.outcome == "ineligible" and pathway.failed:
-        return _("Needed: {text}").format(text=pathway.failed[0].text)
+        return _("Needed: {text}").format(text=after_colon(pathway.failed[0].text))
     if pathway.outcome == "incomplete":
         needs = needed_answers(pathway, context or Context(questions), limit=3)
         if needs:
@@ -142,7 +142,7 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
         if not (report.goal_open(goal) or flags or leads.safety or leads.now or limits.last):
             parts += _change_short(report, context, goal)
         if leads.others and limits.undecided and leads.now is None:
-            titles = "; ".join(lead.title for lead in leads.others)
+            titles = "; ".join(after_colon(lead.title) for lead in leads.others)
             parts += [Text(""), hang(_("Also worth exploring: "), Text(titles))]
         tail = _tail(report, context, opened, undecided, closed, limits, unlisted)
         if limits.last or count_lines(parts + tail, width) <= SCREEN_LINES:
@@ -229,7 +229,8 @@ def _leads_first(lead: LeadResult, others: list[LeadResult], with_text: bool) ->
     and its first step."""
     parts = _lead(lead, with_text)
     if others:
-        parts += [Text(""), hang(_("Also worth exploring: "), Text("; ".join(other.title for other in others)))]
+        parts += [Text(""), hang(_("Also worth exploring: "),
+                                 Text("; ".join(after_colon(other.title) for other in others)))]
     return parts
 
 
@@ -254,13 +255,14 @@ def _blocking(flags: list[FlagResult], others: list[FlagResult], with_text: bool
         return []
     parts: list[RenderableType] = [Text("")]
     for flag in flags:
-        line = Text(_("STOP: "), style="bold red").append(flag.title, style="bold")
+        line = Text(_("STOP: "), style="bold red").append(after_colon(flag.title), style="bold")
         parts.append(line)
         if with_text:
             parts.append(Padding(Text(_first_sentence(flag.text)), (0, 0, 0, 6), expand=False))
     for flag in others:
         if flags:
-            parts.append(Padding(Text(_("Also: {title}").format(title=flag.title)), (0, 0, 0, 6), expand=False))
+            parts.append(Padding(Text(_("Also: {title}").format(title=after_colon(flag.title))), (0, 0, 0, 6),
+                                 expand=False))
             continue
         parts.append(Text(_("{severity}: ").format(severity=severity_word(flag)), style="bold yellow").append(
             flag.title, style="bold"))
@@ -289,7 +291,7 @@ def _open(report: Report, opened: list[PathwayResult], limits: _Limits) -> list[
         if score:  # the key fact of a pool program, kept at every fit (the long-shot why already says it)
             parts.append(Padding(Text(score, style="bold"), (0, 0, 0, 3), expand=False))
         if pathway.next_steps:
-            step = Text(_("First step: "), style="bold").append(one_line(pathway.next_steps[0].text))
+            step = Text(_("First step: "), style="bold").append(after_colon(one_line(pathway.next_steps[0].text)))
             parts.append(Padding(step, (0, 0, 0, 3), expand=False))
     return parts
 
@@ -541,9 +543,9 @@ def answers_behind(requirement: RequirementResult, context: Context) -> str | No
     given = [q for q in context.questions if q in requirement.reads and context.answers.get(q) is not None]
     if not given or len(given) > MOST_ANSWERS_SHOWN:
         return None
-    return "; ".join(_("{label}: {answer}").format(label=_capital(context.questions[q].short_label),
-                                                  answer=answer_words(context.questions[q], context.answers[q]))
-                     for q in given)
+    return "; ".join(_("{label}: {answer}").format(
+        label=after_colon(_capital(context.questions[q].short_label)),
+        answer=after_colon(answer_words(context.questions[q], context.answers[q]))) for q in given)
 
 
 def _capital(label: str) -> str:
@@ -553,7 +555,7 @@ def _capital(label: str) -> str:
 def _requirement(requirement: RequirementResult, context: Context) -> RenderableType:
     """✗ what is needed, then what you answered (or have) against it, the advice and the reference,
     each wrapped with a hanging indent so the block reads as one item."""
-    head = Text("✗ ", style="red").append(_("Needed: {text}").format(text=requirement.text))
+    head = Text("✗ ", style="red").append(_("Needed: {text}").format(text=after_colon(requirement.text)))
     lines: list[RenderableType] = [Padding(head, (0, 0, 0, 2))]
     details: list[Text] = []
     behind = answers_behind(requirement, context)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from screener import guidance
-from screener.i18n import N_, _, ngettext, one_line
+from screener.i18n import N_, _, after_colon, ngettext, one_line
 from screener.interview import CLOSE, Interview, Progress, Step, goal_of, hint
 from screener.model import Question
 from screener.report import FlagResult, LeadResult, PathwayResult, Report
@@ -238,10 +238,13 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
             def marked(flag: FlagResult) -> str:
                 return _("{severity}: ").format(severity=severity_word(flag)).strip()
 
+            def shown(flag: FlagResult) -> str:  # after « À régler d'abord : » in lower case, as on the terminal
+                return after_colon(flag.title) if flag.severity == "serious" else flag.title
+
             ranked = sorted(report.flags, key=lambda flag: flag.severity != "serious")
             parts.append("<ul>" + "".join(
                 f'<li><span class="stop">{esc(stop if flag.severity == "serious" else marked(flag))}'
-                f'</span> <strong>{esc(flag.title)}</strong>. {esc(flag.text)}</li>' for flag in ranked) + "</ul>")
+                f'</span> <strong>{esc(shown(flag))}</strong>. {esc(flag.text)}</li>' for flag in ranked) + "</ul>")
         opened = guidance.realistic_order(report, goal=goal)
         leads = guidance.first_leads(report, opened, any(flag.severity == "serious" for flag in report.flags))
         parts += [_lead(lead) for lead in leads.safety]  # the safe advice first, whole, with its links (§13.21)
@@ -266,7 +269,8 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
                             len(closed)).format(count=len(closed))
             parts.append(f"<p>{esc(line)}</p>")
         if leads.others:
-            parts.append("<p>" + esc(_("Also worth exploring: ") + "; ".join(lead.title for lead in leads.others))
+            parts.append("<p>" + esc(_("Also worth exploring: ")
+                                     + "; ".join(after_colon(lead.title) for lead in leads.others))
                          + "</p>")
     for warning in report.warnings:
         parts.append(f"<p><strong>{esc(_('Check your answers: ').rstrip())}</strong> {esc(warning.title)}</p>")
@@ -282,7 +286,7 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
 def _open(report: Report, pathway: PathwayResult) -> str:
     why = guidance.long_shot_why(report, pathway) or pathway.summary
     step_label = _("First step: ").rstrip()
-    first = (f"<p><strong>{esc(step_label)}</strong> {esc(one_line(pathway.next_steps[0].text))}</p>"
+    first = (f"<p><strong>{esc(step_label)}</strong> {esc(after_colon(one_line(pathway.next_steps[0].text)))}</p>"
              if pathway.next_steps else "")
     return f'<li><span class="outcome-eligible">{esc(pathway.title)}</span><p>{esc(why)}</p>{first}</li>'
 
