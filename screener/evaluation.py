@@ -626,6 +626,7 @@ def evaluate(
         review_due=rulebook.stale(as_of), leads=leads, warnings=warnings, missing=missing_answers(rulebook, undecided),
         flags_undecided=flags_undecided,
         english_titles={pid: p.title for pid, p in (rulebook.english or rulebook).pathways.items()},
+        rulebook_title=rulebook.info.title,
     )
 
 

@@ -288,6 +288,7 @@ class Report:
     # flags whose condition is unknown -> the unanswered questions that would decide them (never an all-clear)
     flags_undecided: dict[str, list[str]] = field(default_factory=dict)
     english_titles: dict[str, str] = field(default_factory=dict)  # pathway titles as in the rule files (keys)
+    rulebook_title: str = ""  # the rulebook's title in the report's language ("Can I move to Canada?")
 
     @property
     def best_pathway(self) -> str | None:

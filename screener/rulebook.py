@@ -1836,6 +1836,19 @@ def load_rulebook(path: str | os.PathLike[str] | None = None) -> Rulebook:
     return RulebookLoader(root).load()
 
 
+def with_case_errors(load: Callable[[Path], Rulebook], root: Path) -> Rulebook:
+    """`load(root)`; when its rule files are rejected, the case files' own problems (their shape: there is
+    no rulebook to check their names against) are listed with theirs, so that one run shows every problem."""
+    try:
+        return load(root)
+    except RulebookError as error:
+        try:
+            load_cases(root)
+        except RulebookError as cases_error:
+            raise RulebookError([*error.errors, *cases_error.errors]) from None
+        raise
+
+
 def load_cases(root: Path, rulebook: Rulebook | None = None) -> list[tuple[str, Case, Position]]:
     """The YAML test cases under `root/tests`, each with its file position; RulebookError listing every
     problem of every case file if any is malformed.

@@ -102,3 +102,17 @@ def test_a_clean_book_still_runs_its_cases(book: Path) -> None:
     result = cli("rules", "test", str(book))
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1] == "2 passed, 0 failed (2 cases)"
+
+
+@pytest.mark.parametrize("command", ["test", "validate"])
+def test_a_broken_rule_file_and_a_broken_case_file_are_listed_together(tmp_path: Path, command: str) -> None:
+    """No rulebook to check the cases' names against, but their shape is checked: one run lists both."""
+    book = copy_book(tmp_path)
+    edit(book / "pathways.yaml", "        reference: Mini Act s.2\n", "        refrence: Mini Act s.2\n")
+    edit(book / "tests" / "cases.yaml", "    source: Mini Act s.2\n", "")
+    result = cli("rules", command, str(book))
+    assert result.exit_code == 1
+    assert problems(result.output) == [
+        f"{book / 'pathways.yaml'}:12:9: unknown key 'refrence' (did you mean 'reference'?)",
+        f"{book / 'tests' / 'cases.yaml'}:19:5: missing required key 'source'",
+    ]

@@ -102,7 +102,7 @@ def test_no_surface_contradicts_the_no(tmp_path: Path, lang: str) -> None:
         for text in shown:
             assert not any(bad in words(text) for bad in CONTRADICTIONS), text
     assert TITLE[lang] not in words(check(tmp_path, BORN_ABROAD, lang=lang))  # closed: counted, not listed
-    skipped = {"en": "Born in Canada (skipped)", "fr": "Né au Canada (question passée)"}[lang]
+    skipped = {"en": "born in Canada (skipped)", "fr": "né au Canada (question passée)"}[lang]  # in a sentence
     assert skipped in words(check(tmp_path, SKIPPED_BIRTH, "--details", lang=lang))  # unknown, still not no
 
 

@@ -95,8 +95,8 @@ def test_round_dates_and_the_rules_date_are_words_in_both_languages(crs: tuple[P
     year, month, day = (int(part) for part in latest[0].split("-"))
     assert f"latest {day} {MONTHS[month - 1]} {year})" in english
     assert " ".join(french_date(day, month, year).split()) in french
-    assert f"as of 25 November {2026}." in english
-    footer = po("Rules {rulebook} version {version}, as of {date}.").split("{date}")[0].split("{version}")[1]
+    assert f"in force on 25 November {2026} (“Can I move to Canada?”, version" in english
+    footer = po("Based on the rules in force on {date} ({title}, version {version}).").split("{date}")[0]
     assert " ".join((footer + french_date(25, 11, 2026)).split()) in french
     assert AS_OF not in english and AS_OF not in french
 

@@ -51,9 +51,9 @@ def rules_validate(
 
     from screener.render.console import make_console
     from screener.render.rules_summary import pathway_summary
-    from screener.rulebook import load_cases, load_rulebook, resolve_rules_path
+    from screener.rulebook import load_cases, load_rulebook, resolve_rules_path, with_case_errors
 
-    rulebook = load_rulebook(resolve_rules_path(_one_folder(directory, rules)))
+    rulebook = with_case_errors(load_rulebook, resolve_rules_path(_one_folder(directory, rules)))
     cases = load_cases(rulebook.path, rulebook)
     console = make_console()
     info = in_chosen_language(rulebook).info
@@ -144,11 +144,12 @@ def rules_test(
         from screener.files import atomic_write
         from screener.render.console import make_console
         from screener.render.rules_test import render_run, render_updates
-        from screener.rulebook import resolve_rules_path
+        from screener.rulebook import resolve_rules_path, with_case_errors
         from screener.rulecache import load_cases_cached, load_rulebook_cached
         from screener.ruletests import run_cases, update_expectations
 
-        rulebook = load_rulebook_cached(resolve_rules_path(_one_folder(directory, rules)))  # checked as a fresh load is
+        rulebook = with_case_errors(load_rulebook_cached,  # checked as a fresh load is
+                                    resolve_rules_path(_one_folder(directory, rules)))
         cases = _select(load_cases_cached(rulebook.path, rulebook), match)
     console = make_console()
     _warn_stale(console, rulebook)

@@ -16,16 +16,18 @@ from screener import guidance
 from screener.errors import ScreenerError
 from screener.evaluation import display
 from screener.files import atomic_write
-from screener.i18n import N_, _, after_colon, current, format_date, one_line
+from screener.i18n import N_, _, after_colon, current, one_line
 from screener.interview import goal_of
 from screener.render.verdict import (
     OUTCOME_WORDS,
     Context,
     admissibility_open,
     answers_behind,
+    gain_words,
     labels,
     ordered,
     reason,
+    rules_applied,
     severity_word,
 )
 from screener.report import PathwayResult, Report, RequirementResult
@@ -49,8 +51,7 @@ def md(text: str) -> str:
 def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> str:
     """The full verdict as Markdown: admissibility first (§13.30), then open, undecided and closed routes."""
     out: list[str] = ["# " + _(TITLE), ""]
-    out += [_("Rules {rulebook} version {version}, as of {date}.").format(
-        rulebook=md(report.rulebook_id), version=md(report.version), date=format_date(report.as_of)), ""]
+    out += [md(rules_applied(report)), ""]
     out += ["## " + _("Admissibility"), ""]
     unsettled = admissibility_open(report, context.questions)
     if unsettled:
@@ -103,8 +104,8 @@ def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> st
                 change=md(flip.change.text), title=md(report.pathways[flip.pathway_id].title),
                 outcome=_(OUTCOME_WORDS[flip.outcome])))
         for gain in suggestions.gains:
-            out.append("- " + _("{change}: +{points} {title}").format(
-                change=md(gain.change.text), points=display(gain.points), title=md(report.scores[gain.score_id].title)))
+            out.append("- " + md(_("{change}: {effect}").format(change=gain.change.text,
+                                                               effect=gain_words(report, gain))))
         out.append("")
     if context.stale:
         out += [_("Some figures behind this verdict may be out of date: {figures}.").format(

@@ -21,8 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 from screener import guidance
-from screener.evaluation import display
-from screener.i18n import N_, _, after_colon, format_date, format_money, in_sentence, ngettext, one_line
+from screener.evaluation import display, quoted
+from screener.i18n import N_, _, after_colon, format_date, format_money, in_sentence, is_one, ngettext, one_line
 from screener.interview import UNSURE, goal_of
 from screener.model import Question
 from screener.render.console import JOIN, whole
@@ -35,7 +35,7 @@ from screener.report import (
     RoundBand,
     ScoreResult,
 )
-from screener.whatif import Flip, WhatIf
+from screener.whatif import Flip, Gain, WhatIf
 
 OUTCOME_WORDS = {"eligible": N_("eligible"), "ineligible": N_("not eligible"), "incomplete": N_("undecided")}
 OUTCOME_STYLE = {"eligible": "bold green", "ineligible": "red", "incomplete": "yellow"}
@@ -129,18 +129,24 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
     closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
     leads = guidance.first_leads(report, opened, bool(flags))  # safety ones never fitted away, in any language
     head = guidance.headline(report, goal, stuck=context.stuck)
+    flip = None if report.goal_open(goal) or flags else best_flip(report, context.what_if, goal)
+    # a change that opens a route of the person's goal (a language test for FSW, review8 #3) is shown even
+    # beside leads, at every fit, before what to do now; any other change only where nothing else leads
+    for_goal = flip is not None and goal is not None and report.pathways[flip.pathway_id].serves(goal)
+    change = _change_short(report, flip, context) if flip is not None else []
     for limits in _fits():
         parts: list[RenderableType] = [styled(head)]
         parts += _blocking(flags, others, limits.flag_text)
         for lead in leads.safety:
             parts += _lead(lead, with_text=True)
+        if for_goal and leads.now is not None:
+            parts += change
         if leads.now is not None:  # nothing open: what to do now comes first
             parts += _leads_first(leads.now, leads.others, limits.why)
         parts += _open(report, opened, limits)
         parts += _undecided_short(undecided, context, limits.undecided)
-        # else admissibility or a lead comes first
-        if not (report.goal_open(goal) or flags or leads.safety or leads.now or limits.last):
-            parts += _change_short(report, context, goal)
+        if (for_goal and leads.now is None) or not (for_goal or leads.safety or leads.now or limits.last):
+            parts += change  # else admissibility or a lead comes first
         if leads.others and limits.undecided and leads.now is None:
             titles = "; ".join(after_colon(lead.title) for lead in leads.others)
             parts += [Text(""), hang(_("Also worth exploring: "), Text(titles))]
@@ -354,12 +360,9 @@ def flip_effect(report: Report, flip: Flip, questions: dict[str, Question], limi
         title=title, answers=labels(questions, flip.missing, limit=limit) or _("more answers"))
 
 
-def _change_short(report: Report, context: Context, goal: str | None) -> list[RenderableType]:
-    """Nothing is open for the person's `goal`: the one change that would open the most (a language test
-    for FSW), on the first screen; every change is in --details."""
-    flip = best_flip(report, context.what_if, goal)
-    if flip is None:
-        return []
+def _change_short(report: Report, flip: Flip, context: Context) -> list[RenderableType]:
+    """Nothing is open for the person's goal: the one change that would open the most (`best_flip`: a
+    language test for FSW), on the first screen; every change is in --details."""
     words = _("{change}: {effect}").format(change=flip.change.text,
                                             effect=flip_effect(report, flip, context.questions, limit=2))
     return [Text(""), hang(_("What could change this: "), Text(words))]
@@ -692,11 +695,25 @@ def _what_if(report: Report, suggestions: WhatIf, questions: dict[str, Question]
         parts.append(Padding(Text(_("• {change}: {effect}").format(change=flip.change.text, effect=effect)),
                              (0, 0, 0, 2), expand=False))
     for gain in suggestions.gains:
-        title = report.scores[gain.score_id].title
-        parts.append(Padding(Text(_("• {change}: +{points} {title} (to {total})").format(
-            change=gain.change.text, points=display(gain.points), title=title, total=display(gain.new_value))),
-            (0, 0, 0, 2), expand=False))
+        parts.append(Padding(Text(_("• {change}: {effect}").format(change=gain.change.text,
+                                                                   effect=gain_words(report, gain))),
+                             (0, 0, 0, 2), expand=False))
     return parts
+
+
+def gain_words(report: Report, gain: Gain) -> str:
+    """What a change adds to a score, as each language says it: "600 more CRS points (total 786)",
+    « 600 points de plus au SCG (total : 786) » (review7: "+600 Note du Système de classement global…" read
+    as a calque of the English "+600 <the score's title>")."""
+    score = report.scores[gain.score_id]
+    count = 1 if is_one(gain.points) else 2
+    points, total = display(gain.points), display(gain.new_value)
+    if score.short_title:
+        # {score} is a score's short name (CRS, FSW grid); the French « au {score} » suits the shipped ones (SCG, PTQF)
+        return ngettext("{points} more {score} point (total {total})", "{points} more {score} points (total {total})",
+                        count).format(points=points, score=score.short_title, total=total)
+    return ngettext("{points} more point — {title} (total {total})", "{points} more points — {title} (total {total})",
+                    count).format(points=points, title=score.title, total=total)
 
 
 def admissibility_open(report: Report, questions: dict[str, Question]) -> str | None:
@@ -731,13 +748,20 @@ def _flags(report: Report, questions: dict[str, Question]) -> list[RenderableTyp
     return parts
 
 
+def rules_applied(report: Report) -> str:
+    """Which rules the verdict applied, named by the rulebook's title (not its id) and dated (review7: "Rules
+    canada version 2026.11" put a machine id in a sentence)."""
+    return _("Based on the rules in force on {date} ({title}, version {version}).").format(
+        date=format_date(report.as_of), title=quoted(report.rulebook_title or report.rulebook_id),
+        version=report.version)
+
+
 def _footer(report: Report, context: Context) -> list[RenderableType]:
     parts: list[RenderableType] = [Text("")]
     if context.stale:
         parts.append(Text(_("These figures behind your verdict may be out of date (past their review date): "
                             "{figures}. Check canada.ca before you act.").format(figures="; ".join(context.stale)),
                           style="yellow"))
-    parts.append(Text(_("Rules {rulebook} version {version}, as of {date}.").format(
-        rulebook=report.rulebook_id, version=report.version, date=format_date(report.as_of)), style="dim"))
+    parts.append(Text(rules_applied(report), style="dim"))
     parts.append(Text(one_line(report.disclaimer), style="italic"))
     return parts
