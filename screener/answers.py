@@ -27,9 +27,9 @@ from typing import Any, NoReturn
 
 from screener.errors import ScreenerError
 from screener.i18n import _, format_number
-from screener.labels import choice_value
+from screener.labels import choice_value, label_key, short_label
 from screener.model import Question
-from screener.suggest import did_you_mean
+from screener.suggest import closest, did_you_mean
 
 TRUE_WORDS = frozenset({"yes", "y", "true", "1", "oui", "o", "vrai"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0", "non", "faux"})
@@ -68,12 +68,14 @@ class AnswerError(ScreenerError):
     """Some answers could not be read; `problems` maps field id -> one-line reason (never the value).
 
     `lines` are the problems as `field: reason`. One problem is the whole message (one line on the
-    terminal); several are listed as detail lines under a count.
+    terminal); several are listed as detail lines under a count. `cells` are the same problems as a
+    batch error cell says them (`cell_problem`: the intake's words), one per field.
     """
 
-    def __init__(self, problems: Mapping[str, str]) -> None:
+    def __init__(self, problems: Mapping[str, str], cells: Mapping[str, str] | None = None) -> None:
         self.problems = dict(problems)
         self.lines = [f"{field_name(field)}: {reason}" for field, reason in self.problems.items()]
+        self.cells = [(cells or {}).get(field, line) for field, line in zip(self.problems, self.lines, strict=True)]
         count = len(self.lines)
         if count == 1:
             super().__init__(self.lines[0])
@@ -85,6 +87,35 @@ def field_name(name: str) -> str:
     """A field id as it may be shown: printable and short, since a hostile file chooses its keys."""
     text = "".join(ch if ch.isprintable() else "?" for ch in str(name))
     return text if len(text) <= NAME_WIDTH else text[: NAME_WIDTH - 1] + "…"
+
+
+class NotAChoice(ValueError):
+    """A choice answer that names none of the choices. Its message lists the values (the words of answer files
+    and programs); `in_words` lists the labels (the words of the intake a paralegal fills in)."""
+
+    def __init__(self, question: Question, near: str | None) -> None:
+        self.question, self.near = question, near
+        hint = _(" (did you mean '{name}'?)").format(name=near) if near is not None else ""
+        super().__init__(_("expected one of {values}").format(values=", ".join(question.choice_values)) + hint)
+
+    def in_words(self) -> str:
+        """What is expected as the labels in the rulebook's language, shortened (`short_label`), ids allowed."""
+        words = {value: short_label(self.question, value) for value in self.question.choice_values}
+        if all(label == value for value, label in words.items()):  # no labels: the values are the words
+            return str(self)
+        labels = ", ".join(_("\"{label}\"").format(label=label) for label in words.values())
+        hint = "" if self.near is None else _(" (did you mean \"{label}\"?)").format(
+            label=short_label(self.question, self.near))
+        return _("expected one of {labels} (or their ids)").format(labels=labels) + hint
+
+
+def cell_problem(question: Question, error: ValueError) -> str:
+    """One answer problem as a batch error cell says it: the field by its label, with its id (what a form's
+    column or a map names), and what is expected in the intake's words; never the value given."""
+    reason = error.in_words() if isinstance(error, NotAChoice) else str(error)
+    if not question.label:
+        return f"{question.id}: {reason}"
+    return _("{label} ({id}): {reason}").format(label=question.label, id=question.id, reason=reason)
 
 
 class Unsure(ValueError):
@@ -266,8 +297,12 @@ def _choice(question: Question, raw: Any) -> str:
     unsure = [value for value in UNSURE_CHOICES if value in values]
     if unsure and says_unsure(raw):
         return unsure[0]
-    hint = did_you_mean(wanted, values)
-    raise ValueError(_("expected one of {values}").format(values=", ".join(values)) + hint)
+    near = closest(wanted, values)
+    if near is None:  # a misspelt label: the choice it is closest to
+        labels = {label_key(short_label(question, value)): value for value in values}
+        found = closest(label_key(str(raw)), labels)
+        near = None if found is None else labels[found]
+    raise NotAChoice(question, near)
 
 
 def _date(raw: Any) -> dt.date:
@@ -297,6 +332,7 @@ def read_answers(
     out (unknown)."""
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
+    cells: dict[str, str] = {}
     for field, answer in raw.items():
         question = questions.get(field)
         if question is None:
@@ -311,6 +347,7 @@ def read_answers(
             continue  # "I don't know": unknown, like a blank
         except ValueError as exc:
             problems[field] = str(exc)
+            cells[field] = cell_problem(question, exc)
     if problems:
-        raise AnswerError(problems)
+        raise AnswerError(problems, cells)
     return values

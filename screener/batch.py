@@ -857,7 +857,7 @@ class JsonRows:
                     report = self.rulebook.evaluate(dict(zip(self.names, record[:-1], strict=True)),
                                                     as_of=self.as_of)
                 except AnswerError as error:
-                    problem = "; ".join(error.lines)
+                    problem = "; ".join(error.cells)
             if problem is not None:
                 data["error"] = problem
                 summary_rows.append({columnar.ERROR: problem})

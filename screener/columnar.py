@@ -25,7 +25,7 @@ from typing import Any
 import polars as pl
 
 from screener import expressions as ex
-from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, Unsure, coerce, is_blank
+from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, Unsure, cell_problem, coerce, is_blank
 from screener.blockers import Blockers, Waiting
 from screener.bounds import Bound, compare_intervals, domain, node_kind
 from screener.compiled import LineRule, RequirementRule, ShownRule
@@ -1012,7 +1012,7 @@ class Coercion:
                     problems.append(None)
                     continue
                 found.append(None)
-                problems.append(f"{question.id}: {error}")
+                problems.append(cell_problem(question, error))
         value_column = frame[question.id].scatter(rows, pl.Series(found, dtype=_DTYPES[kind]))
         reasons = pl.Series("reason", [None] * raw.height, dtype=pl.String).scatter(
             rows, pl.Series(problems, dtype=pl.String))

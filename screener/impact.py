@@ -12,6 +12,7 @@ import contextlib
 import csv
 import dataclasses
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -559,8 +560,19 @@ def diff_intake(
 
 
 def _fields(reasons: str) -> list[str]:
-    """The field ids named in a row's joined reasons (`age: expected a whole number; …`), never the values."""
-    return sorted({part.split(":", 1)[0].strip() for part in reasons.split("; ") if ":" in part})
+    """The field ids named in a row's joined reasons (`Age (age): expected a whole number; …`, or `age: …` for a
+    question without a label: `answers.cell_problem`), never the values."""
+    found = set()
+    for part in reasons.split("; "):
+        labelled = _LABELLED.match(part)
+        if labelled is not None:
+            found.add(labelled.group(1))
+        elif ":" in part:
+            found.add(part.split(":", 1)[0].strip())
+    return sorted(found)
+
+
+_LABELLED = re.compile(r"^.*?\(([^\s()]+)\)\s?:")  # `Label (id):` (French `Label (id) :`)
 
 
 def impact_json(impact: Impact, limit: int = 0) -> dict[str, Any]:

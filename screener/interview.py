@@ -488,7 +488,7 @@ class Interview:
             return []
         state = Evaluation(self.rulebook, self.answers, self.as_of)
         shown: list[tuple[str, Any]] = []
-        for derived_id in _lookups_of(self.rulebook).get(question.id, ()):
+        for derived_id in lookups_of(self.rulebook).get(question.id, ()):
             value = state.value_of(derived_id)
             if value is not None:
                 shown.append((self.rulebook.derived[derived_id].text or derived_id.replace("_", " "), value))
@@ -521,7 +521,7 @@ class Interview:
         A test's scores are the numeric questions a table converts that share this question's `what_if`
         group; the test is the choice their `relevant_if` reads, and the scale's short name (CLB, NCLC) is
         the capital letters in brackets of the converted value's text, in the reader's language."""
-        lookups = _lookups_of(self.rulebook)
+        lookups = lookups_of(self.rulebook)
         if question.id not in lookups or self.answers.get(question.id) is None:
             return []
         group = [q for q in self.rulebook.question_order()
@@ -665,7 +665,7 @@ CLOSE = 5  # the progress line counts the questions left once at most this many 
 _LOOKUPS: dict[int, tuple[Rulebook, dict[str, tuple[str, ...]]]] = {}
 
 
-def _lookups_of(rulebook: Rulebook) -> dict[str, tuple[str, ...]]:
+def lookups_of(rulebook: Rulebook) -> dict[str, tuple[str, ...]]:
     """Numeric question -> the derived values that pass it straight to a table (`ielts_clb(score)`)."""
     cached = _LOOKUPS.get(id(rulebook))
     if cached is not None and cached[0] is rulebook:

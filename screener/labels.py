@@ -49,6 +49,8 @@ def _variants(form: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Lookup:
+    """A question's choices by the words that name them (labels and aliases in every language)."""
+
     exact: dict[str, tuple[str, ...]]  # key -> the values it names (two or more: ambiguous)
     labels: tuple[tuple[str, tuple[str, ...]], ...]  # (value, label words), for first-words matches
 
@@ -111,3 +113,25 @@ def choice_spellings(question: Question) -> list[str]:
     for choice in question.choices or []:
         found += [choice.value, *(_heads(choice.label) if choice.label else []), *choice.aliases]
     return [form.strip() for form in found if form.strip()]
+
+
+SHORT_LABEL = 60  # characters: a label longer than this is cut to its first words that name only its choice
+
+
+def short_label(question: Question, value: str) -> str:
+    """How an error cell names a choice: the shortest form of its label that is still read as that choice
+    ("Single" for "Single (never married, ...)"), else its first words that are ("Yes, a parent born…"); the
+    value itself when it has no label. Every form returned, typed into a cell, is read back as `value`."""
+    choice = next((choice for choice in question.choices or [] if choice.value == value), None)
+    if choice is None or not choice.label:
+        return value
+    forms = sorted((form.strip() for form in _heads(choice.label)), key=len)
+    best = next((form for form in forms if form and matching_choices(question, form) == [value]), choice.label)
+    if len(best) <= SHORT_LABEL:
+        return best
+    words = best.split()
+    for count in range(2, len(words)):
+        head = " ".join(words[:count]).rstrip(",;:")
+        if len(head) >= SHORT_LABEL // 2 and matching_choices(question, head, prefixes=False) == [value]:
+            return head + "…"
+    return best

@@ -11,13 +11,15 @@ Unknown answers are never guessed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from screener import expressions as ex
 from screener.compiled import LineRule
 from screener.evaluation import Evaluation, display, pathway_status
-from screener.i18n import _, after_colon, format_money
+from screener.i18n import _, after_colon, format_money, format_number, in_sentence
 from screener.model import Question
 from screener.report import Outcome, Report
 from screener.rulebook import Rulebook
@@ -36,9 +38,13 @@ class Change:
     after: str
     values: tuple[tuple[str, Any], ...]
     distance: float  # how big a step this is, to prefer the smallest
+    words: str | None = None  # the change in plain words, where "before → after" would be jargon
+    notes: tuple[str, ...] = ()  # said after `words`, each in brackets ("IELTS …: 6.5 in each ability")
 
     @property
     def text(self) -> str:
+        if self.words is not None:
+            return " ".join([self.words, *(f"({note})" for note in self.notes)])
         return _("{question}: {before} → {after}").format(question=self.label, before=after_colon(self.before),
                                                          after=after_colon(self.after))
 
@@ -124,7 +130,25 @@ def _together(label: str, members: list[Question], values: Mapping[str, Any]) ->
         if len(new) < 2:
             continue  # one question raised alone is already a single change
         yield Change(label, _("lowest {value}").format(value=display(low)),
-                     _("all at least {value}").format(value=display(target)), new, target - low)
+                     _("all at least {value}").format(value=display(target)), new, target - low,
+                     *_level_words(label, members, low, target))
+
+
+_SCALE = re.compile(r"\(([A-Z]{2,6})\)")  # "(CLB)", "(NCLC)" in a level question's label: its scale's short name
+
+
+def _level_words(label: str, members: list[Question], low: Any, target: int) -> tuple[str | None, tuple[str, ...]]:
+    """A test's levels raised together, in plain words: "English test at CLB 8 or higher in every ability"
+    and, as a note, the lowest level now unless it is 0 (no test, or below every level the rules use). No
+    words when the questions' labels name no one scale (a rulebook's own group keeps "lowest → all at least")."""
+    scales = {found.group(1) for q in members for found in [_SCALE.search(q.short_label)] if found}
+    if len(scales) != 1 or len(members) != sum(bool(_SCALE.search(q.short_label)) for q in members):
+        return None, ()
+    scale = scales.pop()
+    words = _("{test} at {scale} {level} or higher in every ability").format(
+        test=label, scale=scale, level=display(target))
+    now = _("your lowest is {scale} {level} now").format(scale=scale, level=display(low))
+    return words, (now,) if low else ()
 
 
 # ----------------------------------------------------------------------------------- outcomes
@@ -209,7 +233,88 @@ def what_if(rulebook: Rulebook, values: Mapping[str, Any], report: Report) -> Wh
         flips.extend(replace(flip, scores=tuple((score_id, value) for score_id in shown if (
             value := variations.score(dict(flip.change.values), score_id)) is not None))
             for flip in ranked[:MAX_FLIPS_PER_PATHWAY])
-    return WhatIf(flips, _gains(variations, report, candidates))
+    return _with_test_scores(rulebook, values, as_of, WhatIf(flips, _gains(variations, report, candidates)))
+
+
+def _with_test_scores(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, found: WhatIf) -> WhatIf:
+    """Each level to reach also said as the scores of a test that give it ("IELTS General Training: 6.5
+    in each ability, 7.5 for English listening score"), read from the rulebook's own conversion tables by
+    evaluating them: CLB alone means nothing to most people (review8 #3)."""
+    said: dict[tuple[str, int], str | None] = {}
+
+    def scored(change: Change) -> Change:
+        if change.words is None:
+            return change
+        target = int(max(value for _, value in change.values))
+        key = (change.label, target)
+        if key not in said:
+            said[key] = level_scores(rulebook, values, as_of, change.label, target)
+        scores = said[key]
+        return change if scores is None else replace(change, notes=(scores, *change.notes))
+
+    return WhatIf([replace(flip, change=scored(flip.change)) for flip in found.flips],
+                  [replace(gain, change=scored(gain.change)) for gain in found.gains])
+
+
+def level_scores(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, group: str, level: int) -> str | None:
+    """The lowest scores of one test that give `level` in every ability of the `what_if` group `group`:
+    the test the person took if its scores are asked, else the first test offered. None when the group
+    has no test scores (a partner's levels) or the test's scale cannot reach the level."""
+    from screener.interview import lookups_of  # the score questions a table converts, as the interview shows back
+
+    lookups = lookups_of(rulebook)
+    scores = [q for q in rulebook.question_order() if q.what_if == group and q.id in lookups]
+    rule = rulebook.rules.questions[scores[0].id] if scores else None
+    if rule is None or rule.relevant_if is None:
+        return None
+    tests = [rulebook.questions[name] for name in sorted(ex.names_in(rule.relevant_if.node))
+             if name in rulebook.questions and rulebook.questions[name].type == "choice"]
+    if len(tests) != 1:
+        return None
+    test = tests[0]
+    offered = [value for value in test.choice_values
+               if Evaluation(rulebook, {test.id: value}, as_of).value(rule.relevant_if) is True]
+    if not offered:
+        return None
+    taken = str(values[test.id]) if values.get(test.id) in offered else offered[0]
+    found: list[tuple[Question, float]] = []
+    for question in scores:
+        score = _lowest_score(rulebook, as_of, test.id, taken, question, level, lookups[question.id])
+        if score is None:
+            return None
+        found.append((question, score))
+    common = max((score for _, score in found), key=lambda s: sum(score == s for _, score in found))
+    text = _("{test}: {score} in each ability").format(test=test.choice_label(taken), score=format_number(common))
+    others = [_("{score} for {ability}").format(score=format_number(score), ability=in_sentence(q.short_label))
+              for q, score in found if score != common]
+    return ", ".join([text, *others])
+
+
+def _lowest_score(rulebook: Rulebook, as_of: dt.date, test_id: str, taken: Any, question: Question, level: int,
+                  derived: tuple[str, ...]) -> float | None:
+    """The lowest answer on `taken`'s scale for which every level derived from `question` reaches `level`,
+    by bisection (a higher score never gives a lower level), or None if the top of the scale does not."""
+    rules = rulebook.rules.questions[question.id]
+    scale = next((scale for scale, when in rules.scales
+                  if Evaluation(rulebook, {test_id: taken}, as_of).value(when) is True), None)
+    if scale is None or not derived:
+        return None
+    step = scale.step or 1
+
+    def reaches(index: int) -> bool:
+        state = Evaluation(rulebook, {test_id: taken, question.id: scale.min + index * step}, as_of)
+        return all((value := state.value_of(name)) is not None and value >= level for name in derived)
+
+    low, high = -1, round((scale.max - scale.min) / step)  # low fails (below the scale), high is tested
+    if not reaches(high):
+        return None
+    while high - low > 1:
+        middle = (low + high) // 2
+        if reaches(middle):
+            high = middle
+        else:
+            low = middle
+    return scale.min + high * step
 
 
 def _money_flip(variations: Variations, pathway_id: str, question: Question) -> Flip | None:

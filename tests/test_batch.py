@@ -64,7 +64,7 @@ def expected(rulebook: Rulebook, answers: dict[str, str]) -> dict[str, str]:
     try:
         report = rulebook.evaluate(answers, as_of=AS_OF)
     except AnswerError as error:
-        return {"error": "; ".join(error.lines)}
+        return {"error": "; ".join(error.cells)}
     row = dict(report.outcomes())
     for score_id, value in report.score_values().items():
         row[score_id] = "" if value is None else str(int(value)) if float(value).is_integer() else str(value)

@@ -46,7 +46,7 @@ def reason(row: dict[str, str]) -> str:
     try:
         book.read_answers({k: v for k, v in row.items() if k in book.questions})
     except AnswerError as error:
-        return "; ".join(error.lines)
+        return "; ".join(error.cells)
     raise AssertionError("the row was meant to be unreadable")
 
 

@@ -108,9 +108,9 @@ def test_an_answer_that_cannot_be_read_stays_an_error_row_naming_the_field_not_t
             {**PERSON, "months_with_employer_last_3_years": "2 years"}, PERSON]
     code, out, stderr = screen(tmp_path, rows)
     assert code == 1, stderr
-    assert out[0]["error"].startswith("settlement_funds_cad: expected an amount")
-    assert out[1]["error"].startswith("settlement_funds_cad: expected an amount")
-    assert out[2]["error"].startswith("months_with_employer_last_3_years: expected a whole number")  # 2 years ≠ 2
+    assert out[0]["error"].startswith("Settlement funds (settlement_funds_cad): expected an amount")
+    assert out[1]["error"].startswith("Settlement funds (settlement_funds_cad): expected an amount")
+    assert "(months_with_employer_last_3_years): expected a whole number" in out[2]["error"]  # 2 years ≠ 2
     for row in out[:3]:
         assert "20.000" not in row["error"] and "40000" not in row["error"] and "2 years" not in row["error"]
         assert row["express_entry_fsw"] == ""

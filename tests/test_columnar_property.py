@@ -110,7 +110,7 @@ def expected_row(rulebook: Rulebook, row: dict[str, str], as_of: dt.date) -> dic
     try:
         report = rulebook.evaluate(row, as_of=as_of)
     except AnswerError as error:
-        return {"error": set(error.lines)}
+        return {"error": set(error.cells)}
     return {
         "outcomes": report.outcomes(),
         "scores": report.score_values(),

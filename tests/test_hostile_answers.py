@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from screener.answerfile import read_answer_file
-from screener.answers import coerce, is_blank
+from screener.answers import Unsure, coerce, is_blank
 from screener.cli import app
 from screener.columnar import Coercion
 from screener.errors import ScreenerError
@@ -322,6 +322,8 @@ def one(question: Question, text: Any) -> tuple[bool, Any]:
     """(accepted, value) or (refused, reason) from `answers.coerce`; any other exception fails the test."""
     try:
         value = coerce(question, text)
+    except Unsure:  # "I don't know" ("DONT KNOW"): read, as unknown
+        return True, None
     except ValueError as error:
         return False, str(error)
     return True, value
@@ -335,6 +337,7 @@ def same_value(question: Question, python: Any, batch_value: Any) -> bool:
 
 @PROPERTY
 @given(cells=st.lists(texts, min_size=1, max_size=12))
+@example(cells=["?", " ?? ", "n/a", "pas sûr", "I don't know"])  # "I don't know" is unknown in both readers
 def test_batch_coercion_accepts_and_refuses_exactly_what_answers_coerce_does(cells: list[str]) -> None:
     frame = pl.DataFrame({f"c{i}": cells for i in range(len(QUESTIONS))}, schema={
         f"c{i}": pl.String for i in range(len(QUESTIONS))})
@@ -346,7 +349,9 @@ def test_batch_coercion_accepts_and_refuses_exactly_what_answers_coerce_does(cel
             if is_blank(text):
                 assert typed[question.id][row] is None and question.id not in {r.split(":")[0] for r in found}
                 continue
-            if accepted:
+            if accepted and value is None:
+                assert typed[question.id][row] is None, (question.id, text)
+            elif accepted:
                 assert same_value(question, value, typed[question.id][row]), (question.id, text)
             else:  # the same reason, which is one of a few fixed sentences: the cell is never in it
                 assert typed[question.id][row] is None, (question.id, text)

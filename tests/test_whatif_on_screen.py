@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
-from screen_kit import check
+import yaml
+from screen_kit import REAL, check
 
 ENGINEER = {"goal": "live_permanently", "canadian_citizen": "no", "intended_province": "ON",
             "marital_status": "single", "english_test": "none", "french_test": "none", "us_citizen": "yes",
@@ -42,3 +43,73 @@ def test_no_what_if_on_the_first_screen_when_a_route_is_open(tmp_path: Path) -> 
     screen = check(tmp_path, answers)
     assert screen.startswith("Open to you: ")
     assert "What could change this" not in screen
+
+
+# review8 #3: the same engineer as the interview leaves them (citizenship of the US never asked, ECA,
+# 6 years of work abroad, $40,000): nothing is open, so a lead (compare provincial streams) fills the
+# first screen, and the language test that would open Express Entry must still be on it.
+REVIEWED = {**{k: v for k, v in ENGINEER.items() if k != "us_citizen"}, "intended_province": "undecided",
+            "occupation_teer": 1, "canadian_work_years": 0, "age": 31, "dependent_children": 0,
+            "settlement_funds_cad": 40000, "sibling_in_canada": "no", "relative_in_canada": "no",
+            "education": "bachelors", "education_assessed": "yes", "canadian_education": "none",
+            "foreign_work_years": 6, "continuous_year": "yes", "provincial_nomination": "no"}
+
+
+@pytest.mark.parametrize(("lang", "lead", "words"), [
+    # IRCC's chart: CLB 8 is IELTS General Training 6.5 in reading, writing and speaking, 7.5 in listening
+    ("en", "What could change this: ", "English test at CLB 8 or higher in every ability (IELTS General Training: "
+                                       "6.5 in each ability, 7.5 for English listening score): makes you eligible"),
+    ("fr", "Ce qui changerait cela : ", "Test d'anglais avec NCLC 8 ou plus dans chaque compétence (IELTS General "
+                                        "Training : 6,5 dans chaque compétence, résultat en compréhension de l'oral "
+                                        "(anglais) : 7,5) : vous rendrait"),
+])
+def test_the_language_test_shows_beside_a_lead(tmp_path: Path, lang: str, lead: str, words: str) -> None:
+    report = json.loads(check(tmp_path, REVIEWED, "--json", "--what-if", lang=lang))
+    assert report["best_pathway"] is None and report["leads"]  # nothing open; a lead to act on
+    lead_title = " ".join(report["leads"][0]["title"].split())
+    fsw = " ".join(report["pathways"]["express_entry_fsw"]["title"].split())
+    screen = check(tmp_path, REVIEWED, lang=lang)
+    lines = screen.splitlines()
+    assert len(lines) <= 24 and all(len(line) <= 80 or "https://" in line for line in lines)
+    text = " ".join(screen.replace("\u00a0", " ").split())
+    assert lead + words in text, screen
+    assert fsw in text[text.index(lead):]
+    assert text.index(lead) < text.index(lead_title)  # what opens the goal's route comes before the lead
+    assert "lowest" not in text and "la plus faible" not in text and "→" not in text  # no "lowest 0 → all at least 8"
+
+
+def test_a_test_already_taken_says_the_lowest_level_now(tmp_path: Path) -> None:
+    """Raised from CLB 6 in one ability (7 in the others), the change names the level to reach and the
+    lowest now, in words, never "lowest 6 → all at least 8"."""
+    answers = {**{k: v for k, v in REVIEWED.items() if k != "english_test"}, "english_clb_listening": 6,
+               "english_clb_reading": 7, "english_clb_writing": 7, "english_clb_speaking": 7}
+    flips = json.loads(check(tmp_path, answers, "--json", "--what-if"))["what_if"]["flips"]
+    changes = [flip["change"] for flip in flips]
+    assert any(c.startswith("English test at CLB ") and "(IELTS General Training: " in c
+               and c.endswith("(your lowest is CLB 6 now)") for c in changes), changes
+
+
+def chart_minimum(table: str, level: int) -> float:
+    """The lowest score a conversion table of the rulebook gives `level` (or more) for, read from its YAML."""
+    tables = yaml.safe_load((REAL / "tables" / "language_tests.yaml").read_text(encoding="utf-8"))["tables"]
+    rows = next(t["rows"] for t in tables if t["id"] == table)
+    return min(row["from"] for row in rows if row["points"] >= level and "from" in row
+               and "effective_until" not in row)
+
+
+@pytest.mark.parametrize("level", [7, 9])
+def test_each_level_is_also_said_as_the_test_scores_that_give_it(tmp_path: Path, level: int) -> None:
+    """The level of a group change is said as IELTS scores from the rulebook's own tables, so CLB needs no
+    lookup: at CLB 7 IELTS is 6.0 in every ability; at CLB 9 listening needs more than the others."""
+    abilities = ("listening", "reading", "writing", "speaking")
+    answers = {k: v for k, v in REVIEWED.items() if k != "english_test"}
+    answers |= {f"english_clb_{a}": level - 1 for a in abilities}
+    report = json.loads(check(tmp_path, answers, "--json", "--what-if"))
+    said = [c["change"] for c in (*report["what_if"]["flips"], *report["what_if"]["gains"])
+            if c["change"].startswith(f"English test at CLB {level} or higher")]
+    assert said, report["what_if"]
+    scores = {a: chart_minimum(f"ielts_general_clb_{a}", level) for a in abilities}
+    common = max(scores.values(), key=list(scores.values()).count)
+    expected = f"(IELTS General Training: {common:g} in each ability" + "".join(
+        f", {score:g} for English {ability} score" for ability, score in scores.items() if score != common) + ")"
+    assert all(expected in text for text in said), (expected, said)

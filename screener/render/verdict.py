@@ -129,18 +129,24 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
     closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
     leads = guidance.first_leads(report, opened, bool(flags))  # safety ones never fitted away, in any language
     head = guidance.headline(report, goal, stuck=context.stuck)
+    flip = None if report.goal_open(goal) or flags else best_flip(report, context.what_if, goal)
+    # a change that opens a route of the person's goal (a language test for FSW, review8 #3) is shown even
+    # beside leads, at every fit, before what to do now; any other change only where nothing else leads
+    for_goal = flip is not None and goal is not None and report.pathways[flip.pathway_id].serves(goal)
+    change = _change_short(report, flip, context) if flip is not None else []
     for limits in _fits():
         parts: list[RenderableType] = [styled(head)]
         parts += _blocking(flags, others, limits.flag_text)
         for lead in leads.safety:
             parts += _lead(lead, with_text=True)
+        if for_goal and leads.now is not None:
+            parts += change
         if leads.now is not None:  # nothing open: what to do now comes first
             parts += _leads_first(leads.now, leads.others, limits.why)
         parts += _open(report, opened, limits)
         parts += _undecided_short(undecided, context, limits.undecided)
-        # else admissibility or a lead comes first
-        if not (report.goal_open(goal) or flags or leads.safety or leads.now or limits.last):
-            parts += _change_short(report, context, goal)
+        if (for_goal and leads.now is None) or not (for_goal or leads.safety or leads.now or limits.last):
+            parts += change  # else admissibility or a lead comes first
         if leads.others and limits.undecided and leads.now is None:
             titles = "; ".join(after_colon(lead.title) for lead in leads.others)
             parts += [Text(""), hang(_("Also worth exploring: "), Text(titles))]
@@ -354,12 +360,9 @@ def flip_effect(report: Report, flip: Flip, questions: dict[str, Question], limi
         title=title, answers=labels(questions, flip.missing, limit=limit) or _("more answers"))
 
 
-def _change_short(report: Report, context: Context, goal: str | None) -> list[RenderableType]:
-    """Nothing is open for the person's `goal`: the one change that would open the most (a language test
-    for FSW), on the first screen; every change is in --details."""
-    flip = best_flip(report, context.what_if, goal)
-    if flip is None:
-        return []
+def _change_short(report: Report, flip: Flip, context: Context) -> list[RenderableType]:
+    """Nothing is open for the person's goal: the one change that would open the most (`best_flip`: a
+    language test for FSW), on the first screen; every change is in --details."""
     words = _("{change}: {effect}").format(change=flip.change.text,
                                             effect=flip_effect(report, flip, context.questions, limit=2))
     return [Text(""), hang(_("What could change this: "), Text(words))]
