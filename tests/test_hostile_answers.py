@@ -337,6 +337,7 @@ def same_value(question: Question, python: Any, batch_value: Any) -> bool:
 
 @PROPERTY
 @given(cells=st.lists(texts, min_size=1, max_size=12))
+@example(cells=["?", " ?? ", "n/a", "pas sûr", "I don't know"])  # "I don't know" is unknown in both readers
 def test_batch_coercion_accepts_and_refuses_exactly_what_answers_coerce_does(cells: list[str]) -> None:
     frame = pl.DataFrame({f"c{i}": cells for i in range(len(QUESTIONS))}, schema={
         f"c{i}": pl.String for i in range(len(QUESTIONS))})
