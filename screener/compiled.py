@@ -67,6 +67,8 @@ class Template:
 
 @dataclass(frozen=True, eq=False)
 class QuestionRules:
+    """A question's compiled expressions: when it is asked, its implied answer, its scales and prompts."""
+
     relevant_if: Compiled | None
     implied_when: Compiled | None  # with `implied_value`: the answer the question has, unasked, when this holds
     implied_value: Any = None
@@ -84,6 +86,8 @@ class DerivedRule:
 
 @dataclass(frozen=True, eq=False)
 class LineRule:
+    """A score line with its compiled points."""
+
     model: ScoreLine
     points: Compiled
 
@@ -98,6 +102,8 @@ class CategoryRule:
 
 @dataclass(frozen=True, eq=False)
 class ScoreRule:
+    """A score with its compiled lines and round categories."""
+
     model: Score
     lines: tuple[LineRule, ...]
     categories: tuple[CategoryRule, ...] = ()
@@ -105,6 +111,8 @@ class ScoreRule:
 
 @dataclass(frozen=True, eq=False)
 class RequirementRule:
+    """A requirement with its compiled condition and the templates of its texts."""
+
     model: Requirement
     condition: Compiled
     text: Template
@@ -115,6 +123,8 @@ class RequirementRule:
 
 @dataclass(frozen=True, eq=False)
 class StepRule:
+    """A next step: its text's template, shown when `only_if` holds (always when None)."""
+
     model: NextStep
     text: Template
     only_if: Compiled | None = None
@@ -122,6 +132,8 @@ class StepRule:
 
 @dataclass(frozen=True, eq=False)
 class PathwayRule:
+    """A pathway with its compiled requirements, next steps and notes."""
+
     model: Pathway
     requirements: tuple[RequirementRule, ...]
     steps: tuple[StepRule, ...]

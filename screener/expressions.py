@@ -552,6 +552,8 @@ class TableSignature:
 
 @dataclass
 class TypeContext:
+    """What the type checker knows (names, tables) and the problems it found."""
+
     names: Mapping[str, Type]
     tables: Mapping[str, TableSignature]
     errors: list[ExpressionError] = field(default_factory=list)

@@ -43,6 +43,9 @@ _BREAKABLE = re.compile(rf"[^\S{NO_BREAK}]+")
 # (`28 878 $`); a `{placeholder}` is matched first and kept as it is (its expression or format is not prose)
 _FRENCH_SPACES = re.compile(r"(\{[^{}]*\})|[ \t]+(?=[:»])|(?<=«)[ \t]+|(?<=[\d}])[ \t]+(?=\$)"
                             r"|(?<=\d)[ \t]+(?=\d{3}(?:[ \t\u00a0]\d{3})*[ \t\u00a0]*\$)")
+# Where each change `_FRENCH_SPACES` makes begins (a placeholder it keeps as it is): a text with none of these, most
+# of them, is left as it is after one quick scan (the full pattern took 8 ms of a rulebook's load).
+_SPACING_NEEDED = re.compile(r"[ \t][:»$]|«[ \t]|\d[ \t]+\d")
 
 _current: ContextVar[str] = ContextVar("screener_language")
 _process = [DEFAULT]  # a command's language, for threads it starts (polars, writers): they start with no context
@@ -123,6 +126,8 @@ def french_spacing(text: str) -> str:
     its digit groups on one line (`28 878 $`, `{amount} $`), the same U+00A0 `format_money` writes. Applied
     where French is read — the program's catalog (`translations`) and the rules' French texts
     (`screener.translations`) — so no translator has to type the no-break space for the screen to be right."""
+    if _SPACING_NEEDED.search(text) is None:
+        return text
     return _FRENCH_SPACES.sub(lambda match: match.group(1) or NBSP, text)
 
 

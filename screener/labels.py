@@ -49,6 +49,8 @@ def _variants(form: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Lookup:
+    """A question's choices by the words that name them (labels and aliases in every language)."""
+
     exact: dict[str, tuple[str, ...]]  # key -> the values it names (two or more: ambiguous)
     labels: tuple[tuple[str, tuple[str, ...]], ...]  # (value, label words), for first-words matches
 

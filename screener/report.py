@@ -20,6 +20,8 @@ def serves(goals: Sequence[str], goal: str | None) -> bool:
 
 @dataclass
 class RequirementResult:
+    """One requirement of a pathway for one person: its status and the texts that explain it."""
+
     id: str
     status: Status
     text: str
@@ -45,6 +47,8 @@ class RequirementResult:
 
 @dataclass
 class NextStepResult:
+    """A next step's text as shown, with its link."""
+
     text: str
     url: str | None
 
@@ -54,6 +58,8 @@ class NextStepResult:
 
 @dataclass
 class PathwayResult:
+    """One pathway's outcome for one person, with its requirements and next steps."""
+
     id: str
     title: str
     kind: str
@@ -108,6 +114,8 @@ class PathwayResult:
 
 @dataclass
 class ScoreLineResult:
+    """One line of a score: its points, or None while an answer it needs is unknown."""
+
     id: str
     text: str
     group: str | None
@@ -117,6 +125,8 @@ class ScoreLineResult:
 
 @dataclass
 class ScoreGroupResult:
+    """A group of score lines: its points (capped at `max`) and what they were before the cap."""
+
     id: str
     title: str
     parent: str | None
@@ -127,6 +137,8 @@ class ScoreGroupResult:
 
 @dataclass
 class RoundBand:
+    """The scores of recent invitation rounds of one type: the range of their cut-offs."""
+
     type: str
     low: int
     high: int
@@ -140,6 +152,8 @@ class RoundBand:
 
 @dataclass
 class ScoreResult:
+    """A score (CRS, the FSW grid) for one person, line by line, with the rounds to compare it with."""
+
     id: str
     title: str
     value: int | float | None
@@ -175,6 +189,8 @@ class ScoreResult:
 
 @dataclass
 class FlagResult:
+    """A flag shown because its condition holds: its severity, title and text."""
+
     id: str
     severity: str
     title: str
@@ -256,6 +272,8 @@ class AnswerWarningResult:
 
 @dataclass
 class Report:
+    """Everything `evaluate` found for one person on one date; `to_json` is the contract's report."""
+
     rulebook_id: str
     version: str
     as_of: dt.date

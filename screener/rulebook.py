@@ -107,6 +107,8 @@ EXPRESSION_KEYS = frozenset(("when", "relevant_if", "expr", "points", "condition
 
 @dataclass(frozen=True, order=True)
 class LoadError:
+    """A problem (or warning) of a rulebook, at its file:line:column."""
+
     position: Position
     message: str
 

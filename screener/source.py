@@ -22,7 +22,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
 from screener.i18n import N_, _, format_number
 
@@ -50,19 +50,60 @@ class Position(NamedTuple):
         return f"{self.file}:{self.line}:{self.column}"
 
 
-class LocatedDict(dict[str, Any]):
-    """A mapping that knows where it starts and where each key and value sits."""
+class _Marks(Protocol):
+    """Where the parser saw an event start (PyYAML's `Mark`, 0-based)."""
 
-    position: Position
-    key_positions: dict[str, Position]
-    value_positions: dict[str, Position]
+    line: int
+    column: int
+
+
+def _at(file: str, mark: _Marks) -> Position:
+    return Position(file, mark.line + 1, mark.column + 1)
+
+
+class LocatedDict(dict[str, Any]):
+    """A mapping that knows where it starts and where each key and value sits.
+
+    Read from the parser's events (`_from_events`), it keeps the parser's marks and makes its positions when
+    first asked: a load that finds no problem asks for those of a few containers (an expression's, an id's),
+    never for most (the rows of a table), and making every one was a fifth of reading a file.
+    """
+
+    _file: str
+    _mark: _Marks
+    _key_marks: dict[str, _Marks]
+    _value_marks: dict[str, _Marks]
+
+    @functools.cached_property
+    def position(self) -> Position:
+        return _at(self._file, self._mark)
+
+    @functools.cached_property
+    def key_positions(self) -> dict[str, Position]:
+        file = self._file
+        return {key: _at(file, mark) for key, mark in self._key_marks.items()}
+
+    @functools.cached_property
+    def value_positions(self) -> dict[str, Position]:
+        file = self._file
+        return {key: _at(file, mark) for key, mark in self._value_marks.items()}
 
 
 class LocatedList(list[Any]):
-    """A sequence that knows where it starts and where each item sits."""
+    """A sequence that knows where it starts and where each item sits (made from marks as `LocatedDict`)."""
 
-    position: Position
-    item_positions: list[Position]
+    _file: str
+    _mark: _Marks
+    _item_marks: list[_Marks]
+
+    @functools.cached_property
+    def position(self) -> Position:
+        return _at(self._file, self._mark)
+
+    @functools.cached_property
+    def item_positions(self) -> list[Position]:
+        file = self._file
+        return [_at(file, mark) for mark in self._item_marks]
 
 
 @functools.cache
@@ -209,13 +250,12 @@ def _from_events(loader: Any, filename: str) -> Any:
         elif kind is start_map or kind is start_seq:
             if event.anchor is not None or (event.tag is not None and event.tag != "!"):
                 raise _Unusual
-            mark = event.start_mark
             container: Any = LocatedDict() if kind is start_map else LocatedList()
-            container.position = Position(filename, mark.line + 1, mark.column + 1)
+            container._file, container._mark = filename, event.start_mark
             if kind is start_map:
-                container.key_positions, container.value_positions = {}, {}
+                container._key_marks, container._value_marks = {}, {}
             else:
-                container.item_positions = []
+                container._item_marks = []
             count += 1
             if len(stack) + 1 > MAX_NESTING or count > MAX_NODES:
                 raise _Unusual
@@ -245,24 +285,20 @@ def _from_events(loader: Any, filename: str) -> Any:
         parent = stack[-1]
         if type(parent) is LocatedList:
             parent.append(value)
-            if mark is None:
-                parent.item_positions.append(value.position)
-            else:
-                parent.item_positions.append(Position(filename, mark.line + 1, mark.column + 1))
+            parent._item_marks.append(value._mark if mark is None else mark)
         elif keys[-1] is _NO_KEY:  # a key
             if tag == "tag:yaml.org,2002:merge":
                 raise _Unusual
             key = value if isinstance(value, str) else str(value)
             if key in parent:
                 raise _Unusual  # the composer's path says where, after any problem further down the file
-            keys[-1] = (key, Position(filename, mark.line + 1, mark.column + 1))
+            keys[-1] = (key, mark)
         else:
             key, where = keys[-1]
             keys[-1] = _NO_KEY
             parent[key] = value
-            parent.key_positions[key] = where
-            parent.value_positions[key] = (value.position if mark is None
-                                           else Position(filename, mark.line + 1, mark.column + 1))
+            parent._key_marks[key] = where
+            parent._value_marks[key] = value._mark if mark is None else mark
     if type(get()) is not yaml.StreamEndEvent:
         raise _Unusual  # more than one document: the composer's error
     return root

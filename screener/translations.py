@@ -94,6 +94,8 @@ TemplateMaker = Callable[[str, str, Path_], Template]
 
 def placeholders(text: str) -> list[str]:
     """The expressions of a text's placeholders; the wordings of `{count | one | other}` are each language's own."""
+    if "{" not in text:  # most texts: a load compares two thousand of them
+        return []
     return sorted(" ".join(match.group(1).split("|")[0].split()) for match in _PLACEHOLDER.finditer(text))
 
 
