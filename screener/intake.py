@@ -86,11 +86,14 @@ def _header_texts(rulebook: Rulebook) -> Iterator[tuple[str, str]]:
 
 def form_titles(rulebook: Rulebook) -> dict[str, str]:
     """Field id -> a header that names it without a map: its question text, or its label where two
-    fields ask the same question ("What was your reading score on that test?"), else its id."""
+    fields ask the same question ("What was your reading score on that test?"), else its id.
+
+    The data dictionary's question column and the template map's headers: a form built from either has
+    a column title of its own for every field, so it is read whatever the order of its columns."""
     wanted = header_fields(rulebook)
     titles: dict[str, str] = {}
     for qid, question in rulebook.questions.items():
-        candidates = [" ".join(question.prompt.split()), question.short_label, qid]
+        candidates = [one_line(question.prompt), question.short_label, qid]
         titles[qid] = next(text for text in candidates if wanted.get(label_key(text)) == qid)
     return titles
 
@@ -286,7 +289,8 @@ def dictionary(rulebook: Rulebook) -> list[Entry]:
     """Every field, in interview order."""
     topics = {topic.id: topic.title for topic in rulebook.topics}
     used = users(rulebook)
-    return [Entry(question.id, topics.get(question.topic, question.topic), one_line(question.prompt),
+    titles = form_titles(rulebook)  # a question two fields share gives way to their labels
+    return [Entry(question.id, topics.get(question.topic, question.topic), titles[question.id],
                   question.type, allowed_values(question), ", ".join(used.get(question.id, [])) or "—")
             for question in rulebook.question_order()]
 
@@ -416,7 +420,9 @@ type names, the CSV header and the map's keys are the same in both languages.
   intake-map.yaml`, `columns:` section). A question two fields share (`What was your listening score
   on that test?`, English and French) is read as the score of the test in the column to its left
   (`english_test`, `french_test`, or a score column already read), the four scores in any order;
-  with anything else to its left it is not read, and a warning says so.
+  with anything else to its left it is not read, and a warning says so. The dictionary below and the
+  template's map give those fields titles of their own (`English listening score`): a form built from
+  them is read with no map, whatever the order of its columns.
 - Answers: the values below, or the labels the interview shows in English or French (`Single (never
   married, ...)`, `British Columbia`, `Colombie-Britannique`, `Québec`), ignoring case and accents. A
   form's own wording is named in the map (`values:` section). An empty cell is *unknown*, never "no": a
