@@ -134,6 +134,10 @@ def test_a_french_batch_warning_reads_as_a_sentence_after_its_colon(tmp_path: Pa
     warnings = [line for line in result.stderr.replace(NBSP, " ").splitlines() if line.startswith("avertissement : ")]
     assert any("avertissement : le tableau « ee_funds_2025 »" in line for line in warnings)
     assert [line for line in warnings if line.removeprefix("avertissement : ")[0].isupper()] == []
+    validate = CliRunner().invoke(app, ["rules", "validate", "--lang", "fr"], env={"COLUMNS": "400", "NO_COLOR": "1"})
+    said = [line for line in validate.output.replace(NBSP, " ").splitlines() if "avertissement : " in line]
+    assert any("avertissement : le tableau « ee_funds_2025 »" in line for line in said)
+    assert [line for line in said if line.split("avertissement : ", 1)[1][0].isupper()] == []
 
 
 def test_french_digit_groups_are_held_together_by_a_no_break_space() -> None:
