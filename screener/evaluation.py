@@ -9,6 +9,7 @@ which unanswered questions kept it unknown; `open_questions` turns that into the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from screener.bounds import (
     exact,
 )
 from screener.compiled import Compiled, LineRule, RequirementRule, ShownRule, Slice, StepRule, Template, today
-from screener.i18n import _, format_date, format_number, is_one
+from screener.i18n import NBSP, _, format_date, format_money, format_number, is_one
 from screener.model import Question, Score, TableRow
 from screener.program import Fn, Program, number
 from screener.report import (
@@ -44,6 +45,8 @@ from screener.report import (
 
 if TYPE_CHECKING:  # rulebook.py calls this module; at run time the import goes one way only
     from screener.rulebook import Rulebook
+
+_SIGN_AFTER = re.compile(f"[ {NBSP}]\\$")  # the French `{amount} $`: the sign after the placeholder
 
 
 @dataclass(frozen=True)
@@ -232,11 +235,25 @@ class Evaluation(dict[str, Any], ex.Environment):
         if text is None:
             return None
         out = []
+        drop_sign = False  # the last placeholder was an unknown amount: its `$` (French: after it) goes too
         for index, (literal, compiled) in enumerate(text.parts):
+            if drop_sign:
+                literal = _SIGN_AFTER.sub("", literal, count=1)
             out.append(literal)
+            drop_sign = False
             if compiled is not None:
                 value = self.value(compiled)
-                shown = self.unknown_in_prose(compiled) if value is None else in_prose(value)
+                if value is None:
+                    following = text.parts[index + 1][0] if index + 1 < len(text.parts) else ""
+                    drop_sign = _SIGN_AFTER.match(following) is not None
+                    before = "".join(out)
+                    if before.endswith("$") or drop_sign:  # `${amount}` / `{amount} $`: never `$` beside words
+                        out = [before.removesuffix("$")]
+                        shown = _("an amount ({unknown})").format(unknown=self.unknown_in_prose(compiled, money=True))
+                    else:
+                        shown = self.unknown_in_prose(compiled)
+                else:
+                    shown = in_prose(value)
                 forms = text.forms[index] if text.forms else None
                 if forms is not None:  # `{count | one | other}`: the wording for this number, % being the number
                     one = isinstance(value, int | float) and not isinstance(value, bool) and is_one(value)
@@ -244,7 +261,7 @@ class Evaluation(dict[str, Any], ex.Environment):
                 out.append(shown)
         return "".join(out)
 
-    def unknown_in_prose(self, compiled: Compiled) -> str:
+    def unknown_in_prose(self, compiled: Compiled, money: bool = False) -> str:
         """An unknown value inside a sentence: what is known of it, never a guess shown as the value.
 
         One unanswered yes/no question between it and a value (a CRS score waiting on a provincial
@@ -258,8 +275,11 @@ class Evaluation(dict[str, Any], ex.Environment):
             no, yes = (Evaluation(self.rulebook, {**self.answers, name: answer}, self.as_of).value(compiled)
                        for answer in (False, True))
             if no is not None and yes is not None and no != yes:
+                def write(value: Any) -> str:
+                    amount = money and isinstance(value, int | float) and not isinstance(value, bool)
+                    return format_money(value) if amount else in_prose(value)
                 return _("{no} if you answer no to {question}, {yes} if yes").format(
-                    no=in_prose(no), yes=in_prose(yes), question=quoted(questions[name].short_label))
+                    no=write(no), yes=write(yes), question=quoted(questions[name].short_label))
         if missing:
             return _("not known until you answer {questions}").format(
                 questions=", ".join(quoted(questions[q].short_label) if q in questions else q for q in missing))

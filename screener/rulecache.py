@@ -130,9 +130,15 @@ def load_cases_cached(root: Path, rulebook: Rulebook | None = None) -> list[tupl
 
     cases = _through_cache("cases", root, lambda: cases_hash(root), fresh, restore,
                            lambda: load_cases(root, rulebook))
-    if rulebook is not None and any(case_problems(rulebook, case.model_dump()) for _name, case, _at in cases):
+    if rulebook is not None and any(case_problems(rulebook, _as_written(case)) for _name, case, _at in cases):
         load_cases(root, rulebook)  # raises, each problem at its file:line:col
     return cases
+
+
+def _as_written(case: Case) -> dict[str, Any]:
+    """A case as the mapping `case_problems` reads, from its fields: `model_dump` would build pydantic's
+    serializer for `Case` (and load pydantic's plugins), a fifth of a `rules test` run's CPU."""
+    return {**dict(case), "expect": dict(case.expect)}
 
 
 def _through_cache(kind: str, root: Path, digest: Callable[[], str],

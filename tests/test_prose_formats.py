@@ -121,3 +121,23 @@ def test_a_no_break_space_is_never_a_line_break() -> None:
     lines = captured.get().splitlines()
     assert f"22{NBSP}895{NBSP}$" in "\n".join(lines)
     assert any(f"«{NBSP}mot{NBSP}»" in line for line in lines)
+
+
+def us_engineer(tmp_path: Path) -> Path:
+    """review10's US engineer (no offer, no English test): a study permit whose tuition is not yet answered."""
+    lines = (ROOT / "tests" / "fixtures" / "check" / "us_developer_no_offer.yaml").read_text().splitlines()
+    kept = [line for line in lines if not line.startswith(("#", "english_clb", "age", "foreign_work"))]
+    path = tmp_path / "eng.yaml"  # edited as text: a YAML round trip would read the province `ON` as true
+    path.write_text("\n".join([*kept, "age: 31", "foreign_work_years: 5", "english_test: none", ""]))
+    return path
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_unknown_amount_is_never_glued_to_a_dollar_sign(tmp_path: Path, lang: str) -> None:
+    """review10 item 4: `$not known until you answer …` / `… » $`: an amount not yet known reads as words."""
+    text = " ".join(run("check", "--answers", str(us_engineer(tmp_path)), "--no-input", "--details",
+                        lang=lang).replace(NBSP, " ").split())
+    words = "an amount (" if lang == "en" else po("an amount ({unknown})").split("{")[0]
+    assert text.count(words) >= 2  # living costs plus tuition, and the total
+    assert "$not" not in text and "$ not" not in text and "$a" not in text
+    assert "» $" not in text and ") $" not in text and "$ un" not in text
