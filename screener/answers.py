@@ -53,6 +53,7 @@ DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 MAX_DIGITS = 15
 LIMIT = 10**MAX_DIGITS
 NAME_WIDTH = 40
+CHOICES_WIDTH = 360  # the longest choice list an error cell shows with its ids (every rulebook list fits today)
 # What a worried person or a paralegal writes for "I don't know", in either language, at the interview's
 # prompt or in a cell: the question's own "I am not sure" choice where it has one (UNSURE_CHOICES), else
 # unknown (canada-rules.md §13.16, §13.20: unknown is never no). One list for every reader.
@@ -99,14 +100,20 @@ class NotAChoice(ValueError):
         super().__init__(_("expected one of {values}").format(values=", ".join(question.choice_values)) + hint)
 
     def in_words(self) -> str:
-        """What is expected as the labels in the rulebook's language, shortened (`short_label`), ids allowed."""
+        """What is expected as the labels in the rulebook's language, shortened (`short_label`), each with its
+        id where the label is not already read as that id (`"Alberta" (AB)`), so a program's author sees the
+        ids too; a list too long for a cell with them (over CHOICES_WIDTH) shows the labels only."""
         words = {value: short_label(self.question, value) for value in self.question.choice_values}
         if all(label == value for value, label in words.items()):  # no labels: the values are the words
             return str(self)
-        labels = ", ".join(_("\"{label}\"").format(label=label) for label in words.values())
         hint = "" if self.near is None else _(" (did you mean \"{label}\"?)").format(
             label=short_label(self.question, self.near))
-        return _("expected one of {labels} (or their ids)").format(labels=labels) + hint
+        with_ids = ", ".join(_("\"{label}\"").format(label=label) if normalize_choice(label) == value
+                             else _("\"{label}\" ({id})").format(label=label, id=value)
+                             for value, label in words.items())
+        labels = with_ids if len(with_ids) <= CHOICES_WIDTH else ", ".join(
+            _("\"{label}\"").format(label=label) for label in words.values())
+        return _("expected one of {labels}").format(labels=labels) + hint
 
 
 def cell_problem(question: Question, error: ValueError) -> str:
@@ -348,6 +355,8 @@ def read_answers(
         except ValueError as exc:
             problems[field] = str(exc)
             cells[field] = cell_problem(question, exc)
-    if problems:
+    if problems:  # in the rulebook's question order, as the batch's columns list them; unknown fields last
+        rank = {field: index for index, field in enumerate(questions)}
+        problems = dict(sorted(problems.items(), key=lambda item: rank.get(item[0], len(rank))))
         raise AnswerError(problems, cells)
     return values

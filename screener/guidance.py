@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from screener.evaluation import Evaluation, TableHit, display, pathway_status
-from screener.i18n import _, ngettext
+from screener.i18n import _, after_colon, ngettext
 from screener.report import LeadResult, PathwayResult, Report, RoundBand, ScoreResult
 from screener.rulebook import Rulebook
 
@@ -175,7 +175,7 @@ def headline(report: Report, goal: str | None, *, known_citizen: bool = False,
         first = (mine or opened)[0]
         more = len(opened) - 1
         lead = _("Open to you: ") if mine else _("Nothing is open yet for what you want most; open to you: ")
-        return Headline(((lead, "strong"), (first.title, "route"), (ngettext(
+        return Headline(((lead, "strong"), (after_colon(first.title), "route"), (ngettext(
             " and {count} other route", " and {count} other routes", more).format(count=more) if more else "",
             "strong"), (".", "plain")))
     undecided = [p for p in report.pathways.values() if p.outcome == "incomplete" and p.id not in stuck]

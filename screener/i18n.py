@@ -40,9 +40,11 @@ NO_BREAK = "\u00a0\u202f\u2007"  # no-break, narrow no-break and figure spaces: 
 _BREAKABLE = re.compile(rf"[^\S{NO_BREAK}]+")
 # French spacing: an ordinary space before `:` or `»`, or after `«`, becomes a no-break one, and so does one
 # before the `$` after an amount (a digit or a `{placeholder}`) and one between the digit groups of that amount
-# (`28 878 $`); a `{placeholder}` is matched first and kept as it is (its expression or format is not prose)
+# (`28 878 $`), and between the groups of any number written in groups (`1 560 heures`, not `CNP 2021 72`); a
+# `{placeholder}` is matched first and kept as it is (its expression or format is not prose)
 _FRENCH_SPACES = re.compile(r"(\{[^{}]*\})|[ \t]+(?=[:»])|(?<=«)[ \t]+|(?<=[\d}])[ \t]+(?=\$)"
-                            r"|(?<=\d)[ \t]+(?=\d{3}(?:[ \t\u00a0]\d{3})*[ \t\u00a0]*\$)")
+                            r"|(?<=\d)[ \t]+(?=\d{3}(?:[ \t\u00a0]\d{3})*[ \t\u00a0]*\$)"
+                            r"|(?:(?<=(?<![\d.,])\d)|(?<=(?<![\d.,])\d\d)|(?<=(?<![\d.,])\d{3}))[ \t]+(?=\d{3}(?!\d))")
 # Where each change `_FRENCH_SPACES` makes begins (a placeholder it keeps as it is): a text with none of these, most
 # of them, is left as it is after one quick scan (the full pattern took 8 ms of a rulebook's load).
 _SPACING_NEEDED = re.compile(r"[ \t][:»$]|«[ \t]|\d[ \t]+\d")
@@ -123,7 +125,8 @@ def french_spacing(text: str) -> str:
     """`text` with a no-break space (U+00A0) before each `:` and `»` and after each `«` that has an ordinary one,
     so a wrapped line never starts with `:` or `»` nor ends with `«` (Canadian usage, as the Bureau de la
     traduction writes it: a space before the colon, none before `;`, `!` and `?`); an amount keeps its `$` and
-    its digit groups on one line (`28 878 $`, `{amount} $`), the same U+00A0 `format_money` writes. Applied
+    its digit groups on one line (`28 878 $`, `{amount} $`), the same U+00A0 `format_money` writes, and so does any
+    number written in groups (`1 560 heures`; `CNP 2021 72` is two numbers and keeps its space). Applied
     where French is read — the program's catalog (`translations`) and the rules' French texts
     (`screener.translations`) — so no translator has to type the no-break space for the screen to be right."""
     if _SPACING_NEEDED.search(text) is None:
@@ -137,7 +140,8 @@ def french_spacing(text: str) -> str:
 PROPER_NAMES = {
     "en": ("Canada", "Canadian", "English", "French", "Mexican", "American", "Quebec", "Express Entry", "Alberta",
            "British Columbia", "Manitoba", "New Brunswick", "Newfoundland", "Northwest Territories", "Nova Scotia",
-           "Nunavut", "Ontario", "Prince Edward Island", "Saskatchewan", "Yukon", "I"),
+           "Nunavut", "Ontario", "Prince Edward Island", "Saskatchewan", "Yukon", "I", "Federal Skilled",
+           "Provincial Nominee", "International Experience Canada"),
     "fr": ("Canada", "Québec", "Alberta", "Manitoba", "Ontario", "Saskatchewan", "Yukon", "Nunavut",
            "Territoires du Nord-Ouest", "États-Unis", "Mexique", "Entrée express", "Expérience internationale Canada",
            "Programme de", "Programme des", "Catégorie de l'expérience canadienne", "Entente sur les tiers pays sûrs",

@@ -14,11 +14,12 @@ import json
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from screener import i18n
-from screener.answers import AnswerError
+from screener import answers, i18n
+from screener.answers import AnswerError, normalize_choice
 from screener.cli import app
 from screener.labels import label_key
 from screener.rulebook import Rulebook, load_rulebook
@@ -28,7 +29,8 @@ AS_OF = dt.date(2026, 11, 25)
 PERSON = {"Name": "Priya Raman", "goal": "Work in Canada", "age": "31", "marital_status": "Single",
           "education": "masters"}
 QUOTED = {"en": re.compile(r'"([^"]+)"'), "fr": re.compile(r"«\s([^»]+?)\s»")}  # French spaces are no-break
-OR_IDS = {"en": "(or their ids)", "fr": "(ou leurs identifiants)"}
+HINT = {"en": " (did you mean ", "fr": " (vouliez-vous dire "}
+PROMISE = ("(or their ids)", "(ou leurs identifiants)")  # review10 #6: promised ids, never listed
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +49,13 @@ def screen(tmp_path: Path, rows: list[dict[str, str]], *extra: str) -> tuple[int
                                       *extra])
     with target.open(newline="", encoding="utf-8") as stream:
         return result.exit_code, list(csv.DictReader(stream)), result.stderr
+
+
+def offered(reason: str, lang: str) -> list[tuple[str, str | None]]:
+    """The choices a reason lists, before its did-you-mean: each label with the id after it, if any."""
+    listed = reason.split(HINT[lang])[0]
+    pattern = {"en": r'"([^"]+)"(?: \(([^)]+)\))?', "fr": r"«\s([^»]+?)\s»(?: \(([^)]+)\))?"}[lang]
+    return [(label, value or None) for label, value in re.findall(pattern, listed)]
 
 
 def reasons(cell: str) -> dict[str, str]:
@@ -73,23 +82,26 @@ def test_a_choice_error_names_the_field_by_its_label_and_lists_the_labels(
     for qid, (label, reason) in found.items():
         question = rulebook.questions[qid]
         assert label == question.label  # the question's label in the run's language
-        assert OR_IDS[lang] in reason
-        offered = QUOTED[lang].findall(reason.split(OR_IDS[lang])[0])
-        assert len(offered) == len(question.choice_values)
-        assert [value for value in question.choice_values if "_" in value and value in reason] == []  # no ids
-        for word, choice in zip(offered, question.choices or [], strict=True):  # a label of the run's language
-            assert label_key(choice.label or "").startswith(label_key(word)), (word, choice.label)
-        assert len(reason) < 400  # short enough for a cell
+        assert not any(promise in reason for promise in PROMISE)  # nothing promised that the cell does not show
+        listed = offered(reason, lang)
+        assert len(listed) == len(question.choice_values)
+        for (word, value), choice in zip(listed, question.choices or [], strict=True):
+            assert label_key(choice.label or "").startswith(label_key(word)), (word, choice.label)  # its language
+            assert value in (None, choice.value)  # the id, right after its own label
+            if value is None:  # no id shown: the label is read as the id
+                assert normalize_choice(word) == choice.value, word
+        assert len(reason) < 450  # short enough for a cell
     married = rulebook.questions["marital_status"].choice_values.index("married")
-    hint = QUOTED[lang].findall(found["marital_status"][1].split(OR_IDS[lang])[1])
-    assert hint == [QUOTED[lang].findall(found["marital_status"][1])[married]]  # did you mean: its label
+    hint = QUOTED[lang].findall(found["marital_status"][1].split(HINT[lang])[1])
+    assert hint == [offered(found["marital_status"][1], lang)[married][0]]  # did you mean: its label
     assert cell in (tmp_path / "s.md").read_text(encoding="utf-8").replace("\\_", "_")  # the summary's reason
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_every_label_the_cell_offers_is_read(tmp_path: Path, rulebooks: dict[str, Rulebook], lang: str) -> None:
     rulebook = rulebooks[lang]
-    questions = ["goal", "marital_status", "education", "canadian_parent", "job_offer_lmia", "ict_role"]
+    questions = ["goal", "marital_status", "education", "canadian_parent", "job_offer_lmia", "ict_role",
+                 "intended_province"]
     bad = {**PERSON, **dict.fromkeys(questions, "zzz")}
     code, out, stderr = screen(tmp_path, [bad], "--lang", lang)
     assert code == 1, stderr
@@ -97,10 +109,11 @@ def test_every_label_the_cell_offers_is_read(tmp_path: Path, rulebooks: dict[str
     assert set(found) == set(questions)
     rows, meant = [], []
     for qid in questions:
-        offered = QUOTED[lang].findall(found[qid][1].split(OR_IDS[lang])[0])
-        for word, choice in zip(offered, rulebook.questions[qid].choices or [], strict=True):
-            rows.append({**PERSON, qid: word})
-            meant.append({**PERSON, qid: choice.value})
+        for (word, value), choice in zip(offered(found[qid][1], lang), rulebook.questions[qid].choices or [],
+                                         strict=True):
+            for typed in [word] if value is None else [word, value]:  # the label, and the id the cell shows
+                rows.append({**PERSON, qid: typed})
+                meant.append({**PERSON, qid: choice.value})
     code, out, stderr = screen(tmp_path, rows, "--lang", lang)
     assert code == 0, [row["error"] for row in out if row["error"]]
     for row, person in zip(out, meant, strict=True):  # each label read as the choice it is the label of
@@ -112,15 +125,32 @@ def test_every_label_the_cell_offers_is_read(tmp_path: Path, rulebooks: dict[str
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_the_row_engine_and_the_columns_say_the_same(tmp_path: Path, rulebooks: dict[str, Rulebook], lang: str) -> None:
-    person = {**PERSON, "goal": "retire", "age": "thirty", "education": "phd-ish"}
-    code, out, stderr = screen(tmp_path, [person], "--lang", lang)
+    """review10 #6: the same row gives the same cell, word for word and in the same order, in CSV, JSONL, xlsx,
+    the partner's summary and the row engine: the rulebook's question order, whatever the input's column order."""
+    person = {"Name": "Ann Secret", "intended_province": "Quebek", "us_citizen": "maybe", "marital_status": "singel",
+              "goal": "retire", "age": "thirty", "education": "phd-ish", "settlement_funds_cad": "lots"}
+    code, out, stderr = screen(tmp_path, [person], "--lang", lang, "--summary", str(tmp_path / "s.md"))
     assert code == 1, stderr
+    cell = out[0]["error"]
+    order = list(rulebooks[lang].questions)
+    fields = list(reasons(cell))
+    assert sorted(fields, key=order.index) == fields and set(fields) == set(person) - {"Name"}
+    assert fields != [column for column in person if column != "Name"]  # not the input's order
+    for value in person.values():
+        assert value not in cell  # never the person's value
     with i18n.command_language(lang), pytest.raises(AnswerError) as caught:
         rulebooks[lang].evaluate({k: v for k, v in person.items() if k != "Name"}, as_of=AS_OF)
-    assert set(out[0]["error"].split("; ")) == set(caught.value.cells)
+    assert cell.split("; ") == caught.value.cells
+    assert cell in (tmp_path / "s.md").read_text(encoding="utf-8").replace("\\_", "_")
     code, _, stderr = screen(tmp_path, [person], "--lang", lang, "--format", "jsonl")
     record = [json.loads(line) for line in (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()][1]
-    assert record["error"] == out[0]["error"]
+    assert record["error"] == cell
+    target = tmp_path / "out.xlsx"
+    result = CliRunner().invoke(app, ["batch", str(tmp_path / "in.csv"), "-o", str(target), "--as-of",
+                                      AS_OF.isoformat(), "--lang", lang])
+    assert result.exit_code == 1, result.output
+    rows = list(openpyxl.load_workbook(target, read_only=True).worksheets[0].values)
+    assert rows[1][rows[0].index("error")] == cell
 
 
 def test_answer_files_and_programs_keep_the_ids(tmp_path: Path) -> None:
@@ -146,3 +176,18 @@ def test_rules_diff_still_names_the_field_ids_of_an_unreadable_row(tmp_path: Pat
     assert result.exit_code == 0, result.output
     unreadable = json.loads(result.stdout)["unreadable"]
     assert unreadable == [{"row": 1, "rulebook": "both", "fields": ["partner_clb_reading"]}]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_list_too_long_for_a_cell_with_its_ids_shows_the_labels_only(
+        rulebooks: dict[str, Rulebook], lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    question = rulebooks[lang].questions["intended_province"]
+    with i18n.command_language(lang):
+        full = answers.NotAChoice(question, "QC").in_words()
+        monkeypatch.setattr(answers, "CHOICES_WIDTH", len(full) // 2)
+        short = answers.NotAChoice(question, "QC").in_words()
+    assert "(AB)" in full and "(QC)" in full
+    assert [value for value in question.choice_values if f"({value})" in short] == []  # no id shown...
+    assert not any(promise in short for promise in PROMISE)  # ...and none promised
+    assert [label for label, _ in offered(short, lang)] == [label for label, _ in offered(full, lang)]
+    assert short.endswith(full.split(HINT[lang])[1])  # the same did-you-mean

@@ -160,11 +160,13 @@ def test_joining_a_text_onto_one_line_keeps_its_no_break_spaces() -> None:
 
 def test_french_spacing_holds_an_amount_and_its_dollar_sign_together() -> None:
     """A `$` after an amount, and the digit groups of that amount, keep a no-break space (`28 878 $`, as
-    `format_money` writes it); a `$` after a word or a lone number in a sentence is left alone."""
+    `format_money` writes it), and so do the groups of any number (`10 000 personnes`, review 10); a `$` after a
+    word is left alone, and two numbers side by side (`CNP 2021 72`) keep their ordinary space."""
     from screener.i18n import format_money, french_spacing, language
 
     assert french_spacing("seuil de 28 878 $ par année; {needed} $ en tout; le $ canadien; 10 000 personnes") == \
-        f"seuil de 28{NBSP}878{NBSP}$ par année; {{needed}}{NBSP}$ en tout; le $ canadien; 10 000 personnes"
+        f"seuil de 28{NBSP}878{NBSP}$ par année; {{needed}}{NBSP}$ en tout; le $ canadien; 10{NBSP}000 personnes"
+    assert french_spacing("CNP 2021 72 sauf 726") == "CNP 2021 72 sauf 726"
     with language("fr"):
         assert french_spacing(f"il faut {format_money(15263)}") == f"il faut 15{NBSP}263{NBSP}$"
 

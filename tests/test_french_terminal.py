@@ -105,7 +105,7 @@ def drive(book: Rulebook, name: str) -> tuple[list[str], list[str], str]:
 
 @pytest.mark.parametrize(("name", "headline"), [
     ("barista_working_year", "Voie ouverte : Expérience internationale Canada (EIC)"),
-    ("climate_scientist", "Voie ouverte : Permis de travail de professionnel de l'ACEUM."),
+    ("climate_scientist", "Voie ouverte : permis de travail de professionnel de l'ACEUM."),
     ("lawyer_with_dui", "Un motif d'interdiction de territoire doit être réglé avant toute demande."),
 ])
 def test_a_whole_interview_in_french(book: Rulebook, name: str, headline: str) -> None:

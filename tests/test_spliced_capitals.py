@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from screener.cli import app
-from screener.i18n import after_colon, in_sentence, language
+from screener.i18n import after_colon, french_spacing, in_sentence, language
 
 PERSONAS = Path(__file__).parent / "fixtures" / "personas"
 NBSP = "\u00a0"
@@ -87,3 +87,64 @@ def test_english_label_lists_are_in_lower_case_and_english_requirements_keep_the
     result = CliRunner().invoke(app, ["check", "--lang", "en", "--answers", str(PERSONAS / "married_to_canadian.yaml"),
                                       "--no-input", "--as-of", "2026-11-25"], env={"COLUMNS": "400", "NO_COLOR": "1"})
     assert "Canadian Experience Class (Express Entry): intended province, TEER of your occupation" in result.stdout
+
+
+def first_screen(path: Path, lang: str, *options: str) -> str:
+    result = CliRunner().invoke(app, ["check", "--lang", lang, "--answers", str(path), "--no-input",
+                                      "--as-of", "2026-11-25", *options], env={"COLUMNS": "400", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    return result.stdout.replace(NBSP, " ")
+
+
+def test_a_route_title_after_a_french_colon_is_lowered_and_a_name_keeps_its_capital() -> None:
+    married = first_screen(PERSONAS / "married_to_canadian.yaml", "fr")
+    assert "Voie ouverte : parrainage par votre époux" in married
+    assert "Open to you: Sponsorship by your Canadian" in first_screen(PERSONAS / "married_to_canadian.yaml", "en")
+    scientist = first_screen(PERSONAS / "climate_scientist.yaml", "fr", "--details")
+    assert "Votre meilleure option : permis de travail de professionnel de l'ACEUM" in scientist
+    english = first_screen(PERSONAS / "climate_scientist.yaml", "en", "--details")
+    assert "Your best option: CUSMA professional" in english
+    barista = first_screen(PERSONAS / "barista_working_year.yaml", "fr")
+    assert "Voie ouverte : Expérience internationale Canada" in barista  # a program's name
+
+
+def test_the_change_that_would_open_a_route_reads_as_a_sentence(tmp_path: Path) -> None:
+    """The US engineer with no language test (review 10): the what-if line after « Ce qui changerait cela : »,
+    and a route title inside an English sentence ("opens study permit", but "Federal Skilled Worker Program")."""
+    lines = (Path(__file__).parent / "fixtures" / "check" / "us_developer_no_offer.yaml").read_text().splitlines()
+    kept = [line for line in lines if not line.startswith(("english_clb", "foreign_work", "age:"))]
+    engineer = tmp_path / "eng.yaml"
+    engineer.write_text("\n".join([*kept, "age: 31", "foreign_work_years: 5", "english_test: none", ""]))
+    french = first_screen(engineer, "fr")
+    assert "Ce qui changerait cela : test d'anglais avec NCLC 8" in french
+    english = first_screen(engineer, "en")
+    assert "What could change this: English test at CLB 8" in english
+    assert "makes you eligible for Federal Skilled Worker Program" in english
+    details = first_screen(PERSONAS / "honduran_in_us.yaml", "en", "--details")
+    assert "opens study permit, then it depends on" in details and "opens Study permit" not in details
+    assert "« Permis d'études »" in first_screen(PERSONAS / "honduran_in_us.yaml", "fr", "--details")
+
+
+def test_a_french_batch_warning_reads_as_a_sentence_after_its_colon(tmp_path: Path) -> None:
+    table = tmp_path / "one.csv"
+    table.write_text("age\n30\n")
+    result = CliRunner().invoke(app, ["batch", str(table), "-o", str(tmp_path / "out.csv"), "--lang", "fr",
+                                      "--as-of", "2026-11-25"], env={"COLUMNS": "400", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.replace(NBSP, " ").splitlines() if line.startswith("avertissement : ")]
+    assert any("avertissement : le tableau « ee_funds_2025 »" in line for line in warnings)
+    assert [line for line in warnings if line.removeprefix("avertissement : ")[0].isupper()] == []
+    validate = CliRunner().invoke(app, ["rules", "validate", "--lang", "fr"], env={"COLUMNS": "400", "NO_COLOR": "1"})
+    said = [line for line in validate.output.replace(NBSP, " ").splitlines() if "avertissement : " in line]
+    assert any("avertissement : le tableau « ee_funds_2025 »" in line for line in said)
+    assert [line for line in said if line.split("avertissement : ", 1)[1][0].isupper()] == []
+
+
+def test_french_digit_groups_are_held_together_by_a_no_break_space() -> None:
+    result = CliRunner().invoke(app, ["check", "--lang", "fr", "--answers", str(PERSONAS / "barista_working_year.yaml"),
+                                      "--no-input", "--details", "--as-of", "2026-11-25"],
+                                env={"COLUMNS": "400", "NO_COLOR": "1"})
+    assert f"1{NBSP}560 heures" in result.stdout and "1 560" not in result.stdout
+    with language("fr"):
+        assert french_spacing("(1 560 heures), CNP 2021 72, 22 895 000 $") == (
+            f"(1{NBSP}560 heures), CNP 2021 72, 22{NBSP}895{NBSP}000{NBSP}$")  # `2021 72` is two numbers

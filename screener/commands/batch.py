@@ -14,7 +14,7 @@ from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_lan
 from screener.commands.help import HelpCommand
 from screener.commands.inputs import EncodingOption, MapOption, SheetOption, check_intake_options, opened_intake
 from screener.errors import ScreenerError
-from screener.i18n import _
+from screener.i18n import _, after_colon
 
 PROGRESS_MIN_BYTES = 5_000_000
 
@@ -122,10 +122,10 @@ def batch(
             console = make_console(stderr=True)
             label = _("warning:")
             for warning in rulebook.stale(day):
-                console.print(f"[yellow]{label}[/] {warning}", soft_wrap=True)
+                console.print(f"[yellow]{label}[/] {after_colon(warning)}", soft_wrap=True)
 
             def warn(message: str) -> None:
-                console.print(f"[yellow]{label}[/] {message}", soft_wrap=True)
+                console.print(f"[yellow]{label}[/] {after_colon(message)}", soft_wrap=True)
 
             screen = functools.partial(run_batch, rulebook, as_of=day, warn=warn, intake_map=intake_map,
                                        map_option=map_option,

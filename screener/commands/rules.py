@@ -12,7 +12,7 @@ from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_lan
 from screener.commands.help import HelpCommand, HelpGroup
 from screener.commands.inputs import EncodingOption, MapOption, SheetOption, check_intake_options, opened_intake
 from screener.errors import ScreenerError
-from screener.i18n import _, ngettext
+from screener.i18n import _, after_colon, ngettext
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -76,7 +76,7 @@ def rules_validate(
     console.print(pathway_summary(in_chosen_language(rulebook)))
     label = escape(_("warning:"))
     for warning in rulebook.warnings:
-        console.print(f"{warning.position}: [yellow]{label}[/] {escape(warning.message)}",
+        console.print(f"{warning.position}: [yellow]{label}[/] {escape(after_colon(warning.message))}",
                       soft_wrap=True)
     from screener.ruletests import untested_pathways
 
@@ -99,7 +99,7 @@ def _warn_stale(console: Console, *rulebooks: Rulebook, dates: tuple[dt.date, ..
                              + [warning for rulebook in chosen for warning in rulebook.stale(today())])
     label = escape(_("warning:"))
     for warning in warnings:
-        console.print(f"[yellow]{label}[/] {escape(warning)}", soft_wrap=True)
+        console.print(f"[yellow]{label}[/] {escape(after_colon(warning))}", soft_wrap=True)
 
 
 def _select(cases: list[tuple[str, Case, Position]], match: str | None) -> list[tuple[str, Case, Position]]:

@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from screener import i18n
 from screener.evaluation import display
-from screener.i18n import _, format_number, ngettext
+from screener.i18n import _, after_colon, format_number, ngettext
 from screener.impact import Change, Impact
 
 
@@ -39,7 +39,7 @@ def render_impact(console: Console, impact: Impact, source: str, limit: int) -> 
                                impact.blank_rows).format(count=format_number(impact.blank_rows)))
     label = escape(_("warning:"))
     for warning in impact.warnings:
-        console.print(f"[yellow]{label}[/] {escape(warning)}", soft_wrap=True)
+        console.print(f"[yellow]{label}[/] {escape(after_colon(warning))}", soft_wrap=True)
     console.print()
     width = max([len(pid) for pid in [*impact.pathway_counts(), *impact.added, *impact.removed]]
                 + [len(sid) for sid in impact.score_counts()] + [10])

@@ -22,7 +22,18 @@ from rich.text import Text
 
 from screener import guidance
 from screener.evaluation import display, quoted
-from screener.i18n import N_, _, after_colon, format_date, format_money, in_sentence, is_one, ngettext, one_line
+from screener.i18n import (
+    N_,
+    _,
+    after_colon,
+    current,
+    format_date,
+    format_money,
+    in_sentence,
+    is_one,
+    ngettext,
+    one_line,
+)
 from screener.interview import UNSURE, goal_of
 from screener.model import Question
 from screener.render.console import JOIN, whole
@@ -356,6 +367,8 @@ def best_flip(report: Report, suggestions: WhatIf | None, goal: str | None = Non
 def flip_effect(report: Report, flip: Flip, questions: dict[str, Question], limit: int | None = None) -> str:
     """What a change does to a route, in words ("opens FSW, then it depends on Age, Education and 10 more")."""
     title = report.pathways[flip.pathway_id].title
+    if current() != "fr":  # "opens study permit"; French quotes the title (« Permis d'études »): it keeps its capital
+        title = in_sentence(title)
     if flip.outcome == "eligible":
         scores = "; ".join(_("{name} score: {score}").format(name=report.scores[score_id].short_title,
                                                               score=display(value))
@@ -370,7 +383,7 @@ def flip_effect(report: Report, flip: Flip, questions: dict[str, Question], limi
 def _change_short(report: Report, flip: Flip, context: Context) -> list[RenderableType]:
     """Nothing is open for the person's goal: the one change that would open the most (`best_flip`: a
     language test for FSW), on the first screen; every change is in --details."""
-    words = _("{change}: {effect}").format(change=flip.change.text,
+    words = _("{change}: {effect}").format(change=after_colon(flip.change.text),
                                             effect=flip_effect(report, flip, context.questions, limit=2))
     return [Text(""), hang(_("What could change this: "), Text(words))]
 
@@ -466,7 +479,7 @@ def _headline(report: Report) -> Text:
     if best is not None:
         pathway = report.pathways[best]
         text.append(_("Your best option: "), style="bold")
-        text.append(pathway.title, style="bold green")
+        text.append(after_colon(pathway.title), style="bold green")
         text.append(_(" (eligible on your answers)"))
     else:
         undecided = any(p.outcome == "incomplete" for p in report.pathways.values())
