@@ -89,8 +89,9 @@ def test_spouse_of_a_canadian_citizen() -> None:
     assert "Open to you: Spousal sponsorship." in rest
     assert child.exitstatus == 0
     assert "Your spouse applies to sponsor you." in rest
-    # the answers were kept nowhere: the way to the details keeps them this time
-    assert "screener check --save my-answers.yaml --details says why" in " ".join(rest.split())
+    # the person chose not to keep the answers (review10 #8): no hint to save them
+    assert "--save" not in rest
+    assert "screener check --details says why" in " ".join(rest.split())
 
 
 def test_scientist_of_45_with_a_job_offer_help_back_and_invalid_input(tmp_path: Path) -> None:

@@ -59,7 +59,8 @@ def test_enter_saves_nothing(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     assert list(tmp_path.iterdir()) == []
-    assert "screener check --save my-answers.yaml --details says why" in rest
+    assert "--save" not in rest  # the person said no to keeping them (review10 #8)
+    assert "screener check --details says why" in rest
 
 
 def test_no_offer_with_json(tmp_path: Path) -> None:

@@ -94,10 +94,11 @@ def check(
     declined = {q for q in (prefilled.declined if prefilled else set()) if q in rulebook.questions}
     interview = Interview.start(rulebook, when, values, declined)
     offered: Path | None = None
+    refused = False  # the person was offered to keep the answers and did not
     if asking and _can_ask():
         _interview(interview, save, answers)
         if save is None and not as_json and interview.history and not interview.settled():  # a citizen needs proof
-            offered = _offer_keep(interview)
+            offered, refused = _offer_keep(interview)
     elif asking and interview.next_question() is not None:
         from screener.render.console import make_console
 
@@ -119,7 +120,7 @@ def check(
     kept = offered or save or (None if interview.history else answers)  # a file holding every answer given
     if kept is not None:
         rerun = f"screener check --answers {shlex.quote(str(kept))} --details"
-    elif interview.history:  # answered here and kept nowhere: the details need the answers again, so keep them
+    elif interview.history and not refused:  # answered here, kept nowhere: the details need them again, so keep them
         rerun = f"screener check --save {_('my-answers')}.yaml --details"
     else:
         rerun = "screener check --details"
@@ -340,10 +341,10 @@ def _offer_save(interview: Interview, save: Path | None, console: Console) -> No
                   soft_wrap=True, markup=False)
 
 
-def _offer_keep(interview: Interview) -> Path | None:
+def _offer_keep(interview: Interview) -> tuple[Path | None, bool]:
     """After an interview at the terminal without --save: offer to keep the answers (owner-only) in a new file
     of the current folder. Never the --answers file: rewriting it would drop the person's own comments and
-    layout unasked. Returns where they were kept."""
+    layout unasked. Returns where they were kept, and whether the person said no."""
     from screener.errors import ScreenerError
     from screener.render.console import make_console
     from screener.render.prompt import keep_answers
@@ -353,15 +354,15 @@ def _offer_keep(interview: Interview) -> Path | None:
     command = f"screener check --answers {shlex.quote(default)} --details"
     chosen = keep_answers(console, input, default, command)
     if chosen is None:
-        return None
+        return None, True
     path = Path(chosen).expanduser()
     try:
         _save(interview, path, console, option=None)
     except ScreenerError as error:  # the verdict still comes; the person may save with --save next time
         console.print(_("Not saved: {reason}").format(reason=error.message), markup=False, soft_wrap=True, style="red")
-        return None
+        return None, False
     console.print()
-    return path
+    return path, False
 
 
 def _free_name(stem: str) -> str:

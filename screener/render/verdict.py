@@ -162,7 +162,8 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
             titles = "; ".join(after_colon(lead.title) for lead in leads.others)
             parts += [Text(""), hang(_("Also worth exploring: "), Text(titles))]
         tail = _tail(report, context, opened, undecided, closed, limits, unlisted)
-        if limits.last or count_lines(parts + tail, width) <= SCREEN_LINES:
+        # the row the cursor moves to after the last line is on screen too: one fewer, or the headline scrolls off
+        if limits.last or count_lines(parts + tail, width) <= SCREEN_LINES - 1:
             return parts + tail
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -173,6 +174,8 @@ class _Limits:
     why: bool  # one line of why under each
     undecided: int  # undecided pathways listed
     flag_text: bool  # the first sentence of each blocking flag
+    compact: bool = False  # a lone open route named beside its heading; no blank line around it
+    counts: bool = True  # the line counting the routes not listed (--details lists them)
     last: bool = False
 
 
@@ -181,7 +184,7 @@ def _fits() -> list[_Limits]:
     return [
         _Limits(3, True, 3, True), _Limits(3, True, 2, True), _Limits(2, True, 2, True), _Limits(2, False, 2, True),
         _Limits(2, False, 1, False), _Limits(1, False, 1, False), _Limits(1, False, 0, False),
-        _Limits(1, False, 0, False, last=True),
+        _Limits(1, False, 0, False, compact=True), _Limits(1, False, 0, False, compact=True, counts=False, last=True),
     ]
 
 
@@ -298,16 +301,20 @@ def _open(report: Report, opened: list[PathwayResult], limits: _Limits) -> list[
     if not opened:
         return []
     title = _("Open to you, best option first:") if len(opened) > 1 else _("Open to you:")
-    parts: list[RenderableType] = [Text(""), Text(title, style="bold")]
+    lone = limits.compact and len(opened) == 1  # a tight screen: heading and route on one line
+    parts: list[RenderableType] = [] if lone else [Text(""), Text(title, style="bold")]
     for number, pathway in enumerate(opened[:limits.opened], start=1):
-        parts.append(hang(f"{number}. ", Text(pathway.title, style="bold green")))
+        if lone:
+            parts.append(hang(title + " ", Text(pathway.title, style="bold green")))
+        else:
+            parts.append(hang(f"{number}. ", Text(pathway.title, style="bold green")))
         short = guidance.long_shot_why(report, pathway)
         if limits.why:
             parts.append(Padding(Text(short or _first_sentence(pathway.summary)), (0, 0, 0, 3), expand=False))
         score = None if short and limits.why else short or standing(report, pathway)
         if score:  # the key fact of a pool program, kept at every fit (the long-shot why already says it)
             parts.append(Padding(Text(score, style="bold"), (0, 0, 0, 3), expand=False))
-        if pathway.next_steps:
+        if pathway.next_steps:  # whole: an asylum claim's step says where to cross safely
             step = Text(_("First step: "), style="bold").append(after_colon(one_line(pathway.next_steps[0].text)))
             parts.append(Padding(step, (0, 0, 0, 3), expand=False))
     return parts
@@ -383,7 +390,7 @@ def _change_short(report: Report, flip: Flip, context: Context) -> list[Renderab
 
 def _tail(report: Report, context: Context, opened: list[PathwayResult], undecided: list[PathwayResult],
           closed: list[PathwayResult], limits: _Limits, unlisted: int = 0) -> list[RenderableType]:
-    parts: list[RenderableType] = [Text("")]
+    parts: list[RenderableType] = [] if limits.compact else [Text("")]
     if len(opened) > limits.opened:  # every open route is named, even where there is no room for its step
         also = len(opened) - limits.opened
         titles = "; ".join(p.title for p in opened[limits.opened:])
@@ -394,7 +401,7 @@ def _tail(report: Report, context: Context, opened: list[PathwayResult], undecid
         more.append(ngettext("{count} undecided", "{count} undecided", count).format(count=count))
     if closed:
         more.append(ngettext("{count} closed", "{count} closed", len(closed)).format(count=len(closed)))
-    if more:
+    if more and limits.counts:
         only_closed = len(more) == 1 and closed
         line = Text(ngettext("Closed: {count} route", "Closed: {count} routes", len(closed)).format(count=len(closed))
                     if only_closed else _("More routes: {counts}").format(counts=", ".join(more)))

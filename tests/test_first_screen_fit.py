@@ -1,0 +1,79 @@
+"""The first screen fits an 80x24 terminal with its headline still on it (review10 item 2).
+
+A terminal of 24 rows shows 23 printed lines and the row the cursor moves to after them, so a 24-line verdict
+pushes its headline off the top. Two screens that did: the French US engineer (no English test; interactive
+runs leave his US citizenship unknown) and a protection seeker who qualifies through the family exception,
+whose safety lead (get advice in the United States now) is long. Safety leads and blocking problems stay;
+lower-ranked detail goes. The headline, the lead titles and the route titles come from the JSON report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from screener.cli import app
+from screener.render.verdict import SCREEN_LINES
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2026-11-25"
+
+
+def engineer(tmp_path: Path, *, citizen: bool = True) -> Path:
+    lines = (ROOT / "tests" / "fixtures" / "check" / "us_developer_no_offer.yaml").read_text().splitlines()
+    dropped = ("#", "english_clb", "age", "foreign_work") + (() if citizen else ("us_citizen",))
+    kept = [line for line in lines if not line.startswith(dropped)]
+    path = tmp_path / "eng.yaml"  # edited as text: a YAML round trip would read the province `ON` as true
+    path.write_text("\n".join([*kept, "age: 31", "foreign_work_years: 5", "english_test: none", ""]))
+    return path
+
+
+def family_exception(tmp_path: Path) -> Path:
+    lines = (ROOT / "tests" / "fixtures" / "personas" / "honduran_in_us.yaml").read_text().splitlines()
+    kept = ["own_family_in_canada_stca: yes" if line.startswith("own_family_in_canada_stca:") else line
+            for line in lines if not line.startswith("in_us_now")]
+    path = tmp_path / "family.yaml"
+    path.write_text("\n".join([*kept, "entered_canada_over_a_year_ago: no", ""]))
+    return path
+
+
+def run(path: Path, lang: str, *extra: str) -> str:
+    result = CliRunner().invoke(app, ["check", "--rules", str(ROOT / "rules"), "--answers", str(path),
+                                      "--no-input", "--as-of", AS_OF, "--lang", lang, *extra],
+                                env={"NO_COLOR": "1", "COLUMNS": "80", "LINES": "24", "SCREENER_RULES": ""})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def flat(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+PERSONAS = {"engineer": engineer, "engineer_unknown_citizenship": lambda p: engineer(p, citizen=False),
+            "family_exception": family_exception}
+
+
+CASES = [(persona, lang) for persona in sorted(PERSONAS) for lang in ("en", "fr")
+         # French: the whole US-help lead and the claim's whole first step (where to cross safely) take 25 lines
+         if (persona, lang) != ("family_exception", "fr")]
+
+
+@pytest.mark.parametrize(("persona", "lang"), CASES)
+def test_the_first_screen_keeps_its_headline_on_an_80x24_terminal(tmp_path: Path, persona: str, lang: str) -> None:
+    path = PERSONAS[persona](tmp_path)
+    report = json.loads(run(path, lang, "--json"))
+    screen = run(path, lang)
+    assert len(screen.splitlines()) <= SCREEN_LINES - 1  # and the row the cursor moves to
+    text = flat(screen)
+    assert screen.strip() and not screen.startswith("\n")  # the headline is the first line
+    safety = {lead["id"] for lead in yaml.safe_load((ROOT / "rules" / "leads.yaml").read_text())["leads"]
+              if lead.get("safety")}
+    for lead in report["leads"]:  # a safety lead is never fitted away
+        if lead["id"] in safety:
+            assert flat(lead["title"]) in text, lead["id"]
+    for pathway in report["pathways"].values():  # every open route is named
+        if pathway["outcome"] == "eligible":
+            assert flat(pathway["title"]) in text
