@@ -32,7 +32,11 @@ def test_a_language_test_that_would_open_express_entry_is_on_the_first_screen(tm
     text = " ".join(screen.replace("\u00a0", " ").split())
     assert lead in text, screen
     shown = text[text.index(lead):]
-    flip = next(f for f in flips if " ".join(f["change"].split()) in shown)  # one of the report's own changes
+    def on_screen(change: str) -> bool:  # French lowers the first letter after a colon (« : test d'anglais »)
+        words = " ".join(change.split())
+        return words in shown or (lang == "fr" and words[:1].lower() + words[1:] in shown)
+
+    flip = next(f for f in flips if on_screen(f["change"]))  # one of the report's own changes
     title = " ".join(report["pathways"][flip["pathway"]]["title"].split())
     assert title in shown
     assert any(word in flip["change"] for word in ("English test", "French test", "Test d'anglais", "Test de français"))
@@ -59,7 +63,7 @@ REVIEWED = {**{k: v for k, v in ENGINEER.items() if k != "us_citizen"}, "intende
     # IRCC's chart: CLB 8 is IELTS General Training 6.5 in reading, writing and speaking, 7.5 in listening
     ("en", "What could change this: ", "English test at CLB 8 or higher in every ability (IELTS General Training: "
                                        "6.5 in each ability, 7.5 for English listening score): makes you eligible"),
-    ("fr", "Ce qui changerait cela : ", "Test d'anglais avec NCLC 8 ou plus dans chaque compétence (IELTS General "
+    ("fr", "Ce qui changerait cela : ", "test d'anglais avec NCLC 8 ou plus dans chaque compétence (IELTS General "
                                         "Training : 6,5 dans chaque compétence, résultat en compréhension de l'oral "
                                         "(anglais) : 7,5) : vous rendrait"),
 ])
