@@ -8,7 +8,6 @@ message. The labels are the rulebook's (read here in English and French), never 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from screen_kit import batch_csv as screen
 from typer.testing import CliRunner
 
 from screener import answers, i18n
@@ -37,18 +37,6 @@ PROMISE = ("(or their ids)", "(ou leurs identifiants)")  # review10 #6: promised
 def rulebooks() -> dict[str, Rulebook]:
     english = load_rulebook(ROOT / "rules")
     return {"en": english, "fr": english.in_language("fr")}
-
-
-def screen(tmp_path: Path, rows: list[dict[str, str]], *extra: str) -> tuple[int, list[dict[str, str]], str]:
-    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
-    with source.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(dict.fromkeys(k for row in rows for k in row)))
-        writer.writeheader()
-        writer.writerows(rows)
-    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
-                                      *extra])
-    with target.open(newline="", encoding="utf-8") as stream:
-        return result.exit_code, list(csv.DictReader(stream)), result.stderr
 
 
 def offered(reason: str, lang: str) -> list[tuple[str, str | None]]:

@@ -8,11 +8,11 @@ Expected outcomes come from `rulebook.evaluate` on the same person with the cell
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
 import pytest
+from screen_kit import batch_csv as screen
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -32,18 +32,6 @@ PERSON = {"Name": "Priya Raman", "goal": "live_permanently", "canadian_citizen":
 @pytest.fixture(scope="module")
 def rulebook() -> Rulebook:
     return load_rulebook(ROOT / "rules")
-
-
-def screen(tmp_path: Path, rows: list[dict[str, str]], *extra: str) -> tuple[int, list[dict[str, str]], str]:
-    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
-    with source.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(dict.fromkeys(k for row in rows for k in row)))
-        writer.writeheader()
-        writer.writerows(rows)
-    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
-                                      *extra])
-    with target.open(newline="", encoding="utf-8") as stream:
-        return result.exit_code, list(csv.DictReader(stream)), result.stderr
 
 
 def outcomes(rulebook: Rulebook, answers: dict[str, str]) -> dict[str, str]:
