@@ -117,16 +117,17 @@ class LoadError:
 
 
 class RulebookError(ScreenerError):
-    """The rulebook was rejected; `errors` lists every problem found."""
+    """The rulebook was rejected; `errors` lists every problem found. `cases`: the problems are all in its
+    test-case files (the rules themselves loaded), and the heading says so rather than blame the rules."""
 
-    def __init__(self, errors: Iterable[LoadError]) -> None:
+    def __init__(self, errors: Iterable[LoadError], *, cases: bool = False) -> None:
         self.errors = sorted(set(errors), key=lambda e: (e.position.file, e.position.line, e.position.column))
         count = len(self.errors)
-        super().__init__(
-            ngettext("the rulebook was rejected: {count} problem", "the rulebook was rejected: {count} problems",
-                     count).format(count=count),
-            details=[str(error) for error in self.errors],
-        )
+        heading = (ngettext("the test cases were rejected: {count} problem",
+                            "the test cases were rejected: {count} problems", count) if cases else
+                   ngettext("the rulebook was rejected: {count} problem", "the rulebook was rejected: {count} problems",
+                            count))
+        super().__init__(heading.format(count=count), details=[str(error) for error in self.errors])
 
 
 def default_rules_path() -> Path:
@@ -1889,5 +1890,5 @@ def load_cases(root: Path, rulebook: Rulebook | None = None) -> list[tuple[str, 
             cases.extend((name, case, positions[index] if index < len(positions) else Position(name, 1, 1))
                          for index, case in enumerate(model.tests))
     if errors:
-        raise RulebookError(errors)
+        raise RulebookError(errors, cases=True)
     return cases

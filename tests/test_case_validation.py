@@ -73,9 +73,21 @@ def test_every_problem_of_every_case_file_is_listed_before_any_case_runs(book: P
     result = cli("rules", command, str(book))
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert result.output.startswith("Error: the rulebook was rejected: 14 problems\n")
+    assert result.output.startswith("Error: the test cases were rejected: 14 problems\n")
     assert problems(result.output) == expected_lines(book)
     assert "passed" not in result.output and "FAIL" not in result.output  # no case ran
+
+
+def test_the_heading_blames_the_cases_not_the_rules(book: Path) -> None:
+    """Only case files are wrong: the rules loaded, so the heading names the test cases, in either language;
+    a broken rule file beside them is the rulebook's rejection."""
+    french = cli("rules", "test", str(book), "--lang", "fr")
+    assert french.exit_code == 1
+    assert french.output.replace("\u00a0", " ").startswith("Erreur : les cas de test ont été refusés : 14 problèmes\n")
+    edit(book / "pathways.yaml", "    rank: 10\n", "    rnak: 10\n")
+    both = cli("rules", "test", str(book))
+    assert both.exit_code == 1 and both.output.startswith("Error: the rulebook was rejected: ")
+    assert "unknown key 'rnak' (did you mean 'rank'?)" in both.output
 
 
 def test_update_writes_nothing_when_a_case_file_is_broken(book: Path) -> None:

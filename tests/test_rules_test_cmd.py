@@ -99,7 +99,7 @@ def test_mistakes_get_one_clear_message(book: Path) -> None:
     (book / "tests" / "bad.yaml").write_text("tests:\n  - name: x\n    source: s\n    expect: {pathway: {}}\n")
     done = screener("rules", "test", str(book))
     assert done.returncode == 1
-    assert done.stderr.splitlines()[0] == "Error: the rulebook was rejected: 1 problem"
+    assert done.stderr.splitlines()[0] == "Error: the test cases were rejected: 1 problem"
     assert "bad.yaml:4:14: unknown key 'pathway' (did you mean 'pathways'?)" in done.stderr
     assert "Traceback" not in done.stderr
     nowhere = screener("rules", "test", str(book / "nope"))
