@@ -602,7 +602,6 @@ def evaluate(
     state = Evaluation(rulebook, values, as_of)
     state.trace = trace
     pathways: dict[str, PathwayResult] = {}
-    labels = {qid: question.short_label for qid, question in rulebook.questions.items()}  # for reasons in words
     for pathway_id, pathway in rulebook.pathways.items():
         requirements = [requirement_result(state, rule) for rule in state.rules.requirements[pathway_id]]
         outcome = outcome_of(r.status for r in requirements)
@@ -612,7 +611,7 @@ def evaluate(
             id=pathway_id, title=pathway.title, kind=pathway.kind, rank=pathway.rank,
             summary=state.rules.summaries[pathway_id],
             outcome=outcome, requirements=requirements, next_steps=steps, notes=notes, scores=pathway.scores,
-            reference=pathway.reference, source=pathway.source, goals=list(pathway.goals), labels=labels,
+            reference=pathway.reference, source=pathway.source, goals=list(pathway.goals), labels=rulebook.short_labels,
         )
     scores = {score_id: state.score(score_id) for score_id in rulebook.scores}
     rules = state.rules

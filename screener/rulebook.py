@@ -333,6 +333,12 @@ class Rulebook:
         return found
 
     @functools.cached_property
+    def short_labels(self) -> dict[str, str]:
+        """Each question's short label, in file order: reports name missing answers in words with it (one map
+        per rulebook and language, shared by every report, never rebuilt per person)."""
+        return {qid: question.short_label for qid, question in self.questions.items()}
+
+    @functools.cached_property
     def question_rank(self) -> dict[str, int]:
         """Each question's place in the interview (topics, then file order)."""
         return {question.id: index for index, question in enumerate(self.question_order())}
