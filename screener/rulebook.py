@@ -911,10 +911,12 @@ class RulebookLoader:
         assert info is not None
         if translations:  # a label in any language is accepted as an answer in every language
             questions = with_other_labels(questions, list(translations.values()))
+        rules_hash = self.rules_hash or self.read_hash()
+        self.file_bytes.clear()  # the lazy warnings (`warnings_later`) keep this loader: not the files' bytes
         return Rulebook(
             path=self.root, info=info, topics=topics, questions=questions, derived=derived, tables=tables,
             scores=scores, pathways=pathways, flags=flags, rules=rules, graph=build_graph(rules, questions, order),
-            types=types, review_items=review, content_hash=self.rules_hash or self.read_hash(),
+            types=types, review_items=review, content_hash=rules_hash,
             implied=implied, find_warnings=self.warnings_later(items, rules),
             leads=leads, answer_warnings=answer_warnings, translations=translations,
         )

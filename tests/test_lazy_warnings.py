@@ -4,9 +4,12 @@ load. `rules validate` still shows every one, in the language of the load; error
 
 from __future__ import annotations
 
+import gc
 import shutil
+import sys
+import types
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +89,31 @@ def test_an_error_still_rejects_the_rulebook_on_load(copy: Path, calls: Counter[
     assert [str(error) for error in raised.value.errors] == [
         f"{pathway}:{line}:20: unknown name 'fear_of_retrun' (did you mean 'fear_of_return'?)"]
     assert calls == Counter()
+
+
+def reachable(start: object) -> Iterator[object]:
+    """Every object `start` keeps alive, not counting classes, modules and the globals of functions."""
+    module_dicts = {id(vars(module)) for module in list(sys.modules.values()) if hasattr(module, "__dict__")}
+    seen: set[int] = set()
+    stack = [start]
+    while stack:
+        found = stack.pop()
+        if id(found) in seen or isinstance(found, type | types.ModuleType) or id(found) in module_dicts:
+            continue
+        seen.add(id(found))
+        yield found
+        if isinstance(found, types.FunctionType):  # its closure and defaults, not its module
+            stack.extend(cell.cell_contents for cell in found.__closure__ or ())
+            stack.extend(found.__defaults__ or ())
+        else:
+            stack.extend(gc.get_referents(found))
+
+
+def test_the_loader_kept_for_the_warnings_holds_none_of_the_files_bytes(copy: Path) -> None:
+    """The lazy warnings keep the loader alive; the bytes it read (for the content hash) are let go."""
+    files = {path.read_bytes() for path in copy.rglob("*.yaml") if path.parent.name != "tests"}
+    rulebook = load_rulebook(copy)
+    kept = list(reachable(rulebook))
+    assert any(isinstance(found, RulebookLoader) for found in kept)  # the walk does reach the loader
+    assert [len(found) for found in kept if isinstance(found, bytes) and found in files] == []
+    assert any("says 8" in str(warning) for warning in rulebook.warnings)  # still found from what is kept
