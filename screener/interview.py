@@ -488,7 +488,7 @@ class Interview:
             return []
         state = Evaluation(self.rulebook, self.answers, self.as_of)
         shown: list[tuple[str, Any]] = []
-        for derived_id in lookups_of(self.rulebook).get(question.id, ()):
+        for derived_id in self.rulebook.table_lookups.get(question.id, ()):
             value = state.value_of(derived_id)
             if value is not None:
                 shown.append((self.rulebook.derived[derived_id].text or derived_id.replace("_", " "), value))
@@ -521,7 +521,7 @@ class Interview:
         A test's scores are the numeric questions a table converts that share this question's `what_if`
         group; the test is the choice their `relevant_if` reads, and the scale's short name (CLB, NCLC) is
         the capital letters in brackets of the converted value's text, in the reader's language."""
-        lookups = lookups_of(self.rulebook)
+        lookups = self.rulebook.table_lookups
         if question.id not in lookups or self.answers.get(question.id) is None:
             return []
         group = [q for q in self.rulebook.question_order()
@@ -660,32 +660,3 @@ class Progress:
 
 
 CLOSE = 5  # the progress line counts the questions left once at most this many may come
-
-
-_LOOKUPS: dict[int, tuple[Rulebook, dict[str, tuple[str, ...]]]] = {}
-
-
-def lookups_of(rulebook: Rulebook) -> dict[str, tuple[str, ...]]:
-    """Numeric question -> the derived values that pass it straight to a table (`ielts_clb(score)`)."""
-    cached = _LOOKUPS.get(id(rulebook))
-    if cached is not None and cached[0] is rulebook:
-        return cached[1]
-    found: dict[str, dict[str, None]] = {}
-
-    def walk(node: object, derived_id: str) -> None:
-        if isinstance(node, ex.Call) and node.function in rulebook.tables:
-            for arg in node.args:
-                question = rulebook.questions.get(arg.name) if isinstance(arg, ex.Name) else None
-                if question is not None and question.type in ("int", "number"):
-                    found.setdefault(question.id, {})[derived_id] = None
-        if isinstance(node, tuple):
-            for part in node:
-                if isinstance(part, tuple):
-                    walk(part, derived_id)
-
-    for derived_id, rule in rulebook.rules.derived.items():
-        for _version, compiled in rule.versions:
-            walk(compiled.node, derived_id)
-    lookups = {question_id: tuple(ids) for question_id, ids in found.items()}
-    _LOOKUPS[id(rulebook)] = (rulebook, lookups)
-    return lookups

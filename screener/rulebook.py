@@ -339,6 +339,30 @@ class Rulebook:
         return {qid: question.short_label for qid, question in self.questions.items()}
 
     @functools.cached_property
+    def table_lookups(self) -> dict[str, tuple[str, ...]]:
+        """Numeric question -> the derived values that pass it straight to a table (`ielts_clb(score)`): the
+        interview shows a score back as its level with them, and what-if finds the lowest scores of a level."""
+        if self.english is not None:  # ids and expressions are the same in every language
+            return self.english.table_lookups
+        found: dict[str, dict[str, None]] = {}
+
+        def walk(node: object, derived_id: str) -> None:
+            if isinstance(node, ex.Call) and node.function in self.tables:
+                for arg in node.args:
+                    question = self.questions.get(arg.name) if isinstance(arg, ex.Name) else None
+                    if question is not None and question.type in ("int", "number"):
+                        found.setdefault(question.id, {})[derived_id] = None
+            if isinstance(node, tuple):
+                for part in node:
+                    if isinstance(part, tuple):
+                        walk(part, derived_id)
+
+        for derived_id, rule in self.rules.derived.items():
+            for _version, compiled in rule.versions:
+                walk(compiled.node, derived_id)
+        return {question_id: tuple(ids) for question_id, ids in found.items()}
+
+    @functools.cached_property
     def question_rank(self) -> dict[str, int]:
         """Each question's place in the interview (topics, then file order)."""
         return {question.id: index for index, question in enumerate(self.question_order())}

@@ -260,9 +260,7 @@ def level_scores(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, 
     """The lowest scores of one test that give `level` in every ability of the `what_if` group `group`:
     the test the person took if its scores are asked, else the first test offered. None when the group
     has no test scores (a partner's levels) or the test's scale cannot reach the level."""
-    from screener.interview import lookups_of  # the score questions a table converts, as the interview shows back
-
-    lookups = lookups_of(rulebook)
+    lookups = rulebook.table_lookups
     scores = [q for q in rulebook.question_order() if q.what_if == group and q.id in lookups]
     rule = rulebook.rules.questions[scores[0].id] if scores else None
     if rule is None or rule.relevant_if is None:

@@ -72,6 +72,16 @@ def test_the_engine_imports_one_way() -> None:
     assert result.stdout.strip() == "False"
 
 
+def test_what_if_does_not_depend_on_the_interview() -> None:
+    """What-if is engine: what it shares with the interview (the score questions a table converts) is the
+    rulebook's, so neither a what-if nor a batch loads the interview."""
+    code = ("import sys, screener.whatif, screener.rulebook as r; "
+            "print('screener.interview' in sys.modules, hasattr(r.Rulebook, 'table_lookups'))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "True"]
+    assert "screener.interview" not in (PACKAGE / "whatif.py").read_text(encoding="utf-8")  # nor lazily
+
+
 def test_no_module_imports_another_module_s_private_name() -> None:
     """A `_name` is its module's own: a module that needs it from elsewhere gets a public name, so a rename
     or a change of meaning in one module cannot silently break another."""
