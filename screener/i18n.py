@@ -164,6 +164,16 @@ def in_sentence(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+_QUOTES_TITLES = frozenset({"fr"})  # the languages whose catalog puts a route's title in quotes
+
+
+def title_in_sentence(title: str) -> str:
+    """A route's title inside a sentence: `in_sentence` in English ("opens study permit", "makes you eligible
+    for Federal Skilled Worker Program"); French quotes a title (ouvrirait la voie « Permis d'études »), and a
+    quoted title keeps its capital."""
+    return title if current() in _QUOTES_TITLES else in_sentence(title)
+
+
 def after_colon(text: str) -> str:
     """`text` after a colon in a line (`Exigé : {text}`, `{label} : {answer}`): French writes the next word in
     lower case unless it is a name (Bureau de la traduction, Le guide du rédacteur 6.4.3; the notice words

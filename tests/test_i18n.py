@@ -156,6 +156,16 @@ def test_numbers_and_money_are_written_the_french_way():
     assert i18n.format_number(6.5) == "6.5"
 
 
+def test_a_route_title_in_a_sentence_follows_the_language_s_rule():
+    """English writes a title inside a sentence in lower case unless it is a name ("opens study permit");
+    French quotes it (« Permis d'études ») and keeps its capital, though a label there is lowered."""
+    assert i18n.title_in_sentence("Study permit") == "study permit"
+    assert i18n.title_in_sentence("Federal Skilled Worker Program") == "Federal Skilled Worker Program"
+    with i18n.language("fr"):
+        assert i18n.title_in_sentence("Permis d'études") == "Permis d'études"
+        assert i18n.in_sentence("Permis d'études") == "permis d'études"
+
+
 # ------------------------------------------------------------------------------------------ command line
 
 runner = CliRunner()

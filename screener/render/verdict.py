@@ -26,13 +26,13 @@ from screener.i18n import (
     N_,
     _,
     after_colon,
-    current,
     format_date,
     format_money,
     in_sentence,
     is_one,
     ngettext,
     one_line,
+    title_in_sentence,
 )
 from screener.interview import UNSURE, goal_of
 from screener.model import Question
@@ -366,9 +366,7 @@ def best_flip(report: Report, suggestions: WhatIf | None, goal: str | None = Non
 
 def flip_effect(report: Report, flip: Flip, questions: dict[str, Question], limit: int | None = None) -> str:
     """What a change does to a route, in words ("opens FSW, then it depends on Age, Education and 10 more")."""
-    title = report.pathways[flip.pathway_id].title
-    if current() != "fr":  # "opens study permit"; French quotes the title (« Permis d'études »): it keeps its capital
-        title = in_sentence(title)
+    title = title_in_sentence(report.pathways[flip.pathway_id].title)
     if flip.outcome == "eligible":
         scores = "; ".join(_("{name} score: {score}").format(name=report.scores[score_id].short_title,
                                                               score=display(value))
