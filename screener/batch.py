@@ -486,8 +486,9 @@ def run_batch(
         read_warnings(summary, source, coercion, warn)
         return summary
     assert rows is not None
-    blocks = Blocks(reader, coercion, translations, cells, each_row, letter_ids, progress)
-    blocks.escape = output_format != "xlsx"  # a workbook's cells are strings, which never run: kept as they are
+    # a workbook's cells are strings, which never run: kept as they are (`escape`)
+    blocks = Blocks(reader, coercion, translations, cells, each_row, letter_ids, progress,
+                    escape=output_format != "xlsx")
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="screener-writer") as writer:
         pending: Future[None] | None = None
         try:
@@ -556,7 +557,7 @@ class Blocks:
     def __init__(self, reader: CsvReader, coercion: columnar.Coercion, translations: Mapping[str, Mapping[str, str]],
                  cells: Mapping[str, str], each_row: Callable[[int, dict[str, str | None], list[str | None]], None]
                  | None, letter_ids: list[str], progress: Callable[[int], None] | None,
-                 rows: int | None = None) -> None:
+                 rows: int | None = None, *, escape: bool = True) -> None:
         self.reader, self.coercion, self.translations, self.cells = reader, coercion, translations, cells
         self.rows = rows or block_rows(pl.thread_pool_size())  # rows a query block holds
         self.each_row, self.letter_ids, self.progress = each_row, letter_ids, progress
@@ -571,7 +572,7 @@ class Blocks:
         self.ready: queue.Queue[pl.DataFrame | None] = queue.Queue()  # prepared blocks; None: no more
         self.inputs: collections.deque[pl.DataFrame] = collections.deque()  # their output cells, in order
         self.failure: BaseException | None = None  # what ended `prepare` early, raised by `screened`
-        self.escape = True  # formula-looking input cells get a leading `'` (CSV); a workbook writes them as strings
+        self.escape = escape  # formula-looking input cells get a leading `'` (CSV); a workbook writes them as strings
 
     def halt(self) -> None:
         """No more blocks: preparing ends at its next one (an error or an interrupt downstream)."""

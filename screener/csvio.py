@@ -302,12 +302,18 @@ class CsvReader:
         """The rows with every cell empty marked with BLANK_ROW as their problem, and the index of the last
         row that is not blank (-1: none). Blank rows after the last one that is not (Excel's used range
         running past the data) are no rows at all, as blank lines are; blank rows between are kept."""
+        # Narrowed column by column to the rows blank so far: most blocks have no blank row and are done after a
+        # column or two (a test of every cell of a block cost ~1 µs a row where a first cell is often empty).
         first = frame.get_column(self.columns[0])
-        if not (first.is_null() | (first == "")).any():  # the cheap test first: most blocks have no blank row
+        rows = (first.is_null() | (first == "")).arg_true()
+        for name in self.columns[1:]:
+            if not rows.len():
+                break
+            cells = frame.get_column(name).gather(rows)
+            rows = rows.filter(cells.is_null() | (cells == ""))
+        if not rows.len():
             return frame, frame.height - 1
-        blank = frame.select(pl.all_horizontal([pl.col(name).fill_null("") == "" for name in self.columns])).to_series()
-        if not blank.any():
-            return frame, frame.height - 1
+        blank = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True).scatter(rows, True)
         kept = (~blank).arg_true()
         frame = frame.with_columns(pl.when(blank).then(pl.lit(_(BLANK_ROW))).otherwise(pl.col(PROBLEM)).alias(PROBLEM))
         return frame, kept[-1] if kept.len() else -1

@@ -403,6 +403,25 @@ def test_a_plain_file_takes_the_polars_fast_path(monkeypatch: pytest.MonkeyPatch
     assert rows[0][:3] == ("20", "bachelors", "n0") and rows[-1][:4] == ("59", "bachelors", "n4999", 5001)
 
 
+def test_only_rows_with_every_cell_empty_are_blank_rows() -> None:
+    """`blanks_marked` narrows column by column: a row is blank only when its last cell is empty too, and
+    a row whose first cells are empty (null or "") but not a later one is a person."""
+    import polars as pl
+
+    from screener.csvio import BLANK_ROW, PROBLEM, CsvReader
+
+    reader = CsvReader(io.BytesIO(b"a,b,c\n"))
+    frame = pl.DataFrame({"c0": ["", None, "", "x", "", None], "c1": ["", "", "y", "", None, ""],
+                          "c2": ["", None, "", "", "z", ""], PROBLEM: [None, None, None, None, None, "bad"]},
+                         schema={"c0": pl.String, "c1": pl.String, "c2": pl.String, PROBLEM: pl.String})
+    marked, last = reader.blanks_marked(frame)
+    assert marked[PROBLEM].to_list() == [BLANK_ROW, BLANK_ROW, None, None, None, BLANK_ROW]
+    assert last == 4
+    assert reader.blanks_marked(frame.head(2))[1] == -1  # blank rows only
+    marked, last = reader.blanks_marked(frame.slice(2, 3))  # people only
+    assert marked[PROBLEM].to_list() == [None, None, None] and last == 2
+
+
 def test_the_polars_csv_behaviour_the_fast_path_relies_on() -> None:
     """`read_plain` and `read_quoted` trust polars' reader for these; a polars upgrade that changes one fails here.
 
