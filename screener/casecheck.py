@@ -5,11 +5,16 @@ and every pathway, score, score line, round category, flag, lead, warning and la
 the rulebook does not have, is a problem at the key or value that names it, with "did you mean". The
 checks read the case as plain data (the YAML as loaded, or a cached case dumped), so a case whose shape
 is wrong elsewhere is still checked here, and every problem of every file is listed in one run.
+
+When the rule files are rejected there is no rulebook, but the ids they define can still be read as written
+(`rulebook.written_names`): the case's names are checked against those, and only a kind whose ids cannot all
+be read is left for the run after the rule files load.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from screener.i18n import _
@@ -17,21 +22,59 @@ from screener.suggest import did_you_mean
 from screener.translations import LANGUAGE
 
 if TYPE_CHECKING:
-    from screener.model import Score
+    from screener.model import Question
     from screener.rulebook import Rulebook
 
 Path = tuple[str | int, ...]
 Problem = tuple[Path, bool, str]  # where under the case, whether at the key (else at the value), message
 
 
-def case_problems(rulebook: Rulebook, case: Any) -> list[Problem]:
-    """Each problem of one case (a mapping as written) against `rulebook`: (path, at_key, message)."""
+@dataclass(frozen=True)
+class CaseNames:
+    """The ids a case may use, each kind in file order. None: a kind whose ids cannot all be known (a rule file
+    that cannot be read), not checked. A question's model, when known, also checks the answer's value."""
+
+    questions: Mapping[str, Question | None] | None
+    pathways: Collection[str] | None
+    scores: Collection[str] | None
+    score_lines: Mapping[str, Collection[str]] | None  # score id -> its lines' ids
+    categories: Mapping[str, Collection[str]] | None  # score id -> its round categories' ids
+    flags: Collection[str] | None
+    leads: Collection[str] | None
+    warnings: Collection[str] | None
+    languages: Collection[str]
+
+    @classmethod
+    def of(cls, rulebook: Rulebook) -> CaseNames:
+        return cls(
+            rulebook.questions, rulebook.pathways, rulebook.scores,
+            {sid: list(dict.fromkeys(line.id for line in score.lines))  # a line's versions share its id
+             for sid, score in rulebook.scores.items()},
+            {sid: list(dict.fromkeys(category.id for category in score.cutoffs.categories)) if score.cutoffs else []
+             for sid, score in rulebook.scores.items()},
+            rulebook.flags, rulebook.leads, rulebook.answer_warnings, rulebook.languages)
+
+    KEYS = ("answers", "pathways", "best_pathway", "scores", "score_lines", "categories", "flags", "leads",
+            "warnings")  # the keys of a case that name ids, as a case file writes them
+
+    @property
+    def unchecked(self) -> list[str]:
+        """The keys of a case whose names these cannot check."""
+        known = (self.questions, self.pathways, self.pathways, self.scores, self.score_lines, self.categories,
+                 self.flags, self.leads, self.warnings)
+        return [key for key, ids in zip(self.KEYS, known, strict=True) if ids is None]
+
+
+def case_problems(known: Rulebook | CaseNames, case: Any) -> list[Problem]:
+    """Each problem of one case (a mapping as written) against a rulebook or the names its files define:
+    (path, at_key, message). Many cases: build `CaseNames.of(rulebook)` once and pass that."""
     if not isinstance(case, Mapping):
         return []  # the case file's shape check says what is wrong
-    found = list(_answers(rulebook, case.get("answers")))
+    names = known if isinstance(known, CaseNames) else CaseNames.of(known)
+    found = list(_answers(names.questions, case.get("answers")))
     expect = case.get("expect")
     if isinstance(expect, Mapping):
-        found += [(("expect", *where), at_key, message) for where, at_key, message in _expected(rulebook, expect)]
+        found += [(("expect", *where), at_key, message) for where, at_key, message in _expected(names, expect)]
     return found
 
 
@@ -43,20 +86,20 @@ def _unknown(message: str, word: str, pool: Collection[str], *, listed: bool = T
     return message + _("; use one of: {names}").format(names=", ".join(pool))
 
 
-def _answers(rulebook: Rulebook, answers: Any) -> Iterator[Problem]:
+def _answers(questions: Mapping[str, Question | None] | None, answers: Any) -> Iterator[Problem]:
     from screener.answers import Unsure, coerce, is_blank
 
-    if not isinstance(answers, Mapping):
+    if questions is None or not isinstance(answers, Mapping):
         return
     for field_id, answer in answers.items():
         path: Path = ("answers", field_id)
-        question = rulebook.questions.get(str(field_id))
-        if question is None:
+        if str(field_id) not in questions:
             yield path, True, _unknown(_("'{id}' is not a question of this rulebook").format(id=field_id),
-                                       str(field_id), rulebook.questions, listed=False)
+                                       str(field_id), questions, listed=False)
             continue
-        if isinstance(answer, list | dict) or is_blank(answer):
-            continue  # a list or mapping is the shape check's to report
+        question = questions[str(field_id)]
+        if question is None or isinstance(answer, list | dict) or is_blank(answer):
+            continue  # no model to read it with (the rule files were rejected), or the shape check's to report
         try:
             coerce(question, answer)
         except Unsure:
@@ -66,8 +109,10 @@ def _answers(rulebook: Rulebook, answers: Any) -> Iterator[Problem]:
                 id=field_id, type=question.type, error=error)
 
 
-def _ids(section: str, found: Any, known: Collection[str], message: str, **values: str) -> Iterator[Problem]:
-    """Each key of a mapping (or item of a list) that is not among `known`."""
+def _ids(section: str, found: Any, known: Collection[str] | None, message: str, **values: str) -> Iterator[Problem]:
+    """Each key of a mapping (or item of a list) that is not among `known` (None: not known, nothing checked)."""
+    if known is None:
+        return
     if isinstance(found, Mapping):
         keys: list[tuple[Path, bool, Any]] = [((section, key), True, key) for key in found]
     elif isinstance(found, list):
@@ -79,40 +124,36 @@ def _ids(section: str, found: Any, known: Collection[str], message: str, **value
             yield path, at_key, _unknown(message.format(id=name, **values), name, known)
 
 
-def _expected(rulebook: Rulebook, expect: Mapping[str, Any]) -> Iterator[Problem]:
-    yield from _ids("pathways", expect.get("pathways"), rulebook.pathways,
+def _expected(names: CaseNames, expect: Mapping[str, Any]) -> Iterator[Problem]:
+    yield from _ids("pathways", expect.get("pathways"), names.pathways,
                     _("'{id}' is not a pathway of this rulebook"))
-    yield from _ids("scores", expect.get("scores"), rulebook.scores, _("'{id}' is not a score of this rulebook"))
-    yield from _per_score(rulebook, "score_lines", expect.get("score_lines"),
-                          lambda score: [line.id for line in score.lines],
+    yield from _ids("scores", expect.get("scores"), names.scores, _("'{id}' is not a score of this rulebook"))
+    yield from _per_score(names.scores, "score_lines", expect.get("score_lines"), names.score_lines,
                           _("'{id}' is not a line of score '{score}'"))
-    yield from _per_score(rulebook, "categories", expect.get("categories"),
-                          lambda score: [category.id for category in score.cutoffs.categories] if score.cutoffs else [],
+    yield from _per_score(names.scores, "categories", expect.get("categories"), names.categories,
                           _("'{id}' is not a round category of score '{score}'"))
     for section, known, message in (
-            ("flags", rulebook.flags, _("'{id}' is not a flag of this rulebook")),
-            ("leads", rulebook.leads, _("'{id}' is not a lead of this rulebook")),
-            ("warnings", rulebook.answer_warnings, _("'{id}' is not an answer warning of this rulebook"))):
+            ("flags", names.flags, _("'{id}' is not a flag of this rulebook")),
+            ("leads", names.leads, _("'{id}' is not a lead of this rulebook")),
+            ("warnings", names.warnings, _("'{id}' is not an answer warning of this rulebook"))):
         yield from _ids(section, expect.get(section), known, message)
     best = expect.get("best_pathway")
-    if isinstance(best, str) and best not in rulebook.pathways:
+    if isinstance(best, str) and names.pathways is not None and best not in names.pathways:
         yield ("best_pathway",), False, _unknown(_("'{id}' is not a pathway of this rulebook").format(id=best),
-                                                 best, rulebook.pathways)
+                                                 best, names.pathways)
     texts = expect.get("texts")
     if isinstance(texts, Mapping):  # a key that is no language code at all is the shape check's to report
         yield from _ids("texts", {lang: None for lang in texts if isinstance(lang, str) and LANGUAGE.match(lang)},
-                        rulebook.languages, _("'{id}' is not a language of this rulebook"))
+                        names.languages, _("'{id}' is not a language of this rulebook"))
 
 
-def _per_score(rulebook: Rulebook, section: str, by_score: Any, ids_of: Callable[[Score], list[str]],
-               message: str) -> Iterator[Problem]:
+def _per_score(scores: Collection[str] | None, section: str, by_score: Any,
+               ids_of: Mapping[str, Collection[str]] | None, message: str) -> Iterator[Problem]:
     """`score_lines:` or `categories:`: each score id, then each id under it among that score's (any version)."""
-    yield from _ids(section, by_score, rulebook.scores, _("'{id}' is not a score of this rulebook"))
-    if not isinstance(by_score, Mapping):
+    yield from _ids(section, by_score, scores, _("'{id}' is not a score of this rulebook"))
+    if not isinstance(by_score, Mapping) or scores is None or ids_of is None:
         return
     for score_id, inner in by_score.items():
-        if isinstance(score_id, str) and score_id in rulebook.scores:
-            known = list(dict.fromkeys(ids_of(rulebook.scores[score_id])))  # a line's versions share its id
-            for path, at_key, text in _ids(score_id, inner, known, message,
-                                           score=score_id):
+        if isinstance(score_id, str) and score_id in scores and score_id in ids_of:
+            for path, at_key, text in _ids(score_id, inner, ids_of[score_id], message, score=score_id):
                 yield (section, *path), at_key, text

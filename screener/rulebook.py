@@ -96,6 +96,7 @@ from screener.translations import (
 )
 
 if TYPE_CHECKING:
+    from screener.casecheck import CaseNames
     from screener.report import Report
 
 TESTS_FOLDER = "tests"
@@ -1875,28 +1876,113 @@ def load_rulebook(path: str | os.PathLike[str] | None = None) -> Rulebook:
 
 
 def with_case_errors(load: Callable[[Path], Rulebook], root: Path) -> Rulebook:
-    """`load(root)`; when its rule files are rejected, the case files' own problems (their shape: there is
-    no rulebook to check their names against) are listed with theirs, so that one run shows every problem."""
+    """`load(root)`; when its rule files are rejected, the case files' problems are listed with theirs, so that
+    one run shows every problem: their shape, and the names they use against the ids the rule files define as
+    written (`written_names`). A kind of name that cannot be known so is said to be checked on a later run."""
     try:
         return load(root)
     except RulebookError as error:
+        from screener.casecheck import CaseNames
+
+        problems = error.errors
+        names = written_names(root)
         try:
-            load_cases(root)
+            load_cases(root, names)
         except RulebookError as cases_error:
-            raise RulebookError([*error.errors, *cases_error.errors]) from None
-        raise
+            problems = [*problems, *cases_error.errors]
+        rejected = RulebookError(problems)
+        unchecked = names.unchecked
+        if unchecked and case_files(root):
+            rejected.details.append(
+                _("(the names in the test cases are checked once the rule files load)")
+                if len(unchecked) == len(CaseNames.KEYS) else
+                _("(the names the test cases give under {keys} are checked once the rule files load)").format(
+                    keys=", ".join(unchecked)))
+        raise rejected from None
 
 
-def load_cases(root: Path, rulebook: Rulebook | None = None) -> list[tuple[str, Case, Position]]:
+def written_names(root: Path) -> CaseNames:
+    """The ids the rule files under `root` define, read as written (for the case files when the rules are
+    rejected). A kind whose ids cannot all be read is None: any rule file that is not a readable YAML mapping,
+    or has a section that is not one (a misspelled `pathwayz:` may hold any kind), leaves every kind unknown;
+    a section that is not a list, or an item without an id, leaves its own kind unknown."""
+    from screener.casecheck import CaseNames
+
+    kinds = ("questions", "pathways", "scores", "flags", "leads", "warnings")
+    found: dict[str, dict[str, None]] = {kind: {} for kind in kinds}
+    lines: dict[str, dict[str, None]] | None = {}  # score id -> its lines' ids; None once one cannot be read
+    categories: dict[str, dict[str, None]] | None = {}
+    unknown: set[str] = set()
+    languages: set[str] = set()
+    for path, problem in _rule_entries(root):
+        lang = translation_language(path.name)
+        if lang is not None:
+            languages.add(lang)
+            continue
+        data: Any = None
+        readable = problem is None
+        if readable:
+            try:
+                data = load_yaml_file(path, _display(root, path))
+            except (YamlSyntaxError, DuplicateKeyError):
+                readable = False
+        if readable and data is None:
+            continue  # an empty file defines nothing
+        if not readable or not isinstance(data, Mapping) or any(key not in RuleFile.model_fields for key in data):
+            unknown.update(kinds)
+            lines = categories = None
+            continue
+        for kind in kinds:
+            items = data.get(kind) or []
+            if not isinstance(items, list):
+                unknown.add(kind)
+                continue
+            for item in items:
+                ident = item.get("id") if isinstance(item, Mapping) else None
+                if not isinstance(ident, str):
+                    unknown.add(kind)
+                    continue
+                found[kind][ident] = None
+                if kind == "scores":
+                    cutoffs = item.get("cutoffs") or {}
+                    lines = _ids_under(lines, ident, item.get("lines"))
+                    categories = _ids_under(categories, ident, (cutoffs.get("categories") or [])
+                                            if isinstance(cutoffs, Mapping) else None)
+    known = {kind: None if kind in unknown else ids for kind, ids in found.items()}
+    return CaseNames(questions=known["questions"], pathways=known["pathways"], scores=known["scores"],
+                     score_lines=None if "scores" in unknown else lines,
+                     categories=None if "scores" in unknown else categories,
+                     flags=known["flags"], leads=known["leads"], warnings=known["warnings"],
+                     languages=[ENGLISH, *sorted(set(languages) - {ENGLISH})])
+
+
+def _ids_under(found: dict[str, dict[str, None]] | None, owner: str, items: Any) -> dict[str, dict[str, None]] | None:
+    """`found` with the ids of `items` (a score's lines or categories) added under `owner`; None when they
+    cannot all be read."""
+    if found is None or not isinstance(items, list):
+        return None
+    ids = found.setdefault(owner, {})
+    for item in items:
+        ident = item.get("id") if isinstance(item, Mapping) else None
+        if not isinstance(ident, str):
+            return None
+        ids[ident] = None
+    return found
+
+
+def load_cases(root: Path, rulebook: Rulebook | CaseNames | None = None) -> list[tuple[str, Case, Position]]:
     """The YAML test cases under `root/tests`, each with its file position; RulebookError listing every
     problem of every case file if any is malformed.
 
     With `rulebook`, every case is also checked against it (`casecheck`), even one whose shape is wrong:
     an answer to no question or that its question refuses (`age: two`), and every pathway, score, line,
     category, flag, lead, warning or language it expects that the rulebook lacks, is an error here, not a
-    case that runs and fails.
+    case that runs and fails. With the names a rejected rulebook's files define (`written_names`), only the
+    names are checked.
     """
-    from screener.casecheck import case_problems
+    from screener.casecheck import CaseNames, case_problems
+
+    names = rulebook if isinstance(rulebook, CaseNames) or rulebook is None else CaseNames.of(rulebook)
 
     errors: list[LoadError] = []
     cases: list[tuple[str, Case, Position]] = []
@@ -1914,10 +2000,10 @@ def load_cases(root: Path, rulebook: Rulebook | None = None) -> list[tuple[str, 
         model = validate_model(CaseFile, data, name, errors)
         items = data.get("tests") if isinstance(data, LocatedDict) else None
         positions: list[Position] = items.item_positions if isinstance(items, LocatedList) else []
-        if rulebook is not None and isinstance(items, LocatedList):
+        if names is not None and isinstance(items, LocatedList):
             for index, (item, at) in enumerate(zip(items, positions, strict=True)):
                 errors.extend(LoadError(position_of(data, ("tests", index, *where), at, at_key=at_key), message)
-                              for where, at_key, message in case_problems(rulebook, item))
+                              for where, at_key, message in case_problems(names, item))
         if model is not None:
             cases.extend((name, case, positions[index] if index < len(positions) else Position(name, 1, 1))
                          for index, case in enumerate(model.tests))

@@ -130,3 +130,67 @@ def test_a_broken_rule_file_and_a_broken_case_file_are_listed_together(tmp_path:
         f"{book / 'pathways.yaml'}:12:9: unknown key 'refrence' (did you mean 'reference'?)",
         f"{book / 'tests' / 'cases.yaml'}:19:5: missing required key 'source'",
     ]
+
+
+# ------------------------------------------------------------------- when a rule file is rejected too
+
+
+def test_a_rejected_rule_file_still_lists_the_names_the_cases_misspell(book: Path) -> None:
+    """The rule files say which ids they define even when one is rejected: a misspelled name in a case is
+    listed in the same run, at its file:line:col with "did you mean", not on the run after the fix. Only an
+    answer's value waits for the rules to load (no question to read it with)."""
+    edit(book / "pathways.yaml", "    rank: 10\n", "    rnak: 10\n")
+    result = cli("rules", "test", str(book))
+    assert result.exit_code == 1 and result.output.startswith("Error: the rulebook was rejected: 14 problems\n")
+    value = f"{book / 'tests' / 'broken.yaml'}:4:38: answer to 'english_clb' (int): expected a whole number, like 6"
+    assert problems(result.output) == [f"{book / 'pathways.yaml'}:5:5: unknown key 'rnak' (did you mean 'rank'?)",
+                                       *(line for line in expected_lines(book) if line != value)]
+    assert "checked once the rule files load" not in result.output  # every name was checked
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_rule_file_that_cannot_be_read_leaves_the_cases_names_for_later_and_says_so(
+        book: Path, lang: str) -> None:
+    """A rule file that is no YAML could define any name: none is called a misspelling; the output says
+    plainly when they will be checked. The case files' own shape problems are still listed."""
+    edit(book / "scores.yaml", "scores:\n", "scores: [\n")
+    result = cli("rules", "validate", str(book), "--lang", lang)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = problems(result.output.replace("\u00a0", " "))
+    assert lines[-1] == {
+        "en": "(the names in the test cases are checked once the rule files load)",
+        "fr": "(les noms employés dans les cas de test seront vérifiés une fois les fichiers de règles chargés)"}[lang]
+    if lang == "en":  # the case files' shape, and the languages (the translation files' names say them)
+        broken, misnamed = book / "tests" / "broken.yaml", book / "tests" / "misnamed.yaml"
+        assert [line for line in lines if "/tests/" in line] == [
+            f"{broken}:2:5: missing required key 'source'",
+            f"{broken}:6:27: tests #1 → expect → pathways → skilled: 'eligble' is not allowed "
+            "(did you mean 'eligible'?)",
+            f"{broken}:7:7: unknown key 'flgs' (did you mean 'flags'?)",
+            f"{misnamed}:14:15: 'de' is not a language of this rulebook; use one of: en",
+            f"{misnamed}:14:28: tests #1 → expect → texts → EN: 'EN' is not a language code: use two lowercase "
+            "letters such as en or fr"]
+
+
+def test_a_kind_whose_ids_cannot_all_be_read_is_the_only_one_left_for_later(book: Path) -> None:
+    """A flag written without an id: the flags a case expects wait for the rules to load, and the output
+    names them; the case's other names are checked now."""
+    edit(book / "pathways.yaml", "  - id: criminality\n", "  - idd: criminality\n")
+    result = cli("rules", "validate", str(book))
+    lines = problems(result.output)
+    assert result.exit_code == 1
+    assert not any("is not a flag" in line for line in lines)
+    assert any("'skiled' is not a pathway of this rulebook (did you mean 'skilled'?)" in line for line in lines)
+    assert any("'agee' is not a line of score 'grid' (did you mean 'age'?)" in line for line in lines)
+    assert lines[-1] == "(the names the test cases give under flags are checked once the rule files load)"
+
+
+def test_a_name_defined_only_in_a_rejected_item_is_no_misspelling(book: Path) -> None:
+    """A pathway whose item is rejected (a misspelled key) still defines its id: a case naming it is right."""
+    edit(book / "pathways.yaml", "    rank: 50\n", "    rnak: 50\n")
+    (book / "tests" / "broken.yaml").unlink()
+    (book / "tests" / "misnamed.yaml").unlink()
+    result = cli("rules", "test", str(book))
+    assert result.exit_code == 1
+    assert [line for line in problems(result.output) if "/tests/" in line] == []
+    assert "working_holiday" in (book / "tests" / "cases.yaml").read_text(encoding="utf-8")
