@@ -184,9 +184,12 @@ class Blockers:
 
     def incomplete_only(self, pathways: list[str]) -> list[pl.Expr]:
         """Each pathway's mask kept only where the pathway is incomplete (zero elsewhere), in place: the
-        outcome's text is compared once per pathway and word, not once per question that reads it."""
-        return [pl.when(pl.col(p) == "incomplete").then(pl.col(self.column(f"pathway:{p}", word))).otherwise(_zero())
-                .alias(self.column(f"pathway:{p}", word))
+        outcome (its number, `columnar.outcome_code`) is compared once per pathway and word, not once per
+        question that reads it."""
+        from screener.columnar import INCOMPLETE, outcome_column
+
+        return [pl.when(pl.col(outcome_column(p)) == INCOMPLETE).then(pl.col(self.column(f"pathway:{p}", word)))
+                .otherwise(_zero()).alias(self.column(f"pathway:{p}", word))
                 for p in pathways for word in sorted({self.bits[q][0] for q in self.reads(p)})]
 
     def counts(self, pathways: list[str]) -> Waiting:

@@ -15,6 +15,7 @@ polars is imported at module level: only `screener batch` imports this module, i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import operator
 from collections.abc import Callable, Sequence
@@ -39,6 +40,8 @@ CONTRACT_SCORES = ("crs_score", "fsw_points")
 FLAGS, BEST, ERROR = "flags", "best_pathway", "error"
 UNDECIDED = "__flags_undecided"  # not an output column: the flags a row leaves open, for the summary
 BEST_TITLE, LEADS, MISSING, WARNINGS = "best_pathway_title", "leads", "missing", "warnings"
+OUTCOMES = ("eligible", "incomplete", "ineligible")  # a pathway's outcome, by its number in the plan
+ELIGIBLE, INCOMPLETE, INELIGIBLE = range(3)
 SUMMARY = (FLAGS, BEST, BEST_TITLE, LEADS, MISSING, WARNINGS)  # the contract's columns after the scores, before error
 
 INF = math.inf
@@ -295,7 +298,7 @@ class Compiler:
     def among(self, text: pl.Expr, node: ex.Node, wanted: Sequence[Any]) -> pl.Expr:
         """Whether `text` (the value or a bound of `node`) is one of `wanted`, ignoring case."""
         if isinstance(node, ex.Literal_):
-            return self.lower_of(text, node).is_in(sorted({str(item).lower() for item in wanted}))
+            return _one_of(self.lower_of(text, node), sorted({str(item).lower() for item in wanted}))
         return _among(text, self.text_values(node), wanted)
 
     def text_equal(self, op: str, left: tuple[pl.Expr, ex.Node], right: tuple[pl.Expr, ex.Node]) -> pl.Expr:
@@ -522,7 +525,7 @@ class Compiler:
                 if kind == "text":
                     found = self.among(value, node.left, items)
                 else:
-                    found = value.is_in([_plain(item) for item in items])
+                    found = _one_of(value, [_plain(item) for item in items])
                 found = self.share(found)
                 inside = found.fill_null(False), found.fill_null(True)
             return inside if node.op == "in" else (~inside[1], ~inside[0])
@@ -641,25 +644,25 @@ class Compiler:
 
         return side(low_column), side(high_column)
 
-    def outcome_expr(self, pathway_id: str) -> pl.Expr:
+    def outcome_code(self, pathway_id: str) -> pl.Expr:
+        """A pathway's outcome as its place in `OUTCOMES` (0 eligible, 1 incomplete, 2 ineligible): the best
+        pathway and `missing` test numbers, not texts, and the text is gathered once (`outcome_text`)."""
         conditions = [self.requirement_expr(r) for r in self.rules.requirements[pathway_id]]
         if not conditions:
-            return pl.lit("eligible")
+            return pl.lit(ELIGIBLE, dtype=pl.UInt8)
         failed = pl.any_horizontal([(~condition).fill_null(False) for condition in conditions])
         unknown = pl.any_horizontal([condition.is_null() for condition in conditions])
-        return pl.when(failed).then(pl.lit("ineligible")).when(unknown).then(pl.lit("incomplete")).otherwise(
-            pl.lit("eligible"))
+        return pl.when(failed).then(pl.lit(INELIGIBLE, dtype=pl.UInt8)).when(unknown).then(
+            pl.lit(INCOMPLETE, dtype=pl.UInt8)).otherwise(pl.lit(ELIGIBLE, dtype=pl.UInt8))
 
     def shown(self, items: Sequence[ShownRule]) -> pl.Expr:
         """The `;`-joined ids of the flags, leads or warnings (of the slice) whose condition is true."""
-        parts = [pl.when(self.expr(item.condition.node).fill_null(False)).then(pl.lit(item.id)) for item in items]
-        return pl.concat_str(parts, separator=";", ignore_nulls=True) if parts else pl.lit("")
+        return _joined([(item.id, self.shared(item.condition.node)) for item in items])
 
     def undecided(self, items: Sequence[ShownRule]) -> pl.Expr:
         """The `;`-joined ids of the flags whose condition is unknown: unknown is not no, so a summary
         counts them apart instead of reading an empty `flags` cell as an all-clear."""
-        parts = [pl.when(self.expr(item.condition.node).is_null()).then(pl.lit(item.id)) for item in items]
-        return pl.concat_str(parts, separator=";", ignore_nulls=True) if parts else pl.lit("")
+        return _joined([(item.id, self.shared(item.condition.node).is_null()) for item in items])
 
     def requirement_expr(self, rule: RequirementRule) -> pl.Expr:
         """A requirement's condition; one that reads a score is decided by its bounds when they decide it."""
@@ -704,13 +707,12 @@ class Compiler:
         if not ranked:
             return [_null("text").alias(BEST), _null("text").alias(BEST_TITLE)]
         titles = {pathway_id: pathway.title for pathway_id, pathway in self.rulebook.pathways.items()}
-        best: Any = pl
-        title: Any = pl  # a chain, not `replace_strict`: polars' streaming engine streams only the former
-        for pathway_id in ranked:
-            eligible = pl.col(pathway_id) == "eligible"
-            best = best.when(eligible).then(pl.lit(pathway_id))
-            title = title.when(eligible).then(pl.lit(titles[pathway_id]))
-        return [best.otherwise(_null("text")).alias(BEST), title.otherwise(_null("text")).alias(BEST_TITLE)]
+        first: Any = pl
+        for place, pathway_id in enumerate(ranked):
+            first = first.when(pl.col(outcome_column(pathway_id)) == ELIGIBLE).then(pl.lit(place, dtype=pl.UInt8))
+        found = self.share(first.otherwise(pl.lit(None, dtype=pl.UInt8)))  # null: none is eligible
+        return [pl.lit(pl.Series(ranked, dtype=pl.String)).gather(found).alias(BEST),
+                pl.lit(pl.Series([titles[p] for p in ranked], dtype=pl.String)).gather(found).alias(BEST_TITLE)]
 
     def compile(self) -> Compiled:
         rulebook = self.rulebook
@@ -718,7 +720,8 @@ class Compiler:
         level = rulebook.graph.level
         # Stage 0 holds the masks of the asked questions, 1 the implied answers; then, from 2 + 3n, the
         # score lines of level n (value and bounds), the values of level n, and the bounds of the derived
-        # values of level n that some bounds read; then the outcomes; then the best pathway, its title and the
+        # values of level n that some bounds read; then the outcomes as numbers (`outcome_code`), the pathways'
+        # masks, flags, leads and warnings; then the outcomes' texts, the best pathway, its title and the
         # masks of the incomplete pathways; then the keys of `missing`.
         # Stages are compiled in that order (`place`), so a temporary can go where what it reads exists.
         top = 2 + 3 * max(level.values(), default=-1) + 3
@@ -748,12 +751,13 @@ class Compiler:
             if name in bounded:
                 put(bounds, partial(self.derived_bounds, name))
         pathways = list(rulebook.pathways)
-        put(top, lambda: [self.outcome_expr(p).alias(p) for p in pathways])
+        put(top, lambda: [self.outcome_code(p).alias(outcome_column(p)) for p in pathways])
         put(top, lambda: [column for p in pathways for column in blockers.pathway(p)])
         put(top, lambda: [self.shown(self.rules.flags).alias(FLAGS), self.shown(self.rules.leads).alias(LEADS),
                           self.shown(self.rules.warnings).alias(WARNINGS),
                           self.undecided(self.rules.flags).alias(UNDECIDED)])
-        put(top + 1, lambda: [*self.best(), *blockers.incomplete_only(pathways)])
+        put(top + 1, lambda: [*(outcome_text(p).alias(p) for p in pathways), *self.best(),
+                              *blockers.incomplete_only(pathways)])
         waiting = blockers.counts(pathways)
         put(top + 2, lambda: waiting.keys)
         ordered = [layer for index, stage in enumerate(stages)
@@ -804,6 +808,15 @@ class _Ordered:
     __hash__ = None  # type: ignore[assignment]
 
 
+def outcome_column(pathway_id: str) -> str:
+    """The column of a pathway's outcome as a number (`Compiler.outcome_code`)."""
+    return f"__outcome__{pathway_id}"
+
+
+def outcome_text(pathway_id: str) -> pl.Expr:
+    return pl.lit(pl.Series(OUTCOMES, dtype=pl.String)).gather(pl.col(outcome_column(pathway_id)))
+
+
 def line_column(score_id: str, line_id: str) -> str:
     return f"__line__{score_id}__{line_id}"
 
@@ -842,6 +855,32 @@ def _arith_step(op: str, left: Pair, right: Pair) -> Pair:
     return pl.when(ok).then(value).otherwise(-INF), pl.when(ok).then(value).otherwise(INF)
 
 
+JOINED_BITS = 10  # tests a code of `_joined` holds: a table of at most 1,024 texts
+
+
+def _joined(tests: Sequence[tuple[str, pl.Expr]]) -> pl.Expr:
+    """The `;`-joined ids whose test is true (null counts as false), in order; "" when none is.
+
+    Each run of up to `JOINED_BITS` tests is a number, one bit a test, and its text is gathered from the
+    texts that number can stand for: a row pays a few integer operations and one gather, where joining
+    the ids' texts row by row (`concat_str`) cost ~0.2 us a row for 9 ids."""
+    if not tests:
+        return pl.lit("")
+    parts: list[pl.Expr] = []
+    for start in range(0, len(tests), JOINED_BITS):
+        run = tests[start:start + JOINED_BITS]
+        bits = [pl.when(test).then(pl.lit(1 << bit, dtype=pl.UInt16)).otherwise(pl.lit(0, dtype=pl.UInt16))
+                for bit, (_, test) in enumerate(run)]
+        code = functools.reduce(operator.or_, bits)  # `|`, not `sum_horizontal` (~10x the CPU on these)
+        texts = [";".join(name for bit, (name, _) in enumerate(run) if number >> bit & 1)
+                 for number in range(1 << len(run))]
+        part = pl.lit(pl.Series(texts, dtype=pl.String)).gather(code)
+        parts.append(part if code.meta.root_names() else part.first())  # constant tests: one value, broadcast
+    if len(parts) == 1:
+        return parts[0]
+    return pl.concat_str([pl.when(part != "").then(part) for part in parts], separator=";", ignore_nulls=True)
+
+
 def _undecided_number() -> Pair:
     return pl.lit(-INF), pl.lit(INF)
 
@@ -875,11 +914,22 @@ def _among(text: pl.Expr, values: frozenset[str] | None, wanted: Sequence[Any]) 
     value `text` can take) is known, the values that match are compared as they are: nothing is lowered."""
     lower = {str(item).lower() for item in wanted}
     if values is None:
-        return text.str.to_lowercase().is_in(sorted(lower))
+        return _one_of(text.str.to_lowercase(), sorted(lower))
     found = sorted(value for value in values if value.lower() in lower)
     if not found:
         return pl.when(text.is_not_null()).then(pl.lit(False))
-    return compared("==", text, pl.lit(found[0], dtype=pl.String)) if len(found) == 1 else text.is_in(found)
+    return _one_of(text, found)
+
+
+ONE_OF_TEXTS = 8  # a text is compared with at most this many values one by one, not by `is_in`
+
+
+def _one_of(value: pl.Expr, wanted: Sequence[Any]) -> pl.Expr:
+    """Whether `value` is one of `wanted` (unknown when `value` is): a few texts as `==` joined by `|`, which
+    polars runs at ~1 ns a row each where `is_in` on texts costs ~10 ns a row; anything else by `is_in`."""
+    if not wanted or len(wanted) > ONE_OF_TEXTS or not all(isinstance(item, str) for item in wanted):
+        return value.is_in(list(wanted))
+    return functools.reduce(operator.or_, [compared("==", value, pl.lit(item, dtype=pl.String)) for item in wanted])
 
 
 def _row_condition(row: TableRow, key: pl.Expr, text: bool, values: frozenset[str] | None = None) -> pl.Expr | None:
@@ -892,7 +942,7 @@ def _row_condition(row: TableRow, key: pl.Expr, text: bool, values: frozenset[st
     if row.at is not None:
         return key == (_plain(row.at).lower() if text and isinstance(row.at, str) else _literal(row.at))
     if row.in_ is not None:
-        return key.is_in([str(v).lower() if text else _plain(v) for v in row.in_])
+        return _one_of(key, [str(v).lower() if text else _plain(v) for v in row.in_])
     condition: pl.Expr | None = None
     if row.from_ is not None:
         condition = key >= row.from_
