@@ -548,8 +548,8 @@ def header_line(names: list[str], delimiter: str) -> bytes:
 @contextlib.contextmanager
 def atomic_output(path: str, *, private: bool = True, option: str = "--output") -> Iterator[IO[bytes]]:
     """A binary stream to `path` that appears only when complete (see `screener.files`: '-' is stdout,
-    devices and FIFOs are streamed to, never replaced). `private=False`: a new file gets the folder's
-    usual permissions (0666 less the umask), as a firm's shared drive expects."""
+    devices and FIFOs are streamed to, never replaced). The file is owner-only (0600), unless `private=False`
+    (a new file then gets 0666 less the umask, a replaced one keeps its own)."""
     target = Path(path)
     if path != "-":
         if target.is_dir():

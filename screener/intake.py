@@ -464,8 +464,9 @@ The output is UTF-8, starting with the BOM Excel on Windows needs when the input
 BOM, Windows-1252 or UTF-16, or a workbook; `--excel`/`--no-excel` decide, and standard output gets none
 unasked), or a workbook when `-o` ends in `.xlsx`. A workbook's formula with no saved value (a file a
 program wrote and Excel never saved) keeps its text, is unknown as an answer, and is warned about with its
-row and column. It is written atomically (an interrupted run leaves no half file), with the permissions
-new files get in that folder (0666 less the umask: the firm's folder policy).
+row and column. It is written atomically (an interrupted run leaves no half file) and owner-only
+(0600), as are the `--summary` page and the letters (a `--letters` folder it creates is 0700): they hold
+names and answers. A device, a pipe or `-` is written to as it is, its permissions untouched.
 
 Exit codes: 0 every row was screened; 1 some rows are error rows (the output is still complete:
 see their `error` cell); 2 the input, the map or an option cannot be used (nothing is written).

@@ -253,15 +253,53 @@ def test_an_interrupted_run_leaves_no_file_that_looks_complete(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
 
 
-@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o007, 0o660), (0o077, 0o600)])
-def test_the_output_file_follows_the_umask_the_firms_folder_policy(tmp_path: Path, umask: int, mode: int) -> None:
-    """Results go to a shared firm drive: new files get 0666 less the umask (saved answers stay 0600)."""
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_outputs_summary_and_letters_are_owner_only_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    """They hold names and every answer: each file 0600, a letters folder it creates 0700."""
+    source = tmp_path / "in.csv"
+    source.write_text("name,age,citizen\nAda,30,no\nBo,31,no\n", encoding="utf-8")
     previous = os.umask(umask)
     try:
-        batch_file(tmp_path, b"age\n30\n")
+        at = f"{tmp_path}/"
+        for extra in [["-o", at + "out.csv", "--summary", at + "s.html", "--letters", at + "deep/L"],
+                      ["-o", at + "out.jsonl", "--format", "jsonl", "--summary", at + "s.md"],
+                      ["-o", at + "out.xlsx", "--letters", at + "H", "--letters-html"]]:
+            code, _, stderr = run(str(source), "--rules", str(FIXTURE), *extra)
+            assert code == 0, stderr
     finally:
         os.umask(previous)
-    assert stat.S_IMODE(os.stat(tmp_path / "out.csv").st_mode) == mode
+    files = ["out.csv", "out.jsonl", "out.xlsx", "s.html", "s.md"]
+    letters = sorted((tmp_path / "deep" / "L").iterdir()) + sorted((tmp_path / "H").iterdir())
+    assert len(letters) == 4
+    assert {str(path): mode_of(path) for path in [*(tmp_path / name for name in files), *letters]} == \
+        {str(path): 0o600 for path in [*(tmp_path / name for name in files), *letters]}
+    assert (mode_of(tmp_path / "deep" / "L"), mode_of(tmp_path / "H")) == (0o700, 0o700)
+
+
+def test_a_replaced_output_becomes_owner_only_and_an_existing_letters_folder_keeps_its_mode(tmp_path: Path) -> None:
+    source, target, folder = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "L"
+    source.write_text("name,age\nAda,30\n", encoding="utf-8")
+    target.write_text("old results\n", encoding="utf-8")
+    target.chmod(0o644)
+    folder.mkdir()
+    folder.chmod(0o750)  # the firm's choice for its own folder
+    code, _, stderr = run(str(source), "-o", str(target), "--rules", str(FIXTURE), "--letters", str(folder))
+    assert code == 0, stderr
+    assert (mode_of(target), mode_of(folder)) == (0o600, 0o750)
+    assert [mode_of(letter) for letter in folder.iterdir()] == [0o600]
+
+
+def test_a_device_output_is_streamed_to_and_keeps_its_mode(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("age\n30\n", encoding="utf-8")
+    before = mode_of(Path("/dev/null"))
+    code, _, stderr = run(str(source), "-o", "/dev/null", "--rules", str(FIXTURE), "--summary", "/dev/null")
+    assert code == 0, stderr
+    assert mode_of(Path("/dev/null")) == before and stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
 def test_jsonl_full_writes_the_full_report_per_row_in_order(tmp_path: Path, rulebook: Rulebook) -> None:

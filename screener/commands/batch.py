@@ -141,7 +141,7 @@ def batch(
 
                 screen = functools.partial(screen, each_row=LetterWriter(letters, rulebook, day, html=letters_html))
             with (opened_intake(input, sheet, workbook_input) as (source, size),
-                  atomic_output(output, private=False) as sink):
+                  atomic_output(output) as sink):  # names and answers: owner-only
                 if sys.stderr.isatty() and size is not None and size >= PROGRESS_MIN_BYTES:
                     from rich.progress import Progress
 

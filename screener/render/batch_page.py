@@ -296,7 +296,7 @@ def write_summary(path: str, summary: BatchSummary, rulebook: Rulebook, as_of: d
     markdown = Path(path).suffix.lower() in (".md", ".markdown")
     data = (to_markdown(page) if markdown else to_html(page)).encode("utf-8")
     try:
-        with atomic_write(path, private=False, option="--summary") as out:  # counts only: usual permissions
+        with atomic_write(path, option="--summary") as out:  # names error rows: owner-only
             out.write(data)
     except OSError as exc:
         raise ScreenerError(_("--summary: cannot write {file} ({reason})").format(file=path, reason=exc.strerror),

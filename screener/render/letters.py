@@ -35,13 +35,18 @@ def safe_name(text: str, width: int = 60) -> str:
 
 
 class LetterWriter:
-    """Writes one verdict file per readable row into `folder` (created if needed)."""
+    """Writes one verdict file per readable row into `folder`.
+
+    Each letter holds one person's answers and verdict: it is owner-only (0600), and a folder created
+    here is too (0700; its missing parents get the usual permissions). An existing folder is left as it is:
+    its permissions are the firm's choice.
+    """
 
     def __init__(self, folder: Path, rulebook: Rulebook, as_of: dt.date, html: bool = False) -> None:
         if folder.exists() and not folder.is_dir():
             raise ScreenerError(_("--letters: {folder} is not a folder").format(folder=folder), exit_code=2)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the mode is the folder's, not its parents'
         except OSError as error:
             raise cannot_write("--letters", folder, error) from None
         self.folder, self.rulebook, self.as_of, self.html = folder, rulebook, as_of, html
@@ -56,7 +61,7 @@ class LetterWriter:
         name = safe_name("-".join(part for part in (safe_name(cell or "", 24) for cell in ids
                                                      if not is_formula(cell or "")) if part))
         path = self.folder / (f"{row:05d}-{name}" if name else f"{row:05d}")
-        with atomic_write(path.with_name(path.name + (".html" if self.html else ".md")), private=False,
+        with atomic_write(path.with_name(path.name + (".html" if self.html else ".md")),
                           option="--letters") as out:
             out.write(text.encode("utf-8"))
         self.count += 1
