@@ -19,8 +19,9 @@ REAL = ROOT / "rules"
 PROMPT = "> "
 
 
-def spawn(*args: str, rules: Path = FIXTURE, cwd: Path | None = None) -> pexpect.spawn:
-    env = {**os.environ, "COLUMNS": "100", "LINES": "50", "NO_COLOR": "1", "PAGER": "cat", "MANPAGER": "cat"}
+def spawn(*args: str, rules: Path = FIXTURE, cwd: Path | None = None, env: dict[str, str] | None = None
+          ) -> pexpect.spawn:
+    env = env or {**os.environ, "COLUMNS": "100", "LINES": "50", "NO_COLOR": "1", "PAGER": "cat", "MANPAGER": "cat"}
     env.pop("SCREENER_RULES", None)
     executable = shutil.which("screener") or sys.executable
     lead = [] if executable.endswith("screener") else ["-m", "screener"]
@@ -139,6 +140,28 @@ def test_scientist_of_45_with_a_job_offer_help_back_and_invalid_input(tmp_path: 
     assert stat.S_IMODE(os.stat(saved).st_mode) == 0o600
     text = saved.read_text()
     assert "age: 45" in text and 'job_offer: "yes"' in text
+
+
+@pytest.mark.parametrize("no_color", [True, False])
+def test_details_at_a_terminal_go_whole_through_the_pager(tmp_path: Path, no_color: bool) -> None:
+    """review11 #1: the pager opened on an empty page and the verdict came after it, unpaged."""
+    paged, less = tmp_path / "paged.txt", tmp_path / "less.txt"
+    env = {key: value for key, value in os.environ.items() if key not in ("MANPAGER", "NO_COLOR", "LESS")}
+    env.update(COLUMNS="100", LINES="50", PAGER=f'printf %s "$LESS" > {less}; cat > {paged}')
+    if no_color:
+        env["NO_COLOR"] = "1"
+    persona = ROOT / "tests" / "fixtures" / "personas" / "climate_scientist.yaml"
+    child = spawn("--answers", str(persona), "--details", "--no-input", rules=REAL, env=env)
+    shown = finish(child)
+    assert child.exitstatus == 0
+    text = paged.read_text()
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    for heading in ("Your best option", "Why some pathways are closed", "What would change the outcome"):
+        assert heading in plain
+    assert len(plain.splitlines()) > 50  # the whole verdict, not its first screen
+    assert "Why some pathways are closed" not in shown  # paged once, not printed again after the pager
+    assert ("\x1b[" in text) is not no_color  # styles for less -R; none under NO_COLOR
+    assert less.read_text() == "FRX"  # less shows the styles, and quits at once when the verdict fits
 
 
 def interrupted_after_one_answer(tmp_path: Path) -> pexpect.spawn:

@@ -180,13 +180,12 @@ def _full(rulebook: Rulebook, report: Report, context: Context, *, details: bool
                                             soft_wrap=True)
     if details:
         from screener.render.console import make_console
-        from screener.render.verdict import print_parts, verdict
+        from screener.render.verdict import page_parts, print_parts, verdict
 
         console = make_console()
         parts = verdict(report, rulebook.questions, suggestions, context)
-        if console.is_terminal and sys.stdin.isatty():
-            with console.pager(styles=not console.no_color):
-                print_parts(console, parts)
+        if console.is_terminal and sys.stdin.isatty() and sys.stdout.isatty():  # FORCE_COLOR into a pipe: no pager
+            page_parts(console, parts)
         else:
             print_parts(console, parts)
 

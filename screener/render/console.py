@@ -59,6 +59,22 @@ def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
     )
 
 
+def page(text: str) -> None:
+    """`text` through the pager pydoc chooses (MANPAGER, PAGER, less, more); less, unless LESS says
+    otherwise, shows the styles (-R), leaves the text on the screen (-X) and quits at once when the text
+    fits on one screen (-F), as git does."""
+    import pydoc
+
+    unset = "LESS" not in os.environ
+    if unset:
+        os.environ["LESS"] = "FRX"
+    try:
+        pydoc.pager(text)
+    finally:
+        if unset:
+            os.environ.pop("LESS", None)
+
+
 def print_error(message: str, details: list[str] | None = None) -> None:
     """`Error: message` on one line, then any detail lines (e.g. file:line:col problems)."""
     console = make_console(stderr=True)

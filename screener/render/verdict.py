@@ -36,7 +36,7 @@ from screener.i18n import (
 )
 from screener.interview import UNSURE, goal_of
 from screener.model import Question
-from screener.render.console import JOIN, whole
+from screener.render.console import JOIN, page, whole
 from screener.report import (
     FlagResult,
     LeadResult,
@@ -444,14 +444,26 @@ def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf 
     return parts
 
 
-def print_parts(console: Console, parts: list[RenderableType]) -> None:
-    """Print without the trailing spaces rich pads lines with (they end up in files and pipes)."""
+def render_parts(console: Console, parts: list[RenderableType]) -> str:
+    """The parts as `console` prints them, without the trailing spaces rich pads lines with (they end up in
+    files and pipes)."""
     with console.capture() as captured:
         for part in parts:
             console.print(part, soft_wrap=isinstance(part, Link))
     text = TRAILING.sub(lambda tail: "".join(ESCAPE.findall(tail.group(0))), captured.get())
-    console.file.write(text.replace(JOIN, " "))  # a command kept whole (`whole`) reads with plain spaces
+    return text.replace(JOIN, " ")  # a command kept whole (`whole`) reads with plain spaces
+
+
+def print_parts(console: Console, parts: list[RenderableType]) -> None:
+    console.file.write(render_parts(console, parts))
     console.file.flush()
+
+
+def page_parts(console: Console, parts: list[RenderableType]) -> None:
+    """The parts through the system pager, as a whole (rich's `console.pager()` never sees text written
+    to `console.file`, so it would open on an empty page); without styles when the console has no colour."""
+    text = render_parts(console, parts)
+    page(ESCAPE.sub("", text) if console.no_color else text)
 
 
 ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
