@@ -237,29 +237,45 @@ def read_header(header: list[str], rulebook: Rulebook, intake_map: IntakeMap, ma
     return Header(found, missing, warnings)
 
 
+HEADER_LIKE = 0.8  # how close (difflib's ratio) a column's text must be to a field's id, label or question
+
+
 def no_field_matches(header: list[str], rulebook: Rulebook) -> ScreenerError:
-    """No column names a field: nothing could be screened. Say which fields the headers look like."""
+    """No column names a field: nothing could be screened. Say which fields the headers look like.
+
+    The first row may be a person's answers (a file exported without its header row), so a column's text
+    is shown only when it is close to a field's id, label or question (`HEADER_LIKE`: a real header with
+    a typo); otherwise no cell is echoed, and the row is said not to look like a header row.
+    """
     import difflib
 
     def key(text: str) -> str:
         return " ".join(text.lower().replace("_", " ").split())
 
     names = {qid: [qid, question.short_label, question.prompt] for qid, question in rulebook.questions.items()}
-    guesses: list[tuple[float, str, str]] = []
-    for name in header:
+    close: list[tuple[float, int, str, str]] = []
+    for position, name in enumerate(header, start=1):
         if not name.strip():
             continue
         score, qid = max((difflib.SequenceMatcher(None, key(name), key(text)).ratio(), qid)
                          for qid, texts in names.items() for text in texts)
-        guesses.append((score, name, qid))
-    guesses.sort(key=lambda guess: -guess[0])
-    details = [_("'{header}' looks closest to the field '{id}' ({prompt})").format(
-        header=_clip(name), id=qid, prompt=rulebook.questions[qid].prompt)
-        for score, name, qid in guesses[:5] if score >= 0.55]
+        if score >= HEADER_LIKE:
+            close.append((score, position, name, qid))
+    close.sort(key=lambda guess: -guess[0])
+    count = len([name for name in header if name.strip()])
+    details = [_("column {position} ('{header}') looks like the field '{id}' ({prompt})").format(
+        position=position, header=_clip(name), id=qid, prompt=rulebook.questions[qid].prompt)
+        for _score, position, name, qid in close[:5]]
+    if not close:
+        details.append(ngettext(
+            "the first row does not look like a header row: its {count} cell is close to no field's id, label "
+            "or question; if the file was saved without its header row, export it again with the header row",
+            "the first row does not look like a header row: none of its {count} cells is close to a field's id, "
+            "label or question; if the file was saved without its header row, export it again with the header row",
+            count).format(count=count))
     details.append(_("a header must be a field id (like 'age'), its label or its question text; name your own "
                      "headers in a map: `screener intake template FOLDER` writes {map} to edit, then "
                      "run again with --map FOLDER/{map}").format(map=MAP_NAME))
-    count = len([name for name in header if name.strip()])
     return ScreenerError(ngettext("none of the input's {count} column is a field of the rulebook, so there is "
                                   "nothing to screen",
                                   "none of the input's {count} columns is a field of the rulebook, so there is "

@@ -318,6 +318,40 @@ def test_a_form_whose_headers_match_no_field_gets_one_clear_error(tmp_path: Path
     assert "internal error" not in result.stderr and "a@b.c" not in result.stderr
 
 
+PERSON = ["Maria Gonzalez", "34", "yes", "married", "maria@example.com", "555-0100"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_file_without_its_header_row_is_said_so_and_no_cell_is_echoed(tmp_path: Path, lang: str) -> None:
+    """A CSV exported without its header row: the first row is a person, so none of it reaches the terminal."""
+    source = tmp_path / "nohdr.csv"
+    source.write_text(",".join(PERSON) + "\n" + "Bo Lee,40,no,single,bo@example.com,555-0101\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--as-of",
+                                      AS_OF.isoformat(), "--lang", lang])
+    assert result.exit_code == 2
+    said = result.stderr.lower()
+    for cell in [*PERSON, "Bo Lee", "bo@example.com", "Maria", "Gonzalez"]:
+        assert cell.lower() not in said, cell
+    words = {"en": ("does not look like a header row", "none of its 6 cells", "export it again with the header row"),
+             "fr": ("ne ressemble pas à une ligne d'en-tête", "aucune de ses 6 cellules", "exportez-le de nouveau")}
+    assert all(word in result.stderr for word in words[lang]), result.stderr
+    assert "--map" in result.stderr and "looks like the field" not in result.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_only_a_column_close_to_a_field_is_named_with_its_text_the_others_by_nothing(tmp_path: Path) -> None:
+    """A real header with a typo is named (by position and text); a far-off cell is never suggested or echoed."""
+    source = tmp_path / "form.csv"
+    source.write_text("Maria Gonzalez,Englsh test,Martial status\nx,y,z\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--as-of",
+                                      AS_OF.isoformat()])
+    assert result.exit_code == 2
+    assert "column 2 ('Englsh test') looks like the field 'english_test'" in result.stderr
+    assert "column 3 ('Martial status') looks like the field 'marital_status'" in result.stderr
+    assert "Maria" not in result.stderr and "'goal'" not in result.stderr
+    assert "does not look like a header row" not in result.stderr  # it does: two of its cells are near-headers
+
+
 # ------------------------------------------------------------------------------ forms as they are
 
 
