@@ -24,7 +24,7 @@ pathway can read at all are counted for it, so the cost follows the rulebook's r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -193,59 +193,91 @@ class Blockers:
                 for p in pathways for word in sorted({self.bits[q][0] for q in self.reads(p)})]
 
     def counts(self, pathways: list[str]) -> Waiting:
-        """Per question a pathway can wait on, how many incomplete pathways wait on it, packed into keys.
+        """Per question a pathway can wait on, how many incomplete pathways wait on it, as bit planes.
 
-        Reads the masks of `incomplete_only`. Each count takes the bits its maximum (the pathways that
-        read the question) needs, in as many UInt64 key columns as that takes; `Waiting.cells` turns
-        each distinct key into its `missing` text.
+        Reads the masks of `incomplete_only`. For each word of questions, the masks of the pathways that
+        read a question of it (each kept to those questions) are added lane by lane, one lane a question
+        (`bit_sliced`): a few operations on whole words per pathway, where testing every (question,
+        pathway) bit and summing the tests cost ~550 tests a row. The planes are the keys;
+        `Waiting.cells` turns each distinct key into its `missing` text. Compile for the stage that holds
+        the keys (`Compiler.place`): the planes between pathways are temporaries.
         """
         reads = {p: self.reads(p) for p in pathways}
-        layout: list[tuple[str, int, int, int]] = []  # question, key column, shift, bits
-        counts: list[pl.Expr] = []
-        column, shift = 0, 0
-        for qid in self.order:
-            word, bit = self.bits[qid]
-            waiting = [(pl.col(self.column(f"pathway:{p}", word)) & pl.lit(bit, dtype=pl.UInt64)) != 0
-                       for p in pathways if qid in reads[p]]
-            if not waiting:
-                continue
-            bits = len(waiting).bit_length()
-            if shift + bits > WORD:
-                column, shift = column + 1, 0
-            layout.append((qid, column, shift, bits))
-            counts.append(pl.sum_horizontal(waiting).cast(pl.UInt64) * pl.lit(1 << shift, dtype=pl.UInt64))
-            shift += bits
-        keys = [pl.sum_horizontal([c for (_, col, _, _), c in zip(layout, counts, strict=True) if col == index])
-                .cast(pl.UInt64).alias(f"__waiting__{index}") for index in range(column + 1 if layout else 0)]
-        return Waiting(layout, keys)
+        layout = [(qid, *self.bits[qid]) for qid in self.order if any(qid in reads[p] for p in pathways)]
+        keys: list[pl.Expr] = []
+        planes: list[tuple[int, int]] = []  # (word, plane) of each key
+        for word in sorted({word for _, word, _ in layout}):
+            inputs = []
+            for p in pathways:
+                wanted = 0  # the bits of this word's questions that the pathway reads
+                for qid in reads[p]:
+                    if qid in self.bits and self.bits[qid][0] == word:
+                        wanted |= self.bits[qid][1]
+                if wanted:
+                    inputs.append(pl.col(self.column(f"pathway:{p}", word)) & pl.lit(wanted, dtype=pl.UInt64))
+            for plane, expr in enumerate(bit_sliced(inputs, self.compiler.share)):
+                keys.append(expr.alias(f"__waiting__{word}_{plane}"))
+                planes.append((word, plane))
+        return Waiting(layout, planes, keys)
+
+
+def bit_sliced(inputs: list[pl.Expr], share: Callable[[pl.Expr], pl.Expr]) -> list[pl.Expr]:
+    """The lane-wise sums of `inputs` (UInt64 words, one-bit lanes) as bit planes, lowest first: bit b of
+    plane k is bit k of how many inputs have bit b. Adding an input flips each plane where the carry (the
+    input and every lower plane) is set. The planes between inputs go through `share` (a temporary
+    column): an expression built on the previous planes would double with every input."""
+    planes: list[pl.Expr] = []
+    for count, word in enumerate(inputs, start=1):
+        carry, added = word, []
+        for plane in planes:
+            added.append(plane ^ carry)
+            carry = carry & plane
+        if count.bit_length() > len(planes):  # the count can now reach the next plane
+            added.append(carry)
+        planes = added if count == len(inputs) else [share(plane) for plane in added]
+    return planes
 
 
 class Waiting:
-    """The packed counts of one compiled rulebook, and how to read them back into `missing` cells."""
+    """The bit planes of the counts of one compiled rulebook, and how to read them into `missing` cells."""
 
-    def __init__(self, layout: list[tuple[str, int, int, int]], keys: list[pl.Expr]) -> None:
-        self.layout = layout
+    def __init__(self, layout: list[tuple[str, int, int]], planes: list[tuple[int, int]], keys: list[pl.Expr]) -> None:
+        self.layout = layout  # (question, word, its bit) of each question a pathway can wait on, interview order
         self.keys = keys
         self.columns = [key.meta.output_name() for key in keys]
         self.known: dict[tuple[int, ...], str] = {}  # texts of keys seen in earlier blocks (bounded)
-        # per key column and bit: the count holding that bit (its shift, its mask, its place in `layout`)
-        self.fields: list[list[tuple[int, int, int]]] = [[(0, 0, -1)] * WORD for _ in self.columns]
-        for index, (_, column, shift, bits) in enumerate(layout):
-            for bit in range(shift, shift + bits):
-                self.fields[column][bit] = (shift, (1 << bits) - 1, index)
+        # per word: the positions of its planes among the keys (lowest plane first), and each question's place
+        # in `layout` by its bit
+        self.words = [([index for index, (w, _) in sorted(enumerate(planes), key=lambda item: item[1]) if w == word],
+                       {bit: index for index, (_, w, bit) in enumerate(layout) if w == word})
+                      for word in sorted({word for word, _ in planes})]
 
-    def text(self, words: tuple[int, ...]) -> str:
+    def text(self, values: tuple[int, ...]) -> str:
         """Questions by count (descending), then interview order (the layout's order), `;`-joined.
 
-        Visits only the counts that are not zero (a few of the ~70), found by their lowest set bit: every
-        distinct key of a run is read here once (~8% of the rows of an intake whose rows all differ)."""
+        Visits only the questions whose count is not zero (a few of the ~70), found by their lowest set bit
+        in any plane: every distinct key of a run is read here once (~8% of the rows of an intake whose
+        rows all differ)."""
         counted: list[tuple[int, int]] = []
-        for column, value in enumerate(words):
-            fields = self.fields[column]
-            while value:
-                shift, mask, index = fields[(value & -value).bit_length() - 1]
-                counted.append((-((value >> shift) & mask), index))
-                value &= ~(mask << shift)
+        for positions, place in self.words:
+            planes = [values[position] for position in positions]
+            higher = 0
+            for plane in planes[1:]:
+                higher |= plane
+            ones = planes[0] & ~higher  # counted once: most of them
+            while ones:
+                lowest = ones & -ones
+                counted.append((-1, place[lowest]))
+                ones ^= lowest
+            while higher:
+                lowest = higher & -higher
+                count, weight = 0, 1
+                for plane in planes:
+                    if plane & lowest:
+                        count += weight
+                    weight += weight
+                counted.append((-count, place[lowest]))
+                higher ^= lowest
         counted.sort()
         return ";".join(self.layout[index][0] for _, index in counted)
 

@@ -758,8 +758,14 @@ class Compiler:
                           self.undecided(self.rules.flags).alias(UNDECIDED)])
         put(top + 1, lambda: [*(outcome_text(p).alias(p) for p in pathways), *self.best(),
                               *blockers.incomplete_only(pathways)])
-        waiting = blockers.counts(pathways)
-        put(top + 2, lambda: waiting.keys)
+        counted: list[Waiting] = []  # compiled for the keys' stage: the planes' temporaries go before it
+
+        def keys() -> list[pl.Expr]:
+            counted.append(blockers.counts(pathways))
+            return counted[0].keys
+
+        put(top + 2, keys)
+        waiting = counted[0]
         ordered = [layer for index, stage in enumerate(stages)
                    for layer in [*self.before.get(index, []), stage] if layer]
         return Compiled(stages=ordered, pathways=pathways, scores=score_columns(rulebook), waiting=waiting)

@@ -12,6 +12,7 @@ import random
 import polars as pl
 import pytest
 
+from screener.blockers import Waiting, bit_sliced
 from screener.columnar import JOINED_BITS, ONE_OF_TEXTS, _joined, _one_of
 
 
@@ -61,3 +62,41 @@ def test_one_of_numbers_and_constants() -> None:
     assert frame.select(_one_of(pl.col("n"), [2.0, 3.5]).alias("f"))["f"].to_list() == [False, True, None, True]
     constant = frame.select(_one_of(pl.lit("b", dtype=pl.String), ["a", "b"]).alias("f"))["f"]
     assert constant.to_list() in ([True], [True] * frame.height)
+
+
+def _eager(expr: pl.Expr) -> pl.Expr:
+    """A `share` for tests: the expression's values now, as a constant column."""
+    return pl.lit(pl.select(expr).to_series())
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7, 8, 12, 13])
+def test_bit_sliced_planes_count_each_lane(count: int) -> None:
+    rng = random.Random(count)
+    rows = 50
+    words = [[rng.getrandbits(64) & rng.choice([2**64 - 1, rng.getrandbits(64)]) for _ in range(rows)]
+             for _ in range(count)]
+    planes = bit_sliced([pl.lit(pl.Series(word, dtype=pl.UInt64)) for word in words], _eager)
+    assert len(planes) == count.bit_length()
+    values = pl.select([plane.alias(f"p{k}") for k, plane in enumerate(planes)]).rows()
+    for row in range(rows):
+        for lane in range(64):
+            expected = sum(word[row] >> lane & 1 for word in words)
+            assert sum((values[row][k] >> lane & 1) << k for k in range(len(planes))) == expected
+
+
+def test_waiting_text_orders_by_count_then_interview_order() -> None:
+    rng = random.Random(5)
+    layout = [(f"q{index}", index // 64, 1 << (index % 64)) for index in range(90) if index % 7]  # gaps: unread
+    planes = [(0, 0), (0, 1), (0, 2), (0, 3), (1, 0), (1, 1)]
+    waiting = Waiting(layout, planes, [])
+    for _ in range(200):
+        counts = {qid: rng.choice([0, 0, 0, rng.randint(1, 15)]) for qid, word, _ in layout}
+        counts.update({qid: min(counts[qid], 3) for qid, word, _ in layout if word == 1})  # word 1 has 2 planes
+        values = [0] * len(planes)
+        for qid, word, bit in layout:
+            for position, (plane_word, plane) in enumerate(planes):
+                if plane_word == word and counts[qid] >> plane & 1:
+                    values[position] |= bit
+        order = [qid for qid, _, _ in layout]
+        expected = sorted((qid for qid in order if counts[qid]), key=lambda qid: (-counts[qid], order.index(qid)))
+        assert waiting.text(tuple(values)) == ";".join(expected)
