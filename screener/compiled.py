@@ -336,7 +336,7 @@ class StaleItem:
     review_by: dt.date
     effective_from: dt.date | None = None
     effective_until: dt.date | None = None
-    kind: str = ""  # rulebook, table, derived or cutoffs: `Rulebook.stale` says it in the reader's language
+    kind: str = ""  # table, derived or cutoffs (the rulebook's own review date is `Rulebook.coverage`)
     item: str = ""  # the table, derived value or score id
     version: int = 0  # a derived value's version, from 1
 

@@ -509,7 +509,7 @@ One JSON object per line, UTF-8. The first line is a header record, written once
 ```
 
 (`review_due`: rules past their review date on that day, and a first line when that day is before the
-rulebook's `covers_from`; `warnings`: the run's own, e.g. fields not in
+rulebook's `covers_from` or after its `review_by`; `warnings`: the run's own, e.g. fields not in
 the input; `input`: the input's columns as keys, a repeated or blank header made unique as
 `Name (column 7)`; `id`: the columns that say who a row is, `--id` or every column that is not a field;
 `pathways`, `scores`, `flags`, `leads` and `answer_warnings` give each id's title.) Then one record per

@@ -375,27 +375,31 @@ class Rulebook:
         return [question for _, question in indexed]
 
     def coverage(self, as_of: dt.date) -> list[str]:
-        """A warning when `as_of` is before the earliest date the rules model (`covers_from`): never an error,
-        since lawyers look back on purpose, but rules that began later would be applied to that date. A sentence,
-        so its dates are words like the review warnings beside it (`1 June 2008`); ISO stays in `as_of`."""
-        start = self.info.covers_from
-        if start is None or as_of >= start:
-            return []
-        return [_("{date} is before {start}, the earliest date the rulebook '{title}' models: rules that began "
-                  "later are applied to it").format(date=format_date(as_of), start=format_date(start),
-                                                    title=self.info.title)]
+        """A warning when `as_of` is outside the dates the rules model: before the earliest (`covers_from`),
+        where rules that began later would be applied, or after the rulebook's own `review_by`, when the law
+        may have changed since they were written. Never an error, since lawyers look back (and ahead) on
+        purpose. A sentence, so its dates are words like the review warnings beside it (`1 June 2008`); ISO
+        stays in `as_of`."""
+        start, end = self.info.covers_from, self.info.review_by
+        if start is not None and as_of < start:
+            return [_("{date} is before {start}, the earliest date the rulebook '{title}' models: rules that began "
+                      "later are applied to it").format(date=format_date(as_of), start=format_date(start),
+                                                        title=self.info.title)]
+        if end is not None and as_of > end:
+            return [_("{date} is after {end}, when the rulebook '{title}' was due for review: the law may have "
+                      "changed since its rules were written").format(date=format_date(as_of), end=format_date(end),
+                                                                     title=self.info.title)]
+        return []
 
     def stale(self, as_of: dt.date) -> list[str]:
-        """Warnings about the rulebook's data on `as_of`: a date before its coverage, and time-sensitive data
-        in force then whose review date has passed."""
+        """Warnings about the rulebook's data on `as_of`: a date outside its coverage (which says when the
+        rulebook itself is past review), and time-sensitive data in force then whose review date has passed."""
         return self.coverage(as_of) + [_("{what} was due for review on {date}").format(
             what=self._review_name(item), date=format_date(item.review_by))
             for item in review_due(self.review_items, as_of)]
 
     def _review_name(self, item: StaleItem) -> str:
         """What is due for review, in this rulebook's language (its own titles)."""
-        if item.kind == "rulebook":
-            return _("The rulebook '{title}'").format(title=self.info.title)
         if item.kind == "table" and item.item in self.tables:
             return _("Table '{id}' ({title})").format(id=item.item, title=self.tables[item.item].title)
         if item.kind == "derived":
@@ -743,8 +747,6 @@ class RulebookLoader:
         rules = Rules()
         implied: dict[str, Any] = {}
         review: list[StaleItem] = []
-        if info is not None and info.review_by:
-            review.append(StaleItem(f"The rulebook '{info.title}'", info.review_by, kind="rulebook"))
         for tid, table in tables.items():
             if table.review_by:
                 starts = [row.effective_from for row in table.rows]

@@ -1,7 +1,9 @@
-"""`covers_from`: an as-of date before what the rulebook models warns, one line, and never stops the run."""
+"""`covers_from` and `review_by`: an as-of date before what the rulebook models, or after its own review date (the
+law may have changed since), warns, one line, and never stops the run."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -18,9 +20,17 @@ MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août
         "décembre"]
 
 
-def shipped_start() -> str:
+def shipped(key: str) -> str:
     info = yaml.safe_load((RULES / "rulebook.yaml").read_text(encoding="utf-8"))["rulebook"]
-    return str(info["covers_from"])
+    return str(info[key])
+
+
+def shipped_start() -> str:
+    return shipped("covers_from")
+
+
+def the_day_after(iso: str) -> str:
+    return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
 
 
 def in_words(iso: str, lang: str) -> str:
@@ -80,6 +90,35 @@ def test_batch_warns_on_stderr(tmp_path: Path) -> None:
     result = cli("batch", str(intake), "-o", str(tmp_path / "out.csv"), "--as-of", "2008-06-01", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert [line for line in warnings(result.stderr, "warning:") if "1 June 2008 is before" in line]
+
+
+@pytest.mark.parametrize(("lang", "label", "words"), [
+    ("en", "warning:", "the law may have changed"), ("fr", "avertissement\u00a0:", "le droit a pu changer")])
+def test_check_after_the_rulebooks_review_date_warns_once(tmp_path: Path, lang: str, label: str, words: str) -> None:
+    late = the_day_after(shipped("review_by"))
+    result = cli("check", "--answers", str(answers(tmp_path)), "--no-input", "--as-of", late, "--lang", lang)
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in warnings(result.stderr, label) if words in line]
+    flat = line.replace("\u00a0", " ")
+    assert in_words(late, lang) in flat and in_words(shipped("review_by"), lang) in flat
+    assert result.stdout.strip()
+
+
+def test_the_review_date_itself_gives_no_late_warning(tmp_path: Path) -> None:
+    result = cli("check", "--answers", str(answers(tmp_path)), "--no-input", "--as-of", shipped("review_by"),
+                 "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "may have changed" not in result.output
+
+
+def test_batch_warns_once_after_the_review_date(tmp_path: Path) -> None:
+    intake = tmp_path / "intake.csv"
+    intake.write_text("age,canadian_citizen\n30,no\n", encoding="utf-8")
+    late = the_day_after(shipped("review_by"))
+    result = cli("batch", str(intake), "-o", str(tmp_path / "out.csv"), "--as-of", late, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    about_the_rulebook = [line for line in warnings(result.stderr, "warning:") if "rulebook" in line]
+    assert len(about_the_rulebook) == 1 and "the law may have changed" in about_the_rulebook[0]
 
 
 def test_a_lawyers_own_rulebook_sets_it_and_explain_warns(tmp_path: Path) -> None:
