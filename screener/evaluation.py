@@ -368,7 +368,9 @@ class Evaluation(dict[str, Any], ex.Environment):
                 self.line_memo[rule] = self.line(rule)
             points, blockers, span = self.line_memo[rule]
             line = rule.model
-            lines.append(ScoreLineResult(line.id, line.text, line.group, number(points), sorted(blockers)))
+            reads = self.rulebook.graph.questions_of_node(rule.points.node) if points is None else ()
+            lines.append(ScoreLineResult(line.id, line.text, line.group, number(points), sorted(blockers),
+                                         sorted(reads)))
             spans.append(span)
         result = ScoreResult(
             id=score_id, title=score.title, value=None, max=score.max, lines=lines,

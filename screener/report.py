@@ -121,6 +121,7 @@ class ScoreLineResult:
     group: str | None
     points: float | int | None
     missing: list[str] = field(default_factory=list)
+    reads: list[str] = field(default_factory=list)  # unknown: the questions it reads (an `unsure` answer among them)
 
 
 @dataclass

@@ -28,7 +28,9 @@ from screener.render.verdict import (
     ordered,
     reason,
     rules_applied,
+    score_shown,
     severity_word,
+    unknown_score,
 )
 from screener.report import PathwayResult, Report, RequirementResult
 from screener.whatif import WhatIf
@@ -92,6 +94,8 @@ def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> st
         out.append("")
     for score in report.scores.values():
         if score.value is None:
+            if score_shown(report, score):  # as --details shows it
+                out += ["## " + md(score.title), "", md(unknown_score(score, context)), ""]
             continue
         out += ["## " + _("{title}: ").format(title=md(score.title)) + display(score.value), ""]
         out += ["- " + _("{title}: ").format(title=md(line.text)) + display(line.points)

@@ -8,6 +8,7 @@ what the person has against what is needed, and the rule reference behind each. 
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -90,7 +91,11 @@ def reason(pathway: PathwayResult, questions: dict[str, Question], context: Cont
 def unsure_of(pathway: PathwayResult, context: Context) -> dict[str, str]:
     """What keeps an undecided pathway unknown on the person's side: answers they were not sure of and
     questions they skipped, each with a mark that says which (unknown is not no, §13.16, §13.20)."""
-    reads = {name for r in pathway.unknown for name in (*r.reads, *r.missing)}
+    return unsure_marks({name for r in pathway.unknown for name in (*r.reads, *r.missing)}, context)
+
+
+def unsure_marks(reads: set[str], context: Context) -> dict[str, str]:
+    """Of the questions `reads`, those the person was not sure of or skipped, each with its mark."""
     marks = {q: _(" (you were not sure)") for q in reads if context.answers.get(q) == UNSURE}
     marks |= {q: _(" (skipped)") for q in reads if q in context.declined}
     return marks
@@ -437,7 +442,7 @@ def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf 
     parts += _leads(report)
     parts += _ineligible(report, context)
     parts += _undecided(report, context)
-    parts += _scores(report, questions)
+    parts += _scores(report, context)
     if suggestions is not None:
         parts += _what_if(report, suggestions, questions)
     parts += _footer(report, context)
@@ -642,22 +647,45 @@ def _undecided(report: Report, context: Context) -> list[RenderableType]:
     return [_heading(_("Still undecided")), text]
 
 
-def _scores(report: Report, questions: dict[str, Question]) -> list[RenderableType]:
+def _scores(report: Report, context: Context) -> list[RenderableType]:
     parts: list[RenderableType] = []
     for score in report.scores.values():
-        showing = [p for p in report.pathways.values() if score.id in p.scores]
-        if showing and not any(p.outcome != "ineligible" for p in showing):
-            continue  # only where a program that uses it is open or nearly open
+        if not score_shown(report, score):
+            continue
         parts.append(_heading(score.title))
-        parts += _score(score, questions, guidance.rounds_for(report, score), guidance.maybe_rounds(score))
+        parts += _score(score, context, guidance.rounds_for(report, score), guidance.maybe_rounds(score))
     return parts
 
 
-def _score(score: ScoreResult, questions: dict[str, Question], rounds: list[RoundBand],
+def score_shown(report: Report, score: ScoreResult) -> bool:
+    """A score is shown only where a program that uses it is open or nearly open."""
+    showing = [p for p in report.pathways.values() if score.id in p.scores]
+    return not showing or any(p.outcome != "ineligible" for p in showing)
+
+
+def unknown_score(score: ScoreResult, context: Context) -> str:
+    """Why a score has no value: the range it can still take, and the answers that would fix it, those the
+    person was not sure of or skipped marked (they are answered, so a score's `missing` leaves them out)."""
+    unknown = [line for line in score.lines if line.points is None]
+    needs = labels(context.questions, score.missing, limit=8,
+                   marks=unsure_marks({name for line in unknown for name in (*line.reads, *line.missing)}, context))
+    low, high = score.span or (-math.inf, math.inf)
+    ranged = math.isfinite(low) and math.isfinite(high) and low < high
+    if ranged and needs:
+        return _("Cannot be computed yet: between {low} and {high} on your answers. Still to answer: {answers}."
+                 ).format(low=display(low), high=display(high), answers=needs)
+    if ranged:
+        return _("Cannot be computed yet: between {low} and {high} on your answers.").format(
+            low=display(low), high=display(high))
+    if needs:
+        return _("Cannot be computed yet. Still to answer: {answers}.").format(answers=needs)
+    return _("Cannot be computed yet.")
+
+
+def _score(score: ScoreResult, context: Context, rounds: list[RoundBand],
            maybe: list[RoundBand]) -> list[RenderableType]:
     if score.value is None:
-        return [Text(_("Cannot be computed yet. Still to answer: {answers}.").format(
-            answers=labels(questions, score.missing, limit=8)))]
+        return [Text(unknown_score(score, context))]
     total = (_("Your score: {score} out of {most}").format(score=display(score.value), most=display(score.max))
              if score.max is not None else _("Your score: {score}").format(score=display(score.value)))
     parts: list[RenderableType] = [Text(total, style="bold")]
