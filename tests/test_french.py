@@ -366,3 +366,26 @@ def test_a_rejected_rulebook_is_explained_in_french(tmp_path: Path) -> None:
         assert expected in french
     assert "« goal » dans les règles" not in french  # the question is rejected already: its texts are no news
     assert "unknown name 'agee' (did you mean 'age'?)" in english
+
+
+def _bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _texts(summary: Any) -> list[str]:
+    """A summary's texts: one string, or dated versions (strings in French, `{text: …}` in English)."""
+    if isinstance(summary, list):
+        return [version["text"] if isinstance(version, dict) else version for version in summary]
+    return [summary] if summary else []
+
+
+def test_no_pathway_summary_nests_brackets() -> None:
+    """A summary is read first, on one screen: "(… (PSTQ), par Arrima)" is hard to follow (review 11, item 13)."""
+    summaries = [(lang, pid, text) for lang, items in (("en", english("pathways")), ("fr", french("pathways")))
+                 for pid, item in items.items() for text in _texts(item.get("summary"))]
+    assert len(summaries) > 20  # both languages' summaries were read
+    assert [(lang, pid) for lang, pid, text in summaries if _bracket_depth(text) > 1] == []
