@@ -303,6 +303,42 @@ def output_header(header: list[str], compiled: columnar.Compiled) -> list[str]:
     return [*header, *compiled.pathways, *compiled.scores, *columnar.SUMMARY, columnar.ERROR]
 
 
+def earlier_results(header: list[str], found: Mapping[str, int],
+                    compiled: columnar.Compiled) -> tuple[list[int], dict[int, str], list[str]]:
+    """The input's columns named like a result column, so that no two output columns share a name:
+    (columns left out, columns renamed, the one warning about them).
+
+    A file screened before (it has `best_pathway` and `error`) has its old result columns left out: this
+    run's results take their place (the input file keeps the old ones). Otherwise such a column is the
+    firm's own (a `notes`-like `flags`): kept, as `flags (input)`, since the result columns' names are the contract.
+    """
+    results = set(output_header([], compiled))
+    fields = set(found.values())
+    clashing = [index for index, name in enumerate(header) if name in results and index not in fields]
+    if not clashing:
+        return [], {}, []
+    shown = ", ".join(header[index] for index in clashing[:6]) + (", …" if len(clashing) > 6 else "")
+    if {columnar.BEST, columnar.ERROR} <= {header[index] for index in clashing}:
+        return clashing, {}, [ngettext(
+            "the input already has {count} result column ({names}): screened before? This run's results are "
+            "written in its place (the input file keeps the old one)",
+            "the input already has {count} result columns ({names}): screened before? This run's results are "
+            "written in their place (the input file keeps the old ones)", len(clashing)).format(
+                count=len(clashing), names=shown)]
+    taken = set(header) | results
+    renamed: dict[int, str] = {}
+    for index in clashing:  # the same in every language: column names never depend on --lang
+        name, number = f"{header[index]} (input)", 2
+        while name in taken:
+            name, number = f"{header[index]} (input {number})", number + 1
+        taken.add(name)
+        renamed[index] = name
+    return [], renamed, [ngettext(
+        "{count} input column has the name of a result column ({names}): written as {renamed}",
+        "{count} input columns have the name of a result column ({names}): written as {renamed}",
+        len(clashing)).format(count=len(clashing), names=shown, renamed=", ".join(renamed.values()))]
+
+
 def id_columns(header: list[str], found: Mapping[str, int], names: list[str] | None) -> list[int]:
     """The input columns that say who a row is (`--id`), else every column that is not a field."""
     if not names:
@@ -338,10 +374,11 @@ def letter_columns(header: list[str], found: Mapping[str, int], names: list[str]
             if _NAMING.search(keys[index]) and not _NOT_NAMING.search(keys[index])][:3]
 
 
-def results_first_order(width: int, ids: list[int], results: list[str]) -> list[str]:
-    """Output columns with the results (then `error`) right after the id columns, the other input after."""
-    rest = [f"in{i}" for i in range(width) if i not in ids]
-    return [*(f"in{i}" for i in ids), *results, *rest]
+def results_first_order(width: int, ids: list[int], results: list[str], left_out: Collection[int] = ()) -> list[str]:
+    """Output columns with the results (then `error`) right after the id columns, the other input after
+    (without the input columns `left_out`)."""
+    rest = [f"in{i}" for i in range(width) if i not in ids and i not in left_out]
+    return [*(f"in{i}" for i in ids if i not in left_out), *results, *rest]
 
 
 PIECES = 2  # query blocks per block read (see `block_bytes`)
@@ -479,15 +516,22 @@ def run_batch(
         json_rows = JsonRows(sink, rulebook, as_of, reader.header, reader.columns, cells,
                              id_columns(reader.header, found, id_names), full=full)
         json_rows.header(summary.warnings)
-    names = output_header(reader.header, compiled)
+    left_out, renamed, clash = earlier_results(reader.header, found, compiled) if rows is not None else ([], {}, [])
+    for line in clash:
+        summary.warnings.append(line)
+        if warn is not None:
+            warn(line)
+    header = [renamed.get(index, name) for index, name in enumerate(reader.header)]
+    names = output_header(header, compiled)
     if rows is not None:  # the summary names the rows to follow up as letters are named (never email, notes)
         summary.naming = [(f"in{i}", reader.header[i]) for i in letter_columns(reader.header, found, id_names)]
     letter_ids = [reader.columns[i] for i in letter_columns(reader.header, found, id_names)] if each_row else []
     order: list[str] | None = None
-    if results_first:
-        ids = id_columns(reader.header, found, id_names)
-        order = results_first_order(len(reader.header), ids, names[len(reader.header):])
-        names = [reader.header[int(name[2:])] if name.startswith("in") and name[2:].isdigit() else name
+    if results_first or left_out:
+        ids = id_columns(reader.header, found, id_names) if results_first else []
+        order = results_first_order(len(header), ids, names[len(header):], left_out) if results_first \
+            else [*(f"in{i}" for i in range(len(header)) if i not in left_out), *names[len(header):]]
+        names = [header[int(name[2:])] if name.startswith("in") and name[2:].isdigit() else name
                  for name in order]
     if rows is not None:
         rows.header(names)

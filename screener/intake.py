@@ -466,7 +466,11 @@ unasked), or a workbook when `-o` ends in `.xlsx`. A workbook's formula with no 
 program wrote and Excel never saved) keeps its text, is unknown as an answer, and is warned about with its
 row and column. It is written atomically (an interrupted run leaves no half file) and owner-only
 (0600), as are the `--summary` page and the letters (a `--letters` folder it creates is 0700): they hold
-names and answers. A device, a pipe or `-` is written to as it is, its permissions untouched.
+names and answers. A device, a pipe or `-` is written to as it is, its permissions untouched. An output
+or `--summary` that is the input file (by any name: a link too) is refused: the intake is never lost. An
+input screened before (it has the columns `best_pathway` and `error`) gets this run's results in place
+of its old result columns, with a warning (the input file keeps them); a firm's own column named like a
+result column, in a file never screened (`flags`), is kept as `flags (input)`: no two columns share a name.
 
 Exit codes: 0 every row was screened; 1 some rows are error rows (the output is still complete:
 see their `error` cell); 2 the input, the map or an option cannot be used (nothing is written).

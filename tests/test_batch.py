@@ -528,3 +528,63 @@ def test_blocks_shrink_as_polars_threads_grow_and_hold_rows_not_bytes() -> None:
     assert block_bytes(2, 10_000.0) == batch.PIECES * csvio.BLOCK_BYTES  # very long lines
     plain = b"age,citizen\n" + b"30,yes\n" * 1000
     assert csvio.CsvReader(io.BytesIO(plain)).line_bytes() == 7.0
+
+
+# ------------------------------------------------------------------------------ output over the input, re-screening
+
+
+@pytest.mark.parametrize("how", ["itself", "symlink", "hard link", "summary"])
+def test_writing_over_the_input_is_refused_and_the_intake_kept(tmp_path: Path, how: str) -> None:
+    source = tmp_path / "same.csv"
+    content = b"name,age,citizen\nAda,30,no\n"
+    source.write_bytes(content)
+    other = tmp_path / "other.csv"
+    if how == "symlink":
+        other.symlink_to(source)
+    elif how == "hard link":
+        os.link(source, other)
+    target = str(source if how in ("itself", "summary") else other)
+    args = ["-o", str(tmp_path / "out.csv"), "--summary", target] if how == "summary" else ["-o", target]
+    code, _, stderr = run(str(source), *args, "--rules", str(FIXTURE))
+    assert code == 2
+    errors = [line for line in stderr.splitlines() if line.strip()]
+    assert len(errors) == 1 and "is the input file" in errors[0], stderr
+    assert ("--summary" if how == "summary" else "--output") in errors[0]
+    assert source.read_bytes() == content and not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("first", [[], ["--results-first"]])
+def test_re_screening_a_screened_file_replaces_its_results_no_column_twice(
+        tmp_path: Path, rulebook: Rulebook, first: list[str]) -> None:
+    source, screened, again = tmp_path / "in.csv", tmp_path / "screened.csv", tmp_path / "again.csv"
+    source.write_text("name,age,citizen,education\nAda,30,no,masters\nBo,31,no,secondary\n", encoding="utf-8")
+    code, _, stderr = run(str(source), "-o", str(screened), "--rules", str(FIXTURE), *first)
+    assert code == 0, stderr
+    once = list(csv.reader(io.StringIO(screened.read_text(encoding="utf-8"))))
+    once[1][once[0].index("age")] = "45"  # an answer corrected in the screened file: the results must follow it
+    with screened.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream, lineterminator="\n").writerows(once)
+    code, _, stderr = run(str(screened), "-o", str(again), "--rules", str(FIXTURE), *first)
+    assert code == 0, stderr
+    assert stderr.count("already has") == 1 and "screened before" in stderr
+    twice = list(csv.reader(io.StringIO(again.read_text(encoding="utf-8"))))
+    assert twice[0] == once[0] and len(set(twice[0])) == len(twice[0])
+    assert len(twice) == 3
+    rows = [dict(zip(twice[0], row, strict=True)) for row in twice[1:]]
+    assert [row["name"] for row in rows] == ["Ada", "Bo"]
+    for row, answers in zip(rows, [{"age": "45", "citizen": "no", "education": "masters"},
+                                   {"age": "31", "citizen": "no", "education": "secondary"}], strict=True):
+        want = expected(rulebook, answers)
+        assert {key: row[key] for key in want} == want
+
+
+def test_a_firms_own_column_named_like_a_result_is_kept_under_another_name(tmp_path: Path) -> None:
+    """Not a screened file (no best_pathway, no error): the firm's 'flags' column is theirs, kept and renamed."""
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("name,age,flags\nAda,30,call back\n", encoding="utf-8")
+    code, _, stderr = run(str(source), "-o", str(target), "--rules", str(FIXTURE))
+    assert code == 0, stderr
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert rows[0][:3] == ["name", "age", "flags (input)"] and rows[0].count("flags") == 1
+    assert rows[1][:3] == ["Ada", "30", "call back"]
+    assert "flags (input)" in stderr and stderr.count("name of a result column") == 1

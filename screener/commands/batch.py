@@ -103,7 +103,9 @@ def batch(
         raise ScreenerError(_("--format: '{value}' is not csv or jsonl").format(value=output_format), exit_code=2)
     if full and output_format != "jsonl":
         raise ScreenerError(_("--full goes with --format jsonl"), exit_code=2)
+    _check_not_the_input(input, output, "--output")
     if summary_file is not None:
+        _check_not_the_input(input, summary_file, "--summary")
         _check_summary_target(summary_file, output)
     if output.lower().endswith(".xlsx"):
         if output_format != "csv":
@@ -165,6 +167,24 @@ def batch(
     render_summary(console, summary)
     if summary.error_rows:
         raise typer.Exit(1)  # the output is complete; some rows could not be read (see their error cell)
+
+
+def _check_not_the_input(input: str, target: str, option: str) -> None:
+    """Writing over the intake would lose it (and half-read it): refused when `target` is the input file,
+    under any name (a symlink, a hard link)."""
+    import os
+
+    from screener.files import is_stream
+
+    if input == "-" or target == "-" or is_stream(target):
+        return
+    try:
+        same = os.path.samefile(input, target)
+    except OSError:  # one of them does not exist (yet): not the same file
+        return
+    if same:
+        raise ScreenerError(_("{option}: {file} is the input file; write to another file, the input is kept")
+                            .format(option=option, file=target), exit_code=2)
 
 
 def _check_summary_target(summary: str, output: str) -> None:
