@@ -7,6 +7,8 @@ Expected texts are read from the rulebook's own files (rules/leads.yaml and rule
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 import re
 from pathlib import Path
 
@@ -161,3 +163,56 @@ def test_the_interview_still_asks_where_a_protection_seeker_lives() -> None:
     interview = Interview.start(book, as_of, start)
     interview.answer(question, False)
     assert "us_asylum_help" not in [lead.id for lead in book.evaluate(interview.answers, as_of).leads]
+
+
+# review11 #2: fears return, not a US citizen, seeks protection, skipped "did you first enter Canada over a year
+# ago?" (the "I don't know" a frightened person presses). The claim stays undecided (unknown is not no), and the
+# advice that holds whatever the answer is shows: a refugee lawyer or legal aid now, without delay.
+ENTRY_SKIPPED = {"goal": "protection", "canadian_citizen": "no", "us_citizen": "no", "fear_of_return": "yes",
+                 "age": 29, "in_us_now": "no", "arrival_route": "already_in_canada"}
+CLAIM_PAGE = {"en": "https://www.canada.ca/en/immigration-refugees-citizenship/services/refugees/claim-protection-inside-canada.html",
+              "fr": "https://www.canada.ca/fr/immigration-refugies-citoyennete/services/refugies/protection.html"}
+
+
+@pytest.mark.parametrize("route", ["already_in_canada", "air_or_sea"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_skipped_first_entry_still_gives_the_refugee_lawyer_advice(tmp_path: Path, lang: str, route: str) -> None:
+    answers = {**ENTRY_SKIPPED, "arrival_route": route}
+    paragraph = lead_text(lang, "refugee_lawyer_now")
+    advice = paragraph.lower()  # a lawyer now, without delay
+    assert ("refugee lawyer" in advice and "do not put it off" in advice) or (
+        "droit des réfugiés" in advice and "ne tardez pas" in advice)
+    shown = verdict(tmp_path, lang, 80, answers)  # the first screen
+    assert paragraph in shown and CLAIM_PAGE[lang] in shown
+    result = CliRunner().invoke(app, ["check", "--answers", str(tmp_path / "answers.yaml"), "--no-input", "--as-of",
+                                      AS_OF, "--lang", lang, "--json"], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["pathways"]["asylum_claim"]["outcome"] == "incomplete"  # the skipped answer is not guessed
+    [lead] = [lead for lead in report["leads"] if lead["id"] == "refugee_lawyer_now"]
+    assert words(lead["text"]) == paragraph
+    assert any(CLAIM_PAGE[lang] in step for step in lead["next_steps"])
+    answered = verdict(tmp_path, lang, 80, {**answers, "entered_canada_over_a_year_ago": "no"})
+    assert paragraph not in answered  # answered: the open claim's own steps say it
+
+
+ASYLUM_PATH = {  # every answer on the asylum path, each known or skipped (None)
+    "us_citizen": ["no", None], "fear_of_return": ["yes", None], "canadian_citizen": ["no", None],
+    "arrival_route": ["land_from_us", "air_or_sea", "already_in_canada", None], "in_us_now": ["yes", "no", None],
+    "own_family_in_canada_stca": ["yes", "no", None], "entered_canada_over_a_year_ago": ["yes", "no", None]}
+
+
+def test_a_person_at_risk_gets_safe_advice_whatever_they_skipped() -> None:
+    """A protection seeker who is not a known US citizen, whatever mix of answers on the asylum path they
+    skipped, gets a safety lead or the open claim's own steps; and the refugee-lawyer lead shows only while the
+    claim is undecided, so it never contradicts a decided outcome (§13.16, §13.21; review11 #2)."""
+    book = load_rulebook(RULES)
+    as_of = dt.date.fromisoformat(AS_OF)
+    for values in itertools.product(*ASYLUM_PATH.values()):
+        given = {key: value for key, value in zip(ASYLUM_PATH, values, strict=True) if value is not None}
+        report = book.evaluate(book.read_answers({"goal": "protection", "age": 30, **given}), as_of)
+        claim = report.pathways["asylum_claim"]
+        safety = [lead.id for lead in report.leads if lead.safety]
+        assert safety or (claim.outcome == "eligible" and claim.next_steps), given
+        if "refugee_lawyer_now" in safety:
+            assert claim.outcome == "incomplete", given

@@ -435,3 +435,21 @@ def test_the_web_verdict_page_shows_a_medical_flag_before_the_routes(client: Tes
     title = "A health condition may raise medical inadmissibility"
     assert "WARNING:" in text and title in text
     assert text.index(title) < text.index("<h2>Open to you")  # the open routes' heading
+
+
+def test_a_skipped_asylum_answer_still_gives_the_safe_advice(client: TestClient, book: Rulebook) -> None:
+    """review11 #2, §13.21: a person at risk in Canada who skipped "did you first enter Canada over a year ago?"
+    gets the refugee-lawyer advice in `safety`, in both languages; the claim stays undecided (nothing guessed)."""
+    answers = {"goal": "protection", "canadian_citizen": "no", "us_citizen": "no", "fear_of_return": "yes",
+               "age": 29, "in_us_now": "no", "arrival_route": "already_in_canada"}
+    pages = {"en": "https://www.canada.ca/en/immigration-refugees-citizenship/services/refugees/claim-protection-inside-canada.html",
+             "fr": "https://www.canada.ca/fr/immigration-refugies-citoyennete/services/refugies/protection.html"}
+    for language, page in pages.items():
+        data = client.post(f"/v1/screen?lang={language}", json=answers).json()
+        assert data["pathways"]["asylum_claim"]["outcome"] == "incomplete"
+        [safety] = data["safety"]
+        lead = book.in_language(language).leads["refugee_lawyer_now"]
+        assert safety["id"] == "refugee_lawyer_now" and safety["title"] == lead.title
+        assert " ".join(safety["text"].split()) == " ".join(lead.text.split())
+        assert ("refugee lawyer" in safety["text"]) or ("droit des réfugiés" in safety["text"])
+        assert any(page in step for step in safety["next_steps"])
