@@ -104,10 +104,18 @@ def long_shot_why(report: Report, pathway: PathwayResult) -> str | None:
 
 def realistic_order(report: Report, pathways: list[PathwayResult] | None = None,
                     goal: str | None = None) -> list[PathwayResult]:
-    """Pathways (default: the eligible ones) in the report's ranking: its best option first, then those
-    serving the person's goal (a long shot keeps its place; its why says it is one)."""
+    """Pathways (default: the eligible ones) most realistic first: the report's best option, then those
+    serving the person's goal, each by rank, except that an open pathway whose score is below every round
+    the person could be in (a long shot, `long_shot_why`) goes after the other routes of its group and is
+    never the best option: a route that works today leads, with its first step (review11 #8)."""
     chosen = pathways if pathways is not None else [p for p in report.pathways.values() if p.outcome == "eligible"]
-    return report.preferred(chosen, goal)
+    later = {p.id for p in report.pathways.values() if p.outcome == "eligible" and is_long_shot(report, p)}
+    return report.preferred(chosen, goal, later)
+
+
+def is_long_shot(report: Report, pathway: PathwayResult) -> bool:
+    odds = chance(report, pathway)
+    return odds is not None and odds.long_shot
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -296,13 +296,14 @@ class Report:
         """The eligible pathway with the best (lowest) rank; None when nothing is open yet."""
         return best_of(self.outcomes(), {pathway_id: p.rank for pathway_id, p in self.pathways.items()})
 
-    def preferred(self, pathways: list[PathwayResult], goal: str | None = None) -> list[PathwayResult]:
-        """`pathways` in the report's one ranking (`preference`, which picks `best_pathway`): the best option
-        first, then those serving the person's `goal`, each by rank, so every screen agrees with --details
-        and the JSON report."""
+    def preferred(self, pathways: list[PathwayResult], goal: str | None = None,
+                  later: Collection[str] = ()) -> list[PathwayResult]:
+        """`pathways` in the report's ranking (`preference`, which picks `best_pathway`): the best option
+        first, then those serving the person's `goal`, each group by rank with the pathways in `later` (long
+        shots) after the others; a best option in `later` is not put first."""
         order = {pid: index for index, pid in enumerate(preference({pid: p.rank for pid, p in self.pathways.items()}))}
-        best = self.best_pathway
-        return sorted(pathways, key=lambda p: (p.id != best, not p.serves(goal), order[p.id]))
+        best = self.best_pathway if self.best_pathway not in later else None
+        return sorted(pathways, key=lambda p: (p.id != best, not p.serves(goal), p.id in later, order[p.id]))
 
     def goal_open(self, goal: str | None) -> bool:
         """Some eligible pathway serves the person's `goal` (with no goal: any eligible pathway)."""

@@ -153,12 +153,11 @@ def test_a_category_text_needs_its_french(tmp_path: Path) -> None:
 
 
 def test_below_every_maybe_round_is_a_long_shot_said_plainly(tmp_path: Path) -> None:
-    """FSW open on a 413 with only category rounds he may be in (healthcare, 467 and up): still the best
-    option (--details ranks it first, review6 #2), and its line says it is a long shot, never that no round
-    invited the program."""
+    """FSW open on a 413 with only category rounds he may be in (healthcare, 467 and up): a long shot, it goes
+    after CUSMA (on every screen, review11 #8), and its line says so, never that no round invited the program."""
     result = cli("check", "--rules", str(ROOT / "rules"), "--answers", str(scientist(tmp_path)), "--as-of", AS_OF,
                  "--no-input", env={"COLUMNS": "80"})
     out = " ".join(result.output.split())
-    assert "1. Federal Skilled Worker Program (Express Entry) Eligible, but your score 413 is below the recent " \
+    assert "2. Federal Skilled Worker Program (Express Entry) Eligible, but your score 413 is below the recent " \
            "rounds of every category you may be in (lowest 467)." in out
     assert "no recent round invited" not in out

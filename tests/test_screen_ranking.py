@@ -83,3 +83,33 @@ def test_undecided_routes_serving_the_goal_come_first(tmp_path: Path, lang: str)
     assert serving == sorted(serving, reverse=True)
     cusma = report["pathways"]["cusma_professional"]
     assert cusma["outcome"] == "incomplete" and flat(cusma["title"]) in text  # the skipped answer decides it
+
+
+# review11 #8: the reviewer's US engineer (a TEER 1 offer, CUSMA profession): FSW is eligible at a CRS below every
+# round he could be in, and the CUSMA permit serves the same goal (live_permanently) today.
+OFFERED = {**ENGINEER, "age": 31, "english_test": "ielts_general", "english_score_listening": 8,
+           "english_score_reading": 8, "english_score_writing": 7, "english_score_speaking": 7.5,
+           "education": "masters", "foreign_work_years": 6, "settlement_funds_cad": 25000, "job_offer": "yes",
+           "job_offer_teer": 1, "job_offer_lmia": "unsure", "cusma_profession": "yes", "french_test": "none"}
+for _skill in ("reading", "writing", "listening", "speaking"):
+    del OFFERED[f"english_clb_{_skill}"], OFFERED[f"french_nclc_{_skill}"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_long_shot_goes_after_a_route_that_works_today_on_every_screen(tmp_path: Path, lang: str) -> None:
+    report = json.loads(run(tmp_path, OFFERED, lang, "--json"))
+    fsw, cusma = report["pathways"]["express_entry_fsw"], report["pathways"]["cusma_professional"]
+    assert fsw["outcome"] == cusma["outcome"] == "eligible"
+    assert report["best_pathway"] == "express_entry_fsw"  # the contract's best: the lowest rank, unchanged
+    rounds = report["score_details"]["crs_score"]["recent_rounds"]
+    could_be_in = [band["low"] for band in rounds if band.get("you_may_be_invited", True) is not False]
+    assert report["scores"]["crs_score"] < min(could_be_in)  # a long shot, as the rounds show
+    screen = flat(run(tmp_path, OFFERED, lang))
+    first = flat(cusma["title"])
+    assert f"1. {first}" in screen  # the route that works today leads, with its first step
+    assert screen.index(first) < screen.index(flat(fsw["title"]))
+    details = flat(run(tmp_path, OFFERED, lang, "--details"))
+    best = {"en": "Your best option: ", "fr": "Votre meilleure option : "}[lang]
+    assert details.startswith(best + first) or details.startswith(best + first[0].lower() + first[1:])
+    steps = details[details.index({"en": "What to do next", "fr": "Prochaines étapes"}[lang]):]
+    assert steps.index(first) < steps.index(flat(fsw["title"]))

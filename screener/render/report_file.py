@@ -80,7 +80,7 @@ def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> st
                 for n, step in enumerate(lead.next_steps, start=1)] + [""]
     out += ["## " + _("All routes"), "", "| " + " | ".join((_("Route"), _("Outcome"), _("Why"))) + " |",
             "|---|---|---|"]
-    for pathway in ordered(report):
+    for pathway in ordered(report, goal_of(context.answers)):
         why = md(reason(pathway, context.questions))
         out.append(f"| {md(pathway.title)} | {_(OUTCOME_WORDS[pathway.outcome])} | {why} |")
     out.append("")

@@ -55,9 +55,12 @@ OUTCOME_ORDER = {"eligible": 0, "incomplete": 1, "ineligible": 2}
 SEVERITY_WORDS = {"serious": N_("SERIOUS"), "warning": N_("WARNING"), "info": N_("NOTE")}
 
 
-def ordered(report: Report) -> list[PathwayResult]:
-    """Best options first: eligible, then undecided, then not eligible; by the rulebook's rank within each."""
-    return sorted(report.pathways.values(), key=lambda p: (OUTCOME_ORDER[p.outcome], p.rank, p.id))
+def ordered(report: Report, goal: str | None = None) -> list[PathwayResult]:
+    """Best options first: eligible (most realistic first, as the first screen lists them), then undecided,
+    then not eligible, by the rulebook's rank."""
+    rest = sorted((p for p in report.pathways.values() if p.outcome != "eligible"),
+                  key=lambda p: (OUTCOME_ORDER[p.outcome], p.rank, p.id))
+    return guidance.realistic_order(report, goal=goal) + rest
 
 
 def labels(questions: dict[str, Question], ids: Iterable[str], limit: int | None = None,
@@ -433,12 +436,13 @@ def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf 
             context: Context | None = None) -> list[RenderableType]:
     """The full detail (`--details`, `--report`): admissibility first, then every pathway and why."""
     context = context or Context(questions)
-    parts: list[RenderableType] = [_headline(report)]
+    goal = goal_of(context.answers)
+    parts: list[RenderableType] = [_headline(report, goal)]
     parts += _flags(report, questions)
     parts += _answer_warnings(report)
     parts.append(Text(""))
-    parts.append(_table(report, context))
-    parts += _eligible(report)
+    parts.append(_table(report, context, goal))
+    parts += _eligible(report, goal)
     parts += _leads(report)
     parts += _ineligible(report, context)
     parts += _undecided(report, context)
@@ -488,11 +492,11 @@ def _heading(title: str) -> Text:
     return Text("\n" + title, style="bold underline")
 
 
-def _headline(report: Report) -> Text:
-    best = report.best_pathway
+def _headline(report: Report, goal: str | None) -> Text:
+    opened = guidance.realistic_order(report, goal=goal)  # the option the first screen lists first
     text = Text()
-    if best is not None:
-        pathway = report.pathways[best]
+    if opened:
+        pathway = opened[0]
         text.append(_("Your best option: "), style="bold")
         text.append(after_colon(pathway.title), style="bold green")
         text.append(_(" (eligible on your answers)"))
@@ -504,21 +508,21 @@ def _headline(report: Report) -> Text:
     return text
 
 
-def _table(report: Report, context: Context) -> Table:
+def _table(report: Report, context: Context, goal: str | None) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
     table.add_column(_("Pathway"), ratio=3)
     table.add_column(_("Outcome"), no_wrap=True)
     table.add_column(_("Why"), ratio=4)
-    for pathway in ordered(report):
+    for pathway in ordered(report, goal):
         table.add_row(pathway.title, Text(_(OUTCOME_WORDS[pathway.outcome]), style=OUTCOME_STYLE[pathway.outcome]),
                       reason(pathway, context.questions, context))
     return table
 
 
-def _eligible(report: Report) -> list[RenderableType]:
+def _eligible(report: Report, goal: str | None) -> list[RenderableType]:
     parts: list[RenderableType] = []
-    for pathway in ordered(report):
-        if pathway.outcome != "eligible" or not pathway.next_steps:
+    for pathway in guidance.realistic_order(report, goal=goal):
+        if not pathway.next_steps:
             continue
         if not parts:
             parts.append(_heading(_("What to do next")))
