@@ -169,7 +169,8 @@ def headline(report: Report, goal: str | None, *, known_citizen: bool = False,
              stuck: frozenset[str] = frozenset()) -> Headline:
     """The one headline of the first screen, in the terminal and on the web page, chosen from what the
     person wants most (`goal`) and the ranked routes: a route for the goal is named first; when only other
-    routes are open, it says that nothing is open yet for the goal before naming them; the undecided
+    routes are open, it says that nothing is open for the goal before naming them ("yet" only while a route
+    for the goal is undecided); the undecided
     routes it counts are those serving the goal (`stuck`: undecided routes no answer can open, not counted).
     """
     if citizen(report) is not None:
@@ -179,15 +180,20 @@ def headline(report: Report, goal: str | None, *, known_citizen: bool = False,
         return Headline(((_("Before any route: an admissibility problem must be dealt with first."), "alarm"),))
     opened = realistic_order(report, goal=goal)
     mine = [p for p in opened if p.serves(goal)]
+    undecided = [p for p in report.pathways.values() if p.outcome == "incomplete" and p.id not in stuck]
+    for_goal = [p for p in undecided if p.serves(goal)]
     if opened:
         first = (mine or opened)[0]
         more = len(opened) - 1
-        lead = _("Open to you: ") if mine else _("Nothing is open yet for what you want most; open to you: ")
+        if mine:
+            lead = _("Open to you: ")
+        elif for_goal:  # "yet" only while a route for the goal is undecided
+            lead = _("Nothing is open yet for what you want most; open to you: ")
+        else:  # every route for the goal is closed (asylum for a US citizen): never "yet"
+            lead = _("Nothing is open for what you want most; open to you: ")
         return Headline(((lead, "strong"), (after_colon(first.title), "route"), (ngettext(
             " and {count} other route", " and {count} other routes", more).format(count=more) if more else "",
             "strong"), (".", "plain")))
-    undecided = [p for p in report.pathways.values() if p.outcome == "incomplete" and p.id not in stuck]
-    for_goal = [p for p in undecided if p.serves(goal)]
     if report.leads:  # what to do now (a lead) comes first, before routes that could still open
         if goal is not None and for_goal:
             words = _("No route for what you want most is open yet on your answers. What you can do now:")

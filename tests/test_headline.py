@@ -2,9 +2,9 @@
 
 `guidance.headline` chooses it from what the person wants most and the ranked routes: a route for the
 goal is named first; when only other routes are open (the US engineer who wants to live in Canada
-permanently, with only the working holiday open) it says that nothing is open yet for the goal before
-naming them. The terminal and the web page show the same words for the same answers, in English and
-French.
+permanently, with only the working holiday open) it says that nothing is open for the goal before
+naming them ("yet" only while a route for the goal is undecided, review11 #13). The terminal and the
+web page show the same words for the same answers, in English and French.
 """
 
 from __future__ import annotations
@@ -85,6 +85,20 @@ def test_the_us_engineer_is_told_first_that_nothing_is_open_for_the_goal(tmp_pat
                                                                         clients: dict[str, TestClient]) -> None:
     head, held = web(clients[lang], US_ENGINEER)
     assert terminal(tmp_path, held, lang) == head
+    # every route for his goal is closed on these answers (no language test): no "yet" (review11 #13); what
+    # would open one (a language test) is the what-if line under the headline
+    expected = {"en": "Nothing is open for what you want most; open to you: International Experience Canada",
+                "fr": "Rien n'est ouvert pour ce que vous souhaitez le plus; voie ouverte\u00a0: "
+                      "Expérience internationale Canada"}[lang]
+    assert head.startswith(expected), head
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_nothing_is_open_yet_while_a_route_for_the_goal_is_undecided(tmp_path: Path, lang: str,
+                                                                     clients: dict[str, TestClient]) -> None:
+    """The same engineer who skipped the English-test question: Express Entry could still open on that answer."""
+    head, held = web(clients[lang], {**US_ENGINEER, "english_test": None})
+    assert terminal(tmp_path, held, lang) == head
     expected = {"en": "Nothing is open yet for what you want most; open to you: International Experience Canada",
                 "fr": "Rien n'est encore ouvert pour ce que vous souhaitez le plus; voie ouverte\u00a0: "
                       "Expérience internationale Canada"}[lang]
@@ -114,3 +128,23 @@ def test_terminal_and_web_headlines_agree(tmp_path: Path, name: str, clients: di
                for key, value in answers.items()}
     head, held = web(clients["en"], answers)
     assert terminal(tmp_path, held, "en") == head
+
+
+US_PROTECTION = {  # review11 #13: a US citizen who wants protection; asylum is closed, not undecided
+    "goal": "protection", "canadian_citizen": "no", "born_in_canada": "no", "canadian_parent": "no",
+    "us_citizen": "yes", "age": "30", "fear_of_return": "yes", "criminal_record": "no", "impaired_driving": "none",
+    "misrepresentation": "no", "serious_health_condition": "no",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_nothing_for_the_goal_is_not_open_yet_when_every_route_for_it_is_closed(
+        tmp_path: Path, lang: str, clients: dict[str, TestClient]) -> None:
+    """"Yet" promises a route that could still open: with asylum closed to a US citizen, the headline says
+    nothing is open for what they want most, then names what is open (review11 #13)."""
+    head, held = web(clients[lang], US_PROTECTION)
+    assert terminal(tmp_path, held, lang) == head
+    expected = {"en": "Nothing is open for what you want most; open to you: ",
+                "fr": "Rien n'est ouvert pour ce que vous souhaitez le plus; voie ouverte\u00a0: "}[lang]
+    assert head.startswith(expected), head
+    assert "yet" not in head and "encore" not in head
