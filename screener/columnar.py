@@ -377,8 +377,15 @@ class Compiler:
         function, args = node.function, node.args
         if function == "if":
             condition, then, otherwise = self.shared(args[0]), self.shared(args[1]), self.shared(args[2])
-            return (pl.when(condition).then(then).when(~condition).then(otherwise)
-                    .when(self.if_branches_agree(node)).then(then).otherwise(_null(self.kind(node))))
+            kind = self.kind(node)
+            if isinstance(args[1], ex.Literal_) and isinstance(args[2], ex.Literal_) and not ex.same_value(
+                    args[1].value, args[2].value):
+                chosen = condition  # branches that never agree: unknown stays unknown
+            elif kind == "text":  # agreeing texts may differ in case: `then` only where the condition is unknown
+                chosen = condition | (condition.is_null() & self.if_branches_agree(node))
+            else:  # where both are known and equal, `then` is `otherwise`'s value too
+                chosen = condition | self.if_branches_agree(node)
+            return pl.when(chosen).then(then).when(condition.is_not_null()).then(otherwise).otherwise(_null(kind))
         if function == "known":
             return self.expr(args[0]).is_not_null()
         if function in ("min", "max"):
@@ -597,6 +604,9 @@ class Compiler:
             exact = low.is_not_null()
             found = self.text_lookup(table, low, key_node, column) if self.kind(key_node) == "text" else \
                 self.lookup_key(table, low, True, column)
+        elif self.answered_exactly(key_node):  # the bounds meet only where the answer is known: look it up
+            value = self.expr(key_node)
+            exact, found = value.is_not_null(), self.lookup_key(table, value, False, column)
         else:
             exact = compared("==", low, high)
             found = self.lookup_key(table, low, False, column)
@@ -614,6 +624,18 @@ class Compiler:
             spread = pl.min_horizontal(values), pl.max_horizontal(values)
         return (pl.when(exact).then(found.fill_null(-INF)).otherwise(spread[0]),
                 pl.when(exact).then(found.fill_null(INF)).otherwise(spread[1]))
+
+    def answered_exactly(self, node: ex.Node) -> bool:
+        """Whether `node` is a number question whose bounds are one value only where it is answered: its
+        unanswered domain is wider than a point, so a lookup of its low bound where the bounds meet is the
+        lookup of its answer, the same expression (one temporary) as the value's own lookup."""
+        if not isinstance(node, ex.Name) or node.name not in self.rulebook.questions:
+            return False
+        question = self.rulebook.questions[node.name]
+        if question.type not in NUMERIC_TYPES:
+            return False
+        low, high = domain(question, self.rulebook.implied.get(node.name))
+        return bool(low < high)
 
     # -- the rulebook
 

@@ -7,13 +7,21 @@ more texts than are compared one by one) and on every null pattern.
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import random
+from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 
+from screener import expressions as ex
 from screener.blockers import Waiting, bit_sliced
-from screener.columnar import JOINED_BITS, ONE_OF_TEXTS, _joined, _one_of
+from screener.columnar import JOINED_BITS, ONE_OF_TEXTS, Compiler, _joined, _one_of, answer_dtype
+from screener.rulebook import load_rulebook
+
+ROOT = Path(__file__).parent.parent
 
 
 def _tests_frame(count: int, rows: int, seed: int) -> pl.DataFrame:
@@ -100,3 +108,43 @@ def test_waiting_text_orders_by_count_then_interview_order() -> None:
         order = [qid for qid, _, _ in layout]
         expected = sorted((qid for qid in order if counts[qid]), key=lambda qid: (-counts[qid], order.index(qid)))
         assert waiting.text(tuple(values)) == ";".join(expected)
+
+
+class _Answers(ex.Environment):
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+
+    def lookup(self, name: str) -> ex.Result:
+        return self.values.get(name), frozenset()
+
+
+@pytest.mark.parametrize("source", [
+    "if(sibling_in_canada, age, canadian_work_years)",
+    "if(sibling_in_canada, 5, 0)",
+    "if(sibling_in_canada, 5, 5)",
+    "if(sibling_in_canada, age, 30)",
+    "if(sibling_in_canada, education, canadian_education)",
+    'if(sibling_in_canada, "Bachelors", education)',
+    'if(sibling_in_canada, "A", "a")',
+    "if(sibling_in_canada, relative_in_canada, job_offer)",
+])
+def test_if_is_the_row_engines_if(source: str) -> None:
+    """Every mix of a true, false and unknown condition with branches known, unknown, equal (texts in
+    another case) and not: the compiled `if` gives what `expressions.evaluate` gives."""
+    rulebook = load_rulebook(ROOT / "rules")
+    compiler = Compiler(rulebook, dt.date(2026, 11, 25))
+    node = ex.parse(source)
+    compiled = compiler.expr(node)
+    values = {"sibling_in_canada": [True, False, None], "age": [30.0, 41.0, None],
+              "canadian_work_years": [30.0, 2.0, None], "education": ["bachelors", "masters", None],
+              "canadian_education": ["bachelors", "none", None], "relative_in_canada": [True, False, None],
+              "job_offer": [True, False, None]}
+    names = sorted(ex.names_in(node))
+    rows = [dict(zip(names, mix, strict=True)) for mix in itertools.product(*(values[name] for name in names))]
+    frame = pl.DataFrame(rows, schema={name: answer_dtype(rulebook.questions[name]) for name in names})
+    for layer in compiler.before.get(0, []):
+        frame = frame.with_columns(layer)
+    found = frame.select(compiled.alias("value"))["value"].to_list()
+    expected = [ex.evaluate(node, _Answers(row))[0] for row in rows]
+    assert found == [float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+                     for value in expected]
