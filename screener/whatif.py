@@ -82,6 +82,16 @@ class WhatIf:
     def to_json(self) -> dict[str, Any]:
         return {"flips": [f.to_json() for f in self.flips], "gains": [g.to_json() for g in self.gains]}
 
+    def by_change(self) -> list[tuple[str, list[Flip], list[Gain]]]:
+        """The flips and gains grouped by their change's text, each change where it first comes (flips
+        first): a screen says one change once, with everything it does."""
+        groups: dict[str, tuple[list[Flip], list[Gain]]] = {}
+        for flip in self.flips:
+            groups.setdefault(flip.change.text, ([], []))[0].append(flip)
+        for gain in self.gains:
+            groups.setdefault(gain.change.text, ([], []))[1].append(gain)
+        return [(text, flips, gains) for text, (flips, gains) in groups.items()]
+
 
 # ------------------------------------------------------------------------------------ changes
 
@@ -237,8 +247,8 @@ def what_if(rulebook: Rulebook, values: Mapping[str, Any], report: Report) -> Wh
 
 
 def _with_test_scores(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, found: WhatIf) -> WhatIf:
-    """Each level to reach also said as the scores of a test that give it ("IELTS General Training: 6.5
-    in each ability, 7.5 for English listening score"), read from the rulebook's own conversion tables by
+    """Each level to reach also said as the scores of a test that give it ("IELTS General Training: 7.5
+    for English listening score, 6.5 in each other ability"), read from the rulebook's own conversion tables by
     evaluating them: CLB alone means nothing to most people (review8 #3)."""
     said: dict[tuple[str, int], str | None] = {}
 
@@ -282,10 +292,15 @@ def level_scores(rulebook: Rulebook, values: Mapping[str, Any], as_of: dt.date, 
             return None
         found.append((question, score))
     common = max((score for _, score in found), key=lambda s: sum(score == s for _, score in found))
-    text = _("{test}: {score} in each ability").format(test=test.choice_label(taken), score=format_number(common))
-    others = [_("{score} for {ability}").format(score=format_number(score), ability=in_sentence(q.short_label))
-              for q, score in found if score != common]
-    return ", ".join([text, *others])
+    name = test.choice_label(taken)
+    if all(score == common for _, score in found):
+        return _("{test}: {score} in each ability").format(test=name, score=format_number(common))
+    shared = sum(score == common for _, score in found) > 1  # else every ability is named with its own score
+    each = [_("{score} for {ability}").format(score=format_number(score), ability=in_sentence(q.short_label))
+            for q, score in found if score != common or not shared]
+    if shared:  # never "434 in each ability, 428 for writing": the exceptions, then the others
+        each.append(_("{score} in each other ability").format(score=format_number(common)))
+    return _("{test}: {scores}").format(test=name, scores=", ".join(each))
 
 
 def _lowest_score(rulebook: Rulebook, as_of: dt.date, test_id: str, taken: Any, question: Question, level: int,

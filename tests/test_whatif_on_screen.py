@@ -61,11 +61,13 @@ REVIEWED = {**{k: v for k, v in ENGINEER.items() if k != "us_citizen"}, "intende
 
 @pytest.mark.parametrize(("lang", "lead", "words"), [
     # IRCC's chart: CLB 8 is IELTS General Training 6.5 in reading, writing and speaking, 7.5 in listening
+    # never "6.5 in each ability, 7.5 for listening" (review11: it contradicts itself): the exception, then the others
     ("en", "What could change this: ", "English test at CLB 8 or higher in every ability (IELTS General Training: "
-                                       "6.5 in each ability, 7.5 for English listening score): makes you eligible"),
+                                       "7.5 for English listening score, 6.5 in each other ability): makes you "
+                                       "eligible"),
     ("fr", "Ce qui changerait cela : ", "test d'anglais avec NCLC 8 ou plus dans chaque compétence (IELTS General "
-                                        "Training : 6,5 dans chaque compétence, résultat en compréhension de l'oral "
-                                        "(anglais) : 7,5) : vous rendrait"),
+                                        "Training : résultat en compréhension de l'oral (anglais) : 7,5, 6,5 dans "
+                                        "chaque autre compétence) : vous rendrait"),
 ])
 def test_the_language_test_shows_beside_a_lead(tmp_path: Path, lang: str, lead: str, words: str) -> None:
     report = json.loads(check(tmp_path, REVIEWED, "--json", "--what-if", lang=lang))
@@ -114,6 +116,29 @@ def test_each_level_is_also_said_as_the_test_scores_that_give_it(tmp_path: Path,
     assert said, report["what_if"]
     scores = {a: chart_minimum(f"ielts_general_clb_{a}", level) for a in abilities}
     common = max(scores.values(), key=list(scores.values()).count)
-    expected = f"(IELTS General Training: {common:g} in each ability" + "".join(
-        f", {score:g} for English {ability} score" for ability, score in scores.items() if score != common) + ")"
+    assert list(scores.values()).count(common) > 1  # the chart: the levels tested here share a score
+    exceptions = [f"{score:g} for English {ability} score" for ability, score in scores.items() if score != common]
+    expected = ("(IELTS General Training: " + ", ".join([*exceptions, f"{common:g} in each other ability"]) + ")"
+                if exceptions else f"(IELTS General Training: {common:g} in each ability)")
     assert all(expected in text for text in said), (expected, said)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("form", ["--details", "--report"])
+def test_every_change_is_said_once_with_all_it_does(tmp_path: Path, lang: str, form: str) -> None:
+    """review11: the climate scientist's --details listed "Canadian credential or ECA: no → yes" three times (it
+    opens FSW, and adds CRS and FSW grid points); the French test read "434 in each ability, 428 for writing"."""
+    persona = yaml.safe_load((REAL.parent / "tests" / "fixtures" / "personas" / "climate_scientist.yaml").read_text())
+    report = json.loads(check(tmp_path, persona, "--json", "--what-if", lang=lang))["what_if"]
+    changes = {c["change"] for c in (*report["flips"], *report["gains"])}
+    repeated = [c for c in changes if sum(c == item["change"] for item in (*report["flips"], *report["gains"])) > 1]
+    assert repeated  # the ECA: this person's what-if has a change doing more than one thing
+    out = check(tmp_path, persona, *(["--details"] if form == "--details" else ["--report", "-"]), lang=lang)
+    text = " ".join(out.split())
+    for change in changes:  # French lowers the first letter after a colon; either way, once
+        words = " ".join(change.split())
+        assert text.lower().count(words.lower()) == 1, change
+    each, other = {"en": ("in each ability", "in each other ability"),
+                   "fr": ("dans chaque compétence)", "dans chaque autre compétence")}[lang]
+    tef = [change for change in changes if "TEF Canada" in change]
+    assert tef and all(other in change and each not in change for change in tef)

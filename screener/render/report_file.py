@@ -103,13 +103,11 @@ def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> st
         out.append("")
     if suggestions is not None and (suggestions.flips or suggestions.gains):
         out += ["## " + _("What would change the outcome"), ""]
-        for flip in suggestions.flips:
-            out.append("- " + _("{change}: {title} becomes {outcome}").format(
-                change=md(flip.change.text), title=md(report.pathways[flip.pathway_id].title),
-                outcome=_(OUTCOME_WORDS[flip.outcome])))
-        for gain in suggestions.gains:
-            out.append("- " + md(_("{change}: {effect}").format(change=gain.change.text,
-                                                               effect=gain_words(report, gain))))
+        for change, flips, gains in suggestions.by_change():  # one line a change, as --details
+            effects = [_("{title} becomes {outcome}").format(title=md(report.pathways[flip.pathway_id].title),
+                                                             outcome=_(OUTCOME_WORDS[flip.outcome])) for flip in flips]
+            effects += [md(gain_words(report, gain)) for gain in gains]
+            out.append("- " + _("{change}: {effect}").format(change=md(change), effect="; ".join(effects)))
         out.append("")
     if context.stale:
         out += [_("Some figures behind this verdict may be out of date: {figures}.").format(

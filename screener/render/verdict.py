@@ -752,13 +752,12 @@ def _what_if(report: Report, suggestions: WhatIf, questions: dict[str, Question]
     if not suggestions.flips and not suggestions.gains:
         return []
     parts: list[RenderableType] = [_heading(_("What would change the outcome"))]
-    for flip in suggestions.flips:
-        effect = flip_effect(report, flip, questions)
-        parts.append(Padding(Text(_("• {change}: {effect}").format(change=flip.change.text, effect=effect)),
-                             (0, 0, 0, 2), expand=False))
-    for gain in suggestions.gains:
-        parts.append(Padding(Text(_("• {change}: {effect}").format(change=gain.change.text,
-                                                                   effect=gain_words(report, gain))),
+    for change, flips, gains in suggestions.by_change():  # one line a change (review11: an ECA was listed 3 times)
+        stated = {(score_id, value) for flip in flips if flip.outcome == "eligible" for score_id, value in flip.scores
+                  if report.scores[score_id].short_title}  # the totals flip_effect already gives
+        effects = [flip_effect(report, flip, questions) for flip in flips]
+        effects += [gain_words(report, gain) for gain in gains if (gain.score_id, gain.new_value) not in stated]
+        parts.append(Padding(Text(_("• {change}: {effect}").format(change=change, effect="; ".join(effects))),
                              (0, 0, 0, 2), expand=False))
     return parts
 
