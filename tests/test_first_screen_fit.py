@@ -40,6 +40,17 @@ def family_exception(tmp_path: Path) -> Path:
     return path
 
 
+def at_risk_minor(tmp_path: Path) -> Path:
+    """review11 #9: 16, not a US citizen, in the US, would come overland: two safety leads, both whole."""
+    minor = {"goal": "protection", "canadian_citizen": "no", "age": 16, "us_citizen": "no", "fear_of_return": "yes",
+             "arrival_route": "land_from_us", "born_in_canada": "no", "canadian_parent": "no", "in_us_now": "yes",
+             "own_family_in_canada_stca": "no", "holds_canadian_visa_or_permit": "no", "criminal_record": "no",
+             "impaired_driving": "none", "misrepresentation": "no", "serious_health_condition": "no"}
+    path = tmp_path / "minor.yaml"
+    path.write_text(yaml.safe_dump(minor))
+    return path
+
+
 def run(path: Path, lang: str, *extra: str) -> str:
     result = CliRunner().invoke(app, ["check", "--rules", str(ROOT / "rules"), "--answers", str(path),
                                       "--no-input", "--as-of", AS_OF, "--lang", lang, *extra],
@@ -53,12 +64,14 @@ def flat(text: str) -> str:
 
 
 PERSONAS = {"engineer": engineer, "engineer_unknown_citizenship": lambda p: engineer(p, citizen=False),
-            "family_exception": family_exception}
+            "family_exception": family_exception, "at_risk_minor": at_risk_minor}
 
 
 CASES = [(persona, lang) for persona in sorted(PERSONAS) for lang in ("en", "fr")
-         # French: the whole US-help lead and the claim's whole first step (where to cross safely) take 25 lines
-         if (persona, lang) != ("family_exception", "fr")]
+         # French: the whole US-help lead and the claim's whole first step (where to cross safely) take 25 lines;
+         # for the minor the two whole safety leads alone take 25 of 29 (the US-help paragraph is 10 lines in
+         # French, against 8 in English): they are never shortened, so the headline scrolls off
+         if (persona, lang) not in {("family_exception", "fr"), ("at_risk_minor", "fr")}]
 
 
 @pytest.mark.parametrize(("persona", "lang"), CASES)
