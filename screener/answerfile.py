@@ -47,8 +47,20 @@ class AnswerFile:
     refused: dict[str, str] = field(default_factory=dict)  # field -> why its answer is not a single value
 
 
+STDIN = Path("<stdin>")  # `--answers -`: how errors name standard input (a YAML or JSON mapping, read as YAML)
+
+
 def read_answer_file(path: Path) -> AnswerFile:
-    """Read an answer file; ScreenerError (exit 2) with one line saying what is wrong, never its content."""
+    """Read an answer file (`-`: standard input); ScreenerError (exit 2) with one line saying what is wrong,
+    never its content."""
+    if str(path) == "-":
+        import sys
+
+        raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise ScreenerError(_("--answers: standard input is too large to be an answer file (over {size} bytes)"
+                                  ).format(size=MAX_BYTES), exit_code=2)
+        return _read_bytes(raw, STDIN)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -62,6 +74,10 @@ def read_answer_file(path: Path) -> AnswerFile:
     except OSError as exc:
         raise ScreenerError(_("--answers: cannot read {path} ({reason})").format(path=path, reason=exc.strerror),
                             exit_code=2) from None
+    return _read_bytes(raw, path)
+
+
+def _read_bytes(raw: bytes, path: Path) -> AnswerFile:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

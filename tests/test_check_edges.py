@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pexpect
+import pytest
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -149,3 +150,30 @@ def test_report_to_standard_output_or_a_device() -> None:
         null = runner.invoke(app, ["check", *answers, "--report", "/dev/null"])
         assert null.exit_code == 0, null.output
         assert Path("/dev/null").is_char_device()
+
+
+def test_answers_from_standard_input_ask_nothing() -> None:
+    """`--answers -` reads the answers from standard input, as batch and rules diff read '-' (review11 #13);
+    stdin then holds no replies, so nothing is asked, and an error names <stdin>, never the content."""
+    persona = (PERSONAS / "climate_scientist.yaml").read_text(encoding="utf-8")
+    args = ["check", "--rules", str(REAL), "--as-of", "2026-11-25", "--answers", "-"]
+    piped = CliRunner().invoke(app, args, input=persona)
+    named = CliRunner().invoke(app, [*args[:-1], str(PERSONAS / "climate_scientist.yaml"), "--no-input"])
+    assert piped.exit_code == 0, piped.output
+    flat = [" ".join(out.split()) for out in (piped.stdout, named.stdout)]
+    assert flat[0].replace("--answers -", "--answers F") == flat[1].replace(
+        f"--answers {PERSONAS / 'climate_scientist.yaml'}", "--answers F")  # the same verdict as from the file
+    broken = CliRunner().invoke(app, args, input="age: [31\nsecret: Maria\n")
+    assert broken.exit_code == 2 and "<stdin>:" in broken.stderr and "Maria" not in broken.stderr
+    assert len(broken.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "--save - with --report -: both would go to standard output"),
+                                              ("fr", "--save - avec --report - : les deux iraient sur la sortie")])
+def test_save_and_report_both_to_standard_output_is_a_usage_error(tmp_path: Path, lang: str, words: str) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("age: 30\n")
+    result = CliRunner().invoke(app, ["check", "--answers", str(answers), "--no-input", "--save", "-", "--report", "-",
+                                      "--lang", lang])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and words in " ".join(result.stderr.split())

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from french_kit import nb
 from typer.testing import CliRunner
 
@@ -168,6 +169,8 @@ def test_save_to_dash_writes_the_answers_to_stdout_and_no_file_named_dash(
                "--save", "-")
     assert done.returncode == 0, done.stderr
     assert b"# screener answers" in done.stdout and b"\nage: 30\n" in done.stdout  # the YAML answer file
+    assert yaml.safe_load(done.stdout)["age"] == 30  # and nothing else (review11 #13): the verdict went to stderr
+    assert b"Answers written to standard output." in done.stderr and b"legal advice" in done.stderr
     assert not (tmp_path / "-").exists()
     both = cli("check", "--rules", str(CHECK_RULES), "--as-of", AS_OF, "--answers", str(answers), "--no-input",
                "--json", "--save", "-")  # the YAML would corrupt the JSON on the same stream: refused

@@ -33,10 +33,14 @@ commands = typer.Typer()  # assembled into `screener` by screener/cli.py
     short_help="Answer a few questions: which routes to Canada are open to you.")
 def check(
     answers: Annotated[Path | None, typer.Option(
-        "--answers", metavar="FILE", help="Pre-fill answers from a YAML or JSON file; only the rest are asked.",
+        "--answers", metavar="FILE",
+        help="Pre-fill answers from a YAML or JSON file (- reads standard input: then nothing is asked); only the "
+             "rest are asked.",
         show_default=False)] = None,
     save: Annotated[Path | None, typer.Option(
-        "--save", metavar="FILE", help="Write your answers to FILE (readable only by you), to reuse with --answers.",
+        "--save", metavar="FILE",
+        help="Write your answers to FILE (readable only by you), to reuse with --answers; - writes them to standard "
+             "output, and the verdict to standard error.",
         show_default=False)] = None,
     no_input: Annotated[bool, typer.Option(
         "--no-input", help="Never ask: questions not answered in --answers stay unknown.")] = False,
@@ -69,11 +73,14 @@ def check(
         screener check --answers me.yaml --report verdict.html
         screener check --answers me.yaml --no-input --json
     """
-    if as_json and save is not None and str(save) == "-":
+    to_stdout = save is not None and str(save) == "-"  # the answers on stdout: the verdict goes to stderr
+    if to_stdout and (as_json or str(report_file) == "-"):
         from screener.errors import ScreenerError
 
-        raise ScreenerError(_("--save - with --json: both would go to standard output; save the answers to a file"),
-                            exit_code=2)
+        raise ScreenerError((_("--save - with --json: both would go to standard output; save the answers to a file")
+                             if as_json else _("--save - with --report -: both would go to standard output; save the "
+                                               "answers to a file")), exit_code=2)
+    from_stdin = answers is not None and str(answers) == "-"  # standard input holds the answers: nobody to ask
     with long_lived():
         from screener.answerfile import read_answer_file
         from screener.compiled import today
@@ -85,7 +92,7 @@ def check(
     _warn_coverage(rulebook, when)
     prefilled = read_answer_file(answers) if answers is not None else None
     values = rulebook.read_answers(prefilled.answers) if prefilled else {}
-    asking = not no_input and not (as_json and answers is not None)  # a program's file and JSON: nobody to ask
+    asking = not no_input and not from_stdin and not (as_json and answers is not None)  # a program's file and JSON
     if as_json and not asking and save is None:  # the answers as they are: no interview to hold them
         _print_json(rulebook, values, when, with_what_if=with_what_if)
         return
@@ -117,7 +124,8 @@ def check(
     from screener.guidance import stale_figures
     from screener.render.verdict import Context
 
-    kept = offered or save or (None if interview.history else answers)  # a file holding every answer given
+    kept = offered or (None if to_stdout else save) or (None if interview.history else answers)
+    # ^ a file holding every answer given (`-`: the same input again)
     if kept is not None:
         rerun = f"screener check --answers {shlex.quote(str(kept))} --details"
     elif interview.history and not refused:  # answered here, kept nowhere: the details need them again, so keep them
@@ -132,12 +140,12 @@ def check(
     context = Context(rulebook.questions, interview.answers, stale_figures(rulebook, interview.answers, when), rerun,
                       interview.reach().stuck, frozenset(interview.declined), suggestions)
     if details or report_file is not None:
-        _full(rulebook, report, context, details=details, report_file=report_file)
+        _full(rulebook, report, context, details=details, report_file=report_file, stderr=to_stdout)
     if not details and str(report_file) != "-":  # `--report -` asked for the full verdict alone on stdout
         from screener.render.console import make_console
         from screener.render.verdict import print_verdict
 
-        print_verdict(make_console(), report, rulebook.questions, context=context)
+        print_verdict(make_console(stderr=to_stdout), report, rulebook.questions, context=context)
 
 
 def _warn_coverage(rulebook: Rulebook, when: dt.date) -> None:
@@ -166,8 +174,10 @@ def _print_json(rulebook: Rulebook, answers: dict[str, Any], when: dt.date, *, w
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
-def _full(rulebook: Rulebook, report: Report, context: Context, *, details: bool, report_file: Path | None) -> None:
-    """The full verdict: paged on a terminal (--details), and/or kept in a file (--report)."""
+def _full(rulebook: Rulebook, report: Report, context: Context, *, details: bool, report_file: Path | None,
+          stderr: bool = False) -> None:
+    """The full verdict: paged on a terminal (--details), and/or kept in a file (--report); on stderr, never
+    paged, when the answers go to stdout (`--save -`)."""
     suggestions = context.what_if
     if report_file is not None:
         from screener.render.report_file import write_report
@@ -182,9 +192,9 @@ def _full(rulebook: Rulebook, report: Report, context: Context, *, details: bool
         from screener.render.console import make_console
         from screener.render.verdict import page_parts, print_parts, verdict
 
-        console = make_console()
+        console = make_console(stderr=stderr)
         parts = verdict(report, rulebook.questions, suggestions, context)
-        if console.is_terminal and sys.stdin.isatty() and sys.stdout.isatty():  # FORCE_COLOR into a pipe: no pager
+        if not stderr and console.is_terminal and sys.stdin.isatty() and sys.stdout.isatty():  # FORCE_COLOR: no pager
             page_parts(console, parts)
         else:
             print_parts(console, parts)
@@ -382,6 +392,7 @@ def _save(interview: Interview, path: Path, console: Console | None = None, opti
     out = console or make_console(stderr=True)
     from screener.files import is_stream
 
-    message = (_("Answers saved to {file}.") if is_stream(path)  # a device, FIFO or '-' keeps its own mode
+    message = (_("Answers written to standard output.") if str(path) == "-"
+               else _("Answers saved to {file}.") if is_stream(path)  # a device or FIFO keeps its own mode
                else _("Answers saved to {file} (readable only by you)."))
     out.print(message.format(file=path), markup=False, soft_wrap=True)
