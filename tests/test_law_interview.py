@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from screener.interview import Interview
 from screener.rulebook import Rulebook, load_rulebook
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
@@ -150,3 +151,23 @@ def test_no_2026_remark_anywhere_in_a_report_for_an_earlier_date(book: Rulebook)
 
     earlier = json.dumps(book.evaluate(CUSMA_PROFILE, as_of=dt.date(2025, 12, 1)).to_json())
     assert "high-skilled" not in earlier and "proposed in 2026" not in earlier
+
+
+@pytest.mark.parametrize(("route", "asked_where"), [("already_in_canada", False), ("air_or_sea", True)])
+def test_where_a_person_lives_is_not_asked_once_they_are_in_canada(book: Rulebook, route: str,
+                                                                   asked_where: bool) -> None:
+    """review11 #13: after "I am already in Canada" the interview asked "Do you live in the United States
+    now?"; only the US-asylum safety lead reads it, and a person in Canada is not in the US. Someone coming
+    by air may be in the US now: asked, so a known "no" can withdraw the US advice."""
+    replies = {"goal": "protection", "canadian_citizen": "no", "born_in_canada": "no", "canadian_parent": "no",
+               "age": "29", "us_citizen": "no", "fear_of_return": "yes", "arrival_route": route}
+    interview = Interview.start(book, AS_OF, {}, set())  # the interview itself: it also asks for a goal's leads
+    asked = []
+    while (question := interview.next_question()) is not None and len(asked) < 200:
+        asked.append(question.id)
+        if question.id in replies:
+            interview.answer(question, book.read_answers({question.id: replies[question.id]})[question.id])
+        else:
+            interview.decline(question)
+    assert "arrival_route" in asked
+    assert ("in_us_now" in asked) is asked_where
