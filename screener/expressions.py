@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -557,7 +557,7 @@ class TypeContext:
     names: Mapping[str, Type]
     tables: Mapping[str, TableSignature]
     errors: list[ExpressionError] = field(default_factory=list)
-    ignored: set[str] = field(default_factory=set)  # names whose definitions were already reported broken
+    ignored: Container[str] = field(default_factory=set)  # names whose problems are reported elsewhere
 
 
 def check(node: Node, context: TypeContext) -> Type | None:

@@ -15,7 +15,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
@@ -79,6 +79,7 @@ from screener.source import (
     load_yaml_text,
     position_of,
     read_file_bytes,
+    read_file_text,
 )
 from screener.suggest import closest, did_you_mean
 from screener.translations import (
@@ -121,14 +122,15 @@ class RulebookError(ScreenerError):
     """The rulebook was rejected; `errors` lists every problem found. `cases`: the problems are all in its
     test-case files (the rules themselves loaded), and the heading says so rather than blame the rules."""
 
-    def __init__(self, errors: Iterable[LoadError], *, cases: bool = False) -> None:
+    def __init__(self, errors: Iterable[LoadError], *, cases: bool = False, notes: Sequence[str] = ()) -> None:
         self.errors = sorted(set(errors), key=lambda e: (e.position.file, e.position.line, e.position.column))
+        self.notes = list(notes)  # lines after the problems, e.g. how many problems a file not read hides
         count = len(self.errors)
         heading = (ngettext("the test cases were rejected: {count} problem",
                             "the test cases were rejected: {count} problems", count) if cases else
                    ngettext("the rulebook was rejected: {count} problem", "the rulebook was rejected: {count} problems",
                             count))
-        super().__init__(heading.format(count=count), details=[str(error) for error in self.errors])
+        super().__init__(heading.format(count=count), details=[*(str(error) for error in self.errors), *self.notes])
 
 
 def default_rules_path() -> Path:
@@ -471,6 +473,49 @@ class Rulebook:
 # ---------------------------------------------------------------------------------------- loading
 
 
+class Unreported(Container[str]):
+    """The names whose problems a load does not report where they are used: the ids of items rejected and
+    reported on their own (`broken`), and the ids written in a rule file that could not be read (`unread`,
+    its file name -> those ids, None when even they cannot be read, as in a file that is not text).
+
+    A name asked about is one a check would have reported as unknown; one the unread files may define is
+    counted as a problem left out (`left_out`, by file), so the list says how many the unread files hide."""
+
+    def __init__(self, broken: set[str]) -> None:
+        self.broken = broken
+        self.unread: dict[str, frozenset[str] | None] = {}
+        self.left_out: dict[str, int] = {}
+
+    def __contains__(self, name: object) -> bool:
+        if name in self.broken:
+            return True
+        for file, ids in self.unread.items():
+            if ids is None or name in ids:
+                self.left_out[file] = self.left_out.get(file, 0) + 1
+                return True
+        return False
+
+    def notes(self) -> list[str]:
+        """One line for each unread file whose consequences were left out."""
+        return [ngettext("(1 more problem, which follows from {file} not being read, is left out)",
+                         "({count} more problems, which follow from {file} not being read, are left out)",
+                         count).format(count=count, file=file) for file, count in self.left_out.items() if count]
+
+
+_WRITTEN_ID = re.compile(r"""^[ \t-]*id:[ \t]*["']?([A-Za-z_][A-Za-z0-9_]*)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
+
+
+def _written_keys(text: str) -> frozenset[str]:
+    """The ids a translation file's text gives texts for: its keys indented once (`  age:` under `questions:`)."""
+    return frozenset(re.findall(r"^  ([A-Za-z_][A-Za-z0-9_]*)[ \t]*:", text, re.MULTILINE))
+
+
+def _written_ids(text: str) -> frozenset[str]:
+    """The ids written in a rule file's text, line by line (for a file that is not valid YAML); its top-level
+    sections are counted as ids too, so `rulebook:` and `topics:` mark what a missing file held."""
+    return frozenset(_WRITTEN_ID.findall(text)) | frozenset(re.findall(r"^([a-z_]+):", text, re.MULTILINE))
+
+
 class RulebookLoader:
     def __init__(self, root: Path, rules_hash: str | None = None) -> None:
         self.root = root
@@ -479,6 +524,10 @@ class RulebookLoader:
         self.lines: dict[str, list[str]] = {}
         self.raw: dict[str, LocatedDict] = {}
         self.broken: set[str] = set()
+        self.unreported = Unreported(self.broken)
+        self.unread_texts: dict[str, Unreported] = {}  # language -> its translation files that could not be read
+        self.rulebook_rejected = False
+        self.bad_values: dict[Position, LoadError] = {}  # a value that could not be read (a bad date): reported once
         self.indices: dict[tuple[str, str], list[int]] = {}  # (file, section) -> file index of each valid item
         # Warnings as the checks meet them; a check too slow for a load that shows none leaves a function that
         # finds its warnings when `Rulebook.warnings` is asked (`noted`).
@@ -514,26 +563,43 @@ class RulebookLoader:
             name = _display(self.root, path)
             if problem is not None:
                 self.error(Position(name, 1, 1), problem)
+                if translation_language(path.name) is None:
+                    self.unreported.unread[name] = None
                 continue
             if translation_language(path.name) is not None:
                 self.translation_entries.append((path, name))
                 continue
+            text = None
             try:
                 text = self.read_text(path, name)
                 self.lines[name] = text.splitlines()
-                data = load_yaml_text(text, name)
+                data = self.read_yaml(text, name)
             except (YamlSyntaxError, DuplicateKeyError) as exc:
                 self.error(exc.position, str(exc))
+                if text is None and path in self.file_bytes:  # not UTF-8: its ids are most likely still legible
+                    text = self.file_bytes[path].decode("utf-8", errors="replace")
+                self.unreported.unread[name] = None if text is None else _written_ids(text)
                 continue
             if data is None:
                 continue
             if not isinstance(data, LocatedDict):
                 self.error(Position(name, 1, 1), _("a rule file must be a mapping of sections ({sections})").format(
                     sections=", ".join(RuleFile.model_fields)))
+                self.unreported.unread[name] = _written_ids(text)
                 continue
             self.raw[name] = data
             parsed.append((name, self.validate_sections(data, name)))
         return parsed
+
+    def read_yaml(self, text: str, name: str) -> Any:
+        """`load_yaml_text`, a value that cannot be read (`2025-13-07`) reported without losing the file: it is
+        read as its text, which the item's validation then rejects (`bad_values` keeps that from a second line)."""
+        found: list[tuple[Position, str]] = []
+        data = load_yaml_text(text, name, value_problems=found)
+        for position, message in found:
+            self.error(position, message)
+            self.bad_values[position] = self.errors[-1]
+        return data
 
     def read_translations(self) -> list[tuple[str, str, dict[str, Any]]]:
         """Every `*.<lang>.yaml` (read after `read_files`): (display name, language, validated texts as data)."""
@@ -547,9 +613,11 @@ class RulebookLoader:
             try:
                 text = self.read_text(path, name)
                 self.lines[name] = text.splitlines()
-                data = load_yaml_text(text, name)
+                data = self.read_yaml(text, name)
             except (YamlSyntaxError, DuplicateKeyError) as exc:
                 self.error(exc.position, str(exc))
+                self.unread_texts.setdefault(lang, Unreported(set())).unread[name] = (
+                    None if name not in self.lines else _written_keys("\n".join(self.lines[name])))
                 continue
             if lang == "fr":  # French typography: « mot » and `mot :` with no-break spaces
                 self.load_warnings.append(functools.partial(_typography, name, text, self.lines[name]))
@@ -558,6 +626,7 @@ class RulebookLoader:
             if not isinstance(data, LocatedDict):
                 self.error(Position(name, 1, 1), _("a translation file must be a mapping of sections ({sections})"
                                                     ).format(sections=", ".join(TranslationFile.model_fields)))
+                self.unread_texts.setdefault(lang, Unreported(set())).unread[name] = _written_keys(text)
                 continue
             self.raw[name] = data
             texts = quick_data(TranslationFile, data)  # plain data from here on: the rule cache stores it as JSON
@@ -583,6 +652,8 @@ class RulebookLoader:
                 checked = validate_model(RuleFile, LocatedDict_of(data, section), file, self.errors)
                 if checked is not None:
                     sections[section] = getattr(checked, section)
+                elif section == "rulebook":
+                    self.rulebook_rejected = True  # its problems are listed: not also "no 'rulebook' section"
                 continue
             good = []
             kept: list[int] = []  # each good item's index in the file: positions are looked up by it
@@ -716,7 +787,7 @@ class RulebookLoader:
                         names[item.id] = here
                     items[section][item.id] = (item, file, path)
             topics.extend(model.topics)
-        if info is None and files:
+        if info is None and files and not self.rulebook_rejected and "rulebook" not in self.unreported:
             self.error(Position(str(self.root), 1, 1), _("no 'rulebook' section (id, title, version, disclaimer)"))
 
         questions = {k: v[0] for k, v in items["questions"].items()}
@@ -730,7 +801,7 @@ class RulebookLoader:
         topic_ids = [t.id for t in topics]
 
         for qid, (question, file, path) in items["questions"].items():
-            if question.topic not in topic_ids:
+            if question.topic not in topic_ids and question.topic not in self.unreported:
                 self.error(self.position(file, (*path, "topic")),
                            _("unknown topic '{topic}'").format(topic=question.topic)
                            + did_you_mean(question.topic, topic_ids) + _("; the topics are: {topics}").format(
@@ -876,7 +947,7 @@ class RulebookLoader:
                                     self.positions(file, (*path, "next_steps"), len(pathway.next_steps)),
                                     _("the same text with other numbers"))
             for score_id in pathway.scores:
-                if score_id not in scores and score_id not in self.broken:
+                if score_id not in scores and score_id not in self.unreported:
                     self.error(self.position(file, (*path, "scores")),
                                _("unknown score '{id}'").format(id=score_id) + did_you_mean(score_id, scores))
         for section in ("flags", "leads", "warnings"):
@@ -921,7 +992,8 @@ class RulebookLoader:
                                                 "file (*.{lang}.yaml)").format(lang=lang, language=language_name(lang)))
                     continue
                 problems = Problems(self.error, lambda p, m: self.load_warnings.append(LoadError(p, m)),
-                                    lang in required, self.broken)
+                                    lang in required, self.unreported,
+                                    self.unread_texts.get(lang, Unreported(set())))
                 translations[lang] = self.translation(
                     lang, texts_files, items, (info, next(f for f, m in files if m.rulebook is not None)),
                     {topic.id: (topic, file, ("topics", index)) for file, model in files
@@ -934,7 +1006,7 @@ class RulebookLoader:
         types = self.infer_types(questions, signatures, rules, order)
 
         if self.errors:
-            raise RulebookError(self.errors)
+            raise self.rejected()
         assert info is not None
         if translations:  # a label in any language is accepted as an answer in every language
             questions = with_other_labels(questions, list(translations.values()))
@@ -947,6 +1019,13 @@ class RulebookLoader:
             implied=implied, find_warnings=self.warnings_later(items, rules),
             leads=leads, answer_warnings=answer_warnings, translations=translations,
         )
+
+    def rejected(self) -> RulebookError:
+        """The load's problems, as one error: a value that could not be read is reported once (not again by
+        its item's validation), and a line says how many problems an unread rule file hides."""
+        return RulebookError([error for error in self.errors if self.bad_values.get(error.position, error) == error],
+                             notes=[*self.unreported.notes(),
+                                    *(note for texts in self.unread_texts.values() for note in texts.notes())])
 
     def translation(self, lang: str, files: list[tuple[str, dict[str, Any]]],
                     items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
@@ -1437,7 +1516,7 @@ class RulebookLoader:
             types[qid] = question_type(question)
         for sid in rules.scores:
             types[sid] = ex.NUMBER
-        context = ex.TypeContext(types, signatures, ignored=self.broken)
+        context = ex.TypeContext(types, signatures, ignored=self.unreported)
         for name in order:
             if name in rules.derived:
                 versions = [compiled for _, compiled in rules.derived[name].versions]
@@ -1892,7 +1971,7 @@ def with_case_errors(load: Callable[[Path], Rulebook], root: Path) -> Rulebook:
             load_cases(root, names)
         except RulebookError as cases_error:
             problems = [*problems, *cases_error.errors]
-        rejected = RulebookError(problems)
+        rejected = RulebookError(problems, notes=error.notes)
         unchecked = names.unchecked
         if unchecked and case_files(root):
             rejected.details.append(
@@ -1925,7 +2004,8 @@ def written_names(root: Path) -> CaseNames:
         readable = problem is None
         if readable:
             try:
-                data = load_yaml_file(path, _display(root, path))
+                name = _display(root, path)  # a value that cannot be read (a bad date) leaves the ids readable
+                data = load_yaml_text(read_file_text(path, name), name, value_problems=[])
             except (YamlSyntaxError, DuplicateKeyError):
                 readable = False
         if readable and data is None:

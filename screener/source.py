@@ -119,6 +119,9 @@ def safe_loader_class() -> type[yaml.SafeLoader]:
 
     class Loader(base):  # type: ignore[valid-type,misc]
         filename = ""
+        # When a list: a scalar PyYAML cannot build (a bad date, a huge number) is noted here with its place, and
+        # read as its text, so the rest of the file is still read (`load_yaml_text`'s `value_problems`).
+        value_problems: list[tuple[Position, str]] | None = None
         # A plain scalar the resolvers read (a number, a date, true): its text -> (tag, value), for `_from_events`.
         # The same few hundred appear thousands of times in a rulebook; every such value is immutable.
         plain_values: ClassVar[dict[str, tuple[str, Any]]] = {}
@@ -130,7 +133,10 @@ def safe_loader_class() -> type[yaml.SafeLoader]:
             try:
                 return super().construct_object(node, deep=deep)
             except (ValueError, TypeError, AttributeError, OverflowError) as exc:
-                raise YamlSyntaxError(at(self, node), _value_problem(node, exc)) from None
+                if self.value_problems is None or not isinstance(node, scalar):
+                    raise YamlSyntaxError(at(self, node), _value_problem(node, exc)) from None
+                self.value_problems.append((at(self, node), _value_problem(node, exc)))
+                return node.value
 
     # Only true/false are booleans: drop the YAML 1.1 resolver and add a strict one.
     Loader.yaml_implicit_resolvers = {
@@ -238,7 +244,9 @@ def _from_events(loader: Any, filename: str) -> Any:
                     tag = loader.resolve(yaml.ScalarNode, text, event.implicit)
                     value = text if tag == STR else loader.construct_object(
                         yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style))
-                    if type(value) in _IMMUTABLE and len(text) <= 40 and len(plain_values) < 10_000:
+                    # (a text read for a value that could not be built, `value_problems`, is not kept)
+                    if (type(value) in _IMMUTABLE and (tag == STR or type(value) is not str) and len(text) <= 40
+                            and len(plain_values) < 10_000):
                         plain_values[text] = tag, value
                 else:
                     tag, value = known
@@ -308,10 +316,13 @@ _NO_KEY: Any = object()
 _IMMUTABLE = frozenset((str, int, float, bool, type(None), dt.date, dt.datetime))
 
 
-def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoader] | None = None) -> Any:
+def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoader] | None = None,
+                   value_problems: list[tuple[Position, str]] | None = None) -> Any:
     """Parse one YAML document; raise YamlSyntaxError/DuplicateKeyError with a position.
 
     `loader_class` (a subclass of `safe_loader_class()`) lets a caller construct some scalars its own way.
+    With `value_problems`, a scalar that cannot be built (`2025-13-07`, a number too large) is not an error
+    of the whole file: its position and problem are appended there, and it is read as its text.
     """
     import yaml
 
@@ -320,21 +331,34 @@ def load_yaml_text(text: str, filename: str, *, loader_class: type[yaml.SafeLoad
     if loader_class is None:
         fast: Any = safe_loader_class()(text)
         fast.filename = filename
+        found: list[tuple[Position, str]] = []
+        if value_problems is not None:
+            fast.value_problems = found
         try:
-            return _from_events(fast, filename)
+            document = _from_events(fast, filename)
         except Exception:  # read again the usual way, which says what is wrong exactly as it always did
             pass
+        else:
+            if value_problems is not None:
+                value_problems.extend(found)
+            return document
         finally:
             fast.dispose()
     loader: Any = (loader_class or safe_loader_class())(text)
     loader.filename = filename
+    noted: list[tuple[Position, str]] = []
+    if value_problems is not None:
+        loader.value_problems = noted
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         if not _small_tree(node):
             _check_size(node, filename)
-        return loader.construct_document(node)
+        document = loader.construct_document(node)
+        if value_problems is not None:
+            value_problems.extend(noted)
+        return document
     except (DuplicateKeyError, YamlSyntaxError):
         raise
     except yaml.MarkedYAMLError as exc:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -77,13 +77,18 @@ class Problems:
     """Where the checker reports: errors always, missing texts as errors or warnings."""
 
     def __init__(self, error: Callable[[Position, str], None], warn: Callable[[Position, str], None],
-                 missing_is_error: bool, broken: Collection[str] = frozenset()) -> None:
+                 missing_is_error: bool, broken: Container[str] = frozenset(),
+                 unread: Container[str] = frozenset()) -> None:
         self.error = error
         self.warn = warn
         self.missing_is_error = missing_is_error
-        self.broken = broken  # ids of rule items rejected (and reported) on their own
+        self.broken = broken  # ids of rule items rejected (and reported) on their own, or in a file not read
+        self.unread = unread  # ids whose texts may be in a translation file of this language that was not read
 
-    def missing(self, position: Position, message: str) -> None:
+    def missing(self, position: Position, message: str, item: int | str | None = None) -> None:
+        """A text not given (for the item with id `item`): not reported when an unread file may hold it."""
+        if item is not None and item in self.unread:
+            return
         (self.error if self.missing_is_error else self.warn)(position, message)
 
 
@@ -135,6 +140,8 @@ def check_translation(
                     where_fr[("rulebook", key)] = (file, ("rulebook", key))
         for tid, title in model.get("topics", {}).items():
             if tid not in topics:
+                if tid in problems.broken:
+                    continue
                 problems.error(position(file, ("topics", tid), at_key=True),
                                _("no topic '{id}' in the English rules").format(id=tid) + did_you_mean(tid, topics))
             elif merge(file, "topics", tid):
@@ -143,9 +150,9 @@ def check_translation(
         for section in ("questions", "derived", "tables", "scores", "pathways", "flags", "leads", "warnings"):
             for item_id, item in model.get(section, {}).items():
                 here: Path_ = (section, item_id)
-                if item_id in problems.broken:  # its own problems are reported: a missing English is no news
-                    continue
                 if item_id not in english[section]:
+                    if item_id in problems.broken:  # its own problems are reported: a missing English is no news
+                        continue
                     problems.error(position(file, here, at_key=True), _(_ABSENT[section]).format(id=item_id)
                                    + did_you_mean(item_id, english[section]))
                     continue
@@ -172,7 +179,7 @@ def check_translation(
         if text is None:
             found.missing += 1
             problems.missing(position(en_file, en_path), _("no {language} ({lang}) text for {what}").format(
-                language=name, lang=lang, what=what))
+                language=name, lang=lang, what=what), key[1] if len(key) > 1 else None)
             return
         file, fr_path = where_fr[key]
         if placeholders(text) != placeholders(english_text):
