@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import IO, Annotated
 
 import typer
@@ -59,3 +63,57 @@ def opened_intake(path: str, sheet: str | None, workbook: bool) -> Iterator[tupl
         yield stream, None  # type: ignore[misc]
     finally:
         stream.close()
+
+
+_ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+_INTAKE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+_MAPPING_LINE = re.compile(r"(?:\{|---|[A-Za-z_][\w.-]*[ \t]*:(?:[ \t]|$))")
+
+
+def is_answer_file(path: str) -> bool:
+    """One person's answer file (`check --answers`), not an intake: by its name (.yaml, .yml, .json), else, for
+    a name that says neither, by its first line that is not blank or a comment (`age: 30`, `{`, `---`)."""
+    if path == "-":
+        return False
+    lowered = path.lower()
+    if lowered.endswith(_ANSWER_SUFFIXES):
+        return True
+    if lowered.endswith(_INTAKE_SUFFIXES):
+        return False
+    try:
+        with open(path, "rb") as stream:
+            start = stream.read(4096)
+    except OSError:
+        return False  # said when the intake is opened
+    for line in start.decode("utf-8-sig", errors="replace").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            return _MAPPING_LINE.match(line) is not None
+    return False
+
+
+def answer_file_as_intake(path: str, options: Mapping[str, object]) -> io.BytesIO:
+    """One person's answer file, read as `check --answers` reads it, as a one-row intake CSV of field ids.
+
+    `options`: the intake options given (name -> value); one that only suits an intake is a usage error. The
+    file's content is never repeated in an error (`answerfile.read_answer_file`)."""
+    from screener.answerfile import read_answer_file
+
+    for option, value in options.items():
+        if value is not None:
+            raise ScreenerError(_("{option}: for an intake CSV or .xlsx; {path} is one person's answer file").format(
+                option=option, path=path), exit_code=2)
+    found = read_answer_file(Path(path))
+    cells = {**found.answers, **dict.fromkeys(found.declined, "")}  # "I don't know": unknown, as an empty cell
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(cells)
+    writer.writerow(_cell(value) for value in cells.values())
+    return io.BytesIO(text.getvalue().encode("utf-8"))
+
+
+def _cell(value: object) -> str:
+    """An answer as an intake cell: a yes/no as yes or no, anything else as written."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

@@ -10,7 +10,15 @@ import typer
 
 from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, long_lived, parse_as_of
 from screener.commands.help import HelpCommand, HelpGroup
-from screener.commands.inputs import EncodingOption, MapOption, SheetOption, check_intake_options, opened_intake
+from screener.commands.inputs import (
+    EncodingOption,
+    MapOption,
+    SheetOption,
+    answer_file_as_intake,
+    check_intake_options,
+    is_answer_file,
+    opened_intake,
+)
 from screener.errors import ScreenerError
 from screener.i18n import _, after_colon, ngettext
 
@@ -242,10 +250,11 @@ def rules_diff(
     intake: Annotated[str | None, typer.Argument(
         metavar="INTAKE", show_default=False,
         help="Intake CSV or .xlsx, read as `screener batch` reads it: one row per person, headers matched to "
-             "field ids, labels or questions ('-' reads stdin).")] = None,
+             "field ids, labels or questions ('-' reads stdin); or one person's answer file (.yaml, .json), "
+             "read as `screener check --answers` reads it.")] = None,
     answers: Annotated[str | None, typer.Option("--answers", metavar="FILE", show_default=False,
-                                                help="The intake, given as an option instead (the same as "
-                                                     "INTAKE).")] = None,
+                                                help="The intake or answer file, given as an option instead (the "
+                                                     "same as INTAKE).")] = None,
     map_file: MapOption = None,
     encoding: EncodingOption = None,
     sheet: SheetOption = None,
@@ -289,13 +298,20 @@ def rules_diff(
     if answers is None:
         raise ScreenerError(_("no intake to compare on: give it after the two rulebooks, like `screener rules diff "
                               "OLD NEW intake.csv`"), exit_code=2)
-    workbook = check_intake_options(answers, sheet, encoding)
+    one_person = is_answer_file(answers)
+    if one_person:  # read (and refused) before any rulebook is loaded, as an intake's options are
+        person = answer_file_as_intake(answers, {"--sheet": sheet, "--encoding": encoding, "--map": map_file,
+                                                 "--id": id_column})
+    workbook = not one_person and check_intake_options(answers, sheet, encoding)
     intake_map = load_intake_map(map_file) if map_file is not None else None
     old_book, new_book = load_rulebook(old), load_rulebook(new)
     date = parse_as_of(as_of) or today()
     new_date = parse_as_of(new_as_of) or date
-    with opened_intake(answers, sheet, workbook) as (stream, _size):
-        impact = diff_intake(old_book, new_book, stream, date, new_date, id_column, limit, encoding, intake_map)
+    if one_person:
+        impact = diff_intake(old_book, new_book, person, date, new_date, None, limit)
+    else:
+        with opened_intake(answers, sheet, workbook) as (stream, _size):
+            impact = diff_intake(old_book, new_book, stream, date, new_date, id_column, limit, encoding, intake_map)
     if html is not None:
         from screener.files import atomic_write
         from screener.render.rules_diff import impact_html
