@@ -135,6 +135,7 @@ class Question(Strict):
     type: Literal["yes_no", "int", "number", "money", "choice", "date"]  # number: decimal, e.g. IELTS 6.5
     prompt: Text
     help: Text | None = None
+    url: Text | None = None  # an official page where the person can look the answer up (a list to check)
     topic: Identifier
     min: float | None = None
     max: float | None = None

@@ -67,6 +67,8 @@ PLACED = {
     "Question.type": "The kind of answer: yes_no, int (whole number), number (decimal), money, choice or date.",
     "Question.prompt": "The question as the person is asked it.",
     "Question.help": "Extra explanation shown under the question.",
+    "Question.url": "An official page where the person can look the answer up, e.g. a list of professions to check "
+                    "(a URL): shown with the help, and with the answer when the person skips it or is not sure.",
     "Question.topic": "The id of the topic (under `topics:`) this question is asked with.",
     "Question.min": "Smallest answer accepted.",
     "Question.max": "Largest answer accepted.",

@@ -24,6 +24,7 @@ class RulebookText(Strict):
 class QuestionText(Strict):
     prompt: Text | None = None
     help: Text | None = None
+    url: Text | None = Field(default=None, description="the page in this language, where it has one")
     label: Text | None = None
     choices: dict[str, Text] = Field(default_factory=dict, description="choice value -> its label in this language")
     prompts: list[Text] = Field(default_factory=list, description="the English `prompts`' words, in their order")

@@ -201,9 +201,9 @@ def check_translation(
         need(topic.title, ("topics", tid, "title"), file, (*path, "title"), _("topic '{id}' title").format(id=tid))
     for qid, (question, file, path) in english["questions"].items():
         base = ("questions", qid)
-        for key in ("prompt", "help", "label"):
+        for key in ("prompt", "help", "label", "url"):
             need(getattr(question, key), (*base, key), file, (*path, key),
-                 _("question '{id}' {key}").format(id=qid, key=key))
+                 _("question '{id}' {key}").format(id=qid, key=key), optional=key == "url")
         need(question.what_if if isinstance(question.what_if, str) else None, (*base, "what_if"), file,
              (*path, "what_if"), _("question '{id}' what-if group").format(id=qid))
         for index, choice in enumerate(question.choices or []):
@@ -547,6 +547,7 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
             _in_language(choice, maybe(choice.label, *base, "choices", choice.value)) for choice in question.choices]
         questions[qid] = question.model_copy(update={
             "prompt": text(question.prompt, *base, "prompt"), "help": maybe(question.help, *base, "help"),
+            "url": maybe(question.url, *base, "url"),
             "label": maybe(question.label, *base, "label"), "choices": choices,
             "prompts": [asked.model_copy(update={"prompt": text(asked.prompt, *base, "prompts", index)})
                         for index, asked in enumerate(question.prompts)],

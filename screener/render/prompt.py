@@ -12,10 +12,22 @@ from rich.console import Console
 from rich.text import Text
 
 from screener.i18n import N_, _, ngettext
-from screener.interview import CLOSE, SKIP_WORDS, Answer, Back, Help, Interview, Invalid, Skip, hint, parse_reply
+from screener.interview import (
+    CLOSE,
+    SKIP_WORDS,
+    UNSURE,
+    Answer,
+    Back,
+    Help,
+    Interview,
+    Invalid,
+    Skip,
+    hint,
+    parse_reply,
+)
 from screener.model import Question
 from screener.render.console import whole
-from screener.render.verdict import hang
+from screener.render.verdict import Link, hang, where_to_check
 
 Reader = Callable[[], str]
 
@@ -73,6 +85,7 @@ def run_interview(interview: Interview, console: Console, read: Reader) -> None:
             reply = parse_reply(question, read())
             if isinstance(reply, Help):
                 console.print(Text(question.help or _("No more help for this question."), style="cyan"))
+                _print_where_to_check(console, question)
                 console.print(Text(_("({hint}; or skip if you don't know)").format(hint=hint(question)), style="dim"))
                 continue
             if isinstance(reply, Invalid):
@@ -88,12 +101,21 @@ def run_interview(interview: Interview, console: Console, read: Reader) -> None:
             elif isinstance(reply, Skip):
                 interview.decline(question)
                 console.print(Text(_("Skipped: this stays unknown."), style="dim"))
+                _print_where_to_check(console, question)
             elif isinstance(reply, Answer):
                 interview.answer(question, reply.value)
+                if reply.value == UNSURE:
+                    _print_where_to_check(console, question)
                 for line in interview.shown_back(question):  # a test's scores shown back as their levels
                     console.print(Text(_("= {line}").format(line=line), style="cyan"))
             break
     console.print()
+
+
+def _print_where_to_check(console: Console, question: Question) -> None:
+    """The official page where the answer can be looked up (a list of professions), whole on its line."""
+    for words, url in where_to_check({question.id: question}, [question.id]):
+        console.print(Link(f"{words} {url}", style="cyan"), soft_wrap=True)
 
 
 def keep_answers(console: Console, read: Reader, default: str, command: str) -> str | None:

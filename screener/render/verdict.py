@@ -114,6 +114,15 @@ class Link(Text):
     """A URL on a line of its own: printed without wrapping or cropping, so it survives copy and paste."""
 
 
+def where_to_check(questions: Mapping[str, Question], ids: Iterable[str]) -> list[tuple[str, str]]:
+    """Of the questions `ids`, in the rulebook's order, those with an official page to look the answer up
+    (`Question.url`, e.g. CUSMA's list of professions): the words that name it and the page. What a person
+    who skipped one, or was not sure, can read before answering."""
+    wanted = set(ids)
+    return [(_("Where to check {question}:").format(question=title_in_sentence(question.short_label)), question.url)
+            for question in questions.values() if question.id in wanted and question.url]
+
+
 SCREEN_LINES = 24  # the first screen must fit an 80x24 terminal
 
 
@@ -358,6 +367,8 @@ def _undecided_short(undecided: list[PathwayResult], context: Context, limit: in
     for pathway in undecided[:limit]:
         needs = needed_answers(pathway, context, limit=2) or _("a lawyer's review")
         parts.append(hang("• ", Text(_("{title}: ").format(title=pathway.title)).append(needs, style="bold"), 2))
+        parts += [Link(f"    {words} {url}") for words, url in where_to_check(context.questions,
+                                                                                unsure_of(pathway, context))]
     return parts
 
 
@@ -648,7 +659,8 @@ def _undecided(report: Report, context: Context) -> list[RenderableType]:
     text = Text(_("Answering these would decide the undecided pathways: "))
     text.append(labels(questions, missing, limit=8, marks=marks))
     text.append(_(". Rerun {command} to answer them.").format(command=whole("screener check")), style="dim")
-    return [_heading(_("Still undecided")), text]
+    return [_heading(_("Still undecided")), text,
+            *(Link(f"{words} {url}") for words, url in where_to_check(questions, [*missing, *marks]))]
 
 
 def _scores(report: Report, context: Context) -> list[RenderableType]:

@@ -159,8 +159,13 @@ def question_page(interview: Interview, question: Question, state: State, *, val
         error_html = f'<p class="error" id="answer-error" role="alert">{esc(sorry)}</p>'
         described.insert(0, "answer-error")
     more_help = _("Help with this question")
-    help_html = (f"<details><summary>{esc(more_help)}</summary><p>{esc(question.help)}</p></details>"
-                 if question.help else "")
+    from screener.render.verdict import where_to_check
+
+    look_up = "".join(f"<p>{esc(words)}{_link(url)}</p>" for words, url in where_to_check({question.id: question},
+                                                                                         [question.id]))
+    help_html = (f"<details><summary>{esc(more_help)}</summary>"
+                 f"{f'<p>{esc(question.help)}</p>' if question.help else ''}{look_up}</details>"
+                 if question.help or look_up else "")
     if question.type in ("choice", "yes_no"):
         options = (["yes", "no"] if question.type == "yes_no" else question.choice_values)
         labels = {"yes": _("yes").capitalize(), "no": _("no").capitalize()} if question.type == "yes_no" else {
@@ -260,7 +265,8 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
         if undecided:
             heading = _("Undecided: your answers to these would decide them")
             parts.append(f"<h2>{esc(heading)}</h2><ul>" + "".join(
-                f"<li>{esc(_('{title}: ').format(title=p.title))}<strong>{esc(_needs(interview, p))}</strong></li>"
+                f"<li>{esc(_('{title}: ').format(title=p.title))}<strong>{esc(_needs(interview, p))}</strong>"
+                f"{_check_at(interview, p)}</li>"
                 for p in undecided) + "</ul>")
         closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
         if closed:
@@ -327,6 +333,15 @@ def _needs(interview: Interview, pathway: PathwayResult) -> str:
 
     context = Context(interview.rulebook.questions, interview.answers, declined=frozenset(interview.declined))
     return needed_answers(pathway, context, limit=3) or _("a lawyer's review")
+
+
+def _check_at(interview: Interview, pathway: PathwayResult) -> str:
+    """Where the person can look up an answer they skipped or were not sure of (the terminal's line)."""
+    from screener.render.verdict import Context, unsure_of, where_to_check
+
+    context = Context(interview.rulebook.questions, interview.answers, declined=frozenset(interview.declined))
+    return "".join(f"<br>{esc(words)}{_link(url)}"
+                   for words, url in where_to_check(context.questions, unsure_of(pathway, context)))
 
 
 def details_html(rulebook: Rulebook, interview: Interview, report: Report) -> str:
