@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from screener.cli import app
 from screener.rulebook import Rulebook, load_rulebook
@@ -305,12 +305,20 @@ def test_a_mixed_file_past_the_first_block_is_refused_with_its_line(
     assert not target.exists()
 
 
-def test_a_form_whose_headers_match_no_field_gets_one_clear_error(tmp_path: Path) -> None:
+def refused(tmp_path: Path, text: str, *extra: str) -> Result:
+    """`screener batch` on a CSV holding `text`, whose first row names no field: refused whole (exit 2), with
+    no output written."""
     source = tmp_path / "form.csv"
-    source.write_text("Timestamp,How old are you?,Email address\n2026/11/01 10:00,30,a@b.c\n", encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--as-of",
-                                      AS_OF.isoformat()])
-    assert result.exit_code == 2
+                                      AS_OF.isoformat(), *extra])
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "out.csv").exists()
+    return result
+
+
+def test_a_form_whose_headers_match_no_field_gets_one_clear_error(tmp_path: Path) -> None:
+    result = refused(tmp_path, "Timestamp,How old are you?,Email address\n2026/11/01 10:00,30,a@b.c\n")
     lines = [line for line in result.stderr.splitlines() if not line.startswith("warning: ")]
     assert lines[0] == "Error: none of the input's 3 columns is a field of the rulebook, so there is nothing to screen"
     assert any("'How old are you?'" in line and "'age'" in line for line in lines)
@@ -324,11 +332,8 @@ PERSON = ["Maria Gonzalez", "34", "yes", "married", "maria@example.com", "555-01
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_a_file_without_its_header_row_is_said_so_and_no_cell_is_echoed(tmp_path: Path, lang: str) -> None:
     """A CSV exported without its header row: the first row is a person, so none of it reaches the terminal."""
-    source = tmp_path / "nohdr.csv"
-    source.write_text(",".join(PERSON) + "\n" + "Bo Lee,40,no,single,bo@example.com,555-0101\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--as-of",
-                                      AS_OF.isoformat(), "--lang", lang])
-    assert result.exit_code == 2
+    result = refused(tmp_path, ",".join(PERSON) + "\n" + "Bo Lee,40,no,single,bo@example.com,555-0101\n",
+                     "--lang", lang)
     said = result.stderr.lower()
     for cell in [*PERSON, "Bo Lee", "bo@example.com", "Maria", "Gonzalez"]:
         assert cell.lower() not in said, cell
@@ -336,16 +341,11 @@ def test_a_file_without_its_header_row_is_said_so_and_no_cell_is_echoed(tmp_path
              "fr": ("ne ressemble pas à une ligne d'en-tête", "aucune de ses 6 cellules", "exportez-le de nouveau")}
     assert all(word in result.stderr for word in words[lang]), result.stderr
     assert "--map" in result.stderr and "looks like the field" not in result.stderr
-    assert not (tmp_path / "out.csv").exists()
 
 
 def test_only_a_column_close_to_a_field_is_named_with_its_text_the_others_by_nothing(tmp_path: Path) -> None:
     """A real header with a typo is named (by position and text); a far-off cell is never suggested or echoed."""
-    source = tmp_path / "form.csv"
-    source.write_text("Maria Gonzalez,Englsh test,Martial status\nx,y,z\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--as-of",
-                                      AS_OF.isoformat()])
-    assert result.exit_code == 2
+    result = refused(tmp_path, "Maria Gonzalez,Englsh test,Martial status\nx,y,z\n")
     assert "column 2 ('Englsh test') looks like the field 'english_test'" in result.stderr
     assert "column 3 ('Martial status') looks like the field 'marital_status'" in result.stderr
     assert "Maria" not in result.stderr and "'goal'" not in result.stderr
