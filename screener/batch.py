@@ -419,15 +419,25 @@ def pieces(height: int, rows: int) -> list[tuple[int, int]]:
 
 
 class CsvRows:
-    """Output rows as CSV in the input's delimiter; `bom` starts the file with a UTF-8 BOM for Excel."""
+    """Output rows as CSV in the input's delimiter; `bom` starts the file with a UTF-8 BOM for Excel.
 
-    def __init__(self, sink: IO[bytes], delimiter: str, bom: bool = False) -> None:
+    A frame with an INPUT column (`Blocks` with `lines`) holds each row's input cells as CSV text already:
+    it is written before the `results` columns, each cell written as `write_csv` writes it (`csv_field`).
+    """
+
+    def __init__(self, sink: IO[bytes], delimiter: str, bom: bool = False, results: list[str] | None = None) -> None:
         self.sink, self.delimiter, self.bom = sink, delimiter, bom
+        self.results = results or []
 
     def header(self, names: list[str]) -> None:
         self.sink.write((BOM if self.bom else b"") + header_line(names, self.delimiter))
 
     def write(self, frame: pl.DataFrame) -> None:
+        if INPUT in frame.columns:
+            cells = [csvio.csv_field(pl.col(name), self.delimiter) for name in self.results]
+            line = pl.concat_str([pl.col(INPUT), *cells], separator=self.delimiter)
+            frame.select(line).write_csv(self.sink, include_header=False, quote_style="never")
+            return
         frame.write_csv(self.sink, include_header=False, separator=self.delimiter)
 
     def finish(self) -> None:
@@ -485,7 +495,9 @@ def run_batch(
     """
     intake_map = intake_map or IntakeMap()
     check_map(intake_map, rulebook, option=map_option)
-    reader = CsvReader(source, encoding=encoding)
+    # The CSV output in the input's order writes a plain line's cells as they were read (`Blocks`, `lines`).
+    lines = output_format == "csv" and not results_first
+    reader = CsvReader(source, encoding=encoding, lines=lines)
     reader.block_bytes = block_bytes(pl.thread_pool_size(), reader.line_bytes())
     columns = read_header(reader.header, rulebook, intake_map, map_option)
     found, missing = columns.found, columns.missing
@@ -511,7 +523,8 @@ def run_batch(
     if output_format == "xlsx":
         rows = XlsxRows(sink, compiled.scores)
     elif output_format == "csv":
-        rows = CsvRows(sink, reader.delimiter, bom=reader.from_excel if excel is None else excel)
+        rows = CsvRows(sink, reader.delimiter, bom=reader.from_excel if excel is None else excel,
+                       results=output_header([], compiled))
     else:
         json_rows = JsonRows(sink, rulebook, as_of, reader.header, reader.columns, cells,
                              id_columns(reader.header, found, id_names), full=full)
@@ -535,6 +548,7 @@ def run_batch(
                  for name in order]
     if rows is not None:
         rows.header(names)
+    reader.lines = lines = lines and order is None  # old results left out: the lines are not written whole
     if json_rows is not None:
         row_number = 0
         with contextlib.closing(prefetched(reader.chunks())) as chunks:  # closed now, even when interrupted
@@ -548,12 +562,13 @@ def run_batch(
     assert rows is not None
     # a workbook's cells are strings, which never run: kept as they are (`escape`)
     blocks = Blocks(reader, coercion, translations, cells, each_row, letter_ids, progress,
-                    escape=output_format != "xlsx")
+                    escape=output_format != "xlsx", lines=lines,
+                    kept=[int(column[2:]) for column, _header in summary.naming])
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="screener-writer") as writer:
         pending: Future[None] | None = None
         try:
             for results in blocks.screened(compiled):
-                out = finished(compiled, results, len(reader.header), order)
+                out = finished(compiled, results, blocks.input_columns(results), order)
                 if pending is not None:
                     pending.result()  # one block in flight at most: memory stays flat, order is kept
                 pending = writer.submit(rows.write, out)
@@ -596,6 +611,7 @@ def read_warnings(summary: BatchSummary, source: IO[bytes], coercion: columnar.C
 
 
 FAILED = "__error"  # a row's reason it cannot be read (null if it can)
+INPUT = "__input"  # a row's input cells as the CSV text the output writes for them (`input_lines`)
 FLOW_TIMEOUT = 1.0  # seconds without any block written before one more block may go in flight
 
 
@@ -617,7 +633,8 @@ class Blocks:
     def __init__(self, reader: CsvReader, coercion: columnar.Coercion, translations: Mapping[str, Mapping[str, str]],
                  cells: Mapping[str, str], each_row: Callable[[int, dict[str, str | None], list[str | None]], None]
                  | None, letter_ids: list[str], progress: Callable[[int], None] | None,
-                 rows: int | None = None, *, escape: bool = True) -> None:
+                 rows: int | None = None, *, escape: bool = True, lines: bool = False,
+                 kept: list[int] | None = None) -> None:
         self.reader, self.coercion, self.translations, self.cells = reader, coercion, translations, cells
         self.rows = rows or block_rows(pl.thread_pool_size())  # rows a query block holds
         self.each_row, self.letter_ids, self.progress = each_row, letter_ids, progress
@@ -633,6 +650,10 @@ class Blocks:
         self.inputs: collections.deque[pl.DataFrame] = collections.deque()  # their output cells, in order
         self.failure: BaseException | None = None  # what ended `prepare` early, raised by `screened`
         self.escape = escape  # formula-looking input cells get a leading `'` (CSV); a workbook writes them as strings
+        # The input cells of a read of the plain fast path as one INPUT column of CSV lines (`input_lines`),
+        # and the cells of `kept` (input column indexes: the summary names error rows by them) beside it.
+        self.lines = lines
+        self.kept = kept or []
 
     def halt(self) -> None:
         """No more blocks: preparing ends at its next one (an error or an interrupt downstream)."""
@@ -702,7 +723,11 @@ class Blocks:
         if self.each_row is not None:
             readable(self.each_row, answers, error, self.cells, frame, self.letter_ids, row_number)
         inert = inert - set(self.translations)  # the fast path read the map's value, not the cell written out
-        cells = output_cells(frame, self.reader.columns, inert if self.escape else self.reader.columns)
+        inert = inert if self.escape else frozenset(self.reader.columns)
+        if self.lines and csvio.TEXT in frame.columns:
+            cells = input_lines(frame, self.reader.columns, inert, self.reader.delimiter, self.kept)
+        else:
+            cells = output_cells(frame, self.reader.columns, inert)
         return cells, pl.DataFrame([*typed.get_columns(), error])
 
     def source(self, *_: object) -> Iterator[pl.DataFrame]:
@@ -711,12 +736,13 @@ class Blocks:
             yield frame
 
     def input_cells(self, rows: int, width: int) -> pl.DataFrame:
-        """The next `rows` rows' input cells as output columns (`output_cells`).
+        """The next `rows` rows' input cells as output columns (`output_cells`, or `input_lines`).
 
         They stay out of the polars query (carried through its ~65 stages they cost ~75 MB at 2 cores)
         and are joined back here, row for row: polars returns every row, in order, in batches that
-        may merge or split the blocks."""
-        parts = [pl.DataFrame(schema=dict.fromkeys((f"in{i}" for i in range(width)), pl.String))]  # even for no rows
+        may merge or split the blocks. Blocks of lines and of cells in one batch (a file whose reads took
+        different paths) are all made lines."""
+        parts: list[pl.DataFrame] = []
         while rows > 0:
             block = self.inputs.popleft()
             if block.height > rows:
@@ -724,7 +750,19 @@ class Blocks:
                 block = block.head(rows)
             parts.append(block)
             rows -= block.height
+        if not parts:
+            return pl.DataFrame(schema=dict.fromkeys((f"in{i}" for i in range(width)), pl.String))
+        if any(INPUT in part.columns for part in parts) and not all(INPUT in part.columns for part in parts):
+            line = csvio.csv_line([f"in{i}" for i in range(width)], self.reader.delimiter).alias(INPUT)
+            kept = [f"in{i}" for i in self.kept]
+            parts = [part if INPUT in part.columns else part.select(line, *kept) for part in parts]
         return pl.concat(parts)
+
+    def input_columns(self, frame: pl.DataFrame) -> list[str]:
+        """The input columns of an output block, as `input_cells` made them."""
+        if INPUT in frame.columns:
+            return [INPUT, *(f"in{i}" for i in self.kept)]
+        return [f"in{i}" for i in range(len(self.reader.columns))]
 
     def screened(self, compiled: columnar.Compiled) -> Iterator[pl.DataFrame]:
         """Per block, in order: the output columns of `output_columns`, before `missing` is filled in."""
@@ -752,13 +790,32 @@ class Blocks:
             preparing.join()
 
 
-def output_cells(frame: pl.DataFrame, columns: list[str], inert: Collection[str] = ()) -> pl.DataFrame:
+def output_cells(frame: pl.DataFrame, columns: list[str], inert: Collection[str] = (),
+                 indexes: Collection[int] | None = None) -> pl.DataFrame:
     """A block's input cells as the output writes them, named in0, in1…: blank as empty, formulas made
     inert (done once per read, not per query block: each `select` costs a query's set-up). The columns of
     `inert` hold no cell a spreadsheet could run (`Coercion.read`): their cells skip the formula test,
-    which costs more than anything else done to a cell here."""
+    which costs more than anything else done to a cell here. `indexes`: only those columns."""
     return frame.select([(non_empty(pl.col(name)) if name in inert else escape_cells(pl.col(name))).alias(f"in{i}")
-                         for i, name in enumerate(columns)])
+                         for i, name in enumerate(columns) if indexes is None or i in indexes])
+
+
+def input_lines(frame: pl.DataFrame, columns: list[str], inert: Collection[str], delimiter: str,
+                kept: list[int]) -> pl.DataFrame:
+    """A read's input cells as the CSV text the output writes for them (INPUT), and the cells of `kept`.
+
+    `frame` came from the plain fast path with each line's text (csvio.TEXT): no cell holds the delimiter,
+    a quote or a line break, so a line that `unsafe_line` does not match (no formula, no lone CR) is what
+    `write_csv` writes for its cells (an empty cell is written empty either way) and is taken as it is:
+    writing one text a row costs far less than writing ~80 cells, and the ~80-cell formula test becomes one
+    search of the line. The other lines are made from their escaped cells (`output_cells`, `csv_line`)."""
+    line = frame.get_column(csvio.TEXT)
+    unsafe = line.str.contains(csvio.unsafe_line(delimiter))
+    if unsafe.any():
+        rows = unsafe.arg_true()
+        escaped = output_cells(frame.select(pl.col(columns).gather(rows)), columns, inert)
+        line = line.scatter(rows, escaped.select(csvio.csv_line(escaped.columns, delimiter)).to_series())
+    return pl.DataFrame([line.alias(INPUT)]).hstack(output_cells(frame, columns, inert, kept))
 
 
 def output_columns(compiled: columnar.Compiled) -> list[pl.Expr]:
@@ -779,11 +836,12 @@ def non_empty(column: pl.Expr) -> pl.Expr:
     return pl.when(column != "").then(column)
 
 
-def finished(compiled: columnar.Compiled, found: pl.DataFrame, width: int, order: list[str] | None) -> pl.DataFrame:
-    """A block's output rows in the output's column order, with `missing` (computed per distinct key)."""
+def finished(compiled: columnar.Compiled, found: pl.DataFrame, inputs: list[str],
+             order: list[str] | None) -> pl.DataFrame:
+    """A block's output rows in the output's column order after its `inputs` columns, with `missing`
+    (computed per distinct key)."""
     missing = compiled.missing(found)
-    names = order or [*(f"in{i}" for i in range(width)), *compiled.pathways, *compiled.scores, *columnar.SUMMARY,
-                      columnar.ERROR]
+    names = order or [*inputs, *output_header([], compiled)]
     return found.with_columns(pl.when(pl.col(columnar.ERROR).is_null()).then(missing.replace("", None))
                               .alias(columnar.MISSING)).select(names)
 

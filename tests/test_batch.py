@@ -473,6 +473,82 @@ def test_input_cells_are_joined_back_row_for_row_whatever_polars_batches() -> No
     assert not blocks.inputs
 
 
+def test_blocks_of_lines_and_of_cells_in_one_batch_are_all_written_as_lines(tmp_path: Path) -> None:
+    """A batch polars returns may join a read of the plain fast path (its input cells as CSV lines) and one
+    that took another path (cells): the cells are made lines, written as Python's csv module reads them
+    back, the summary's naming cells (`kept`) kept beside them."""
+    import polars as pl
+
+    from screener import batch
+
+    reader = csvio.CsvReader(io.BytesIO(b"a,b,c\n"))
+    blocks = batch.Blocks(reader, None, {}, {}, None, [], None, lines=True, kept=[0])  # type: ignore[arg-type]
+    plain = pl.DataFrame({"c0": ["Ann", "=cmd", ""], "c1": ["1", "2", ""], "c2": ["x", "", ""],
+                          csvio.TEXT: ["Ann,1,x", "=cmd,2,", ",,"]})
+    blocks.inputs.append(batch.input_lines(plain, ["c0", "c1", "c2"], {"c1"}, ",", [0]))
+    quoted = pl.DataFrame({"c0": ["Bob", 'say "hi"'], "c1": ["a,b", "line\nbreak"], "c2": ["", "-1"]})
+    blocks.inputs.append(batch.output_cells(quoted, ["c0", "c1", "c2"]))
+    got = blocks.input_cells(5, 3)
+    assert got.columns == [batch.INPUT, "in0"]
+    assert blocks.input_columns(got) == [batch.INPUT, "in0"]
+    assert got["in0"].to_list() == ["Ann", "'=cmd", None, "Bob", 'say "hi"']
+    results = got.with_columns(pl.Series("outcome", ["eligible", None, "x;y", 'a "b"', ""]))
+    sink = io.BytesIO()
+    batch.CsvRows(sink, ",", results=["outcome"]).write(results.select(batch.INPUT, "outcome"))
+    assert list(csv.reader(io.StringIO(sink.getvalue().decode("utf-8")))) == [
+        ["Ann", "1", "x", "eligible"], ["'=cmd", "2", "", ""], ["", "", "", "x;y"],
+        ["Bob", "a,b", "", 'a "b"'], ['say "hi"', "line\nbreak", "'-1", ""]]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_a_cell_joined_into_a_line_is_written_as_polars_writes_it(delimiter: str) -> None:
+    """`csv_field` quotes exactly as polars' `write_csv` (which `CsvRows` uses for cells): a polars upgrade
+    that changes its quoting fails here, not silently in the lines `CsvRows` writes whole."""
+    import random
+
+    import polars as pl
+
+    rng = random.Random(15)
+    alphabet = ["a", " ", ",", ";", "\t", '"', "\n", "\r", "'", "=", "é", "#", "\u2028"]
+    cells = [None, "", *("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4))) for _ in range(3000))]
+    frame = pl.DataFrame({"a": cells, "b": cells[::-1]}, schema={"a": pl.String, "b": pl.String})
+    expected, got = io.BytesIO(), io.BytesIO()
+    frame.write_csv(expected, include_header=False, separator=delimiter)
+    frame.select(csvio.csv_line(["a", "b"], delimiter)).write_csv(got, include_header=False, quote_style="never")
+    assert got.getvalue() == expected.getvalue()
+
+
+def test_a_plain_line_is_written_as_read_unless_a_cell_needs_escaping(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plain fast path keeps each line's text (CR of CRLF dropped) and batch writes it as it came; a line
+    with a formula cell, or a lone CR inside a cell, is written from its cells, escaped and quoted."""
+    from screener import batch
+
+    escaped: list[int] = []  # rows whose every cell was escaped (not only the naming cells `kept`)
+    output_cells = batch.output_cells
+
+    def counted(frame: object, columns: list[str], inert: object = (), indexes: object = None) -> object:
+        if indexes is None:
+            escaped.append(frame.height)  # type: ignore[attr-defined]
+        return output_cells(frame, columns, inert, indexes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "output_cells", counted)
+    names = ["Name", "age", "Notes"]
+    lines = ["Ann,34,fine", "-Zoe,29,x", "Bob,41, =1+2", "Eve,30,a\rb", ",,", "Max,,"]
+    reader = csvio.CsvReader(io.BytesIO(("\r\n".join([",".join(names), *lines]) + "\r\n").encode()), lines=True)
+    frame = next(iter(reader.chunks())).frame
+    assert frame[csvio.TEXT].to_list() == lines
+    (tmp_path / "in.csv").write_bytes(("\r\n".join([",".join(names), *lines]) + "\r\n").encode())
+    code, _, stderr = run(str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"), "--rules", str(FIXTURE))
+    assert code == 0, stderr
+    rows = list(csv.reader(io.StringIO((tmp_path / "out.csv").read_bytes().decode("utf-8"), newline="")))
+    assert [row[:3] for row in rows[1:]] == [["Ann", "34", "fine"], ["'-Zoe", "29", "x"], ["Bob", "41", "' =1+2"],
+                                            ["Eve", "30", "a\rb"], ["", "", ""], ["Max", "", ""]]
+    assert escaped == [3]  # -Zoe, Bob and Eve: the fast path took the other lines as they were read
+    text = (tmp_path / "out.csv").read_bytes()
+    assert b"\nAnn,34,fine," in text and b'\nEve,30,"a\rb",' in text
+
+
 def test_a_read_is_cut_into_about_equal_query_blocks() -> None:
     """Issue 15: reading, coercion and escaping work on reads of several query blocks (their per-block
     set-up costs less that way); each read is cut into blocks of at most the query's rows, with no short
