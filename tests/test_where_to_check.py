@@ -111,3 +111,12 @@ def test_the_web_verdict_gives_the_list_as_a_link() -> None:
     page, asked, _lines = walk(client, PERSON)
     assert "cusma_profession" in asked
     assert f'<a href="{the_list("en")}">' in page
+
+
+def test_the_report_file_gives_it_on_the_requirement_that_waits_for_it(tmp_path: Path) -> None:
+    report = tmp_path / "verdict.md"
+    result = cli("check", "--answers", str(answers_file(tmp_path, cusma_profession=None)), "--no-input",
+                 "--report", str(report), "--as-of", AS_OF, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in report.read_text(encoding="utf-8").splitlines() if "Where to check" in line]
+    assert "answer: CUSMA profession" in line and f"<{the_list('en')}>" in line

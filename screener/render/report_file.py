@@ -31,6 +31,7 @@ from screener.render.verdict import (
     score_shown,
     severity_word,
     unknown_score,
+    where_to_check,
 )
 from screener.report import PathwayResult, Report, RequirementResult
 from screener.whatif import WhatIf
@@ -132,6 +133,8 @@ def _requirement(requirement: RequirementResult, context: Context) -> str:
                      else _("Not known yet: {text}").format(text=text))
     if requirement.status == "unknown" and requirement.missing:
         line += " — " + _("answer: {questions}").format(questions=md(labels(context.questions, requirement.missing)))
+        line += "".join(f" — {md(words)} <{url}>"
+                        for words, url in where_to_check(context.questions, requirement.missing) if _safe_url(url))
     behind = answers_behind(requirement, context) if requirement.status == "failed" else None
     if behind is not None:
         line += " — " + md(_("You answered: {answers}").format(answers=behind))
