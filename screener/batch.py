@@ -422,19 +422,23 @@ class CsvRows:
     """Output rows as CSV in the input's delimiter; `bom` starts the file with a UTF-8 BOM for Excel.
 
     A frame with an INPUT column (`Blocks` with `lines`) holds each row's input cells as CSV text already:
-    it is written before the `results` columns, each cell written as `write_csv` writes it (`csv_field`).
+    it is written before the `results` columns, each cell written as `write_csv` writes it (`csv_field`),
+    but those of `words` as they are: outcomes and score numbers, which never need quotes (~0.4 µs a row).
     """
 
-    def __init__(self, sink: IO[bytes], delimiter: str, bom: bool = False, results: list[str] | None = None) -> None:
+    def __init__(self, sink: IO[bytes], delimiter: str, bom: bool = False, results: list[str] | None = None,
+                 words: Collection[str] = ()) -> None:
         self.sink, self.delimiter, self.bom = sink, delimiter, bom
         self.results = results or []
+        self.words = words
 
     def header(self, names: list[str]) -> None:
         self.sink.write((BOM if self.bom else b"") + header_line(names, self.delimiter))
 
     def write(self, frame: pl.DataFrame) -> None:
         if INPUT in frame.columns:
-            cells = [csvio.csv_field(pl.col(name), self.delimiter) for name in self.results]
+            cells = [pl.col(name).fill_null("") if name in self.words else csvio.csv_field(pl.col(name), self.delimiter)
+                     for name in self.results]
             line = pl.concat_str([pl.col(INPUT), *cells], separator=self.delimiter)
             frame.select(line).write_csv(self.sink, include_header=False, quote_style="never")
             return
@@ -524,7 +528,7 @@ def run_batch(
         rows = XlsxRows(sink, compiled.scores)
     elif output_format == "csv":
         rows = CsvRows(sink, reader.delimiter, bom=reader.from_excel if excel is None else excel,
-                       results=output_header([], compiled))
+                       results=output_header([], compiled), words={*compiled.pathways, *compiled.scores})
     else:
         json_rows = JsonRows(sink, rulebook, as_of, reader.header, reader.columns, cells,
                              id_columns(reader.header, found, id_names), full=full)
