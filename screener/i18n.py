@@ -152,11 +152,26 @@ _NAMED = {lang: re.compile("(?:" + "|".join(re.escape(name) for name in names) +
 _ELIDED = re.compile(r"[LD]['’]")  # French `L'Entente`, `D'abord`: the article is never part of the name
 
 
+_UNTRANSLATED: set[str] = set()  # how English rule texts shown in another language begin (`shown_untranslated`)
+
+
+def shown_untranslated(text: str) -> None:
+    """Note that a rule's English `text` stands in for a translation not written yet (a warning when the rules
+    load): in another language's output it keeps its case, as an English sentence (`in_sentence`), rather than
+    read `Exigé : you are 35 or younger`. Its words before any {placeholder} are what is recognized."""
+    head = text.split("{", 1)[0]
+    if len(head.strip()) > 1:
+        _UNTRANSLATED.add(head)
+
+
 def in_sentence(text: str) -> str:
     """`text` (a question's label, a choice, a requirement) placed inside a sentence: its first letter in lower
     case (« Reste à préciser : âge, état matrimonial », "then it depends on marital status"), unless it begins
-    with a name (`PROPER_NAMES`, an acronym, `Colombie-Britannique`), which keeps its capital."""
+    with a name (`PROPER_NAMES`, an acronym, `Colombie-Britannique`), which keeps its capital, or it is an English
+    rule text standing in for a missing translation (`shown_untranslated`)."""
     first = text.split(maxsplit=1)[0] if text.strip() else ""
+    if _UNTRANSLATED and current() != "en" and text.startswith(tuple(_UNTRANSLATED)):
+        return text
     if _ELIDED.match(text):
         return text[:1].lower() + text[1:]
     if not first[:1].isupper() or sum(char.isupper() for char in first) > 1 or _NAMED[current()].match(text):

@@ -223,7 +223,8 @@ def cause_text(cause: Cause) -> str:
         return text + (f" ({'; '.join(part for part in parts if part)})" if any(parts) else "")
     if kind == "line":
         return _("line {id}: {old} → {new}").format(id=ident, old=_fmt(cause["old"]), new=_fmt(cause["new"])) + (
-            " " + _("(not in force)") if not cause.get("in_force", True) else "")
+            " " + _("(not in force)") if not cause.get("in_force", True)
+            else " " + _("(not in force before)") if not cause.get("was_in_force", True) else "")
     column = "" if cause["column"] == "points" else f", {cause['column']}"
     return _("table {id} ({key}): {old} → {new}").format(
         id=ident, key=f"{display(cause['key'])}{column}", old=_row(cause["old_row"], cause["old"]),
@@ -358,9 +359,12 @@ def compare_reports(row: int, label: str, old_run: Screened, new_run: Screened) 
         lines_after = {line.id: line.points for line in (now_score.lines if now_score else [])}
         changed = [lid for lid in _union(lines_before, lines_after)
                    if lines_before.get(lid) != lines_after.get(lid) or (lid in lines_before) != (lid in lines_after)]
-        causes = [{"kind": "line", "id": lid, "old": _plain(lines_before.get(lid)),
-                                "new": _plain(lines_after.get(lid)), "in_force": lid in lines_after}
-                               for lid in changed]
+        # a line not in force on a side (ended, not begun, not in that rulebook) gives the score nothing: 0
+        causes = [{"kind": "line", "id": lid,
+                   "old": _plain(lines_before.get(lid, 0 if was_score else None)),
+                   "new": _plain(lines_after.get(lid, 0 if now_score else None)),
+                   "in_force": lid in lines_after, "was_in_force": lid in lines_before}
+                  for lid in changed]
         tables = _tables(old_book, new_book, line_nodes, sid, changed)
         causes += _table_causes(old_hits, new_hits, tables)
         changes.append(Change(row, label, "score", sid, before_value, after_value, tuple(causes)))
@@ -430,7 +434,7 @@ def diff_intake(
 
     from screener import columnar
     from screener.answers import normalize_choice
-    from screener.batch import prefetched, read_header, translated
+    from screener.batch import id_columns, letter_columns, prefetched, read_header, translated
     from screener.csvio import BLANK_ROW, PROBLEM, CsvReader
     from screener.intake import check_map
 
@@ -442,14 +446,20 @@ def diff_intake(
     header_old, header_new = read_header(reader.header, old, intake_map), read_header(reader.header, new, intake_map)
     found_old, missing_old = header_old.found, header_old.missing
     found_new, missing_new = header_new.found, header_new.missing
-    label_column: str | None = None
+    label_columns: list[str] = []
     if id_column is not None:
         index = next((i for i, name in enumerate(reader.header)
                       if normalize_choice(name) == normalize_choice(id_column)), None)
         if index is None:
             raise ScreenerError(_("--id: no column '{column}' in the intake").format(column=id_column)
                                 + did_you_mean(id_column, reader.header), exit_code=2)
-        label_column = reader.columns[index]
+        label_columns = [reader.columns[index]]
+    else:  # as batch names a row: the columns that say who it is ("Name", "Client ID"), or the one column that
+        # is not a field (a `person` column)
+        fields = {**found_old, **found_new}
+        not_fields = id_columns(reader.header, fields, None)
+        label_columns = [reader.columns[i] for i in (letter_columns(reader.header, fields, None)
+                                                     or (not_fields if len(not_fields) == 1 else []))]
     impact.warnings += dict.fromkeys([*header_old.warnings, *header_new.warnings])
     fresh = [qid for qid in missing_new if qid not in old.questions]
     if fresh:
@@ -549,7 +559,8 @@ def diff_intake(
                 rows = both.with_row_index("i").filter(pl.col("changed"))["i"]
                 for index in rows.head(wanted).to_list() if wanted is not None else rows.to_list():
                     raw = {qid: frame[column][index] for qid, column in cells.items()}
-                    label = (str(frame[label_column][index] or "").strip() if label_column else "")
+                    label = ", ".join(text for column in label_columns
+                                      if (text := str(frame[column][index] or "").strip()))
                     number = first_row + index
                     found = compare_reports(number, label or f"row {number}", _screen(old, raw, impact.old_as_of),
                                             _screen(new, raw, impact.new_as_of))

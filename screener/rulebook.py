@@ -1000,6 +1000,8 @@ class RulebookLoader:
                      for index, topic in self.entries(file, model, "topics")},
                     template, problems)
 
+        self.check_translated_numbers(translations, {lang: [name for name, _texts in texts_files]
+                                                     for lang, texts_files in by_language.items()}, rules)
         self.check_implied(questions, rules)
         order = self.dependency_order(items, rules, names)
         self.check_nesting(rules, order)
@@ -1260,26 +1262,52 @@ class RulebookLoader:
             self.load_warnings.append(LoadError(here, message))
 
     def check_text_numbers(self, requirement: Requirement, condition: Compiled, rules: Rules, file: str,
-                           path: tuple[int | str, ...]) -> list[LoadError]:
+                           path: tuple[int | str, ...], lang: str = ENGLISH,
+                           texts: Mapping[str, str] | None = None) -> list[LoadError]:
         """A warning when a requirement's text or advice names numbers, none of them the condition's, on some day.
 
         Changing `age <= 35` to `age <= 30` and forgetting "You are 35 or younger" (or the advice beside
         it) would show people the old law; so would a `versions:` entry from a date under a derived value the
         condition reads. A number written once, as a dated derived value, and used as `{placeholder}` in the
-        text cannot drift.
+        text cannot drift. With `lang` and `texts` (key -> text), the same for a translation's texts ("Vous
+        avez 35 ans ou moins"), at `file` and `path` in its translation file.
         """
         warnings: list[LoadError] = []
         for key in ("text", "advice"):
-            text = getattr(requirement, key)
-            said = stated.text_numbers(text) if text else []
-            found = stated.stale_text(said, stated.limit_numbers(text), condition.node, rules) if said else None
-            if found is not None:
-                when, (said, wanted) = found
-                message = _TEXT_NUMBER_WARNINGS[key] if when is None else _DATED_TEXT_NUMBER_WARNINGS[key]
-                warnings.append(LoadError(self.position(file, (*path, key)), _(message).format(
-                    id=requirement.id, said=", ".join(map(_number, said)), when=when,
-                    wanted=", ".join(map(_number, wanted)), its_id="{its_id}")))
+            text = getattr(requirement, key) if texts is None else texts.get(key)
+            plain = stated.english_digits(text, lang) if text else ""
+            said = stated.text_numbers(plain) if plain else []
+            found = (stated.stale_text(said, stated.limit_numbers(text, lang), condition.node, rules)
+                     if text and said else None)
+            if found is None:
+                continue
+            when, (said, wanted) = found
+            numbers = {"id": requirement.id, "said": ", ".join(map(_number, said)), "when": when,
+                       "wanted": ", ".join(map(_number, wanted)), "its_id": "{its_id}"}
+            if texts is None:
+                message = _(_TEXT_NUMBER_WARNINGS[key] if when is None else _DATED_TEXT_NUMBER_WARNINGS[key])
+            else:
+                message = _(_TRANSLATED_NUMBER_WARNINGS[key][when is not None])
+                numbers["language"] = language_name(lang)
+            warnings.append(LoadError(self.position(file, (*path, key)), message.format(**numbers)))
         return warnings
+
+    def check_translated_numbers(self, translations: Mapping[str, Translation], files: Mapping[str, list[str]],
+                                 rules: Rules) -> None:
+        """`check_text_numbers` for each translated requirement text and advice, at its place in the translation
+        file (`files`: language -> its translation files, by name), as a warning found when asked for."""
+        for lang, translation in translations.items():
+            for pid, pathway in rules.pathways.items():
+                for requirement in pathway.requirements:
+                    rid = requirement.model.id
+                    where = ("pathways", pid, "requirements", rid)
+                    texts = {key: text for key in ("text", "advice")
+                             if (text := translation.get(*where, key)) is not None}
+                    file = next((name for name in files.get(lang, []) if _holds(self.raw.get(name), where)), None)
+                    if texts and file is not None:
+                        self.load_warnings.append(functools.partial(
+                            self.check_text_numbers, requirement.model, requirement.condition, rules, file, where,
+                            lang, texts))
 
     def check_stated_numbers(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
                              rules: Rules) -> list[LoadError]:
@@ -1580,6 +1608,26 @@ class RulebookLoader:
                 what=what, kind=ex.Type(kind), found=found))
 
 
+def _written_date(value: Any) -> str | None:
+    """A date written year first in another shape (`2025-7-7`, `2025/07/07`) as YYYY-MM-DD, when it is one."""
+    match = re.fullmatch(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*", value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    try:
+        return dt.date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+def _holds(data: Any, path: tuple[str, ...]) -> bool:
+    """Whether a file's data has every key of `path`, one inside the other."""
+    for key in path:
+        if not isinstance(data, Mapping) or key not in data:
+            return False
+        data = data[key]
+    return True
+
+
 def _keys_overlap(first: TableRow, second: TableRow, *, text: bool) -> bool:
     """Whether some key would match both rows (as `program.row_matches` matches them)."""
     def values(row: TableRow) -> list[Any] | None:  # None: a range (or everything)
@@ -1611,6 +1659,18 @@ _TEXT_NUMBER_WARNINGS = {
     "advice": N_("the advice of requirement '{id}' says {said} but its condition compares with {wanted}: update the "
                  "advice (or write the number once, as a derived value with dated versions, and use {its_id} in "
                  "both)"),
+}
+_TRANSLATED_NUMBER_WARNINGS = {  # (undated, from or until a date)
+    "text": (N_("the {language} text of requirement '{id}' says {said} but its condition compares with {wanted}: "
+                "update the text"),
+             N_("the {language} text of requirement '{id}' says {said} but {when} its condition compares with "
+                "{wanted}: a text has no versions, so write the number once, as a derived value with dated versions, "
+                "and use {its_id} in the text of every language")),
+    "advice": (N_("the {language} advice of requirement '{id}' says {said} but its condition compares with "
+                  "{wanted}: update the advice"),
+               N_("the {language} advice of requirement '{id}' says {said} but {when} its condition compares with "
+                  "{wanted}: advice has no versions, so write the number once, as a derived value with dated "
+                  "versions, and use {its_id} in the advice of every language")),
 }
 _DATED_TEXT_NUMBER_WARNINGS = {
     "text": N_("the text of requirement '{id}' says {said} but {when} its condition compares with {wanted}: a "
@@ -1848,7 +1908,9 @@ def _describe(model: type[BaseModel], problem: Mapping[str, Any], loc: tuple[Any
         message = _("'{value}' is not a valid id: use lower_snake_case (a-z, 0-9, _)").format(
             value=problem.get("input"))
     elif kind.startswith(("date_", "datetime_")):
-        message = _("write the date as YYYY-MM-DD (e.g. 2026-07-07)")
+        written = _written_date(problem.get("input"))
+        message = (_("write the date as YYYY-MM-DD: {date}").format(date=written) if written
+                   else _("write the date as YYYY-MM-DD (e.g. 2026-07-07)"))
     elif kind == "literal_error":
         expected = str(context.get("expected", "")).replace(" or ", ", ")
         hint = did_you_mean(str(problem.get("input")), re.findall(r"'([^']*)'", expected))

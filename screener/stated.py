@@ -31,6 +31,21 @@ _LIMIT = re.compile(  # a number stated as a limit: "at least 67", "pass mark 67
     r"|up to)\s+(?:(?:CLB|NCLC|CLB/NCLC)\s+)?|[≥≤]\s*|[<>]=?\s*)" + _NUMBER
     + r"|(?<![\w.$,])" + _NUMBER + r"\s*(?:or (?:more|higher|over|above|older|less|lower|under|below|younger|fewer)\b)",
     re.IGNORECASE)
+_LIMIT_FR = re.compile(  # the same in French: "au moins 67", "note de passage de 67", "35 ans ou moins"
+    r"(?:\b(?:au (?:moins|plus)|minimum(?: de)?|maximum(?: de)?|note de passage(?: de)?|(?:pas )?(?:plus|moins) de"
+    r"|jusqu'à|jusqu’à)\s+(?:(?:CLB|NCLC|CLB/NCLC)\s+)?|[≥≤]\s*|[<>]=?\s*)" + _NUMBER
+    + r"|(?<![\w.$,])" + _NUMBER + r"\s*(?:\w+\s+)?(?:ou (?:plus|moins|davantage)\b)",
+    re.IGNORECASE)
+_FRENCH_GROUP = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))")  # 15 000, 2 500 $
+_FRENCH_DECIMAL = re.compile(r"(?<=\d),(?=\d)")  # 6,5
+
+
+def english_digits(text: str, lang: str) -> str:
+    """A text's numbers written as English writes them (`15 000` -> `15000`, `6,5` -> `6.5` in French), so the
+    same number rules read every language."""
+    if lang != "fr":
+        return text
+    return _FRENCH_DECIMAL.sub(".", _FRENCH_GROUP.sub("", text))
 
 
 def text_numbers(text: str, pattern: re.Pattern[str] = _TEXT_NUMBER) -> list[float]:
@@ -44,13 +59,14 @@ def text_numbers(text: str, pattern: re.Pattern[str] = _TEXT_NUMBER) -> list[flo
     return found
 
 
-def limit_numbers(text: str) -> list[float]:
+def limit_numbers(text: str, lang: str = "en") -> list[float]:
     """The numbers a text states as limits ("at least 67", "pass mark 67", "18 or older"), not the others
     ("in the last 10 years", "(1,560 hours)"), outside its {placeholders}: what a text checked against
-    the comparisons of the values it reads (through other values, or as a title) may be wrong about."""
-    plain = PLACEHOLDER.sub(" ", text)
+    the comparisons of the values it reads (through other values, or as a title) may be wrong about.
+    `lang`: the text's language (English or French; French numbers as `english_digits` reads them)."""
+    plain = PLACEHOLDER.sub(" ", english_digits(text, lang))
     found = []
-    for match in _LIMIT.finditer(plain):
+    for match in (_LIMIT_FR if lang == "fr" else _LIMIT).finditer(plain):
         number = float((match.group(1) or match.group(2)).replace(",", ""))
         if not 1900 <= number <= 2100:
             found.append(int(number) if number.is_integer() else number)

@@ -29,7 +29,7 @@ from screener.compiled import (
     StepRule,
     Template,
 )
-from screener.i18n import N_, _, french_spacing
+from screener.i18n import N_, _, french_spacing, shown_untranslated
 from screener.model import Choice, NextStep, Question
 from screener.source import Position
 from screener.suggest import did_you_mean
@@ -523,16 +523,24 @@ def apply_translation(rulebook: Rulebook, translation: Translation) -> Rulebook:
     t = translation
 
     def text(default: str, *path: int | str) -> str:
-        return t.texts.get(path, default)
+        found = t.texts.get(path)
+        if found is None:  # the English stands in (a warning said so): it keeps its case in a sentence
+            shown_untranslated(default)
+            return default
+        return found
 
     def maybe(default: str | None, *path: int | str) -> str | None:
-        return default if default is None else t.texts.get(path, default)
+        return default if default is None else text(default, *path)
 
     def tmpl(default: Template, *path: int | str) -> Template:
-        return t.templates.get(path, default)
+        found = t.templates.get(path)
+        if found is None:
+            shown_untranslated(default.text)
+            return default
+        return found
 
     def tmpl_maybe(default: Template | None, *path: int | str) -> Template | None:
-        return None if default is None else t.templates.get(path, default)
+        return None if default is None else tmpl(default, *path)
 
     info = rulebook.info.model_copy(update={
         "title": text(rulebook.info.title, "rulebook", "title"),

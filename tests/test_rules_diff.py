@@ -71,7 +71,7 @@ def test_a_rule_that_ends_on_a_date(books: tuple[Path, Path, Path]) -> None:
     # job_offer answered "no": the offer line was worth 0 for c1 and c2, so only c3/c5 (unanswered) move
     moved = {(c.row, c.id): (c.old, c.new) for c in impact.changes if c.kind == "score"}
     assert moved == {(3, "grid"): (None, 20)}
-    assert next(c for c in impact.changes if c.row == 3).causes == ("line offer: unknown → unknown (not in force)",)
+    assert next(c for c in impact.changes if c.row == 3).causes == ("line offer: unknown → 0 (not in force)",)
 
 
 def test_the_command_prints_counts_and_causes(books: tuple[Path, Path, Path]) -> None:
@@ -96,7 +96,8 @@ def test_the_command_json_and_limit(books: tuple[Path, Path, Path]) -> None:
     data = json.loads(result.stdout)
     assert data["changed_rows"] == 2 and data["pathways"]["skilled"]["changed"] == 2
     assert data["pathways"]["skilled"]["transitions"] == {"eligible -> ineligible": 1, "incomplete -> ineligible": 1}
-    assert [c["label"] for c in data["changes"]] == ["row 2", "row 2", "row 5"]
+    # no --id: the rows are named by the column that says who they are (client_id), as batch names them
+    assert [(c["row"], c["label"]) for c in data["changes"]] == [(2, "c2"), (2, "c2"), (5, "c5")]
     limited = cli("rules", "diff", str(old), str(new), "--answers", str(intake), "--as-of", "2026-01-01",
                   "--limit", "1")
     assert "… and 1 more changed rows (--limit 0 shows all)" in limited.stdout

@@ -113,6 +113,7 @@ def test_a_version_added_under_the_condition_warns_at_every_text_that_says_the_o
     score = book / "scores" / "fsw.yaml"
     assert [line.split(" warning: ")[0] for line in found] == [
         position(pathway, "text: At least 67 of 100", "At least"),
+        position(pathway.with_suffix(".fr.yaml"), "text: Au moins 67 points", "Au moins"),  # review11 #12
         position(derived, "text: At least 67 points on", "At least"),
         position(score, "title: Federal", "Federal"),
         position(pathway, 'needed: "≥ 67"', '"≥ 67"'),
@@ -130,8 +131,9 @@ def test_an_undated_edit_warns_at_the_same_texts(tmp_path: Path) -> None:
     edit(book / "derived.yaml", "expr: fsw_points >= 67", "expr: fsw_points >= 70")
     found = warnings(book)
     assert [line.split(": warning: ")[1].split(" says ")[0] for line in found] == [
-        "the text of requirement 'selection_grid'", "the text of derived value 'fsw_selection_grid'",
-        "the title of score 'fsw_points'", "'needed' of requirement 'selection_grid'"]
+        "the text of requirement 'selection_grid'", "the French text of requirement 'selection_grid'",
+        "the text of derived value 'fsw_selection_grid'", "the title of score 'fsw_points'",
+        "'needed' of requirement 'selection_grid'"]
     assert not any("from 20" in line for line in found)
 
 

@@ -356,7 +356,7 @@ def rules_explain(
     """
     from screener.compiled import today
     from screener.render.console import make_console
-    from screener.render.rules_explain import pathway_list_markdown, pathway_markdown
+    from screener.render.rules_explain import pathway_list_markdown, pathway_markdown, print_markdown
     from screener.rulebook import load_rulebook
     from screener.suggest import did_you_mean
 
@@ -371,11 +371,9 @@ def rules_explain(
     if markdown:
         sys.stdout.write(text)
         return
-    from rich.markdown import Markdown
-
     console = make_console()
     _warn_stale(console, rulebook, dates=(date,))
-    console.print(Markdown(text, hyperlinks=False))
+    print_markdown(console, text)
 
 
 @commands.command("init", cls=HelpCommand)

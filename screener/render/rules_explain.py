@@ -8,12 +8,17 @@ next steps, notes and every reference — everything a reviewer needs, nothing t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from screener.evaluation import display
 from screener.i18n import N_, _
 from screener.model import Dated, Table, TableRow
 from screener.rulebook import Rulebook
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 KINDS = {
     "citizenship": N_("citizenship"), "permanent_residence": N_("permanent residence"),
@@ -230,3 +235,27 @@ def pathway_list_markdown(rulebook: Rulebook) -> str:
                      f"{len(pathway.requirements)} |")
     explain = _("Explain one: {command}").format(command="`screener rules explain PATHWAY`")
     return "\n".join([*lines, "", explain]) + "\n"
+
+
+_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
+_KEPT_URL = re.compile("\ue001(\\d+)\ue002")
+
+
+def print_markdown(console: Console, text: str) -> None:
+    """`text` (Markdown) rendered on `console`, its web addresses never broken across lines (each is laid out
+    as one short word, then written back whole, however long the line becomes: an address cut in two cannot be
+    opened or copied); into a pipe or a file, no line ends in the spaces that pad it to the width."""
+    from rich.markdown import Markdown
+
+    urls: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        urls.append(match.group())
+        return f"\ue001{len(urls) - 1}\ue002"
+
+    with console.capture() as captured:
+        console.print(Markdown(_URL.sub(keep, text), hyperlinks=False))
+    written = _KEPT_URL.sub(lambda match: urls[int(match.group(1))], captured.get())
+    if not console.is_terminal:
+        written = "\n".join(line.rstrip() for line in written.split("\n"))
+    console.file.write(written)
