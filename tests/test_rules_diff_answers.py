@@ -32,6 +32,7 @@ def test_a_persons_yaml_answer_file_is_screened_under_both_dates() -> None:
     report = diff(PERSON)
     assert report["rows"] == 1 and report["unreadable_rows"] == 0
     assert crs_change(report) == (263, 213)  # 50 points for the job offer, no longer given from 25 March 2025
+    assert {change["label"] for change in report["changes"]} == {"climate_scientist.yaml"}  # named by its file
 
 
 def test_the_same_answers_as_json_or_with_no_suffix_read_the_same(tmp_path: Path) -> None:

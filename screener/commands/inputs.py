@@ -66,6 +66,7 @@ def opened_intake(path: str, sheet: str | None, workbook: bool) -> Iterator[tupl
 
 
 _ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+_FILE_COLUMN = "answer file"
 _INTAKE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 _MAPPING_LINE = re.compile(r"(?:\{|---|[A-Za-z_][\w.-]*[ \t]*:(?:[ \t]|$))")
 
@@ -104,7 +105,9 @@ def answer_file_as_intake(path: str, options: Mapping[str, object]) -> io.BytesI
             raise ScreenerError(_("{option}: for an intake CSV or .xlsx; {path} is one person's answer file").format(
                 option=option, path=path), exit_code=2)
     found = read_answer_file(Path(path))
-    cells = {**found.answers, **dict.fromkeys(found.declined, "")}  # "I don't know": unknown, as an empty cell
+    # its row named by the file (a column no rulebook reads, as a firm's "Client ID"), then the answers; "I don't
+    # know" (null) is unknown, an empty cell
+    cells = {_FILE_COLUMN: Path(path).name, **found.answers, **dict.fromkeys(found.declined, "")}
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(cells)
