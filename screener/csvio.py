@@ -419,13 +419,27 @@ class CsvReader:
         expected = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         if cells.height != expected:
             return None
-        inside = cells.select(pl.sum_horizontal(
-            [pl.col(name).str.count_matches(self.delimiter, literal=True).sum() for name in self.columns])).item()
-        if data.count(self.delimiter.encode("utf-8")) - inside != expected * (len(self.columns) - 1):
-            return None
+        fields, texts, counted = expected * (len(self.columns) - 1), [], False
+        if self.lines:
+            # Quotes taken off, the block is its cells joined when every line has all its fields and no cell holds
+            # a quote or the delimiter. Counted, not looked for: the cells' bytes are the quote-free block's less
+            # its field delimiters and line ends, less one a quote a cell holds (a `""` inside is one in the cell
+            # and none here) and a field short (the delimiter count then shows one a cell holds); a lone CR
+            # in a cell counts as a line end, so no text then.
+            length = cells.select(pl.sum_horizontal([pl.col(name).str.len_bytes().sum() for name in self.columns]))
+            bare = data.translate(None, b'"')
+            counted = (bare.count(self.delimiter.encode("utf-8")) == fields
+                       and len(bare) - bare.count(b"\n") - bare.count(b"\r") - fields == length.item())
+            texts = self.texts(bare, cells.height) if counted else []
+        if not counted:
+            inside = cells.select(pl.sum_horizontal(
+                [pl.col(name).str.count_matches(self.delimiter, literal=True).sum() for name in self.columns])).item()
+            if data.count(self.delimiter.encode("utf-8")) - inside != fields:
+                return None
         return cells.with_columns(
             pl.int_range(first_line, first_line + cells.height, dtype=pl.Int64).alias(LINE),
             pl.lit(None, dtype=pl.String).alias(PROBLEM),
+            *texts,
         )
 
     def recover(

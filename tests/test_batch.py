@@ -549,6 +549,36 @@ def test_a_plain_line_is_written_as_read_unless_a_cell_needs_escaping(tmp_path: 
     assert b"\nAnn,34,fine," in text and b'\nEve,30,"a\rb",' in text
 
 
+def test_a_quoted_block_is_its_cells_joined_when_no_cell_holds_a_quote_or_the_delimiter(tmp_path: Path) -> None:
+    """A well-formed quoted block's lines (csvio.TEXT) are their cells joined, quotes taken off, when that is
+    what `write_csv` writes for them: none when a cell holds the delimiter or a quote. The output is the
+    same whichever way the cells were quoted in the input."""
+    data = (b'Name,age,Notes\r\n"Ann","34","fine"\r\n"Bo","","6"\r\n"x,y","2","3"\r\n"q""r","2",""\r\n'
+            b'"","",""\r\n7,"8",9\r\n"""","a","=b"\r\n')
+
+    def texts(content: bytes) -> list[str] | None:
+        frame = next(iter(csvio.CsvReader(io.BytesIO(content), lines=True).chunks())).frame
+        return frame[csvio.TEXT].to_list() if csvio.TEXT in frame.columns else None
+
+    assert texts(data) is None
+    assert texts(data.replace(b'"x,y"', b"xy").replace(b'"q""r"', b"qr").replace(b'""""', b"q")) == [
+        "Ann,34,fine", "Bo,,6", "xy,2,3", "qr,2,", ",,", "7,8,9", "q,a,=b"]
+    outputs = []
+    simple = b"\r\n".join(line for line in data.split(b"\r\n") if b'""' not in line and b'"x,y"' not in line)
+    for name, content in (("quoted.csv", simple), ("bare.csv", simple.replace(b'"', b""))):  # the same cells
+        (tmp_path / name).write_bytes(content + b"\r\n")
+        code, _, stderr = run(str(tmp_path / name), "-o", str(tmp_path / f"out-{name}"), "--rules", str(FIXTURE))
+        assert code == 0, stderr
+        outputs.append((tmp_path / f"out-{name}").read_bytes())
+    assert outputs[0] == outputs[1]
+    (tmp_path / "all.csv").write_bytes(data)
+    code, _, stderr = run(str(tmp_path / "all.csv"), "-o", str(tmp_path / "out.csv"), "--rules", str(FIXTURE))
+    assert code == 1, stderr  # the last row's age 'a' is an error row
+    rows = list(csv.reader(io.StringIO((tmp_path / "out.csv").read_bytes().decode("utf-8"), newline="")))
+    assert [row[:3] for row in rows[1:]] == [["Ann", "34", "fine"], ["Bo", "", "6"], ["x,y", "2", "3"],
+                                            ['q"r', "2", ""], ["", "", ""], ["7", "8", "9"], ['"', "a", "'=b"]]
+
+
 def test_a_read_is_cut_into_about_equal_query_blocks() -> None:
     """Issue 15: reading, coercion and escaping work on reads of several query blocks (their per-block
     set-up costs less that way); each read is cut into blocks of at most the query's rows, with no short
