@@ -51,6 +51,18 @@ def at_risk_minor(tmp_path: Path) -> Path:
     return path
 
 
+def in_us_route_skipped(tmp_path: Path) -> Path:
+    """review12 A1: fears return, in the US, skipped how they would come: the US-help lead speaks to them (a lawyer
+    now, official crossings only), so the refugee-lawyer lead does not repeat it, and the --details line stays."""
+    person = {"goal": "protection", "canadian_citizen": "no", "age": 29, "us_citizen": "no", "fear_of_return": "yes",
+              "arrival_route": None, "born_in_canada": "no", "canadian_parent": "no", "in_us_now": "yes",
+              "entered_canada_over_a_year_ago": None, "criminal_record": "no", "impaired_driving": "none",
+              "misrepresentation": "no", "serious_health_condition": "no"}
+    path = tmp_path / "in_us.yaml"
+    path.write_text(yaml.safe_dump(person))
+    return path
+
+
 def run(path: Path, lang: str, *extra: str) -> str:
     result = CliRunner().invoke(app, ["check", "--rules", str(ROOT / "rules"), "--answers", str(path),
                                       "--no-input", "--as-of", AS_OF, "--lang", lang, *extra],
@@ -64,7 +76,8 @@ def flat(text: str) -> str:
 
 
 PERSONAS = {"engineer": engineer, "engineer_unknown_citizenship": lambda p: engineer(p, citizen=False),
-            "family_exception": family_exception, "at_risk_minor": at_risk_minor}
+            "family_exception": family_exception, "at_risk_minor": at_risk_minor,
+            "in_us_route_skipped": in_us_route_skipped}
 
 
 CASES = [(persona, lang) for persona in sorted(PERSONAS) for lang in ("en", "fr")
@@ -90,3 +103,16 @@ def test_the_first_screen_keeps_its_headline_on_an_80x24_terminal(tmp_path: Path
     for pathway in report["pathways"].values():  # every open route is named
         if pathway["outcome"] == "eligible":
             assert flat(pathway["title"]) in text
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_person_in_the_us_gets_the_lawyer_now_advice_once_and_the_way_to_details(tmp_path: Path, lang: str) -> None:
+    """review12 A1: the US-help lead, whole; no second lawyer-now paragraph; the line naming --details kept."""
+    path = in_us_route_skipped(tmp_path)
+    report = json.loads(run(path, lang, "--json"))
+    assert [lead["id"] for lead in report["leads"] if lead["id"] in {"us_asylum_help", "refugee_lawyer_now"}] == [
+        "us_asylum_help"]
+    screen = run(path, lang)
+    [lead] = [lead for lead in report["leads"] if lead["id"] == "us_asylum_help"]
+    assert flat(lead["text"]) in flat(screen)  # official crossings only, do not wait
+    assert "--details" in flat(screen)
