@@ -26,7 +26,7 @@ import polars as pl
 
 from screener import columnar, csvio
 from screener.answers import AnswerError
-from screener.csvio import BOM, PROBLEM, CsvReader, escape_cells, escape_formulas, header_line
+from screener.csvio import BOM, CsvReader, escape_cells, escape_formulas, header_line, numbered_problem
 from screener.errors import ScreenerError
 from screener.i18n import _, ngettext, one_line
 from screener.intake import MAP_NAME, IntakeMap, check_map, header_fields, shared_headers
@@ -723,7 +723,7 @@ class Blocks:
         read (null if it can); calls `each_row` for its readable rows (numbered after `row_number`)."""
         answers = translated(frame, self.translations)
         typed, reasons, inert = self.coercion.read(answers)
-        error = frame.select(pl.coalesce(pl.col(PROBLEM), pl.lit(reasons)).alias(FAILED))[FAILED]
+        error = frame.select(pl.coalesce(numbered_problem(row_number), pl.lit(reasons)).alias(FAILED))[FAILED]
         if self.each_row is not None:
             readable(self.each_row, answers, error, self.cells, frame, self.letter_ids, row_number)
         inert = inert - set(self.translations)  # the fast path read the map's value, not the cell written out
@@ -965,7 +965,7 @@ class JsonRows:
 
     def write(self, frame: pl.DataFrame, answers: pl.DataFrame, first_row: int) -> pl.DataFrame:
         """Write the chunk's rows; returns them as output columns (outcomes, scores, ids) for the summary."""
-        given = answers.select([*self.fields, PROBLEM]).rows()
+        given = answers.select([*self.fields, numbered_problem(first_row)]).rows()
         inputs = frame.select(self.columns).rows()
         summary_rows: list[dict[str, object]] = []
         for offset, (record, cells) in enumerate(zip(given, inputs, strict=True)):

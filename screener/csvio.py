@@ -8,9 +8,12 @@ header); blank lines before the header are skipped. A file that is not text in i
 whole, with advice, never half turned into error rows. The file is read in blocks of whole lines and
 each block becomes a frame of text cells: blocks without quotes are split by polars, blocks with
 well-formed quoted lines are parsed (once) by polars' CSV reader, and only blocks with a broken line fall
-back to Python, which recovers record by record, so a short row, a long row or an unterminated quote
-becomes one error row and every other row stays intact. Blank lines are skipped (as `csv.DictReader`
-does); every other line is exactly one row, in order, except blank rows (every cell empty) at the end:
+back to Python, which recovers record by record, so a long row or an unterminated quote becomes one
+error row and every other row stays intact. A row with fewer cells than the header has its missing
+trailing cells empty (Excel and Google Sheets leave a row's empty cells out at its end); a row with more
+is an error row. An error row's reason names its line in the file (`numbered_problem` adds the row).
+Blank lines are skipped (as `csv.DictReader` does); every other line is exactly one row, in order,
+except blank rows (every cell empty) at the end:
 a blank row between others is kept, marked BLANK_ROW, so output rows line up with the sheet's rows.
 
 Writing: atomically (a temporary file in the same folder, then `os.replace`), so an interrupted run
@@ -42,6 +45,7 @@ BLOCK_BYTES = 2 * 1024 * 1024
 MAX_RECORD_LINES = 20  # a quoted cell may span lines, but not more than this many
 LINE, PROBLEM = "__line", "__problem"
 TEXT = "__text"  # a line of the fast path as it was read, without its line end (`CsvReader(lines=True)`)
+LINE_PROBLEM = N_("line {number} of the file: {problem}")  # an error row's reason (`numbered_problem` adds its row)
 # A cell a spreadsheet may run as a formula: one starting with TAB, CR, LF or NUL, or whose first
 # non-blank character is = + - or @ (OWASP / ASVS 1.2.10, plus leading blanks some importers trim).
 # Negative numbers ("-5") are escaped too: the rule cannot tell "-5" from "-1+cmd|..." safely.
@@ -393,7 +397,8 @@ class CsvReader:
         return frame.filter(pl.col("text") != "")
 
     def split_plain(self, lines: list[str], first_line: int) -> pl.DataFrame:
-        """Lines without any quote: split by polars; a line with the wrong number of cells is an error row."""
+        """Lines without any quote: split by polars; a line with too many cells is an error row (a short one's
+        missing trailing cells are empty: polars' `splitn` leaves them null)."""
         frame = self.numbered(lines, first_line)
         count = len(self.columns)
         fields = pl.col("text").str.count_matches(self.delimiter, literal=True) + 1
@@ -463,7 +468,7 @@ class CsvReader:
                 used, cells, problem = 1, self.naive(line), _(UNTERMINATED)
             rows.append(cells)
             numbers.append(number)
-            problems.append(_("line {number}: {problem}").format(number=number, problem=problem) if problem else None)
+            problems.append(_(LINE_PROBLEM).format(number=number, problem=problem) if problem else None)
             index += used
         return self.frame(rows, numbers, problems), None
 
@@ -530,17 +535,26 @@ def _field_count_text(found: int) -> str:
 
 
 def _field_count_message(found: int, count: int) -> str | None:
-    return None if found == count else _field_count_text(found).format(found=found, count=count)
+    """Too many cells is a problem; too few is not (the missing trailing cells are empty)."""
+    return None if found <= count else _field_count_text(found).format(found=found, count=count)
 
 
 def _field_count_problem(fields: pl.Expr, count: int) -> pl.Expr:
-    """`_field_count_message` with its line number, as a polars expression; the plural form is chosen for
-    0, 1 and more cells, which covers the plural rules of English and French."""
-    def message(found: int) -> pl.Expr:
-        return _format(_("line {number}: {problem}"), number=pl.col(LINE),
-                       problem=_format(_field_count_text(found), found=fields, count=pl.lit(count)))
-    return (pl.when(fields == count).then(pl.lit(None, dtype=pl.String))
-            .when(fields == 0).then(message(0)).when(fields == 1).then(message(1)).otherwise(message(2)))
+    """`_field_count_message` with its line number, as a polars expression (more cells than the header's
+    one are at least 2: the plural form, in English and French)."""
+    message = _format(_(LINE_PROBLEM), number=pl.col(LINE),
+                      problem=_format(_field_count_text(2), found=fields, count=pl.lit(count)))
+    return pl.when(fields <= count).then(pl.lit(None, dtype=pl.String)).otherwise(message)
+
+
+def numbered_problem(first_row: int) -> pl.Expr:
+    """A frame's PROBLEM (its rows numbered after `first_row`) with the row number put first, as the
+    summary and the letters count rows (1 = the first row under the header): "row 1, line 2 of the file:
+    …". A blank row's mark stays as it is."""
+    row = pl.int_range(first_row + 1, first_row + 1 + pl.len(), dtype=pl.Int64)
+    problem = pl.col(PROBLEM)
+    return (pl.when(problem != _(BLANK_ROW)).then(_format(_("row {row}, {problem}"), row=row, problem=problem))
+            .otherwise(problem).alias(PROBLEM))
 
 
 def _format(template: str, **values: pl.Expr) -> pl.Expr:

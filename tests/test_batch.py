@@ -81,7 +81,7 @@ def expected(rulebook: Rulebook, answers: dict[str, str]) -> dict[str, str]:
 HOSTILE = (
     "\ufeffAge;Citizen;Has Partner;partner_kind;EDUCATION;clb_a;clb_b;children;funds;Notes\r\n"
     "30;yes;no;;masters;9;8;0;$25,000;ok\r\n"                       # 2: fine
-    "31;yes;no;;masters\r\n"                                       # 3: short row
+    "31;yes;no;;masters\r\n"                                       # 3: short row: the rest empty
     "abc;no;no;;bachelors;7;7;1;1000;bad number\r\n"               # 4: bad number
     "40;no;yes;foreign;mastres;7;7;1;1000;typo\r\n"                # 5: misspelled choice
     "25;y;n;;doctoral;12;12;0;15,263;=HYPERLINK(\"http://x\")\r\n"  # 6: formula cell (and quotes inside)
@@ -108,15 +108,15 @@ def test_a_hostile_file_comes_back_row_for_row_with_clear_errors(tmp_path: Path,
                  "funds": "funds"}
         return {field: row[column] for column, field in names.items()}
 
-    for index in (0, 4, 6):  # readable rows (the formula cell is not a field): exactly what the engine says
+    for index in (0, 1, 4, 6):  # readable rows (the formula cell is not a field): exactly what the engine says
         want = expected(rulebook, answers(out[index]))
         assert {key: out[index][key] for key in want} == want
-    assert out[1]["error"] == "line 3: 5 cells, expected 10 (the header's)"
-    assert out[1]["Age"] == "31" and out[1]["EDUCATION"] == "masters"
+    # a short row (Excel leaves a row's empty cells out at its end): its missing cells are empty
+    assert out[1]["Age"] == "31" and out[1]["EDUCATION"] == "masters" and out[1]["clb_a"] == out[1]["Notes"] == ""
     assert out[2]["error"] == "age: expected a whole number, like 30"
     assert out[3]["error"].startswith("education: expected one of none, secondary, bachelors")
     assert "(did you mean 'masters'?)" in out[3]["error"]
-    assert out[5]["error"] == "line 7: unterminated quote"
+    assert out[5]["error"] == "row 6, line 7 of the file: unterminated quote"  # the summary's row, the file's line
     assert out[5]["Age"] == "26" and out[5]["Notes"] == "unterminated"  # its cells are kept
     assert out[7]["error"] == expected(rulebook, answers({**out[7], "funds": "-5"}))["error"]
     assert out[7]["error"].count(";") >= 3  # age, citizen, education and funds all named
@@ -304,7 +304,7 @@ def test_a_device_output_is_streamed_to_and_keeps_its_mode(tmp_path: Path) -> No
 
 def test_jsonl_full_writes_the_full_report_per_row_in_order(tmp_path: Path, rulebook: Rulebook) -> None:
     source, target = tmp_path / "in.csv", tmp_path / "out.jsonl"
-    source.write_text("age,education,citizen\n30,masters,no\n31,phd,no\n32\n,,no\n", encoding="utf-8")
+    source.write_text("age,education,citizen\n30,masters,no\n31,phd,no\n32,masters,no,x\n,,no\n", encoding="utf-8")
     code, _, stderr = run(str(source), "-o", str(target), "--format", "jsonl", "--full", "--rules", str(FIXTURE))
     assert code == 1, stderr  # rows 2 and 3 are error rows; the output is still complete
     lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
@@ -314,8 +314,8 @@ def test_jsonl_full_writes_the_full_report_per_row_in_order(tmp_path: Path, rule
     assert lines[0]["input"] == {"age": "30", "education": "masters", "citizen": "no"}
     assert lines[1] == {"row": 2, "id": {}, "input": {"age": "31", "education": "phd", "citizen": "no"},
                         "error": expected(rulebook, {"age": "31", "education": "phd", "citizen": "no"})["error"]}
-    assert lines[2] == {"row": 3, "id": {}, "input": {"age": "32"},
-                        "error": "line 4: 1 cell, expected 3 (the header's)"}
+    assert lines[2] == {"row": 3, "id": {}, "input": {"age": "32", "education": "masters", "citizen": "no,x"},
+                        "error": "row 3, line 4 of the file: 4 cells, expected 3 (the header's)"}
     assert lines[3]["pathways"].keys() == rulebook.pathways.keys()
 
 
@@ -694,3 +694,25 @@ def test_a_firms_own_column_named_like_a_result_is_kept_under_another_name(tmp_p
     assert rows[0][:3] == ["name", "age", "flags (input)"] and rows[0].count("flags") == 1
     assert rows[1][:3] == ["Ada", "30", "call back"]
     assert "flags (input)" in stderr and stderr.count("name of a result column") == 1
+
+
+@pytest.mark.parametrize("tail", [b"", b'33,"no"\n', b'34,"no\n'])  # split by polars; quoted; Python's recovery
+def test_a_row_with_its_trailing_empty_cells_left_out_is_read_with_them_empty(
+        tmp_path: Path, rulebook: Rulebook, tail: bytes) -> None:
+    """Excel and Google Sheets leave a row's empty cells out at its end: `30,yes` under four columns is a
+    person with education and notes empty, not an error row. More cells than the header's stay an error."""
+    content = b"age,citizen,education,notes\n30,yes\n31,no,masters\n32,yes,secondary,ok\n35,no,,a,b\n" + tail
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_bytes(content)
+    code, _, stderr = run(str(source), "-o", str(target), "--rules", str(FIXTURE))
+    assert code == 1, stderr  # the long row
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+    out = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    given = [("30", "yes", ""), ("31", "no", "masters"), ("32", "yes", "secondary")]
+    for row, (age, citizen, education) in zip(out, given, strict=False):
+        want = expected(rulebook, {"age": age, "citizen": citizen, "education": education})
+        assert {key: row[key] for key in want} == want
+    assert [row["notes"] for row in out[:3]] == ["", "", "ok"]
+    assert out[3]["error"] == "row 4, line 5 of the file: 5 cells, expected 4 (the header's)"
+    if tail == b'33,"no"\n':
+        assert out[4]["error"] == "" and out[4]["citizen"] == "no"

@@ -144,7 +144,7 @@ def fixture_rules() -> Rulebook:
 def test_the_summary_page_counts_what_the_engine_says_row_by_row(tmp_path: Path, fixture_rules: Rulebook) -> None:
     people = intake()
     source = tmp_path / "intake.csv"
-    content = csv_bytes(people) + b"only,two\n"  # a ragged last line: an error row of its own
+    content = csv_bytes(people) + b"only,two" + b"," * (len(FIELDS) + 1) + b"\n"  # too many cells: an error row
     source.write_bytes(content)
     code, _, stderr = run(str(source), "-o", str(tmp_path / "out.csv"), "--rules", str(FIXTURE),
                           "--summary", str(tmp_path / "summary.html"))
@@ -334,7 +334,7 @@ def jsonl(tmp_path: Path, content: bytes, *extra: str,
 def test_compact_jsonl_has_a_header_then_one_joinable_record_per_row(tmp_path: Path,
                                                                     fixture_rules: Rulebook) -> None:
     people = intake(count=25)
-    code, lines, text = jsonl(tmp_path, csv_bytes(people) + b"only,two\n")
+    code, lines, text = jsonl(tmp_path, csv_bytes(people) + b"only,two" + b"," * (len(FIELDS) + 1) + b"\n")
     assert code == 1  # error rows
     header, rows = lines[0], lines[1:]
     assert header["type"] == "header"
@@ -372,8 +372,9 @@ def test_compact_jsonl_has_a_header_then_one_joinable_record_per_row(tmp_path: P
         assert row["warnings"] == [warning.id for warning in report.warnings]
         assert row["best_pathway"] == report.best_pathway and row["missing"] == report.missing
     assert rows[-1] == {"type": "row", "row": len(people) + 1, "id": {"Name": "only", "Email": "two"},
-                        "input": {"Name": "only", "Email": "two"},
-                        "error": f"line {len(people) + 2}: 2 cells, expected {len(FIELDS) + 2} (the header's)"}
+                        "input": {"Name": "only", "Email": "two", FIELDS[-1]: ","},  # extra cells kept in the last
+                        "error": f"row {len(people) + 1}, line {len(people) + 2} of the file: {len(FIELDS) + 3} "
+                                 f"cells, expected {len(FIELDS) + 2} (the header's)"}
 
 
 def test_full_jsonl_is_the_contract_report_per_line_with_the_row_id_and_input(

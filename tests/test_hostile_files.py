@@ -329,7 +329,7 @@ def test_a_quoted_cell_holding_crlf_comes_back_byte_for_byte(tmp_path: Path, end
     broken = [*lines, b'29,"unterminated']  # forces the Python recovery path for the block
     rows, _ = screened(tmp_path, ending.join(broken) + ending)
     assert [row[1] for row in rows[1:5]] == ["a\r\nb", "c\rd", "e\nf", "plain"]
-    assert rows[5][-1].startswith("line 7:") or rows[5][-1].startswith("line ")
+    assert rows[5][-1].startswith("row 5, line ") and rows[5][-1].endswith(" of the file: unterminated quote")
 
 
 @pytest.mark.parametrize("block_bytes", [1, 2, 3, 5, 8, 13])
@@ -347,19 +347,19 @@ def test_tiny_blocks_keep_multi_line_cells_exact(block_bytes: int) -> None:
 def test_blank_lines_before_the_header_are_skipped_and_line_numbers_stay_true(tmp_path: Path) -> None:
     rows, _ = screened(tmp_path, b"\n\r\n   \nage,note\n25,ok\n26,a,b\n")
     assert [row[:2] for row in rows] == [["age", "note"], ["25", "ok"], ["26", "a,b"]]
-    assert rows[2][-1] == "line 6: 3 cells, expected 2 (the header's)"  # line 6 of the file, blank lines counted
+    assert rows[2][-1] == "row 2, line 6 of the file: 3 cells, expected 2 (the header's)"  # blank lines counted
 
 
 @pytest.mark.parametrize("quoted", [False, True])  # polars' fast split, and Python's record-by-record recovery
 def test_row_errors_are_in_the_chosen_language_with_the_right_plural(tmp_path: Path, quoted: bool) -> None:
     tail = b'28,"open\n' if quoted else b""
     rows, _ = screened(tmp_path, b"age,note\n25,ok\n26,a,b\n27\n" + tail, "--lang", "fr")
-    assert [row[-1] for row in rows[2:4]] == [nb("ligne 3 : 3 cellules, 2 attendues (comme l'en-tête)"),
-                                              nb("ligne 4 : 1 cellule, 2 attendues (comme l'en-tête)")]
+    assert [row[-1] for row in rows[2:4]] == [
+        nb("ligne 2 des données, ligne 3 du fichier : 3 cellules, 2 attendues (comme l'en-tête)"), ""]
     if quoted:
-        assert rows[4][-1] == nb("ligne 5 : guillemet non fermé")
-    rows, _ = screened(tmp_path, b"age,note\n27\n" + tail)
-    assert rows[1][-1] == "line 2: 1 cell, expected 2 (the header's)"
+        assert rows[4][-1] == nb("ligne 4 des données, ligne 5 du fichier : guillemet non fermé")
+    rows, _ = screened(tmp_path, b"age,note\n27,a,b,c\n" + tail)
+    assert rows[1][-1] == "row 1, line 2 of the file: 4 cells, expected 2 (the header's)"
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -531,7 +531,7 @@ def intake_files(draw: st.DrawFn) -> tuple[bytes, str, str, list[list[str] | Non
         width = draw(st.integers(min_value=1, max_value=columns + 2)) if ragged else columns
         cells = draw(st.lists(cell, min_size=width, max_size=width))
         # A record spanning lines is accepted only with the header's cell count (a stray quote must not
-        # swallow the rows after it), so a ragged row is kept on one line here: one input row, one error row.
+        # swallow the rows after it), so a ragged row is kept on one line here: one input row, one output row.
         rows.append([c.replace("\r", "").replace("\n", "") for c in cells] if ragged else cells)
     lines = []
     for row in [header, *rows]:
@@ -541,7 +541,9 @@ def intake_files(draw: st.DrawFn) -> tuple[bytes, str, str, list[list[str] | Non
     leading = ending * draw(st.integers(min_value=0, max_value=2))  # stray blank lines before the header
     text = leading + ending.join(lines) + (ending if draw(st.booleans()) else "")
     data = text.encode(encoding)
-    expected: list[list[str] | None] = [row if len(row) == columns else None for row in rows]
+    # a short row's missing trailing cells are empty (Excel leaves them out); a long row is an error row
+    expected: list[list[str] | None] = [[*row, *[""] * (columns - len(row))] if len(row) <= columns else None
+                                        for row in rows]
     # a ragged row of one empty cell is a blank line, which is no row at all; so are rows of empty cells,
     # at most the header's count, after the last row that is not one (a blank row between two others is
     # kept, marked blank); a row of more empty cells than the header's (`,,` under two columns) carries
