@@ -19,18 +19,27 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from screener.errors import ScreenerError
-from screener.i18n import _, format_number
+from screener.i18n import N_, _, format_number
 
 EXCEL_MAX_ROWS = 1_048_576
-_INSTALL = "reading and writing .xlsx needs openpyxl: pip install 'screener[xlsx]'"
+_INSTALL = N_("reading and writing .xlsx needs openpyxl: pip install 'screener[xlsx]'")
 
 
 def _openpyxl() -> Any:
     try:
         import openpyxl
     except ImportError:
-        raise ScreenerError(_INSTALL, exit_code=2) from None
+        raise ScreenerError(_(_INSTALL), exit_code=2) from None
     return openpyxl
+
+
+def require_openpyxl(option: str) -> None:
+    """Said before anything is read or screened: an .xlsx input or output (`option`: the option or the
+    file that names it) needs the `xlsx` extra."""
+    try:
+        import openpyxl  # noqa: F401 - loaded now, used when the workbook is read or written
+    except ImportError:
+        raise ScreenerError(_("{option}: {message}").format(option=option, message=_(_INSTALL)), exit_code=2) from None
 
 
 def is_workbook(path: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -683,3 +684,19 @@ def test_a_question_two_fields_share_is_warned_about_never_dropped_in_silence(tm
     assert question not in mapped.stderr
     row = next(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert "english_score_listening" not in (row["missing"] or "")
+
+
+@pytest.mark.parametrize(("given", "option"), [("out.xlsx", "--output"), ("in.xlsx", "in.xlsx")])
+def test_without_openpyxl_an_xlsx_is_refused_up_front_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str, option: str) -> None:
+    """Before the rules load and any row is read: one line naming the extra to install, nothing written."""
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # `import openpyxl` raises ImportError
+    source = tmp_path / ("in.xlsx" if given == "in.xlsx" else "in.csv")
+    source.write_bytes(b"PK\x03\x04not really a workbook" if given == "in.xlsx" else b"age\n30\n")
+    target = tmp_path / ("out.xlsx" if given == "out.xlsx" else "out.csv")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {option if option == '--output' else source}: reading and writing .xlsx needs openpyxl: "
+        "pip install 'screener[xlsx]'"]
+    assert not target.exists()

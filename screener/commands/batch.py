@@ -112,6 +112,10 @@ def batch(
             raise ScreenerError(_("--format jsonl cannot be written to an .xlsx file"), exit_code=2)
         output_format = "xlsx"
     workbook_input = check_intake_options(input, sheet, encoding)
+    if output_format == "xlsx" or workbook_input:
+        from screener.workbook import require_openpyxl
+
+        require_openpyxl("--output" if output_format == "xlsx" else input)
     day = parse_as_of(as_of) or today()
     if map_file is not None and columns is not None:
         raise ScreenerError(_("--columns is the older name of --map: give one of them"), exit_code=2)
