@@ -700,3 +700,24 @@ def test_without_openpyxl_an_xlsx_is_refused_up_front_in_one_line(
         f"Error: {option if option == '--output' else source}: reading and writing .xlsx needs openpyxl: "
         "pip install 'screener[xlsx]'"]
     assert not target.exists()
+
+
+def test_rules_past_review_are_one_line_after_the_run_never_above_an_error(tmp_path: Path) -> None:
+    """The default rules have data past its review date on AS_OF: a paralegal's run says so in one line
+    pointing to `rules validate` (which lists them), after the run; an error that stops the run stands alone."""
+    stale = load_rulebook(ROOT / "rules").stale(AS_OF)
+    assert len(stale) > 1  # else this test proves nothing
+    source = tmp_path / "in.csv"
+    source.write_text("age,us_citizen\n30,no\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--as-of",
+                                      AS_OF.isoformat()])
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "review" in line]
+    assert len(lines) == 1 and "`screener rules validate`" in lines[0], lines
+    assert not any(line in result.stderr for line in stale)
+    assert result.stderr.index("review") > result.stderr.index("fields not in the input")  # after the run's own
+    source.write_text("Maria Gonzalez,34\n", encoding="utf-8")  # no header row: an error
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--as-of",
+                                      AS_OF.isoformat()])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and "review" not in result.stderr

@@ -75,6 +75,20 @@ def in_chosen_language(rulebook: Rulebook) -> Rulebook:
     return rulebook.in_language(i18n.current())
 
 
+def stale_in_short(rulebook: Rulebook, as_of: dt.date) -> list[str]:
+    """`Rulebook.stale` for a run that is not the rules' maintainer's (batch, rules diff, rules explain): a date
+    outside what the rules model said whole, the data past its review date in one line pointing to
+    `screener rules validate`, which lists it (so the one error a person needs is not buried under them)."""
+    from screener.compiled import review_due
+
+    due = len(review_due(rulebook.review_items, as_of))
+    return rulebook.coverage(as_of) + ([i18n.ngettext(
+        "{count} item of the rules is past its review date (for the rules' maintainer: "
+        "`screener rules validate` lists it)",
+        "{count} items of the rules are past their review date (for the rules' maintainer: "
+        "`screener rules validate` lists them)", due).format(count=due)] if due else [])
+
+
 RulesOption = Annotated[
     Path | None,
     typer.Option("--rules", metavar="DIR", help="Rulebook folder (default: $SCREENER_RULES, else the built-in rules).",

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of
+from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, parse_as_of, stale_in_short
 from screener.commands.help import HelpCommand
 from screener.commands.inputs import EncodingOption, MapOption, SheetOption, check_intake_options, opened_intake
 from screener.errors import ScreenerError
@@ -127,8 +127,6 @@ def batch(
             rulebook = in_chosen_language(load_rulebook(resolve_rules_path(rules)))
             console = make_console(stderr=True)
             label = _("warning:")
-            for warning in rulebook.stale(day):
-                console.print(f"[yellow]{label}[/] {after_colon(warning)}", soft_wrap=True)
 
             def warn(message: str) -> None:
                 console.print(f"[yellow]{label}[/] {after_colon(message)}", soft_wrap=True)
@@ -168,6 +166,8 @@ def batch(
                 else _("{file} not written").format(file=output))
         sys.stderr.write(_("Interrupted: {what}").format(what=what) + "\n")
         raise typer.Exit(128 + stop.signum) from None
+    for warning in stale_in_short(rulebook, day):  # after the run: never above an error that stops it
+        console.print(f"[yellow]{label}[/] {after_colon(warning)}", soft_wrap=True)
     render_summary(console, summary)
     if summary.error_rows:
         raise typer.Exit(1)  # the output is complete; some rows could not be read (see their error cell)

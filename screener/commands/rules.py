@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from screener.commands import AsOfOption, LangOption, RulesOption, in_chosen_language, long_lived, parse_as_of
+from screener.commands import (
+    AsOfOption,
+    LangOption,
+    RulesOption,
+    in_chosen_language,
+    long_lived,
+    parse_as_of,
+    stale_in_short,
+)
 from screener.commands.help import HelpCommand, HelpGroup
 from screener.commands.inputs import (
     EncodingOption,
@@ -92,19 +100,23 @@ def rules_validate(
         console.print(f"[yellow]{label}[/] " + escape(_(
             "pathway '{pathway}' has no test case: add one under {folder}/ whose `expect: pathways:` checks it").format(
                 pathway=pathway_id, folder=rulebook.path / "tests")), soft_wrap=True)
-    _warn_stale(console, rulebook)
+    _warn_stale(console, rulebook, full=True)
 
 
-def _warn_stale(console: Console, *rulebooks: Rulebook, dates: tuple[dt.date, ...] = ()) -> None:
-    """Past-due `review_by` dates, and `dates` before a rulebook's coverage, each said once even when
-    several rulebooks share it."""
+def _warn_stale(console: Console, *rulebooks: Rulebook, dates: tuple[dt.date, ...] = (),
+                full: bool = False) -> None:
+    """Past-due `review_by` dates, and `dates` outside a rulebook's coverage, each said once even when
+    several rulebooks share it. `full`: every item past its review date (the maintainer's commands,
+    `rules validate` and `rules test`); else one line counting them (`stale_in_short`)."""
     from rich.markup import escape
 
     from screener.compiled import today
 
     chosen = [in_chosen_language(rulebook) for rulebook in rulebooks]
+    day = today()
     warnings = dict.fromkeys([warning for rulebook in chosen for date in dates for warning in rulebook.coverage(date)]
-                             + [warning for rulebook in chosen for warning in rulebook.stale(today())])
+                             + [warning for rulebook in chosen
+                                for warning in (rulebook.stale(day) if full else stale_in_short(rulebook, day))])
     label = escape(_("warning:"))
     for warning in warnings:
         console.print(f"[yellow]{label}[/] {escape(after_colon(warning))}", soft_wrap=True)
@@ -160,7 +172,7 @@ def rules_test(
                                     resolve_rules_path(_one_folder(directory, rules)))
         cases = _select(load_cases_cached(rulebook.path, rulebook), match)
     console = make_console()
-    _warn_stale(console, rulebook)
+    _warn_stale(console, rulebook, full=True)
     if not cases:
         where = rulebook.path / "tests"
         raise ScreenerError(_("no test cases matching '{match}' in {folder} (see docs/rules.md, 'Test cases')").format(
