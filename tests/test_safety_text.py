@@ -216,3 +216,34 @@ def test_a_person_at_risk_gets_safe_advice_whatever_they_skipped() -> None:
         assert safety or (claim.outcome == "eligible" and claim.next_steps), given
         if "refugee_lawyer_now" in safety:
             assert claim.outcome == "incomplete", given
+
+
+MINOR_IN_US = {"goal": "protection", "canadian_citizen": "no", "age": 16, "us_citizen": "no", "fear_of_return": "yes",
+               "arrival_route": "land_from_us", "in_us_now": "yes", "own_family_in_canada_stca": "no",
+               "holds_canadian_visa_or_permit": "no"}
+
+
+@pytest.mark.parametrize("answers", [ENTRY_SKIPPED, MINOR_IN_US], ids=["entry_skipped", "minor_in_us"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_details_put_the_safety_leads_before_any_pathway(tmp_path: Path, lang: str, answers: dict[str, str]) -> None:
+    """review12 A2: in --details (the command every first screen points to) the safe advice comes right under the
+    headline, as on the first screen, not under "Also worth exploring" after the table of every pathway."""
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(answers))
+    command = ["check", "--answers", str(path), "--no-input", "--as-of", AS_OF, "--lang", lang]
+    env = {"NO_COLOR": "1", "COLUMNS": "80", "PAGER": "cat"}
+    report = json.loads(CliRunner().invoke(app, [*command, "--json"], env=env).stdout)
+    result = CliRunner().invoke(app, [*command, "--details"], env=env)
+    assert result.exit_code == 0, result.output
+    lines = [words(line) for line in result.stdout.splitlines()]
+    safety = [words(lead["title"]) for lead in report["leads"] if lead["id"] in SAFETY_LEADS]
+    assert safety  # the person is at risk: there is safe advice to place
+    pathways = [words(pathway["title"]) for pathway in report["pathways"].values()]
+    first_pathway = min(index for index, line in enumerate(lines) if any(line.startswith(title[:20])
+                                                                         for title in pathways))
+    for title in safety:
+        assert lines.index(title) < first_pathway, title
+
+
+SAFETY_LEADS = {lead["id"] for lead in yaml.safe_load((RULES / "leads.yaml").read_text())["leads"]
+                if lead.get("safety")}

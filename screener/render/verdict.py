@@ -449,12 +449,15 @@ def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf 
     context = context or Context(questions)
     goal = goal_of(context.answers)
     parts: list[RenderableType] = [_headline(report, goal)]
+    # safe advice for a person at risk (§13.21) right under the headline, as on the first screen; never under
+    # "Also worth exploring" after the table, on a pager's second page (review12 A2)
+    parts += _leads(report.safety_leads, _("First, for your safety"))
     parts += _flags(report, questions)
     parts += _answer_warnings(report)
     parts.append(Text(""))
     parts.append(_table(report, context, goal))
     parts += _eligible(report, goal)
-    parts += _leads(report)
+    parts += _leads([lead for lead in report.leads if not lead.safety], _("Also worth exploring"))
     parts += _ineligible(report, context)
     parts += _undecided(report, context)
     parts += _scores(report, context)
@@ -558,12 +561,13 @@ def _answer_warnings(report: Report) -> list[RenderableType]:
     return parts
 
 
-def _leads(report: Report) -> list[RenderableType]:
-    """Routes worth exploring: no legal test, so never an outcome, only a pointer."""
-    if not report.leads:
+def _leads(leads: list[LeadResult], heading: str) -> list[RenderableType]:
+    """Leads under `heading`: no legal test, so never an outcome, only a pointer (or, for a person at risk,
+    the safe advice)."""
+    if not leads:
         return []
-    parts: list[RenderableType] = [_heading(_("Also worth exploring"))]
-    for lead in report.leads:
+    parts: list[RenderableType] = [_heading(heading)]
+    for lead in leads:
         parts.append(Text(lead.title, style="bold"))
         parts.append(Padding(Text(lead.text), (0, 0, 0, 2), expand=False))
         for number, step in enumerate(lead.next_steps, start=1):
