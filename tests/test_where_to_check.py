@@ -55,6 +55,22 @@ def test_the_first_screen_gives_the_list_beside_the_skipped_answer(tmp_path: Pat
     assert result.stdout.index("CUSMA" if lang == "en" else "ACEUM") < result.stdout.index(line)
 
 
+@pytest.mark.parametrize(("lang", "unsure", "mark"), [("en", "unsure", "(you were not sure)"),
+                                                     ("en", "I don't know", "(you were not sure)"),
+                                                     ("fr", "je ne sais pas", "(vous n'en étiez pas sûr)")])
+def test_not_sure_in_a_file_gives_the_list_and_says_not_sure(tmp_path: Path, lang: str, unsure: str,
+                                                             mark: str) -> None:
+    """review12 B2: "unsure" for a yes/no in an answers file (a paralegal writes it) is unknown as a skip is,
+    with the list beside it on the first screen, and marked as not sure rather than as skipped."""
+    result = cli("check", "--answers", str(answers_file(tmp_path, cusma_profession=unsure)), "--no-input",
+                 "--as-of", AS_OF, "--lang", lang)
+    assert result.exit_code == 0, result.output
+    text = result.stdout.replace("\u00a0", " ")
+    assert the_list(lang) in text
+    assert " ".join(mark.split()) in " ".join(text.split())
+    assert "skipped" not in text and "passée" not in text
+
+
 def test_details_give_the_list_too(tmp_path: Path) -> None:
     result = cli("check", "--answers", str(answers_file(tmp_path, cusma_profession=None)), "--no-input",
                  "--details", "--as-of", AS_OF, "--lang", "en")

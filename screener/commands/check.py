@@ -96,9 +96,15 @@ def check(
     if as_json and not asking and save is None:  # the answers as they are: no interview to hold them
         _print_json(rulebook, values, when, with_what_if=with_what_if)
         return
+    from screener.answers import says_unsure
     from screener.interview import Interview
 
     declined = {q for q in (prefilled.declined if prefilled else set()) if q in rulebook.questions}
+    # "unsure" in a file for a question with no "not sure" choice (a yes/no): unknown, as the interview takes it at
+    # its prompt (never asked again), and marked "not sure" with where to check, as a skipped one is (review12 B2)
+    not_sure = {q for q, raw in (prefilled.answers.items() if prefilled else ())
+                if q in rulebook.questions and q not in values and says_unsure(raw)}
+    declined |= not_sure
     interview = Interview.start(rulebook, when, values, declined)
     offered: Path | None = None
     refused = False  # the person was offered to keep the answers and did not
@@ -138,7 +144,8 @@ def check(
 
         suggestions = what_if(rulebook, interview.answers, report)
     context = Context(rulebook.questions, interview.answers, stale_figures(rulebook, interview.answers, when), rerun,
-                      interview.reach().stuck, frozenset(interview.declined), suggestions)
+                      interview.reach().stuck, frozenset(interview.declined), suggestions,
+                      frozenset(not_sure & interview.declined))
     if details or report_file is not None:
         _full(rulebook, report, context, details=details, report_file=report_file, stderr=to_stdout)
     if not details and str(report_file) != "-":  # `--report -` asked for the full verdict alone on stdout

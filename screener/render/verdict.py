@@ -99,8 +99,8 @@ def unsure_of(pathway: PathwayResult, context: Context) -> dict[str, str]:
 
 def unsure_marks(reads: set[str], context: Context) -> dict[str, str]:
     """Of the questions `reads`, those the person was not sure of or skipped, each with its mark."""
-    marks = {q: _(" (you were not sure)") for q in reads if context.answers.get(q) == UNSURE}
-    marks |= {q: _(" (skipped)") for q in reads if q in context.declined}
+    marks = {q: _(" (you were not sure)") for q in reads if context.answers.get(q) == UNSURE or q in context.not_sure}
+    marks |= {q: _(" (skipped)") for q in reads if q in context.declined and q not in marks}
     return marks
 
 
@@ -137,6 +137,7 @@ class Context:
     stuck: frozenset[str] = frozenset()  # undecided routes no answer can open any more (§13.24): counted, not listed
     declined: frozenset[str] = frozenset()  # questions the person skipped: unknown, never no
     what_if: WhatIf | None = None  # the smallest changes that open a route (the screen shows the most useful)
+    not_sure: frozenset[str] = frozenset()  # of `declined`, those a file answered "unsure" (a yes/no has no "not sure")
 
 
 def summary(report: Report, context: Context, width: int = 80) -> list[RenderableType]:
