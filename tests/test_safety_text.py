@@ -247,3 +247,24 @@ def test_details_put_the_safety_leads_before_any_pathway(tmp_path: Path, lang: s
 
 SAFETY_LEADS = {lead["id"] for lead in yaml.safe_load((RULES / "leads.yaml").read_text())["leads"]
                 if lead.get("safety")}
+
+
+@pytest.mark.parametrize("answers", [ENTRY_SKIPPED, MINOR_IN_US], ids=["entry_skipped", "minor_in_us"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_report_file_puts_the_safety_leads_first(tmp_path: Path, lang: str, answers: dict[str, str]) -> None:
+    """The --report file (the page a person keeps or prints) gives the safe advice before admissibility and every
+    route, as the screens do, and not again under "Also worth exploring"."""
+    path, target = tmp_path / "answers.yaml", tmp_path / "verdict.md"
+    path.write_text(yaml.safe_dump(answers))
+    command = ["check", "--answers", str(path), "--no-input", "--as-of", AS_OF, "--lang", lang]
+    report = json.loads(CliRunner().invoke(app, [*command, "--json"], env={"NO_COLOR": "1"}).stdout)
+    result = CliRunner().invoke(app, [*command, "--report", str(target)], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    lines = target.read_text(encoding="utf-8").splitlines()
+    headings = [index for index, line in enumerate(lines) if line.startswith("## ")]
+    safety = [lead["title"] for lead in report["leads"] if lead["id"] in SAFETY_LEADS]
+    assert safety  # the person is at risk: there is safe advice to place
+    for title in safety:
+        at = [index for index, line in enumerate(lines) if line.startswith("### ") and words(line[4:]) == words(title)]
+        assert len(at) == 1, title  # once, not again with the other leads
+        assert at[0] < headings[1], title  # under the first heading, before admissibility and the routes

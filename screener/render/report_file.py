@@ -33,7 +33,7 @@ from screener.render.verdict import (
     unknown_score,
     where_to_check,
 )
-from screener.report import PathwayResult, Report, RequirementResult
+from screener.report import LeadResult, PathwayResult, Report, RequirementResult
 from screener.whatif import WhatIf
 
 TITLE = N_("Can I move to Canada? Your screening")
@@ -55,6 +55,8 @@ def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> st
     """The full verdict as Markdown: admissibility first (§13.30), then open, undecided and closed routes."""
     out: list[str] = ["# " + _(TITLE), ""]
     out += [md(rules_applied(report)), ""]
+    # safe advice for a person at risk (§13.21) first, as on the screens, never after the routes (review12)
+    out += _leads(report.safety_leads, _("First, for your safety"))
     out += ["## " + _("Admissibility"), ""]
     unsettled = admissibility_open(report, context.questions)
     if unsettled:
@@ -73,12 +75,7 @@ def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> st
         out += [_("None on these answers."), ""]
     for pathway in opened:
         out += _pathway(pathway, context)
-    if report.leads:
-        out += ["## " + _("Also worth exploring"), ""]
-    for lead in report.leads:
-        out += [f"### {md(lead.title)}", "", md(lead.text), ""]
-        out += [f"{n}. {md(step.text)}" + (f" <{step.url}>" if step.url and _safe_url(step.url) else "")
-                for n, step in enumerate(lead.next_steps, start=1)] + [""]
+    out += _leads([lead for lead in report.leads if not lead.safety], _("Also worth exploring"))
     out += ["## " + _("All routes"), "", "| " + " | ".join((_("Route"), _("Outcome"), _("Why"))) + " |",
             "|---|---|---|"]
     for pathway in ordered(report, goal_of(context.answers)):
@@ -115,6 +112,16 @@ def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> st
             figures=md("; ".join(context.stale))), ""]
     out += [f"*{md(report.disclaimer)}*", ""]
     return "\n".join(out)
+
+
+def _leads(leads: list[LeadResult], heading: str) -> list[str]:
+    """Leads under `heading`, each with its numbered steps (nothing when there are none)."""
+    out = ["## " + heading, ""] if leads else []
+    for lead in leads:
+        out += [f"### {md(lead.title)}", "", md(lead.text), ""]
+        out += [f"{n}. {md(step.text)}" + (f" <{step.url}>" if step.url and _safe_url(step.url) else "")
+                for n, step in enumerate(lead.next_steps, start=1)] + [""]
+    return out
 
 
 def _pathway(pathway: PathwayResult, context: Context) -> list[str]:
