@@ -1000,8 +1000,9 @@ class RulebookLoader:
                      for index, topic in self.entries(file, model, "topics")},
                     template, problems)
 
-        self.check_translated_numbers(translations, {lang: [name for name, _texts in texts_files]
-                                                     for lang, texts_files in by_language.items()}, rules)
+        self.load_warnings.append(functools.partial(  # found when the warnings are asked for, in this place
+            self.check_translated_numbers, translations,
+            {lang: [name for name, _texts in texts_files] for lang, texts_files in by_language.items()}, rules))
         self.check_implied(questions, rules)
         order = self.dependency_order(items, rules, names)
         self.check_nesting(rules, order)
@@ -1293,9 +1294,11 @@ class RulebookLoader:
         return warnings
 
     def check_translated_numbers(self, translations: Mapping[str, Translation], files: Mapping[str, list[str]],
-                                 rules: Rules) -> None:
+                                 rules: Rules) -> list[LoadError]:
         """`check_text_numbers` for each translated requirement text and advice, at its place in the translation
-        file (`files`: language -> its translation files, by name), as a warning found when asked for."""
+        file (`files`: language -> its translation files, by name). Run only when the warnings are asked for
+        (`noted`): a load that shows none never looks up a requirement's translated texts."""
+        warnings: list[LoadError] = []
         for lang, translation in translations.items():
             for pid, pathway in rules.pathways.items():
                 for requirement in pathway.requirements:
@@ -1305,9 +1308,9 @@ class RulebookLoader:
                              if (text := translation.get(*where, key)) is not None}
                     file = next((name for name in files.get(lang, []) if _holds(self.raw.get(name), where)), None)
                     if texts and file is not None:
-                        self.load_warnings.append(functools.partial(
-                            self.check_text_numbers, requirement.model, requirement.condition, rules, file, where,
-                            lang, texts))
+                        warnings += self.check_text_numbers(requirement.model, requirement.condition, rules, file,
+                                                            where, lang, texts)
+        return warnings
 
     def check_stated_numbers(self, items: Mapping[str, Mapping[str, tuple[Any, str, tuple[int | str, ...]]]],
                              rules: Rules) -> list[LoadError]:
