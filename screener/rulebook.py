@@ -348,21 +348,15 @@ class Rulebook:
         if self.english is not None:  # ids and expressions are the same in every language
             return self.english.table_lookups
         found: dict[str, dict[str, None]] = {}
-
-        def walk(node: object, derived_id: str) -> None:
-            if isinstance(node, ex.Call) and node.function in self.tables:
-                for arg in node.args:
-                    question = self.questions.get(arg.name) if isinstance(arg, ex.Name) else None
-                    if question is not None and question.type in ("int", "number"):
-                        found.setdefault(question.id, {})[derived_id] = None
-            if isinstance(node, tuple):
-                for part in node:
-                    if isinstance(part, tuple):
-                        walk(part, derived_id)
-
         for derived_id, rule in self.rules.derived.items():
             for _version, compiled in rule.versions:
-                walk(compiled.node, derived_id)
+                for node in ex.walk(compiled.node):
+                    if not (isinstance(node, ex.Call) and node.function in self.tables):
+                        continue
+                    for arg in node.args:
+                        question = self.questions.get(arg.name) if isinstance(arg, ex.Name) else None
+                        if question is not None and question.type in ("int", "number"):
+                            found.setdefault(question.id, {})[derived_id] = None
         return {question_id: tuple(ids) for question_id, ids in found.items()}
 
     @functools.cached_property
