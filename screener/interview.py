@@ -649,14 +649,11 @@ class Progress:
         `remaining` is a true upper bound but a loose one (every question some undecided route could still
         read): early on it says 70 when 10 are asked, which alarms and misleads. So it is shown only
         from CLOSE down, where it is both true and near; empty before the first answer."""
-        if 0 < self.remaining <= CLOSE:
-            return ngettext("{answered} answered, at most {count} more question",
-                            "{answered} answered, at most {count} more questions", self.remaining).format(
-                                answered=self.answered, count=self.remaining)
-        if self.answered:
-            return ngettext("{answered} answered", "{answered} answered", self.answered).format(
-                answered=self.answered)
-        return ""
+        done = ngettext("{answered} answered", "{answered} answered", self.answered).format(answered=self.answered)
+        if 0 < self.remaining <= CLOSE:  # two plurals (French: « 1 réponse; au plus 2 autres questions »)
+            return ngettext("{done}, at most {count} more question", "{done}, at most {count} more questions",
+                            self.remaining).format(done=done, count=self.remaining)
+        return done if self.answered else ""
 
 
 CLOSE = 5  # the progress line counts the questions left once at most this many may come

@@ -92,7 +92,7 @@ def drive(book: Rulebook, name: str) -> tuple[list[str], list[str], str]:
         found = [qid for prompt, ids in prompts.items() if prompt in before for qid in ids if qid not in asked]
         found.sort(key=lambda qid: qid not in answers)
         assert found, before[-300:]
-        shown.append(progress_numbers(before, r"Réponses : (\d+)", r"; au plus (\d+) autres? questions?"))
+        shown.append(progress_numbers(before, r"(\d+) réponses?", r"; au plus (\d+) autres? questions?"))
         asked.append(found[0])
         reply = typed_in_french(french.questions[found[0]], answers[found[0]]) if found[0] in answers else "passer"
         typed.append(reply)

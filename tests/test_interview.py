@@ -136,7 +136,7 @@ def test_progress_names_the_topic_and_counts(book: Rulebook) -> None:
 
 
 LINES = {"en": (r"(\d+) answered", r", at most (\d+) more questions?"),
-         "fr": (r"Réponses\u00a0: (\d+)", r"; au plus (\d+) autres? questions?")}
+         "fr": (r"(\d+) réponses?", r"; au plus (\d+) autres? questions?")}
 
 
 def shown_numbers(line: str, lang: str) -> tuple[int | None, int | None]:
@@ -151,9 +151,9 @@ def shown_numbers(line: str, lang: str) -> tuple[int | None, int | None]:
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("en", ["Family", "Family, continued", "", "3 answered", "3 answered, at most 1 more question",
-            "3 answered, at most 5 more questions"]),
-    ("fr", ["Famille", "Famille, suite", "", "Réponses\u00a0: 3", "Réponses\u00a0: 3; au plus 1 autre question",
-            "Réponses\u00a0: 3; au plus 5 autres questions"]),
+            "3 answered, at most 5 more questions", "1 answered", "1 answered, at most 2 more questions"]),
+    ("fr", ["Famille", "Famille, suite", "", "3 réponses", "3 réponses; au plus 1 autre question",
+            "3 réponses; au plus 5 autres questions", "1 réponse", "1 réponse; au plus 2 autres questions"]),
 ])
 def test_the_progress_words_in_english_and_french(lang: str, expected: list[str]) -> None:
     def line(answered: int, remaining: int) -> str:
@@ -163,7 +163,7 @@ def test_the_progress_words_in_english_and_french(lang: str, expected: list[str]
     with i18n.command_language(lang):
         assert [Progress(answered=3, remaining=9, topic=topic, part=2, parts=4).heading(),
                 Progress(answered=3, remaining=9, topic=topic, part=2, parts=4, continued=True).heading(),
-                line(0, 70), line(3, CLOSE + 1), line(3, 1), line(3, CLOSE)] == expected
+                line(0, 70), line(3, CLOSE + 1), line(3, 1), line(3, CLOSE), line(1, CLOSE + 1), line(1, 2)] == expected
 
 
 def _drive(book: Rulebook, person: dict[str, object], start: dict[str, object] | None = None) -> list[int]:
