@@ -518,6 +518,59 @@ def test_a_cell_joined_into_a_line_is_written_as_polars_writes_it(delimiter: str
     assert got.getvalue() == expected.getvalue()
 
 
+def test_result_columns_written_as_they_are_are_those_never_quoted_nor_empty() -> None:
+    """`CsvRows` writes the columns of `unquoted_results` without `csv_field`: ids joined with `;` only when `;` is
+    not the delimiter, the best pathway's title only when no title would be quoted."""
+    from types import SimpleNamespace
+
+    from screener import batch, columnar
+
+    rules = load_rulebook(ROOT / "rules")
+    compiled = columnar.compile_rulebook(rules, dt.date(2026, 11, 25))
+    ids = {"flags", "best_pathway", "leads", "missing", "warnings"}
+    comma = batch.unquoted_results(rules, compiled, ",")
+    assert comma == {*compiled.pathways, *compiled.scores, *ids, "best_pathway_title"}
+    assert batch.unquoted_results(rules, compiled, ";") == comma - ids
+    for mark in (",", '"', "\n", "\r"):  # a rulebook with one title that `write_csv` quotes
+        titled = SimpleNamespace(pathways={**rules.pathways, "other": SimpleNamespace(title=f"A {mark} title")})
+        assert "best_pathway_title" not in batch.unquoted_results(titled, compiled, ","), mark  # type: ignore[arg-type]
+    titled = SimpleNamespace(pathways={**rules.pathways, "other": SimpleNamespace(title="A, title")})
+    assert "best_pathway_title" in batch.unquoted_results(titled, compiled, ";")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_ids_and_titles_holding_the_delimiter_or_quotes_read_back_as_the_engine_says(
+        tmp_path: Path, delimiter: str) -> None:
+    """Flags, leads and missing answers joined with `;`, and a title with the delimiter and quotes: each cell
+    reads back whole in a file of any delimiter (the plain lines' path: every input line written as read)."""
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    text = (FIXTURE / "rulebook.yaml").read_text(encoding="utf-8")
+    (folder / "rulebook.yaml").write_text(text.replace("    title: Anyone\n",
+                                                       "    title: 'Anyone; \"quoted\", and\ttabbed'\n"),
+                                          encoding="utf-8")
+    rules = load_rulebook(folder)
+    assert rules.pathways["anyone"].title == 'Anyone; "quoted", and\ttabbed'
+    fields = ["age", "citizen", "has_partner", "partner_kind", "education", "clb_a", "clb_b", "children", "funds",
+              "offence_date", "test_score"]
+    people = [["30", "yes", "no", "", "masters", "9", "9", "9", "100", "2020-01-01", "8"],
+              ["70", "no", "yes", "local", "masters", "10", "10", "0", "5", "", ""],
+              ["", "", "yes", "", "", "", "", "", "", "", ""]]
+    body = "".join(delimiter.join(row) + "\n" for row in [fields, *people])
+    (tmp_path / "in.csv").write_text(body, encoding="utf-8")
+    code, _, stderr = run(str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"), "--rules", str(folder))
+    assert code == 0, stderr
+    rows = list(csv.reader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8")), delimiter=delimiter))
+    out = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    for person, got in zip(people, out, strict=True):
+        want = expected(rules, dict(zip(fields, person, strict=True)))
+        assert {key: got[key] for key in want} == want
+    assert out[0]["best_pathway_title"] == rules.pathways["anyone"].title
+    assert [(row["flags"], row["leads"], row["missing"][:20]) for row in out] == [  # several ids in a cell
+        ("recent_offence;many_children", "strong_language", "partner_kind;years_a"),
+        ("", "try_family;strong_language", ""), ("", "", "age;citizen;children")]
+
+
 def test_a_plain_line_is_written_as_read_unless_a_cell_needs_escaping(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The plain fast path keeps each line's text (CR of CRLF dropped) and batch writes it as it came; a line
