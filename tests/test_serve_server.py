@@ -9,6 +9,7 @@ import gc
 import importlib.util
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -98,6 +99,33 @@ def test_a_port_in_use_is_one_error_naming_it() -> None:
         port = taken.getsockname()[1]
         with pytest.raises(ScreenerError, match=f"cannot listen on 127.0.0.1:{port}"):
             server.listening_sockets("127.0.0.1", port, 2, 128)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT sharing is the Linux path")
+def test_a_port_held_by_a_server_that_shares_it_is_in_use_too() -> None:
+    """Another `screener serve` listens with SO_REUSEPORT: joining it would split its connections (review13 #1)."""
+    with socket.socket() as running:
+        running.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        running.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        running.bind(("127.0.0.1", 0))
+        running.listen()
+        port = running.getsockname()[1]
+        for count in (1, 2):
+            with pytest.raises(ScreenerError, match=rf"cannot listen on 127.0.0.1:{port} \(Address already in use\)"):
+                server.listening_sockets("127.0.0.1", port, count, 128)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT sharing is the Linux path")
+def test_one_workers_socket_cannot_be_joined_by_another_process() -> None:
+    sockets = server.listening_sockets("127.0.0.1", 0, 1, 128)
+    try:
+        with socket.socket() as joiner:
+            joiner.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            joiner.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            with pytest.raises(OSError):
+                joiner.bind(sockets[0].getsockname())
+    finally:
+        sockets[0].close()
 
 
 def get(port: int, path: str) -> Any:
@@ -248,3 +276,49 @@ def test_a_workers_app_is_kept_out_of_full_collections(monkeypatch: pytest.Monke
         assert gc.get_freeze_count() > 10_000  # the rulebook and its compiled rules, in every language
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the supervisor is the Linux path")
+def test_a_second_serve_on_the_same_port_fails_and_the_first_keeps_every_connection(tmp_path: Path) -> None:
+    """review13 #1: the second server used to start and take about half of the first one's connections."""
+    with serving(tmp_path) as (process, port, log_path):
+        assert f"Listening on http://127.0.0.1:{port} (2 workers)" in log_path.read_text()  # review13 #8
+        env = {**os.environ, "SCREENER_CACHE_DIR": str(tmp_path / "cache")}
+        second = subprocess.run([sys.executable, "-m", "screener", "serve", "--port", str(port), "--workers", "1",
+                                 "--rules", str(REAL)], capture_output=True, text=True, env=env, timeout=120)
+        assert second.returncode != 0
+        lines = second.stderr.strip().splitlines()
+        assert lines == [f"Error: cannot listen on 127.0.0.1:{port} (Address already in use)"], second.stderr
+        assert workers_of(process.pid) and all(get(port, "/healthz")["status"] == "ok" for _ in range(8))
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the supervisor is the Linux path")
+def test_serve_on_port_0_says_which_port_it_took(tmp_path: Path) -> None:
+    """review13 #8: uvicorn's own 'running on' line is not printed when it is handed its sockets."""
+    env = {**os.environ, "SCREENER_CACHE_DIR": str(tmp_path / "cache")}
+    process = subprocess.Popen([sys.executable, "-m", "screener", "serve", "--port", "0", "--workers", "1", "--rules",
+                                str(REAL), "--no-access-log"], stderr=subprocess.PIPE, text=True, env=env,
+                               start_new_session=True)
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline()
+        found = re.search(r"Listening on http://127\.0\.0\.1:([0-9]+) \(1 worker\)$", first.rstrip("\n"))
+        assert found, first
+        port = int(found.group(1))
+        assert port != 0
+        for _ in range(600):
+            try:
+                assert get(port, "/healthz")["status"] == "ok"
+                break
+            except OSError:
+                assert process.poll() is None
+                time.sleep(0.2)
+        else:
+            pytest.fail("the server did not answer on the port it named")
+    finally:
+        process.kill()
+        process.wait()
+        if process.stderr is not None:
+            process.stderr.close()

@@ -207,6 +207,9 @@ class Workers:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: self.stopping.set())
         signal.signal(signal.SIGHUP, lambda *_: self.reloading.set())
+        host, port = self.sockets[0].getsockname()[:2]  # the port given, or the free one port 0 found
+        count = len(self.sockets)
+        log.info("Listening on %s (%d %s)", url(host, port), count, "worker" if count == 1 else "workers")
         workers = [Worker(self.options, sock) for sock in self.sockets]
         try:
             while not self.stopping.wait(0.5):
@@ -250,17 +253,26 @@ class Workers:
 
 
 def listening_sockets(host: str, port: int, count: int, backlog: int) -> list[socket.socket]:
-    """`count` sockets listening on one port with SO_REUSEPORT (port 0: the first one's free port)."""
+    """`count` sockets listening on one port (port 0: a free one), with SO_REUSEPORT when there are several.
+
+    A port already in use is refused, even when its server shares it (another `screener serve` sets
+    SO_REUSEPORT too, and the kernel would let this one join it and take half its connections): a probe
+    bound first without SO_REUSEPORT fails on any socket listening there. One socket gets no SO_REUSEPORT,
+    so no other process can join it at all."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sockets: list[socket.socket] = []
     try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # an earlier run's closed connections
+            probe.bind((host, port))
+            port = probe.getsockname()[1]
         for _index in range(count):
             sock = socket.socket(family, socket.SOCK_STREAM)
             sockets.append(sock)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            if count > 1:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             sock.bind((host, port))
-            port = sock.getsockname()[1]
             sock.listen(backlog)
             sock.set_inheritable(True)
     except OSError as exc:
@@ -269,6 +281,11 @@ def listening_sockets(host: str, port: int, count: int, backlog: int) -> list[so
         raise ScreenerError(_("cannot listen on {address} ({reason})").format(
             address=f"{host}:{port}", reason=exc.strerror or exc)) from None
     return sockets
+
+
+def url(host: str, port: int) -> str:
+    """The address a browser opens: http://127.0.0.1:8000, http://[::1]:8000."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def serve_socket(options: dict[str, Any], sock: socket.socket, ready: Any = None) -> None:
