@@ -305,7 +305,10 @@ def test_interview_at_a_terminal_survives_hostile_digits() -> None:
 
 QUESTIONS = [AGE, FUNDS, OFFER, STATUS, BORN, BOUNDLESS, SCORE,
              Question(id="capped", type="money", min=10, max=5000, prompt="?", topic="you"),
-             Question(id="decimal", type="number", prompt="?", topic="you")]
+             Question(id="decimal", type="number", prompt="?", topic="you"),
+             Question(id="band", type="number", min=0, max=9, step=0.5, prompt="?", topic="you"),  # IELTS halves
+             Question(id="fives", type="int", min=0, max=100, step=5, prompt="?", topic="you"),
+             Question(id="cents", type="money", step=0.01, prompt="?", topic="you")]
 SPECIAL = ["NaN", "nan", "-nan", "inf", "-Infinity", ".nan", ".inf", "1e3", "3.0e1", "30.0", "-0.0", "+7", "0x1F",
            "1_000", "\u00b2", "\u0663", "\uff13", "9" * 16, "9" * 5000, "0" * 5000 + "1", "999,999,999,999,999",
            "999,999,999,999,999.9999", "1,000,000,000,000,000", "$ 1,234.50", "2020-13-45", "2024-02-29",
@@ -338,6 +341,7 @@ def same_value(question: Question, python: Any, batch_value: Any) -> bool:
 @PROPERTY
 @given(cells=st.lists(texts, min_size=1, max_size=12))
 @example(cells=["?", " ?? ", "n/a", "pas sûr", "I don't know"])  # "I don't know" is unknown in both readers
+@example(cells=["6.3", "6.5", "7", "12", "15", "0.1", "2.005", "$1,234.56", "1234.567"])  # on and off a step
 def test_batch_coercion_accepts_and_refuses_exactly_what_answers_coerce_does(cells: list[str]) -> None:
     frame = pl.DataFrame({f"c{i}": cells for i in range(len(QUESTIONS))}, schema={
         f"c{i}": pl.String for i in range(len(QUESTIONS))})
