@@ -27,7 +27,7 @@ import polars as pl
 from screener import columnar, csvio
 from screener.answers import AnswerError
 from screener.csvio import BOM, CsvReader, escape_cells, escape_formulas, header_line, numbered_problem
-from screener.errors import ScreenerError
+from screener.errors import NoFieldError, ScreenerError
 from screener.i18n import _, ngettext, one_line
 from screener.intake import MAP_NAME, IntakeMap, check_map, header_fields, shared_headers
 from screener.labels import label_key
@@ -240,7 +240,7 @@ def read_header(header: list[str], rulebook: Rulebook, intake_map: IntakeMap, ma
 HEADER_LIKE = 0.8  # how close (difflib's ratio) a column's text must be to a field's id, label or question
 
 
-def no_field_matches(header: list[str], rulebook: Rulebook) -> ScreenerError:
+def no_field_matches(header: list[str], rulebook: Rulebook) -> NoFieldError:
     """No column names a field: nothing could be screened. Say which fields the headers look like.
 
     The first row may be a person's answers (a file exported without its header row), so a column's text
@@ -276,10 +276,10 @@ def no_field_matches(header: list[str], rulebook: Rulebook) -> ScreenerError:
     details.append(_("a header must be a field id (like 'age'), its label or its question text; name your own "
                      "headers in a map: `screener intake template FOLDER` writes {map} to edit, then "
                      "run again with --map FOLDER/{map}").format(map=MAP_NAME))
-    return ScreenerError(ngettext("none of the input's {count} column is a field of the rulebook, so there is "
-                                  "nothing to screen",
-                                  "none of the input's {count} columns is a field of the rulebook, so there is "
-                                  "nothing to screen", count).format(count=count), details=details, exit_code=2)
+    return NoFieldError(ngettext("none of the input's {count} column is a field of the rulebook, so there is "
+                                 "nothing to screen",
+                                 "none of the input's {count} columns is a field of the rulebook, so there is "
+                                 "nothing to screen", count).format(count=count), details=details)
 
 
 def _clip(text: str, width: int = 60) -> str:
@@ -521,7 +521,7 @@ def run_batch(
     compiled = columnar.compile_rulebook(rulebook, as_of)
     score = "crs_score" if "crs_score" in compiled.scores else (compiled.scores[0] if compiled.scores else None)
     summary = BatchSummary(pathways=compiled.pathways, score=score, detailed=detailed)
-    for line in columns.warnings:
+    for line in [*getattr(source, "notes", []), *columns.warnings]:  # a workbook's sheet read (`SheetAsCsv`)
         summary.warnings.append(line)
         if warn is not None:
             warn(line)

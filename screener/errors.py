@@ -17,3 +17,9 @@ class ScreenerError(Exception):
         self.details = details or []
         if exit_code is not None:
             self.exit_code = exit_code
+
+
+class NoFieldError(ScreenerError):
+    """The input's header names no field of the rulebook: nothing to screen (perhaps the wrong sheet or file)."""
+
+    exit_code = 2

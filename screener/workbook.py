@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from screener.errors import ScreenerError
-from screener.i18n import N_, _, format_number
+from screener.i18n import N_, _, format_number, ngettext
 
 EXCEL_MAX_ROWS = 1_048_576
 _INSTALL = N_("reading and writing .xlsx needs openpyxl: pip install 'screener[xlsx]'")
@@ -70,6 +70,21 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def shown_sheet(book: Any) -> Any:
+    """The sheet Excel shows on opening (the active one, as last saved), else the first: a workbook's data is
+    often behind an "Instructions" sheet, and the person saved it with the data in view."""
+    active = book.active
+    return active if any(active is sheet for sheet in book.worksheets) else book.worksheets[0]
+
+
+def sheet_note(read: str, others: list[str]) -> str:
+    return ngettext("read the sheet '{sheet}' (the one shown when the workbook was saved); it also has the sheet "
+                    "{others}: choose a sheet with --sheet NAME",
+                    "read the sheet '{sheet}' (the one shown when the workbook was saved); it also has the sheets "
+                    "{others}: choose a sheet with --sheet NAME", len(others)).format(
+                        sheet=read, others=", ".join(_("'{name}'").format(name=name) for name in others))
+
+
 class SheetAsCsv(io.RawIOBase):
     """One sheet of a workbook, read as UTF-8 CSV bytes (comma-separated, quoted as needed)."""
 
@@ -93,8 +108,13 @@ class SheetAsCsv(io.RawIOBase):
             raise ScreenerError(_("{path}: not a readable .xlsx workbook ({reason})").format(
                 path=path, reason=type(error).__name__), exit_code=2) from None
         names = list(self.book.sheetnames)
+        self.notes: list[str] = []  # which sheet was read, when the workbook has others (a warning of the run)
+        self.others: list[str] = []  # the sheets not read, when none was chosen
         if sheet is None:
-            chosen = self.book.worksheets[0]
+            chosen = shown_sheet(self.book)
+            self.others = [name for name in names if name != chosen.title]
+            if self.others:
+                self.notes.append(sheet_note(chosen.title, self.others))
         elif sheet in names:
             chosen = self.book[sheet]
         elif sheet.isdigit() and 1 <= int(sheet) <= len(names):

@@ -140,8 +140,9 @@ def test_latin1_file_forced_with_encoding(tmp_path: Path, rulebook: Rulebook, cl
     assert_same_as_clean(rulebook, rows, clean)
 
 
-def workbook_bytes(rows: list[list[str]], sheet: str = "Responses") -> bytes:
-    """An .xlsx as Excel saves it: numbers as numbers, yes/no as text, blanks as empty cells."""
+def workbook_bytes(rows: list[list[str]], sheet: str = "Responses", *, shown: bool = False) -> bytes:
+    """An .xlsx as Excel saves it: numbers as numbers, yes/no as text, blanks as empty cells; a "Notes" sheet
+    first, and in view when saved unless `shown` (then the intake's sheet is)."""
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -151,6 +152,8 @@ def workbook_bytes(rows: list[list[str]], sheet: str = "Responses") -> bytes:
     sheet_ = book.create_sheet(sheet)
     for row in rows:
         sheet_.append([None if cell == "" else int(cell) if cell.isdigit() else cell for cell in row])
+    if shown:
+        book.active = sheet_
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -164,6 +167,32 @@ def test_xlsx_input_with_a_named_sheet(tmp_path: Path, rulebook: Rulebook, clean
     assert all(row["error"] == "" for row in got)
     assert verdicts(rulebook, got) == verdicts(rulebook, clean)
     assert [row["Name"] for row in got] == [person["Name"] for person in PEOPLE]
+
+
+def test_xlsx_input_reads_the_sheet_in_view_and_says_so(
+        tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
+    """review13 #5: the data behind an "Instructions" sheet, in view when saved, is read with no --sheet; the
+    run says which sheet it read and names the other one."""
+    rows = table(rulebook)
+    rows = [rows[0]] + [[cell if not cell.startswith("=") else "'" + cell for cell in row] for row in rows[1:]]
+    got, stderr, _ = screen(tmp_path, "intake.xlsx", workbook_bytes(rows, shown=True))
+    assert verdicts(rulebook, got) == verdicts(rulebook, clean)
+    said = " ".join(stderr.split())
+    assert "read the sheet 'Responses'" in said and "the sheet 'Notes': choose a sheet with --sheet NAME" in said
+
+
+def test_xlsx_input_whose_sheet_in_view_is_not_the_data_names_the_other_sheets(
+        tmp_path: Path, rulebook: Rulebook) -> None:
+    rows = table(rulebook)
+    rows = [rows[0]] + [[cell if not cell.startswith("=") else "'" + cell for cell in row] for row in rows[1:]]
+    source = tmp_path / "intake.xlsx"
+    source.write_bytes(workbook_bytes(rows))  # "Notes" in view, the data in "Responses"
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("Error: none of the input's 1 column is a field")
+    assert "read the sheet 'Notes'" in lines[1] and "'Responses': choose a sheet with --sheet NAME" in lines[1]
+    assert not (tmp_path / "out.csv").exists()
 
 
 def test_blank_rows_are_kept_and_marked_the_same_in_a_workbook_and_its_csv(

@@ -12,7 +12,7 @@ from typing import IO, Annotated
 
 import typer
 
-from screener.errors import ScreenerError
+from screener.errors import NoFieldError, ScreenerError
 from screener.i18n import _
 
 MapOption = Annotated[
@@ -29,7 +29,7 @@ EncodingOption = Annotated[
 SheetOption = Annotated[
     str | None,
     typer.Option("--sheet", metavar="NAME", show_default=False,
-                 help="The sheet of an .xlsx input (name or number; default: the first)."),
+                 help="The sheet of an .xlsx input (name or number; default: the one shown when it was saved)."),
 ]
 
 
@@ -61,6 +61,9 @@ def opened_intake(path: str, sheet: str | None, workbook: bool) -> Iterator[tupl
     stream = SheetAsCsv(path, sheet)
     try:
         yield stream, None  # type: ignore[misc]
+    except NoFieldError as error:  # perhaps the wrong sheet: say which one was read and name the others
+        error.details[:0] = stream.notes
+        raise
     finally:
         stream.close()
 
