@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -48,9 +49,12 @@ class Compiled:
         return frozenset(ex.names_in(self.node))
 
 
+PLACEHOLDER = re.compile(r"\{([^{}]+)\}")  # a text's `{expression}` or `{count | one | other}`
+
+
 @dataclass(frozen=True)
 class Template:
-    """Text with `{expression}` placeholders, rendered only for the report that shows it."""
+    """Text with `{expression}` placeholders (`PLACEHOLDER`), rendered only for the report that shows it."""
 
     text: str
     parts: tuple[tuple[str, Compiled | None], ...]

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from screener import dated, i18n, stated
+from screener import dated, i18n
 from screener import expressions as ex
 from screener.compiled import (
+    PLACEHOLDER,
     CategoryRule,
     Compiled,
     DerivedRule,
@@ -102,7 +103,6 @@ if TYPE_CHECKING:
 
 TESTS_FOLDER = "tests"
 M = TypeVar("M", bound=BaseModel)
-PLACEHOLDER = stated.PLACEHOLDER
 EXPRESSION_KEYS = frozenset(("when", "relevant_if", "expr", "points", "condition", "actual", "only_if"))
 """The keys whose values are expressions (`model.Expression`), wherever they appear."""
 
@@ -1082,6 +1082,8 @@ class RulebookLoader:
         the versions of those derived values change (`stated.days`): a version from 2027-02-01 that compares
         with 70 leaves "≥ 67" stale from that day.
         """
+        from screener import stated  # the numbers texts state: only the warnings read them
+
         tables = {tid: entry[0] for tid, entry in items["tables"].items()}
         found = []
         for pid, (pathway, file, path) in items["pathways"].items():
@@ -1267,6 +1269,8 @@ class RulebookLoader:
         text cannot drift. With `lang` and `texts` (key -> text), the same for a translation's texts ("Vous
         avez 35 ans ou moins"), at `file` and `path` in its translation file.
         """
+        from screener import stated  # the numbers texts state: only the warnings read them
+
         warnings: list[LoadError] = []
         for key in ("text", "advice"):
             text = getattr(requirement, key) if texts is None else texts.get(key)
@@ -1314,6 +1318,8 @@ class RulebookLoader:
         version in force from 2027-02-01 compares with 70: neither text has versions, so it would show the
         old number on the new date.
         """
+        from screener import stated  # the numbers texts state: only the warnings read them
+
         def numbers(said: Iterable[float]) -> str:
             return ", ".join(map(_number, said))
 
@@ -1346,6 +1352,8 @@ class RulebookLoader:
     def score_stale(score_id: str, said: list[float], sources: list[tuple[ex.Node, str]],
                     rules: Rules) -> tuple[str | None, tuple[str, float]] | None:
         """The first rule that compares the score with a number its title does not say, and when."""
+        from screener import stated  # the numbers texts state: only the warnings read them
+
         for node, where in sources:
             def stale(day: dt.date | None, node: ex.Node = node, where: str = where) -> tuple[str, float] | None:
                 return next(((where, number) for side, number in stated.comparisons(node, rules, day)

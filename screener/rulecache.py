@@ -48,7 +48,6 @@ from pydantic import BaseModel
 
 from screener import expressions as ex
 from screener import i18n
-from screener.casecheck import CaseNames, case_problems
 from screener.compiled import Compiled, Rules, Template
 from screener.files import atomic_write
 from screener.model import Case, RuleFile
@@ -130,6 +129,8 @@ def load_cases_cached(root: Path, rulebook: Rulebook | None = None) -> list[tupl
 
     cases = _through_cache("cases", root, lambda: cases_hash(root), fresh, restore,
                            lambda: load_cases(root, rulebook))
+    from screener.casecheck import CaseNames, case_problems  # `rules test` only: not every rulebook load
+
     names = CaseNames.of(rulebook) if rulebook is not None else None
     if names is not None and any(case_problems(names, _as_written(case)) for _name, case, _at in cases):
         load_cases(root, rulebook)  # raises, each problem at its file:line:col

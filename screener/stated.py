@@ -15,13 +15,12 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from screener import expressions as ex
-from screener.compiled import Compiled, DerivedRule, Rules, in_force
+from screener.compiled import PLACEHOLDER, Compiled, DerivedRule, Rules, in_force
 from screener.i18n import _
 from screener.model import DerivedVersion
 
 Day = dt.date | None  # None: the undated versions (before any dated one starts)
 
-PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _TEXT_NUMBER = re.compile(r"(?<![\w.$,])\d[\d,]*(?:\.\d+)?(?![\w$])")  # not the tail of `$15,263`
 AMOUNT = re.compile(r"(?<![\w.$,])\$?\d[\d,]*(?:\.\d+)?(?![\w$])")  # amounts too: `needed` may say $15,263
 _ORDERING = ("<", "<=", ">", ">=")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from screener.compiled import (
+    PLACEHOLDER,
     CategoryRule,
     LineRule,
     PathwayRule,
@@ -41,7 +42,6 @@ ENGLISH = "en"
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 TRANSLATION_FILE = re.compile(r"\.([a-z]{2})\.yaml$")
 LANGUAGE_NAMES = {"en": N_("English"), "fr": N_("French")}
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 Path_ = tuple[int | str, ...]
 
@@ -101,7 +101,7 @@ def placeholders(text: str) -> list[str]:
     """The expressions of a text's placeholders; the wordings of `{count | one | other}` are each language's own."""
     if "{" not in text:  # most texts: a load compares two thousand of them
         return []
-    return sorted(" ".join(match.group(1).split("|")[0].split()) for match in _PLACEHOLDER.finditer(text))
+    return sorted(" ".join(match.group(1).split("|")[0].split()) for match in PLACEHOLDER.finditer(text))
 
 
 def check_translation(
@@ -340,7 +340,7 @@ def _named_parts(english: Any, key: str) -> tuple[list[str], str] | None:
 
 def _has_words(text: str) -> bool:
     """`needed: "≤ 3"` reads the same in every language; `needed: 1 continuous year` does not."""
-    return any(char.isalpha() for char in _PLACEHOLDER.sub("", text))
+    return any(char.isalpha() for char in PLACEHOLDER.sub("", text))
 
 
 def _list(items: list[str]) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import re
 from collections.abc import Iterator, Mapping
@@ -101,6 +100,8 @@ def answer_file_as_intake(path: str, options: Mapping[str, object]) -> io.BytesI
 
     `options`: the intake options given (name -> value); one that only suits an intake is a usage error. The
     file's content is never repeated in an error (`answerfile.read_answer_file`)."""
+    import csv  # here only: `check` imports this module too
+
     from screener.answerfile import read_answer_file
 
     for option, value in options.items():
