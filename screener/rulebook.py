@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from screener import dated, i18n
 from screener import expressions as ex
+from screener import i18n
 from screener.compiled import (
     PLACEHOLDER,
     CategoryRule,
@@ -891,11 +891,7 @@ class RulebookLoader:
                 categories.append(CategoryRule(category, condition))
             self.check_categories(score, file, path)
             rules.scores[sid] = ScoreRule(score, tuple(lines), tuple(categories))
-            self.check_replacements(score.lines, [_("line '{line}' of '{score}'").format(line=line.id, score=sid)
-                                                  for line in score.lines],
-                                    [dated.shape(line.points) for line in score.lines],
-                                    self.positions(file, (*path, "lines"), len(score.lines)),
-                                    _("the same points with other values"))
+            self.load_warnings.append(functools.partial(self.score_replacements, score, file, path))
             if score.cutoffs and score.cutoffs.review_by:
                 review.append(StaleItem(f"Recent rounds of '{sid}'", score.cutoffs.review_by, kind="cutoffs", item=sid))
         for pid, (pathway, file, path) in items["pathways"].items():
@@ -929,28 +925,14 @@ class RulebookLoader:
             notes = tuple(template(note, file, (*path, "notes", index)) for index, note in enumerate(pathway.notes))
             rules.pathways[pid] = PathwayRule(pathway, tuple(requirements), tuple(steps), notes)
             self.check_summary(pathway, file, path)
-            self.check_replacements(pathway.requirements, [_("requirement '{id}'").format(id=r.id)
-                                                           for r in pathway.requirements],
-                                    [dated.shape(r.condition) for r in pathway.requirements],
-                                    self.positions(file, (*path, "requirements"), len(pathway.requirements)),
-                                    _("the same condition with other values"))
-            self.check_replacements(pathway.next_steps, [_("next step {number} of '{id}'").format(number=i + 1, id=pid)
-                                                         for i in range(len(pathway.next_steps))],
-                                    [f"{dated.shape(step.text)} if {dated.shape(step.only_if)}"
-                                     for step in pathway.next_steps],
-                                    self.positions(file, (*path, "next_steps"), len(pathway.next_steps)),
-                                    _("the same text with other numbers"))
+            self.load_warnings.append(functools.partial(self.pathway_replacements, pathway, file, path))
             for score_id in pathway.scores:
                 if score_id not in scores and score_id not in self.unreported:
                     self.error(self.position(file, (*path, "scores")),
                                _("unknown score '{id}'").format(id=score_id) + did_you_mean(score_id, scores))
         for section in ("flags", "leads", "warnings"):
             shown = list(items[section].values())
-            self.check_replacements([item for item, _f, _p in shown],
-                                    [_(_SHOWN_NAMES[section]).format(id=item.id) for item, _f, _p in shown],
-                                    [dated.shape(item.condition) for item, _f, _p in shown],
-                                    [self.position(file, path) for _i, file, path in shown],
-                                    _("the same condition with other values"))
+            self.load_warnings.append(functools.partial(self.shown_replacements, section, shown))
         for fid, (flag, file, path) in items["flags"].items():
             condition = add(flag.condition, file, (*path, "condition"))
             if condition is not None:
@@ -1181,6 +1163,8 @@ class RulebookLoader:
         rows carry dates, a second row for the same key must be a *new version* with its own dates, or
         a lawyer adding next year's amounts without closing this year's would silently get the old ones.
         """
+        from screener import dated
+
         if not any(row.effective_from or row.effective_until for row in table.rows):
             return
         for index, row in enumerate(table.rows):
@@ -1217,6 +1201,8 @@ class RulebookLoader:
 
     def check_versions(self, value: Derived, file: str, path: tuple[int | str, ...]) -> None:
         """Two versions of a derived value in force on the same day are an error, never "earliest wins"."""
+        from screener import dated
+
         versions = value.versions or []
         for later_index, later in enumerate(versions):
             for earlier_index, earlier in enumerate(versions[:later_index]):
@@ -1239,10 +1225,48 @@ class RulebookLoader:
         """Where each of the `count` items of the list at `path` starts."""
         return [self.position(file, (*path, index)) for index in range(count)]
 
+    # A dated item that reads like a new version of an earlier one is only a warning: the loader notes where
+    # to look for them (`load_warnings`) and looks when the warnings are asked for (`rules validate`).
+
+    def score_replacements(self, score: Score, file: str, path: tuple[int | str, ...]) -> list[LoadError]:
+        from screener import dated
+
+        lines = score.lines
+        return self.check_replacements(
+            lines, [_("line '{line}' of '{score}'").format(line=line.id, score=score.id) for line in lines],
+            [dated.shape(line.points) for line in lines], self.positions(file, (*path, "lines"), len(lines)),
+            _("the same points with other values"))
+
+    def pathway_replacements(self, pathway: Pathway, file: str, path: tuple[int | str, ...]) -> list[LoadError]:
+        from screener import dated
+
+        requirements, steps = pathway.requirements, pathway.next_steps
+        return self.check_replacements(
+            requirements, [_("requirement '{id}'").format(id=r.id) for r in requirements],
+            [dated.shape(r.condition) for r in requirements],
+            self.positions(file, (*path, "requirements"), len(requirements)),
+            _("the same condition with other values"),
+        ) + self.check_replacements(
+            steps, [_("next step {number} of '{id}'").format(number=i + 1, id=pathway.id) for i in range(len(steps))],
+            [f"{dated.shape(step.text)} if {dated.shape(step.only_if)}" for step in steps],
+            self.positions(file, (*path, "next_steps"), len(steps)), _("the same text with other numbers"))
+
+    def shown_replacements(self, section: str, shown: list[tuple[Any, str, tuple[int | str, ...]]]) -> list[LoadError]:
+        from screener import dated
+
+        return self.check_replacements([item for item, _f, _p in shown],
+                                       [_(_SHOWN_NAMES[section]).format(id=item.id) for item, _f, _p in shown],
+                                       [dated.shape(item.condition) for item, _f, _p in shown],
+                                       [self.position(file, path) for _i, file, path in shown],
+                                       _("the same condition with other values"))
+
     def check_replacements(self, items: Sequence[Dated], names: Sequence[str], keys: Sequence[str | None],
-                           positions: Sequence[Position], alike: str) -> None:
+                           positions: Sequence[Position], alike: str) -> list[LoadError]:
         """A warning when a dated item reads like a new version of an earlier one (`alike`) and the two
         overlap (both count) or leave days between them (neither counts)."""
+        from screener import dated
+
+        warnings = []
         for found in dated.replacements(items, keys):
             old, new = items[found.old], items[found.new]
             old_at, here = positions[found.old], positions[found.new]
@@ -1256,7 +1280,8 @@ class RulebookLoader:
                 message = _("{new} reads like a new version of {old} ({alike}), but ").format(
                     new=new_name, old=old_name, alike=alike) + dated.gap_message(
                     old_name, old_at, old, new_name, here, new, found.days, "")
-            self.load_warnings.append(LoadError(here, message))
+            warnings.append(LoadError(here, message))
+        return warnings
 
     def check_text_numbers(self, requirement: Requirement, condition: Compiled, rules: Rules, file: str,
                            path: tuple[int | str, ...], lang: str = ENGLISH,
@@ -1368,6 +1393,8 @@ class RulebookLoader:
     def overlap(self, first: str, earlier: Dated, first_at: Position, second: str, later: Dated,
                 second_at: Position, what: str) -> None:
         """One error at the second item naming both positions, the days they share and the fix."""
+        from screener import dated
+
         self.error(second_at, _("{first} ({first_at}) and {second} ({second_at}) are both in force {days}: {fix}"
                                 ).format(first=first, first_at=first_at, second=second, second_at=second_at,
                                          days=dated.shared_days(earlier, later) + (" " + what if what else ""),
@@ -1399,6 +1426,8 @@ class RulebookLoader:
     def check_summary(self, pathway: Pathway, file: str, path: tuple[int | str, ...]) -> None:
         """Dated wordings of a summary: exactly one in force on every date (no overlap, no gap, the first
         without a start and the last without an end), so every verdict has one."""
+        from screener import dated
+
         if isinstance(pathway.summary, str):
             return
         versions = pathway.summary
@@ -1422,6 +1451,8 @@ class RulebookLoader:
                              what: str, consequence: str) -> bool:
         """Versions of one thing never in force on the same day, and no days between them: errors naming
         both positions and the fix. True when there is neither."""
+        from screener import dated
+
         clash = False
         for later, newer in enumerate(versions):
             for earlier, older in enumerate(versions[:later]):

@@ -20,7 +20,7 @@ from screener import rulebook as loader_module
 from screener.rulebook import RulebookError, RulebookLoader, load_rulebook
 
 RULES = Path(__file__).parent.parent / "rules"
-WARNING_ONLY = ("check_text_numbers", "check_stated_numbers", "stale_needed", "unused")
+WARNING_ONLY = ("check_text_numbers", "check_stated_numbers", "stale_needed", "unused", "check_replacements")
 
 
 @pytest.fixture()
