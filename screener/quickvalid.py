@@ -32,6 +32,8 @@ import annotated_types
 from pydantic import BaseModel, BeforeValidator, StringConstraints
 from pydantic.fields import FieldInfo
 
+from screener.model import construct
+
 M = TypeVar("M", bound=BaseModel)
 Check = Callable[[Any], Any]
 
@@ -124,7 +126,7 @@ def _model_check(model: type[BaseModel], build: bool) -> Check:
             raise _Unsure
         if not build:
             return {name: values[name] for name in order if name in values}
-        built = model.model_construct(values.keys() | extras.keys(), **values, **extras)
+        built = construct(model, values, values.keys() | extras.keys(), extras)
         for after in afters:
             try:
                 checked = after(built)

@@ -51,6 +51,7 @@ from screener import i18n
 from screener.compiled import Compiled, Rules, Template
 from screener.files import atomic_write
 from screener.model import Case, RuleFile
+from screener.model import construct as build
 from screener.rulebook import (
     LoadError,
     Rulebook,
@@ -401,24 +402,26 @@ def tree_node(data: list[Any]) -> ex.Node:
 
 
 def construct(model: type[M], data: dict[str, Any]) -> M:
-    """Rebuild a model from its own `model_dump(mode="json")` without validating it again."""
+    """Rebuild a model from its own `model_dump(mode="json")` without validating it again: what
+    `model.model_construct(**data)` makes once each value is rebuilt (`model.construct`)."""
     plan = _plan(model)
     values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
     for key, value in data.items():
-        convert = plan.get(key)
-        values[key] = convert(value) if convert is not None and value is not None else value
-    return model.model_construct(**values)
+        field = plan.get(key)
+        if field is None:
+            extra[key] = value
+            continue
+        name, convert = field
+        values[name] = convert(value) if convert is not None and value is not None else value
+    return build(model, values, set(values), extra)
 
 
 @functools.cache
-def _plan(model: type[BaseModel]) -> dict[str, Converter]:
-    """For each key of a model's JSON form, how to turn it back into the field's value."""
-    plan: dict[str, Converter] = {}
-    for name, info in model.model_fields.items():
-        convert = _converter(info.annotation)
-        if convert is not None:
-            plan[info.alias or name] = convert
-    return plan
+def _plan(model: type[BaseModel]) -> dict[str, tuple[str, Converter | None]]:
+    """For each key of a model's JSON form (a field's alias, else its name), the field's name and how to turn the
+    value back into the field's value (None: as it is)."""
+    return {info.alias or name: (name, _converter(info.annotation)) for name, info in model.model_fields.items()}
 
 
 def _converter(annotation: Any) -> Converter | None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_kit import same
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from screener.model import CaseFile, Question, RuleFile, Scale, TableRow
@@ -56,29 +57,6 @@ def _items() -> list[tuple[str, type[BaseModel], Any]]:
 ITEMS = _items()
 
 
-def _same(built: Any, expected: Any, where: str = "") -> None:
-    """Equal, and of exactly the same types all the way down (5 == 5.0, but a float field holds a float)."""
-    assert type(built) is type(expected), (where, built, expected)
-    if isinstance(built, BaseModel):
-        assert built.model_fields_set == expected.model_fields_set, where
-        assert list(built.__dict__) == list(expected.__dict__), where
-        assert (built.model_extra is None) == (expected.model_extra is None), where
-        for key, value in built.__dict__.items():
-            _same(value, expected.__dict__[key], f"{where}.{key}")
-        for key, value in (built.model_extra or {}).items():
-            _same(value, expected.model_extra[key], f"{where}.{key}")  # type: ignore[index]
-    elif isinstance(built, dict):
-        assert list(built) == list(expected), where
-        for key, value in built.items():
-            _same(value, expected[key], f"{where}.{key}")
-    elif isinstance(built, list):
-        assert len(built) == len(expected), where
-        for index, (value, other) in enumerate(zip(built, expected, strict=True)):
-            _same(value, other, f"{where}[{index}]")
-    else:
-        assert built == expected or (built != built and expected != expected), where
-
-
 def _pydantic(model: type[BaseModel], data: Any) -> Any:
     """What the loader keeps from pydantic: the model, or for a translation file its texts; None if refused."""
     try:
@@ -99,7 +77,7 @@ def test_every_shipped_file_is_built_as_pydantic_builds_it() -> None:
     for where, model, data in ITEMS:
         built = _quick(model, data)
         assert built is not None, f"{where} is left to pydantic"
-        _same(built, _pydantic(model, data), where)
+        same(built, _pydantic(model, data), where)
 
 
 # A value of each kind a rule file holds, and the near misses: spaces around a text, a blank text, a number
@@ -162,7 +140,7 @@ def _built_as_pydantic_builds_it_or_left(varied: tuple[str, type[BaseModel], Any
     if built is not None:
         expected = _pydantic(model, data)
         assert expected is not None, f"{where}: taken here, refused by pydantic"
-        _same(built, expected, where)
+        same(built, expected, where)
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -191,7 +169,7 @@ def test_what_pydantic_would_convert_is_converted_the_same_way(model: type[BaseM
     assert built is not None
     for name, value in expected.items():
         assert getattr(built, name) == value and type(getattr(built, name)) is type(value), name
-    _same(built, model.model_validate(data))
+    same(built, model.model_validate(data))
 
 
 @pytest.mark.parametrize(("model", "data"), [
