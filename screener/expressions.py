@@ -10,6 +10,7 @@ Kleene's logic (false and unknown = false, true or unknown = true).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -122,15 +123,18 @@ KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 # ---------------------------------------------------------------------------------------------
 # Tokenizer
 
-_TOKEN = re.compile(
-    r"""(?P<space>\s+)
-      |(?P<number>\d+(?:\.\d+)?)
-      |(?P<string>"[^"\\\n]*"|'[^'\\\n]*')
-      |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
-      |(?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|\[|\]|,)
-    """,
-    re.VERBOSE,
-)
+@functools.cache
+def _token() -> re.Pattern[str]:
+    """The tokens, compiled when an expression is first parsed (a cached rulebook parses none)."""
+    return re.compile(
+        r"""(?P<space>\s+)
+          |(?P<number>\d+(?:\.\d+)?)
+          |(?P<string>"[^"\\\n]*"|'[^'\\\n]*')
+          |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
+          |(?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|\[|\]|,)
+        """,
+        re.VERBOSE,
+    )
 
 
 class Token(NamedTuple):
@@ -142,8 +146,9 @@ class Token(NamedTuple):
 def tokenize(source: str) -> list[Token]:
     tokens: list[Token] = []
     offset = 0
+    token = _token().match
     while offset < len(source):
-        match = _TOKEN.match(source, offset)
+        match = token(source, offset)
         if match is None:
             char = source[offset]
             if char == ".":

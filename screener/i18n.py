@@ -147,8 +147,15 @@ PROPER_NAMES = {
            "Programme de", "Programme des", "Catégorie de l'expérience canadienne", "Entente sur les tiers pays sûrs",
            "Système de classement global", "Classification nationale des professions", "Arrima"),
 }
-_NAMED = {lang: re.compile("(?:" + "|".join(re.escape(name) for name in names) + r")(?![\w-])")
-          for lang, names in PROPER_NAMES.items()}
+
+
+@cache
+def _named(lang: str) -> re.Pattern[str]:
+    """`PROPER_NAMES` of `lang` as one pattern, compiled when a text is first put inside a sentence (a screen's,
+    a report's: `check --json` and the loader never need it)."""
+    return re.compile("(?:" + "|".join(re.escape(name) for name in PROPER_NAMES[lang]) + r")(?![\w-])")
+
+
 _ELIDED = re.compile(r"[LD]['’]")  # French `L'Entente`, `D'abord`: the article is never part of the name
 
 
@@ -174,7 +181,7 @@ def in_sentence(text: str) -> str:
         return text
     if _ELIDED.match(text):
         return text[:1].lower() + text[1:]
-    if not first[:1].isupper() or sum(char.isupper() for char in first) > 1 or _NAMED[current()].match(text):
+    if not first[:1].isupper() or sum(char.isupper() for char in first) > 1 or _named(current()).match(text):
         return text
     return text[:1].lower() + text[1:]
 

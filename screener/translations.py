@@ -417,7 +417,7 @@ def _extra_items(found: Translation, where_fr: dict[Path_, tuple[str, Path_]], b
 
 # ----------------------------------------------------------------------------- the law in French
 
-_JUSTICE_LAWS = re.compile(
+_JUSTICE_LAWS = (  # compiled when a French text first asks (`re`'s cache keeps it)
     r"^(?P<site>https?://laws-lois\.justice\.gc\.ca)/eng/(?:acts/(?P<act>[A-Za-z0-9.-]+)"
     r"|regulations/SOR-(?P<regulation>\d{4}-\d+))/(?P<page>|index\.html|FullText\.html|page-\d+\.html"
     r"|section-[0-9.]+\.html)$")
@@ -432,7 +432,7 @@ def law_page(source: str | None, lang: str) -> str | None:
     languages are cut into the same pages). Only these forms are rewritten; any other address (another site,
     an anchor, a dated version of a section) stays as the lawyer wrote it. See docs/rules.md.
     """
-    if source is None or lang != "fr" or (found := _JUSTICE_LAWS.match(source.strip())) is None:
+    if source is None or lang != "fr" or (found := re.match(_JUSTICE_LAWS, source.strip())) is None:
         return source
     page = "TexteComplet.html" if found["page"] == "FullText.html" else found["page"]
     book = f"lois/{found['act']}" if found["act"] else f"reglements/DORS-{found['regulation']}"
