@@ -33,7 +33,7 @@ from screener.intake import MAP_NAME, IntakeMap, check_map, header_fields, share
 from screener.labels import label_key
 from screener.report import Report
 from screener.rulebook import Rulebook
-from screener.suggest import did_you_mean
+from screener.suggest import did_you_mean, slip_of
 
 OUTCOMES = ("eligible", "ineligible", "incomplete")
 T = TypeVar("T")
@@ -230,11 +230,36 @@ def read_header(header: list[str], rulebook: Rulebook, intake_map: IntakeMap, ma
     """The input's columns as `rulebook` reads them with `intake_map` (its field ids already checked by
     `check_map`), and what to warn about before any row is read."""
     found, missing = match_columns(header, rulebook, intake_map.columns)
-    headers = {label_key(name) for name in header}
+    absent = [name for name in intake_map.columns if label_key(name) not in {label_key(text) for text in header}]
+    mistyped(absent, header, found, intake_map, map_option)
     warnings = [_("{option}: the input has no column '{name}'").format(option=map_option, name=name)
-                + did_you_mean(name, header) for name in intake_map.columns if label_key(name) not in headers]
+                + did_you_mean(name, header) for name in absent]
     warnings += ambiguous_columns(header, rulebook, found, intake_map.columns, map_option)
     return Header(found, missing, warnings)
+
+
+def mistyped(absent: list[str], header: list[str], found: Mapping[str, int], intake_map: IntakeMap,
+             map_option: str) -> None:
+    """A map's header the input lacks that is a slip of the keys for a column nothing reads ("Your agee" for
+    "Your age") is a typo: refused with where it is in the map, before any row is read, rather than a run
+    with that field unknown on every row. One the input lacks with no such column stays a warning (a firm
+    may use one map for several versions of its form)."""
+    named = {label_key(name) for name in intake_map.columns}
+    unread = {label_key(text): text for index, text in enumerate(header)
+              if index not in found.values() and label_key(text) not in named and text.strip()}
+    problems = []
+    for name in absent:
+        slip = slip_of(label_key(name), unread)
+        if slip is not None:
+            where = intake_map.positions.get(("header", name))
+            problems.append((f"{where}: " if where else "") + _(
+                "the input has no column '{name}' (did you mean '{column}'?): correct the map and run again").format(
+                    name=name, column=unread[slip]))
+    if len(problems) == 1:
+        raise ScreenerError(f"{map_option}: {problems[0]}", exit_code=2)
+    if problems:
+        raise ScreenerError(_("{option}: {count} problems in the map").format(option=map_option, count=len(problems)),
+                            details=problems, exit_code=2)
 
 
 HEADER_LIKE = 0.8  # how close (difflib's ratio) a column's text must be to a field's id, label or question

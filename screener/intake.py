@@ -164,6 +164,7 @@ def load_intake_map(path: str, option: str = "--map") -> IntakeMap:
             raise fail(where, _("each entry maps a header name to a field id, like `Age: age`"))
         found.columns[header] = qid
         found.positions[("columns", header)] = str(columns.value_positions.get(header, columns.position))
+        found.positions[("header", header)] = str(columns.key_positions.get(header, columns.position))
     if not isinstance(values, LocatedDict):
         raise fail(data.value_positions.get("values"), _("`values:` maps field ids to {{your answer: value}}"))
     for qid, answers in values.items():

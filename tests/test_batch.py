@@ -157,12 +157,32 @@ def test_columns_map_translates_a_firms_own_headers(tmp_path: Path, rulebook: Ru
     assert rows[1][0] == "29" and rows[1][1] == "Masters"
 
 
-def test_a_columns_map_naming_a_header_the_file_lacks_is_warned_about(tmp_path: Path) -> None:
+def test_a_map_header_that_is_a_typo_for_an_unread_column_is_refused_before_any_row(tmp_path: Path) -> None:
+    """review13 #6: "Your agee" for the form's "Your age" would leave age unknown on every row: exit 2, where
+    the entry is in the map, the column meant, and no output written."""
     mapping = tmp_path / "map.yaml"
-    mapping.write_text("Applicant age: age\nDegree: education\n", encoding="utf-8")
-    rows, stderr = batch_file(tmp_path, b"Applicant Agge,Degree\n29,masters\n", "--columns", str(mapping))
-    assert "--columns: the input has no column 'Applicant age' (did you mean 'Applicant Agge'?)" in stderr
-    assert len(rows) == 2
+    mapping.write_text("columns:\n  Degree: education\n  Your agee: age\n", encoding="utf-8")
+    (tmp_path / "in.csv").write_text("Your age,Degree\n29,masters\n", encoding="utf-8")
+    code, _, stderr = run(str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"), "--rules", str(FIXTURE),
+                          "--map", str(mapping))
+    assert code == 2
+    assert stderr == (f"Error: --map: {mapping}:3:3: the input has no column 'Your agee' (did you mean "
+                      "'Your age'?): correct the map and run again\n")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_map_header_the_form_lacks_with_no_column_like_it_is_a_warning(tmp_path: Path) -> None:
+    """One map for several versions of a form: a header this version lacks is only warned about, when no
+    column is a slip of it, or when the column like it is one the map names too (the other version's)."""
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("Applicant age: age\nApplicant agee: age\nAge of applicant: age\nDegree: education\n"
+                       "Q12: children\n", encoding="utf-8")
+    rows, stderr = batch_file(tmp_path, b"Applicant age,Degree,Q13\n29,masters,x\n", "--columns", str(mapping))
+    said = " ".join(stderr.split())
+    assert "--columns: the input has no column 'Age of applicant'" in said
+    assert "--columns: the input has no column 'Q12'" in said
+    assert "--columns: the input has no column 'Applicant agee' (did you mean 'Applicant age'?)" in said
+    assert len(rows) == 2 and rows[1][0] == "29"
 
 
 def test_a_columns_map_naming_an_unknown_field_is_one_clear_error(tmp_path: Path) -> None:
