@@ -9,7 +9,9 @@ libraries are imported inside the commands that need them.
 
 from __future__ import annotations
 
+import functools
 import gc
+import importlib
 import os
 import sys
 from typing import Any, NoReturn
@@ -17,7 +19,7 @@ from typing import Any, NoReturn
 import typer
 
 from screener import i18n
-from screener.commands import LangOption, batch, check, intake, rules, serve, start_up
+from screener.commands import LangOption, start_up
 from screener.commands.help import HelpGroup
 from screener.errors import ScreenerError
 
@@ -121,16 +123,23 @@ def _root(
     """Can I move to Canada, and how? Screens answers against Canada's immigration rules."""
 
 
-# Each command family lives in its own module, on its own `typer.Typer`; here they are assembled, in the
-# order `screener --help` lists them: (command name, the module's app, the group name it is added under,
-# None for a single command). Command modules never import this one, so imports run one way.
-FAMILIES: tuple[tuple[str, typer.Typer, str | None], ...] = (
-    ("batch", batch.commands, None),
-    ("check", check.commands, None),
-    ("serve", serve.commands, None),
-    ("rules", rules.commands, "rules"),
-    ("intake", intake.commands, "intake"),
+# Each command family lives in its own module, on its own `typer.Typer` (the module's `commands`); here they are
+# assembled, in the order `screener --help` lists them: (command name, the module, the group name it is added under,
+# None for a single command). A module is imported when its family is assembled: a command line imports its own
+# alone. Command modules never import this one, so imports run one way.
+FAMILIES: tuple[tuple[str, str, str | None], ...] = (
+    ("batch", "screener.commands.batch", None),
+    ("check", "screener.commands.check", None),
+    ("serve", "screener.commands.serve", None),
+    ("rules", "screener.commands.rules", "rules"),
+    ("intake", "screener.commands.intake", "intake"),
 )
+
+
+def family(module: str) -> typer.Typer:
+    """The app of one command family (its module's `commands`), the module imported now if it was not."""
+    commands: typer.Typer = importlib.import_module(module).commands
+    return commands
 
 
 def assemble(only: str | None = None) -> typer.Typer:
@@ -144,8 +153,9 @@ def assemble(only: str | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     assembled.callback()(_root)
-    for command, commands, group in FAMILIES:
+    for command, module, group in FAMILIES:
         if only is None or command == only:
+            commands = family(module)
             if group is None:
                 assembled.add_typer(commands)  # its one command, under its own name
             else:
@@ -153,7 +163,18 @@ def assemble(only: str | None = None) -> typer.Typer:
     return assembled
 
 
-app = assemble()
+@functools.cache
+def whole_app() -> typer.Typer:
+    """Every command family: `screener --help`, a misspelled command, completion, and `screener.cli.app`."""
+    return assemble()
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`app`, the whole app, assembled when first asked for (tests and programs drive it; a command line runs its
+    own family alone, `app_for`)."""
+    if name == "app":
+        return whole_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def app_for(args: list[str]) -> typer.Typer:
@@ -166,7 +187,7 @@ def app_for(args: list[str]) -> typer.Typer:
     completing = any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ)
     if args and not completing and any(args[0] == command for command, _c, _g in FAMILIES):
         return assemble(args[0])
-    return app
+    return whole_app()
 
 
 def main() -> NoReturn:

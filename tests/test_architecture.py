@@ -106,13 +106,16 @@ def test_commands_are_assembled_by_the_cli_not_registered_by_import() -> None:
             "print(len(c.commands.registered_commands), 'screener.cli' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["1", "False"]  # the module holds its command; the app is not touched
-    from screener.cli import FAMILIES, app
+    code = "import sys, screener.cli as c; print(sorted(m for _c, m, _g in c.FAMILIES if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"  # a family's module is imported when the family is assembled
+    from screener.cli import FAMILIES, app, family
     from screener.commands import batch, check, intake, rules, serve
 
-    assert [(command, commands) for command, commands, _group in FAMILIES] == [
+    assert [(command, family(module)) for command, module, _group in FAMILIES] == [
         ("batch", batch.commands), ("check", check.commands), ("serve", serve.commands), ("rules", rules.commands),
         ("intake", intake.commands)]
-    assert [info.typer_instance for info in app.registered_groups] == [commands for _c, commands, _g in FAMILIES]
+    assert [info.typer_instance for info in app.registered_groups] == [family(m) for _c, m, _g in FAMILIES]
 
 
 def test_a_command_line_builds_only_the_command_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -162,6 +165,8 @@ def _imported(args: list[str], cache: Path, cwd: Path) -> set[str]:
 # What one `check --json` never needs, cache or not: the numbers texts state (the warnings of `rules validate`), the
 # test cases' names (`rules test`), the csv module (an answer file read as an intake by `batch`).
 NOT_FOR_ONE_CHECK = {"screener.stated", "screener.casecheck", "csv"}
+# nor the other commands' modules (`cli.FAMILIES`: a command line imports its own family alone)
+NOT_FOR_ONE_CHECK |= {f"screener.commands.{name}" for name in ("batch", "inputs", "rules", "serve", "intake")}
 
 
 def test_check_json_and_rules_test_read_the_cache_without_yaml_or_polars(tmp_path: Path) -> None:
