@@ -54,6 +54,8 @@ _BLANKS = r"\t\n\x0b\x0c\r \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u30
 FORMULA_START = rf"^(?:[\t\r\n\x00]|[{_BLANKS}]*[=+\-@])"
 _FORMULA = re.compile(FORMULA_START)
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+# Excel's first line naming the separator (`sep=;`), which it writes and honours; not a header.
+_SEP_LINE = re.compile(rb'"?sep=(.)"?', re.IGNORECASE)
 _SWAP = bytes.maketrans(b"\r\n", b"\n\r")
 _SWAP_TEXT = str.maketrans("\r\n", "\n\r")
 _DISGUISES = ("\ue000", "\ue001", "\ue002", "\ue003")  # private-use characters, stand-ins for CR
@@ -234,8 +236,10 @@ class CsvReader:
         self.stream: _Readable = _Swapped(source) if self.swapped else source
         if self.swapped:
             first = first.translate(_SWAP)
-        # Blank lines before the header (a stray empty first line) are skipped, as between rows.
+        # Blank lines before the header (a stray empty first line) are skipped, as between rows, and so is
+        # Excel's `sep=;` line, whose separator is then the file's.
         self.header_line_number = 1
+        named: str | None = None
         while True:
             while b"\n" not in first:
                 more = self.stream.read(self.block_bytes)
@@ -244,7 +248,14 @@ class CsvReader:
                     break
                 first += more
             header_bytes, newline, first = first.partition(b"\n")
-            if header_bytes.strip() or not newline:
+            if named is None and (sep := _SEP_LINE.fullmatch(header_bytes.removesuffix(b"\r").rstrip(b" "))):
+                named = sep.group(1).decode("latin-1")
+                if named not in (",", ";", "\t"):
+                    raise CsvError(_("line {number}: the file's first line says its separator is '{sep}'; screener "
+                                     "reads a comma, a semicolon or a tab: save it again as CSV").format(
+                                         number=self.header_line_number, sep=named))
+                self.from_excel = True
+            elif header_bytes.strip() or not newline:
                 break
             self.header_line_number += 1
         self.rest = first
@@ -256,7 +267,7 @@ class CsvReader:
             if self.header_line_number > 1:
                 raise CsvError(_("the input has only blank lines: the first non-blank line must name the columns"))
             raise CsvError(_("the input is empty: the first line must name the columns"))
-        self.delimiter = sniff_delimiter(header_line)
+        self.delimiter = named or sniff_delimiter(header_line)
         header = self.split(header_line)
         if header is None:
             raise CsvError(_("line {number}: the header (column names) has broken quotes").format(

@@ -439,7 +439,8 @@ type names, the CSV header and the map's keys are the same in both languages.
   wrong about them); the summary lists these rows to follow up. Fix the cell, or map that answer, and run
   again.
 - Files: CSV in UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252/Latin-1 (Excel's plain
-  "CSV"), detected (`--encoding` forces one); separated by `,`, `;` or tab (detected); or an `.xlsx`
+  "CSV"), detected (`--encoding` forces one); separated by `,`, `;` or tab (detected, or named by
+  Excel's first line `sep=;`); or an `.xlsx`
   workbook (the sheet in view when saved, or `--sheet`; needs `pip install 'screener[xlsx]'`). A file that is not text
   in its encoding is refused whole, with advice, never turned into half error rows. A row with fewer
   cells than the header (Excel and Google Sheets leave a row's empty cells out at its end) has the

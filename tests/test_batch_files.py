@@ -119,6 +119,28 @@ def test_excel_cp1252_csv_with_accents_semicolons_and_crlf(
     assert_same_as_clean(rulebook, rows, clean)
 
 
+def test_excel_sep_line_is_skipped_and_names_the_separator(
+        tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
+    """review13 #9: Excel writes and honours a first line `sep=;`; it is no header, and its separator is the
+    file's, even where the header alone would look comma-separated."""
+    rows = table(rulebook)
+    rows[0][0] = "Name, as on the passport, in full"  # more commas than semicolons in the header line
+    content = ("sep=;\r\n" + csv_text(rows, delimiter=";", newline="\r\n")).encode("cp1252")
+    got, _, delimiter = screen(tmp_path, "excel.csv", content)
+    assert delimiter == ";"
+    assert [row["Name, as on the passport, in full"] for row in got] == [person["Name"] for person in PEOPLE]
+    assert verdicts(rulebook, got) == verdicts(rulebook, clean)
+
+
+def test_a_sep_line_naming_a_separator_screener_does_not_read_is_one_clear_error(tmp_path: Path) -> None:
+    source = tmp_path / "pipes.csv"
+    source.write_bytes(b"sep=|\nName|age\nA|30\n")
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith("Error: line 1: the file's first line says its separator is '|'")
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_utf16_unicode_text_with_tabs(tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
     content = csv_text(table(rulebook), delimiter="\t", newline="\r\n").encode("utf-16")  # with its BOM
     rows, _, delimiter = screen(tmp_path, "unicode.txt", content)
