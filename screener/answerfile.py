@@ -122,10 +122,27 @@ def answer_entries(data: Mapping[Any, Any], *, every: bool = False) -> AnswerFil
     return result
 
 
+class DuplicateJsonKey(ValueError):
+    """A JSON object names one key twice (`{"age": 30, "age": 40}`): which answer was meant cannot be known."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise DuplicateJsonKey(key)
+        found[key] = value
+    return found
+
+
 def loads_json(text: str | bytes) -> Any:
     """JSON with numbers kept as the text written (read later by `screener.answers`, one number rule);
-    raises json.JSONDecodeError or RecursionError."""
-    return json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
+    raises json.JSONDecodeError, RecursionError or DuplicateJsonKey (never the last value silently)."""
+    return json.loads(text, parse_int=str, parse_float=str, parse_constant=str, object_pairs_hook=_once)
 
 
 def _parse(text: str, path: Path) -> Any:
@@ -138,6 +155,9 @@ def _parse(text: str, path: Path) -> Any:
         except RecursionError:
             raise ScreenerError(_("--answers: {path}: invalid JSON (nested too deeply)").format(path=path),
                                 exit_code=2) from None
+        except DuplicateJsonKey as exc:
+            raise ScreenerError(_("--answers: {path}: '{name}' is given twice: keep the one you mean").format(
+                path=path, name=field_name(exc.key)), exit_code=2) from None
     try:
         return load_yaml_text(text, str(path), loader_class=_answer_loader())
     except (YamlSyntaxError, DuplicateKeyError) as exc:

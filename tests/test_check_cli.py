@@ -110,6 +110,7 @@ def test_bad_answers_are_one_line_per_field_without_other_answers(tmp_path: Path
     ("a.yaml", "- 30\n- 40\n", "must be a mapping of question id to answer"),
     ("a.yaml", "age:\n  years: 30\n", "'age' must be a single value"),
     ("a.yaml", "age: 30\nage: 31\n", "duplicate key 'age'"),
+    ("a.json", "{\"age\": 30, \"age\": 31}", "a.json: 'age' is given twice: keep the one you mean"),  # not 31 silently
 ])
 def test_unreadable_answer_files(tmp_path: Path, name: str, content: str, message: str) -> None:
     path = tmp_path / name

@@ -4,6 +4,8 @@ not field ids; one Cache-Control header per response."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 
 pytest.importorskip("starlette", reason="the serve extra is not installed: pip install -e '.[serve,test]'")
@@ -35,6 +37,42 @@ def test_every_problem_field_is_named_at_once_never_its_value(client: TestClient
         text = response.text
         for value in ("-5", "99", "work", '"x"'):
             assert value not in text
+
+
+@pytest.mark.parametrize("body", [b'{"age": 30, "goal": "work", "age": 40}',
+                                  b'{"answers": {"age": "30", "age": "40"}}'])
+def test_a_json_answer_given_twice_is_refused_by_name_not_the_last_taken(client: TestClient, body: bytes) -> None:
+    """review13 #12: which of the two was meant cannot be known; never the last one silently."""
+    for path in ("/v1/screen", "/v1/next-question"):
+        response = client.post(path, content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422
+        assert response.json()["problems"] == [{"field": "age", "rule": "given twice"}]
+        assert "40" not in response.text
+
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+@pytest.mark.parametrize(("pairs", "field"), [
+    ([("a:goal", "work"), ("a:goal", "study"), ("q", "age"), ("action", "skip")], "goal"),
+    ([("q", "goal"), ("answer", "work"), ("answer", "study"), ("action", "next")], "answer"),
+])
+def test_a_form_field_given_twice_is_refused_by_name(client: TestClient, pairs: list[tuple[str, str]],
+                                                     field: str) -> None:
+    response = client.post("/interview", content=urlencode(pairs).encode(), headers=FORM)
+    assert response.status_code == 422
+    assert f"<li>{field}: given twice</li>" in response.text and "study" not in response.text
+    listed = [("a:goal", "work"), ("skip", "canadian_citizen"), ("skip", "born_in_canada"), ("h", "goal:70"),
+              ("h", "canadian_citizen:70"), ("q", "age"), ("action", "skip")]  # the lists a page carries
+    assert client.post("/interview", content=urlencode(listed).encode(), headers=FORM).status_code == 200
+
+
+@pytest.mark.parametrize("body", ["q=goal&answer=caf\xe9&action=next".encode("latin-1"),
+                                  b"q=goal&answer=caf%E9&action=next"])
+def test_a_form_that_is_not_utf8_is_400_as_the_api_says(client: TestClient, body: bytes) -> None:
+    response = client.post("/interview", content=body, headers=FORM)
+    assert response.status_code == 400
+    assert "the form is not UTF-8 text" in response.text
 
 
 def test_a_list_is_refused_in_the_requests_language(client: TestClient) -> None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from screener.answerfile import AnswerFile, answer_entries, loads_json
+from screener.answerfile import AnswerFile, DuplicateJsonKey, answer_entries, loads_json
 from screener.answers import AnswerError, field_name
 from screener.compiled import today
 from screener.evaluation import evaluate, outcomes
@@ -62,6 +62,8 @@ def parse_body(body: bytes) -> AnswerFile:
             line=exc.lineno, column=exc.colno, reason=exc.msg)) from None
     except RecursionError:
         raise RequestError(400, _("invalid JSON (nested too deeply)")) from None
+    except DuplicateJsonKey as exc:
+        raise given_twice([exc.key]) from None
     if isinstance(data, Mapping) and isinstance(data.get("answers"), Mapping) and len(data) == 1:
         data = data["answers"]  # {"answers": {...}} is accepted too
     if not isinstance(data, Mapping):
@@ -70,6 +72,12 @@ def parse_body(body: bytes) -> AnswerFile:
     if len(data) > MAX_FIELDS:
         raise RequestError(413, _("too many fields (at most {count})").format(count=MAX_FIELDS))
     return answer_entries(data, every=True)  # a list or mapping is one problem among all the others
+
+
+def given_twice(names: Sequence[str]) -> RequestError:
+    """The 422 for a field given twice (a JSON key, a form field): which value was meant cannot be known."""
+    return RequestError(422, _("a field is given twice"),
+                        [Problem(field_name(name), _("given twice")) for name in names])
 
 
 def read(rulebook: Rulebook, raw: AnswerFile) -> tuple[dict[str, Any], set[str]]:

@@ -3,7 +3,8 @@
 Limits: a body is at most `MAX_BODY` bytes (413, checked on Content-Length and while reading) and
 must arrive within `BODY_SECONDS` (408); answers are JSON (`application/json`) on the API and a form
 (`application/x-www-form-urlencoded`) on the pages, anything else is 415; at most `MAX_FIELDS`
-fields. Every response carries a strict Content-Security-Policy (no script at all, styles from
+fields; text that is not UTF-8 is 400, and a field given twice (a JSON key, a form field other than
+the page's lists) is 422, never the last value taken. Every response carries a strict Content-Security-Policy (no script at all, styles from
 this server only, no framing), nosniff, no referrer, and `Cache-Control: no-store` (pages hold
 answers). No CORS headers: other sites' scripts cannot read the API unless a proxy adds them.
 The access log holds method, path (never the query string), status and time: never a body.
@@ -39,6 +40,7 @@ MAX_FIELDS = api.MAX_FIELDS
 BODY_SECONDS = 10.0
 JSON_TYPE = "application/json"
 FORM_TYPE = "application/x-www-form-urlencoded"
+REPEATED = ("h", "skip")  # the form fields that are lists (the questions asked, those skipped); any other once
 LANGUAGES = i18n.LANGUAGES
 
 SECURITY_HEADERS = [
@@ -196,10 +198,15 @@ class Service:
         body = await read_body(request, FORM_TYPE)
         try:
             form = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
-                             max_num_fields=MAX_FIELDS)
-        except (UnicodeDecodeError, ValueError):
+                             max_num_fields=MAX_FIELDS, errors="strict")
+        except UnicodeDecodeError:
+            raise RequestError(400, _("the form is not UTF-8 text")) from None
+        except ValueError:
             raise RequestError(413, _("the form is not readable or has too many fields (at most {count})").format(
                 count=MAX_FIELDS)) from None
+        names = [name for name, _value in form if name not in REPEATED]
+        if twice := sorted({name for name in names if names.count(name) > 1}):
+            raise api.given_twice([name.removeprefix(pages.ANSWER_PREFIX) for name in twice])
         state = _state(form)
         try:
             values = self.book.read_answers(state.raw)
