@@ -161,7 +161,22 @@ def _before(func: Callable[[Any], Any], check: Check) -> Check:
 
 def _checker(annotation: Any, metadata: list[Any], strip: bool, build: bool,
              limits: dict[str, Any] | None = None) -> Check:
-    """The check of one value of type `annotation` with pydantic's `metadata` (constraints, validators)."""
+    """The check of one value of type `annotation` with pydantic's `metadata` (constraints, validators): made once
+    for each kind of field (the rule models share a few dozen: an expression, a text, an id...)."""
+    try:
+        return _shared_checker(annotation, tuple(metadata), strip, build, tuple((limits or {}).items()))
+    except TypeError:  # something unhashable in the annotation or its metadata: made for this field alone
+        return _make_checker(annotation, metadata, strip, build, limits)
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_checker(annotation: Any, metadata: tuple[Any, ...], strip: bool, build: bool,
+                    limits: tuple[tuple[str, Any], ...]) -> Check:
+    return _make_checker(annotation, list(metadata), strip, build, dict(limits))
+
+
+def _make_checker(annotation: Any, metadata: list[Any], strip: bool, build: bool,
+                  limits: dict[str, Any] | None = None) -> Check:
     while get_origin(annotation) is Annotated:
         metadata = [*annotation.__metadata__, *metadata]
         annotation = annotation.__origin__

@@ -209,3 +209,16 @@ def test_a_pydantic_feature_it_does_not_know_leaves_the_model_to_pydantic() -> N
     for model in (AfterCheck, Renamed, Strict):
         assert quick(model, {"name": "x", "nom": "x"}) is None and model.__name__
     assert AfterCheck.model_validate({"name": "x"}).name == "X"  # what a quick build would have got wrong
+
+
+def test_fields_of_one_kind_share_one_check() -> None:
+    """The check of a kind of field (an expression, a text, an id) is made once and shared (issue 15: making one
+    for each field was a twentieth of a load that reads the YAML); what it reads is the tests above."""
+    from screener.model import Flag, Requirement
+    from screener.quickvalid import _checker
+
+    first, second = Requirement.model_fields["condition"], Flag.model_fields["condition"]
+    assert first.annotation == second.annotation
+    made = [_checker(field.annotation, list(field.metadata), True, True) for field in (first, second)]
+    assert made[0] is made[1]
+    assert made[0]("  age >= 18 ") == "age >= 18"
