@@ -1,12 +1,13 @@
 """The ASGI application: routes, limits, headers and the access log (Starlette).
 
-Limits: a body is at most `MAX_BODY` bytes (413, checked on Content-Length and while reading) and
-must arrive within `BODY_SECONDS` (408); answers are JSON (`application/json`) on the API and a form
-(`application/x-www-form-urlencoded`) on the pages, anything else is 415; at most `MAX_FIELDS`
-fields; text that is not UTF-8 is 400, and a field given twice (a JSON key, a form field other than
-the page's lists) is 422, never the last value taken. Every response carries a strict Content-Security-Policy (no script at all, styles from
-this server only, no framing), nosniff, no referrer, and `Cache-Control: no-store` (pages hold
-answers). No CORS headers: other sites' scripts cannot read the API unless a proxy adds them.
+Limits: a body is at most `MAX_BODY` bytes (413, checked on Content-Length and while reading) and must
+arrive within `BODY_SECONDS` (408); answers are JSON (`application/json`) on the API and a form
+(`application/x-www-form-urlencoded`) on the pages, anything else is 415; at most `MAX_FIELDS` fields;
+text that is not UTF-8 is 400, and a field given twice (a JSON key, a form field other than the page's
+lists) is 422, never the last value taken. Every response carries a strict Content-Security-Policy (no
+script at all, styles from this server only, no framing), nosniff, no referrer, and `Cache-Control:
+no-store` (pages hold answers). No CORS headers: other sites' scripts cannot read the API unless a proxy
+adds them.
 The access log holds method, path (never the query string), status and time: never a body.
 """
 
