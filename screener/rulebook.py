@@ -626,6 +626,9 @@ class RulebookLoader:
             texts = quick_data(TranslationFile, data)  # plain data from here on: the rule cache stores it as JSON
             if texts is None:
                 model = validate_model(TranslationFile, data, name, self.errors)
+                if model is None and (salvaged := _salvaged(TranslationFile, data)) is not None:
+                    # a misspelled or unknown key (reported) hides none of the file's other problems
+                    model, self.raw[name] = salvaged
                 texts = None if model is None else model.model_dump(mode="json", exclude_unset=True)
             if texts is not None:
                 found.append((name, lang, texts))
@@ -673,18 +676,11 @@ class RulebookLoader:
         The corrected item replaces the raw one (keeping every position), so later problems point into
         the file as written. None when the item has other problems: it stays out, as `broken`.
         """
-        try:
-            return model.model_validate(items[index])
-        except ValidationError as exc:
-            repaired = _repaired(model, items[index], exc.errors(include_url=False))
-        if repaired is None:
+        found = _salvaged(model, items[index])
+        if found is None:
             return None
-        try:
-            checked = model.model_validate(repaired)
-        except ValidationError:
-            return None
-        items[index] = repaired
-        return checked
+        items[index] = found[1]
+        return found[0]
 
     def parse_rejected(self, file: str, path: tuple[int | str, ...], data: Any) -> None:
         """Parse the expressions of an item too broken to salvage, so their syntax errors are listed as well
@@ -1863,6 +1859,21 @@ def validate_model(model: type[M], data: Any, file: str, errors: list[LoadError]
             position = position_of(data, loc, getattr(data, "position", Position(file, 1, 1)),
                                    at_key=of_key or problem["type"] == "extra_forbidden")
             errors.append(LoadError(position, _describe(model, problem, loc)))
+        return None
+
+
+def _salvaged(model: type[M], data: Any) -> tuple[M, Any] | None:
+    """`data` validated once its misspelled keys are corrected and its unknown keys dropped (`_repaired`), with
+    the data so repaired; None when it has problems of another kind."""
+    try:
+        return model.model_validate(data), data
+    except ValidationError as exc:
+        repaired = _repaired(model, data, exc.errors(include_url=False))
+    if repaired is None:
+        return None
+    try:
+        return model.model_validate(repaired), repaired
+    except ValidationError:
         return None
 
 

@@ -150,6 +150,28 @@ def test_an_unknown_key_in_a_translation_file_is_an_error(tmp_path: Path) -> Non
     assert message == f"{tmp_path / 'main.fr.yaml'}:9:5: unknown key 'hlep' (did you mean 'help'?)"
 
 
+def test_an_unknown_key_hides_none_of_the_files_other_problems(tmp_path: Path) -> None:
+    """review13 #13: `rules validate` lists the misspelt key and the misspelt choice and the placeholder in one
+    run, as it does for an English file (the file's texts are checked with the key read as the one it
+    misspells)."""
+    from typer.testing import CliRunner
+
+    from screener.cli import app
+
+    french = (FRENCH.replace("    help: En années", "    hlep: En années")
+              .replace("{citizen: Un citoyen, other: Autre chose}", "{citizen: Un citoyen, othr: Autre chose}")
+              .replace("Vous avez {age} ans", "Vous avez {âge} ans"))
+    folder = write(tmp_path, {"main.yaml": MAIN, "main.fr.yaml": french})
+    result = CliRunner().invoke(app, ["rules", "validate", str(folder)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    said = result.stderr
+    where = tmp_path / "main.fr.yaml"
+    assert f"{where}:9:5: unknown key 'hlep' (did you mean 'help'?)" in said
+    assert f"{where}:12:36: question 'status' has no choice 'othr' (did you mean 'other'?)" in said
+    assert f"{where}:18:21: the {{placeholders}} differ from the English" in said
+    assert "no French (fr) text" not in said  # the misspelt key's text counts as given
+
+
 def test_placeholders_must_match(tmp_path: Path) -> None:
     french = FRENCH.replace("Vous avez {age} ans", "Vous avez {âge} ans")
     (message,) = problems(write(tmp_path, {"main.yaml": MAIN, "main.fr.yaml": french}))
