@@ -421,6 +421,7 @@ def compare_rulebooks(
 def diff_intake(
     old: Rulebook, new: Rulebook, source: IO[bytes], as_of: dt.date, new_as_of: dt.date | None = None,
     id_column: str | None = None, limit: int = 50, encoding: str | None = None, intake_map: IntakeMap | None = None,
+    *, one_person: bool = False,
 ) -> Impact:
     """Stream an intake CSV through both rulebooks' columnar forms, in blocks, as `screener batch` reads it
     (the same header matching, and `intake_map`, the firm's `--map`, for its headers and answers).
@@ -428,7 +429,8 @@ def diff_intake(
     Every row is counted (outcome transitions, score moves, new and removed pathways); only the first
     `limit` rows whose result changed (0: all) are screened one by one to find the causes. Memory
     stays flat: one block at a time, as in batch. Pathways only one rulebook has are counted apart,
-    never as "absent → ineligible" flips.
+    never as "absent → ineligible" flips. `one_person`: the intake is one person's answer file, which gives only
+    what that person answered, so the fields it leaves out are not warned about (those of the new rulebook are).
     """
     import polars as pl
 
@@ -469,7 +471,7 @@ def diff_intake(
             "{count} fields of the new rulebook not in the intake, treated as unknown (rows that need them come out "
             "incomplete): {fields}", len(fresh)).format(count=len(fresh), fields=", ".join(fresh)))
     others = [qid for qid in _union(missing_old, missing_new) if qid not in fresh]
-    if others:
+    if others and not one_person:
         impact.warnings.append(ngettext("{count} field not in the intake, treated as unknown: {fields}",
                                         "{count} fields not in the intake, treated as unknown: {fields}",
                                         len(others)).format(count=len(others), fields=", ".join(others)))

@@ -51,6 +51,17 @@ def test_as_intake_argument_too_and_text_output() -> None:
     assert "crs_score: 263 → 213" in result.output
 
 
+def test_an_answer_file_is_not_warned_about_the_fields_it_does_not_answer() -> None:
+    """review13 #14: an answer file gives what the person answered; "43 fields not in the intake" is an intake's
+    warning. And the header says "(listed below)" only when rows with errors are listed."""
+    result = cli("rules", "diff", RULES, RULES, str(PERSON), *DATED)
+    assert result.exit_code == 0, result.output
+    assert "not in the intake" not in result.output
+    assert "1 row of" in result.output and ": 1 screened, none with errors; 1 changed" in result.output
+    assert "listed below" not in result.output
+    assert diff(PERSON)["warnings"] == []
+
+
 def test_an_answer_file_that_cannot_be_read_is_one_line_without_its_content(tmp_path: Path) -> None:
     broken = tmp_path / "person.yaml"
     broken.write_text("# Maria Gonzalez, English CLB 9\nage: [41\n", encoding="utf-8")

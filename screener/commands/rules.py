@@ -320,7 +320,7 @@ def rules_diff(
     date = parse_as_of(as_of) or today()
     new_date = parse_as_of(new_as_of) or date
     if one_person:
-        impact = diff_intake(old_book, new_book, person, date, new_date, None, limit)
+        impact = diff_intake(old_book, new_book, person, date, new_date, None, limit, one_person=True)
     else:
         with opened_intake(answers, sheet, workbook) as (stream, _size):
             impact = diff_intake(old_book, new_book, stream, date, new_date, id_column, limit, encoding, intake_map)

@@ -29,10 +29,13 @@ def render_impact(console: Console, impact: Impact, source: str, limit: int) -> 
     console.print(f"[bold]{escape(str(old.path))}[/] ({escape(version.format(version=old.version))}) → "
                   f"[bold]{escape(str(new.path))}[/] ({escape(version.format(version=new.version))}), {dates}",
                   soft_wrap=True)
-    console.print(escape(ngettext(
+    console.print(escape((ngettext(
         "{rows} row of {source}: {screened} screened, {unreadable} with errors (listed below); {changed} changed",
         "{rows} rows of {source}: {screened} screened, {unreadable} with errors (listed below); {changed} changed",
-        impact.rows).format(source=source, **_counts(impact))), soft_wrap=True)
+        impact.rows) if impact.unreadable_rows else ngettext(
+        "{rows} row of {source}: {screened} screened, none with errors; {changed} changed",
+        "{rows} rows of {source}: {screened} screened, none with errors; {changed} changed",
+        impact.rows)).format(source=source, **_counts(impact))), soft_wrap=True)
     if impact.blank_rows:  # as batch says it: nobody, not a row with errors
         console.print(ngettext("{count} blank row (every cell empty), not screened",
                                "{count} blank rows (every cell empty), not screened",
