@@ -643,6 +643,16 @@ def read_warnings(summary: BatchSummary, source: IO[bytes], coercion: columnar.C
             len(uncomputed)).format(count=len(uncomputed), cells=cells))
         if warn is not None:
             warn(summary.warnings[-1])
+    if coercion.letter_o:  # French o/n, or a letter O typed for 0: which was meant cannot be known
+        total = sum(coercion.letter_o.values())
+        summary.warnings.append(ngettext(
+            "{count} yes/no cell is the letter O, read as yes (French o for oui); if a 0 (no) was meant, correct it: "
+            "{fields}",
+            "{count} yes/no cells are the letter O, read as yes (French o for oui); if a 0 (no) was meant, correct "
+            "them: {fields}", total).format(count=total, fields=", ".join(
+                f"{qid} ({n})" for qid, n in coercion.letter_o.items())))
+        if warn is not None:
+            warn(summary.warnings[-1])
     if coercion.unsure:  # one line for the run: each row's own effect is in its `missing` cell
         total = sum(coercion.unsure.values())
         summary.warnings.append(ngettext(

@@ -1006,6 +1006,9 @@ def number_text(column: pl.Expr) -> pl.Expr:
     return pl.when(whole).then(column.cast(pl.Int64).cast(pl.String)).otherwise(column.cast(pl.String))
 
 
+LETTER_O = ["O", "o"]  # read as yes (French o/n), yet a typed letter O for the digit 0 (no) looks the same
+
+
 class Coercion:
     """Typed answers from a frame of raw text cells, with the same values and reasons as `answers.coerce`.
 
@@ -1018,6 +1021,7 @@ class Coercion:
         self.questions = list(questions)
         self.columns = dict(columns)
         self.unsure: dict[str, int] = {}  # question id -> cells read as "I don't know" (unknown), for the run's warning
+        self.letter_o: dict[str, int] = {}  # question id -> yes/no cells "O" read as yes (French o/n), perhaps a 0
         # A workbook's formula with no saved value comes as its text (`workbook.SheetAsCsv`, which warns where):
         # unknown, not an error row. A CSV's `=…` answer stays an error (a CSV holds values, never formulas).
         self.formulas_unknown = False
@@ -1034,6 +1038,8 @@ class Coercion:
         # Cells that are neither blank nor read by the fast path: answers.coerce decides those.
         self.needs = [(pl.col(q.id).is_null() & pl.col(self.columns[q.id]).str.len_bytes().gt(0)).sum().alias(q.id)
                       for q in self.questions if q.id in self.columns]
+        self.needs += [pl.col(self.columns[q.id]).is_in(LETTER_O).sum().alias(LETTER_O[0] + q.id)
+                       for q in self.questions if q.id in self.columns and q.type == "yes_no"]
 
     def __call__(self, raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
         """Typed answers for every question, and each row's joined reasons (null when readable)."""
@@ -1050,6 +1056,9 @@ class Coercion:
         frame = raw.lazy().select(self.values).collect(engine="in-memory")
         counts = pl.concat([frame, raw], how="horizontal").select(self.needs).row(0, named=True)
         inert = frozenset(self.columns[qid] for qid in self.inert if not counts.get(qid))
+        for name, count in counts.items():
+            if count and name.startswith(LETTER_O[0]):
+                self.letter_o[name[1:]] = self.letter_o.get(name[1:], 0) + count
         reasons: list[pl.Series] = []
         fixed: list[pl.Series] = []
         for question in self.questions:

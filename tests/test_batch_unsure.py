@@ -111,3 +111,19 @@ def test_an_answer_file_reads_i_dont_know_the_same_way(tmp_path: Path, rulebook:
     result = CliRunner().invoke(app, ["check", "--answers", str(answers), "--json", "--as-of", AS_OF.isoformat()])
     assert result.exit_code == 0, result.output
     assert rulebook.read_answers({"age": "not sure", "canadian_citizen": "pas sûr"}) == {"canadian_citizen": "unsure"}
+
+
+def test_the_letter_o_in_a_yes_no_cell_is_yes_and_said_once_for_the_run(tmp_path: Path, rulebook: Rulebook) -> None:
+    """review13 #11: `O` is French o/n's yes, but a letter O typed for the digit 0 (no) looks the same and flips
+    an admissibility answer: the row is read as yes (as `check` reads it) and the run names the cells' fields."""
+    rows = [{**PERSON, "criminal_record": "O", "serious_health_condition": "o"}, {**PERSON, "misrepresentation": "O"},
+            PERSON]
+    code, out, stderr = screen(tmp_path, rows)
+    assert code == 0, stderr
+    assert {p: out[0][p] for p in rulebook.pathways} == outcomes(
+        rulebook, {**PERSON, "criminal_record": "yes", "serious_health_condition": "yes"})
+    said = " ".join(stderr.split())
+    assert ("3 yes/no cells are the letter O, read as yes (French o for oui); if a 0 (no) was meant, correct them: "
+            "criminal_record (1), misrepresentation (1), serious_health_condition (1)") in said
+    code, _, stderr = screen(tmp_path, [{**PERSON, "criminal_record": "oui"}, {**PERSON, "criminal_record": "0"}])
+    assert code == 0 and "letter O" not in stderr  # the word and the digit are not in doubt
