@@ -89,11 +89,18 @@ def cache_key(content: str, root: Path) -> str:
     """The files' content (`content_hash`, `cases_hash`), the folder as this run names it (positions show
     it), the screener code that reads them, the Python version, and the language the stored warnings are
     written in."""
+    text = "|".join([FORMAT, sys.version, content, str(root), code_digest(), i18n.current()])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@functools.cache
+def code_digest() -> str:
+    """The SHA-256 of screener's code (every .py of the package, ~1 MB), read once per process: `rules test`
+    looks up two entries (the rulebook and its cases), a server one per rulebook it loads."""
     code = hashlib.sha256()
     for source in sorted(Path(__file__).parent.rglob("*.py")):
         code.update(source.read_bytes())
-    text = "|".join([FORMAT, sys.version, content, str(root), code.hexdigest(), i18n.current()])
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return code.hexdigest()
 
 
 def load_rulebook_cached(path: str | os.PathLike[str] | None = None) -> Rulebook:

@@ -285,3 +285,23 @@ def test_a_hit_marks_its_entry_recently_used_and_prunes_nothing(setup: tuple[Pat
     load_rulebook_cached(rules)  # a hit
     assert time.time() - entry.stat().st_mtime < 86400
     assert all(path.exists() for path in surplus)
+
+
+def test_screener_s_code_is_read_once_per_process(setup: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache key covers screener's code (~1 MB of .py files): `rules test` looks up a rulebook and its cases,
+    and the code is hashed once for both (issue 15)."""
+    _cache, rules = setup
+    package = Path(rulecache.__file__).parent
+    read: list[Path] = []
+    original = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        if path.suffix == ".py" and package in path.parents:
+            read.append(path)
+        return original(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    rulecache.code_digest.cache_clear()
+    rulebook = load_rulebook_cached(rules)
+    rulecache.load_cases_cached(rules, rulebook)
+    assert len(read) == len(set(read)) == len(list(package.rglob("*.py")))
