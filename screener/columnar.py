@@ -73,26 +73,35 @@ def _fast_value(question: Question, cell: pl.Expr) -> pl.Expr:
         words = sorted(TRUE_WORDS | FALSE_WORDS) if question.type == "yes_no" else choice_spellings(question)
         return _word_value(question, cell, _spellings(question, words))
     if question.type in NUMERIC_TYPES:
+        # Each parse runs on every cell (a `when` evaluates both branches anyway); `read` is where it is kept.
         if question.type == "int":
             number = cell.cast(pl.Int64, strict=False).cast(pl.Float64)  # accepts a subset of int()
+            read = _within(question, number)
         elif question.type == "number":  # plain decimals only; signs, spaces and the rest go to coerce
-            number = pl.when(cell.str.contains(r"^[0-9]{1,15}(\.[0-9]{1,15})?$")).then(
-                cell.cast(pl.Float64, strict=False))
+            number = cell.cast(pl.Float64, strict=False)
+            read = cell.str.contains(r"^[0-9]{1,15}(\.[0-9]{1,15})?$") & _within(question, number)
         else:
             pattern = r"^\$?([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,15})(\.[0-9]{1,15})?$"
-            number = pl.when(cell.str.contains(pattern)).then(
-                cell.str.replace_all(r"[$,]", "").cast(pl.Float64, strict=False))
-        in_range = number.abs() < LIMIT  # longer numbers: `answers.coerce` says why they are refused
-        if question.min is not None:
-            in_range = in_range & (number >= question.min)
-        if question.max is not None:
-            in_range = in_range & (number <= question.max)
-        if question.step is not None:  # `answers._in_range`'s test, on the same floats: off the step, coerce says so
-            steps = number / question.step
-            in_range = in_range & ((steps - steps.round()).abs() <= 1e-9)
-        return pl.when(in_range).then(number).otherwise(_null("number"))  # out of range: coerce words it
+            number = cell.str.strip_prefix("$").str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False)
+            read = cell.str.contains(pattern) & _within(question, number)
+        return pl.when(read).then(number).otherwise(_null("number"))  # out of range: coerce words it
     day = pl.when(cell.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).then(cell.str.to_date("%Y-%m-%d", strict=False))
     return pl.when(day.dt.year() >= 1).then(day)  # polars reads year 0, Python's dates start at year 1
+
+
+def _within(question: Question, number: pl.Expr) -> pl.Expr:
+    """Whether `number` is one `answers.coerce` takes as it is: below LIMIT in size (it says why longer ones are
+    refused), within the question's min and max, on its step. The bounds are one `is_between` (~25% less CPU
+    than comparing with each): the question's own bound where it is the tighter one, else the limit (open)."""
+    low, low_closed = (question.min, True) if question.min is not None and question.min > -LIMIT else (-LIMIT, False)
+    high, high_closed = (question.max, True) if question.max is not None and question.max < LIMIT else (LIMIT, False)
+    closed: Any = {(True, True): "both", (True, False): "left", (False, True): "right"}.get((low_closed, high_closed),
+                                                                                         "none")
+    inside = number.is_between(low, high, closed=closed)
+    if question.step is None:
+        return inside
+    steps = number / question.step  # `answers._in_range`'s test, on the same floats: off the step, coerce says so
+    return inside & ((steps - steps.round()).abs() <= 1e-9)
 
 
 def _word_value(question: Question, cell: pl.Expr, table: dict[str, Any]) -> pl.Expr:

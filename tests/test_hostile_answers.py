@@ -454,3 +454,28 @@ def test_every_common_spelling_of_a_word_is_read_by_the_fast_path_as_coerce_read
             Coercion([question], {question.id: "cell"}).values)[question.id].to_list()
         assert got[:len(spellings)] == [coerce(question, cell) for cell in spellings], question.id
         assert got[len(spellings):] == [None] * len(others), question.id
+
+
+def test_everyday_numbers_are_read_by_the_fast_path_as_coerce_reads_them() -> None:
+    """Issue 15: plain numbers within a question's bounds and step are read by polars, not Python: the fast
+    path alone (`Coercion.values`) gives coerce's value for them, bounds included, and leaves every other
+    cell (out of range, off the step, more than 15 digits, spellings only coerce reads) to coerce (null)."""
+    cases: dict[str, tuple[list[str], list[str]]] = {
+        "age": (["0", "120", "30", "007", "+5", "-0"], ["121", "-1", "30.5", " 30", "1e3", "9" * 16, "30 years"]),
+        "count": (["999999999999999", "-999999999999999", "0"], ["1000000000000000", "-1000000000000000"]),
+        "score": (["0", "9", "6.5", "9.0", "0.000000000000001"], ["9.5", ".5", "6.", "1e0", " 6", "-0", "6,5"]),
+        "funds": (["0", "$1,234.56", "1,000", "$5", "999999999999999.9", "12345"],
+                  ["1,00", "$-5", "1000000000000000", "$ 5", "5$", "1,0000"]),
+        "capped": (["10", "5000", "$5,000.00", "$4,999.99"], ["9.99", "5000.01", "$10,000"]),
+        "decimal": (["999999999999999.9", "0.5"], ["1000000000000000", "-0.5"]),
+        "band": (["6.5", "0", "9"], ["6.3", "9.5"]),
+        "fives": (["15", "100", "0"], ["12", "101"]),
+        "cents": (["$1.25", "3"], ["1.255", "$0.001"]),
+    }
+    by_id = {question.id: question for question in QUESTIONS}
+    for qid, (read, left) in cases.items():
+        question = by_id[qid]
+        got = pl.DataFrame({"cell": read + left}).select(
+            Coercion([question], {qid: "cell"}).values)[qid].to_list()
+        assert got[:len(read)] == [float(coerce(question, cell)) for cell in read], qid
+        assert got[len(read):] == [None] * len(left), qid
