@@ -1015,6 +1015,7 @@ def number_text(column: pl.Expr) -> pl.Expr:
     return pl.when(whole).then(column.cast(pl.Int64).cast(pl.String)).otherwise(column.cast(pl.String))
 
 
+KNOWN_CELLS = 512  # distinct odd cells per field `Coercion.python_cells` remembers (then it starts again)
 LETTER_O = ["O", "o"]  # read as yes (French o/n), yet a typed letter O for the digit 0 (no) looks the same
 
 
@@ -1030,6 +1031,9 @@ class Coercion:
         self.questions = list(questions)
         self.columns = dict(columns)
         self.unsure: dict[str, int] = {}  # question id -> cells read as "I don't know" (unknown), for the run's warning
+        # question id -> cell text -> what `python_cell` made of it: a file repeats its odd spellings ("N/A", a
+        # misspelt choice), and coerce's did-you-mean hint for a choice costs ~0.7 ms a cell
+        self.known: dict[str, dict[str | None, tuple[Any, str | None, bool]]] = {}
         self.letter_o: dict[str, int] = {}  # question id -> yes/no cells "O" read as yes (French o/n), perhaps a 0
         # A workbook's formula with no saved value comes as its text (`workbook.SheetAsCsv`, which warns where):
         # unknown, not an error row. A CSV's `=…` answer stays an error (a CSV holds values, never formulas).
@@ -1092,29 +1096,35 @@ class Coercion:
         rows = (frame[question.id].is_null() & raw[name].str.len_bytes().gt(0).fill_null(False)).arg_true()
         found: list[Any] = []
         problems: list[str | None] = []
+        known = self.known.setdefault(question.id, {})
         for text in raw[name].gather(rows).to_list():
-            if is_blank(text):
-                found.append(None)
-                problems.append(None)
-                continue
-            try:
-                value = coerce(question, text)
-                found.append(float(value) if kind == "number" else value)
-                problems.append(None)
-            except Unsure:  # "I don't know": unknown, like a blank
-                found.append(None)
-                problems.append(None)
+            cell = known.get(text)
+            if cell is None:
+                if len(known) >= KNOWN_CELLS:  # memory stays flat however many distinct cells a file has
+                    known.clear()
+                cell = known[text] = self.python_cell(question, kind, text)
+            value, problem, unsure = cell
+            found.append(value)
+            problems.append(problem)
+            if unsure:
                 self.unsure[question.id] = self.unsure.get(question.id, 0) + 1
-            except ValueError as error:
-                if self.formulas_unknown and text.startswith("="):  # a workbook's formula with no saved value
-                    found.append(None)
-                    problems.append(None)
-                    continue
-                found.append(None)
-                problems.append(cell_problem(question, error))
         value_column = frame[question.id].scatter(rows, pl.Series(found, dtype=_DTYPES[kind]))
         reasons = pl.Series("reason", [None] * raw.height, dtype=pl.String).scatter(
             rows, pl.Series(problems, dtype=pl.String))
         return value_column, reasons
+
+    def python_cell(self, question: Question, kind: str, text: str | None) -> tuple[Any, str | None, bool]:
+        """(value, reason it cannot be read, whether it says "I don't know") of one cell, by `answers.coerce`."""
+        if is_blank(text):
+            return None, None, False
+        try:
+            value = coerce(question, text)
+        except Unsure:  # "I don't know": unknown, like a blank
+            return None, None, True
+        except ValueError as error:
+            if self.formulas_unknown and str(text).startswith("="):  # a workbook's formula with no saved value
+                return None, None, False
+            return None, cell_problem(question, error), False
+        return (float(value) if kind == "number" else value), None, False
 
 

@@ -479,3 +479,34 @@ def test_everyday_numbers_are_read_by_the_fast_path_as_coerce_reads_them() -> No
             Coercion([question], {qid: "cell"}).values)[qid].to_list()
         assert got[:len(read)] == [float(coerce(question, cell)) for cell in read], qid
         assert got[len(read):] == [None] * len(left), qid
+
+
+def test_a_cell_repeated_in_a_file_is_read_by_coerce_once_with_the_same_answer_each_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: `answers.coerce` decides each distinct odd cell of a field once per run (a misspelt choice's
+    did-you-mean hint costs ~0.7 ms); every row holding it gets the same value or reason, in every block,
+    and each "I don't know" still counts once per cell for the run's warning."""
+    from screener import columnar
+
+    calls: list[tuple[str, str]] = []
+
+    def counted(question: Question, raw: Any) -> Any:
+        calls.append((question.id, raw))
+        return coerce(question, raw)
+
+    monkeypatch.setattr(columnar, "coerce", counted)
+    questions = [AGE, STATUS, OFFER, SCORE]
+    cells = ["abc", "Common Law", "not sure", "abc", "?", "not sure", "30 years", "Common Law", "yes please", "abc"]
+    frame = pl.DataFrame({f"c{i}": cells for i in range(len(questions))})
+    coercion = Coercion(questions, {q.id: f"c{i}" for i, q in enumerate(questions)})
+    calls.clear()  # (building the spelling tables calls coerce too)
+    first, first_reasons = coercion(frame)
+    again, again_reasons = coercion(frame)  # the next block: nothing decided twice
+    assert sorted(calls) == sorted({(q.id, cell) for q in questions for cell in cells
+                                    if cell not in ("Common Law",) or q is not STATUS})
+    assert first.equals(again) and first_reasons.equals(again_reasons)
+    assert first_reasons.is_null().arg_true().to_list() == [2, 4, 5] and first["status"][1] == "common_law"
+    for row, text in enumerate(cells):  # what each cell alone gives
+        alone, reasons = Coercion(questions, {q.id: f"c{i}" for i, q in enumerate(questions)})(frame.slice(row, 1))
+        assert alone.row(0) == first.row(row) and reasons[0] == first_reasons[row], text
+    assert coercion.unsure == {q.id: 2 * 3 for q in questions}  # "not sure" twice, "?" once, in each read
