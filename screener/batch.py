@@ -67,6 +67,8 @@ class BatchSummary:
     naming: list[tuple[str, str]] = field(default_factory=list)
     not_screened: list[tuple[int, list[str], str]] = field(default_factory=list)
     seen: int = 0  # output rows counted so far, blank ones included (the next block's first row number - 1)
+    # Each row's number and a hash of its `naming` cells (case and spaces ignored), for `repeated`: 12 bytes a row.
+    keys: list[pl.DataFrame] = field(default_factory=list)
 
     def add(self, frame: pl.DataFrame, undecided: pl.Series | None = None) -> None:
         """Count a chunk of output rows (outcomes are null on error rows), in one polars pass; `undecided`
@@ -89,6 +91,7 @@ class BatchSummary:
                 inside = score >= low if high is None else (score >= low) & (score < high)
                 counts.append((ok & inside).sum().alias(f"band:{label}"))
         totals = frame.select(counts).row(0, named=True)
+        self.keep_keys(frame, blank)
         if totals["errors"] > totals["blank"] and len(self.not_screened) < FOLLOW_UP:
             naming = [column for column, _header in self.naming if column in frame.columns]
             picked = (frame.with_row_index("__row", offset=self.seen + 1).filter(~ok & ~blank)
@@ -119,6 +122,34 @@ class BatchSummary:
                 counted[name] = counted.get(name, 0) + number
 
 
+    def keep_keys(self, frame: pl.DataFrame, blank: pl.Expr) -> None:
+        naming = [pl.col(column).fill_null("").str.strip_chars().str.to_lowercase()
+                  for column, _header in self.naming if column in frame.columns]
+        if naming:
+            self.keys.append(frame.with_row_index("__row", offset=self.seen + 1)
+                             .filter(~blank.fill_null(False) & pl.any_horizontal(cell != "" for cell in naming))
+                             .select("__row", pl.struct(naming).hash().alias("__key")))
+
+    def repeated(self) -> str | None:
+        """The rows that name one person more than once (the same cells in every column that names a person: a
+        form sent twice?), said by row number and column header only; None when there are none."""
+        if not self.keys:
+            return None
+        groups = (pl.concat(self.keys).group_by("__key", maintain_order=True).agg("__row")
+                  .filter(pl.col("__row").list.len() > 1))
+        if groups.height == 0:
+            return None
+        shown = [", ".join(map(str, rows)) for rows in groups["__row"].head(REPEATED_SHOWN).to_list()]
+        return ngettext(
+            "{count} person is named in more than one row (the same {columns}): rows {rows}; a form sent twice? "
+            "Each row is screened and counted",
+            "{count} people are named in more than one row (the same {columns}): rows {rows}; forms sent twice? "
+            "Each row is screened and counted", groups.height).format(
+                count=groups.height, columns=", ".join(header for _column, header in self.naming),
+                rows="; ".join(shown) + ("; …" if groups.height > REPEATED_SHOWN else ""))
+
+
+REPEATED_SHOWN = 10  # groups of rows naming one person that the warning lists (all are counted)
 FOLLOW_UP = 200  # error rows the summary lists by row (the rest are counted; the output's error column has all)
 MENTIONED = (columnar.FLAGS, columnar.UNDECIDED, columnar.LEADS, columnar.MISSING, columnar.WARNINGS, columnar.BEST)
 NO_BEST = "none"  # the best pathway of a readable row with no open pathway, in `BatchSummary.mentions`
@@ -643,6 +674,10 @@ def read_warnings(summary: BatchSummary, source: IO[bytes], coercion: columnar.C
             len(uncomputed)).format(count=len(uncomputed), cells=cells))
         if warn is not None:
             warn(summary.warnings[-1])
+    if (repeated := summary.repeated()) is not None:
+        summary.warnings.append(repeated)
+        if warn is not None:
+            warn(repeated)
     if coercion.letter_o:  # French o/n, or a letter O typed for 0: which was meant cannot be known
         total = sum(coercion.letter_o.values())
         summary.warnings.append(ngettext(

@@ -141,6 +141,21 @@ def test_a_sep_line_naming_a_separator_screener_does_not_read_is_one_clear_error
     assert not (tmp_path / "out.csv").exists()
 
 
+def test_a_person_named_in_two_rows_is_said_by_row_number_only(tmp_path: Path, rulebook: Rulebook) -> None:
+    """review13 #10: the same person twice (a form sent twice) is screened twice, and the run says which rows,
+    by number and column header, never by name; case and spaces do not hide it, a blank row is nobody."""
+    rows = table(rulebook)
+    again = [cell.upper() + " " if name in IDENTITY else cell for name, cell in zip(rows[0], rows[1], strict=True)]
+    got, stderr, _ = screen(tmp_path, "twice.csv", csv_text([*rows, [""] * len(rows[0]), again, rows[2]]).encode())
+    assert len(got) == len(PEOPLE) + 3
+    said = " ".join(stderr.split())
+    assert ("2 people are named in more than one row (the same Name): rows 1, 6; 2, 7; forms sent "
+            "twice? Each row is screened and counted") in said
+    assert "Zo" not in stderr and "José" not in stderr
+    _, stderr, _ = screen(tmp_path, "once.csv", csv_text(rows).encode())
+    assert "more than one row" not in stderr
+
+
 def test_utf16_unicode_text_with_tabs(tmp_path: Path, rulebook: Rulebook, clean: list[dict[str, str]]) -> None:
     content = csv_text(table(rulebook), delimiter="\t", newline="\r\n").encode("utf-16")  # with its BOM
     rows, _, delimiter = screen(tmp_path, "unicode.txt", content)
