@@ -56,6 +56,7 @@ _FORMULA = re.compile(FORMULA_START)
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 # Excel's first line naming the separator (`sep=;`), which it writes and honours; not a header.
 _SEP_LINE = re.compile(rb'"?sep=(.)"?', re.IGNORECASE)
+_LONE_CR = re.compile(rb"\r(?!\n)")
 _SWAP = bytes.maketrans(b"\r\n", b"\n\r")
 _SWAP_TEXT = str.maketrans("\r\n", "\n\r")
 _DISGUISES = ("\ue000", "\ue001", "\ue002", "\ue003")  # private-use characters, stand-ins for CR
@@ -268,6 +269,7 @@ class CsvReader:
                 raise CsvError(_("the input has only blank lines: the first non-blank line must name the columns"))
             raise CsvError(_("the input is empty: the first line must name the columns"))
         self.delimiter = named or sniff_delimiter(header_line)
+        self.cell_end_cr = re.compile(b"\r" + re.escape(self.delimiter.encode("utf-8")))  # see `parse`
         header = self.split(header_line)
         if header is None:
             raise CsvError(_("line {number}: the header (column names) has broken quotes").format(
@@ -301,8 +303,8 @@ class CsvReader:
                 carry = b""
             if not data:
                 continue
-            frame, leftover = self.parse(data, line_number, eof)
-            line_number += data.count(b"\n", 0, len(data) - len(leftover))
+            frame, leftover, read_lines = self.parse(data, line_number, eof)
+            line_number += read_lines
             carry = leftover + carry
             if frame.height:
                 if self.swapped:
@@ -340,13 +342,29 @@ class CsvReader:
 
     # -- one block of whole lines
 
-    def parse(self, data: bytes, first_line: int, eof: bool) -> tuple[pl.DataFrame, bytes]:
-        """The rows of `data` and the bytes of a record that may continue in the next block."""
-        clean = b"\n\n" not in data and b"\n\r\n" not in data and not data.startswith((b"\n", b"\r"))
+    def parse(self, data: bytes, first_line: int, eof: bool) -> tuple[pl.DataFrame, bytes, int]:
+        """The rows of `data`, the bytes of a record that may continue in the next block and the number of
+        line ends read (before those bytes)."""
+        newlines = data.count(b"\n")
+        # A blank line is a row of empty cells to polars, which the separator count (`read_plain`, `read_quoted`)
+        # refuses when there are two columns or more; a one-column block is looked through for one.
+        clean = not data.startswith((b"\n", b"\r", BOM)) and (
+            len(self.columns) > 1 or (b"\n\n" not in data and b"\n\r\n" not in data))
         if clean:
-            frame = self.read_plain(data, first_line) if b'"' not in data else self.read_quoted(data, first_line)
+            # polars lets the last line have one (empty) cell too many when it has no line end: it is given one
+            whole = data if data.endswith(b"\n") else data + b"\n"
+            count = newlines + (0 if whole is data else 1)
+            # polars drops a CR that ends a cell (`a\r,b`, `"a"\r,b`), Python keeps it: such a block is Python's.
+            # Other CRs: those of CRLF line ends (one a line at most), and (rarely) lone ones inside cells.
+            crs, crlfs = (whole.count(b"\r"), 0) if b"\r" in data else (0, 0)
+            if crs:
+                lone = _LONE_CR.search(whole) is not None
+                crlfs = (-1 if self.cell_end_cr.search(whole) else whole.count(b"\r\n")) if lone else crs
+            frame = None if crlfs < 0 else (
+                self.read_plain(whole, first_line, count, crlfs) if b'"' not in data
+                else self.read_quoted(whole, first_line, count, crs))
             if frame is not None:
-                return frame, b""
+                return frame, b"", newlines
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -357,28 +375,34 @@ class CsvReader:
         if lines and lines[-1] == "":
             lines.pop()
         if '"' not in text:
-            return self.split_plain(lines, first_line), b""
+            return self.split_plain(lines, first_line), b"", newlines
         frame, stop = self.recover(lines, first_line, eof)
         if stop is None:
-            return frame, b""
+            return frame, b"", newlines
         offset = 0
         for _line in range(stop):
             offset = data.index(b"\n", offset) + 1
-        return frame, data[offset:]
+        return frame, data[offset:], stop
 
-    def read_plain(self, data: bytes, first_line: int) -> pl.DataFrame | None:
-        """The fast path: no quotes, no blank lines, every line with the header's cells (else None).
+    def cell_bytes(self, cells: pl.DataFrame) -> int:
+        """The bytes of all the cells of a frame (~0.1 µs a row: the lengths are polars', no text is read)."""
+        return sum(cells.select(pl.col(self.columns).str.len_bytes().sum()).row(0))
 
-        polars refuses a line with too many cells but pads a short one silently, so the block's
-        separator count must also be exactly rows x (columns - 1).
+    def read_plain(self, data: bytes, first_line: int, lines: int, crlfs: int = 0) -> pl.DataFrame | None:
+        """The fast path: no quotes, no blank lines, every line (of `lines`, `crlfs` of them ending with CRLF) with
+        the header's cells (else None).
+
+        polars refuses a line with too many cells but pads a short one silently, so the block's separators
+        must also be exactly rows x (columns - 1). They are not counted (~0.5 µs a row) but found from the
+        lengths: every byte of such a block is a cell's, a separator or a line end (LF, or the CR of a CRLF;
+        `parse` keeps away the CRs that polars drops). `tests/test_csv_fast_path.py` pins these behaviours.
         """
         try:
-            cells = pl.read_csv(io.BytesIO(data), has_header=False, separator=self.delimiter, quote_char=None,
+            cells = pl.read_csv(data, has_header=False, separator=self.delimiter, quote_char=None,
                                 schema=dict.fromkeys(self.columns, pl.String), empty_string_is_null=False)
         except pl.exceptions.PolarsError:
             return None
-        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-        separators = data.count(self.delimiter.encode("utf-8"))
+        separators = len(data) - lines - crlfs - self.cell_bytes(cells)
         if cells.height != lines or separators != lines * (len(self.columns) - 1):
             return None
         return cells.with_columns(
@@ -391,12 +415,12 @@ class CsvReader:
         """[TEXT: each line of `data` as polars reads its cells, without the line end], when asked for
         (`lines`). Read by polars as one cell a line (a separator the block does not hold, no quotes): it
         drops the CR of CRLF as it does for the cells (~0.2 µs a row; splitting in Python cost ~0.8)."""
-        if not self.lines or self.swapped or not data.endswith(b"\n"):
+        if not self.lines or self.swapped or data.startswith(BOM):  # polars would drop a BOM there
             return []
         separator = next((char for char in "\x1f\x1e\x1d\x1c" if char.encode() not in data), None)
         if separator is None:
             return []
-        text = pl.read_csv(io.BytesIO(data), has_header=False, separator=separator, quote_char=None,
+        text = pl.read_csv(data, has_header=False, separator=separator, quote_char=None,
                            schema={TEXT: pl.String}, empty_string_is_null=False).get_column(TEXT)
         return [text] if text.len() == rows else []
 
@@ -419,8 +443,9 @@ class CsvReader:
             _field_count_problem(fields, count).alias(PROBLEM),
         ).unnest("cells").select([*self.columns, LINE, PROBLEM])
 
-    def read_quoted(self, data: bytes, first_line: int) -> pl.DataFrame | None:
-        """Well-formed quoted lines, parsed once by polars; None when some line needs Python's recovery.
+    def read_quoted(self, data: bytes, first_line: int, lines: int, crs: int = 0) -> pl.DataFrame | None:
+        """Well-formed quoted `lines` (holding `crs` CRs), parsed once by polars; None when some line needs
+        Python's recovery.
 
         polars refuses a stray or unterminated quote and a line with too many cells, and reads a quoted
         line break as part of its cell (fewer rows than lines: no record may span lines here). It pads a
@@ -428,29 +453,27 @@ class CsvReader:
         cells) must be exactly rows x (columns - 1). `tests/test_hostile_files.py` pins these behaviours.
         """
         try:
-            cells = pl.read_csv(io.BytesIO(data), has_header=False, separator=self.delimiter, quote_char='"',
+            cells = pl.read_csv(data, has_header=False, separator=self.delimiter, quote_char='"',
                                 schema=dict.fromkeys(self.columns, pl.String), empty_string_is_null=False)
         except pl.exceptions.PolarsError:
             return None
-        expected = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-        if cells.height != expected:
+        if cells.height != lines:
             return None
-        fields, texts, counted = expected * (len(self.columns) - 1), [], False
+        fields, texts, counted = lines * (len(self.columns) - 1), [], False
         if self.lines:
             # Quotes taken off, the block is its cells joined when every line has all its fields and no cell holds
             # a quote or the delimiter. Counted, not looked for: the cells' bytes are the quote-free block's less
             # its field delimiters and line ends, less one a quote a cell holds (a `""` inside is one in the cell
             # and none here) and a field short (the delimiter count then shows one a cell holds); a lone CR
             # in a cell counts as a line end, so no text then.
-            length = cells.select(pl.sum_horizontal([pl.col(name).str.len_bytes().sum() for name in self.columns]))
             bare = data.translate(None, b'"')
+            line_ends = lines + crs
             counted = (bare.count(self.delimiter.encode("utf-8")) == fields
-                       and len(bare) - bare.count(b"\n") - bare.count(b"\r") - fields == length.item())
+                       and len(bare) - line_ends - fields == self.cell_bytes(cells))
             texts = self.texts(bare, cells.height) if counted else []
         if not counted:
-            inside = cells.select(pl.sum_horizontal(
-                [pl.col(name).str.count_matches(self.delimiter, literal=True).sum() for name in self.columns])).item()
-            if data.count(self.delimiter.encode("utf-8")) - inside != fields:
+            inside = cells.select(pl.col(self.columns).str.count_matches(self.delimiter, literal=True).sum()).row(0)
+            if data.count(self.delimiter.encode("utf-8")) - sum(inside) != fields:
                 return None
         return cells.with_columns(
             pl.int_range(first_line, first_line + cells.height, dtype=pl.Int64).alias(LINE),

@@ -458,12 +458,12 @@ def test_the_polars_csv_behaviour_the_fast_path_relies_on() -> None:
         assert quoted(b'"1","2","3"\n' + stray) == "refused", stray
     assert quoted(b'"1","a\nb","say ""hi"""\n') == [("1", "a\nb", 'say "hi"')]  # one record over two lines
     reader = CsvReader(io.BytesIO(b"a,b,c\n"))
-    assert reader.read_plain(b"1,2,3\n4,5\n", 2) is None  # the short line goes to the path that reports it
-    assert reader.read_quoted(b'"1","2","3"\n"4","5"\n', 2) is None
-    assert reader.read_quoted(b'"1","a\nb","3"\n', 2) is None  # a record over two lines: recovery reads it
-    both = reader.read_quoted(b'"1","x,y","3"\n4,"",6\n', 2)
+    assert reader.read_plain(b"1,2,3\n4,5\n", 2, 2) is None  # the short line goes to the path that reports it
+    assert reader.read_quoted(b'"1","2","3"\n"4","5"\n', 2, 2) is None
+    assert reader.read_quoted(b'"1","a\nb","3"\n', 2, 2) is None  # a record over two lines: recovery reads it
+    both = reader.read_quoted(b'"1","x,y","3"\n4,"",6\n', 2, 2)
     assert both is not None and both.rows() == [("1", "x,y", "3", 2, None), ("4", "", "6", 3, None)]
-    plain = reader.read_plain(b"1,2,3\n4,,6\n", 2)
+    plain = reader.read_plain(b"1,2,3\n4,,6\n", 2, 2)
     assert plain is not None and plain.rows() == [("1", "2", "3", 2, None), ("4", "", "6", 3, None)]
 
 
