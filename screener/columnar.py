@@ -1051,7 +1051,8 @@ class Coercion:
         # Cells that are neither blank nor read by the fast path: answers.coerce decides those.
         self.needs = [(pl.col(q.id).is_null() & pl.col(self.columns[q.id]).str.len_bytes().gt(0)).sum().alias(q.id)
                       for q in self.questions if q.id in self.columns]
-        self.needs += [pl.col(self.columns[q.id]).is_in(LETTER_O).sum().alias(LETTER_O[0] + q.id)
+        self.needs += [functools.reduce(operator.or_, [pl.col(self.columns[q.id]) == letter for letter in LETTER_O])
+                       .sum().alias(LETTER_O[0] + q.id)  # two `==` cost ~60% of an `is_in`
                        for q in self.questions if q.id in self.columns and q.type == "yes_no"]
 
     def __call__(self, raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
