@@ -462,7 +462,8 @@ def diff_intake(
         not_fields = id_columns(reader.header, fields, None)
         label_columns = [reader.columns[i] for i in (letter_columns(reader.header, fields, None)
                                                      or (not_fields if len(not_fields) == 1 else []))]
-    impact.warnings += dict.fromkeys([*header_old.warnings, *header_new.warnings])
+    impact.warnings += dict.fromkeys([*getattr(source, "notes", []),  # a workbook's sheet read (`SheetAsCsv`)
+                                      *header_old.warnings, *header_new.warnings])
     fresh = [qid for qid in missing_new if qid not in old.questions]
     if fresh:
         impact.warnings.append(ngettext(

@@ -114,6 +114,11 @@ def test_an_xlsx_sheet_is_diffed_as_its_csv(firm: tuple[Path, Path, Path, Path],
     assert from_xlsx["pathways"] == from_csv["pathways"]
     wrong = cli("rules", "diff", str(old), str(new), str(form), "--sheet", "Réponses")
     assert wrong.exit_code == 2 and "--sheet: the input is not an .xlsx workbook" in wrong.stderr
+    book.active = sheet  # in view when saved: read with no --sheet, and the diff says which sheet it read
+    book.save(workbook)
+    in_view = diff(str(old), str(new), str(workbook), "--map", str(mapping))
+    assert in_view["changes"] == from_csv["changes"]
+    assert any("read the sheet 'Réponses'" in line and "'Notes'" in line for line in in_view["warnings"])
 
 
 def test_the_encoding_can_be_forced_as_in_batch(firm: tuple[Path, Path, Path, Path]) -> None:
