@@ -14,7 +14,9 @@ English and French (Canadian) spellings are both read, whatever language the per
 means the same in every language: `oui`/`non`; a test score `6,5`; money `15 263 $`, `15 263,50 $` (the
 spaces may be ordinary, no-break or narrow no-break spaces) as well as `$15,263.50`. A comma followed by
 exactly three digits groups thousands (`$15,263`); otherwise, in a number or an amount, it is the
-decimal comma (`6,5`, `15,50 $`).
+decimal comma (`6,5`, `15,50 $`). An amount has at most two decimals, its cents: `40.000` or `15.263` (a dot
+grouping thousands, as much of Europe and Latin America writes forty thousand) is refused, never read as
+$40 or $15.263 (`AMBIGUOUS_MONEY`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,10 @@ from screener.suggest import closest, did_you_mean
 
 TRUE_WORDS = frozenset({"yes", "y", "true", "1", "oui", "o", "vrai"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0", "non", "faux"})
-MONEY = re.compile(r"^\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")  # ASCII digits only
+MONEY = re.compile(r"^\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?$")  # ASCII digits only; cents
+# An amount with a dot followed by three digits or more (`40.000`, `15.263`, `1.000.000`, `15.263,00`): thousands
+# grouped with dots, or more decimals than cents; either way not an amount of Canadian dollars to guess at.
+AMBIGUOUS_MONEY = re.compile(r"^\$?\s*[0-9][0-9,.\s]*\.[0-9]{3}[0-9,.\s]*\$?$")
 # French: 15 263 $, 15 263,50 $ (space, no-break space U+00A0, narrow no-break U+202F, thin space U+2009)
 # (the sign after the amount, as French writes it; `$1,23` stays an English typo, refused)
 MONEY_FR = re.compile(r"^([0-9]{1,3}(?:[ \u00a0\u202f\u2009][0-9]{3})+|[0-9]+)(,[0-9]{1,2})?\s*\$?$")
@@ -250,10 +255,13 @@ def _money(raw: Any) -> int | float:
     elif isinstance(raw, float):
         if not math.isfinite(raw):
             raise ValueError(_("expected an amount in dollars, like 15263 or $15,263"))
-        number = raw
+        number = round(raw, 2)  # to the cent, as an amount written is (0.1 + 0.2 is $0.30; saved, it reads back)
     else:
         text = CAD_AFTER.sub("", CAD_BEFORE.sub("", str(raw).strip()))
         match = MONEY.match(text) or MONEY_FR.match(text)
+        if match is None and AMBIGUOUS_MONEY.match(text):
+            raise ValueError(_("expected an amount in Canadian dollars, with ',' for thousands and at most two "
+                               "decimals for cents, like $15,263 or $15,263.50"))
         if match is None:
             raise ValueError(_("expected an amount in dollars, like 15263 or $15,263"))
         whole = re.sub(r"[^0-9]", "", match.group(1))

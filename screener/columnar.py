@@ -81,7 +81,7 @@ def _fast_value(question: Question, cell: pl.Expr) -> pl.Expr:
             number = cell.cast(pl.Float64, strict=False)
             read = cell.str.contains(r"^[0-9]{1,15}(\.[0-9]{1,15})?$") & _within(question, number)
         else:
-            pattern = r"^\$?([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,15})(\.[0-9]{1,15})?$"
+            pattern = r"^\$?([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,15})(\.[0-9]{1,2})?$"  # cents: `40.000` goes to coerce
             number = cell.str.strip_prefix("$").str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False)
             read = cell.str.contains(pattern) & _within(question, number)
         return pl.when(read).then(number).otherwise(_null("number"))  # out of range: coerce words it

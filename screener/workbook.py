@@ -63,6 +63,9 @@ def cell_text(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):  # as Excel shows it, to 15 significant digits: a computed 44000.00000000001
+        shown = format(value, ".15g")  # is 44000, an average's 6.499999999999999 is 6.5 (never as 1e+15)
+        return str(value) if "e" in shown else shown
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date | dt.time):

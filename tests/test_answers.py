@@ -36,6 +36,8 @@ def test_coercion(question: Question, raw: object, expected: object) -> None:
 
 NUMBER = "expected a whole number, like 30"
 AMOUNT = "expected an amount in dollars, like 15263 or $15,263"
+CENTS = ("expected an amount in Canadian dollars, with ',' for thousands and at most two decimals for cents, like "
+         "$15,263 or $15,263.50")
 A_DATE = "expected a real date as YYYY-MM-DD, like 2024-01-31"
 
 
@@ -56,7 +58,7 @@ A_DATE = "expected a real date as YYYY-MM-DD, like 2024-01-31"
         (AGE, float("inf"), NUMBER),
         (AGE, "9" * 5000, "expected a number of at most 15 digits"),  # past int()'s 4,300-digit limit
         (AGE, 10**15, "expected a number of at most 15 digits"),
-        (FUNDS, "15.263,00", AMOUNT),
+        (FUNDS, "15.263,00", CENTS),
         (FUNDS, "$1,23", AMOUNT),
         (FUNDS, "-5", AMOUNT),
         (FUNDS, "NaN", AMOUNT),
@@ -64,7 +66,7 @@ A_DATE = "expected a real date as YYYY-MM-DD, like 2024-01-31"
         (FUNDS, float("nan"), AMOUNT),
         (FUNDS, float("-inf"), AMOUNT),
         (FUNDS, "9" * 400, "expected a number of at most 15 digits"),  # float() would make it infinity
-        (FUNDS, "999,999,999,999,999.9999", "expected a number of at most 15 digits"),  # rounds to 10**15
+        (FUNDS, "999,999,999,999,999.99", "expected a number of at most 15 digits"),  # rounds to 10**15
         (FUNDS, 10**400, "expected a number of at most 15 digits"),
         (STATUS, "maried", "expected one of single, common_law, yes"),
         (BORN, "31/01/2000", A_DATE),
@@ -111,3 +113,29 @@ def test_read_answers_skips_blanks_and_collects_every_problem() -> None:
         "ofer": "not a question of this rulebook (did you mean 'offer'?)",
     }
     assert read_answers(questions, {"extra_column": "x"}, allow_unknown_fields=True) == {}
+
+
+@pytest.mark.parametrize("raw", ["40.000", "15.263", "$40.000", "40.000 $", "CAD 40.000", "1.000.000", "15.263,00",
+                                 "$15,263.500", "15263.1234", "0.001"])
+def test_an_amount_with_more_decimals_than_cents_is_refused_not_read_as_dollars(raw: str) -> None:
+    """review13 #2: `40.000` (forty thousand, as much of Europe and Latin America writes it) was read as $40."""
+    with pytest.raises(ValueError) as caught:
+        coerce(FUNDS, raw)
+    assert str(caught.value) == CENTS
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("40 000 $", 40000), ("40\u00a0000,00 $", 40000), ("40,5", 40.5), ("40,50 $", 40.5), ("40,000", 40000),
+    ("$40,000.50", 40000.5), ("15263.5", 15263.5), ("15263.05", 15263.05), ("$ 15 263", AMOUNT),
+])
+def test_amounts_with_cents_and_the_french_spellings_read_as_before(raw: str, expected: object) -> None:
+    """A comma before one or two digits is the French decimal comma (`40,5` is $40.50), never thousands."""
+    if expected == AMOUNT:
+        with pytest.raises(ValueError, match="expected an amount in dollars"):
+            coerce(FUNDS, raw)
+        return
+    assert coerce(FUNDS, raw) == expected
+
+
+def test_a_typed_amount_is_kept_to_the_cent() -> None:
+    assert coerce(FUNDS, 0.1 + 0.2) == 0.3 and coerce(FUNDS, 15263.004) == 15263

@@ -787,3 +787,27 @@ def test_rules_past_review_are_one_line_after_the_run_never_above_an_error(tmp_p
                                       AS_OF.isoformat()])
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and "review" not in result.stderr
+
+
+def test_a_workbooks_computed_amount_is_read_as_excel_shows_it(tmp_path: Path, rulebook: Rulebook,
+                                                               clean: list[dict[str, str]]) -> None:
+    """A money cell computed in Excel (`=40000*1.1`, 44000.00000000001) is the amount Excel shows, to 15
+    significant digits: not refused as an amount with more decimals than cents (review13 #2)."""
+    import openpyxl
+
+    from screener.workbook import cell_text
+
+    assert [cell_text(value) for value in (44000.00000000001, 0.1 + 0.2, 6.499999999999999, 2.5, 1e-05)] == [
+        "44000", "0.3", "6.5", "2.5", "1e-05"]
+    rows = table(rulebook)
+    funds = rows[0].index("settlement_funds_cad")
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append([12000.000000000002 if index == funds and cell == "12000" else
+                            None if cell == "" else int(cell) if cell.isdigit() else
+                            "'" + cell if cell.startswith("=") else cell for index, cell in enumerate(row)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    got, _, _ = screen(tmp_path, "computed.xlsx", buffer.getvalue())
+    assert all(row["error"] == "" for row in got), [row["error"] for row in got]
+    assert verdicts(rulebook, got) == verdicts(rulebook, clean)

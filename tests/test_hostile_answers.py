@@ -120,6 +120,38 @@ def test_the_real_rulebook_refuses_nan_settlement_funds(tmp_path: Path) -> None:
         assert_one_line_error(result, "settlement_funds_cad", AMOUNT, "nan", "NaN", "inf")
 
 
+CENTS = ("expected an amount in Canadian dollars, with ',' for thousands and at most two decimals for cents, "
+         "like $15,263 or $15,263.50")
+FSW_PERSON = {"goal": "live_permanently", "canadian_citizen": "no", "born_in_canada": "no", "canadian_parent": "no",
+              "age": "30", "us_citizen": "yes", "in_us_now": "yes", "criminal_record": "no", "impaired_driving": "none",
+              "misrepresentation": "no", "serious_health_condition": "no", "marital_status": "single",
+              "dependent_children": "0", "english_clb_reading": "9", "english_clb_writing": "9",
+              "english_clb_listening": "9", "english_clb_speaking": "9", "french_test": "none",
+              "education": "masters", "education_assessed": "yes", "canadian_education": "none",
+              "occupation_teer": "1", "foreign_work_years": "5", "canadian_work_years": "0",
+              "continuous_year": "yes", "job_offer": "no", "provincial_nomination": "no"}
+
+
+@pytest.mark.parametrize("amount", ["40.000", "15.263", "$40.000,00"])
+def test_forty_thousand_written_with_a_dot_is_refused_in_check_and_batch(tmp_path: Path, amount: str) -> None:
+    """review13 #2: `40.000` was read as $40, and FSW closed for lack of funds with no error anywhere."""
+    person = {**FSW_PERSON, "settlement_funds_cad": amount}
+    result = check_file(tmp_path, "a.yaml", "".join(f"{key}: '{value}'\n" for key, value in person.items()), REAL)
+    assert_one_line_error(result, "settlement_funds_cad", CENTS, amount)
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    with source.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(person)
+        writer.writerows([person.values(), {**person, "settlement_funds_cad": "$40,000.00"}.values()])
+    result = runner.invoke(app, ["batch", str(source), "-o", str(target), "--rules", str(REAL)])
+    assert result.exit_code == 1, result.output  # an error row
+    with target.open(newline="", encoding="utf-8") as stream:
+        refused, read = csv.DictReader(stream)
+    assert refused["error"] == f"Settlement funds (settlement_funds_cad): {CENTS}"
+    assert refused["express_entry_fsw"] != "ineligible" and read["error"] == ""
+    assert amount not in result.output
+
+
 def test_several_problems_are_listed_one_per_field_without_values(tmp_path: Path) -> None:
     result = check_file(tmp_path, "a.yaml", f"age: {SECRET}\nfunds: .nan\noffence_date: 2020-13-45\n")
     assert result.exit_code == 1 and result.stdout == ""
@@ -311,7 +343,8 @@ QUESTIONS = [AGE, FUNDS, OFFER, STATUS, BORN, BOUNDLESS, SCORE,
              Question(id="cents", type="money", step=0.01, prompt="?", topic="you")]
 SPECIAL = ["NaN", "nan", "-nan", "inf", "-Infinity", ".nan", ".inf", "1e3", "3.0e1", "30.0", "-0.0", "+7", "0x1F",
            "1_000", "\u00b2", "\u0663", "\uff13", "9" * 16, "9" * 5000, "0" * 5000 + "1", "999,999,999,999,999",
-           "999,999,999,999,999.9999", "1,000,000,000,000,000", "$ 1,234.50", "2020-13-45", "2024-02-29",
+           "999,999,999,999,999.9999", "1,000,000,000,000,000", "$ 1,234.50", "40.000", "15.263", "$15,263.500",
+           "15263.05", "40,5", "40 000 $", "1.000.000", "2020-13-45", "2024-02-29",
            "20240229", "2024-W01-1", "yes", "No", "common law", "Common-Law", "  ", "", "\x00", "7\x00"]
 numberish = st.from_regex(r"\A ?[+-]?\$?[0-9,]{0,22}(\.[0-9]{0,18})?([eE][+-]?[0-9]{1,3})? ?\Z", fullmatch=True)
 texts = st.one_of(st.text(max_size=25), st.sampled_from(SPECIAL), numberish,
@@ -361,6 +394,18 @@ def test_batch_coercion_accepts_and_refuses_exactly_what_answers_coerce_does(cel
                 assert typed[question.id][row] is None, (question.id, text)
                 assert f"{question.id}: {value}" in found, (question.id, text, found)
         assert len(found) == sum(not is_blank(text) and not one(q, text)[0] for q in QUESTIONS)
+
+
+def test_batch_refuses_an_amount_with_more_decimals_than_cents_as_answers_coerce_does() -> None:
+    """review13 #2: the fast path read `40.000` as $40, as coerce did; both refuse it now, with one reason."""
+    cells = ["40.000", "15.263", "$15,263.500", "15263.05", "$40,000", "1.5"]
+    typed, reasons = Coercion([FUNDS], {"funds": "cell"})(pl.DataFrame({"cell": cells}))
+    assert typed["funds"].to_list() == [None, None, None, 15263.05, 40000.0, 1.5]
+    cents = ("funds: expected an amount in Canadian dollars, with ',' for thousands and at most two decimals for "
+             "cents, like $15,263 or $15,263.50")
+    assert reasons.to_list() == [cents, cents, cents, None, None, None]
+    for cell, value in zip(cells, typed["funds"].to_list(), strict=True):
+        assert one(FUNDS, cell) == ((True, value) if value is not None else (False, cents.split(": ", 1)[1]))
 
 
 @PROPERTY
