@@ -11,7 +11,7 @@ import io
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rich import box
@@ -172,11 +172,11 @@ def summary(report: Report, context: Context, width: int = 80) -> list[Renderabl
             parts += change
         if leads.now is not None:  # nothing open: what to do now comes first
             parts += _leads_first(leads.now, leads.others, limits.why)
-        parts += _open(report, opened, limits)
-        parts += _undecided_short(undecided, context, limits.undecided)
+        parts += _open(report, opened, limits, below_headline=len(parts) == 1)
+        parts += _undecided_short(undecided, context, limits)
         if (for_goal and leads.now is None) or not (for_goal or leads.safety or leads.now or limits.last):
             parts += change  # else admissibility or a lead comes first
-        if leads.others and limits.undecided and leads.now is None:
+        if leads.others and limits.undecided and limits.also and leads.now is None:
             titles = "; ".join(after_colon(lead.title) for lead in leads.others)
             parts += [Text(""), hang(_("Also worth exploring: "), Text(titles))]
         tail = _tail(report, context, opened, undecided, closed, limits, unlisted)
@@ -192,17 +192,27 @@ class _Limits:
     why: bool  # one line of why under each
     undecided: int  # undecided pathways listed
     flag_text: bool  # the first sentence of each blocking flag
-    compact: bool = False  # a lone open route named beside its heading; no blank line around it
+    compact: bool = False  # a lone open route beside its heading; no blank lines but the one under the headline
     counts: bool = True  # the line counting the routes not listed (--details lists them)
     last: bool = False
+    also: bool = True  # "Also worth exploring" with the titles of the leads that are not for safety
+    links: bool = True  # under an undecided route, the official page to check a skipped or unsure answer
+    titles: bool = False  # undecided routes by title alone, without the answers that would decide them
 
 
 def _fits() -> list[_Limits]:
-    """From the fullest first screen to the barest; the first that fits is shown."""
+    """From the fullest first screen to the barest; the first that fits is shown. Before the undecided routes
+    go, the other leads' titles go, then the page to check, then what would decide each route (the routes are
+    named by title alone): a longer language (French) never costs a person the routes still undecided while a
+    line of them fits (review12 B1). Safety leads and blocking problems are never fitted away."""
+    titles = _Limits(1, False, 1, False, also=False, links=False, titles=True)
     return [
         _Limits(3, True, 3, True), _Limits(3, True, 2, True), _Limits(2, True, 2, True), _Limits(2, False, 2, True),
-        _Limits(2, False, 1, False), _Limits(1, False, 1, False), _Limits(1, False, 0, False),
-        _Limits(1, False, 0, False, compact=True), _Limits(1, False, 0, False, compact=True, counts=False, last=True),
+        _Limits(2, False, 1, False), _Limits(1, False, 1, False), _Limits(1, False, 1, False, also=False),
+        _Limits(1, False, 1, False, also=False, links=False), titles, replace(titles, compact=True),
+        _Limits(1, False, 0, False), _Limits(1, False, 0, False, compact=True),
+        replace(titles, compact=True, counts=False),  # a route named before the line naming --details goes
+        _Limits(1, False, 0, False, compact=True, counts=False, last=True),
     ]
 
 
@@ -315,12 +325,15 @@ def severity_word(flag: FlagResult) -> str:
     return _(severity) if severity else flag.severity.upper()
 
 
-def _open(report: Report, opened: list[PathwayResult], limits: _Limits) -> list[RenderableType]:
+def _open(report: Report, opened: list[PathwayResult], limits: _Limits, below_headline: bool = False
+          ) -> list[RenderableType]:
     if not opened:
         return []
     title = _("Open to you, best option first:") if len(opened) > 1 else _("Open to you:")
     lone = limits.compact and len(opened) == 1  # a tight screen: heading and route on one line
     parts: list[RenderableType] = [] if lone else [Text(""), Text(title, style="bold")]
+    if lone and below_headline:  # the headline stays a paragraph of its own
+        parts.append(Text(""))
     for number, pathway in enumerate(opened[:limits.opened], start=1):
         if lone:
             parts.append(hang(title + " ", Text(pathway.title, style="bold green")))
@@ -360,16 +373,20 @@ def standing(report: Report, pathway: PathwayResult) -> str | None:
     return head + " " + text.format(span=span, where=_against(odds.value, low, high))
 
 
-def _undecided_short(undecided: list[PathwayResult], context: Context, limit: int) -> list[RenderableType]:
-    if not undecided or not limit:
+def _undecided_short(undecided: list[PathwayResult], context: Context, limits: _Limits) -> list[RenderableType]:
+    if not undecided or not limits.undecided:
         return []
+    if limits.titles:  # a tight screen: the routes named, what decides them left to --details
+        titles = "; ".join(pathway.title for pathway in undecided[:limits.undecided])
+        return [*([] if limits.compact else [Text("")]), hang(_("Undecided: "), Text(titles, style="bold"))]
     heading = Text(_("Undecided: your answers to these would decide them"), style="bold")
     parts: list[RenderableType] = [Text(""), heading]
-    for pathway in undecided[:limit]:
+    for pathway in undecided[:limits.undecided]:
         needs = needed_answers(pathway, context, limit=2) or _("a lawyer's review")
         parts.append(hang("• ", Text(_("{title}: ").format(title=pathway.title)).append(needs, style="bold"), 2))
-        parts += [Link(f"    {words} {url}") for words, url in where_to_check(context.questions,
-                                                                                unsure_of(pathway, context))]
+        if limits.links:
+            parts += [Link(f"    {words} {url}") for words, url in where_to_check(context.questions,
+                                                                                    unsure_of(pathway, context))]
     return parts
 
 
