@@ -268,3 +268,63 @@ def test_the_report_file_puts_the_safety_leads_first(tmp_path: Path, lang: str, 
         at = [index for index, line in enumerate(lines) if line.startswith("### ") and words(line[4:]) == words(title)]
         assert len(at) == 1, title  # once, not again with the other leads
         assert at[0] < headings[1], title  # under the first heading, before admissibility and the routes
+
+
+# A 16-year-old seeking protection who would come overland from the US and skipped the fear question (or their
+# US citizenship): an unaccompanied minor is an exception to the Safe Third Country Agreement that a lawyer must
+# assess (§9.4, §13.21), and whether it applies is what the lawyer checks before the border. Unknown is not no.
+MINOR_OVERLAND = {**FEARS_RETURN, "goal": "protection", "age": 16}
+
+
+@pytest.mark.parametrize("skipped", ["fear_of_return", "us_citizen"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_skipped_answer_still_gives_the_exception_lawyer_advice(tmp_path: Path, lang: str, skipped: str) -> None:
+    answers = {**MINOR_OVERLAND, skipped: None}
+    paragraph = lead_text(lang, "stca_exception_lawyer")
+    advice = paragraph.lower()  # a lawyer now, at an official crossing, never between crossings
+    assert ("lawyer" in advice and "now" in advice and "never cross between official crossings" in advice) or (
+        "avocat" in advice and "dès maintenant" in advice and "ne traversez jamais la frontière entre les points "
+        "d'entrée officiels" in advice)
+    shown = verdict(tmp_path, lang, 80, answers)  # the first screen
+    assert paragraph in shown
+    result = CliRunner().invoke(app, ["check", "--answers", str(tmp_path / "answers.yaml"), "--no-input", "--as-of",
+                                      AS_OF, "--lang", lang, "--json"], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["pathways"]["asylum_claim"]["outcome"] == "incomplete"  # a lawyer must assess: never closed
+    [lead] = [lead for lead in report["leads"] if lead["id"] == "stca_exception_lawyer"]
+    assert words(lead["text"]) == paragraph
+    withdrawn = {"fear_of_return": "no", "us_citizen": "yes"}[skipped]  # a known answer that takes it away
+    assert paragraph not in verdict(tmp_path, lang, 80, {**answers, skipped: withdrawn})
+
+
+STCA_PATH = {  # a protection seeker coming overland from the US: each answer that decides an exception, or skipped
+    "goal": ["protection", "work"], "fear_of_return": ["yes", "no", None], "us_citizen": ["no", "yes", None],
+    "age": [16, 40, None], "holds_canadian_visa_or_permit": ["yes", "no", None],
+    "own_family_in_canada_stca": ["yes", "no", None]}
+
+
+def test_the_exception_lawyer_advice_reaches_whoever_may_fit_an_exception() -> None:
+    """Over every mix of known and skipped answers of a person coming overland from the US: one who may be at
+    risk (fears return, or seeks protection and skipped the fear question), is not a known US citizen, has no
+    family exception and is a known minor or visa holder gets the lawyer advice; it never shows to someone known
+    not to fear return, to a known US citizen or beside an open family exception, and never beside a decided claim
+    (an exception a lawyer must assess leaves it undecided; §9.4, §13.16, §13.21)."""
+    book = load_rulebook(RULES)
+    as_of = dt.date.fromisoformat(AS_OF)
+    for values in itertools.product(*STCA_PATH.values()):
+        given = {key: value for key, value in zip(STCA_PATH, values, strict=True) if value is not None}
+        answers = {"canadian_citizen": "no", "in_us_now": "yes", "arrival_route": "land_from_us",
+                   "entered_canada_over_a_year_ago": "no", **given}
+        report = book.evaluate(book.read_answers(answers), as_of)
+        shown = "stca_exception_lawyer" in [lead.id for lead in report.leads]
+        fear = given.get("fear_of_return")
+        at_risk = fear == "yes" or (fear is None and given["goal"] == "protection")
+        exception = given.get("age") == 16 or given.get("holds_canadian_visa_or_permit") == "yes"
+        if at_risk and given.get("us_citizen") != "yes" and given.get("own_family_in_canada_stca") == "no" \
+                and exception:
+            assert shown, given
+        if shown:
+            assert given.get("fear_of_return") != "no" and given.get("us_citizen") != "yes", given
+            assert given.get("own_family_in_canada_stca") != "yes", given
+            assert report.pathways["asylum_claim"].outcome == "incomplete", given

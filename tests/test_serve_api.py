@@ -453,3 +453,18 @@ def test_a_skipped_asylum_answer_still_gives_the_safe_advice(client: TestClient,
         assert " ".join(safety["text"].split()) == " ".join(lead.text.split())
         assert ("refugee lawyer" in safety["text"]) or ("droit des réfugiés" in safety["text"])
         assert any(page in step for step in safety["next_steps"])
+
+
+def test_a_skipped_fear_answer_still_gives_the_exception_lawyer_advice(client: TestClient, book: Rulebook) -> None:
+    """§9.4, §13.21: a 16-year-old seeking protection who would come overland from the US and skipped the fear
+    question gets the Safe Third Country exception advice in `safety` beside the US one, in both languages."""
+    answers = {"goal": "protection", "canadian_citizen": "no", "us_citizen": "no", "age": 16, "in_us_now": "yes",
+               "arrival_route": "land_from_us", "own_family_in_canada_stca": "no",
+               "holds_canadian_visa_or_permit": "no", "entered_canada_over_a_year_ago": "no"}
+    for language in ("en", "fr"):
+        data = client.post(f"/v1/screen?lang={language}", json=answers).json()
+        assert data["pathways"]["asylum_claim"]["outcome"] == "incomplete"
+        assert [safety["id"] for safety in data["safety"]] == ["us_asylum_help", "stca_exception_lawyer"]
+        lead = book.in_language(language).leads["stca_exception_lawyer"]
+        [safety] = [safety for safety in data["safety"] if safety["id"] == "stca_exception_lawyer"]
+        assert " ".join(safety["text"].split()) == " ".join(lead.text.split())
