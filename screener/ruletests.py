@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 from screener.compiled import today
 from screener.errors import ScreenerError
 from screener.evaluation import Evaluation, TableHit, display, outcomes_of
-from screener.i18n import _, language
+from screener.i18n import _, language, ngettext
 from screener.model import Case, Expectation
 from screener.program import number
 from screener.report import Outcome, PathwayResult, Report, RequirementResult, ScoreResult
@@ -74,6 +74,13 @@ class CaseRun:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def summary(self) -> str:
+        """`N passed, M failed (T cases)`: the run's last line."""
+        failed, total = len(self.failed), len(self.results)
+        return ngettext("{passed} passed, {failed} failed ({total} case)",
+                        "{passed} passed, {failed} failed ({total} cases)", total).format(
+                            passed=total - failed, failed=failed, total=total)
 
 
 # ------------------------------------------------------------------------------------- explaining

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from screener.model import Case
     from screener.rulebook import Rulebook
+    from screener.ruletests import CaseRun
     from screener.source import Position
 
 commands = typer.Typer(cls=HelpGroup, help="Tools for the people who maintain the rules.", no_args_is_help=True)
@@ -105,11 +106,14 @@ def rules_validate(
 
 def _warn_stale(console: Console, *rulebooks: Rulebook, dates: tuple[dt.date, ...] = (),
                 full: bool = False) -> None:
+    """Past-due `review_by` dates, and `dates` outside a rulebook's coverage (`_stale_warnings`)."""
+    _print_warnings(console, _stale_warnings(*rulebooks, dates=dates, full=full))
+
+
+def _stale_warnings(*rulebooks: Rulebook, dates: tuple[dt.date, ...] = (), full: bool = False) -> list[str]:
     """Past-due `review_by` dates, and `dates` outside a rulebook's coverage, each said once even when
     several rulebooks share it. `full`: every item past its review date (the maintainer's commands,
     `rules validate` and `rules test`); else one line counting them (`stale_in_short`)."""
-    from rich.markup import escape
-
     from screener.compiled import today
 
     chosen = [in_chosen_language(rulebook) for rulebook in rulebooks]
@@ -117,9 +121,16 @@ def _warn_stale(console: Console, *rulebooks: Rulebook, dates: tuple[dt.date, ..
     warnings = dict.fromkeys([warning for rulebook in chosen for date in dates for warning in rulebook.coverage(date)]
                              + [warning for rulebook in chosen
                                 for warning in (rulebook.stale(day) if full else stale_in_short(rulebook, day))])
+    return [after_colon(warning) for warning in warnings]
+
+
+def _print_warnings(console: Console, warnings: list[str]) -> None:
+    """Each warning on its line after a yellow `warning:`."""
+    from rich.markup import escape
+
     label = escape(_("warning:"))
     for warning in warnings:
-        console.print(f"[yellow]{label}[/] {escape(after_colon(warning))}", soft_wrap=True)
+        console.print(f"[yellow]{label}[/] {escape(warning)}", soft_wrap=True)
 
 
 def _select(cases: list[tuple[str, Case, Position]], match: str | None) -> list[tuple[str, Case, Position]]:
@@ -159,26 +170,62 @@ def rules_test(
         screener rules test rules/ --update   # accept; review the diff
     """
     with long_lived():
-        from rich.markup import escape
-
-        from screener.files import atomic_write
-        from screener.render.console import make_console
-        from screener.render.rules_test import render_run, render_updates
+        from screener.plain import as_is, plain_width
         from screener.rulebook import resolve_rules_path, with_case_errors
         from screener.rulecache import load_cases_cached, load_rulebook_cached
-        from screener.ruletests import run_cases, update_expectations
+        from screener.ruletests import run_cases
 
         rulebook = with_case_errors(load_rulebook_cached,  # checked as a fresh load is
                                     resolve_rules_path(_one_folder(directory, rules)))
         cases = _select(load_cases_cached(rulebook.path, rulebook), match)
-    console = make_console()
-    _warn_stale(console, rulebook, full=True)
+    # Into a pipe or a file, warnings and a passing run's summary are plain lines: written here, without rich.
+    width = plain_width(sys.stdout)
+    warnings = _stale_warnings(rulebook, full=True)
+    plain = [f"{_('warning:')} {warning}" for warning in warnings]
+    console: Console | None = None
+    if width is not None and all(as_is(line) for line in plain):
+        _write_plain(plain)
+    else:
+        console = _console()
+        _print_warnings(console, warnings)
     if not cases:
         where = rulebook.path / "tests"
         raise ScreenerError(_("no test cases matching '{match}' in {folder} (see docs/rules.md, 'Test cases')").format(
             match=match, folder=where) if match else
             _("no test cases in {folder} (see docs/rules.md, 'Test cases')").format(folder=where))
     run = run_cases(rulebook, cases)
+    summary = run.summary()
+    if console is None and run.ok and not verbose and not show_coverage and "[" not in summary \
+            and as_is(summary, width):
+        _write_plain([summary])
+        return
+    _rules_test_rest(console or _console(), run, cases, rulebook, update=update, match=match, verbose=verbose,
+                     show_coverage=show_coverage)
+
+
+def _console() -> Console:
+    from screener.render.console import make_console
+
+    return make_console()
+
+
+def _write_plain(lines: list[str]) -> None:
+    """`lines` on stdout as a console writes them when it writes no styles (`screener.plain`)."""
+    if lines:
+        sys.stdout.write("".join(line + "\n" for line in lines))
+        sys.stdout.flush()
+
+
+def _rules_test_rest(console: Console, run: CaseRun, cases: list[tuple[str, Case, Position]], rulebook: Rulebook,
+                     *, update: bool, match: str | None, verbose: bool, show_coverage: bool) -> None:
+    """`rules test` from its run on, with rich: the failures, the updates, the coverage."""
+    from rich.markup import escape
+
+    from screener.files import atomic_write
+    from screener.render.rules_test import render_run, render_updates
+    from screener.rulecache import load_cases_cached
+    from screener.ruletests import run_cases, update_expectations
+
     render_run(console, run, verbose=verbose)
     if update and not run.ok:
         updates = update_expectations(run)

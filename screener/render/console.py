@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from screener.i18n import _
+from screener.plain import pipe_width, styled
 
 JOIN = "\ue000"  # stands for a space inside a command while rich wraps (not whitespace, one cell wide)
 WHOLE_MAX = 80  # a longer command cannot stand on one line of the usual screen: it wraps at its spaces
@@ -44,10 +45,9 @@ def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
     """A console that respects NO_COLOR (no colour, whatever else is set), FORCE_COLOR (colour into a
     pipe) and keeps 80 columns when output is not a terminal."""
     stream = sys.stderr if stderr else sys.stdout
-    real_tty = stream.isatty()
-    is_tty = real_tty or (bool(os.environ.get("FORCE_COLOR")) and "NO_COLOR" not in os.environ)
-    if width is None and not real_tty:
-        width = int(os.environ.get("COLUMNS", "80") or 80)
+    is_tty = styled(stream)
+    if width is None and not stream.isatty():
+        width = pipe_width()
     return Console(
         file=cast(IO[str], _Spaced(stream)),  # a stream in all but its type
         width=width,

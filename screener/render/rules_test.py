@@ -26,11 +26,7 @@ def render_run(console: Console, run: CaseRun, *, verbose: bool = False) -> None
         console.print(f"  [bold red]{failed_word}[/] {escape(result.name)}  [dim]({where})[/]")
         for line in failure_lines(result):
             console.print("      " + escape(line), soft_wrap=True)
-    failed, total = len(run.failed), len(run.results)
-    summary = ngettext("{passed} passed, {failed} failed ({total} case)",
-                       "{passed} passed, {failed} failed ({total} cases)", total).format(
-                           passed=total - failed, failed=failed, total=total)
-    console.print(f"[bold {'red' if failed else 'green'}]{summary}[/]")
+    console.print(f"[bold {'red' if run.failed else 'green'}]{run.summary()}[/]")
 
 
 def render_updates(console: Console, updates: list[FileUpdate]) -> None:
