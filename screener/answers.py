@@ -25,6 +25,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, NoReturn
 
 from screener.errors import ScreenerError
@@ -294,7 +295,33 @@ def _in_range(question: Question, value: int | float) -> int | float:
         if step == 1:
             raise ValueError(_("must be a whole number"))
         raise ValueError(_("must be a multiple of {step}").format(step=_number(step)))
+    grid = answer_step(question) if isinstance(value, float) else None
+    if grid is not None and abs(value / grid - round(value / grid)) <= 1e-9:  # a hair off (a computed
+        return _on_step(value, grid)  # 6.499999999999999) is the step's value, which conversion tables hold
     return value
+
+
+def answer_step(question: Question) -> float | None:
+    """The step a question's answers are multiples of wherever they come from: its own, else the one each of
+    its scales' steps is a multiple of (IELTS's 0.5 beside CELPIP's and PTE's 1), since a file or a cell is
+    read before the scale is known; None when there is none."""
+    if question.step is not None:
+        return question.step
+    steps = [scale.step for scale in question.scales]
+    if not steps or any(step is None for step in steps):
+        return None
+    finest = min(step for step in steps if step is not None)
+    if all(abs(step / finest - round(step / finest)) <= 1e-9 for step in steps if step is not None):
+        return finest
+    return None
+
+
+def _on_step(value: float, step: float) -> int | float:
+    """round(value / step) * step, rounded to the step's decimals (3 * 0.1 is 0.3, 13 * 0.5 is exactly 6.5);
+    whole ones as int, as `_decimal` gives them."""
+    exponent = Decimal(repr(float(step))).as_tuple().exponent
+    snapped = round(round(value / step) * step, max(0, -exponent) if isinstance(exponent, int) else 0)
+    return int(snapped) if snapped.is_integer() else snapped
 
 
 def _choice(question: Question, raw: Any) -> str:

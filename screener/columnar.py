@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from screener import expressions as ex
-from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, Unsure, cell_problem, coerce, is_blank
+from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, Unsure, answer_step, cell_problem, coerce, is_blank
 from screener.blockers import Blockers, Waiting
 from screener.bounds import Bound, compare_intervals, domain, node_kind
 from screener.compiled import LineRule, RequirementRule, ShownRule
@@ -98,10 +98,11 @@ def _within(question: Question, number: pl.Expr) -> pl.Expr:
     closed: Any = {(True, True): "both", (True, False): "left", (False, True): "right"}.get((low_closed, high_closed),
                                                                                          "none")
     inside = number.is_between(low, high, closed=closed)
-    if question.step is None:
+    step = answer_step(question)
+    if step is None:
         return inside
-    steps = number / question.step  # `answers._in_range`'s test, on the same floats: off the step, coerce says so
-    return inside & ((steps - steps.round()).abs() <= 1e-9)
+    steps = number / step  # exactly on it; off it, or a hair off, `answers._in_range` refuses it or snaps it
+    return inside & (steps == steps.round())
 
 
 def _word_value(question: Question, cell: pl.Expr, table: dict[str, Any]) -> pl.Expr:

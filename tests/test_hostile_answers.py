@@ -555,3 +555,27 @@ def test_a_cell_repeated_in_a_file_is_read_by_coerce_once_with_the_same_answer_e
         alone, reasons = Coercion(questions, {q.id: f"c{i}" for i, q in enumerate(questions)})(frame.slice(row, 1))
         assert alone.row(0) == first.row(row) and reasons[0] == first_reasons[row], text
     assert coercion.unsure == {q.id: 2 * 3 for q in questions}  # "not sure" twice, "?" once, in each read
+
+
+def test_a_score_a_hair_off_its_step_is_the_steps_value_in_check_and_batch(tmp_path: Path) -> None:
+    """review13 #3: Excel's 6.499999999999999 (an average) matched no row of the IELTS tables (6.5, 6.0, ...), so
+    the language level was silently unknown. Row engine and batch now both read it as 6.5, a value on no step
+    of any test's scale (6.4) as before."""
+    from screener.rulebook import load_rulebook
+
+    question = load_rulebook(REAL).questions["english_score_reading"]
+    halves = Question(id="band", type="number", min=0, max=9, step=0.5, prompt="?", topic="you")
+    cells = ["6.499999999999999", "6.5000000001", "6.5", "6.4", "7.000000000000001", "7"]
+    for asked, expected in ((question, [6.5, 6.5, 6.5, 6.4, 7, 7]), (halves, [6.5, 6.5, 6.5, None, 7, 7])):
+        python = [one(asked, cell) for cell in cells]
+        assert [value if accepted else None for accepted, value in python] == expected
+        assert python[0][1] == 6.5 and type(python[4][1]) is int  # exactly 6.5; 7, as "7" is
+        typed, reasons = Coercion([asked], {asked.id: "cell"})(pl.DataFrame({"cell": cells}))
+        assert typed[asked.id].to_list() == [None if value is None else float(value) for value in expected]
+        assert [reason is None for reason in reasons.to_list()] == [value is not None for value in expected]
+    score = "english_test: ielts_general\n" + "".join(f"english_score_{ability}: 6.499999999999999\n" for ability in
+                                                      ("reading", "writing", "listening", "speaking"))
+    result = check_file(tmp_path, "a.yaml", score, REAL)
+    language = [r for r in strict_json(result.stdout)["pathways"]["express_entry_fsw"]["requirements"]
+                if r["id"] == "language"]
+    assert [r["status"] for r in language] == ["met"]
