@@ -732,6 +732,29 @@ def test_writing_over_the_input_is_refused_and_the_intake_kept(tmp_path: Path, h
     assert source.read_bytes() == content and not (tmp_path / "out.csv").exists()
 
 
+@pytest.mark.parametrize("how", ["output", "summary", "letters", "symlink", "columns"])
+def test_writing_over_the_map_is_refused_and_the_map_kept(tmp_path: Path, how: str) -> None:
+    """review13 #4: `-o m.yaml --map m.yaml` wrote the CSV over the firm's hand-made map."""
+    source, mapping = tmp_path / "form.csv", tmp_path / "m.yaml"
+    source.write_bytes(b"Name,Your age,citizen\nAda,30,no\n")
+    content = b'columns:\n  "Your age": age\n'
+    mapping.write_bytes(content)
+    target = mapping
+    if how == "symlink":
+        target = tmp_path / "link.yaml"
+        target.symlink_to(mapping)
+    out = str(tmp_path / "out.csv")
+    option = {"summary": "--summary", "letters": "--letters"}.get(how, "--output")
+    args = ["-o", out, option, str(target)] if option != "--output" else ["-o", str(target)]
+    code, _, stderr = run(str(source), *args, "--columns" if how == "columns" else "--map", str(mapping),
+                          "--rules", str(FIXTURE))
+    assert code == 2
+    errors = [line for line in stderr.splitlines() if line.strip()]
+    given = "--columns" if how == "columns" else "--map"
+    assert errors == [f"Error: {option}: {target} is the {given} file; write to another file, that file is kept"]
+    assert mapping.read_bytes() == content and not (tmp_path / "out.csv").exists()
+
+
 @pytest.mark.parametrize("first", [[], ["--results-first"]])
 def test_re_screening_a_screened_file_replaces_its_results_no_column_twice(
         tmp_path: Path, rulebook: Rulebook, first: list[str]) -> None:

@@ -97,3 +97,22 @@ def test_a_csv_intake_is_still_read_as_an_intake(tmp_path: Path) -> None:
     cells = {k: ("yes" if v is True else "no" if v is False else str(v)) for k, v in data.items()}
     intake.write_text(",".join(cells) + "\n" + ",".join(cells.values()) + "\n", encoding="utf-8")
     assert crs_change(diff(intake)) == (263, 213)
+
+
+def test_the_html_report_never_overwrites_the_answers_or_the_map(tmp_path: Path) -> None:
+    """review13 #4: `--html` equal to the intake or the map wrote the report over it."""
+    person = tmp_path / "person.yaml"
+    person.write_bytes(PERSON.read_bytes())
+    result = cli("rules", "diff", RULES, RULES, "--answers", str(person), "--html", str(person), *DATED)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"Error: --html: {person} is the input file; write to another file, the input is kept"]
+    assert person.read_bytes() == PERSON.read_bytes()
+    source, mapping = tmp_path / "form.csv", tmp_path / "m.yaml"
+    source.write_text("Your age,us_citizen\n30,no\n", encoding="utf-8")
+    mapping.write_text('columns:\n  "Your age": age\n', encoding="utf-8")
+    result = cli("rules", "diff", RULES, RULES, str(source), "--map", str(mapping), "--html", str(mapping), *DATED)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"Error: --html: {mapping} is the --map file; write to another file, that file is kept"]
+    assert mapping.read_text(encoding="utf-8") == 'columns:\n  "Your age": age\n'

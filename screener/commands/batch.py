@@ -121,6 +121,10 @@ def batch(
         raise ScreenerError(_("--columns is the older name of --map: give one of them"), exit_code=2)
     map_option = "--columns" if columns is not None else "--map"
     map_path = map_file or columns
+    if map_path:  # the firm's hand-made map is never written over either
+        for option, target in (("--output", output), ("--summary", summary_file), ("--letters", letters)):
+            if target is not None:
+                check_not_overwritten(str(map_path), str(target), option, map_option)
     intake_map = load_intake_map(map_path, map_option) if map_path else None
     try:
         with _interruptible():
@@ -176,6 +180,12 @@ def batch(
 def _check_not_the_input(input: str, target: str, option: str) -> None:
     """Writing over the intake would lose it (and half-read it): refused when `target` is the input file,
     under any name (a symlink, a hard link)."""
+    check_not_overwritten(input, target, option)
+
+
+def check_not_overwritten(input: str, target: str, option: str, given: str | None = None) -> None:
+    """`target` is not the file `input` (the intake, or the file of the option `given`, like a --map), under
+    any name (a symlink, a hard link): writing over it would lose it."""
     import os
 
     from screener.files import is_stream
@@ -186,6 +196,9 @@ def _check_not_the_input(input: str, target: str, option: str) -> None:
         same = os.path.samefile(input, target)
     except OSError:  # one of them does not exist (yet): not the same file
         return
+    if same and given is not None:
+        raise ScreenerError(_("{option}: {file} is the {given} file; write to another file, that file is kept")
+                            .format(option=option, file=target, given=given), exit_code=2)
     if same:
         raise ScreenerError(_("{option}: {file} is the input file; write to another file, the input is kept")
                             .format(option=option, file=target), exit_code=2)

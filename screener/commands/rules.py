@@ -357,6 +357,12 @@ def rules_diff(
     if answers is None:
         raise ScreenerError(_("no intake to compare on: give it after the two rulebooks, like `screener rules diff "
                               "OLD NEW intake.csv`"), exit_code=2)
+    if html is not None:  # the intake and the map are never written over
+        from screener.commands.batch import check_not_overwritten
+
+        check_not_overwritten(answers, str(html), "--html")
+        if map_file is not None:
+            check_not_overwritten(str(map_file), str(html), "--html", "--map")
     one_person = is_answer_file(answers)
     if one_person:  # read (and refused) before any rulebook is loaded, as an intake's options are
         person = answer_file_as_intake(answers, {"--sheet": sheet, "--encoding": encoding, "--map": map_file,
