@@ -21,8 +21,10 @@ def styled(stream: TextIO) -> bool:
 
 
 def pipe_width() -> int:
-    """The width a console wraps at when its stream is not a terminal: COLUMNS, else 80."""
-    return int(os.environ.get("COLUMNS", "80") or 80)
+    """The width a console wraps at when its stream is not a terminal: COLUMNS when it is digits (as rich
+    reads it: anything else is ignored, never an error), else 80."""
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() else 80
 
 
 def plain_width(stream: TextIO) -> int | None:

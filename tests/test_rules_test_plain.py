@@ -47,7 +47,7 @@ def test_a_passing_run_into_a_pipe_imports_no_rich() -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-@pytest.mark.parametrize("columns", [None, "200", "20", "12"])
+@pytest.mark.parametrize("columns", [None, "200", "20", "12", "wide", "-5"])  # not digits: ignored, as rich does
 def test_the_plain_lines_are_the_bytes_rich_writes(lang: str, columns: str | None) -> None:
     """The same bytes with and without rich, in both languages (French's no-break spaces), at widths where the
     summary fits and where rich would wrap it (then rich writes it)."""
