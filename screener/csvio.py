@@ -354,15 +354,8 @@ class CsvReader:
             # polars lets the last line have one (empty) cell too many when it has no line end: it is given one
             whole = data if data.endswith(b"\n") else data + b"\n"
             count = newlines + (0 if whole is data else 1)
-            # polars drops a CR that ends a cell (`a\r,b`, `"a"\r,b`), Python keeps it: such a block is Python's.
-            # Other CRs: those of CRLF line ends (one a line at most), and (rarely) lone ones inside cells.
-            crs, crlfs = (whole.count(b"\r"), 0) if b"\r" in data else (0, 0)
-            if crs:
-                lone = _LONE_CR.search(whole) is not None
-                crlfs = (-1 if self.cell_end_cr.search(whole) else whole.count(b"\r\n")) if lone else crs
-            frame = None if crlfs < 0 else (
-                self.read_plain(whole, first_line, count, crlfs) if b'"' not in data
-                else self.read_quoted(whole, first_line, count, crs))
+            frame = (self.read_plain(whole, first_line, count) if b'"' not in data
+                     else self.read_quoted(whole, first_line, count))
             if frame is not None:
                 return frame, b"", newlines
         try:
@@ -388,28 +381,46 @@ class CsvReader:
         """The bytes of all the cells of a frame (~0.1 µs a row: the lengths are polars', no text is read)."""
         return sum(cells.select(pl.col(self.columns).str.len_bytes().sum()).row(0))
 
-    def read_plain(self, data: bytes, first_line: int, lines: int, crlfs: int = 0) -> pl.DataFrame | None:
-        """The fast path: no quotes, no blank lines, every line (of `lines`, `crlfs` of them ending with CRLF) with
-        the header's cells (else None).
+    def read_plain(self, data: bytes, first_line: int, lines: int) -> pl.DataFrame | None:
+        """The fast path: no quotes, no blank lines, every line (of `lines`) with the header's cells (else None).
 
         polars refuses a line with too many cells but pads a short one silently, so the block's separators
         must also be exactly rows x (columns - 1). They are not counted (~0.5 µs a row) but found from the
-        lengths: every byte of such a block is a cell's, a separator or a line end (LF, or the CR of a CRLF;
-        `parse` keeps away the CRs that polars drops). `tests/test_csv_fast_path.py` pins these behaviours.
+        lengths: every byte of such a block is a cell's, a separator or a line end (LF, or the CR of a CRLF),
+        so the lines' text less the cells is the separators. The lines' text is TEXT's (when asked for and
+        free of CRs: then each CR was a CRLF's), or the block less its line ends (`line_end_crs`).
+        `tests/test_csv_fast_path.py` pins these behaviours.
         """
         try:
             cells = pl.read_csv(data, has_header=False, separator=self.delimiter, quote_char=None,
                                 schema=dict.fromkeys(self.columns, pl.String), empty_string_is_null=False)
         except pl.exceptions.PolarsError:
             return None
-        separators = len(data) - lines - crlfs - self.cell_bytes(cells)
-        if cells.height != lines or separators != lines * (len(self.columns) - 1):
+        if cells.height != lines:
+            return None
+        texts = self.texts(data, cells.height)
+        if texts and not texts[0].str.contains("\r", literal=True).any():
+            text_bytes = texts[0].str.len_bytes().sum()
+        elif (crlfs := self.line_end_crs(data)) is not None:
+            text_bytes = len(data) - lines - crlfs
+        else:
+            return None
+        if text_bytes - self.cell_bytes(cells) != lines * (len(self.columns) - 1):
             return None
         return cells.with_columns(
             pl.int_range(first_line, first_line + cells.height, dtype=pl.Int64).alias(LINE),
             pl.lit(None, dtype=pl.String).alias(PROBLEM),
-            *self.texts(data, cells.height),
+            *texts,
         )
+
+    def line_end_crs(self, data: bytes) -> int | None:
+        """The CRs polars drops from the line ends of `data` (CRLF's, one a line at most); None when it would drop
+        one that ends a cell too (`a\r,b`), where Python keeps it. Other CRs (lone ones inside cells) are data."""
+        if b"\r" not in data:
+            return 0
+        if _LONE_CR.search(data) is None:
+            return data.count(b"\r")
+        return None if self.cell_end_cr.search(data) else data.count(b"\r\n")
 
     def texts(self, data: bytes, rows: int) -> list[pl.Series]:
         """[TEXT: each line of `data` as polars reads its cells, without the line end], when asked for
@@ -443,15 +454,17 @@ class CsvReader:
             _field_count_problem(fields, count).alias(PROBLEM),
         ).unnest("cells").select([*self.columns, LINE, PROBLEM])
 
-    def read_quoted(self, data: bytes, first_line: int, lines: int, crs: int = 0) -> pl.DataFrame | None:
-        """Well-formed quoted `lines` (holding `crs` CRs), parsed once by polars; None when some line needs
-        Python's recovery.
+    def read_quoted(self, data: bytes, first_line: int, lines: int) -> pl.DataFrame | None:
+        """Well-formed quoted `lines`, parsed once by polars; None when some line needs Python's recovery.
 
         polars refuses a stray or unterminated quote and a line with too many cells, and reads a quoted
         line break as part of its cell (fewer rows than lines: no record may span lines here). It pads a
         short line silently, so the block's separators outside quotes (all of them, less those inside
-        cells) must be exactly rows x (columns - 1). `tests/test_hostile_files.py` pins these behaviours.
+        cells) must be exactly rows x (columns - 1). polars drops a CR ending a cell (`"a"\r,b`), Python keeps
+        it. `tests/test_hostile_files.py` and `tests/test_csv_fast_path.py` pin these behaviours.
         """
+        if b"\r" in data and self.cell_end_cr.search(data):
+            return None
         try:
             cells = pl.read_csv(data, has_header=False, separator=self.delimiter, quote_char='"',
                                 schema=dict.fromkeys(self.columns, pl.String), empty_string_is_null=False)
@@ -467,7 +480,7 @@ class CsvReader:
             # and none here) and a field short (the delimiter count then shows one a cell holds); a lone CR
             # in a cell counts as a line end, so no text then.
             bare = data.translate(None, b'"')
-            line_ends = lines + crs
+            line_ends = lines + data.count(b"\r")
             counted = (bare.count(self.delimiter.encode("utf-8")) == fields
                        and len(bare) - line_ends - fields == self.cell_bytes(cells))
             texts = self.texts(bare, cells.height) if counted else []
