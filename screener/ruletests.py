@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 from screener.compiled import today
 from screener.errors import ScreenerError
 from screener.evaluation import Evaluation, TableHit, display, outcomes_of
-from screener.i18n import _, language, ngettext
+from screener.i18n import _, current, language, ngettext
 from screener.model import Case, Expectation
 from screener.program import number
 from screener.report import Outcome, PathwayResult, Report, RequirementResult, ScoreResult
@@ -194,6 +194,7 @@ class Full:
 
     def __init__(self, rulebook: Rulebook, answers: Mapping[str, Any], report: Report) -> None:
         self.rulebook, self.answers, self.report, self.as_of = rulebook, answers, report, report.as_of
+        self.evaluated_in = current()  # the language `report`'s texts were written in (`texts`)
         self.languages = rulebook.languages
         self.pathways = report.outcomes()
         self.scores = report.score_values()
@@ -213,7 +214,9 @@ class Full:
         if lang not in self.rulebook.languages:
             return None
         with language(lang):  # numbers and program words as that language writes them (`22 895 $`)
-            report = (self.report if lang == self.rulebook.language
+            # The case's own report only when it was also evaluated in `lang`: its texts are written as they are
+            # evaluated (`rules test --lang fr` on the English rulebook had English texts with `$22 895`).
+            report = (self.report if lang == self.rulebook.language == self.evaluated_in
                       else self.rulebook.in_language(lang).evaluate(self.answers, as_of=self.as_of))
             return list(dict.fromkeys(_strings(report.to_json())))
 
@@ -369,7 +372,7 @@ def _texts(expect: Expectation, found: Screened, known: Known) -> Iterator[Diffe
             continue
         for text in wanted_texts:
             if not any(_spaced(text) in _spaced(candidate) for candidate in shown):
-                yield Difference(("texts", lang), text, "not shown", _closest(text, shown), updatable=False)
+                yield Difference(("texts", lang), text, _("not shown"), _closest(text, shown), updatable=False)
 
 
 def _spaced(text: str) -> str:

@@ -111,3 +111,14 @@ def test_stale_data_is_warned_about(book: Path) -> None:
     done = screener("rules", "test", str(book))
     assert done.returncode == 0
     assert "warning: Table 'age_points' (Points for age) was due for review on 1 January 2020" in done.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_each_language_s_texts_are_checked_as_that_language_writes_them(lang: str) -> None:
+    """The shipped cases that expect texts in both languages (`$22,895` / `22 895 $`) pass whatever language
+    the tool itself speaks: under `--lang fr` the English texts keep English numbers."""
+    root = Path(__file__).resolve().parent.parent / "rules"
+    done = screener("rules", "test", str(root), "-k", "both languages", "--lang", lang)
+    assert done.returncode == 0, done.stdout + done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    assert ("en échec\u00a0: 0 " if lang == "fr" else " 0 failed ") in last, last
