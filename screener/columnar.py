@@ -25,6 +25,7 @@ from typing import Any
 
 import polars as pl
 
+from screener import bounds as bd
 from screener import expressions as ex
 from screener.answers import FALSE_WORDS, LIMIT, TRUE_WORDS, Unsure, answer_step, cell_problem, coerce, is_blank
 from screener.blockers import Blockers, Waiting
@@ -460,7 +461,10 @@ class Compiler:
         several times by whatever encloses them."""
         key = ("bounds", id(node))
         if key not in self.memo:
-            self.memo[key] = (node, self.share_pair(self.node_bounds(node)))
+            constant = self.unknown_bounds(node) if isinstance(node, ex.Not | ex.Negate | ex.Logic | ex.Compare |
+                                                                  ex.Arith | ex.Call) else None
+            found = self.node_bounds(node) if constant is None else self.from_value(self.shared(node), node, constant)
+            self.memo[key] = (node, self.share_pair(found))
         pair: Pair = self.memo[key][1]
         return pair
 
@@ -650,6 +654,182 @@ class Compiler:
         low, high = domain(question, self.rulebook.implied.get(node.name))
         return bool(low < high)
 
+    # -- bounds read from the value
+
+    def from_value(self, value: pl.Expr, node: ex.Node, constant: Bound) -> Pair:
+        """The bounds of `node` from its value: exact where it is known, `constant` where it is not (see
+        `unknown_bounds`), one column of the value instead of the bounds of every operand."""
+        kind = self.kind(node)
+        if kind in ("number", "bool"):
+            return self.exact_or(value, kind, constant)
+        return value, value
+
+    def unknown_bounds(self, node: ex.Node) -> Bound | None:
+        """The bounds of `node` on every row where its value is unknown, when they are one constant pair
+        whatever the row (None when they are not, or not shown to be). On known values bounds are the value
+        exactly (the invariant of `screener.bounds`), so such bounds are the value where known and this pair
+        elsewhere (`from_value`). A value that is never unknown (a literal, `known(...)`) gets its kind's
+        undecided pair. The pairs come from `screener.bounds`' own rules on the operands' constant pairs;
+        known numbers are taken to be finite (answers are below `answers.LIMIT`).
+
+        Shown for: questions (their domain); derived values whose rule has such bounds; `not`, `-`; `and`,
+        `or` and comparisons of texts, dates and true/false whose operands are undecided where unknown;
+        number comparisons, arithmetic, `min`/`max` and table lookups with one operand that is not a literal
+        (or all undecided); `if` on a condition and branches undecided where unknown (texts, true/false; or
+        numbers with literal branches)."""
+        key = ("unknown", id(node))
+        if key not in self.memo:
+            self.memo[key] = (node, self.node_unknown(node))
+        found: Bound | None = self.memo[key][1]
+        return found
+
+    def plain(self, node: ex.Node) -> bool:
+        """Whether `node`'s bounds are undecided wherever its value is unknown (exact elsewhere)."""
+        return self.unknown_bounds(node) == bd.undecided(self.kind(node))
+
+    def node_unknown(self, node: ex.Node) -> Bound | None:
+        kind = self.kind(node)
+        if isinstance(node, ex.Literal_):
+            return None if node.value is None else bd.undecided(kind)
+        if isinstance(node, ex.Name):
+            if node.name == "as_of":
+                return bd.undecided(kind)
+            if node.name in self.rulebook.questions:
+                return domain(self.rulebook.questions[node.name], self.rulebook.implied.get(node.name))
+            if node.name in self.rulebook.derived:
+                compiled = self.rules.derived[node.name]
+                return bd.undecided(kind) if compiled is None else self.unknown_bounds(compiled.node)
+            return None
+        if isinstance(node, ex.Not | ex.Negate):
+            inner = self.unknown_bounds(node.operand)
+            if inner is None:
+                return None
+            return (not inner[1], not inner[0]) if isinstance(node, ex.Not) else (-inner[1], -inner[0])
+        if isinstance(node, ex.Logic):
+            return bd.UNDECIDED_BOOL if all(self.plain(operand) for operand in node.operands) else None
+        if isinstance(node, ex.Compare):
+            return self.compare_unknown(node)
+        if isinstance(node, ex.Arith):
+            return self.arith_unknown(node)
+        if isinstance(node, ex.Call):
+            return self.call_unknown(node)
+        return None
+
+    def compare_unknown(self, node: ex.Compare) -> Bound | None:
+        kind = self.kind(node.left)
+        if node.op in ("in", "not in"):
+            assert isinstance(node.right, ex.ListOf)
+            items = [item.value for item in node.right.items]
+            if kind != "number":
+                return bd.UNDECIDED_BOOL if self.plain(node.left) else None
+            numbers = [_plain(item) for item in items]
+            inner = self.unknown_bounds(node.left)
+            if inner is None or not numbers or not all(isinstance(n, float) for n in numbers):
+                return None
+            low, high = inner
+            exact = low == high
+            inside = (exact and low in numbers,
+                      low in numbers if exact else any(low <= n <= high for n in numbers))
+            return inside if node.op == "in" else (not inside[1], not inside[0])
+        if kind != "number" and self.kind(node.right) != "number":
+            if (kind == "text" or self.kind(node.right) == "text") and node.op not in ("==", "!="):
+                return None  # the value compares texts as written, the bounds in lower case
+            return bd.UNDECIDED_BOOL if self.plain(node.left) and self.plain(node.right) else None
+        sides = []
+        for side in (node.left, node.right):
+            if isinstance(side, ex.Literal_) and isinstance(side.value, int | float) \
+                    and not isinstance(side.value, bool):
+                sides.append((True, (float(side.value), float(side.value))))
+            else:
+                inner = self.unknown_bounds(side)
+                if inner is None or self.kind(side) != "number":
+                    return None
+                sides.append((False, inner))
+        (left_literal, left), (right_literal, right) = sides
+        if left_literal or right_literal:  # one operand may be unknown: its pair against the literal
+            return compare_intervals(node.op, left, right, both=lambda a, b: a and b, negate=operator.not_)
+        return bd.UNDECIDED_BOOL if left == right == bd.UNDECIDED_NUMBER else None
+
+    def arith_unknown(self, node: ex.Arith) -> Bound | None:
+        pairs: list[Bound] = []
+        variable = []  # the pairs of the operands that are not literals
+        for operand in node.operands:
+            if isinstance(operand, ex.Literal_):
+                if not isinstance(operand.value, int | float) or isinstance(operand.value, bool):
+                    return None
+                pairs.append((float(operand.value), float(operand.value)))
+                continue
+            inner = self.unknown_bounds(operand)
+            if inner is None or self.kind(operand) != "number":
+                return None
+            pairs.append(inner)
+            variable.append(inner)
+        if len(variable) > 1:  # any unknown operand leaves every step undecided
+            return bd.UNDECIDED_NUMBER if all(pair == bd.UNDECIDED_NUMBER for pair in variable) else None
+        found = pairs[0]
+        for op, pair in zip(node.ops, pairs[1:], strict=True):
+            found = bd.arith_step(op, found, pair)
+        # Never unknown but for a literal divisor of 0 (then undecided). An unknown divisor whose pair is a
+        # point is that number when known (the pair holds every value it can take): never a known 0.
+        return found if variable else bd.UNDECIDED_NUMBER
+
+    def call_unknown(self, node: ex.Call) -> Bound | None:
+        function, args = node.function, node.args
+        kind = self.kind(node)
+        if function == "known":
+            return bd.UNDECIDED_BOOL
+        if function == "if":
+            if not self.plain(args[0]):
+                return None
+            if kind in ("bool", "text", "date"):
+                return bd.undecided(kind) if self.plain(args[1]) and self.plain(args[2]) else None
+            then, otherwise = args[1], args[2]
+            if kind == "number" and isinstance(then, ex.Literal_) and isinstance(otherwise, ex.Literal_) \
+                    and all(isinstance(side.value, int | float) and not isinstance(side.value, bool)
+                            for side in (then, otherwise)):
+                low, high = sorted((float(then.value), float(otherwise.value)))
+                return low, high
+            return None
+        if function in ("min", "max"):
+            if kind in ("text", "date"):
+                return bd.undecided(kind) if all(self.plain(arg) for arg in args) else None
+            if kind != "number":
+                return None
+            literals = [float(arg.value) for arg in args if isinstance(arg, ex.Literal_)
+                        and isinstance(arg.value, int | float) and not isinstance(arg.value, bool)]
+            others = [arg for arg in args if not isinstance(arg, ex.Literal_)]
+            if len(others) != 1 or len(literals) + 1 != len(args):
+                return None
+            inner = self.unknown_bounds(others[0])
+            if inner is None:
+                return None
+            pick = min if function == "min" else max
+            return pick([inner[0], *literals]), pick([inner[1], *literals])
+        table = self.rulebook.tables[function]
+        column = "points"
+        if len(args) > 1:
+            if not isinstance(args[1], ex.Literal_):
+                return None
+            column = str(args[1].value)
+            if column not in (table.columns or ["points"]):
+                return None
+        key = self.unknown_bounds(args[0])
+        if key is None:
+            return None
+        text = self.kind(args[0]) != "number"
+        if (key != bd.undecided(self.kind(args[0]))) if text else not key[0] < key[1]:
+            return None
+        if table.default is None:
+            return bd.UNDECIDED_NUMBER
+        values = [float(table.default)]
+        for _, row in self.rules.rows[table.id]:
+            cell = row.cells.get(column)
+            if cell is None:
+                return bd.UNDECIDED_NUMBER
+            if text or bd.may_match(row, key[0], key[1]):
+                values.append(float(cell))  # type: ignore[arg-type]
+        return min(values), max(values)
+
     # -- the rulebook
 
     def derived_expr(self, name: str) -> pl.Expr:
@@ -733,7 +913,13 @@ class Compiler:
         """The bounds of a derived value that some bounds read (exactly its value where it is known)."""
         kind = self.kind(ex.Name(name, 0))
         compiled = self.rules.derived[name]
-        low, high = _undecided(kind) if compiled is None else self.bounds(compiled.node)  # exact where known
+        constant = None if compiled is None else self.unknown_bounds(compiled.node)
+        if compiled is None:
+            low, high = _undecided(kind)
+        elif constant is not None:  # the value computed already, as its bounds
+            low, high = self.share_pair(self.from_value(pl.col(name), compiled.node, constant))
+        else:
+            low, high = self.bounds(compiled.node)  # exact where known
         return [low.alias(low_column(name)), *([high.alias(high_column(name))] if kind in ("number", "bool") else [])]
 
     def best(self) -> list[pl.Expr]:
