@@ -24,6 +24,7 @@ pathway can read at all are counted for it, so the cost follows the rulebook's r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -101,23 +102,38 @@ class Blockers:
             if when is None:
                 continue
             word, bit = self.bits[qid]
-            decided = pl.col(qid).is_not_null() | self.compiler.expr(when.node).fill_null(False)
+            decided = pl.col(qid).is_not_null() | self.compiler.shared(when.node).fill_null(False)
             mask = _union([{word: pl.lit(bit, dtype=pl.UInt64)}, self.mask(when.node)])
             found += [pl.when(decided).then(_zero()).otherwise(mask.get(w, _zero())).alias(self.column(qid, w))
                       for w in self.words(qid)]
         return found
 
     def derived(self, name: str) -> list[pl.Expr]:
+        """A derived value's mask, in the stage after its value: where the mask reads the value of the rule's
+        whole expression (an `and`, `or` whose unknown it tests), it reads the value's column."""
         compiled = self.compiler.rules.derived[name]
-        return self.columns_of(name, {} if compiled is None else self.mask(compiled.node))
+        if compiled is None:
+            return self.columns_of(name, {})
+        self.compiler.memo[("expr", id(compiled.node))] = (compiled.node, pl.col(name))
+        return self.columns_of(name, self.mask(compiled.node))
 
     def score(self, score_id: str) -> list[pl.Expr]:
         """A score waits on what its undecided lines wait on; a line or score the unknowns cannot move
-        (§13.25, decided by bounds) waits on nothing, as in `evaluation.Evaluation.line`."""
+        (§13.25, decided by bounds) waits on nothing, as in `evaluation.Evaluation.line`.
+
+        A mask is not zero only where its expression's value is unknown, so a line whose bounds are one
+        constant pair wherever its points are unknown (`Compiler.unknown_bounds`) needs no test of its
+        bounds: a pair that is one finite number decides the line (it waits on nothing), any other pair
+        never does (it waits on its mask)."""
         from screener.columnar import high_column, line_column, low_column
 
         masks = []
         for line in self.compiler.rules.lines[score_id]:
+            constant = self.compiler.unknown_bounds(line.points.node)
+            if constant is not None:
+                if not (constant[0] == constant[1] and math.isfinite(constant[0])):
+                    masks.append(self.mask(line.points.node))
+                continue
             column = line_column(score_id, line.model.id)
             low, high = pl.col(low_column(column)), pl.col(high_column(column))
             masks.append(_unless((low == high) & low.is_finite(), self.mask(line.points.node)))
@@ -142,7 +158,7 @@ class Blockers:
             union = _union(self.mask(operand) for operand in node.operands)
             if not union:
                 return {}
-            unknown = self.compiler.expr(node).is_null()
+            unknown = self.compiler.shared(node).is_null()
             return {word: pl.when(unknown).then(expr).otherwise(_zero()) for word, expr in union.items()}
         if isinstance(node, ex.Call):
             return self.call(node)
@@ -158,7 +174,7 @@ class Blockers:
         words = sorted(set().union(*masks))
         if not words:
             return {}
-        test = self.compiler.expr(condition)
+        test = self.compiler.shared(condition)
         agree = self.compiler.if_branches_agree(node)
         found: Mask = {}
         for word in words:

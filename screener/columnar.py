@@ -881,7 +881,7 @@ class Compiler:
 
     def requirement_expr(self, rule: RequirementRule) -> pl.Expr:
         """A requirement's condition; one that reads a score is decided by its bounds when they decide it."""
-        value = self.expr(rule.condition.node)
+        value = self.shared(rule.condition.node)  # the pathways' masks read it too
         if rule not in self.rulebook.graph.on_scores:
             return value
         return pl.coalesce(value, self.value_of(self.bounds(rule.condition.node), "bool"))
@@ -954,7 +954,7 @@ class Compiler:
         put(0, blockers.asked)
         # An implied answer reads only asked questions, so one stage before everything else suffices; the
         # masks of implied questions read the answers as given, in the same stage, before they are implied.
-        put(1, lambda: [pl.coalesce(pl.col(qid), pl.when(self.expr(when.node)).then(_literal(rules.implied_value)))
+        put(1, lambda: [pl.coalesce(pl.col(qid), pl.when(self.shared(when.node)).then(_literal(rules.implied_value)))
                         .alias(qid) for qid, rules in rulebook.rules.questions.items()
                         if (when := rules.implied_when) is not None])
         put(1, blockers.implied)
@@ -967,8 +967,8 @@ class Compiler:
                 put(values, partial(self.score_values, name))
                 put(bounds, partial(blockers.score, name))
                 continue
-            put(bounds, partial(blockers.derived, name))
             put(values, partial(self.derived_values, name))
+            put(bounds, partial(blockers.derived, name))  # reads the value's column
             if name in bounded:
                 put(bounds, partial(self.derived_bounds, name))
         pathways = list(rulebook.pathways)
