@@ -291,12 +291,12 @@ def _in_range(question: Question, value: int | float) -> int | float:
             message = _("must be at least {low}") if low is not None else _("must be at most {high}")
         raise ValueError(message.format(low=_number(low), high=_number(high)))
     step = question.step
-    if step is not None and abs(value / step - round(value / step)) > 1e-9:
+    if step is not None and not _multiple(value, step):
         if step == 1:
             raise ValueError(_("must be a whole number"))
         raise ValueError(_("must be a multiple of {step}").format(step=_number(step)))
     grid = answer_step(question) if isinstance(value, float) else None
-    if grid is not None and abs(value / grid - round(value / grid)) <= 1e-9:  # a hair off (a computed
+    if grid is not None and _multiple(value, grid):  # a hair off (a computed
         return _on_step(value, grid)  # 6.499999999999999) is the step's value, which conversion tables hold
     return value
 
@@ -311,9 +311,14 @@ def answer_step(question: Question) -> float | None:
     if not steps or any(step is None for step in steps):
         return None
     finest = min(step for step in steps if step is not None)
-    if all(abs(step / finest - round(step / finest)) <= 1e-9 for step in steps if step is not None):
+    if all(_multiple(step, finest) for step in steps if step is not None):
         return finest
     return None
+
+
+def _multiple(value: float, step: float) -> bool:
+    """Whether `value` is a whole number of `step`s, to within float noise (a billionth of a step)."""
+    return abs(value / step - round(value / step)) <= 1e-9
 
 
 def _on_step(value: float, step: float) -> int | float:
