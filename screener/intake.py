@@ -179,12 +179,14 @@ def load_intake_map(path: str, option: str = "--map") -> IntakeMap:
             if isinstance(value, dict | list):
                 raise fail(answers.value_positions.get(text) or answers.position,
                            _("each answer maps to one value, like `Célibataire: single`"))
-            found.values[str(qid)][str(text)] = "" if value is None else _scalar_text(value)  # null: unknown
+            found.values[str(qid)][str(text)] = "" if value is None else scalar_text(value)  # null: unknown
             found.positions[("values", qid, str(text))] = str(answers.value_positions.get(text, answers.position))
     return found
 
 
-def _scalar_text(value: object) -> str:
+def scalar_text(value: object) -> str:
+    """A YAML scalar (a map's value, an answer file's answer) as an intake cell: a yes/no as yes or no, anything
+    else as written."""
     if isinstance(value, bool):  # `true`/`false` in YAML
         return "yes" if value else "no"
     return str(value)

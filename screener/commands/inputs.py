@@ -103,6 +103,7 @@ def answer_file_as_intake(path: str, options: Mapping[str, object]) -> io.BytesI
     import csv  # here only: `check` imports this module too
 
     from screener.answerfile import read_answer_file
+    from screener.intake import scalar_text
 
     for option, value in options.items():
         if value is not None:
@@ -115,12 +116,5 @@ def answer_file_as_intake(path: str, options: Mapping[str, object]) -> io.BytesI
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(cells)
-    writer.writerow(_cell(value) for value in cells.values())
+    writer.writerow(scalar_text(value) for value in cells.values())
     return io.BytesIO(text.getvalue().encode("utf-8"))
-
-
-def _cell(value: object) -> str:
-    """An answer as an intake cell: a yes/no as yes or no, anything else as written."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
