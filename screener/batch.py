@@ -261,7 +261,8 @@ def read_header(header: list[str], rulebook: Rulebook, intake_map: IntakeMap, ma
     """The input's columns as `rulebook` reads them with `intake_map` (its field ids already checked by
     `check_map`), and what to warn about before any row is read."""
     found, missing = match_columns(header, rulebook, intake_map.columns)
-    absent = [name for name in intake_map.columns if label_key(name) not in {label_key(text) for text in header}]
+    headers = {label_key(text) for text in header}
+    absent = [name for name in intake_map.columns if label_key(name) not in headers]
     mistyped(absent, header, found, intake_map, map_option)
     warnings = [_("{option}: the input has no column '{name}'").format(option=map_option, name=name)
                 + did_you_mean(name, header) for name in absent]

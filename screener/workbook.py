@@ -112,12 +112,11 @@ class SheetAsCsv(io.RawIOBase):
                 path=path, reason=type(error).__name__), exit_code=2) from None
         names = list(self.book.sheetnames)
         self.notes: list[str] = []  # which sheet was read, when the workbook has others (a warning of the run)
-        self.others: list[str] = []  # the sheets not read, when none was chosen
         if sheet is None:
             chosen = shown_sheet(self.book)
-            self.others = [name for name in names if name != chosen.title]
-            if self.others:
-                self.notes.append(sheet_note(chosen.title, self.others))
+            others = [name for name in names if name != chosen.title]  # the sheets not read
+            if others:
+                self.notes.append(sheet_note(chosen.title, others))
         elif sheet in names:
             chosen = self.book[sheet]
         elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
