@@ -131,7 +131,7 @@ def first_leads(report: Report, opened: list[PathwayResult], blocking: bool) -> 
     """Split the report's leads for a first screen: safety leads lead it; with no open route and no serious
     admissibility problem, the first other lead is what to do now."""
     safety = report.safety_leads
-    others = [lead for lead in report.leads if not lead.safety]
+    others = report.other_leads
     if others and not opened and not blocking:
         return FirstLeads(safety, others[0], others[1:])
     return FirstLeads(safety, None, others)

@@ -361,6 +361,11 @@ class Report:
         """Safe advice for a person at risk (§13.21): shown whole, first, never fitted away."""
         return [lead for lead in self.leads if lead.safety]
 
+    @property
+    def other_leads(self) -> list[LeadResult]:
+        """The leads that are not for safety: routes worth exploring, shown after the safety leads."""
+        return [lead for lead in self.leads if not lead.safety]
+
 
 REQUIREMENT_KEYS = ("id", "status", "text", "actual", "needed", "reference")  # intake-fields.md, per requirement
 

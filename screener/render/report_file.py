@@ -75,7 +75,7 @@ def markdown(report: Report, suggestions: WhatIf | None, context: Context) -> st
         out += [_("None on these answers."), ""]
     for pathway in opened:
         out += _pathway(pathway, context)
-    out += _leads([lead for lead in report.leads if not lead.safety], _("Also worth exploring"))
+    out += _leads(report.other_leads, _("Also worth exploring"))
     out += ["## " + _("All routes"), "", "| " + " | ".join((_("Route"), _("Outcome"), _("Why"))) + " |",
             "|---|---|---|"]
     for pathway in ordered(report, goal_of(context.answers)):

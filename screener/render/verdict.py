@@ -475,7 +475,7 @@ def verdict(report: Report, questions: dict[str, Question], suggestions: WhatIf 
     parts.append(Text(""))
     parts.append(_table(report, context, goal))
     parts += _eligible(report, goal)
-    parts += _leads([lead for lead in report.leads if not lead.safety], _("Also worth exploring"))
+    parts += _leads(report.other_leads, _("Also worth exploring"))
     parts += _ineligible(report, context)
     parts += _undecided(report, context)
     parts += _scores(report, context)
