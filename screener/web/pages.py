@@ -264,10 +264,7 @@ def verdict_page(interview: Interview, report: Report, details_html: str, state:
                                                       if p.outcome == "incomplete"], goal)
         if undecided:
             heading = _("Undecided: your answers to these would decide them")
-            parts.append(f"<h2>{esc(heading)}</h2><ul>" + "".join(
-                f"<li>{esc(_('{title}: ').format(title=p.title))}<strong>{esc(_needs(interview, p))}</strong>"
-                f"{_check_at(interview, p)}</li>"
-                for p in undecided) + "</ul>")
+            parts.append(f"<h2>{esc(heading)}</h2><ul>" + _undecided_items(interview, undecided) + "</ul>")
         closed = [p for p in report.pathways.values() if p.outcome == "ineligible"]
         if closed:
             line = ngettext("Closed: {count} route (the details below say why).",
@@ -327,21 +324,20 @@ def _steps(pathway: PathwayResult) -> str:
         f"<li>{esc(one_line(step.text))}</li>" for step in pathway.next_steps) + "</ol>"
 
 
-def _needs(interview: Interview, pathway: PathwayResult) -> str:
-    """What would decide an undecided route, the person's skipped and unsure answers first."""
-    from screener.render.verdict import Context, needed_answers  # the verdict screen's wording (pure functions)
+def _undecided_items(interview: Interview, undecided: list[PathwayResult]) -> str:
+    """Each undecided route: what would decide it, the person's skipped and unsure answers first, and where
+    they can look up an answer they skipped or were not sure of (the terminal's lines)."""
+    from screener.render.verdict import Context, needed_answers, unsure_of, where_to_check  # pure functions
 
     context = Context(interview.rulebook.questions, interview.answers, declined=frozenset(interview.declined))
-    return needed_answers(pathway, context, limit=3) or _("a lawyer's review")
-
-
-def _check_at(interview: Interview, pathway: PathwayResult) -> str:
-    """Where the person can look up an answer they skipped or were not sure of (the terminal's line)."""
-    from screener.render.verdict import Context, unsure_of, where_to_check
-
-    context = Context(interview.rulebook.questions, interview.answers, declined=frozenset(interview.declined))
-    return "".join(f"<br>{esc(words)}{_link(url)}"
-                   for words, url in where_to_check(context.questions, unsure_of(pathway, context)))
+    items = []
+    for pathway in undecided:
+        needs = needed_answers(pathway, context, limit=3) or _("a lawyer's review")
+        check_at = "".join(f"<br>{esc(words)}{_link(url)}"
+                           for words, url in where_to_check(context.questions, unsure_of(pathway, context)))
+        items.append(f"<li>{esc(_('{title}: ').format(title=pathway.title))}<strong>{esc(needs)}</strong>"
+                     f"{check_at}</li>")
+    return "".join(items)
 
 
 def details_html(rulebook: Rulebook, interview: Interview, report: Report) -> str:
