@@ -1325,8 +1325,10 @@ class RulebookLoader:
                     where = ("pathways", pid, "requirements", rid)
                     texts = {key: text for key in ("text", "advice")
                              if (text := translation.get(*where, key)) is not None}
+                    if not texts:  # nothing translated here: no file to look for
+                        continue
                     file = next((name for name in files.get(lang, []) if _holds(self.raw.get(name), where)), None)
-                    if texts and file is not None:
+                    if file is not None:
                         warnings += self.check_text_numbers(requirement.model, requirement.condition, rules, file,
                                                             where, lang, texts)
         return warnings
