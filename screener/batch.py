@@ -122,6 +122,12 @@ class BatchSummary:
                 counted[name] = counted.get(name, 0) + number
 
 
+    def warn(self, line: str, warn: Callable[[str], None] | None) -> None:
+        """A warning of the run: kept for the summary page, and said now when `warn` is given."""
+        self.warnings.append(line)
+        if warn is not None:
+            warn(line)
+
     def keep_keys(self, frame: pl.DataFrame, blank: pl.Expr) -> None:
         naming = [pl.col(column).fill_null("").str.strip_chars().str.to_lowercase()
                   for column, _header in self.naming if column in frame.columns]
@@ -579,15 +585,11 @@ def run_batch(
     score = "crs_score" if "crs_score" in compiled.scores else (compiled.scores[0] if compiled.scores else None)
     summary = BatchSummary(pathways=compiled.pathways, score=score, detailed=detailed)
     for line in [*getattr(source, "notes", []), *columns.warnings]:  # a workbook's sheet read (`SheetAsCsv`)
-        summary.warnings.append(line)
-        if warn is not None:
-            warn(line)
+        summary.warn(line, warn)
     if missing:
-        summary.warnings.append(ngettext("{count} field not in the input, treated as unknown: {fields}",
-                                         "{count} fields not in the input, treated as unknown: {fields}",
-                                         len(missing)).format(count=len(missing), fields=", ".join(missing)))
-        if warn is not None:
-            warn(summary.warnings[-1])
+        summary.warn(ngettext("{count} field not in the input, treated as unknown: {fields}",
+                              "{count} fields not in the input, treated as unknown: {fields}",
+                              len(missing)).format(count=len(missing), fields=", ".join(missing)), warn)
     cells = {qid: reader.columns[index] for qid, index in found.items()}
     coercion = columnar.Coercion(list(rulebook.questions.values()), cells)
     coercion.formulas_unknown = hasattr(source, "uncomputed")  # a workbook (`SheetAsCsv`)
@@ -606,9 +608,7 @@ def run_batch(
         json_rows.header(summary.warnings)
     left_out, renamed, clash = earlier_results(reader.header, found, compiled) if rows is not None else ([], {}, [])
     for line in clash:
-        summary.warnings.append(line)
-        if warn is not None:
-            warn(line)
+        summary.warn(line, warn)
     header = [renamed.get(index, name) for index, name in enumerate(reader.header)]
     names = output_header(header, compiled)
     if rows is not None:  # the summary names the rows to follow up as letters are named (never email, notes)
@@ -667,36 +667,28 @@ def read_warnings(summary: BatchSummary, source: IO[bytes], coercion: columnar.C
     if uncomputed:
         cells = "; ".join(_("row {row}, column '{column}'").format(row=row, column=column)
                           for row, column in uncomputed[:10]) + ("; …" if len(uncomputed) > 10 else "")
-        summary.warnings.append(ngettext(
+        summary.warn(ngettext(
             "{count} formula has no saved value ({cells}): kept as its text, an answer there is unknown; open the "
             "workbook in Excel and save it (Excel saves each formula's value), then run again",
             "{count} formulas have no saved value ({cells}): kept as their text, an answer there is unknown; open "
             "the workbook in Excel and save it (Excel saves each formula's value), then run again",
-            len(uncomputed)).format(count=len(uncomputed), cells=cells))
-        if warn is not None:
-            warn(summary.warnings[-1])
+            len(uncomputed)).format(count=len(uncomputed), cells=cells), warn)
     if (repeated := summary.repeated()) is not None:
-        summary.warnings.append(repeated)
-        if warn is not None:
-            warn(repeated)
+        summary.warn(repeated, warn)
     if coercion.letter_o:  # French o/n, or a letter O typed for 0: which was meant cannot be known
         total = sum(coercion.letter_o.values())
-        summary.warnings.append(ngettext(
+        summary.warn(ngettext(
             "{count} yes/no cell is the letter O, read as yes (French o for oui); if a 0 (no) was meant, correct it: "
             "{fields}",
             "{count} yes/no cells are the letter O, read as yes (French o for oui); if a 0 (no) was meant, correct "
             "them: {fields}", total).format(count=total, fields=", ".join(
-                f"{qid} ({n})" for qid, n in coercion.letter_o.items())))
-        if warn is not None:
-            warn(summary.warnings[-1])
+                f"{qid} ({n})" for qid, n in coercion.letter_o.items())), warn)
     if coercion.unsure:  # one line for the run: each row's own effect is in its `missing` cell
         total = sum(coercion.unsure.values())
-        summary.warnings.append(ngettext(
+        summary.warn(ngettext(
             "{count} cell says \"I don't know\" ('not sure', 'N/A', '?'…), read as unknown, never as no: {fields}",
             "{count} cells say \"I don't know\" ('not sure', 'N/A', '?'…), read as unknown, never as no: {fields}",
-            total).format(count=total, fields=", ".join(f"{qid} ({n})" for qid, n in coercion.unsure.items())))
-        if warn is not None:
-            warn(summary.warnings[-1])
+            total).format(count=total, fields=", ".join(f"{qid} ({n})" for qid, n in coercion.unsure.items())), warn)
 
 
 FAILED = "__error"  # a row's reason it cannot be read (null if it can)
